@@ -1,0 +1,240 @@
+/*
+ * bench_nn — the engine's speed on the CPU backend: inference frames/s and GFLOP/s of the two
+ * networks at the sizes in issue 3 (batch 1 and a larger batch), each layer type alone against the
+ * FMA peak (transposed convolutions both ways: the phase identity vs oneDNN's deconvolution
+ * primitive), and training steps.
+ *
+ *   bench_nn [threads (default 2)] [seconds per case (default 2)]
+ *
+ * Each case runs two warm-up calls, then repeats for the given time (at least 3 calls) and reports the
+ * best call: other processes competing for the 2 cores stall OpenMP barriers for whole scheduler
+ * slices, so medians on a shared machine mostly measure the neighbours. Compare ratios measured in
+ * one run. GFLOP/s counts 2 FLOPs per multiply-accumulate of the mathematical
+ * network (the transposed convolutions' 9 taps, not the executed 2×2 convolution's structural zeros).
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <time.h>
+
+#include "backend/backend.h"
+#include "backend/cpu/cpu_backend.h"
+#include "nn/model.h"
+
+static double now(void) {
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (double)t.tv_sec + 1e-9 * (double)t.tv_nsec;
+}
+
+static int fail(const char *what) {
+    fprintf(stderr, "bench_nn: %s: %s\n", what, mumloc_last_error());
+    return 1;
+}
+
+static void random_input(nn_backend *be, nn_tensor *x) {
+    nn_shape s = be->tensor_shape(x);
+    int64_t count = nn_shape_count(s);
+    float *host = malloc((size_t)count * sizeof *host);
+    uint64_t state = 12345;
+    for (int64_t i = 0; i < count; i++) {
+        state = state * 6364136223846793005ULL + 1442695040888963407ULL;
+        host[i] = 20.0f * (float)(state >> 40) / 16777216.0f;
+    }
+    be->upload(be, x, host);
+    free(host);
+}
+
+static double min_seconds = 2.0;
+
+/* Keeps timing until min_seconds passed (and at least 3 timed calls). */
+static int keep_going(int timed, double started) { return timed < 3 || now() - started < min_seconds; }
+
+/* Best seconds per forward of model on n frames of size×size. */
+static int time_inference(nn_backend *be, nn_model *m, int n, int size, double *best) {
+    nn_tensor *x = NULL;
+    const nn_tensor *y = NULL;
+    if (nn_model_input(m, n, size, size, &x) != MUMLOC_OK) return fail("input");
+    random_input(be, x);
+    *best = 1e30;
+    double started = now();
+    for (int r = 0; keep_going(r - 2, started); r++) {
+        double t0 = now();
+        if (nn_model_forward(m, x, NN_MODE_INFER, &y) != MUMLOC_OK) return fail("forward");
+        double dt = now() - t0;
+        if (r >= 2 && dt < *best) *best = dt;
+    }
+    return 0;
+}
+
+static int inference_table(nn_backend *be) {
+    struct {
+        nn_arch arch;
+        int size, batch;
+    } cases[] = {{NN_ARCH_REGRESSION, 16, 1},  {NN_ARCH_REGRESSION, 16, 32},
+                 {NN_ARCH_REGRESSION, 64, 1},  {NN_ARCH_REGRESSION, 64, 8},
+                 {NN_ARCH_REGRESSION, 256, 1}, {NN_ARCH_REGRESSION, 256, 4},
+                 {NN_ARCH_VOXEL, 16, 1},       {NN_ARCH_VOXEL, 16, 8},
+                 {NN_ARCH_VOXEL, 64, 1}};
+    printf("inference (BN folded, activations fused), %d threads\n", mumloc_get_threads());
+    printf("%-11s %5s %5s %10s %10s %9s\n", "network", "size", "batch", "ms/frame", "frames/s",
+           "GFLOP/s");
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        nn_model_config cfg;
+        nn_model_config_default(&cfg, cases[i].arch);
+        nn_model *m = NULL;
+        if (nn_model_create(be, &cfg, &m) != MUMLOC_OK) return fail("model");
+        double best;
+        if (time_inference(be, m, cases[i].batch, cases[i].size, &best)) return 1;
+        double per_frame = best / cases[i].batch;
+        double gflop = 2.0 * nn_model_macs(m, cases[i].size, cases[i].size) / 1e9;
+        printf("%-11s %5d %5d %10.3f %10.1f %9.1f\n",
+               cases[i].arch == NN_ARCH_VOXEL ? "voxel" : "regression", cases[i].size,
+               cases[i].batch, 1e3 * per_frame, 1.0 / per_frame, gflop / per_frame);
+        fflush(stdout);
+        nn_model_destroy(m);
+    }
+    return 0;
+}
+
+/* The register-only AVX-512 FMA loop's rate on these machines, 2 threads (perf-notes.md). */
+#define FMA_PEAK_GFLOPS 695.0
+
+/* Best seconds of one convolution forward (fused ReLU), random data. */
+static int time_layer(nn_backend *be, const nn_conv_desc *d, double *best, const char **impl) {
+    int f = d->transposed ? 2 : 1;
+    nn_tensor *x, *w, *b, *y;
+    nn_shape ws = d->transposed ? (nn_shape){d->in_c, d->out_c, 3, 3}
+                                : (nn_shape){d->out_c, d->in_c, d->kernel, d->kernel};
+    if (be->tensor_create(be, (nn_shape){d->n, d->in_c, d->h, d->w}, &x) != MUMLOC_OK ||
+        be->tensor_create(be, ws, &w) != MUMLOC_OK ||
+        be->tensor_create(be, (nn_shape){1, d->out_c, 1, 1}, &b) != MUMLOC_OK ||
+        be->tensor_create(be, (nn_shape){d->n, d->out_c, f * d->h, f * d->w}, &y) != MUMLOC_OK)
+        return fail("tensors");
+    random_input(be, x);
+    random_input(be, w);
+    nn_conv_plan *plan;
+    if (be->conv_plan_create(be, d, &plan) != MUMLOC_OK) return fail("plan");
+    *best = 1e30;
+    double started = now();
+    for (int r = 0; keep_going(r - 2, started); r++) {
+        double t0 = now();
+        if (be->conv_forward(be, plan, x, w, b, y) != MUMLOC_OK) return fail("conv");
+        double dt = now() - t0;
+        if (r >= 2 && dt < *best) *best = dt;
+    }
+    *impl = cpu_conv_plan_impl(plan, 0);
+    be->conv_plan_destroy(be, plan);
+    be->tensor_destroy(be, x);
+    be->tensor_destroy(be, w);
+    be->tensor_destroy(be, b);
+    be->tensor_destroy(be, y);
+    return 0;
+}
+
+/* Layer types of both networks, alone, batch 1: GFLOP/s and the fraction of the FMA peak; the
+ * transposed convolutions also on oneDNN's deconvolution primitive. */
+static int layer_table(nn_backend *be) {
+    const struct {
+        int in, out, size, kernel, transposed;
+    } layers[] = {{4, 16, 256, 5, 0},   {16, 32, 256, 5, 0}, {64, 128, 256, 3, 0}, {16, 16, 256, 3, 0},
+                  {4, 64, 16, 5, 0},    {64, 128, 16, 3, 1}, {128, 64, 32, 3, 1},  {64, 128, 64, 3, 1},
+                  {128, 32, 128, 3, 0}};
+    printf("\nlayers alone (forward, fused activation), batch 1; FMA peak %.0f GFLOP/s\n",
+           FMA_PEAK_GFLOPS);
+    printf("%-30s %9s %9s %6s  %-24s %s\n", "layer", "ms", "GFLOP/s", "peak", "kernel",
+           "deconvolution primitive");
+    for (size_t i = 0; i < sizeof layers / sizeof layers[0]; i++) {
+        nn_conv_desc d = {1, layers[i].in, layers[i].out, layers[i].size, layers[i].size,
+                          layers[i].kernel, layers[i].transposed, NN_ACT_RELU};
+        double best, gflop = 2.0 * d.in_c * d.out_c * d.kernel * d.kernel * d.h * d.w / 1e9;
+        const char *impl;
+        if (time_layer(be, &d, &best, &impl)) return 1;
+        char name[64], deconv[96] = "";
+        snprintf(name, sizeof name, "%s %d→%d %d×%d @%d²", d.transposed ? "tconv" : "conv", d.in_c,
+                 d.out_c, d.kernel, d.kernel, d.h);
+        if (d.transposed) {
+            double slow;
+            const char *slow_impl;
+            cpu_use_deconvolution_primitive = 1;
+            int rc = time_layer(be, &d, &slow, &slow_impl);
+            cpu_use_deconvolution_primitive = 0;
+            if (rc) return 1;
+            snprintf(deconv, sizeof deconv, "%.3f ms, %.1f GFLOP/s (%s): %.1f× slower", 1e3 * slow,
+                     gflop / slow, slow_impl, slow / best);
+        }
+        printf("%-30s %9.3f %9.1f %5.0f%%  %-24s %s\n", name, 1e3 * best, gflop / best,
+               100.0 * gflop / best / FMA_PEAK_GFLOPS, impl, deconv);
+        fflush(stdout);
+    }
+    return 0;
+}
+
+/* Training steps (forward + loss + backward + Adam) on random data at the papers' input sizes. */
+static int training_table(nn_backend *be) {
+    struct {
+        nn_arch arch;
+        int size, batch;
+    } cases[] = {{NN_ARCH_REGRESSION, 64, 8}, {NN_ARCH_VOXEL, 16, 8}};
+    printf("\ntraining step (forward, loss, backward, Adam)\n");
+    printf("%-11s %5s %5s %10s %10s %9s\n", "network", "size", "batch", "ms/step", "frames/s",
+           "GFLOP/s");
+    for (int i = 0; i < 2; i++) {
+        nn_model_config cfg;
+        nn_model_config_default(&cfg, cases[i].arch);
+        nn_model *m = NULL;
+        if (nn_model_create(be, &cfg, &m) != MUMLOC_OK) return fail("model");
+        nn_tensor *x = NULL, *target = NULL;
+        const nn_tensor *y = NULL;
+        int n = cases[i].batch, s = cases[i].size;
+        if (nn_model_input(m, n, s, s, &x) != MUMLOC_OK) return fail("input");
+        random_input(be, x);
+        nn_shape os = nn_model_output_shape(m, (nn_shape){n, cfg.planes, s, s});
+        if (be->tensor_create(be, os, &target) != MUMLOC_OK) return fail("target");
+        be->fill(be, target, 0.0f);
+        nn_adam_hyper hp = {1e-3f, 0.9f, 0.999f, 1e-8f};
+        double best = 1e30, loss, started = now();
+        for (int r = 0; keep_going(r - 2, started); r++) {
+            double t0 = now();
+            if (nn_model_forward(m, x, NN_MODE_TRAIN, &y) != MUMLOC_OK) return fail("forward");
+            if (nn_model_loss(m, target, &loss) != MUMLOC_OK) return fail("loss");
+            if (nn_model_backward(m, x, NULL) != MUMLOC_OK) return fail("backward");
+            if (nn_model_adam_step(m, &hp) != MUMLOC_OK) return fail("adam");
+            double dt = now() - t0;
+            if (r >= 2 && dt < best) best = dt;
+        }
+        /* forward + backward-data + backward-weights ≈ 3× the forward's multiply-adds */
+        double gflop = 3 * 2.0 * nn_model_macs(m, s, s) / 1e9 * n;
+        printf("%-11s %5d %5d %10.2f %10.1f %9.1f\n",
+               cases[i].arch == NN_ARCH_VOXEL ? "voxel" : "regression", s, n, 1e3 * best, n / best,
+               gflop / best);
+        fflush(stdout);
+        be->tensor_destroy(be, target);
+        nn_model_destroy(m);
+    }
+    return 0;
+}
+
+static void print_load(const char *when) {
+    FILE *f = fopen("/proc/loadavg", "r");
+    char line[128] = "";
+    if (f) {
+        if (!fgets(line, sizeof line, f)) line[0] = 0;
+        fclose(f);
+    }
+    printf("load average %s: %s", when, line[0] ? line : "unknown\n");
+}
+
+int main(int argc, char **argv) {
+    int threads = argc > 1 ? atoi(argv[1]) : 2;
+    if (argc > 2) min_seconds = atof(argv[2]);
+    if (mumloc_set_threads(threads) != MUMLOC_OK) return fail("threads");
+    nn_backend *be = NULL;
+    if (nn_backend_cpu_create(&be) != MUMLOC_OK) return fail("backend");
+    print_load("before");
+    int rc = inference_table(be);
+    if (!rc) rc = layer_table(be);
+    if (!rc) rc = training_table(be);
+    print_load("after");
+    nn_backend_destroy(be);
+    return rc;
+}

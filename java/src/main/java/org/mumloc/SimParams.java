@@ -1,0 +1,79 @@
+package org.mumloc;
+
+/**
+ * Mirror of {@code mumloc_sim_params}: every simulation parameter, field names as in the C struct.
+ * Start from {@link #defaults()} (the library's defaults) and change what you need; the library
+ * validates ({@link #validate()}) and names the bad option in its message.
+ */
+public final class SimParams {
+    /** {@code mumloc_noise} values. */
+    public static final int NOISE_PHYSICAL = 0;
+    public static final int NOISE_NONE = 1;
+    /** Names of the noise models, indexed by value (as the CLI spells them). */
+    public static final String[] NOISE_NAMES = {"physical", "none"};
+
+    /** {@code mumloc_sample} values. */
+    public static final int SAMPLE_UNIFORM = 0;
+    public static final int SAMPLE_HELIX = 1;
+    public static final int SAMPLE_FILAMENTS = 2;
+    /** Names of the samples, indexed by value (as the CLI spells them). */
+    public static final String[] SAMPLE_NAMES = {"uniform", "helix", "filaments"};
+
+    public Optics optics = new Optics();
+    public Camera camera = new Camera();
+    public int noise;
+    public int sample;
+    public int width;
+    public int height;
+    public long frames;
+    /** An unsigned 64-bit seed (use {@link Long#parseUnsignedLong} / {@link Long#toUnsignedString}). */
+    public long seed;
+    public int molecules;
+    public double densityPerUm2;
+    public double weightMin;
+    public double weightMax;
+    public double zMinNm;
+    public double zMaxNm;
+    public double driftMaxNm;
+    public double driftStepNm;
+    public int filaments;
+
+    /** The library's defaults ({@code mumloc_sim_params_default}). */
+    public static SimParams defaults() {
+        SimParams p = new SimParams();
+        Mumloc.simParamsDefault(p);
+        return p;
+    }
+
+    /** Throws a {@link MumlocException} naming the first bad option. */
+    public void validate() {
+        Mumloc.simParamsValidate(this);
+    }
+
+    /** The parameters as one line of JSON, as recorded in the movie's description. */
+    public String toJson() {
+        return Mumloc.simParamsToJson(this);
+    }
+
+    public SimParams copy() {
+        SimParams p = new SimParams();
+        p.optics = optics == null ? null : optics.copy();
+        p.camera = camera == null ? null : camera.copy();
+        p.noise = noise;
+        p.sample = sample;
+        p.width = width;
+        p.height = height;
+        p.frames = frames;
+        p.seed = seed;
+        p.molecules = molecules;
+        p.densityPerUm2 = densityPerUm2;
+        p.weightMin = weightMin;
+        p.weightMax = weightMax;
+        p.zMinNm = zMinNm;
+        p.zMaxNm = zMaxNm;
+        p.driftMaxNm = driftMaxNm;
+        p.driftStepNm = driftStepNm;
+        p.filaments = filaments;
+        return p;
+    }
+}

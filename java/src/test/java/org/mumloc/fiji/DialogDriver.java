@@ -1,0 +1,112 @@
+package org.mumloc.fiji;
+
+import ij.IJ;
+import ij.ImageJ;
+import ij.ImagePlus;
+import ij.WindowManager;
+import ij.gui.GenericDialog;
+import ij.plugin.frame.Recorder;
+
+import java.awt.Button;
+import java.awt.EventQueue;
+import java.awt.TextField;
+import java.awt.Window;
+import java.awt.event.ActionEvent;
+import java.util.Vector;
+
+/**
+ * Drives "MUMLoc Simulate" through its dialog in a real (not headless) ImageJ under Xvfb, with the
+ * macro recorder on, then replays the recorded line. Run by tests/macro/run.sh as
+ * {@code xvfb-run java -Dplugins.dir=... -cp ij.jar:target/test-classes org.mumloc.fiji.DialogDriver};
+ * it uses only ImageJ's API (the plugin itself comes from the plugins folder) and prints key=value
+ * lines for the script to check. Not a JUnit test: it needs a display.
+ */
+public final class DialogDriver {
+    private DialogDriver() {
+    }
+
+    private static GenericDialog waitForDialog(String title, long timeoutMs) throws InterruptedException {
+        long end = System.currentTimeMillis() + timeoutMs;
+        while (System.currentTimeMillis() < end) {
+            for (Window w : Window.getWindows())
+                if (w instanceof GenericDialog && w.isShowing() && title.equals(((GenericDialog) w).getTitle()))
+                    return (GenericDialog) w;
+            Thread.sleep(50);
+        }
+        return null;
+    }
+
+    private static String describe(ImagePlus imp) {
+        if (imp == null) return "none";
+        return imp.getWidth() + "x" + imp.getHeight() + "x" + imp.getNChannels() + "x" + imp.getNSlices() + "x"
+                + imp.getNFrames() + " bitDepth=" + imp.getBitDepth();
+    }
+
+    private static boolean samePixels(ImagePlus a, ImagePlus b) {
+        if (a.getStackSize() != b.getStackSize()) return false;
+        for (int i = 1; i <= a.getStackSize(); i++) {
+            float[] pa = (float[]) a.getStack().getPixels(i);
+            float[] pb = (float[]) b.getStack().getPixels(i);
+            if (!java.util.Arrays.equals(pa, pb)) return false;
+        }
+        return true;
+    }
+
+    public static void main(String[] args) throws Exception {
+        new ImageJ(ImageJ.NO_SHOW);
+        Recorder recorder = new Recorder(false);
+        Thread user = new Thread(() -> {
+            try {
+                GenericDialog gd = waitForDialog("MUMLoc Simulate", 60000);
+                if (gd == null) {
+                    System.out.println("dialog=none");
+                    System.out.flush();
+                    System.exit(3);
+                }
+                System.out.println("dialog=shown");
+                @SuppressWarnings("unchecked")
+                Vector<TextField> numbers = gd.getNumericFields();
+                @SuppressWarnings("unchecked")
+                Vector<TextField> strings = gd.getStringFields();
+                System.out.println("numericFields=" + numbers.size());
+                System.out.println("stringFields=" + strings.size());
+                EventQueue.invokeAndWait(() -> {
+                    numbers.get(0).setText("3");        // Frames
+                    numbers.get(1).setText("4");        // Molecules
+                    strings.get(0).setText("24x16");    // Size
+                    strings.get(1).setText("99");       // Seed
+                });
+                Button ok = gd.getButtons()[0];
+                EventQueue.invokeLater(() -> gd.actionPerformed(new ActionEvent(ok, ActionEvent.ACTION_PERFORMED, "OK")));
+            } catch (Exception e) {
+                e.printStackTrace();
+                System.exit(4);
+            }
+        }, "dialog-user");
+        user.start();
+        // As a menu click does: the command runs on its own thread, so the recorder records it.
+        IJ.doCommand("MUMLoc Simulate");
+        String recorded = "";
+        long end = System.currentTimeMillis() + 60000;
+        while (recorded.isEmpty() && System.currentTimeMillis() < end) {
+            Thread.sleep(50);
+            for (String line : recorder.getText().split("\n"))
+                if (line.startsWith("run(\"MUMLoc Simulate\"")) recorded = line;
+        }
+        ImagePlus first = WindowManager.getCurrentImage();
+        System.out.println("interactive=" + describe(first));
+        System.out.println("recorded=" + recorded);
+
+        // Replaying the recorded line gives the same movie.
+        if (!recorded.isEmpty()) {
+            Recorder.record = false;
+            IJ.runMacro(recorded);
+            ImagePlus second = WindowManager.getCurrentImage();
+            System.out.println("replayed=" + describe(second));
+            System.out.println("replayedIdentical=" + (second != null && second != first && samePixels(first, second)));
+        }
+        System.out.println("done");
+        System.out.flush();
+        System.exit(0);
+    }
+}

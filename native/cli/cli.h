@@ -1,0 +1,18 @@
+/* What every `mumloc` command shares: exit codes and the command entry points (one file each). */
+#ifndef MUMLOC_CLI_H
+#define MUMLOC_CLI_H
+
+/* Exit codes of the `mumloc` tool. */
+enum {
+    CLI_EXIT_OK = 0,
+    CLI_EXIT_FAILURE = 1,   /* the library failed at run time (message printed) */
+    CLI_EXIT_USAGE = 2,     /* bad command line or parameters outside their range */
+    CLI_EXIT_CANCELLED = 130 /* interrupted by Ctrl-C (128 + SIGINT, as shells report it) */
+};
+
+/* A command: argv[0] is the command's name, the rest its arguments. Returns the exit code. */
+typedef int (*cli_command_fn)(int argc, char **argv);
+
+int cmd_simulate(int argc, char **argv);
+
+#endif

@@ -1,0 +1,228 @@
+/* `mumloc simulate`: maps command-line options onto mumloc_sim_params and writes the movie, its
+ * ground truth and the plane drifts through mumloc_simulate_to_files. Ranges are the library's to
+ * check; this file only knows option names and file names. */
+#include "cli.h"
+#include "mumloc.h"
+#include "options.h"
+#include "progress.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const cli_choice noise_choices[] = {
+    {"physical", MUMLOC_NOISE_PHYSICAL}, {"none", MUMLOC_NOISE_NONE}, {NULL, 0}};
+static const cli_choice sample_choices[] = {{"uniform", MUMLOC_SAMPLE_UNIFORM},
+                                            {"helix", MUMLOC_SAMPLE_HELIX},
+                                            {"filaments", MUMLOC_SAMPLE_FILAMENTS},
+                                            {NULL, 0}};
+
+/* Parameters outside their range are the user's to fix (2); everything else is a failure (1). */
+static int exit_code_for(mumloc_status status) {
+    return status == MUMLOC_ERR_INVALID_ARGUMENT ? CLI_EXIT_USAGE : CLI_EXIT_FAILURE;
+}
+
+static int library_error(const char *prefix, mumloc_status status) {
+    fprintf(stderr, "mumloc simulate: %s%s\n", prefix, mumloc_last_error());
+    return exit_code_for(status);
+}
+
+/* The default optics, read from the library's defaults, for the end of --help. */
+static void describe_default_optics(char *buf, size_t cap) {
+    mumloc_optics optics;
+    mumloc_optics_default(&optics);
+    char number[64];
+    size_t used = 0;
+    int n = snprintf(buf, cap, "Default optics (change with --optics FILE, a JSON object with any of "
+                               "these fields):\n  planes %d, plane_depth_nm [", optics.planes);
+    if (n > 0) used = (size_t)n;
+    for (int d = 0; d < optics.planes && used < cap; d++) {
+        mumloc_format_number(optics.plane_depth_nm[d], number, sizeof number);
+        n = snprintf(buf + used, cap - used, "%s%s", d ? ", " : "", number);
+        if (n > 0) used += (size_t)n;
+    }
+    const struct { const char *name; double value; } fields[] = {
+        {"pixel_nm", optics.pixel_nm},   {"psf_amplitude", optics.psf_amplitude},
+        {"psf_w0_nm", optics.psf_w0_nm}, {"psf_d_nm", optics.psf_d_nm},
+        {"psf_A", optics.psf_A},         {"psf_B", optics.psf_B},
+    };
+    if (used < cap) {
+        n = snprintf(buf + used, cap - used, "]");
+        if (n > 0) used += (size_t)n;
+    }
+    for (size_t i = 0; i < sizeof fields / sizeof fields[0] && used < cap; i++) {
+        mumloc_format_number(fields[i].value, number, sizeof number);
+        n = snprintf(buf + used, cap - used, ",%s%s %s", i == 2 ? "\n  " : " ", fields[i].name,
+                     number);
+        if (n > 0) used += (size_t)n;
+    }
+    if (used < cap)
+        snprintf(buf + used, cap - used,
+                 "\n\nThe drift CSV lists the lateral shift of every plane in every frame (plane 1 "
+                 "is\nthe reference); a molecule appears at x - dx, y - dy in that plane.\n"
+                 "Exit codes: 0 success, 1 run-time failure, 2 usage error, 130 interrupted "
+                 "(Ctrl-C;\nno partial files are left behind).\n");
+}
+
+/* "truth.csv" -> "truth.drift.csv"; caller frees. */
+static char *drift_path_beside(const char *truth_path) {
+    size_t len = strlen(truth_path);
+    const char *suffix = ".csv";
+    if (len >= 4 && strcmp(truth_path + len - 4, suffix) == 0) len -= 4;
+    char *path = malloc(len + sizeof ".drift.csv");
+    if (!path) return NULL;
+    memcpy(path, truth_path, len);
+    strcpy(path + len, ".drift.csv");
+    return path;
+}
+
+static int same_path(const char *a, const char *b) { return a && b && strcmp(a, b) == 0; }
+
+/* Total molecules in the movie's ground truth (the summary line reports it). */
+static int count_molecules(const mumloc_sim_params *params, int64_t *total) {
+    mumloc_simulator *sim = NULL;
+    if (mumloc_simulator_create(params, &sim) != MUMLOC_OK) return 0;
+    int cap = mumloc_simulator_max_emitters(sim);
+    mumloc_emitter *buffer = malloc(sizeof *buffer * (size_t)(cap > 0 ? cap : 1));
+    int ok = buffer != NULL;
+    *total = 0;
+    for (int64_t f = 0; ok && f < params->frames; f++) {
+        int count = 0;
+        ok = mumloc_simulate_truth(sim, f, buffer, cap, &count) == MUMLOC_OK;
+        *total += count;
+    }
+    free(buffer);
+    mumloc_simulator_destroy(sim);
+    return ok;
+}
+
+static void print_summary(const mumloc_sim_params *params, double seconds, const char *movie,
+                          const char *truth, const char *drift) {
+    char molecules[32] = "?";
+    int64_t total = 0;
+    if (count_molecules(params, &total)) snprintf(molecules, sizeof molecules, "%" PRId64, total);
+    double rate = seconds > 0 ? (double)params->frames / seconds : 0.0;
+    printf("mumloc simulate: %" PRId64 " frames of %dx%dx%d, %s molecules, %.2f s (%.0f frames/s); "
+           "wrote %s%s%s%s%s\n",
+           params->frames, params->width, params->height, params->optics.planes, molecules, seconds,
+           rate, movie, truth ? ", " : "", truth ? truth : "", drift ? ", " : "",
+           drift ? drift : "");
+}
+
+int cmd_simulate(int argc, char **argv) {
+    mumloc_sim_params params;
+    mumloc_sim_params_default(&params);
+    const char *movie_path = NULL, *truth_path = NULL, *drift_arg = NULL, *optics_path = NULL;
+    int noise = (int)params.noise, sample = (int)params.sample;
+    int threads = 0, quiet = 0;
+
+    cli_option options[] = {
+        {"out", "FILE", "TIFF movie to write (ImageJ hyperstack, planes as channels)", CLI_STRING,
+         &movie_path, NULL, NULL, CLI_REQUIRED, NULL},
+        {"truth", "FILE", "ground-truth CSV to write (ThunderSTORM columns)", CLI_STRING,
+         &truth_path, NULL, NULL, 0, "none"},
+        {"drift-file", "FILE", "plane-drift CSV to write", CLI_STRING, &drift_arg, NULL, NULL, 0,
+         "beside --truth as NAME.drift.csv"},
+        {"frames", "N", "frames in the movie", CLI_INT64, &params.frames, NULL, NULL, 0, NULL},
+        {"size", "W[xH]", "pixels per plane", CLI_SIZE, &params.width, &params.height, NULL, 0,
+         NULL},
+        {"molecules", "M", "molecules per frame; --density overrides", CLI_INT,
+         &params.molecules, NULL, NULL, 0, NULL},
+        {"density", "PER_UM2", "if > 0: Poisson molecules per frame, mean density x area",
+         CLI_DOUBLE, &params.density_per_um2, NULL, NULL, 0, NULL},
+        {"seed", "S", "random seed: same seed, same movie", CLI_UINT64, &params.seed, NULL, NULL,
+         0, NULL},
+        {"sample", NULL, "where molecules are", CLI_CHOICE, &sample, NULL, sample_choices, 0,
+         NULL},
+        {"filaments", "N", "filaments of the filaments sample", CLI_INT, &params.filaments, NULL,
+         NULL, 0, NULL},
+        {"weight-min", "C", "smallest molecule weight c", CLI_DOUBLE, &params.weight_min, NULL,
+         NULL, 0, NULL},
+        {"weight-max", "C", "largest molecule weight c", CLI_DOUBLE, &params.weight_max, NULL,
+         NULL, 0, NULL},
+        {"z-min", "NM", "lowest molecule depth", CLI_DOUBLE, &params.z_min_nm, NULL, NULL, 0,
+         NULL},
+        {"z-max", "NM", "highest molecule depth", CLI_DOUBLE, &params.z_max_nm, NULL, NULL, 0,
+         NULL},
+        {"drift", "NM", "max |drift| per axis of planes 2..k", CLI_DOUBLE, &params.drift_max_nm,
+         NULL, NULL, 0, NULL},
+        {"drift-step", "NM", "drift is a multiple of this; 0 = continuous", CLI_DOUBLE,
+         &params.drift_step_nm, NULL, NULL, 0, NULL},
+        {"noise", NULL, "camera noise; none = exact expected image", CLI_CHOICE, &noise, NULL,
+         noise_choices, 0, NULL},
+        {"background", "PHOTONS", "background photons per pixel", CLI_DOUBLE,
+         &params.camera.background_photons, NULL, NULL, 0, NULL},
+        {"read-noise", "E", "read noise sigma in electrons", CLI_DOUBLE,
+         &params.camera.read_noise_e, NULL, NULL, 0, NULL},
+        {"em-gain", "G", "EM multiplication; 1 = none", CLI_DOUBLE, &params.camera.em_gain, NULL,
+         NULL, 0, NULL},
+        {"gain", "ADU_PER_E", "ADU per electron", CLI_DOUBLE, &params.camera.adu_per_electron,
+         NULL, NULL, 0, NULL},
+        {"offset", "ADU", "camera baseline", CLI_DOUBLE, &params.camera.offset_adu, NULL, NULL, 0,
+         NULL},
+        {"optics", "FILE", "optics JSON file", CLI_STRING, &optics_path, NULL, NULL, 0,
+         "the optics listed below"},
+        {"threads", "T", "threads; 0 = all cores", CLI_INT, &threads, NULL, NULL, 0, NULL},
+        {"quiet", NULL, "no progress lines", CLI_FLAG, &quiet, NULL, NULL, 0, NULL},
+        {NULL, NULL, NULL, CLI_FLAG, NULL, NULL, NULL, 0, NULL},
+    };
+    char notes[1024];
+    describe_default_optics(notes, sizeof notes);
+    const cli_command_spec spec = {
+        "simulate",
+        "Simulates a multifocal-plane movie (32-bit TIFF, planes as channels) with its ground truth\n"
+        "and per-frame plane drifts. The same seed gives the same files for any thread count.",
+        options, NULL, notes};
+
+    int rc = cli_parse(&spec, argc, argv);
+    if (rc != CLI_PARSE_CONTINUE) return rc;
+    params.noise = (mumloc_noise)noise;
+    params.sample = (mumloc_sample)sample;
+
+    mumloc_status status;
+    if (optics_path && (status = mumloc_optics_load(optics_path, &params.optics)) != MUMLOC_OK)
+        return library_error("--optics: ", status);
+    if ((status = mumloc_set_threads(threads)) != MUMLOC_OK) return library_error("", status);
+    if ((status = mumloc_sim_params_validate(&params)) != MUMLOC_OK)
+        return library_error("", status);
+
+    char *derived_drift = NULL;
+    const char *drift_path = drift_arg;
+    if (!drift_path && truth_path) {
+        derived_drift = drift_path_beside(truth_path);
+        if (!derived_drift) {
+            fprintf(stderr, "mumloc simulate: out of memory\n");
+            return CLI_EXIT_FAILURE;
+        }
+        drift_path = derived_drift;
+    }
+    if (same_path(movie_path, truth_path) || same_path(movie_path, drift_path) ||
+        same_path(truth_path, drift_path)) {
+        fprintf(stderr, "mumloc simulate: --out, --truth and --drift-file must name different "
+                        "files\n");
+        free(derived_drift);
+        return CLI_EXIT_USAGE;
+    }
+
+    cli_progress progress;
+    cli_progress_init(&progress, "simulate", quiet);
+    cli_cancel_on_interrupt();
+    double start = cli_seconds_now();
+    status = mumloc_simulate_to_files(&params, movie_path, truth_path, drift_path,
+                                      cli_progress_report, &progress);
+    double seconds = cli_seconds_now() - start;
+    cli_interrupt_default();
+
+    if (status == MUMLOC_ERR_CANCELLED) {
+        fprintf(stderr, "mumloc simulate: interrupted; no files written\n");
+        rc = CLI_EXIT_CANCELLED;
+    } else if (status != MUMLOC_OK) {
+        rc = library_error("", status);
+    } else {
+        print_summary(&params, seconds, movie_path, truth_path, drift_path);
+        rc = CLI_EXIT_OK;
+    }
+    free(derived_drift);
+    return rc;
+}

@@ -1,0 +1,160 @@
+/*
+ * backend.h — the narrow interface every compute backend (CPU now, CUDA later) implements.
+ *
+ * Layers and models (nn/) are written once against this table of function pointers and never touch
+ * tensor memory themselves, so a new backend slots in without touching them.
+ *
+ * Tensors. A tensor is opaque and lives where the backend computes (host memory for the CPU, device
+ * memory for CUDA). Its logical shape is 4-D (n, c, h, w); vectors are (1, c, 1, 1) and weights are
+ * (out, in, kh, kw) — or (in, out, kh, kw) for a transposed convolution, as in PyTorch. At this
+ * interface every host array is NCHW (row-major over n, c, h, w); how a backend stores a tensor is
+ * its own business (the CPU backend stores every tensor channels-last, see cpu_backend.h). Only
+ * upload/download convert. Every op below takes tensors of the documented logical shapes; outputs
+ * are overwritten unless said otherwise, and may not alias inputs unless said.
+ *
+ * Plans. Convolutions and batch norm are set up once per geometry (batch, size, channels) as an
+ * opaque plan — a oneDNN primitive or a cuDNN descriptor set — and then run many times. A layer
+ * recreates its plan when its input shape changes.
+ *
+ * Threads. Parallelism is inside each op (the CPU backend uses the library's one OpenMP pool, which
+ * oneDNN shares). A backend, its tensors and its plans are used from one thread at a time.
+ *
+ * Errors are values (core/error.h): every call returns a status and sets the thread's message.
+ */
+#ifndef MUMLOC_BACKEND_BACKEND_H
+#define MUMLOC_BACKEND_BACKEND_H
+
+#include <stdint.h>
+
+#include "mumloc.h"
+
+typedef struct nn_tensor nn_tensor;
+typedef struct nn_conv_plan nn_conv_plan;
+typedef struct nn_bn_plan nn_bn_plan;
+typedef struct nn_backend nn_backend;
+
+typedef struct nn_shape {
+    int n, c, h, w;
+} nn_shape;
+
+static inline int64_t nn_shape_count(nn_shape s) { return (int64_t)s.n * s.c * s.h * s.w; }
+
+typedef enum nn_activation {
+    NN_ACT_NONE = 0,
+    NN_ACT_RELU = 1,
+    NN_ACT_SIGMOID = 2
+} nn_activation;
+
+/* One convolution's geometry. Regular: stride 1, kernel k×k (k odd), "same" zero padding (k−1)/2,
+ * input (n, in_c, h, w) → output (n, out_c, h, w); weights (out_c, in_c, k, k); bias (out_c).
+ * Transposed: stride 2, kernel 3, padding 1, output padding 1 (exactly twice the size),
+ * input (n, in_c, h, w) → output (n, out_c, 2h, 2w); weights (in_c, out_c, 3, 3); bias (out_c).
+ * `fused` is applied to the forward output only (inference); training keeps it separate. */
+typedef struct nn_conv_desc {
+    int n, in_c, out_c, h, w;
+    int kernel;
+    int transposed;
+    nn_activation fused;
+} nn_conv_desc;
+
+/* Batch normalisation over (n, h, w) per channel: y = γ (x − μ) / sqrt(σ² + eps) + β. */
+typedef struct nn_bn_desc {
+    int n, c, h, w;
+    float eps;      /* 1e-5 */
+    float momentum; /* running ← (1 − momentum) running + momentum batch (0.1, PyTorch's); the running
+                       variance gets the unbiased batch variance, as PyTorch does */
+} nn_bn_desc;
+
+typedef struct nn_adam_hyper {
+    float lr, beta1, beta2, eps;
+} nn_adam_hyper;
+
+struct nn_backend {
+    const char *name; /* "cpu", "cuda" */
+    void *impl;
+
+    void (*destroy)(nn_backend *be);
+
+    /* --- tensors ------------------------------------------------------------------------------ */
+    mumloc_status (*tensor_create)(nn_backend *be, nn_shape shape, nn_tensor **out);
+    void (*tensor_destroy)(nn_backend *be, nn_tensor *t); /* NULL is fine */
+    nn_shape (*tensor_shape)(const nn_tensor *t);
+    mumloc_status (*upload)(nn_backend *be, nn_tensor *t, const float *host_nchw);
+    mumloc_status (*download)(nn_backend *be, const nn_tensor *t, float *host_nchw);
+    mumloc_status (*fill)(nn_backend *be, nn_tensor *t, float value);
+    /* dst ← src (same shape). */
+    mumloc_status (*copy)(nn_backend *be, const nn_tensor *src, nn_tensor *dst);
+
+    /* --- convolution (regular or transposed, see nn_conv_desc) --------------------------------- */
+    mumloc_status (*conv_plan_create)(nn_backend *be, const nn_conv_desc *desc, nn_conv_plan **out);
+    void (*conv_plan_destroy)(nn_backend *be, nn_conv_plan *plan); /* NULL is fine */
+    /* y = act(conv(x, w) + b) */
+    mumloc_status (*conv_forward)(nn_backend *be, nn_conv_plan *plan, const nn_tensor *x,
+                                  const nn_tensor *w, const nn_tensor *b, nn_tensor *y);
+    /* dx = ∂L/∂x given dy = ∂L/∂y (the fused activation is not differentiated: train without one). */
+    mumloc_status (*conv_backward_data)(nn_backend *be, nn_conv_plan *plan, const nn_tensor *dy,
+                                        const nn_tensor *w, nn_tensor *dx);
+    /* dw = ∂L/∂w, db = ∂L/∂b (overwritten). */
+    mumloc_status (*conv_backward_weights)(nn_backend *be, nn_conv_plan *plan, const nn_tensor *x,
+                                           const nn_tensor *dy, nn_tensor *dw, nn_tensor *db);
+
+    /* --- batch norm ------------------------------------------------------------------------------ */
+    mumloc_status (*bn_plan_create)(nn_backend *be, const nn_bn_desc *desc, nn_bn_plan **out);
+    void (*bn_plan_destroy)(nn_backend *be, nn_bn_plan *plan);
+    /* Training: batch statistics into mean/var (biased variance, kept for backward), running
+     * averages updated in place. y may alias x. */
+    mumloc_status (*bn_forward_training)(nn_backend *be, nn_bn_plan *plan, const nn_tensor *x,
+                                         const nn_tensor *gamma, const nn_tensor *beta,
+                                         nn_tensor *y, nn_tensor *mean, nn_tensor *var,
+                                         nn_tensor *running_mean, nn_tensor *running_var);
+    /* Evaluation with the running statistics (unfolded; folding is the fast path). */
+    mumloc_status (*bn_forward_inference)(nn_backend *be, nn_bn_plan *plan, const nn_tensor *x,
+                                          const nn_tensor *gamma, const nn_tensor *beta,
+                                          const nn_tensor *running_mean,
+                                          const nn_tensor *running_var, nn_tensor *y);
+    /* dx, dgamma, dbeta from the forward's x, batch mean/var and dy. dx may alias dy. */
+    mumloc_status (*bn_backward)(nn_backend *be, nn_bn_plan *plan, const nn_tensor *x,
+                                 const nn_tensor *mean, const nn_tensor *var,
+                                 const nn_tensor *gamma, const nn_tensor *dy, nn_tensor *dx,
+                                 nn_tensor *dgamma, nn_tensor *dbeta);
+    /* Folds eval-mode batch norm into the preceding convolution: w_out, b_out from the conv's w, b
+     * and (γ, β, running μ, running σ²). `out_axis` is the weights' output-channel axis: 0 for a
+     * regular convolution (out, in, k, k), 1 for a transposed one (in, out, k, k). */
+    mumloc_status (*bn_fold)(nn_backend *be, const nn_tensor *w, const nn_tensor *b,
+                             const nn_tensor *gamma, const nn_tensor *beta,
+                             const nn_tensor *running_mean, const nn_tensor *running_var,
+                             float eps, int out_axis, nn_tensor *w_out, nn_tensor *b_out);
+
+    /* --- activations (y may alias x; dx may alias dy) -------------------------------------------- */
+    mumloc_status (*activation_forward)(nn_backend *be, nn_activation act, const nn_tensor *x,
+                                        nn_tensor *y);
+    /* dx from the forward's output y (both ReLU and sigmoid derivatives are functions of y). */
+    mumloc_status (*activation_backward)(nn_backend *be, nn_activation act, const nn_tensor *y,
+                                         const nn_tensor *dy, nn_tensor *dx);
+
+    /* --- losses (value into *loss, gradient w.r.t. the probabilities into dp) ------------------ */
+    /* Σ over all elements of BCE(p, t), divided by the batch size n. */
+    mumloc_status (*loss_bce)(nn_backend *be, const nn_tensor *p, const nn_tensor *t,
+                              nn_tensor *dp, double *loss);
+    /* Regression loss (science.md §4b) on (n, 4k, h, w) outputs and targets: channels 0..k−1 are the
+     * per-plane probabilities c (target 1 = positive voxel, 0 = negative), channels k + 3·plane + axis
+     * the offsets ζ. Per frame: BCE over positives + BCE over the ratio·(#positives) negatives with the
+     * highest BCE + L1 of ζ over positives; summed over frames and divided by n. */
+    mumloc_status (*loss_regression)(nn_backend *be, int planes, float negative_ratio,
+                                     const nn_tensor *out, const nn_tensor *target, nn_tensor *dout,
+                                     double *loss);
+
+    /* --- optimiser ------------------------------------------------------------------------------- */
+    /* One Adam step on param (in place) with moments m, v; `step` counts from 1. */
+    mumloc_status (*adam_step)(nn_backend *be, const nn_adam_hyper *hyper, int64_t step,
+                               nn_tensor *param, const nn_tensor *grad, nn_tensor *m, nn_tensor *v);
+};
+
+/* The CPU backend (oneDNN + OpenMP); always available. */
+mumloc_status nn_backend_cpu_create(nn_backend **out);
+
+static inline void nn_backend_destroy(nn_backend *be) {
+    if (be) be->destroy(be);
+}
+
+#endif

@@ -1,0 +1,33 @@
+/* Thread-local last-error messages and status names (design.md: errors are values). */
+#include "core/error.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+
+static _Thread_local char last_error[1024];
+
+mumloc_status mumloc_fail(mumloc_status status, const char *fmt, ...) {
+    va_list args;
+    va_start(args, fmt);
+    vsnprintf(last_error, sizeof last_error, fmt, args);
+    va_end(args);
+    return status;
+}
+
+void mumloc_clear_error(void) { last_error[0] = '\0'; }
+
+const char *mumloc_last_error(void) { return last_error; }
+
+const char *mumloc_status_string(mumloc_status status) {
+    switch (status) {
+    case MUMLOC_OK: return "ok";
+    case MUMLOC_ERR_INVALID_ARGUMENT: return "invalid argument";
+    case MUMLOC_ERR_OUT_OF_MEMORY: return "out of memory";
+    case MUMLOC_ERR_IO: return "i/o error";
+    case MUMLOC_ERR_FORMAT: return "bad file format";
+    case MUMLOC_ERR_CANCELLED: return "cancelled";
+    case MUMLOC_ERR_UNSUPPORTED: return "unsupported";
+    case MUMLOC_ERR_INTERNAL: return "internal error";
+    }
+    return "unknown status";
+}

@@ -1,0 +1,175 @@
+/* Optics files: a JSON object with the mumloc_optics field names, e.g.
+ *   {"planes": 4, "plane_depth_nm": [200, 600, 1000, 1400], "pixel_nm": 192, "psf_B": 0.1225}
+ * Missing fields keep mumloc_optics_default's values; "plane_depth_nm" must have "planes" values
+ * (when "planes" is absent, the array's length sets it); unknown fields are an error naming them. */
+#include <errno.h>
+#include <math.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/error.h"
+#include "io/atomic_file.h"
+#include "io/json.h"
+#include "io/optics_json.h"
+#include "io/text_buffer.h"
+
+enum { MAX_OPTICS_FILE_BYTES = 1 << 20 };
+
+typedef struct scalar_field {
+    const char *name;
+    size_t offset; /* of the double in mumloc_optics */
+} scalar_field;
+
+static const scalar_field scalar_fields[] = {
+    {"pixel_nm", offsetof(mumloc_optics, pixel_nm)},
+    {"psf_amplitude", offsetof(mumloc_optics, psf_amplitude)},
+    {"psf_w0_nm", offsetof(mumloc_optics, psf_w0_nm)},
+    {"psf_d_nm", offsetof(mumloc_optics, psf_d_nm)},
+    {"psf_A", offsetof(mumloc_optics, psf_A)},
+    {"psf_B", offsetof(mumloc_optics, psf_B)},
+};
+enum { SCALAR_FIELDS = sizeof scalar_fields / sizeof scalar_fields[0] };
+
+static mumloc_status read_whole_file(const char *path, char **text, size_t *len) {
+    FILE *f = fopen(path, "rb");
+    if (!f) return mumloc_fail(MUMLOC_ERR_IO, "cannot open optics file '%s': %s", path, strerror(errno));
+    char *buf = malloc(MAX_OPTICS_FILE_BYTES + 1);
+    if (!buf) {
+        fclose(f);
+        return mumloc_fail(MUMLOC_ERR_OUT_OF_MEMORY, "out of memory reading '%s'", path);
+    }
+    size_t n = fread(buf, 1, MAX_OPTICS_FILE_BYTES + 1, f);
+    int failed = ferror(f);
+    fclose(f);
+    if (failed) {
+        free(buf);
+        return mumloc_fail(MUMLOC_ERR_IO, "cannot read optics file '%s'", path);
+    }
+    if (n > MAX_OPTICS_FILE_BYTES) {
+        free(buf);
+        return mumloc_fail(MUMLOC_ERR_FORMAT, "'%s' is over 1 MiB: not an optics file", path);
+    }
+    buf[n] = '\0';
+    *text = buf;
+    *len = n;
+    return MUMLOC_OK;
+}
+
+static mumloc_status wrong_type(const char *path, const mumloc_json *v, const char *field,
+                                const char *expected) {
+    return mumloc_fail(MUMLOC_ERR_FORMAT, "'%s' line %d: \"%s\" must be %s, not %s", path, v->line,
+                       field, expected, mumloc_json_type_name(v->type));
+}
+
+static mumloc_status apply_member(const char *path, const char *key, const mumloc_json *v,
+                                  mumloc_optics *o, int *planes_given, const mumloc_json **depths) {
+    if (strcmp(key, "planes") == 0) {
+        if (v->type != MUMLOC_JSON_NUMBER || v->number != floor(v->number) ||
+            fabs(v->number) > 1e9)
+            return wrong_type(path, v, key, "a whole number");
+        o->planes = (int)v->number;
+        *planes_given = 1;
+        return MUMLOC_OK;
+    }
+    if (strcmp(key, "plane_depth_nm") == 0) {
+        if (v->type != MUMLOC_JSON_ARRAY) return wrong_type(path, v, key, "an array of numbers");
+        if (v->count < 1 || v->count > MUMLOC_MAX_PLANES)
+            return mumloc_fail(MUMLOC_ERR_FORMAT,
+                               "'%s' line %d: \"plane_depth_nm\" has %zu values; it needs 1 to %d",
+                               path, v->line, v->count, MUMLOC_MAX_PLANES);
+        for (size_t i = 0; i < v->count; i++)
+            if (v->items[i].type != MUMLOC_JSON_NUMBER)
+                return wrong_type(path, &v->items[i], "plane_depth_nm", "an array of numbers");
+        *depths = v;
+        return MUMLOC_OK;
+    }
+    for (int f = 0; f < SCALAR_FIELDS; f++)
+        if (strcmp(key, scalar_fields[f].name) == 0) {
+            if (v->type != MUMLOC_JSON_NUMBER) return wrong_type(path, v, key, "a number");
+            *(double *)((char *)o + scalar_fields[f].offset) = v->number;
+            return MUMLOC_OK;
+        }
+    return mumloc_fail(MUMLOC_ERR_FORMAT,
+                       "'%s' line %d: unknown field \"%s\"; optics files know planes, "
+                       "plane_depth_nm, pixel_nm, psf_amplitude, psf_w0_nm, psf_d_nm, psf_A, psf_B",
+                       path, v->line, key);
+}
+
+static mumloc_status optics_from_json(const char *path, const mumloc_json *doc, mumloc_optics *o) {
+    if (doc->type != MUMLOC_JSON_OBJECT)
+        return mumloc_fail(MUMLOC_ERR_FORMAT, "'%s' must hold a JSON object ({...}), not %s", path,
+                           mumloc_json_type_name(doc->type));
+    int planes_given = 0;
+    const mumloc_json *depths = NULL;
+    for (size_t i = 0; i < doc->count; i++)
+        MUMLOC_TRY(apply_member(path, doc->keys[i], &doc->items[i], o, &planes_given, &depths));
+    if (depths) {
+        if (!planes_given) o->planes = (int)depths->count;
+        if ((size_t)o->planes != depths->count)
+            return mumloc_fail(MUMLOC_ERR_FORMAT,
+                               "'%s' line %d: \"plane_depth_nm\" has %zu values but \"planes\" is %d",
+                               path, depths->line, depths->count, o->planes);
+        for (size_t d = 0; d < depths->count; d++) o->plane_depth_nm[d] = depths->items[d].number;
+    }
+    mumloc_status s = mumloc_optics_validate(o);
+    if (s != MUMLOC_OK) {
+        char message[768];
+        snprintf(message, sizeof message, "%s", mumloc_last_error());
+        return mumloc_fail(s, "'%s': %s", path, message); /* a value out of range */
+    }
+    return MUMLOC_OK;
+}
+
+mumloc_status mumloc_optics_load(const char *path, mumloc_optics *optics) {
+    if (!path || !optics)
+        return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT, "mumloc_optics_load needs a path and optics");
+    char *text = NULL;
+    size_t len = 0;
+    MUMLOC_TRY(read_whole_file(path, &text, &len));
+    mumloc_json *doc = NULL;
+    mumloc_status s = mumloc_json_parse(text, len, path, &doc);
+    free(text);
+    MUMLOC_TRY(s);
+    mumloc_optics loaded;
+    mumloc_optics_default(&loaded);
+    s = optics_from_json(path, doc, &loaded);
+    mumloc_json_free(doc);
+    if (s == MUMLOC_OK) *optics = loaded; /* untouched on failure */
+    return s;
+}
+
+mumloc_status mumloc_optics_save(const char *path, const mumloc_optics *optics) {
+    if (!path || !optics)
+        return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT, "mumloc_optics_save needs a path and optics");
+    MUMLOC_TRY(mumloc_optics_validate(optics));
+    mumloc_text t = {0};
+    mumloc_optics_write_json(&t, optics, 1);
+    mumloc_text_puts(&t, "\n");
+    mumloc_status s = mumloc_text_status(&t);
+    mumloc_atomic_file af = {0};
+    if (s == MUMLOC_OK) s = mumloc_atomic_open(&af, path);
+    if (s == MUMLOC_OK && fwrite(t.data, 1, t.len, af.file) != t.len)
+        s = mumloc_fail(MUMLOC_ERR_IO, "cannot write '%s': %s", path, strerror(errno));
+    if (s == MUMLOC_OK) s = mumloc_atomic_commit(&af);
+    else mumloc_atomic_abort(&af);
+    mumloc_text_free(&t);
+    return s;
+}
+
+void mumloc_optics_write_json(mumloc_text *out, const mumloc_optics *optics, int pretty) {
+    const char *sep = pretty ? ",\n  " : ",";
+    mumloc_text_printf(out, "{%s\"planes\":%s%d%s\"plane_depth_nm\":%s[", pretty ? "\n  " : "",
+                       pretty ? " " : "", optics->planes, sep, pretty ? " " : "");
+    for (int d = 0; d < optics->planes; d++) {
+        if (d) mumloc_text_puts(out, pretty ? ", " : ",");
+        mumloc_json_write_number(out, optics->plane_depth_nm[d]);
+    }
+    mumloc_text_puts(out, "]");
+    for (int f = 0; f < SCALAR_FIELDS; f++) {
+        mumloc_text_printf(out, "%s\"%s\":%s", sep, scalar_fields[f].name, pretty ? " " : "");
+        mumloc_json_write_number(out, *(const double *)((const char *)optics + scalar_fields[f].offset));
+    }
+    mumloc_text_puts(out, pretty ? "\n}" : "}");
+}

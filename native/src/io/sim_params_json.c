@@ -1,0 +1,73 @@
+/* The simulation parameters as one line of JSON, so that a movie records how it was made. Written
+ * through the JSON module so numbers are locale-independent and read back exactly. */
+#include <inttypes.h>
+#include <string.h>
+
+#include "core/error.h"
+#include "io/json.h"
+#include "io/optics_json.h"
+#include "io/text_buffer.h"
+
+static const char *noise_word(mumloc_noise noise) {
+    return noise == MUMLOC_NOISE_NONE ? "none" : "physical";
+}
+
+static const char *sample_word(mumloc_sample sample) {
+    switch (sample) {
+    case MUMLOC_SAMPLE_HELIX: return "helix";
+    case MUMLOC_SAMPLE_FILAMENTS: return "filaments";
+    default: return "uniform";
+    }
+}
+
+static void put_number(mumloc_text *t, const char *key, double value) {
+    mumloc_text_printf(t, ",\"%s\":", key);
+    mumloc_json_write_number(t, value);
+}
+
+static void write_params(mumloc_text *t, const mumloc_sim_params *p) {
+    mumloc_text_printf(t, "{\"mumloc_version\":\"%s\",\"optics\":", mumloc_version());
+    mumloc_optics_write_json(t, &p->optics, 0);
+    mumloc_text_puts(t, ",\"camera\":{\"background_photons\":");
+    mumloc_json_write_number(t, p->camera.background_photons);
+    put_number(t, "read_noise_e", p->camera.read_noise_e);
+    put_number(t, "em_gain", p->camera.em_gain);
+    put_number(t, "adu_per_electron", p->camera.adu_per_electron);
+    put_number(t, "offset_adu", p->camera.offset_adu);
+    mumloc_text_printf(t,
+                       "},\"noise\":\"%s\",\"sample\":\"%s\",\"width\":%d,\"height\":%d,"
+                       "\"frames\":%" PRId64 ",\"seed\":%" PRIu64 ",\"molecules\":%d",
+                       noise_word(p->noise), sample_word(p->sample), p->width, p->height, p->frames,
+                       p->seed, p->molecules);
+    put_number(t, "density_per_um2", p->density_per_um2);
+    put_number(t, "weight_min", p->weight_min);
+    put_number(t, "weight_max", p->weight_max);
+    put_number(t, "z_min_nm", p->z_min_nm);
+    put_number(t, "z_max_nm", p->z_max_nm);
+    put_number(t, "drift_max_nm", p->drift_max_nm);
+    put_number(t, "drift_step_nm", p->drift_step_nm);
+    mumloc_text_printf(t, ",\"filaments\":%d}", p->filaments);
+}
+
+mumloc_status mumloc_sim_params_to_json(const mumloc_sim_params *params, char *buf, size_t cap,
+                                        size_t *needed) {
+    if (needed) *needed = 0;
+    if (!params) return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT, "sim params to json: no parameters");
+    MUMLOC_TRY(mumloc_sim_params_validate(params));
+    mumloc_text t = {0};
+    write_params(&t, params);
+    mumloc_status s = mumloc_text_status(&t);
+    if (s == MUMLOC_OK) {
+        if (needed) *needed = t.len + 1;
+        if (buf && cap >= t.len + 1) {
+            memcpy(buf, t.data, t.len + 1);
+        } else {
+            if (buf && cap > 0) buf[0] = '\0';
+            s = mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT,
+                            "sim params to json: the buffer holds %zu bytes but %zu are needed", cap,
+                            t.len + 1);
+        }
+    }
+    mumloc_text_free(&t);
+    return s;
+}

@@ -1,0 +1,191 @@
+/* mumloc_simulate_to_files: the simulator streamed to a TIFF hyperstack, a ground-truth table and a
+ * drift table, frame batch by frame batch (bounded memory), each file under a temporary name until
+ * everything has succeeded (atomic_file.h). */
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "core/error.h"
+#include "io/atomic_file.h"
+#include "io/csv_write.h"
+#include "io/simulate_files.h"
+#include "io/tiff_write.h"
+
+/* Pixels simulated per batch: about 64 MiB, at least one frame; fewer frames when that keeps
+ * about PROGRESS_STEPS progress reports per movie, but never below MIN_PROGRESS_BATCH frames. */
+#define BATCH_BYTES ((size_t)64 << 20)
+enum { PROGRESS_STEPS = 50, MIN_PROGRESS_BATCH = 16 };
+
+enum { OUT_MOVIE, OUT_TRUTH, OUT_DRIFT, OUTPUTS };
+
+static const mumloc_csv_column truth_columns[] = {
+    {"id", NULL}, {"frame", NULL}, {"x", "nm"}, {"y", "nm"}, {"z", "nm"}, {"intensity", "photon"},
+    {"weight", NULL}};
+static const mumloc_csv_column drift_columns[] = {
+    {"frame", NULL}, {"plane", NULL}, {"dx", "nm"}, {"dy", "nm"}};
+
+typedef struct run {
+    mumloc_simulator *sim;
+    const mumloc_sim_params *p;
+    const char *paths[OUTPUTS];
+    mumloc_atomic_file files[OUTPUTS];
+    mumloc_tiff_writer *tiff;
+    mumloc_csv_writer truth, drift;
+    char *description;
+    float *pixels;
+    mumloc_emitter *emitters;
+    int64_t next_id;
+} run;
+
+/* "mumloc=<parameters as one line of JSON>" for the TIFF description. */
+static mumloc_status build_description(run *r) {
+    size_t needed = 0;
+    char probe[1];
+    if (mumloc_sim_params_to_json(r->p, probe, sizeof probe, &needed) == MUMLOC_OK) needed = 1;
+    if (needed == 0) return mumloc_fail(MUMLOC_ERR_INTERNAL, "sim params JSON reported no size");
+    r->description = malloc(needed + 8);
+    if (!r->description) return mumloc_fail(MUMLOC_ERR_OUT_OF_MEMORY, "out of memory for the movie description");
+    strcpy(r->description, "mumloc=");
+    MUMLOC_TRY(mumloc_sim_params_to_json(r->p, r->description + 7, needed + 1, NULL));
+    if (strpbrk(r->description, "\n\r\\"))
+        return mumloc_fail(MUMLOC_ERR_INTERNAL, "sim params JSON holds a line break or backslash");
+    return MUMLOC_OK;
+}
+
+static mumloc_status check_paths(const char *const paths[OUTPUTS]) {
+    if (!paths[OUT_MOVIE] || !*paths[OUT_MOVIE])
+        return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT, "simulate: a movie path is required");
+    for (int a = 0; a < OUTPUTS; a++)
+        for (int b = a + 1; b < OUTPUTS; b++)
+            if (paths[a] && paths[b] && strcmp(paths[a], paths[b]) == 0)
+                return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT,
+                                   "simulate: the movie, truth and drift paths must differ ('%s' "
+                                   "is given twice)",
+                                   paths[a]);
+    return MUMLOC_OK;
+}
+
+static mumloc_status open_outputs(run *r) {
+    const mumloc_sim_params *p = r->p;
+    int planes = p->optics.planes;
+    if ((int64_t)planes * p->frames > INT32_MAX)
+        return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT,
+                           "simulate: %lld frames of %d planes exceed the 2147483647 images an "
+                           "ImageJ TIFF can hold; use fewer frames",
+                           (long long)p->frames, planes);
+    for (int i = 0; i < OUTPUTS; i++)
+        if (r->paths[i]) MUMLOC_TRY(mumloc_atomic_open(&r->files[i], r->paths[i]));
+    MUMLOC_TRY(build_description(r));
+    mumloc_tiff_write_options o = {p->width, p->height, planes, 1, (int)p->frames,
+                                   p->optics.pixel_nm / 1000.0, r->description,
+                                   MUMLOC_TIFF_LAYOUT_AUTO};
+    MUMLOC_TRY(mumloc_tiff_writer_open(r->files[OUT_MOVIE].file, r->paths[OUT_MOVIE], &o, &r->tiff));
+    if (r->paths[OUT_TRUTH])
+        MUMLOC_TRY(mumloc_csv_writer_begin(&r->truth, r->files[OUT_TRUTH].file, r->paths[OUT_TRUTH],
+                                           truth_columns, 7));
+    if (r->paths[OUT_DRIFT])
+        MUMLOC_TRY(mumloc_csv_writer_begin(&r->drift, r->files[OUT_DRIFT].file, r->paths[OUT_DRIFT],
+                                           drift_columns, 4));
+    return MUMLOC_OK;
+}
+
+static mumloc_status write_tables(run *r, int64_t frame) {
+    if (r->paths[OUT_TRUTH]) {
+        int count = 0;
+        MUMLOC_TRY(mumloc_simulate_truth(r->sim, frame, r->emitters,
+                                         mumloc_simulator_max_emitters(r->sim), &count));
+        for (int m = 0; m < count; m++) {
+            const mumloc_emitter *e = &r->emitters[m];
+            double row[7] = {(double)++r->next_id, (double)(frame + 1), e->x_nm, e->y_nm, e->z_nm,
+                             e->photons, e->weight};
+            MUMLOC_TRY(mumloc_csv_writer_row(&r->truth, row));
+        }
+    }
+    if (r->paths[OUT_DRIFT]) {
+        double dx_dy[2 * MUMLOC_MAX_PLANES];
+        MUMLOC_TRY(mumloc_simulate_drift(r->sim, frame, dx_dy));
+        for (int d = 0; d < r->p->optics.planes; d++) {
+            double row[4] = {(double)(frame + 1), (double)(d + 1), dx_dy[2 * d], dx_dy[2 * d + 1]};
+            MUMLOC_TRY(mumloc_csv_writer_row(&r->drift, row));
+        }
+    }
+    return MUMLOC_OK;
+}
+
+static mumloc_status stream_frames(run *r, mumloc_progress_fn progress, void *user, int64_t batch) {
+    const mumloc_sim_params *p = r->p;
+    size_t frame_floats = (size_t)p->optics.planes * (size_t)p->height * (size_t)p->width;
+    if (batch <= 0) {
+        batch = (int64_t)(BATCH_BYTES / (frame_floats * sizeof(float)));
+        /* About 50 progress reports (and chances to cancel) per movie, unless batches get tiny. */
+        int64_t for_progress = (p->frames + PROGRESS_STEPS - 1) / PROGRESS_STEPS;
+        if (for_progress < MIN_PROGRESS_BATCH) for_progress = MIN_PROGRESS_BATCH;
+        if (batch > for_progress) batch = for_progress;
+    }
+    if (batch < 1) batch = 1;
+    if (batch > p->frames) batch = p->frames;
+    r->pixels = malloc((size_t)batch * frame_floats * sizeof(float));
+    int max_emitters = mumloc_simulator_max_emitters(r->sim);
+    r->emitters = malloc((size_t)(max_emitters > 0 ? max_emitters : 1) * sizeof *r->emitters);
+    if (!r->pixels || !r->emitters)
+        return mumloc_fail(MUMLOC_ERR_OUT_OF_MEMORY, "out of memory for a batch of %lld frames",
+                           (long long)batch);
+    for (int64_t first = 0; first < p->frames; first += batch) {
+        int64_t count = p->frames - first < batch ? p->frames - first : batch;
+        MUMLOC_TRY(mumloc_simulate_frames(r->sim, first, count, r->pixels));
+        MUMLOC_TRY(mumloc_tiff_writer_append(r->tiff, r->pixels, count * p->optics.planes));
+        for (int64_t f = first; f < first + count; f++) MUMLOC_TRY(write_tables(r, f));
+        if (progress && progress(user, first + count, p->frames))
+            return mumloc_fail(MUMLOC_ERR_CANCELLED,
+                               "simulation cancelled after %lld of %lld frames; no file was written",
+                               (long long)(first + count), (long long)p->frames);
+    }
+    return mumloc_tiff_writer_finish(r->tiff);
+}
+
+/* Renames every temporary file into place; if one rename fails, the ones already renamed are
+ * removed again so that no partial set of outputs remains. */
+static mumloc_status commit_all(run *r) {
+    for (int i = 0; i < OUTPUTS; i++) {
+        if (!r->paths[i]) continue;
+        mumloc_status s = mumloc_atomic_commit(&r->files[i]);
+        if (s != MUMLOC_OK) {
+            for (int j = 0; j < i; j++)
+                if (r->paths[j]) unlink(r->paths[j]);
+            return s;
+        }
+    }
+    return MUMLOC_OK;
+}
+
+mumloc_status mumloc_simulate_to_files(const mumloc_sim_params *params, const char *movie_path,
+                                       const char *truth_path, const char *drift_path,
+                                       mumloc_progress_fn progress, void *user) {
+    return mumloc_simulate_to_files_batched(params, movie_path, truth_path, drift_path, progress,
+                                            user, 0);
+}
+
+mumloc_status mumloc_simulate_to_files_batched(const mumloc_sim_params *params,
+                                               const char *movie_path, const char *truth_path,
+                                               const char *drift_path, mumloc_progress_fn progress,
+                                               void *user, int64_t batch_frames) {
+    if (!params) return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT, "simulate: parameters are required");
+    run r;
+    memset(&r, 0, sizeof r);
+    r.paths[OUT_MOVIE] = movie_path;
+    r.paths[OUT_TRUTH] = truth_path;
+    r.paths[OUT_DRIFT] = drift_path;
+    MUMLOC_TRY(check_paths(r.paths));
+    MUMLOC_TRY(mumloc_simulator_create(params, &r.sim));
+    r.p = mumloc_simulator_params(r.sim);
+    mumloc_status s = open_outputs(&r);
+    if (s == MUMLOC_OK) s = stream_frames(&r, progress, user, batch_frames);
+    if (s == MUMLOC_OK) s = commit_all(&r);
+    for (int i = 0; i < OUTPUTS; i++) mumloc_atomic_abort(&r.files[i]); /* no-op once committed */
+    mumloc_tiff_writer_free(r.tiff);
+    mumloc_simulator_destroy(r.sim);
+    free(r.description);
+    free(r.pixels);
+    free(r.emitters);
+    return s;
+}

@@ -1,0 +1,227 @@
+/* One TIFF image file directory (TIFF 6.0, section 2), classic 32-bit offsets. */
+#define _FILE_OFFSET_BITS 64
+#include "io/tiff_ifd.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "core/error.h"
+#include "io/tiff_tags.h"
+
+mumloc_status tiff_read_at(const tiff_source *src, uint64_t offset, void *buf, size_t n,
+                           const char *what) {
+    if (offset > src->size || n > src->size - offset)
+        return mumloc_fail(MUMLOC_ERR_FORMAT,
+                           "'%s' is truncated: %s needs bytes %llu to %llu but the file has %llu "
+                           "bytes (was it copied or written completely?)",
+                           src->path, what, (unsigned long long)offset,
+                           (unsigned long long)(offset + n), (unsigned long long)src->size);
+    unsigned char *p = buf;
+    while (n > 0) {
+        ssize_t got = pread(src->fd, p, n, (off_t)offset);
+        if (got < 0 && errno == EINTR) continue;
+        if (got <= 0)
+            return mumloc_fail(MUMLOC_ERR_IO, "cannot read '%s' at byte %llu: %s", src->path,
+                               (unsigned long long)offset, got < 0 ? strerror(errno) : "end of file");
+        p += got;
+        offset += (uint64_t)got;
+        n -= (size_t)got;
+    }
+    return MUMLOC_OK;
+}
+
+static unsigned type_size(uint32_t type) {
+    switch (type) {
+    case TIFF_BYTE: case TIFF_ASCII: case TIFF_SBYTE: case TIFF_UNDEFINED: return 1;
+    case TIFF_SHORT: case TIFF_SSHORT: return 2;
+    case TIFF_LONG: case TIFF_SLONG: case TIFF_FLOAT: return 4;
+    case TIFF_RATIONAL: case TIFF_SRATIONAL: case TIFF_DOUBLE: return 8;
+    default: return 0;
+    }
+}
+
+typedef struct entry {
+    uint32_t tag, type, count;
+    unsigned char inline_value[4];
+    const tiff_source *src;
+    int64_t ifd_index;
+} entry;
+
+/* The entry's values as bytes (inline or at their offset); *data is malloc'ed. */
+static mumloc_status entry_bytes(const entry *e, unsigned char **data, size_t *len) {
+    size_t size = type_size(e->type);
+    *data = NULL;
+    if (size == 0 || (uint64_t)e->count * size > e->src->size + 4)
+        return mumloc_fail(MUMLOC_ERR_FORMAT, "'%s': tag %u of IFD %lld has type %u and count %u, "
+                           "which is not valid TIFF",
+                           e->src->path, e->tag, (long long)e->ifd_index, e->type, e->count);
+    *len = (size_t)e->count * size;
+    *data = malloc(*len ? *len : 1);
+    if (!*data) return mumloc_fail(MUMLOC_ERR_OUT_OF_MEMORY, "out of memory reading a TIFF tag");
+    if (*len <= 4) {
+        memcpy(*data, e->inline_value, *len);
+        return MUMLOC_OK;
+    }
+    char what[64];
+    snprintf(what, sizeof what, "tag %u of IFD %lld", e->tag, (long long)e->ifd_index);
+    mumloc_status s = tiff_read_at(e->src, tiff_get32(e->inline_value, e->src->big_endian), *data,
+                                   *len, what);
+    if (s != MUMLOC_OK) {
+        free(*data);
+        *data = NULL;
+    }
+    return s;
+}
+
+/* Element i of an integer-valued entry. */
+static uint64_t element(const entry *e, const unsigned char *data, uint32_t i) {
+    int be = e->src->big_endian;
+    switch (e->type) {
+    case TIFF_BYTE: case TIFF_SBYTE: case TIFF_UNDEFINED: return data[i];
+    case TIFF_SHORT: case TIFF_SSHORT: return tiff_get16(data + 2 * i, be);
+    default: return tiff_get32(data + 4 * i, be);
+    }
+}
+
+static int is_integer_type(uint32_t type) {
+    return type == TIFF_BYTE || type == TIFF_SHORT || type == TIFF_LONG || type == TIFF_SBYTE ||
+           type == TIFF_SSHORT || type == TIFF_SLONG || type == TIFF_UNDEFINED;
+}
+
+static mumloc_status entry_array(const entry *e, uint64_t **out, uint32_t *count) {
+    if (!is_integer_type(e->type))
+        return mumloc_fail(MUMLOC_ERR_FORMAT, "'%s': tag %u of IFD %lld should hold integers",
+                           e->src->path, e->tag, (long long)e->ifd_index);
+    unsigned char *data;
+    size_t len;
+    MUMLOC_TRY(entry_bytes(e, &data, &len));
+    uint64_t *values = malloc((e->count ? e->count : 1) * sizeof *values);
+    if (!values) {
+        free(data);
+        return mumloc_fail(MUMLOC_ERR_OUT_OF_MEMORY, "out of memory reading TIFF strips");
+    }
+    for (uint32_t i = 0; i < e->count; i++) values[i] = element(e, data, i);
+    free(data);
+    *out = values;
+    *count = e->count;
+    return MUMLOC_OK;
+}
+
+static mumloc_status entry_scalar(const entry *e, uint32_t *value) {
+    if (!is_integer_type(e->type) || e->count < 1)
+        return mumloc_fail(MUMLOC_ERR_FORMAT, "'%s': tag %u of IFD %lld should hold an integer",
+                           e->src->path, e->tag, (long long)e->ifd_index);
+    unsigned char *data;
+    size_t len;
+    MUMLOC_TRY(entry_bytes(e, &data, &len));
+    *value = (uint32_t)element(e, data, 0);
+    free(data);
+    return MUMLOC_OK;
+}
+
+static mumloc_status entry_rational(const entry *e, double *value) {
+    if (e->type != TIFF_RATIONAL || e->count < 1) {
+        *value = 0; /* a malformed resolution only loses the calibration */
+        return MUMLOC_OK;
+    }
+    unsigned char *data;
+    size_t len;
+    MUMLOC_TRY(entry_bytes(e, &data, &len));
+    uint32_t num = tiff_get32(data, e->src->big_endian), den = tiff_get32(data + 4, e->src->big_endian);
+    free(data);
+    *value = den ? (double)num / den : 0;
+    return MUMLOC_OK;
+}
+
+static mumloc_status entry_text(const entry *e, char **text) {
+    unsigned char *data;
+    size_t len;
+    MUMLOC_TRY(entry_bytes(e, &data, &len));
+    char *s = malloc(len + 1);
+    if (!s) {
+        free(data);
+        return mumloc_fail(MUMLOC_ERR_OUT_OF_MEMORY, "out of memory reading a TIFF description");
+    }
+    memcpy(s, data, len);
+    s[len] = '\0';
+    free(data);
+    free(*text);
+    *text = s;
+    return MUMLOC_OK;
+}
+
+static mumloc_status apply_entry(const entry *e, tiff_ifd *ifd) {
+    switch (e->tag) {
+    case TIFF_TAG_NEW_SUBFILE_TYPE: return entry_scalar(e, &ifd->subfile_type);
+    case TIFF_TAG_IMAGE_WIDTH: return entry_scalar(e, &ifd->width);
+    case TIFF_TAG_IMAGE_LENGTH: return entry_scalar(e, &ifd->height);
+    case TIFF_TAG_BITS_PER_SAMPLE: return entry_scalar(e, &ifd->bits);
+    case TIFF_TAG_COMPRESSION: return entry_scalar(e, &ifd->compression);
+    case TIFF_TAG_PHOTOMETRIC: return entry_scalar(e, &ifd->photometric);
+    case TIFF_TAG_IMAGE_DESCRIPTION: return entry_text(e, &ifd->description);
+    case TIFF_TAG_SAMPLES_PER_PIXEL: return entry_scalar(e, &ifd->samples);
+    case TIFF_TAG_ROWS_PER_STRIP: return entry_scalar(e, &ifd->rows_per_strip);
+    case TIFF_TAG_PLANAR_CONFIGURATION: return entry_scalar(e, &ifd->planar);
+    case TIFF_TAG_RESOLUTION_UNIT: return entry_scalar(e, &ifd->resolution_unit);
+    case TIFF_TAG_SAMPLE_FORMAT: return entry_scalar(e, &ifd->sample_format);
+    case TIFF_TAG_X_RESOLUTION: return entry_rational(e, &ifd->x_resolution);
+    case TIFF_TAG_Y_RESOLUTION: return entry_rational(e, &ifd->y_resolution);
+    case TIFF_TAG_TILE_WIDTH: ifd->tiled = 1; return MUMLOC_OK;
+    case TIFF_TAG_STRIP_OFFSETS:
+        free(ifd->strip_offsets);
+        ifd->strip_offsets = NULL;
+        return entry_array(e, &ifd->strip_offsets, &ifd->strips);
+    case TIFF_TAG_STRIP_BYTE_COUNTS:
+        free(ifd->strip_counts);
+        ifd->strip_counts = NULL;
+        return entry_array(e, &ifd->strip_counts, &ifd->strip_count_entries);
+    default: return MUMLOC_OK; /* tags that do not change how pixels are read */
+    }
+}
+
+mumloc_status tiff_ifd_parse(const tiff_source *src, uint64_t offset, int64_t index, tiff_ifd *ifd) {
+    memset(ifd, 0, sizeof *ifd);
+    ifd->bits = 1;
+    ifd->compression = 1;
+    ifd->samples = 1;
+    ifd->planar = 1;
+    ifd->sample_format = TIFF_SAMPLE_UINT;
+    ifd->rows_per_strip = UINT32_MAX;
+    char what[64];
+    snprintf(what, sizeof what, "IFD %lld", (long long)index);
+    unsigned char count_bytes[2];
+    MUMLOC_TRY(tiff_read_at(src, offset, count_bytes, 2, what));
+    uint32_t entries = tiff_get16(count_bytes, src->big_endian);
+    size_t len = (size_t)entries * 12 + 4;
+    unsigned char *table = malloc(len);
+    if (!table) return mumloc_fail(MUMLOC_ERR_OUT_OF_MEMORY, "out of memory reading a TIFF IFD");
+    mumloc_status s = tiff_read_at(src, offset + 2, table, len, what);
+    for (uint32_t i = 0; s == MUMLOC_OK && i < entries; i++) {
+        const unsigned char *p = table + 12 * i;
+        entry e = {tiff_get16(p, src->big_endian), tiff_get16(p + 2, src->big_endian),
+                   tiff_get32(p + 4, src->big_endian), {p[8], p[9], p[10], p[11]}, src, index};
+        s = apply_entry(&e, ifd);
+    }
+    if (s == MUMLOC_OK) ifd->next = tiff_get32(table + len - 4, src->big_endian);
+    free(table);
+    if (s == MUMLOC_OK && ifd->strip_offsets && !ifd->strip_counts)
+        s = mumloc_fail(MUMLOC_ERR_FORMAT, "'%s': IFD %lld has strip offsets but no strip byte counts",
+                        src->path, (long long)index);
+    if (s == MUMLOC_OK && ifd->strip_counts && ifd->strip_count_entries != ifd->strips)
+        s = mumloc_fail(MUMLOC_ERR_FORMAT,
+                        "'%s': IFD %lld has %u strip offsets but %u strip byte counts", src->path,
+                        (long long)index, ifd->strips, ifd->strip_count_entries);
+    if (s != MUMLOC_OK) tiff_ifd_free(ifd);
+    return s;
+}
+
+void tiff_ifd_free(tiff_ifd *ifd) {
+    free(ifd->strip_offsets);
+    free(ifd->strip_counts);
+    free(ifd->description);
+    ifd->strip_offsets = ifd->strip_counts = NULL;
+    ifd->description = NULL;
+}

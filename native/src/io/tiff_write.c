@@ -1,0 +1,324 @@
+/* Streaming ImageJ hyperstack writer (see tiff_write.h for the two layouts). */
+#define _FILE_OFFSET_BITS 64
+#include "io/tiff_write.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/types.h>
+
+#include "core/error.h"
+#include "io/tiff_tags.h"
+
+#define TIFF_OFFSET_LIMIT 0xFFFFFFFFull
+enum { HEADER_BYTES = 8, MAX_ENTRIES = 16, ENTRY_BYTES = 12 };
+
+struct mumloc_tiff_writer {
+    FILE *file;
+    char *label;
+    mumloc_tiff_write_options options;
+    mumloc_tiff_layout layout;
+    int64_t images, written;
+    uint32_t image_bytes;
+    uint64_t data_offset;      /* first image's strip */
+    char *description;         /* NUL-terminated; its NUL is part of the TIFF ASCII value */
+    uint32_t description_bytes; /* including the NUL */
+    uint32_t x_num, x_den;      /* XResolution = YResolution = x_num / x_den pixels per µm */
+};
+
+typedef struct ifd_builder {
+    unsigned char bytes[2 + MAX_ENTRIES * ENTRY_BYTES + 4];
+    int entries;
+} ifd_builder;
+
+static void ifd_add(ifd_builder *b, uint32_t tag, uint32_t type, uint32_t count, uint32_t value) {
+    unsigned char *e = b->bytes + 2 + b->entries * ENTRY_BYTES;
+    tiff_put16le(e, tag);
+    tiff_put16le(e + 2, type);
+    tiff_put32le(e + 4, count);
+    tiff_put32le(e + 8, 0);
+    if (type == TIFF_SHORT && count == 1) tiff_put16le(e + 8, value); /* left-justified */
+    else tiff_put32le(e + 8, value);
+    b->entries++;
+}
+
+/* One image's IFD, tags in ascending order as TIFF requires. */
+static uint32_t build_ifd(const mumloc_tiff_writer *w, ifd_builder *b, uint64_t strip_offset,
+                          uint64_t description_offset, uint64_t resolution_offset,
+                          uint64_t next_ifd, int with_description) {
+    b->entries = 0;
+    ifd_add(b, TIFF_TAG_NEW_SUBFILE_TYPE, TIFF_LONG, 1, 0);
+    ifd_add(b, TIFF_TAG_IMAGE_WIDTH, TIFF_LONG, 1, (uint32_t)w->options.width);
+    ifd_add(b, TIFF_TAG_IMAGE_LENGTH, TIFF_LONG, 1, (uint32_t)w->options.height);
+    ifd_add(b, TIFF_TAG_BITS_PER_SAMPLE, TIFF_SHORT, 1, 32);
+    ifd_add(b, TIFF_TAG_COMPRESSION, TIFF_SHORT, 1, 1);
+    ifd_add(b, TIFF_TAG_PHOTOMETRIC, TIFF_SHORT, 1, 1); /* BlackIsZero */
+    if (with_description)
+        ifd_add(b, TIFF_TAG_IMAGE_DESCRIPTION, TIFF_ASCII, w->description_bytes,
+                (uint32_t)description_offset);
+    ifd_add(b, TIFF_TAG_STRIP_OFFSETS, TIFF_LONG, 1, (uint32_t)strip_offset);
+    ifd_add(b, TIFF_TAG_SAMPLES_PER_PIXEL, TIFF_SHORT, 1, 1);
+    ifd_add(b, TIFF_TAG_ROWS_PER_STRIP, TIFF_LONG, 1, (uint32_t)w->options.height);
+    ifd_add(b, TIFF_TAG_STRIP_BYTE_COUNTS, TIFF_LONG, 1, w->image_bytes);
+    if (w->options.pixel_um > 0) {
+        ifd_add(b, TIFF_TAG_X_RESOLUTION, TIFF_RATIONAL, 1, (uint32_t)resolution_offset);
+        ifd_add(b, TIFF_TAG_Y_RESOLUTION, TIFF_RATIONAL, 1, (uint32_t)resolution_offset);
+        ifd_add(b, TIFF_TAG_RESOLUTION_UNIT, TIFF_SHORT, 1, 1); /* none: ImageJ takes µm from unit= */
+    }
+    ifd_add(b, TIFF_TAG_SAMPLE_FORMAT, TIFF_SHORT, 1, TIFF_SAMPLE_FLOAT);
+    tiff_put16le(b->bytes, (uint32_t)b->entries);
+    tiff_put32le(b->bytes + 2 + b->entries * ENTRY_BYTES, (uint32_t)next_ifd);
+    return (uint32_t)(2 + b->entries * ENTRY_BYTES + 4);
+}
+
+/* Bytes of the IFD build_ifd writes, with or without the description entry. */
+static uint32_t ifd_bytes(const mumloc_tiff_writer *w, int with_description) {
+    ifd_builder b;
+    return build_ifd(w, &b, 0, 0, 0, 0, with_description);
+}
+
+static mumloc_status write_failed(const mumloc_tiff_writer *w) {
+    return mumloc_fail(MUMLOC_ERR_IO, "cannot write '%s': %s (is the disk full?)", w->label,
+                       strerror(errno ? errno : EIO));
+}
+
+static mumloc_status write_bytes(mumloc_tiff_writer *w, const void *bytes, size_t n) {
+    errno = 0;
+    if (n && fwrite(bytes, 1, n, w->file) != n) return write_failed(w);
+    return MUMLOC_OK;
+}
+
+static mumloc_status seek_to(mumloc_tiff_writer *w, uint64_t offset) {
+    errno = 0;
+    if (fseeko(w->file, (off_t)offset, SEEK_SET) != 0) return write_failed(w);
+    return MUMLOC_OK;
+}
+
+static uint64_t gcd(uint64_t a, uint64_t b) {
+    while (b) {
+        uint64_t t = a % b;
+        a = b;
+        b = t;
+    }
+    return a;
+}
+
+/* Resolution as a rational with 32-bit parts: pixels per µm = num / den. A pixel size with few
+ * decimals is exact (0.192 µm → 125/24); others get about 7 significant digits. */
+static void resolution_rational(double pixel_um, uint32_t *num, uint32_t *den) {
+    for (uint64_t power = 1; power <= 1000000000ull; power *= 10) {
+        double d = pixel_um * (double)power;
+        if (d <= 4e9 && d >= 1 && fabs(d - nearbyint(d)) <= 1e-9 * d) {
+            uint64_t n = power, m = (uint64_t)nearbyint(d), g = gcd(n, m);
+            *num = (uint32_t)(n / g);
+            *den = (uint32_t)(m / g);
+            return;
+        }
+    }
+    double scale = 1.0 / pixel_um;
+    if (scale >= 1) {
+        double d = 1e6;
+        while (d > 1 && scale * d > 4e9) d /= 10;
+        *den = (uint32_t)d;
+        *num = (uint32_t)fmin(llround(scale * d), 4e9);
+    } else {
+        double n = 1e6;
+        while (n > 1 && n / scale > 4e9) n /= 10;
+        *num = (uint32_t)n;
+        *den = (uint32_t)fmin(llround(n / scale), 4e9);
+    }
+    if (*num == 0) *num = 1;
+    if (*den == 0) *den = 1;
+}
+
+static mumloc_status check_options(const mumloc_tiff_write_options *o) {
+    if (o->width < 1 || o->height < 1 || (uint64_t)o->width * (uint64_t)o->height * 4 > TIFF_OFFSET_LIMIT)
+        return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT,
+                           "TIFF image size %d x %d is out of range: each side at least 1 and the "
+                           "image below 4 GiB",
+                           o->width, o->height);
+    if (o->channels < 1 || o->slices < 1 || o->frames < 1)
+        return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT,
+                           "TIFF channels, slices and frames must be at least 1 (got %d, %d, %d)",
+                           o->channels, o->slices, o->frames);
+    if ((int64_t)o->channels * o->slices * o->frames > INT32_MAX)
+        return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT,
+                           "a TIFF hyperstack holds at most 2147483647 images (ImageJ's limit)");
+    if (!(o->pixel_um >= 0) || o->pixel_um > 1e9)
+        return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT,
+                           "TIFF pixel size must be 0 (uncalibrated) or a positive number of µm");
+    if (o->extra_description && strchr(o->extra_description, '\\'))
+        return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT,
+                           "the TIFF description must not contain backslashes (ImageJ reads it as "
+                           "Java properties)");
+    if (o->layout != MUMLOC_TIFF_LAYOUT_AUTO && o->layout != MUMLOC_TIFF_LAYOUT_MULTI_IFD &&
+        o->layout != MUMLOC_TIFF_LAYOUT_SINGLE_IFD)
+        return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT, "unknown TIFF layout %d", (int)o->layout);
+    return MUMLOC_OK;
+}
+
+static mumloc_status build_description(mumloc_tiff_writer *w, const char *extra) {
+    const mumloc_tiff_write_options *o = &w->options;
+    if (!extra) extra = "";
+    size_t extra_len = strlen(extra);
+    size_t cap = 256 + extra_len;
+    w->description = malloc(cap);
+    if (!w->description) return mumloc_fail(MUMLOC_ERR_OUT_OF_MEMORY, "out of memory for a TIFF description");
+    int n = snprintf(w->description, cap,
+                     "ImageJ=1.53t\nimages=%lld\nchannels=%d\nslices=%d\nframes=%d\n"
+                     "hyperstack=true\nmode=grayscale\n%sloop=false\n%s%s",
+                     (long long)w->images, o->channels, o->slices, o->frames,
+                     o->pixel_um > 0 ? "unit=micron\n" : "", extra,
+                     (extra_len && extra[extra_len - 1] != '\n') ? "\n" : "");
+    if (n < 0 || (size_t)n >= cap) return mumloc_fail(MUMLOC_ERR_INTERNAL, "TIFF description overflow");
+    w->description_bytes = (uint32_t)n + 1;
+    return MUMLOC_OK;
+}
+
+/* Single-IFD layout: everything but the pixels goes first, so no offset ever passes 4 GiB. */
+static mumloc_status write_single_ifd_prelude(mumloc_tiff_writer *w) {
+    uint64_t ifd_offset = HEADER_BYTES;
+    uint64_t description_offset = ifd_offset + ifd_bytes(w, 1);
+    uint64_t resolution_offset = description_offset + w->description_bytes + (w->description_bytes & 1);
+    w->data_offset = (resolution_offset + 8 + 15) / 16 * 16;
+
+    unsigned char header[HEADER_BYTES] = {'I', 'I', 42, 0};
+    tiff_put32le(header + 4, (uint32_t)ifd_offset);
+    ifd_builder b;
+    uint32_t n = build_ifd(w, &b, w->data_offset, description_offset, resolution_offset, 0, 1);
+    unsigned char resolution[8];
+    tiff_put32le(resolution, w->x_num);
+    tiff_put32le(resolution + 4, w->x_den);
+    unsigned char zeros[16] = {0};
+    MUMLOC_TRY(write_bytes(w, header, sizeof header));
+    MUMLOC_TRY(write_bytes(w, b.bytes, n));
+    MUMLOC_TRY(write_bytes(w, w->description, w->description_bytes));
+    MUMLOC_TRY(write_bytes(w, zeros, w->description_bytes & 1));
+    MUMLOC_TRY(write_bytes(w, resolution, sizeof resolution));
+    return write_bytes(w, zeros, (size_t)(w->data_offset - resolution_offset - 8));
+}
+
+mumloc_status mumloc_tiff_writer_open(FILE *file, const char *label,
+                                      const mumloc_tiff_write_options *options,
+                                      mumloc_tiff_writer **out) {
+    if (!file || !options || !out)
+        return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT, "TIFF writer needs a file, options and output");
+    *out = NULL;
+    MUMLOC_TRY(check_options(options));
+    mumloc_tiff_writer *w = calloc(1, sizeof *w);
+    if (!w || !(w->label = strdup(label ? label : "(TIFF)"))) {
+        free(w);
+        return mumloc_fail(MUMLOC_ERR_OUT_OF_MEMORY, "out of memory opening a TIFF writer");
+    }
+    w->file = file;
+    w->options = *options;
+    w->options.extra_description = NULL; /* not kept: it lives on in w->description */
+    w->images = (int64_t)options->channels * options->slices * options->frames;
+    w->image_bytes = (uint32_t)((uint64_t)options->width * (uint64_t)options->height * 4);
+    if (options->pixel_um > 0) resolution_rational(options->pixel_um, &w->x_num, &w->x_den);
+    mumloc_status s = build_description(w, options->extra_description);
+    if (s != MUMLOC_OK) {
+        mumloc_tiff_writer_free(w);
+        return s;
+    }
+
+    /* multi-IFD end of file: data, description, resolution, then every IFD */
+    uint64_t multi_end = HEADER_BYTES + (uint64_t)w->images * w->image_bytes + w->description_bytes +
+                         1 + 8 + ifd_bytes(w, 1) + (uint64_t)(w->images - 1) * ifd_bytes(w, 0);
+    w->layout = options->layout;
+    if (w->layout == MUMLOC_TIFF_LAYOUT_AUTO)
+        w->layout = multi_end <= TIFF_OFFSET_LIMIT ? MUMLOC_TIFF_LAYOUT_MULTI_IFD
+                                                   : MUMLOC_TIFF_LAYOUT_SINGLE_IFD;
+    if (w->layout == MUMLOC_TIFF_LAYOUT_MULTI_IFD && multi_end > TIFF_OFFSET_LIMIT) {
+        mumloc_tiff_writer_free(w);
+        return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT,
+                           "'%s' would be %llu bytes: a TIFF with one IFD per image must stay below "
+                           "4 GiB; use the single-IFD layout",
+                           label, (unsigned long long)multi_end);
+    }
+    if (w->layout == MUMLOC_TIFF_LAYOUT_SINGLE_IFD) {
+        s = write_single_ifd_prelude(w);
+    } else {
+        unsigned char header[HEADER_BYTES] = {'I', 'I', 42, 0, 0, 0, 0, 0}; /* IFD offset: at finish */
+        w->data_offset = HEADER_BYTES;
+        s = write_bytes(w, header, sizeof header);
+    }
+    if (s != MUMLOC_OK) {
+        mumloc_tiff_writer_free(w);
+        return s;
+    }
+    *out = w;
+    return MUMLOC_OK;
+}
+
+mumloc_status mumloc_tiff_writer_append(mumloc_tiff_writer *w, const float *pixels, int64_t count) {
+    if (count < 0 || count > w->images - w->written)
+        return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT,
+                           "'%s': appending %lld images to %lld of %lld would pass the declared count",
+                           w->label, (long long)count, (long long)w->written, (long long)w->images);
+    size_t values = (size_t)count * (w->image_bytes / 4);
+    if (!tiff_host_is_big_endian()) {
+        MUMLOC_TRY(write_bytes(w, pixels, values * 4));
+    } else {
+        unsigned char chunk[4096];
+        for (size_t i = 0; i < values;) {
+            size_t n = 0;
+            for (; n < sizeof chunk / 4 && i < values; n++, i++) {
+                uint32_t bits;
+                memcpy(&bits, &pixels[i], 4);
+                tiff_put32le(chunk + 4 * n, bits);
+            }
+            MUMLOC_TRY(write_bytes(w, chunk, n * 4));
+        }
+    }
+    w->written += count;
+    return MUMLOC_OK;
+}
+
+static mumloc_status write_multi_ifd_trailer(mumloc_tiff_writer *w) {
+    uint64_t description_offset = HEADER_BYTES + (uint64_t)w->images * w->image_bytes;
+    uint64_t resolution_offset = description_offset + w->description_bytes + (w->description_bytes & 1);
+    uint64_t ifd_offset = resolution_offset + 8;
+    unsigned char resolution[8], zero = 0;
+    tiff_put32le(resolution, w->x_num);
+    tiff_put32le(resolution + 4, w->x_den);
+    MUMLOC_TRY(write_bytes(w, w->description, w->description_bytes));
+    MUMLOC_TRY(write_bytes(w, &zero, w->description_bytes & 1));
+    MUMLOC_TRY(write_bytes(w, resolution, sizeof resolution));
+    uint64_t offset = ifd_offset;
+    for (int64_t i = 0; i < w->images; i++) {
+        int first = i == 0;
+        uint64_t next = offset + ifd_bytes(w, first);
+        ifd_builder b;
+        uint32_t n = build_ifd(w, &b, w->data_offset + (uint64_t)i * w->image_bytes, description_offset,
+                               resolution_offset, i + 1 < w->images ? next : 0, first);
+        MUMLOC_TRY(write_bytes(w, b.bytes, n));
+        offset = next;
+    }
+    unsigned char first_ifd[4];
+    tiff_put32le(first_ifd, (uint32_t)ifd_offset);
+    MUMLOC_TRY(seek_to(w, 4));
+    MUMLOC_TRY(write_bytes(w, first_ifd, sizeof first_ifd));
+    return seek_to(w, offset);
+}
+
+mumloc_status mumloc_tiff_writer_finish(mumloc_tiff_writer *w) {
+    if (w->written != w->images)
+        return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT,
+                           "'%s': only %lld of the %lld declared images were written", w->label,
+                           (long long)w->written, (long long)w->images);
+    if (w->layout == MUMLOC_TIFF_LAYOUT_MULTI_IFD) MUMLOC_TRY(write_multi_ifd_trailer(w));
+    errno = 0;
+    if (fflush(w->file) != 0) return write_failed(w);
+    return MUMLOC_OK;
+}
+
+mumloc_tiff_layout mumloc_tiff_writer_layout(const mumloc_tiff_writer *w) { return w->layout; }
+
+void mumloc_tiff_writer_free(mumloc_tiff_writer *w) {
+    if (!w) return;
+    free(w->description);
+    free(w->label);
+    free(w);
+}

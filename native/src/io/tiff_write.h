@@ -1,0 +1,56 @@
+/* Streaming writer of 32-bit float ImageJ hyperstacks (classic little-endian TIFF, uncompressed, one
+ * strip per image, all image data contiguous in order: channel fastest, then slice, then frame).
+ *
+ * The description starts "ImageJ=1.53t\n" and carries images=, channels=, slices=, frames=,
+ * hyperstack=true, mode=grayscale, unit=micron (when calibrated) and loop=false, then the caller's
+ * extra lines (mumloc puts "mumloc=<one-line JSON>" there). X/YResolution hold 1 / pixel size in µm
+ * with ResolutionUnit "none", so ImageJ shows calibrated microns.
+ *
+ * Two layouts:
+ *   multi-IFD   header, then the image data, then (at close) the description, the resolution and one
+ *               IFD per image, linked in order. Every TIFF reader sees every image.
+ *   single-IFD  header, ONE IFD (for the first image) with the description and resolution, then the
+ *               image data. TIFF's 32-bit offsets cannot address IFDs past 4 GiB, so this is the form
+ *               ImageJ itself uses for stacks over 4 GiB: its reader takes images=N from the
+ *               description, ignores any further IFDs, and reads N images back to back from the first
+ *               strip offset (64-bit file positions), so only the FIRST image's offset must fit in
+ *               32 bits. Readers that do not know ImageJ's convention see one image.
+ * LAYOUT_AUTO picks multi-IFD whenever the whole file stays below 4 GiB, else single-IFD. */
+#ifndef MUMLOC_IO_TIFF_WRITE_H
+#define MUMLOC_IO_TIFF_WRITE_H
+
+#include <stdint.h>
+#include <stdio.h>
+
+#include "mumloc.h"
+
+typedef enum mumloc_tiff_layout {
+    MUMLOC_TIFF_LAYOUT_AUTO = 0,
+    MUMLOC_TIFF_LAYOUT_MULTI_IFD = 1,
+    MUMLOC_TIFF_LAYOUT_SINGLE_IFD = 2
+} mumloc_tiff_layout;
+
+typedef struct mumloc_tiff_write_options {
+    int width, height;
+    int channels, slices, frames;  /* the file holds channels · slices · frames images */
+    double pixel_um;               /* pixel size in µm; 0 = uncalibrated */
+    const char *extra_description; /* extra "key=value" lines (no backslashes, no NUL), or NULL */
+    mumloc_tiff_layout layout;
+} mumloc_tiff_write_options;
+
+typedef struct mumloc_tiff_writer mumloc_tiff_writer;
+
+/* Starts a TIFF in file (opened "wb", seekable, not owned). label names it in error messages. */
+mumloc_status mumloc_tiff_writer_open(FILE *file, const char *label,
+                                      const mumloc_tiff_write_options *options,
+                                      mumloc_tiff_writer **out);
+/* Appends count images (count · width · height floats, row-major) in order. */
+mumloc_status mumloc_tiff_writer_append(mumloc_tiff_writer *writer, const float *pixels,
+                                        int64_t count);
+/* Checks that every image was appended and writes what remains (IFDs). Does not close the file. */
+mumloc_status mumloc_tiff_writer_finish(mumloc_tiff_writer *writer);
+/* The layout actually used (never AUTO). */
+mumloc_tiff_layout mumloc_tiff_writer_layout(const mumloc_tiff_writer *writer);
+void mumloc_tiff_writer_free(mumloc_tiff_writer *writer);
+
+#endif

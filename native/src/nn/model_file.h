@@ -1,0 +1,42 @@
+/*
+ * Model files: safetensors (https://github.com/huggingface/safetensors format), readable from Python.
+ *
+ *   8 bytes   little-endian u64 N: length of the header
+ *   N bytes   JSON header, space-padded to a multiple of 8: {"__metadata__": {string: string},
+ *             "<tensor>": {"dtype": "F32", "shape": [...], "data_offsets": [begin, end]}, ...}
+ *   data      the tensors' bytes (little-endian float32, row-major NCHW = PyTorch's layout)
+ *
+ * Tensors, per layer i (1-based; the last layer is "head"): blockI.conv.weight, blockI.conv.bias,
+ * blockI.bn.weight (γ), blockI.bn.bias (β), blockI.bn.running_mean, blockI.bn.running_var; head.weight,
+ * head.bias. Regression's two heads are stored as the one fused head (see model.h for the channel
+ * order). With the optimiser state (checkpoints): optimizer.m.<name> and optimizer.v.<name> for every
+ * trainable tensor, and the metadata key adam_steps.
+ *
+ * Metadata written by this module (reserved keys, in this order): format ("mumloc-model"),
+ * format_version ("1"), architecture ("regression" | "voxel"), planes, depth_slices, negative_ratio,
+ * bn_eps, bn_momentum, parameter_count, [adam_steps], library_version; then the model's own metadata
+ * (nn_model_set_meta) in its order. Output is deterministic, so a loaded-then-saved model is
+ * byte-identical.
+ *
+ * Loading validates everything and fails with MUMLOC_ERR_FORMAT and a precise message on a truncated
+ * file, a foreign safetensors file, an unknown format version or architecture, a missing, extra,
+ * mistyped or misshapen tensor, or overlapping / out-of-range data offsets.
+ */
+#ifndef MUMLOC_NN_MODEL_FILE_H
+#define MUMLOC_NN_MODEL_FILE_H
+
+#include "nn/model.h"
+
+#define NN_MODEL_FORMAT "mumloc-model"
+#define NN_MODEL_FORMAT_VERSION 1
+
+/* Writes atomically (temporary file, then rename). with_optimizer adds Adam's moments and step. */
+mumloc_status nn_model_save(nn_model *m, const char *path, int with_optimizer);
+
+/* Reads a model onto backend be. The optimiser state, if present, is restored too. */
+mumloc_status nn_model_load(nn_backend *be, const char *path, nn_model **out);
+
+/* Non-zero for metadata keys this module writes itself. */
+int nn_model_file_reserved_key(const char *key);
+
+#endif

@@ -1,0 +1,78 @@
+/* Simulator handle: validated parameters, the emitter bound, and the sample's structure. */
+#include <math.h>
+#include <stdlib.h>
+
+#include "core/error.h"
+#include "simulate/poisson_table.h"
+#include "simulate/simulator.h"
+#include "simulate/ziggurat_build.h"
+
+/* Tables up to λ + 64 cover the signal of nearly every pixel of typical frames. */
+#define SHIFTED_TABLES 64
+#define SHIFTED_TABLES_MAX_BACKGROUND 100.0
+/* Beyond it a single table for λ alone; beyond this, none. */
+#define SINGLE_TABLE_MAX_BACKGROUND 1000.0
+
+mumloc_status mumloc_sim_build_tables(mumloc_simulator *sim) {
+    const mumloc_sim_params *p = &sim->params;
+    double background = p->camera.background_photons;
+    sim->table_count = 0;
+    sim->tables = NULL;
+    if (p->noise != MUMLOC_NOISE_PHYSICAL || background > SINGLE_TABLE_MAX_BACKGROUND)
+        return MUMLOC_OK;
+    int count = background <= SHIFTED_TABLES_MAX_BACKGROUND ? SHIFTED_TABLES : 1;
+    sim->tables = calloc((size_t)count, sizeof *sim->tables);
+    if (!sim->tables) return mumloc_fail(MUMLOC_ERR_OUT_OF_MEMORY, "simulator: out of memory for tables");
+    for (int j = 0; j < count; j++) {
+        MUMLOC_TRY(mumloc_poisson_table_build(background + j, &sim->tables[j]));
+        sim->table_count = j + 1;
+    }
+    return MUMLOC_OK;
+}
+
+void mumloc_sim_free_tables(mumloc_simulator *sim) {
+    for (int j = 0; j < sim->table_count; j++) mumloc_poisson_table_free(&sim->tables[j]);
+    free(sim->tables);
+    sim->tables = NULL;
+    sim->table_count = 0;
+}
+
+int mumloc_sim_density_cap(double mean) {
+    return (int)ceil(mean + 10.0 * sqrt(mean) + 10.0);
+}
+
+mumloc_status mumloc_simulator_create(const mumloc_sim_params *params, mumloc_simulator **out) {
+    if (!out) return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT, "simulator: out must not be NULL");
+    *out = NULL;
+    MUMLOC_TRY(mumloc_sim_params_validate(params));
+    mumloc_simulator *sim = calloc(1, sizeof *sim);
+    if (!sim) return mumloc_fail(MUMLOC_ERR_OUT_OF_MEMORY, "simulator: out of memory");
+    sim->params = *params;
+    mumloc_ziggurat_build(&sim->ziggurat);
+    if (params->density_per_um2 > 0.0)
+        sim->max_emitters =
+            mumloc_sim_density_cap(params->density_per_um2 * mumloc_sim_field_area_um2(params));
+    else
+        sim->max_emitters = params->molecules;
+    mumloc_status status = mumloc_sim_build_curves(sim);
+    if (status == MUMLOC_OK) status = mumloc_sim_build_tables(sim);
+    if (status != MUMLOC_OK) {
+        mumloc_simulator_destroy(sim);
+        return status;
+    }
+    *out = sim;
+    return MUMLOC_OK;
+}
+
+void mumloc_simulator_destroy(mumloc_simulator *sim) {
+    if (!sim) return;
+    mumloc_sim_free_curves(sim);
+    mumloc_sim_free_tables(sim);
+    free(sim);
+}
+
+const mumloc_sim_params *mumloc_simulator_params(const mumloc_simulator *sim) {
+    return sim ? &sim->params : NULL;
+}
+
+int mumloc_simulator_max_emitters(const mumloc_simulator *sim) { return sim ? sim->max_emitters : 0; }

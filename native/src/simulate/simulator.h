@@ -1,0 +1,70 @@
+/* Internals of the quad-plane simulator shared by its source files (and callable from the tests). */
+#ifndef MUMLOC_SIMULATE_SIMULATOR_H
+#define MUMLOC_SIMULATE_SIMULATOR_H
+
+#include <stdint.h>
+
+#include "mumloc.h"
+#include "simulate/samplers.h"
+#include "simulate/ziggurat.h"
+
+/* Limits that separate a typo from an experiment (validation messages quote them). */
+#define MUMLOC_SIM_MAX_SIDE 16384
+#define MUMLOC_SIM_MAX_FRAMES 1000000000LL
+#define MUMLOC_SIM_MAX_MOLECULES 100000
+#define MUMLOC_SIM_MAX_FILAMENTS 100
+
+/* A structured sample (helix, filaments) is a set of 3D polylines tabulated densely enough to be
+ * smooth at the pixel scale, with cumulative arc lengths so that emitters can be placed uniformly
+ * by length. */
+typedef struct mumloc_curve {
+    int points;
+    double *x, *y, *z;  /* nm */
+    double *arc;        /* arc[i]: length from point 0 to point i; arc[points − 1] is the total */
+} mumloc_curve;
+
+struct mumloc_simulator {
+    mumloc_sim_params params;
+    int max_emitters;
+    int curve_count;
+    mumloc_curve *curves;
+    double *curve_end;  /* cumulative total length up to and including curve i */
+    /* Poisson(λ + j), j < table_count, for the camera model (physical noise only; see
+     * mumloc_sim_build_tables). */
+    int table_count;
+    mumloc_poisson_table *tables;
+    mumloc_ziggurat ziggurat; /* layers for the read noise's normals */
+};
+
+/* Field area in µm². */
+double mumloc_sim_field_area_um2(const mumloc_sim_params *params);
+
+/* Upper bound of the density-mode count: mean + 10·sqrt(mean) + 10, so the cap changes the Poisson
+ * law by less than 1e-20 in probability. */
+int mumloc_sim_density_cap(double mean);
+
+/* Builds the Poisson tables of the physical camera model: Poisson(λ + j) for j < 64 when λ ≤ 100
+ * (about 100–200 KiB), Poisson(λ) alone when λ ≤ 1000, none beyond (rejection is cheap there). */
+mumloc_status mumloc_sim_build_tables(mumloc_simulator *sim);
+void mumloc_sim_free_tables(mumloc_simulator *sim);
+
+/* Builds the helix or the filaments of sim->params into sim->curves (nothing for uniform). */
+mumloc_status mumloc_sim_build_curves(mumloc_simulator *sim);
+void mumloc_sim_free_curves(mumloc_simulator *sim);
+/* Point at arc length s (0 ≤ s < total length of all curves) along the curves. */
+void mumloc_sim_curve_point(const mumloc_simulator *sim, double s, double *x, double *y, double *z);
+
+/* Emitters of one frame, in index order; returns the count (≤ max_emitters). Pure function of
+ * (seed, frame, params). */
+int mumloc_sim_frame_emitters(const mumloc_simulator *sim, int64_t frame, mumloc_emitter *out);
+/* Drifts of one frame: dx_dy[2d], dx_dy[2d + 1] per plane d; plane 0 is 0. */
+void mumloc_sim_frame_drift(const mumloc_simulator *sim, int64_t frame, double *dx_dy);
+
+/* Adds the pixel-integrated PSFs of n emitters to rows [row0, row1) of one plane imaging `depth`,
+ * with the plane's drift (dx, dy): out holds (row1 − row0) × width doubles, row-major, and is added
+ * to. scratch needs 2·(width + height + 2) doubles. The ±5w window is clipped to the image. */
+void mumloc_render_plane_rows(const mumloc_optics *optics, int width, int height, int row0, int row1,
+                              double depth_nm, double dx_nm, double dy_nm,
+                              const mumloc_emitter *emitters, int n, double *out, double *scratch);
+
+#endif

@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# Speed figures, each printed next to the command that reproduces it (2 threads, as in the issues).
+# Usage: scripts/bench.sh BUILD_DIR
+set -euo pipefail
+build=${1:?usage: scripts/bench.sh BUILD_DIR}
+build=$(cd "$build" && pwd)
+mumloc="$build/bin/mumloc"
+threads=2
+out=bench-out   # relative, so that the printed commands can be pasted as they are
+mkdir -p "$out"
+export OMP_NUM_THREADS=$threads
+
+echo "== simulator (library only): bench_simulate"
+if [ -x "$build/bin/bench_simulate" ]; then
+  echo "\$ $build/bin/bench_simulate $threads"
+  "$build/bin/bench_simulate" "$threads" | sed 's/^/  /'
+else
+  echo "  skipped: $build/bin/bench_simulate was not built"
+fi
+
+echo
+echo "== simulator end to end: mumloc simulate to files (TIFF + truth CSV + drift CSV)"
+if [ -x "$mumloc" ]; then
+  cmd=("$mumloc" simulate --out "$out/movie.tif" --truth "$out/truth.csv" --frames 1000
+       --size 64 --molecules 50 --seed 1 --threads $threads --quiet)
+  best=""
+  for run in 1 2 3; do
+    rm -f "$out/movie.tif" "$out/truth.csv" "$out/truth.drift.csv"
+    start=$(date +%s.%N)
+    "${cmd[@]}" >/dev/null
+    end=$(date +%s.%N)
+    fps=$(awk -v s="$start" -v e="$end" 'BEGIN { printf "%.0f", 1000 / (e - s) }')
+    if [ -z "$best" ] || [ "$fps" -gt "$best" ]; then best=$fps; fi
+  done
+  echo "\$ OMP_NUM_THREADS=$threads ${cmd[*]}"
+  echo "  64x64x4, 50 molecules/frame, 1000 frames, physical noise, $threads threads:" \
+       "$best frames/s (best of 3, process start to files closed; $(du -h "$out/movie.tif" | cut -f1) movie)"
+  rm -f "$out/movie.tif" "$out/truth.csv" "$out/truth.drift.csv"
+else
+  echo "  skipped: $mumloc was not built"
+fi

@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# The demo: simulates a quad-plane movie of a blinking 3D helix with its ground truth, and says how
+# to look at it. Later stages (localize, render, evaluate) extend this script.
+# Usage: scripts/demo.sh PATH_TO_MUMLOC OUTDIR
+set -euo pipefail
+mumloc=${1:?usage: scripts/demo.sh PATH_TO_MUMLOC OUTDIR}
+out=${2:?usage: scripts/demo.sh PATH_TO_MUMLOC OUTDIR}
+[ -x "$mumloc" ] || { echo "demo: $mumloc not found; build it first (make native)" >&2; exit 1; }
+mkdir -p "$out"
+
+echo "demo: simulating a helix movie (64x64 pixels x 4 planes, 200 frames, seed 7)"
+simulate=("$mumloc" simulate --out "$out/movie.tif" --truth "$out/truth.csv"
+          --drift-file "$out/drift.csv" --sample helix --size 64 --frames 200 --molecules 10
+          --seed 7 --quiet)
+echo "  ${simulate[*]}"
+"${simulate[@]}"
+
+molecules=$(($(wc -l <"$out/truth.csv") - 1))
+cat <<INFO
+
+demo: wrote
+  $out/movie.tif   quad-plane movie, 32-bit float, planes as channels ($(du -h "$out/movie.tif" | cut -f1))
+  $out/truth.csv   ground truth: $molecules molecules, ThunderSTORM CSV in nm
+  $out/drift.csv   lateral drift of planes 2-4 relative to plane 1, per frame, in nm
+
+To look at it in Fiji:
+  File > Open... and pick $out/movie.tif: a hyperstack with C = 4 planes and T = 200 frames
+    (Image > Color > Make Composite shows the four planes on top of each other).
+  File > Import > Results... and pick $out/truth.csv (or ThunderSTORM's Import results).
+INFO

@@ -1,0 +1,193 @@
+#!/usr/bin/env bash
+# ImageJ macro tests of the MUMLoc plugin, run against Debian's ImageJ in batch mode under Xvfb:
+#   java -Dplugins.dir=<temp plugins folder with the plugin jar> -jar ij.jar -batch <macro> <arg>
+# Each macro prints key=value lines; this script checks them and compares the files the plugin wrote
+# with those of `mumloc simulate` for the same parameters (they must be byte-identical).
+#
+# Usage: tests/macro/run.sh TARGET_DIR MUMLOC_CLI     (e.g. tests/macro/run.sh target build/bin/mumloc)
+# Exit status: 0 when every check passes; 1 otherwise, each failure named on stderr.
+set -uo pipefail
+
+target=${1:?usage: run.sh TARGET_DIR MUMLOC_CLI}
+cli=${2:?usage: run.sh TARGET_DIR MUMLOC_CLI}
+here=$(cd "$(dirname "$0")" && pwd)
+root=$(cd "$here/../.." && pwd)
+ij_jar=${IJ_JAR:-/usr/share/java/ij.jar}
+
+die() { echo "macro tests: $*" >&2; exit 1; }
+jar=$(ls "$target"/MUMLoc_-*.jar 2>/dev/null | head -n 1)
+[ -n "$jar" ] || die "no plugin jar $target/MUMLoc_-*.jar (run: mvn -o -q -B -Dmaven.repo.local=/usr/share/maven-repo package)"
+[ -x "$cli" ] || die "no mumloc CLI at $cli (run: make native)"
+[ -f "$ij_jar" ] || die "no ImageJ at $ij_jar (apt install libij-java)"
+command -v xvfb-run >/dev/null || die "xvfb-run not found (apt install xvfb xauth)"
+command -v java >/dev/null || die "java not found (apt install openjdk-17-jdk-headless)"
+cli=$(cd "$(dirname "$cli")" && pwd)/$(basename "$cli")
+build_dir=$(dirname "$(dirname "$cli")")
+
+work=$(mktemp -d "${TMPDIR:-/tmp}/mumloc-macro.XXXXXX") || die "cannot create a temporary directory"
+trap 'rm -rf "$work"' EXIT
+mkdir -p "$work/plugins" "$work/home"
+cp "$jar" "$work/plugins/"
+
+failures=0
+passes=0
+fail() { echo "FAIL [$current] $*" >&2; failures=$((failures + 1)); }
+pass() { passes=$((passes + 1)); }
+
+# run_macro NAME ARG: runs tests/macro/NAME.ijm (or a path) in batch mode; output in $work/NAME.log
+run_macro() {
+    local macro=$1 arg=$2 name
+    name=$(basename "$macro" .ijm)
+    [ -f "$macro" ] || macro="$here/$macro.ijm"
+    # A private home (ImageJ writes its preferences there); the plugin loads libmumloc.so from its jar.
+    timeout 120 xvfb-run -a java -Xmx1g -Djava.awt.headless=false -Duser.home="$work/home" \
+        -Dplugins.dir="$work/plugins" -jar "$ij_jar" -batch "$macro" "$arg" >"$work/$name.log" 2>&1
+    local rc=$?
+    [ $rc -eq 124 ] && fail "$name timed out"
+    return 0
+}
+
+# expect NAME LINE: the macro printed exactly this line
+expect() {
+    if grep -qxF -- "$2" "$work/$1.log"; then pass; else
+        fail "expected the line '$2'; got: $(grep -E "^${2%%=*}=" "$work/$1.log" | head -n 1)"
+    fi
+}
+expect_text() { if grep -qF -- "$2" "$work/$1.log"; then pass; else fail "expected '$2' in the output"; fi; }
+expect_no_text() { if grep -qF -- "$2" "$work/$1.log"; then fail "unexpected '$2' in the output"; else pass; fi; }
+same_file() { # same_file A B WHAT
+    if [ ! -f "$1" ]; then fail "$3: $1 missing"
+    elif [ ! -f "$2" ]; then fail "$3: $2 missing"
+    elif cmp -s "$1" "$2"; then pass
+    else fail "$3: $1 and $2 differ"; fi
+}
+show_log() { echo "---- output of $1 ----" >&2; sed 's/^/    /' "$work/$1.log" | tail -n 40 >&2; }
+
+# 1. Simulate with files, from a batch-mode macro; the in-memory movie must equal the file, and the
+#    files must equal the CLI's.
+current="simulate with files"
+out="$work/files"; mkdir -p "$out"
+run_macro simulate_files "$out"
+before=$failures
+expect simulate_files "title=plugin movie.tif"
+expect simulate_files "width=32"
+expect simulate_files "height=24"
+expect simulate_files "channels=4"
+expect simulate_files "slices=1"
+expect simulate_files "frames=5"
+expect simulate_files "bitDepth=32"
+expect simulate_files "unit=microns"
+expect simulate_files "pixelWidth=0.192000"
+expect simulate_files "hasParameters=1"
+expect simulate_files "memoryDimensions=32x24x4x1x5"
+expect simulate_files "differentPixels=0"
+expect simulate_files "done"
+"$cli" simulate --out "$out/cli-movie.tif" --truth "$out/cli-truth.csv" --frames 5 --size 32x24 \
+    --molecules 3 --seed 11 --sample uniform --noise physical --drift 48 --drift-step 24 --quiet \
+    >"$work/cli.log" 2>&1 || fail "mumloc simulate failed: $(cat "$work/cli.log")"
+same_file "$out/plugin movie.tif" "$out/cli-movie.tif" "movie"
+same_file "$out/plugin-truth.csv" "$out/cli-truth.csv" "truth CSV"
+same_file "$out/plugin-truth.drift.csv" "$out/cli-truth.drift.csv" "drift CSV (named beside the truth)"
+if [ -f "$out/cli-truth.csv" ]; then
+    rows=$(($(wc -l <"$out/cli-truth.csv") - 1))
+    expect simulate_files "truthRows=$rows"
+    [ "$rows" -eq 15 ] && pass || fail "the truth CSV should hold 5 frames x 3 molecules, has $rows rows"
+    expect simulate_files 'truthHeadings=id|frame|x [nm]|y [nm]|z [nm]|intensity [photon]|weight'
+    firstx=$(awk -F, 'NR == 2 { printf "%.4f", $3 }' "$out/cli-truth.csv")
+    expect simulate_files "firstX=$firstx"
+fi
+[ $failures -gt $before ] && show_log simulate_files
+
+# 2. A parameter out of range: the library's message, the macro stops, no file.
+current="bad parameter"
+out="$work/error"; mkdir -p "$out"
+run_macro simulate_error "$out"
+before=$failures
+expect_text simulate_error "frames"
+expect_no_text simulate_error "AFTER-THE-ERROR"
+expect_no_text simulate_error "Exception"
+[ ! -e "$out/bad.tif" ] && pass || fail "a file was written despite the error"
+[ $failures -gt $before ] && show_log simulate_error
+
+# 3. An unknown option: named, with the valid ones listed; the macro stops.
+current="unknown option"
+out="$work/typo"; mkdir -p "$out"
+run_macro simulate_typo "$out"
+before=$failures
+expect_text simulate_typo "'frame'"
+expect_text simulate_typo "drift_step"
+expect_no_text simulate_typo "AFTER-THE-ERROR"
+[ ! -e "$out/typo.tif" ] && pass || fail "a file was written despite the error"
+[ $failures -gt $before ] && show_log simulate_typo
+
+# 3b. No options at all under -batch: a dialog would wait forever; the command must say what it needs.
+current="no options in -batch"
+run_macro simulate_no_options ""
+before=$failures
+expect_text simulate_no_options "options must come from the macro"
+expect_no_text simulate_no_options "AFTER-THE-ERROR"
+[ $failures -gt $before ] && show_log simulate_no_options
+
+# 4. Both TIFF layouts (one IFD per image; the single-IFD form used above 4 GiB) open identically.
+current="TIFF layouts"
+out="$work/layouts"; mkdir -p "$out"
+before=$failures
+if [ -f "$build_dir/lib/libmumloc_static.a" ] && command -v cc >/dev/null; then
+    if cc -std=c11 -O2 -D_POSIX_C_SOURCE=200809L -I"$root/native/include" -I"$root/native/src" \
+        "$here/tiff_layouts.c" "$build_dir/lib/libmumloc_static.a" -fopenmp -lm -o "$work/tiff_layouts" \
+        >"$work/cc.log" 2>&1; then
+        if "$work/tiff_layouts" "$out" >"$work/tiff_layouts.log" 2>&1; then
+            last=$(sed -n 's/^lastPixel=//p' "$work/tiff_layouts.log")
+            run_macro open_layouts "$out"
+            expect open_layouts "multi=7x5x3x1x4 bitDepth=32"
+            expect open_layouts "single=7x5x3x1x4 bitDepth=32"
+            expect open_layouts "differentPixels=0"
+            # ImageJ prints 4 decimals; compare the value, not the text
+            got=$(sed -n 's/^lastPixel=//p' "$work/open_layouts.log")
+            awk -v a="$got" -v b="$last" 'BEGIN { exit !(a != "" && (a - b) ^ 2 < 1e-6) }' && pass ||
+                fail "last pixel of the single-IFD file: ImageJ reads '$got', written $last"
+        else
+            fail "tiff_layouts failed: $(cat "$work/tiff_layouts.log")"
+        fi
+    else
+        fail "could not compile tiff_layouts.c: $(head -n 20 "$work/cc.log")"
+    fi
+else
+    fail "no $build_dir/lib/libmumloc_static.a or C compiler to build the layout writer"
+fi
+[ $failures -gt $before ] && [ -f "$work/open_layouts.log" ] && show_log open_layouts
+
+# 5. The demo macro users copy runs and writes its files.
+current="demo macro"
+out="$work/demo"
+run_macro "$root/macros/simulate-demo.ijm" "$out"
+before=$failures
+expect_text simulate-demo "MUMLoc demo: done"
+[ -s "$out/helix.tif" ] && [ -s "$out/helix-truth.csv" ] && pass || fail "the demo wrote no helix.tif / helix-truth.csv"
+expect_no_text simulate-demo "Exception"
+[ $failures -gt $before ] && show_log simulate-demo
+
+# 6. The dialog, as from the menu, in a real (non-headless) ImageJ under Xvfb with the recorder on:
+#    fields filled, OK pressed, the recorded run(...) line replayed gives the same movie.
+current="dialog and recorder"
+before=$failures
+if [ -f "$target/test-classes/org/mumloc/fiji/DialogDriver.class" ]; then
+    timeout 120 xvfb-run -a java -Xmx1g -Duser.home="$work/home" -Dplugins.dir="$work/plugins" \
+        -cp "$ij_jar:$target/test-classes" org.mumloc.fiji.DialogDriver >"$work/dialog.log" 2>&1
+    expect dialog "dialog=shown"
+    expect dialog "interactive=24x16x4x1x3 bitDepth=32"
+    recorded=$(sed -n 's/^recorded=//p' "$work/dialog.log")
+    case "$recorded" in 'run("MUMLoc Simulate", "'*) pass ;; *) fail "nothing recorded: '$recorded'" ;; esac
+    for key in ' frames=3 ' ' size=24x16 ' ' molecules=4 ' ' seed=99 ' ' noise=physical ' ' drift_step=24 ' ' movie=[]'; do
+        case " ${recorded#*\"MUMLoc Simulate\", \"}" in *"$key"*) pass ;; *) fail "the recorded line lacks '$key'" ;; esac
+    done
+    expect dialog "replayed=24x16x4x1x3 bitDepth=32"
+    expect dialog "replayedIdentical=true"
+    expect dialog "done"
+else
+    fail "no $target/test-classes/org/mumloc/fiji/DialogDriver.class (the Maven build compiles it)"
+fi
+[ $failures -gt $before ] && [ -f "$work/dialog.log" ] && show_log dialog
+
+echo "macro tests: $passes checks passed, $failures failed"
+[ $failures -eq 0 ]

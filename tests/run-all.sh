@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# Runs every test suite in order and ends with one summary line "N passed, N failed".
+# Usage: tests/run-all.sh BUILD_DIR
+set -uo pipefail
+build=${1:-build}
+cd "$(dirname "$0")/.."
+passed=0; failed=0; failed_names=()
+
+stage() {  # stage NAME COMMAND...
+  local name=$1; shift
+  echo "=== $name: $*"
+  if "$@"; then passed=$((passed + 1)); else failed=$((failed + 1)); failed_names+=("$name"); fi
+}
+
+stage "C and CLI tests (ctest)" ctest --test-dir "$build" --output-on-failure -j 2
+stage "Java tests and plugin jar (maven)" mvn -o -q -B -Dmaven.repo.local=/usr/share/maven-repo package
+if [ -f target/MUMLoc_-*.jar ] 2>/dev/null || ls target/MUMLoc_-*.jar >/dev/null 2>&1; then
+  stage "ImageJ macro tests (xvfb)" bash tests/macro/run.sh target "$build/bin/mumloc"
+else
+  echo "=== ImageJ macro tests skipped: the plugin jar was not built"; failed=$((failed + 1))
+  failed_names+=("ImageJ macro tests (no jar)")
+fi
+
+echo
+[ $failed -gt 0 ] && echo "failed stages: ${failed_names[*]}"
+echo "stages: $passed passed, $failed failed"
+[ $failed -eq 0 ]
