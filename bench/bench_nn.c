@@ -10,7 +10,7 @@
  * best call: other processes competing for the 2 cores stall OpenMP barriers for whole scheduler
  * slices, so medians on a shared machine mostly measure the neighbours. Compare ratios measured in
  * one run. GFLOP/s counts 2 FLOPs per multiply-accumulate of the mathematical
- * network (the transposed convolutions' 9 taps, not the executed 2×2 convolution's structural zeros).
+ * network (a transposed convolution: 9 taps per input pixel, which is also what the phases execute).
  */
 #include <stdio.h>
 #include <stdlib.h>

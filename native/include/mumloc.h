@@ -225,6 +225,393 @@ MUMLOC_API mumloc_status mumloc_simulate_to_files(const mumloc_sim_params *param
  * are written as ±Infinity. The text never depends on the process locale. */
 MUMLOC_API mumloc_status mumloc_format_number(double value, char *buf, size_t cap);
 
+/* ---------------------------------------------------------------------------------------------- */
+/* Devices and backends (owned by the GPU work)                                                    */
+/* ---------------------------------------------------------------------------------------------- */
+
+/* ---------------------------------------------------------------------------------------------- */
+/* Models and training (owned by the training work)                                                */
+/* ---------------------------------------------------------------------------------------------- */
+
+/* ---------------------------------------------------------------------------------------------- */
+/* Localization tables (owned by the evaluation work)                                             */
+/* ---------------------------------------------------------------------------------------------- */
+
+/* An in-memory table of localizations (or ground truth): named columns of doubles, each with a unit
+ * ("nm", "px", "photon", … or "" for none), all of the same length. This is what the localizer
+ * produces, what evaluation and rendering consume, and what the Fiji plugin converts to and from an
+ * ImageJ ResultsTable, so that CSV files are read and written by this library only.
+ *
+ * Column names follow ThunderSTORM: "id", "frame" (1-based), "x", "y", "z" (nm), "intensity"
+ * (photon), "offset", "bkgstd", "sigma", "uncertainty_xy", "uncertainty_z" (nm), … Extra columns are
+ * kept as they are. Names are unique (whatever their units) and hold no '"', ',' or line break. */
+typedef struct mumloc_table mumloc_table;
+
+/* An empty table (no columns, no rows). */
+MUMLOC_API mumloc_status mumloc_table_create(mumloc_table **out);
+MUMLOC_API void mumloc_table_destroy(mumloc_table *table);
+
+/* Appends a column; existing rows get NaN in it. unit NULL or "" = none. *index (if not NULL) gets
+ * the new column's 0-based index. */
+MUMLOC_API mumloc_status mumloc_table_add_column(mumloc_table *table, const char *name,
+                                                 const char *unit, int *index);
+/* Appends rows: values holds rows × columns numbers, row after row (row-major). */
+MUMLOC_API mumloc_status mumloc_table_append_rows(mumloc_table *table, const double *values,
+                                                  int64_t rows);
+/* Sets the number of rows: new rows are NaN in every column, extra rows are dropped. */
+MUMLOC_API mumloc_status mumloc_table_set_rows(mumloc_table *table, int64_t rows);
+/* Copies count values into rows [first_row, first_row + count) of a column (the rows must exist). */
+MUMLOC_API mumloc_status mumloc_table_set_column(mumloc_table *table, int column, int64_t first_row,
+                                                 const double *values, int64_t count);
+
+MUMLOC_API int64_t mumloc_table_rows(const mumloc_table *table);
+MUMLOC_API int mumloc_table_columns(const mumloc_table *table);
+/* Name and unit ("" when none) of a 0-based column; NULL if out of range. */
+MUMLOC_API const char *mumloc_table_column_name(const mumloc_table *table, int column);
+MUMLOC_API const char *mumloc_table_column_unit(const mumloc_table *table, int column);
+/* Index of the column with this name, or -1. unit NULL: any unit; otherwise the unit must match too
+ * ("" matches a column without unit). */
+MUMLOC_API int mumloc_table_find_column(const mumloc_table *table, const char *name,
+                                        const char *unit);
+/* The column's rows() values; NULL if out of range. Valid until the table's next change of shape
+ * (add_column, append_rows, set_rows, destroy). */
+MUMLOC_API const double *mumloc_table_column_data(const mumloc_table *table, int column);
+
+/* Reads a ThunderSTORM CSV (header "name [unit]" fields, quoted or not; comma separated; "NaN" and
+ * "Infinity" accepted). required: NULL, or a comma-separated list of column names (units ignored)
+ * that must exist and hold a finite number in every row, e.g. "frame,x,y,z"; a missing one fails
+ * naming it and listing the columns present, a NaN or infinity fails naming its line. Errors:
+ * MUMLOC_ERR_IO (cannot open/read), MUMLOC_ERR_FORMAT (anything wrong in the file). */
+MUMLOC_API mumloc_status mumloc_table_read_csv(const char *path, const char *required,
+                                               mumloc_table **out);
+/* Writes the table as ThunderSTORM CSV (design.md: quoted "name [unit]" header, plain decimals from
+ * mumloc_format_number, '\n' line ends), atomically: a failure leaves no file. */
+MUMLOC_API mumloc_status mumloc_table_write_csv(const mumloc_table *table, const char *path);
+
+/* Converts length columns to nm in place: every column in "um" or "µm" is multiplied by 1000 and
+ * every column in "px" by pixel_nm (ThunderSTORM's x, y, sigma, uncertainty exported in camera
+ * pixels); their unit becomes "nm". pixel_nm must be > 0 if the table has a "px" column (it is
+ * ignored otherwise; pass 0 when unknown). Evaluation needs x, y, z in nm and says so otherwise. */
+MUMLOC_API mumloc_status mumloc_table_convert_to_nm(mumloc_table *table, double pixel_nm);
+
+/* ---------------------------------------------------------------------------------------------- */
+/* Cramér–Rao bounds, decoding and PSF fits (owned by the localization work)                      */
+/* ---------------------------------------------------------------------------------------------- */
+
+/* Cramér–Rao lower bounds (science.md §7) of x, y and z for one molecule at (x, y, z) with `photons`
+ * expected photons summed over all k planes (photons / k per plane: k · c · a'/p² for weight c) on
+ * background[d] photons per pixel in plane d (k values; NULL: camera->background_photons in every
+ * plane). The Fisher matrix is over (x, y, z, photons, b_1 .. b_k): photons and one background per
+ * plane are nuisance parameters, as in the photometry of mumloc_localizations_measure. Each plane
+ * contributes the pixels of a ±ceil(3 w/p) window (at least ±2) around the molecule, on an unbounded
+ * camera, without drift. Noise, in photons per pixel of expected value μ: variance F·μ + (σ/G)², where
+ * σ is the read noise in electrons, G the EM gain, and F = 2 (the EM register's excess noise) when
+ * G > 1, else 1; so the information is Σ (∂μ/∂θ)(∂μ/∂θ') / (F·μ + (σ/G)²) (the shifted-Poisson
+ * approximation). A coordinate the data do not inform at all (z of a single plane at exact focus)
+ * gets Infinity. */
+MUMLOC_API mumloc_status mumloc_crlb(const mumloc_optics *optics, const mumloc_camera *camera,
+                                     double x_nm, double y_nm, double z_nm, double photons,
+                                     const double *background, double *sx_nm, double *sy_nm,
+                                     double *sz_nm);
+
+/* One localization: a molecule found in one frame. Decoders fill frame, x, y, z and probability and
+ * set the rest to NaN; mumloc_localizations_measure fills the photometry and the bounds. Written as
+ * ThunderSTORM CSV columns:
+ *   "frame" (frame + 1), "x [nm]", "y [nm]", "z [nm]", "intensity [photon]" (photons),
+ *   "offset [photon]" (offset), "bkgstd [photon]", "uncertainty_xy [nm]", "uncertainty_z [nm]",
+ *   "probability". */
+typedef struct mumloc_localization {
+    int64_t frame;              /* 0-based frame index */
+    double x_nm, y_nm, z_nm;    /* mumloc.h conventions (z in the target slab) */
+    double probability;         /* the network's probability (voxel: the peak's value) */
+    double photons;             /* expected photons summed over all k planes (as the ground truth) */
+    double background[MUMLOC_MAX_PLANES]; /* photons per pixel in each plane (NaN beyond k) */
+    double offset;              /* mean of background over the k planes */
+    double bkgstd;              /* residual std of the photometry fit, photons per pixel */
+    double uncertainty_xy_nm;   /* lateral CRLB sqrt((σx² + σy²) / 2) at photons and background */
+    double uncertainty_z_nm;    /* axial CRLB σz */
+} mumloc_localization;
+
+typedef struct mumloc_decode_options {
+    double threshold;          /* τ: voxels with probability > τ count (default 0.5) */
+    double merge_distance_nm;  /* regression: merge detections of neighbouring voxels closer than
+                                  this in 3D (default 100; 0 disables merging) */
+    int neighbourhood;         /* voxel: half-size r of the (2r+1)³ averaging window (default 1) */
+} mumloc_decode_options;
+
+MUMLOC_API void mumloc_decode_options_default(mumloc_decode_options *options);
+
+/* Decodes one frame of the `regression` network (science.md §4b). output holds 4k channels of
+ * height × width floats (channel-major, row-major): channel d (0 ≤ d < k) the probability c of plane
+ * d's voxels, channel k + 3·d + a the offset ζ in [0, 1] along axis a (0 = x, 1 = y, 2 = z) — the
+ * model's output tensor as it is. The voxel of pixel (i, j) in plane d spans [i·p, (i+1)·p) ×
+ * [j·p, (j+1)·p) × [lo_d, hi_d), where lo_d/hi_d are the midpoints between plane d's depth and its
+ * neighbours' (the outer planes extend by half their spacing: [0, 1600) nm in four 400 nm layers by
+ * default; needs k ≥ 2). Each voxel with c > τ gives a molecule at its corner + ζ · size. Then
+ * duplicates are merged: detections are taken in decreasing probability; one whose voxel neighbours
+ * (26-neighbourhood in plane, row, column) the voxel of an earlier kept detection within
+ * merge_distance_nm joins it. The merged position is the probability-weighted mean (a molecule on a
+ * voxel border lights both voxels, each ζ biased towards its own voxel's inside by the sigmoid, so
+ * the mean cancels most of that bias); the probability is the highest. Results are sorted by y, then
+ * x, then z. out receives up to cap records (out may be NULL when cap is 0); *count gets how many
+ * there are; more than cap fails with MUMLOC_ERR_INVALID_ARGUMENT (call again with a bigger buffer;
+ * k · width · height always suffices). */
+MUMLOC_API mumloc_status mumloc_decode_regression(const mumloc_optics *optics, const float *output,
+                                                  int width, int height,
+                                                  const mumloc_decode_options *options,
+                                                  int64_t frame, mumloc_localization *out, int cap,
+                                                  int *count);
+
+/* Decodes one frame of the `voxel` network (science.md §4a). volume holds depth_slices × (U·height)
+ * × (U·width) probabilities (slice-major, row-major) for an input of width × height pixels and the
+ * lateral upsampling U (8 for the published network): voxel (s, j, i) spans [i·p/U, (i+1)·p/U) ×
+ * [j·p/U, (j+1)·p/U) × [z0 + s·t, z0 + (s+1)·t), with the slab [z0, z1) of mumloc_decode_regression's
+ * voxels (lo of the first plane to hi of the last) and t = (z1 − z0) / depth_slices (50 nm by
+ * default). Peaks are voxels above τ that no 26-neighbour exceeds; a plateau (26-connected voxels of
+ * equal value) is one peak when no neighbour of it is higher. A peak's position is the
+ * probability-weighted mean of the voxel centres in its window: the plateau grown by r voxels along
+ * every axis (3×3×3 for a single voxel and r = 1), clipped to the volume, every voxel counted once
+ * whatever its value; its probability is the peak value. Sorted and returned as by
+ * mumloc_decode_regression (the voxel count of the volume always suffices). */
+MUMLOC_API mumloc_status mumloc_decode_voxel(const mumloc_optics *optics, const float *volume,
+                                             int depth_slices, int upsampling, int width,
+                                             int height, const mumloc_decode_options *options,
+                                             int64_t frame, mumloc_localization *out, int cap,
+                                             int *count);
+
+/* Photometry and bounds of localizations found in one frame (k planes of height × width photons,
+ * camera offset and gain already removed), with that frame's drift dx_dy (NULL: none). For each
+ * record: photons and background per plane by linear least squares of the PSF model at the record's
+ * position over the ±ceil(3 w/p) window of each plane (clipped to the image) — the image there is
+ * photons/k · PSF + b_d, linear in (photons, b_1 .. b_k) — then bkgstd = the residual std
+ * (sqrt(RSS / (pixels − unknowns))), offset = mean background, and the uncertainties from mumloc_crlb
+ * at the fitted photons and backgrounds (negative backgrounds count as 0; photons ≤ 0 give
+ * Infinity). A position whose windows miss the image fails with MUMLOC_ERR_INVALID_ARGUMENT.
+ * Multithreaded over records. */
+MUMLOC_API mumloc_status mumloc_localizations_measure(const mumloc_optics *optics,
+                                                      const mumloc_camera *camera,
+                                                      const float *frame, int width, int height,
+                                                      const double *dx_dy,
+                                                      mumloc_localization *locs, int count);
+
+/* ---------------------------------------------------------------------------------------------- */
+/* Evaluation against ground truth                                                                 */
+/* ---------------------------------------------------------------------------------------------- */
+
+/* Scores localizations against ground truth (science.md §7). Both tables need "frame", "x", "y", "z"
+ * columns in nm (or without unit) holding finite numbers; see mumloc_table_convert_to_nm for px.
+ *
+ * Matching. Frame by frame (rows with equal "frame" values), each localization is paired with at most
+ * one true molecule and vice versa. A pair is allowed when it is within the tolerance: 3D distance ≤
+ * tolerance_nm, or, with separate tolerances, lateral distance ≤ tolerance_xy_nm AND |Δz| ≤
+ * tolerance_z_nm. A distance exactly at the tolerance is allowed. Among all one-to-one matchings of
+ * allowed pairs the evaluation takes one with the most pairs and, among those, the smallest sum of
+ * squared 3D distances (an exact optimum: Kuhn–Munkres on each group of molecules linked by allowed
+ * pairs). When several matchings are equally good (exact ties), the one taken is deterministic for the
+ * tables' row order; TP, FP and FN never depend on the choice.
+ *
+ * Metrics. TP = pairs, FP = unpaired localizations, FN = unpaired truths; Jaccard = TP/(TP+FP+FN),
+ * recall = TP/(TP+FN), precision = TP/(TP+FP); over the pairs, errors are localization − truth:
+ * RMSE lateral = sqrt(mean(Δx² + Δy²)), RMSE axial = sqrt(mean(Δz²)), bias = mean Δx, Δy, Δz; median
+ * CRLB = median over the pairs of the localizations' "uncertainty_xy" (or ThunderSTORM's
+ * "uncertainty") and "uncertainty_z" columns, finite values only. A ratio with nothing to average or
+ * divide is NaN (null in JSON).
+ *
+ * Depth bins. Truth z is cut into bins [k·bin_nm, (k+1)·bin_nm) from the lowest to the highest true z.
+ * A bin counts the truths whose z falls in it (TP and FN, and the pairs' errors) and the unpaired
+ * localizations whose own z falls in it (FP; an unpaired localization outside every bin counts only in
+ * the overall FP). */
+typedef struct mumloc_eval_options {
+    double tolerance_nm;    /* 3D tolerance, > 0 (default 150); used unless the two below are set */
+    double tolerance_xy_nm; /* lateral and axial tolerances: both > 0 (+Infinity allowed), or both 0 */
+    double tolerance_z_nm;  /* (default 0, 0: the 3D tolerance applies) */
+    double bin_nm;          /* depth-bin width, > 0 (default 200); at most 10000 bins */
+} mumloc_eval_options;
+
+MUMLOC_API void mumloc_eval_options_default(mumloc_eval_options *options);
+MUMLOC_API mumloc_status mumloc_eval_options_validate(const mumloc_eval_options *options);
+
+typedef struct mumloc_eval_metrics {
+    int64_t truths, localizations;  /* rows counted (in a bin: truths in it, localizations in it) */
+    int64_t tp, fp, fn;
+    double jaccard, recall, precision;
+    double rmse_xy_nm, rmse_z_nm;
+    double bias_x_nm, bias_y_nm, bias_z_nm;
+    double crlb_xy_median_nm, crlb_z_median_nm;
+} mumloc_eval_metrics;
+
+typedef struct mumloc_eval_bin {
+    double z_min_nm, z_max_nm; /* [z_min, z_max) of truth z */
+    mumloc_eval_metrics metrics;
+} mumloc_eval_bin;
+
+typedef struct mumloc_evaluation mumloc_evaluation;
+
+/* Matches and scores. options NULL = defaults. Fails with MUMLOC_ERR_INVALID_ARGUMENT naming the
+ * table, column or row when a table lacks a column, has one in other units, or holds a NaN. */
+MUMLOC_API mumloc_status mumloc_evaluate(const mumloc_table *truth, const mumloc_table *localizations,
+                                         const mumloc_eval_options *options,
+                                         mumloc_evaluation **out);
+MUMLOC_API void mumloc_evaluation_destroy(mumloc_evaluation *evaluation);
+
+MUMLOC_API const mumloc_eval_metrics *mumloc_evaluation_overall(const mumloc_evaluation *evaluation);
+MUMLOC_API int mumloc_evaluation_bin_count(const mumloc_evaluation *evaluation);
+/* Bin i (0-based, increasing z); NULL if out of range. */
+MUMLOC_API const mumloc_eval_bin *mumloc_evaluation_bin(const mumloc_evaluation *evaluation, int i);
+/* For each localization row, the truth row it is paired with, or -1 (localizations' rows() values);
+ * and for each truth row the paired localization row, or -1. */
+MUMLOC_API const int64_t *mumloc_evaluation_localization_matches(const mumloc_evaluation *evaluation);
+MUMLOC_API const int64_t *mumloc_evaluation_truth_matches(const mumloc_evaluation *evaluation);
+
+/* The report as human-readable text (several lines, '\n' ends) and as one JSON object (one line, no
+ * trailing newline): the same numbers the CLI and Fiji print. Owned by the evaluation. */
+MUMLOC_API const char *mumloc_evaluation_text(const mumloc_evaluation *evaluation);
+MUMLOC_API const char *mumloc_evaluation_json(const mumloc_evaluation *evaluation);
+/* Writes the JSON report (with a final newline) to path atomically. */
+MUMLOC_API mumloc_status mumloc_evaluation_save_json(const mumloc_evaluation *evaluation,
+                                                     const char *path);
+
+/* ---------------------------------------------------------------------------------------------- */
+/* Rendering                                                                                       */
+/* ---------------------------------------------------------------------------------------------- */
+
+/* A 2D super-resolution image of localizations, depth encoded by colour (ThunderSTORM's rendering,
+ * in the conventions above). The field is [0, W·p) × [0, H·p) nm with p the rendering pixel, pixel
+ * (i, j) covering [i·p, (i+1)·p) × [j·p, (j+1)·p): a localization exactly on a pixel border belongs to
+ * the pixel to its right / below, and one at x = W·p (or y = H·p) is outside the field. Localizations
+ * outside the field are counted and left out.
+ *
+ * Every pixel accumulates a weight (its density: localizations per pixel, fractional for Gaussian and
+ * ASH) and weight × colour, where a localization's colour is the colour map at
+ * t = (z − z_min)/(z_max − z_min), clamped to [0, 1]. The pixel's colour is therefore the weighted mean
+ * colour of what it holds, and its brightness is min(1, density / S): S, the saturation density, is
+ * the given percentile of the densities of the non-empty pixels (or a fixed value). RGB = mean colour ×
+ * brightness, rounded to 8 bits.
+ *
+ * Methods (all conserve mass: each localization inside the field adds 1 to the image's sum, less what
+ * its spread puts outside the field):
+ *   HISTOGRAM  the pixel containing the localization gets 1.
+ *   GAUSSIAN   a normalised 2D Gaussian of σ = the localization's uncertainty (or a fixed σ), clamped to
+ *              [sigma_min_nm, sigma_max_nm], integrated exactly over each pixel (erf), truncated at
+ *              ±4σ and renormalised so the truncated kernel has mass 1.
+ *   ASH        averaged shifted histogram: the mean of n×n histograms with bins of n·p shifted by
+ *              multiples of p; equivalently the histogram convolved with the separable triangle
+ *              (n − |k|)/n², |k| < n (n = ash_shifts; n = 1 is the histogram).
+ * The optional z-stack holds one grayscale density slice per z bin: slice s covers
+ * [z_min + s·b, z_min + (s+1)·b), the last slice also holds z = z_max; localizations outside
+ * [z_min, z_max] are in no slice. Slices use the same method as the image.
+ *
+ * Memory is bounded by the image: W·H ≤ MUMLOC_RENDER_MAX_PIXELS and W·H·slices ≤
+ * MUMLOC_RENDER_MAX_VOXELS, whatever the number of localizations. Accumulation is multithreaded (row
+ * bands owned by threads), and the result does not depend on the thread count. */
+
+#define MUMLOC_RENDER_MAX_PIXELS ((int64_t)1 << 26)  /* 67,108,864 pixels (16 bytes each) */
+#define MUMLOC_RENDER_MAX_VOXELS ((int64_t)1 << 28)  /* z-stack: 268,435,456 voxels (4 bytes each) */
+
+typedef enum mumloc_render_method {
+    MUMLOC_RENDER_HISTOGRAM = 0,
+    MUMLOC_RENDER_GAUSSIAN = 1,
+    MUMLOC_RENDER_ASH = 2
+} mumloc_render_method;
+
+/* Perceptually ordered colour maps, stored as control points interpolated linearly in sRGB. */
+typedef enum mumloc_colormap {
+    MUMLOC_COLORMAP_VIRIDIS = 0, /* dark blue → green → yellow (matplotlib's viridis) */
+    MUMLOC_COLORMAP_TURBO = 1    /* dark blue → cyan → yellow → dark red (Google's turbo) */
+} mumloc_colormap;
+#define MUMLOC_COLORMAP_COUNT 2
+
+/* "viridis", "turbo"; NULL for a value out of range. */
+MUMLOC_API const char *mumloc_colormap_name(int colormap);
+/* The map of that name; MUMLOC_ERR_INVALID_ARGUMENT listing the names otherwise. */
+MUMLOC_API mumloc_status mumloc_colormap_from_name(const char *name, mumloc_colormap *out);
+/* Colour at t in [0, 1] (clamped; NaN is an error): t = 0 is the first control point, t = 1 the last. */
+MUMLOC_API mumloc_status mumloc_colormap_color(mumloc_colormap colormap, double t,
+                                               unsigned char rgb[3]);
+
+typedef struct mumloc_render_params {
+    double pixel_nm;              /* rendering pixel (default 10) */
+    mumloc_render_method method;  /* default HISTOGRAM */
+    double sigma_nm;              /* GAUSSIAN: fixed σ; 0 = each localization's uncertainty (default 0) */
+    double sigma_min_nm;          /* GAUSSIAN: σ is clamped to [min, max] (default 2, 100) */
+    double sigma_max_nm;
+    int ash_shifts;               /* ASH: n, 1..16 (default 2) */
+    double field_width_nm;        /* field size; 0 = from the data: floor(max x / p) + 1 pixels */
+    double field_height_nm;       /*   (and likewise for y); default 0, 0 */
+    double z_min_nm, z_max_nm;    /* colour (and z-stack) range (default 0, 1600: the slab) */
+    int z_from_data;              /* 1 = the range is the data's min and max z (default 0) */
+    mumloc_colormap colormap;     /* default VIRIDIS */
+    double saturation_percentile; /* S = this percentile of non-empty pixel densities (default 99.5) */
+    double saturation_density;    /* > 0: S fixed to this density instead (default 0) */
+    int colorbar;                 /* PNG / RGB output with the colour bar in a right margin (default 1) */
+    int zstack;                   /* 1 = also accumulate the z-stack (default 0) */
+    double z_bin_nm;              /* z-stack slice thickness (default 100) */
+} mumloc_render_params;
+
+MUMLOC_API void mumloc_render_params_default(mumloc_render_params *params);
+/* Checks every field; the message names the first bad one and its accepted range. A field or z range
+ * still "from the data" is accepted here (the renderer needs them resolved, see below). */
+MUMLOC_API mumloc_status mumloc_render_params_validate(const mumloc_render_params *params);
+/* Resolves what comes from the data: sets a zero field size and (if z_from_data) the z range from
+ * count localizations (NaN and infinite values are an error naming the index). */
+MUMLOC_API mumloc_status mumloc_render_params_fit(mumloc_render_params *params, int64_t count,
+                                                  const double *x_nm, const double *y_nm,
+                                                  const double *z_nm);
+
+typedef struct mumloc_renderer mumloc_renderer;
+
+/* Validates params (field and z range resolved) and allocates the image: fails with
+ * MUMLOC_ERR_INVALID_ARGUMENT when it would pass the pixel limits (suggesting a larger pixel or bin). */
+MUMLOC_API mumloc_status mumloc_renderer_create(const mumloc_render_params *params,
+                                                mumloc_renderer **out);
+MUMLOC_API void mumloc_renderer_destroy(mumloc_renderer *renderer);
+/* Adds count localizations (nm). sigma_nm: per-localization σ for GAUSSIAN with sigma_nm = 0 (then
+ * required), otherwise ignored and may be NULL. NaN or infinite values are an error naming the index;
+ * nothing of the batch is added then. Fails once an output has been read (the image is final). */
+MUMLOC_API mumloc_status mumloc_renderer_add(mumloc_renderer *renderer, int64_t count,
+                                             const double *x_nm, const double *y_nm,
+                                             const double *z_nm, const double *sigma_nm);
+
+typedef struct mumloc_render_info {
+    int width, height;             /* image pixels */
+    int slices;                    /* z-stack slices (0 without z-stack) */
+    int canvas_width, canvas_height; /* the RGB output: the image plus the colour bar margin */
+    double pixel_nm, z_min_nm, z_max_nm;
+    double saturation_density;     /* S used for brightness */
+    int64_t rendered;              /* localizations inside the field */
+    int64_t outside;               /* localizations outside it, left out */
+} mumloc_render_info;
+
+/* The functions below finish the image (ASH smoothing, saturation) on first use; add fails after. */
+MUMLOC_API mumloc_status mumloc_renderer_info(mumloc_renderer *renderer, mumloc_render_info *info);
+/* Density, width × height floats, row-major. */
+MUMLOC_API mumloc_status mumloc_renderer_density(mumloc_renderer *renderer, float *out);
+/* The colour image, canvas_width × canvas_height × 3 bytes (RGB, row-major); with the colour bar
+ * margin iff params.colorbar (else the canvas is the image). */
+MUMLOC_API mumloc_status mumloc_renderer_rgb(mumloc_renderer *renderer, unsigned char *out);
+/* The z-stack, slices × height × width floats (slice-major); fails without params.zstack. */
+MUMLOC_API mumloc_status mumloc_renderer_zstack(mumloc_renderer *renderer, float *out);
+
+/* Writes the image: ".png" → 8-bit RGB PNG of the canvas (pixel size in its pHYs chunk); ".tif" or
+ * ".tiff" → 32-bit float ImageJ hyperstack with 4 channels: density, red, green, blue (0–255), no
+ * colour bar, calibrated in µm. Atomic: on failure no file is left. */
+MUMLOC_API mumloc_status mumloc_renderer_write_image(mumloc_renderer *renderer, const char *path);
+/* Writes the z-stack as a 32-bit float ImageJ hyperstack (Z = slices, calibrated, slice spacing the
+ * bin). Atomic. */
+MUMLOC_API mumloc_status mumloc_renderer_write_zstack(mumloc_renderer *renderer, const char *path);
+
+/* Renders a ThunderSTORM CSV (columns x, y, z in nm, or µm/um, converted; "uncertainty_xy" or else
+ * "uncertainty" in nm for GAUSSIAN without fixed σ; other columns ignored), streaming it row by row.
+ * When the field or z range comes from the data, the table is read twice (pass 1 finds the extent);
+ * giving both avoids that pass. image_path as mumloc_renderer_write_image (required); zstack_path,
+ * with params.zstack, or NULL. info may be NULL. progress is called every 65,536 rows with
+ * (rows, 0) in the pass that counts rows and (rows, total) in the second pass. No file is written
+ * on failure or cancellation. */
+MUMLOC_API mumloc_status mumloc_render_file(const mumloc_render_params *params, const char *table_path,
+                                            const char *image_path, const char *zstack_path,
+                                            mumloc_render_info *info, mumloc_progress_fn progress,
+                                            void *user);
+
 #ifdef __cplusplus
 }
 #endif

@@ -1,5 +1,5 @@
 /* Convolutions on the CPU backend against the naive double-precision reference (nn/reference.h):
- * forward for regular and transposed convolutions (both the 2×2-identity path and oneDNN's
+ * forward for regular and transposed convolutions (both the four-phase identity and oneDNN's
  * deconvolution primitive), and gradients against central finite differences of the reference. */
 #include <stdlib.h>
 

@@ -81,7 +81,7 @@ MUMLOC_HD float nn_bn_fold_bias(float bias, float beta, float running_mean, floa
     return (bias - running_mean) * scale + beta;
 }
 
-/* --- transposed convolution as a 2×2 convolution + depth-to-space ------------------------------- */
+/* --- transposed convolution as four phase convolutions + depth-to-space ------------------------ */
 /* A stride-2, 3×3, pad-1, output-pad-1 transposed convolution writes output row 2p + a (a ∈ {0,1})
  * from input rows p (+ d, d ∈ {0,1}) through kernel row nn_tconv_tap(a, d); −1 means no tap. From
  * oy = 2·iy − 1 + ky: a = 0 takes only iy = p with ky = 1; a = 1 takes iy = p (ky = 2) and iy = p + 1

@@ -44,7 +44,7 @@ typedef struct nn_layer {
 nn_shape nn_layer_output_shape(const nn_layer *l, nn_shape in);
 
 /* Multiply-accumulates per frame of the layer's mathematical operation for an input h×w (the
- * transposed convolution counts its 9 taps, not the executed 2×2 convolution's zeros). */
+ * transposed convolution counts its 9 taps per input pixel). */
 double nn_layer_macs(const nn_layer *l, int h, int w);
 
 /* Forward: in → l->out. `stamp` identifies the current parameter values (for refolding). */

@@ -9,7 +9,7 @@
  * depth-to-space shuffle of the transposed convolution become contiguous runs of channels; and, unlike
  * the blocked nChw16c layouts, there is no channel padding for element-wise code to respect. Weights
  * are reordered to whatever layout the convolution kernel asks for and cached until the weights
- * change (a tensor's `version` counts its writes).
+ * change (every write stamps a tensor with a new, globally unique `version`).
  */
 #ifndef MUMLOC_BACKEND_CPU_CPU_BACKEND_H
 #define MUMLOC_BACKEND_CPU_CPU_BACKEND_H
@@ -39,8 +39,8 @@ static inline void cpu_touch(nn_tensor *t) {
     t->version = __atomic_add_fetch(&cpu_version_clock, 1, __ATOMIC_RELAXED);
 }
 
-/* Test and benchmark switch: run transposed convolutions on oneDNN's deconvolution primitive instead
- * of the 2×2-convolution + depth-to-space identity (read when a plan is created). */
+/* Test and benchmark switch: run transposed convolutions (forward only) on oneDNN's deconvolution
+ * primitive instead of the four-phase identity of cpu_conv.c (read when a plan is created). */
 extern int cpu_use_deconvolution_primitive;
 
 /* --- oneDNN helpers (cpu_dnnl.c) ------------------------------------------------------------------ */
@@ -56,7 +56,7 @@ void cpu_free(void *p);
 mumloc_status cpu_md_nhwc(dnnl_memory_desc_t *md, int a, int b, int c, int d);
 mumloc_status cpu_md_vec(dnnl_memory_desc_t *md, int n);
 
-/* Up to 8 (argument, descriptor, pointer) triples executed on the backend's stream. */
+/* Up to 10 (argument, descriptor, pointer) triples executed on the backend's stream. */
 typedef struct cpu_arg {
     int arg;
     const dnnl_memory_desc_t *md;
@@ -64,7 +64,7 @@ typedef struct cpu_arg {
 } cpu_arg;
 mumloc_status cpu_execute(cpu_backend *cb, dnnl_primitive_t prim, int nargs, const cpu_arg *args);
 
-/* A primitive and its descriptor; `name` is oneDNN's implementation name (for benchmarks). */
+/* A primitive and its descriptor; cpu_prim_impl names oneDNN's implementation (for benchmarks). */
 typedef struct cpu_prim {
     dnnl_primitive_desc_t pd;
     dnnl_primitive_t prim;

@@ -10,6 +10,11 @@
  * Backward follows part by part: each phase's gradient is its slice of dy; dx is the sum of the four
  * parts' backward-data; dw gathers the four phase kernels' gradients back onto the 3×3 taps.
  *
+ * Backward-data of a stride-1 convolution is itself a forward convolution: dx = conv(dy, W′) with
+ * W′[i][o] the kernel W[o][i] rotated by 180° and the paddings swapped (before′ = k − 1 − before). It
+ * runs on the forward brgconv kernels, measured 1.7× faster than oneDNN's backward-data kernel for
+ * channels-last fp32 (jit:avx512_core) on the regression network.
+ *
  * Why: oneDNN's deconvolution primitive runs at 15–45 GFLOP/s on this CPU against 350–430 for the
  * phases on its brgconv kernels (bench_nn measures both; cpu_use_deconvolution_primitive selects the
  * primitive, forward only, for that measurement). Stacking the phases into one 2×2 convolution with
@@ -35,6 +40,9 @@ typedef struct part {
     float *grad;    /* this phase's slice of dy */
     float *dx;      /* this phase's share of dx (phases 1..3; phase 0 writes dx itself) */
     float *dw, *db; /* this phase's weight and bias gradients, our layout */
+    float *rotated; /* W′ for backward-data: (in, out, kh, kw) as ohwi, rotated by 180° */
+    uint64_t rotated_version;
+    dnnl_memory_desc_t rotated_md;
 } part;
 
 struct nn_conv_plan {
@@ -194,6 +202,7 @@ void cpu_conv_plan_destroy(nn_backend *be, nn_conv_plan *p) {
         cpu_free(q->dx);
         cpu_free(q->dw);
         cpu_free(q->db);
+        cpu_free(q->rotated);
     }
     free(p);
 }
@@ -292,23 +301,51 @@ static mumloc_status part_gradient(nn_conv_plan *p, int i, const nn_tensor *dy, 
     return MUMLOC_OK;
 }
 
+/* Backward-data as a forward convolution of dy with the rotated kernel (see the top of the file). */
 static mumloc_status create_part_backward_data(cpu_backend *cb, nn_conv_plan *p, part *q) {
-    dnnl_dims_t strides = {1, 1}, pl, pr;
+    const nn_conv_desc *d = &p->d;
+    dnnl_dims_t strides = {1, 1}, pl, pr, rl, rr;
+    dnnl_dims_t rdims = {d->in_c, d->out_c, q->kh, q->kw};
     dnnl_memory_desc_t w_any;
     dnnl_convolution_desc_t cd;
     part_padding(p, q, pl, pr);
-    MUMLOC_TRY(any_weights(p, q, &w_any));
-    CPU_DNNL(dnnl_convolution_backward_data_desc_init(&cd, dnnl_convolution_direct, &p->src_md,
-                                                      &w_any, &p->part_dst_md, strides, pl, pr),
+    rl[0] = q->kh - 1 - pl[0];
+    rl[1] = q->kw - 1 - pl[1];
+    rr[0] = q->kh - 1 - pr[0];
+    rr[1] = q->kw - 1 - pr[1];
+    CPU_DNNL(dnnl_memory_desc_init_by_tag(&w_any, 4, rdims, dnnl_f32, dnnl_format_tag_any), "w");
+    CPU_DNNL(dnnl_memory_desc_init_by_tag(&q->rotated_md, 4, rdims, dnnl_f32, dnnl_ohwi), "w");
+    CPU_DNNL(dnnl_convolution_forward_desc_init(&cd, dnnl_forward_inference, dnnl_convolution_direct,
+                                                &p->part_dst_md, &w_any, NULL, &p->src_md, strides,
+                                                rl, rr),
              "a convolution backward-data");
-    MUMLOC_TRY(cpu_prim_create(cb, &cd, NULL, q->fwd.pd, &q->bwd_data, "a convolution backward-data"));
-    MUMLOC_TRY(cpu_layout_cache_init(cb, &q->w_bwd, &q->w_md,
+    MUMLOC_TRY(cpu_prim_create(cb, &cd, NULL, NULL, &q->bwd_data, "a convolution backward-data"));
+    MUMLOC_TRY(cpu_layout_cache_init(cb, &q->w_bwd, &q->rotated_md,
                                      cpu_prim_md(&q->bwd_data, dnnl_query_weights_md)));
+    q->rotated = cpu_alloc_floats((size_t)d->out_c * d->in_c * q->kh * q->kw);
+    if (!q->rotated) return mumloc_fail(MUMLOC_ERR_OUT_OF_MEMORY, "no memory for weights");
     if (q != &p->part[0] && p->parts > 1) {
-        q->dx = cpu_alloc_floats((size_t)p->d.n * p->d.in_c * p->d.h * p->d.w);
+        q->dx = cpu_alloc_floats((size_t)d->n * d->in_c * d->h * d->w);
         if (!q->dx) return mumloc_fail(MUMLOC_ERR_OUT_OF_MEMORY, "no memory for dx");
     }
     return MUMLOC_OK;
+}
+
+/* W′ (in, kh, kw, out) from the part's W (out, kh, kw, in): swapped channels, rotated taps. */
+static const float *rotated_weights(nn_conv_plan *p, int i, const nn_tensor *w) {
+    part *q = &p->part[i];
+    if (q->rotated_version != w->version) {
+        const float *src = part_weights(p, i, w);
+        const int ci = p->d.in_c, co = p->d.out_c, kh = q->kh, kw = q->kw;
+        for (int o = 0; o < co; o++)
+            for (int y = 0; y < kh; y++)
+                for (int x = 0; x < kw; x++)
+                    for (int c = 0; c < ci; c++)
+                        q->rotated[((size_t)(c * kh + (kh - 1 - y)) * kw + (kw - 1 - x)) * co + o] =
+                            src[((size_t)(o * kh + y) * kw + x) * ci + c];
+        q->rotated_version = w->version;
+    }
+    return q->rotated;
 }
 
 mumloc_status cpu_conv_backward_data(nn_backend *be, nn_conv_plan *p, const nn_tensor *dy,
@@ -321,12 +358,12 @@ mumloc_status cpu_conv_backward_data(nn_backend *be, nn_conv_plan *p, const nn_t
         if (!q->bwd_data.prim) MUMLOC_TRY(create_part_backward_data(cb, p, q));
         const void *wdata;
         const float *g;
-        MUMLOC_TRY(cpu_layout_cache_get(cb, &q->w_bwd, &q->w_md, part_weights(p, i, w), w->version,
-                                        &wdata));
+        MUMLOC_TRY(cpu_layout_cache_get(cb, &q->w_bwd, &q->rotated_md, rotated_weights(p, i, w),
+                                        w->version, &wdata));
         MUMLOC_TRY(part_gradient(p, i, dy, &g));
-        cpu_arg args[3] = {{DNNL_ARG_DIFF_DST, &p->part_dst_md, g},
+        cpu_arg args[3] = {{DNNL_ARG_SRC, &p->part_dst_md, g},
                            {DNNL_ARG_WEIGHTS, &q->w_bwd.want, wdata},
-                           {DNNL_ARG_DIFF_SRC, &p->src_md, q->dx ? q->dx : dx->data}};
+                           {DNNL_ARG_DST, &p->src_md, q->dx ? q->dx : dx->data}};
         MUMLOC_TRY(cpu_execute(cb, q->bwd_data.prim, 3, args));
     }
     const int64_t count = nn_shape_count(dx->shape);
