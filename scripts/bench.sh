@@ -39,3 +39,39 @@ if [ -x "$mumloc" ]; then
 else
   echo "  skipped: $mumloc was not built"
 fi
+
+echo
+echo "== evaluation (library only): bench_evaluate"
+if [ -x "$build/bin/bench_evaluate" ]; then
+  echo "\$ $build/bin/bench_evaluate"
+  "$build/bin/bench_evaluate" | sed 's/^/  /'
+else
+  echo "  skipped: $build/bin/bench_evaluate was not built"
+fi
+
+echo
+echo "== rendering: bench_render (10^7 localizations: accumulation alone, then CSV file -> PNG)"
+if [ -x "$build/bin/bench_render" ]; then
+  echo "\$ OMP_NUM_THREADS=$threads $build/bin/bench_render 10000000 $threads"
+  "$build/bin/bench_render" 10000000 "$threads" | sed 's/^/  /'
+else
+  echo "  skipped: $build/bin/bench_render was not built"
+fi
+
+echo
+echo "== networks: mumloc vs PyTorch on the CPU, same run, $threads threads (inference and training)"
+if [ -x "$mumloc" ]; then
+  echo "\$ bench/torch_compare.sh $mumloc $threads"
+  bash "$(dirname "$0")/../bench/torch_compare.sh" "$mumloc" "$threads"
+else
+  echo "  skipped: $mumloc was not built"
+fi
+
+echo
+echo "== localization end to end: bench_localize (256x256x4 TIFF -> CSV table beside the network alone)"
+if [ -x "$build/bin/bench_localize" ]; then
+  echo "\$ OMP_NUM_THREADS=$threads $build/bin/bench_localize $threads 12"
+  "$build/bin/bench_localize" "$threads" 12 | sed 's/^/  /'
+else
+  echo "  skipped: $build/bin/bench_localize was not built"
+fi

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# The demo: simulates a quad-plane movie of a blinking 3D helix with its ground truth, and says how
-# to look at it. Later stages (localize, render, evaluate) extend this script.
+# The demo: simulates a quad-plane movie of a blinking 3D helix with its ground truth, localizes it
+# with the bundled model (when one is installed), renders depth-coloured images and prints the
+# evaluation; then says how to look at it all in Fiji.
 # Usage: scripts/demo.sh PATH_TO_MUMLOC OUTDIR
 set -euo pipefail
 mumloc=${1:?usage: scripts/demo.sh PATH_TO_MUMLOC OUTDIR}
@@ -28,3 +29,19 @@ To look at it in Fiji:
     (Image > Color > Make Composite shows the four planes on top of each other).
   File > Import > Results... and pick $out/truth.csv (or ThunderSTORM's Import results).
 INFO
+
+model=$(cd "$(dirname "$0")/.." && pwd)/test-data/default-model.safetensors
+echo "demo: rendering the ground truth (depth-coloured, 10 nm pixels)"
+"$mumloc" render --in "$out/truth.csv" --out "$out/truth.png" --method gaussian --sigma 10 --quiet
+if [ -f "$model" ]; then
+  echo "demo: localizing with the bundled model"
+  "$mumloc" localize --in "$out/movie.tif" --out "$out/localizations.csv" --model "$model" --quiet
+  "$mumloc" render --in "$out/localizations.csv" --out "$out/localizations.png" --method gaussian --quiet
+  echo "  wrote $out/localizations.csv and $out/localizations.png"
+  echo "demo: evaluation against the ground truth"
+  "$mumloc" evaluate --truth "$out/truth.csv" --in "$out/localizations.csv" | sed 's/^/  /'
+else
+  echo "demo: no bundled model yet ($model is trained in a later stage):"
+  echo "  localize with a model of your own:  $mumloc train --arch regression --out model.safetensors"
+  echo "  then  $mumloc localize --in $out/movie.tif --out locs.csv --model model.safetensors"
+fi

@@ -14,5 +14,11 @@ enum {
 typedef int (*cli_command_fn)(int argc, char **argv);
 
 int cmd_simulate(int argc, char **argv);
+int cmd_train(int argc, char **argv);
+int cmd_info(int argc, char **argv);
+int cmd_bench(int argc, char **argv);
+int cmd_render(int argc, char **argv);
+int cmd_evaluate(int argc, char **argv);
+int cmd_localize(int argc, char **argv);
 
 #endif

@@ -14,6 +14,12 @@ typedef struct command_entry {
 /* One row per command; each command lives in its own cmd_<name>.c. */
 static const command_entry commands[] = {
     {"simulate", cmd_simulate, "simulate a multifocal-plane movie with its ground truth"},
+    {"train", cmd_train, "train a network on frames simulated on the fly"},
+    {"info", cmd_info, "print a model file's metadata"},
+    {"bench", cmd_bench, "time a network alone (random weights)"},
+    {"render", cmd_render, "render a localization table as a depth-coloured image"},
+    {"evaluate", cmd_evaluate, "score localizations against ground truth (Jaccard, RMSE, ...)"},
+    {"localize", cmd_localize, "localize molecules in a movie into a ThunderSTORM table"},
 };
 static const size_t command_count = sizeof commands / sizeof commands[0];
 

@@ -229,9 +229,216 @@ MUMLOC_API mumloc_status mumloc_format_number(double value, char *buf, size_t ca
 /* Devices and backends (owned by the GPU work)                                                    */
 /* ---------------------------------------------------------------------------------------------- */
 
+/* Where the networks run. The CPU is always there. CUDA lives in a separate shared object,
+ * libmumloc_cuda.so (next to libmumloc.so, or named by the environment variable MUMLOC_CUDA_LIBRARY),
+ * loaded on first use; it needs an NVIDIA driver, a GPU of compute capability 7.5 or newer and cuDNN 9
+ * (libcudnn.so.9). Without any of these the library works as before on the CPU, and says why. */
+typedef enum mumloc_device_kind {
+    MUMLOC_DEVICE_AUTO = 0, /* CUDA device 0 when usable, else the CPU */
+    MUMLOC_DEVICE_CPU = 1,
+    MUMLOC_DEVICE_CUDA = 2
+} mumloc_device_kind;
+
+typedef struct mumloc_device {
+    mumloc_device_kind kind;
+    int index; /* CUDA device number (0-based); 0 for AUTO and CPU */
+} mumloc_device;
+
+/* Parses "auto", "cpu", "cuda" (= "cuda:0") or "cuda:N" (case-insensitive, surrounding blanks
+ * ignored) — the CLI's --device and the Fiji dialogs' "Device" field. */
+MUMLOC_API mumloc_status mumloc_device_parse(const char *text, mumloc_device *out);
+/* Writes the canonical text ("auto", "cpu", "cuda:N"); buf needs 16 bytes. */
+MUMLOC_API mumloc_status mumloc_device_format(mumloc_device device, char *buf, size_t cap);
+
+/* The outcome of a selection: the device that will run (CPU or CUDA, never AUTO) and a sentence a user
+ * can read, e.g. "CUDA:0: NVIDIA H100 80GB HBM3 (85.0 GB, compute 9.0)" or
+ * "CPU: no CUDA device (CUDA driver missing or too old: CUDA driver version is insufficient for CUDA
+ * runtime version)". */
+typedef struct mumloc_device_choice {
+    mumloc_device device;
+    char reason[384];
+} mumloc_device_choice;
+
+/* Resolves a request. AUTO always succeeds (falling back to the CPU with the reason; should the GPU
+ * then fail to start a backend, e.g. out of memory, the work also goes to the CPU). CPU always
+ * succeeds. CUDA:N fails with MUMLOC_ERR_UNSUPPORTED when CUDA is unusable (message and out->reason
+ * say why) and MUMLOC_ERR_INVALID_ARGUMENT when N is not a device; out->device is then the CPU. The
+ * CUDA probe runs once per process; later calls reuse its answer. */
+MUMLOC_API mumloc_status mumloc_device_resolve(mumloc_device requested, mumloc_device_choice *out);
+
+typedef struct mumloc_device_info {
+    mumloc_device device;
+    char name[128];        /* "CPU" or the GPU's name */
+    int64_t memory_bytes;  /* GPU memory; 0 for the CPU */
+    int compute_major, compute_minor; /* CUDA compute capability; 0 for the CPU */
+} mumloc_device_info;
+
+/* Lists usable devices: the CPU first, then every CUDA device. Writes up to `capacity` entries and
+ * the total into *count (call with capacity 0 to count). */
+MUMLOC_API mumloc_status mumloc_device_list(mumloc_device_info *out, int capacity, int *count);
+
+/* mumloc_simulate_frames on a chosen device (resolved as mumloc_device_resolve does). On CUDA the
+ * emitters and drifts come from the CPU code and the GPU renders and adds noise to every pixel with the
+ * same functions and random streams: the frames equal the CPU's up to the last bits of erf/log/exp. */
+MUMLOC_API mumloc_status mumloc_simulate_frames_on(const mumloc_simulator *sim, mumloc_device device,
+                                                   int64_t first, int64_t count, float *pixels);
+
 /* ---------------------------------------------------------------------------------------------- */
 /* Models and training (owned by the training work)                                                */
 /* ---------------------------------------------------------------------------------------------- */
+
+/* A model is one of the two published networks (science.md §4) with its weights and everything
+ * needed to use it: the optics it was trained for, the input normalisation, the voxel geometry and
+ * the training recipe. Files are safetensors (readable from Python) with that in the metadata map.
+ *
+ *   regression (2020): k×H×W photons → 4k×H×W: channel d (< k) the probability that the voxel of
+ *     pixel (i, j) in plane d holds a molecule, channel k + 3·d + a its offset ζ_a in [0, 1] (a = x,
+ *     y, z) — decode with mumloc_decode_regression. Any H, W.
+ *   voxel (2021): k×H×W photons → D×8H×8W probabilities of 24×24×50 nm voxels (default optics; in
+ *     general p/8 laterally and slab/D in depth) — decode with mumloc_decode_voxel, upsampling 8.
+ *
+ * Input normalisation is part of the model: the network sees (photons − background) / scale, where
+ * background is the training camera's λ and scale the peak pixel of an in-focus molecule of the
+ * largest training weight (c_max · a' / (2π w0²), photons). Pass photons (camera offset and gain
+ * removed) to mumloc_model_forward; it normalises. */
+typedef enum mumloc_arch {
+    MUMLOC_ARCH_REGRESSION = 0,
+    MUMLOC_ARCH_VOXEL = 1
+} mumloc_arch;
+
+/* "regression", "voxel"; NULL for a value out of range. */
+MUMLOC_API const char *mumloc_arch_name(int arch);
+/* The architecture of that name; MUMLOC_ERR_INVALID_ARGUMENT listing the names otherwise. */
+MUMLOC_API mumloc_status mumloc_arch_from_name(const char *name, mumloc_arch *out);
+
+typedef struct mumloc_model mumloc_model;
+
+/* A new model with random weights (PyTorch's initialisation, from seed) for these optics (planes k
+ * from optics->planes; voxel: 32 depth slices) and the normalisation of this camera and largest
+ * molecule weight (camera NULL: defaults; weight_max ≤ 0: 1). */
+MUMLOC_API mumloc_status mumloc_model_create(mumloc_arch arch, const mumloc_optics *optics,
+                                             const mumloc_camera *camera, double weight_max,
+                                             uint64_t seed, mumloc_model **out);
+/* Loads and validates a model file: a truncated or foreign file, an unknown format version, a wrong
+ * architecture or tensor shape, or missing/invalid metadata fail with MUMLOC_ERR_FORMAT (or
+ * MUMLOC_ERR_IO) and a message naming the file and the problem. */
+MUMLOC_API mumloc_status mumloc_model_load(const char *path, mumloc_model **out);
+/* Saves atomically (with Adam's state when the model has been trained, so training can resume from
+ * it). A loaded model saves byte-identically. */
+MUMLOC_API mumloc_status mumloc_model_save(mumloc_model *model, const char *path);
+MUMLOC_API void mumloc_model_destroy(mumloc_model *model);
+
+MUMLOC_API mumloc_arch mumloc_model_arch(const mumloc_model *model);
+MUMLOC_API int64_t mumloc_model_parameter_count(const mumloc_model *model);
+/* The optics the model was made for. */
+MUMLOC_API void mumloc_model_optics(const mumloc_model *model, mumloc_optics *optics);
+/* OK if optics equal the model's (relative difference ≤ 1e-9 per field); otherwise
+ * MUMLOC_ERR_INVALID_ARGUMENT with a message naming every differing field and both values. */
+MUMLOC_API mumloc_status mumloc_model_check_optics(const mumloc_model *model,
+                                                   const mumloc_optics *optics);
+/* The model's default decoding threshold τ (regression 0.5; voxel 0.1, science.md §4). */
+MUMLOC_API double mumloc_model_threshold(const mumloc_model *model);
+/* Output of one frame of width × height pixels: channels × out_height × out_width floats. */
+MUMLOC_API void mumloc_model_output_size(const mumloc_model *model, int width, int height,
+                                         int *channels, int *out_width, int *out_height);
+/* Multiply-accumulates of one forward pass per frame of width × height pixels. */
+MUMLOC_API double mumloc_model_macs(const mumloc_model *model, int width, int height);
+/* Metadata value of key (NULL if absent); owned by the model. */
+MUMLOC_API const char *mumloc_model_metadata(const mumloc_model *model, const char *key);
+/* Everything about the model (architecture, parameter count, planes, every metadata entry) as one
+ * JSON object (one line) or as text (one "key: value" line each). Owned by the model, valid until
+ * its next change. */
+MUMLOC_API const char *mumloc_model_info_json(mumloc_model *model);
+MUMLOC_API const char *mumloc_model_info_text(mumloc_model *model);
+
+/* Inference on count frames of photons (layout above: frame, plane, row, column) of width × height;
+ * out receives count × mumloc_model_output_size floats (frame after frame). Normalises the input as
+ * described above; batch norm folded, multithreaded. */
+MUMLOC_API mumloc_status mumloc_model_forward(mumloc_model *model, const float *photons, int count,
+                                              int width, int height, float *out);
+
+/* Speed of the network alone (random input already on the device, no normalisation, no copies out):
+ * forward passes on batch frames of width × height, two warm-up calls, then repeated for
+ * min_seconds (at least 3 calls). training = 1 times training steps instead (forward, loss against
+ * an empty target, backward, Adam; the weights change). */
+typedef struct mumloc_bench_result {
+    int calls;
+    double best_seconds, median_seconds; /* per call (batch frames) */
+    double frames_per_second;            /* batch / best */
+    double gflops;                       /* 2·MACs·batch / best (training: ×3, forward + 2 backward) */
+} mumloc_bench_result;
+
+MUMLOC_API mumloc_status mumloc_model_benchmark(mumloc_model *model, int batch, int width,
+                                                int height, int training, double min_seconds,
+                                                mumloc_bench_result *result);
+
+/* Training on frames simulated on the fly (science.md §4). Every step simulates `batch` fresh frames
+ * of sim (its optics, camera, noise, size, molecules or density, weights, z range, drift; its seed
+ * and frames are ignored) from the training seed at frame indices 2^40 + step·batch + b, builds the
+ * targets from the ground truth, and makes one Adam step. A fixed validation set (validation_frames
+ * frames 0..n−1 simulated with validation_seed: never the training frames) is scored at every
+ * validation point: loss, and detection after decoding at the model's threshold against the truth
+ * (Jaccard, lateral/axial RMSE at 150 nm tolerance, as mumloc_evaluate).
+ *
+ * Targets. regression: the voxel (pixel × plane layer) holding a molecule's true (x, y, z) gets c = 1
+ * and ζ = its position inside the voxel; when two molecules fall into one voxel the brighter (larger
+ * weight) is the target and the other is dropped (the network can report one per voxel). voxel: the
+ * 24×24×50 nm voxel (p/8 × p/8 × slab/D) holding a molecule is 1, all others 0. Molecules outside
+ * the slab or field are not targets. */
+typedef struct mumloc_train_options {
+    mumloc_arch arch;
+    mumloc_sim_params sim;       /* what the frames look like (defaults: the paper's, see below) */
+    int64_t steps;               /* > 0: train this many steps; 0: epochs × frames_per_epoch/batch */
+    int epochs;                  /* regression 20, voxel 30 */
+    int64_t frames_per_epoch;    /* regression 100000, voxel 90000 */
+    int batch;                   /* regression 50, voxel 100 */
+    double lr, beta1, beta2, eps;/* Adam: 1e-3, 0.9, 0.999 (regression) / 0.99 (voxel), 1e-8 */
+    double lr_decay;             /* lr ← lr · lr_decay every lr_decay_steps steps (default 1: none) */
+    int64_t lr_decay_steps;      /* default 0: none */
+    uint64_t seed;               /* training frames and initial weights (default 1) */
+    int validation_frames;       /* default 500 */
+    uint64_t validation_seed;    /* default 1000003 */
+    int64_t validation_interval; /* steps between validations; 0 = once per epoch (steps mode: at
+                                    the end only) */
+    const char *out_path;        /* the model file (required); written at the end and on
+                                    cancellation (and at checkpoints without checkpoint_path),
+                                    always atomically */
+    const char *checkpoint_path; /* where intermediate saves go; NULL = out_path */
+    int64_t checkpoint_interval; /* steps between intermediate saves; 0 = at every validation */
+    const char *resume_path;     /* NULL, or a model file written by mumloc_train to continue from:
+                                    the same options give the same model as uninterrupted training */
+    double threshold;            /* the model's default decoding threshold τ, used by validation;
+                                    0 = the architecture's (regression 0.5, voxel 0.1) */
+} mumloc_train_options;
+
+/* Defaults per science.md §4 for arch: regression 64×64 frames with 50 molecules, voxel 16×16 with
+ * K = 3; background λ = 10, physical noise, drift ±48 nm in 24 nm steps, weights [0.3, 1]. */
+MUMLOC_API void mumloc_train_options_default(mumloc_train_options *options, mumloc_arch arch);
+/* Checks every field; the message names the first bad one and its range. */
+MUMLOC_API mumloc_status mumloc_train_options_validate(const mumloc_train_options *options);
+
+/* Progress after each training step. validated = 1 at a validation point (then the val_* fields
+ * hold the validation results, otherwise NaN). */
+typedef struct mumloc_train_progress {
+    int64_t step, steps;     /* steps done (1-based) and total */
+    int epoch, epochs;       /* current epoch (1-based) and total (steps mode: epochs of the
+                                validation interval) */
+    double train_loss;       /* this step's loss per frame */
+    double lr;
+    int validated;
+    double val_loss, val_jaccard, val_recall, val_precision, val_rmse_xy_nm, val_rmse_z_nm;
+    double seconds;          /* since the start of this run */
+} mumloc_train_progress;
+
+/* Return non-zero to stop: the model is saved to out_path and mumloc_train returns
+ * MUMLOC_ERR_CANCELLED. */
+typedef int (*mumloc_train_fn)(void *user, const mumloc_train_progress *progress);
+
+/* Trains (see mumloc_train_options) and writes out_path. progress may be NULL. out (if not NULL)
+ * receives the trained model, also when cancelled. The final validation metrics are in the model's
+ * metadata ("validation") and in the last progress report. */
+MUMLOC_API mumloc_status mumloc_train(const mumloc_train_options *options, mumloc_train_fn progress,
+                                      void *user, mumloc_model **out);
 
 /* ---------------------------------------------------------------------------------------------- */
 /* Localization tables (owned by the evaluation work)                                             */
@@ -315,8 +522,8 @@ MUMLOC_API mumloc_status mumloc_crlb(const mumloc_optics *optics, const mumloc_c
                                      double *sz_nm);
 
 /* One localization: a molecule found in one frame. Decoders fill frame, x, y, z and probability and
- * set the rest to NaN; mumloc_localizations_measure fills the photometry and the bounds. Written as
- * ThunderSTORM CSV columns:
+ * set the rest to NaN; mumloc_localizations_measure fills the photometry and the bounds. Written
+ * (mumloc_localizations_to_table, after an "id" column) as ThunderSTORM CSV columns:
  *   "frame" (frame + 1), "x [nm]", "y [nm]", "z [nm]", "intensity [photon]" (photons),
  *   "offset [photon]" (offset), "bkgstd [photon]", "uncertainty_xy [nm]", "uncertainty_z [nm]",
  *   "probability". */
@@ -353,9 +560,9 @@ MUMLOC_API void mumloc_decode_options_default(mumloc_decode_options *options);
  * merge_distance_nm joins it. The merged position is the probability-weighted mean (a molecule on a
  * voxel border lights both voxels, each ζ biased towards its own voxel's inside by the sigmoid, so
  * the mean cancels most of that bias); the probability is the highest. Results are sorted by y, then
- * x, then z. out receives up to cap records (out may be NULL when cap is 0); *count gets how many
- * there are; more than cap fails with MUMLOC_ERR_INVALID_ARGUMENT (call again with a bigger buffer;
- * k · width · height always suffices). */
+ * x, then z. *count gets how many there are; out NULL with cap 0 asks for that count only;
+ * otherwise out receives them, and more than cap fails with MUMLOC_ERR_INVALID_ARGUMENT (call again
+ * with a bigger buffer; k · width · height always suffices). */
 MUMLOC_API mumloc_status mumloc_decode_regression(const mumloc_optics *optics, const float *output,
                                                   int width, int height,
                                                   const mumloc_decode_options *options,
@@ -379,20 +586,149 @@ MUMLOC_API mumloc_status mumloc_decode_voxel(const mumloc_optics *optics, const 
                                              int64_t frame, mumloc_localization *out, int cap,
                                              int *count);
 
+/* Appends localizations to a table as ThunderSTORM columns, in this order: "id" (1-based row
+ * number), "frame" (frame + 1), "x [nm]", "y [nm]", "z [nm]", "intensity [photon]",
+ * "offset [photon]", "bkgstd [photon]", "uncertainty_xy [nm]", "uncertainty_z [nm]", "probability".
+ * An empty table gets these columns; otherwise it must already have them (by name and unit; other
+ * columns get NaN in the new rows). On failure the table is left as it was. */
+MUMLOC_API mumloc_status mumloc_localizations_to_table(const mumloc_localization *locs,
+                                                       int64_t count, mumloc_table *table);
+
 /* Photometry and bounds of localizations found in one frame (k planes of height × width photons,
  * camera offset and gain already removed), with that frame's drift dx_dy (NULL: none). For each
  * record: photons and background per plane by linear least squares of the PSF model at the record's
  * position over the ±ceil(3 w/p) window of each plane (clipped to the image) — the image there is
  * photons/k · PSF + b_d, linear in (photons, b_1 .. b_k) — then bkgstd = the residual std
- * (sqrt(RSS / (pixels − unknowns))), offset = mean background, and the uncertainties from mumloc_crlb
- * at the fitted photons and backgrounds (negative backgrounds count as 0; photons ≤ 0 give
- * Infinity). A position whose windows miss the image fails with MUMLOC_ERR_INVALID_ARGUMENT.
- * Multithreaded over records. */
+ * (sqrt(RSS / (pixels − unknowns))), offset = mean background, and the uncertainties: the bounds of
+ * mumloc_crlb (with this drift) at the fitted photons and backgrounds. The fit is linear in the data,
+ * hence unbiased; on noise it can give photons ≤ 0 (uncertainties then Infinity) or a negative
+ * background (counted as 0 in the bound). A position whose windows miss the image fails with
+ * MUMLOC_ERR_INVALID_ARGUMENT. Multithreaded over records. */
 MUMLOC_API mumloc_status mumloc_localizations_measure(const mumloc_optics *optics,
                                                       const mumloc_camera *camera,
                                                       const float *frame, int width, int height,
                                                       const double *dx_dy,
                                                       mumloc_localization *locs, int count);
+
+/* Optional refinement of decoded positions by maximum likelihood, before measuring: each record's
+ * x, y, z, with photons and the k backgrounds as nuisance parameters, are fitted to the PSF model
+ * over the same windows (Levenberg–Marquardt on the shifted-Poisson likelihood of the camera model
+ * of mumloc_crlb), starting from the record. The fit replaces the position only when it converges
+ * within one camera pixel laterally and half the plane spacing axially of the start (farther means
+ * it was drawn to a neighbour or to noise); other fields are left as they are. Same frame, drift
+ * and failures as mumloc_localizations_measure. Multithreaded over records. */
+MUMLOC_API mumloc_status mumloc_localizations_refine(const mumloc_optics *optics,
+                                                     const mumloc_camera *camera,
+                                                     const float *frame, int width, int height,
+                                                     const double *dx_dy,
+                                                     mumloc_localization *locs, int count);
+
+/* ---------------------------------------------------------------------------------------------- */
+/* Localization pipeline (owned by the pipeline work)                                             */
+/* ---------------------------------------------------------------------------------------------- */
+
+/* From movie frames to localizations: camera conversion, the network (tiled), decoding, and
+ * photometry with Cramér–Rao bounds. Two ways in:
+ *   - a streaming localizer: the caller pushes frames batch by batch (an ImageJ virtual stack, a
+ *     camera) and takes the localizations found so far; memory is bounded by one batch;
+ *   - mumloc_localize_file: a TIFF movie to a ThunderSTORM CSV, streamed in frame batches.
+ *
+ * Camera conversion: photons = (value − camera.offset_adu) / (camera.adu_per_electron ·
+ * camera.em_gain). The default camera (offset 0, gain 1, EM gain 1) means "the values are photons".
+ * camera.read_noise_e (and the EM gain) enter the Cramér–Rao bounds; background_photons is unused
+ * (the photometry fits each molecule's background).
+ *
+ * Tiling. A frame wider or taller than `tile` pixels runs through the network as overlapping tiles of
+ * tile × tile pixels. Neighbouring tiles overlap by twice the network's receptive-field radius
+ * (mumloc_model_receptive_radius), and each tile contributes only its core — the part farther than
+ * that radius from every tile edge that is not a frame edge — to one network output assembled for
+ * the whole frame, which is then decoded once. Every output value therefore equals the whole-frame
+ * network's (up to float summation order), and decoding (thresholds, border merges) sees no tile
+ * borders: tiling neither loses nor duplicates molecules. The assembled output costs 4k floats per
+ * pixel (regression) or D·64 floats per pixel (voxel: 8 KiB per input pixel at D = 32 — use small
+ * frames with the voxel network; frames whose output would pass 2^31 floats are refused). */
+
+typedef enum mumloc_plane_axis {
+    MUMLOC_PLANES_AUTO = 0,     /* C = k → channels; else C = 1 and Z = k → slices; else an error */
+    MUMLOC_PLANES_CHANNELS = 1, /* hyperstack channels are the planes (C = k; frames = Z·T) */
+    MUMLOC_PLANES_SLICES = 2    /* slices are the planes (C = 1 and Z = k, frames = T), or a plain
+                                   stack of frames × k images with the planes interleaved */
+} mumloc_plane_axis;
+
+typedef struct mumloc_localize_options {
+    mumloc_camera camera;       /* conversion to photons and noise for the bounds (defaults: photons) */
+    double threshold;           /* τ; 0 = the model's default (mumloc_model_threshold) */
+    double merge_distance_nm;   /* regression duplicates merge distance (default 100; 0 = no merge) */
+    int neighbourhood;          /* voxel peak averaging half-size (default 1) */
+    mumloc_plane_axis planes;   /* files only: where the planes are (default AUTO) */
+    int64_t first_frame;        /* files only: first frame to localize, 0-based (default 0) */
+    int64_t frame_count;        /* files only: frames from first_frame; 0 = to the end (default 0) */
+    int tile;                   /* tile edge in pixels; 0 = automatic (regression 512, voxel 64);
+                                   must exceed twice the receptive radius */
+    int threads;                /* > 0: mumloc_set_threads(threads) on create; 0: keep the setting */
+    int measure;                /* 1 = photometry and CRLB columns (default); 0 = NaN there */
+    int batch_frames;           /* frames per batch of mumloc_localize_file (default 0: automatic,
+                                   about 2^20 pixels per batch) */
+    mumloc_device device;       /* where the network runs; only the CPU for now (default CPU) */
+} mumloc_localize_options;
+
+MUMLOC_API void mumloc_localize_options_default(mumloc_localize_options *options);
+/* Checks every field; the message names the first bad one and its accepted range. */
+MUMLOC_API mumloc_status mumloc_localize_options_validate(const mumloc_localize_options *options);
+
+/* Radius in input pixels beyond which a pixel cannot influence a network output (from the model's
+ * layers: regression 10, voxel 5): the overlap each tile keeps on each inner side. */
+MUMLOC_API int mumloc_model_receptive_radius(const mumloc_model *model);
+
+typedef struct mumloc_localizer mumloc_localizer;
+
+/* A localizer for frames of width × height pixels and the model's k planes. The model is used, not
+ * owned: keep it alive and do not use it elsewhere until the localizer is destroyed. options NULL =
+ * defaults. Fails (MUMLOC_ERR_INVALID_ARGUMENT) on bad options or sizes (1 to 65536 pixels a side). */
+MUMLOC_API mumloc_status mumloc_localizer_create(mumloc_model *model,
+                                                 const mumloc_localize_options *options, int width,
+                                                 int height, mumloc_localizer **out);
+MUMLOC_API void mumloc_localizer_destroy(mumloc_localizer *localizer);
+
+/* Localizes count frames of camera values (frame, plane, row, column; k planes of height × width
+ * floats), numbered first_frame, first_frame + 1, … (0-based, as the localizations' frame). A NaN or
+ * infinite value fails (MUMLOC_ERR_INVALID_ARGUMENT naming the frame, 1-based, and the plane) before
+ * anything of the batch is localized. The localizations are kept until taken. */
+MUMLOC_API mumloc_status mumloc_localizer_push(mumloc_localizer *localizer, const float *frames,
+                                               int count, int64_t first_frame);
+/* Localizations found and not yet taken. */
+MUMLOC_API int64_t mumloc_localizer_pending(const mumloc_localizer *localizer);
+/* Moves up to cap pending localizations (in push order; within a frame sorted by y, x, z) into out;
+ * *taken gets how many. */
+MUMLOC_API mumloc_status mumloc_localizer_take(mumloc_localizer *localizer, mumloc_localization *out,
+                                               int64_t cap, int64_t *taken);
+/* The network output of the last frame pushed (channels × out_height × out_width
+ * floats, mumloc_model_output_size), assembled from tiles: for checks and display. NULL before the
+ * first push. */
+MUMLOC_API const float *mumloc_localizer_last_output(const mumloc_localizer *localizer);
+
+typedef struct mumloc_localize_summary {
+    int64_t frames;           /* frames localized */
+    int64_t localizations;    /* rows written */
+    double seconds;           /* wall-clock time of the whole call */
+    double network_seconds;   /* of which in the network's forward passes */
+    int width, height, planes;
+    mumloc_plane_axis planes_from; /* CHANNELS or SLICES: how the planes were found */
+} mumloc_localize_summary;
+
+/* Localizes a TIFF movie (8/16/32-bit, ImageJ hyperstack or plain stack; planes as options->planes
+ * says) into a ThunderSTORM CSV (columns as mumloc_localizations_to_table), in frame batches with
+ * bounded memory, rows streamed to the file. The movie's frames must hold the model's k planes (a
+ * different count fails naming both); a movie without frames fails. When the movie's description
+ * carries mumloc's record ("mumloc={...}" with "optics", as mumloc_simulate_to_files writes it),
+ * its optics must equal the model's (mumloc_model_check_optics); otherwise the optics cannot be
+ * checked and are trusted. progress gets (frames done, frames total) after each batch. The CSV is
+ * written atomically: on any failure or cancellation no file is left. summary may be NULL. */
+MUMLOC_API mumloc_status mumloc_localize_file(mumloc_model *model, const char *in_path,
+                                              const char *out_csv_path,
+                                              const mumloc_localize_options *options,
+                                              mumloc_localize_summary *summary,
+                                              mumloc_progress_fn progress, void *user);
 
 /* ---------------------------------------------------------------------------------------------- */
 /* Evaluation against ground truth                                                                 */
@@ -432,7 +768,7 @@ MUMLOC_API void mumloc_eval_options_default(mumloc_eval_options *options);
 MUMLOC_API mumloc_status mumloc_eval_options_validate(const mumloc_eval_options *options);
 
 typedef struct mumloc_eval_metrics {
-    int64_t truths, localizations;  /* rows counted (in a bin: truths in it, localizations in it) */
+    int64_t truths, localizations;  /* rows scored; in a bin: its truths, and its TP + FP */
     int64_t tp, fp, fn;
     double jaccard, recall, precision;
     double rmse_xy_nm, rmse_z_nm;
@@ -464,7 +800,10 @@ MUMLOC_API const int64_t *mumloc_evaluation_localization_matches(const mumloc_ev
 MUMLOC_API const int64_t *mumloc_evaluation_truth_matches(const mumloc_evaluation *evaluation);
 
 /* The report as human-readable text (several lines, '\n' ends) and as one JSON object (one line, no
- * trailing newline): the same numbers the CLI and Fiji print. Owned by the evaluation. */
+ * trailing newline): the same numbers the CLI and Fiji print. Owned by the evaluation. JSON:
+ *   {"tolerance":{"mode":"3d","nm":150} or {"mode":"lateral_axial","xy_nm":…,"z_nm":…},
+ *    "bin_nm":200, "overall":{METRICS}, "bins":[{"z_min_nm":…,"z_max_nm":…,METRICS}, …]}
+ * where METRICS are the mumloc_eval_metrics fields by name; NaN and infinity are written as null. */
 MUMLOC_API const char *mumloc_evaluation_text(const mumloc_evaluation *evaluation);
 MUMLOC_API const char *mumloc_evaluation_json(const mumloc_evaluation *evaluation);
 /* Writes the JSON report (with a final newline) to path atomically. */
@@ -476,10 +815,12 @@ MUMLOC_API mumloc_status mumloc_evaluation_save_json(const mumloc_evaluation *ev
 /* ---------------------------------------------------------------------------------------------- */
 
 /* A 2D super-resolution image of localizations, depth encoded by colour (ThunderSTORM's rendering,
- * in the conventions above). The field is [0, W·p) × [0, H·p) nm with p the rendering pixel, pixel
- * (i, j) covering [i·p, (i+1)·p) × [j·p, (j+1)·p): a localization exactly on a pixel border belongs to
- * the pixel to its right / below, and one at x = W·p (or y = H·p) is outside the field. Localizations
- * outside the field are counted and left out.
+ * in the conventions above). The field is [0, W·p) × [0, H·p) nm with p the rendering pixel,
+ * W = ceil(field_width_nm / p) and H likewise (at least 1), pixel (i, j) covering
+ * [i·p, (i+1)·p) × [j·p, (j+1)·p): a localization exactly on a pixel border belongs to the pixel to
+ * its right / below, and one at x = W·p (or y = H·p) is outside the field. Localizations
+ * whose position is outside the field are counted and left out (what a kernel spreads past the edge
+ * is cut off). A renderer is used from one thread at a time; it parallelises internally.
  *
  * Every pixel accumulates a weight (its density: localizations per pixel, fractional for Gaussian and
  * ASH) and weight × colour, where a localization's colour is the colour map at
@@ -492,8 +833,8 @@ MUMLOC_API mumloc_status mumloc_evaluation_save_json(const mumloc_evaluation *ev
  * its spread puts outside the field):
  *   HISTOGRAM  the pixel containing the localization gets 1.
  *   GAUSSIAN   a normalised 2D Gaussian of σ = the localization's uncertainty (or a fixed σ), clamped to
- *              [sigma_min_nm, sigma_max_nm], integrated exactly over each pixel (erf), truncated at
- *              ±4σ and renormalised so the truncated kernel has mass 1.
+ *              [sigma_min_nm, sigma_max_nm], integrated over each pixel (normal CDF, tabulated to
+ *              1e-8), truncated at ±4σ and renormalised so the truncated kernel has mass 1.
  *   ASH        averaged shifted histogram: the mean of n×n histograms with bins of n·p shifted by
  *              multiples of p; equivalently the histogram convolved with the separable triangle
  *              (n − |k|)/n², |k| < n (n = ash_shifts; n = 1 is the histogram).
@@ -536,7 +877,7 @@ typedef struct mumloc_render_params {
     double sigma_min_nm;          /* GAUSSIAN: σ is clamped to [min, max] (default 2, 100) */
     double sigma_max_nm;
     int ash_shifts;               /* ASH: n, 1..16 (default 2) */
-    double field_width_nm;        /* field size; 0 = from the data: floor(max x / p) + 1 pixels */
+    double field_width_nm;        /* field size; 0 = from the data: W = floor(max x / p) + 1 */
     double field_height_nm;       /*   (and likewise for y); default 0, 0 */
     double z_min_nm, z_max_nm;    /* colour (and z-stack) range (default 0, 1600: the slab) */
     int z_from_data;              /* 1 = the range is the data's min and max z (default 0) */
@@ -600,13 +941,23 @@ MUMLOC_API mumloc_status mumloc_renderer_write_image(mumloc_renderer *renderer, 
  * bin). Atomic. */
 MUMLOC_API mumloc_status mumloc_renderer_write_zstack(mumloc_renderer *renderer, const char *path);
 
-/* Renders a ThunderSTORM CSV (columns x, y, z in nm, or µm/um, converted; "uncertainty_xy" or else
- * "uncertainty" in nm for GAUSSIAN without fixed σ; other columns ignored), streaming it row by row.
- * When the field or z range comes from the data, the table is read twice (pass 1 finds the extent);
- * giving both avoids that pass. image_path as mumloc_renderer_write_image (required); zstack_path,
- * with params.zstack, or NULL. info may be NULL. progress is called every 65,536 rows with
- * (rows, 0) in the pass that counts rows and (rows, total) in the second pass. No file is written
- * on failure or cancellation. */
+/* A renderer filled with every row of an in-memory table (columns x, y, z in nm or without unit, and
+ * "uncertainty_xy", else "uncertainty", for GAUSSIAN without a fixed σ): params are fitted to the
+ * table's data where they say "from the data" (mumloc_render_params_fit), the renderer is created
+ * and the rows added. Read or write its outputs, then destroy it. Row indices in error messages are
+ * 0-based. */
+MUMLOC_API mumloc_status mumloc_render_table(const mumloc_render_params *params,
+                                             const mumloc_table *table, mumloc_renderer **out);
+
+/* Renders a ThunderSTORM CSV (columns x, y, z in nm, or um, converted; "uncertainty_xy", else
+ * "uncertainty", for GAUSSIAN without a fixed σ; other columns ignored), streaming it row by row in
+ * bounded memory. A non-finite x, y, z (or σ when used) is an error naming the line. When the field
+ * or z range comes from the data, a first pass finds the extent and keeps the parsed rows in an
+ * anonymous temporary file (32 bytes a row, in the system's temporary folder; the table is read a
+ * second time if that file cannot be written); giving both avoids that pass. image_path as
+ * mumloc_renderer_write_image (required); zstack_path with params.zstack, or NULL. info may be NULL.
+ * progress is called every 65,536 rows with (rows, 0) while the row count is unknown, and with
+ * (rows, total) once it is. No file is written on failure or cancellation. */
 MUMLOC_API mumloc_status mumloc_render_file(const mumloc_render_params *params, const char *table_path,
                                             const char *image_path, const char *zstack_path,
                                             mumloc_render_info *info, mumloc_progress_fn progress,

@@ -189,5 +189,116 @@ else
 fi
 [ $failures -gt $before ] && [ -f "$work/dialog.log" ] && show_log dialog
 
+# 7. Import → Export: the library's CSV comes back byte for byte, with ThunderSTORM's header.
+current="import and export"
+out="$work/tables"; mkdir -p "$out"
+before=$failures
+"$cli" simulate --out "$out/m.tif" --truth "$out/truth.csv" --frames 4 --size 32 --molecules 5 --seed 5 \
+    --quiet >"$work/cli-tables.log" 2>&1 || fail "mumloc simulate failed: $(cat "$work/cli-tables.log")"
+run_macro tables_roundtrip "$out"
+expect tables_roundtrip "rows=20"
+expect tables_roundtrip "defaultRows=20"
+expect tables_roundtrip 'headings=id|frame|x [nm]|y [nm]|z [nm]|intensity [photon]|weight'
+firstx=$(awk -F, 'NR == 2 { printf "%.4f", $3 }' "$out/truth.csv")
+expect tables_roundtrip "firstX=$firstx"
+expect tables_roundtrip "done"
+same_file "$out/truth.csv" "$out/exported copy.csv" "Import -> Export round trip"
+same_file "$out/truth.csv" "$out/exported default.csv" "round trip through \"MUMLoc Results\""
+if [ -f "$out/exported copy.csv" ]; then
+    header=$(head -n 1 "$out/exported copy.csv")
+    [ "$header" = '"id","frame","x [nm]","y [nm]","z [nm]","intensity [photon]","weight"' ] && pass ||
+        fail "exported header is not ThunderSTORM's: $header"
+    grep -qE '[0-9][eE][-+]?[0-9]' "$out/exported copy.csv" && fail "exponent notation in the CSV" || pass
+    grep -q $'\r' "$out/exported copy.csv" && fail "CR line ends in the CSV" || pass
+fi
+[ $failures -gt $before ] && show_log tables_roundtrip
+
+current="import errors"
+before=$failures
+run_macro tables_missing "$out"
+expect_text tables_missing "MUMLoc Import"
+expect_text tables_missing "no such file.csv"
+expect_no_text tables_missing "AFTER-THE-ERROR"
+expect_no_text tables_missing "Exception"
+printf '"frame","x [nm]","y [nm]","z [nm]"\n1,10,20,30\n1,10,oops,30\n' >"$out/malformed.csv"
+run_macro tables_malformed "$out"
+expect_text tables_malformed "line 3"
+expect_no_text tables_malformed "AFTER-THE-ERROR"
+expect_no_text tables_malformed "Exception"
+[ $failures -gt $before ] && { show_log tables_missing; show_log tables_malformed; }
+
+# 8. Evaluate: truth vs itself, and vs a copy shifted by (+30, 0, -20) nm.
+current="evaluate"
+before=$failures
+run_macro evaluate "$out"
+expect evaluate "selfJaccard=1"
+expect evaluate "selfScope=overall"
+expect evaluate "shiftJaccard=1"
+expect evaluate "biasX=30.000000"
+expect evaluate "biasY=0.000000"
+expect evaluate "biasZ=-20.000000"
+expect evaluate "rmseXy=30.000000"
+expect evaluate "binBiasZ=-20.000000"
+expect evaluate "farTP=0"
+expect evaluate "done"
+expect_text evaluate "TP 20, FP 0, FN 0"
+expect_no_text evaluate "Exception"
+grep -q '"jaccard":1,' "$out/self.json" 2>/dev/null && pass || fail "self.json lacks \"jaccard\":1"
+[ -s "$out/depth.png" ] && [ -s "$out/errors.png" ] && pass || fail "the plots were not written as PNG"
+[ $failures -gt $before ] && show_log evaluate
+
+# 9. Render a known table: size, calibration, and the colours of viridis' ends.
+current="render"
+before=$failures
+run_macro render "$out"
+expect render "size=10x5 bitDepth=24"
+expect render "calibration=100 nm"
+expect render "low=68,1,84"
+expect render "high=253,231,37"
+expect render "empty=0,0,0"
+expect render "zstack=10x5x1x4x1"
+expect render "done"
+[ -s "$out/known.png" ] && [ -s "$out/known-z.tif" ] && pass || fail "known.png / known-z.tif not written"
+[ $failures -gt $before ] && show_log render
+
+# 10. The pipeline example users copy: simulate -> import the truth -> evaluate -> render -> export.
+current="pipeline macro"
+out="$work/pipeline"
+run_macro "$root/macros/pipeline-demo.ijm" "$out"
+before=$failures
+expect_text pipeline-demo "MUMLoc pipeline: Jaccard 1"
+expect_text pipeline-demo "MUMLoc pipeline: done"
+expect_no_text pipeline-demo "Exception"
+for f in movie.tif truth.csv localizations.csv report.json render.png; do
+    [ -s "$out/$f" ] && pass || fail "the pipeline wrote no $f"
+done
+[ $failures -gt $before ] && show_log pipeline-demo
+
+# 11. "MUMLoc Import" and "MUMLoc Evaluate" from their dialogs (menu), recorded and replayed.
+current="table dialogs and recorder"
+before=$failures
+if [ -f "$target/test-classes/org/mumloc/fiji/TableDialogDriver.class" ]; then
+    out="$work/table-dialogs"; mkdir -p "$out"
+    timeout 120 xvfb-run -a java -Xmx1g -Duser.home="$work/home" -Dplugins.dir="$work/plugins" \
+        -cp "$ij_jar:$target/test-classes" org.mumloc.fiji.TableDialogDriver "$work/tables/truth.csv" "$out" \
+        >"$work/table-dialogs.log" 2>&1
+    expect table-dialogs "dialog=shown MUMLoc Import"
+    expect table-dialogs "recordedImport=run(\"MUMLoc Import\", \"file=$work/tables/truth.csv table=[Dialog truth]\");"
+    expect table-dialogs "importedRows=20"
+    expect table-dialogs "dialog=shown MUMLoc Evaluate"
+    recorded=$(sed -n 's/^recordedEvaluate=//p' "$work/table-dialogs.log")
+    for key in ' results=[Dialog truth] ' ' ground_truth=[Dialog truth] ' ' tolerance=100 ' ' bin=400 ' " json=[$out/dialog report.json]"; do
+        case " ${recorded#*\"MUMLoc Evaluate\", \"}" in *"$key"*) pass ;; *) fail "the recorded line lacks '$key': $recorded" ;; esac
+    done
+    expect table-dialogs "plotsShown=2"
+    expect table-dialogs "jsonJaccard1=true"
+    expect table-dialogs "jsonTolerance100=true"
+    expect table-dialogs "replayedIdentical=true"
+    expect table-dialogs "done"
+else
+    fail "no $target/test-classes/org/mumloc/fiji/TableDialogDriver.class (the Maven build compiles it)"
+fi
+[ $failures -gt $before ] && [ -f "$work/table-dialogs.log" ] && show_log table-dialogs
+
 echo "macro tests: $passes checks passed, $failures failed"
 [ $failures -eq 0 ]

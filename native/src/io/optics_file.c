@@ -64,7 +64,8 @@ static mumloc_status wrong_type(const char *path, const mumloc_json *v, const ch
 }
 
 static mumloc_status apply_member(const char *path, const char *key, const mumloc_json *v,
-                                  mumloc_optics *o, int *planes_given, const mumloc_json **depths) {
+                                  mumloc_optics *o, int *planes_given, const mumloc_json **depths,
+                                  unsigned *scalars_given) {
     if (strcmp(key, "planes") == 0) {
         if (v->type != MUMLOC_JSON_NUMBER || v->number != floor(v->number) ||
             fabs(v->number) > 1e9)
@@ -89,6 +90,7 @@ static mumloc_status apply_member(const char *path, const char *key, const mumlo
         if (strcmp(key, scalar_fields[f].name) == 0) {
             if (v->type != MUMLOC_JSON_NUMBER) return wrong_type(path, v, key, "a number");
             *(double *)((char *)o + scalar_fields[f].offset) = v->number;
+            *scalars_given |= 1u << f;
             return MUMLOC_OK;
         }
     return mumloc_fail(MUMLOC_ERR_FORMAT,
@@ -97,14 +99,26 @@ static mumloc_status apply_member(const char *path, const char *key, const mumlo
                        path, v->line, key);
 }
 
-static mumloc_status optics_from_json(const char *path, const mumloc_json *doc, mumloc_optics *o) {
+mumloc_status mumloc_optics_from_json(const mumloc_json *doc, const char *path, int require_all,
+                                      mumloc_optics *o) {
     if (doc->type != MUMLOC_JSON_OBJECT)
         return mumloc_fail(MUMLOC_ERR_FORMAT, "'%s' must hold a JSON object ({...}), not %s", path,
                            mumloc_json_type_name(doc->type));
     int planes_given = 0;
+    unsigned scalars_given = 0;
     const mumloc_json *depths = NULL;
     for (size_t i = 0; i < doc->count; i++)
-        MUMLOC_TRY(apply_member(path, doc->keys[i], &doc->items[i], o, &planes_given, &depths));
+        MUMLOC_TRY(apply_member(path, doc->keys[i], &doc->items[i], o, &planes_given, &depths,
+                                &scalars_given));
+    if (require_all) {
+        if (!planes_given || !depths)
+            return mumloc_fail(MUMLOC_ERR_FORMAT, "'%s' lacks \"%s\"", path,
+                               planes_given ? "plane_depth_nm" : "planes");
+        for (int f = 0; f < SCALAR_FIELDS; f++)
+            if (!(scalars_given & (1u << f)))
+                return mumloc_fail(MUMLOC_ERR_FORMAT, "'%s' lacks \"%s\"", path,
+                                   scalar_fields[f].name);
+    }
     if (depths) {
         if (!planes_given) o->planes = (int)depths->count;
         if ((size_t)o->planes != depths->count)
@@ -134,7 +148,7 @@ mumloc_status mumloc_optics_load(const char *path, mumloc_optics *optics) {
     MUMLOC_TRY(s);
     mumloc_optics loaded;
     mumloc_optics_default(&loaded);
-    s = optics_from_json(path, doc, &loaded);
+    s = mumloc_optics_from_json(doc, path, 0, &loaded);
     mumloc_json_free(doc);
     if (s == MUMLOC_OK) *optics = loaded; /* untouched on failure */
     return s;

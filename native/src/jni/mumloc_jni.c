@@ -17,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "jni/jni_common.h"
 #include "mumloc.h"
 
 /* Declares and defines a native method of org.mumloc.Mumloc, exported with default visibility (the
@@ -25,104 +26,6 @@
     JNIEXPORT ret JNICALL Java_org_mumloc_Mumloc_##name(__VA_ARGS__);                              \
     JNIEXPORT ret JNICALL Java_org_mumloc_Mumloc_##name(__VA_ARGS__)
 
-#define EXCEPTION_CLASS "org/mumloc/MumlocException"
-
-/* ---------------------------------------------------------------------------------------------- */
-/* Strings and exceptions                                                                          */
-/* ---------------------------------------------------------------------------------------------- */
-
-/* A Java String from UTF-8 bytes (NULL → ""); NULL with an exception pending on failure. */
-static jstring new_string(JNIEnv *env, const char *utf8) {
-    if (!utf8) utf8 = "";
-    size_t n = strlen(utf8);
-    if (n > (size_t)INT32_MAX) n = (size_t)INT32_MAX;
-    jbyteArray bytes = (*env)->NewByteArray(env, (jsize)n);
-    if (!bytes) return NULL;
-    (*env)->SetByteArrayRegion(env, bytes, 0, (jsize)n, (const jbyte *)utf8);
-    jclass string_class = (*env)->FindClass(env, "java/lang/String");
-    if (!string_class) return NULL;
-    jmethodID ctor = (*env)->GetMethodID(env, string_class, "<init>", "([BLjava/lang/String;)V");
-    if (!ctor) return NULL;
-    jstring charset = (*env)->NewStringUTF(env, "UTF-8");
-    if (!charset) return NULL;
-    jstring s = (jstring)(*env)->NewObject(env, string_class, ctor, bytes, charset);
-    (*env)->DeleteLocalRef(env, bytes);
-    (*env)->DeleteLocalRef(env, charset);
-    (*env)->DeleteLocalRef(env, string_class);
-    return s;
-}
-
-static void throw_status(JNIEnv *env, int status, const char *status_name, const char *message) {
-    if ((*env)->ExceptionCheck(env)) return; /* keep the first exception */
-    jclass cls = (*env)->FindClass(env, EXCEPTION_CLASS);
-    if (!cls) return;
-    jmethodID ctor =
-        (*env)->GetMethodID(env, cls, "<init>", "(ILjava/lang/String;Ljava/lang/String;)V");
-    if (!ctor) return;
-    jstring jname = new_string(env, status_name);
-    if (!jname) return;
-    jstring jmsg = new_string(env, message);
-    if (!jmsg) return;
-    jobject ex = (*env)->NewObject(env, cls, ctor, (jint)status, jname, jmsg);
-    if (!ex) return;
-    (*env)->Throw(env, (jthrowable)ex);
-}
-
-/* Throws for a failed library call (status != OK); returns 1 if it threw. */
-static int check(JNIEnv *env, mumloc_status status) {
-    if (status == MUMLOC_OK) return 0;
-    throw_status(env, (int)status, mumloc_status_string(status), mumloc_last_error());
-    return 1;
-}
-
-/* Throws "invalid argument" for a bad input found by the glue itself. */
-static void throw_invalid(JNIEnv *env, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void throw_invalid(JNIEnv *env, const char *fmt, ...) {
-    char msg[512];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(msg, sizeof msg, fmt, ap);
-    va_end(ap);
-    throw_status(env, (int)MUMLOC_ERR_INVALID_ARGUMENT, mumloc_status_string(MUMLOC_ERR_INVALID_ARGUMENT),
-                 msg);
-}
-
-static void throw_oom(JNIEnv *env, const char *what) {
-    char msg[256];
-    snprintf(msg, sizeof msg, "out of memory while %s", what);
-    throw_status(env, (int)MUMLOC_ERR_OUT_OF_MEMORY, mumloc_status_string(MUMLOC_ERR_OUT_OF_MEMORY), msg);
-}
-
-/* A malloc'ed, NUL-terminated UTF-8 copy of a Java string (NULL jstring → NULL, no exception).
- * On failure returns NULL with an exception pending; *failed tells the two NULLs apart. */
-static char *get_utf8(JNIEnv *env, jstring s, const char *what, int *failed) {
-    *failed = 0;
-    if (!s) return NULL;
-    *failed = 1;
-    jclass string_class = (*env)->FindClass(env, "java/lang/String");
-    if (!string_class) return NULL;
-    jmethodID get_bytes = (*env)->GetMethodID(env, string_class, "getBytes", "(Ljava/lang/String;)[B");
-    if (!get_bytes) return NULL;
-    jstring charset = (*env)->NewStringUTF(env, "UTF-8");
-    if (!charset) return NULL;
-    jbyteArray bytes = (jbyteArray)(*env)->CallObjectMethod(env, s, get_bytes, charset);
-    if ((*env)->ExceptionCheck(env) || !bytes) return NULL;
-    jsize n = (*env)->GetArrayLength(env, bytes);
-    char *out = malloc((size_t)n + 1);
-    if (!out) {
-        throw_oom(env, "copying a string");
-        return NULL;
-    }
-    (*env)->GetByteArrayRegion(env, bytes, 0, n, (jbyte *)out);
-    out[n] = '\0';
-    if (memchr(out, '\0', (size_t)n)) {
-        free(out);
-        throw_invalid(env, "%s contains a NUL character", what);
-        return NULL;
-    }
-    *failed = 0;
-    return out;
-}
 
 /* ---------------------------------------------------------------------------------------------- */
 /* Fields of the Java mirrors (org.mumloc.Optics, Camera, SimParams), read and written by name       */
@@ -183,13 +86,13 @@ static jobject get_object(JNIEnv *env, jobject obj, const char *name, const char
     jfieldID id = field(env, obj, name, sig);
     if (!id) return NULL;
     jobject v = (*env)->GetObjectField(env, obj, id);
-    if (!v) throw_invalid(env, "%s is null", what);
+    if (!v) mumloc_jni_invalid(env, "%s is null", what);
     return v;
 }
 
 static int optics_from_java(JNIEnv *env, jobject jo, mumloc_optics *o) {
     if (!jo) {
-        throw_invalid(env, "optics is null");
+        mumloc_jni_invalid(env, "optics is null");
         return -1;
     }
     memset(o, 0, sizeof *o);
@@ -198,7 +101,7 @@ static int optics_from_java(JNIEnv *env, jobject jo, mumloc_optics *o) {
     if (!depths) return -1;
     jsize n = (*env)->GetArrayLength(env, depths);
     if (o->planes >= 1 && o->planes <= MUMLOC_MAX_PLANES && n < o->planes) {
-        throw_invalid(env, "optics.planeDepthNm holds %d values but planes is %d", (int)n, o->planes);
+        mumloc_jni_invalid(env, "optics.planeDepthNm holds %d values but planes is %d", (int)n, o->planes);
         return -1;
     }
     if (n > MUMLOC_MAX_PLANES) n = MUMLOC_MAX_PLANES;
@@ -213,7 +116,7 @@ static int optics_from_java(JNIEnv *env, jobject jo, mumloc_optics *o) {
 
 static int optics_to_java(JNIEnv *env, const mumloc_optics *o, jobject jo) {
     if (!jo) {
-        throw_invalid(env, "the output optics object is null");
+        mumloc_jni_invalid(env, "the output optics object is null");
         return -1;
     }
     if (set_int(env, jo, "planes", o->planes)) return -1;
@@ -233,7 +136,7 @@ static int optics_to_java(JNIEnv *env, const mumloc_optics *o, jobject jo) {
 
 static int camera_from_java(JNIEnv *env, jobject jc, mumloc_camera *c) {
     if (!jc) {
-        throw_invalid(env, "camera is null");
+        mumloc_jni_invalid(env, "camera is null");
         return -1;
     }
     memset(c, 0, sizeof *c);
@@ -247,7 +150,7 @@ static int camera_from_java(JNIEnv *env, jobject jc, mumloc_camera *c) {
 
 static int camera_to_java(JNIEnv *env, const mumloc_camera *c, jobject jc) {
     if (!jc) {
-        throw_invalid(env, "the output camera object is null");
+        mumloc_jni_invalid(env, "the output camera object is null");
         return -1;
     }
     if (set_double(env, jc, "backgroundPhotons", c->background_photons) ||
@@ -260,7 +163,7 @@ static int camera_to_java(JNIEnv *env, const mumloc_camera *c, jobject jc) {
 
 static int params_from_java(JNIEnv *env, jobject jp, mumloc_sim_params *p) {
     if (!jp) {
-        throw_invalid(env, "simulation parameters are null");
+        mumloc_jni_invalid(env, "simulation parameters are null");
         return -1;
     }
     memset(p, 0, sizeof *p);
@@ -284,12 +187,12 @@ static int params_from_java(JNIEnv *env, jobject jp, mumloc_sim_params *p) {
         return -1;
     /* Enum values outside the header's enums never reach the library. */
     if (noise != MUMLOC_NOISE_PHYSICAL && noise != MUMLOC_NOISE_NONE) {
-        throw_invalid(env, "noise must be %d (physical) or %d (none), got %d", MUMLOC_NOISE_PHYSICAL,
+        mumloc_jni_invalid(env, "noise must be %d (physical) or %d (none), got %d", MUMLOC_NOISE_PHYSICAL,
                       MUMLOC_NOISE_NONE, noise);
         return -1;
     }
     if (sample != MUMLOC_SAMPLE_UNIFORM && sample != MUMLOC_SAMPLE_HELIX && sample != MUMLOC_SAMPLE_FILAMENTS) {
-        throw_invalid(env, "sample must be %d (uniform), %d (helix) or %d (filaments), got %d",
+        mumloc_jni_invalid(env, "sample must be %d (uniform), %d (helix) or %d (filaments), got %d",
                       MUMLOC_SAMPLE_UNIFORM, MUMLOC_SAMPLE_HELIX, MUMLOC_SAMPLE_FILAMENTS, sample);
         return -1;
     }
@@ -301,7 +204,7 @@ static int params_from_java(JNIEnv *env, jobject jp, mumloc_sim_params *p) {
 
 static int params_to_java(JNIEnv *env, const mumloc_sim_params *p, jobject jp) {
     if (!jp) {
-        throw_invalid(env, "the output parameters object is null");
+        mumloc_jni_invalid(env, "the output parameters object is null");
         return -1;
     }
     jobject jo = get_object(env, jp, "optics", "Lorg/mumloc/Optics;", "params.optics");
@@ -326,7 +229,7 @@ static int params_to_java(JNIEnv *env, const mumloc_sim_params *p, jobject jp) {
 /* The simulator behind a Java handle; NULL (exception thrown) for 0. */
 static mumloc_simulator *simulator(JNIEnv *env, jlong handle) {
     if (handle == 0) {
-        throw_invalid(env, "the simulator handle is 0 (closed or never created)");
+        mumloc_jni_invalid(env, "the simulator handle is 0 (closed or never created)");
         return NULL;
     }
     return (mumloc_simulator *)(intptr_t)handle;
@@ -336,13 +239,13 @@ static mumloc_simulator *simulator(JNIEnv *env, jlong handle) {
 /* Status, version, threads                                                                        */
 /* ---------------------------------------------------------------------------------------------- */
 
-JNI_FN(jstring, nVersion, JNIEnv *env, jclass cls) { return new_string(env, mumloc_version()); }
+JNI_FN(jstring, nVersion, JNIEnv *env, jclass cls) { return mumloc_jni_string(env, mumloc_version()); }
 
 JNI_FN(jstring, nStatusString, JNIEnv *env, jclass cls, jint status) {
-    return new_string(env, mumloc_status_string((mumloc_status)status));
+    return mumloc_jni_string(env, mumloc_status_string((mumloc_status)status));
 }
 
-JNI_FN(void, nSetThreads, JNIEnv *env, jclass cls, jint threads) { check(env, mumloc_set_threads(threads)); }
+JNI_FN(void, nSetThreads, JNIEnv *env, jclass cls, jint threads) { mumloc_jni_check(env, mumloc_set_threads(threads)); }
 
 JNI_FN(jint, nGetThreads, JNIEnv *env, jclass cls) { return mumloc_get_threads(); }
 
@@ -359,21 +262,21 @@ JNI_FN(void, nOpticsDefault, JNIEnv *env, jclass cls, jobject out) {
 JNI_FN(void, nOpticsValidate, JNIEnv *env, jclass cls, jobject jo) {
     mumloc_optics o;
     if (optics_from_java(env, jo, &o)) return;
-    check(env, mumloc_optics_validate(&o));
+    mumloc_jni_check(env, mumloc_optics_validate(&o));
 }
 
 JNI_FN(void, nOpticsLoad, JNIEnv *env, jclass cls, jstring jpath, jobject out) {
     int failed;
-    char *path = get_utf8(env, jpath, "the optics file path", &failed);
+    char *path = mumloc_jni_utf8(env, jpath, "the optics file path", &failed);
     if (!path) {
-        if (!failed) throw_invalid(env, "the optics file path is null");
+        if (!failed) mumloc_jni_invalid(env, "the optics file path is null");
         return;
     }
     mumloc_optics o;
     mumloc_optics_default(&o);
     mumloc_status st = mumloc_optics_load(path, &o);
     free(path);
-    if (check(env, st)) return;
+    if (mumloc_jni_check(env, st)) return;
     optics_to_java(env, &o, out);
 }
 
@@ -381,20 +284,20 @@ JNI_FN(void, nOpticsSave, JNIEnv *env, jclass cls, jstring jpath, jobject jo) {
     mumloc_optics o;
     if (optics_from_java(env, jo, &o)) return;
     int failed;
-    char *path = get_utf8(env, jpath, "the optics file path", &failed);
+    char *path = mumloc_jni_utf8(env, jpath, "the optics file path", &failed);
     if (!path) {
-        if (!failed) throw_invalid(env, "the optics file path is null");
+        if (!failed) mumloc_jni_invalid(env, "the optics file path is null");
         return;
     }
     mumloc_status st = mumloc_optics_save(path, &o);
     free(path);
-    check(env, st);
+    mumloc_jni_check(env, st);
 }
 
 JNI_FN(jdouble, nPsfWidthNm, JNIEnv *env, jclass cls, jobject jo, jdouble dz) {
     mumloc_optics o;
     if (optics_from_java(env, jo, &o)) return 0;
-    if (check(env, mumloc_optics_validate(&o))) return 0;
+    if (mumloc_jni_check(env, mumloc_optics_validate(&o))) return 0;
     return mumloc_psf_width_nm(&o, dz);
 }
 
@@ -407,7 +310,7 @@ JNI_FN(void, nCameraDefault, JNIEnv *env, jclass cls, jobject out) {
 JNI_FN(void, nCameraValidate, JNIEnv *env, jclass cls, jobject jc) {
     mumloc_camera c;
     if (camera_from_java(env, jc, &c)) return;
-    check(env, mumloc_camera_validate(&c));
+    mumloc_jni_check(env, mumloc_camera_validate(&c));
 }
 
 /* ---------------------------------------------------------------------------------------------- */
@@ -423,7 +326,7 @@ JNI_FN(void, nSimParamsDefault, JNIEnv *env, jclass cls, jobject out) {
 JNI_FN(void, nSimParamsValidate, JNIEnv *env, jclass cls, jobject jp) {
     mumloc_sim_params p;
     if (params_from_java(env, jp, &p)) return;
-    check(env, mumloc_sim_params_validate(&p));
+    mumloc_jni_check(env, mumloc_sim_params_validate(&p));
 }
 
 JNI_FN(jstring, nSimParamsToJson, JNIEnv *env, jclass cls, jobject jp) {
@@ -432,18 +335,18 @@ JNI_FN(jstring, nSimParamsToJson, JNIEnv *env, jclass cls, jobject jp) {
     size_t needed = 0;
     char small[4096];
     mumloc_status st = mumloc_sim_params_to_json(&p, small, sizeof small, &needed);
-    if (st == MUMLOC_OK) return new_string(env, small);
+    if (st == MUMLOC_OK) return mumloc_jni_string(env, small);
     if (needed <= sizeof small || needed > ((size_t)1 << 30)) {
-        check(env, st);
+        mumloc_jni_check(env, st);
         return NULL;
     }
     char *buf = malloc(needed);
     if (!buf) {
-        throw_oom(env, "writing the parameters as JSON");
+        mumloc_jni_oom(env, "writing the parameters as JSON");
         return NULL;
     }
     st = mumloc_sim_params_to_json(&p, buf, needed, NULL);
-    jstring s = check(env, st) ? NULL : new_string(env, buf);
+    jstring s = mumloc_jni_check(env, st) ? NULL : mumloc_jni_string(env, buf);
     free(buf);
     return s;
 }
@@ -456,10 +359,9 @@ JNI_FN(jlong, nSimulatorCreate, JNIEnv *env, jclass cls, jobject jp) {
     mumloc_sim_params p;
     if (params_from_java(env, jp, &p)) return 0;
     mumloc_simulator *sim = NULL;
-    if (check(env, mumloc_simulator_create(&p, &sim))) return 0;
+    if (mumloc_jni_check(env, mumloc_simulator_create(&p, &sim))) return 0;
     if (!sim) {
-        throw_status(env, (int)MUMLOC_ERR_INTERNAL, mumloc_status_string(MUMLOC_ERR_INTERNAL),
-                     "mumloc_simulator_create returned no simulator");
+        mumloc_jni_throw(env, (int)MUMLOC_ERR_INTERNAL, "mumloc_simulator_create returned no simulator");
         return 0;
     }
     return (jlong)(intptr_t)sim;
@@ -473,7 +375,7 @@ JNI_FN(void, nSimulatorParams, JNIEnv *env, jclass cls, jlong handle, jobject ou
     mumloc_simulator *sim = simulator(env, handle);
     if (!sim) return;
     if (!out) {
-        throw_invalid(env, "the output parameters object is null");
+        mumloc_jni_invalid(env, "the output parameters object is null");
         return;
     }
     params_to_java(env, mumloc_simulator_params(sim), out);
@@ -487,7 +389,7 @@ JNI_FN(jint, nSimulatorMaxEmitters, JNIEnv *env, jclass cls, jlong handle) {
 static int check_frame(JNIEnv *env, const mumloc_simulator *sim, jlong frame) {
     int64_t frames = mumloc_simulator_params(sim)->frames;
     if (frame < 0 || frame >= frames) {
-        throw_invalid(env, "frame %lld is outside the movie's frames 0..%lld", (long long)frame,
+        mumloc_jni_invalid(env, "frame %lld is outside the movie's frames 0..%lld", (long long)frame,
                       (long long)frames - 1);
         return -1;
     }
@@ -501,18 +403,17 @@ JNI_FN(jobjectArray, nSimulateTruth, JNIEnv *env, jclass cls, jlong handle, jlon
     if (cap < 0) cap = 0;
     mumloc_emitter *buf = malloc(((size_t)cap + 1) * sizeof *buf);
     if (!buf) {
-        throw_oom(env, "reading the ground truth");
+        mumloc_jni_oom(env, "reading the ground truth");
         return NULL;
     }
     int count = 0;
-    if (check(env, mumloc_simulate_truth(sim, frame, buf, cap, &count))) {
+    if (mumloc_jni_check(env, mumloc_simulate_truth(sim, frame, buf, cap, &count))) {
         free(buf);
         return NULL;
     }
     if (count < 0 || count > cap) {
         free(buf);
-        throw_status(env, (int)MUMLOC_ERR_INTERNAL, mumloc_status_string(MUMLOC_ERR_INTERNAL),
-                     "mumloc_simulate_truth returned a count outside its buffer");
+        mumloc_jni_throw(env, (int)MUMLOC_ERR_INTERNAL, "mumloc_simulate_truth returned a count outside its buffer");
         return NULL;
     }
     jobjectArray result = NULL;
@@ -540,7 +441,7 @@ JNI_FN(jdoubleArray, nSimulateDrift, JNIEnv *env, jclass cls, jlong handle, jlon
     int planes = mumloc_simulator_params(sim)->optics.planes;
     if (planes < 1 || planes > MUMLOC_MAX_PLANES) planes = MUMLOC_MAX_PLANES;
     double dxdy[2 * MUMLOC_MAX_PLANES] = {0};
-    if (check(env, mumloc_simulate_drift(sim, frame, dxdy))) return NULL;
+    if (mumloc_jni_check(env, mumloc_simulate_drift(sim, frame, dxdy))) return NULL;
     jdoubleArray out = (*env)->NewDoubleArray(env, 2 * planes);
     if (!out) return NULL;
     (*env)->SetDoubleArrayRegion(env, out, 0, 2 * planes, dxdy);
@@ -552,12 +453,12 @@ JNI_FN(void, nSimulateFrames, JNIEnv *env, jclass cls, jlong handle, jlong first
     mumloc_simulator *sim = simulator(env, handle);
     if (!sim) return;
     if (!out) {
-        throw_invalid(env, "the pixel array is null");
+        mumloc_jni_invalid(env, "the pixel array is null");
         return;
     }
     const mumloc_sim_params *p = mumloc_simulator_params(sim);
     if (first < 0 || count < 0 || first > p->frames || count > p->frames - first) {
-        throw_invalid(env, "frames %lld..%lld are outside the movie's frames 0..%lld", (long long)first,
+        mumloc_jni_invalid(env, "frames %lld..%lld are outside the movie's frames 0..%lld", (long long)first,
                       (long long)(first + count - 1), (long long)p->frames - 1);
         return;
     }
@@ -565,11 +466,11 @@ JNI_FN(void, nSimulateFrames, JNIEnv *env, jclass cls, jlong handle, jlong first
     int64_t frame_floats = (int64_t)p->optics.planes * p->height * p->width;
     jsize len = (*env)->GetArrayLength(env, out);
     if (offset < 0 || offset > len) {
-        throw_invalid(env, "offset %d is outside the pixel array (length %d)", (int)offset, (int)len);
+        mumloc_jni_invalid(env, "offset %d is outside the pixel array (length %d)", (int)offset, (int)len);
         return;
     }
     if (frame_floats <= 0 || count > ((int64_t)len - offset) / frame_floats) {
-        throw_invalid(env,
+        mumloc_jni_invalid(env,
                       "%lld frames of %lld pixels do not fit in the pixel array (%d floats from offset %d)",
                       (long long)count, (long long)frame_floats, (int)len, (int)offset);
         return;
@@ -577,10 +478,10 @@ JNI_FN(void, nSimulateFrames, JNIEnv *env, jclass cls, jlong handle, jlong first
     size_t n = (size_t)(count * frame_floats);
     float *buf = malloc(n * sizeof *buf);
     if (!buf) {
-        throw_oom(env, "simulating frames");
+        mumloc_jni_oom(env, "simulating frames");
         return;
     }
-    if (!check(env, mumloc_simulate_frames(sim, first, count, buf)))
+    if (!mumloc_jni_check(env, mumloc_simulate_frames(sim, first, count, buf)))
         (*env)->SetFloatArrayRegion(env, out, offset, (jsize)n, buf);
     free(buf);
 }
@@ -609,14 +510,14 @@ JNI_FN(void, nSimulateToFiles, JNIEnv *env, jclass cls, jobject jp, jstring jmov
     if (params_from_java(env, jp, &p)) return;
     int failed = 0;
     char *movie = NULL, *truth = NULL, *drift = NULL;
-    movie = get_utf8(env, jmovie, "the movie path", &failed);
+    movie = mumloc_jni_utf8(env, jmovie, "the movie path", &failed);
     if (!movie) {
-        if (!failed) throw_invalid(env, "the movie path is null");
+        if (!failed) mumloc_jni_invalid(env, "the movie path is null");
         return;
     }
-    truth = get_utf8(env, jtruth, "the truth path", &failed);
+    truth = mumloc_jni_utf8(env, jtruth, "the truth path", &failed);
     if (failed) goto done;
-    drift = get_utf8(env, jdrift, "the drift path", &failed);
+    drift = mumloc_jni_utf8(env, jdrift, "the drift path", &failed);
     if (failed) goto done;
 
     jni_progress pr = {env, listener, NULL, pthread_self()};
@@ -630,7 +531,7 @@ JNI_FN(void, nSimulateToFiles, JNIEnv *env, jclass cls, jobject jp, jstring jmov
     mumloc_status st = mumloc_simulate_to_files(&p, movie, truth, drift, listener ? progress_to_java : NULL,
                                                 listener ? &pr : NULL);
     /* An exception thrown by the listener is the one the caller sees. */
-    if (!(*env)->ExceptionCheck(env)) check(env, st);
+    if (!(*env)->ExceptionCheck(env)) mumloc_jni_check(env, st);
 done:
     free(movie);
     free(truth);
@@ -643,6 +544,6 @@ done:
 
 JNI_FN(jstring, nFormatNumber, JNIEnv *env, jclass cls, jdouble value) {
     char buf[64];
-    if (check(env, mumloc_format_number(value, buf, sizeof buf))) return NULL;
-    return new_string(env, buf);
+    if (mumloc_jni_check(env, mumloc_format_number(value, buf, sizeof buf))) return NULL;
+    return mumloc_jni_string(env, buf);
 }

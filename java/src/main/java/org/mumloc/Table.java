@@ -1,0 +1,145 @@
+package org.mumloc;
+
+import java.util.Arrays;
+
+/**
+ * A localization table ({@code mumloc_table} of mumloc.h) held in Java: named columns of doubles, each
+ * with a unit ("nm", "photon", ... or "" for none), all of one length. Files are read and written by the
+ * library ({@link #readCsv}, {@link #writeCsv}): the one ThunderSTORM CSV parser and formatter, so Java
+ * never formats or parses a CSV itself. Instances are immutable views; the arrays are not copied.
+ */
+public final class Table {
+    private final String[] names;
+    private final String[] units;
+    private final double[][] columns;
+
+    /** Called from JNI as well: keep the signature ([Ljava/lang/String;[Ljava/lang/String;[[D)V. */
+    public Table(String[] names, String[] units, double[][] columns) {
+        if (names == null || units == null || columns == null || names.length != units.length
+                || names.length != columns.length)
+            throw new MumlocException(MumlocException.INVALID_ARGUMENT, "invalid argument",
+                    "a table needs as many names, units and columns");
+        int rows = columns.length == 0 ? 0 : lengthOf(columns[0]);
+        for (int c = 0; c < columns.length; c++)
+            if (columns[c] == null || columns[c].length != rows || names[c] == null)
+                throw new MumlocException(MumlocException.INVALID_ARGUMENT, "invalid argument",
+                        "column " + (c + 1) + " of the table is missing or has another length");
+        this.names = names;
+        this.units = units;
+        this.columns = columns;
+    }
+
+    private static int lengthOf(double[] column) {
+        return column == null ? -1 : column.length;
+    }
+
+    public int rows() {
+        return columns.length == 0 ? 0 : columns[0].length;
+    }
+
+    public int columns() {
+        return names.length;
+    }
+
+    public String name(int column) {
+        return names[column];
+    }
+
+    /** The unit of a column, "" when it has none. */
+    public String unit(int column) {
+        return units[column] == null ? "" : units[column];
+    }
+
+    /** The values of a column (not a copy). */
+    public double[] column(int column) {
+        return columns[column];
+    }
+
+    /** Index of the column with this name (any unit), or -1. */
+    public int find(String name) {
+        for (int c = 0; c < names.length; c++)
+            if (names[c].equals(name)) return c;
+        return -1;
+    }
+
+    /** The header field as ThunderSTORM writes it, unquoted: "x [nm]", or "id" without unit. */
+    public String heading(int column) {
+        return heading(names[column], unit(column));
+    }
+
+    public static String heading(String name, String unit) {
+        return unit == null || unit.isEmpty() ? name : name + " [" + unit + "]";
+    }
+
+    /**
+     * Splits a column heading ("x [nm]") into name and unit the way the library reads a CSV header: a
+     * trailing "[...]" is the unit, the name is what precedes it without trailing spaces.
+     */
+    public static String[] splitHeading(String heading) {
+        int n = heading.length();
+        if (n >= 2 && heading.charAt(n - 1) == ']') {
+            int open = heading.lastIndexOf('[');
+            if (open >= 0) {
+                int end = open;
+                while (end > 0 && heading.charAt(end - 1) == ' ') end--;
+                return new String[] {heading.substring(0, end), heading.substring(open + 1, n - 1)};
+            }
+        }
+        int end = n;
+        while (end > 0 && heading.charAt(end - 1) == ' ') end--;
+        return new String[] {heading.substring(0, end), ""};
+    }
+
+    /** A table from headings ("x [nm]", ...) and columns. */
+    public static Table fromHeadings(String[] headings, double[][] columns) {
+        String[] names = new String[headings.length];
+        String[] units = new String[headings.length];
+        for (int i = 0; i < headings.length; i++) {
+            String[] nu = splitHeading(headings[i]);
+            names[i] = nu[0];
+            units[i] = nu[1];
+        }
+        return new Table(names, units, columns);
+    }
+
+    /**
+     * Reads a ThunderSTORM CSV with the library's parser. required: null, or comma-separated column
+     * names that must exist and hold finite numbers (e.g. "frame,x,y,z"). Errors carry the library's
+     * message naming the file and line.
+     */
+    public static Table readCsv(String path, String required) {
+        Mumloc.load();
+        return nReadCsv(path, required);
+    }
+
+    /** Writes the table as ThunderSTORM CSV with the library's formatter, atomically. */
+    public void writeCsv(String path) {
+        Mumloc.load();
+        nWriteCsv(names, units, columns, path);
+    }
+
+    /** A copy with length columns in "um"/"px" converted to nm (mumloc_table_convert_to_nm). */
+    public Table toNm(double pixelNm) {
+        Mumloc.load();
+        return nToNm(names, units, columns, pixelNm);
+    }
+
+    String[] namesArray() {
+        return names;
+    }
+
+    String[] unitsArray() {
+        String[] u = Arrays.copyOf(units, units.length);
+        for (int i = 0; i < u.length; i++)
+            if (u[i] == null) u[i] = "";
+        return u;
+    }
+
+    double[][] columnsArray() {
+        return columns;
+    }
+
+    private static native Table nReadCsv(String path, String required);
+    private static native void nWriteCsv(String[] names, String[] units, double[][] columns, String path);
+    private static native Table nToNm(String[] names, String[] units, double[][] columns, double pixelNm);
+}

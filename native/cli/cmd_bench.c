@@ -1,0 +1,73 @@
+/* `mumloc bench`: the speed of a network alone (random weights and input), through
+ * mumloc_model_benchmark — the figure scripts/bench.sh compares with PyTorch. */
+#include "cli.h"
+#include "mumloc.h"
+#include "options.h"
+
+#include <stdio.h>
+
+static const cli_choice arch_choices[] = {
+    {"regression", MUMLOC_ARCH_REGRESSION}, {"voxel", MUMLOC_ARCH_VOXEL}, {NULL, 0}};
+
+static int library_error(mumloc_status status) {
+    fprintf(stderr, "mumloc bench: %s\n", mumloc_last_error());
+    return status == MUMLOC_ERR_INVALID_ARGUMENT ? CLI_EXIT_USAGE : CLI_EXIT_FAILURE;
+}
+
+int cmd_bench(int argc, char **argv) {
+    int arch = -1, width = 0, height = 0, batch = 1, threads = 0, training = 0;
+    double seconds = 2.0;
+    const char *device_text = "cpu";
+    cli_option options[] = {
+        {"arch", NULL, "network", CLI_CHOICE, &arch, NULL, arch_choices, CLI_REQUIRED, ""},
+        {"size", "W[xH]", "input frame size in pixels", CLI_SIZE, &width, &height, NULL, 0,
+         "regression 64, voxel 16"},
+        {"batch", "B", "frames per call", CLI_INT, &batch, NULL, NULL, 0, NULL},
+        {"train", NULL, "time training steps (forward, loss, backward, Adam) instead", CLI_FLAG,
+         &training, NULL, NULL, 0, NULL},
+        {"seconds", "S", "time spent repeating calls (at least 3 calls)", CLI_DOUBLE, &seconds,
+         NULL, NULL, 0, NULL},
+        {"threads", "T", "threads; 0 = all cores", CLI_INT, &threads, NULL, NULL, 0, NULL},
+        {"device", "DEV", "where to run: cpu (models run on the CPU in this version)", CLI_STRING,
+         &device_text, NULL, NULL, 0, NULL},
+        {NULL, NULL, NULL, CLI_FLAG, NULL, NULL, NULL, 0, NULL},
+    };
+    const cli_command_spec spec = {
+        "bench",
+        "Times a network alone with random weights on random input: two warm-up calls, then calls\n"
+        "for --seconds; prints the best call as ms/frame, frames/s and GFLOP/s (2 FLOPs per\n"
+        "multiply-add; training counts forward + two backward passes), and the median call.",
+        options, NULL,
+        "Other processes competing for the cores stall multithreaded calls; compare the best calls\n"
+        "of runs made at the same time.\n"};
+    int rc = cli_parse(&spec, argc, argv);
+    if (rc != CLI_PARSE_CONTINUE) return rc;
+    mumloc_status status;
+    mumloc_device device;
+    if ((status = mumloc_device_parse(device_text, &device)) != MUMLOC_OK) {
+        fprintf(stderr, "mumloc bench: --device: %s\n", mumloc_last_error());
+        return CLI_EXIT_USAGE;
+    }
+    if (device.kind == MUMLOC_DEVICE_CUDA) {
+        fprintf(stderr, "mumloc bench: --device %s: models run on the CPU in this version\n",
+                device_text);
+        return CLI_EXIT_FAILURE;
+    }
+    if (width <= 0) width = height = arch == MUMLOC_ARCH_VOXEL ? 16 : 64;
+    if ((status = mumloc_set_threads(threads)) != MUMLOC_OK) return library_error(status);
+    mumloc_optics optics;
+    mumloc_optics_default(&optics);
+    mumloc_model *model = NULL;
+    if ((status = mumloc_model_create((mumloc_arch)arch, &optics, NULL, 1.0, 1, &model)) != MUMLOC_OK)
+        return library_error(status);
+    mumloc_bench_result r;
+    status = mumloc_model_benchmark(model, batch, width, height, training, seconds, &r);
+    mumloc_model_destroy(model);
+    if (status != MUMLOC_OK) return library_error(status);
+    printf("mumloc bench: %s %s %dx%dx%d batch %d threads %d device cpu: %.3f ms/frame, %.1f "
+           "frames/s, %.1f GFLOP/s (best of %d calls; median %.3f ms/frame)\n",
+           mumloc_arch_name(arch), training ? "training" : "inference", width, height,
+           optics.planes, batch, mumloc_get_threads(), 1e3 * r.best_seconds / batch,
+           r.frames_per_second, r.gflops, r.calls, 1e3 * r.median_seconds / batch);
+    return CLI_EXIT_OK;
+}

@@ -1,0 +1,35 @@
+/* Helpers shared by every JNI file (mumloc_jni.c, mumloc_jni_table.c, mumloc_jni_eval.c,
+ * mumloc_jni_render.c). The rules of mumloc_jni.c hold for all: inputs are checked before the
+ * library is called, every failure becomes an org.mumloc.MumlocException, and a function returns at
+ * once when an exception is pending. */
+#ifndef MUMLOC_JNI_COMMON_H
+#define MUMLOC_JNI_COMMON_H
+
+#include <jni.h>
+
+#include "mumloc.h"
+
+/* A Java String from UTF-8 bytes (NULL → ""); NULL with an exception pending on failure. */
+jstring mumloc_jni_string(JNIEnv *env, const char *utf8);
+/* Throws MumlocException(status, name, message) unless an exception is already pending. */
+void mumloc_jni_throw(JNIEnv *env, int status, const char *message);
+/* Throws for a failed library call; returns 1 if it threw (status != OK). */
+int mumloc_jni_check(JNIEnv *env, mumloc_status status);
+/* Throws "invalid argument" with a printf-style message. */
+void mumloc_jni_invalid(JNIEnv *env, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void mumloc_jni_oom(JNIEnv *env, const char *what);
+/* A malloc'ed UTF-8 copy of a Java string. NULL jstring: NULL and *failed = 0 (no exception);
+ * failure: NULL, *failed = 1, exception pending. */
+char *mumloc_jni_utf8(JNIEnv *env, jstring s, const char *what, int *failed);
+/* Like mumloc_jni_utf8 but a null string is an error naming `what`. */
+char *mumloc_jni_required_utf8(JNIEnv *env, jstring s, const char *what);
+
+/* A library table from Java's parallel arrays: String[] names, String[] units (null entries = no
+ * unit), double[][] columns (all of one length). NULL with an exception pending on failure. `what`
+ * names the table in messages ("the results table"). */
+mumloc_table *mumloc_jni_table_from_java(JNIEnv *env, jobjectArray names, jobjectArray units,
+                                         jobjectArray columns, const char *what);
+/* An org.mumloc.Table holding a copy of the library table; NULL with an exception pending. */
+jobject mumloc_jni_table_to_java(JNIEnv *env, const mumloc_table *table);
+
+#endif

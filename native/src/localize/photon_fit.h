@@ -1,0 +1,22 @@
+/* Photometry of one molecule at a known position: photons and per-plane background by linear least
+ * squares of the PSF model (contract in mumloc_localizations_measure, mumloc.h). */
+#ifndef MUMLOC_LOCALIZE_PHOTON_FIT_H
+#define MUMLOC_LOCALIZE_PHOTON_FIT_H
+
+#include "mumloc.h"
+
+typedef struct mumloc_photon_fit {
+    double photons;                        /* over all k planes */
+    double background[MUMLOC_MAX_PLANES];  /* per plane; NaN where the window misses the image */
+    double bkgstd;                         /* sqrt(RSS / (pixels − unknowns)); NaN if no dof left */
+    int pixels;                            /* pixels fitted, all planes */
+} mumloc_photon_fit;
+
+/* Fits frame (k × height × width photons) around (x, y, z) with drift dx_dy (NULL: none). Fails with
+ * MUMLOC_ERR_INVALID_ARGUMENT when the windows hold no pixel where the PSF varies (a position off
+ * the image), or MUMLOC_ERR_OUT_OF_MEMORY. */
+mumloc_status mumloc_fit_photons(const mumloc_optics *optics, const float *frame, int width,
+                                 int height, double x_nm, double y_nm, double z_nm,
+                                 const double *dx_dy, mumloc_photon_fit *out);
+
+#endif

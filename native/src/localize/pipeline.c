@@ -1,0 +1,301 @@
+/* The streaming localizer (mumloc.h "Localization pipeline"): per frame, camera values → photons →
+ * network (whole or in tiles, assembled into one full-frame output) → decode → photometry and bounds
+ * → pending records until the caller takes them. */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/error.h"
+#include "core/runtime.h"
+#include "localize/pipeline.h"
+#include "localize/tiling.h"
+
+/* An output bigger than this many floats per frame is refused (8 GiB). */
+#define MAX_OUTPUT_FLOATS ((int64_t)1 << 31)
+/* Tiles per forward call: up to about this many input pixels. */
+#define TILE_CALL_PIXELS (1 << 18)
+
+struct mumloc_localizer {
+    mumloc_model *model;
+    mumloc_localize_options opt;
+    mumloc_optics optics;
+    mumloc_decode_options decode;
+    mumloc_arch arch;
+    int width, height, planes;
+    int channels, out_width, out_height, upsampling;
+    /* tiles */
+    int tiled, nx, ny, tile_w, tile_h, tile_out_w, tile_out_h, tiles_per_call;
+    tile_span *xs, *ys;
+    float *photons;  /* one frame, k × H × W */
+    float *tile_in;  /* tiles_per_call × k × tile_h × tile_w */
+    float *tile_out; /* tiles_per_call × channels × tile_out_h × tile_out_w */
+    float *output;   /* the frame's assembled output, channels × out_height × out_width */
+    int has_output;
+    /* records */
+    mumloc_localization *found;
+    int found_cap;
+    mumloc_localization *pending; /* records [pending_first, pending_first + pending_count) */
+    int64_t pending_first, pending_count, pending_cap;
+    double network_seconds;
+};
+
+static float *alloc_floats(int64_t n) { return n > 0 ? malloc((size_t)n * sizeof(float)) : NULL; }
+
+void mumloc_localizer_destroy(mumloc_localizer *l) {
+    if (!l) return;
+    free(l->xs);
+    free(l->ys);
+    free(l->photons);
+    free(l->tile_in);
+    free(l->tile_out);
+    free(l->output);
+    free(l->found);
+    free(l->pending);
+    free(l);
+}
+
+static mumloc_status plan_tiles(mumloc_localizer *l) {
+    const int tile = l->opt.tile > 0 ? l->opt.tile : pipeline_default_tile(l->model);
+    const int overlap = tiling_receptive_radius(l->model);
+    l->tiled = l->width > tile || l->height > tile;
+    if (!l->tiled) return MUMLOC_OK;
+    if (tile <= 2 * overlap)
+        return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT,
+                           "tile %d is too small for this network: tiles overlap by its receptive "
+                           "radius of %d pixels on each side, so a tile needs more than %d pixels",
+                           tile, overlap, 2 * overlap);
+    l->nx = tiling_axis(l->width, tile, overlap, NULL, 0);
+    l->ny = tiling_axis(l->height, tile, overlap, NULL, 0);
+    l->xs = malloc(sizeof *l->xs * (size_t)l->nx);
+    l->ys = malloc(sizeof *l->ys * (size_t)l->ny);
+    if (!l->xs || !l->ys) return mumloc_fail(MUMLOC_ERR_OUT_OF_MEMORY, "no memory for the tiles");
+    tiling_axis(l->width, tile, overlap, l->xs, l->nx);
+    tiling_axis(l->height, tile, overlap, l->ys, l->ny);
+    l->tile_w = l->xs[0].size;
+    l->tile_h = l->ys[0].size;
+    int c = 0;
+    mumloc_model_output_size(l->model, l->tile_w, l->tile_h, &c, &l->tile_out_w, &l->tile_out_h);
+    const int64_t tile_pixels = (int64_t)l->tile_w * l->tile_h;
+    l->tiles_per_call = (int)(TILE_CALL_PIXELS / tile_pixels);
+    if (l->tiles_per_call < 1) l->tiles_per_call = 1;
+    if (l->tiles_per_call > l->nx * l->ny) l->tiles_per_call = l->nx * l->ny;
+    l->tile_in = alloc_floats((int64_t)l->tiles_per_call * l->planes * tile_pixels);
+    l->tile_out = alloc_floats((int64_t)l->tiles_per_call * l->channels * l->tile_out_w *
+                               l->tile_out_h);
+    if (!l->tile_in || !l->tile_out)
+        return mumloc_fail(MUMLOC_ERR_OUT_OF_MEMORY, "no memory for %d tiles of %dx%d",
+                           l->tiles_per_call, l->tile_w, l->tile_h);
+    return MUMLOC_OK;
+}
+
+mumloc_status mumloc_localizer_create(mumloc_model *model, const mumloc_localize_options *options,
+                                      int width, int height, mumloc_localizer **out) {
+    if (!out) return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT, "mumloc_localizer_create needs out");
+    *out = NULL;
+    if (!model) return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT, "a localizer needs a model");
+    mumloc_localize_options defaults;
+    mumloc_localize_options_default(&defaults);
+    if (!options) options = &defaults;
+    MUMLOC_TRY(mumloc_localize_options_validate(options));
+    if (width < 1 || height < 1 || width > 65536 || height > 65536)
+        return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT,
+                           "frames must be 1 to 65536 pixels a side, got %dx%d", width, height);
+    if (options->threads > 0) MUMLOC_TRY(mumloc_set_threads(options->threads));
+    mumloc_localizer *l = calloc(1, sizeof *l);
+    if (!l) return mumloc_fail(MUMLOC_ERR_OUT_OF_MEMORY, "no memory for a localizer");
+    l->model = model;
+    l->opt = *options;
+    l->arch = mumloc_model_arch(model);
+    mumloc_model_optics(model, &l->optics);
+    l->planes = l->optics.planes;
+    l->width = width;
+    l->height = height;
+    mumloc_decode_options_default(&l->decode);
+    l->decode.threshold = options->threshold > 0 ? options->threshold : mumloc_model_threshold(model);
+    l->decode.merge_distance_nm = options->merge_distance_nm;
+    l->decode.neighbourhood = options->neighbourhood;
+    mumloc_model_output_size(model, width, height, &l->channels, &l->out_width, &l->out_height);
+    l->upsampling = l->out_width / width;
+    const int64_t out_floats = (int64_t)l->channels * l->out_width * l->out_height;
+    mumloc_status st = MUMLOC_OK;
+    if (out_floats > MAX_OUTPUT_FLOATS)
+        st = mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT,
+                         "a %dx%d frame gives %lld network output values (%s network), more than "
+                         "the 2^31 this pipeline holds per frame; crop the movie",
+                         width, height, (long long)out_floats, mumloc_arch_name((int)l->arch));
+    if (st == MUMLOC_OK) {
+        /* never NULL: the decoders read (NULL, 0) as a size query */
+        l->found_cap = 1024;
+        l->found = malloc(sizeof *l->found * (size_t)l->found_cap);
+        l->photons = alloc_floats((int64_t)l->planes * width * height);
+        l->output = alloc_floats(out_floats);
+        if (!l->found || !l->photons || !l->output)
+            st = mumloc_fail(MUMLOC_ERR_OUT_OF_MEMORY, "no memory for a %dx%d frame's output",
+                             width, height);
+    }
+    if (st == MUMLOC_OK) st = plan_tiles(l);
+    if (st != MUMLOC_OK) {
+        mumloc_localizer_destroy(l);
+        return st;
+    }
+    *out = l;
+    return MUMLOC_OK;
+}
+
+/* Copies tile (tx, ty) of the photon frame into dst (k × tile_h × tile_w). */
+static void cut_tile(const mumloc_localizer *l, int tx, int ty, float *dst) {
+    const tile_span *sx = &l->xs[tx], *sy = &l->ys[ty];
+    for (int d = 0; d < l->planes; d++)
+        for (int r = 0; r < l->tile_h; r++) {
+            const float *src = l->photons + ((int64_t)d * l->height + sy->start + r) * l->width +
+                               sx->start;
+            memcpy(dst + ((int64_t)d * l->tile_h + r) * l->tile_w, src,
+                   sizeof(float) * (size_t)l->tile_w);
+        }
+}
+
+/* Copies the core of tile (tx, ty)'s output into the frame's output. */
+static void paste_core(mumloc_localizer *l, int tx, int ty, const float *src) {
+    const tile_span *sx = &l->xs[tx], *sy = &l->ys[ty];
+    const int u = l->upsampling;
+    const int col0 = sx->core_begin * u, cols = (sx->core_end - sx->core_begin) * u;
+    const int row0 = sy->core_begin * u, rows = (sy->core_end - sy->core_begin) * u;
+    const int tile_col0 = col0 - sx->start * u, tile_row0 = row0 - sy->start * u;
+    for (int c = 0; c < l->channels; c++)
+        for (int r = 0; r < rows; r++)
+            memcpy(l->output + ((int64_t)c * l->out_height + row0 + r) * l->out_width + col0,
+                   src + ((int64_t)c * l->tile_out_h + tile_row0 + r) * l->tile_out_w + tile_col0,
+                   sizeof(float) * (size_t)cols);
+}
+
+static mumloc_status run_network(mumloc_localizer *l) {
+    double start = pipeline_now();
+    mumloc_status st = MUMLOC_OK;
+    if (!l->tiled) {
+        st = mumloc_model_forward(l->model, l->photons, 1, l->width, l->height, l->output);
+    } else {
+        const int total = l->nx * l->ny;
+        const int64_t in_floats = (int64_t)l->planes * l->tile_w * l->tile_h;
+        const int64_t out_floats = (int64_t)l->channels * l->tile_out_w * l->tile_out_h;
+        for (int first = 0; first < total && st == MUMLOC_OK; first += l->tiles_per_call) {
+            int count = total - first < l->tiles_per_call ? total - first : l->tiles_per_call;
+            for (int t = 0; t < count; t++)
+                cut_tile(l, (first + t) % l->nx, (first + t) / l->nx, l->tile_in + t * in_floats);
+            st = mumloc_model_forward(l->model, l->tile_in, count, l->tile_w, l->tile_h,
+                                      l->tile_out);
+            for (int t = 0; t < count && st == MUMLOC_OK; t++)
+                paste_core(l, (first + t) % l->nx, (first + t) / l->nx,
+                           l->tile_out + t * out_floats);
+        }
+    }
+    l->network_seconds += pipeline_now() - start;
+    return st;
+}
+
+/* Decodes the assembled output, growing the record buffer when a frame holds more. */
+static mumloc_status decode(mumloc_localizer *l, int64_t frame, int *count) {
+    for (;;) {
+        mumloc_status st;
+        if (l->arch == MUMLOC_ARCH_VOXEL)
+            st = mumloc_decode_voxel(&l->optics, l->output, l->channels, l->upsampling, l->width,
+                                     l->height, &l->decode, frame, l->found, l->found_cap, count);
+        else
+            st = mumloc_decode_regression(&l->optics, l->output, l->width, l->height, &l->decode,
+                                          frame, l->found, l->found_cap, count);
+        if (st == MUMLOC_OK || *count <= l->found_cap) return st;
+        int cap = *count + *count / 2 + 64;
+        mumloc_localization *grown = realloc(l->found, sizeof *grown * (size_t)cap);
+        if (!grown) return mumloc_fail(MUMLOC_ERR_OUT_OF_MEMORY, "no memory for %d records", cap);
+        l->found = grown;
+        l->found_cap = cap;
+    }
+}
+
+static mumloc_status append_pending(mumloc_localizer *l, int count) {
+    if (l->pending_first > 0) { /* drop what was taken (one move per push, not per take) */
+        memmove(l->pending, l->pending + l->pending_first,
+                sizeof *l->pending * (size_t)l->pending_count);
+        l->pending_first = 0;
+    }
+    if (l->pending_count + count > l->pending_cap) {
+        int64_t cap = (l->pending_count + count) * 2 + 64;
+        mumloc_localization *grown = realloc(l->pending, sizeof *grown * (size_t)cap);
+        if (!grown)
+            return mumloc_fail(MUMLOC_ERR_OUT_OF_MEMORY, "no memory for %lld localizations "
+                               "(take them more often)", (long long)cap);
+        l->pending = grown;
+        l->pending_cap = cap;
+    }
+    memcpy(l->pending + l->pending_count, l->found, sizeof *l->found * (size_t)count);
+    l->pending_count += count;
+    return MUMLOC_OK;
+}
+
+/* Camera values → photons (the batch was checked for non-finite values before). */
+static void convert_frame(mumloc_localizer *l, const float *values) {
+    const int64_t n = (int64_t)l->planes * l->width * l->height;
+    const float scale = (float)(1.0 / (l->opt.camera.adu_per_electron * l->opt.camera.em_gain));
+    const float offset = (float)l->opt.camera.offset_adu;
+    for (int64_t i = 0; i < n; i++) l->photons[i] = (values[i] - offset) * scale;
+}
+
+static mumloc_status check_finite(const mumloc_localizer *l, const float *frames, int count,
+                                  int64_t first_frame) {
+    const int64_t plane_px = (int64_t)l->width * l->height;
+    for (int f = 0; f < count; f++)
+        for (int d = 0; d < l->planes; d++) {
+            const float *p = frames + ((int64_t)f * l->planes + d) * plane_px;
+            int bad = 0;
+            for (int64_t i = 0; i < plane_px; i++) bad |= !isfinite(p[i]);
+            if (bad)
+                return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT,
+                                   "frame %lld, plane %d holds NaN or infinite pixels; the "
+                                   "network needs finite pixels",
+                                   (long long)(first_frame + f + 1), d + 1);
+        }
+    return MUMLOC_OK;
+}
+
+mumloc_status mumloc_localizer_push(mumloc_localizer *l, const float *frames, int count,
+                                    int64_t first_frame) {
+    if (!l || (!frames && count > 0) || count < 0 || first_frame < 0)
+        return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT,
+                           "push needs a localizer, frames, count >= 0 and first_frame >= 0");
+    mumloc_threads_apply();
+    MUMLOC_TRY(check_finite(l, frames, count, first_frame));
+    const int64_t frame_floats = (int64_t)l->planes * l->width * l->height;
+    for (int f = 0; f < count; f++) {
+        const int64_t frame = first_frame + f;
+        convert_frame(l, frames + f * frame_floats);
+        MUMLOC_TRY(run_network(l));
+        l->has_output = 1;
+        int n = 0;
+        MUMLOC_TRY(decode(l, frame, &n));
+        if (l->opt.measure && n > 0)
+            MUMLOC_TRY(mumloc_localizations_measure(&l->optics, &l->opt.camera, l->photons,
+                                                    l->width, l->height, NULL, l->found, n));
+        MUMLOC_TRY(append_pending(l, n));
+    }
+    return MUMLOC_OK;
+}
+
+int64_t mumloc_localizer_pending(const mumloc_localizer *l) { return l ? l->pending_count : 0; }
+
+mumloc_status mumloc_localizer_take(mumloc_localizer *l, mumloc_localization *out, int64_t cap,
+                                    int64_t *taken) {
+    if (!l || !taken || cap < 0 || (!out && cap > 0))
+        return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT,
+                           "take needs a localizer, a buffer of cap >= 0 records and taken");
+    int64_t n = l->pending_count < cap ? l->pending_count : cap;
+    if (n > 0) memcpy(out, l->pending + l->pending_first, sizeof *out * (size_t)n);
+    l->pending_first = l->pending_count == n ? 0 : l->pending_first + n;
+    l->pending_count -= n;
+    *taken = n;
+    return MUMLOC_OK;
+}
+
+const float *mumloc_localizer_last_output(const mumloc_localizer *l) {
+    return l && l->has_output ? l->output : NULL;
+}
+
+double pipeline_network_seconds(const mumloc_localizer *l) { return l ? l->network_seconds : 0.0; }

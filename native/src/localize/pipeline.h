@@ -1,0 +1,41 @@
+/* Internals the pipeline's files share (the public side is mumloc.h "Localization pipeline").
+ *
+ * Files: pipeline_options.c (defaults, checks), pipeline.c (the streaming localizer: photons →
+ * network, tiled → one assembled full-frame output → decode → photometry/CRLB → pending records),
+ * pipeline_file.c (TIFF → CSV in frame batches, rows streamed through an atomic file),
+ * pipeline_movie.{h,c} (which axis holds the planes; optics recorded in a mumloc movie), tiling.{h,c}
+ * (tile layout, receptive radius from the model's layers).
+ *
+ * Decisions:
+ *   - Tiles are merged at the network output, not at the localizations: each tile's core is pasted
+ *     into a full-frame output, decoded once per frame. Decoding (regression border merges, voxel
+ *     plateaus and windows) then never sees a seam, so no per-tile ownership rule for molecules is
+ *     needed. Cost: one frame's output in memory (16 floats per pixel for regression, 2048 for
+ *     voxel); tiles exist to bound the network's activations, which are 8× larger (regression: 128
+ *     channels at the widest layer).
+ *   - The overlap is the receptive radius computed from the layers (regression 2+2+1+1+1+1+1+1 =
+ *     10; voxel 2 + 1 + 1/2 + 1/4 + 1/8 → 4, plus one pixel for the upsampled grids' phase), so a
+ *     core's outputs are those of the whole frame; test_tiling_invariance finds them bit-identical.
+ *   - Frames go through the network one at a time (the engine's per-frame rate does not improve
+ *     with the batch on the CPU); tiles of one frame go together, up to 2^18 input pixels a call.
+ *   - The whole batch is checked for non-finite values before any frame is localized, so an error
+ *     leaves the localizer as it was.
+ *   - mumloc_localize_file writes rows as each batch finishes (io/csv_write.h) instead of building
+ *     a mumloc_table, so a 30,000-frame movie never holds its table in memory; the columns are
+ *     mumloc_localizations_to_table's, in its order (test_pipeline_file checks the header). */
+#ifndef MUMLOC_LOCALIZE_PIPELINE_H
+#define MUMLOC_LOCALIZE_PIPELINE_H
+
+#include "mumloc.h"
+
+/* Seconds spent in the network's forward passes since the localizer was created. */
+double pipeline_network_seconds(const mumloc_localizer *localizer);
+
+/* The automatic tile edge for a model (regression 512, voxel 64: the voxel network's activations
+ * are 128 channels at 8× the resolution, 128 MiB per 64×64 tile). */
+int pipeline_default_tile(const mumloc_model *model);
+
+/* Monotonic wall-clock seconds. */
+double pipeline_now(void);
+
+#endif

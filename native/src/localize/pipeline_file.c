@@ -1,0 +1,171 @@
+/* mumloc_localize_file: a TIFF movie → ThunderSTORM CSV, in frame batches with bounded memory. The
+ * reader hands batches to a streaming localizer; each batch's localizations are written as rows at
+ * once, so memory holds one batch of frames and one batch of records whatever the movie's length. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/error.h"
+#include "core/runtime.h"
+#include "io/atomic_file.h"
+#include "io/csv_write.h"
+#include "io/tiff_read.h"
+#include "localize/pipeline.h"
+#include "localize/pipeline_movie.h"
+
+/* The columns of mumloc_localizations_to_table, in its order. */
+static const mumloc_csv_column columns[] = {
+    {"id", NULL},          {"frame", NULL},         {"x", "nm"},
+    {"y", "nm"},           {"z", "nm"},             {"intensity", "photon"},
+    {"offset", "photon"},  {"bkgstd", "photon"},    {"uncertainty_xy", "nm"},
+    {"uncertainty_z", "nm"}, {"probability", NULL},
+};
+#define COLUMNS ((int)(sizeof columns / sizeof columns[0]))
+
+typedef struct run_state {
+    mumloc_tiff_reader *reader;
+    mumloc_localizer *localizer;
+    mumloc_atomic_file out;
+    mumloc_csv_writer csv;
+    float *frames;
+    mumloc_localization *records;
+    int64_t record_cap;
+    int64_t rows;
+} run_state;
+
+static mumloc_status write_pending(run_state *s) {
+    for (;;) {
+        int64_t n = 0;
+        MUMLOC_TRY(mumloc_localizer_take(s->localizer, s->records, s->record_cap, &n));
+        if (n == 0) return MUMLOC_OK;
+        for (int64_t i = 0; i < n; i++) {
+            const mumloc_localization *r = &s->records[i];
+            const double row[COLUMNS] = {(double)(s->rows + 1), (double)(r->frame + 1),
+                                         r->x_nm, r->y_nm, r->z_nm, r->photons, r->offset,
+                                         r->bkgstd, r->uncertainty_xy_nm, r->uncertainty_z_nm,
+                                         r->probability};
+            MUMLOC_TRY(mumloc_csv_writer_row(&s->csv, row));
+            s->rows++;
+        }
+    }
+}
+
+/* Reads frames [first, first + count) of the movie into s->frames (frame, plane, row, column). */
+static mumloc_status read_batch(run_state *s, int64_t first, int count, int k, int64_t plane_px) {
+    mumloc_status st = MUMLOC_OK;
+    const int64_t images = (int64_t)count * k;
+#pragma omp parallel for schedule(static)
+    for (int64_t i = 0; i < images; i++) {
+        mumloc_status r = mumloc_tiff_reader_read(s->reader, first * k + i, s->frames + i * plane_px);
+        if (r != MUMLOC_OK) {
+#pragma omp critical(pipeline_read)
+            st = r;
+        }
+    }
+    return st;
+}
+
+static mumloc_status check_optics(mumloc_model *model, const run_state *s, const char *path) {
+    mumloc_optics recorded;
+    if (!movie_recorded_optics(mumloc_tiff_reader_description(s->reader), &recorded))
+        return MUMLOC_OK; /* a movie without mumloc's record: the user vouches for the optics */
+    mumloc_status st = mumloc_model_check_optics(model, &recorded);
+    if (st == MUMLOC_OK) return st;
+    char message[1536];
+    snprintf(message, sizeof message, "%s", mumloc_last_error());
+    return mumloc_fail(st, "'%s' was recorded with other optics than the model's: %s", path,
+                       message);
+}
+
+static mumloc_status localize(mumloc_model *model, const char *in_path, const char *out_path,
+                              const mumloc_localize_options *o, mumloc_localize_summary *sum,
+                              mumloc_progress_fn progress, void *user, run_state *s) {
+    MUMLOC_TRY(mumloc_tiff_reader_open(in_path, &s->reader));
+    const mumloc_tiff_info *info = mumloc_tiff_reader_info(s->reader);
+    mumloc_optics optics;
+    mumloc_model_optics(model, &optics);
+    const int k = optics.planes;
+    int64_t movie_frames = 0;
+    MUMLOC_TRY(movie_planes(info, in_path, k, o->planes, &sum->planes_from, &movie_frames));
+    if (movie_frames < 1)
+        return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT, "'%s' holds no frames to localize",
+                           in_path);
+    if (o->first_frame >= movie_frames)
+        return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT,
+                           "the first frame to localize (%lld) is past the movie's end: '%s' has "
+                           "frames 1..%lld", (long long)o->first_frame + 1, in_path,
+                           (long long)movie_frames);
+    int64_t total = movie_frames - o->first_frame;
+    if (o->frame_count > 0 && o->frame_count < total) total = o->frame_count;
+    MUMLOC_TRY(check_optics(model, s, in_path));
+    sum->width = info->width;
+    sum->height = info->height;
+    sum->planes = k;
+    MUMLOC_TRY(mumloc_localizer_create(model, o, info->width, info->height, &s->localizer));
+
+    const int64_t plane_px = (int64_t)info->width * info->height;
+    int64_t batch = o->batch_frames > 0 ? o->batch_frames : ((int64_t)1 << 20) / (plane_px * k);
+    if (batch < 1) batch = 1;
+    if (batch > total) batch = total;
+    s->frames = malloc(sizeof(float) * (size_t)(batch * k * plane_px));
+    s->record_cap = 4096;
+    s->records = malloc(sizeof *s->records * (size_t)s->record_cap);
+    if (!s->frames || !s->records)
+        return mumloc_fail(MUMLOC_ERR_OUT_OF_MEMORY, "no memory for a batch of %lld frames",
+                           (long long)batch);
+    MUMLOC_TRY(mumloc_atomic_open(&s->out, out_path));
+    MUMLOC_TRY(mumloc_csv_writer_begin(&s->csv, s->out.file, out_path, columns, COLUMNS));
+    if (progress && progress(user, 0, total))
+        return mumloc_fail(MUMLOC_ERR_CANCELLED, "localization cancelled");
+    for (int64_t done = 0; done < total;) {
+        int count = (int)(total - done < batch ? total - done : batch);
+        const int64_t first = o->first_frame + done;
+        MUMLOC_TRY(read_batch(s, first, count, k, plane_px));
+        mumloc_status st = mumloc_localizer_push(s->localizer, s->frames, count, first);
+        if (st != MUMLOC_OK) {
+            char message[1536];
+            snprintf(message, sizeof message, "%s", mumloc_last_error());
+            return mumloc_fail(st, "'%s': %s", in_path, message);
+        }
+        MUMLOC_TRY(write_pending(s));
+        done += count;
+        sum->frames = done;
+        if (progress && progress(user, done, total))
+            return mumloc_fail(MUMLOC_ERR_CANCELLED, "localization cancelled after %lld of %lld "
+                               "frames; no table written", (long long)done, (long long)total);
+    }
+    return mumloc_atomic_commit(&s->out);
+}
+
+mumloc_status mumloc_localize_file(mumloc_model *model, const char *in_path,
+                                   const char *out_csv_path, const mumloc_localize_options *options,
+                                   mumloc_localize_summary *summary, mumloc_progress_fn progress,
+                                   void *user) {
+    if (!model || !in_path || !out_csv_path)
+        return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT,
+                           "mumloc_localize_file needs a model, a movie and a table path");
+    if (strcmp(in_path, out_csv_path) == 0)
+        return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT,
+                           "the table must not overwrite the movie '%s'", in_path);
+    mumloc_localize_options defaults;
+    mumloc_localize_options_default(&defaults);
+    if (!options) options = &defaults;
+    MUMLOC_TRY(mumloc_localize_options_validate(options));
+    if (options->threads > 0) MUMLOC_TRY(mumloc_set_threads(options->threads));
+    mumloc_threads_apply();
+    const double start = pipeline_now();
+    mumloc_localize_summary sum;
+    memset(&sum, 0, sizeof sum);
+    run_state s;
+    memset(&s, 0, sizeof s);
+    mumloc_status st = localize(model, in_path, out_csv_path, options, &sum, progress, user, &s);
+    if (st != MUMLOC_OK) mumloc_atomic_abort(&s.out);
+    sum.localizations = s.rows;
+    sum.network_seconds = pipeline_network_seconds(s.localizer);
+    sum.seconds = pipeline_now() - start;
+    mumloc_localizer_destroy(s.localizer);
+    mumloc_tiff_reader_close(s.reader);
+    free(s.frames);
+    free(s.records);
+    if (summary) *summary = sum;
+    return st;
+}

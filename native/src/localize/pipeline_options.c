@@ -1,0 +1,75 @@
+/* Options of the localization pipeline: defaults and checks. */
+#include <math.h>
+#include <time.h>
+
+#include "core/error.h"
+#include "localize/pipeline.h"
+
+void mumloc_localize_options_default(mumloc_localize_options *o) {
+    if (!o) return;
+    mumloc_camera_default(&o->camera); /* offset 0, gain 1, EM gain 1: values are photons */
+    o->threshold = 0.0;
+    o->merge_distance_nm = 100.0;
+    o->neighbourhood = 1;
+    o->planes = MUMLOC_PLANES_AUTO;
+    o->first_frame = 0;
+    o->frame_count = 0;
+    o->tile = 0;
+    o->threads = 0;
+    o->measure = 1;
+    o->batch_frames = 0;
+    o->device = (mumloc_device){MUMLOC_DEVICE_CPU, 0};
+}
+
+mumloc_status mumloc_localize_options_validate(const mumloc_localize_options *o) {
+    if (!o) return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT, "localize options must not be NULL");
+    MUMLOC_TRY(mumloc_camera_validate(&o->camera));
+    if (!(o->threshold >= 0.0 && o->threshold < 1.0))
+        return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT,
+                           "threshold must be in [0, 1) (0 = the model's default), got %g",
+                           o->threshold);
+    if (!(o->merge_distance_nm >= 0.0 && isfinite(o->merge_distance_nm)))
+        return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT,
+                           "merge distance must be a finite number of nm >= 0, got %g",
+                           o->merge_distance_nm);
+    if (o->neighbourhood < 0 || o->neighbourhood > 8)
+        return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT, "neighbourhood must be 0..8, got %d",
+                           o->neighbourhood);
+    if (o->planes < MUMLOC_PLANES_AUTO || o->planes > MUMLOC_PLANES_SLICES)
+        return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT,
+                           "planes must be auto, channels or slices (got %d)", (int)o->planes);
+    if (o->first_frame < 0 || o->frame_count < 0)
+        return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT,
+                           "frame range must be first >= 0 and count >= 0 (got %lld, %lld)",
+                           (long long)o->first_frame, (long long)o->frame_count);
+    if (o->tile != 0 && (o->tile < 8 || o->tile > 65536))
+        return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT,
+                           "tile must be 0 (automatic) or 8..65536 pixels, got %d", o->tile);
+    if (o->threads < 0 || o->threads > 4096)
+        return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT, "threads must be 0..4096, got %d",
+                           o->threads);
+    if (o->measure != 0 && o->measure != 1)
+        return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT, "measure must be 0 or 1, got %d",
+                           o->measure);
+    if (o->batch_frames < 0 || o->batch_frames > 1000000)
+        return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT,
+                           "batch_frames must be 0 (automatic) or 1..1000000, got %d",
+                           o->batch_frames);
+    if (o->device.kind == MUMLOC_DEVICE_CUDA)
+        return mumloc_fail(MUMLOC_ERR_UNSUPPORTED,
+                           "localization runs on the CPU only for now; pass device cpu (or auto)");
+    if (o->device.kind != MUMLOC_DEVICE_CPU && o->device.kind != MUMLOC_DEVICE_AUTO)
+        return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT, "unknown device kind %d",
+                           (int)o->device.kind);
+    return MUMLOC_OK;
+}
+
+int pipeline_default_tile(const mumloc_model *model) {
+    return mumloc_model_arch(model) == MUMLOC_ARCH_VOXEL ? 64 : 512;
+}
+
+double pipeline_now(void) {
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (double)t.tv_sec + 1e-9 * (double)t.tv_nsec;
+}

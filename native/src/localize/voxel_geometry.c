@@ -1,0 +1,26 @@
+/* Voxel layers and slab from the optics' plane depths (see voxel_geometry.h). */
+#include "localize/voxel_geometry.h"
+
+#include "core/error.h"
+
+mumloc_status mumloc_voxel_layer(const mumloc_optics *o, int plane, double *lo_nm, double *hi_nm) {
+    const int k = o->planes;
+    if (k < 2)
+        return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT,
+                           "decoding needs at least 2 planes to know the depth of a voxel layer "
+                           "(got %d plane)", k);
+    if (plane < 0 || plane >= k)
+        return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT, "plane %d is outside 0..%d", plane, k - 1);
+    const double *depth = o->plane_depth_nm;
+    double below = plane > 0 ? depth[plane] - depth[plane - 1] : depth[1] - depth[0];
+    double above = plane < k - 1 ? depth[plane + 1] - depth[plane] : depth[k - 1] - depth[k - 2];
+    *lo_nm = depth[plane] - 0.5 * below;
+    *hi_nm = depth[plane] + 0.5 * above;
+    return MUMLOC_OK;
+}
+
+mumloc_status mumloc_voxel_slab(const mumloc_optics *o, double *lo_nm, double *hi_nm) {
+    double ignored;
+    MUMLOC_TRY(mumloc_voxel_layer(o, 0, lo_nm, &ignored));
+    return mumloc_voxel_layer(o, o->planes - 1, &ignored, hi_nm);
+}

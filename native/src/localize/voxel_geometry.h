@@ -1,0 +1,18 @@
+/* Where the networks' voxels lie in the sample (science.md §3): the depth layer of each plane's
+ * regression voxels and the slab they tile, which the voxel network cuts into depth slices. */
+#ifndef MUMLOC_LOCALIZE_VOXEL_GEOMETRY_H
+#define MUMLOC_LOCALIZE_VOXEL_GEOMETRY_H
+
+#include "mumloc.h"
+
+/* Depth range [lo, hi) of plane d's voxel layer: from the midpoint with the previous plane to the
+ * midpoint with the next; the first and last planes extend by half their spacing to the neighbour
+ * (default optics: [0, 400), [400, 800), …). Needs at least 2 planes (the spacing is undefined for
+ * one); fails with MUMLOC_ERR_INVALID_ARGUMENT otherwise. */
+mumloc_status mumloc_voxel_layer(const mumloc_optics *optics, int plane, double *lo_nm,
+                                 double *hi_nm);
+
+/* The slab the layers tile: [lo of the first plane, hi of the last). */
+mumloc_status mumloc_voxel_slab(const mumloc_optics *optics, double *lo_nm, double *hi_nm);
+
+#endif

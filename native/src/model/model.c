@@ -1,0 +1,182 @@
+/* The public model handle (mumloc.h "Models and training"): create, load, save, inspect, forward. */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/error.h"
+#include "core/runtime.h"
+#include "model/model_handle.h"
+#include "nn/model_file.h"
+
+const char *mumloc_arch_name(int arch) {
+    switch (arch) {
+    case MUMLOC_ARCH_REGRESSION: return "regression";
+    case MUMLOC_ARCH_VOXEL: return "voxel";
+    default: return NULL;
+    }
+}
+
+mumloc_status mumloc_arch_from_name(const char *name, mumloc_arch *out) {
+    for (int a = MUMLOC_ARCH_REGRESSION; a <= MUMLOC_ARCH_VOXEL; a++)
+        if (name && strcmp(name, mumloc_arch_name(a)) == 0) {
+            *out = (mumloc_arch)a;
+            return MUMLOC_OK;
+        }
+    return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT,
+                       "unknown architecture '%s'; expected regression or voxel", name ? name : "");
+}
+
+mumloc_status mumloc_model_create(mumloc_arch arch, const mumloc_optics *optics,
+                                  const mumloc_camera *camera, double weight_max, uint64_t seed,
+                                  mumloc_model **out) {
+    if (!out) return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT, "mumloc_model_create needs out");
+    *out = NULL;
+    if (!mumloc_arch_name((int)arch))
+        return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT, "unknown architecture %d", (int)arch);
+    if (!optics) return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT, "a model needs optics");
+    MUMLOC_TRY(mumloc_optics_validate(optics));
+    if (optics->planes < 2)
+        return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT,
+                           "a model needs at least 2 planes (its voxel layers lie between planes)");
+    mumloc_camera default_camera;
+    mumloc_camera_default(&default_camera);
+    if (!camera) camera = &default_camera;
+    MUMLOC_TRY(mumloc_camera_validate(camera));
+    if (!(weight_max > 0)) weight_max = 1.0;
+    mumloc_threads_apply();
+    nn_model_config cfg;
+    nn_model_config_default(&cfg, arch == MUMLOC_ARCH_VOXEL ? NN_ARCH_VOXEL : NN_ARCH_REGRESSION);
+    cfg.planes = optics->planes;
+    cfg.seed = seed;
+    nn_backend *be = NULL;
+    MUMLOC_TRY(nn_backend_cpu_create(&be));
+    nn_model *nn = NULL;
+    mumloc_status st = nn_model_create(be, &cfg, &nn);
+    if (st != MUMLOC_OK) {
+        nn_backend_destroy(be);
+        return st;
+    }
+    return model_adopt_new(be, nn, optics, camera, weight_max, out);
+}
+
+mumloc_status mumloc_model_load(const char *path, mumloc_model **out) {
+    if (!out || !path) return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT, "mumloc_model_load needs a path");
+    *out = NULL;
+    mumloc_threads_apply();
+    nn_backend *be = NULL;
+    MUMLOC_TRY(nn_backend_cpu_create(&be));
+    nn_model *nn = NULL;
+    mumloc_status st = nn_model_load(be, path, &nn);
+    if (st != MUMLOC_OK) {
+        nn_backend_destroy(be);
+        return st;
+    }
+    return model_adopt_loaded(be, nn, path, out);
+}
+
+mumloc_status mumloc_model_save(mumloc_model *model, const char *path) {
+    if (!model || !path)
+        return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT, "mumloc_model_save needs a model and a path");
+    /* a trained model keeps Adam's state so that training can resume from the file */
+    return nn_model_save(model->nn, path, model->nn->adam_steps > 0);
+}
+
+void mumloc_model_destroy(mumloc_model *model) {
+    if (!model) return;
+    nn_model_destroy(model->nn);
+    nn_backend_destroy(model->be);
+    mumloc_text_free(&model->info);
+    free(model);
+}
+
+mumloc_arch mumloc_model_arch(const mumloc_model *model) {
+    return model->nn->cfg.arch == NN_ARCH_VOXEL ? MUMLOC_ARCH_VOXEL : MUMLOC_ARCH_REGRESSION;
+}
+
+int64_t mumloc_model_parameter_count(const mumloc_model *model) {
+    return nn_model_parameter_count(model->nn);
+}
+
+void mumloc_model_optics(const mumloc_model *model, mumloc_optics *optics) { *optics = model->optics; }
+
+double mumloc_model_threshold(const mumloc_model *model) { return model->threshold; }
+
+const char *mumloc_model_metadata(const mumloc_model *model, const char *key) {
+    return key ? nn_model_get_meta(model->nn, key) : NULL;
+}
+
+static int differs(double a, double b) { return fabs(a - b) > 1e-9 * fmax(fabs(a), fabs(b)); }
+
+mumloc_status mumloc_model_check_optics(const mumloc_model *model, const mumloc_optics *optics) {
+    if (!model || !optics)
+        return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT, "optics check needs a model and optics");
+    const mumloc_optics *m = &model->optics;
+    char message[1024] = "";
+    size_t used = 0;
+#define NOTE(...)                                                                                  \
+    do {                                                                                           \
+        if (used < sizeof message) {                                                               \
+            int n_ = snprintf(message + used, sizeof message - used, __VA_ARGS__);                 \
+            if (n_ > 0) used += (size_t)n_;                                                        \
+        }                                                                                          \
+    } while (0)
+    if (m->planes != optics->planes) NOTE("; planes %d (model) vs %d", m->planes, optics->planes);
+    for (int d = 0; d < m->planes && d < optics->planes; d++)
+        if (differs(m->plane_depth_nm[d], optics->plane_depth_nm[d]))
+            NOTE("; plane_depth_nm[%d] %.10g (model) vs %.10g", d, m->plane_depth_nm[d],
+                 optics->plane_depth_nm[d]);
+    const struct {
+        const char *name;
+        double model, given;
+    } fields[] = {{"pixel_nm", m->pixel_nm, optics->pixel_nm},
+                  {"psf_amplitude", m->psf_amplitude, optics->psf_amplitude},
+                  {"psf_w0_nm", m->psf_w0_nm, optics->psf_w0_nm},
+                  {"psf_d_nm", m->psf_d_nm, optics->psf_d_nm},
+                  {"psf_A", m->psf_A, optics->psf_A},
+                  {"psf_B", m->psf_B, optics->psf_B}};
+    for (size_t f = 0; f < sizeof fields / sizeof fields[0]; f++)
+        if (differs(fields[f].model, fields[f].given))
+            NOTE("; %s %.10g (model) vs %.10g", fields[f].name, fields[f].model, fields[f].given);
+#undef NOTE
+    if (!used) return MUMLOC_OK;
+    return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT,
+                       "the model was trained for other optics%s; retrain it for these optics or "
+                       "use the model's optics", message);
+}
+
+void mumloc_model_output_size(const mumloc_model *model, int width, int height, int *channels,
+                              int *out_width, int *out_height) {
+    nn_shape s = nn_model_output_shape(model->nn, (nn_shape){1, model->nn->cfg.planes, height, width});
+    if (channels) *channels = s.c;
+    if (out_width) *out_width = s.w;
+    if (out_height) *out_height = s.h;
+}
+
+double mumloc_model_macs(const mumloc_model *model, int width, int height) {
+    return nn_model_macs(model->nn, height, width);
+}
+
+mumloc_status mumloc_model_forward(mumloc_model *model, const float *photons, int count, int width,
+                                   int height, float *out) {
+    if (!model || !photons || !out)
+        return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT, "forward needs a model, input and output");
+    if (count < 1 || width < 1 || height < 1 || (int64_t)width * height > (1 << 26))
+        return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT,
+                           "forward needs count >= 1 and a frame of 1x1 to 2^26 pixels (got %d of "
+                           "%dx%d)", count, width, height);
+    mumloc_threads_apply();
+    const int64_t values = (int64_t)count * model->nn->cfg.planes * width * height;
+    float *input = malloc((size_t)values * sizeof *input);
+    if (!input) return mumloc_fail(MUMLOC_ERR_OUT_OF_MEMORY, "no memory for %d frames", count);
+    memcpy(input, photons, (size_t)values * sizeof *input);
+    model_normalise(model, input, values);
+    nn_tensor *x = NULL;
+    const nn_tensor *y = NULL;
+    mumloc_status st = nn_model_input(model->nn, count, height, width, &x);
+    if (st == MUMLOC_OK) st = model->be->upload(model->be, x, input);
+    free(input);
+    if (st == MUMLOC_OK) st = nn_model_forward(model->nn, x, NN_MODE_INFER, &y);
+    if (st == MUMLOC_OK) st = model->be->download(model->be, y, out);
+    return st;
+}

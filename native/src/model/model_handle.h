@@ -1,0 +1,47 @@
+/*
+ * The public model handle (mumloc_model in mumloc.h) around an engine model (nn/model.h): the optics
+ * it was made for, the input normalisation, and the metadata the model file carries. Shared by the
+ * model/ files and by training (train/), which builds and updates models through these functions.
+ *
+ * Metadata keys this module owns (all strings, see model_meta.c): "optics" (JSON, io/optics_json.h),
+ * "camera" (JSON), "input_background_photons", "input_scale_photons", "voxel_size_nm" ([x, y, z]),
+ * "upsampling", "depth_convention", "decode_threshold". Training adds "training" (the recipe, JSON),
+ * "train_step" and "validation" (the last validation metrics, JSON).
+ */
+#ifndef MUMLOC_MODEL_MODEL_HANDLE_H
+#define MUMLOC_MODEL_MODEL_HANDLE_H
+
+#include "backend/backend.h"
+#include "io/text_buffer.h"
+#include "mumloc.h"
+#include "nn/model.h"
+
+struct mumloc_model {
+    nn_backend *be;           /* owned */
+    nn_model *nn;             /* owned */
+    mumloc_optics optics;
+    double input_background;  /* photons subtracted before the network */
+    double input_scale;       /* then divided by this */
+    double threshold;         /* default decoding threshold τ */
+    mumloc_text info;         /* last info_json / info_text result */
+};
+
+/* Lateral upsampling of the voxel network's output (three stride-2 transposed convolutions). */
+#define MODEL_VOXEL_UPSAMPLING 8
+
+/* Wraps an engine model (taking ownership of be and nn) and writes or reads the metadata above:
+ * model_adopt_new sets it from the arguments; model_adopt_loaded validates what the file holds. */
+mumloc_status model_adopt_new(nn_backend *be, nn_model *nn, const mumloc_optics *optics,
+                              const mumloc_camera *camera, double weight_max, mumloc_model **out);
+mumloc_status model_adopt_loaded(nn_backend *be, nn_model *nn, const char *path, mumloc_model **out);
+
+/* x ← (x − background) / scale for count values, in place. */
+void model_normalise(const mumloc_model *model, float *values, int64_t count);
+
+/* The scale for a model: the peak pixel (photons) of an in-focus molecule of weight weight_max. */
+double model_input_scale(const mumloc_optics *optics, double weight_max);
+
+/* Sets a metadata entry (string value; replaces an existing key). */
+mumloc_status model_set_meta(mumloc_model *model, const char *key, const char *value);
+
+#endif

@@ -1,0 +1,181 @@
+/* The metadata a model carries beside its weights (see model_handle.h): written when a model is
+ * made, checked when a file is loaded, so that a model can only be used as it was trained. */
+#include <math.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/error.h"
+#include "io/c_number.h"
+#include "io/json.h"
+#include "io/optics_json.h"
+#include "localize/voxel_geometry.h"
+#include "model/model_handle.h"
+
+#define DEPTH_CONVENTION                                                                           \
+    "z in nm in the slab tiled by the planes' voxel layers; plane d (1-based) images "             \
+    "optics.plane_depth_nm[d-1]; by default the slab is [0, 1600) and plane d images "            \
+    "(d-1)*400+200 nm"
+
+mumloc_status model_set_meta(mumloc_model *model, const char *key, const char *value) {
+    return nn_model_set_meta(model->nn, key, value);
+}
+
+double model_input_scale(const mumloc_optics *optics, double weight_max) {
+    const double pi = 3.14159265358979323846;
+    return weight_max * optics->psf_amplitude / (2.0 * pi * optics->psf_w0_nm * optics->psf_w0_nm);
+}
+
+void model_normalise(const mumloc_model *model, float *values, int64_t count) {
+    const float background = (float)model->input_background;
+    const float inverse = (float)(1.0 / model->input_scale);
+    for (int64_t i = 0; i < count; i++) values[i] = (values[i] - background) * inverse;
+}
+
+static mumloc_status set_number(mumloc_model *m, const char *key, double value) {
+    char buf[64];
+    MUMLOC_TRY(mumloc_format_number(value, buf, sizeof buf));
+    return model_set_meta(m, key, buf);
+}
+
+static mumloc_status set_text(mumloc_model *m, const char *key, mumloc_text *t) {
+    mumloc_status st = mumloc_text_status(t);
+    if (st == MUMLOC_OK) st = model_set_meta(m, key, t->data);
+    mumloc_text_free(t);
+    return st;
+}
+
+/* Voxel size (x, y, z) of the network's output grid. */
+static mumloc_status voxel_size(const mumloc_model *m, double size[3]) {
+    double lo, hi;
+    MUMLOC_TRY(mumloc_voxel_slab(&m->optics, &lo, &hi));
+    if (m->nn->cfg.arch == NN_ARCH_VOXEL) {
+        size[0] = size[1] = m->optics.pixel_nm / MODEL_VOXEL_UPSAMPLING;
+        size[2] = (hi - lo) / m->nn->cfg.depth_slices;
+    } else {
+        size[0] = size[1] = m->optics.pixel_nm;
+        size[2] = (hi - lo) / m->optics.planes;
+    }
+    return MUMLOC_OK;
+}
+
+static mumloc_status write_meta(mumloc_model *m, const mumloc_camera *camera) {
+    mumloc_text t = {0};
+    mumloc_optics_write_json(&t, &m->optics, 0);
+    MUMLOC_TRY(set_text(m, "optics", &t));
+    mumloc_text_puts(&t, "{\"background_photons\":");
+    mumloc_json_write_number(&t, camera->background_photons);
+    mumloc_text_puts(&t, ",\"read_noise_e\":");
+    mumloc_json_write_number(&t, camera->read_noise_e);
+    mumloc_text_puts(&t, ",\"em_gain\":");
+    mumloc_json_write_number(&t, camera->em_gain);
+    mumloc_text_puts(&t, ",\"adu_per_electron\":");
+    mumloc_json_write_number(&t, camera->adu_per_electron);
+    mumloc_text_puts(&t, ",\"offset_adu\":");
+    mumloc_json_write_number(&t, camera->offset_adu);
+    mumloc_text_puts(&t, "}");
+    MUMLOC_TRY(set_text(m, "camera", &t));
+    MUMLOC_TRY(set_number(m, "input_background_photons", m->input_background));
+    MUMLOC_TRY(set_number(m, "input_scale_photons", m->input_scale));
+    double size[3];
+    MUMLOC_TRY(voxel_size(m, size));
+    mumloc_text_puts(&t, "[");
+    for (int a = 0; a < 3; a++) {
+        if (a) mumloc_text_puts(&t, ",");
+        mumloc_json_write_number(&t, size[a]);
+    }
+    mumloc_text_puts(&t, "]");
+    MUMLOC_TRY(set_text(m, "voxel_size_nm", &t));
+    MUMLOC_TRY(set_number(m, "upsampling", m->nn->cfg.arch == NN_ARCH_VOXEL ? MODEL_VOXEL_UPSAMPLING : 1));
+    MUMLOC_TRY(model_set_meta(m, "depth_convention", DEPTH_CONVENTION));
+    return set_number(m, "decode_threshold", m->threshold);
+}
+
+static mumloc_status make_handle(nn_backend *be, nn_model *nn, mumloc_model **out) {
+    mumloc_model *m = calloc(1, sizeof *m);
+    if (!m) {
+        nn_model_destroy(nn);
+        nn_backend_destroy(be);
+        return mumloc_fail(MUMLOC_ERR_OUT_OF_MEMORY, "no memory for a model");
+    }
+    m->be = be;
+    m->nn = nn;
+    *out = m;
+    return MUMLOC_OK;
+}
+
+mumloc_status model_adopt_new(nn_backend *be, nn_model *nn, const mumloc_optics *optics,
+                              const mumloc_camera *camera, double weight_max, mumloc_model **out) {
+    mumloc_model *m = NULL;
+    MUMLOC_TRY(make_handle(be, nn, &m));
+    m->optics = *optics;
+    m->input_background = camera->background_photons;
+    m->input_scale = model_input_scale(optics, weight_max);
+    m->threshold = nn->cfg.arch == NN_ARCH_VOXEL ? 0.1 : 0.5;
+    mumloc_status st = write_meta(m, camera);
+    if (st != MUMLOC_OK) {
+        mumloc_model_destroy(m);
+        return st;
+    }
+    *out = m;
+    return MUMLOC_OK;
+}
+
+/* --- reading ------------------------------------------------------------------------------------ */
+
+static mumloc_status missing(const char *path, const char *key, const char *what) {
+    return mumloc_fail(MUMLOC_ERR_FORMAT, "model '%s': metadata '%s' %s", path, key, what);
+}
+
+static mumloc_status read_number(const nn_model *nn, const char *path, const char *key,
+                                 double *out) {
+    const char *s = nn_model_get_meta(nn, key);
+    if (!s) return missing(path, key, "is missing");
+    char *end = NULL;
+    double v = mumloc_strtod_c(s, &end);
+    if (!*s || *end || !isfinite(v)) return missing(path, key, "must be a finite number");
+    *out = v;
+    return MUMLOC_OK;
+}
+
+/* The optics record as mumloc_optics_write_json writes it: every field present, nothing else. */
+static mumloc_status read_optics(const nn_model *nn, const char *path, mumloc_optics *o) {
+    const char *s = nn_model_get_meta(nn, "optics");
+    if (!s) return missing(path, "optics", "is missing: the model does not say which optics it is for");
+    char label[512];
+    snprintf(label, sizeof label, "model %s: optics metadata", path);
+    mumloc_json *doc = NULL;
+    MUMLOC_TRY(mumloc_json_parse(s, strlen(s), label, &doc));
+    mumloc_optics_default(o);
+    mumloc_status st = mumloc_optics_from_json(doc, label, 1, o);
+    mumloc_json_free(doc);
+    if (st == MUMLOC_ERR_INVALID_ARGUMENT) st = MUMLOC_ERR_FORMAT; /* a value out of range: a bad file */
+    return st;
+}
+
+mumloc_status model_adopt_loaded(nn_backend *be, nn_model *nn, const char *path,
+                                 mumloc_model **out) {
+    mumloc_model *m = NULL;
+    MUMLOC_TRY(make_handle(be, nn, &m));
+    mumloc_status st = read_optics(nn, path, &m->optics);
+    if (st == MUMLOC_OK && m->optics.planes != nn->cfg.planes)
+        st = mumloc_fail(MUMLOC_ERR_FORMAT, "model '%s': optics has %d planes, the network %d", path,
+                         m->optics.planes, nn->cfg.planes);
+    if (st == MUMLOC_OK && m->optics.planes < 2)
+        st = mumloc_fail(MUMLOC_ERR_FORMAT, "model '%s': a model needs at least 2 planes", path);
+    if (st == MUMLOC_OK)
+        st = read_number(nn, path, "input_background_photons", &m->input_background);
+    if (st == MUMLOC_OK) st = read_number(nn, path, "input_scale_photons", &m->input_scale);
+    if (st == MUMLOC_OK && !(m->input_scale > 0))
+        st = missing(path, "input_scale_photons", "must be > 0");
+    if (st == MUMLOC_OK) st = read_number(nn, path, "decode_threshold", &m->threshold);
+    if (st == MUMLOC_OK && !(m->threshold >= 0 && m->threshold < 1))
+        st = missing(path, "decode_threshold", "must be in [0, 1)");
+    if (st != MUMLOC_OK) {
+        mumloc_model_destroy(m);
+        return st;
+    }
+    *out = m;
+    return MUMLOC_OK;
+}

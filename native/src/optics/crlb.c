@@ -1,0 +1,178 @@
+/* Cramér–Rao lower bounds (see crlb.h and mumloc_crlb in mumloc.h). */
+#include "optics/crlb.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/error.h"
+#include "optics/psf_model.h"
+
+#define MAX_PARAMS (MUMLOC_CRLB_BACKGROUND + MUMLOC_MAX_PLANES)
+
+mumloc_pixel_noise mumloc_pixel_noise_of(const mumloc_camera *camera) {
+    mumloc_pixel_noise n;
+    /* The simulator's EM register turns n electrons into Gamma(n, G): variance 2 G² μ for any G > 1,
+     * i.e. twice the Poisson variance once expressed in photons. Read noise σ electrons after the
+     * register is σ / G photons. */
+    n.excess = camera->em_gain > 1.0 ? 2.0 : 1.0;
+    double s = camera->read_noise_e / camera->em_gain;
+    n.read_variance = s * s;
+    return n;
+}
+
+mumloc_status mumloc_crlb_fisher(const mumloc_optics *o, const mumloc_pixel_noise *noise, double x,
+                                 double y, double z, double photons, const double *background,
+                                 const double *dx_dy, double *fisher) {
+    const int k = o->planes, n = MUMLOC_CRLB_BACKGROUND + k;
+    const double per_plane = photons / k;
+    memset(fisher, 0, (size_t)n * n * sizeof *fisher);
+    for (int d = 0; d < k; d++) {
+        mumloc_psf_plane pl;
+        mumloc_psf_plane_window(o, d, x, y, z, dx_dy, 0, 0, &pl);
+        double *buffer = malloc(mumloc_psf_plane_buffer_size(&pl) * sizeof *buffer);
+        if (!buffer) return mumloc_fail(MUMLOC_ERR_OUT_OF_MEMORY, "out of memory for a CRLB");
+        mumloc_psf_plane_eval(o, &pl, buffer);
+        /* The 4×4 block of (x, y, z, photons), and the plane's background row, accumulated in
+         * scalars so that the loop over a row vectorises. */
+        double fxx = 0, fxy = 0, fxz = 0, fxn = 0, fyy = 0, fyz = 0, fyn = 0, fzz = 0, fzn = 0,
+               fnn = 0, fbx = 0, fby = 0, fbz = 0, fbn = 0, fbb = 0;
+        const double bg = background[d], excess = noise->excess, read = noise->read_variance;
+        const double sz = pl.width_dz, inv_k = 1.0 / k;
+        for (int b = 0; b < pl.ny; b++) {
+            const double my = pl.my[b], dmy = pl.dmy[b], wmy = pl.wmy[b];
+            const double *mx = pl.mx, *dmx = pl.dmx, *wmx = pl.wmx;
+#pragma omp simd reduction(+ : fxx, fxy, fxz, fxn, fyy, fyz, fyn, fzz, fzn, fnn, fbx, fby, fbz, \
+                               fbn, fbb)
+            for (int a = 0; a < pl.nx; a++) {
+                double g = mx[a] * my;
+                double var = excess * (per_plane * g + bg) + read;
+                /* a pixel of zero variance (no light, no noise) is skipped */
+                double inv = var > 0.0 ? 1.0 / var : 0.0;
+                double gx = per_plane * dmx[a] * my, gy = per_plane * mx[a] * dmy;
+                double gz = per_plane * (wmx[a] * my + mx[a] * wmy) * sz, gn = g * inv_k;
+                double ix = gx * inv, iy = gy * inv, iz = gz * inv, in = gn * inv;
+                fxx += gx * ix;
+                fxy += gy * ix;
+                fxz += gz * ix;
+                fxn += gn * ix;
+                fyy += gy * iy;
+                fyz += gz * iy;
+                fyn += gn * iy;
+                fzz += gz * iz;
+                fzn += gn * iz;
+                fnn += gn * in;
+                fbx += ix;
+                fby += iy;
+                fbz += iz;
+                fbn += in;
+                fbb += inv;
+            }
+        }
+        const double f[4][4] = {{fxx, fxy, fxz, fxn},
+                                {fxy, fyy, fyz, fyn},
+                                {fxz, fyz, fzz, fzn},
+                                {fxn, fyn, fzn, fnn}};
+        const double fb[4] = {fbx, fby, fbz, fbn};
+        free(buffer);
+        const int bd = MUMLOC_CRLB_BACKGROUND + d;
+        for (int r = 0; r < 4; r++) {
+            for (int c = r; c < 4; c++) {
+                fisher[r * n + c] += f[r][c];
+                if (c != r) fisher[c * n + r] += f[r][c];
+            }
+            fisher[r * n + bd] += fb[r];
+            fisher[bd * n + r] += fb[r];
+        }
+        fisher[bd * n + bd] += fbb;
+    }
+    return MUMLOC_OK;
+}
+
+void mumloc_fisher_inverse_diagonal(const double *fisher, int n, double *diagonal) {
+    /* Work on the correlation form C = S F S, S = diag(1/√F_ii), so the pivot test is scale-free;
+     * then (F⁻¹)_ii = (C⁻¹)_ii / F_ii. */
+    double scale[MAX_PARAMS], L[MAX_PARAMS][MAX_PARAMS];
+    int keep[MAX_PARAMS], m = 0;
+    for (int i = 0; i < n; i++) {
+        diagonal[i] = INFINITY;
+        double f = fisher[i * n + i];
+        if (f > 0.0 && isfinite(f)) {
+            scale[i] = 1.0 / sqrt(f);
+            keep[m++] = i;
+        }
+    }
+    /* Cholesky C = L Lᵀ over the kept parameters, dropping any whose pivot vanishes. */
+    int used[MAX_PARAMS], u = 0;
+    for (int q = 0; q < m; q++) {
+        int i = keep[q];
+        double row[MAX_PARAMS];
+        for (int r = 0; r < u; r++) {
+            int jr = used[r];
+            double s = fisher[i * n + jr] * scale[i] * scale[jr];
+            for (int t = 0; t < r; t++) s -= row[t] * L[r][t];
+            row[r] = s / L[r][r];
+        }
+        double pivot = 1.0;
+        for (int t = 0; t < u; t++) pivot -= row[t] * row[t];
+        if (!(pivot > 1e-12)) continue;
+        for (int t = 0; t < u; t++) L[u][t] = row[t];
+        L[u][u] = sqrt(pivot);
+        used[u++] = i;
+    }
+    /* (C⁻¹)_ii = ‖L⁻¹ e_i‖²: solve L y = e_i by forward substitution for each kept parameter. */
+    for (int r = 0; r < u; r++) {
+        double yv[MAX_PARAMS] = {0}, sum = 0;
+        for (int t = r; t < u; t++) {
+            double s = t == r ? 1.0 : 0.0;
+            for (int q = r; q < t; q++) s -= L[t][q] * yv[q];
+            yv[t] = s / L[t][t];
+            sum += yv[t] * yv[t];
+        }
+        int i = used[r];
+        diagonal[i] = sum * scale[i] * scale[i];
+    }
+}
+
+mumloc_status mumloc_crlb_bounds(const mumloc_optics *o, const mumloc_pixel_noise *noise, double x,
+                                 double y, double z, double photons, const double *background,
+                                 const double *dx_dy, double sigma[3]) {
+    const int n = MUMLOC_CRLB_BACKGROUND + o->planes;
+    double fisher[MAX_PARAMS * MAX_PARAMS], diagonal[MAX_PARAMS];
+    MUMLOC_TRY(mumloc_crlb_fisher(o, noise, x, y, z, photons, background, dx_dy, fisher));
+    mumloc_fisher_inverse_diagonal(fisher, n, diagonal);
+    for (int a = 0; a < 3; a++) sigma[a] = sqrt(diagonal[a]);
+    return MUMLOC_OK;
+}
+
+mumloc_status mumloc_crlb(const mumloc_optics *optics, const mumloc_camera *camera, double x_nm,
+                          double y_nm, double z_nm, double photons, const double *background,
+                          double *sx_nm, double *sy_nm, double *sz_nm) {
+    MUMLOC_TRY(mumloc_optics_validate(optics));
+    MUMLOC_TRY(mumloc_camera_validate(camera));
+    if (!sx_nm || !sy_nm || !sz_nm)
+        return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT, "CRLB outputs must not be NULL");
+    if (!isfinite(x_nm) || !isfinite(y_nm) || !isfinite(z_nm) || fabs(x_nm) > 1e9 ||
+        fabs(y_nm) > 1e9 || fabs(z_nm) > 1e9)
+        return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT,
+                           "CRLB position must be finite and within ±1e9 nm (got %g, %g, %g)", x_nm,
+                           y_nm, z_nm);
+    if (!(photons > 0.0 && photons <= 1e15))
+        return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT,
+                           "CRLB photons must be above 0 and at most 1e15 (got %g)", photons);
+    double bg[MUMLOC_MAX_PLANES];
+    for (int d = 0; d < optics->planes; d++) {
+        bg[d] = background ? background[d] : camera->background_photons;
+        if (!(bg[d] >= 0.0 && bg[d] <= 1e9))
+            return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT,
+                               "CRLB background of plane %d must be between 0 and 1e9 photons per "
+                               "pixel (got %g)", d + 1, bg[d]);
+    }
+    mumloc_pixel_noise noise = mumloc_pixel_noise_of(camera);
+    double sigma[3];
+    MUMLOC_TRY(mumloc_crlb_bounds(optics, &noise, x_nm, y_nm, z_nm, photons, bg, NULL, sigma));
+    *sx_nm = sigma[0];
+    *sy_nm = sigma[1];
+    *sz_nm = sigma[2];
+    return MUMLOC_OK;
+}

@@ -1,0 +1,40 @@
+/* Cramér–Rao lower bounds of a molecule's position under the PSF and camera models (science.md §7;
+ * the public contract is mumloc_crlb in mumloc.h). */
+#ifndef MUMLOC_OPTICS_CRLB_H
+#define MUMLOC_OPTICS_CRLB_H
+
+#include "mumloc.h"
+
+/* Pixel noise in photons: variance excess · μ + read_variance for expected value μ. */
+typedef struct mumloc_pixel_noise {
+    double excess;        /* 2 with EM gain (the simulator's Gamma register), else 1 */
+    double read_variance; /* (σ / G)², photons² */
+} mumloc_pixel_noise;
+
+mumloc_pixel_noise mumloc_pixel_noise_of(const mumloc_camera *camera);
+
+/* Parameters of the Fisher matrix, in this order: x, y, z, photons, then b_1 .. b_k. */
+#define MUMLOC_CRLB_X 0
+#define MUMLOC_CRLB_Y 1
+#define MUMLOC_CRLB_Z 2
+#define MUMLOC_CRLB_PHOTONS 3
+#define MUMLOC_CRLB_BACKGROUND 4
+
+/* Fisher matrix (n × n, n = 4 + k, row-major) of a molecule with `photons` over all planes on
+ * background[d] per pixel (k values), over each plane's fit window (psf_model.h) on an unbounded
+ * camera, drift dx_dy (NULL: none). Pixels of zero variance are skipped. */
+mumloc_status mumloc_crlb_fisher(const mumloc_optics *optics, const mumloc_pixel_noise *noise,
+                                 double x_nm, double y_nm, double z_nm, double photons,
+                                 const double *background, const double *dx_dy, double *fisher);
+
+/* Diagonal of the inverse of a symmetric positive semi-definite n × n matrix (n ≤ 4 + MAX_PLANES).
+ * A parameter with no information (zero diagonal), or none beyond what the parameters before it give
+ * (pivot below 1e-12 of its diagonal), gets Infinity and is left out of the others' inverse. */
+void mumloc_fisher_inverse_diagonal(const double *fisher, int n, double *diagonal);
+
+/* σx, σy, σz: the unchecked core of mumloc_crlb. */
+mumloc_status mumloc_crlb_bounds(const mumloc_optics *optics, const mumloc_pixel_noise *noise,
+                                 double x_nm, double y_nm, double z_nm, double photons,
+                                 const double *background, const double *dx_dy, double sigma[3]);
+
+#endif

@@ -1,0 +1,87 @@
+/* The pixel-integrated PSF of one molecule as a differentiable model (for fits and Cramér–Rao
+ * bounds): the same erf pixel integrals as the simulator's renderer (optics/psf.h), plus their
+ * derivatives with respect to the molecule's x, y and z.
+ *
+ * The image of a molecule in a plane is separable: pixel (i, j) gets mx[i] · my[j] per photon in that
+ * plane, where mx[i] is the mass of a unit 1D Gaussian (centre cx, width w) on column i. So a window
+ * of nx × ny pixels needs only nx + ny erf/exp evaluations per quantity. */
+#ifndef MUMLOC_OPTICS_PSF_MODEL_H
+#define MUMLOC_OPTICS_PSF_MODEL_H
+
+#include "mumloc.h"
+
+/* Fit and bound window: a square of ±ceil(3 w / p) pixels around the pixel holding the molecule's
+ * centre in that plane (at least ±2, at most ±256 pixels). ±3w holds 99.5 % of the photons; wider
+ * windows gain little precision and pick up more neighbours in dense frames. */
+#define MUMLOC_PSF_FIT_WIDTHS 3.0
+#define MUMLOC_PSF_FIT_MIN_HALF 2
+#define MUMLOC_PSF_FIT_MAX_HALF 256
+
+/* Masses of a unit 1D Gaussian (centre, width) on pixels i0 .. i0 + n − 1 (pixel i spans
+ * [i·p, (i+1)·p)), and, when the pointers are not NULL, their derivatives with respect to the centre
+ * and to the width. */
+void mumloc_psf_masses(double centre_nm, double width_nm, double pixel_nm, int i0, int n,
+                       double *mass, double *d_centre, double *d_width);
+
+/* ∂w/∂Δz of w(Δz) = w0 · sqrt(1 + t² + A t³ + B t⁴), t = Δz/d. (For a molecule at depth z imaged by
+ * a plane at depth D, Δz = D − z, so ∂w/∂z = −this.) */
+double mumloc_psf_width_slope(const mumloc_optics *optics, double dz_nm);
+
+/* One plane's view of one molecule: its window and the separable factors over it. */
+typedef struct mumloc_psf_plane {
+    double cx, cy;          /* centre in this plane (drift applied), nm */
+    double width_nm;        /* w(depth − z) */
+    double width_dz;        /* ∂w/∂z, z the molecule's depth */
+    int i0, j0, nx, ny;     /* columns i0 .. i0+nx−1, rows j0 .. j0+ny−1 */
+    double *mx, *dmx, *wmx; /* per column: mass, ∂mass/∂x, ∂mass/∂w */
+    double *my, *dmy, *wmy; /* per row: the same along y */
+} mumloc_psf_plane;
+
+/* Sets centre, width, slope and the window of plane `plane` for a molecule at (x, y, z); dx_dy is the
+ * frame's drift (2 per plane, the molecule appears at x − dx), or NULL for none. When width > 0 the
+ * window is clipped to [0, width) × [0, height); returns 0 when nothing of it is left. The factor
+ * arrays are set by mumloc_psf_plane_eval into a buffer the caller sizes with
+ * mumloc_psf_plane_buffer_size. */
+int mumloc_psf_plane_window(const mumloc_optics *optics, int plane, double x_nm, double y_nm,
+                            double z_nm, const double *dx_dy, int width, int height,
+                            mumloc_psf_plane *pl);
+
+/* Same as mumloc_psf_plane_window, but the window is the whole image [0, width) × [0, height). */
+void mumloc_psf_plane_full(const mumloc_optics *optics, int plane, double x_nm, double y_nm,
+                           double z_nm, const double *dx_dy, int width, int height,
+                           mumloc_psf_plane *pl);
+
+/* Moves the molecule to (x, y, z): sets centre, width and slope, keeps the window (fits iterate over
+ * a fixed set of pixels). */
+void mumloc_psf_plane_place(const mumloc_optics *optics, int plane, double x_nm, double y_nm,
+                            double z_nm, const double *dx_dy, mumloc_psf_plane *pl);
+
+/* Doubles mumloc_psf_plane_eval needs for a window (3 · (nx + ny)). */
+size_t mumloc_psf_plane_buffer_size(const mumloc_psf_plane *pl);
+
+/* Computes the factor arrays into buffer (mumloc_psf_plane_buffer_size doubles). */
+void mumloc_psf_plane_eval(const mumloc_optics *optics, mumloc_psf_plane *pl, double *buffer);
+
+/* Per photon in the plane, at window pixel (a, b) = (column i0 + a, row j0 + b): the value g and its
+ * derivatives with respect to the molecule's x, y and z. */
+static inline void mumloc_psf_plane_pixel(const mumloc_psf_plane *pl, int a, int b, double *g,
+                                          double *gx, double *gy, double *gz) {
+    double mx = pl->mx[a], my = pl->my[b];
+    *g = mx * my;
+    *gx = pl->dmx[a] * my;
+    *gy = mx * pl->dmy[b];
+    *gz = (pl->wmx[a] * my + mx * pl->wmy[b]) * pl->width_dz;
+}
+
+/* The expected image of one molecule with `photons` expected photons summed over all k planes (each
+ * plane gets photons / k) on background[d] photons per pixel in plane d (NULL: 0), over whole
+ * k × height × width images (frame layout of mumloc.h), with drift dx_dy (NULL: none). Each non-NULL
+ * derivative array (same size) receives ∂μ/∂x, ∂μ/∂y, ∂μ/∂z, ∂μ/∂photons. Returns
+ * MUMLOC_ERR_OUT_OF_MEMORY on allocation failure. This is the simulator's expected image with
+ * noise none (photons = k · c · a'/p²), without its ±5w cut-off. */
+mumloc_status mumloc_psf_model_image(const mumloc_optics *optics, double x_nm, double y_nm,
+                                     double z_nm, double photons, const double *background,
+                                     const double *dx_dy, int width, int height, double *mu,
+                                     double *d_x, double *d_y, double *d_z, double *d_photons);
+
+#endif

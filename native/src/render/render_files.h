@@ -1,0 +1,11 @@
+/* Which image format a path asks for (by its extension). */
+#ifndef MUMLOC_RENDER_FILES_H
+#define MUMLOC_RENDER_FILES_H
+
+#include "mumloc.h"
+
+typedef enum render_format { RENDER_FORMAT_PNG, RENDER_FORMAT_TIFF } render_format;
+
+mumloc_status render_image_format(const char *path, render_format *format);
+
+#endif

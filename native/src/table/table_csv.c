@@ -1,0 +1,147 @@
+/* mumloc_table to and from ThunderSTORM CSV, through the library's one CSV reader and writer. */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/error.h"
+#include "io/atomic_file.h"
+#include "io/csv_read.h"
+#include "io/csv_write.h"
+#include "io/text_buffer.h"
+#include "table/table.h"
+
+enum { MAX_REQUIRED = 32 };
+
+/* Splits "frame, x,y" into trimmed names in buffer (modified in place). */
+static mumloc_status split_required(char *buffer, char **names, int *count) {
+    *count = 0;
+    for (char *p = buffer; p;) {
+        char *comma = strchr(p, ',');
+        if (comma) *comma = '\0';
+        while (*p == ' ') p++;
+        size_t len = strlen(p);
+        while (len > 0 && p[len - 1] == ' ') p[--len] = '\0';
+        if (len > 0) {
+            if (*count == MAX_REQUIRED)
+                return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT,
+                                   "table_read_csv: at most %d required columns", MAX_REQUIRED);
+            names[(*count)++] = p;
+        }
+        p = comma ? comma + 1 : NULL;
+    }
+    return MUMLOC_OK;
+}
+
+static mumloc_status missing_column(const char *path, const mumloc_csv_reader *reader,
+                                    const char *name, const char *required) {
+    mumloc_text present = {0};
+    for (int c = 0; c < mumloc_csv_reader_columns(reader); c++) {
+        const char *unit = mumloc_csv_reader_unit(reader, c);
+        mumloc_text_printf(&present, "%s\"%s%s%s%s\"", c ? ", " : "", mumloc_csv_reader_name(reader, c),
+                           *unit ? " [" : "", unit, *unit ? "]" : "");
+    }
+    mumloc_status s = mumloc_fail(MUMLOC_ERR_FORMAT,
+                                  "'%s' has no column \"%s\" (required: %s); its columns are: %s",
+                                  path, name, required, present.data ? present.data : "(none)");
+    mumloc_text_free(&present);
+    return s;
+}
+
+/* Reads every row into t, checking the required columns hold finite numbers. */
+static mumloc_status read_rows(mumloc_csv_reader *reader, const char *path, mumloc_table *t,
+                               const int *required, int required_count) {
+    double *values = malloc((size_t)t->columns * sizeof *values);
+    if (!values) return mumloc_fail(MUMLOC_ERR_OUT_OF_MEMORY, "out of memory reading '%s'", path);
+    mumloc_status s = MUMLOC_OK;
+    for (;;) {
+        int has_row = 0;
+        if ((s = mumloc_csv_reader_next(reader, values, &has_row)) != MUMLOC_OK || !has_row) break;
+        for (int i = 0; i < required_count && s == MUMLOC_OK; i++) {
+            double v = values[required[i]];
+            if (isfinite(v)) continue;
+            char text[64];
+            mumloc_format_number(v, text, sizeof text);
+            const char *name = t->names[required[i]];
+            s = mumloc_fail(MUMLOC_ERR_FORMAT, "'%s' line %lld: \"%s\" is %s; every row needs a finite %s",
+                            path, (long long)mumloc_csv_reader_line(reader), name, text, name);
+        }
+        if (s == MUMLOC_OK) s = mumloc_table_append_rows(t, values, 1);
+        if (s != MUMLOC_OK) break;
+    }
+    free(values);
+    return s;
+}
+
+static mumloc_status read_into(mumloc_csv_reader *reader, const char *path, const char *required,
+                               mumloc_table *t) {
+    for (int c = 0; c < mumloc_csv_reader_columns(reader); c++)
+        if (mumloc_table_add_column(t, mumloc_csv_reader_name(reader, c), mumloc_csv_reader_unit(reader, c),
+                                    NULL) != MUMLOC_OK)
+            return mumloc_fail(MUMLOC_ERR_FORMAT, "'%s' line 1, column %d: %s", path, c + 1,
+                               mumloc_last_error());
+    int required_index[MAX_REQUIRED], required_count = 0;
+    if (required && *required) {
+        char *buffer = malloc(strlen(required) + 1);
+        if (!buffer) return mumloc_fail(MUMLOC_ERR_OUT_OF_MEMORY, "out of memory reading '%s'", path);
+        strcpy(buffer, required);
+        char *names[MAX_REQUIRED];
+        mumloc_status s = split_required(buffer, names, &required_count);
+        for (int i = 0; i < required_count && s == MUMLOC_OK; i++) {
+            required_index[i] = mumloc_csv_reader_find(reader, names[i]);
+            if (required_index[i] < 0) s = missing_column(path, reader, names[i], required);
+        }
+        free(buffer);
+        MUMLOC_TRY(s);
+    }
+    return read_rows(reader, path, t, required_index, required_count);
+}
+
+mumloc_status mumloc_table_read_csv(const char *path, const char *required, mumloc_table **out) {
+    if (!path || !out) return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT, "table_read_csv: path and out are required");
+    *out = NULL;
+    mumloc_csv_reader *reader = NULL;
+    MUMLOC_TRY(mumloc_csv_reader_open(path, &reader));
+    mumloc_table *t = NULL;
+    mumloc_status s = mumloc_table_create(&t);
+    if (s == MUMLOC_OK) s = mumloc_table_set_label(t, path);
+    if (s == MUMLOC_OK) s = read_into(reader, path, required, t);
+    mumloc_csv_reader_close(reader);
+    if (s != MUMLOC_OK) {
+        mumloc_table_destroy(t);
+        return s;
+    }
+    *out = t;
+    return MUMLOC_OK;
+}
+
+static mumloc_status write_rows(const mumloc_table *t, mumloc_atomic_file *af, const char *path) {
+    mumloc_csv_column *columns = malloc((size_t)t->columns * sizeof *columns);
+    double *row = malloc((size_t)t->columns * sizeof *row);
+    mumloc_status s = MUMLOC_OK;
+    if (!columns || !row) s = mumloc_fail(MUMLOC_ERR_OUT_OF_MEMORY, "out of memory writing '%s'", path);
+    mumloc_csv_writer writer;
+    if (s == MUMLOC_OK) {
+        for (int c = 0; c < t->columns; c++) columns[c] = (mumloc_csv_column){t->names[c], t->units[c]};
+        s = mumloc_csv_writer_begin(&writer, af->file, path, columns, t->columns);
+    }
+    for (int64_t r = 0; r < t->rows && s == MUMLOC_OK; r++) {
+        for (int c = 0; c < t->columns; c++) row[c] = t->data[c][r];
+        s = mumloc_csv_writer_row(&writer, row);
+    }
+    free(columns);
+    free(row);
+    return s;
+}
+
+mumloc_status mumloc_table_write_csv(const mumloc_table *t, const char *path) {
+    if (!t || !path) return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT, "table_write_csv: table and path are required");
+    if (t->columns == 0)
+        return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT,
+                           "cannot write '%s': the table has no columns (a CSV needs a header)", path);
+    mumloc_atomic_file af = {0};
+    MUMLOC_TRY(mumloc_atomic_open(&af, path));
+    mumloc_status s = write_rows(t, &af, path);
+    if (s == MUMLOC_OK) return mumloc_atomic_commit(&af);
+    mumloc_atomic_abort(&af);
+    return s;
+}

@@ -1,0 +1,298 @@
+/* mumloc_train: the training loop (mumloc.h "Models and training"). A step's frames depend only on
+ * (seed, step), Adam's state and the batch-norm statistics travel in the model file, and the step
+ * count is in the metadata, so a run resumed from a saved model continues exactly where the saved
+ * one stood. */
+#include <inttypes.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "core/error.h"
+#include "core/runtime.h"
+#include "io/json.h"
+#include "train/train_data.h"
+#include "train/train_validate.h"
+
+/* Training frames start here; validation uses frames 0..n−1 of another seed, so they never meet. */
+#define TRAIN_FRAME_BASE ((int64_t)1 << 40)
+
+typedef struct schedule {
+    int64_t total;      /* steps */
+    int64_t per_epoch;  /* steps per (reported) epoch */
+    int epochs;
+    int64_t validate_every, checkpoint_every;
+} schedule;
+
+static schedule make_schedule(const mumloc_train_options *o) {
+    schedule s;
+    if (o->steps > 0) {
+        s.total = o->steps;
+        s.per_epoch = o->validation_interval > 0 ? o->validation_interval : o->steps;
+    } else {
+        s.per_epoch = (o->frames_per_epoch + o->batch - 1) / o->batch;
+        s.total = s.per_epoch * o->epochs;
+    }
+    if (s.per_epoch > s.total) s.per_epoch = s.total;
+    s.epochs = (int)((s.total + s.per_epoch - 1) / s.per_epoch);
+    s.validate_every = o->validation_interval > 0 ? o->validation_interval : s.per_epoch;
+    s.checkpoint_every = o->checkpoint_interval > 0 ? o->checkpoint_interval : s.validate_every;
+    return s;
+}
+
+static double now(void) {
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (double)t.tv_sec + 1e-9 * (double)t.tv_nsec;
+}
+
+static void put_number(mumloc_text *t, const char *key, double v) {
+    mumloc_text_printf(t, ",\"%s\":", key);
+    mumloc_json_write_number(t, v);
+}
+
+static mumloc_status set_recipe(mumloc_model *model, const mumloc_train_options *o,
+                                const schedule *s) {
+    mumloc_sim_params sim = o->sim;
+    sim.seed = o->seed;
+    size_t needed = 0;
+    char probe[1];
+    mumloc_sim_params_to_json(&sim, probe, sizeof probe, &needed);
+    char *sim_json = malloc(needed ? needed : 1);
+    if (!sim_json) return mumloc_fail(MUMLOC_ERR_OUT_OF_MEMORY, "no memory for the recipe");
+    mumloc_status st = mumloc_sim_params_to_json(&sim, sim_json, needed, NULL);
+    mumloc_text t = {0};
+    mumloc_text_printf(&t, "{\"architecture\":\"%s\",\"simulation\":%s", mumloc_arch_name((int)o->arch),
+                       st == MUMLOC_OK ? sim_json : "null");
+    free(sim_json);
+    put_number(&t, "steps", (double)s->total);
+    put_number(&t, "epochs", s->epochs);
+    put_number(&t, "frames_per_epoch", (double)(s->per_epoch * o->batch));
+    put_number(&t, "batch", o->batch);
+    put_number(&t, "lr", o->lr);
+    put_number(&t, "beta1", o->beta1);
+    put_number(&t, "beta2", o->beta2);
+    put_number(&t, "eps", o->eps);
+    put_number(&t, "lr_decay", o->lr_decay);
+    put_number(&t, "lr_decay_steps", (double)o->lr_decay_steps);
+    put_number(&t, "seed", (double)o->seed);
+    put_number(&t, "first_frame_index", (double)TRAIN_FRAME_BASE);
+    put_number(&t, "validation_frames", o->validation_frames);
+    put_number(&t, "validation_seed", (double)o->validation_seed);
+    put_number(&t, "validation_every_steps", (double)s->validate_every);
+    mumloc_text_puts(&t, "}");
+    if (st == MUMLOC_OK) st = mumloc_text_status(&t);
+    if (st == MUMLOC_OK) st = model_set_meta(model, "training", t.data);
+    mumloc_text_free(&t);
+    return st;
+}
+
+static mumloc_status set_step(mumloc_model *model, int64_t step) {
+    char buf[32];
+    snprintf(buf, sizeof buf, "%" PRId64, step);
+    return model_set_meta(model, "train_step", buf);
+}
+
+static mumloc_status set_validation(mumloc_model *model, const train_metrics *m, int frames,
+                                    int64_t step) {
+    mumloc_text t = {0};
+    mumloc_text_printf(&t, "{\"step\":%" PRId64 ",\"frames\":%d", step, frames);
+    put_number(&t, "threshold", mumloc_model_threshold(model));
+    put_number(&t, "tolerance_nm", 150);
+    put_number(&t, "loss", m->loss);
+    put_number(&t, "jaccard", m->jaccard);
+    put_number(&t, "recall", m->recall);
+    put_number(&t, "precision", m->precision);
+    put_number(&t, "rmse_xy_nm", m->rmse_xy_nm);
+    put_number(&t, "rmse_z_nm", m->rmse_z_nm);
+    put_number(&t, "truths", (double)m->truths);
+    put_number(&t, "tp", (double)m->tp);
+    put_number(&t, "fp", (double)m->fp);
+    put_number(&t, "fn", (double)m->fn);
+    mumloc_text_puts(&t, "}");
+    mumloc_status st = mumloc_text_status(&t);
+    if (st == MUMLOC_OK) st = model_set_meta(model, "validation", t.data);
+    mumloc_text_free(&t);
+    return st;
+}
+
+/* The voxel network's output is almost all empty voxels (3 molecules in 524,288 voxels of a 16×16
+ * frame). From PyTorch's initialisation (p ≈ 0.5 everywhere) the first steps only push every output
+ * towards 0, with gradients so large that Adam's second moments then damp learning for hundreds of
+ * steps. Starting the head's bias at the prior log-odds of a voxel being occupied skips that phase
+ * (the prior initialisation of RetinaNet's focal-loss paper). */
+static mumloc_status set_prior_bias(mumloc_model *model, const mumloc_train_options *o) {
+    if (o->arch != MUMLOC_ARCH_VOXEL) return MUMLOC_OK;
+    int channels, ow, oh;
+    mumloc_model_output_size(model, o->sim.width, o->sim.height, &channels, &ow, &oh);
+    double expected = o->sim.density_per_um2 > 0
+                          ? o->sim.density_per_um2 * o->sim.width * o->sim.height *
+                                o->sim.optics.pixel_nm * o->sim.optics.pixel_nm * 1e-6
+                          : o->sim.molecules;
+    double prior = expected / ((double)channels * ow * oh);
+    if (!(prior > 0)) return MUMLOC_OK;
+    if (prior > 0.5) prior = 0.5;
+    nn_layer *head = &model->nn->layers[model->nn->layer_count - 1];
+    MUMLOC_TRY(model->be->fill(model->be, head->b->value, (float)log(prior / (1 - prior))));
+    nn_model_touch(model->nn);
+    return MUMLOC_OK;
+}
+
+/* The model to train: a new one, or the one saved by an earlier run (checked against the options). */
+static mumloc_status start_model(const mumloc_train_options *o, mumloc_model **out,
+                                 int64_t *done) {
+    *done = 0;
+    if (!o->resume_path) {
+        MUMLOC_TRY(mumloc_model_create(o->arch, &o->sim.optics, &o->sim.camera, o->sim.weight_max,
+                                       o->seed, out));
+        MUMLOC_TRY(set_prior_bias(*out, o));
+        MUMLOC_TRY(set_step(*out, 0));
+        return model_set_meta(*out, "validation", "{}");
+    }
+    MUMLOC_TRY(mumloc_model_load(o->resume_path, out));
+    mumloc_model *m = *out;
+    if (mumloc_model_arch(m) != o->arch)
+        return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT, "resume: '%s' is a %s model, not %s",
+                           o->resume_path, mumloc_arch_name((int)mumloc_model_arch(m)),
+                           mumloc_arch_name((int)o->arch));
+    MUMLOC_TRY(mumloc_model_check_optics(m, &o->sim.optics));
+    const char *s = mumloc_model_metadata(m, "train_step");
+    char *end = NULL;
+    long long step = s ? strtoll(s, &end, 10) : -1;
+    if (!s || !*s || *end || step < 0)
+        return mumloc_fail(MUMLOC_ERR_FORMAT,
+                           "resume: '%s' has no training step count (metadata 'train_step'): it "
+                           "was not written by mumloc_train", o->resume_path);
+    *done = step;
+    return MUMLOC_OK;
+}
+
+/* One Adam step on the batch of this step. */
+static mumloc_status train_step(mumloc_model *model, train_data *d, nn_tensor *target, int64_t step,
+                                int batch, float lr, const mumloc_train_options *o, double *loss) {
+    nn_backend *be = model->be;
+    nn_tensor *x = NULL;
+    const nn_tensor *y = NULL;
+    MUMLOC_TRY(train_data_fill(d, TRAIN_FRAME_BASE + step * batch, batch));
+    MUMLOC_TRY(nn_model_input(model->nn, batch, d->height, d->width, &x));
+    MUMLOC_TRY(be->upload(be, x, d->input));
+    MUMLOC_TRY(be->upload(be, target, d->target));
+    MUMLOC_TRY(nn_model_forward(model->nn, x, NN_MODE_TRAIN, &y));
+    MUMLOC_TRY(nn_model_loss(model->nn, target, loss));
+    MUMLOC_TRY(nn_model_backward(model->nn, x, NULL));
+    const nn_adam_hyper hyper = {lr, (float)o->beta1, (float)o->beta2, (float)o->eps};
+    return nn_model_adam_step(model->nn, &hyper);
+}
+
+static double learning_rate(const mumloc_train_options *o, int64_t step) {
+    if (o->lr_decay_steps <= 0 || o->lr_decay == 1.0) return o->lr;
+    return o->lr * pow(o->lr_decay, (double)(step / o->lr_decay_steps));
+}
+
+static void no_metrics(mumloc_train_progress *p) {
+    p->validated = 0;
+    p->val_loss = p->val_jaccard = p->val_recall = p->val_precision = NAN;
+    p->val_rmse_xy_nm = p->val_rmse_z_nm = NAN;
+}
+
+static mumloc_status validate_into(mumloc_model *model, train_data *val, const mumloc_train_options *o,
+                                   int64_t step, mumloc_train_progress *p) {
+    train_metrics m;
+    MUMLOC_TRY(train_validate(model, val, o->validation_frames, &m));
+    MUMLOC_TRY(set_validation(model, &m, o->validation_frames, step));
+    p->validated = 1;
+    p->val_loss = m.loss;
+    p->val_jaccard = m.jaccard;
+    p->val_recall = m.recall;
+    p->val_precision = m.precision;
+    p->val_rmse_xy_nm = m.rmse_xy_nm;
+    p->val_rmse_z_nm = m.rmse_z_nm;
+    return MUMLOC_OK;
+}
+
+/* The threshold validation decodes with, kept in the model as its default. */
+static mumloc_status set_threshold(mumloc_model *model, double threshold) {
+    if (!(threshold > 0)) return MUMLOC_OK;
+    char buf[64];
+    MUMLOC_TRY(mumloc_format_number(threshold, buf, sizeof buf));
+    model->threshold = threshold;
+    return model_set_meta(model, "decode_threshold", buf);
+}
+
+static mumloc_status run(const mumloc_train_options *o, mumloc_model *model, int64_t done,
+                         mumloc_train_fn progress, void *user, int *cancelled) {
+    const schedule s = make_schedule(o);
+    MUMLOC_TRY(set_threshold(model, o->threshold));
+    MUMLOC_TRY(set_recipe(model, o, &s));
+    train_data train, val;
+    MUMLOC_TRY(train_data_init(&train, &o->sim, o->seed, model, o->batch));
+    mumloc_status st = train_data_init(&val, &o->sim, o->validation_seed, model, o->batch);
+    if (st != MUMLOC_OK) {
+        train_data_free(&train);
+        return st;
+    }
+    nn_backend *be = model->be;
+    nn_tensor *target = NULL;
+    int channels, ow, oh;
+    mumloc_model_output_size(model, o->sim.width, o->sim.height, &channels, &ow, &oh);
+    st = be->tensor_create(be, (nn_shape){o->batch, channels, oh, ow}, &target);
+    const double started = now();
+    mumloc_train_progress p = {0};
+    p.steps = s.total;
+    p.epochs = s.epochs;
+    p.train_loss = NAN;
+    int64_t step = done;
+    int validated_last = 0;
+    while (st == MUMLOC_OK && step < s.total && !*cancelled) {
+        p.lr = learning_rate(o, step);
+        st = train_step(model, &train, target, step, o->batch, (float)p.lr, o, &p.train_loss);
+        if (st != MUMLOC_OK) break;
+        step++;
+        p.step = step;
+        p.epoch = (int)((step - 1) / s.per_epoch) + 1;
+        no_metrics(&p);
+        validated_last = step % s.validate_every == 0 || step == s.total;
+        if (validated_last) st = validate_into(model, &val, o, step, &p);
+        if (st == MUMLOC_OK && (step % s.checkpoint_every == 0) && step < s.total) {
+            st = set_step(model, step);
+            if (st == MUMLOC_OK)
+                st = mumloc_model_save(model, o->checkpoint_path ? o->checkpoint_path : o->out_path);
+        }
+        p.seconds = now() - started;
+        if (st == MUMLOC_OK && progress && progress(user, &p)) *cancelled = 1;
+    }
+    if (st == MUMLOC_OK && !validated_last && !*cancelled) {
+        /* resumed at the end already: score the model as it stands */
+        no_metrics(&p);
+        p.step = step;
+        st = validate_into(model, &val, o, step, &p);
+        p.seconds = now() - started;
+        if (st == MUMLOC_OK && progress && progress(user, &p)) *cancelled = 1;
+    }
+    if (st == MUMLOC_OK) st = set_step(model, step);
+    if (st == MUMLOC_OK) st = mumloc_model_save(model, o->out_path);
+    be->tensor_destroy(be, target);
+    train_data_free(&train);
+    train_data_free(&val);
+    return st;
+}
+
+mumloc_status mumloc_train(const mumloc_train_options *options, mumloc_train_fn progress,
+                           void *user, mumloc_model **out) {
+    if (out) *out = NULL;
+    MUMLOC_TRY(mumloc_train_options_validate(options));
+    mumloc_threads_apply();
+    mumloc_model *model = NULL;
+    int64_t done = 0;
+    mumloc_status st = start_model(options, &model, &done);
+    int cancelled = 0;
+    if (st == MUMLOC_OK) st = run(options, model, done, progress, user, &cancelled);
+    if (st == MUMLOC_OK && cancelled)
+        st = mumloc_fail(MUMLOC_ERR_CANCELLED, "training stopped on request after step %s; the "
+                         "model so far is saved in '%s'",
+                         mumloc_model_metadata(model, "train_step"), options->out_path);
+    if (out && (st == MUMLOC_OK || st == MUMLOC_ERR_CANCELLED)) *out = model;
+    else mumloc_model_destroy(model);
+    return st;
+}
