@@ -1,0 +1,24 @@
+/* Runs one operation on every localization of a frame in parallel (photometry, refinement): the
+ * argument checks, the thread pool and the error reporting they share. */
+#ifndef MUMLOC_LOCALIZE_PER_LOCALIZATION_H
+#define MUMLOC_LOCALIZE_PER_LOCALIZATION_H
+
+#include "mumloc.h"
+#include "optics/crlb.h"
+
+/* Works on one record in place; must not depend on any other record. */
+typedef mumloc_status (*mumloc_per_localization_fn)(const mumloc_optics *optics,
+                                                    const mumloc_pixel_noise *noise,
+                                                    const float *frame, int width, int height,
+                                                    const double *dx_dy, mumloc_localization *l);
+
+/* Validates the inputs, applies fn to every record (OpenMP, any order) and reports the failure of
+ * the lowest-numbered failing record as "localization N: <why>"; `verb` completes "could not be …"
+ * when the message is lost. */
+mumloc_status mumloc_for_each_localization(const mumloc_optics *optics, const mumloc_camera *camera,
+                                           const float *frame, int width, int height,
+                                           const double *dx_dy, mumloc_localization *locs,
+                                           int count, mumloc_per_localization_fn fn,
+                                           const char *verb);
+
+#endif
