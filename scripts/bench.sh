@@ -75,3 +75,23 @@ if [ -x "$build/bin/bench_localize" ]; then
 else
   echo "  skipped: $build/bin/bench_localize was not built"
 fi
+
+echo
+echo "== accuracy of the bundled model on fresh simulated 64x64x4 movies (seeds never used in training)"
+model=$(cd "$(dirname "$0")/.." && pwd)/test-data/default-model.safetensors
+if [ -f "$model" ] && [ -x "$mumloc" ]; then
+  for case in "sparse 8 424242" "dense 50 434343"; do
+    set -- $case
+    name=$1; molecules=$2; seed=$3
+    sim=("$mumloc" simulate --out "$out/acc-$name.tif" --truth "$out/acc-$name-truth.csv" --frames 200
+         --size 64 --molecules "$molecules" --seed "$seed" --quiet)
+    loc=("$mumloc" localize --in "$out/acc-$name.tif" --out "$out/acc-$name-locs.csv" --model "$model"
+         --threads $threads --quiet)
+    ev=("$mumloc" evaluate --truth "$out/acc-$name-truth.csv" --in "$out/acc-$name-locs.csv")
+    echo "\$ ${sim[*]}"; echo "\$ ${loc[*]}"; echo "\$ ${ev[*]}"
+    "${sim[@]}" >/dev/null && "${loc[@]}" >/dev/null && "${ev[@]}" | head -6 | sed "s/^/  [$name, $molecules molecules\/frame] /"
+    rm -f "$out/acc-$name.tif" "$out/acc-$name.drift.csv" "$out/acc-$name-truth.drift.csv"
+  done
+else
+  echo "  skipped: no bundled model at $model"
+fi

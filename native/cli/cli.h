@@ -10,6 +10,15 @@ enum {
     CLI_EXIT_CANCELLED = 130 /* interrupted by Ctrl-C (128 + SIGINT, as shells report it) */
 };
 
+struct mumloc_device;
+struct mumloc_device_choice;
+
+/* --device TEXT (auto, cpu, cuda, cuda:N) for `command`: parses and resolves it into *device and
+ * *choice. Returns CLI_PARSE_CONTINUE (options.h), or an exit code after one error line: 2 for
+ * text that is no device, 1 for a CUDA device that cannot be used here (the line says why). */
+int cli_device(const char *command, const char *text, struct mumloc_device *device,
+               struct mumloc_device_choice *choice);
+
 /* A command: argv[0] is the command's name, the rest its arguments. Returns the exit code. */
 typedef int (*cli_command_fn)(int argc, char **argv);
 

@@ -17,7 +17,7 @@ static int library_error(mumloc_status status) {
 int cmd_bench(int argc, char **argv) {
     int arch = -1, width = 0, height = 0, batch = 1, threads = 0, training = 0;
     double seconds = 2.0;
-    const char *device_text = "cpu";
+    const char *device_text = "auto";
     cli_option options[] = {
         {"arch", NULL, "network", CLI_CHOICE, &arch, NULL, arch_choices, CLI_REQUIRED, ""},
         {"size", "W[xH]", "input frame size in pixels", CLI_SIZE, &width, &height, NULL, 0,
@@ -28,8 +28,8 @@ int cmd_bench(int argc, char **argv) {
         {"seconds", "S", "time spent repeating calls (at least 3 calls)", CLI_DOUBLE, &seconds,
          NULL, NULL, 0, NULL},
         {"threads", "T", "threads; 0 = all cores", CLI_INT, &threads, NULL, NULL, 0, NULL},
-        {"device", "DEV", "where to run: cpu (models run on the CPU in this version)", CLI_STRING,
-         &device_text, NULL, NULL, 0, NULL},
+        {"device", "DEV", "where to run: auto (CUDA when usable, else CPU), cpu, cuda, cuda:N",
+         CLI_STRING, &device_text, NULL, NULL, 0, NULL},
         {NULL, NULL, NULL, CLI_FLAG, NULL, NULL, NULL, 0, NULL},
     };
     const cli_command_spec spec = {
@@ -44,15 +44,8 @@ int cmd_bench(int argc, char **argv) {
     if (rc != CLI_PARSE_CONTINUE) return rc;
     mumloc_status status;
     mumloc_device device;
-    if ((status = mumloc_device_parse(device_text, &device)) != MUMLOC_OK) {
-        fprintf(stderr, "mumloc bench: --device: %s\n", mumloc_last_error());
-        return CLI_EXIT_USAGE;
-    }
-    if (device.kind == MUMLOC_DEVICE_CUDA) {
-        fprintf(stderr, "mumloc bench: --device %s: models run on the CPU in this version\n",
-                device_text);
-        return CLI_EXIT_FAILURE;
-    }
+    mumloc_device_choice choice;
+    if ((rc = cli_device("bench", device_text, &device, &choice)) != CLI_PARSE_CONTINUE) return rc;
     if (width <= 0) width = height = arch == MUMLOC_ARCH_VOXEL ? 16 : 64;
     if ((status = mumloc_set_threads(threads)) != MUMLOC_OK) return library_error(status);
     mumloc_optics optics;
@@ -60,14 +53,22 @@ int cmd_bench(int argc, char **argv) {
     mumloc_model *model = NULL;
     if ((status = mumloc_model_create((mumloc_arch)arch, &optics, NULL, 1.0, 1, &model)) != MUMLOC_OK)
         return library_error(status);
+    if ((status = mumloc_model_set_device(model, &device, &choice)) != MUMLOC_OK) {
+        mumloc_model_destroy(model);
+        return library_error(status);
+    }
+    char where[16];
+    mumloc_device_format(choice.device, where, sizeof where);
     mumloc_bench_result r;
     status = mumloc_model_benchmark(model, batch, width, height, training, seconds, &r);
     mumloc_model_destroy(model);
     if (status != MUMLOC_OK) return library_error(status);
-    printf("mumloc bench: %s %s %dx%dx%d batch %d threads %d device cpu: %.3f ms/frame, %.1f "
+    /* after the run, so that an error stays the only line */
+    fprintf(stderr, "mumloc bench: device: %s\n", choice.reason);
+    printf("mumloc bench: %s %s %dx%dx%d batch %d threads %d device %s: %.3f ms/frame, %.1f "
            "frames/s, %.1f GFLOP/s (best of %d calls; median %.3f ms/frame)\n",
            mumloc_arch_name(arch), training ? "training" : "inference", width, height,
-           optics.planes, batch, mumloc_get_threads(), 1e3 * r.best_seconds / batch,
+           optics.planes, batch, mumloc_get_threads(), where, 1e3 * r.best_seconds / batch,
            r.frames_per_second, r.gflops, r.calls, 1e3 * r.median_seconds / batch);
     return CLI_EXIT_OK;
 }

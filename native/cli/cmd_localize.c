@@ -76,6 +76,26 @@ static void default_model_path(char *path, size_t cap) {
     snprintf(path, cap, "%s/../../test-data/default-model.safetensors", exe);
 }
 
+/* The progress lines, preceded once by where the network runs: the first report comes after the
+ * localizer has moved the model to its device, and after every check of the movie (so that an
+ * error stays the only line). */
+typedef struct localize_report {
+    cli_progress progress;
+    mumloc_model *model;
+    int device_shown;
+} localize_report;
+
+static int report_progress(void *user, int64_t done, int64_t total) {
+    localize_report *r = user;
+    if (!r->device_shown && !r->progress.quiet) {
+        mumloc_device_choice c;
+        mumloc_model_device(r->model, &c);
+        fprintf(stderr, "mumloc localize: device: %s\n", c.reason);
+    }
+    r->device_shown = 1;
+    return cli_progress_report(&r->progress, done, total);
+}
+
 static void print_summary(const mumloc_localize_summary *s, const char *out_path) {
     double rate = s->seconds > 0 ? (double)s->frames / s->seconds : 0.0;
     double outside = s->seconds > 0 ? 100.0 * (1.0 - s->network_seconds / s->seconds) : 0.0;
@@ -90,7 +110,7 @@ int cmd_localize(int argc, char **argv) {
     mumloc_localize_options opt;
     mumloc_localize_options_default(&opt);
     const char *in_path = NULL, *out_path = NULL, *model_path = NULL, *frames_text = NULL;
-    const char *device_text = "cpu";
+    const char *device_text = "auto";
     int planes = (int)opt.planes, quiet = 0, no_measure = 0;
     cli_option options[] = {
         {"in", "FILE", "movie to localize (TIFF: 8/16/32-bit, hyperstack or stack)", CLI_STRING,
@@ -121,8 +141,8 @@ int cmd_localize(int argc, char **argv) {
          NULL, 0, NULL},
         {"no-measure", NULL, "skip photometry and uncertainties (NaN columns)", CLI_FLAG,
          &no_measure, NULL, NULL, 0, NULL},
-        {"device", "DEV", "cpu (auto = cpu; CUDA localization is not there yet)", CLI_STRING,
-         &device_text, NULL, NULL, 0, NULL},
+        {"device", "DEV", "where the network runs: auto (CUDA when usable, else CPU), cpu, cuda, "
+         "cuda:N", CLI_STRING, &device_text, NULL, NULL, 0, NULL},
         {"threads", "T", "threads; 0 = all cores", CLI_INT, &opt.threads, NULL, NULL, 0, NULL},
         {"quiet", NULL, "no progress lines", CLI_FLAG, &quiet, NULL, NULL, 0, NULL},
         {NULL, NULL, NULL, CLI_FLAG, NULL, NULL, NULL, 0, NULL},
@@ -147,8 +167,10 @@ int cmd_localize(int argc, char **argv) {
     if (frames_text && !parse_frames(frames_text, &opt.first_frame, &opt.frame_count))
         return usage("--frames expects FIRST-LAST, FIRST- or N (1-based, FIRST <= LAST), got '",
                      frames_text);
-    mumloc_status status = mumloc_device_parse(device_text, &opt.device);
-    if (status != MUMLOC_OK) return library_error("--device: ", status);
+    mumloc_device_choice choice;
+    if ((rc = cli_device("localize", device_text, &opt.device, &choice)) != CLI_PARSE_CONTINUE)
+        return rc;
+    mumloc_status status;
     if (strcmp(in_path, out_path) == 0) return usage("--out must not name the movie", NULL);
     if ((status = mumloc_localize_options_validate(&opt)) != MUMLOC_OK)
         return library_error("", status);
@@ -169,12 +191,12 @@ int cmd_localize(int argc, char **argv) {
     if ((status = mumloc_model_load(model_path, &model)) != MUMLOC_OK)
         return library_error("--model: ", status);
 
-    cli_progress progress;
-    cli_progress_init(&progress, "localize", quiet);
+    localize_report report = {.model = model};
+    cli_progress_init(&report.progress, "localize", quiet);
     cli_cancel_on_interrupt();
     mumloc_localize_summary summary;
-    status = mumloc_localize_file(model, in_path, out_path, &opt, &summary, cli_progress_report,
-                                  &progress);
+    status = mumloc_localize_file(model, in_path, out_path, &opt, &summary, report_progress,
+                                  &report);
     cli_interrupt_default();
     mumloc_model_destroy(model);
     if (status == MUMLOC_ERR_CANCELLED) {

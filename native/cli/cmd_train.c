@@ -20,6 +20,7 @@ static const cli_choice arch_choices[] = {
 typedef struct train_report {
     int64_t log_every; /* steps between lines; validation points always print */
     int quiet;
+    int device_shown; /* the device line is printed once, with the first progress line */
 } train_report;
 
 static void print_metric(FILE *out, const char *name, double value, const char *unit) {
@@ -37,7 +38,11 @@ static void print_validation(FILE *out, const mumloc_train_progress *p) {
 }
 
 static int on_progress(void *user, const mumloc_train_progress *p) {
-    const train_report *r = user;
+    train_report *r = user;
+    if (!r->quiet && !r->device_shown && p->device) {
+        fprintf(stderr, "mumloc train: device: %s\n", p->device);
+        r->device_shown = 1;
+    }
     if (!r->quiet && (p->validated || p->step % r->log_every == 0 || p->step == p->steps)) {
         fprintf(stderr, "mumloc train: step %" PRId64 "/%" PRId64 " epoch %d/%d loss %.4g lr %.3g %.0f s",
                 p->step, p->steps, p->epoch, p->epochs, p->train_loss, p->lr, p->seconds);
@@ -75,6 +80,7 @@ int cmd_train(int argc, char **argv) {
     double lr = 1e-3, beta1 = 0.9, beta2 = -1, lr_decay = 1.0, density = 0, background = -1;
     double drift = -1, threshold = 0;
     const char *out_path = NULL, *optics_path = NULL, *resume_path = NULL, *checkpoint_path = NULL;
+    const char *device_text = "auto";
 
     cli_option options[] = {
         {"arch", NULL, "network: regression (2020) or voxel (2021)", CLI_CHOICE, &arch, NULL,
@@ -124,6 +130,8 @@ int cmd_train(int argc, char **argv) {
          NULL, NULL, 0, "the default optics"},
         {"resume", "FILE", "continue training the model in FILE (written by mumloc train)",
          CLI_STRING, &resume_path, NULL, NULL, 0, "none"},
+        {"device", "DEV", "where to train: auto (CUDA when usable, else CPU), cpu, cuda, cuda:N",
+         CLI_STRING, &device_text, NULL, NULL, 0, NULL},
         {"threads", "T", "threads; 0 = all cores", CLI_INT, &threads, NULL, NULL, 0, NULL},
         {"log-every", "N", "steps between progress lines (validations always print)", CLI_INT64,
          &log_every, NULL, NULL, 0, "a twentieth of the run"},
@@ -174,10 +182,12 @@ int cmd_train(int argc, char **argv) {
     o.resume_path = resume_path;
     if ((status = mumloc_set_threads(threads)) != MUMLOC_OK) return library_error("", status);
     if ((status = mumloc_train_options_validate(&o)) != MUMLOC_OK) return library_error("", status);
+    mumloc_device_choice choice;
+    if ((rc = cli_device("train", device_text, &o.device, &choice)) != CLI_PARSE_CONTINUE) return rc;
 
     int64_t total = o.steps > 0 ? o.steps
                                 : (o.frames_per_epoch + o.batch - 1) / o.batch * (int64_t)o.epochs;
-    train_report report = {log_every > 0 ? log_every : (total >= 20 ? total / 20 : 1), quiet};
+    train_report report = {log_every > 0 ? log_every : (total >= 20 ? total / 20 : 1), quiet, 0};
     mumloc_model *model = NULL;
     cli_cancel_on_interrupt();
     double start = cli_seconds_now();

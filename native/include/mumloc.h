@@ -357,6 +357,18 @@ MUMLOC_API const char *mumloc_model_info_text(mumloc_model *model);
 MUMLOC_API mumloc_status mumloc_model_forward(mumloc_model *model, const float *photons, int count,
                                               int width, int height, float *out);
 
+/* Where the model computes. Created and loaded models start on the CPU. mumloc_model_set_device
+ * resolves requested (NULL = AUTO) as mumloc_device_resolve does and moves the weights, batch-norm
+ * statistics and Adam's state to that device's backend. AUTO falls back to the CPU and says why in
+ * choice->reason; an unusable CUDA:N fails (MUMLOC_ERR_UNSUPPORTED, or MUMLOC_ERR_INVALID_ARGUMENT
+ * for a device number that does not exist) with the reason in the message and leaves the model
+ * where it was. Choosing the device the model is on moves nothing (the results stay bit-identical).
+ * choice may be NULL; it is filled on failure too (with the CPU and the reason). */
+MUMLOC_API mumloc_status mumloc_model_set_device(mumloc_model *model, const mumloc_device *requested,
+                                                 mumloc_device_choice *choice);
+/* The device the model computes on, with the sentence of its last selection. */
+MUMLOC_API void mumloc_model_device(const mumloc_model *model, mumloc_device_choice *choice);
+
 /* Speed of the network alone (random input already on the device, no normalisation, no copies out):
  * forward passes on batch frames of width × height, two warm-up calls, then repeated for
  * min_seconds (at least 3 calls). training = 1 times training steps instead (forward, loss against
@@ -409,6 +421,8 @@ typedef struct mumloc_train_options {
                                     the same options give the same model as uninterrupted training */
     double threshold;            /* the model's default decoding threshold τ, used by validation;
                                     0 = the architecture's (regression 0.5, voxel 0.1) */
+    mumloc_device device;        /* where training runs (mumloc_model_set_device; default AUTO:
+                                    CUDA device 0 when usable, else the CPU) */
 } mumloc_train_options;
 
 /* Defaults per science.md §4 for arch: regression 64×64 frames with 50 molecules, voxel 16×16 with
@@ -428,6 +442,8 @@ typedef struct mumloc_train_progress {
     int validated;
     double val_loss, val_jaccard, val_recall, val_precision, val_rmse_xy_nm, val_rmse_z_nm;
     double seconds;          /* since the start of this run */
+    const char *device;      /* where training runs, as a sentence (mumloc_device_choice.reason),
+                                e.g. "CPU: no CUDA device (...)"; valid during the call */
 } mumloc_train_progress;
 
 /* Return non-zero to stop: the model is saved to out_path and mumloc_train returns
@@ -669,7 +685,9 @@ typedef struct mumloc_localize_options {
     int measure;                /* 1 = photometry and CRLB columns (default); 0 = NaN there */
     int batch_frames;           /* frames per batch of mumloc_localize_file (default 0: automatic,
                                    about 2^20 pixels per batch) */
-    mumloc_device device;       /* where the network runs; only the CPU for now (default CPU) */
+    mumloc_device device;       /* where the network runs (default AUTO): the localizer moves the
+                                   model there (mumloc_model_set_device); an unusable explicit CUDA
+                                   fails */
 } mumloc_localize_options;
 
 MUMLOC_API void mumloc_localize_options_default(mumloc_localize_options *options);
@@ -683,8 +701,10 @@ MUMLOC_API int mumloc_model_receptive_radius(const mumloc_model *model);
 typedef struct mumloc_localizer mumloc_localizer;
 
 /* A localizer for frames of width × height pixels and the model's k planes. The model is used, not
- * owned: keep it alive and do not use it elsewhere until the localizer is destroyed. options NULL =
- * defaults. Fails (MUMLOC_ERR_INVALID_ARGUMENT) on bad options or sizes (1 to 65536 pixels a side). */
+ * owned: keep it alive and do not use it elsewhere until the localizer is destroyed. It is first
+ * moved to options->device (mumloc_model_set_device; mumloc_model_device tells where it went).
+ * options NULL = defaults. Fails (MUMLOC_ERR_INVALID_ARGUMENT) on bad options or sizes (1 to 65536
+ * pixels a side), and as mumloc_model_set_device does for an unusable explicit CUDA device. */
 MUMLOC_API mumloc_status mumloc_localizer_create(mumloc_model *model,
                                                  const mumloc_localize_options *options, int width,
                                                  int height, mumloc_localizer **out);
@@ -714,6 +734,7 @@ typedef struct mumloc_localize_summary {
     double network_seconds;   /* of which in the network's forward passes */
     int width, height, planes;
     mumloc_plane_axis planes_from; /* CHANNELS or SLICES: how the planes were found */
+    mumloc_device_choice device;   /* where the network ran, and why there */
 } mumloc_localize_summary;
 
 /* Localizes a TIFF movie (8/16/32-bit, ImageJ hyperstack or plain stack; planes as options->planes

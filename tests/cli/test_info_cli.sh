@@ -28,7 +28,7 @@ EXPECT_RC=1 expect_error "^mumloc info: '$SCRATCH/foreign.safetensors' is not a 
 EXPECT_RC=1 expect_error "^mumloc info: cannot open model 'missing.safetensors'" info missing.safetensors
 expect_error "^mumloc info: missing MODEL" info
 
-"$MUMLOC" bench --arch regression --size 16 --threads 1 --seconds 0.2 >bench.txt ||
+"$MUMLOC" bench --arch regression --size 16 --threads 1 --seconds 0.2 --device cpu >bench.txt ||
   fail "bench failed"
 grep -Eq "^mumloc bench: regression inference 16x16x4 batch 1 threads 1 device cpu: [0-9.]+ ms/frame, [0-9.]+ frames/s, [0-9.]+ GFLOP/s \(best of [0-9]+ calls" bench.txt ||
   fail "bench output: $(cat bench.txt)"
@@ -37,5 +37,6 @@ grep -Eq "^mumloc bench: regression inference 16x16x4 batch 1 threads 1 device c
 grep -q "voxel training 4x4x4 batch 2" bench2.txt || fail "bench --train output: $(cat bench2.txt)"
 expect_error "^mumloc bench: --arch expects one of regression, voxel" bench --arch big
 expect_error "^mumloc bench: benchmark needs batch" bench --arch voxel --batch 0
-EXPECT_RC=1 expect_error "^mumloc bench: --device cuda: models run on the CPU" bench --arch voxel --device cuda
+MUMLOC_CUDA_LIBRARY="$SCRATCH/none.so" EXPECT_RC=1 expect_error \
+  "^mumloc bench: --device cuda: CUDA requested but unusable: .*none\.so" bench --arch voxel --device cuda
 echo "test_info_cli: ok"

@@ -40,7 +40,9 @@ expect_error "^mumloc localize: threshold must be in \[0, 1\)" localize --in "$M
 MUMLOC_DEFAULT_MODEL="$SCRATCH/none.safetensors" expect_error \
   "^mumloc localize: no bundled model is installed \(looked for .*none\.safetensors\); pass --model FILE$" \
   localize --in "$MOVIE" --out x.csv
-EXPECT_RC=1 expect_error "^mumloc localize: .*CPU only" localize --in "$MOVIE" --out x.csv --model "$MODEL" --device cuda
+MUMLOC_CUDA_LIBRARY="$SCRATCH/none.so" EXPECT_RC=1 expect_error \
+  "^mumloc localize: --device cuda: CUDA requested but unusable: .*none\.so" \
+  localize --in "$MOVIE" --out x.csv --model "$MODEL" --device cuda
 EXPECT_RC=1 expect_error "^mumloc localize: cannot open .*missing\.tif" localize --in missing.tif --out x.csv --model "$MODEL"
 
 # Ctrl-C: a longer movie, one frame per batch; after the first progress line, SIGINT

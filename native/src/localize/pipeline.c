@@ -101,6 +101,8 @@ mumloc_status mumloc_localizer_create(mumloc_model *model, const mumloc_localize
         return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT,
                            "frames must be 1 to 65536 pixels a side, got %dx%d", width, height);
     if (options->threads > 0) MUMLOC_TRY(mumloc_set_threads(options->threads));
+    /* before anything is sized from the model: the network then runs where it was asked to */
+    MUMLOC_TRY(mumloc_model_set_device(model, &options->device, NULL));
     mumloc_localizer *l = calloc(1, sizeof *l);
     if (!l) return mumloc_fail(MUMLOC_ERR_OUT_OF_MEMORY, "no memory for a localizer");
     l->model = model;

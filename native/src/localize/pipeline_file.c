@@ -162,6 +162,7 @@ mumloc_status mumloc_localize_file(mumloc_model *model, const char *in_path,
     sum.localizations = s.rows;
     sum.network_seconds = pipeline_network_seconds(s.localizer);
     sum.seconds = pipeline_now() - start;
+    mumloc_model_device(model, &sum.device);
     mumloc_localizer_destroy(s.localizer);
     mumloc_tiff_reader_close(s.reader);
     free(s.frames);

@@ -18,7 +18,7 @@ void mumloc_localize_options_default(mumloc_localize_options *o) {
     o->threads = 0;
     o->measure = 1;
     o->batch_frames = 0;
-    o->device = (mumloc_device){MUMLOC_DEVICE_CPU, 0};
+    o->device = (mumloc_device){MUMLOC_DEVICE_AUTO, 0};
 }
 
 mumloc_status mumloc_localize_options_validate(const mumloc_localize_options *o) {
@@ -55,10 +55,11 @@ mumloc_status mumloc_localize_options_validate(const mumloc_localize_options *o)
         return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT,
                            "batch_frames must be 0 (automatic) or 1..1000000, got %d",
                            o->batch_frames);
-    if (o->device.kind == MUMLOC_DEVICE_CUDA)
-        return mumloc_fail(MUMLOC_ERR_UNSUPPORTED,
-                           "localization runs on the CPU only for now; pass device cpu (or auto)");
-    if (o->device.kind != MUMLOC_DEVICE_CPU && o->device.kind != MUMLOC_DEVICE_AUTO)
+    if (o->device.kind == MUMLOC_DEVICE_CUDA && o->device.index < 0)
+        return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT, "device cuda:%d: the number must be >= 0",
+                           o->device.index);
+    if (o->device.kind != MUMLOC_DEVICE_CPU && o->device.kind != MUMLOC_DEVICE_AUTO &&
+        o->device.kind != MUMLOC_DEVICE_CUDA)
         return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT, "unknown device kind %d",
                            (int)o->device.kind);
     return MUMLOC_OK;

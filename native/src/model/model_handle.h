@@ -23,6 +23,7 @@ struct mumloc_model {
     double input_background;  /* photons subtracted before the network */
     double input_scale;       /* then divided by this */
     double threshold;         /* default decoding threshold τ */
+    mumloc_device_choice device; /* where be computes, and the sentence of its selection */
     mumloc_text info;         /* last info_json / info_text result */
 };
 
@@ -34,6 +35,15 @@ struct mumloc_model {
 mumloc_status model_adopt_new(nn_backend *be, nn_model *nn, const mumloc_optics *optics,
                               const mumloc_camera *camera, double weight_max, mumloc_model **out);
 mumloc_status model_adopt_loaded(nn_backend *be, nn_model *nn, const char *path, mumloc_model **out);
+
+/* Marks a new handle as computing on the CPU (every model starts there). */
+void model_device_init_cpu(mumloc_model *model);
+
+/* Rebuilds the model on backend `to` (owned from then on, also on failure): weights, batch-norm
+ * statistics, Adam's state and metadata travel through host memory; the device becomes *choice.
+ * On failure the model is unchanged. mumloc_model_set_device's work; tests call it with a second
+ * CPU backend to check the copy without a GPU. */
+mumloc_status model_move(mumloc_model *model, nn_backend *to, const mumloc_device_choice *choice);
 
 /* x ← (x − background) / scale for count values, in place. */
 void model_normalise(const mumloc_model *model, float *values, int64_t count);

@@ -101,6 +101,7 @@ static mumloc_status make_handle(nn_backend *be, nn_model *nn, mumloc_model **ou
     }
     m->be = be;
     m->nn = nn;
+    model_device_init_cpu(m);
     *out = m;
     return MUMLOC_OK;
 }

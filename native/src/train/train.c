@@ -239,6 +239,7 @@ static mumloc_status run(const mumloc_train_options *o, mumloc_model *model, int
     st = be->tensor_create(be, (nn_shape){o->batch, channels, oh, ow}, &target);
     const double started = now();
     mumloc_train_progress p = {0};
+    p.device = model->device.reason;
     p.steps = s.total;
     p.epochs = s.epochs;
     p.train_loss = NAN;
@@ -286,6 +287,8 @@ mumloc_status mumloc_train(const mumloc_train_options *options, mumloc_train_fn 
     mumloc_model *model = NULL;
     int64_t done = 0;
     mumloc_status st = start_model(options, &model, &done);
+    /* a model starts on the CPU; everything after this (data, targets, validation) uses its backend */
+    if (st == MUMLOC_OK) st = mumloc_model_set_device(model, &options->device, NULL);
     int cancelled = 0;
     if (st == MUMLOC_OK) st = run(options, model, done, progress, user, &cancelled);
     if (st == MUMLOC_OK && cancelled)
