@@ -1,9 +1,5 @@
-// MUMLoc pipeline on a simulated movie: simulate -> import a table -> evaluate -> render -> export.
-//
-// Until "MUMLoc Localize" is in place the localizations are stood in for by the ground truth itself
-// (so the evaluation reports Jaccard 1); replace the Import step by
-//   run("MUMLoc Localize", ...)
-// to score a real localizer. Every step reads and writes ThunderSTORM CSV through the library.
+// MUMLoc pipeline on a simulated movie: simulate -> localize with the bundled model -> evaluate ->
+// render -> export. Every step reads and writes ThunderSTORM CSV through the library.
 //
 // From Fiji: Plugins > Macros > Run... (the argument is empty: files go to a folder you choose).
 // Headless, writing files only (the argument is the output folder):
@@ -20,8 +16,9 @@ setBatchMode(true);
 run("MUMLoc Simulate", "frames=20 size=64 sample=helix molecules=8 seed=1 noise=physical movie=[" + dir
     + "/movie.tif] truth=[" + dir + "/truth.csv]");
 
-// 2. The localizations table "MUMLoc Results" (here: the ground truth file, imported).
-run("MUMLoc Import", "file=[" + dir + "/truth.csv] table=[MUMLoc Results]");
+// 2. The localizations: the table "MUMLoc Results" and its CSV, with the model bundled in the plugin
+//    (add model=[/path/model.safetensors] to use one of your own).
+run("MUMLoc Localize", "in=[" + dir + "/movie.tif] csv=[" + dir + "/localizations.csv]");
 
 // 3. Scores against the ground truth: the "MUMLoc Evaluation" table, the report in the Log, a JSON file
 //    and the plots of errors vs depth and of the lateral errors.
@@ -32,8 +29,8 @@ run("MUMLoc Evaluate", "results=[MUMLoc Results] truth=[" + dir + "/truth.csv] t
 run("MUMLoc Render", "results=[MUMLoc Results] pixel=10 method=gaussian sigma=15 colormap=turbo out=[" + dir
     + "/render.png]");
 
-// 5. The table as a ThunderSTORM CSV.
-run("MUMLoc Export", "table=[MUMLoc Results] file=[" + dir + "/localizations.csv]");
+// 5. The table as a ThunderSTORM CSV again (MUMLoc Export writes any results table).
+run("MUMLoc Export", "table=[MUMLoc Results] file=[" + dir + "/exported.csv]");
 
 // The Jaccard index, from the JSON report (the table is not kept when headless).
 json = File.openAsString(dir + "/report.json");
@@ -41,6 +38,6 @@ at = indexOf(json, "\"jaccard\":");
 jaccard = substring(json, at + 10, indexOf(json, ",", at));
 print("MUMLoc pipeline: Jaccard " + jaccard);
 setBatchMode("exit and display");
-print("MUMLoc pipeline: wrote " + dir + "/movie.tif, truth.csv, report.json, errors-vs-depth.png, "
-    + "lateral-errors.png, render.png, localizations.csv");
+print("MUMLoc pipeline: wrote " + dir + "/movie.tif, truth.csv, localizations.csv, report.json, "
+    + "errors-vs-depth.png, lateral-errors.png, render.png, exported.csv");
 print("MUMLoc pipeline: done");

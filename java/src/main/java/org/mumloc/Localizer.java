@@ -1,0 +1,64 @@
+package org.mumloc;
+
+/**
+ * A streaming localizer ({@code mumloc_localizer_create/push/take}): frames are pushed batch by batch
+ * (an ImageJ stack, virtual ones included) and every localization found is gathered, in push order,
+ * into one library table with ThunderSTORM's columns ({@code mumloc_localizations_to_table}). Memory
+ * holds one batch plus the table. The model must stay open while the localizer is used.
+ */
+public final class Localizer implements AutoCloseable {
+    private long handle;
+    private final int planes;
+    private final int width;
+    private final int height;
+
+    /**
+     * camera: offset (ADU), gain (ADU per electron), EM gain, read noise (electrons); threshold 0 =
+     * the model's; threads 0 = keep the current setting; device "auto", "cpu" or "cuda[:N]" (where the
+     * network runs, as the library resolves it).
+     */
+    public Localizer(Model model, double offsetAdu, double aduPerElectron, double emGain, double readNoiseE,
+            double threshold, int threads, String device, int width, int height) {
+        Mumloc.load();
+        this.planes = model.planes();
+        this.width = width;
+        this.height = height;
+        this.handle = nCreate(model.handle(), new double[] {offsetAdu, aduPerElectron, emGain, readNoiseE},
+                threshold, threads, device, width, height);
+    }
+
+    private long handle() {
+        if (handle == 0) throw new IllegalStateException("the localizer is closed");
+        return handle;
+    }
+
+    /** Floats of one frame: planes · height · width. */
+    public long frameSize() {
+        return (long) planes * width * height;
+    }
+
+    /**
+     * Localizes count frames (frame, plane, row, column camera values) numbered from firstFrame
+     * (0-based); returns how many localizations they gave.
+     */
+    public synchronized long push(float[] frames, int count, long firstFrame) {
+        return nPush(handle(), frames, count, firstFrame);
+    }
+
+    /** Everything found so far ("id", "frame", "x [nm]", ...; the columns even when empty). */
+    public synchronized Table table() {
+        return nTable(handle());
+    }
+
+    @Override
+    public synchronized void close() {
+        if (handle != 0) nDestroy(handle);
+        handle = 0;
+    }
+
+    private static native long nCreate(long model, double[] camera, double threshold, int threads,
+            String device, int width, int height);
+    private static native void nDestroy(long handle);
+    private static native long nPush(long handle, float[] frames, int count, long firstFrame);
+    private static native Table nTable(long handle);
+}

@@ -1,0 +1,244 @@
+package org.mumloc.fiji;
+
+import ij.IJ;
+import ij.ImagePlus;
+import ij.ImageStack;
+import ij.Macro;
+import ij.Prefs;
+import ij.WindowManager;
+import ij.gui.GenericDialog;
+import ij.measure.ResultsTable;
+import ij.plugin.FileInfoVirtualStack;
+import ij.plugin.PlugIn;
+
+import java.io.File;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.StandardCopyOption;
+import java.util.Locale;
+
+import org.mumloc.Device;
+import org.mumloc.Localizer;
+import org.mumloc.Model;
+import org.mumloc.MumlocException;
+import org.mumloc.Rendering;
+import org.mumloc.Table;
+
+/**
+ * Plugins › MUMLoc › "MUMLoc Localize": localizes the molecules of a multifocal-plane movie (the
+ * current image, or {@code in=} a TIFF file) with a trained model through the library's streaming
+ * localizer, fed batch by batch from the ImageJ stack (a virtual stack loads only one batch at a time).
+ * The localizations go to the results table "MUMLoc Results" (the library's ThunderSTORM columns),
+ * optionally to a CSV written by the library ({@code csv=}) and to a rendering ({@code render=yes},
+ * {@code png=}). Keys are the CLI's options ('_' for '-'):
+ * {@code run("MUMLoc Localize", "model=[/data/model.safetensors] planes=channels csv=[/data/locs.csv]")}.
+ * The camera values of the dialog are remembered across sessions (ij.Prefs).
+ */
+public class LocalizeCommand implements PlugIn {
+    public static final String TITLE = "MUMLoc Localize";
+    public static final String RESULTS = ExportCommand.DEFAULT_TABLE;
+    /** Where the bundled default model would be inside the jar. */
+    static final String BUNDLED_MODEL = "/test-data/default-model.safetensors";
+    static final String[] DEVICES = {"auto", "cpu", "cuda"};
+    static final String[] NO_YES = {"no", "yes"};
+    private static final String[] CAMERA_KEYS = {"offset", "gain", "em_gain", "read_noise"};
+
+    @Override
+    public void run(String arg) {
+        Commands.run(TITLE, this::execute);
+    }
+
+    static OptionForm form() {
+        OptionForm f = new OptionForm(TITLE);
+        f.message("Movie: the current image, or a TIFF file");
+        f.file("In (TIFF movie; replaces the current image)", "");
+        f.choice("Planes (where the focal planes are)", PlaneLayout.AXES, "auto");
+        f.message("Camera (values become photons as (value - offset) / (gain x em gain))");
+        f.number("Offset (ADU)", 0);
+        f.number("Gain (ADU per electron)", 1);
+        f.number("Em_gain (1 = none)", 1);
+        f.number("Read_noise (electrons)", 3);
+        f.message("Network");
+        f.file("Model (safetensors; empty = the bundled default)", "");
+        f.number("Threshold (0 = the model's)", 0);
+        f.choice("Device", DEVICES, "auto");
+        f.number("Threads (0 = all cores)", 0);
+        f.number("Batch (frames read per batch; 0 = automatic)", 0);
+        f.number("First (frame, 1-based)", 1);
+        f.number("Last (frame; 0 = the last)", 0);
+        f.message("Output (the table \"" + RESULTS + "\" always)");
+        f.file("Csv (ThunderSTORM CSV file)", "");
+        f.choice("Render (show a depth-coloured image)", NO_YES, "no");
+        f.file("Png (rendering file, .png or .tif)", "");
+        return f;
+    }
+
+    private void execute() {
+        OptionForm f = form();
+        boolean dialog = Macro.getOptions() == null;
+        if (dialog)
+            for (String key : CAMERA_KEYS)
+                f.set(key, Prefs.get("mumloc.localize." + key, f.values().get(key)));
+        if (!Forms.read(f, "model=[/path/model.safetensors] csv=[/path/localizations.csv]")) return;
+        double offset = f.number("offset"), gain = f.number("gain"), emGain = f.number("em_gain"),
+                readNoise = f.number("read_noise");
+        if (dialog)
+            for (String key : CAMERA_KEYS) Prefs.set("mumloc.localize." + key, f.values().get(key));
+        double threshold = f.number("threshold");
+        int threads = (int) f.wholeNumber("threads", 0, 4096);
+        int batch = (int) f.wholeNumber("batch", 0, 1 << 20);
+        long first = f.wholeNumber("first", 1, Integer.MAX_VALUE);
+        long last = f.wholeNumber("last", 0, Integer.MAX_VALUE);
+        String csv = Tables.pathOrNull(f.string("csv"));
+        String png = Tables.pathOrNull(f.string("png"));
+        boolean render = f.choiceIndex("render") == 1;
+        boolean headless = Commands.isHeadless();
+        if (png != null && !(lower(png).endsWith(".png") || lower(png).endsWith(".tif") || lower(png).endsWith(".tiff")))
+            throw new UserError("png: the rendering file must end in .png or .tif, got " + png);
+        if (headless && render && png == null)
+            throw new UserError("headless, the rendering is written to a file: give png=[path to a .png file]");
+
+        ImagePlus imp = movie(f.string("in"));
+        if (imp.getBitDepth() == 24)
+            throw new UserError("\"" + imp.getTitle() + "\" is an RGB image; localization needs the camera's "
+                    + "8, 16 or 32-bit values");
+        Device device = device(f.string("device"));
+        IJ.resetEscape();
+        try (Model model = loadModel(f.string("model"))) {
+            int k = model.planes();
+            PlaneLayout layout = PlaneLayout.of(imp, k, f.string("planes"));
+            if (layout == null) layout = askLayout(imp, k);
+            if (layout == null) return;
+            if (first > layout.frames)
+                throw new UserError("first: the movie has " + layout.frames + " frames, first=" + first);
+            long end = last == 0 ? layout.frames : Math.min(last, layout.frames);
+            if (end < first) throw new UserError("last: " + last + " is before first=" + first);
+            Table table = localize(imp.getStack(), layout, model, new double[] {offset, gain, emGain, readNoise},
+                    threshold, threads, batch, (int) first - 1, (int) (end - first + 1), device, headless);
+            output(table, csv, render, png, headless, imp.getTitle());
+        }
+    }
+
+    private static String lower(String s) {
+        return s.toLowerCase(Locale.ROOT);
+    }
+
+    /** The movie: the file named by in=, or else the current image. */
+    static ImagePlus movie(String in) {
+        String path = Tables.pathOrNull(in);
+        if (path == null) {
+            if (Commands.isHeadless())
+                throw new UserError("headless, there is no current image: give in=[path to the movie]");
+            ImagePlus imp = WindowManager.getCurrentImage();
+            if (imp == null) throw new UserError("there is no image open: open a movie, or give in=[path to a TIFF]");
+            return imp;
+        }
+        if (!new File(path).isFile()) throw new UserError("in: no such file " + path);
+        long max = IJ.maxMemory();
+        boolean virtual = max > 0 && new File(path).length() > 0.25 * (max - IJ.currentMemory());
+        ImagePlus imp = virtual ? FileInfoVirtualStack.openVirtual(path) : IJ.openImage(path);
+        if (imp == null) throw new UserError("in: ImageJ cannot open " + path + " as an image");
+        return imp;
+    }
+
+    /** The model named, or the bundled default when the name is empty. */
+    static Model loadModel(String name) {
+        String path = Tables.pathOrNull(name);
+        if (path != null) return Model.load(path);
+        try (InputStream in = LocalizeCommand.class.getResourceAsStream(BUNDLED_MODEL)) {
+            if (in == null)
+                throw new UserError("no bundled default model is installed in this plugin yet: train one with "
+                        + "MUMLoc Train (or mumloc train) and give its file as model=[path to the .safetensors]");
+            File tmp = File.createTempFile("mumloc-default-model", ".safetensors");
+            tmp.deleteOnExit();
+            Files.copy(in, tmp.toPath(), StandardCopyOption.REPLACE_EXISTING);
+            return Model.load(tmp.getPath());
+        } catch (IOException e) {
+            throw new UserError("cannot unpack the bundled default model: " + e.getMessage());
+        }
+    }
+
+    /** The device: auto|cpu|cuda resolved by the library (an unusable explicit cuda fails, saying why). */
+    static Device device(String request) {
+        return Device.resolve(request);
+    }
+
+    /** Asks which axis holds the planes (interactive only); null if cancelled. */
+    private static PlaneLayout askLayout(ImagePlus imp, int k) {
+        String dims = "C = " + imp.getNChannels() + ", Z = " + imp.getNSlices() + ", T = " + imp.getNFrames();
+        if (Commands.isHeadless() || Macro.getOptions() != null || IJ.getInstance() == null)
+            throw new UserError("cannot tell where the " + k + " planes are in \"" + imp.getTitle() + "\" (" + dims
+                    + "): give planes=slices if its images are frame after frame, " + k + " planes each");
+        GenericDialog gd = new GenericDialog(TITLE);
+        gd.addMessage("\"" + imp.getTitle() + "\" (" + dims + ") is a plain stack.\nAre its images frame after frame, "
+                + k + " planes each?");
+        gd.addChoice("Planes", new String[] {"slices"}, "slices");
+        gd.showDialog();
+        if (gd.wasCanceled()) return null;
+        return PlaneLayout.detect(imp.getNChannels(), imp.getNSlices(), imp.getNFrames(), imp.getStackSize(), k,
+                "slices");
+    }
+
+    /**
+     * Localizes count frames from first (0-based) of the stack, batch by batch (batchFrames frames, or
+     * 0: about 2^20 pixels each), with progress and Esc; returns the library's table.
+     */
+    static Table localize(ImageStack stack, PlaneLayout layout, Model model, double[] camera, double threshold,
+            int threads, int batchFrames, int first, int count, Device device, boolean headless) {
+        int w = stack.getWidth(), h = stack.getHeight();
+        long frameSize = (long) layout.planes * w * h;
+        long auto = Math.max(1, (1L << 20) / frameSize);
+        int batch = (int) Math.min(count, batchFrames > 0 ? batchFrames : auto);
+        if ((long) batch * frameSize > Integer.MAX_VALUE - 8)
+            throw new UserError("batch: " + batch + " frames of " + frameSize + " values do not fit in one Java array; "
+                    + "give a smaller batch");
+        long started = System.nanoTime();
+        Table table;
+        long found = 0;
+        try (Localizer loc = new Localizer(model, camera[0], camera[1], camera[2], camera[3], threshold, threads,
+                device.device, w, h)) {
+            float[] buffer = new float[(int) (batch * frameSize)];
+            int lastTenth = -1;
+            for (int done = 0; done < count; ) {
+                int n = Math.min(batch, count - done);
+                layout.read(stack, first + done, n, buffer);
+                found += loc.push(buffer, n, first + done);
+                done += n;
+                if (headless) {
+                    int tenth = (int) ((long) done * 10 / count);
+                    if (tenth != lastTenth && tenth < 10) IJ.log(TITLE + ": " + tenth * 10 + " %");
+                    lastTenth = tenth;
+                } else {
+                    IJ.showProgress(done, count);
+                    IJ.showStatus(TITLE + ": frame " + (first + done) + " of " + (first + count) + ", " + found
+                            + " localizations");
+                }
+                if (IJ.escapePressed() && done < count)
+                    throw new MumlocException(MumlocException.CANCELLED, "cancelled", "cancelled (Esc)");
+            }
+            table = loc.table();
+        }
+        double seconds = (System.nanoTime() - started) * 1e-9;
+        String where = device.reason; // the library's sentence: "CPU: no CUDA device (...)", "CUDA:0: ..."
+        String summary = TITLE + ": " + count + (count == 1 ? " frame, " : " frames, ") + table.rows() + " localizations in "
+                + String.format(Locale.ROOT, "%.2f", seconds) + " s on " + where;
+        IJ.log(summary);
+        if (!headless) IJ.showStatus(summary);
+        return table;
+    }
+
+    private static void output(Table table, String csv, boolean render, String png, boolean headless, String name) {
+        ResultsTable rt = Tables.toResultsTable(table);
+        Tables.publish(rt, RESULTS);
+        if (csv != null) {
+            table.writeCsv(csv);
+            IJ.log(TITLE + ": wrote " + csv);
+        }
+        if (render || png != null) {
+            Rendering r = Rendering.render(table, Rendering.Params.defaults(), png, null);
+            if (render && !headless) RenderCommand.image(r, RenderCommand.TITLE + " of " + name).show();
+            if (png != null) IJ.log(TITLE + ": wrote " + png);
+        }
+    }
+}

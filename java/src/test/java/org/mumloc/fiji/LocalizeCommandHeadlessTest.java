@@ -1,0 +1,189 @@
+package org.mumloc.fiji;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ij.ImagePlus;
+import ij.Macro;
+import ij.plugin.FileInfoVirtualStack;
+import ij.measure.ResultsTable;
+import ij.plugin.PlugIn;
+
+import java.awt.GraphicsEnvironment;
+import java.io.ByteArrayOutputStream;
+import java.io.File;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.atomic.AtomicReference;
+
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.mumloc.Device;
+import org.mumloc.Model;
+import org.mumloc.Mumloc;
+import org.mumloc.SimParams;
+import org.mumloc.Table;
+import org.mumloc.TestFiles;
+
+/**
+ * "MUMLoc Localize" in a JVM started with -Djava.awt.headless=true: options from the macro, the movie
+ * from in=, files written, no HeadlessException, and the CSV byte-identical to `mumloc localize` on the
+ * same movie and model.
+ */
+class LocalizeCommandHeadlessTest {
+    private static final String HEADER = "\"id\",\"frame\",\"x [nm]\",\"y [nm]\",\"z [nm]\",\"intensity [photon]\","
+            + "\"offset [photon]\",\"bkgstd [photon]\",\"uncertainty_xy [nm]\",\"uncertainty_z [nm]\",\"probability\"";
+    private static Path dir;
+    private static Path movie;
+    private static Path model;
+
+    @BeforeAll
+    static void setUp() throws IOException {
+        assertTrue(GraphicsEnvironment.isHeadless(), "this test class runs in a headless JVM");
+        dir = TestFiles.scratch("localize-command");
+        SimParams p = SimParams.defaults();
+        p.width = 24;
+        p.height = 20;
+        p.frames = 4;
+        p.molecules = 3;
+        p.seed = 21;
+        movie = dir.resolve("tiny movie.tif");
+        Mumloc.simulateToFiles(p, movie.toString(), null, null, null);
+        model = dir.resolve("random model.safetensors");
+        try (Model m = Model.create("regression", 7)) {
+            m.save(model.toString());
+        }
+    }
+
+    private static String run(PlugIn command, String options) throws InterruptedException {
+        AtomicReference<Throwable> failure = new AtomicReference<>();
+        ByteArrayOutputStream captured = new ByteArrayOutputStream();
+        PrintStream old = System.out;
+        System.setOut(new PrintStream(captured, true));
+        try {
+            Thread t = new Thread(() -> {
+                Macro.setOptions(options);
+                try {
+                    command.run("");
+                } finally {
+                    Macro.setOptions(null);
+                }
+            }, "Run$_headless-localize-test");
+            t.setUncaughtExceptionHandler((th, e) -> failure.set(e));
+            t.start();
+            t.join();
+        } finally {
+            System.setOut(old);
+        }
+        String log = new String(captured.toByteArray(), StandardCharsets.UTF_8);
+        assertNull(failure.get(), () -> "the command threw " + failure.get());
+        assertFalse(log.contains("Exception"), log);
+        return log;
+    }
+
+    @Test
+    void writesTheCliTableAndARendering() throws Exception {
+        Path csv = dir.resolve("plugin locs.csv");
+        Path png = dir.resolve("plugin render.png");
+        String log = run(new LocalizeCommand(), "in=[" + movie + "] model=[" + model + "] csv=[" + csv
+                + "] png=[" + png + "] threads=1");
+        assertTrue(log.contains("MUMLoc Localize: 4 frames, "), log);
+        assertTrue(log.contains(" on CPU: ") || log.contains(" on CUDA:"), log);
+        assertTrue(Files.size(png) > 0, "the rendering was written");
+        String[] lines = new String(Files.readAllBytes(csv), StandardCharsets.UTF_8).split("\n");
+        assertEquals(HEADER, lines[0]);
+        ResultsTable rt = Tables.find(LocalizeCommand.RESULTS);
+        assertNotNull(rt, "headless, the results table is kept by title");
+        assertEquals(lines.length - 1, rt.size());
+        assertTrue(rt.size() > 0, "a random network finds voxels above its default threshold");
+        String[] headings = rt.getHeadings();
+        assertEquals(HEADER.replace("\"", ""), String.join(",", headings));
+        File cli = TestFiles.cli();
+        if (cli != null) {
+            Path cliCsv = dir.resolve("cli locs.csv");
+            int rc = TestFiles.run(dir.resolve("cli.log").toFile(), cli.getPath(), "localize", "--in", movie.toString(),
+                    "--out", cliCsv.toString(), "--model", model.toString(), "--threads", "1",
+                    "--quiet");
+            assertEquals(0, rc, () -> readLog(dir.resolve("cli.log")));
+            assertArrayEquals(Files.readAllBytes(cliCsv), Files.readAllBytes(csv), "the CLI's table, byte for byte");
+        }
+    }
+
+    @Test
+    void aFrameRangeKeepsTheMovieFrameNumbers() throws Exception {
+        Path csv = dir.resolve("range.csv");
+        run(new LocalizeCommand(), "in=[" + movie + "] model=[" + model + "] first=2 last=3 csv=[" + csv + "]");
+        ResultsTable rt = Tables.find(LocalizeCommand.RESULTS);
+        assertTrue(rt.size() > 0);
+        for (int r = 0; r < rt.size(); r++) {
+            double frame = rt.getValue("frame", r);
+            assertTrue(frame == 2 || frame == 3, "frame " + frame);
+        }
+        File cli = TestFiles.cli();
+        if (cli != null) {
+            Path cliCsv = dir.resolve("cli range.csv");
+            assertEquals(0, TestFiles.run(dir.resolve("cli2.log").toFile(), cli.getPath(), "localize", "--in",
+                    movie.toString(), "--out", cliCsv.toString(), "--model", model.toString(),
+                    "--frames", "2-3", "--quiet"));
+            assertArrayEquals(Files.readAllBytes(cliCsv), Files.readAllBytes(csv));
+        }
+    }
+
+    @Test
+    void aVirtualStackFedInSmallBatchesGivesTheSameTable() throws Exception {
+        ImagePlus imp = FileInfoVirtualStack.openVirtual(movie.toString());
+        assertNotNull(imp);
+        assertTrue(imp.getStack().isVirtual());
+        // Batches of 3 frames (3 + 1). The virtual stack may come without hyperstack dimensions: the planes are then named.
+        PlaneLayout layout = PlaneLayout.of(imp, 4, imp.getNChannels() == 4 ? "auto" : "slices");
+        assertEquals(4, layout.frames);
+        Table table;
+        try (Model m = Model.load(model.toString())) {
+            table = LocalizeCommand.localize(imp.getStack(), layout, m, new double[] {0, 1, 1, 3}, 0, 1, 3, 0, 4,
+                    Device.resolve("cpu"), true);
+        }
+        Path virtualCsv = dir.resolve("virtual.csv");
+        table.writeCsv(virtualCsv.toString());
+        Path csv = dir.resolve("in memory.csv");
+        run(new LocalizeCommand(), "in=[" + movie + "] model=[" + model + "] device=cpu csv=[" + csv + "]");
+        assertArrayEquals(Files.readAllBytes(csv), Files.readAllBytes(virtualCsv));
+    }
+
+    @Test
+    void userErrorsAreLogLinesAndNoFile() throws Exception {
+        Path csv = dir.resolve("never.csv");
+        Path bundledCsv = dir.resolve("bundled.csv");
+        String bundled = run(new LocalizeCommand(), "in=[" + movie + "] csv=[" + bundledCsv + "]");
+        assertFalse(bundled.contains("error"), "without model= the bundled default model is used: " + bundled);
+        assertTrue(Files.readAllLines(bundledCsv).get(0).startsWith("\"id\",\"frame\",\"x [nm]\""), bundled);
+        String noModel = run(new LocalizeCommand(),
+                "in=[" + movie + "] model=[" + dir.resolve("missing.safetensors") + "] csv=[" + csv + "]");
+        assertTrue(noModel.contains("MUMLoc Localize: error") && noModel.contains("missing.safetensors"), noModel);
+        String noImage = run(new LocalizeCommand(), "model=[" + model + "]");
+        assertTrue(noImage.contains("in=["), noImage);
+        String wrongAxis = run(new LocalizeCommand(), "in=[" + movie + "] model=[" + model + "] planes=slices");
+        assertTrue(wrongAxis.contains("C = 4"), wrongAxis);
+        String badModel = run(new LocalizeCommand(), "in=[" + movie + "] model=[" + movie + "]");
+        assertTrue(badModel.contains("MUMLoc Localize: error") && badModel.contains("tiny movie.tif"), badModel);
+        String late = run(new LocalizeCommand(), "in=[" + movie + "] model=[" + model + "] first=9");
+        assertTrue(late.contains("4 frames"), late);
+        String noOptions = run(new LocalizeCommand(), null);
+        assertTrue(noOptions.contains("options must come from the macro"), noOptions);
+        assertFalse(Files.exists(csv));
+    }
+
+    private static String readLog(Path p) {
+        try {
+            return new String(Files.readAllBytes(p), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            return e.toString();
+        }
+    }
+}

@@ -1,0 +1,260 @@
+/* JNI glue for org.mumloc.Model, org.mumloc.Localizer and org.mumloc.Device: model files, the
+ * streaming localizer (frames pushed batch by batch from an ImageJ stack, localizations gathered into
+ * a library table) and device selection. The rules of mumloc_jni.c hold: every input is checked
+ * before the library is called and every failure throws org.mumloc.MumlocException. Handles are
+ * pointers in a Java long; 0 means closed and is refused. */
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "jni/jni_common.h"
+
+#define MODEL_FN(ret, name, ...)                                                                   \
+    JNIEXPORT ret JNICALL Java_org_mumloc_Model_##name(__VA_ARGS__);                               \
+    JNIEXPORT ret JNICALL Java_org_mumloc_Model_##name(__VA_ARGS__)
+#define LOC_FN(ret, name, ...)                                                                     \
+    JNIEXPORT ret JNICALL Java_org_mumloc_Localizer_##name(__VA_ARGS__);                           \
+    JNIEXPORT ret JNICALL Java_org_mumloc_Localizer_##name(__VA_ARGS__)
+#define DEVICE_FN(ret, name, ...)                                                                  \
+    JNIEXPORT ret JNICALL Java_org_mumloc_Device_##name(__VA_ARGS__);                              \
+    JNIEXPORT ret JNICALL Java_org_mumloc_Device_##name(__VA_ARGS__)
+
+/* ---------------------------------------------------------------------------------------------- */
+/* Models                                                                                          */
+/* ---------------------------------------------------------------------------------------------- */
+
+static mumloc_model *model_of(JNIEnv *env, jlong handle) {
+    if (handle == 0) {
+        mumloc_jni_invalid(env, "the model handle is 0 (closed or never loaded)");
+        return NULL;
+    }
+    return (mumloc_model *)(intptr_t)handle;
+}
+
+MODEL_FN(jlong, nLoad, JNIEnv *env, jclass cls, jstring jpath) {
+    char *path = mumloc_jni_required_utf8(env, jpath, "the model file path");
+    if (!path) return 0;
+    mumloc_model *m = NULL;
+    mumloc_status st = mumloc_model_load(path, &m);
+    free(path);
+    if (mumloc_jni_check(env, st)) return 0;
+    return (jlong)(intptr_t)m;
+}
+
+MODEL_FN(jlong, nCreate, JNIEnv *env, jclass cls, jstring jarch, jlong seed) {
+    char *name = mumloc_jni_required_utf8(env, jarch, "the architecture");
+    if (!name) return 0;
+    mumloc_arch arch;
+    mumloc_status st = mumloc_arch_from_name(name, &arch);
+    free(name);
+    if (mumloc_jni_check(env, st)) return 0;
+    mumloc_optics optics;
+    mumloc_optics_default(&optics);
+    mumloc_model *m = NULL;
+    if (mumloc_jni_check(env, mumloc_model_create(arch, &optics, NULL, 0, (uint64_t)seed, &m))) return 0;
+    return (jlong)(intptr_t)m;
+}
+
+MODEL_FN(void, nSave, JNIEnv *env, jclass cls, jlong handle, jstring jpath) {
+    mumloc_model *m = model_of(env, handle);
+    if (!m) return;
+    char *path = mumloc_jni_required_utf8(env, jpath, "the model file path");
+    if (!path) return;
+    mumloc_jni_check(env, mumloc_model_save(m, path));
+    free(path);
+}
+
+MODEL_FN(void, nDestroy, JNIEnv *env, jclass cls, jlong handle) {
+    if (handle != 0) mumloc_model_destroy((mumloc_model *)(intptr_t)handle);
+}
+
+MODEL_FN(jint, nPlanes, JNIEnv *env, jclass cls, jlong handle) {
+    mumloc_model *m = model_of(env, handle);
+    if (!m) return 0;
+    mumloc_optics o;
+    mumloc_model_optics(m, &o);
+    return o.planes;
+}
+
+MODEL_FN(jstring, nArch, JNIEnv *env, jclass cls, jlong handle) {
+    mumloc_model *m = model_of(env, handle);
+    if (!m) return NULL;
+    return mumloc_jni_string(env, mumloc_arch_name(mumloc_model_arch(m)));
+}
+
+MODEL_FN(jdouble, nThreshold, JNIEnv *env, jclass cls, jlong handle) {
+    mumloc_model *m = model_of(env, handle);
+    return m ? mumloc_model_threshold(m) : 0;
+}
+
+MODEL_FN(jstring, nInfoText, JNIEnv *env, jclass cls, jlong handle) {
+    mumloc_model *m = model_of(env, handle);
+    if (!m) return NULL;
+    return mumloc_jni_string(env, mumloc_model_info_text(m));
+}
+
+/* ---------------------------------------------------------------------------------------------- */
+/* Devices                                                                                         */
+/* ---------------------------------------------------------------------------------------------- */
+
+/* {canonical device that will run ("cpu", "cuda:N"), the library's reason sentence}. */
+DEVICE_FN(jobjectArray, nResolve, JNIEnv *env, jclass cls, jstring jtext) {
+    char *text = mumloc_jni_required_utf8(env, jtext, "the device");
+    if (!text) return NULL;
+    mumloc_device d;
+    mumloc_status st = mumloc_device_parse(text, &d);
+    free(text);
+    if (mumloc_jni_check(env, st)) return NULL;
+    mumloc_device_choice choice;
+    memset(&choice, 0, sizeof choice);
+    if (mumloc_jni_check(env, mumloc_device_resolve(d, &choice))) return NULL;
+    char name[32];
+    if (mumloc_jni_check(env, mumloc_device_format(choice.device, name, sizeof name)))
+        return NULL;
+    jclass string_class = (*env)->FindClass(env, "java/lang/String");
+    if (!string_class) return NULL;
+    jobjectArray out = (*env)->NewObjectArray(env, 2, string_class, NULL);
+    if (!out) return NULL;
+    jstring a = mumloc_jni_string(env, name);
+    if (!a) return NULL;
+    (*env)->SetObjectArrayElement(env, out, 0, a);
+    jstring b = mumloc_jni_string(env, choice.reason);
+    if (!b) return NULL;
+    (*env)->SetObjectArrayElement(env, out, 1, b);
+    return out;
+}
+
+/* ---------------------------------------------------------------------------------------------- */
+/* The streaming localizer                                                                         */
+/* ---------------------------------------------------------------------------------------------- */
+
+typedef struct jni_localizer {
+    mumloc_localizer *loc;
+    mumloc_table *table; /* every localization taken so far, as mumloc_localizations_to_table */
+    int planes, width, height;
+} jni_localizer;
+
+static jni_localizer *localizer_of(JNIEnv *env, jlong handle) {
+    if (handle == 0) {
+        mumloc_jni_invalid(env, "the localizer handle is 0 (closed or never created)");
+        return NULL;
+    }
+    return (jni_localizer *)(intptr_t)handle;
+}
+
+/* camera: {offset ADU, ADU per electron, EM gain, read noise e}; device: "auto", "cpu", "cuda[:N]". */
+LOC_FN(jlong, nCreate, JNIEnv *env, jclass cls, jlong model_handle, jdoubleArray jcamera,
+                       jdouble threshold, jint threads, jstring jdevice, jint width, jint height) {
+    mumloc_model *m = model_of(env, model_handle);
+    if (!m) return 0;
+    if (!jcamera || (*env)->GetArrayLength(env, jcamera) != 4) {
+        mumloc_jni_invalid(env, "the camera needs 4 numbers (offset, gain, EM gain, read noise)");
+        return 0;
+    }
+    double cam[4];
+    (*env)->GetDoubleArrayRegion(env, jcamera, 0, 4, cam);
+    if ((*env)->ExceptionCheck(env)) return 0;
+    mumloc_localize_options o;
+    mumloc_localize_options_default(&o);
+    o.camera.offset_adu = cam[0];
+    o.camera.adu_per_electron = cam[1];
+    o.camera.em_gain = cam[2];
+    o.camera.read_noise_e = cam[3];
+    o.threshold = threshold;
+    o.threads = threads;
+    char *device = mumloc_jni_required_utf8(env, jdevice, "the device");
+    if (!device) return 0;
+    mumloc_status parsed = mumloc_device_parse(device, &o.device);
+    free(device);
+    if (mumloc_jni_check(env, parsed)) return 0;
+    if (mumloc_jni_check(env, mumloc_localize_options_validate(&o))) return 0;
+    jni_localizer *j = calloc(1, sizeof *j);
+    if (!j) {
+        mumloc_jni_oom(env, "the localizer");
+        return 0;
+    }
+    mumloc_optics optics;
+    mumloc_model_optics(m, &optics);
+    j->planes = optics.planes;
+    j->width = width;
+    j->height = height;
+    mumloc_status st = mumloc_localizer_create(m, &o, width, height, &j->loc);
+    if (st == MUMLOC_OK) st = mumloc_table_create(&j->table);
+    if (mumloc_jni_check(env, st)) {
+        mumloc_localizer_destroy(j->loc);
+        free(j);
+        return 0;
+    }
+    return (jlong)(intptr_t)j;
+}
+
+LOC_FN(void, nDestroy, JNIEnv *env, jclass cls, jlong handle) {
+    if (handle == 0) return;
+    jni_localizer *j = (jni_localizer *)(intptr_t)handle;
+    mumloc_localizer_destroy(j->loc);
+    mumloc_table_destroy(j->table);
+    free(j);
+}
+
+/* Pushes count frames (frame, plane, row, column floats) numbered from first_frame (0-based), then
+ * moves what was found into the table; returns how many localizations this batch gave. */
+LOC_FN(jlong, nPush, JNIEnv *env, jclass cls, jlong handle, jfloatArray jframes, jint count,
+                     jlong first_frame) {
+    jni_localizer *j = localizer_of(env, handle);
+    if (!j) return 0;
+    if (!jframes) {
+        mumloc_jni_invalid(env, "the frames are null");
+        return 0;
+    }
+    if (count < 1 || first_frame < 0) {
+        mumloc_jni_invalid(env, "push: count must be >= 1 and the first frame >= 0 (got %d, %lld)", (int)count,
+                           (long long)first_frame);
+        return 0;
+    }
+    int64_t need = (int64_t)count * j->planes * j->width * j->height;
+    jsize have = (*env)->GetArrayLength(env, jframes);
+    if ((int64_t)have < need) {
+        mumloc_jni_invalid(env, "push: %d frames of %d planes of %dx%d need %lld floats, the array holds %d",
+                           (int)count, j->planes, j->width, j->height, (long long)need, (int)have);
+        return 0;
+    }
+    float *frames = (*env)->GetPrimitiveArrayCritical(env, jframes, NULL);
+    if (!frames) {
+        mumloc_jni_oom(env, "the frames");
+        return 0;
+    }
+    /* The array is pinned; copy it so the library runs outside the critical section. */
+    float *copy = malloc((size_t)need * sizeof *copy);
+    if (copy) memcpy(copy, frames, (size_t)need * sizeof *copy);
+    (*env)->ReleasePrimitiveArrayCritical(env, jframes, frames, JNI_ABORT);
+    if (!copy) {
+        mumloc_jni_oom(env, "a copy of the frames");
+        return 0;
+    }
+    mumloc_status st = mumloc_localizer_push(j->loc, copy, count, first_frame);
+    free(copy);
+    if (mumloc_jni_check(env, st)) return 0;
+    int64_t pending = mumloc_localizer_pending(j->loc);
+    if (pending <= 0) return 0;
+    mumloc_localization *locs = malloc((size_t)pending * sizeof *locs);
+    if (!locs) {
+        mumloc_jni_oom(env, "the localizations");
+        return 0;
+    }
+    int64_t taken = 0;
+    st = mumloc_localizer_take(j->loc, locs, pending, &taken);
+    if (st == MUMLOC_OK) st = mumloc_localizations_to_table(locs, taken, j->table);
+    free(locs);
+    if (mumloc_jni_check(env, st)) return 0;
+    return taken;
+}
+
+LOC_FN(jobject, nTable, JNIEnv *env, jclass cls, jlong handle) {
+    jni_localizer *j = localizer_of(env, handle);
+    if (!j) return NULL;
+    if (mumloc_table_columns(j->table) == 0) {
+        /* No localization yet: still the ThunderSTORM columns, with no rows. */
+        if (mumloc_jni_check(env, mumloc_localizations_to_table(NULL, 0, j->table))) return NULL;
+    }
+    return mumloc_jni_table_to_java(env, j->table);
+}
