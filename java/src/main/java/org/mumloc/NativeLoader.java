@@ -26,6 +26,8 @@ import java.util.Locale;
 public final class NativeLoader {
     /** Resource path of the library inside the plugin jar. */
     public static final String RESOURCE = "/natives/linux64/libmumloc.so";
+    /** The optional CUDA backend; libmumloc.so looks for it beside itself when a GPU is asked for. */
+    public static final String CUDA_RESOURCE = "/natives/linux64/libmumloc_cuda.so";
     /** System property naming a library file to load. */
     public static final String LIBRARY_PROPERTY = "mumloc.library";
 
@@ -104,6 +106,7 @@ public final class NativeLoader {
     private static boolean tryResource(List<String> tried) {
         Path dir = null;
         Path lib = null;
+        Path cuda = null;
         try (InputStream in = NativeLoader.class.getResourceAsStream(RESOURCE)) {
             if (in == null) {
                 tried.add("plugin jar: it holds no " + RESOURCE.substring(1)
@@ -114,6 +117,7 @@ public final class NativeLoader {
                     PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
             lib = dir.resolve("libmumloc.so");
             Files.copy(in, lib, StandardCopyOption.REPLACE_EXISTING);
+            cuda = extractCudaBackend(dir);
             System.load(lib.toAbsolutePath().toString());
             loaded = true;
             loadedFrom = "plugin jar (" + RESOURCE.substring(1) + ")";
@@ -129,10 +133,26 @@ public final class NativeLoader {
             // Once loaded (or failed) the copy is no longer needed: Linux keeps the mapping alive.
             try {
                 if (lib != null) Files.deleteIfExists(lib);
-                if (dir != null) Files.deleteIfExists(dir);
+                if (cuda != null) {
+                    // The CUDA backend is opened later, on demand: it stays until the JVM exits.
+                    dir.toFile().deleteOnExit();
+                    cuda.toFile().deleteOnExit();
+                } else if (dir != null) {
+                    Files.deleteIfExists(dir);
+                }
             } catch (IOException ignored) {
                 // a leftover file in a private temp directory is harmless
             }
+        }
+    }
+
+    /** Copies the jar's CUDA backend (if it holds one) beside libmumloc.so; null when there is none. */
+    private static Path extractCudaBackend(Path dir) throws IOException {
+        try (InputStream in = NativeLoader.class.getResourceAsStream(CUDA_RESOURCE)) {
+            if (in == null) return null;
+            Path cuda = dir.resolve("libmumloc_cuda.so");
+            Files.copy(in, cuda, StandardCopyOption.REPLACE_EXISTING);
+            return cuda;
         }
     }
 }
