@@ -219,3 +219,27 @@ jobject mumloc_jni_table_to_java(JNIEnv *env, const mumloc_table *t) {
     if (!ctor) return NULL;
     return (*env)->NewObject(env, table_class, ctor, names, units, columns);
 }
+
+static int progress_to_java(void *user, int64_t done, int64_t total) {
+    mumloc_jni_progress *pr = user;
+    if (!pthread_equal(pthread_self(), pr->thread)) return 0; /* JNIEnv is only valid on its thread */
+    JNIEnv *env = pr->env;
+    if ((*env)->ExceptionCheck(env)) return 1;
+    jboolean cancel = (*env)->CallBooleanMethod(env, pr->listener, pr->method, (jlong)done, (jlong)total);
+    if ((*env)->ExceptionCheck(env)) return 1; /* the listener threw: stop, rethrow it afterwards */
+    return cancel ? 1 : 0;
+}
+
+int mumloc_jni_progress_init(JNIEnv *env, jobject listener, mumloc_jni_progress *progress) {
+    *progress = (mumloc_jni_progress){env, listener, NULL, pthread_self()};
+    if (!listener) return 0;
+    jclass cls = (*env)->GetObjectClass(env, listener);
+    if (!cls) return 1;
+    progress->method = (*env)->GetMethodID(env, cls, "progress", "(JJ)Z");
+    (*env)->DeleteLocalRef(env, cls);
+    return progress->method ? 0 : 1;
+}
+
+mumloc_progress_fn mumloc_jni_progress_fn_for(const mumloc_jni_progress *progress) {
+    return progress->listener ? progress_to_java : NULL;
+}

@@ -6,6 +6,8 @@
 #define MUMLOC_JNI_COMMON_H
 
 #include <jni.h>
+#include <pthread.h>
+#include <stdint.h>
 
 #include "mumloc.h"
 
@@ -31,5 +33,21 @@ mumloc_table *mumloc_jni_table_from_java(JNIEnv *env, jobjectArray names, jobjec
                                          jobjectArray columns, const char *what);
 /* An org.mumloc.Table holding a copy of the library table; NULL with an exception pending. */
 jobject mumloc_jni_table_to_java(JNIEnv *env, const mumloc_table *table);
+
+/* A Java org.mumloc.ProgressListener (boolean progress(long done, long total)) behind the library's
+ * mumloc_progress_fn: called on the JNI thread only (JNIEnv is thread-bound); the listener's true or a
+ * pending exception cancels the library call. */
+typedef struct mumloc_jni_progress {
+    JNIEnv *env;
+    jobject listener;
+    jmethodID method;
+    pthread_t thread;
+} mumloc_jni_progress;
+
+/* Prepares the bridge; listener may be null (then mumloc_jni_progress_fn_for gives NULL). Returns 1
+ * with an exception pending on failure. */
+int mumloc_jni_progress_init(JNIEnv *env, jobject listener, mumloc_jni_progress *progress);
+/* The callback to hand the library with &progress as user data, or NULL when there is no listener. */
+mumloc_progress_fn mumloc_jni_progress_fn_for(const mumloc_jni_progress *progress);
 
 #endif

@@ -10,7 +10,6 @@
  *     JNI's modified UTF-8, so paths and messages with any characters survive intact.
  * Nothing here aborts, exits or prints: the JVM (and the user's unsaved work in Fiji) stays up. */
 #include <jni.h>
-#include <pthread.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -486,24 +485,6 @@ JNI_FN(void, nSimulateFrames, JNIEnv *env, jclass cls, jlong handle, jlong first
     free(buf);
 }
 
-/* Progress of simulate_to_files, forwarded to a Java ProgressListener on the calling thread. */
-typedef struct jni_progress {
-    JNIEnv *env;
-    jobject listener;
-    jmethodID method;
-    pthread_t thread;
-} jni_progress;
-
-static int progress_to_java(void *user, int64_t done, int64_t total) {
-    jni_progress *pr = user;
-    if (!pthread_equal(pthread_self(), pr->thread)) return 0; /* JNIEnv is only valid on its thread */
-    JNIEnv *env = pr->env;
-    if ((*env)->ExceptionCheck(env)) return 1;
-    jboolean cancel = (*env)->CallBooleanMethod(env, pr->listener, pr->method, (jlong)done, (jlong)total);
-    if ((*env)->ExceptionCheck(env)) return 1; /* the listener threw: stop, rethrow it afterwards */
-    return cancel ? 1 : 0;
-}
-
 JNI_FN(void, nSimulateToFiles, JNIEnv *env, jclass cls, jobject jp, jstring jmovie, jstring jtruth,
                                jstring jdrift, jobject listener) {
     mumloc_sim_params p;
@@ -520,16 +501,10 @@ JNI_FN(void, nSimulateToFiles, JNIEnv *env, jclass cls, jobject jp, jstring jmov
     drift = mumloc_jni_utf8(env, jdrift, "the drift path", &failed);
     if (failed) goto done;
 
-    jni_progress pr = {env, listener, NULL, pthread_self()};
-    if (listener) {
-        jclass lcls = (*env)->GetObjectClass(env, listener);
-        if (!lcls) goto done;
-        pr.method = (*env)->GetMethodID(env, lcls, "progress", "(JJ)Z");
-        (*env)->DeleteLocalRef(env, lcls);
-        if (!pr.method) goto done;
-    }
-    mumloc_status st = mumloc_simulate_to_files(&p, movie, truth, drift, listener ? progress_to_java : NULL,
-                                                listener ? &pr : NULL);
+    mumloc_jni_progress pr;
+    if (mumloc_jni_progress_init(env, listener, &pr)) goto done;
+    mumloc_status st =
+        mumloc_simulate_to_files(&p, movie, truth, drift, mumloc_jni_progress_fn_for(&pr), &pr);
     /* An exception thrown by the listener is the one the caller sees. */
     if (!(*env)->ExceptionCheck(env)) mumloc_jni_check(env, st);
 done:

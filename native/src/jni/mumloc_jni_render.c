@@ -2,7 +2,6 @@
  * the RGB canvas (with the colour bar) and optionally the z-stack, and writing the image / z-stack
  * files when paths are given. Parameters cross as a double[] in the order of PARAM_* below. */
 #include <math.h>
-#include <pthread.h>
 #include <stdint.h>
 #include <stdlib.h>
 
@@ -173,24 +172,6 @@ done:
     return result;
 }
 
-/* Progress of mumloc_render_file, forwarded to a Java ProgressListener on the calling thread. */
-typedef struct render_progress {
-    JNIEnv *env;
-    jobject listener;
-    jmethodID method;
-    pthread_t thread;
-} render_progress;
-
-static int render_progress_to_java(void *user, int64_t done, int64_t total) {
-    render_progress *pr = user;
-    if (!pthread_equal(pthread_self(), pr->thread)) return 0; /* JNIEnv is only valid on its thread */
-    JNIEnv *env = pr->env;
-    if ((*env)->ExceptionCheck(env)) return 1;
-    jboolean cancel = (*env)->CallBooleanMethod(env, pr->listener, pr->method, (jlong)done, (jlong)total);
-    if ((*env)->ExceptionCheck(env)) return 1; /* the listener threw: stop, rethrow it afterwards */
-    return cancel ? 1 : 0;
-}
-
 /* Streams a CSV file into the image file (and z-stack file) in bounded memory; returns the info array
  * of nRender. listener may be null. */
 RENDER_FN(jdoubleArray, nRenderFile, JNIEnv *env, jclass cls, jstring jtable, jdoubleArray jparams,
@@ -203,17 +184,11 @@ RENDER_FN(jdoubleArray, nRenderFile, JNIEnv *env, jclass cls, jstring jtable, jd
     char *image = table ? mumloc_jni_required_utf8(env, jimage, "the image path") : NULL;
     char *zstack = image ? mumloc_jni_utf8(env, jzstack, "the z-stack path", &failed) : NULL;
     if (!table || !image || (*env)->ExceptionCheck(env)) goto done;
-    render_progress pr = {env, listener, NULL, pthread_self()};
-    if (listener) {
-        jclass lcls = (*env)->GetObjectClass(env, listener);
-        if (!lcls) goto done;
-        pr.method = (*env)->GetMethodID(env, lcls, "progress", "(JJ)Z");
-        (*env)->DeleteLocalRef(env, lcls);
-        if (!pr.method) goto done;
-    }
+    mumloc_jni_progress pr;
+    if (mumloc_jni_progress_init(env, listener, &pr)) goto done;
     mumloc_render_info info;
-    mumloc_status st = mumloc_render_file(&p, table, image, zstack, &info, listener ? render_progress_to_java : NULL,
-                                          listener ? &pr : NULL);
+    mumloc_status st = mumloc_render_file(&p, table, image, zstack, &info,
+                                          mumloc_jni_progress_fn_for(&pr), &pr);
     if ((*env)->ExceptionCheck(env) || mumloc_jni_check(env, st)) goto done;
     double iv[INFO_COUNT] = {info.width, info.height, info.slices, info.canvas_width, info.canvas_height,
                              info.pixel_nm, info.z_min_nm, info.z_max_nm, info.saturation_density,
