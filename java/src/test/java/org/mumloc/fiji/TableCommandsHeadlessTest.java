@@ -8,19 +8,15 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ij.ImagePlus;
-import ij.Macro;
 import ij.io.Opener;
 import ij.measure.ResultsTable;
 import ij.plugin.PlugIn;
 
 import java.awt.GraphicsEnvironment;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.concurrent.atomic.AtomicReference;
 
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -50,29 +46,7 @@ class TableCommandsHeadlessTest {
 
     /** Runs a command as run("...", options) from a macro would; returns what it logged. */
     private static String run(PlugIn command, String options) throws InterruptedException {
-        AtomicReference<Throwable> failure = new AtomicReference<>();
-        ByteArrayOutputStream captured = new ByteArrayOutputStream();
-        PrintStream old = System.out;
-        System.setOut(new PrintStream(captured, true));
-        try {
-            Thread t = new Thread(() -> {
-                Macro.setOptions(options);
-                try {
-                    command.run("");
-                } finally {
-                    Macro.setOptions(null);
-                }
-            }, "Run$_headless-table-test");
-            t.setUncaughtExceptionHandler((th, e) -> failure.set(e));
-            t.start();
-            t.join();
-        } finally {
-            System.setOut(old);
-        }
-        String log = new String(captured.toByteArray(), StandardCharsets.UTF_8);
-        assertNull(failure.get(), () -> "the command threw " + failure.get());
-        assertFalse(log.contains("Exception"), log);
-        return log;
+        return HeadlessRun.run(command, options);
     }
 
     @Test

@@ -2,20 +2,14 @@ package org.mumloc.fiji;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import ij.Macro;
 
 import java.awt.GraphicsEnvironment;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.AtomicReference;
 
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -37,29 +31,7 @@ class TrainCommandHeadlessTest {
     }
 
     private static String run(String options) throws InterruptedException {
-        AtomicReference<Throwable> failure = new AtomicReference<>();
-        ByteArrayOutputStream captured = new ByteArrayOutputStream();
-        PrintStream old = System.out;
-        System.setOut(new PrintStream(captured, true));
-        try {
-            Thread t = new Thread(() -> {
-                Macro.setOptions(options);
-                try {
-                    new TrainCommand().run("");
-                } finally {
-                    Macro.setOptions(null);
-                }
-            }, "Run$_headless-train-test");
-            t.setUncaughtExceptionHandler((th, e) -> failure.set(e));
-            t.start();
-            t.join();
-        } finally {
-            System.setOut(old);
-        }
-        String log = new String(captured.toByteArray(), StandardCharsets.UTF_8);
-        assertNull(failure.get(), () -> "the command threw " + failure.get());
-        assertFalse(log.contains("Exception"), log);
-        return log;
+        return HeadlessRun.run(new TrainCommand(), options);
     }
 
     @Test
