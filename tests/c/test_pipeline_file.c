@@ -7,32 +7,10 @@
 #include "check.h"
 #include "io/tiff_write.h"
 #include "mumloc.h"
+#include "test_files.h"
 #include "test_io_dir.h"
 
 enum { W = 24, H = 20, K = 4, FRAMES = 5 };
-
-static char *slurp(const char *path, long *size) {
-    FILE *f = fopen(path, "rb");
-    if (!f) return NULL;
-    fseek(f, 0, SEEK_END);
-    long n = ftell(f);
-    fseek(f, 0, SEEK_SET);
-    char *s = malloc((size_t)n + 1);
-    if (fread(s, 1, (size_t)n, f) != (size_t)n) n = 0;
-    s[n] = '\0';
-    fclose(f);
-    if (size) *size = n;
-    return s;
-}
-
-static int same_file(const char *a, const char *b) {
-    long na = -1, nb = -2;
-    char *x = slurp(a, &na), *y = slurp(b, &nb);
-    int same = x && y && na == nb && memcmp(x, y, (size_t)na) == 0;
-    free(x);
-    free(y);
-    return same;
-}
 
 static int exists(const char *path) {
     FILE *f = fopen(path, "rb");

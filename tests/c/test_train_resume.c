@@ -5,28 +5,8 @@
 
 #include "check.h"
 #include "mumloc.h"
+#include "test_files.h"
 #include "test_io_dir.h"
-
-static unsigned char *slurp(const char *path, long *size) {
-    FILE *f = fopen(path, "rb");
-    if (!f) return NULL;
-    fseek(f, 0, SEEK_END);
-    *size = ftell(f);
-    fseek(f, 0, SEEK_SET);
-    unsigned char *data = malloc((size_t)*size + 1);
-    if (data && fread(data, 1, (size_t)*size, f) != (size_t)*size) *size = -1;
-    fclose(f);
-    return data;
-}
-
-static int same_file(const char *a, const char *b) {
-    long na = 0, nb = 0;
-    unsigned char *da = slurp(a, &na), *db = slurp(b, &nb);
-    int same = da && db && na == nb && na > 0 && memcmp(da, db, (size_t)na) == 0;
-    free(da);
-    free(db);
-    return same;
-}
 
 static void tiny(mumloc_train_options *o, const char *out, int64_t steps) {
     mumloc_train_options_default(o, MUMLOC_ARCH_REGRESSION);

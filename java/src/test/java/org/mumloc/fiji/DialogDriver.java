@@ -10,7 +10,6 @@ import ij.plugin.frame.Recorder;
 import java.awt.Button;
 import java.awt.EventQueue;
 import java.awt.TextField;
-import java.awt.Window;
 import java.awt.event.ActionEvent;
 import java.util.Vector;
 
@@ -23,17 +22,6 @@ import java.util.Vector;
  */
 public final class DialogDriver {
     private DialogDriver() {
-    }
-
-    private static GenericDialog waitForDialog(String title, long timeoutMs) throws InterruptedException {
-        long end = System.currentTimeMillis() + timeoutMs;
-        while (System.currentTimeMillis() < end) {
-            for (Window w : Window.getWindows())
-                if (w instanceof GenericDialog && w.isShowing() && title.equals(((GenericDialog) w).getTitle()))
-                    return (GenericDialog) w;
-            Thread.sleep(50);
-        }
-        return null;
     }
 
     private static String describe(ImagePlus imp) {
@@ -57,7 +45,7 @@ public final class DialogDriver {
         Recorder recorder = new Recorder(false);
         Thread user = new Thread(() -> {
             try {
-                GenericDialog gd = waitForDialog("MUMLoc Simulate", 60000);
+                GenericDialog gd = DialogUser.waitForDialog("MUMLoc Simulate", 60000);
                 if (gd == null) {
                     System.out.println("dialog=none");
                     System.out.flush();

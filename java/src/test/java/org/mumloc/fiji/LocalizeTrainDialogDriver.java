@@ -4,17 +4,10 @@ import ij.IJ;
 import ij.ImageJ;
 import ij.Prefs;
 import ij.WindowManager;
-import ij.gui.GenericDialog;
 import ij.measure.ResultsTable;
 import ij.plugin.frame.Recorder;
 
-import java.awt.Button;
-import java.awt.EventQueue;
-import java.awt.TextField;
-import java.awt.Window;
-import java.awt.event.ActionEvent;
 import java.io.File;
-import java.util.Vector;
 
 /**
  * Drives "MUMLoc Localize" and "MUMLoc Train" through their dialogs in a real (not headless) ImageJ
@@ -27,58 +20,6 @@ public final class LocalizeTrainDialogDriver {
     private LocalizeTrainDialogDriver() {
     }
 
-    private static GenericDialog waitForDialog(String title, long timeoutMs) throws InterruptedException {
-        long end = System.currentTimeMillis() + timeoutMs;
-        while (System.currentTimeMillis() < end) {
-            for (Window w : Window.getWindows())
-                if (w instanceof GenericDialog && w.isShowing() && title.equals(((GenericDialog) w).getTitle()))
-                    return (GenericDialog) w;
-            Thread.sleep(50);
-        }
-        return null;
-    }
-
-    private interface Fill {
-        void fill(Vector<TextField> numbers, Vector<TextField> strings);
-    }
-
-    /** A thread that answers the dialog of that title: fills it, then presses OK. */
-    private static Thread answer(String title, Fill fill) {
-        Thread user = new Thread(() -> {
-            try {
-                GenericDialog gd = waitForDialog(title, 60000);
-                if (gd == null) {
-                    System.out.println("dialog=none " + title);
-                    System.out.flush();
-                    System.exit(3);
-                }
-                System.out.println("dialog=shown " + title);
-                @SuppressWarnings("unchecked")
-                Vector<TextField> numbers = gd.getNumericFields();
-                @SuppressWarnings("unchecked")
-                Vector<TextField> strings = gd.getStringFields();
-                EventQueue.invokeAndWait(() -> fill.fill(numbers, strings));
-                Button ok = gd.getButtons()[0];
-                EventQueue.invokeLater(() -> gd.actionPerformed(new ActionEvent(ok, ActionEvent.ACTION_PERFORMED, "OK")));
-            } catch (Exception e) {
-                e.printStackTrace();
-                System.exit(4);
-            }
-        }, "dialog-user");
-        user.start();
-        return user;
-    }
-
-    private static String recorded(Recorder recorder, String command) throws InterruptedException {
-        long end = System.currentTimeMillis() + 90000;
-        while (System.currentTimeMillis() < end) {
-            for (String line : recorder.getText().split("\n"))
-                if (line.startsWith("run(\"" + command + "\"")) return line;
-            Thread.sleep(50);
-        }
-        return "";
-    }
-
     public static void main(String[] args) throws Exception {
         String model = args[0];
         String dir = args[1];
@@ -88,13 +29,13 @@ public final class LocalizeTrainDialogDriver {
 
         // Localize: fields in the order of the form (numbers: offset, gain, em_gain, read_noise, ...;
         // strings: in, model, csv, png).
-        answer(LocalizeCommand.TITLE, (numbers, strings) -> {
+        DialogUser.answer(LocalizeCommand.TITLE, (numbers, strings) -> {
             numbers.get(3).setText("2.5");
             strings.get(1).setText(model);
             strings.get(2).setText(dir + "/dialog.csv");
         });
         IJ.doCommand(LocalizeCommand.TITLE);
-        System.out.println("recordedLocalize=" + recorded(recorder, LocalizeCommand.TITLE));
+        System.out.println("recordedLocalize=" + DialogUser.recorded(recorder, LocalizeCommand.TITLE, 90000));
         ResultsTable rt = ResultsTable.getResultsTable(LocalizeCommand.RESULTS);
         System.out.println("resultsShown=" + (rt != null && rt.size() > 0));
         System.out.println("csvWritten=" + new File(dir + "/dialog.csv").isFile());
@@ -102,7 +43,7 @@ public final class LocalizeTrainDialogDriver {
 
         // Train: numbers background, read_noise, em_gain, gain, offset, molecules, density, steps, batch,
         // lr, seed, validation_frames, validation_interval, threads; strings optics, size, out.
-        answer(TrainCommand.TITLE, (numbers, strings) -> {
+        DialogUser.answer(TrainCommand.TITLE, (numbers, strings) -> {
             numbers.get(5).setText("2");
             numbers.get(7).setText("3");
             numbers.get(8).setText("2");
@@ -112,7 +53,7 @@ public final class LocalizeTrainDialogDriver {
             strings.get(2).setText(dir + "/dialog model.safetensors");
         });
         IJ.doCommand(TrainCommand.TITLE);
-        System.out.println("recordedTrain=" + recorded(recorder, TrainCommand.TITLE));
+        System.out.println("recordedTrain=" + DialogUser.recorded(recorder, TrainCommand.TITLE, 90000));
         System.out.println("modelWritten=" + new File(dir + "/dialog model.safetensors").isFile());
         System.out.println("plotShown=" + (WindowManager.getImage(TrainCommand.TITLE + " loss") != null));
         System.out.println("done");

@@ -3,19 +3,12 @@ package org.mumloc.fiji;
 import ij.IJ;
 import ij.ImageJ;
 import ij.WindowManager;
-import ij.gui.GenericDialog;
 import ij.plugin.frame.Recorder;
 
-import java.awt.Button;
-import java.awt.EventQueue;
-import java.awt.TextField;
-import java.awt.Window;
-import java.awt.event.ActionEvent;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
-import java.util.Vector;
 
 /**
  * Drives "MUMLoc Import" and "MUMLoc Evaluate" through their dialogs in a real (not headless) ImageJ
@@ -29,58 +22,6 @@ public final class TableDialogDriver {
     private TableDialogDriver() {
     }
 
-    private static GenericDialog waitForDialog(String title, long timeoutMs) throws InterruptedException {
-        long end = System.currentTimeMillis() + timeoutMs;
-        while (System.currentTimeMillis() < end) {
-            for (Window w : Window.getWindows())
-                if (w instanceof GenericDialog && w.isShowing() && title.equals(((GenericDialog) w).getTitle()))
-                    return (GenericDialog) w;
-            Thread.sleep(50);
-        }
-        return null;
-    }
-
-    /** Interface for filling a dialog's fields on the event thread. */
-    private interface Filler {
-        void fill(Vector<TextField> numbers, Vector<TextField> strings);
-    }
-
-    /** Answers the dialog `title` (filling it) from another thread, as a user would. */
-    private static void answer(String title, Filler filler) {
-        Thread user = new Thread(() -> {
-            try {
-                GenericDialog gd = waitForDialog(title, 60000);
-                if (gd == null) {
-                    System.out.println("dialog=none " + title);
-                    System.out.flush();
-                    System.exit(3);
-                }
-                System.out.println("dialog=shown " + title);
-                @SuppressWarnings("unchecked")
-                Vector<TextField> numbers = gd.getNumericFields();
-                @SuppressWarnings("unchecked")
-                Vector<TextField> strings = gd.getStringFields();
-                EventQueue.invokeAndWait(() -> filler.fill(numbers, strings));
-                Button ok = gd.getButtons()[0];
-                EventQueue.invokeLater(() -> gd.actionPerformed(new ActionEvent(ok, ActionEvent.ACTION_PERFORMED, "OK")));
-            } catch (Exception e) {
-                e.printStackTrace();
-                System.exit(4);
-            }
-        }, "dialog-user");
-        user.start();
-    }
-
-    private static String recorded(Recorder recorder, String command) throws InterruptedException {
-        long end = System.currentTimeMillis() + 60000;
-        while (System.currentTimeMillis() < end) {
-            for (String line : recorder.getText().split("\n"))
-                if (line.startsWith("run(\"" + command + "\"")) return line;
-            Thread.sleep(50);
-        }
-        return "";
-    }
-
     public static void main(String[] args) throws Exception {
         String truth = args[0];
         Path out = Paths.get(args[1]);
@@ -89,12 +30,12 @@ public final class TableDialogDriver {
         Recorder recorder = new Recorder(false);
 
         // Import: File, Table (both text fields).
-        answer(ImportCommand.TITLE, (numbers, strings) -> {
+        DialogUser.answer(ImportCommand.TITLE, (numbers, strings) -> {
             strings.get(0).setText(truth);
             strings.get(1).setText("Dialog truth");
         });
         IJ.doCommand(ImportCommand.TITLE);
-        System.out.println("recordedImport=" + recorded(recorder, ImportCommand.TITLE));
+        System.out.println("recordedImport=" + DialogUser.recorded(recorder, ImportCommand.TITLE, 60000));
         // (the plugin's classes live in the plugins folder's class loader: only ImageJ's API is used here)
         ij.measure.ResultsTable imported = ij.measure.ResultsTable.getResultsTable("Dialog truth");
         System.out.println("importedRows=" + (imported == null ? -1 : imported.size()));
@@ -102,7 +43,7 @@ public final class TableDialogDriver {
         // Evaluate: text fields Results, In, Ground_truth, Truth, Json, Depth_plot, Histogram; numbers
         // Tolerance, Tolerance_xy, Tolerance_z, Bin, Pixel_size, Histogram_bin.
         int imagesBefore = WindowManager.getImageCount();
-        answer(EvaluateCommand.TITLE, (numbers, strings) -> {
+        DialogUser.answer(EvaluateCommand.TITLE, (numbers, strings) -> {
             strings.get(0).setText("Dialog truth");
             strings.get(2).setText("Dialog truth");
             strings.get(4).setText(json.toString());
@@ -110,7 +51,7 @@ public final class TableDialogDriver {
             numbers.get(3).setText("400");
         });
         IJ.doCommand(EvaluateCommand.TITLE);
-        String line = recorded(recorder, EvaluateCommand.TITLE);
+        String line = DialogUser.recorded(recorder, EvaluateCommand.TITLE, 60000);
         System.out.println("recordedEvaluate=" + line);
         long end = System.currentTimeMillis() + 30000;
         while (WindowManager.getImageCount() < imagesBefore + 2 && System.currentTimeMillis() < end) Thread.sleep(50);
