@@ -64,14 +64,22 @@ echo "\$ /usr/bin/python3 $here/torch_train.py --reference $reference_dir --thre
 printf '  %-11s %9s %5s %12s %12s %9s %9s\n' network input batch "mumloc fps" "torch fps" ratio GFLOP/s
 /usr/bin/python3 "$here/torch_train.py" --reference "$reference_dir" --threads "$threads" \
   --min-time "$seconds" > "$tmp/train.txt" 2>&1 || sed 's/^/  /' "$tmp/train.txt"
+# Each training case twice: the default (Winograd kernels for the 3x3 layers) and (row "A direct")
+# the direct convolutions only, MUMLOC_CPU_WINOGRAD=0 (backend/cpu/cpu_backend.h).
 while read -r arch size batch torch_fps; do
   [ "$arch" = regression ] || [ "$arch" = voxel ] || continue
-  line=$("$mumloc" bench --arch "$arch" --size "$size" --batch "$batch" --train \
-         --threads "$threads" --seconds "$seconds" 2>&1) || { echo "  $line"; continue; }
-  fps=$(sed -n 's/.* \([0-9.]*\) frames\/s.*/\1/p' <<<"$line")
-  gflops=$(sed -n 's/.* \([0-9.]*\) GFLOP\/s.*/\1/p' <<<"$line")
-  awk -v a="$arch" -v s="$size" -v b="$batch" -v m="$fps" -v t="$torch_fps" -v g="$gflops" \
-    'BEGIN { printf "  %-11s %9s %5d %12.1f %12.1f %8.2fx %9.1f\n", a, s "x" s "x4", b, m, t, m / t, g }'
+  for winograd in 1 0; do
+    line=$(MUMLOC_CPU_WINOGRAD=$winograd "$mumloc" bench --arch "$arch" --size "$size" \
+           --batch "$batch" --train --threads "$threads" --seconds "$seconds" 2>&1) ||
+      { echo "  $line"; continue; }
+    fps=$(sed -n 's/.* \([0-9.]*\) frames\/s.*/\1/p' <<<"$line")
+    gflops=$(sed -n 's/.* \([0-9.]*\) GFLOP\/s.*/\1/p' <<<"$line")
+    name=$arch; [ $winograd = 0 ] && name="$arch direct"
+    awk -v a="$name" -v s="$size" -v b="$batch" -v m="$fps" -v t="$torch_fps" -v g="$gflops" \
+      'BEGIN { printf "  %-16s %4s %5d %12.1f %12.1f %8.2fx %9.1f\n", a, s "x" s "x4", b, m, t, m / t, g }'
+  done
 done < "$tmp/train.txt"
-echo "  (mumloc rows: $mumloc bench --arch A --size S --batch B [--train] --threads $threads --seconds $seconds;"
-echo "   ratio = mumloc / PyTorch best-call frames/s; peak = fraction of the $fma_peak GFLOP/s FMA peak)"
+echo "  (mumloc rows: [MUMLOC_CPU_WINOGRAD=0 for \"direct\"] $mumloc bench --arch A --size S --batch B"
+echo "   [--train] --threads $threads --seconds $seconds; ratio = mumloc / PyTorch best-call frames/s;"
+echo "   peak = fraction of the $fma_peak GFLOP/s FMA peak; training GFLOP/s count 3x the forward's direct"
+echo "   multiply-adds, also for Winograd, which does fewer)"

@@ -68,12 +68,32 @@ else
 fi
 
 echo
+echo "== networks: where a training step's time goes (each op per layer; each convolution type's"
+echo "   GFLOP/s and share of the FMA peak forward, backward-weights, backward-data): bench_nn --profile"
+if [ -x "$build/bin/bench_nn" ]; then
+  echo "\$ OMP_NUM_THREADS=$threads $build/bin/bench_nn $threads 3 --profile"
+  "$build/bin/bench_nn" "$threads" 3 --profile | sed 's/^/  /'
+else
+  echo "  skipped: $build/bin/bench_nn was not built"
+fi
+
+echo
 echo "== localization end to end: bench_localize (256x256x4 TIFF -> CSV table beside the network alone)"
 if [ -x "$build/bin/bench_localize" ]; then
   echo "\$ OMP_NUM_THREADS=$threads $build/bin/bench_localize $threads 12"
   "$build/bin/bench_localize" "$threads" 12 | sed 's/^/  /'
 else
   echo "  skipped: $build/bin/bench_localize was not built"
+fi
+
+echo
+echo "== GPU (CUDA backend): bench_gpu (end to end host frames -> localizations, network, training)"
+if [ -x "$build/bin/bench_gpu" ]; then
+  echo "\$ $build/bin/bench_gpu 2"
+  # Prints "bench_gpu: skipped: no CUDA device: <reason>" without a GPU; never fails the benchmark.
+  "$build/bin/bench_gpu" 2 2>&1 | sed 's/^/  /' || echo "  bench_gpu failed (see above); the other figures stand"
+else
+  echo "  skipped: $build/bin/bench_gpu was not built"
 fi
 
 echo
@@ -85,11 +105,20 @@ if [ -f "$model" ] && [ -x "$mumloc" ]; then
     name=$1; molecules=$2; seed=$3
     sim=("$mumloc" simulate --out "$out/acc-$name.tif" --truth "$out/acc-$name-truth.csv" --frames 200
          --size 64 --molecules "$molecules" --seed "$seed" --quiet)
-    loc=("$mumloc" localize --in "$out/acc-$name.tif" --out "$out/acc-$name-locs.csv" --model "$model"
-         --threads $threads --quiet)
-    ev=("$mumloc" evaluate --truth "$out/acc-$name-truth.csv" --in "$out/acc-$name-locs.csv")
-    echo "\$ ${sim[*]}"; echo "\$ ${loc[*]}"; echo "\$ ${ev[*]}"
-    "${sim[@]}" >/dev/null && "${loc[@]}" >/dev/null && "${ev[@]}" | head -6 | sed "s/^/  [$name, $molecules molecules\/frame] /"
+    echo "\$ ${sim[*]}"
+    "${sim[@]}" >/dev/null || continue
+    # --refine: none (the network's positions), positions (ML fit, no drift), drift (ML fit of
+    # each frame's molecules with its plane drift); the localize line gives the wall time.
+    for refine in none positions drift; do
+      locs="$out/acc-$name-$refine-locs.csv"
+      loc=("$mumloc" localize --in "$out/acc-$name.tif" --out "$locs" --model "$model"
+           --threads $threads --quiet --refine $refine)
+      [ $refine = drift ] && loc+=(--drift-out "$out/acc-$name-drift-estimate.csv")
+      ev=("$mumloc" evaluate --truth "$out/acc-$name-truth.csv" --in "$locs")
+      echo "\$ ${loc[*]}"; echo "\$ ${ev[*]}"
+      tag="  [$name, $molecules molecules/frame, refine $refine]"
+      "${loc[@]}" | sed "s|^|$tag |" && "${ev[@]}" | head -6 | sed "s|^|$tag |"
+    done
     rm -f "$out/acc-$name.tif" "$out/acc-$name.drift.csv" "$out/acc-$name-truth.drift.csv"
   done
 else

@@ -18,6 +18,11 @@ static const cli_choice plane_choices[] = {{"auto", MUMLOC_PLANES_AUTO},
                                            {"slices", MUMLOC_PLANES_SLICES},
                                            {NULL, 0}};
 
+static const cli_choice refine_choices[] = {{"none", MUMLOC_REFINE_NONE},
+                                            {"positions", MUMLOC_REFINE_POSITIONS},
+                                            {"drift", MUMLOC_REFINE_DRIFT},
+                                            {NULL, 0}};
+
 static int exit_code_for(mumloc_status status) {
     return status == MUMLOC_ERR_INVALID_ARGUMENT ? CLI_EXIT_USAGE : CLI_EXIT_FAILURE;
 }
@@ -111,7 +116,8 @@ int cmd_localize(int argc, char **argv) {
     mumloc_localize_options_default(&opt);
     const char *in_path = NULL, *out_path = NULL, *model_path = NULL, *frames_text = NULL;
     const char *device_text = "auto";
-    int planes = (int)opt.planes, quiet = 0, no_measure = 0;
+    int planes = (int)opt.planes, quiet = 0, no_measure = 0, refine = (int)opt.refine;
+    const char *drift_path = NULL;
     cli_option options[] = {
         {"in", "FILE", "movie to localize (TIFF: 8/16/32-bit, hyperstack or stack)", CLI_STRING,
          &in_path, NULL, NULL, CLI_REQUIRED, NULL},
@@ -139,6 +145,12 @@ int cmd_localize(int argc, char **argv) {
          NULL, NULL, 0, NULL},
         {"batch", "N", "frames read per batch; 0 = automatic", CLI_INT, &opt.batch_frames, NULL,
          NULL, 0, NULL},
+        {"refine", NULL, "maximum-likelihood refinement after the network: none, positions, or "
+         "drift (positions and each frame's plane drift jointly; slower, most accurate)",
+         CLI_CHOICE, &refine, NULL, refine_choices, 0, NULL},
+        {"drift-out", "FILE", "with --refine drift: write the estimated drift per frame and plane "
+         "(CSV: frame, plane, dx, dy, their uncertainties in nm, molecules used)", CLI_STRING,
+         &drift_path, NULL, NULL, 0, NULL},
         {"no-measure", NULL, "skip photometry and uncertainties (NaN columns)", CLI_FLAG,
          &no_measure, NULL, NULL, 0, NULL},
         {"device", "DEV", "where the network runs: auto (CUDA when usable, else CPU), cpu, cuda, "
@@ -154,9 +166,11 @@ int cmd_localize(int argc, char **argv) {
         "uncertainty_xy, uncertainty_z (nm, Cramer-Rao bounds), probability.",
         options, NULL,
         "Camera values become photons as (value - offset) / (gain x em-gain); the defaults mean\n"
-        "the movie is already in photons. Large frames run in overlapping tiles whose seams\n"
-        "neither lose nor duplicate molecules. Without --model the bundled model is used\n"
-        "(test-data/default-model.safetensors, or $MUMLOC_DEFAULT_MODEL).\n"
+        "the movie is already in photons. --refine drift fits each frame's molecules together\n"
+        "with the lateral drift of planes 2..k against plane 1 (residual registration error);\n"
+        "the uncertainty columns are then for that drift. Large frames run in overlapping\n"
+        "tiles whose seams neither lose nor duplicate molecules. Without --model the bundled\n"
+        "model is used (test-data/default-model.safetensors, or $MUMLOC_DEFAULT_MODEL).\n"
         "Exit codes: 0 success, 1 run-time failure, 2 usage error, 130 interrupted (Ctrl-C;\n"
         "no partial table is left behind).\n"};
 
@@ -164,6 +178,10 @@ int cmd_localize(int argc, char **argv) {
     if (rc != CLI_PARSE_CONTINUE) return rc;
     opt.planes = (mumloc_plane_axis)planes;
     opt.measure = !no_measure;
+    opt.refine = (mumloc_refine_mode)refine;
+    opt.drift_path = drift_path;
+    if (drift_path && opt.refine != MUMLOC_REFINE_DRIFT)
+        return usage("--drift-out needs --refine drift (only it estimates the drift)", NULL);
     if (frames_text && !parse_frames(frames_text, &opt.first_frame, &opt.frame_count))
         return usage("--frames expects FIRST-LAST, FIRST- or N (1-based, FIRST <= LAST), got '",
                      frames_text);
@@ -172,6 +190,8 @@ int cmd_localize(int argc, char **argv) {
         return rc;
     mumloc_status status;
     if (strcmp(in_path, out_path) == 0) return usage("--out must not name the movie", NULL);
+    if (drift_path && (strcmp(drift_path, in_path) == 0 || strcmp(drift_path, out_path) == 0))
+        return usage("--drift-out must differ from --in and --out", NULL);
     if ((status = mumloc_localize_options_validate(&opt)) != MUMLOC_OK)
         return library_error("", status);
 

@@ -2,6 +2,7 @@
  * ground truth and the plane drifts through mumloc_simulate_to_files. Ranges are the library's to
  * check; this file only knows option names and file names. */
 #include "cli.h"
+#include "molecules_option.h"
 #include "mumloc.h"
 #include "options.h"
 #include "progress.h"
@@ -116,6 +117,7 @@ int cmd_simulate(int argc, char **argv) {
     const char *movie_path = NULL, *truth_path = NULL, *drift_arg = NULL, *optics_path = NULL;
     int noise = (int)params.noise, sample = (int)params.sample;
     int threads = 0, quiet = 0;
+    const char *molecules_text = NULL;
 
     cli_option options[] = {
         {"out", "FILE", "TIFF movie to write (ImageJ hyperstack, planes as channels)", CLI_STRING,
@@ -127,8 +129,8 @@ int cmd_simulate(int argc, char **argv) {
         {"frames", "N", "frames in the movie", CLI_INT64, &params.frames, NULL, NULL, 0, NULL},
         {"size", "W[xH]", "pixels per plane", CLI_SIZE, &params.width, &params.height, NULL, 0,
          NULL},
-        {"molecules", "M", "molecules per frame; --density overrides", CLI_INT,
-         &params.molecules, NULL, NULL, 0, NULL},
+        {"molecules", "M|A-B", CLI_MOLECULES_HELP, CLI_STRING, &molecules_text, NULL, NULL, 0,
+         "10"},
         {"density", "PER_UM2", "if > 0: Poisson molecules per frame, mean density x area",
          CLI_DOUBLE, &params.density_per_um2, NULL, NULL, 0, NULL},
         {"seed", "S", "random seed: same seed, same movie", CLI_UINT64, &params.seed, NULL, NULL,
@@ -179,6 +181,10 @@ int cmd_simulate(int argc, char **argv) {
     if (rc != CLI_PARSE_CONTINUE) return rc;
     params.noise = (mumloc_noise)noise;
     params.sample = (mumloc_sample)sample;
+    if (molecules_text &&
+        (rc = cli_molecules("simulate", molecules_text, &params.molecules_min, &params.molecules)) !=
+            CLI_PARSE_CONTINUE)
+        return rc;
 
     mumloc_status status;
     if (optics_path && (status = mumloc_optics_load(optics_path, &params.optics)) != MUMLOC_OK)

@@ -2,6 +2,7 @@
  * interval and the final validation metrics. Ctrl-C stops training; the library saves the model so
  * far (it can be resumed with --resume). */
 #include "cli.h"
+#include "molecules_option.h"
 #include "mumloc.h"
 #include "options.h"
 #include "progress.h"
@@ -72,7 +73,7 @@ static void print_final(mumloc_model *model, const char *path, double seconds) {
 
 int cmd_train(int argc, char **argv) {
     /* NOT_GIVEN: the architecture's default applies (the help shows both) */
-    int arch = -1, width = 0, height = 0, molecules = NOT_GIVEN, threads = 0, quiet = 0;
+    int arch = -1, width = 0, height = 0, threads = 0, quiet = 0, tune_threshold = 0;
     int batch = NOT_GIVEN, epochs = NOT_GIVEN, validation_frames = NOT_GIVEN;
     int64_t steps = 0, frames_per_epoch = NOT_GIVEN, validation_interval = 0, checkpoint_interval = 0;
     int64_t lr_decay_steps = 0, log_every = 0;
@@ -80,7 +81,7 @@ int cmd_train(int argc, char **argv) {
     double lr = 1e-3, beta1 = 0.9, beta2 = -1, lr_decay = 1.0, density = 0, background = -1;
     double drift = -1, threshold = 0;
     const char *out_path = NULL, *optics_path = NULL, *resume_path = NULL, *checkpoint_path = NULL;
-    const char *device_text = "auto";
+    const char *device_text = "auto", *molecules_text = NULL;
 
     cli_option options[] = {
         {"arch", NULL, "network: regression (2020) or voxel (2021)", CLI_CHOICE, &arch, NULL,
@@ -89,8 +90,8 @@ int cmd_train(int argc, char **argv) {
          CLI_REQUIRED, NULL},
         {"size", "W[xH]", "training frame size in pixels", CLI_SIZE, &width, &height, NULL, 0,
          "regression 64, voxel 16"},
-        {"molecules", "M", "molecules per frame; --density overrides", CLI_INT, &molecules, NULL,
-         NULL, 0, "regression 50, voxel 3"},
+        {"molecules", "M|A-B", CLI_MOLECULES_HELP, CLI_STRING, &molecules_text, NULL, NULL, 0,
+         "regression 50, voxel 3"},
         {"density", "PER_UM2", "if > 0: Poisson molecules per frame, mean density x area",
          CLI_DOUBLE, &density, NULL, NULL, 0, NULL},
         {"steps", "N", "training steps; 0 = epochs x frames-per-epoch / batch", CLI_INT64, &steps,
@@ -122,6 +123,8 @@ int cmd_train(int argc, char **argv) {
          CLI_INT64, &checkpoint_interval, NULL, NULL, 0, NULL},
         {"threshold", "TAU", "the model's decoding threshold, used by validation; 0 = the "
          "architecture's", CLI_DOUBLE, &threshold, NULL, NULL, 0, "regression 0.5, voxel 0.1"},
+        {"tune-threshold", NULL, "at the end, keep the threshold with the best validation "
+         "Jaccard (0.01 to 0.9) as the model's", CLI_FLAG, &tune_threshold, NULL, NULL, 0, NULL},
         {"background", "PHOTONS", "background photons per pixel", CLI_DOUBLE, &background, NULL,
          NULL, 0, "10"},
         {"drift", "NM", "max |drift| per axis of planes 2..k", CLI_DOUBLE, &drift, NULL, NULL, 0,
@@ -144,7 +147,12 @@ int cmd_train(int argc, char **argv) {
         "optics, input normalisation and training recipe). Progress lines go to stderr, the final\n"
         "validation metrics (Jaccard, RMSE at 150 nm tolerance) to stdout.",
         options, NULL,
+        "--molecules A-B draws each frame's count uniformly from A to B (e.g. 5-50: sparse to\n"
+        "dense frames in one run).\n"
         "Ctrl-C stops training and saves the model so far; continue it with --resume FILE.\n"
+        "A resumed run trains with the options given now (not those stored in FILE), from the\n"
+        "model's step count up to --steps (a total, not a number of extra steps); the model's\n"
+        "recipe becomes this run's.\n"
         "Exit codes: 0 success, 1 run-time failure, 2 usage error, 130 interrupted.\n"};
     int rc = cli_parse(&spec, argc, argv);
     if (rc != CLI_PARSE_CONTINUE) return rc;
@@ -158,7 +166,10 @@ int cmd_train(int argc, char **argv) {
         o.sim.width = width;
         o.sim.height = height;
     }
-    if (molecules != NOT_GIVEN) o.sim.molecules = molecules;
+    if (molecules_text &&
+        (rc = cli_molecules("train", molecules_text, &o.sim.molecules_min, &o.sim.molecules)) !=
+            CLI_PARSE_CONTINUE)
+        return rc;
     o.sim.density_per_um2 = density;
     if (background >= 0) o.sim.camera.background_photons = background;
     if (drift >= 0) o.sim.drift_max_nm = drift;
@@ -174,6 +185,7 @@ int cmd_train(int argc, char **argv) {
     o.seed = seed;
     if (validation_frames != NOT_GIVEN) o.validation_frames = validation_frames;
     o.threshold = threshold;
+    o.tune_threshold = tune_threshold;
     o.validation_seed = validation_seed;
     o.validation_interval = validation_interval;
     o.checkpoint_interval = checkpoint_interval;

@@ -108,6 +108,15 @@ MUMLOC_API double mumloc_psf_width_nm(const mumloc_optics *optics, double dz_nm)
  * is "planes"); missing fields keep their defaults, unknown fields are an error. */
 MUMLOC_API mumloc_status mumloc_optics_load(const char *path, mumloc_optics *optics);
 MUMLOC_API mumloc_status mumloc_optics_save(const char *path, const mumloc_optics *optics);
+/* The optics a movie records. description: a TIFF ImageDescription, or ImageJ's "Info" text, whose
+ * lines may include mumloc's record "mumloc={...}" with an "optics" object (as
+ * mumloc_simulate_to_files writes it). *found = 1 and optics filled when the record is there and its
+ * optics read as valid optics (every field present); *found = 0 and optics untouched otherwise (a
+ * foreign movie, or a record without readable optics: nothing to check). Fails only for NULL
+ * found/optics or out of memory; a NULL description is "not found". Compare the result with
+ * mumloc_model_check_optics before localizing. */
+MUMLOC_API mumloc_status mumloc_optics_from_description(const char *description, int *found,
+                                                        mumloc_optics *optics);
 
 /* ---------------------------------------------------------------------------------------------- */
 /* Camera and noise                                                                                */
@@ -147,13 +156,18 @@ typedef struct mumloc_sim_params {
     int width, height;            /* pixels per plane (default 64×64) */
     int64_t frames;               /* frames in the movie (default 100) */
     uint64_t seed;                /* default 1 */
-    int molecules;                /* molecules per frame (default 10); ignored if density > 0 */
+    int molecules;                /* molecules per frame (default 10; the most, with molecules_min
+                                     below); ignored if density > 0 */
     double density_per_um2;       /* if > 0: Poisson count per frame with mean density·area */
     double weight_min, weight_max;/* c uniform in [min, max] (default 0.3, 1.0) */
     double z_min_nm, z_max_nm;    /* molecule depth range (default 0, 1600) */
     double drift_max_nm;          /* max |drift| per axis of planes 2..k (default 48) */
     double drift_step_nm;         /* drift is a multiple of this (default 24); 0 = continuous */
     int filaments;                /* number of filaments for MUMLOC_SAMPLE_FILAMENTS (default 5) */
+    int molecules_min;            /* if 0 < molecules_min <= molecules: each frame's count is uniform
+                                     on {molecules_min, ..., molecules} (sparse and dense frames in
+                                     one run); 0 (default) = always `molecules`. Ignored if
+                                     density > 0. Added last so older initialisers keep working. */
 } mumloc_sim_params;
 
 MUMLOC_API void mumloc_sim_params_default(mumloc_sim_params *params);
@@ -163,6 +177,13 @@ MUMLOC_API mumloc_status mumloc_sim_params_validate(const mumloc_sim_params *par
  * MUMLOC_ERR_INVALID_ARGUMENT if cap is too small; *needed (if not NULL) gets the length + 1. */
 MUMLOC_API mumloc_status mumloc_sim_params_to_json(const mumloc_sim_params *params, char *buf,
                                                     size_t cap, size_t *needed);
+/* Reads such a record (a movie's description record, or the "simulation" member of a model's
+ * "training" metadata) back into *params. Keys the record lacks keep their defaults
+ * (mumloc_sim_params_default), so records written before a parameter existed read as they were meant
+ * (e.g. no "molecules_min": 0, a fixed count); unknown keys such as "mumloc_version" are ignored.
+ * Not JSON, a key of the wrong type: MUMLOC_ERR_FORMAT; a value out of range: the validation's
+ * MUMLOC_ERR_INVALID_ARGUMENT. *params is unchanged on failure. */
+MUMLOC_API mumloc_status mumloc_sim_params_from_json(const char *json, mumloc_sim_params *params);
 
 /* One molecule of the ground truth. */
 typedef struct mumloc_emitter {
@@ -180,9 +201,10 @@ MUMLOC_API mumloc_status mumloc_simulator_create(const mumloc_sim_params *params
 MUMLOC_API void mumloc_simulator_destroy(mumloc_simulator *sim);
 MUMLOC_API const mumloc_sim_params *mumloc_simulator_params(const mumloc_simulator *sim);
 
-/* Upper bound on the molecules any single frame can hold (for sizing truth buffers): `molecules`,
- * or in density mode ceil(mean + 10·sqrt(mean) + 10) with mean = density·area, where the Poisson
- * count is capped (the cap changes the law by less than 1e-20 in probability). */
+/* Upper bound on the molecules any single frame can hold (for sizing truth buffers): `molecules`
+ * (with or without molecules_min), or in density mode ceil(mean + 10·sqrt(mean) + 10) with
+ * mean = density·area, where the Poisson count is capped (the cap changes the law by less than
+ * 1e-20 in probability). */
 MUMLOC_API int mumloc_simulator_max_emitters(const mumloc_simulator *sim);
 
 /* Ground truth of frame `frame` (0-based): writes *count emitters into out (capacity cap).
@@ -421,6 +443,10 @@ typedef struct mumloc_train_options {
                                     the same options give the same model as uninterrupted training */
     double threshold;            /* the model's default decoding threshold τ, used by validation;
                                     0 = the architecture's (regression 0.5, voxel 0.1) */
+    int tune_threshold;          /* 1: at the final validation, decode the validation set at
+                                    thresholds from 0.01 to 0.9 and keep the one with the highest
+                                    Jaccard as the model's threshold (the sweep is kept in the
+                                    metadata "threshold_sweep"); 0 (default): keep `threshold` */
     mumloc_device device;        /* where training runs (mumloc_model_set_device; default AUTO:
                                     CUDA device 0 when usable, else the CPU) */
 } mumloc_train_options;
@@ -639,12 +665,63 @@ MUMLOC_API mumloc_status mumloc_localizations_refine(const mumloc_optics *optics
                                                      const double *dx_dy,
                                                      mumloc_localization *locs, int count);
 
+/* Per-frame drift (science.md §1–2): planes 2..k of a frame are shifted laterally against plane 1 by
+ * an unknown (dx, dy) that every molecule of the frame shares, so the frame's molecules can estimate
+ * it. Why a plane's drift was or was not estimated: */
+typedef enum mumloc_drift_outcome {
+    MUMLOC_DRIFT_ESTIMATED = 0,        /* every plane 2..k estimated */
+    MUMLOC_DRIFT_PARTIAL = 1,          /* some planes had too little information: kept at 0 */
+    MUMLOC_DRIFT_TOO_FEW_MOLECULES = 2,/* fewer than 2 molecules the fit could use: all 0 */
+    MUMLOC_DRIFT_TOO_LITTLE_INFORMATION = 3 /* no plane informed well enough: all 0 */
+} mumloc_drift_outcome;
+
+typedef struct mumloc_frame_drift {
+    double dx_dy[2 * MUMLOC_MAX_PLANES];    /* layout of mumloc_simulate_drift: plane d at 2d, 2d+1;
+                                               plane 1 and planes not estimated are 0 */
+    double sigma_nm[2 * MUMLOC_MAX_PLANES]; /* Cramér–Rao bound of each value given the molecules
+                                               (their positions, photons, backgrounds estimated
+                                               jointly); 0 for plane 1, Infinity if not estimated */
+    int estimated[MUMLOC_MAX_PLANES];       /* 1 where the plane's drift was estimated */
+    int molecules;                          /* localizations that informed the estimate */
+    int iterations;                         /* drift updates made */
+    int converged;                          /* 1: the last update moved every value < 0.1 nm */
+    int clamped;                            /* 1: a value hit ±2 camera pixels (suspect) */
+    mumloc_drift_outcome outcome;
+} mumloc_frame_drift;
+
+/* Joint maximum-likelihood refinement of one frame's localizations and its drift: from the
+ * per-molecule fits of mumloc_localizations_refine at zero drift (windows fixed at the decoded
+ * positions), Fisher-scoring steps on the drift of planes 2..k over the likelihood summed over
+ * every usable molecule's windows, the molecules' own parameters profiled out (Schur complement of
+ * the joint Fisher matrix); each molecule follows a step by its part of the joint Gauss–Newton
+ * step (no refit; refitted only when no halving of that lowers the likelihood), halved while the
+ * likelihood rises, until no value moves by 0.1 nm (at most 20 updates). Each fit models the other molecules' expected light as
+ * known signal (overlapping windows would otherwise pull fits, and the drift, towards neighbours).
+ * Usable molecules are those whose zero-drift fit converges within the trust region of
+ * mumloc_localizations_refine with photons > 1; those whose own drift information disagrees with
+ * the estimate (score test, χ² at p = 1e-3: blends, false detections) are dropped and the drift
+ * re-estimated (two rounds at most). Guards: with fewer than 2 usable molecules nothing is estimated; a plane whose drift bound (sigma_nm) would exceed 15 nm
+ * keeps 0; values are clamped to ±2 camera pixels (clamped = 1). Each record then gets the position
+ * fitted at the final drift under refine's trust rule (other fields untouched): pass drift->dx_dy
+ * to mumloc_localizations_measure so the bounds are for that drift. The frame must be finite
+ * (MUMLOC_ERR_INVALID_ARGUMENT naming the plane otherwise); count 0 gives outcome
+ * TOO_FEW_MOLECULES. Failures otherwise as mumloc_localizations_refine. Multithreaded over records;
+ * costs about 3-4 times mumloc_localizations_refine (native/src/localize/LOCALIZE.md, Costs). */
+MUMLOC_API mumloc_status mumloc_localizations_refine_with_drift(const mumloc_optics *optics,
+                                                                const mumloc_camera *camera,
+                                                                const float *frame, int width,
+                                                                int height,
+                                                                mumloc_localization *locs,
+                                                                int count,
+                                                                mumloc_frame_drift *drift);
+
 /* ---------------------------------------------------------------------------------------------- */
 /* Localization pipeline (owned by the pipeline work)                                             */
 /* ---------------------------------------------------------------------------------------------- */
 
-/* From movie frames to localizations: camera conversion, the network (tiled), decoding, and
- * photometry with Cramér–Rao bounds. Two ways in:
+/* From movie frames to localizations: camera conversion, the network (tiled), decoding, optional
+ * maximum-likelihood refinement (options.refine), and photometry with Cramér–Rao bounds. Two ways
+ * in:
  *   - a streaming localizer: the caller pushes frames batch by batch (an ImageJ virtual stack, a
  *     camera) and takes the localizations found so far; memory is bounded by one batch;
  *   - mumloc_localize_file: a TIFF movie to a ThunderSTORM CSV, streamed in frame batches.
@@ -671,6 +748,27 @@ typedef enum mumloc_plane_axis {
                                    stack of frames × k images with the planes interleaved */
 } mumloc_plane_axis;
 
+/* Optional maximum-likelihood refinement after decoding (before the photometry and bounds):
+ *   NONE       the network's positions as decoded (default; the fastest);
+ *   POSITIONS  mumloc_localizations_refine of every record, no drift (≈0.2 ms per molecule);
+ *   DRIFT      mumloc_localizations_refine_with_drift per frame: the drift of planes 2..k and the
+ *              positions jointly; the photometry and the uncertainty columns are then for the
+ *              estimated drift (a few times the cost of POSITIONS). */
+typedef enum mumloc_refine_mode {
+    MUMLOC_REFINE_NONE = 0,
+    MUMLOC_REFINE_POSITIONS = 1,
+    MUMLOC_REFINE_DRIFT = 2
+} mumloc_refine_mode;
+
+/* "none", "positions", "drift"; NULL for a value out of range. */
+MUMLOC_API const char *mumloc_refine_mode_name(int mode);
+/* The mode of that name; MUMLOC_ERR_INVALID_ARGUMENT listing the names otherwise. */
+MUMLOC_API mumloc_status mumloc_refine_mode_from_name(const char *name, mumloc_refine_mode *out);
+
+/* Receives each frame's estimated drift (refine DRIFT), once per frame in push order, after that
+ * frame's localizations are pending; frame is 0-based. Called on the pushing thread. */
+typedef void (*mumloc_drift_fn)(void *user, int64_t frame, const mumloc_frame_drift *drift);
+
 typedef struct mumloc_localize_options {
     mumloc_camera camera;       /* conversion to photons and noise for the bounds (defaults: photons) */
     double threshold;           /* τ; 0 = the model's default (mumloc_model_threshold) */
@@ -688,6 +786,15 @@ typedef struct mumloc_localize_options {
     mumloc_device device;       /* where the network runs (default AUTO): the localizer moves the
                                    model there (mumloc_model_set_device); an unusable explicit CUDA
                                    fails */
+    mumloc_refine_mode refine;  /* refinement after decoding (default NONE, see above) */
+    mumloc_drift_fn drift_callback; /* refine DRIFT: each frame's drift (NULL: none) */
+    void *drift_user;           /* passed to drift_callback */
+    const char *drift_path;     /* files only, refine DRIFT: CSV of the drift, one row per frame
+                                   and plane: "frame" (1-based), "plane" (1-based), "dx [nm]",
+                                   "dy [nm]" (the columns of mumloc_simulate_to_files' drift file;
+                                   0 where not estimated), "uncertainty_dx [nm]",
+                                   "uncertainty_dy [nm]" (sigma_nm; Infinity where not estimated),
+                                   "molecules"; written atomically with the table (NULL: none) */
 } mumloc_localize_options;
 
 MUMLOC_API void mumloc_localize_options_default(mumloc_localize_options *options);
@@ -771,8 +878,11 @@ MUMLOC_API mumloc_status mumloc_localize_file(mumloc_model *model, const char *i
  * recall = TP/(TP+FN), precision = TP/(TP+FP); over the pairs, errors are localization − truth:
  * RMSE lateral = sqrt(mean(Δx² + Δy²)), RMSE axial = sqrt(mean(Δz²)), bias = mean Δx, Δy, Δz; median
  * CRLB = median over the pairs of the localizations' "uncertainty_xy" (or ThunderSTORM's
- * "uncertainty") and "uncertainty_z" columns, finite values only. A ratio with nothing to average or
- * divide is NaN (null in JSON).
+ * "uncertainty") and "uncertainty_z" columns, finite values only; CRLB-limited RMSE = the RMSE an
+ * unbiased estimator at the bound would reach on the same pairs: lateral sqrt(mean(2·u_xy²)) (u_xy is
+ * per axis, the lateral RMSE sums two), axial sqrt(mean(u_z²)), over the pairs with finite values.
+ * Compare RMSE with it rather than with the median, which is smaller than the RMS of the bounds and
+ * per axis. A ratio with nothing to average or divide is NaN (null in JSON).
  *
  * Depth bins. Truth z is cut into bins [k·bin_nm, (k+1)·bin_nm) from the lowest to the highest true z.
  * A bin counts the truths whose z falls in it (TP and FN, and the pairs' errors) and the unpaired
@@ -795,6 +905,7 @@ typedef struct mumloc_eval_metrics {
     double rmse_xy_nm, rmse_z_nm;
     double bias_x_nm, bias_y_nm, bias_z_nm;
     double crlb_xy_median_nm, crlb_z_median_nm;
+    double crlb_rmse_xy_nm, crlb_rmse_z_nm; /* the RMSE an efficient estimator reaches on the pairs */
 } mumloc_eval_metrics;
 
 typedef struct mumloc_eval_bin {

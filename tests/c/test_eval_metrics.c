@@ -26,7 +26,8 @@ static mumloc_table *make_table(const char *const *names, const char *const *uni
  *   L3 frame 3, a frame without truth (z 700) -> FP, bin [600, 800).
  * TP 2, FP 2, FN 2: Jaccard 2/6, recall 1/2, precision 1/2. Lateral RMSE sqrt((200 + 900)/2),
  * axial RMSE sqrt((400 + 400)/2) = 20; bias x (10 + 0)/2 = 5, y (-10 + 30)/2 = 10, z 0. Median CRLB
- * over the matched L0 (7, 25) and L1 (5, 15): 6 and 20. */
+ * over the matched L0 (7, 25) and L1 (5, 15): 6 and 20; CRLB-limited RMSE lateral
+ * sqrt((2·7² + 2·5²)/2) = sqrt(74) (two axes), axial sqrt((25² + 15²)/2) = sqrt(425). */
 static const char *const t_names[] = {"frame", "x", "y", "z"};
 static const char *const t_units[] = {"", "nm", "nm", "nm"};
 static const double t_rows[] = {2, 500, 500, 100, 1, 1000, 1000, 500,
@@ -55,6 +56,8 @@ static void check_known_metrics(void) {
     CHECK_NEAR(m->bias_z_nm, 0, 1e-9);
     CHECK_NEAR(m->crlb_xy_median_nm, 6, 1e-12);
     CHECK_NEAR(m->crlb_z_median_nm, 20, 1e-12);
+    CHECK_NEAR(m->crlb_rmse_xy_nm, sqrt(74.0), 1e-9);
+    CHECK_NEAR(m->crlb_rmse_z_nm, sqrt(425.0), 1e-9);
     const int64_t *tm = mumloc_evaluation_truth_matches(e), *lm = mumloc_evaluation_localization_matches(e);
     CHECK(tm[0] == -1 && tm[1] == 1 && tm[2] == -1 && tm[3] == 0);
     CHECK(lm[0] == 3 && lm[1] == 1 && lm[2] == -1 && lm[3] == -1);

@@ -115,7 +115,7 @@ static void bn_run(nn_backend *be, nn_bn_desc d, const float *x, const float *g,
 }
 
 static void test_bn(void) {
-    nn_bn_desc d = {3, 5, 6, 7, 1e-5f, 0.1f};
+    nn_bn_desc d = {3, 5, 6, 7, 1e-5f, 0.1f, NN_ACT_NONE};
     const int64_t xc = (int64_t)d.n * d.c * d.h * d.w, wc = (int64_t)d.c * 27;
     float *x = malloc(xc * 4), *dy = malloc(xc * 4), *w0 = malloc(wc * 4), *w1 = malloc(wc * 4);
     float g[5], bt[5], rm[5], rv[5], cb[5];

@@ -1,5 +1,6 @@
 /* Batch norm on the CPU backend: training forward vs the naive reference, running averages vs their
- * closed form, backward vs finite differences of the reference, eval mode, and folding into the
+ * closed form, backward vs finite differences of the reference, eval mode — each also with the ReLU
+ * fused into the plan (relu(BN(x)) against the reference followed by a ReLU) — and folding into the
  * preceding (regular or transposed) convolution. */
 #include <stdlib.h>
 
@@ -36,9 +37,16 @@ enum { N = 3, C = 5, H = 4, W = 6 };
 #define COUNT (N * C * H * W)
 static const double EPS = 1e-5;
 
+static int fused_relu; /* the plan under test fuses a ReLU: the reference applies one too */
+
+static void relu_if_fused(double *y, int count) {
+    for (int i = 0; fused_relu && i < count; i++) y[i] = y[i] > 0 ? y[i] : 0;
+}
+
 static double loss_of(const double *x, const double *g, const double *b, const double *r) {
     static double y[COUNT];
     nn_ref_bn(x, N, C, H, W, g, b, EPS, y, NULL, NULL);
+    relu_if_fused(y, COUNT);
     double s = 0.0;
     for (int i = 0; i < COUNT; i++) s += r[i] * y[i];
     return s;
@@ -57,7 +65,8 @@ static void fd(double *x, double *g, double *b, const double *r, double *v, int 
     }
 }
 
-static void training_and_backward(void) {
+static void training_and_backward(nn_activation act) {
+    fused_relu = act == NN_ACT_RELU;
     static double x[COUNT], r[COUNT], y[COUNT], fdx[COUNT];
     double gamma[C], beta[C], mean[C], var[C], fdg[C], fdb[C];
     nn_ref_random(x, COUNT, 11, -2, 3);
@@ -66,12 +75,13 @@ static void training_and_backward(void) {
     nn_ref_random(gamma, C, 13, 0.5, 1.5);
     nn_ref_random(beta, C, 14, -1, 1);
     nn_ref_bn(x, N, C, H, W, gamma, beta, EPS, y, mean, var);
+    relu_if_fused(y, COUNT);
 
     nn_shape ds = {N, C, H, W}, vs = {1, C, 1, 1};
     double zeros[C] = {0}, ones[C] = {1, 1, 1, 1, 1};
     nn_tensor *tx = make(ds, x), *ty = make(ds, NULL), *tg = make(vs, gamma), *tb = make(vs, beta);
     nn_tensor *tm = make(vs, NULL), *tv = make(vs, NULL), *rm = make(vs, zeros), *rv = make(vs, ones);
-    nn_bn_desc d = {N, C, H, W, (float)EPS, 0.1f};
+    nn_bn_desc d = {N, C, H, W, (float)EPS, 0.1f, act};
     nn_bn_plan *plan = NULL;
     CHECK_OK(be->bn_plan_create(be, &d, &plan));
     CHECK_OK(be->bn_forward_training(be, plan, tx, tg, tb, ty, tm, tv, rm, rv));
@@ -106,6 +116,7 @@ static void training_and_backward(void) {
         int c = (i / (H * W)) % C;
         y[i] = gamma[c] * (x[i] - grm[c]) / sqrt(grv[c] + EPS) + beta[c];
     }
+    relu_if_fused(y, COUNT);
     CHECK(nn_ref_max_rel_diff(ev, y, COUNT) < 1e-5);
     free(ev);
     free(got);
@@ -143,7 +154,7 @@ static void folding(int transposed) {
     nn_conv_desc cd = {n, ci, co, h, w, 3, transposed, NN_ACT_NONE};
     nn_conv_plan *cp = NULL;
     nn_bn_plan *bp = NULL;
-    nn_bn_desc bd = {n, co, oh, ow, 1e-5f, 0.1f};
+    nn_bn_desc bd = {n, co, oh, ow, 1e-5f, 0.1f, NN_ACT_NONE};
     CHECK_OK(be->conv_plan_create(be, &cd, &cp));
     CHECK_OK(be->bn_plan_create(be, &bd, &bp));
     CHECK_OK(be->conv_forward(be, cp, tx, tw, tb, t1));
@@ -167,7 +178,14 @@ static void folding(int transposed) {
 int main(void) {
     CHECK_OK(nn_backend_cpu_create(&be));
     if (!be) return 1;
-    training_and_backward();
+    training_and_backward(NN_ACT_NONE);
+    CHECK(be->bn_fuses_relu);
+    training_and_backward(NN_ACT_RELU);
+    /* Only a ReLU can be fused. */
+    nn_bn_desc sigmoid = {N, C, H, W, (float)EPS, 0.1f, NN_ACT_SIGMOID};
+    nn_bn_plan *refused = NULL;
+    CHECK_STATUS(be->bn_plan_create(be, &sigmoid, &refused), MUMLOC_ERR_INVALID_ARGUMENT);
+    CHECK(refused == NULL);
     folding(0);
     folding(1);
     nn_backend_destroy(be);

@@ -1,7 +1,12 @@
 /* Convolutions on the CPU backend against the naive double-precision reference (nn/reference.h):
  * forward for regular and transposed convolutions (both the four-phase identity and oneDNN's
- * deconvolution primitive), and gradients against central finite differences of the reference. */
+ * deconvolution primitive), and gradients against central finite differences of the reference
+ * (small layers) or the adjoint identities of the reference (wide layers; also on the Winograd
+ * kernels training uses by default). */
+#include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "backend/backend.h"
 #include "backend/cpu/cpu_backend.h"
@@ -66,6 +71,121 @@ static void finite_differences(const geometry *g, double *x, double *w, double *
         v[i] = keep;
         grad[i] = (up - down) / (2 * h);
     }
+}
+
+static double dot(const double *a, const double *b, long count) {
+    double s = 0.0;
+    for (long i = 0; i < count; i++) s += a[i] * b[i];
+    return s;
+}
+
+/* Gradients of wide layers, whose backward-weights runs on oneDNN's blocked kernel with x and dy
+ * reordered into its layout (finite differences would be too slow at these sizes). L = Σ r·y is
+ * linear in x, w and b, so the exact gradients satisfy the adjoint identities
+ *   Σ dw·v = Σ r·conv(x, v, 0),  Σ dx·u = Σ r·conv(u, w, 0),  db[o] = Σ r over channel o
+ * for any directions u, v; both sides come from the reference, the left from the backend. Two
+ * backward calls with new x and dy also check that no stale reordered copy is reused. */
+static void check_wide_gradients(const geometry *g, double tolerance) {
+    int oh = g->transposed ? 2 * g->h : g->h, ow = g->transposed ? 2 * g->w : g->w;
+    nn_shape xs = {g->n, g->ci, g->h, g->w}, ys = {g->n, g->co, oh, ow};
+    nn_shape ws = g->transposed ? (nn_shape){g->ci, g->co, 3, 3} : (nn_shape){g->co, g->ci, g->k, g->k};
+    nn_shape bs = {1, g->co, 1, 1};
+    long xc = (long)nn_shape_count(xs), yc = (long)nn_shape_count(ys), wc = (long)nn_shape_count(ws);
+    double *x = malloc(xc * sizeof *x), *w = malloc(wc * sizeof *w), *r = malloc(yc * sizeof *r);
+    double *u = malloc(xc * sizeof *u), *v = malloc(wc * sizeof *v), *y = malloc(yc * sizeof *y);
+    double *zero = calloc(g->co, sizeof *zero), *db = calloc(g->co, sizeof *db);
+    nn_ref_random(w, wc, 12, -0.5, 0.5);
+    nn_tensor *tw = make(ws, w), *tx = make(xs, NULL), *tr = make(ys, NULL);
+    nn_tensor *tdx = make(xs, NULL), *tdw = make(ws, NULL), *tdb = make(bs, NULL);
+    nn_conv_desc d = {g->n, g->ci, g->co, g->h, g->w, g->transposed ? 3 : g->k, g->transposed,
+                      NN_ACT_NONE};
+    nn_conv_plan *plan = NULL;
+    CHECK_OK(be->conv_plan_create(be, &d, &plan));
+    for (int round = 0; plan && round < 2; round++) {
+        nn_ref_random(x, xc, 20 + round, -1, 1);
+        nn_ref_random(r, yc, 30 + round, -1, 1);
+        nn_tensor *nx = make(xs, x), *nr = make(ys, r);
+        CHECK_OK(be->copy(be, nx, tx));
+        CHECK_OK(be->copy(be, nr, tr));
+        be->tensor_destroy(be, nx);
+        be->tensor_destroy(be, nr);
+        CHECK_OK(be->conv_backward_weights(be, plan, tx, tr, tdw, tdb));
+        CHECK_OK(be->conv_backward_data(be, plan, tr, tw, tdx));
+        double *gw = fetch(tdw), *gx = fetch(tdx), *gb = fetch(tdb);
+        for (int probe = 0; probe < 2; probe++) {
+            nn_ref_random(v, wc, 40 + probe, -1, 1);
+            nn_ref_random(u, xc, 50 + probe, -1, 1);
+            reference(g, x, v, zero, y);
+            double want_w = dot(r, y, yc), got_w = dot(gw, v, wc);
+            reference(g, u, w, zero, y);
+            double want_x = dot(r, y, yc), got_x = dot(gx, u, xc);
+            double scale_w = sqrt(dot(gw, gw, wc) * dot(v, v, wc));
+            double scale_x = sqrt(dot(gx, gx, xc) * dot(u, u, xc));
+            if (fabs(got_w - want_w) > tolerance * scale_w || fabs(got_x - want_x) > tolerance * scale_x)
+                fprintf(stderr, "wide gradients ci%d co%d t%d: dw·v %g vs %g, dx·u %g vs %g\n", g->ci,
+                        g->co, g->transposed, got_w, want_w, got_x, want_x);
+            CHECK(fabs(got_w - want_w) <= tolerance * scale_w);
+            CHECK(fabs(got_x - want_x) <= tolerance * scale_x);
+        }
+        long pixels = (long)oh * ow;
+        for (int o = 0; o < g->co; o++) {
+            db[o] = 0.0;
+            for (int n = 0; n < g->n; n++)
+                for (long i = 0; i < pixels; i++) db[o] += r[((long)n * g->co + o) * pixels + i];
+        }
+        CHECK(nn_ref_max_rel_diff(gb, db, g->co) <= tolerance);
+        free(gw);
+        free(gx);
+        free(gb);
+    }
+    be->conv_plan_destroy(be, plan);
+    nn_tensor *all[] = {tw, tx, tr, tdx, tdw, tdb};
+    for (int i = 0; i < 6; i++) be->tensor_destroy(be, all[i]);
+    free(x), free(w), free(r), free(u), free(v), free(y), free(zero), free(db);
+}
+
+/* The Winograd path (cpu_conv_winograd, training's default): the plan must really use oneDNN's Winograd kernels,
+ * and forward and gradients must match the reference — to 1e-4, not 1e-5: Winograd's transforms
+ * round differently from a direct convolution. A 5×5 or 4-channel layer keeps the direct kernels. */
+static void check_winograd(void) {
+    cpu_conv_winograd = 1;
+    geometry g = {2, 32, 64, 9, 7, 3, 0};
+    nn_conv_desc d = {g.n, g.ci, g.co, g.h, g.w, 3, 0, NN_ACT_NONE};
+    nn_conv_plan *plan = NULL;
+    CHECK_OK(be->conv_plan_create(be, &d, &plan));
+    nn_shape xs = {g.n, g.ci, g.h, g.w}, ys = {g.n, g.co, g.h, g.w}, ws = {g.co, g.ci, 3, 3};
+    nn_shape bs = {1, g.co, 1, 1};
+    long xc = (long)nn_shape_count(xs), yc = (long)nn_shape_count(ys), wc = (long)nn_shape_count(ws);
+    double *x = malloc(xc * sizeof *x), *w = malloc(wc * sizeof *w), *b = malloc(g.co * sizeof *b);
+    double *y = malloc(yc * sizeof *y);
+    nn_ref_random(x, xc, 61, -1, 1);
+    nn_ref_random(w, wc, 62, -0.5, 0.5);
+    nn_ref_random(b, g.co, 63, -1, 1);
+    nn_tensor *tx = make(xs, x), *tw = make(ws, w), *tb = make(bs, b), *ty = make(ys, NULL);
+    if (plan) {
+        CHECK(strstr(cpu_conv_plan_impl(plan, 0), "wino") != NULL);
+        CHECK_OK(be->conv_forward(be, plan, tx, tw, tb, ty));
+        reference(&g, x, w, b, y);
+        double *got = fetch(ty);
+        double err = nn_ref_max_rel_diff(got, y, yc);
+        if (err > 1e-4) fprintf(stderr, "winograd forward: rel err %g\n", err);
+        CHECK(err <= 1e-4);
+        free(got);
+        be->conv_plan_destroy(be, plan);
+    }
+    check_wide_gradients(&g, 1e-4);
+    nn_conv_desc narrow = {1, 4, 16, 8, 8, 3, 0, NN_ACT_NONE}, wide5 = {1, 32, 32, 8, 8, 5, 0, NN_ACT_NONE};
+    nn_conv_desc *direct[] = {&narrow, &wide5};
+    for (int i = 0; i < 2; i++) {
+        nn_conv_plan *other = NULL;
+        CHECK_OK(be->conv_plan_create(be, direct[i], &other));
+        if (other) CHECK(strstr(cpu_conv_plan_impl(other, 0), "wino") == NULL);
+        be->conv_plan_destroy(be, other);
+    }
+    cpu_conv_winograd = 0;
+    nn_tensor *all[] = {tx, tw, tb, ty};
+    for (int i = 0; i < 4; i++) be->tensor_destroy(be, all[i]);
+    free(x), free(w), free(b), free(y);
 }
 
 static void check_geometry(const geometry *g, int gradients) {
@@ -182,6 +302,7 @@ static void check_fused(nn_activation act) {
 int main(void) {
     CHECK_OK(nn_backend_cpu_create(&be));
     if (!be) return 1;
+    cpu_conv_winograd = 0; /* the direct kernels first, to 1e-5; check_winograd turns it on */
     /* Upload/download round trip through the channels-last storage. */
     {
         nn_shape s = {2, 3, 4, 5};
@@ -200,6 +321,10 @@ int main(void) {
     /* Larger shapes (forward only): the kernels oneDNN picks change with size. */
     geometry large[] = {{1, 64, 128, 16, 16, 3, 1}, {2, 32, 64, 20, 12, 3, 0}, {1, 4, 64, 16, 16, 5, 0}};
     for (int i = 0; i < 3; i++) check_geometry(&large[i], 0);
+    geometry wide[] = {{2, 32, 64, 9, 7, 3, 0}, {2, 64, 32, 6, 5, 5, 0}, {1, 64, 128, 5, 4, 3, 1},
+                       {1, 128, 64, 4, 6, 3, 1}};
+    for (int i = 0; i < 4; i++) check_wide_gradients(&wide[i], 1e-5);
+    check_winograd();
     /* oneDNN's deconvolution primitive, the measured alternative, agrees too. */
     cpu_use_deconvolution_primitive = 1;
     check_geometry(&transposed[0], 0);

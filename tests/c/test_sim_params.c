@@ -49,7 +49,7 @@ int main(void) {
     CHECK(base.camera.offset_adu == 0.0);
     CHECK(base.noise == MUMLOC_NOISE_PHYSICAL && base.sample == MUMLOC_SAMPLE_UNIFORM);
     CHECK(base.width == 64 && base.height == 64 && base.frames == 100 && base.seed == 1);
-    CHECK(base.molecules == 10 && base.density_per_um2 == 0.0);
+    CHECK(base.molecules == 10 && base.density_per_um2 == 0.0 && base.molecules_min == 0);
     CHECK(base.weight_min == 0.3 && base.weight_max == 1.0);
     CHECK(base.z_min_nm == 0.0 && base.z_max_nm == 1600.0);
     CHECK(base.drift_max_nm == 48.0 && base.drift_step_nm == 24.0 && base.filaments == 5);
@@ -65,6 +65,8 @@ int main(void) {
     BAD(height, -4, "size");
     BAD(molecules, -3, "molecules");
     BAD(molecules, 100001, "molecules");
+    BAD(molecules_min, -1, "molecules-min");
+    BAD(molecules_min, 11, "molecules-min"); /* above molecules */
     BAD(density_per_um2, -0.5, "density");
     BAD(density_per_um2, NAN, "density");
     BAD(density_per_um2, 1e6, "density");
@@ -179,7 +181,8 @@ int main(void) {
                               "\"height\":64", "\"frames\":100", "\"seed\":18446744073709551615",
                               "\"molecules\":10", "\"density_per_um2\":0", "\"weight_min\":0.3",
                               "\"weight_max\":1", "\"z_min_nm\":0", "\"z_max_nm\":1600",
-                              "\"drift_max_nm\":48", "\"drift_step_nm\":24", "\"filaments\":5"};
+                              "\"drift_max_nm\":48", "\"drift_step_nm\":24", "\"filaments\":5",
+                              "\"molecules_min\":0"};
         for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++)
             if (!strstr(json, keys[i])) {
                 fprintf(stderr, "json lacks %s: %s\n", keys[i], json);

@@ -174,7 +174,8 @@ before=$failures
 if [ -f "$target/test-classes/org/mumloc/fiji/DialogDriver.class" ]; then
     timeout 120 xvfb-run -a java -Xmx1g -Duser.home="$work/home" -Dplugins.dir="$work/plugins" \
         -cp "$ij_jar:$target/test-classes" org.mumloc.fiji.DialogDriver >"$work/dialog.log" 2>&1
-    expect dialog "dialog=shown"
+    expect dialog "dialog=shown MUMLoc Simulate"
+    expect dialog "fields MUMLoc Simulate=16 numbers, 6 texts, 2 choices"
     expect dialog "interactive=24x16x4x1x3 bitDepth=32"
     recorded=$(sed -n 's/^recorded=//p' "$work/dialog.log")
     case "$recorded" in 'run("MUMLoc Simulate", "'*) pass ;; *) fail "nothing recorded: '$recorded'" ;; esac
@@ -276,7 +277,8 @@ for f in movie.tif truth.csv localizations.csv report.json render.png exported.c
 done
 [ $failures -gt $before ] && show_log pipeline-demo
 
-# 11. "MUMLoc Import" and "MUMLoc Evaluate" from their dialogs (menu), recorded and replayed.
+# 11. "MUMLoc Import", "MUMLoc Export", "MUMLoc Render" and "MUMLoc Evaluate" from their dialogs
+#     (menu): the fields, the recorded line, and its replay giving the same table or file.
 current="table dialogs and recorder"
 before=$failures
 if [ -f "$target/test-classes/org/mumloc/fiji/TableDialogDriver.class" ]; then
@@ -285,8 +287,24 @@ if [ -f "$target/test-classes/org/mumloc/fiji/TableDialogDriver.class" ]; then
         -cp "$ij_jar:$target/test-classes" org.mumloc.fiji.TableDialogDriver "$work/tables/truth.csv" "$out" \
         >"$work/table-dialogs.log" 2>&1
     expect table-dialogs "dialog=shown MUMLoc Import"
+    expect table-dialogs "fields MUMLoc Import=0 numbers, 2 texts, 0 choices"
     expect table-dialogs "recordedImport=run(\"MUMLoc Import\", \"file=$work/tables/truth.csv table=[Dialog truth]\");"
     expect table-dialogs "importedRows=20"
+    expect table-dialogs "replayedImportIdentical=true"
+    expect table-dialogs "dialog=shown MUMLoc Export"
+    expect table-dialogs "fields MUMLoc Export=0 numbers, 2 texts, 0 choices"
+    expect table-dialogs "recordedExport=run(\"MUMLoc Export\", \"table=[Dialog truth] file=[$out/dialog export.csv]\");"
+    expect table-dialogs "exportedIdentical=true"
+    expect table-dialogs "replayedExportIdentical=true"
+    expect table-dialogs "dialog=shown MUMLoc Render"
+    expect table-dialogs "fields MUMLoc Render=11 numbers, 5 texts, 5 choices"
+    recorded=$(sed -n 's/^recordedRender=//p' "$work/table-dialogs.log")
+    for key in ' results=[Dialog truth] ' ' pixel=20 ' ' in=[] ' " out=[$out/dialog render.png]"; do
+        case " ${recorded#*\"MUMLoc Render\", \"}" in *"$key"*) pass ;; *) fail "the recorded line lacks '$key': $recorded" ;; esac
+    done
+    expect table-dialogs "renderShown=24-bit, 20.0 nm"
+    expect table-dialogs "replayedRenderIdentical=true"
+    expect table-dialogs "fields MUMLoc Evaluate=6 numbers, 7 texts, 0 choices"
     expect table-dialogs "dialog=shown MUMLoc Evaluate"
     recorded=$(sed -n 's/^recordedEvaluate=//p' "$work/table-dialogs.log")
     for key in ' results=[Dialog truth] ' ' ground_truth=[Dialog truth] ' ' tolerance=100 ' ' bin=400 ' " json=[$out/dialog report.json]"; do
@@ -339,6 +357,49 @@ if [ -f "$out/plugin.csv" ]; then
 fi
 [ $failures -gt $before ] && show_log localize
 
+# 12a. "MUMLoc Localize" refine=drift: the localizations and the drift CSV byte-identical to
+#      `mumloc localize --refine drift --drift-out`; the table "MUMLoc Drift" has a row per frame x plane.
+current="localize: refine drift"
+before=$failures
+run_macro localize_refine "$out"
+expect localize_refine "driftRows=12"
+expect localize_refine 'driftHeadings=frame|plane|dx [nm]|dy [nm]|uncertainty_dx [nm]|uncertainty_dy [nm]|molecules'
+expect localize_refine "lastRow=3,4"
+expect_text localize_refine "refine=drift"
+expect_no_text localize_refine "AFTER-THE-ERROR"
+expect_no_text localize_refine "Exception"
+[ ! -e "$out/never-drift.csv" ] && pass || fail "a drift CSV was written without refine=drift"
+"$cli" localize --in "$out/movie.tif" --out "$out/cli-refine.csv" --model "$out/model.safetensors" --refine drift \
+    --drift-out "$out/cli-refine-drift.csv" --threads 1 --quiet >"$work/cli-refine.log" 2>&1 ||
+    fail "mumloc localize --refine drift failed: $(cat "$work/cli-refine.log")"
+same_file "$out/cli-refine-drift.csv" "$out/refine-drift.csv" "Localize drift_csv vs --drift-out"
+same_file "$out/cli-refine.csv" "$out/refine.csv" "Localize refine=drift CSV vs --refine drift"
+if [ -f "$out/refine-drift.csv" ]; then
+    [ "$(head -n 1 "$out/refine-drift.csv")" = '"frame","plane","dx [nm]","dy [nm]","uncertainty_dx [nm]","uncertainty_dy [nm]","molecules"' ] &&
+        pass || fail "the drift CSV header: $(head -n 1 "$out/refine-drift.csv")"
+    [ "$(wc -l <"$out/refine-drift.csv")" -eq 13 ] && pass || fail "the drift CSV should have 3 frames x 4 planes rows"
+fi
+[ $failures -gt $before ] && show_log localize_refine
+
+# 12b. A movie recorded with other optics (160 nm pixels) than the bundled model's (192 nm), opened
+#      in ImageJ: "MUMLoc Localize" refuses it naming both values, and writes nothing.
+current="localize: other optics"
+out="$work/other-optics"; mkdir -p "$out"
+before=$failures
+printf '{"pixel_nm": 160}\n' >"$out/pixel160.json"
+"$cli" simulate --out "$out/other-optics.tif" --frames 2 --size 16 --molecules 2 --seed 4 \
+    --optics "$out/pixel160.json" --quiet >"$work/cli-other.log" 2>&1 ||
+    fail "mumloc simulate --optics failed: $(cat "$work/cli-other.log")"
+run_macro localize_other_optics "$out"
+expect localize_other_optics "opened=other-optics.tif"
+expect_text localize_other_optics '"other-optics.tif" was recorded with other optics than the model'"'"'s'
+expect_text localize_other_optics "pixel_nm 192 (model) vs 160"
+expect_text localize_other_optics "a model trained for its optics"
+expect_no_text localize_other_optics "AFTER-THE-ERROR"
+expect_no_text localize_other_optics "Exception"
+[ ! -e "$out/other-optics.csv" ] && pass || fail "a CSV was written for a movie with other optics"
+[ $failures -gt $before ] && show_log localize_other_optics
+
 # 13. The batch example: every movie of a folder -> CSV + PNG, the same tables as the CLI's.
 current="batch localize macro"
 out="$work/batch"; mkdir -p "$out/movies" "$out/results"
@@ -373,7 +434,26 @@ expect_no_text train "Exception"
     fail "mumloc info cannot read the trained model: $(cat "$work/cli-info.log")"
 [ $failures -gt $before ] && show_log train
 
-# 15. "MUMLoc Localize" and "MUMLoc Train" from their dialogs (menu), recorded; the camera remembered.
+# 14b. The training example users copy: a model for other optics (160 nm pixels, saved beside it),
+#      checked on a movie with those optics (accepted by the optics check).
+current="train-for-optics macro"
+out="$work/train-optics"; mkdir -p "$out"
+before=$failures
+printf '{"pixel_nm": 160}\n' >"$work/pixel160.json"
+run_macro "$root/macros/train-for-optics.ijm" "$work/pixel160.json|$out|size=32 steps=2 batch=2 validation_frames=4 threads=1"
+expect_text train-for-optics "MUMLoc train-for-optics: done"
+expect_no_text train-for-optics "error"
+expect_no_text train-for-optics "Exception"
+for f in model.safetensors optics-used.json check.tif check-truth.csv check.csv check.json; do
+    [ -s "$out/$f" ] && pass || fail "the training example wrote no $f"
+done
+grep -q '"pixel_nm": 160' "$out/optics-used.json" 2>/dev/null && pass || fail "optics-used.json lacks pixel_nm 160"
+"$cli" info "$out/model.safetensors" 2>/dev/null | grep -q '"pixel_nm":160' && pass ||
+    fail "the model was not trained for the optics file's 160 nm pixels"
+[ $failures -gt $before ] && show_log train-for-optics
+
+# 15. "MUMLoc Localize" and "MUMLoc Train" from their dialogs (menu): the fields, the recorded line
+#     and its replay (the same CSV / model and optics files); the camera remembered.
 current="localize and train dialogs"
 before=$failures
 if [ -f "$target/test-classes/org/mumloc/fiji/LocalizeTrainDialogDriver.class" ]; then
@@ -383,19 +463,30 @@ if [ -f "$target/test-classes/org/mumloc/fiji/LocalizeTrainDialogDriver.class" ]
         "$work/localize/model.safetensors" "$out" >"$work/lt-dialogs.log" 2>&1
     expect lt-dialogs "dialog=shown MUMLoc Localize"
     recorded=$(sed -n 's/^recordedLocalize=//p' "$work/lt-dialogs.log")
-    for key in ' read_noise=2.5 ' " model=$work/localize/model.safetensors " " csv=$out/dialog.csv " ' planes=auto '; do
+    for key in ' read_noise=2.5 ' " model=$work/localize/model.safetensors " " csv=$out/dialog.csv " ' planes=auto ' \
+        ' refine=none '; do
         case " ${recorded#*\"MUMLoc Localize\", \"}" in *"$key"*) pass ;; *) fail "the recorded line lacks '$key': $recorded" ;; esac
     done
     expect lt-dialogs "resultsShown=true"
     expect lt-dialogs "csvWritten=true"
     expect lt-dialogs "rememberedReadNoise=2.5"
+    expect lt-dialogs "fields MUMLoc Localize=9 numbers, 5 texts, 4 choices"
+    expect lt-dialogs "replayedLocalizeIdentical=true"
     expect lt-dialogs "dialog=shown MUMLoc Train"
+    expect lt-dialogs "fields MUMLoc Train=17 numbers, 5 texts, 3 choices"
     recorded=$(sed -n 's/^recordedTrain=//p' "$work/lt-dialogs.log")
-    for key in ' steps=3 ' ' batch=2 ' ' size=16 ' " out=[$out/dialog model.safetensors]"; do
+    for key in ' steps=0 ' ' epochs=1 ' ' frames_per_epoch=6 ' ' batch=2 ' ' size=16 ' ' lr=0.001 ' ' device=auto ' \
+        ' resume=[] ' ' optics=[] ' ' molecules_min=0 ' ' tune_threshold=no ' " save_optics=[$out/dialog optics.json] " " out=[$out/dialog model.safetensors]"; do
         case " ${recorded#*\"MUMLoc Train\", \"}" in *"$key"*) pass ;; *) fail "the recorded line lacks '$key': $recorded" ;; esac
     done
     expect lt-dialogs "modelWritten=true"
+    expect lt-dialogs "opticsWritten=true"
     expect lt-dialogs "plotShown=true"
+    expect lt-dialogs "replayedTrainIdentical=true"
+    expect lt-dialogs "replayedOpticsIdentical=true"
+    # 1 epoch of 6 frames in batches of 2: 3 steps
+    "$cli" info "$out/dialog model.safetensors" 2>/dev/null | grep -qx 'train_step: 3' && pass ||
+        fail "the dialog's schedule (1 epoch x 6 frames / 2) did not train 3 steps"
     expect lt-dialogs "done"
 else
     fail "no $target/test-classes/org/mumloc/fiji/LocalizeTrainDialogDriver.class (the Maven build compiles it)"

@@ -24,6 +24,7 @@
 #ifndef MUMLOC_BACKEND_BACKEND_H
 #define MUMLOC_BACKEND_BACKEND_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #include "mumloc.h"
@@ -32,6 +33,7 @@ typedef struct nn_tensor nn_tensor;
 typedef struct nn_conv_plan nn_conv_plan;
 typedef struct nn_bn_plan nn_bn_plan;
 typedef struct nn_backend nn_backend;
+typedef struct nn_event nn_event; /* completion of queued transfers (see "asynchronous transfers") */
 
 typedef struct nn_shape {
     int n, c, h, w;
@@ -63,6 +65,9 @@ typedef struct nn_bn_desc {
     float eps;      /* 1e-5 */
     float momentum; /* running ← (1 − momentum) running + momentum batch (0.1, PyTorch's); the running
                        variance gets the unbiased batch variance, as PyTorch does */
+    nn_activation act; /* NN_ACT_NONE, or NN_ACT_RELU where the backend sets bn_fuses_relu: every
+                          forward of the plan outputs relu(BN(x)), and bn_backward takes dy = ∂L/∂ of
+                          that output (the ReLU's mask is the plan's, from its last training forward) */
 } nn_bn_desc;
 
 typedef struct nn_adam_hyper {
@@ -124,6 +129,8 @@ struct nn_backend {
                              const nn_tensor *gamma, const nn_tensor *beta,
                              const nn_tensor *running_mean, const nn_tensor *running_var,
                              float eps, int out_axis, nn_tensor *w_out, nn_tensor *b_out);
+    /* Non-zero if batch-norm plans accept act = NN_ACT_RELU (one memory pass instead of three). */
+    int bn_fuses_relu;
 
     /* --- activations (y may alias x; dx may alias dy) -------------------------------------------- */
     mumloc_status (*activation_forward)(nn_backend *be, nn_activation act, const nn_tensor *x,
@@ -148,6 +155,33 @@ struct nn_backend {
     /* One Adam step on param (in place) with moments m, v; `step` counts from 1. */
     mumloc_status (*adam_step)(nn_backend *be, const nn_adam_hyper *hyper, int64_t step,
                                nn_tensor *param, const nn_tensor *grad, nn_tensor *m, nn_tensor *v);
+
+    /* --- optional: asynchronous transfers and device memory -------------------------------------
+     * A backend that computes where the host cannot see (CUDA) queues its ops; these hooks let a
+     * caller overlap the transfers of one batch with the compute of another. Every hook may be NULL
+     * (the CPU backend sets none): callers go through the nn_backend_* wrappers below, which then
+     * use plain memory and the synchronous upload/download, so the same caller code runs anywhere.
+     *
+     * Ordering. upload_async queues host → t on its own queue; ops queued after the call see the new
+     * contents (the compute queue waits for the copy). download_async queues t → host on its own
+     * queue after every op queued before the call. The caller guarantees that no queued op still
+     * reads or writes an uploaded tensor, nor writes a downloaded one, until the transfer's `done`
+     * event completes — e.g. by uploading into and downloading from per-batch buffers and waiting
+     * for a batch's download before reusing its buffers (model/model_infer.c does exactly that).
+     * Host memory must stay untouched (upload) or unread (download) until `done` completes. */
+    /* Host memory the backend transfers from and to fastest (CUDA: page-locked). */
+    mumloc_status (*host_alloc)(nn_backend *be, size_t bytes, void **out);
+    void (*host_free)(nn_backend *be, void *host); /* NULL is fine */
+    mumloc_status (*event_create)(nn_backend *be, nn_event **out);
+    void (*event_destroy)(nn_backend *be, nn_event *event); /* NULL is fine */
+    mumloc_status (*upload_async)(nn_backend *be, nn_tensor *t, const float *host_nchw,
+                                  nn_event *done);
+    mumloc_status (*download_async)(nn_backend *be, const nn_tensor *t, float *host_nchw,
+                                    nn_event *done);
+    /* Blocks until the work `event` marks is complete; reports errors of the queued work. */
+    mumloc_status (*event_wait)(nn_backend *be, nn_event *event);
+    /* Free and total memory of the device the backend computes on, bytes. */
+    mumloc_status (*memory_info)(nn_backend *be, int64_t *free_bytes, int64_t *total_bytes);
 };
 
 /* The CPU backend (oneDNN + OpenMP); always available. */
@@ -156,5 +190,20 @@ mumloc_status nn_backend_cpu_create(nn_backend **out);
 static inline void nn_backend_destroy(nn_backend *be) {
     if (be) be->destroy(be);
 }
+
+/* The optional hooks above, with the synchronous fallback where a backend leaves one NULL
+ * (backend_async.c): host_alloc → malloc; events complete at once; upload_async/download_async →
+ * upload/download (done on return); event_wait → OK; memory_info → -1 and -1 (unknown: the backend
+ * computes in host memory). */
+mumloc_status nn_backend_host_alloc(nn_backend *be, size_t bytes, void **out);
+void nn_backend_host_free(nn_backend *be, void *host);
+mumloc_status nn_backend_event_create(nn_backend *be, nn_event **out);
+void nn_backend_event_destroy(nn_backend *be, nn_event *event);
+mumloc_status nn_backend_upload_async(nn_backend *be, nn_tensor *t, const float *host_nchw,
+                                      nn_event *done);
+mumloc_status nn_backend_download_async(nn_backend *be, const nn_tensor *t, float *host_nchw,
+                                        nn_event *done);
+mumloc_status nn_backend_event_wait(nn_backend *be, nn_event *event);
+mumloc_status nn_backend_memory_info(nn_backend *be, int64_t *free_bytes, int64_t *total_bytes);
 
 #endif

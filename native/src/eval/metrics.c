@@ -8,6 +8,9 @@
 typedef struct accumulator {
     int64_t truths, locs, tp, fp, fn;
     double sum_dx, sum_dy, sum_dz, sum_lateral2, sum_dz2;
+    /* squared CRLBs of the pairs with finite uncertainty columns, and how many */
+    double sum_bound_xy2, sum_bound_z2;
+    int64_t bounds_xy, bounds_z;
 } accumulator;
 
 typedef struct binned_value {
@@ -32,6 +35,16 @@ static void finish(const accumulator *a, mumloc_eval_metrics *m) {
     m->bias_x_nm = ratio(a->sum_dx, tp);
     m->bias_y_nm = ratio(a->sum_dy, tp);
     m->bias_z_nm = ratio(a->sum_dz, tp);
+    /* uncertainty_xy is per axis, the lateral RMSE sums two axes: an efficient estimator reaches
+     * mean(Δx² + Δy²) = mean(2·u_xy²) */
+    m->crlb_rmse_xy_nm = sqrt(ratio(2.0 * a->sum_bound_xy2, (double)a->bounds_xy));
+    m->crlb_rmse_z_nm = sqrt(ratio(a->sum_bound_z2, (double)a->bounds_z));
+}
+
+static void add_bound(const double *column, int64_t l, double *sum2, int64_t *n) {
+    if (!column || !isfinite(column[l])) return;
+    *sum2 += column[l] * column[l];
+    (*n)++;
 }
 
 static int bin_of(const mumloc_evaluation *e, double z) {
@@ -118,6 +131,8 @@ mumloc_status mumloc_eval_compute_metrics(mumloc_evaluation *e, const mumloc_eva
             a->sum_dz += dz;
             a->sum_lateral2 += dx * dx + dy * dy;
             a->sum_dz2 += dz * dz;
+            add_bound(locs->crlb_xy, l, &a->sum_bound_xy2, &a->bounds_xy);
+            add_bound(locs->crlb_z, l, &a->sum_bound_z2, &a->bounds_z);
         }
     }
     for (int64_t l = 0; l < e->loc_rows; l++) {

@@ -25,7 +25,7 @@ static const char *fixed(double v, int decimals, char *buf) {
 static void text_overall(mumloc_text *t, const mumloc_evaluation *e) {
     const mumloc_eval_metrics *m = &e->overall;
     const mumloc_eval_options *o = &e->options;
-    char a[64], b[64], c[64];
+    char a[64], b[64], c[64], d[64];
     mumloc_text_printf(t, "Ground truth: %lld molecules; localizations: %lld\n", (long long)m->truths,
                        (long long)m->localizations);
     if (o->tolerance_xy_nm != 0)
@@ -45,6 +45,12 @@ static void text_overall(mumloc_text *t, const mumloc_evaluation *e) {
     else
         mumloc_text_printf(t, " (median CRLB lateral %s nm, axial %s nm)\n",
                            fixed(m->crlb_xy_median_nm, 2, a), fixed(m->crlb_z_median_nm, 2, b));
+    if (!isnan(m->crlb_rmse_xy_nm) || !isnan(m->crlb_rmse_z_nm))
+        mumloc_text_printf(t, "CRLB-limited RMSE on these pairs: lateral %s nm, axial %s nm "
+                              "(RMSE / bound: lateral %s, axial %s)\n",
+                           fixed(m->crlb_rmse_xy_nm, 2, a), fixed(m->crlb_rmse_z_nm, 2, b),
+                           fixed(m->rmse_xy_nm / m->crlb_rmse_xy_nm, 2, c),
+                           fixed(m->rmse_z_nm / m->crlb_rmse_z_nm, 2, d));
     mumloc_text_printf(t, "Bias (localization - truth): x %s nm, y %s nm, z %s nm\n",
                        fixed(m->bias_x_nm, 2, a), fixed(m->bias_y_nm, 2, b), fixed(m->bias_z_nm, 2, c));
 }
@@ -91,6 +97,8 @@ static void json_metrics(mumloc_text *t, const mumloc_eval_metrics *m, int first
     json_field(t, "bias_z_nm", m->bias_z_nm, 0);
     json_field(t, "crlb_xy_median_nm", m->crlb_xy_median_nm, 0);
     json_field(t, "crlb_z_median_nm", m->crlb_z_median_nm, 0);
+    json_field(t, "crlb_rmse_xy_nm", m->crlb_rmse_xy_nm, 0);
+    json_field(t, "crlb_rmse_z_nm", m->crlb_rmse_z_nm, 0);
     mumloc_text_puts(t, "}");
 }
 

@@ -1,5 +1,6 @@
 /* The simulation parameters as one line of JSON, so that a movie records how it was made. Written
- * through the JSON module so numbers are locale-independent and read back exactly. */
+ * through the JSON module so numbers are locale-independent and read back exactly
+ * (sim_params_json_read.c reads them back). Keys added later go last. */
 #include <inttypes.h>
 #include <string.h>
 
@@ -46,7 +47,8 @@ static void write_params(mumloc_text *t, const mumloc_sim_params *p) {
     put_number(t, "z_max_nm", p->z_max_nm);
     put_number(t, "drift_max_nm", p->drift_max_nm);
     put_number(t, "drift_step_nm", p->drift_step_nm);
-    mumloc_text_printf(t, ",\"filaments\":%d}", p->filaments);
+    mumloc_text_printf(t, ",\"filaments\":%d,\"molecules_min\":%d}", p->filaments,
+                       p->molecules_min);
 }
 
 mumloc_status mumloc_sim_params_to_json(const mumloc_sim_params *params, char *buf, size_t cap,

@@ -243,3 +243,39 @@ int mumloc_jni_progress_init(JNIEnv *env, jobject listener, mumloc_jni_progress 
 mumloc_progress_fn mumloc_jni_progress_fn_for(const mumloc_jni_progress *progress) {
     return progress->listener ? progress_to_java : NULL;
 }
+
+jfieldID mumloc_jni_field(JNIEnv *env, jobject obj, const char *name, const char *sig) {
+    jclass cls = (*env)->GetObjectClass(env, obj);
+    if (!cls) return NULL;
+    jfieldID id = (*env)->GetFieldID(env, cls, name, sig);
+    (*env)->DeleteLocalRef(env, cls);
+    return id;
+}
+
+int mumloc_jni_get_double(JNIEnv *env, jobject obj, const char *name, double *out) {
+    jfieldID id = mumloc_jni_field(env, obj, name, "D");
+    if (!id) return -1;
+    *out = (*env)->GetDoubleField(env, obj, id);
+    return 0;
+}
+
+int mumloc_jni_get_int(JNIEnv *env, jobject obj, const char *name, int *out) {
+    jfieldID id = mumloc_jni_field(env, obj, name, "I");
+    if (!id) return -1;
+    *out = (int)(*env)->GetIntField(env, obj, id);
+    return 0;
+}
+
+int mumloc_jni_get_long(JNIEnv *env, jobject obj, const char *name, int64_t *out) {
+    jfieldID id = mumloc_jni_field(env, obj, name, "J");
+    if (!id) return -1;
+    *out = (int64_t)(*env)->GetLongField(env, obj, id);
+    return 0;
+}
+
+int mumloc_jni_get_flag(JNIEnv *env, jobject obj, const char *name, int *out) {
+    jfieldID id = mumloc_jni_field(env, obj, name, "Z");
+    if (!id) return -1;
+    *out = (*env)->GetBooleanField(env, obj, id) ? 1 : 0;
+    return 0;
+}

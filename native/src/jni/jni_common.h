@@ -26,6 +26,14 @@ char *mumloc_jni_utf8(JNIEnv *env, jstring s, const char *what, int *failed);
 /* Like mumloc_jni_utf8 but a null string is an error naming `what`. */
 char *mumloc_jni_required_utf8(JNIEnv *env, jstring s, const char *what);
 
+/* Fields of Java objects by name (the Java mirrors of the library's structs). The field's id, or NULL
+ * with NoSuchFieldError pending; the getters return 0, or non-zero with the exception pending. */
+jfieldID mumloc_jni_field(JNIEnv *env, jobject obj, const char *name, const char *sig);
+int mumloc_jni_get_double(JNIEnv *env, jobject obj, const char *name, double *out);
+int mumloc_jni_get_int(JNIEnv *env, jobject obj, const char *name, int *out);
+int mumloc_jni_get_long(JNIEnv *env, jobject obj, const char *name, int64_t *out);
+int mumloc_jni_get_flag(JNIEnv *env, jobject obj, const char *name, int *out); /* boolean → 0/1 */
+
 /* A library table from Java's parallel arrays: String[] names, String[] units (null entries = no
  * unit), double[][] columns (all of one length). NULL with an exception pending on failure. `what`
  * names the table in messages ("the results table"). */

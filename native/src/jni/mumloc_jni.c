@@ -30,51 +30,22 @@
 /* Fields of the Java mirrors (org.mumloc.Optics, Camera, SimParams), read and written by name       */
 /* ---------------------------------------------------------------------------------------------- */
 
-static jfieldID field(JNIEnv *env, jobject obj, const char *name, const char *sig) {
-    jclass cls = (*env)->GetObjectClass(env, obj);
-    if (!cls) return NULL;
-    jfieldID id = (*env)->GetFieldID(env, cls, name, sig);
-    (*env)->DeleteLocalRef(env, cls);
-    return id; /* NULL with NoSuchFieldError pending */
-}
-
-static int get_double(JNIEnv *env, jobject obj, const char *name, double *out) {
-    jfieldID id = field(env, obj, name, "D");
-    if (!id) return -1;
-    *out = (*env)->GetDoubleField(env, obj, id);
-    return 0;
-}
-
-static int get_int(JNIEnv *env, jobject obj, const char *name, int *out) {
-    jfieldID id = field(env, obj, name, "I");
-    if (!id) return -1;
-    *out = (int)(*env)->GetIntField(env, obj, id);
-    return 0;
-}
-
-static int get_long(JNIEnv *env, jobject obj, const char *name, int64_t *out) {
-    jfieldID id = field(env, obj, name, "J");
-    if (!id) return -1;
-    *out = (int64_t)(*env)->GetLongField(env, obj, id);
-    return 0;
-}
-
 static int set_double(JNIEnv *env, jobject obj, const char *name, double v) {
-    jfieldID id = field(env, obj, name, "D");
+    jfieldID id = mumloc_jni_field(env, obj, name, "D");
     if (!id) return -1;
     (*env)->SetDoubleField(env, obj, id, (jdouble)v);
     return 0;
 }
 
 static int set_int(JNIEnv *env, jobject obj, const char *name, int v) {
-    jfieldID id = field(env, obj, name, "I");
+    jfieldID id = mumloc_jni_field(env, obj, name, "I");
     if (!id) return -1;
     (*env)->SetIntField(env, obj, id, (jint)v);
     return 0;
 }
 
 static int set_long(JNIEnv *env, jobject obj, const char *name, int64_t v) {
-    jfieldID id = field(env, obj, name, "J");
+    jfieldID id = mumloc_jni_field(env, obj, name, "J");
     if (!id) return -1;
     (*env)->SetLongField(env, obj, id, (jlong)v);
     return 0;
@@ -82,7 +53,7 @@ static int set_long(JNIEnv *env, jobject obj, const char *name, int64_t v) {
 
 /* The object held in field `name` (signature sig); NULL with an exception pending if absent/null. */
 static jobject get_object(JNIEnv *env, jobject obj, const char *name, const char *sig, const char *what) {
-    jfieldID id = field(env, obj, name, sig);
+    jfieldID id = mumloc_jni_field(env, obj, name, sig);
     if (!id) return NULL;
     jobject v = (*env)->GetObjectField(env, obj, id);
     if (!v) mumloc_jni_invalid(env, "%s is null", what);
@@ -95,7 +66,7 @@ static int optics_from_java(JNIEnv *env, jobject jo, mumloc_optics *o) {
         return -1;
     }
     memset(o, 0, sizeof *o);
-    if (get_int(env, jo, "planes", &o->planes)) return -1;
+    if (mumloc_jni_get_int(env, jo, "planes", &o->planes)) return -1;
     jdoubleArray depths = (jdoubleArray)get_object(env, jo, "planeDepthNm", "[D", "optics.planeDepthNm");
     if (!depths) return -1;
     jsize n = (*env)->GetArrayLength(env, depths);
@@ -106,9 +77,9 @@ static int optics_from_java(JNIEnv *env, jobject jo, mumloc_optics *o) {
     if (n > MUMLOC_MAX_PLANES) n = MUMLOC_MAX_PLANES;
     (*env)->GetDoubleArrayRegion(env, depths, 0, n, o->plane_depth_nm);
     (*env)->DeleteLocalRef(env, depths);
-    if (get_double(env, jo, "pixelNm", &o->pixel_nm) || get_double(env, jo, "psfAmplitude", &o->psf_amplitude) ||
-        get_double(env, jo, "psfW0Nm", &o->psf_w0_nm) || get_double(env, jo, "psfDNm", &o->psf_d_nm) ||
-        get_double(env, jo, "psfA", &o->psf_A) || get_double(env, jo, "psfB", &o->psf_B))
+    if (mumloc_jni_get_double(env, jo, "pixelNm", &o->pixel_nm) || mumloc_jni_get_double(env, jo, "psfAmplitude", &o->psf_amplitude) ||
+        mumloc_jni_get_double(env, jo, "psfW0Nm", &o->psf_w0_nm) || mumloc_jni_get_double(env, jo, "psfDNm", &o->psf_d_nm) ||
+        mumloc_jni_get_double(env, jo, "psfA", &o->psf_A) || mumloc_jni_get_double(env, jo, "psfB", &o->psf_B))
         return -1;
     return 0;
 }
@@ -122,7 +93,7 @@ static int optics_to_java(JNIEnv *env, const mumloc_optics *o, jobject jo) {
     jdoubleArray depths = (*env)->NewDoubleArray(env, MUMLOC_MAX_PLANES);
     if (!depths) return -1;
     (*env)->SetDoubleArrayRegion(env, depths, 0, MUMLOC_MAX_PLANES, o->plane_depth_nm);
-    jfieldID id = field(env, jo, "planeDepthNm", "[D");
+    jfieldID id = mumloc_jni_field(env, jo, "planeDepthNm", "[D");
     if (!id) return -1;
     (*env)->SetObjectField(env, jo, id, depths);
     (*env)->DeleteLocalRef(env, depths);
@@ -139,10 +110,10 @@ static int camera_from_java(JNIEnv *env, jobject jc, mumloc_camera *c) {
         return -1;
     }
     memset(c, 0, sizeof *c);
-    if (get_double(env, jc, "backgroundPhotons", &c->background_photons) ||
-        get_double(env, jc, "readNoiseE", &c->read_noise_e) || get_double(env, jc, "emGain", &c->em_gain) ||
-        get_double(env, jc, "aduPerElectron", &c->adu_per_electron) ||
-        get_double(env, jc, "offsetAdu", &c->offset_adu))
+    if (mumloc_jni_get_double(env, jc, "backgroundPhotons", &c->background_photons) ||
+        mumloc_jni_get_double(env, jc, "readNoiseE", &c->read_noise_e) || mumloc_jni_get_double(env, jc, "emGain", &c->em_gain) ||
+        mumloc_jni_get_double(env, jc, "aduPerElectron", &c->adu_per_electron) ||
+        mumloc_jni_get_double(env, jc, "offsetAdu", &c->offset_adu))
         return -1;
     return 0;
 }
@@ -174,15 +145,16 @@ static int params_from_java(JNIEnv *env, jobject jp, mumloc_sim_params *p) {
     (*env)->DeleteLocalRef(env, jc);
     int noise, sample;
     int64_t seed;
-    if (get_int(env, jp, "noise", &noise) || get_int(env, jp, "sample", &sample) ||
-        get_int(env, jp, "width", &p->width) || get_int(env, jp, "height", &p->height) ||
-        get_long(env, jp, "frames", &p->frames) || get_long(env, jp, "seed", &seed) ||
-        get_int(env, jp, "molecules", &p->molecules) ||
-        get_double(env, jp, "densityPerUm2", &p->density_per_um2) ||
-        get_double(env, jp, "weightMin", &p->weight_min) || get_double(env, jp, "weightMax", &p->weight_max) ||
-        get_double(env, jp, "zMinNm", &p->z_min_nm) || get_double(env, jp, "zMaxNm", &p->z_max_nm) ||
-        get_double(env, jp, "driftMaxNm", &p->drift_max_nm) ||
-        get_double(env, jp, "driftStepNm", &p->drift_step_nm) || get_int(env, jp, "filaments", &p->filaments))
+    if (mumloc_jni_get_int(env, jp, "noise", &noise) || mumloc_jni_get_int(env, jp, "sample", &sample) ||
+        mumloc_jni_get_int(env, jp, "width", &p->width) || mumloc_jni_get_int(env, jp, "height", &p->height) ||
+        mumloc_jni_get_long(env, jp, "frames", &p->frames) || mumloc_jni_get_long(env, jp, "seed", &seed) ||
+        mumloc_jni_get_int(env, jp, "molecules", &p->molecules) ||
+        mumloc_jni_get_double(env, jp, "densityPerUm2", &p->density_per_um2) ||
+        mumloc_jni_get_double(env, jp, "weightMin", &p->weight_min) || mumloc_jni_get_double(env, jp, "weightMax", &p->weight_max) ||
+        mumloc_jni_get_double(env, jp, "zMinNm", &p->z_min_nm) || mumloc_jni_get_double(env, jp, "zMaxNm", &p->z_max_nm) ||
+        mumloc_jni_get_double(env, jp, "driftMaxNm", &p->drift_max_nm) ||
+        mumloc_jni_get_double(env, jp, "driftStepNm", &p->drift_step_nm) || mumloc_jni_get_int(env, jp, "filaments", &p->filaments) ||
+        mumloc_jni_get_int(env, jp, "moleculesMin", &p->molecules_min))
         return -1;
     /* Enum values outside the header's enums never reach the library. */
     if (noise != MUMLOC_NOISE_PHYSICAL && noise != MUMLOC_NOISE_NONE) {
@@ -220,7 +192,8 @@ static int params_to_java(JNIEnv *env, const mumloc_sim_params *p, jobject jp) {
         set_double(env, jp, "weightMin", p->weight_min) || set_double(env, jp, "weightMax", p->weight_max) ||
         set_double(env, jp, "zMinNm", p->z_min_nm) || set_double(env, jp, "zMaxNm", p->z_max_nm) ||
         set_double(env, jp, "driftMaxNm", p->drift_max_nm) ||
-        set_double(env, jp, "driftStepNm", p->drift_step_nm) || set_int(env, jp, "filaments", p->filaments))
+        set_double(env, jp, "driftStepNm", p->drift_step_nm) || set_int(env, jp, "filaments", p->filaments) ||
+        set_int(env, jp, "moleculesMin", p->molecules_min))
         return -1;
     return 0;
 }

@@ -11,7 +11,7 @@
     JNIEXPORT ret JNICALL Java_org_mumloc_Evaluation_##name(__VA_ARGS__)
 
 /* Numbers per metrics record and per bin (z_min, z_max, then the metrics). */
-#define METRICS 15
+#define METRICS 17
 #define BIN_VALUES (METRICS + 2)
 
 static void metrics_to(const mumloc_eval_metrics *m, double *v) {
@@ -30,6 +30,8 @@ static void metrics_to(const mumloc_eval_metrics *m, double *v) {
     v[12] = m->bias_z_nm;
     v[13] = m->crlb_xy_median_nm;
     v[14] = m->crlb_z_median_nm;
+    v[15] = m->crlb_rmse_xy_nm;
+    v[16] = m->crlb_rmse_z_nm;
 }
 
 EVAL_FN(jdoubleArray, nDefaultOptions, JNIEnv *env, jclass cls) {
@@ -57,7 +59,7 @@ static jlongArray matches_to_java(JNIEnv *env, const int64_t *m, int64_t n) {
     return out;
 }
 
-/* Returns Object[] {double[15] overall, double[17 · bins] bins, long[] localization matches,
+/* Returns Object[] {double[17] overall, double[19 · bins] bins, long[] localization matches,
  * long[] truth matches, String text, String json}; writes the JSON report to json_path if given. */
 EVAL_FN(jobjectArray, nEvaluate, JNIEnv *env, jclass cls, jobjectArray tnames, jobjectArray tunits,
                                  jobjectArray tcolumns, jobjectArray lnames, jobjectArray lunits,

@@ -131,8 +131,38 @@ DEVICE_FN(jobjectArray, nResolve, JNIEnv *env, jclass cls, jstring jtext) {
 typedef struct jni_localizer {
     mumloc_localizer *loc;
     mumloc_table *table; /* every localization taken so far, as mumloc_localizations_to_table */
+    mumloc_table *drift; /* refine "drift": a row per frame and plane (drift_columns) */
+    mumloc_status drift_status; /* the first failure of the drift callback */
     int planes, width, height;
 } jni_localizer;
+
+/* The columns of mumloc_localize_file's drift table (mumloc_localize_options.drift_path). */
+static const char *const drift_columns[][2] = {
+    {"frame", NULL}, {"plane", NULL}, {"dx", "nm"}, {"dy", "nm"},
+    {"uncertainty_dx", "nm"}, {"uncertainty_dy", "nm"}, {"molecules", NULL},
+};
+#define DRIFT_COLUMNS 7
+
+static mumloc_status drift_table_columns(mumloc_table *t) {
+    if (mumloc_table_columns(t) > 0) return MUMLOC_OK;
+    mumloc_status st = MUMLOC_OK;
+    for (int c = 0; c < DRIFT_COLUMNS && st == MUMLOC_OK; c++)
+        st = mumloc_table_add_column(t, drift_columns[c][0], drift_columns[c][1], NULL);
+    return st;
+}
+
+static void collect_drift(void *user, int64_t frame, const mumloc_frame_drift *drift) {
+    jni_localizer *j = user;
+    for (int d = 0; d < j->planes && j->drift_status == MUMLOC_OK; d++) {
+        const double row[DRIFT_COLUMNS] = {(double)(frame + 1), (double)(d + 1),
+                                           drift->dx_dy[2 * d], drift->dx_dy[2 * d + 1],
+                                           drift->sigma_nm[2 * d], drift->sigma_nm[2 * d + 1],
+                                           (double)drift->molecules};
+        j->drift_status = drift_table_columns(j->drift);
+        if (j->drift_status == MUMLOC_OK)
+            j->drift_status = mumloc_table_append_rows(j->drift, row, 1);
+    }
+}
 
 static jni_localizer *localizer_of(JNIEnv *env, jlong handle) {
     if (handle == 0) {
@@ -142,9 +172,11 @@ static jni_localizer *localizer_of(JNIEnv *env, jlong handle) {
     return (jni_localizer *)(intptr_t)handle;
 }
 
-/* camera: {offset ADU, ADU per electron, EM gain, read noise e}; device: "auto", "cpu", "cuda[:N]". */
+/* camera: {offset ADU, ADU per electron, EM gain, read noise e}; device: "auto", "cpu", "cuda[:N]";
+ * refine: "none", "positions", "drift" (mumloc_refine_mode_from_name). */
 LOC_FN(jlong, nCreate, JNIEnv *env, jclass cls, jlong model_handle, jdoubleArray jcamera,
-                       jdouble threshold, jint threads, jstring jdevice, jint width, jint height) {
+                       jdouble threshold, jint threads, jstring jdevice, jstring jrefine, jint width,
+                       jint height) {
     mumloc_model *m = model_of(env, model_handle);
     if (!m) return 0;
     if (!jcamera || (*env)->GetArrayLength(env, jcamera) != 4) {
@@ -167,10 +199,22 @@ LOC_FN(jlong, nCreate, JNIEnv *env, jclass cls, jlong model_handle, jdoubleArray
     mumloc_status parsed = mumloc_device_parse(device, &o.device);
     free(device);
     if (mumloc_jni_check(env, parsed)) return 0;
-    if (mumloc_jni_check(env, mumloc_localize_options_validate(&o))) return 0;
+    char *refine = mumloc_jni_required_utf8(env, jrefine, "the refinement");
+    if (!refine) return 0;
+    parsed = mumloc_refine_mode_from_name(refine, &o.refine);
+    free(refine);
+    if (mumloc_jni_check(env, parsed)) return 0;
     jni_localizer *j = calloc(1, sizeof *j);
     if (!j) {
         mumloc_jni_oom(env, "the localizer");
+        return 0;
+    }
+    if (o.refine == MUMLOC_REFINE_DRIFT) {
+        o.drift_callback = collect_drift;
+        o.drift_user = j;
+    }
+    if (mumloc_jni_check(env, mumloc_localize_options_validate(&o))) {
+        free(j);
         return 0;
     }
     mumloc_optics optics;
@@ -180,8 +224,11 @@ LOC_FN(jlong, nCreate, JNIEnv *env, jclass cls, jlong model_handle, jdoubleArray
     j->height = height;
     mumloc_status st = mumloc_localizer_create(m, &o, width, height, &j->loc);
     if (st == MUMLOC_OK) st = mumloc_table_create(&j->table);
+    if (st == MUMLOC_OK) st = mumloc_table_create(&j->drift);
     if (mumloc_jni_check(env, st)) {
         mumloc_localizer_destroy(j->loc);
+        mumloc_table_destroy(j->table);
+        mumloc_table_destroy(j->drift);
         free(j);
         return 0;
     }
@@ -193,6 +240,7 @@ LOC_FN(void, nDestroy, JNIEnv *env, jclass cls, jlong handle) {
     jni_localizer *j = (jni_localizer *)(intptr_t)handle;
     mumloc_localizer_destroy(j->loc);
     mumloc_table_destroy(j->table);
+    mumloc_table_destroy(j->drift);
     free(j);
 }
 
@@ -234,6 +282,11 @@ LOC_FN(jlong, nPush, JNIEnv *env, jclass cls, jlong handle, jfloatArray jframes,
     mumloc_status st = mumloc_localizer_push(j->loc, copy, count, first_frame);
     free(copy);
     if (mumloc_jni_check(env, st)) return 0;
+    if (j->drift_status != MUMLOC_OK) {
+        mumloc_jni_check(env, j->drift_status);
+        j->drift_status = MUMLOC_OK;
+        return 0;
+    }
     int64_t pending = mumloc_localizer_pending(j->loc);
     if (pending <= 0) return 0;
     mumloc_localization *locs = malloc((size_t)pending * sizeof *locs);
@@ -257,4 +310,12 @@ LOC_FN(jobject, nTable, JNIEnv *env, jclass cls, jlong handle) {
         if (mumloc_jni_check(env, mumloc_localizations_to_table(NULL, 0, j->table))) return NULL;
     }
     return mumloc_jni_table_to_java(env, j->table);
+}
+
+/* The drift estimated so far (refine "drift"; otherwise no rows), with its columns even when empty. */
+LOC_FN(jobject, nDrift, JNIEnv *env, jclass cls, jlong handle) {
+    jni_localizer *j = localizer_of(env, handle);
+    if (!j) return NULL;
+    if (mumloc_jni_check(env, drift_table_columns(j->drift))) return NULL;
+    return mumloc_jni_table_to_java(env, j->drift);
 }

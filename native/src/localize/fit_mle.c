@@ -14,7 +14,7 @@
 #include "localize/photon_fit.h"
 #include "optics/psf_model.h"
 
-#define MAX_PARAMS (4 + MUMLOC_MAX_PLANES)
+#define MAX_PARAMS MUMLOC_MLE_MAX_PARAMS
 #define MAX_ITERATIONS 50
 #define MIN_PHOTONS 1e-3
 #define MIN_BACKGROUND 1e-6
@@ -22,65 +22,179 @@
 #define STEP_NM 0.01
 #define STEP_PHOTONS 1e-4
 
-typedef struct problem {
-    const mumloc_optics *o;
-    const float *frame;
-    int width, height, n;
-    const double *dx_dy;
-    double read_variance;
-    int inside[MUMLOC_MAX_PLANES];
-    mumloc_psf_plane pl[MUMLOC_MAX_PLANES];
-    double *buffer[MUMLOC_MAX_PLANES];
-} problem;
+typedef mumloc_mle_problem problem;
 
-/* Negative log-likelihood at theta and, when grad is not NULL, its gradient and the Fisher matrix. */
-static double evaluate(problem *p, const double *theta, double *grad, double *fisher) {
-    const int k = p->o->planes, n = p->n;
-    const size_t area = (size_t)p->width * p->height;
-    const double per_plane = theta[3] / k, r2 = p->read_variance;
+/* Sums over one plane's window pixels of the gradient and Fisher terms of the 5 parameters a plane
+ * informs (x, y, z, photons, its background; the Fisher matrix as its upper triangle). */
+typedef struct plane_sums {
+    double g[5], f[15]; /* f: (r, c), r <= c, row by row */
+} plane_sums;
+
+/* Index of (r, c), r <= c < 5, in plane_sums.f. */
+static int upper(int r, int c) { return r * 5 - r * (r - 1) / 2 + (c - r); }
+
+/* nll plus one plane's terms; INFINITY where the model is not positive. With sums, also adds the
+ * plane's gradient/Fisher terms to *sums (which the caller zeroes or carries over): every sum adds
+ * in pixel order, as one loop over all planes would. Per row, the model and the logarithms come
+ * first; the sums then run in a loop without calls, so their 20 accumulators can stay in
+ * registers (a call, log's, would force them all to memory on every pixel). */
+static double plane_terms(const problem *p, int d, const double *theta, double nll,
+                          plane_sums *sums) {
+    enum { MAX_ROW = 2 * MUMLOC_PSF_FIT_MAX_HALF + 1 };
+    const mumloc_psf_plane *pl = &p->pl[d];
+    const int k = p->o->planes;
+    const double per_plane = theta[3] / k, bg = theta[4 + d], r2 = p->read_variance;
+    const float *image = p->frame + (size_t)d * p->width * p->height;
+    double mu[MAX_ROW], y[MAX_ROW];
+    double g0 = 0, g1 = 0, g2 = 0, g3 = 0, g4 = 0;
+    double f00 = 0, f01 = 0, f02 = 0, f03 = 0, f04 = 0, f11 = 0, f12 = 0, f13 = 0, f14 = 0;
+    double f22 = 0, f23 = 0, f24 = 0, f33 = 0, f34 = 0, f44 = 0;
+    if (sums) {
+        g0 = sums->g[0], g1 = sums->g[1], g2 = sums->g[2], g3 = sums->g[3], g4 = sums->g[4];
+        f00 = sums->f[0], f01 = sums->f[1], f02 = sums->f[2], f03 = sums->f[3], f04 = sums->f[4];
+        f11 = sums->f[5], f12 = sums->f[6], f13 = sums->f[7], f14 = sums->f[8];
+        f22 = sums->f[9], f23 = sums->f[10], f24 = sums->f[11];
+        f33 = sums->f[12], f34 = sums->f[13], f44 = sums->f[14];
+    }
+    for (int b = 0; b < pl->ny; b++) {
+        const float *row = image + (size_t)(pl->j0 + b) * p->width + pl->i0;
+        const double *other_row = p->others[d] + (size_t)b * pl->nx;
+        const double my = pl->my[b];
+        for (int a = 0; a < pl->nx; a++) {
+            const double g = pl->mx[a] * my;
+            double m = per_plane * g + bg + r2 + other_row[a], data = row[a] + r2;
+            if (data < 0) data = 0; /* read noise can push a pixel below −r²: it saw no photon */
+            if (!(m > 0)) return INFINITY;
+            nll += m - (data > 0 ? data * log(m) : 0.0);
+            mu[a] = m;
+            y[a] = data;
+        }
+        if (!sums) continue;
+        const double dmy = pl->dmy[b], wmy = pl->wmy[b];
+        for (int a = 0; a < pl->nx; a++) {
+            const double mx = pl->mx[a], g = mx * my;
+            const double gz = (pl->wmx[a] * my + mx * wmy) * pl->width_dz;
+            const double d0 = per_plane * (pl->dmx[a] * my), d1 = per_plane * (mx * dmy);
+            const double d2 = per_plane * gz, d3 = g / k, d4 = 1.0;
+            const double residual = 1.0 - y[a] / mu[a], inv = 1.0 / mu[a];
+            g0 += residual * d0, g1 += residual * d1, g2 += residual * d2;
+            g3 += residual * d3, g4 += residual * d4;
+            f00 += d0 * d0 * inv, f01 += d0 * d1 * inv, f02 += d0 * d2 * inv;
+            f03 += d0 * d3 * inv, f04 += d0 * d4 * inv;
+            f11 += d1 * d1 * inv, f12 += d1 * d2 * inv, f13 += d1 * d3 * inv;
+            f14 += d1 * d4 * inv;
+            f22 += d2 * d2 * inv, f23 += d2 * d3 * inv, f24 += d2 * d4 * inv;
+            f33 += d3 * d3 * inv, f34 += d3 * d4 * inv, f44 += d4 * d4 * inv;
+        }
+    }
+    if (sums) {
+        const plane_sums out = {{g0, g1, g2, g3, g4},
+                                {f00, f01, f02, f03, f04, f11, f12, f13, f14, f22, f23, f24, f33,
+                                 f34, f44}};
+        *sums = out;
+    }
+    return nll;
+}
+
+/* Places plane d's view of the molecule at theta (and the problem's drift) and sets its factors:
+ * recomputed only when centre or width changed, since a drift fit evaluates the same parameters
+ * several times over (neighbour model, profile, trial) and the erf/exp calls are a fifth of it. */
+static void plane_at(problem *p, int d, const double *theta) {
+    mumloc_psf_plane *pl = &p->pl[d];
+    const mumloc_psf_plane before = *pl;
+    mumloc_psf_plane_place(p->o, d, theta[0], theta[1], theta[2], p->dx_dy, pl);
+    if (p->evaluated[d] && pl->cx == before.cx && pl->cy == before.cy &&
+        pl->width_nm == before.width_nm) {
+        /* same centre and width, same factors: the buffer still holds them */
+        pl->mx = before.mx, pl->dmx = before.dmx, pl->wmx = before.wmx;
+        pl->my = before.my, pl->dmy = before.dmy, pl->wmy = before.wmy;
+        return;
+    }
+    mumloc_psf_plane_eval(p->o, pl, p->buffer[d]);
+    p->evaluated[d] = 1;
+}
+
+/* Negative log-likelihood at theta and, when grad is not NULL, its gradient and the Fisher matrix
+ * over m parameters: the molecule's n, and with extended the drift of planes 2..k after them.
+ * The drift of plane d moves its image by −(dx, dy), so ∂μ/∂dx = −∂μ/∂x over that plane's pixels:
+ * its rows are the plane's own x, y sums negated (exactly, in floating point). */
+static double evaluate(problem *p, const double *theta, double *grad, double *fisher,
+                       int extended) {
+    const int k = p->o->planes, n = p->n, m = extended ? n + 2 * (k - 1) : n;
+    /* x, y, z, photons: summed over all planes in pixel order (entries (r, c) with r, c < 4) */
+    plane_sums shared;
+    memset(&shared, 0, sizeof shared);
     double nll = 0;
     if (grad) {
-        memset(grad, 0, (size_t)n * sizeof *grad);
-        memset(fisher, 0, (size_t)n * n * sizeof *fisher);
+        memset(grad, 0, (size_t)m * sizeof *grad);
+        memset(fisher, 0, (size_t)m * m * sizeof *fisher);
     }
     for (int d = 0; d < k; d++) {
         if (!p->inside[d]) {
             /* A plane off the image says nothing of its background: keep it fixed (unit
              * curvature, zero gradient) so the step stays solvable. */
-            if (grad) fisher[(4 + d) * n + 4 + d] = 1.0;
+            if (grad) fisher[(4 + d) * m + 4 + d] = 1.0;
             continue;
         }
-        mumloc_psf_plane *pl = &p->pl[d];
-        mumloc_psf_plane_place(p->o, d, theta[0], theta[1], theta[2], p->dx_dy, pl);
-        mumloc_psf_plane_eval(p->o, pl, p->buffer[d]);
-        const float *image = p->frame + d * area;
-        const int bd = 4 + d;
-        for (int b = 0; b < pl->ny; b++)
-            for (int a = 0; a < pl->nx; a++) {
-                double g, gx, gy, gz;
-                mumloc_psf_plane_pixel(pl, a, b, &g, &gx, &gy, &gz);
-                double mu = per_plane * g + theta[bd] + r2;
-                double y = image[(size_t)(pl->j0 + b) * p->width + pl->i0 + a] + r2;
-                if (y < 0) y = 0; /* read noise can push a pixel below −r²: it saw no photon */
-                if (!(mu > 0)) return INFINITY;
-                nll += mu - (y > 0 ? y * log(mu) : 0.0);
-                if (!grad) continue;
-                double dmu[5] = {per_plane * gx, per_plane * gy, per_plane * gz, g / k, 1.0};
-                int index[5] = {0, 1, 2, 3, bd};
-                double residual = 1.0 - y / mu, inv = 1.0 / mu;
-                for (int r = 0; r < 5; r++) {
-                    grad[index[r]] += residual * dmu[r];
-                    for (int c = 0; c < 5; c++)
-                        fisher[index[r] * n + index[c]] += dmu[r] * dmu[c] * inv;
-                }
+        plane_at(p, d, theta);
+        if (!grad) {
+            nll = plane_terms(p, d, theta, nll, NULL);
+            if (nll == INFINITY) return INFINITY;
+            continue;
+        }
+        /* extended: this plane's sums alone (its drift rows need them), added to shared after;
+         * else the shared entries carry over from the previous planes */
+        plane_sums own;
+        if (extended) {
+            memset(&own, 0, sizeof own);
+        } else {
+            own = shared;
+            for (int r = 0; r < 5; r++) own.f[upper(r, 4)] = 0.0;
+            own.g[4] = 0.0;
+        }
+        nll = plane_terms(p, d, theta, nll, &own);
+        if (nll == INFINITY) return INFINITY;
+        const int index[5] = {0, 1, 2, 3, 4 + d};
+        grad[4 + d] = own.g[4]; /* the background's entries: this plane's alone */
+        for (int r = 0; r < 5; r++)
+            fisher[index[r] * m + 4 + d] = fisher[(4 + d) * m + index[r]] = own.f[upper(r, 4)];
+        if (extended) {
+            for (int r = 0; r < 4; r++) {
+                shared.g[r] += own.g[r];
+                for (int c = r; c < 4; c++) shared.f[upper(r, c)] += own.f[upper(r, c)];
             }
+        } else {
+            shared = own;
+        }
+        if (extended && d > 0) {
+            const int dx = n + 2 * (d - 1);
+            for (int t = 0; t < 2; t++) { /* t = 0: dx (x's sums), 1: dy (y's sums) */
+                grad[dx + t] = -own.g[t];
+                for (int c = 0; c < 5; c++) {
+                    const double v = -own.f[t <= c ? upper(t, c) : upper(c, t)];
+                    fisher[(dx + t) * m + index[c]] = fisher[index[c] * m + dx + t] = v;
+                }
+                for (int u = 0; u < 2; u++) /* (−a)(−b) = ab: the plane's own x, y sums */
+                    fisher[(dx + t) * m + dx + u] = own.f[t <= u ? upper(t, u) : upper(u, t)];
+            }
+        }
     }
+    if (grad)
+        for (int r = 0; r < 4; r++) {
+            grad[r] = shared.g[r];
+            for (int c = r; c < 4; c++)
+                fisher[r * m + c] = fisher[c * m + r] = shared.f[upper(r, c)];
+        }
     return nll;
 }
 
-/* Solves A x = b for symmetric positive-definite A (n × n) by Cholesky; 0 if A is not. */
-static int solve(const double *A, const double *b, int n, double *x) {
-    double L[MAX_PARAMS][MAX_PARAMS];
+double mumloc_mle_problem_extended(mumloc_mle_problem *p, const double *theta, double *grad,
+                                   double *fisher) {
+    return evaluate(p, theta, grad, fisher, 1);
+}
+
+int mumloc_solve_spd(const double *A, const double *b, int n, double *x) {
+    double L[MUMLOC_MLE_MAX_EXTENDED][MUMLOC_MLE_MAX_EXTENDED];
     for (int i = 0; i < n; i++)
         for (int j = 0; j <= i; j++) {
             double s = A[i * n + j];
@@ -92,7 +206,7 @@ static int solve(const double *A, const double *b, int n, double *x) {
                 L[i][j] = s / L[j][j];
             }
         }
-    double z[MAX_PARAMS];
+    double z[MUMLOC_MLE_MAX_EXTENDED];
     for (int i = 0; i < n; i++) {
         double s = b[i];
         for (int t = 0; t < i; t++) s -= L[i][t] * z[t];
@@ -113,70 +227,159 @@ static void project(problem *p, double *theta) {
         if (!(theta[4 + d] > MIN_BACKGROUND)) theta[4 + d] = MIN_BACKGROUND;
 }
 
+void mumloc_mle_problem_project(mumloc_mle_problem *p, double *theta) { project(p, theta); }
+
+/* The state of a fit between steps: theta's likelihood and, when have_fisher, its gradient and
+ * Fisher matrix (the first trial of a step computes them: usually it is taken, and then the next
+ * step needs no evaluation of its own). */
+typedef struct lm_state {
+    double nll, lambda;
+    double grad[MAX_PARAMS], fisher[MAX_PARAMS * MAX_PARAMS];
+    int have_fisher;
+} lm_state;
+
 /* Damped steps until one lowers the likelihood or the damping gives up. Returns 1 when a step was
  * taken (delta holds it), 0 at a minimum. */
-static int step(problem *p, double *theta, double *nll, double *lambda, double *delta) {
+static int step(problem *p, double *theta, lm_state *s, double *delta) {
     const int n = p->n;
-    double grad[MAX_PARAMS], fisher[MAX_PARAMS * MAX_PARAMS], A[MAX_PARAMS * MAX_PARAMS];
-    double minus_grad[MAX_PARAMS], trial[MAX_PARAMS];
-    evaluate(p, theta, grad, fisher);
-    for (int i = 0; i < n; i++) minus_grad[i] = -grad[i];
-    while (*lambda < 1e12) {
-        memcpy(A, fisher, (size_t)n * n * sizeof *A);
-        for (int i = 0; i < n; i++) A[i * n + i] *= 1.0 + *lambda;
-        if (solve(A, minus_grad, n, delta)) {
+    double A[MAX_PARAMS * MAX_PARAMS], minus_grad[MAX_PARAMS], trial[MAX_PARAMS];
+    double trial_grad[MAX_PARAMS], trial_fisher[MAX_PARAMS * MAX_PARAMS];
+    if (!s->have_fisher) evaluate(p, theta, s->grad, s->fisher, 0);
+    for (int i = 0; i < n; i++) minus_grad[i] = -s->grad[i];
+    for (int tries = 0; s->lambda < 1e12; tries++) {
+        memcpy(A, s->fisher, (size_t)n * n * sizeof *A);
+        for (int i = 0; i < n; i++) A[i * n + i] *= 1.0 + s->lambda;
+        if (mumloc_solve_spd(A, minus_grad, n, delta)) {
             for (int i = 0; i < n; i++) trial[i] = theta[i] + delta[i];
             project(p, trial);
-            double value = evaluate(p, trial, NULL, NULL);
-            if (value < *nll) {
+            const int first = tries == 0;
+            double value = evaluate(p, trial, first ? trial_grad : NULL,
+                                    first ? trial_fisher : NULL, 0);
+            if (value < s->nll) {
                 for (int i = 0; i < n; i++) delta[i] = trial[i] - theta[i];
                 memcpy(theta, trial, (size_t)n * sizeof *theta);
-                *nll = value;
-                *lambda = *lambda * 0.1 > 1e-9 ? *lambda * 0.1 : 1e-9;
+                s->nll = value;
+                s->have_fisher = first;
+                if (first) {
+                    memcpy(s->grad, trial_grad, sizeof trial_grad);
+                    memcpy(s->fisher, trial_fisher, sizeof trial_fisher);
+                }
+                s->lambda = s->lambda * 0.1 > 1e-9 ? s->lambda * 0.1 : 1e-9;
                 return 1;
             }
         }
-        *lambda *= 10.0;
+        s->lambda *= 10.0;
     }
     return 0;
 }
 
-mumloc_status mumloc_fit_mle(const mumloc_optics *o, const mumloc_pixel_noise *noise,
-                             const float *frame, int width, int height, double x, double y,
-                             double z, const double *dx_dy, mumloc_mle_result *out) {
-    mumloc_photon_fit start;
-    MUMLOC_TRY(mumloc_fit_photons(o, frame, width, height, x, y, z, dx_dy, &start));
-    problem p;
-    memset(&p, 0, sizeof p);
-    p.o = o;
-    p.frame = frame;
-    p.width = width;
-    p.height = height;
-    p.n = 4 + o->planes;
-    p.dx_dy = dx_dy;
-    p.read_variance = noise->read_variance;
+mumloc_status mumloc_mle_problem_init(mumloc_mle_problem *p, const mumloc_optics *o,
+                                      const mumloc_pixel_noise *noise, const float *frame,
+                                      int width, int height, double x, double y, double z,
+                                      const double *dx_dy) {
+    memset(p, 0, sizeof *p);
+    p->o = o;
+    p->frame = frame;
+    p->width = width;
+    p->height = height;
+    p->n = 4 + o->planes;
+    p->dx_dy = dx_dy;
+    p->read_variance = noise->read_variance;
     size_t need = 0;
     for (int d = 0; d < o->planes; d++) {
-        p.inside[d] = mumloc_psf_plane_window(o, d, x, y, z, dx_dy, width, height, &p.pl[d]);
-        if (p.inside[d]) need += mumloc_psf_plane_buffer_size(&p.pl[d]);
+        p->inside[d] = mumloc_psf_plane_window(o, d, x, y, z, dx_dy, width, height, &p->pl[d]);
+        if (p->inside[d])
+            need += mumloc_psf_plane_buffer_size(&p->pl[d]) + (size_t)p->pl[d].nx * p->pl[d].ny;
     }
-    double *buffer = malloc((need ? need : 1) * sizeof *buffer), *next = buffer;
-    if (!buffer) return mumloc_fail(MUMLOC_ERR_OUT_OF_MEMORY, "out of memory for a PSF fit");
+    double *next = p->storage = calloc(need ? need : 1, sizeof *p->storage);
+    if (!p->storage) return mumloc_fail(MUMLOC_ERR_OUT_OF_MEMORY, "out of memory for a PSF fit");
     for (int d = 0; d < o->planes; d++)
-        if (p.inside[d]) {
-            p.buffer[d] = next;
-            next += mumloc_psf_plane_buffer_size(&p.pl[d]);
+        if (p->inside[d]) {
+            p->buffer[d] = next;
+            next += mumloc_psf_plane_buffer_size(&p->pl[d]);
+            p->others[d] = next;
+            next += (size_t)p->pl[d].nx * p->pl[d].ny;
         }
-    double theta[MAX_PARAMS] = {x, y, z, start.photons};
-    for (int d = 0; d < o->planes; d++)
-        theta[4 + d] = p.inside[d] ? start.background[d] : MIN_BACKGROUND;
-    project(&p, theta);
-    double nll = evaluate(&p, theta, NULL, NULL), lambda = 1e-3, delta[MAX_PARAMS];
+    return MUMLOC_OK;
+}
+
+/* Runs body for every window pixel of every plane, with pixel (its index in the frame), local (its
+ * index in the window) and own (the molecule's signal there at theta). */
+#define FOR_WINDOW_PIXELS(p, theta, body)                                                          \
+    do {                                                                                           \
+        const int k_ = (p)->o->planes;                                                             \
+        const size_t area_ = (size_t)(p)->width * (p)->height;                                     \
+        for (int d = 0; d < k_; d++) {                                                             \
+            if (!(p)->inside[d]) continue;                                                         \
+            plane_at((p), d, (theta));                                                             \
+            const mumloc_psf_plane *pl = &(p)->pl[d];                                              \
+            for (int b = 0; b < pl->ny; b++)                                                       \
+                for (int a = 0; a < pl->nx; a++) {                                                 \
+                    const size_t pixel = d * area_ + (size_t)(pl->j0 + b) * (p)->width + pl->i0 + a; \
+                    const size_t local = (size_t)b * pl->nx + a;                                   \
+                    const double own = (theta)[3] / k_ * pl->mx[a] * pl->my[b];                    \
+                    body;                                                                          \
+                }                                                                                  \
+        }                                                                                          \
+    } while (0)
+
+void mumloc_mle_problem_add_signal(mumloc_mle_problem *p, const double *theta, double scale,
+                                   double *image) {
+    FOR_WINDOW_PIXELS(p, theta, (void)local; image[pixel] += scale * own);
+}
+
+void mumloc_mle_problem_clear_signal(const mumloc_mle_problem *p, double *image) {
+    const size_t area = (size_t)p->width * p->height;
+    for (int d = 0; d < p->o->planes; d++) {
+        if (!p->inside[d]) continue;
+        const mumloc_psf_plane *pl = &p->pl[d];
+        for (int b = 0; b < pl->ny; b++)
+            memset(image + d * area + (size_t)(pl->j0 + b) * p->width + pl->i0, 0,
+                   (size_t)pl->nx * sizeof *image);
+    }
+}
+
+void mumloc_mle_problem_set_others(mumloc_mle_problem *p, const double *theta,
+                                   const double *image) {
+    FOR_WINDOW_PIXELS(p, theta, {
+        double v = image[pixel] - own;
+        p->others[d][local] = v > 0 ? v : 0; /* rounding can leave −1e-12 */
+    });
+}
+
+void mumloc_mle_problem_free(mumloc_mle_problem *p) {
+    if (!p) return;
+    free(p->storage);
+    p->storage = NULL;
+}
+
+mumloc_status mumloc_mle_problem_start(mumloc_mle_problem *p, double x, double y, double z,
+                                       double *theta) {
+    mumloc_photon_fit start;
+    MUMLOC_TRY(mumloc_fit_photons(p->o, p->frame, p->width, p->height, x, y, z, p->dx_dy, &start));
+    theta[0] = x;
+    theta[1] = y;
+    theta[2] = z;
+    theta[3] = start.photons;
+    for (int d = 0; d < p->o->planes; d++)
+        theta[4 + d] = p->inside[d] ? start.background[d] : MIN_BACKGROUND;
+    project(p, theta);
+    return MUMLOC_OK;
+}
+
+void mumloc_mle_problem_fit(mumloc_mle_problem *p, double *theta, mumloc_mle_result *out) {
+    const mumloc_optics *o = p->o;
+    project(p, theta);
+    lm_state s;
+    s.nll = evaluate(p, theta, s.grad, s.fisher, 0);
+    s.have_fisher = 1;
+    s.lambda = 1e-3;
+    double delta[MAX_PARAMS];
     out->converged = 0;
     out->iterations = 0;
     while (out->iterations < MAX_ITERATIONS) {
         out->iterations++;
-        if (!step(&p, theta, &nll, &lambda, delta)) {
+        if (!step(p, theta, &s, delta)) {
             out->converged = 1; /* no damped step lowers the likelihood: a minimum */
             break;
         }
@@ -186,12 +389,23 @@ mumloc_status mumloc_fit_mle(const mumloc_optics *o, const mumloc_pixel_noise *n
             break;
         }
     }
+    out->nll = s.nll;
     out->x_nm = theta[0];
     out->y_nm = theta[1];
     out->z_nm = theta[2];
     out->photons = theta[3];
     for (int d = 0; d < MUMLOC_MAX_PLANES; d++)
-        out->background[d] = d < o->planes && p.inside[d] ? theta[4 + d] : NAN;
-    free(buffer);
-    return MUMLOC_OK;
+        out->background[d] = d < o->planes && p->inside[d] ? theta[4 + d] : NAN;
+}
+
+mumloc_status mumloc_fit_mle(const mumloc_optics *o, const mumloc_pixel_noise *noise,
+                             const float *frame, int width, int height, double x, double y,
+                             double z, const double *dx_dy, mumloc_mle_result *out) {
+    mumloc_mle_problem p;
+    MUMLOC_TRY(mumloc_mle_problem_init(&p, o, noise, frame, width, height, x, y, z, dx_dy));
+    double theta[MAX_PARAMS];
+    mumloc_status st = mumloc_mle_problem_start(&p, x, y, z, theta);
+    if (st == MUMLOC_OK) mumloc_mle_problem_fit(&p, theta, out);
+    mumloc_mle_problem_free(&p);
+    return st;
 }

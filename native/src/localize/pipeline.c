@@ -1,6 +1,9 @@
 /* The streaming localizer (mumloc.h "Localization pipeline"): per frame, camera values → photons →
- * network (whole or in tiles, assembled into one full-frame output) → decode → photometry and bounds
- * → pending records until the caller takes them. */
+ * network (whole or in tiles, assembled into one full-frame output) → decode → optional refinement
+ * (positions, or positions and the frame's drift) → photometry and bounds → pending records until
+ * the caller takes them. This file runs the network frame by frame (the CPU, tiled frames); on a GPU
+ * untiled frames go through the batch queue instead (pipeline_queue.c), with the same steps after
+ * the network (pipeline_localize_frame). */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -8,41 +11,24 @@
 #include "core/error.h"
 #include "core/runtime.h"
 #include "localize/pipeline.h"
+#include "localize/pipeline_localizer.h"
 #include "localize/tiling.h"
+#include "model/model_infer.h"
 
 /* An output bigger than this many floats per frame is refused (8 GiB). */
 #define MAX_OUTPUT_FLOATS ((int64_t)1 << 31)
-/* Tiles per forward call: up to about this many input pixels. */
+/* Tiles per forward call on the CPU: up to about this many input pixels (a GPU sizes it to its free
+ * memory, model_infer.h). */
 #define TILE_CALL_PIXELS (1 << 18)
+/* Input floats of the tiles of one forward call on a GPU at most (64 MiB of host memory). */
+#define GPU_CALL_FLOATS ((int64_t)1 << 24)
 
-struct mumloc_localizer {
-    mumloc_model *model;
-    mumloc_localize_options opt;
-    mumloc_optics optics;
-    mumloc_decode_options decode;
-    mumloc_arch arch;
-    int width, height, planes;
-    int channels, out_width, out_height, upsampling;
-    /* tiles */
-    int tiled, nx, ny, tile_w, tile_h, tile_out_w, tile_out_h, tiles_per_call;
-    tile_span *xs, *ys;
-    float *photons;  /* one frame, k × H × W */
-    float *tile_in;  /* tiles_per_call × k × tile_h × tile_w */
-    float *tile_out; /* tiles_per_call × channels × tile_out_h × tile_out_w */
-    float *output;   /* the frame's assembled output, channels × out_height × out_width */
-    int has_output;
-    /* records */
-    mumloc_localization *found;
-    int found_cap;
-    mumloc_localization *pending; /* records [pending_first, pending_first + pending_count) */
-    int64_t pending_first, pending_count, pending_cap;
-    double network_seconds;
-};
 
 static float *alloc_floats(int64_t n) { return n > 0 ? malloc((size_t)n * sizeof(float)) : NULL; }
 
 void mumloc_localizer_destroy(mumloc_localizer *l) {
     if (!l) return;
+    pipeline_queue_free(l);
     free(l->xs);
     free(l->ys);
     free(l->photons);
@@ -78,6 +64,14 @@ static mumloc_status plan_tiles(mumloc_localizer *l) {
     const int64_t tile_pixels = (int64_t)l->tile_w * l->tile_h;
     l->tiles_per_call = (int)(TILE_CALL_PIXELS / tile_pixels);
     if (l->tiles_per_call < 1) l->tiles_per_call = 1;
+    /* a GPU: as many as its memory takes, at most GPU_CALL_FLOATS of host input (the CPU keeps the
+     * value above: its budget is unknown) */
+    int64_t gpu_cap = GPU_CALL_FLOATS / ((int64_t)l->planes * tile_pixels);
+    if (gpu_cap > (int64_t)l->nx * l->ny) gpu_cap = (int64_t)l->nx * l->ny;
+    l->tiles_per_call = model_infer_frames_for_budget(l->model, l->tile_w, l->tile_h,
+                                                      model_infer_budget(l->model),
+                                                      gpu_cap < 1 ? 1 : (int)gpu_cap,
+                                                      l->tiles_per_call);
     if (l->tiles_per_call > l->nx * l->ny) l->tiles_per_call = l->nx * l->ny;
     l->tile_in = alloc_floats((int64_t)l->tiles_per_call * l->planes * tile_pixels);
     l->tile_out = alloc_floats((int64_t)l->tiles_per_call * l->channels * l->tile_out_w *
@@ -136,6 +130,7 @@ mumloc_status mumloc_localizer_create(mumloc_model *model, const mumloc_localize
                              width, height);
     }
     if (st == MUMLOC_OK) st = plan_tiles(l);
+    if (st == MUMLOC_OK) st = pipeline_queue_plan(l);
     if (st != MUMLOC_OK) {
         mumloc_localizer_destroy(l);
         return st;
@@ -194,15 +189,15 @@ static mumloc_status run_network(mumloc_localizer *l) {
     return st;
 }
 
-/* Decodes the assembled output, growing the record buffer when a frame holds more. */
-static mumloc_status decode(mumloc_localizer *l, int64_t frame, int *count) {
+/* Decodes a frame's full network output, growing the record buffer when a frame holds more. */
+static mumloc_status decode(mumloc_localizer *l, const float *output, int64_t frame, int *count) {
     for (;;) {
         mumloc_status st;
         if (l->arch == MUMLOC_ARCH_VOXEL)
-            st = mumloc_decode_voxel(&l->optics, l->output, l->channels, l->upsampling, l->width,
+            st = mumloc_decode_voxel(&l->optics, output, l->channels, l->upsampling, l->width,
                                      l->height, &l->decode, frame, l->found, l->found_cap, count);
         else
-            st = mumloc_decode_regression(&l->optics, l->output, l->width, l->height, &l->decode,
+            st = mumloc_decode_regression(&l->optics, output, l->width, l->height, &l->decode,
                                           frame, l->found, l->found_cap, count);
         if (st == MUMLOC_OK || *count <= l->found_cap) return st;
         int cap = *count + *count / 2 + 64;
@@ -233,12 +228,34 @@ static mumloc_status append_pending(mumloc_localizer *l, int count) {
     return MUMLOC_OK;
 }
 
-/* Camera values → photons (the batch was checked for non-finite values before). */
-static void convert_frame(mumloc_localizer *l, const float *values) {
+void pipeline_convert_frame(const mumloc_localizer *l, const float *values, float *photons) {
     const int64_t n = (int64_t)l->planes * l->width * l->height;
     const float scale = (float)(1.0 / (l->opt.camera.adu_per_electron * l->opt.camera.em_gain));
     const float offset = (float)l->opt.camera.offset_adu;
-    for (int64_t i = 0; i < n; i++) l->photons[i] = (values[i] - offset) * scale;
+    for (int64_t i = 0; i < n; i++) photons[i] = (values[i] - offset) * scale;
+}
+
+mumloc_status pipeline_localize_frame(mumloc_localizer *l, int64_t frame, const float *photons,
+                                      const float *output) {
+    int n = 0;
+    MUMLOC_TRY(decode(l, output, frame, &n));
+    mumloc_frame_drift drift;
+    const double *dx_dy = NULL;
+    if (l->opt.refine == MUMLOC_REFINE_POSITIONS && n > 0)
+        MUMLOC_TRY(mumloc_localizations_refine(&l->optics, &l->opt.camera, photons, l->width,
+                                               l->height, NULL, l->found, n));
+    if (l->opt.refine == MUMLOC_REFINE_DRIFT) {
+        MUMLOC_TRY(mumloc_localizations_refine_with_drift(&l->optics, &l->opt.camera, photons,
+                                                          l->width, l->height, l->found, n,
+                                                          &drift));
+        dx_dy = drift.dx_dy;
+    }
+    if (l->opt.measure && n > 0)
+        MUMLOC_TRY(mumloc_localizations_measure(&l->optics, &l->opt.camera, photons, l->width,
+                                                l->height, dx_dy, l->found, n));
+    MUMLOC_TRY(append_pending(l, n));
+    if (dx_dy && l->opt.drift_callback) l->opt.drift_callback(l->opt.drift_user, frame, &drift);
+    return MUMLOC_OK;
 }
 
 static mumloc_status check_finite(const mumloc_localizer *l, const float *frames, int count,
@@ -265,18 +282,13 @@ mumloc_status mumloc_localizer_push(mumloc_localizer *l, const float *frames, in
                            "push needs a localizer, frames, count >= 0 and first_frame >= 0");
     mumloc_threads_apply();
     MUMLOC_TRY(check_finite(l, frames, count, first_frame));
+    if (l->queue) return pipeline_queue_push(l, frames, count, first_frame);
     const int64_t frame_floats = (int64_t)l->planes * l->width * l->height;
     for (int f = 0; f < count; f++) {
-        const int64_t frame = first_frame + f;
-        convert_frame(l, frames + f * frame_floats);
+        pipeline_convert_frame(l, frames + f * frame_floats, l->photons);
         MUMLOC_TRY(run_network(l));
         l->has_output = 1;
-        int n = 0;
-        MUMLOC_TRY(decode(l, frame, &n));
-        if (l->opt.measure && n > 0)
-            MUMLOC_TRY(mumloc_localizations_measure(&l->optics, &l->opt.camera, l->photons,
-                                                    l->width, l->height, NULL, l->found, n));
-        MUMLOC_TRY(append_pending(l, n));
+        MUMLOC_TRY(pipeline_localize_frame(l, first_frame + f, l->photons, l->output));
     }
     return MUMLOC_OK;
 }

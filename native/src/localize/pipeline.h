@@ -2,6 +2,8 @@
  *
  * Files: pipeline_options.c (defaults, checks), pipeline.c (the streaming localizer: photons →
  * network, tiled → one assembled full-frame output → decode → photometry/CRLB → pending records),
+ * pipeline_queue.c (the same on a GPU, batches of frames through model/model_infer.h's queue),
+ * pipeline_localizer.h (the localizer's state both share),
  * pipeline_file.c (TIFF → CSV in frame batches, rows streamed through an atomic file),
  * pipeline_movie.{h,c} (which axis holds the planes; optics recorded in a mumloc movie), tiling.{h,c}
  * (tile layout, receptive radius from the model's layers).
@@ -16,8 +18,11 @@
  *   - The overlap is the receptive radius computed from the layers (regression 2+2+1+1+1+1+1+1 =
  *     10; voxel 2 + 1 + 1/2 + 1/4 + 1/8 → 4, plus one pixel for the upsampled grids' phase), so a
  *     core's outputs are those of the whole frame; test_tiling_invariance finds them bit-identical.
- *   - Frames go through the network one at a time (the engine's per-frame rate does not improve
- *     with the batch on the CPU); tiles of one frame go together, up to 2^18 input pixels a call.
+ *   - On the CPU frames go through the network one at a time (the engine's per-frame rate does not
+ *     improve with the batch); tiles of one frame go together, up to 2^18 input pixels a call. On a
+ *     GPU (a backend reporting its memory) untiled frames go in batches with two in flight, so
+ *     transfers, compute and host decoding overlap; tiles and tiles per call are sized to its free
+ *     memory (backend/cuda/CUDA.md, "Pipeline integration"). The CPU's results do not change.
  *   - The whole batch is checked for non-finite values before any frame is localized, so an error
  *     leaves the localizer as it was.
  *   - mumloc_localize_file writes rows as each batch finishes (io/csv_write.h) instead of building
@@ -31,9 +36,18 @@
 /* Seconds spent in the network's forward passes since the localizer was created. */
 double pipeline_network_seconds(const mumloc_localizer *localizer);
 
-/* The automatic tile edge for a model (regression 512, voxel 64: the voxel network's activations
- * are 128 channels at 8× the resolution, 128 MiB per 64×64 tile). */
+/* The automatic tile edge for a model: on the CPU regression 512, voxel 64 (the voxel network's
+ * activations are 128 channels at 8× the resolution, 128 MiB per 64×64 tile); on a GPU the largest
+ * that fits its free memory (model_infer_auto_tile). */
 int pipeline_default_tile(const mumloc_model *model);
+
+/* Frames per batch of the GPU batch queue (pipeline_queue.c), 0 on the frame-by-frame path (the
+ * CPU, tiled frames). */
+int pipeline_queue_batch(const mumloc_localizer *localizer);
+
+/* Puts the localizer (untiled, no queue yet) on the batched path with `batch` frames (1..32) a
+ * batch, whatever its backend: the GPU path chooses this itself; tests run it on the CPU. */
+mumloc_status pipeline_queue_start(mumloc_localizer *localizer, int batch);
 
 /* Monotonic wall-clock seconds. */
 double pipeline_now(void);

@@ -21,6 +21,13 @@ static const mumloc_csv_column columns[] = {
 };
 #define COLUMNS ((int)(sizeof columns / sizeof columns[0]))
 
+/* The optional drift table (options->drift_path): the simulator's drift columns first. */
+static const mumloc_csv_column drift_columns[] = {
+    {"frame", NULL}, {"plane", NULL}, {"dx", "nm"}, {"dy", "nm"},
+    {"uncertainty_dx", "nm"}, {"uncertainty_dy", "nm"}, {"molecules", NULL},
+};
+#define DRIFT_COLUMNS ((int)(sizeof drift_columns / sizeof drift_columns[0]))
+
 typedef struct run_state {
     mumloc_tiff_reader *reader;
     mumloc_localizer *localizer;
@@ -30,7 +37,27 @@ typedef struct run_state {
     mumloc_localization *records;
     int64_t record_cap;
     int64_t rows;
+    /* drift table */
+    int planes;
+    mumloc_atomic_file drift_out;
+    mumloc_csv_writer drift_csv;
+    mumloc_status drift_status; /* the first write failure (the callback cannot return it) */
+    mumloc_drift_fn user_drift;
+    void *user_drift_data;
 } run_state;
+
+/* The localizer's drift callback: a row per plane, then the caller's own callback. */
+static void write_drift(void *user, int64_t frame, const mumloc_frame_drift *drift) {
+    run_state *s = user;
+    for (int d = 0; d < s->planes && s->drift_status == MUMLOC_OK; d++) {
+        const double row[DRIFT_COLUMNS] = {(double)(frame + 1), (double)(d + 1),
+                                           drift->dx_dy[2 * d], drift->dx_dy[2 * d + 1],
+                                           drift->sigma_nm[2 * d], drift->sigma_nm[2 * d + 1],
+                                           (double)drift->molecules};
+        s->drift_status = mumloc_csv_writer_row(&s->drift_csv, row);
+    }
+    if (s->user_drift) s->user_drift(s->user_drift_data, frame, drift);
+}
 
 static mumloc_status write_pending(run_state *s) {
     for (;;) {
@@ -100,10 +127,26 @@ static mumloc_status localize(mumloc_model *model, const char *in_path, const ch
     sum->width = info->width;
     sum->height = info->height;
     sum->planes = k;
-    MUMLOC_TRY(mumloc_localizer_create(model, o, info->width, info->height, &s->localizer));
+    mumloc_localize_options with_drift = *o;
+    if (o->drift_path) {
+        s->planes = k;
+        s->user_drift = o->drift_callback;
+        s->user_drift_data = o->drift_user;
+        with_drift.drift_callback = write_drift;
+        with_drift.drift_user = s;
+        MUMLOC_TRY(mumloc_atomic_open(&s->drift_out, o->drift_path));
+        MUMLOC_TRY(mumloc_csv_writer_begin(&s->drift_csv, s->drift_out.file, o->drift_path,
+                                           drift_columns, DRIFT_COLUMNS));
+    }
+    MUMLOC_TRY(mumloc_localizer_create(model, &with_drift, info->width, info->height,
+                                       &s->localizer));
 
     const int64_t plane_px = (int64_t)info->width * info->height;
     int64_t batch = o->batch_frames > 0 ? o->batch_frames : ((int64_t)1 << 20) / (plane_px * k);
+    /* on a GPU a push should span a few queued batches, so that transfers, compute and decoding
+     * overlap (pipeline_queue.c); 0 on the CPU, which keeps its batches */
+    const int64_t queued = 4 * (int64_t)pipeline_queue_batch(s->localizer);
+    if (o->batch_frames == 0 && batch < queued) batch = queued;
     if (batch < 1) batch = 1;
     if (batch > total) batch = total;
     s->frames = malloc(sizeof(float) * (size_t)(batch * k * plane_px));
@@ -127,12 +170,14 @@ static mumloc_status localize(mumloc_model *model, const char *in_path, const ch
             return mumloc_fail(st, "'%s': %s", in_path, message);
         }
         MUMLOC_TRY(write_pending(s));
+        MUMLOC_TRY(s->drift_status);
         done += count;
         sum->frames = done;
         if (progress && progress(user, done, total))
             return mumloc_fail(MUMLOC_ERR_CANCELLED, "localization cancelled after %lld of %lld "
                                "frames; no table written", (long long)done, (long long)total);
     }
+    if (o->drift_path) MUMLOC_TRY(mumloc_atomic_commit(&s->drift_out));
     return mumloc_atomic_commit(&s->out);
 }
 
@@ -146,6 +191,11 @@ mumloc_status mumloc_localize_file(mumloc_model *model, const char *in_path,
     if (strcmp(in_path, out_csv_path) == 0)
         return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT,
                            "the table must not overwrite the movie '%s'", in_path);
+    if (options && options->drift_path &&
+        (strcmp(options->drift_path, in_path) == 0 || strcmp(options->drift_path, out_csv_path) == 0))
+        return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT,
+                           "the drift table '%s' must not overwrite the movie or the table",
+                           options->drift_path);
     mumloc_localize_options defaults;
     mumloc_localize_options_default(&defaults);
     if (!options) options = &defaults;
@@ -158,7 +208,10 @@ mumloc_status mumloc_localize_file(mumloc_model *model, const char *in_path,
     run_state s;
     memset(&s, 0, sizeof s);
     mumloc_status st = localize(model, in_path, out_csv_path, options, &sum, progress, user, &s);
-    if (st != MUMLOC_OK) mumloc_atomic_abort(&s.out);
+    if (st != MUMLOC_OK) {
+        mumloc_atomic_abort(&s.out);
+        mumloc_atomic_abort(&s.drift_out);
+    }
     sum.localizations = s.rows;
     sum.network_seconds = pipeline_network_seconds(s.localizer);
     sum.seconds = pipeline_now() - start;

@@ -1,9 +1,11 @@
 /* Options of the localization pipeline: defaults and checks. */
 #include <math.h>
+#include <string.h>
 #include <time.h>
 
 #include "core/error.h"
 #include "localize/pipeline.h"
+#include "model/model_infer.h"
 
 void mumloc_localize_options_default(mumloc_localize_options *o) {
     if (!o) return;
@@ -19,6 +21,28 @@ void mumloc_localize_options_default(mumloc_localize_options *o) {
     o->measure = 1;
     o->batch_frames = 0;
     o->device = (mumloc_device){MUMLOC_DEVICE_AUTO, 0};
+    o->refine = MUMLOC_REFINE_NONE;
+    o->drift_callback = NULL;
+    o->drift_user = NULL;
+    o->drift_path = NULL;
+}
+
+static const char *const refine_names[] = {"none", "positions", "drift"};
+#define REFINE_MODES ((int)(sizeof refine_names / sizeof refine_names[0]))
+
+const char *mumloc_refine_mode_name(int mode) {
+    return mode >= 0 && mode < REFINE_MODES ? refine_names[mode] : NULL;
+}
+
+mumloc_status mumloc_refine_mode_from_name(const char *name, mumloc_refine_mode *out) {
+    for (int m = 0; name && out && m < REFINE_MODES; m++)
+        if (strcmp(name, refine_names[m]) == 0) {
+            *out = (mumloc_refine_mode)m;
+            return MUMLOC_OK;
+        }
+    return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT,
+                       "unknown refinement '%s': use none, positions or drift",
+                       name ? name : "(null)");
 }
 
 mumloc_status mumloc_localize_options_validate(const mumloc_localize_options *o) {
@@ -62,11 +86,19 @@ mumloc_status mumloc_localize_options_validate(const mumloc_localize_options *o)
         o->device.kind != MUMLOC_DEVICE_CUDA)
         return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT, "unknown device kind %d",
                            (int)o->device.kind);
+    if (!mumloc_refine_mode_name((int)o->refine))
+        return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT,
+                           "refine must be none (0), positions (1) or drift (2), got %d",
+                           (int)o->refine);
+    if ((o->drift_path || o->drift_callback) && o->refine != MUMLOC_REFINE_DRIFT)
+        return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT,
+                           "a drift output (file or callback) needs refine = drift: only the drift "
+                           "refinement estimates the drift");
     return MUMLOC_OK;
 }
 
 int pipeline_default_tile(const mumloc_model *model) {
-    return mumloc_model_arch(model) == MUMLOC_ARCH_VOXEL ? 64 : 512;
+    return model_infer_auto_tile(model, mumloc_model_arch(model) == MUMLOC_ARCH_VOXEL ? 64 : 512);
 }
 
 double pipeline_now(void) {

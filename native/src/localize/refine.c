@@ -8,11 +8,15 @@
 
 /* How far a fit may move a position and still be trusted: one camera pixel laterally, half the
  * plane spacing axially. Farther means the fit went to a neighbour or to noise. */
-static void trust_region(const mumloc_optics *o, double *lateral, double *axial) {
-    *lateral = o->pixel_nm;
-    *axial = o->planes > 1
-                 ? 0.5 * (o->plane_depth_nm[o->planes - 1] - o->plane_depth_nm[0]) / (o->planes - 1)
-                 : o->psf_d_nm;
+int mumloc_mle_trusted(const mumloc_optics *o, const mumloc_mle_result *r, double x_nm,
+                       double y_nm, double z_nm) {
+    const double lateral = o->pixel_nm;
+    const double axial =
+        o->planes > 1 ? 0.5 * (o->plane_depth_nm[o->planes - 1] - o->plane_depth_nm[0]) /
+                            (o->planes - 1)
+                      : o->psf_d_nm;
+    return r->converged && fabs(r->x_nm - x_nm) <= lateral && fabs(r->y_nm - y_nm) <= lateral &&
+           fabs(r->z_nm - z_nm) <= axial;
 }
 
 static mumloc_status refine_one(const mumloc_optics *o, const mumloc_pixel_noise *noise,
@@ -21,10 +25,7 @@ static mumloc_status refine_one(const mumloc_optics *o, const mumloc_pixel_noise
     mumloc_mle_result r;
     MUMLOC_TRY(mumloc_fit_mle(o, noise, frame, width, height, l->x_nm, l->y_nm, l->z_nm, dx_dy,
                               &r));
-    double lateral, axial;
-    trust_region(o, &lateral, &axial);
-    if (r.converged && fabs(r.x_nm - l->x_nm) <= lateral && fabs(r.y_nm - l->y_nm) <= lateral &&
-        fabs(r.z_nm - l->z_nm) <= axial) {
+    if (mumloc_mle_trusted(o, &r, l->x_nm, l->y_nm, l->z_nm)) {
         l->x_nm = r.x_nm;
         l->y_nm = r.y_nm;
         l->z_nm = r.z_nm;

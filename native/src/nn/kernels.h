@@ -14,10 +14,11 @@ MUMLOC_HD float nn_relu(float x) { return x > 0.0f ? x : 0.0f; }
 MUMLOC_HD float nn_relu_backward(float y, float dy) { return y > 0.0f ? dy : 0.0f; }
 
 MUMLOC_HD float nn_sigmoid(float x) {
-    /* Two branches so exp never overflows. */
-    if (x >= 0.0f) return 1.0f / (1.0f + expf(-x));
-    float e = expf(x);
-    return e / (1.0f + e);
+    /* 1 / (1 + e^−x) for x ≥ 0 and e^x / (1 + e^x) below, so exp never overflows; written as selects
+     * (e = e^−|x|) rather than branches, which mispredict on outputs of either sign. */
+    float e = expf(-fabsf(x));
+    float num = x >= 0.0f ? 1.0f : e;
+    return num / (1.0f + e);
 }
 MUMLOC_HD float nn_sigmoid_backward(float y, float dy) { return dy * y * (1.0f - y); }
 

@@ -24,6 +24,7 @@ void nn_layer_release(nn_backend *be, nn_layer *l) {
     be->bn_plan_destroy(be, l->bn_plan);
     l->train_plan = l->infer_plan = NULL;
     l->bn_plan = NULL;
+    l->bn_relu = 0;
     drop(be, &l->pre);
     drop(be, &l->out);
     drop(be, &l->grad);
@@ -71,7 +72,10 @@ static mumloc_status prepare(nn_backend *be, nn_layer *l, nn_shape in, nn_mode m
     if (!l->train_plan) MUMLOC_TRY(be->conv_plan_create(be, &d, &l->train_plan));
     if (l->batch_norm) {
         if (!l->bn_plan) {
-            nn_bn_desc bd = {o.n, o.c, o.h, o.w, l->bn_eps, l->bn_momentum};
+            /* BN then ReLU in one pass where the backend can (the same arithmetic). */
+            l->bn_relu = l->act == NN_ACT_RELU && be->bn_fuses_relu;
+            nn_bn_desc bd = {o.n, o.c, o.h, o.w, l->bn_eps, l->bn_momentum,
+                             l->bn_relu ? NN_ACT_RELU : NN_ACT_NONE};
             MUMLOC_TRY(be->bn_plan_create(be, &bd, &l->bn_plan));
         }
         MUMLOC_TRY(ensure(be, &l->pre, o));
@@ -112,6 +116,7 @@ mumloc_status nn_layer_forward(nn_backend *be, nn_layer *l, const nn_tensor *in,
             MUMLOC_TRY(be->bn_forward_inference(be, l->bn_plan, l->pre, l->gamma->value,
                                                 l->beta->value, l->running_mean, l->running_var,
                                                 l->out));
+        if (l->bn_relu) return MUMLOC_OK;
     }
     return be->activation_forward(be, l->act, l->out, l->out);
 }
@@ -120,8 +125,9 @@ mumloc_status nn_layer_backward(nn_backend *be, nn_layer *l, const nn_tensor *in
     if (!l->train_plan || !l->grad || !same(be->tensor_shape(in), l->in_shape))
         return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT,
                            "backward needs a training forward with the same input first");
-    /* grad: ∂L/∂out → ∂L/∂(activation input) → (BN) ∂L/∂pre, all in place. */
-    MUMLOC_TRY(be->activation_backward(be, l->act, l->out, l->grad, l->grad));
+    /* grad: ∂L/∂out → ∂L/∂(activation input) → (BN) ∂L/∂pre, all in place (a ReLU fused into the
+     * batch norm is differentiated by its backward). */
+    if (!l->bn_relu) MUMLOC_TRY(be->activation_backward(be, l->act, l->out, l->grad, l->grad));
     if (l->batch_norm)
         MUMLOC_TRY(be->bn_backward(be, l->bn_plan, l->pre, l->mean, l->var, l->gamma->value,
                                    l->grad, l->grad, l->gamma->grad, l->beta->grad));

@@ -27,6 +27,7 @@ typedef struct nn_layer {
     nn_param *w, *b, *gamma, *beta;        /* gamma/beta NULL without batch norm */
     nn_tensor *running_mean, *running_var; /* BN buffers: saved with the model, not trained */
     float bn_eps, bn_momentum;
+    int bn_relu; /* the ReLU runs inside the batch norm (backend's bn_fuses_relu); set by prepare */
 
     /* state for the current input shape */
     nn_shape in_shape, out_shape;

@@ -6,9 +6,24 @@
 #include "simulate/samplers.h"
 #include "simulate/simulator.h"
 
+/* Uniform on {lo, ..., hi} from whole 32-bit words: Lemire's multiply-and-shift with rejection of the
+ * 2^32 mod span words that would favour small values, so the law is exactly uniform. */
+static int uniform_count(mumloc_rng *r, int lo, int hi) {
+    uint64_t span = (uint64_t)(hi - lo) + 1;
+    uint32_t reject_below = (uint32_t)((((uint64_t)1 << 32) - span) % span);
+    for (;;) {
+        uint64_t product = (uint64_t)mumloc_rng_u32(r) * span;
+        if ((uint32_t)product >= reject_below) return lo + (int)(product >> 32);
+    }
+}
+
 static int frame_count(const mumloc_simulator *sim, int64_t frame) {
     const mumloc_sim_params *p = &sim->params;
-    if (!(p->density_per_um2 > 0.0)) return p->molecules;
+    if (!(p->density_per_um2 > 0.0)) {
+        if (p->molecules_min <= 0) return p->molecules; /* no draw: movies as before the option */
+        mumloc_rng r = mumloc_rng_stream(p->seed, frame, MUMLOC_RNG_COUNT_RANGE, 0, 0);
+        return uniform_count(&r, p->molecules_min, p->molecules);
+    }
     mumloc_rng r = mumloc_rng_stream(p->seed, frame, MUMLOC_RNG_COUNT, 0, 0);
     double n = mumloc_rng_poisson(&r, p->density_per_um2 * mumloc_sim_field_area_um2(p));
     /* The documented cap (mean + 10·sqrt(mean) + 10) is practically never reached. */

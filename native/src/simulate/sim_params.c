@@ -17,6 +17,7 @@ void mumloc_sim_params_default(mumloc_sim_params *params) {
     params->frames = 100;
     params->seed = 1;
     params->molecules = 10;
+    params->molecules_min = 0; /* a fixed count */
     params->density_per_um2 = 0.0;
     params->weight_min = 0.3;
     params->weight_max = 1.0;
@@ -59,6 +60,11 @@ mumloc_status mumloc_sim_params_validate(const mumloc_sim_params *params) {
                            MUMLOC_SIM_MAX_SIDE, params->height);
     MUMLOC_TRY(mumloc_check_int_range("frames", params->frames, 1, MUMLOC_SIM_MAX_FRAMES));
     MUMLOC_TRY(mumloc_check_int_range("molecules", params->molecules, 0, MUMLOC_SIM_MAX_MOLECULES));
+    if (params->molecules_min < 0 || params->molecules_min > params->molecules)
+        return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT,
+                           "molecules-min (the A of --molecules A-B) must be between 0 (off: "
+                           "always molecules) and molecules %d (got %d)",
+                           params->molecules, params->molecules_min);
     double area = mumloc_sim_field_area_um2(params);
     double density_limit = MUMLOC_SIM_MAX_MOLECULES / area;
     if (!isfinite(params->density_per_um2) || params->density_per_um2 < 0.0 ||

@@ -76,6 +76,7 @@ static mumloc_status set_recipe(mumloc_model *model, const mumloc_train_options 
     put_number(&t, "eps", o->eps);
     put_number(&t, "lr_decay", o->lr_decay);
     put_number(&t, "lr_decay_steps", (double)o->lr_decay_steps);
+    put_number(&t, "tune_threshold", o->tune_threshold);
     put_number(&t, "seed", (double)o->seed);
     put_number(&t, "first_frame_index", (double)TRAIN_FRAME_BASE);
     put_number(&t, "validation_frames", o->validation_frames);
@@ -130,6 +131,8 @@ static mumloc_status set_prior_bias(mumloc_model *model, const mumloc_train_opti
                           ? o->sim.density_per_um2 * o->sim.width * o->sim.height *
                                 o->sim.optics.pixel_nm * o->sim.optics.pixel_nm * 1e-6
                           : o->sim.molecules;
+    if (o->sim.density_per_um2 <= 0 && o->sim.molecules_min > 0) /* the range's mean */
+        expected = 0.5 * (o->sim.molecules_min + o->sim.molecules);
     double prior = expected / ((double)channels * ow * oh);
     if (!(prior > 0)) return MUMLOC_OK;
     if (prior > 0.5) prior = 0.5;
@@ -196,10 +199,58 @@ static void no_metrics(mumloc_train_progress *p) {
     p->val_rmse_xy_nm = p->val_rmse_z_nm = NAN;
 }
 
+/* The threshold validation decodes with, kept in the model as its default. */
+static mumloc_status set_threshold(mumloc_model *model, double threshold) {
+    if (!(threshold > 0)) return MUMLOC_OK;
+    char buf[64];
+    MUMLOC_TRY(mumloc_format_number(threshold, buf, sizeof buf));
+    model->threshold = threshold;
+    return model_set_meta(model, "decode_threshold", buf);
+}
+
+/* Thresholds tune_threshold tries: fine steps where the networks' probabilities usually sit (the
+ * voxel network's peaks are low, the regression network's high). */
+static const double TUNE_THRESHOLDS[] = {0.01, 0.02, 0.03, 0.05, 0.07, 0.1,  0.15, 0.2,  0.25, 0.3,
+                                         0.35, 0.4,  0.45, 0.5,  0.55, 0.6, 0.65, 0.7,  0.8,  0.9};
+enum { TUNE_COUNT = sizeof TUNE_THRESHOLDS / sizeof TUNE_THRESHOLDS[0] };
+
+/* Scores the validation set at every TUNE_THRESHOLDS value and makes the one with the highest
+ * Jaccard the model's threshold (ties: the higher, fewer false positives on unseen data); the sweep
+ * is kept in the metadata ("threshold_sweep") so the choice can be checked. */
+static mumloc_status tune_threshold(mumloc_model *model, train_data *val, int frames,
+                                    train_metrics *best) {
+    train_metrics m[TUNE_COUNT];
+    MUMLOC_TRY(train_validate_sweep(model, val, frames, TUNE_THRESHOLDS, TUNE_COUNT, m));
+    int b = -1;
+    mumloc_text t = {0};
+    mumloc_text_puts(&t, "[");
+    for (int i = 0; i < TUNE_COUNT; i++) {
+        if (isfinite(m[i].jaccard) && (b < 0 || m[i].jaccard >= m[b].jaccard)) b = i;
+        mumloc_text_puts(&t, i ? ",{\"threshold\":" : "{\"threshold\":");
+        mumloc_json_write_number(&t, TUNE_THRESHOLDS[i]);
+        put_number(&t, "jaccard", m[i].jaccard);
+        put_number(&t, "recall", m[i].recall);
+        put_number(&t, "precision", m[i].precision);
+        mumloc_text_puts(&t, "}");
+    }
+    mumloc_text_puts(&t, "]");
+    mumloc_status st = mumloc_text_status(&t);
+    if (st == MUMLOC_OK) st = model_set_meta(model, "threshold_sweep", t.data);
+    mumloc_text_free(&t);
+    MUMLOC_TRY(st);
+    if (b < 0) /* nothing to detect in the validation set: keep the threshold */
+        return train_validate(model, val, frames, best);
+    *best = m[b];
+    return set_threshold(model, TUNE_THRESHOLDS[b]);
+}
+
 static mumloc_status validate_into(mumloc_model *model, train_data *val, const mumloc_train_options *o,
-                                   int64_t step, mumloc_train_progress *p) {
+                                   int64_t step, int tune, mumloc_train_progress *p) {
     train_metrics m;
-    MUMLOC_TRY(train_validate(model, val, o->validation_frames, &m));
+    if (tune)
+        MUMLOC_TRY(tune_threshold(model, val, o->validation_frames, &m));
+    else
+        MUMLOC_TRY(train_validate(model, val, o->validation_frames, &m));
     MUMLOC_TRY(set_validation(model, &m, o->validation_frames, step));
     p->validated = 1;
     p->val_loss = m.loss;
@@ -209,15 +260,6 @@ static mumloc_status validate_into(mumloc_model *model, train_data *val, const m
     p->val_rmse_xy_nm = m.rmse_xy_nm;
     p->val_rmse_z_nm = m.rmse_z_nm;
     return MUMLOC_OK;
-}
-
-/* The threshold validation decodes with, kept in the model as its default. */
-static mumloc_status set_threshold(mumloc_model *model, double threshold) {
-    if (!(threshold > 0)) return MUMLOC_OK;
-    char buf[64];
-    MUMLOC_TRY(mumloc_format_number(threshold, buf, sizeof buf));
-    model->threshold = threshold;
-    return model_set_meta(model, "decode_threshold", buf);
 }
 
 static mumloc_status run(const mumloc_train_options *o, mumloc_model *model, int64_t done,
@@ -254,7 +296,8 @@ static mumloc_status run(const mumloc_train_options *o, mumloc_model *model, int
         p.epoch = (int)((step - 1) / s.per_epoch) + 1;
         no_metrics(&p);
         validated_last = step % s.validate_every == 0 || step == s.total;
-        if (validated_last) st = validate_into(model, &val, o, step, &p);
+        if (validated_last)
+            st = validate_into(model, &val, o, step, o->tune_threshold && step == s.total, &p);
         if (st == MUMLOC_OK && (step % s.checkpoint_every == 0) && step < s.total) {
             st = set_step(model, step);
             if (st == MUMLOC_OK)
@@ -267,7 +310,7 @@ static mumloc_status run(const mumloc_train_options *o, mumloc_model *model, int
         /* resumed at the end already: score the model as it stands */
         no_metrics(&p);
         p.step = step;
-        st = validate_into(model, &val, o, step, &p);
+        st = validate_into(model, &val, o, step, o->tune_threshold, &p);
         p.seconds = now() - started;
         if (st == MUMLOC_OK && progress && progress(user, &p)) *cancelled = 1;
     }

@@ -67,6 +67,7 @@ mumloc_status mumloc_train_options_validate(const mumloc_train_options *o) {
     MUMLOC_TRY(mumloc_check_int_range("checkpoint-interval", (long long)o->checkpoint_interval, 0,
                                       1000000000LL));
     MUMLOC_TRY(mumloc_check_range("threshold", o->threshold, 0.0, 0.999999, ""));
+    MUMLOC_TRY(mumloc_check_int_range("tune-threshold", o->tune_threshold, 0, 1));
     if ((o->device.kind != MUMLOC_DEVICE_AUTO && o->device.kind != MUMLOC_DEVICE_CPU &&
          o->device.kind != MUMLOC_DEVICE_CUDA) || o->device.index < 0)
         return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT, "device: kind %d index %d is not a device",

@@ -7,9 +7,13 @@
 
 #include "core/error.h"
 
-/* Localizations and truths of the whole set, as rows (frame 1-based, x, y, z) of two tables. */
+/* Localizations and truths of the whole set, as rows (frame 1-based, x, y, z): one table of
+ * localizations per threshold. */
 typedef struct tables {
-    mumloc_table *truth, *found;
+    mumloc_table *truth;
+    mumloc_table **found;
+    const double *thresholds;
+    int count;
 } tables;
 
 static mumloc_status add_xyz_columns(mumloc_table *t) {
@@ -26,11 +30,11 @@ static mumloc_status add_row(mumloc_table *t, int64_t frame, double x, double y,
 
 /* Decodes one frame's output into found, growing the buffer when the decoder asks for more. */
 static mumloc_status decode_frame(mumloc_model *model, const train_data *d, const float *output,
-                                  int64_t frame, mumloc_localization **buffer, int *cap,
-                                  mumloc_table *found) {
+                                  int64_t frame, double threshold, mumloc_localization **buffer,
+                                  int *cap, mumloc_table *found) {
     mumloc_decode_options options;
     mumloc_decode_options_default(&options);
-    options.threshold = mumloc_model_threshold(model);
+    options.threshold = threshold;
     int count = 0;
     for (int attempt = 0; attempt < 2; attempt++) {
         mumloc_status st;
@@ -87,9 +91,9 @@ static mumloc_status run(mumloc_model *model, train_data *d, int frames, tables 
             const mumloc_emitter *e = d->truth + (size_t)f * d->max_emitters;
             for (int m = 0; st == MUMLOC_OK && m < d->truth_count[f]; m++)
                 st = add_row(t->truth, first + f, e[m].x_nm, e[m].y_nm, e[m].z_nm);
-            if (st == MUMLOC_OK)
-                st = decode_frame(model, d, output + f * d->target_per_frame, first + f, &buffer,
-                                  &cap, t->found);
+            for (int i = 0; st == MUMLOC_OK && i < t->count; i++)
+                st = decode_frame(model, d, output + f * d->target_per_frame, first + f,
+                                  t->thresholds[i], &buffer, &cap, t->found[i]);
         }
     }
     be->tensor_destroy(be, target);
@@ -97,27 +101,40 @@ static mumloc_status run(mumloc_model *model, train_data *d, int frames, tables 
     return st;
 }
 
-mumloc_status train_validate(mumloc_model *model, train_data *d, int frames, train_metrics *out) {
-    tables t = {0};
+mumloc_status train_validate_sweep(mumloc_model *model, train_data *d, int frames,
+                                   const double *thresholds, int count, train_metrics *out) {
+    tables t = {NULL, calloc((size_t)count, sizeof *t.found), thresholds, count};
     float *output = malloc((size_t)(d->capacity * d->target_per_frame) * sizeof *output);
     double loss_sum = 0;
-    mumloc_status st = output ? MUMLOC_OK
-                              : mumloc_fail(MUMLOC_ERR_OUT_OF_MEMORY, "no memory for validation");
+    mumloc_status st = output && t.found
+                           ? MUMLOC_OK
+                           : mumloc_fail(MUMLOC_ERR_OUT_OF_MEMORY, "no memory for validation");
     if (st == MUMLOC_OK) st = mumloc_table_create(&t.truth);
-    if (st == MUMLOC_OK) st = mumloc_table_create(&t.found);
     if (st == MUMLOC_OK) st = add_xyz_columns(t.truth);
-    if (st == MUMLOC_OK) st = add_xyz_columns(t.found);
-    if (st == MUMLOC_OK) st = run(model, d, frames, &t, output, &loss_sum);
-    mumloc_evaluation *ev = NULL;
-    if (st == MUMLOC_OK) st = mumloc_evaluate(t.truth, t.found, NULL, &ev);
-    if (st == MUMLOC_OK) {
-        const mumloc_eval_metrics *m = mumloc_evaluation_overall(ev);
-        *out = (train_metrics){loss_sum / frames, m->truths, m->localizations, m->tp, m->fp, m->fn,
-                               m->jaccard, m->recall, m->precision, m->rmse_xy_nm, m->rmse_z_nm};
+    for (int i = 0; st == MUMLOC_OK && i < count; i++) {
+        st = mumloc_table_create(&t.found[i]);
+        if (st == MUMLOC_OK) st = add_xyz_columns(t.found[i]);
     }
-    mumloc_evaluation_destroy(ev);
+    if (st == MUMLOC_OK) st = run(model, d, frames, &t, output, &loss_sum);
+    for (int i = 0; st == MUMLOC_OK && i < count; i++) {
+        mumloc_evaluation *ev = NULL;
+        st = mumloc_evaluate(t.truth, t.found[i], NULL, &ev);
+        if (st == MUMLOC_OK) {
+            const mumloc_eval_metrics *m = mumloc_evaluation_overall(ev);
+            out[i] = (train_metrics){loss_sum / frames, m->truths, m->localizations, m->tp, m->fp,
+                                     m->fn, m->jaccard, m->recall, m->precision, m->rmse_xy_nm,
+                                     m->rmse_z_nm};
+        }
+        mumloc_evaluation_destroy(ev);
+    }
+    for (int i = 0; t.found && i < count; i++) mumloc_table_destroy(t.found[i]);
+    free(t.found);
     mumloc_table_destroy(t.truth);
-    mumloc_table_destroy(t.found);
     free(output);
     return st;
+}
+
+mumloc_status train_validate(mumloc_model *model, train_data *d, int frames, train_metrics *out) {
+    const double threshold = mumloc_model_threshold(model);
+    return train_validate_sweep(model, d, frames, &threshold, 1, out);
 }

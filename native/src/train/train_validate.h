@@ -15,4 +15,9 @@ typedef struct train_metrics {
  * (mumloc_evaluate). */
 mumloc_status train_validate(mumloc_model *model, train_data *d, int frames, train_metrics *out);
 
+/* The same set, forward once, decoded and scored at each of the count thresholds (out[i] at
+ * thresholds[i]; the loss does not depend on the threshold). */
+mumloc_status train_validate_sweep(mumloc_model *model, train_data *d, int frames,
+                                   const double *thresholds, int count, train_metrics *out);
+
 #endif

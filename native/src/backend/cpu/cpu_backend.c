@@ -9,6 +9,7 @@
 
 uint64_t cpu_version_clock = 0;
 int cpu_use_deconvolution_primitive = 0;
+int cpu_conv_winograd = 0;
 
 static mumloc_status tensor_create(nn_backend *be, nn_shape shape, nn_tensor **out) {
     (void)be;
@@ -137,6 +138,9 @@ mumloc_status nn_backend_cpu_create(nn_backend **out) {
     be->bn_forward_inference = cpu_bn_forward_inference;
     be->bn_backward = cpu_bn_backward;
     be->bn_fold = cpu_bn_fold;
+    be->bn_fuses_relu = 1; /* oneDNN's fuse_norm_relu (cpu_bn.c) */
+    const char *winograd = getenv(CPU_WINOGRAD_ENV);
+    cpu_conv_winograd = !(winograd && strcmp(winograd, "0") == 0); /* on unless "0" */
     be->activation_forward = cpu_activation_forward;
     be->activation_backward = cpu_activation_backward;
     be->loss_bce = cpu_loss_bce;

@@ -1,14 +1,23 @@
-/* Batch normalisation on oneDNN (channels-last), running averages and folding via nn/kernels.h. */
+/* Batch normalisation on oneDNN (channels-last), running averages and folding via nn/kernels.h.
+ *
+ * A plan with act = NN_ACT_RELU uses oneDNN's fuse_norm_relu: the forward writes relu(BN(x)) in the
+ * same pass and keeps the ReLU's mask in a workspace (1 bit per value is oneDNN's business; the plan
+ * owns the buffer), and the backward masks dy while it reads it. Separately, the ReLU cost a read
+ * and a write of the activations forward and two reads and a write backward. The arithmetic is the
+ * same as BN then ReLU. */
 #include "backend/cpu/cpu_backend.h"
 
 #include <stdlib.h>
+#include <string.h>
 
 #include "core/error.h"
 #include "nn/kernels.h"
 
 struct nn_bn_plan {
     nn_bn_desc d;
-    dnnl_memory_desc_t data_md, vec_md;
+    unsigned relu_flag; /* dnnl_fuse_norm_relu or 0 */
+    dnnl_memory_desc_t data_md, vec_md, ws_md;
+    void *workspace;    /* the fused ReLU's mask from the last training forward */
     cpu_prim train, infer, bwd;
     int have_infer, have_bwd;
 };
@@ -26,15 +35,26 @@ mumloc_status cpu_bn_plan_create(nn_backend *be, const nn_bn_desc *desc, nn_bn_p
         !(desc->momentum >= 0.0f && desc->momentum <= 1.0f))
         return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT,
                            "batch norm needs positive sizes, eps > 0 and momentum in [0, 1]");
+    if (desc->act != NN_ACT_NONE && desc->act != NN_ACT_RELU)
+        return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT,
+                           "batch norm fuses only a ReLU (activation %d asked)", (int)desc->act);
     nn_bn_plan *p = calloc(1, sizeof *p);
     if (!p) return mumloc_fail(MUMLOC_ERR_OUT_OF_MEMORY, "no memory for a batch-norm plan");
     p->d = *desc;
+    p->relu_flag = desc->act == NN_ACT_RELU ? dnnl_fuse_norm_relu : 0;
     dnnl_batch_normalization_desc_t bd;
     mumloc_status st = cpu_md_nhwc(&p->data_md, desc->n, desc->c, desc->h, desc->w);
     if (st == MUMLOC_OK) st = cpu_md_vec(&p->vec_md, desc->c);
     if (st == MUMLOC_OK)
-        st = bn_desc(p, dnnl_forward_training, dnnl_use_scale | dnnl_use_shift, &bd);
+        st = bn_desc(p, dnnl_forward_training, dnnl_use_scale | dnnl_use_shift | p->relu_flag, &bd);
     if (st == MUMLOC_OK) st = cpu_prim_create(cpu_of(be), &bd, NULL, NULL, &p->train, "a batch norm");
+    if (st == MUMLOC_OK && p->relu_flag) {
+        p->ws_md = *cpu_prim_md(&p->train, dnnl_query_workspace_md);
+        p->workspace = cpu_alloc_bytes(dnnl_memory_desc_get_size(&p->ws_md));
+        if (!p->workspace)
+            st = mumloc_fail(MUMLOC_ERR_OUT_OF_MEMORY, "no memory for a batch-norm workspace");
+        else memset(p->workspace, 0, dnnl_memory_desc_get_size(&p->ws_md)); /* no stale bits */
+    }
     if (st != MUMLOC_OK) {
         cpu_bn_plan_destroy(be, p);
         return st;
@@ -49,6 +69,7 @@ void cpu_bn_plan_destroy(nn_backend *be, nn_bn_plan *p) {
     cpu_prim_destroy(&p->train);
     cpu_prim_destroy(&p->infer);
     cpu_prim_destroy(&p->bwd);
+    cpu_free(p->workspace);
     free(p);
 }
 
@@ -73,13 +94,14 @@ mumloc_status cpu_bn_forward_training(nn_backend *be, nn_bn_plan *p, const nn_te
     MUMLOC_TRY(check(p, x, var));
     MUMLOC_TRY(check(p, x, running_mean));
     MUMLOC_TRY(check(p, x, running_var));
-    cpu_arg args[6] = {{DNNL_ARG_SRC, &p->data_md, x->data},
+    cpu_arg args[7] = {{DNNL_ARG_SRC, &p->data_md, x->data},
                        {DNNL_ARG_SCALE, &p->vec_md, gamma->data},
                        {DNNL_ARG_SHIFT, &p->vec_md, beta->data},
                        {DNNL_ARG_DST, &p->data_md, y->data},
                        {DNNL_ARG_MEAN, &p->vec_md, mean->data},
-                       {DNNL_ARG_VARIANCE, &p->vec_md, var->data}};
-    MUMLOC_TRY(cpu_execute(cpu_of(be), p->train.prim, 6, args));
+                       {DNNL_ARG_VARIANCE, &p->vec_md, var->data},
+                       {DNNL_ARG_WORKSPACE, &p->ws_md, p->workspace}};
+    MUMLOC_TRY(cpu_execute(cpu_of(be), p->train.prim, p->relu_flag ? 7 : 6, args));
     const float count = (float)p->d.n * p->d.h * p->d.w, m = p->d.momentum;
     for (int c = 0; c < p->d.c; c++) {
         running_mean->data[c] = nn_bn_running_mean(running_mean->data[c], mean->data[c], m);
@@ -104,7 +126,8 @@ mumloc_status cpu_bn_forward_inference(nn_backend *be, nn_bn_plan *p, const nn_t
     if (!p->have_infer) {
         dnnl_batch_normalization_desc_t bd;
         MUMLOC_TRY(bn_desc(p, dnnl_forward_inference,
-                           dnnl_use_global_stats | dnnl_use_scale | dnnl_use_shift, &bd));
+                           dnnl_use_global_stats | dnnl_use_scale | dnnl_use_shift | p->relu_flag,
+                           &bd));
         MUMLOC_TRY(cpu_prim_create(cpu_of(be), &bd, NULL, NULL, &p->infer, "a batch norm"));
         p->have_infer = 1;
     }
@@ -130,26 +153,27 @@ mumloc_status cpu_bn_backward(nn_backend *be, nn_bn_plan *p, const nn_tensor *x,
     MUMLOC_TRY(check(p, x, dbeta));
     if (!p->have_bwd) {
         dnnl_batch_normalization_desc_t bd;
-        CPU_DNNL(dnnl_batch_normalization_backward_desc_init(&bd, dnnl_backward, &p->data_md,
-                                                             &p->data_md, p->d.eps,
-                                                             dnnl_use_scale | dnnl_use_shift),
+        CPU_DNNL(dnnl_batch_normalization_backward_desc_init(
+                     &bd, dnnl_backward, &p->data_md, &p->data_md, p->d.eps,
+                     dnnl_use_scale | dnnl_use_shift | p->relu_flag),
                  "a batch-norm backward");
         MUMLOC_TRY(cpu_prim_create(cpu_of(be), &bd, NULL, p->train.pd, &p->bwd,
                                    "a batch-norm backward"));
         p->have_bwd = 1;
     }
-    cpu_arg args[9] = {{DNNL_ARG_SRC, &p->data_md, x->data},
-                       {DNNL_ARG_MEAN, &p->vec_md, mean->data},
-                       {DNNL_ARG_VARIANCE, &p->vec_md, var->data},
-                       {DNNL_ARG_SCALE, &p->vec_md, gamma->data},
-                       {DNNL_ARG_DIFF_DST, &p->data_md, dy->data},
-                       {DNNL_ARG_DIFF_SRC, &p->data_md, dx->data},
-                       {DNNL_ARG_DIFF_SCALE, &p->vec_md, dgamma->data},
-                       {DNNL_ARG_DIFF_SHIFT, &p->vec_md, dbeta->data},
-                       /* oneDNN 2.6 insists on a SHIFT argument here although no gradient
-                        * depends on β; γ's buffer has the right size and is only read. */
-                       {DNNL_ARG_SHIFT, &p->vec_md, gamma->data}};
-    MUMLOC_TRY(cpu_execute(cpu_of(be), p->bwd.prim, 9, args));
+    cpu_arg args[10] = {{DNNL_ARG_SRC, &p->data_md, x->data},
+                        {DNNL_ARG_MEAN, &p->vec_md, mean->data},
+                        {DNNL_ARG_VARIANCE, &p->vec_md, var->data},
+                        {DNNL_ARG_SCALE, &p->vec_md, gamma->data},
+                        {DNNL_ARG_DIFF_DST, &p->data_md, dy->data},
+                        {DNNL_ARG_DIFF_SRC, &p->data_md, dx->data},
+                        {DNNL_ARG_DIFF_SCALE, &p->vec_md, dgamma->data},
+                        {DNNL_ARG_DIFF_SHIFT, &p->vec_md, dbeta->data},
+                        /* oneDNN 2.6 insists on a SHIFT argument here although no gradient
+                         * depends on β; γ's buffer has the right size and is only read. */
+                        {DNNL_ARG_SHIFT, &p->vec_md, gamma->data},
+                        {DNNL_ARG_WORKSPACE, &p->ws_md, p->workspace}};
+    MUMLOC_TRY(cpu_execute(cpu_of(be), p->bwd.prim, p->relu_flag ? 10 : 9, args));
     cpu_touch(dx);
     cpu_touch(dgamma);
     cpu_touch(dbeta);

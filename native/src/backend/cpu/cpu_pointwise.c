@@ -1,5 +1,8 @@
 /* Element-wise ops: OpenMP loops over the kernels of nn/kernels.h. Layout-agnostic, since operands
- * share one shape and so one channels-last layout. */
+ * share one shape and so one channels-last layout. The loops are `parallel for simd`: vectorised,
+ * the ReLU's select becomes a mask instead of a branch that mispredicts on half of the activations
+ * (measured: the branchy ReLU forward cost 21 % of a regression training step). Element-wise IEEE
+ * operations give the same bits vectorised or not. */
 #include "backend/cpu/cpu_backend.h"
 
 #include <math.h>
@@ -17,13 +20,13 @@ mumloc_status cpu_activation_forward(nn_backend *be, nn_activation act, const nn
     const float *in = x->data;
     float *out = y->data;
     if (act == NN_ACT_RELU) {
-#pragma omp parallel for schedule(static) if (count > CPU_PARALLEL_MIN)
+#pragma omp parallel for simd schedule(static) if (parallel : count > CPU_PARALLEL_MIN)
         for (int64_t i = 0; i < count; i++) out[i] = nn_relu(in[i]);
     } else if (act == NN_ACT_SIGMOID) {
-#pragma omp parallel for schedule(static) if (count > CPU_PARALLEL_MIN)
+#pragma omp parallel for simd schedule(static) if (parallel : count > CPU_PARALLEL_MIN)
         for (int64_t i = 0; i < count; i++) out[i] = nn_sigmoid(in[i]);
     } else if (in != out) {
-#pragma omp parallel for schedule(static) if (count > CPU_PARALLEL_MIN)
+#pragma omp parallel for simd schedule(static) if (parallel : count > CPU_PARALLEL_MIN)
         for (int64_t i = 0; i < count; i++) out[i] = in[i];
     }
     cpu_touch(y);
@@ -39,13 +42,13 @@ mumloc_status cpu_activation_backward(nn_backend *be, nn_activation act, const n
     const float *out = y->data, *g = dy->data;
     float *d = dx->data;
     if (act == NN_ACT_RELU) {
-#pragma omp parallel for schedule(static) if (count > CPU_PARALLEL_MIN)
+#pragma omp parallel for simd schedule(static) if (parallel : count > CPU_PARALLEL_MIN)
         for (int64_t i = 0; i < count; i++) d[i] = nn_relu_backward(out[i], g[i]);
     } else if (act == NN_ACT_SIGMOID) {
-#pragma omp parallel for schedule(static) if (count > CPU_PARALLEL_MIN)
+#pragma omp parallel for simd schedule(static) if (parallel : count > CPU_PARALLEL_MIN)
         for (int64_t i = 0; i < count; i++) d[i] = nn_sigmoid_backward(out[i], g[i]);
     } else if (g != d) {
-#pragma omp parallel for schedule(static) if (count > CPU_PARALLEL_MIN)
+#pragma omp parallel for simd schedule(static) if (parallel : count > CPU_PARALLEL_MIN)
         for (int64_t i = 0; i < count; i++) d[i] = g[i];
     }
     cpu_touch(dx);
@@ -70,7 +73,7 @@ mumloc_status cpu_adam_step(nn_backend *be, const nn_adam_hyper *hp, int64_t ste
     const int64_t count = nn_shape_count(param->shape);
     float *p = param->data, *mm = m->data, *vv = v->data;
     const float *g = grad->data;
-#pragma omp parallel for schedule(static) if (count > CPU_PARALLEL_MIN)
+#pragma omp parallel for simd schedule(static) if (parallel : count > CPU_PARALLEL_MIN)
     for (int64_t i = 0; i < count; i++)
         p[i] = nn_adam_update(p[i], g[i], &mm[i], &vv[i], hp->lr, hp->beta1, hp->beta2, hp->eps, c1,
                               c2);

@@ -58,8 +58,3 @@ void cpu_space_to_depth(const float *y, int n, int h, int w, int co, float *cons
                                y + (((size_t)b * 2 * h + 2 * r + a) * 2 * w + 2 * q + bb) * co,
                                (size_t)co * sizeof(float));
 }
-
-void cpu_add_into(float *dst, const float *src, int64_t count) {
-#pragma omp parallel for schedule(static) if (count > 32768)
-    for (int64_t i = 0; i < count; i++) dst[i] += src[i];
-}

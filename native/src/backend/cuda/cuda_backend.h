@@ -19,7 +19,11 @@ struct nn_tensor {
 
 typedef struct cuda_backend {
     int device;
-    cudaStream_t stream;
+    cudaStream_t stream;          /* compute: every op, and the synchronous transfers */
+    cudaStream_t upload_stream;   /* upload_async (host → device) */
+    cudaStream_t download_stream; /* download_async (device → host) */
+    cudaEvent_t compute_mark;     /* where the compute stream stood at the last download_async */
+    int tf32;                     /* convolutions may use TF32 tensor cores (MUMLOC_CUDA_TF32=1) */
     cudnnHandle_t cudnn;
     void *workspace; /* cuDNN scratch shared by every plan, grown on demand */
     size_t workspace_size;
@@ -108,6 +112,24 @@ mumloc_status cuda_loss_bce(nn_backend *be, const nn_tensor *p, const nn_tensor 
 mumloc_status cuda_loss_regression(nn_backend *be, int planes, float negative_ratio,
                                    const nn_tensor *out, const nn_tensor *target, nn_tensor *dout,
                                    double *loss);
+
+/* backend.h's optional hooks: page-locked staging memory, transfers on their own streams, events
+ * and free device memory (cuda_async.cu). */
+struct nn_event {
+    cudaEvent_t event;
+};
+mumloc_status cuda_host_alloc(nn_backend *be, size_t bytes, void **out);
+void cuda_host_free(nn_backend *be, void *host);
+mumloc_status cuda_event_create(nn_backend *be, nn_event **out);
+void cuda_event_destroy(nn_backend *be, nn_event *event);
+mumloc_status cuda_upload_async(nn_backend *be, nn_tensor *t, const float *host, nn_event *done);
+mumloc_status cuda_download_async(nn_backend *be, const nn_tensor *t, float *host, nn_event *done);
+mumloc_status cuda_event_wait(nn_backend *be, nn_event *event);
+mumloc_status cuda_memory_info(nn_backend *be, int64_t *free_bytes, int64_t *total_bytes);
+
+/* Environment variable that lets convolutions use TF32 tensor cores ("1"; anything else or unset:
+ * plain fp32 FMA). Read when a backend is created. Off by default: see CUDA.md, "Precision". */
+#define MUMLOC_CUDA_TF32_ENV "MUMLOC_CUDA_TF32"
 
 /* The simulator's pixels on the GPU (cuda_simulate.cu; see mumloc_cuda_sim_job). */
 mumloc_status cuda_simulate(int device, const mumloc_cuda_sim_job *job, float *pixels);

@@ -35,26 +35,28 @@ void cuda_conv_plan_destroy(nn_backend *be, nn_conv_plan *p) {
     free(p);
 }
 
-// Index of the heuristically best usable algorithm: cuDNN's order, preferring plain fp32 maths (the
-// descriptor asks for FMA; an entry that would use tensor cores is taken only if nothing else is
-// usable). got when none.
-template <typename Perf> static int best(const Perf *perf, int got) {
+// Index of the heuristically best usable algorithm in cuDNN's order; got when none. fp32 mode takes
+// the first usable entry reported with FMA or default maths, else the first usable one: whatever an
+// entry reports, the legacy API runs it with the descriptor's math type (CUDNN_FMA_MATH), so no tensor
+// core is used either way. With TF32 allowed, cuDNN's first usable entry.
+template <typename Perf> static int best(const Perf *perf, int got, int tf32) {
     int first = got;
     for (int i = 0; i < got; i++) {
         if (perf[i].status != CUDNN_STATUS_SUCCESS) continue;
-        if (perf[i].mathType == CUDNN_FMA_MATH || perf[i].mathType == CUDNN_DEFAULT_MATH) return i;
+        if (tf32 || perf[i].mathType == CUDNN_FMA_MATH || perf[i].mathType == CUDNN_DEFAULT_MATH)
+            return i;
         if (first == got) first = i;
     }
     return first;
 }
 
-static mumloc_status pick_algorithms(cudnnHandle_t h, nn_conv_plan *p) {
+static mumloc_status pick_algorithms(cudnnHandle_t h, nn_conv_plan *p, int tf32) {
     int got = 0, i;
     cudnnConvolutionFwdAlgoPerf_t f[CUDNN_CONVOLUTION_FWD_ALGO_COUNT];
     CUDNN_CALL(cudnnGetConvolutionForwardAlgorithm_v7(h, p->c_in, p->w, p->conv, p->c_out,
                                                       CUDNN_CONVOLUTION_FWD_ALGO_COUNT, &got, f),
                "choosing a forward algorithm");
-    if ((i = best(f, got)) == got)
+    if ((i = best(f, got, tf32)) == got)
         return CU_FAIL(MUMLOC_ERR_UNSUPPORTED, "cuDNN: no forward algorithm for a layer");
     p->fwd = f[i].algo;
     CUDNN_CALL(cudnnGetConvolutionForwardWorkspaceSize(h, p->c_in, p->w, p->conv, p->c_out, p->fwd,
@@ -65,7 +67,7 @@ static mumloc_status pick_algorithms(cudnnHandle_t h, nn_conv_plan *p) {
     CUDNN_CALL(cudnnGetConvolutionBackwardDataAlgorithm_v7(
                    h, p->w, p->c_out, p->conv, p->c_in, CUDNN_CONVOLUTION_BWD_DATA_ALGO_COUNT, &got, d),
                "choosing a backward-data algorithm");
-    if ((i = best(d, got)) == got)
+    if ((i = best(d, got, tf32)) == got)
         return CU_FAIL(MUMLOC_ERR_UNSUPPORTED, "cuDNN: no backward-data algorithm for a layer");
     p->bwd_data = d[i].algo;
     CUDNN_CALL(cudnnGetConvolutionBackwardDataWorkspaceSize(h, p->w, p->c_out, p->conv, p->c_in,
@@ -77,7 +79,7 @@ static mumloc_status pick_algorithms(cudnnHandle_t h, nn_conv_plan *p) {
                                                              CUDNN_CONVOLUTION_BWD_FILTER_ALGO_COUNT,
                                                              &got, g),
                "choosing a backward-filter algorithm");
-    if ((i = best(g, got)) == got)
+    if ((i = best(g, got, tf32)) == got)
         return CU_FAIL(MUMLOC_ERR_UNSUPPORTED, "cuDNN: no backward-filter algorithm for a layer");
     p->bwd_filter = g[i].algo;
     CUDNN_CALL(cudnnGetConvolutionBackwardFilterWorkspaceSize(h, p->c_in, p->c_out, p->conv, p->w,
@@ -111,9 +113,12 @@ static mumloc_status build(cuda_backend *cb, nn_conv_plan *p) {
     CUDNN_CALL(cudnnSetConvolution2dDescriptor(p->conv, pad, pad, stride, stride, 1, 1,
                                                CUDNN_CROSS_CORRELATION, CUDNN_DATA_FLOAT),
                "describing the convolution");
-    // Plain fp32 FMA: no TF32 tensor cores unless a test shows accuracy is kept (issue 4).
-    CUDNN_CALL(cudnnSetConvolutionMathType(p->conv, CUDNN_FMA_MATH), "setting fp32 maths");
-    return pick_algorithms(cb->cudnn, p);
+    // Plain fp32 FMA by default: CUDNN_DEFAULT_MATH would permit TF32 tensor cores on Ampere and
+    // newer (cuDNN's cudnnMathType_t), which issue 4 allows only where a test shows accuracy is
+    // kept. MUMLOC_CUDA_TF32=1 opts in (CUDA.md, "Precision").
+    CUDNN_CALL(cudnnSetConvolutionMathType(p->conv, cb->tf32 ? CUDNN_DEFAULT_MATH : CUDNN_FMA_MATH),
+               "setting the convolution maths");
+    return pick_algorithms(cb->cudnn, p, cb->tf32);
 }
 
 mumloc_status cuda_conv_plan_create(nn_backend *be, const nn_conv_desc *desc, nn_conv_plan **out) {

@@ -100,9 +100,14 @@ static void destroy(nn_backend *be) {
     if (cb) {
         cudaSetDevice(cb->device);
         if (cb->stream) cudaStreamSynchronize(cb->stream);
+        if (cb->upload_stream) cudaStreamSynchronize(cb->upload_stream);
+        if (cb->download_stream) cudaStreamSynchronize(cb->download_stream);
         cudaFree(cb->workspace);
         cudaFree(cb->sum);
         if (cb->cudnn) cudnnDestroy(cb->cudnn);
+        if (cb->compute_mark) cudaEventDestroy(cb->compute_mark);
+        if (cb->download_stream) cudaStreamDestroy(cb->download_stream);
+        if (cb->upload_stream) cudaStreamDestroy(cb->upload_stream);
         if (cb->stream) cudaStreamDestroy(cb->stream);
         free(cb);
     }
@@ -112,6 +117,12 @@ static void destroy(nn_backend *be) {
 static mumloc_status setup(cuda_backend *cb) {
     CUDA_CALL(cudaSetDevice(cb->device), "selecting the device");
     CUDA_CALL(cudaStreamCreateWithFlags(&cb->stream, cudaStreamNonBlocking), "creating a stream");
+    CUDA_CALL(cudaStreamCreateWithFlags(&cb->upload_stream, cudaStreamNonBlocking),
+              "creating the upload stream");
+    CUDA_CALL(cudaStreamCreateWithFlags(&cb->download_stream, cudaStreamNonBlocking),
+              "creating the download stream");
+    CUDA_CALL(cudaEventCreateWithFlags(&cb->compute_mark, cudaEventDisableTiming),
+              "creating an event");
     CUDNN_CALL(cudnnCreate(&cb->cudnn), "creating a cuDNN handle");
     CUDNN_CALL(cudnnSetStream(cb->cudnn, cb->stream), "binding cuDNN to the stream");
     CUDA_CALL(cudaMalloc(&cb->sum, sizeof(double)), "allocating a reduction slot");
@@ -130,6 +141,9 @@ static mumloc_status backend_create(int device, nn_backend **out) {
     be->name = "cuda";
     be->impl = cb;
     cb->device = device;
+    // fp32 unless explicitly asked for (issue 4: TF32 only where a test shows accuracy is kept).
+    const char *tf32 = getenv(MUMLOC_CUDA_TF32_ENV);
+    cb->tf32 = tf32 && strcmp(tf32, "1") == 0;
     be->destroy = destroy;
     mumloc_status st = setup(cb);
     if (st != MUMLOC_OK) {
@@ -159,6 +173,14 @@ static mumloc_status backend_create(int device, nn_backend **out) {
     be->loss_bce = cuda_loss_bce;
     be->loss_regression = cuda_loss_regression;
     be->adam_step = cuda_adam_step;
+    be->host_alloc = cuda_host_alloc;
+    be->host_free = cuda_host_free;
+    be->event_create = cuda_event_create;
+    be->event_destroy = cuda_event_destroy;
+    be->upload_async = cuda_upload_async;
+    be->download_async = cuda_download_async;
+    be->event_wait = cuda_event_wait;
+    be->memory_info = cuda_memory_info;
     *out = be;
     return MUMLOC_OK;
 }

@@ -31,7 +31,7 @@ public final class Evaluation {
         /** The field names of the library's JSON report, in this order. */
         public static final String[] NAMES = {"truths", "localizations", "tp", "fp", "fn", "jaccard", "recall",
             "precision", "rmse_xy_nm", "rmse_z_nm", "bias_x_nm", "bias_y_nm", "bias_z_nm", "crlb_xy_median_nm",
-            "crlb_z_median_nm"};
+            "crlb_z_median_nm", "crlb_rmse_xy_nm", "crlb_rmse_z_nm"};
         private final double[] values;
 
         Metrics(double[] all, int offset) {
@@ -58,6 +58,9 @@ public final class Evaluation {
         public double biasZNm() { return values[12]; }
         public double crlbXyMedianNm() { return values[13]; }
         public double crlbZMedianNm() { return values[14]; }
+        /** The RMSE an efficient estimator would reach on the matched pairs (lateral: both axes). */
+        public double crlbRmseXyNm() { return values[15]; }
+        public double crlbRmseZNm() { return values[16]; }
     }
 
     /** One depth bin: [zMinNm, zMaxNm) of true z and its metrics. */

@@ -12,6 +12,18 @@ public final class Localizer implements AutoCloseable {
     private final int width;
     private final int height;
 
+    /** No refinement: the network's positions as decoded (the default, the fastest). */
+    public static final String REFINE_NONE = "none";
+    /** Maximum-likelihood refinement of each position, without drift. */
+    public static final String REFINE_POSITIONS = "positions";
+    /**
+     * Maximum-likelihood refinement of each frame's positions jointly with the lateral drift of planes
+     * 2..k against plane 1 (most accurate, slowest); {@link #drift()} then holds the drift per frame.
+     */
+    public static final String REFINE_DRIFT = "drift";
+    /** The refinement choices, in the order a dialog should offer them. */
+    public static final String[] REFINE_CHOICES = {REFINE_NONE, REFINE_POSITIONS, REFINE_DRIFT};
+
     /**
      * camera: offset (ADU), gain (ADU per electron), EM gain, read noise (electrons); threshold 0 =
      * the model's; threads 0 = keep the current setting; device "auto", "cpu" or "cuda[:N]" (where the
@@ -19,12 +31,22 @@ public final class Localizer implements AutoCloseable {
      */
     public Localizer(Model model, double offsetAdu, double aduPerElectron, double emGain, double readNoiseE,
             double threshold, int threads, String device, int width, int height) {
+        this(model, offsetAdu, aduPerElectron, emGain, readNoiseE, threshold, threads, device, REFINE_NONE,
+                width, height);
+    }
+
+    /**
+     * As above, with refine one of {@link #REFINE_CHOICES} ("none", "positions", "drift";
+     * {@code mumloc_localize_options.refine}); anything else throws MumlocException naming the choices.
+     */
+    public Localizer(Model model, double offsetAdu, double aduPerElectron, double emGain, double readNoiseE,
+            double threshold, int threads, String device, String refine, int width, int height) {
         Mumloc.load();
         this.planes = model.planes();
         this.width = width;
         this.height = height;
         this.handle = nCreate(model.handle(), new double[] {offsetAdu, aduPerElectron, emGain, readNoiseE},
-                threshold, threads, device, width, height);
+                threshold, threads, device, refine, width, height);
     }
 
     private long handle() {
@@ -50,6 +72,16 @@ public final class Localizer implements AutoCloseable {
         return nTable(handle());
     }
 
+    /**
+     * The drift estimated so far with refine "drift", one row per frame and plane: "frame", "plane"
+     * (1-based), "dx [nm]", "dy [nm]" (0 where not estimated), "uncertainty_dx [nm]", "uncertainty_dy [nm]"
+     * (Cramér–Rao bounds; Infinity where not estimated), "molecules" (how many informed it). Other
+     * refinements: the columns and no rows.
+     */
+    public synchronized Table drift() {
+        return nDrift(handle());
+    }
+
     @Override
     public synchronized void close() {
         if (handle != 0) nDestroy(handle);
@@ -57,7 +89,8 @@ public final class Localizer implements AutoCloseable {
     }
 
     private static native long nCreate(long model, double[] camera, double threshold, int threads,
-            String device, int width, int height);
+            String device, String refine, int width, int height);
+    private static native Table nDrift(long handle);
     private static native void nDestroy(long handle);
     private static native long nPush(long handle, float[] frames, int count, long firstFrame);
     private static native Table nTable(long handle);

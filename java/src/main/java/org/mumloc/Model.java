@@ -54,6 +54,17 @@ public final class Model implements AutoCloseable {
         return nInfoText(handle());
     }
 
+    /**
+     * Checks the optics a movie records against the model's. description: a TIFF ImageDescription or
+     * ImageJ's "Info" text, which may hold mumloc's record ("mumloc={...}" with "optics", as
+     * {@code mumloc simulate} writes it; null allowed). Returns false when it records no optics
+     * (nothing to check), true when they equal the model's; throws {@link MumlocException} naming
+     * every differing field with both values when they differ.
+     */
+    public synchronized boolean checkRecordedOptics(String description) {
+        return nCheckRecordedOptics(handle(), description);
+    }
+
     @Override
     public synchronized void close() {
         if (handle != 0) nDestroy(handle);
@@ -68,4 +79,5 @@ public final class Model implements AutoCloseable {
     private static native String nArch(long handle);
     private static native double nThreshold(long handle);
     private static native String nInfoText(long handle);
+    private static native boolean nCheckRecordedOptics(long handle, String description);
 }

@@ -37,6 +37,12 @@ public final class SimParams {
     public double driftMaxNm;
     public double driftStepNm;
     public int filaments;
+    /**
+     * If {@code 0 < moleculesMin <= molecules}: each frame's count is drawn uniformly from
+     * {@code moleculesMin..molecules} (sparse and dense frames in one movie or training run);
+     * 0 = always {@code molecules}.
+     */
+    public int moleculesMin;
 
     /** The library's defaults ({@code mumloc_sim_params_default}). */
     public static SimParams defaults() {
@@ -74,6 +80,7 @@ public final class SimParams {
         p.driftMaxNm = driftMaxNm;
         p.driftStepNm = driftStepNm;
         p.filaments = filaments;
+        p.moleculesMin = moleculesMin;
         return p;
     }
 }

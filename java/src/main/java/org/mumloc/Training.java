@@ -16,16 +16,21 @@ public final class Training {
         public double backgroundPhotons = 10, readNoiseE = 3, emGain = 1, aduPerElectron = 1, offsetAdu = 0;
         public int width = 64, height = 64;
         public int molecules = 50;
+        public int moleculesMin;             // > 0: each frame's count uniform in [moleculesMin, molecules]
         public double densityPerUm2;         // > 0 replaces molecules
-        public long steps = 1000;
+        public long steps = 1000;            // > 0: steps; 0: epochs x framesPerEpoch / batch
+        public int epochs;                   // 0: the architecture's (regression 20, voxel 30)
+        public long framesPerEpoch;          // 0: the architecture's (regression 100000, voxel 90000)
         public int batch = 50;
         public double lr = 1e-3;
         public long seed = 1;
         public int validationFrames = 500;
-        public long validationInterval;      // 0: at the end
+        public boolean tuneThreshold;        // keep the threshold with the best final validation Jaccard
+        public long validationInterval;      // 0: once per epoch (steps mode: at the end)
         public int threads;                  // 0: keep the setting
         public String device = "auto";       // auto, cpu, cuda[:N]
         public String out;                   // the model file (required)
+        public String resumePath;            // null: start afresh; else continue this model file
     }
 
     /** Per-step progress; return true to stop. Validation fields are NaN when validated is false. */
@@ -41,14 +46,9 @@ public final class Training {
      */
     public static boolean train(Options o, Listener listener) {
         Mumloc.load();
-        int r = nTrain(o.arch, o.opticsPath,
-                new double[] {o.backgroundPhotons, o.readNoiseE, o.emGain, o.aduPerElectron, o.offsetAdu}, o.width,
-                o.height, o.molecules, o.densityPerUm2, o.steps, o.batch, o.lr, o.seed, o.validationFrames,
-                o.validationInterval, o.threads, o.device, o.out, listener);
-        return r == 0;
+        return nTrainOptions(o, listener) == 0;
     }
 
-    private static native int nTrain(String arch, String opticsPath, double[] camera, int width, int height,
-            int molecules, double density, long steps, int batch, double lr, long seed, int validationFrames,
-            long validationInterval, int threads, String device, String out, Listener listener);
+    /** The fields of Options are read by name (native/src/jni/mumloc_jni_train_options.c). */
+    private static native int nTrainOptions(Options options, Listener listener);
 }

@@ -34,16 +34,20 @@ public final class Commands {
 
     /**
      * Runs a command's body. User errors and library failures become one message (a dialog, or a log
-     * line when headless) and end the calling macro; a cancellation (Esc) only says so in the status
-     * bar. Anything else is a bug and is reported with its stack trace by ImageJ.
+     * line when headless) and end the calling macro; a cancellation (Esc) says so in the status bar
+     * and the Log, and the macro goes on. Anything else is a bug and is reported with its stack trace by ImageJ.
      */
     public static void run(String title, Body body) {
         try {
             body.run();
         } catch (MumlocException e) {
             if (e.isCancelled()) {
+                // Said in the Log too: the status bar alone is gone at the next message.
                 if (!isHeadless()) IJ.showProgress(1.0);
-                status(title + ": cancelled");
+                String message = e.getMessage();
+                String line = title + ": " + (message.startsWith("cancelled") ? message : "cancelled (Esc): " + message);
+                IJ.log(line);
+                if (!isHeadless()) IJ.showStatus(line);
                 return;
             }
             fail(title, e.getMessage());

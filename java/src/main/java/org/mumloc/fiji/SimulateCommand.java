@@ -280,7 +280,7 @@ public class SimulateCommand implements PlugIn {
         return finish(imp, p);
     }
 
-    /** Hyperstack dimensions, calibration (µm per pixel) and the parameters as "Info". */
+    /** Hyperstack dimensions, calibration (µm per pixel) and the parameters as "Info" (mumloc={...}). */
     private static ImagePlus finish(ImagePlus imp, SimParams p) {
         int k = p.optics.planes;
         if (imp.getStackSize() == k * p.frames) imp.setDimensions(k, 1, (int) p.frames);
@@ -290,7 +290,7 @@ public class SimulateCommand implements PlugIn {
         cal.pixelWidth = p.optics.pixelNm / 1000.0;
         cal.pixelHeight = p.optics.pixelNm / 1000.0;
         cal.setUnit("micron");
-        imp.setProperty("Info", p.toJson());
+        imp.setProperty("Info", "mumloc=" + p.toJson()); // the record as in the TIFF description
         if (imp.isComposite()) {
             CompositeImage ci = (CompositeImage) imp;
             for (int c = 1; c <= k; c++) {

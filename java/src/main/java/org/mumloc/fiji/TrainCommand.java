@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Locale;
 
 import org.mumloc.Device;
+import org.mumloc.Optics;
 import org.mumloc.Training;
 
 /**
@@ -18,12 +19,15 @@ import org.mumloc.Training;
  * mumloc_train, as {@code mumloc train}) and saves the model file ({@code out=}, required). Shows
  * progress and a live plot of the training loss, with the validation loss and Jaccard index at the
  * validation points; Esc stops training and the model so far is saved (a valid model, which
- * {@code mumloc train --resume} continues). Keys are the CLI's options ('_' for '-'):
+ * {@code resume=} continues). The optics come from {@code optics=} (a JSON file; empty = the defaults)
+ * and can be written with {@code save_optics=}; the schedule is {@code steps}, or with steps=0
+ * {@code epochs} x {@code frames_per_epoch}. Keys are the CLI's options ('_' for '-'):
  * {@code run("MUMLoc Train", "arch=regression size=32 steps=200 batch=8 out=[/data/model.safetensors]")}.
  */
 public class TrainCommand implements PlugIn {
     public static final String TITLE = "MUMLoc Train";
     static final String[] ARCHS = {"regression", "voxel"};
+    static final String[] NO_YES = {"no", "yes"};
 
     @Override
     public void run(String arg) {
@@ -34,7 +38,9 @@ public class TrainCommand implements PlugIn {
         Training.Options d = new Training.Options();
         OptionForm f = new OptionForm(TITLE);
         f.choice("Arch (network)", ARCHS, d.arch);
+        f.message("Optics (science.md's defaults, or a JSON file as for mumloc simulate --optics)");
         f.file("Optics (JSON file; empty = the default optics)", "");
+        f.file("Save_optics (write the optics used to this JSON file; empty = no)", "");
         f.message("Camera of the simulated training frames");
         f.number("Background (photons per pixel)", d.backgroundPhotons);
         f.number("Read_noise (electrons)", d.readNoiseE);
@@ -44,14 +50,19 @@ public class TrainCommand implements PlugIn {
         f.message("Frames");
         f.string("Size (W or WxH pixels)", Integer.toString(d.width), 8);
         f.number("Molecules (per frame)", d.molecules);
+        f.number("Molecules_min (> 0: each frame uniform in min..molecules)", d.moleculesMin);
         f.number("Density (per um2; > 0 replaces molecules)", d.densityPerUm2);
-        f.message("Schedule");
-        f.number("Steps", d.steps);
+        f.message("Schedule: steps, or (steps = 0) epochs x frames per epoch");
+        f.number("Steps (0 = epochs x frames_per_epoch / batch)", d.steps);
+        f.number("Epochs (0 = the network's: regression 20, voxel 30)", d.epochs);
+        f.number("Frames_per_epoch (0 = the network's: 100000, 90000)", d.framesPerEpoch);
         f.number("Batch (frames per step)", d.batch);
         f.number("Lr (Adam learning rate)", d.lr);
         f.number("Seed", d.seed);
         f.number("Validation_frames", d.validationFrames);
-        f.number("Validation_interval (steps; 0 = at the end)", d.validationInterval);
+        f.number("Validation_interval (steps; 0 = each epoch, with steps at the end)", d.validationInterval);
+        f.choice("Tune_threshold (keep the best final validation Jaccard's)", NO_YES, NO_YES[0]);
+        f.file("Resume (continue this model file; empty = start afresh)", "");
         f.choice("Device", LocalizeCommand.DEVICES, d.device);
         f.number("Threads (0 = all cores)", 0);
         f.file("Out (model file, .safetensors)", "");
@@ -73,28 +84,49 @@ public class TrainCommand implements PlugIn {
         o.width = size[0];
         o.height = size[1];
         o.molecules = f.integer("molecules");
+        o.moleculesMin = f.integer("molecules_min");
         o.densityPerUm2 = f.number("density");
-        o.steps = f.wholeNumber("steps", 1, Long.MAX_VALUE / 2);
+        o.steps = f.wholeNumber("steps", 0, Long.MAX_VALUE / 2);
+        o.epochs = (int) f.wholeNumber("epochs", 0, Integer.MAX_VALUE);
+        o.framesPerEpoch = f.wholeNumber("frames_per_epoch", 0, Long.MAX_VALUE / 2);
         o.batch = f.integer("batch");
         o.lr = f.number("lr");
         o.seed = f.wholeNumber("seed", 0, Long.MAX_VALUE / 2);
         o.validationFrames = f.integer("validation_frames");
         o.validationInterval = f.wholeNumber("validation_interval", 0, Long.MAX_VALUE / 2);
+        o.tuneThreshold = f.choiceIndex("tune_threshold") == 1;
         o.device = f.string("device");
         o.threads = (int) f.wholeNumber("threads", 0, 4096);
+        o.resumePath = Tables.pathOrNull(f.string("resume"));
         o.out = Tables.pathOrNull(f.string("out"));
         if (o.out == null) throw new UserError("out: give the model file to write, e.g. out=[/path/model.safetensors]");
+        String saveOptics = Tables.pathOrNull(f.string("save_optics"));
+        // Read now, so that a bad optics file fails before training; written with the model.
+        Optics optics = o.opticsPath == null ? Optics.defaults() : Optics.load(o.opticsPath);
         Device device = Device.resolve(o.device);
         IJ.resetEscape();
         Progress progress = new Progress(Commands.isHeadless() || Commands.isBatchMode());
-        IJ.log(TITLE + ": training a " + o.arch + " network, " + o.steps + " steps of " + o.batch + " frames of "
-                + o.width + "x" + o.height + " on " + device.reason);
+        IJ.log(TITLE + ": training a " + o.arch + " network, " + schedule(o) + ", batches of " + o.batch
+                + " frames of " + o.width + "x" + o.height + (o.resumePath != null ? ", resuming " + o.resumePath : "")
+                + " on " + device.reason);
         boolean complete = Training.train(o, progress);
+        if (saveOptics != null) {
+            optics.save(saveOptics);
+            IJ.log(TITLE + ": wrote the optics to " + saveOptics);
+        }
         if (!Commands.isHeadless()) IJ.showProgress(1.0);
         String summary = TITLE + ": " + (complete ? "done" : "stopped (Esc) at step " + progress.lastStep + " of "
-                + o.steps) + ", wrote " + o.out + progress.validationSummary();
+                + progress.total + "; the model so far is saved (continue it with resume=[its file])") + ", wrote "
+                + o.out + progress.validationSummary();
         IJ.log(summary);
         if (!Commands.isHeadless()) IJ.showStatus(summary);
+    }
+
+    /** The schedule in words: "N steps" or "E epochs of F frames" (0: the network's default). */
+    static String schedule(Training.Options o) {
+        if (o.steps > 0) return o.steps + " steps";
+        return (o.epochs > 0 ? o.epochs + " epochs" : "the network's epochs") + " of "
+                + (o.framesPerEpoch > 0 ? o.framesPerEpoch + " frames" : "the network's frames per epoch");
     }
 
     /** "W" or "WxH" → {W, H}. */
@@ -119,7 +151,7 @@ public class TrainCommand implements PlugIn {
         private PlotWindow window;
         private long lastDraw;
         private int lastTenth = -1;
-        long lastStep;
+        long lastStep, total;
         private String lastValidation = "";
 
         Progress(boolean quiet) {
@@ -130,6 +162,7 @@ public class TrainCommand implements PlugIn {
         public boolean step(long step, long total, double trainLoss, double lr, boolean validated, double valLoss,
                 double valJaccard, double valRmseXy, double valRmseZ, double seconds) {
             lastStep = step;
+            this.total = total;
             steps.add((double) step);
             losses.add(trainLoss);
             if (validated) {

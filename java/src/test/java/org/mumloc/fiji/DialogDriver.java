@@ -4,14 +4,7 @@ import ij.IJ;
 import ij.ImageJ;
 import ij.ImagePlus;
 import ij.WindowManager;
-import ij.gui.GenericDialog;
 import ij.plugin.frame.Recorder;
-
-import java.awt.Button;
-import java.awt.EventQueue;
-import java.awt.TextField;
-import java.awt.event.ActionEvent;
-import java.util.Vector;
 
 /**
  * Drives "MUMLoc Simulate" through its dialog in a real (not headless) ImageJ under Xvfb, with the
@@ -43,44 +36,15 @@ public final class DialogDriver {
     public static void main(String[] args) throws Exception {
         new ImageJ(ImageJ.NO_SHOW);
         Recorder recorder = new Recorder(false);
-        Thread user = new Thread(() -> {
-            try {
-                GenericDialog gd = DialogUser.waitForDialog("MUMLoc Simulate", 60000);
-                if (gd == null) {
-                    System.out.println("dialog=none");
-                    System.out.flush();
-                    System.exit(3);
-                }
-                System.out.println("dialog=shown");
-                @SuppressWarnings("unchecked")
-                Vector<TextField> numbers = gd.getNumericFields();
-                @SuppressWarnings("unchecked")
-                Vector<TextField> strings = gd.getStringFields();
-                System.out.println("numericFields=" + numbers.size());
-                System.out.println("stringFields=" + strings.size());
-                EventQueue.invokeAndWait(() -> {
-                    numbers.get(0).setText("3");        // Frames
-                    numbers.get(1).setText("4");        // Molecules
-                    strings.get(0).setText("24x16");    // Size
-                    strings.get(1).setText("99");       // Seed
-                });
-                Button ok = gd.getButtons()[0];
-                EventQueue.invokeLater(() -> gd.actionPerformed(new ActionEvent(ok, ActionEvent.ACTION_PERFORMED, "OK")));
-            } catch (Exception e) {
-                e.printStackTrace();
-                System.exit(4);
-            }
-        }, "dialog-user");
-        user.start();
+        DialogUser.answer(SimulateCommand.TITLE, (numbers, strings) -> {
+            numbers.get(0).setText("3");        // Frames
+            numbers.get(1).setText("4");        // Molecules
+            strings.get(0).setText("24x16");    // Size
+            strings.get(1).setText("99");       // Seed
+        });
         // As a menu click does: the command runs on its own thread, so the recorder records it.
-        IJ.doCommand("MUMLoc Simulate");
-        String recorded = "";
-        long end = System.currentTimeMillis() + 60000;
-        while (recorded.isEmpty() && System.currentTimeMillis() < end) {
-            Thread.sleep(50);
-            for (String line : recorder.getText().split("\n"))
-                if (line.startsWith("run(\"MUMLoc Simulate\"")) recorded = line;
-        }
+        IJ.doCommand(SimulateCommand.TITLE);
+        String recorded = DialogUser.recorded(recorder, SimulateCommand.TITLE, 60000);
         ImagePlus first = WindowManager.getCurrentImage();
         System.out.println("interactive=" + describe(first));
         System.out.println("recorded=" + recorded);

@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ij.ImagePlus;
@@ -30,11 +32,14 @@ import org.mumloc.TestFiles;
 /**
  * "MUMLoc Localize" in a JVM started with -Djava.awt.headless=true: options from the macro, the movie
  * from in=, files written, no HeadlessException, and the CSV byte-identical to `mumloc localize` on the
- * same movie and model.
+ * same movie and model (with refine=drift also the drift CSV, byte-identical to {@code --drift-out}); a movie
+ * recorded with other optics than the model's is refused.
  */
 class LocalizeCommandHeadlessTest {
     private static final String HEADER = "\"id\",\"frame\",\"x [nm]\",\"y [nm]\",\"z [nm]\",\"intensity [photon]\","
             + "\"offset [photon]\",\"bkgstd [photon]\",\"uncertainty_xy [nm]\",\"uncertainty_z [nm]\",\"probability\"";
+    private static final String DRIFT_HEADER = "\"frame\",\"plane\",\"dx [nm]\",\"dy [nm]\",\"uncertainty_dx [nm]\","
+            + "\"uncertainty_dy [nm]\",\"molecules\"";
     private static Path dir;
     private static Path movie;
     private static Path model;
@@ -87,6 +92,46 @@ class LocalizeCommandHeadlessTest {
             assertEquals(0, rc, () -> readLog(dir.resolve("cli.log")));
             assertArrayEquals(Files.readAllBytes(cliCsv), Files.readAllBytes(csv), "the CLI's table, byte for byte");
         }
+    }
+
+    @Test
+    void refineDriftWritesTheCliDriftTableAndLocalizations() throws Exception {
+        Path csv = dir.resolve("drift locs.csv");
+        Path drift = dir.resolve("plugin drift.csv");
+        String log = run(new LocalizeCommand(), "in=[" + movie + "] model=[" + model + "] refine=drift csv=[" + csv
+                + "] drift_csv=[" + drift + "] threads=1");
+        assertTrue(log.contains("wrote " + drift), log);
+        String[] lines = new String(Files.readAllBytes(drift), StandardCharsets.UTF_8).split("\n");
+        assertEquals(DRIFT_HEADER, lines[0]);
+        assertEquals(1 + 4 * 4, lines.length, "one row per frame and plane (4 frames x 4 planes)");
+        for (int r = 1; r < lines.length; r++) { // frame-major, planes 1..4, both 1-based
+            String[] cells = lines[r].split(",");
+            assertEquals((r - 1) / 4 + 1, Integer.parseInt(cells[0]), lines[r]);
+            assertEquals((r - 1) % 4 + 1, Integer.parseInt(cells[1]), lines[r]);
+        }
+        ResultsTable rt = Tables.find(LocalizeCommand.DRIFT);
+        assertNotNull(rt, "the drift table, kept by title when headless");
+        assertEquals(16, rt.size());
+        assertEquals(DRIFT_HEADER.replace("\"", ""), String.join(",", rt.getHeadings()));
+        File cli = TestFiles.cli();
+        if (cli != null) {
+            Path cliCsv = dir.resolve("cli drift locs.csv");
+            Path cliDrift = dir.resolve("cli drift.csv");
+            int rc = TestFiles.run(dir.resolve("cli-drift.log").toFile(), cli.getPath(), "localize", "--in",
+                    movie.toString(), "--out", cliCsv.toString(), "--model", model.toString(), "--refine", "drift",
+                    "--drift-out", cliDrift.toString(), "--threads", "1", "--quiet");
+            assertEquals(0, rc, () -> readLog(dir.resolve("cli-drift.log")));
+            assertArrayEquals(Files.readAllBytes(cliDrift), Files.readAllBytes(drift), "the CLI's drift, byte for byte");
+            assertArrayEquals(Files.readAllBytes(cliCsv), Files.readAllBytes(csv), "the CLI's refined table");
+        }
+        // The drift needs refine=drift: a drift file asked for otherwise is an error, and nothing is written.
+        Path never = dir.resolve("never drift.csv");
+        String wrong = run(new LocalizeCommand(), "in=[" + movie + "] model=[" + model + "] refine=positions drift_csv=["
+                + never + "]");
+        assertTrue(wrong.contains("MUMLoc Localize: error") && wrong.contains("refine=drift"), wrong);
+        assertFalse(Files.exists(never));
+        String typo = run(new LocalizeCommand(), "in=[" + movie + "] model=[" + model + "] refine=drfit");
+        assertTrue(typo.contains("none, positions, drift"), typo);
     }
 
     @Test
@@ -150,6 +195,44 @@ class LocalizeCommandHeadlessTest {
         String noOptions = run(new LocalizeCommand(), null);
         assertTrue(noOptions.contains("options must come from the macro"), noOptions);
         assertFalse(Files.exists(csv));
+    }
+
+    @Test
+    void aMovieRecordedWithOtherOpticsIsRefusedNamingBoth() throws Exception {
+        SimParams p = SimParams.defaults();
+        p.width = 24;
+        p.height = 20;
+        p.frames = 2;
+        p.molecules = 2;
+        p.seed = 5;
+        p.optics.pixelNm = 160; // the bundled model's optics are the defaults: 192 nm
+        Path other = dir.resolve("pixel 160.tif");
+        Mumloc.simulateToFiles(p, other.toString(), null, null, null);
+        Path csv = dir.resolve("other optics.csv");
+        ResultsTable before = Tables.find(LocalizeCommand.RESULTS);
+        String log = run(new LocalizeCommand(), "in=[" + other + "] csv=[" + csv + "]");
+        assertTrue(log.contains("MUMLoc Localize: error: \"pixel 160.tif\" was recorded with other optics"), log);
+        assertTrue(log.contains("pixel_nm 192 (model) vs 160"), "both values named: " + log);
+        assertTrue(log.contains("trained for its optics"), "what to do: " + log);
+        assertFalse(Files.exists(csv), "no CSV");
+        assertSame(before, Tables.find(LocalizeCommand.RESULTS), "no results table");
+
+        // "MUMLoc Simulate"'s in-memory movie carries the record in its Info: checked the same way.
+        ImagePlus mem = SimulateCommand.simulate(p);
+        try (Model m = Model.create("regression", 1)) {
+            UserError e = assertThrows(UserError.class, () -> LocalizeCommand.checkOptics(mem, m));
+            assertTrue(e.getMessage().contains("pixel_nm 192 (model) vs 160"), e.getMessage());
+            // ... and a large movie, opened as a virtual stack, through its TIFF description.
+            ImagePlus virtual = FileInfoVirtualStack.openVirtual(other.toString());
+            e = assertThrows(UserError.class, () -> LocalizeCommand.checkOptics(virtual, m));
+            assertTrue(e.getMessage().contains("pixel_nm 192 (model) vs 160"), e.getMessage());
+            p.optics.pixelNm = 192;
+            ImagePlus same = SimulateCommand.simulate(p);
+            LocalizeCommand.checkOptics(same, m); // equal optics: no error
+            assertTrue(m.checkRecordedOptics((String) same.getProperty("Info")));
+            assertFalse(m.checkRecordedOptics("ImageJ=1.53t\nimages=8\nchannels=4"), "a foreign movie is trusted");
+            assertFalse(m.checkRecordedOptics(null));
+        }
     }
 
     private static String readLog(Path p) {

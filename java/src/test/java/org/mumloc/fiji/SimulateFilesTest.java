@@ -107,7 +107,7 @@ class SimulateFilesTest {
         assertEquals(32, mem.getBitDepth());
         assertEquals(0.192, mem.getCalibration().pixelWidth, 1e-9);
         assertEquals("micron", mem.getCalibration().getUnit());
-        assertEquals(p.toJson(), mem.getProperty("Info"));
+        assertEquals("mumloc=" + p.toJson(), mem.getProperty("Info"));
         assertArrayEquals(expected, pixelsOf(mem));
         // ... and so is the movie the command opens after writing the files.
         assertArrayEquals(expected, pixelsOf(SimulateCommand.openMovie(movie.toString(), p)));

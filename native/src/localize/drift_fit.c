@@ -1,0 +1,556 @@
+/* mumloc_localizations_refine_with_drift: one frame's molecules and its per-plane drift by maximum
+ * likelihood (contract in mumloc.h).
+ *
+ * Why the profiled step: a molecule's x is informed by every plane, a plane's drift by every
+ * molecule in that plane, so the two are coupled; plain alternation (drift step with the molecules
+ * frozen) shrinks the error only by the share of a plane in each molecule's information per round.
+ * The Schur complement S = Σ_m (D_m − B_mᵀ A_m⁻¹ B_m) of the joint Fisher matrix is the information
+ * on the drift with the molecules' parameters re-optimised, so S⁻¹ times the profiled gradient is
+ * the joint Gauss–Newton step for the drift, and S⁻¹ its Cramér–Rao bound. Each molecule's part of
+ * that joint step follows by back-substitution (θ − A_m⁻¹ g_m − A_m⁻¹ B_m Δ), so trying a step costs
+ * one likelihood evaluation per molecule rather than a refit of every molecule (LOCALIZE.md). */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/error.h"
+#include "core/runtime.h"
+#include "localize/fit_mle.h"
+
+#define MAX_UPDATES 20
+#define STOP_NM 0.1          /* converged when no drift value moves more than this */
+#define MIN_MOLECULES 2
+#define MAX_SIGMA_NM 15.0    /* a noisier plane keeps 0: its estimate would add error, not remove */
+#define CLAMP_PIXELS 2.0     /* far beyond any registration residual: a sign of nonsense */
+#define MAX_STEP_PIXELS 0.5  /* per update: the Fisher model is local */
+#define MAX_HALVINGS 4
+#define MIN_PHOTONS 1.0      /* a fit with fewer photons says nothing about the drift */
+#define MAX_REJECTION_ROUNDS 2
+#define MAX_VALUES (2 * (MUMLOC_MAX_PLANES - 1)) /* drift values: dx, dy of planes 2..k */
+
+typedef struct molecule {
+    mumloc_mle_problem problem;
+    double theta[MUMLOC_MLE_MAX_PARAMS], saved[MUMLOC_MLE_MAX_PARAMS];
+    mumloc_mle_result fit;
+    int usable;
+    /* Its share of the profiled problem at the current state (profile_all): with the joint Fisher
+     * blocks A (own), B (own × drift), D (drift) and gradient g, S = D − Bᵀ A⁻¹ B and
+     * r = g_d − Bᵀ A⁻¹ g; A⁻¹ g and A⁻¹ B give its part of the joint step. */
+    int profiled; /* 0: degenerate (no finite likelihood or A singular): no share */
+    double nll, trial_nll;
+    double S[MAX_VALUES * MAX_VALUES], r[MAX_VALUES];
+    double Ainv_g[MUMLOC_MLE_MAX_PARAMS], Ainv_B[MAX_VALUES][MUMLOC_MLE_MAX_PARAMS];
+} molecule;
+
+typedef struct frame_fit {
+    const mumloc_optics *o;
+    molecule *mol;
+    int count, k, n, P; /* P = 2(k − 1) drift values, plane 2's dx first */
+    double drift[2 * MUMLOC_MAX_PLANES];
+    int active[2 * MUMLOC_MAX_PLANES]; /* per drift value (planes 2..k), 1 = estimated */
+    const mumloc_localization *locs;   /* the decoded positions (trust regions) */
+    double *signal;                    /* k × H × W: every trusted molecule's expected signal */
+    size_t signal_size;
+} frame_fit;
+
+static mumloc_status check_inputs(const mumloc_optics *o, const mumloc_camera *camera,
+                                  const float *frame, int width, int height,
+                                  const mumloc_localization *locs, int count,
+                                  const mumloc_frame_drift *drift) {
+    MUMLOC_TRY(mumloc_optics_validate(o));
+    MUMLOC_TRY(mumloc_camera_validate(camera));
+    if (!frame || !drift || (count > 0 && !locs))
+        return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT,
+                           "drift refinement needs a frame, the localizations and a drift result");
+    if (width < 1 || height < 1 || count < 0)
+        return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT,
+                           "frame size must be at least 1x1 and count >= 0 (got %dx%d, %d)", width,
+                           height, count);
+    const size_t plane_px = (size_t)width * height;
+    for (int d = 0; d < o->planes; d++) {
+        int bad = 0;
+        for (size_t i = 0; i < plane_px; i++) bad |= !isfinite(frame[d * plane_px + i]);
+        if (bad)
+            return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT,
+                               "plane %d of the frame holds NaN or infinite pixels; drift "
+                               "refinement needs finite photons", d + 1);
+    }
+    for (int m = 0; m < count; m++)
+        if (!isfinite(locs[m].x_nm) || !isfinite(locs[m].y_nm) || !isfinite(locs[m].z_nm))
+            return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT,
+                               "localization %d has a non-finite position", m + 1);
+    return MUMLOC_OK;
+}
+
+/* Refits every usable molecule (or, with all, every one) at drift, warm from its theta. */
+static void fit_all(frame_fit *f, const double *drift, int all) {
+#pragma omp parallel for schedule(dynamic, 1)
+    for (int m = 0; m < f->count; m++) {
+        molecule *mol = &f->mol[m];
+        if (!all && !mol->usable) continue;
+        mol->problem.dx_dy = drift;
+        mumloc_mle_problem_fit(&mol->problem, mol->theta, &mol->fit);
+    }
+}
+
+/* Molecules see each other: each fit models its neighbours' light (at their current parameters
+ * and the current drift) as known signal, so overlapping windows do not pull fits — and through
+ * them the drift — towards a neighbour. A molecule counts once its fit is trusted. With profile,
+ * each usable molecule's share is computed (profile_one) in the same parallel pass. */
+static void profile_one(const frame_fit *f, molecule *mol);
+
+static void model_neighbours_then(frame_fit *f, const double *drift, int profile) {
+    /* only the windows are ever read: clearing them costs what the molecules cost, not the frame */
+    for (int m = 0; m < f->count; m++)
+        mumloc_mle_problem_clear_signal(&f->mol[m].problem, f->signal);
+    for (int m = 0; m < f->count; m++) {
+        molecule *mol = &f->mol[m];
+        mol->problem.dx_dy = drift;
+        if (mumloc_mle_trusted(f->o, &mol->fit, f->locs[m].x_nm, f->locs[m].y_nm,
+                               f->locs[m].z_nm) && mol->fit.photons > MIN_PHOTONS)
+            mumloc_mle_problem_add_signal(&mol->problem, mol->theta, 1.0, f->signal);
+    }
+#pragma omp parallel for schedule(dynamic, 4)
+    for (int m = 0; m < f->count; m++) {
+        mumloc_mle_problem_set_others(&f->mol[m].problem, f->mol[m].theta, f->signal);
+        if (profile && f->mol[m].usable) profile_one(f, &f->mol[m]);
+    }
+}
+
+static void model_neighbours(frame_fit *f, const double *drift) {
+    model_neighbours_then(f, drift, 0);
+}
+
+static double total_nll(const frame_fit *f) {
+    double sum = 0;
+    for (int m = 0; m < f->count; m++)
+        if (f->mol[m].usable) sum += f->mol[m].fit.nll;
+    return sum;
+}
+
+/* One molecule's share of the profiled information and gradient at the current drift, and its
+ * likelihood there (molecule.profiled = 0 and no share when degenerate). */
+static void profile_one(const frame_fit *f, molecule *mol) {
+    const int n = f->n, P = f->P, M = n + P;
+    double g[MUMLOC_MLE_MAX_EXTENDED], F[MUMLOC_MLE_MAX_EXTENDED * MUMLOC_MLE_MAX_EXTENDED];
+    mol->profiled = 0;
+    mol->problem.dx_dy = f->drift;
+    mol->nll = mumloc_mle_problem_extended(&mol->problem, mol->theta, g, F);
+    if (!isfinite(mol->nll)) return;
+    double A[MUMLOC_MLE_MAX_PARAMS * MUMLOC_MLE_MAX_PARAMS], col[MUMLOC_MLE_MAX_PARAMS];
+    for (int i = 0; i < n; i++)
+        for (int j = 0; j < n; j++) A[i * n + j] = F[i * M + j];
+    if (!mumloc_solve_spd(A, g, n, mol->Ainv_g)) return;
+    for (int q = 0; q < P; q++) {
+        for (int i = 0; i < n; i++) col[i] = F[i * M + n + q];
+        if (!mumloc_solve_spd(A, col, n, mol->Ainv_B[q])) return;
+    }
+    for (int q = 0; q < P; q++) {
+        double rq = g[n + q];
+        for (int i = 0; i < n; i++) rq -= F[i * M + n + q] * mol->Ainv_g[i];
+        mol->r[q] = rq;
+        for (int t = 0; t < P; t++) {
+            double v = F[(n + q) * M + n + t];
+            for (int i = 0; i < n; i++) v -= F[i * M + n + q] * mol->Ainv_B[t][i];
+            mol->S[q * P + t] = v;
+        }
+    }
+    mol->profiled = 1;
+}
+
+/* Every usable molecule's share at the current state (in parallel: each is independent). */
+static void profile_all(frame_fit *f) {
+#pragma omp parallel for schedule(dynamic, 4)
+    for (int m = 0; m < f->count; m++)
+        if (f->mol[m].usable) profile_one(f, &f->mol[m]);
+}
+
+/* The profiled information S and gradient r of all usable molecules, summed in molecule order from
+ * their stored shares (profile_all); returns their summed likelihood. */
+static double profiled(const frame_fit *f, double *S, double *r) {
+    const int P = f->P;
+    double nll = 0;
+    memset(S, 0, sizeof(double) * (size_t)P * P);
+    memset(r, 0, sizeof(double) * (size_t)P);
+    for (int m = 0; m < f->count; m++) {
+        const molecule *mol = &f->mol[m];
+        if (!mol->usable) continue;
+        nll += mol->nll;
+        if (!mol->profiled) continue;
+        for (int q = 0; q < P; q++) {
+            r[q] += mol->r[q];
+            for (int t = 0; t < P; t++) S[q * P + t] += mol->S[q * P + t];
+        }
+    }
+    return nll;
+}
+
+/* The active part of S (and of v) packed into Sa (and va); returns its size. */
+static int pack(const frame_fit *f, const double *S, const double *v, double *Sa, double *va) {
+    int idx[2 * MUMLOC_MAX_PLANES], a = 0;
+    for (int q = 0; q < f->P; q++)
+        if (f->active[q]) idx[a++] = q;
+    for (int i = 0; i < a; i++) {
+        if (v) va[i] = v[idx[i]];
+        for (int j = 0; j < a; j++) Sa[i * a + j] = S[idx[i] * f->P + idx[j]];
+    }
+    return a;
+}
+
+/* Bounds of the active values (Infinity elsewhere, or everywhere when S is singular there). */
+static void bounds(const frame_fit *f, const double *S, double *sigma) {
+    double Sa[4 * MUMLOC_MAX_PLANES * MUMLOC_MAX_PLANES], e[2 * MUMLOC_MAX_PLANES],
+        x[2 * MUMLOC_MAX_PLANES];
+    const int a = pack(f, S, NULL, Sa, NULL);
+    for (int q = 0, i = 0; q < f->P; q++) {
+        sigma[q] = INFINITY;
+        if (!f->active[q]) continue;
+        memset(e, 0, sizeof e);
+        e[i] = 1.0;
+        if (mumloc_solve_spd(Sa, e, a, x) && x[i] > 0) sigma[q] = sqrt(x[i]);
+        i++;
+    }
+}
+
+/* Drops the planes whose drift the molecules cannot pin down to MAX_SIGMA_NM, one at a time (the
+ * worst first: removing a plane changes the others' bounds). Returns the active plane count. */
+static int choose_planes(frame_fit *f, const double *S) {
+    for (int q = 0; q < f->P; q++) f->active[q] = S[q * f->P + q] > 0;
+    for (;;) {
+        double sigma[2 * MUMLOC_MAX_PLANES];
+        bounds(f, S, sigma);
+        int worst = -1;
+        double worst_sigma = MAX_SIGMA_NM;
+        for (int q = 0; q < f->P; q++)
+            if (f->active[q] && !(sigma[q] <= worst_sigma)) {
+                worst = q;
+                worst_sigma = isfinite(sigma[q]) ? sigma[q] : INFINITY;
+                if (!isfinite(sigma[q])) break;
+            }
+        if (worst < 0) break;
+        f->active[worst & ~1] = f->active[worst | 1] = 0; /* a plane's dx and dy go together */
+    }
+    int planes = 0;
+    for (int q = 0; q < f->P; q += 2) planes += f->active[q];
+    return planes;
+}
+
+static double clamp(double v, double limit) { return v > limit ? limit : v < -limit ? -limit : v; }
+
+/* The likelihood of the usable molecules at drift trial after the joint Fisher-scoring step that
+ * changes the drift by delta (P values): each molecule takes the fraction s of its own step and
+ * follows the drift, θ − s A⁻¹g − A⁻¹B delta (projected). No refit: one evaluation per molecule. */
+static double joint_trial(frame_fit *f, const double *trial, const double *delta, double s) {
+    const int n = f->n, P = f->P;
+#pragma omp parallel for schedule(dynamic, 4)
+    for (int m = 0; m < f->count; m++) {
+        molecule *mol = &f->mol[m];
+        if (!mol->usable) continue;
+        memcpy(mol->theta, mol->saved, sizeof mol->theta);
+        if (mol->profiled) {
+            for (int i = 0; i < n; i++) {
+                double v = s * mol->Ainv_g[i];
+                for (int q = 0; q < P; q++) v += mol->Ainv_B[q][i] * delta[q];
+                mol->theta[i] -= v;
+            }
+            mumloc_mle_problem_project(&mol->problem, mol->theta);
+        }
+        mol->problem.dx_dy = trial;
+        mol->trial_nll = mumloc_mle_problem_extended(&mol->problem, mol->theta, NULL, NULL);
+        mol->problem.dx_dy = f->drift;
+    }
+    double sum = 0;
+    for (int m = 0; m < f->count; m++)
+        if (f->mol[m].usable) sum += f->mol[m].trial_nll;
+    return sum;
+}
+
+/* The fit results follow an accepted joint step (positions for the trust test of the neighbour
+ * model; the convergence flag stays that of the last refit). */
+static void take_joint_step(frame_fit *f) {
+    for (int m = 0; m < f->count; m++) {
+        molecule *mol = &f->mol[m];
+        if (!mol->usable) continue;
+        mol->fit.x_nm = mol->theta[0];
+        mol->fit.y_nm = mol->theta[1];
+        mol->fit.z_nm = mol->theta[2];
+        mol->fit.photons = mol->theta[3];
+        for (int d = 0; d < f->k; d++)
+            if (mol->problem.inside[d]) mol->fit.background[d] = mol->theta[4 + d];
+        mol->fit.nll = mol->trial_nll;
+    }
+}
+
+/* The drift value of one halving: drift + step · scale, clamped (hit: a value was). trial and the
+ * returned largest change are over all P values. */
+static double trial_drift(const frame_fit *f, const double *step, double scale, double *trial,
+                          int *hit) {
+    const double limit = CLAMP_PIXELS * f->o->pixel_nm;
+    double moved = 0;
+    memset(trial, 0, sizeof(double) * 2 * MUMLOC_MAX_PLANES);
+    *hit = 0;
+    for (int q = 0; q < f->P; q++) {
+        double v = f->drift[2 + q] + step[q] * scale;
+        trial[2 + q] = clamp(v, limit);
+        *hit |= trial[2 + q] != v;
+        if (fabs(trial[2 + q] - f->drift[2 + q]) > moved)
+            moved = fabs(trial[2 + q] - f->drift[2 + q]);
+    }
+    return moved;
+}
+
+/* One profiled Fisher-scoring update: the joint step of drift and molecules (profile_all's shares),
+ * halved until the likelihood does not rise; should no joint step help (the likelihood far from
+ * quadratic), the drift step with every molecule refitted, halved likewise. Returns the largest
+ * change made (0 when no step helps). */
+static double update(frame_fit *f, const double *S, const double *r, double *nll, int *clamped) {
+    double Sa[4 * MUMLOC_MAX_PLANES * MUMLOC_MAX_PLANES], ra[2 * MUMLOC_MAX_PLANES],
+        da[2 * MUMLOC_MAX_PLANES], step[2 * MUMLOC_MAX_PLANES] = {0};
+    const int a = pack(f, S, r, Sa, ra);
+    for (int i = 0; i < a; i++) ra[i] = -ra[i];
+    if (a == 0 || !mumloc_solve_spd(Sa, ra, a, da)) return 0.0;
+    double longest = 0;
+    for (int q = 0, i = 0; q < f->P; q++)
+        if (f->active[q]) {
+            step[q] = da[i++];
+            if (fabs(step[q]) > longest) longest = fabs(step[q]);
+        }
+    const double max_step = MAX_STEP_PIXELS * f->o->pixel_nm;
+    const double scale0 = longest > max_step ? max_step / longest : 1.0;
+    for (int m = 0; m < f->count; m++)
+        memcpy(f->mol[m].saved, f->mol[m].theta, sizeof f->mol[m].saved);
+    for (int refit = 0; refit <= 1; refit++)
+        for (int h = 0; h <= MAX_HALVINGS; h++) {
+            double trial[2 * MUMLOC_MAX_PLANES], delta[2 * MUMLOC_MAX_PLANES];
+            int hit;
+            const double scale = scale0 / (double)(1 << h);
+            const double moved = trial_drift(f, step, scale, trial, &hit);
+            for (int q = 0; q < f->P; q++) delta[q] = trial[2 + q] - f->drift[2 + q];
+            double value;
+            if (!refit) {
+                value = joint_trial(f, trial, delta, scale);
+            } else {
+                fit_all(f, trial, 0);
+                value = total_nll(f);
+            }
+            if (value <= *nll + 1e-9 * fabs(*nll)) {
+                if (!refit) take_joint_step(f);
+                memcpy(f->drift, trial, sizeof trial);
+                for (int m = 0; m < f->count; m++) f->mol[m].problem.dx_dy = f->drift;
+                *nll = value;
+                *clamped |= hit;
+                return moved;
+            }
+            for (int m = 0; m < f->count; m++)
+                memcpy(f->mol[m].theta, f->mol[m].saved, sizeof f->mol[m].theta);
+        }
+    fit_all(f, f->drift, 0); /* back to the fits at the kept drift */
+    return 0.0;
+}
+
+/* Windows at the decoded positions without drift, then a zero-drift fit of every molecule. */
+static mumloc_status start(frame_fit *f, const mumloc_pixel_noise *noise, const float *frame,
+                           int width, int height, const mumloc_localization *locs) {
+    static const double zero[2 * MUMLOC_MAX_PLANES] = {0};
+    for (int m = 0; m < f->count; m++) {
+        molecule *mol = &f->mol[m];
+        const mumloc_localization *l = &locs[m];
+        MUMLOC_TRY(mumloc_mle_problem_init(&mol->problem, f->o, noise, frame, width, height,
+                                           l->x_nm, l->y_nm, l->z_nm, zero));
+        mumloc_status st = mumloc_mle_problem_start(&mol->problem, l->x_nm, l->y_nm, l->z_nm,
+                                                    mol->theta);
+        if (st != MUMLOC_OK) {
+            char why[512];
+            snprintf(why, sizeof why, "%s", mumloc_last_error());
+            return mumloc_fail(st, "localization %d: %s", m + 1, why);
+        }
+    }
+    fit_all(f, zero, 1);
+    model_neighbours(f, zero);
+    fit_all(f, zero, 1);
+    for (int m = 0; m < f->count; m++) {
+        molecule *mol = &f->mol[m];
+        mol->usable = mumloc_mle_trusted(f->o, &mol->fit, locs[m].x_nm, locs[m].y_nm,
+                                         locs[m].z_nm) &&
+                      mol->fit.photons > MIN_PHOTONS && isfinite(mol->fit.nll);
+    }
+    return MUMLOC_OK;
+}
+
+/* The summed likelihood of the usable molecules as they are (in parallel, summed in order). */
+static double current_nll(frame_fit *f) {
+#pragma omp parallel for schedule(dynamic, 4)
+    for (int m = 0; m < f->count; m++) {
+        molecule *mol = &f->mol[m];
+        if (!mol->usable) continue;
+        mol->problem.dx_dy = f->drift;
+        mol->nll = mumloc_mle_problem_extended(&mol->problem, mol->theta, NULL, NULL);
+    }
+    double sum = 0;
+    for (int m = 0; m < f->count; m++)
+        if (f->mol[m].usable) sum += f->mol[m].nll;
+    return sum;
+}
+
+/* Profiled Fisher-scoring updates from the current drift until it settles. S, r and the molecules'
+ * shares come in for the current state (the first step uses them as they are, the neighbours
+ * re-modelled only for the likelihood it must lower) and leave for the final one (reject_outliers
+ * uses the shares). */
+static void converge(frame_fit *f, mumloc_frame_drift *out, double *S, double *r) {
+    for (int updates = 0; updates < MAX_UPDATES; updates++) {
+        /* the neighbours at the current fits; the likelihood compared against is theirs */
+        double nll;
+        if (updates > 0) {
+            model_neighbours_then(f, f->drift, 1);
+            nll = profiled(f, S, r);
+        } else { /* the step from the shares estimate computed, the likelihood at the neighbours */
+            model_neighbours(f, f->drift);
+            nll = current_nll(f);
+        }
+        double moved = update(f, S, r, &nll, &out->clamped);
+        out->converged = moved < STOP_NM; /* 0: no step lowers the likelihood, a minimum */
+        if (moved == 0.0) break;
+        out->iterations++;
+        if (out->converged) break;
+    }
+    profile_all(f);
+    profiled(f, S, r);
+}
+
+/* Chi-square quantile at p = 1e-3 for dof degrees of freedom (Wilson–Hilferty). */
+static double chi2_999(int dof) {
+    const double a = 2.0 / (9.0 * dof), c = 1.0 - a + 3.09 * sqrt(a);
+    return dof * c * c * c;
+}
+
+/* Molecules that disagree with the frame's drift: a blend of two molecules fitted as one, a false
+ * detection on a neighbour's tail. Score test per molecule: its profiled gradient r_m at the
+ * estimate against its own information S_m, r_mᵀ S_m⁻¹ r_m ~ χ² with one degree per active drift
+ * value when it agrees. Marks those beyond p = 1e-3 unusable (keeping at least MIN_MOLECULES);
+ * returns how many. */
+static int reject_outliers(frame_fit *f) {
+    const int P = f->P;
+    int dof = 0, usable = 0, rejected = 0;
+    for (int q = 0; q < P; q++) dof += f->active[q];
+    for (int m = 0; m < f->count; m++) usable += f->mol[m].usable;
+    const double limit = chi2_999(dof);
+    double stat[f->count > 0 ? f->count : 1];
+    for (int m = 0; m < f->count; m++) {
+        stat[m] = 0;
+        if (!f->mol[m].usable) continue;
+        double Sa[4 * MUMLOC_MAX_PLANES * MUMLOC_MAX_PLANES], ra[2 * MUMLOC_MAX_PLANES],
+            x[2 * MUMLOC_MAX_PLANES];
+        if (!f->mol[m].profiled) continue;
+        const int a = pack(f, f->mol[m].S, f->mol[m].r, Sa, ra);
+        double ridge = 0;
+        for (int i = 0; i < a; i++) ridge = Sa[i * a + i] > ridge ? Sa[i * a + i] : ridge;
+        for (int i = 0; i < a; i++) Sa[i * a + i] += 1e-6 * ridge + 1e-300;
+        if (!mumloc_solve_spd(Sa, ra, a, x)) continue;
+        for (int i = 0; i < a; i++) stat[m] += ra[i] * x[i];
+    }
+    for (;;) { /* the worst first, while enough molecules remain */
+        int worst = -1;
+        for (int m = 0; m < f->count; m++)
+            if (f->mol[m].usable && stat[m] > limit && (worst < 0 || stat[m] > stat[worst]))
+                worst = m;
+        if (worst < 0 || usable - rejected <= MIN_MOLECULES) break;
+        f->mol[worst].usable = 0;
+        rejected++;
+    }
+    return rejected;
+}
+
+/* The drift over the usable molecules (at least MIN_MOLECULES), dropping those that disagree. */
+static void estimate(frame_fit *f, mumloc_frame_drift *out) {
+    const int P = f->P;
+    double S[4 * MUMLOC_MAX_PLANES * MUMLOC_MAX_PLANES], r[2 * MUMLOC_MAX_PLANES];
+    for (int round = 0;; round++) {
+        if (round == 0) profile_all(f); /* later rounds: the shares converge left */
+        profiled(f, S, r);
+        const int planes = choose_planes(f, S);
+        if (planes == 0) {
+            out->outcome = MUMLOC_DRIFT_TOO_LITTLE_INFORMATION;
+            memset(f->drift, 0, sizeof f->drift);
+            return;
+        }
+        out->outcome = planes == f->k - 1 ? MUMLOC_DRIFT_ESTIMATED : MUMLOC_DRIFT_PARTIAL;
+        converge(f, out, S, r);
+        if (round == MAX_REJECTION_ROUNDS || reject_outliers(f) == 0) break;
+    }
+    double sigma[2 * MUMLOC_MAX_PLANES];
+    bounds(f, S, sigma);
+    for (int q = 0; q < P; q++) {
+        out->dx_dy[2 + q] = f->active[q] ? f->drift[2 + q] : 0.0;
+        out->sigma_nm[2 + q] = sigma[q];
+    }
+    for (int d = 1; d < f->k; d++) out->estimated[d] = f->active[2 * (d - 1)];
+}
+
+mumloc_status mumloc_localizations_refine_with_drift(const mumloc_optics *o,
+                                                     const mumloc_camera *camera,
+                                                     const float *frame, int width, int height,
+                                                     mumloc_localization *locs, int count,
+                                                     mumloc_frame_drift *out) {
+    MUMLOC_TRY(check_inputs(o, camera, frame, width, height, locs, count, out));
+    memset(out, 0, sizeof *out);
+    for (int d = 1; d < MUMLOC_MAX_PLANES; d++)
+        out->sigma_nm[2 * d] = out->sigma_nm[2 * d + 1] = INFINITY;
+    out->outcome = MUMLOC_DRIFT_TOO_FEW_MOLECULES;
+    if (count == 0) return MUMLOC_OK;
+    mumloc_threads_apply();
+    const mumloc_pixel_noise noise = mumloc_pixel_noise_of(camera);
+    frame_fit f;
+    memset(&f, 0, sizeof f);
+    f.o = o;
+    f.count = count;
+    f.k = o->planes;
+    f.n = 4 + o->planes;
+    f.P = 2 * (o->planes - 1);
+    f.locs = locs;
+    f.signal_size = (size_t)o->planes * width * height;
+    f.mol = calloc((size_t)count, sizeof *f.mol);
+    f.signal = malloc(f.signal_size * sizeof *f.signal);
+    if (!f.mol || !f.signal) {
+        free(f.mol);
+        free(f.signal);
+        return mumloc_fail(MUMLOC_ERR_OUT_OF_MEMORY, "no memory for %d fits", count);
+    }
+    mumloc_status st = start(&f, &noise, frame, width, height, locs);
+    if (st == MUMLOC_OK) {
+        for (int m = 0; m < count; m++) out->molecules += f.mol[m].usable;
+        if (f.k == 1) {
+            out->outcome = MUMLOC_DRIFT_ESTIMATED; /* one plane: nothing drifts */
+        } else if (out->molecules >= MIN_MOLECULES) {
+            estimate(&f, out);
+            out->molecules = 0;
+            for (int m = 0; m < count; m++) out->molecules += f.mol[m].usable;
+        }
+        /* every record at the final drift: the usable ones warm (they are fitted there already
+         * but for a last rejected step), the others afresh from their decoded position */
+        for (int m = 0; m < count && st == MUMLOC_OK; m++)
+            if (!f.mol[m].usable) {
+                f.mol[m].problem.dx_dy = out->dx_dy;
+                st = mumloc_mle_problem_start(&f.mol[m].problem, locs[m].x_nm, locs[m].y_nm,
+                                              locs[m].z_nm, f.mol[m].theta);
+            }
+        if (st == MUMLOC_OK) {
+            model_neighbours(&f, out->dx_dy);
+            fit_all(&f, out->dx_dy, 1);
+        }
+    }
+    if (st == MUMLOC_OK) {
+        for (int m = 0; m < count; m++) {
+            const mumloc_mle_result *r = &f.mol[m].fit;
+            if (mumloc_mle_trusted(o, r, locs[m].x_nm, locs[m].y_nm, locs[m].z_nm)) {
+                locs[m].x_nm = r->x_nm;
+                locs[m].y_nm = r->y_nm;
+                locs[m].z_nm = r->z_nm;
+            }
+        }
+    }
+    for (int m = 0; m < count; m++) mumloc_mle_problem_free(&f.mol[m].problem);
+    free(f.mol);
+    free(f.signal);
+    return st;
+}

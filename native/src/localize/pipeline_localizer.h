@@ -1,0 +1,54 @@
+/* The streaming localizer's state, shared by pipeline.c (creation, the frame-by-frame path, taking
+ * records) and pipeline_queue.c (the batched path through the device batch queue on a GPU). */
+#ifndef MUMLOC_LOCALIZE_PIPELINE_LOCALIZER_H
+#define MUMLOC_LOCALIZE_PIPELINE_LOCALIZER_H
+
+#include "localize/tiling.h"
+#include "model/model_infer.h"
+#include "mumloc.h"
+
+struct mumloc_localizer {
+    mumloc_model *model;
+    mumloc_localize_options opt;
+    mumloc_optics optics;
+    mumloc_decode_options decode;
+    mumloc_arch arch;
+    int width, height, planes;
+    int channels, out_width, out_height, upsampling;
+    /* tiles */
+    int tiled, nx, ny, tile_w, tile_h, tile_out_w, tile_out_h, tiles_per_call;
+    tile_span *xs, *ys;
+    float *photons;  /* one frame, k × H × W */
+    float *tile_in;  /* tiles_per_call × k × tile_h × tile_w */
+    float *tile_out; /* tiles_per_call × channels × tile_out_h × tile_out_w */
+    float *output;   /* the frame's assembled output, channels × out_height × out_width */
+    int has_output;
+    /* the batched path (pipeline_queue.c): NULL queue = frame by frame */
+    model_infer_queue *queue;
+    int queue_batch;      /* frames per queued batch */
+    float *batch_photons; /* two batches of photons: 2 × queue_batch × k × H × W */
+    /* records */
+    mumloc_localization *found;
+    int found_cap;
+    mumloc_localization *pending; /* records [pending_first, pending_first + pending_count) */
+    int64_t pending_first, pending_count, pending_cap;
+    double network_seconds;
+};
+
+/* Camera values of one frame → photons (the batch was checked for non-finite values before). */
+void pipeline_convert_frame(const mumloc_localizer *l, const float *values, float *photons);
+
+/* Everything after the network for one frame: decode its full output, refine, measure, append to
+ * the pending records, report the drift. */
+mumloc_status pipeline_localize_frame(mumloc_localizer *l, int64_t frame, const float *photons,
+                                      const float *output);
+
+/* pipeline_queue.c: creates the batch queue when the model's backend reports its memory (a GPU)
+ * and the frames are not tiled; leaves the frame-by-frame path otherwise (the CPU). */
+mumloc_status pipeline_queue_plan(mumloc_localizer *l);
+/* mumloc_localizer_push through the queue (l->queue set). */
+mumloc_status pipeline_queue_push(mumloc_localizer *l, const float *frames, int count,
+                                  int64_t first_frame);
+void pipeline_queue_free(mumloc_localizer *l);
+
+#endif
