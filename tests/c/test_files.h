@@ -1,4 +1,5 @@
-/* Whole-file helpers for the C tests: read a file, compare two files byte for byte. */
+/* Whole-file helpers for the C tests: read a file, compare two files byte for byte, find the bundled
+ * model. */
 #ifndef MUMLOC_TESTS_TEST_FILES_H
 #define MUMLOC_TESTS_TEST_FILES_H
 
@@ -8,7 +9,7 @@
 
 /* The file's bytes, NUL-terminated (so text files read as strings); NULL if it cannot be opened or
  * read whole. *size (if not NULL) gets the byte count. Free with free(). */
-static char *slurp(const char *path, long *size) {
+static inline char *slurp(const char *path, long *size) {
     FILE *f = fopen(path, "rb");
     if (!f) return NULL;
     fseek(f, 0, SEEK_END);
@@ -27,13 +28,23 @@ static char *slurp(const char *path, long *size) {
 }
 
 /* 1 if both files exist, are non-empty and have the same bytes. */
-static int same_file(const char *a, const char *b) {
+static inline int same_file(const char *a, const char *b) {
     long na = -1, nb = -2;
     char *da = slurp(a, &na), *db = slurp(b, &nb);
     int same = da && db && na == nb && na > 0 && memcmp(da, db, (size_t)na) == 0;
     free(da);
     free(db);
     return same;
+}
+
+/* test-data/default-model.safetensors of this source tree (found from this header's own path). */
+static inline void bundled_model_path(char *path, size_t cap) {
+    snprintf(path, cap, "%s", __FILE__);
+    char *slash = strrchr(path, '/');
+    if (slash) *slash = '\0';
+    else snprintf(path, cap, ".");
+    size_t used = strlen(path);
+    snprintf(path + used, cap - used, "/../../test-data/default-model.safetensors");
 }
 
 #endif

@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "gpu_parity.h"
+#include "test_files.h"
 #include "infer_queue_run.h"
 #include "localize/pipeline.h"
 
@@ -23,16 +24,6 @@
 #define TF32_TOL_NM 5.0
 
 static const mumloc_device CPU = {MUMLOC_DEVICE_CPU, 0}, CUDA0 = {MUMLOC_DEVICE_CUDA, 0};
-
-/* test-data/default-model.safetensors of this source tree. */
-static void bundled_model_path(char *path, size_t cap) {
-    snprintf(path, cap, "%s", __FILE__);
-    char *slash = strrchr(path, '/');
-    if (slash) *slash = '\0';
-    else snprintf(path, cap, ".");
-    size_t used = strlen(path);
-    snprintf(path + used, cap - used, "/../../test-data/default-model.safetensors");
-}
 
 typedef struct locs {
     mumloc_localization *v;

@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "check.h"
+#include "test_files.h"
 #include "localize/pipeline.h"
 #include "mumloc.h"
 
@@ -20,16 +21,6 @@
 #define SIZE 48
 #define POS_TOL_NM 1e-3
 #define MAX_DRIFT_FRAMES 16
-
-/* test-data/default-model.safetensors of this source tree. */
-static void bundled_model_path(char *path, size_t cap) {
-    snprintf(path, cap, "%s", __FILE__);
-    char *slash = strrchr(path, '/');
-    if (slash) *slash = '\0';
-    else snprintf(path, cap, ".");
-    size_t used = strlen(path);
-    snprintf(path + used, cap - used, "/../../test-data/default-model.safetensors");
-}
 
 typedef struct run {
     mumloc_localization *v;
