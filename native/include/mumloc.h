@@ -670,18 +670,19 @@ MUMLOC_API mumloc_status mumloc_localizations_refine(const mumloc_optics *optics
  * it. Why a plane's drift was or was not estimated: */
 typedef enum mumloc_drift_outcome {
     MUMLOC_DRIFT_ESTIMATED = 0,        /* every plane 2..k estimated */
-    MUMLOC_DRIFT_PARTIAL = 1,          /* some planes had too little information: kept at 0 */
+    MUMLOC_DRIFT_PARTIAL = 1,          /* some planes' bound exceeds 15 nm (values lean on the prior) */
     MUMLOC_DRIFT_TOO_FEW_MOLECULES = 2,/* fewer than 2 molecules the fit could use: all 0 */
-    MUMLOC_DRIFT_TOO_LITTLE_INFORMATION = 3 /* no plane informed well enough: all 0 */
+    MUMLOC_DRIFT_TOO_LITTLE_INFORMATION = 3 /* no plane's bound within 15 nm (values lean on the prior) */
 } mumloc_drift_outcome;
 
 typedef struct mumloc_frame_drift {
     double dx_dy[2 * MUMLOC_MAX_PLANES];    /* layout of mumloc_simulate_drift: plane d at 2d, 2d+1;
-                                               plane 1 and planes not estimated are 0 */
+                                               plane 1 is 0 (and all are when too few molecules) */
     double sigma_nm[2 * MUMLOC_MAX_PLANES]; /* Cramér–Rao bound of each value given the molecules
                                                (their positions, photons, backgrounds estimated
-                                               jointly); 0 for plane 1, Infinity if not estimated */
-    int estimated[MUMLOC_MAX_PLANES];       /* 1 where the plane's drift was estimated */
+                                               jointly, the prior included); 0 for plane 1,
+                                               Infinity when too few molecules */
+    int estimated[MUMLOC_MAX_PLANES];       /* 1 where the plane's bound is within 15 nm */
     int molecules;                          /* localizations that informed the estimate */
     int iterations;                         /* drift updates made */
     int converged;                          /* 1: the last update moved every value < 0.1 nm */
@@ -700,8 +701,12 @@ typedef struct mumloc_frame_drift {
  * Usable molecules are those whose zero-drift fit converges within the trust region of
  * mumloc_localizations_refine with photons > 1; those whose own drift information disagrees with
  * the estimate (score test, χ² at p = 1e-3: blends, false detections) are dropped and the drift
- * re-estimated (two rounds at most). Guards: with fewer than 2 usable molecules nothing is estimated; a plane whose drift bound (sigma_nm) would exceed 15 nm
- * keeps 0; values are clamped to ±2 camera pixels (clamped = 1). Each record then gets the position
+ * re-estimated (two rounds at most). Each drift value has a N(0, (48 nm)²) prior (a residual of the
+ * cameras' registration, science.md §2), so the estimate is the maximum a posteriori: a plane the
+ * molecules hardly inform is shrunk towards 0 rather than fixed there, a well-informed one (bound
+ * ~8 nm) by ~3 %. Guards: with fewer than 2 usable molecules nothing is estimated (all 0); a plane
+ * whose bound (sigma_nm) exceeds 15 nm is reported (estimated = 0, outcome PARTIAL) but keeps its
+ * estimate; values are clamped to ±2 camera pixels (clamped = 1). Each record then gets the position
  * fitted at the final drift under refine's trust rule (other fields untouched): pass drift->dx_dy
  * to mumloc_localizations_measure so the bounds are for that drift. The frame must be finite
  * (MUMLOC_ERR_INVALID_ARGUMENT naming the plane otherwise); count 0 gives outcome

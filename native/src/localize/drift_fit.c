@@ -8,7 +8,9 @@
  * on the drift with the molecules' parameters re-optimised, so S⁻¹ times the profiled gradient is
  * the joint Gauss–Newton step for the drift, and S⁻¹ its Cramér–Rao bound. Each molecule's part of
  * that joint step follows by back-substitution (θ − A_m⁻¹ g_m − A_m⁻¹ B_m Δ), so trying a step costs
- * one likelihood evaluation per molecule rather than a refit of every molecule (LOCALIZE.md). */
+ * one likelihood evaluation per molecule rather than a refit of every molecule (LOCALIZE.md).
+ * The objective is the likelihood plus a Gaussian prior on the drift (PRIOR_NM): S and r carry its
+ * information and gradient, every likelihood compared carries its term. */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -21,7 +23,13 @@
 #define MAX_UPDATES 20
 #define STOP_NM 0.1          /* converged when no drift value moves more than this */
 #define MIN_MOLECULES 2
-#define MAX_SIGMA_NM 15.0    /* a noisier plane keeps 0: its estimate would add error, not remove */
+#define MAX_SIGMA_NM 15.0    /* a noisier plane is flagged: its value leans on the prior */
+/* Prior on each drift value: N(0, PRIOR_NM²). The drift is a sub-pixel residual of the cameras'
+ * registration (science.md §1–2: training draws up to ±48 nm, RMS 34 nm). Without it a plane the
+ * molecules hardly inform had to be fixed at 0, which biased the others by its true drift whenever
+ * the reference plane was weak too (molecules far from plane 1); with it every plane is estimated,
+ * a weak one shrunk towards 0, a well-informed one (bound ~8 nm) by ~3 %. */
+#define PRIOR_NM 48.0
 #define CLAMP_PIXELS 2.0     /* far beyond any registration residual: a sign of nonsense */
 #define MAX_STEP_PIXELS 0.5  /* per update: the Fisher model is local */
 #define MAX_HALVINGS 4
@@ -48,7 +56,6 @@ typedef struct frame_fit {
     molecule *mol;
     int count, k, n, P; /* P = 2(k − 1) drift values, plane 2's dx first */
     double drift[2 * MUMLOC_MAX_PLANES];
-    int active[2 * MUMLOC_MAX_PLANES]; /* per drift value (planes 2..k), 1 = estimated */
     const mumloc_localization *locs;   /* the decoded positions (trust regions) */
     double *signal;                    /* k × H × W: every trusted molecule's expected signal */
     size_t signal_size;
@@ -122,6 +129,13 @@ static void model_neighbours(frame_fit *f, const double *drift) {
     model_neighbours_then(f, drift, 0);
 }
 
+/* The prior's share of the objective at drift (2k layout, planes 2..k used). */
+static double prior_nll(const frame_fit *f, const double *drift) {
+    double sum = 0;
+    for (int q = 0; q < f->P; q++) sum += drift[2 + q] * drift[2 + q];
+    return 0.5 * sum / (PRIOR_NM * PRIOR_NM);
+}
+
 static double total_nll(const frame_fit *f) {
     double sum = 0;
     for (int m = 0; m < f->count; m++)
@@ -167,7 +181,8 @@ static void profile_all(frame_fit *f) {
 }
 
 /* The profiled information S and gradient r of all usable molecules, summed in molecule order from
- * their stored shares (profile_all); returns their summed likelihood. */
+ * their stored shares (profile_all), with the prior's; returns their summed likelihood plus the
+ * prior's term (the objective). */
 static double profiled(const frame_fit *f, double *S, double *r) {
     const int P = f->P;
     double nll = 0;
@@ -183,56 +198,35 @@ static double profiled(const frame_fit *f, double *S, double *r) {
             for (int t = 0; t < P; t++) S[q * P + t] += mol->S[q * P + t];
         }
     }
-    return nll;
-}
-
-/* The active part of S (and of v) packed into Sa (and va); returns its size. */
-static int pack(const frame_fit *f, const double *S, const double *v, double *Sa, double *va) {
-    int idx[2 * MUMLOC_MAX_PLANES], a = 0;
-    for (int q = 0; q < f->P; q++)
-        if (f->active[q]) idx[a++] = q;
-    for (int i = 0; i < a; i++) {
-        if (v) va[i] = v[idx[i]];
-        for (int j = 0; j < a; j++) Sa[i * a + j] = S[idx[i] * f->P + idx[j]];
+    for (int q = 0; q < P; q++) { /* the prior's information and gradient */
+        S[q * P + q] += 1.0 / (PRIOR_NM * PRIOR_NM);
+        r[q] += f->drift[2 + q] / (PRIOR_NM * PRIOR_NM);
     }
-    return a;
+    return nll + prior_nll(f, f->drift);
 }
 
-/* Bounds of the active values (Infinity elsewhere, or everywhere when S is singular there). */
+/* Bounds of the drift values (Infinity when S is singular). */
 static void bounds(const frame_fit *f, const double *S, double *sigma) {
-    double Sa[4 * MUMLOC_MAX_PLANES * MUMLOC_MAX_PLANES], e[2 * MUMLOC_MAX_PLANES],
-        x[2 * MUMLOC_MAX_PLANES];
-    const int a = pack(f, S, NULL, Sa, NULL);
-    for (int q = 0, i = 0; q < f->P; q++) {
+    double e[2 * MUMLOC_MAX_PLANES], x[2 * MUMLOC_MAX_PLANES];
+    for (int q = 0; q < f->P; q++) {
         sigma[q] = INFINITY;
-        if (!f->active[q]) continue;
         memset(e, 0, sizeof e);
-        e[i] = 1.0;
-        if (mumloc_solve_spd(Sa, e, a, x) && x[i] > 0) sigma[q] = sqrt(x[i]);
-        i++;
+        e[q] = 1.0;
+        if (mumloc_solve_spd(S, e, f->P, x) && x[q] > 0) sigma[q] = sqrt(x[q]);
     }
 }
 
-/* Drops the planes whose drift the molecules cannot pin down to MAX_SIGMA_NM, one at a time (the
- * worst first: removing a plane changes the others' bounds). Returns the active plane count. */
-static int choose_planes(frame_fit *f, const double *S) {
-    for (int q = 0; q < f->P; q++) f->active[q] = S[q * f->P + q] > 0;
-    for (;;) {
-        double sigma[2 * MUMLOC_MAX_PLANES];
-        bounds(f, S, sigma);
-        int worst = -1;
-        double worst_sigma = MAX_SIGMA_NM;
-        for (int q = 0; q < f->P; q++)
-            if (f->active[q] && !(sigma[q] <= worst_sigma)) {
-                worst = q;
-                worst_sigma = isfinite(sigma[q]) ? sigma[q] : INFINITY;
-                if (!isfinite(sigma[q])) break;
-            }
-        if (worst < 0) break;
-        f->active[worst & ~1] = f->active[worst | 1] = 0; /* a plane's dx and dy go together */
-    }
+/* The planes 2..k whose drift bound (posterior, prior included) is within MAX_SIGMA_NM on both
+ * axes: estimated[] and the outcome report them; every plane is fitted either way. */
+static int well_informed_planes(const frame_fit *f, const double *S, mumloc_frame_drift *out) {
+    double sigma[2 * MUMLOC_MAX_PLANES];
     int planes = 0;
-    for (int q = 0; q < f->P; q += 2) planes += f->active[q];
+    bounds(f, S, sigma);
+    for (int d = 1; d < f->k; d++) {
+        const int q = 2 * (d - 1);
+        out->estimated[d] = sigma[q] <= MAX_SIGMA_NM && sigma[q + 1] <= MAX_SIGMA_NM;
+        planes += out->estimated[d];
+    }
     return planes;
 }
 
@@ -305,17 +299,12 @@ static double trial_drift(const frame_fit *f, const double *step, double scale, 
  * quadratic), the drift step with every molecule refitted, halved likewise. Returns the largest
  * change made (0 when no step helps). */
 static double update(frame_fit *f, const double *S, const double *r, double *nll, int *clamped) {
-    double Sa[4 * MUMLOC_MAX_PLANES * MUMLOC_MAX_PLANES], ra[2 * MUMLOC_MAX_PLANES],
-        da[2 * MUMLOC_MAX_PLANES], step[2 * MUMLOC_MAX_PLANES] = {0};
-    const int a = pack(f, S, r, Sa, ra);
-    for (int i = 0; i < a; i++) ra[i] = -ra[i];
-    if (a == 0 || !mumloc_solve_spd(Sa, ra, a, da)) return 0.0;
+    double minus_r[2 * MUMLOC_MAX_PLANES], step[2 * MUMLOC_MAX_PLANES];
+    for (int q = 0; q < f->P; q++) minus_r[q] = -r[q];
+    if (!mumloc_solve_spd(S, minus_r, f->P, step)) return 0.0;
     double longest = 0;
-    for (int q = 0, i = 0; q < f->P; q++)
-        if (f->active[q]) {
-            step[q] = da[i++];
-            if (fabs(step[q]) > longest) longest = fabs(step[q]);
-        }
+    for (int q = 0; q < f->P; q++)
+        if (fabs(step[q]) > longest) longest = fabs(step[q]);
     const double max_step = MAX_STEP_PIXELS * f->o->pixel_nm;
     const double scale0 = longest > max_step ? max_step / longest : 1.0;
     for (int m = 0; m < f->count; m++)
@@ -334,6 +323,7 @@ static double update(frame_fit *f, const double *S, const double *r, double *nll
                 fit_all(f, trial, 0);
                 value = total_nll(f);
             }
+            value += prior_nll(f, trial);
             if (value <= *nll + 1e-9 * fabs(*nll)) {
                 if (!refit) take_joint_step(f);
                 memcpy(f->drift, trial, sizeof trial);
@@ -390,7 +380,7 @@ static double current_nll(frame_fit *f) {
     double sum = 0;
     for (int m = 0; m < f->count; m++)
         if (f->mol[m].usable) sum += f->mol[m].nll;
-    return sum;
+    return sum + prior_nll(f, f->drift);
 }
 
 /* Profiled Fisher-scoring updates from the current drift until it settles. S, r and the molecules'
@@ -426,23 +416,23 @@ static double chi2_999(int dof) {
 
 /* Molecules that disagree with the frame's drift: a blend of two molecules fitted as one, a false
  * detection on a neighbour's tail. Score test per molecule: its profiled gradient r_m at the
- * estimate against its own information S_m, r_mᵀ S_m⁻¹ r_m ~ χ² with one degree per active drift
- * value when it agrees. Marks those beyond p = 1e-3 unusable (keeping at least MIN_MOLECULES);
+ * estimate against its own information S_m, r_mᵀ S_m⁻¹ r_m ~ χ² with one degree per drift value
+ * when it agrees. Marks those beyond p = 1e-3 unusable (keeping at least MIN_MOLECULES);
  * returns how many. */
 static int reject_outliers(frame_fit *f) {
     const int P = f->P;
-    int dof = 0, usable = 0, rejected = 0;
-    for (int q = 0; q < P; q++) dof += f->active[q];
+    int usable = 0, rejected = 0;
     for (int m = 0; m < f->count; m++) usable += f->mol[m].usable;
-    const double limit = chi2_999(dof);
+    const double limit = chi2_999(P);
     double stat[f->count > 0 ? f->count : 1];
     for (int m = 0; m < f->count; m++) {
         stat[m] = 0;
         if (!f->mol[m].usable) continue;
-        double Sa[4 * MUMLOC_MAX_PLANES * MUMLOC_MAX_PLANES], ra[2 * MUMLOC_MAX_PLANES],
-            x[2 * MUMLOC_MAX_PLANES];
+        double Sa[4 * MUMLOC_MAX_PLANES * MUMLOC_MAX_PLANES], x[2 * MUMLOC_MAX_PLANES];
         if (!f->mol[m].profiled) continue;
-        const int a = pack(f, f->mol[m].S, f->mol[m].r, Sa, ra);
+        const int a = P;
+        const double *ra = f->mol[m].r;
+        memcpy(Sa, f->mol[m].S, sizeof(double) * (size_t)P * P);
         double ridge = 0;
         for (int i = 0; i < a; i++) ridge = Sa[i * a + i] > ridge ? Sa[i * a + i] : ridge;
         for (int i = 0; i < a; i++) Sa[i * a + i] += 1e-6 * ridge + 1e-300;
@@ -461,30 +451,28 @@ static int reject_outliers(frame_fit *f) {
     return rejected;
 }
 
-/* The drift over the usable molecules (at least MIN_MOLECULES), dropping those that disagree. */
+/* The drift over the usable molecules (at least MIN_MOLECULES), dropping those that disagree. Every
+ * plane is fitted (the prior keeps S positive definite); the outcome says which ones the molecules
+ * pin down to MAX_SIGMA_NM. */
 static void estimate(frame_fit *f, mumloc_frame_drift *out) {
     const int P = f->P;
     double S[4 * MUMLOC_MAX_PLANES * MUMLOC_MAX_PLANES], r[2 * MUMLOC_MAX_PLANES];
     for (int round = 0;; round++) {
         if (round == 0) profile_all(f); /* later rounds: the shares converge left */
         profiled(f, S, r);
-        const int planes = choose_planes(f, S);
-        if (planes == 0) {
-            out->outcome = MUMLOC_DRIFT_TOO_LITTLE_INFORMATION;
-            memset(f->drift, 0, sizeof f->drift);
-            return;
-        }
-        out->outcome = planes == f->k - 1 ? MUMLOC_DRIFT_ESTIMATED : MUMLOC_DRIFT_PARTIAL;
         converge(f, out, S, r);
         if (round == MAX_REJECTION_ROUNDS || reject_outliers(f) == 0) break;
     }
     double sigma[2 * MUMLOC_MAX_PLANES];
     bounds(f, S, sigma);
     for (int q = 0; q < P; q++) {
-        out->dx_dy[2 + q] = f->active[q] ? f->drift[2 + q] : 0.0;
+        out->dx_dy[2 + q] = f->drift[2 + q];
         out->sigma_nm[2 + q] = sigma[q];
     }
-    for (int d = 1; d < f->k; d++) out->estimated[d] = f->active[2 * (d - 1)];
+    const int planes = well_informed_planes(f, S, out);
+    out->outcome = planes == f->k - 1 ? MUMLOC_DRIFT_ESTIMATED
+                   : planes > 0       ? MUMLOC_DRIFT_PARTIAL
+                                      : MUMLOC_DRIFT_TOO_LITTLE_INFORMATION;
 }
 
 mumloc_status mumloc_localizations_refine_with_drift(const mumloc_optics *o,
