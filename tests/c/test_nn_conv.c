@@ -144,7 +144,62 @@ static void check_wide_gradients(const geometry *g, double tolerance) {
     free(x), free(w), free(r), free(u), free(v), free(y), free(zero), free(db);
 }
 
-/* The Winograd path (cpu_conv_winograd, training's default): the plan must really use oneDNN's Winograd kernels,
+/* Inference plans with a fused ReLU on the Winograd kernels: relu(reference) to 1e-4, the same bits
+ * on a second call with the input changed and back (no stale reordered input), and weights changed
+ * in place are picked up. A plan with a fused sigmoid (the heads) keeps the direct kernels. */
+static void check_winograd_inference(geometry g) {
+    nn_shape xs = {g.n, g.ci, g.h, g.w}, ys = {g.n, g.co, g.h, g.w}, ws = {g.co, g.ci, 3, 3};
+    nn_shape bs = {1, g.co, 1, 1};
+    long xc = (long)nn_shape_count(xs), yc = (long)nn_shape_count(ys), wc = (long)nn_shape_count(ws);
+    double *x = malloc(xc * sizeof *x), *x2 = malloc(xc * sizeof *x2), *w = malloc(wc * sizeof *w);
+    double *b = malloc(g.co * sizeof *b), *y = malloc(yc * sizeof *y);
+    nn_ref_random(x, xc, 71, -1, 1);
+    nn_ref_random(x2, xc, 72, -1, 1);
+    nn_ref_random(w, wc, 73, -0.5, 0.5);
+    nn_ref_random(b, g.co, 74, -1, 1);
+    nn_tensor *tx = make(xs, x), *tx2 = make(xs, x2), *tw = make(ws, w), *tb = make(bs, b);
+    nn_tensor *ty = make(ys, NULL);
+    nn_conv_desc d = {g.n, g.ci, g.co, g.h, g.w, 3, 0, NN_ACT_RELU};
+    nn_conv_plan *plan = NULL;
+    CHECK_OK(be->conv_plan_create(be, &d, &plan));
+    if (plan) {
+        CHECK(strstr(cpu_conv_plan_impl(plan, 0), "wino") != NULL);
+        double *first = NULL;
+        for (int round = 0; round < 4; round++) {
+            if (round == 3) { /* new weights, written in place: the cached reorder must be redone */
+                for (long i = 0; i < wc; i++) w[i] *= -1.5;
+                nn_tensor *nw = make(ws, w);
+                CHECK_OK(be->copy(be, nw, tw));
+                be->tensor_destroy(be, nw);
+            }
+            const double *in = round == 1 ? x2 : x;
+            CHECK_OK(be->conv_forward(be, plan, round == 1 ? tx2 : tx, tw, tb, ty));
+            reference(&g, in, w, b, y);
+            for (long i = 0; i < yc; i++) y[i] = y[i] > 0 ? y[i] : 0;
+            double *got = fetch(ty);
+            double err = nn_ref_max_rel_diff(got, y, yc);
+            if (err > 1e-4) fprintf(stderr, "winograd inference round %d: rel err %g\n", round, err);
+            CHECK(err <= 1e-4);
+            if (round == 0) first = got;
+            else {
+                if (round == 2) CHECK(memcmp(first, got, yc * sizeof *got) == 0);
+                free(got);
+            }
+        }
+        free(first);
+        be->conv_plan_destroy(be, plan);
+    }
+    nn_conv_desc head = {g.n, g.ci, 16, g.h, g.w, 3, 0, NN_ACT_SIGMOID};
+    nn_conv_plan *other = NULL;
+    CHECK_OK(be->conv_plan_create(be, &head, &other));
+    if (other) CHECK(strstr(cpu_conv_plan_impl(other, 0), "wino") == NULL);
+    be->conv_plan_destroy(be, other);
+    nn_tensor *all[] = {tx, tx2, tw, tb, ty};
+    for (int i = 0; i < 5; i++) be->tensor_destroy(be, all[i]);
+    free(x), free(x2), free(w), free(b), free(y);
+}
+
+/* The Winograd path (cpu_conv_winograd, the default): the plan must really use oneDNN's Winograd kernels,
  * and forward and gradients must match the reference — to 1e-4, not 1e-5: Winograd's transforms
  * round differently from a direct convolution. A 5×5 or 4-channel layer keeps the direct kernels. */
 static void check_winograd(void) {
@@ -174,6 +229,9 @@ static void check_winograd(void) {
         be->conv_plan_destroy(be, plan);
     }
     check_wide_gradients(&g, 1e-4);
+    /* like the regression network's middle layers, batch 1 and 2 */
+    check_winograd_inference((geometry){1, 64, 32, 24, 20, 3, 0});
+    check_winograd_inference((geometry){2, 32, 16, 10, 13, 3, 0});
     nn_conv_desc narrow = {1, 4, 16, 8, 8, 3, 0, NN_ACT_NONE}, wide5 = {1, 32, 32, 8, 8, 5, 0, NN_ACT_NONE};
     nn_conv_desc *direct[] = {&narrow, &wide5};
     for (int i = 0; i < 2; i++) {

@@ -47,8 +47,10 @@ extern int cpu_use_deconvolution_primitive;
  * backward-weights and backward-data on oneDNN's Winograd F(4×4, 3×3) kernels (jit_wino_4x3)
  * instead of the direct ones: measured 1.4–1.9× faster per direction; Winograd's transforms round
  * differently from a direct convolution (within 1e-4 instead of 1e-5 relative), harmless to training.
+ * Inference plans of those layers with a fused ReLU use them too (1.2–1.5× faster per frame,
+ * localizations the same to 0.001 nm); those with a fused sigmoid keep the direct kernels.
  * MUMLOC_CPU_WINOGRAD=0 in the environment when a backend is created turns it off (the variable is
- * set from it there, and read when a plan is created). Inference always uses the direct kernels. */
+ * set from it there, and read when a plan is created). */
 extern int cpu_conv_winograd;
 #define CPU_WINOGRAD_ENV "MUMLOC_CPU_WINOGRAD"
 

@@ -16,9 +16,10 @@
  * runs on the forward brgconv kernels, measured 1.7× faster than oneDNN's backward-data kernel for
  * channels-last fp32 (jit:avx512_core) on the regression network.
  *
- * Winograd, on by default (cpu_conv_winograd, cpu_backend.h): a training plan of a 3×3 convolution with
- * channels multiples of 16 runs all three directions on oneDNN's Winograd kernels in their blocked
- * layout, x/dy/y/dx reordered around them; any geometry oneDNN refuses falls back to the direct path.
+ * Winograd, on by default (cpu_conv_winograd, cpu_backend.h): a plan of a 3×3 convolution with
+ * channels multiples of 16 runs on oneDNN's Winograd kernels in their blocked layout, x/dy/y/dx
+ * reordered around them — training plans in all three directions, inference plans with a fused ReLU
+ * forward (sigmoid heads stay direct); any geometry oneDNN refuses falls back to the direct path.
  *
  * Why: oneDNN's deconvolution primitive runs at 15–45 GFLOP/s on this CPU against 350–430 for the
  * phases on its brgconv kernels (bench_nn measures both; cpu_use_deconvolution_primitive selects the
@@ -133,7 +134,10 @@ static mumloc_status create_part_forward(cpu_backend *cb, nn_conv_plan *p, part 
     MUMLOC_TRY(any_weights(p, q, &w_any));
     MUMLOC_TRY(data_mds(p, !p->winograd, &x_md, &y_md));
     CPU_DNNL(dnnl_memory_desc_init_by_tag(&q->w_md, 4, wdims, dnnl_f32, dnnl_ohwi), "weights");
-    dnnl_prop_kind_t prop = d->fused == NN_ACT_NONE ? dnnl_forward_training : dnnl_forward_inference;
+    /* Winograd always as forward_training: its inference kernel wants weights in a format no
+     * reorder produces from ours; training's takes a blocked layout, reordered once per w version. */
+    dnnl_prop_kind_t prop = d->fused == NN_ACT_NONE || p->winograd ? dnnl_forward_training
+                                                                   : dnnl_forward_inference;
     dnnl_alg_kind_t alg = p->winograd ? dnnl_convolution_winograd : dnnl_convolution_direct;
     CPU_DNNL(dnnl_convolution_forward_desc_init(&cd, prop, alg, &x_md, &w_any, &p->b_md, &y_md,
                                                 strides, pl, pr),
@@ -224,8 +228,12 @@ mumloc_status cpu_conv_plan_create(nn_backend *be, const nn_conv_desc *desc, nn_
     if (!p) return mumloc_fail(MUMLOC_ERR_OUT_OF_MEMORY, "no memory for a convolution plan");
     p->d = *d;
     p->via_deconv = d->transposed && cpu_use_deconvolution_primitive;
-    p->winograd = cpu_conv_winograd && !d->transposed && d->kernel == 3 && d->fused == NN_ACT_NONE &&
-                  d->in_c % 16 == 0 && d->out_c % 16 == 0;
+    /* Inference plans with ReLU fused too (a post-op of the Winograd kernel): measured 1.2–1.5×
+     * faster per frame. Sigmoid heads stay direct: the kernel has no sigmoid post-op, and with the
+     * sigmoid in a pass after, the voxel head (128 channels in at 4× the area) was slower. */
+    p->winograd = cpu_conv_winograd && !d->transposed && d->kernel == 3 &&
+                  (d->fused == NN_ACT_NONE || d->fused == NN_ACT_RELU) && d->in_c % 16 == 0 &&
+                  d->out_c % 16 == 0;
     mumloc_status st = create_parts(cpu_of(be), p);
     if (st != MUMLOC_OK) {
         cpu_conv_plan_destroy(be, p);
