@@ -1,19 +1,22 @@
 /* mumloc_localizations_measure: photometry by the linear PSF fit, then the CRLB at the fitted photons
- * and backgrounds, for every localization of a frame (contract in mumloc.h). */
+ * and backgrounds, for every localization of a frame (contract in mumloc.h). Both use the PSF factors
+ * over the same unclipped windows at the same position: they are evaluated once per molecule. */
 #include <math.h>
+#include <stdlib.h>
 
 #include "core/error.h"
 #include "localize/per_localization.h"
 #include "localize/photon_fit.h"
 #include "optics/crlb.h"
 
-static mumloc_status measure_one(const mumloc_optics *o, const mumloc_pixel_noise *noise,
-                                 const float *frame, int width, int height, const double *dx_dy,
-                                 mumloc_localization *l) {
+static mumloc_status measure_with(const mumloc_optics *o, const mumloc_pixel_noise *noise,
+                                  const float *frame, int width, int height,
+                                  const mumloc_psf_plane *planes, mumloc_localization *l) {
     mumloc_photon_fit fit;
-    MUMLOC_TRY(mumloc_fit_photons(o, frame, width, height, l->x_nm, l->y_nm, l->z_nm, dx_dy, &fit));
+    MUMLOC_TRY(mumloc_fit_photons_planes(o, frame, width, height, l->x_nm, l->y_nm, l->z_nm, planes,
+                                         &fit));
     double bg[MUMLOC_MAX_PLANES], sum = 0;
-    int planes = 0;
+    int seen = 0;
     l->photons = fit.photons;
     for (int d = 0; d < MUMLOC_MAX_PLANES; d++)
         l->background[d] = d < o->planes ? fit.background[d] : NAN;
@@ -21,17 +24,17 @@ static mumloc_status measure_one(const mumloc_optics *o, const mumloc_pixel_nois
         double b = fit.background[d];
         if (isfinite(b)) {
             sum += b;
-            planes++;
+            seen++;
         }
     }
     /* The bound needs a variance model: a background the noise pushed below 0 counts as 0, a
      * plane whose window misses the image (the bound still counts its pixels: it is the bound of
      * an unbounded camera) as the mean of the others. */
     for (int d = 0; d < o->planes; d++) {
-        double b = isfinite(fit.background[d]) ? fit.background[d] : sum / planes;
+        double b = isfinite(fit.background[d]) ? fit.background[d] : sum / seen;
         bg[d] = b > 0.0 ? b : 0.0;
     }
-    l->offset = planes ? sum / planes : NAN;
+    l->offset = seen ? sum / seen : NAN;
     l->bkgstd = fit.bkgstd;
     if (!(fit.photons > 0.0)) {
         l->uncertainty_xy_nm = INFINITY;
@@ -39,11 +42,21 @@ static mumloc_status measure_one(const mumloc_optics *o, const mumloc_pixel_nois
         return MUMLOC_OK;
     }
     double sigma[3];
-    MUMLOC_TRY(mumloc_crlb_bounds(o, noise, l->x_nm, l->y_nm, l->z_nm, fit.photons, bg, dx_dy,
-                                  sigma));
+    mumloc_crlb_bounds_planes(o, noise, planes, fit.photons, bg, sigma);
     l->uncertainty_xy_nm = sqrt(0.5 * (sigma[0] * sigma[0] + sigma[1] * sigma[1]));
     l->uncertainty_z_nm = sigma[2];
     return MUMLOC_OK;
+}
+
+static mumloc_status measure_one(const mumloc_optics *o, const mumloc_pixel_noise *noise,
+                                 const float *frame, int width, int height, const double *dx_dy,
+                                 mumloc_localization *l) {
+    mumloc_psf_plane planes[MUMLOC_MAX_PLANES];
+    double *buffer = mumloc_psf_planes_unclipped(o, l->x_nm, l->y_nm, l->z_nm, dx_dy, planes);
+    if (!buffer) return mumloc_fail(MUMLOC_ERR_OUT_OF_MEMORY, "out of memory for a measurement");
+    mumloc_status s = measure_with(o, noise, frame, width, height, planes, l);
+    free(buffer);
+    return s;
 }
 
 mumloc_status mumloc_localizations_measure(const mumloc_optics *optics, const mumloc_camera *camera,

@@ -49,39 +49,53 @@ static double residual_squares(const mumloc_psf_plane *pl, const float *image, i
     return rss;
 }
 
-mumloc_status mumloc_fit_photons(const mumloc_optics *o, const float *frame, int width, int height,
-                                 double x, double y, double z, const double *dx_dy,
-                                 mumloc_photon_fit *out) {
+/* The part of an unclipped plane view that lies on the image (the window mumloc_psf_plane_window
+ * gives with the image size): the same pixels, so the same factor values. */
+static int clip_to_image(const mumloc_psf_plane *full, int width, int height, mumloc_psf_plane *pl) {
+    *pl = *full;
+    int i1 = full->i0 + full->nx - 1, j1 = full->j0 + full->ny - 1;
+    int i0 = full->i0 < 0 ? 0 : full->i0, j0 = full->j0 < 0 ? 0 : full->j0;
+    if (i1 > width - 1) i1 = width - 1;
+    if (j1 > height - 1) j1 = height - 1;
+    pl->i0 = i0;
+    pl->j0 = j0;
+    pl->nx = i1 >= i0 ? i1 - i0 + 1 : 0;
+    pl->ny = j1 >= j0 ? j1 - j0 + 1 : 0;
+    if (!(pl->nx > 0 && pl->ny > 0)) return 0;
+    const int a0 = i0 - full->i0, b0 = j0 - full->j0;
+    pl->mx += a0;
+    pl->dmx += a0;
+    pl->wmx += a0;
+    pl->my += b0;
+    pl->dmy += b0;
+    pl->wmy += b0;
+    return 1;
+}
+
+mumloc_status mumloc_fit_photons_planes(const mumloc_optics *o, const float *frame, int width,
+                                        int height, double x, double y, double z,
+                                        const mumloc_psf_plane *unclipped,
+                                        mumloc_photon_fit *out) {
     const int k = o->planes;
     const size_t area = (size_t)width * height;
     mumloc_psf_plane pl[MUMLOC_MAX_PLANES];
     int inside[MUMLOC_MAX_PLANES];
-    size_t need = 0;
-    for (int d = 0; d < k; d++) {
-        inside[d] = mumloc_psf_plane_window(o, d, x, y, z, dx_dy, width, height, &pl[d]);
-        if (inside[d]) need += mumloc_psf_plane_buffer_size(&pl[d]);
-    }
-    double *buffer = malloc((need ? need : 1) * sizeof *buffer);
-    if (!buffer) return mumloc_fail(MUMLOC_ERR_OUT_OF_MEMORY, "out of memory for a photon fit");
     plane_sums s[MUMLOC_MAX_PLANES];
-    double num = 0, den = 0, *next = buffer;
+    double num = 0, den = 0;
     int pixels = 0, unknowns = 1;
     for (int d = 0; d < k; d++) {
+        inside[d] = clip_to_image(&unclipped[d], width, height, &pl[d]);
         if (!inside[d]) continue;
-        mumloc_psf_plane_eval(o, &pl[d], next);
-        next += mumloc_psf_plane_buffer_size(&pl[d]);
         sums(&pl[d], frame + d * area, width, k, &s[d]);
         num += s[d].say;
         den += s[d].saa;
         pixels += s[d].n;
         unknowns++;
     }
-    if (!(den > 0.0)) {
-        free(buffer);
+    if (!(den > 0.0))
         return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT,
                            "no pixel of the %dx%d image sees the PSF of a molecule at (%g, %g, %g) "
                            "nm: is the position outside the image?", width, height, x, y, z);
-    }
     out->photons = num / den;
     double rss = 0;
     for (int d = 0; d < MUMLOC_MAX_PLANES; d++) out->background[d] = NAN;
@@ -93,6 +107,16 @@ mumloc_status mumloc_fit_photons(const mumloc_optics *o, const float *frame, int
     }
     out->pixels = pixels;
     out->bkgstd = pixels > unknowns ? sqrt(rss / (pixels - unknowns)) : NAN;
-    free(buffer);
     return MUMLOC_OK;
+}
+
+mumloc_status mumloc_fit_photons(const mumloc_optics *o, const float *frame, int width, int height,
+                                 double x, double y, double z, const double *dx_dy,
+                                 mumloc_photon_fit *out) {
+    mumloc_psf_plane pl[MUMLOC_MAX_PLANES];
+    double *buffer = mumloc_psf_planes_unclipped(o, x, y, z, dx_dy, pl);
+    if (!buffer) return mumloc_fail(MUMLOC_ERR_OUT_OF_MEMORY, "out of memory for a photon fit");
+    mumloc_status s = mumloc_fit_photons_planes(o, frame, width, height, x, y, z, pl, out);
+    free(buffer);
+    return s;
 }

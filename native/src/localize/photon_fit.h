@@ -4,6 +4,7 @@
 #define MUMLOC_LOCALIZE_PHOTON_FIT_H
 
 #include "mumloc.h"
+#include "optics/psf_model.h"
 
 typedef struct mumloc_photon_fit {
     double photons;                        /* over all k planes */
@@ -18,5 +19,14 @@ typedef struct mumloc_photon_fit {
 mumloc_status mumloc_fit_photons(const mumloc_optics *optics, const float *frame, int width,
                                  int height, double x_nm, double y_nm, double z_nm,
                                  const double *dx_dy, mumloc_photon_fit *out);
+
+/* The same fit from the molecule's plane views over their unclipped windows, already evaluated
+ * (mumloc_psf_planes_unclipped), clipped to the image here: lets photometry and CRLB share one
+ * evaluation of the PSF factors. Bit-identical to mumloc_fit_photons (a pixel's factors do not
+ * depend on the window they were evaluated over); (x, y, z) only names the molecule in errors. */
+mumloc_status mumloc_fit_photons_planes(const mumloc_optics *optics, const float *frame, int width,
+                                        int height, double x_nm, double y_nm, double z_nm,
+                                        const mumloc_psf_plane *unclipped,
+                                        mumloc_photon_fit *out);
 
 #endif

@@ -24,15 +24,22 @@ mumloc_pixel_noise mumloc_pixel_noise_of(const mumloc_camera *camera) {
 mumloc_status mumloc_crlb_fisher(const mumloc_optics *o, const mumloc_pixel_noise *noise, double x,
                                  double y, double z, double photons, const double *background,
                                  const double *dx_dy, double *fisher) {
+    mumloc_psf_plane pl[MUMLOC_MAX_PLANES];
+    double *buffer = mumloc_psf_planes_unclipped(o, x, y, z, dx_dy, pl);
+    if (!buffer) return mumloc_fail(MUMLOC_ERR_OUT_OF_MEMORY, "out of memory for a CRLB");
+    mumloc_crlb_fisher_planes(o, noise, pl, photons, background, fisher);
+    free(buffer);
+    return MUMLOC_OK;
+}
+
+void mumloc_crlb_fisher_planes(const mumloc_optics *o, const mumloc_pixel_noise *noise,
+                               const mumloc_psf_plane *planes, double photons,
+                               const double *background, double *fisher) {
     const int k = o->planes, n = MUMLOC_CRLB_BACKGROUND + k;
     const double per_plane = photons / k;
     memset(fisher, 0, (size_t)n * n * sizeof *fisher);
     for (int d = 0; d < k; d++) {
-        mumloc_psf_plane pl;
-        mumloc_psf_plane_window(o, d, x, y, z, dx_dy, 0, 0, &pl);
-        double *buffer = malloc(mumloc_psf_plane_buffer_size(&pl) * sizeof *buffer);
-        if (!buffer) return mumloc_fail(MUMLOC_ERR_OUT_OF_MEMORY, "out of memory for a CRLB");
-        mumloc_psf_plane_eval(o, &pl, buffer);
+        const mumloc_psf_plane pl = planes[d];
         /* The 4×4 block of (x, y, z, photons), and the plane's background row, accumulated in
          * scalars so that the loop over a row vectorises. */
         double fxx = 0, fxy = 0, fxz = 0, fxn = 0, fyy = 0, fyz = 0, fyn = 0, fzz = 0, fzn = 0,
@@ -74,7 +81,6 @@ mumloc_status mumloc_crlb_fisher(const mumloc_optics *o, const mumloc_pixel_nois
                                 {fxz, fyz, fzz, fzn},
                                 {fxn, fyn, fzn, fnn}};
         const double fb[4] = {fbx, fby, fbz, fbn};
-        free(buffer);
         const int bd = MUMLOC_CRLB_BACKGROUND + d;
         for (int r = 0; r < 4; r++) {
             for (int c = r; c < 4; c++) {
@@ -86,7 +92,6 @@ mumloc_status mumloc_crlb_fisher(const mumloc_optics *o, const mumloc_pixel_nois
         }
         fisher[bd * n + bd] += fbb;
     }
-    return MUMLOC_OK;
 }
 
 void mumloc_fisher_inverse_diagonal(const double *fisher, int n, double *diagonal) {
@@ -134,15 +139,27 @@ void mumloc_fisher_inverse_diagonal(const double *fisher, int n, double *diagona
     }
 }
 
+static void bounds_of(const mumloc_optics *o, const double *fisher, double sigma[3]) {
+    double diagonal[MAX_PARAMS];
+    mumloc_fisher_inverse_diagonal(fisher, MUMLOC_CRLB_BACKGROUND + o->planes, diagonal);
+    for (int a = 0; a < 3; a++) sigma[a] = sqrt(diagonal[a]);
+}
+
 mumloc_status mumloc_crlb_bounds(const mumloc_optics *o, const mumloc_pixel_noise *noise, double x,
                                  double y, double z, double photons, const double *background,
                                  const double *dx_dy, double sigma[3]) {
-    const int n = MUMLOC_CRLB_BACKGROUND + o->planes;
-    double fisher[MAX_PARAMS * MAX_PARAMS], diagonal[MAX_PARAMS];
+    double fisher[MAX_PARAMS * MAX_PARAMS];
     MUMLOC_TRY(mumloc_crlb_fisher(o, noise, x, y, z, photons, background, dx_dy, fisher));
-    mumloc_fisher_inverse_diagonal(fisher, n, diagonal);
-    for (int a = 0; a < 3; a++) sigma[a] = sqrt(diagonal[a]);
+    bounds_of(o, fisher, sigma);
     return MUMLOC_OK;
+}
+
+void mumloc_crlb_bounds_planes(const mumloc_optics *o, const mumloc_pixel_noise *noise,
+                               const mumloc_psf_plane *planes, double photons,
+                               const double *background, double sigma[3]) {
+    double fisher[MAX_PARAMS * MAX_PARAMS];
+    mumloc_crlb_fisher_planes(o, noise, planes, photons, background, fisher);
+    bounds_of(o, fisher, sigma);
 }
 
 mumloc_status mumloc_crlb(const mumloc_optics *optics, const mumloc_camera *camera, double x_nm,

@@ -4,6 +4,7 @@
 #define MUMLOC_OPTICS_CRLB_H
 
 #include "mumloc.h"
+#include "optics/psf_model.h"
 
 /* Pixel noise in photons: variance excess · μ + read_variance for expected value μ. */
 typedef struct mumloc_pixel_noise {
@@ -27,6 +28,12 @@ mumloc_status mumloc_crlb_fisher(const mumloc_optics *optics, const mumloc_pixel
                                  double x_nm, double y_nm, double z_nm, double photons,
                                  const double *background, const double *dx_dy, double *fisher);
 
+/* The same Fisher matrix from the molecule's plane views already evaluated over their unclipped
+ * windows (mumloc_psf_planes_unclipped), so photometry and bound share one PSF evaluation. */
+void mumloc_crlb_fisher_planes(const mumloc_optics *optics, const mumloc_pixel_noise *noise,
+                               const mumloc_psf_plane *planes, double photons,
+                               const double *background, double *fisher);
+
 /* Diagonal of the inverse of a symmetric positive semi-definite n × n matrix (n ≤ 4 + MAX_PLANES).
  * A parameter with no information (zero diagonal), or none beyond what the parameters before it give
  * (pivot below 1e-12 of its diagonal), gets Infinity and is left out of the others' inverse. */
@@ -36,5 +43,10 @@ void mumloc_fisher_inverse_diagonal(const double *fisher, int n, double *diagona
 mumloc_status mumloc_crlb_bounds(const mumloc_optics *optics, const mumloc_pixel_noise *noise,
                                  double x_nm, double y_nm, double z_nm, double photons,
                                  const double *background, const double *dx_dy, double sigma[3]);
+
+/* σx, σy, σz from evaluated unclipped plane views (see mumloc_crlb_fisher_planes). */
+void mumloc_crlb_bounds_planes(const mumloc_optics *optics, const mumloc_pixel_noise *noise,
+                               const mumloc_psf_plane *planes, double photons,
+                               const double *background, double sigma[3]);
 
 #endif

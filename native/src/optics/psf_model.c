@@ -108,6 +108,22 @@ void mumloc_psf_plane_eval(const mumloc_optics *o, mumloc_psf_plane *pl, double 
     mumloc_psf_masses(pl->cy, pl->width_nm, o->pixel_nm, pl->j0, pl->ny, pl->my, pl->dmy, pl->wmy);
 }
 
+double *mumloc_psf_planes_unclipped(const mumloc_optics *o, double x, double y, double z,
+                                    const double *dx_dy, mumloc_psf_plane *pl) {
+    size_t need = 0;
+    for (int d = 0; d < o->planes; d++) {
+        mumloc_psf_plane_window(o, d, x, y, z, dx_dy, 0, 0, &pl[d]);
+        need += mumloc_psf_plane_buffer_size(&pl[d]);
+    }
+    double *buffer = malloc((need ? need : 1) * sizeof *buffer), *next = buffer;
+    if (!buffer) return NULL;
+    for (int d = 0; d < o->planes; d++) {
+        mumloc_psf_plane_eval(o, &pl[d], next);
+        next += mumloc_psf_plane_buffer_size(&pl[d]);
+    }
+    return buffer;
+}
+
 mumloc_status mumloc_psf_model_image(const mumloc_optics *o, double x, double y, double z,
                                      double photons, const double *background, const double *dx_dy,
                                      int width, int height, double *mu, double *d_x, double *d_y,

@@ -62,6 +62,12 @@ size_t mumloc_psf_plane_buffer_size(const mumloc_psf_plane *pl);
 /* Computes the factor arrays into buffer (mumloc_psf_plane_buffer_size doubles). */
 void mumloc_psf_plane_eval(const mumloc_optics *optics, mumloc_psf_plane *pl, double *buffer);
 
+/* Windows (unclipped: mumloc_psf_plane_window with width 0) and factors of all optics->planes planes
+ * of a molecule, into pl[0 .. planes−1]; returns the buffer holding the factors (the caller frees it)
+ * or NULL when out of memory. Photometry and CRLB of one molecule share this one evaluation. */
+double *mumloc_psf_planes_unclipped(const mumloc_optics *optics, double x_nm, double y_nm,
+                                    double z_nm, const double *dx_dy, mumloc_psf_plane *pl);
+
 /* Per photon in the plane, at window pixel (a, b) = (column i0 + a, row j0 + b): the value g and its
  * derivatives with respect to the molecule's x, y and z. */
 static inline void mumloc_psf_plane_pixel(const mumloc_psf_plane *pl, int a, int b, double *g,
