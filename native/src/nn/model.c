@@ -274,6 +274,20 @@ mumloc_status nn_model_set_meta(nn_model *m, const char *key, const char *value)
     return MUMLOC_OK;
 }
 
+void nn_model_remove_meta(nn_model *m, const char *key) {
+    for (int i = 0; i < m->meta.count; i++)
+        if (strcmp(m->meta.keys[i], key) == 0) {
+            free(m->meta.keys[i]);
+            free(m->meta.values[i]);
+            for (int j = i + 1; j < m->meta.count; j++) { /* keep the others' order */
+                m->meta.keys[j - 1] = m->meta.keys[j];
+                m->meta.values[j - 1] = m->meta.values[j];
+            }
+            m->meta.count--;
+            return;
+        }
+}
+
 const char *nn_model_get_meta(const nn_model *m, const char *key) {
     for (int i = 0; i < m->meta.count; i++)
         if (strcmp(m->meta.keys[i], key) == 0) return m->meta.values[i];

@@ -93,6 +93,8 @@ void nn_model_touch(nn_model *m);
  * model file writes itself (nn_model_file_reserved_key) are refused. */
 mumloc_status nn_model_set_meta(nn_model *m, const char *key, const char *value);
 const char *nn_model_get_meta(const nn_model *m, const char *key);
+/* Removes a key (nothing if absent), keeping the order of the others. */
+void nn_model_remove_meta(nn_model *m, const char *key);
 
 /* Creates the moments of Adam (zero) and the gradients if they do not exist yet. */
 mumloc_status nn_model_ensure_training_state(nn_model *m);

@@ -251,6 +251,7 @@ static mumloc_status validate_into(mumloc_model *model, train_data *val, const m
         MUMLOC_TRY(tune_threshold(model, val, o->validation_frames, &m));
     else
         MUMLOC_TRY(train_validate(model, val, o->validation_frames, &m));
+    if (!tune) nn_model_remove_meta(model->nn, "threshold_sweep"); /* it described other weights */
     MUMLOC_TRY(set_validation(model, &m, o->validation_frames, step));
     p->validated = 1;
     p->val_loss = m.loss;
