@@ -175,11 +175,11 @@ if [ -f "$target/test-classes/org/mumloc/fiji/DialogDriver.class" ]; then
     timeout 120 xvfb-run -a java -Xmx1g -Duser.home="$work/home" -Dplugins.dir="$work/plugins" \
         -cp "$ij_jar:$target/test-classes" org.mumloc.fiji.DialogDriver >"$work/dialog.log" 2>&1
     expect dialog "dialog=shown MUMLoc Simulate"
-    expect dialog "fields MUMLoc Simulate=16 numbers, 6 texts, 2 choices"
+    expect dialog "fields MUMLoc Simulate=17 numbers, 6 texts, 2 choices"
     expect dialog "interactive=24x16x4x1x3 bitDepth=32"
     recorded=$(sed -n 's/^recorded=//p' "$work/dialog.log")
     case "$recorded" in 'run("MUMLoc Simulate", "'*) pass ;; *) fail "nothing recorded: '$recorded'" ;; esac
-    for key in ' frames=3 ' ' size=24x16 ' ' molecules=4 ' ' seed=99 ' ' noise=physical ' ' drift_step=24 ' ' movie=[]'; do
+    for key in ' frames=3 ' ' size=24x16 ' ' molecules=4 ' ' molecules_min=0 ' ' seed=99 ' ' noise=physical ' ' drift_step=24 ' ' movie=[]'; do
         case " ${recorded#*\"MUMLoc Simulate\", \"}" in *"$key"*) pass ;; *) fail "the recorded line lacks '$key'" ;; esac
     done
     expect dialog "replayed=24x16x4x1x3 bitDepth=32"

@@ -68,6 +68,7 @@ public class SimulateCommand implements PlugIn {
                 : d.width + "x" + d.height, 10);
         f.choice("Sample", SimParams.SAMPLE_NAMES, SimParams.SAMPLE_NAMES[d.sample]);
         f.number("Molecules (per frame)", d.molecules);
+        f.number("Molecules_min (> 0: each frame uniform in min..molecules)", d.moleculesMin);
         f.number("Density (per µm², > 0 overrides molecules)", d.densityPerUm2);
         f.number("Filaments (filaments sample)", d.filaments);
         f.number("Weight_min (molecule weight c)", d.weightMin);
@@ -155,6 +156,7 @@ public class SimulateCommand implements PlugIn {
         p.height = size[1];
         p.sample = f.choiceIndex("sample");
         p.molecules = f.integer("molecules");
+        p.moleculesMin = f.integer("molecules_min");
         p.densityPerUm2 = f.number("density");
         p.filaments = f.integer("filaments");
         p.weightMin = f.number("weight_min");

@@ -33,8 +33,10 @@ class OptionFormTest {
     @Test
     void keysAreTheCliOptionNames() {
         List<String> keys = SimulateCommand.form(SimParams.defaults()).keys();
-        // `mumloc simulate --help`: every simulation option, '_' for '-', plus the movie path.
-        List<String> expected = Arrays.asList("frames", "size", "sample", "molecules", "density", "filaments",
+        // `mumloc simulate --help`: every simulation option, '_' for '-', plus the movie path; molecules_min is
+        // the A of --molecules A-B (a dialog number field holds one number).
+        List<String> expected = Arrays.asList("frames", "size", "sample", "molecules", "molecules_min", "density",
+                "filaments",
                 "weight_min", "weight_max", "z_min", "z_max", "seed", "drift", "drift_step", "noise", "background",
                 "read_noise", "em_gain", "gain", "offset", "optics", "threads", "movie", "truth", "drift_file");
         assertEquals(expected, keys);

@@ -93,6 +93,23 @@ class SimulateCommandHeadlessTest {
     }
 
     @Test
+    void aMoleculeCountRangeMatchesTheCli() throws Exception {
+        Path movie = dir.resolve("range-movie.tif");
+        Path truth = dir.resolve("range-truth.csv");
+        runCommand("frames=8 size=16 molecules=6 molecules_min=2 seed=31 movie=[" + movie + "] truth=[" + truth + "]",
+                true);
+        File cli = TestFiles.cli();
+        assumeTrue(cli != null, "mumloc CLI not built");
+        Path ct = dir.resolve("range-cli-truth.csv");
+        int rc = TestFiles.run(dir.resolve("range-cli.log").toFile(), cli.getPath(), "simulate", "--out",
+                dir.resolve("range-cli.tif").toString(), "--truth", ct.toString(), "--frames", "8", "--size", "16",
+                "--molecules", "2-6", "--seed", "31", "--quiet");
+        assertEquals(0, rc, () -> read(dir.resolve("range-cli.log")));
+        assertArrayEquals(Files.readAllBytes(ct), Files.readAllBytes(truth), "truth identical to --molecules 2-6");
+        assertArrayEquals(Files.readAllBytes(dir.resolve("range-cli.tif")), Files.readAllBytes(movie));
+    }
+
+    @Test
     void defaultsMatchTheCliDefaults() throws Exception {
         Path movie = dir.resolve("d-movie.tif");
         runCommand("frames=2 movie=[" + movie + "]", true);
