@@ -93,8 +93,10 @@ static mumloc_status read_batch(run_state *s, int64_t first, int count, int k, i
 
 static mumloc_status check_optics(mumloc_model *model, const run_state *s, const char *path) {
     mumloc_optics recorded;
-    if (!movie_recorded_optics(mumloc_tiff_reader_description(s->reader), &recorded))
-        return MUMLOC_OK; /* a movie without mumloc's record: the user vouches for the optics */
+    int found = 0;
+    MUMLOC_TRY(mumloc_optics_from_description(mumloc_tiff_reader_description(s->reader), &found,
+                                              &recorded));
+    if (!found) return MUMLOC_OK; /* a movie without mumloc's record: the user vouches for the optics */
     mumloc_status st = mumloc_model_check_optics(model, &recorded);
     if (st == MUMLOC_OK) return st;
     char message[1536];

@@ -1,11 +1,9 @@
-/* Plane layout and recorded optics of a movie (see pipeline_movie.h). */
+/* Plane layout of a movie (see pipeline_movie.h). */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "core/error.h"
-#include "io/json.h"
-#include "io/optics_json.h"
 #include "localize/pipeline_movie.h"
 
 mumloc_status movie_planes(const mumloc_tiff_info *info, const char *path, int k,
@@ -44,29 +42,4 @@ mumloc_status movie_planes(const mumloc_tiff_info *info, const char *path, int k
     }
     *axis = requested;
     return MUMLOC_OK;
-}
-
-/* The optics object as mumloc's records write it (mumloc_optics_write_json); an unreadable record
- * counts as none, so the movie is trusted as the user describes it. */
-static int optics_from_record(const mumloc_json *o, mumloc_optics *optics) {
-    if (!o) return 0;
-    mumloc_optics_default(optics);
-    return mumloc_optics_from_json(o, "movie description", 1, optics) == MUMLOC_OK;
-}
-
-int movie_recorded_optics(const char *description, mumloc_optics *optics) {
-    enum { CAP = 1 << 16 };
-    char *record = malloc(CAP);
-    if (!record) return 0;
-    int found = 0;
-    if (description && mumloc_tiff_description_value(description, "mumloc", record, CAP)) {
-        mumloc_json *doc = NULL;
-        if (mumloc_json_parse(record, strlen(record), "movie description", &doc) == MUMLOC_OK) {
-            found = doc->type == MUMLOC_JSON_OBJECT &&
-                    optics_from_record(mumloc_json_get(doc, "optics"), optics);
-            mumloc_json_free(doc);
-        }
-    }
-    free(record);
-    return found;
 }

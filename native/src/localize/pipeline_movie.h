@@ -1,5 +1,5 @@
-/* The movie side of mumloc_localize_file: which axis holds the planes, and the optics recorded in
- * a mumloc movie's description. */
+/* The movie side of mumloc_localize_file: which axis holds the planes (the optics a movie records
+ * are read by mumloc_optics_from_description). */
 #ifndef MUMLOC_LOCALIZE_PIPELINE_MOVIE_H
 #define MUMLOC_LOCALIZE_PIPELINE_MOVIE_H
 
@@ -11,9 +11,5 @@
  * failure says what the movie has and what to pass. */
 mumloc_status movie_planes(const mumloc_tiff_info *info, const char *path, int k,
                            mumloc_plane_axis requested, mumloc_plane_axis *axis, int64_t *frames);
-
-/* 1 and *optics filled when the description holds "mumloc={...}" with an "optics" object that
- * reads as valid optics; 0 otherwise (a foreign movie: nothing to check). */
-int movie_recorded_optics(const char *description, mumloc_optics *optics);
 
 #endif
