@@ -279,3 +279,26 @@ int mumloc_jni_get_flag(JNIEnv *env, jobject obj, const char *name, int *out) {
     *out = (*env)->GetBooleanField(env, obj, id) ? 1 : 0;
     return 0;
 }
+
+jobject mumloc_jni_get_object(JNIEnv *env, jobject obj, const char *name, const char *sig,
+                              const char *what) {
+    jfieldID id = mumloc_jni_field(env, obj, name, sig);
+    if (!id) return NULL;
+    jobject v = (*env)->GetObjectField(env, obj, id);
+    if (!v) mumloc_jni_invalid(env, "%s is null", what);
+    return v;
+}
+
+int mumloc_jni_camera_from_java(JNIEnv *env, jobject jc, mumloc_camera *c) {
+    if (!jc) {
+        mumloc_jni_invalid(env, "camera is null");
+        return -1;
+    }
+    memset(c, 0, sizeof *c);
+    if (mumloc_jni_get_double(env, jc, "backgroundPhotons", &c->background_photons) ||
+        mumloc_jni_get_double(env, jc, "readNoiseE", &c->read_noise_e) || mumloc_jni_get_double(env, jc, "emGain", &c->em_gain) ||
+        mumloc_jni_get_double(env, jc, "aduPerElectron", &c->adu_per_electron) ||
+        mumloc_jni_get_double(env, jc, "offsetAdu", &c->offset_adu))
+        return -1;
+    return 0;
+}

@@ -33,6 +33,12 @@ int mumloc_jni_get_double(JNIEnv *env, jobject obj, const char *name, double *ou
 int mumloc_jni_get_int(JNIEnv *env, jobject obj, const char *name, int *out);
 int mumloc_jni_get_long(JNIEnv *env, jobject obj, const char *name, int64_t *out);
 int mumloc_jni_get_flag(JNIEnv *env, jobject obj, const char *name, int *out); /* boolean → 0/1 */
+/* The object held in field `name` (signature sig); NULL with an exception pending if absent or null
+ * (`what` names it in the message). */
+jobject mumloc_jni_get_object(JNIEnv *env, jobject obj, const char *name, const char *sig,
+                              const char *what);
+/* A library camera from an org.mumloc.Camera; non-zero with an exception pending on failure. */
+int mumloc_jni_camera_from_java(JNIEnv *env, jobject jc, mumloc_camera *c);
 
 /* A library table from Java's parallel arrays: String[] names, String[] units (null entries = no
  * unit), double[][] columns (all of one length). NULL with an exception pending on failure. `what`

@@ -51,15 +51,6 @@ static int set_long(JNIEnv *env, jobject obj, const char *name, int64_t v) {
     return 0;
 }
 
-/* The object held in field `name` (signature sig); NULL with an exception pending if absent/null. */
-static jobject get_object(JNIEnv *env, jobject obj, const char *name, const char *sig, const char *what) {
-    jfieldID id = mumloc_jni_field(env, obj, name, sig);
-    if (!id) return NULL;
-    jobject v = (*env)->GetObjectField(env, obj, id);
-    if (!v) mumloc_jni_invalid(env, "%s is null", what);
-    return v;
-}
-
 static int optics_from_java(JNIEnv *env, jobject jo, mumloc_optics *o) {
     if (!jo) {
         mumloc_jni_invalid(env, "optics is null");
@@ -67,7 +58,7 @@ static int optics_from_java(JNIEnv *env, jobject jo, mumloc_optics *o) {
     }
     memset(o, 0, sizeof *o);
     if (mumloc_jni_get_int(env, jo, "planes", &o->planes)) return -1;
-    jdoubleArray depths = (jdoubleArray)get_object(env, jo, "planeDepthNm", "[D", "optics.planeDepthNm");
+    jdoubleArray depths = (jdoubleArray)mumloc_jni_get_object(env, jo, "planeDepthNm", "[D", "optics.planeDepthNm");
     if (!depths) return -1;
     jsize n = (*env)->GetArrayLength(env, depths);
     if (o->planes >= 1 && o->planes <= MUMLOC_MAX_PLANES && n < o->planes) {
@@ -104,20 +95,6 @@ static int optics_to_java(JNIEnv *env, const mumloc_optics *o, jobject jo) {
     return 0;
 }
 
-static int camera_from_java(JNIEnv *env, jobject jc, mumloc_camera *c) {
-    if (!jc) {
-        mumloc_jni_invalid(env, "camera is null");
-        return -1;
-    }
-    memset(c, 0, sizeof *c);
-    if (mumloc_jni_get_double(env, jc, "backgroundPhotons", &c->background_photons) ||
-        mumloc_jni_get_double(env, jc, "readNoiseE", &c->read_noise_e) || mumloc_jni_get_double(env, jc, "emGain", &c->em_gain) ||
-        mumloc_jni_get_double(env, jc, "aduPerElectron", &c->adu_per_electron) ||
-        mumloc_jni_get_double(env, jc, "offsetAdu", &c->offset_adu))
-        return -1;
-    return 0;
-}
-
 static int camera_to_java(JNIEnv *env, const mumloc_camera *c, jobject jc) {
     if (!jc) {
         mumloc_jni_invalid(env, "the output camera object is null");
@@ -137,11 +114,11 @@ static int params_from_java(JNIEnv *env, jobject jp, mumloc_sim_params *p) {
         return -1;
     }
     memset(p, 0, sizeof *p);
-    jobject jo = get_object(env, jp, "optics", "Lorg/mumloc/Optics;", "params.optics");
+    jobject jo = mumloc_jni_get_object(env, jp, "optics", "Lorg/mumloc/Optics;", "params.optics");
     if (!jo || optics_from_java(env, jo, &p->optics)) return -1;
     (*env)->DeleteLocalRef(env, jo);
-    jobject jc = get_object(env, jp, "camera", "Lorg/mumloc/Camera;", "params.camera");
-    if (!jc || camera_from_java(env, jc, &p->camera)) return -1;
+    jobject jc = mumloc_jni_get_object(env, jp, "camera", "Lorg/mumloc/Camera;", "params.camera");
+    if (!jc || mumloc_jni_camera_from_java(env, jc, &p->camera)) return -1;
     (*env)->DeleteLocalRef(env, jc);
     int noise, sample;
     int64_t seed;
@@ -178,10 +155,10 @@ static int params_to_java(JNIEnv *env, const mumloc_sim_params *p, jobject jp) {
         mumloc_jni_invalid(env, "the output parameters object is null");
         return -1;
     }
-    jobject jo = get_object(env, jp, "optics", "Lorg/mumloc/Optics;", "params.optics");
+    jobject jo = mumloc_jni_get_object(env, jp, "optics", "Lorg/mumloc/Optics;", "params.optics");
     if (!jo || optics_to_java(env, &p->optics, jo)) return -1;
     (*env)->DeleteLocalRef(env, jo);
-    jobject jc = get_object(env, jp, "camera", "Lorg/mumloc/Camera;", "params.camera");
+    jobject jc = mumloc_jni_get_object(env, jp, "camera", "Lorg/mumloc/Camera;", "params.camera");
     if (!jc || camera_to_java(env, &p->camera, jc)) return -1;
     (*env)->DeleteLocalRef(env, jc);
     if (set_int(env, jp, "noise", (int)p->noise) || set_int(env, jp, "sample", (int)p->sample) ||
@@ -281,7 +258,7 @@ JNI_FN(void, nCameraDefault, JNIEnv *env, jclass cls, jobject out) {
 
 JNI_FN(void, nCameraValidate, JNIEnv *env, jclass cls, jobject jc) {
     mumloc_camera c;
-    if (camera_from_java(env, jc, &c)) return;
+    if (mumloc_jni_camera_from_java(env, jc, &c)) return;
     mumloc_jni_check(env, mumloc_camera_validate(&c));
 }
 

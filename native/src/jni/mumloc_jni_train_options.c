@@ -55,12 +55,10 @@ static int read_numbers(JNIEnv *env, jobject jo, mumloc_train_options *o, int *t
     mumloc_camera *cam = &o->sim.camera;
     int epochs = 0;
     int64_t frames_per_epoch = 0, seed = 0;
-    if (mumloc_jni_get_double(env, jo, "backgroundPhotons", &cam->background_photons) ||
-        mumloc_jni_get_double(env, jo, "readNoiseE", &cam->read_noise_e) ||
-        mumloc_jni_get_double(env, jo, "emGain", &cam->em_gain) ||
-        mumloc_jni_get_double(env, jo, "aduPerElectron", &cam->adu_per_electron) ||
-        mumloc_jni_get_double(env, jo, "offsetAdu", &cam->offset_adu) ||
-        mumloc_jni_get_int(env, jo, "width", &o->sim.width) || mumloc_jni_get_int(env, jo, "height", &o->sim.height) ||
+    jobject jc = mumloc_jni_get_object(env, jo, "camera", "Lorg/mumloc/Camera;", "options.camera");
+    if (!jc || mumloc_jni_camera_from_java(env, jc, cam)) return 1;
+    (*env)->DeleteLocalRef(env, jc);
+    if (mumloc_jni_get_int(env, jo, "width", &o->sim.width) || mumloc_jni_get_int(env, jo, "height", &o->sim.height) ||
         mumloc_jni_get_int(env, jo, "molecules", &o->sim.molecules) ||
         mumloc_jni_get_int(env, jo, "moleculesMin", &o->sim.molecules_min) ||
         mumloc_jni_get_flag(env, jo, "tuneThreshold", &o->tune_threshold) ||

@@ -13,7 +13,7 @@ public final class Training {
     public static final class Options {
         public String arch = "regression";
         public String opticsPath;            // null: the default optics
-        public double backgroundPhotons = 10, readNoiseE = 3, emGain = 1, aduPerElectron = 1, offsetAdu = 0;
+        public Camera camera = Camera.defaults(); // of the simulated training frames
         public int width = 64, height = 64;
         public int molecules = 50;
         public int moleculesMin;             // > 0: each frame's count uniform in [moleculesMin, molecules]

@@ -3,6 +3,8 @@ package org.mumloc.fiji;
 import ij.IJ;
 import ij.Macro;
 
+import org.mumloc.Camera;
+
 import java.util.HashMap;
 import java.util.Map;
 
@@ -33,5 +35,25 @@ final class Forms {
         if (!form.showDialog()) return false;
         REMEMBERED.put(form.title(), form.values());
         return true;
+    }
+
+    /** The camera fields of the simulated frames (Simulate, Train): keys as the CLI's options. */
+    static void cameraFields(OptionForm f, Camera d) {
+        f.number("Background (photons per pixel)", d.backgroundPhotons);
+        f.number("Read_noise (electrons rms)", d.readNoiseE);
+        f.number("EM_gain (1 = none)", d.emGain);
+        f.number("Gain (ADU per electron)", d.aduPerElectron);
+        f.number("Offset (ADU)", d.offsetAdu);
+    }
+
+    /** The camera of {@link #cameraFields}, as the form holds it. */
+    static Camera camera(OptionForm f) {
+        Camera c = new Camera();
+        c.backgroundPhotons = f.number("background");
+        c.readNoiseE = f.number("read_noise");
+        c.emGain = f.number("em_gain");
+        c.aduPerElectron = f.number("gain");
+        c.offsetAdu = f.number("offset");
+        return c;
     }
 }

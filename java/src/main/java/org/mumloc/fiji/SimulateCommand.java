@@ -80,11 +80,7 @@ public class SimulateCommand implements PlugIn {
         f.number("Drift (max |nm| per axis, planes 2..k)", d.driftMaxNm);
         f.number("Drift_step (nm, 0 = continuous)", d.driftStepNm);
         f.choice("Noise", SimParams.NOISE_NAMES, SimParams.NOISE_NAMES[d.noise]);
-        f.number("Background (photons per pixel)", d.camera.backgroundPhotons);
-        f.number("Read_noise (electrons rms)", d.camera.readNoiseE);
-        f.number("EM_gain (1 = none)", d.camera.emGain);
-        f.number("Gain (ADU per electron)", d.camera.aduPerElectron);
-        f.number("Offset (ADU)", d.camera.offsetAdu);
+        Forms.cameraFields(f, d.camera);
         f.file("Optics (JSON file, empty = defaults)", "");
         f.number("Threads (0 = all cores)", 0);
         f.message("Files (optional; required when headless)");
@@ -167,11 +163,7 @@ public class SimulateCommand implements PlugIn {
         p.driftMaxNm = f.number("drift");
         p.driftStepNm = f.number("drift_step");
         p.noise = f.choiceIndex("noise");
-        p.camera.backgroundPhotons = f.number("background");
-        p.camera.readNoiseE = f.number("read_noise");
-        p.camera.emGain = f.number("em_gain");
-        p.camera.aduPerElectron = f.number("gain");
-        p.camera.offsetAdu = f.number("offset");
+        p.camera = Forms.camera(f);
         r.threads = f.integer("threads");
         p.validate(); // the library's message names the option and its range
         r.params = p;

@@ -42,11 +42,7 @@ public class TrainCommand implements PlugIn {
         f.file("Optics (JSON file; empty = the default optics)", "");
         f.file("Save_optics (write the optics used to this JSON file; empty = no)", "");
         f.message("Camera of the simulated training frames");
-        f.number("Background (photons per pixel)", d.backgroundPhotons);
-        f.number("Read_noise (electrons)", d.readNoiseE);
-        f.number("Em_gain (1 = none)", d.emGain);
-        f.number("Gain (ADU per electron)", d.aduPerElectron);
-        f.number("Offset (ADU)", d.offsetAdu);
+        Forms.cameraFields(f, d.camera);
         f.message("Frames");
         f.string("Size (W or WxH pixels)", Integer.toString(d.width), 8);
         f.number("Molecules (per frame)", d.molecules);
@@ -75,11 +71,7 @@ public class TrainCommand implements PlugIn {
         Training.Options o = new Training.Options();
         o.arch = ARCHS[f.choiceIndex("arch")];
         o.opticsPath = Tables.pathOrNull(f.string("optics"));
-        o.backgroundPhotons = f.number("background");
-        o.readNoiseE = f.number("read_noise");
-        o.emGain = f.number("em_gain");
-        o.aduPerElectron = f.number("gain");
-        o.offsetAdu = f.number("offset");
+        o.camera = Forms.camera(f);
         int[] size = parseSize(f.string("size"));
         o.width = size[0];
         o.height = size[1];
