@@ -77,6 +77,14 @@ MUMLOC_API const char *mumloc_version(void);
 MUMLOC_API mumloc_status mumloc_set_threads(int threads);
 MUMLOC_API int mumloc_get_threads(void);
 
+/* How idle OpenMP threads wait: "passive" (sleep at once) unless the environment chose otherwise.
+ * Spinning threads steal the core a descheduled sibling needs, so on a machine with other work a
+ * spinning pool runs slower with more threads. The library sets OMP_WAIT_POLICY=passive when it is
+ * loaded with dlopen (Fiji, Java, Python) and the variable is unset; a program linked against it at
+ * start-up must set it before start (the mumloc CLI re-executes itself with it). Returns the policy
+ * the OpenMP runtime read: the variable's value, or "spin, then sleep" when it was unset. */
+MUMLOC_API const char *mumloc_omp_wait_policy(void);
+
 /* Progress callback: called from the calling thread with done/total work units. Return non-zero to
  * cancel; the call then fails with MUMLOC_ERR_CANCELLED and leaves no partial output file. */
 typedef int (*mumloc_progress_fn)(void *user, int64_t done, int64_t total);
