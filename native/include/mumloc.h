@@ -758,8 +758,21 @@ typedef enum mumloc_plane_axis {
     MUMLOC_PLANES_AUTO = 0,     /* C = k → channels; else C = 1 and Z = k → slices; else an error */
     MUMLOC_PLANES_CHANNELS = 1, /* hyperstack channels are the planes (C = k; frames = Z·T) */
     MUMLOC_PLANES_SLICES = 2    /* slices are the planes (C = 1 and Z = k, frames = T), or a plain
-                                   stack of frames × k images with the planes interleaved */
+                                   stack of frames × k images with the planes interleaved (C = 1,
+                                   Z·T a multiple of k, frames = Z·T / k) */
 } mumloc_plane_axis;
+
+/* The one rule, for the CLI and Fiji alike, for where the k planes of a C × Z × T movie are. In
+ * either layout image f·k + d (0-based, ImageJ's order: C fastest, then Z, then T) is plane d of
+ * frame f. On success *axis is CHANNELS or SLICES and *movie_frames the number of frames. AUTO picks
+ * channels when C = k, slices when C = 1 and Z = k, and otherwise fails (a plain stack that could
+ * hold the planes interleaved must be named SLICES: the message says so). what names the movie in
+ * messages (a quoted path, "the image"). Failures: MUMLOC_ERR_INVALID_ARGUMENT, saying what the
+ * movie has and what to pass. */
+MUMLOC_API mumloc_status mumloc_plane_layout(int64_t channels, int64_t slices, int64_t frames,
+                                             int planes, mumloc_plane_axis requested,
+                                             const char *what, mumloc_plane_axis *axis,
+                                             int64_t *movie_frames);
 
 /* Optional maximum-likelihood refinement after decoding (before the photometry and bounds):
  *   NONE       the network's positions as decoded (default; the fastest);
