@@ -41,6 +41,7 @@ public class SelfContainedRun {
         }
         System.out.println("loadedFrom=" + NativeLoader.loadedFrom());
         System.out.println("version=" + Mumloc.version());
+        System.out.println("ompWaitPolicy=" + Mumloc.ompWaitPolicy());
         if (args[0].equals("load")) return;
         String dir = args[1];
         run(new SimulateCommand(), "frames=4 size=32 molecules=4 seed=3 noise=physical movie=[" + dir

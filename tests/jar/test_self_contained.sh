@@ -55,7 +55,7 @@ hide() {
 }
 jvm() { # jvm LOG CLASSPATH ARGS...: the driver in a headless JVM with a private home
     local log=$1 cp=$2; shift 2
-    timeout 300 java -Xmx1g -Djava.awt.headless=true -Duser.home="$work/home" -cp "$cp" \
+    env -u OMP_WAIT_POLICY -u GOMP_SPINCOUNT timeout 300 java -Xmx1g -Djava.awt.headless=true -Duser.home="$work/home" -cp "$cp" \
         "$here/SelfContainedRun.java" "$@" >"$log" 2>&1
 }
 
@@ -85,6 +85,8 @@ before=$failures
 grep -qx 'done' "$work/pipeline.log" && pass || fail "the pipeline did not finish"
 grep -q "^loadedFrom=plugin jar (natives/linux64/, extracted to $work/cache/mumloc/0" "$work/pipeline.log" && pass ||
     fail "not loaded from the jar's copy in \$XDG_CACHE_HOME/mumloc: $(grep loadedFrom "$work/pipeline.log")"
+grep -qx 'ompWaitPolicy=passive' "$work/pipeline.log" && pass ||
+    fail "OpenMP's pool is not passive in the JVM (the library's constructor did not run first)"
 grep -q 'Exception' "$work/pipeline.log" && fail "an exception was logged" || pass
 [ -s "$out/movie.tif" ] && [ -s "$out/truth.csv" ] && pass || fail "Simulate wrote no movie.tif / truth.csv"
 rows=$(($(wc -l <"$out/localizations.csv" 2>/dev/null || echo 0) - 1))
