@@ -5,7 +5,8 @@
 # RPATH $ORIGIN makes the loader find them there. Writes natives.list (version, glibc floor, and
 # each file's name, size, SHA-256), which the Java loader reads to extract and check its cache.
 #
-# Usage: scripts/bundle-natives.sh OUT_DIR VERSION LIBRARY...
+# Usage: scripts/bundle-natives.sh OUT_DIR VERSION LIBRARY... [--optional LIBRARY...]
+#        (libraries after --optional are skipped when absent, e.g. a CUDA backend not built yet)
 # Left to the user: glibc itself, and the NVIDIA driver and cuDNN (libcuda, libcudnn*), which must
 # match the user's GPU and driver.
 set -euo pipefail
@@ -24,12 +25,22 @@ is_users() {
     return 1
 }
 
+# One staging at a time (libmumloc.so and libmumloc_cuda.so may finish linking together).
+mkdir -p "$(dirname "$out")"
+exec 9>"$out.lock"
+flock 9
 staging="$out.tmp.$$"
 rm -rf "$staging"
 mkdir -p "$staging"
 trap 'rm -rf "$staging"' EXIT
+optional=0
 for lib in "$@"; do
-    [ -f "$lib" ] || { echo "bundle-natives.sh: no such library: $lib" >&2; exit 1; }
+    if [ "$lib" = "--optional" ]; then optional=1; continue; fi
+    if [ ! -f "$lib" ]; then
+        [ $optional -eq 1 ] && continue
+        echo "bundle-natives.sh: no such library: $lib" >&2
+        exit 1
+    fi
     cp -L "$lib" "$staging/$(basename "$lib")"
     # ldd lists the whole closure: "soname => path (address)" or "soname => not found"
     while read -r name arrow path _; do
