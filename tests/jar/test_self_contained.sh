@@ -67,7 +67,7 @@ mkdir -p "$work/home"
 #    message names the library it misses. The jar's classes without its natives, to see that failure.
 current="hidden libraries are missed"
 mkdir -p "$work/classes"
-(cd "$work/classes" && unzip -q "$jar" -x 'natives/*') || die "cannot unpack $jar"
+(cd "$work/classes" && jar xf "$jar" && rm -rf natives) || die "cannot unpack $jar"
 timeout 300 java -Xmx256m -Djava.awt.headless=true -Duser.home="$work/home" -Dmumloc.library="$build/lib/libmumloc.so" \
     -cp "$ij_jar:$work/classes" "$here/SelfContainedRun.java" load >"$work/missing.log" 2>&1
 rc=$?

@@ -156,7 +156,7 @@ public final class NativeLoader {
     }
 
     private static void deleteOnExit(Path temporary, Path folder) {
-        // deleteOnExit deletes in reverse order of registration: the folders first, then their files
+        // deleteOnExit works in reverse order of registration: the folders, registered first, go last
         temporary.toFile().deleteOnExit();
         folder.toFile().deleteOnExit();
         for (NativeBundle.Entry e : bundle.files) folder.resolve(e.name).toFile().deleteOnExit();
