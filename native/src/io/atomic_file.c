@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "core/error.h"
@@ -20,6 +21,10 @@ mumloc_status mumloc_atomic_open(mumloc_atomic_file *af, const char *path) {
     af->file = NULL;
     af->path = af->temp_path = NULL;
     if (!path || !*path) return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT, "an output path is required");
+    struct stat st; /* the rename at the very end would fail: say so before the work */
+    if (stat(path, &st) == 0 && S_ISDIR(st.st_mode))
+        return mumloc_fail(MUMLOC_ERR_IO, "'%s' is a directory: give the name of the file to write",
+                           path);
     unsigned long n = __atomic_add_fetch(&counter, 1, __ATOMIC_RELAXED);
     size_t cap = strlen(path) + 64;
     af->path = strdup(path);

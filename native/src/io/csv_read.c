@@ -8,6 +8,7 @@
 
 #include "core/error.h"
 #include "io/c_number.h"
+#include "io/input_file.h"
 
 struct mumloc_csv_reader {
     FILE *file;
@@ -137,13 +138,8 @@ mumloc_status mumloc_csv_reader_open(const char *path, mumloc_csv_reader **out) 
         free(r);
         return mumloc_fail(MUMLOC_ERR_OUT_OF_MEMORY, "out of memory opening a CSV table");
     }
-    r->file = fopen(path, "rb");
-    if (!r->file) {
-        mumloc_status s = mumloc_fail(MUMLOC_ERR_IO, "cannot open '%s': %s", path, strerror(errno));
-        mumloc_csv_reader_close(r);
-        return s;
-    }
-    mumloc_status s = parse_header(r);
+    mumloc_status s = mumloc_input_fopen(path, NULL, &r->file);
+    if (s == MUMLOC_OK) s = parse_header(r);
     if (s != MUMLOC_OK) {
         mumloc_csv_reader_close(r);
         return s;
