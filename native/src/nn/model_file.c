@@ -7,10 +7,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "core/error.h"
 #include "io/atomic_file.h"
 #include "io/c_number.h"
+#include "io/input_file.h"
 #include "io/json.h"
 #include "io/text_buffer.h"
 
@@ -185,29 +187,21 @@ mumloc_status nn_model_save(nn_model *m, const char *path, int with_optimizer) {
 
 /* --- loading ------------------------------------------------------------------------------------ */
 
-static mumloc_status read_file(const char *path, unsigned char **data, size_t *size) {
-    *data = NULL;
-    FILE *f = fopen(path, "rb");
-    if (!f) return mumloc_fail(MUMLOC_ERR_IO, "cannot open model '%s': %s", path, strerror(errno));
-    long len = -1;
-    if (fseek(f, 0, SEEK_END) == 0) len = ftell(f);
-    if (len < 0 || fseek(f, 0, SEEK_SET) != 0) {
-        fclose(f);
-        return mumloc_fail(MUMLOC_ERR_IO, "cannot read model '%s'", path);
+/* Only what the header declares is read, and only once the header is valid: a foreign file of any
+ * size costs its first 8 bytes. */
+
+static mumloc_status read_at(int fd, void *buf, size_t n, uint64_t offset, const char *path) {
+    unsigned char *p = buf;
+    while (n > 0) {
+        ssize_t got = pread(fd, p, n, (off_t)offset);
+        if (got < 0 && errno == EINTR) continue;
+        if (got <= 0)
+            return mumloc_fail(MUMLOC_ERR_IO, "cannot read model '%s': %s", path,
+                               got < 0 ? strerror(errno) : "the file ended early (is it being written?)");
+        p += got;
+        n -= (size_t)got;
+        offset += (uint64_t)got;
     }
-    *data = malloc(len > 0 ? (size_t)len : 1);
-    if (!*data) {
-        fclose(f);
-        return mumloc_fail(MUMLOC_ERR_OUT_OF_MEMORY, "no memory to read model '%s'", path);
-    }
-    size_t got = fread(*data, 1, (size_t)len, f);
-    fclose(f);
-    if (got != (size_t)len) {
-        free(*data);
-        *data = NULL;
-        return mumloc_fail(MUMLOC_ERR_IO, "cannot read model '%s'", path);
-    }
-    *size = (size_t)len;
     return MUMLOC_OK;
 }
 
@@ -233,9 +227,9 @@ static mumloc_status meta_float(const mumloc_json *meta, const char *key, const 
     const char *s = meta_string(meta, key);
     char *end = NULL;
     double v = s ? mumloc_strtod_c(s, &end) : 0;
-    if (!s || !*s || *end || !(v == v))
-        return mumloc_fail(MUMLOC_ERR_FORMAT, "model '%s': metadata '%s' must be a number", path,
-                           key);
+    if (!s || !*s || *end || !isfinite((float)v))
+        return mumloc_fail(MUMLOC_ERR_FORMAT, "model '%s': metadata '%s' must be a finite number",
+                           path, key);
     *out = (float)v;
     return MUMLOC_OK;
 }
@@ -265,13 +259,28 @@ static mumloc_status config_from_meta(const mumloc_json *meta, const char *path,
     MUMLOC_TRY(meta_float(meta, "negative_ratio", path, &cfg->negative_ratio));
     MUMLOC_TRY(meta_float(meta, "bn_eps", path, &cfg->bn_eps));
     MUMLOC_TRY(meta_float(meta, "bn_momentum", path, &cfg->bn_momentum));
+    /* a value nn_model_create would refuse is a bad file here, not a bad argument */
+    if (nn_model_config_check(cfg) != MUMLOC_OK) {
+        char why[256];
+        snprintf(why, sizeof why, "%s", mumloc_last_error());
+        return mumloc_fail(MUMLOC_ERR_FORMAT, "model '%s': metadata %s", path, why);
+    }
     return MUMLOC_OK;
 }
 
-/* Checks one header entry against the tensor the architecture expects and uploads its data. */
-static mumloc_status load_entry(nn_backend *be, const mumloc_json *v, const entry *e,
-                                const unsigned char *data, uint64_t data_size, const char *path,
-                                uint64_t *end_out) {
+/* Where a tensor's bytes lie in the data section: [begin, end). */
+typedef struct span {
+    uint64_t begin, end;
+} span;
+
+static int is_offset(const mumloc_json *v) {
+    return v->type == MUMLOC_JSON_NUMBER && v->number >= 0 && v->number <= 9.0e15 &&
+           v->number == floor(v->number);
+}
+
+/* Checks one header entry against the tensor the architecture expects; reads nothing. */
+static mumloc_status check_entry(const mumloc_json *v, const entry *e, uint64_t data_size,
+                                 const char *path, span *out) {
     const mumloc_json *dtype = mumloc_json_get(v, "dtype"), *shape = mumloc_json_get(v, "shape");
     const mumloc_json *offs = mumloc_json_get(v, "data_offsets");
     if (v->type != MUMLOC_JSON_OBJECT || !dtype || dtype->type != MUMLOC_JSON_STRING ||
@@ -291,24 +300,38 @@ static mumloc_status load_entry(nn_backend *be, const mumloc_json *v, const entr
                            path, e->name, want[0], want[1], want[2], want[3]);
     }
     const uint64_t bytes = (uint64_t)nn_shape_count(e->shape) * sizeof(float);
-    if (!offs || offs->type != MUMLOC_JSON_ARRAY || offs->count != 2 ||
-        offs->items[0].type != MUMLOC_JSON_NUMBER || offs->items[1].type != MUMLOC_JSON_NUMBER ||
-        !(offs->items[0].number >= 0) || !(offs->items[1].number <= 9.0e15) ||
-        offs->items[1].number - offs->items[0].number != (double)bytes)
+    if (!offs || offs->type != MUMLOC_JSON_ARRAY || offs->count != 2 || !is_offset(&offs->items[0]) ||
+        !is_offset(&offs->items[1]) || offs->items[1].number - offs->items[0].number != (double)bytes)
         return mumloc_fail(MUMLOC_ERR_FORMAT,
-                           "model '%s': tensor '%s' needs data_offsets [begin, begin + %" PRIu64 "]",
-                           path, e->name, bytes);
-    uint64_t begin = (uint64_t)offs->items[0].number, end = begin + bytes;
-    if (end > data_size)
+                           "model '%s': tensor '%s' needs data_offsets [begin, begin + %" PRIu64
+                           "] (whole byte offsets)", path, e->name, bytes);
+    out->begin = (uint64_t)offs->items[0].number;
+    out->end = out->begin + bytes;
+    if (out->end > data_size)
         return mumloc_fail(MUMLOC_ERR_FORMAT,
                            "model '%s' is truncated: tensor '%s' ends at byte %" PRIu64
-                           " of a %" PRIu64 "-byte data section", path, e->name, end, data_size);
-    float *host = malloc(bytes ? (size_t)bytes : 1);
+                           " of a %" PRIu64 "-byte data section", path, e->name, out->end, data_size);
+    return MUMLOC_OK;
+}
+
+/* Reads one tensor's values, refuses non-finite ones (a NaN weight makes every output NaN, and
+ * running variances must be ≥ 0), and uploads them. */
+static mumloc_status load_entry(nn_backend *be, int fd, uint64_t data_at, const entry *e, span s,
+                                const char *path) {
+    const size_t count = (size_t)nn_shape_count(e->shape);
+    float *host = malloc(count ? count * sizeof *host : 1);
     if (!host) return mumloc_fail(MUMLOC_ERR_OUT_OF_MEMORY, "no memory to load '%s'", path);
-    memcpy(host, data + begin, (size_t)bytes); /* data may be unaligned */
-    mumloc_status st = be->upload(be, e->tensor, host);
+    mumloc_status st = read_at(fd, host, count * sizeof *host, data_at + s.begin, path);
+    const char *suffix = strrchr(e->name, '.');
+    const int variance = suffix && strcmp(suffix, ".running_var") == 0;
+    for (size_t i = 0; st == MUMLOC_OK && i < count; i++)
+        if (!isfinite(host[i]) || (variance && host[i] < 0.0f))
+            st = mumloc_fail(MUMLOC_ERR_FORMAT,
+                             "model '%s': tensor '%s' holds %s at element %zu; the file is damaged",
+                             path, e->name, isfinite(host[i]) ? "a negative variance"
+                                                              : "a NaN or infinite value", i);
+    if (st == MUMLOC_OK) st = be->upload(be, e->tensor, host);
     free(host);
-    *end_out = end;
     return st;
 }
 
@@ -317,7 +340,84 @@ static int compare_u64(const void *a, const void *b) {
     return x < y ? -1 : x > y;
 }
 
-static mumloc_status load_parsed(nn_backend *be, const mumloc_json *header, const unsigned char *data,
+/* The tensors tile the data section exactly: no overlaps, no gaps, nothing after. */
+static mumloc_status check_tiling(const span *spans, int n, uint64_t data_size, const char *path) {
+    span sorted[MAX_ENTRIES];
+    memcpy(sorted, spans, (size_t)n * sizeof *spans);
+    qsort(sorted, (size_t)n, sizeof sorted[0], compare_u64);
+    uint64_t at = 0;
+    for (int i = 0; i < n; i++) {
+        if (sorted[i].begin != at)
+            return mumloc_fail(MUMLOC_ERR_FORMAT,
+                               "model '%s': tensor data overlap or leave a gap at byte %" PRIu64,
+                               path, at);
+        at = sorted[i].end;
+    }
+    if (at != data_size)
+        return mumloc_fail(MUMLOC_ERR_FORMAT, "model '%s' has %" PRIu64 " bytes after its last tensor",
+                           path, data_size - at);
+    return MUMLOC_OK;
+}
+
+/* Bounds the header before any per-key work, so that every later step is linear in a small count. */
+static mumloc_status check_counts(const mumloc_json *header, const mumloc_json *meta,
+                                  const char *path) {
+    const size_t max_meta = NN_MAX_META + sizeof reserved / sizeof reserved[0];
+    if (meta->count > max_meta)
+        return mumloc_fail(MUMLOC_ERR_FORMAT,
+                           "model '%s' has %zu metadata entries; a mumloc model has at most %zu",
+                           path, meta->count, max_meta);
+    if (header->count > MAX_ENTRIES + 1)
+        return mumloc_fail(MUMLOC_ERR_FORMAT,
+                           "model '%s' has %zu tensors; a mumloc model has at most %d", path,
+                           header->count - 1, MAX_ENTRIES);
+    for (size_t i = 0; i < meta->count; i++)
+        if (meta->items[i].type != MUMLOC_JSON_STRING)
+            return mumloc_fail(MUMLOC_ERR_FORMAT, "'%s': metadata '%s' is not a string", path,
+                               meta->keys[i]);
+    return MUMLOC_OK;
+}
+
+static mumloc_status adam_steps_from_meta(const mumloc_json *meta, const char *path, nn_model *m) {
+    MUMLOC_TRY(nn_model_ensure_training_state(m));
+    const char *s = meta_string(meta, "adam_steps");
+    char *end = NULL;
+    long long steps = s ? strtoll(s, &end, 10) : -1;
+    if (!s || !*s || *end || steps < 0)
+        return mumloc_fail(MUMLOC_ERR_FORMAT, "model '%s': adam_steps must be an integer ≥ 0", path);
+    m->adam_steps = steps;
+    return MUMLOC_OK;
+}
+
+/* Checks the whole header against the architecture it names, then reads the tensors. */
+static mumloc_status load_tensors(nn_backend *be, const mumloc_json *header, nn_model *m,
+                                  int with_optimizer, int fd, uint64_t data_at, uint64_t data_size,
+                                  const char *path) {
+    entry e[MAX_ENTRIES];
+    span spans[MAX_ENTRIES];
+    const int n = list_entries(m, with_optimizer, e);
+    for (int i = 0; i < n; i++) {
+        const mumloc_json *v = mumloc_json_get(header, e[i].name);
+        if (!v)
+            return mumloc_fail(MUMLOC_ERR_FORMAT, "model '%s' lacks tensor '%s' (%s architecture)",
+                               path, e[i].name, m->cfg.arch == NN_ARCH_VOXEL ? "voxel" : "regression");
+        MUMLOC_TRY(check_entry(v, &e[i], data_size, path, &spans[i]));
+    }
+    /* every header key is __metadata__ or an expected tensor */
+    for (size_t k = 0; k < header->count; k++) {
+        if (strcmp(header->keys[k], "__metadata__") == 0) continue;
+        int known = 0;
+        for (int i = 0; i < n && !known; i++) known = strcmp(header->keys[k], e[i].name) == 0;
+        if (!known)
+            return mumloc_fail(MUMLOC_ERR_FORMAT, "model '%s' has an unexpected tensor '%s'", path,
+                               header->keys[k]);
+    }
+    MUMLOC_TRY(check_tiling(spans, n, data_size, path));
+    for (int i = 0; i < n; i++) MUMLOC_TRY(load_entry(be, fd, data_at, &e[i], spans[i], path));
+    return MUMLOC_OK;
+}
+
+static mumloc_status load_parsed(nn_backend *be, const mumloc_json *header, int fd, uint64_t data_at,
                                  uint64_t data_size, const char *path, nn_model **out) {
     if (header->type != MUMLOC_JSON_OBJECT)
         return mumloc_fail(MUMLOC_ERR_FORMAT, "'%s': the safetensors header is not a JSON object", path);
@@ -325,70 +425,15 @@ static mumloc_status load_parsed(nn_backend *be, const mumloc_json *header, cons
     if (!meta || meta->type != MUMLOC_JSON_OBJECT)
         return mumloc_fail(MUMLOC_ERR_FORMAT,
                            "'%s' is a safetensors file without metadata: not a mumloc model", path);
-    for (size_t i = 0; i < meta->count; i++)
-        if (meta->items[i].type != MUMLOC_JSON_STRING)
-            return mumloc_fail(MUMLOC_ERR_FORMAT, "'%s': metadata '%s' is not a string", path,
-                               meta->keys[i]);
+    MUMLOC_TRY(check_counts(header, meta, path));
     nn_model_config cfg;
     MUMLOC_TRY(config_from_meta(meta, path, &cfg));
-    int with_optimizer = mumloc_json_get(meta, "adam_steps") != NULL;
+    const int with_optimizer = mumloc_json_get(meta, "adam_steps") != NULL;
     nn_model *m = NULL;
     MUMLOC_TRY(nn_model_create(be, &cfg, &m));
-    mumloc_status st = MUMLOC_OK;
-    if (with_optimizer) {
-        st = nn_model_ensure_training_state(m);
-        const char *s = meta_string(meta, "adam_steps");
-        char *end = NULL;
-        long long steps = s ? strtoll(s, &end, 10) : -1;
-        if (st == MUMLOC_OK && (!s || !*s || *end || steps < 0))
-            st = mumloc_fail(MUMLOC_ERR_FORMAT, "model '%s': adam_steps must be an integer ≥ 0", path);
-        m->adam_steps = steps;
-    }
-    entry e[MAX_ENTRIES];
-    const int n = list_entries(m, with_optimizer, e);
-    uint64_t ranges[2 * MAX_ENTRIES];
-    for (int i = 0; st == MUMLOC_OK && i < n; i++) {
-        const mumloc_json *v = mumloc_json_get(header, e[i].name);
-        if (!v) {
-            st = mumloc_fail(MUMLOC_ERR_FORMAT, "model '%s' lacks tensor '%s' (%s architecture)",
-                             path, e[i].name, cfg.arch == NN_ARCH_VOXEL ? "voxel" : "regression");
-            break;
-        }
-        uint64_t end = 0;
-        st = load_entry(be, v, &e[i], data, data_size, path, &end);
-        ranges[2 * i] = end - (uint64_t)nn_shape_count(e[i].shape) * sizeof(float);
-        ranges[2 * i + 1] = end;
-    }
-    /* every header key is __metadata__ or an expected tensor */
-    for (size_t k = 0; st == MUMLOC_OK && k < header->count; k++) {
-        if (strcmp(header->keys[k], "__metadata__") == 0) continue;
-        int known = 0;
-        for (int i = 0; i < n && !known; i++) known = strcmp(header->keys[k], e[i].name) == 0;
-        if (!known)
-            st = mumloc_fail(MUMLOC_ERR_FORMAT, "model '%s' has an unexpected tensor '%s'", path,
-                             header->keys[k]);
-    }
-    /* the tensors tile the data section exactly: no overlaps, no gaps, nothing after */
-    if (st == MUMLOC_OK) {
-        uint64_t sorted[MAX_ENTRIES][2];
-        for (int i = 0; i < n; i++) {
-            sorted[i][0] = ranges[2 * i];
-            sorted[i][1] = ranges[2 * i + 1];
-        }
-        qsort(sorted, (size_t)n, sizeof sorted[0], compare_u64);
-        uint64_t at = 0;
-        for (int i = 0; i < n && st == MUMLOC_OK; i++) {
-            if (sorted[i][0] != at)
-                st = mumloc_fail(MUMLOC_ERR_FORMAT,
-                                 "model '%s': tensor data overlap or leave a gap at byte %" PRIu64,
-                                 path, at);
-            at = sorted[i][1];
-        }
-        if (st == MUMLOC_OK && at != data_size)
-            st = mumloc_fail(MUMLOC_ERR_FORMAT,
-                             "model '%s' has %" PRIu64 " bytes after its last tensor", path,
-                             data_size - at);
-    }
+    mumloc_status st = with_optimizer ? adam_steps_from_meta(meta, path, m) : MUMLOC_OK;
+    if (st == MUMLOC_OK)
+        st = load_tensors(be, header, m, with_optimizer, fd, data_at, data_size, path);
     for (size_t i = 0; st == MUMLOC_OK && i < meta->count; i++)
         if (!nn_model_file_reserved_key(meta->keys[i]))
             st = nn_model_set_meta(m, meta->keys[i], meta->items[i].string);
@@ -401,34 +446,51 @@ static mumloc_status load_parsed(nn_backend *be, const mumloc_json *header, cons
     return MUMLOC_OK;
 }
 
+/* The JSON header, once its declared length fits the file and the format's limit. */
+static mumloc_status read_header(int fd, uint64_t size, const char *path, uint64_t *header_len,
+                                 mumloc_json **header) {
+    if (size < 8)
+        return mumloc_fail(MUMLOC_ERR_FORMAT,
+                           "'%s' is truncated: %" PRIu64 " bytes, not a safetensors model file", path,
+                           size);
+    unsigned char len8[8];
+    MUMLOC_TRY(read_at(fd, len8, 8, 0, path));
+    uint64_t n = 0;
+    for (int i = 0; i < 8; i++) n |= (uint64_t)len8[i] << (8 * i);
+    const int tiff = (len8[0] == 'I' && len8[1] == 'I' && len8[2] == 42 && len8[3] == 0) ||
+                     (len8[0] == 'M' && len8[1] == 'M' && len8[2] == 0 && len8[3] == 42);
+    if (tiff)
+        return mumloc_fail(MUMLOC_ERR_FORMAT,
+                           "'%s' is not a safetensors model file (it is a TIFF image)", path);
+    if (n == 0 || n > MAX_HEADER_BYTES || n > size - 8)
+        return mumloc_fail(MUMLOC_ERR_FORMAT,
+                           "'%s' is not a safetensors model file (its first 8 bytes declare a "
+                           "%" PRIu64 "-byte header; the file has %" PRIu64 " bytes) or is truncated",
+                           path, n, size);
+    char *text = malloc((size_t)n);
+    if (!text) return mumloc_fail(MUMLOC_ERR_OUT_OF_MEMORY, "no memory to read model '%s'", path);
+    mumloc_status st = read_at(fd, text, (size_t)n, 8, path);
+    if (st == MUMLOC_OK && text[0] != '{')
+        st = mumloc_fail(MUMLOC_ERR_FORMAT,
+                         "'%s' is not a safetensors model file (its header is not JSON)", path);
+    if (st == MUMLOC_OK) st = mumloc_json_parse(text, (size_t)n, path, header);
+    free(text);
+    *header_len = n;
+    return st;
+}
+
 mumloc_status nn_model_load(nn_backend *be, const char *path, nn_model **out) {
     *out = NULL;
     if (!host_is_little_endian())
         return mumloc_fail(MUMLOC_ERR_UNSUPPORTED, "model files need a little-endian machine");
-    unsigned char *data = NULL;
-    size_t size = 0;
-    MUMLOC_TRY(read_file(path, &data, &size));
-    mumloc_status st = MUMLOC_OK;
-    uint64_t header_len = 0;
-    if (size < 8)
-        st = mumloc_fail(MUMLOC_ERR_FORMAT, "'%s' is truncated: %zu bytes, not a safetensors file",
-                         path, size);
-    if (st == MUMLOC_OK) {
-        for (int i = 0; i < 8; i++) header_len |= (uint64_t)data[i] << (8 * i);
-        if (header_len == 0 || header_len > MAX_HEADER_BYTES || header_len > size - 8)
-            st = mumloc_fail(MUMLOC_ERR_FORMAT,
-                             "'%s' is not a safetensors file or is truncated (header length %" PRIu64
-                             ", file %zu bytes)", path, header_len, size);
-        else if (data[8] != '{')
-            st = mumloc_fail(MUMLOC_ERR_FORMAT, "'%s' is not a safetensors file (header is not JSON)",
-                             path);
-    }
+    int fd = -1;
+    uint64_t size = 0, header_len = 0;
+    MUMLOC_TRY(mumloc_input_open(path, "model", &fd, &size));
     mumloc_json *header = NULL;
+    mumloc_status st = read_header(fd, size, path, &header_len, &header);
     if (st == MUMLOC_OK)
-        st = mumloc_json_parse((const char *)data + 8, (size_t)header_len, path, &header);
-    if (st == MUMLOC_OK)
-        st = load_parsed(be, header, data + 8 + header_len, size - 8 - header_len, path, out);
+        st = load_parsed(be, header, fd, 8 + header_len, size - 8 - header_len, path, out);
     mumloc_json_free(header);
-    free(data);
+    close(fd);
     return st;
 }
