@@ -138,8 +138,12 @@ mumloc_status mumloc_csv_reader_open(const char *path, mumloc_csv_reader **out) 
         free(r);
         return mumloc_fail(MUMLOC_ERR_OUT_OF_MEMORY, "out of memory opening a CSV table");
     }
-    mumloc_status s = mumloc_input_fopen(path, NULL, &r->file);
-    if (s == MUMLOC_OK) s = parse_header(r);
+    mumloc_status opened = mumloc_input_fopen(path, NULL, &r->file);
+    if (opened != MUMLOC_OK) {
+        mumloc_csv_reader_close(r);
+        return opened;
+    }
+    mumloc_status s = parse_header(r);
     if (s != MUMLOC_OK) {
         mumloc_csv_reader_close(r);
         return s;

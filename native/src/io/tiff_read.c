@@ -11,9 +11,9 @@
 #include <unistd.h>
 
 #include "core/error.h"
-#include "io/input_file.h"
 #include "io/tiff_ifd.h"
 #include "io/tiff_tags.h"
+#include "io/input_file.h"
 
 struct mumloc_tiff_reader {
     tiff_source src;
