@@ -1,5 +1,6 @@
 /* Streaming CSV table reader (see csv_read.h). */
 #include "io/csv_read.h"
+#include "io/input_file.h" /* beside its own header: readers open their files through it */
 
 #include <errno.h>
 #include <stdio.h>
@@ -8,7 +9,6 @@
 
 #include "core/error.h"
 #include "io/c_number.h"
-#include "io/input_file.h"
 
 struct mumloc_csv_reader {
     FILE *file;
