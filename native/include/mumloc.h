@@ -82,6 +82,30 @@ MUMLOC_API int mumloc_get_threads(void);
 typedef int (*mumloc_progress_fn)(void *user, int64_t done, int64_t total);
 
 /* ---------------------------------------------------------------------------------------------- */
+/* Files a command reads and writes                                                                */
+/* ---------------------------------------------------------------------------------------------- */
+
+/* 1 when paths a and b name the same file: the same device and inode once symbolic links are
+ * followed (so a hard link or a symbolic link to a file is that file), or, for paths that do not
+ * exist yet, the same name in the same folder ("t.csv" and "./t.csv"). 0 otherwise, and for NULL. */
+MUMLOC_API int mumloc_files_same(const char *a, const char *b);
+
+/* One file named by a caller: what it is for in messages ("--in", "the movie") and whether the
+ * command reads or writes it. A NULL path (not given) is skipped. */
+typedef struct mumloc_file_role {
+    const char *path;
+    const char *label;
+    int output;         /* 0: read, 1: written */
+} mumloc_file_role;
+
+/* Checks the files of one command before any work, so that a mistake costs nothing and loses no
+ * data: an input that exists must be a regular file (a folder, FIFO or device is refused: reading a
+ * FIFO would wait forever); an output must not be an existing folder, nor the same file
+ * (mumloc_files_same) as an input or as another output. A missing input is left to its reader. Fails
+ * with MUMLOC_ERR_INVALID_ARGUMENT and a message naming both labels and paths. */
+MUMLOC_API mumloc_status mumloc_check_files(const mumloc_file_role *files, int count);
+
+/* ---------------------------------------------------------------------------------------------- */
 /* Optics                                                                                          */
 /* ---------------------------------------------------------------------------------------------- */
 
@@ -1099,30 +1123,6 @@ MUMLOC_API mumloc_status mumloc_render_file(const mumloc_render_params *params, 
                                             const char *image_path, const char *zstack_path,
                                             mumloc_render_info *info, mumloc_progress_fn progress,
                                             void *user);
-
-/* ---------------------------------------------------------------------------------------------- */
-/* Files a command reads and writes                                                                */
-/* ---------------------------------------------------------------------------------------------- */
-
-/* 1 when paths a and b name the same file: the same device and inode once symbolic links are
- * followed (so a hard link or a symbolic link to a file is that file), or, for paths that do not
- * exist yet, the same name in the same folder ("t.csv" and "./t.csv"). 0 otherwise, and for NULL. */
-MUMLOC_API int mumloc_files_same(const char *a, const char *b);
-
-/* One file named by a caller: what it is for in messages ("--in", "the movie") and whether the
- * command reads or writes it. A NULL path (not given) is skipped. */
-typedef struct mumloc_file_role {
-    const char *path;
-    const char *label;
-    int output;         /* 0: read, 1: written */
-} mumloc_file_role;
-
-/* Checks the files of one command before any work, so that a mistake costs nothing and loses no
- * data: an input that exists must be a regular file (a folder, FIFO or device is refused: reading a
- * FIFO would wait forever); an output must not be an existing folder, nor the same file
- * (mumloc_files_same) as an input or as another output. A missing input is left to its reader. Fails
- * with MUMLOC_ERR_INVALID_ARGUMENT and a message naming both labels and paths. */
-MUMLOC_API mumloc_status mumloc_check_files(const mumloc_file_role *files, int count);
 
 #ifdef __cplusplus
 }
