@@ -366,8 +366,10 @@ MUMLOC_API mumloc_status mumloc_model_create(mumloc_arch arch, const mumloc_opti
                                              const mumloc_camera *camera, double weight_max,
                                              uint64_t seed, mumloc_model **out);
 /* Loads and validates a model file: a truncated or foreign file, an unknown format version, a wrong
- * architecture or tensor shape, or missing/invalid metadata fail with MUMLOC_ERR_FORMAT (or
- * MUMLOC_ERR_IO) and a message naming the file and the problem. */
+ * architecture or tensor shape, a NaN or infinite weight, or missing/invalid metadata (an input
+ * normalisation outside [1e-9, 1e12] photons included) fail with MUMLOC_ERR_FORMAT (or
+ * MUMLOC_ERR_IO: not a regular file, unreadable) and a message naming the file and the problem.
+ * Only the header is read before it is validated. */
 MUMLOC_API mumloc_status mumloc_model_load(const char *path, mumloc_model **out);
 /* Saves atomically (with Adam's state when the model has been trained, so training can resume from
  * it). A loaded model saves byte-identically. */
