@@ -100,7 +100,7 @@ typedef struct mumloc_file_role {
 
 /* Checks the files of one command before any work, so that a mistake costs nothing and loses no
  * data: an input that exists must be a regular file (a folder, FIFO or device is refused: reading a
- * FIFO would wait forever); an output must not be an existing folder, nor the same file
+ * FIFO would wait forever); an output must not be an existing folder, FIFO or device, nor the same file
  * (mumloc_files_same) as an input or as another output. A missing input is left to its reader. Fails
  * with MUMLOC_ERR_INVALID_ARGUMENT and a message naming both labels and paths. */
 MUMLOC_API mumloc_status mumloc_check_files(const mumloc_file_role *files, int count);

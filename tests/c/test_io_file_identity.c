@@ -55,7 +55,9 @@ static void expect_refused(const mumloc_file_role *files, int count, const char 
 }
 
 static void test_check(void) {
-    const char *movie = path_of("movie.tif"), *table = path_of("table.csv");
+    char movie[1100], table[1100]; /* path_of reuses its buffers */
+    snprintf(movie, sizeof movie, "%s", path_of("movie.tif"));
+    snprintf(table, sizeof table, "%s", path_of("table.csv"));
     /* good: different files, missing ones (left to their readers), NULL (not given) skipped */
     mumloc_file_role good[] = {{movie, "--in", 0}, {path_of("missing.st"), "--model", 0},
                                {table, "--out", 1}, {NULL, "--drift-out", 1}};
@@ -79,9 +81,11 @@ static void test_check(void) {
     expect_refused(outs, 2, "--truth", "and --drift-file");
     /* a folder as output */
     mumloc_file_role folder_out[] = {{movie, "--in", 0}, {path_of("sub"), "--out", 1}};
-    expect_refused(folder_out, 2, "--out", "is a directory");
-    /* anything but a regular file as input */
+    expect_refused(folder_out, 2, "--out", "is a directory: give the name of a regular file to write");
+    mumloc_file_role fifo_out[] = {{movie, "--in", 0}, {path_of("pipe"), "--out", 1}};
     CHECK(mkfifo(path_of("pipe"), 0600) == 0);
+    expect_refused(fifo_out, 2, "--out", "is a FIFO (named pipe): give the name of a regular file");
+    /* anything but a regular file as input */
     mumloc_file_role fifo_in[] = {{path_of("pipe"), "--in", 0}, {table, "--out", 1}};
     expect_refused(fifo_in, 2, "--in", "is a FIFO");
     mumloc_file_role folder_in[] = {{path_of("sub"), "--in", 0}};

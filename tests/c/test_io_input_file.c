@@ -50,8 +50,13 @@ static void test_outputs(void) {
     mumloc_optics optics;
     mumloc_optics_default(&optics);
     CHECK_STATUS(mumloc_optics_save(folder, &optics), MUMLOC_ERR_IO);
-    CHECK(strstr(mumloc_last_error(), "is a directory: give the name of the file to write") != NULL);
+    CHECK(strstr(mumloc_last_error(), "is a directory: give the name of a regular file to write") != NULL);
     CHECK(entries(test_dir) == 2 && entries(folder) == 0); /* no temporary file left anywhere */
+    /* a FIFO as output would be replaced by a plain file: refused too, and left a FIFO */
+    CHECK_STATUS(mumloc_optics_save(path_of("pipe"), &optics), MUMLOC_ERR_IO);
+    CHECK(strstr(mumloc_last_error(), "is a FIFO (named pipe): give the name of a regular file") != NULL);
+    struct stat st;
+    CHECK(stat(path_of("pipe"), &st) == 0 && S_ISFIFO(st.st_mode));
     CHECK_OK(mumloc_optics_save(path_of("optics.json"), &optics));
     CHECK_OK(mumloc_optics_load(path_of("optics.json"), &optics));
 }

@@ -73,7 +73,7 @@ expect_error "^mumloc render: --in '/dev/zero' is a character device" render --i
 expect_error "^mumloc info: MODEL '$IN' is a directory, not a regular file" info "$IN"
 
 # An existing directory as output: refused before the work (no progress line), not after it.
-dir="is a directory: give the name of the file to write"
+dir="is a directory: give the name of a regular file to write"
 expect_error "^mumloc localize: --out '$IN/dir.csv' $dir" \
   localize --in "$IN/mv.tif" --out "$IN/dir.csv" --model "$M" --threads 1
 expect_error "^mumloc render: --out '$IN/dir.png' $dir" render --in "$IN/mv.csv" --out "$IN/dir.png"
@@ -82,6 +82,10 @@ expect_error "^mumloc evaluate: --out '$IN/dir.json' $dir" \
   evaluate --truth "$IN/mv.csv" --in "$IN/mv.csv" --out "$IN/dir.json"
 expect_error "^mumloc train: --out '$IN/dir.safetensors' $dir" \
   train --arch voxel --size 4 --steps 1 --out "$IN/dir.safetensors"
+# a FIFO (or device) as output would be replaced by a plain file: refused, left as it was
+expect_error "^mumloc render: --out '$IN/fifo' is a FIFO \(named pipe\): give the name of a regular file" \
+  render --in "$IN/mv.csv" --out "$IN/fifo"
+[ -p "$IN/fifo" ] || fail "the FIFO was replaced"
 
 # --resume may name --out (read whole before training, replaced at the end): no false alarm.
 tiny=(--arch voxel --size 4 --molecules 1 --batch 1 --validation-frames 1 --threads 1 --quiet)

@@ -68,10 +68,10 @@ static mumloc_status check_one(const mumloc_file_role *files, const file_id *ids
         return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT,
                            "%s '%s' is %s, not a regular file: give a file to read", label_of(f),
                            f->path, kind);
-    if (f->output && ids[i].exists && S_ISDIR(ids[i].mode))
+    if (f->output && kind) /* writing replaces it: a device, say, must not become a plain file */
         return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT,
-                           "%s '%s' is a directory: give the name of the file to write", label_of(f),
-                           f->path);
+                           "%s '%s' is %s: give the name of a regular file to write", label_of(f),
+                           f->path, kind);
     for (int j = 0; j < i; j++) {
         const mumloc_file_role *g = &files[j];
         if (!g->path || (!f->output && !g->output) || !same_id(&ids[i], f->path, &ids[j], g->path))
