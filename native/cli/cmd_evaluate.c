@@ -34,8 +34,6 @@ static int load(const char *path, double pixel_nm, mumloc_table **out) {
     return CLI_EXIT_OK;
 }
 
-static int same_path(const char *a, const char *b) { return a && b && strcmp(a, b) == 0; }
-
 int cmd_evaluate(int argc, char **argv) {
     mumloc_eval_options eval;
     mumloc_eval_options_default(&eval);
@@ -88,8 +86,9 @@ int cmd_evaluate(int argc, char **argv) {
             return usage("--tolerance-xy and --tolerance-z must be > 0 nm");
     }
     if (!(pixel_nm >= 0)) return usage("--pixel-size must be > 0 nm");
-    if (same_path(out_path, truth_path) || same_path(out_path, loc_path))
-        return usage("--out must not name an input table");
+    const mumloc_file_role files[] = {{truth_path, "--truth", 0}, {loc_path, "--in", 0},
+                                      {out_path, "--out", 1}};
+    if ((rc = cli_check_files("evaluate", files, 3)) != CLI_PARSE_CONTINUE) return rc;
     mumloc_status status = mumloc_eval_options_validate(&eval);
     if (status != MUMLOC_OK) return library_error("", status);
 

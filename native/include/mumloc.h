@@ -90,6 +90,30 @@ MUMLOC_API const char *mumloc_omp_wait_policy(void);
 typedef int (*mumloc_progress_fn)(void *user, int64_t done, int64_t total);
 
 /* ---------------------------------------------------------------------------------------------- */
+/* Files a command reads and writes                                                                */
+/* ---------------------------------------------------------------------------------------------- */
+
+/* 1 when paths a and b name the same file: the same device and inode once symbolic links are
+ * followed (so a hard link or a symbolic link to a file is that file), or, for paths that do not
+ * exist yet, the same name in the same folder ("t.csv" and "./t.csv"). 0 otherwise, and for NULL. */
+MUMLOC_API int mumloc_files_same(const char *a, const char *b);
+
+/* One file named by a caller: what it is for in messages ("--in", "the movie") and whether the
+ * command reads or writes it. A NULL path (not given) is skipped. */
+typedef struct mumloc_file_role {
+    const char *path;
+    const char *label;
+    int output;         /* 0: read, 1: written */
+} mumloc_file_role;
+
+/* Checks the files of one command before any work, so that a mistake costs nothing and loses no
+ * data: an input that exists must be a regular file (a folder, FIFO or device is refused: reading a
+ * FIFO would wait forever); an output must not be an existing folder, FIFO or device, nor the same file
+ * (mumloc_files_same) as an input or as another output. A missing input is left to its reader. Fails
+ * with MUMLOC_ERR_INVALID_ARGUMENT and a message naming both labels and paths. */
+MUMLOC_API mumloc_status mumloc_check_files(const mumloc_file_role *files, int count);
+
+/* ---------------------------------------------------------------------------------------------- */
 /* Optics                                                                                          */
 /* ---------------------------------------------------------------------------------------------- */
 
@@ -350,8 +374,10 @@ MUMLOC_API mumloc_status mumloc_model_create(mumloc_arch arch, const mumloc_opti
                                              const mumloc_camera *camera, double weight_max,
                                              uint64_t seed, mumloc_model **out);
 /* Loads and validates a model file: a truncated or foreign file, an unknown format version, a wrong
- * architecture or tensor shape, or missing/invalid metadata fail with MUMLOC_ERR_FORMAT (or
- * MUMLOC_ERR_IO) and a message naming the file and the problem. */
+ * architecture or tensor shape, a NaN or infinite weight, or missing/invalid metadata (an input
+ * normalisation outside [1e-9, 1e12] photons included) fail with MUMLOC_ERR_FORMAT (or
+ * MUMLOC_ERR_IO: not a regular file, unreadable) and a message naming the file and the problem.
+ * Only the header is read before it is validated. */
 MUMLOC_API mumloc_status mumloc_model_load(const char *path, mumloc_model **out);
 /* Saves atomically (with Adam's state when the model has been trained, so training can resume from
  * it). A loaded model saves byte-identically. */

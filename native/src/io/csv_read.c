@@ -1,5 +1,6 @@
 /* Streaming CSV table reader (see csv_read.h). */
 #include "io/csv_read.h"
+#include "io/input_file.h" /* beside its own header: readers open their files through it */
 
 #include <errno.h>
 #include <stdio.h>
@@ -137,11 +138,10 @@ mumloc_status mumloc_csv_reader_open(const char *path, mumloc_csv_reader **out) 
         free(r);
         return mumloc_fail(MUMLOC_ERR_OUT_OF_MEMORY, "out of memory opening a CSV table");
     }
-    r->file = fopen(path, "rb");
-    if (!r->file) {
-        mumloc_status s = mumloc_fail(MUMLOC_ERR_IO, "cannot open '%s': %s", path, strerror(errno));
+    mumloc_status opened = mumloc_input_fopen(path, NULL, &r->file);
+    if (opened != MUMLOC_OK) {
         mumloc_csv_reader_close(r);
-        return s;
+        return opened;
     }
     mumloc_status s = parse_header(r);
     if (s != MUMLOC_OK) {

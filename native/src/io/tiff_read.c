@@ -13,6 +13,7 @@
 #include "core/error.h"
 #include "io/tiff_ifd.h"
 #include "io/tiff_tags.h"
+#include "io/input_file.h"
 
 struct mumloc_tiff_reader {
     tiff_source src;
@@ -289,19 +290,8 @@ mumloc_status mumloc_tiff_reader_open(const char *path, mumloc_tiff_reader **out
         return mumloc_fail(MUMLOC_ERR_OUT_OF_MEMORY, "out of memory opening '%s'", path);
     }
     r->src.path = r->path;
-    r->src.fd = open(path, O_RDONLY);
-    struct stat st;
-    if (r->src.fd < 0 || fstat(r->src.fd, &st) != 0) {
-        mumloc_status s = mumloc_fail(MUMLOC_ERR_IO, "cannot open '%s': %s", path, strerror(errno));
-        mumloc_tiff_reader_close(r);
-        return s;
-    }
-    if (S_ISDIR(st.st_mode)) {
-        mumloc_tiff_reader_close(r);
-        return mumloc_fail(MUMLOC_ERR_IO, "'%s' is a folder, not a TIFF file", path);
-    }
-    r->src.size = (uint64_t)st.st_size;
-    mumloc_status s = index_file(r);
+    mumloc_status s = mumloc_input_open(path, NULL, &r->src.fd, &r->src.size);
+    if (s == MUMLOC_OK) s = index_file(r);
     if (s != MUMLOC_OK) {
         mumloc_tiff_reader_close(r);
         return s;

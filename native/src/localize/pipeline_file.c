@@ -193,11 +193,12 @@ mumloc_status mumloc_localize_file(mumloc_model *model, const char *in_path,
     if (!model || !in_path || !out_csv_path)
         return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT,
                            "mumloc_localize_file needs a model, a movie and a table path");
-    if (strcmp(in_path, out_csv_path) == 0)
+    if (mumloc_files_same(in_path, out_csv_path))
         return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT,
                            "the table must not overwrite the movie '%s'", in_path);
     if (options && options->drift_path &&
-        (strcmp(options->drift_path, in_path) == 0 || strcmp(options->drift_path, out_csv_path) == 0))
+        (mumloc_files_same(options->drift_path, in_path) ||
+         mumloc_files_same(options->drift_path, out_csv_path)))
         return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT,
                            "the drift table '%s' must not overwrite the movie or the table",
                            options->drift_path);
