@@ -5,6 +5,7 @@
 
 #include "core/error.h"
 #include "io/atomic_file.h"
+#include "io/csv_heading.h"
 #include "io/csv_read.h"
 #include "io/csv_write.h"
 #include "io/text_buffer.h"
@@ -36,9 +37,10 @@ static mumloc_status missing_column(const char *path, const mumloc_csv_reader *r
                                     const char *name, const char *required) {
     mumloc_text present = {0};
     for (int c = 0; c < mumloc_csv_reader_columns(reader); c++) {
-        const char *unit = mumloc_csv_reader_unit(reader, c);
-        mumloc_text_printf(&present, "%s\"%s%s%s%s\"", c ? ", " : "", mumloc_csv_reader_name(reader, c),
-                           *unit ? " [" : "", unit, *unit ? "]" : "");
+        const char *column = mumloc_csv_reader_name(reader, c), *unit = mumloc_csv_reader_unit(reader, c);
+        int bracket = *unit || mumloc_csv_name_needs_empty_unit(column); /* as a header holds it */
+        mumloc_text_printf(&present, "%s\"%s%s%s%s\"", c ? ", " : "", column, bracket ? " [" : "", unit,
+                           bracket ? "]" : "");
     }
     mumloc_status s = mumloc_fail(MUMLOC_ERR_FORMAT,
                                   "'%s' has no column \"%s\" (required: %s); its columns are: %s",
@@ -47,9 +49,16 @@ static mumloc_status missing_column(const char *path, const mumloc_csv_reader *r
     return s;
 }
 
+enum { PROGRESS_ROWS = 65536 };
+
+typedef struct read_progress {
+    mumloc_progress_fn fn;
+    void *user;
+} read_progress;
+
 /* Reads every row into t, checking the required columns hold finite numbers. */
 static mumloc_status read_rows(mumloc_csv_reader *reader, const char *path, mumloc_table *t,
-                               const int *required, int required_count) {
+                               const int *required, int required_count, read_progress progress) {
     double *values = malloc((size_t)t->columns * sizeof *values);
     if (!values) return mumloc_fail(MUMLOC_ERR_OUT_OF_MEMORY, "out of memory reading '%s'", path);
     mumloc_status s = MUMLOC_OK;
@@ -67,16 +76,22 @@ static mumloc_status read_rows(mumloc_csv_reader *reader, const char *path, muml
         }
         if (s == MUMLOC_OK) s = mumloc_table_append_rows(t, values, 1);
         if (s != MUMLOC_OK) break;
+        if (progress.fn && t->rows % PROGRESS_ROWS == 0 &&
+            progress.fn(progress.user, mumloc_csv_reader_bytes_read(reader),
+                        mumloc_csv_reader_file_size(reader))) {
+            s = mumloc_fail(MUMLOC_ERR_CANCELLED, "reading '%s' was cancelled", path);
+            break;
+        }
     }
     free(values);
     return s;
 }
 
 static mumloc_status read_into(mumloc_csv_reader *reader, const char *path, const char *required,
-                               mumloc_table *t) {
-    for (int c = 0; c < mumloc_csv_reader_columns(reader); c++)
-        if (mumloc_table_add_column(t, mumloc_csv_reader_name(reader, c), mumloc_csv_reader_unit(reader, c),
-                                    NULL) != MUMLOC_OK)
+                               mumloc_table *t, read_progress progress) {
+    for (int c = 0; c < mumloc_csv_reader_columns(reader); c++) /* names are unique: the reader checked */
+        if (mumloc_table_add_new_column(t, mumloc_csv_reader_name(reader, c),
+                                        mumloc_csv_reader_unit(reader, c), NULL) != MUMLOC_OK)
             return mumloc_fail(MUMLOC_ERR_FORMAT, "'%s' line 1, column %d: %s", path, c + 1,
                                mumloc_last_error());
     int required_index[MAX_REQUIRED], required_count = 0;
@@ -93,10 +108,16 @@ static mumloc_status read_into(mumloc_csv_reader *reader, const char *path, cons
         free(buffer);
         MUMLOC_TRY(s);
     }
-    return read_rows(reader, path, t, required_index, required_count);
+    return read_rows(reader, path, t, required_index, required_count, progress);
 }
 
 mumloc_status mumloc_table_read_csv(const char *path, const char *required, mumloc_table **out) {
+    return mumloc_table_read_csv_progress(path, required, out, NULL, NULL);
+}
+
+mumloc_status mumloc_table_read_csv_progress(const char *path, const char *required,
+                                             mumloc_table **out, mumloc_progress_fn progress,
+                                             void *user) {
     if (!path || !out) return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT, "table_read_csv: path and out are required");
     *out = NULL;
     mumloc_csv_reader *reader = NULL;
@@ -104,7 +125,7 @@ mumloc_status mumloc_table_read_csv(const char *path, const char *required, muml
     mumloc_table *t = NULL;
     mumloc_status s = mumloc_table_create(&t);
     if (s == MUMLOC_OK) s = mumloc_table_set_label(t, path);
-    if (s == MUMLOC_OK) s = read_into(reader, path, required, t);
+    if (s == MUMLOC_OK) s = read_into(reader, path, required, t, (read_progress){progress, user});
     mumloc_csv_reader_close(reader);
     if (s != MUMLOC_OK) {
         mumloc_table_destroy(t);
