@@ -547,6 +547,17 @@ MUMLOC_API mumloc_status mumloc_table_read_csv(const char *path, const char *req
 MUMLOC_API mumloc_status mumloc_table_read_csv_progress(const char *path, const char *required,
                                                         mumloc_table **out,
                                                         mumloc_progress_fn progress, void *user);
+/* A column's header field as mumloc_table_write_csv writes it, without the quotes: "name [unit]",
+ * "name", or "name []" for a name without unit that would otherwise read as "name [unit]". Fails
+ * (MUMLOC_ERR_INVALID_ARGUMENT) for a name or unit a table cannot hold or when out (cap bytes) is
+ * too small. For tables shown with headings elsewhere (ImageJ results tables). */
+MUMLOC_API mumloc_status mumloc_table_heading(const char *name, const char *unit, char *out,
+                                              size_t cap);
+/* Splits a header field (quotes removed) into name and unit ("" when none) by the rule of
+ * mumloc_table_read_csv; the inverse of mumloc_table_heading. Fails (MUMLOC_ERR_INVALID_ARGUMENT)
+ * when a buffer is too small. */
+MUMLOC_API mumloc_status mumloc_table_split_heading(const char *heading, char *name, size_t name_cap,
+                                                    char *unit, size_t unit_cap);
 /* Writes the table as ThunderSTORM CSV (design.md: quoted "name [unit]" header, plain decimals from
  * mumloc_format_number, '\n' line ends), atomically: a failure leaves no file. */
 MUMLOC_API mumloc_status mumloc_table_write_csv(const mumloc_table *table, const char *path);

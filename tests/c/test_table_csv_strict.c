@@ -96,6 +96,14 @@ static void check_round_trip(const char *name, const char *unit) {
         CHECK_OK(mumloc_table_write_csv(back, path_of("names2.csv")));
         char *a = slurp(path_of("names1.csv")), *b = slurp(path_of("names2.csv"));
         CHECK(a && b && strcmp(a, b) == 0);
+        /* the public heading is the file's first header field, and splits back into its parts */
+        char heading[256], quoted[260], split_name[256], split_unit[256];
+        CHECK_OK(mumloc_table_heading(name, unit, heading, sizeof heading));
+        snprintf(quoted, sizeof quoted, "\"%s\",", heading);
+        CHECK(a && strncmp(a, quoted, strlen(quoted)) == 0);
+        CHECK_OK(mumloc_table_split_heading(heading, split_name, sizeof split_name, split_unit,
+                                            sizeof split_unit));
+        CHECK(strcmp(split_name, name) == 0 && strcmp(split_unit, unit) == 0);
         free(a);
         free(b);
     }
@@ -133,6 +141,12 @@ static void test_name_round_trips(void) {
         CHECK(strcmp(mumloc_table_column_name(t, 3), "[nm]") == 0);
     }
     mumloc_table_destroy(t);
+    char small[4], unit[8];
+    CHECK_STATUS(mumloc_table_heading("abcd", "", small, sizeof small), MUMLOC_ERR_INVALID_ARGUMENT);
+    CHECK_STATUS(mumloc_table_split_heading("abcd [nm]", small, sizeof small, unit, sizeof unit),
+                 MUMLOC_ERR_INVALID_ARGUMENT);
+    CHECK_OK(mumloc_table_split_heading("abc [nm]", small, sizeof small, unit, sizeof unit));
+    CHECK(strcmp(small, "abc") == 0 && strcmp(unit, "nm") == 0);
     /* a unit with brackets cannot be written, so a table refuses it */
     CHECK_OK(mumloc_table_create(&t));
     CHECK_STATUS(mumloc_table_add_column(t, "x", "n[m]", NULL), MUMLOC_ERR_INVALID_ARGUMENT);

@@ -20,6 +20,12 @@ mumloc_csv_heading mumloc_csv_heading_split(const char *field) {
 
 int mumloc_csv_unit_writable(const char *unit) { return !unit || strpbrk(unit, "[]") == NULL; }
 
-int mumloc_csv_name_needs_empty_unit(const char *name) {
-    return mumloc_csv_heading_split(name).unit != NULL;
+/* Whether a name written without unit needs the empty group " []" to read back as itself. */
+static int name_needs_empty_unit(const char *name) { return mumloc_csv_heading_split(name).unit != NULL; }
+
+void mumloc_csv_heading_brackets(const char *name, const char *unit, const char **open,
+                                 const char **close) {
+    int bracket = (unit && *unit) || name_needs_empty_unit(name);
+    *open = bracket ? " [" : "";
+    *close = bracket ? "]" : "";
 }

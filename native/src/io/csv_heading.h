@@ -24,7 +24,9 @@ mumloc_csv_heading mumloc_csv_heading_split(const char *field);
 /* Whether a unit can be written (it holds no '[' or ']'). */
 int mumloc_csv_unit_writable(const char *unit);
 
-/* Whether a name written without unit needs the empty group " []" to read back as itself. */
-int mumloc_csv_name_needs_empty_unit(const char *name);
+/* What goes around the unit in the field "name<open>unit<close>": " [" and "]" for a unit or a
+ * name that needs the empty group, else "" and "" (unit NULL = ""). */
+void mumloc_csv_heading_brackets(const char *name, const char *unit, const char **open,
+                                 const char **close);
 
 #endif

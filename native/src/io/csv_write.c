@@ -38,11 +38,9 @@ mumloc_status mumloc_csv_writer_begin(mumloc_csv_writer *writer, FILE *file, con
                                i + 1, name, unit);
     }
     for (int i = 0; i < count; i++) {
-        const char *name = columns[i].name, *unit = columns[i].unit;
-        int ok = (unit && *unit) ? fprintf(file, "%s\"%s [%s]\"", i ? "," : "", name, unit)
-                 : mumloc_csv_name_needs_empty_unit(name)
-                     ? fprintf(file, "%s\"%s []\"", i ? "," : "", name) /* reads back as the name */
-                     : fprintf(file, "%s\"%s\"", i ? "," : "", name);
+        const char *name = columns[i].name, *unit = columns[i].unit, *open, *close;
+        mumloc_csv_heading_brackets(name, unit, &open, &close);
+        int ok = fprintf(file, "%s\"%s%s%s%s\"", i ? "," : "", name, open, unit ? unit : "", close);
         if (ok < 0) return write_failed(writer);
     }
     if (fputc('\n', file) == EOF) return write_failed(writer);

@@ -72,7 +72,7 @@ mumloc_status mumloc_table_reserve(mumloc_table *t, int64_t rows) {
 
 static int bad_text(const char *text) { return strpbrk(text, "\",\r\n") != NULL; }
 
-static mumloc_status check_column_text(const char *name, const char *unit) {
+mumloc_status mumloc_table_check_column_text(const char *name, const char *unit) {
     if (!*name || bad_text(name) || bad_text(unit))
         return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT,
                            "column \"%s\" [%s]: a column needs a name, and neither name nor unit may "
@@ -96,7 +96,7 @@ mumloc_status mumloc_table_add_column(mumloc_table *t, const char *name, const c
 mumloc_status mumloc_table_add_new_column(mumloc_table *t, const char *name, const char *unit,
                                           int *index) {
     if (!unit) unit = "";
-    MUMLOC_TRY(check_column_text(name, unit));
+    MUMLOC_TRY(mumloc_table_check_column_text(name, unit));
     if (t->columns == t->column_cap) {
         int cap = t->column_cap ? 2 * t->column_cap : 8;
         char **names = realloc(t->names, (size_t)cap * sizeof *names);

@@ -1,5 +1,6 @@
 /* mumloc_table to and from ThunderSTORM CSV, through the library's one CSV reader and writer. */
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -38,9 +39,9 @@ static mumloc_status missing_column(const char *path, const mumloc_csv_reader *r
     mumloc_text present = {0};
     for (int c = 0; c < mumloc_csv_reader_columns(reader); c++) {
         const char *column = mumloc_csv_reader_name(reader, c), *unit = mumloc_csv_reader_unit(reader, c);
-        int bracket = *unit || mumloc_csv_name_needs_empty_unit(column); /* as a header holds it */
-        mumloc_text_printf(&present, "%s\"%s%s%s%s\"", c ? ", " : "", column, bracket ? " [" : "", unit,
-                           bracket ? "]" : "");
+        const char *open, *close; /* as the header field would be written */
+        mumloc_csv_heading_brackets(column, unit, &open, &close);
+        mumloc_text_printf(&present, "%s\"%s%s%s%s\"", c ? ", " : "", column, open, unit, close);
     }
     mumloc_status s = mumloc_fail(MUMLOC_ERR_FORMAT,
                                   "'%s' has no column \"%s\" (required: %s); its columns are: %s",
@@ -165,4 +166,34 @@ mumloc_status mumloc_table_write_csv(const mumloc_table *t, const char *path) {
     if (s == MUMLOC_OK) return mumloc_atomic_commit(&af);
     mumloc_atomic_abort(&af);
     return s;
+}
+
+mumloc_status mumloc_table_heading(const char *name, const char *unit, char *out, size_t cap) {
+    if (!name || !out) return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT, "table_heading: name and out are required");
+    if (!unit) unit = "";
+    MUMLOC_TRY(mumloc_table_check_column_text(name, unit));
+    const char *open, *close;
+    mumloc_csv_heading_brackets(name, unit, &open, &close);
+    int n = snprintf(out, cap, "%s%s%s%s", name, open, unit, close);
+    if (n < 0 || (size_t)n >= cap)
+        return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT, "table_heading: %d bytes do not fit in %zu",
+                           n + 1, cap);
+    return MUMLOC_OK;
+}
+
+static mumloc_status copy_part(const char *text, size_t len, char *out, size_t cap) {
+    if (!out || len >= cap)
+        return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT,
+                           "table_split_heading: a part of %zu bytes does not fit in %zu", len + 1, cap);
+    memcpy(out, text, len);
+    out[len] = '\0';
+    return MUMLOC_OK;
+}
+
+mumloc_status mumloc_table_split_heading(const char *heading, char *name, size_t name_cap,
+                                         char *unit, size_t unit_cap) {
+    if (!heading) return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT, "table_split_heading: heading is NULL");
+    mumloc_csv_heading h = mumloc_csv_heading_split(heading);
+    MUMLOC_TRY(copy_part(heading, h.name_len, name, name_cap));
+    return copy_part(h.unit ? h.unit : "", h.unit_len, unit, unit_cap);
 }
