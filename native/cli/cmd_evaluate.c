@@ -4,6 +4,7 @@
 #include "cli.h"
 #include "mumloc.h"
 #include "options.h"
+#include "progress.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -23,9 +24,24 @@ static int usage(const char *message) {
     return CLI_EXIT_USAGE;
 }
 
+/* Reading a long table is the slow part: Ctrl-C stops it (no progress lines, as evaluate prints
+ * only its report). */
+static int stop_on_interrupt(void *user, int64_t done, int64_t total) {
+    (void)user, (void)done, (void)total;
+    return cli_interrupted();
+}
+
 /* Reads a table that needs frame, x, y, z, converting px/um columns to nm. */
 static int load(const char *path, double pixel_nm, mumloc_table **out) {
-    mumloc_status s = mumloc_table_read_csv(path, "frame,x,y,z", out);
+    cli_cancel_on_interrupt();
+    mumloc_status s = mumloc_table_read_csv_progress(path, "frame,x,y,z", out, stop_on_interrupt, NULL);
+    cli_interrupt_default();
+    if (s == MUMLOC_ERR_CANCELLED || (s == MUMLOC_OK && cli_interrupted())) { /* Ctrl-C between reports */
+        mumloc_table_destroy(*out);
+        *out = NULL;
+        fprintf(stderr, "mumloc evaluate: interrupted\n");
+        return CLI_EXIT_CANCELLED;
+    }
     if (s != MUMLOC_OK) return library_error("", s);
     if ((s = mumloc_table_convert_to_nm(*out, pixel_nm)) != MUMLOC_OK) {
         fprintf(stderr, "mumloc evaluate: '%s': %s (--pixel-size NM)\n", path, mumloc_last_error());
@@ -70,7 +86,7 @@ int cmd_evaluate(int argc, char **argv) {
         "A pair exactly at the tolerance matches. With --tolerance-xy and --tolerance-z a pair must\n"
         "be within both. Errors are localization - truth. Tables need frame, x, y, z in nm (or px\n"
         "with --pixel-size); the CRLB comes from uncertainty_xy / uncertainty_z when present.\n"
-        "Exit codes: 0 success, 1 unreadable or malformed file, 2 usage error.\n"};
+        "Exit codes: 0 success, 1 unreadable or malformed file, 2 usage error, 130 interrupted.\n"};
 
     int rc = cli_parse(&spec, argc, argv);
     if (rc != CLI_PARSE_CONTINUE) return rc;

@@ -527,7 +527,9 @@ MUMLOC_API mumloc_status mumloc_train(const mumloc_train_options *options, mumlo
  *
  * Column names follow ThunderSTORM: "id", "frame" (1-based), "x", "y", "z" (nm), "intensity"
  * (photon), "offset", "bkgstd", "sigma", "uncertainty_xy", "uncertainty_z" (nm), … Extra columns are
- * kept as they are. Names are unique (whatever their units) and hold no '"', ',' or line break. */
+ * kept as they are. Names are unique (whatever their units) and hold no '"', ',' or line break;
+ * units hold none of these nor '[' or ']'. Every such name and unit survives a CSV write → read →
+ * write unchanged (see mumloc_table_read_csv for how a header field is split). */
 typedef struct mumloc_table mumloc_table;
 
 /* An empty table (no columns, no rows). */
@@ -560,13 +562,36 @@ MUMLOC_API int mumloc_table_find_column(const mumloc_table *table, const char *n
  * (add_column, append_rows, set_rows, destroy). */
 MUMLOC_API const double *mumloc_table_column_data(const mumloc_table *table, int column);
 
-/* Reads a ThunderSTORM CSV (header "name [unit]" fields, quoted or not; comma separated; "NaN" and
- * "Infinity" accepted). required: NULL, or a comma-separated list of column names (units ignored)
- * that must exist and hold a finite number in every row, e.g. "frame,x,y,z"; a missing one fails
- * naming it and listing the columns present, a NaN or infinity fails naming its line. Errors:
- * MUMLOC_ERR_IO (cannot open/read), MUMLOC_ERR_FORMAT (anything wrong in the file). */
+/* Reads a ThunderSTORM CSV (header "name [unit]" fields, quoted or not; comma separated). A header
+ * field has a unit when it ends with a bracketed group holding no other '[' or ']' after a
+ * non-empty name; one space before the group is a separator ("x [nm]", "x[nm]"); any other field
+ * is all name ("[nm]", "a [x"); the writer adds an empty group to a name that would otherwise read
+ * as "name [unit]" ("a [x] []" is the name "a [x]"). At most 4096 columns. Rows hold plain decimals
+ * ("-12.5", "1e-9") or "NaN", "Infinity", "-Infinity" as ThunderSTORM writes them; anything else
+ * ("0x10", "inf") fails naming the line and column. required: NULL, or a comma-separated list of
+ * column names (units ignored) that must exist and hold a finite number in every row, e.g.
+ * "frame,x,y,z"; a missing one fails naming it and listing the columns present, a NaN or infinity
+ * fails naming its line. Errors: MUMLOC_ERR_IO (cannot open/read), MUMLOC_ERR_FORMAT (anything wrong
+ * in the file). Time is linear in the file's length. */
 MUMLOC_API mumloc_status mumloc_table_read_csv(const char *path, const char *required,
                                                mumloc_table **out);
+/* mumloc_table_read_csv with progress and cancel: progress (may be NULL) is called every 65,536
+ * rows with (bytes read, file size in bytes; 0 when unknown, e.g. a pipe); when it returns
+ * non-zero the read stops with MUMLOC_ERR_CANCELLED and *out stays NULL. */
+MUMLOC_API mumloc_status mumloc_table_read_csv_progress(const char *path, const char *required,
+                                                        mumloc_table **out,
+                                                        mumloc_progress_fn progress, void *user);
+/* A column's header field as mumloc_table_write_csv writes it, without the quotes: "name [unit]",
+ * "name", or "name []" for a name without unit that would otherwise read as "name [unit]". Fails
+ * (MUMLOC_ERR_INVALID_ARGUMENT) for a name or unit a table cannot hold or when out (cap bytes) is
+ * too small. For tables shown with headings elsewhere (ImageJ results tables). */
+MUMLOC_API mumloc_status mumloc_table_heading(const char *name, const char *unit, char *out,
+                                              size_t cap);
+/* Splits a header field (quotes removed) into name and unit ("" when none) by the rule of
+ * mumloc_table_read_csv; the inverse of mumloc_table_heading. Fails (MUMLOC_ERR_INVALID_ARGUMENT)
+ * when a buffer is too small. */
+MUMLOC_API mumloc_status mumloc_table_split_heading(const char *heading, char *name, size_t name_cap,
+                                                    char *unit, size_t unit_cap);
 /* Writes the table as ThunderSTORM CSV (design.md: quoted "name [unit]" header, plain decimals from
  * mumloc_format_number, '\n' line ends), atomically: a failure leaves no file. */
 MUMLOC_API mumloc_status mumloc_table_write_csv(const mumloc_table *table, const char *path);
