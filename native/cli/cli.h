@@ -34,5 +34,6 @@ int cmd_bench(int argc, char **argv);
 int cmd_render(int argc, char **argv);
 int cmd_evaluate(int argc, char **argv);
 int cmd_localize(int argc, char **argv);
+int cmd_merge(int argc, char **argv);
 
 #endif

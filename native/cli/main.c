@@ -22,6 +22,7 @@ static const command_entry commands[] = {
     {"render", cmd_render, "render a localization table as a depth-coloured image"},
     {"evaluate", cmd_evaluate, "score localizations against ground truth (Jaccard, RMSE, ...)"},
     {"localize", cmd_localize, "localize molecules in a movie into a ThunderSTORM table"},
+    {"merge", cmd_merge, "merge tables of frame ranges or movies into one (cluster runs)"},
 };
 static const size_t command_count = sizeof commands / sizeof commands[0];
 

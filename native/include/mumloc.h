@@ -928,7 +928,8 @@ typedef struct mumloc_localize_summary {
  * carries mumloc's record ("mumloc={...}" with "optics", as mumloc_simulate_to_files writes it),
  * its optics must equal the model's (mumloc_model_check_optics); otherwise the optics cannot be
  * checked and are trusted. progress gets (frames done, frames total) after each batch. The CSV is
- * written atomically: on any failure or cancellation no file is left. summary may be NULL. */
+ * written atomically, with its sidecar "<table>.json" (see "Table provenance and merging"): on any
+ * failure or cancellation neither file is left. summary may be NULL. */
 MUMLOC_API mumloc_status mumloc_localize_file(mumloc_model *model, const char *in_path,
                                               const char *out_csv_path,
                                               const mumloc_localize_options *options,
@@ -1171,6 +1172,88 @@ MUMLOC_API mumloc_status mumloc_render_file(const mumloc_render_params *params, 
                                             const char *image_path, const char *zstack_path,
                                             mumloc_render_info *info, mumloc_progress_fn progress,
                                             void *user);
+
+/* ---------------------------------------------------------------------------------------------- */
+/* Table provenance and merging (cluster runs)                                                     */
+/* ---------------------------------------------------------------------------------------------- */
+
+/* What made a table lives in a sidecar "<table>.json" beside it (loc.csv → loc.csv.json), not in the
+ * CSV: a comment or extra header line would break ThunderSTORM's import and every other CSV reader,
+ * so the table itself stays plain ThunderSTORM. mumloc_localize_file writes the sidecar atomically
+ * with the table; Fiji's MUMLoc Localize writes it when it writes csv=. The sidecar is one JSON
+ * object {"mumloc_table": 1, "rows": N, "movies": "one" | "column" | "offset", "parts": [...]}, one
+ * part per localization run that contributed, each:
+ *   "mumloc"        version that localized;
+ *   "model_sha256"  SHA-256 of the model file (as `sha256sum` prints it; null for a model made in
+ *                   memory); "optics" the model's optics (mumloc_optics_save's fields);
+ *   "threshold"     τ used (the model's when the options said 0); "refine" "none", "positions" or
+ *                   "drift"; "merge_distance_nm";
+ *   "movie"         absolute path of the movie; "movie_bytes" its size; "movie_frames" its frames;
+ *   "first_frame", "last_frame"  the frames localized (1-based, inclusive, as the "frame" column);
+ *   "rows"          rows this part contributed; "movie_index" (1-based) and "frame_offset": where
+ *                   a merge of several movies put this part (1 and 0 for a single run). */
+
+/* SHA-256 (64 hex digits) of the file the model was loaded from; "" for a model created in memory. */
+MUMLOC_API const char *mumloc_model_sha256(const mumloc_model *model);
+
+/* Where a table's rows came from: frames [first_frame, first_frame + frame_count) (0-based) of a
+ * movie of movie_frames frames, giving rows rows. */
+typedef struct mumloc_table_origin {
+    const char *movie_path;
+    int64_t movie_frames;
+    int64_t first_frame;
+    int64_t frame_count;
+    int64_t rows;
+} mumloc_table_origin;
+
+/* Writes "<table_path>.json" (atomically) for a table that model and options (NULL = defaults)
+ * made from origin: for callers that write the table themselves (Fiji). The movie must exist (its
+ * size and absolute path are recorded). */
+MUMLOC_API mumloc_status mumloc_provenance_write(const char *table_path, const mumloc_model *model,
+                                                 const mumloc_localize_options *options,
+                                                 const mumloc_table_origin *origin);
+
+/* How mumloc_merge_tables combines tables of different movies (parts of one movie need none):
+ *   ONE_MOVIE     every table must come from the same movie (else an error asking for a choice);
+ *   MOVIE_COLUMN  a last column "movie" holds each row's movie: 1, 2, ... in the order the movies
+ *                 first appear among the tables; rows sorted by movie, then frame;
+ *   FRAME_OFFSET  frames of later movies follow the earlier ones: a movie's frames are offset by
+ *                 the frames (movie_frames) of the movies before it, as if they were one movie. */
+typedef enum mumloc_merge_movies {
+    MUMLOC_MERGE_ONE_MOVIE = 0,
+    MUMLOC_MERGE_MOVIE_COLUMN = 1,
+    MUMLOC_MERGE_FRAME_OFFSET = 2
+} mumloc_merge_movies;
+
+typedef struct mumloc_merge_options {
+    mumloc_merge_movies movies;
+    int force; /* 1: merge despite tables without a sidecar, from different models, optics,
+                  thresholds or refinements, or with overlapping frames of one movie (the summary
+                  says what was overridden); 0: refuse them (default) */
+} mumloc_merge_options;
+
+typedef struct mumloc_merge_summary {
+    int tables;              /* tables merged */
+    int movies;              /* distinct movies among them */
+    int64_t rows;            /* rows written */
+    int64_t frames_missing;  /* frames of those movies that no table covers (a failed task?) */
+    int overridden;          /* problems let through by force */
+    char first_overridden[512]; /* the first of them, as a sentence ("" if none) */
+} mumloc_merge_summary;
+
+MUMLOC_API void mumloc_merge_options_default(mumloc_merge_options *options);
+
+/* Merges count ThunderSTORM tables (each with a "frame" column, all with the same columns in the
+ * same order) into out_path: rows sorted by frame (by movie, then frame, for MOVIE_COLUMN), stably
+ * (rows of one frame keep their order, and tables their order on the command line), "id" renumbered
+ * 1..n, and the merged sidecar "<out_path>.json" listing every part. Each table's sidecar must be
+ * there and agree with the table (its row count), and the parts must share model, optics,
+ * threshold and refinement, and not overlap in frames of one movie, unless options->force. Both
+ * files are written atomically; on failure neither exists. summary may be NULL. */
+MUMLOC_API mumloc_status mumloc_merge_tables(const char *const *table_paths, int count,
+                                             const char *out_path,
+                                             const mumloc_merge_options *options,
+                                             mumloc_merge_summary *summary);
 
 #ifdef __cplusplus
 }

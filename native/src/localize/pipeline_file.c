@@ -1,6 +1,7 @@
 /* mumloc_localize_file: a TIFF movie → ThunderSTORM CSV, in frame batches with bounded memory. The
  * reader hands batches to a streaming localizer; each batch's localizations are written as rows at
- * once, so memory holds one batch of frames and one batch of records whatever the movie's length. */
+ * once, so memory holds one batch of frames and one batch of records whatever the movie's length.
+ * The table's sidecar "<table>.json" (what made it) is committed with it. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,6 +12,7 @@
 #include "io/csv_write.h"
 #include "io/tiff_read.h"
 #include "localize/pipeline.h"
+#include "table/provenance.h"
 
 /* The columns of mumloc_localizations_to_table, in its order. */
 static const mumloc_csv_column columns[] = {
@@ -183,7 +185,13 @@ static mumloc_status localize(mumloc_model *model, const char *in_path, const ch
                                "frames; no table written", (long long)done, (long long)total);
     }
     if (o->drift_path) MUMLOC_TRY(mumloc_atomic_commit(&s->drift_out));
-    return mumloc_atomic_commit(&s->out);
+    /* the table appears together with its record of what made it (table/provenance.h) */
+    const mumloc_table_origin origin = {in_path, movie_frames, o->first_frame, total, s->rows};
+    provenance record;
+    MUMLOC_TRY(provenance_for_run(&record, model, o, &origin));
+    mumloc_status st = provenance_commit_with_table(&s->out, out_path, &record);
+    provenance_free(&record);
+    return st;
 }
 
 mumloc_status mumloc_localize_file(mumloc_model *model, const char *in_path,

@@ -31,4 +31,10 @@ mumloc_status mumloc_table_add_new_column(mumloc_table *table, const char *name,
 /* Makes room for at least rows rows in every column (contents of new rows undefined). */
 mumloc_status mumloc_table_reserve(mumloc_table *table, int64_t rows);
 
+struct mumloc_atomic_file;
+/* Writes the table as CSV into a pending atomic file (the caller commits: merge pairs it with a
+ * sidecar); path names it in messages. */
+mumloc_status mumloc_table_write_csv_to(const mumloc_table *table, struct mumloc_atomic_file *af,
+                                        const char *path);
+
 #endif

@@ -136,7 +136,7 @@ mumloc_status mumloc_table_read_csv_progress(const char *path, const char *requi
     return MUMLOC_OK;
 }
 
-static mumloc_status write_rows(const mumloc_table *t, mumloc_atomic_file *af, const char *path) {
+mumloc_status mumloc_table_write_csv_to(const mumloc_table *t, mumloc_atomic_file *af, const char *path) {
     mumloc_csv_column *columns = malloc((size_t)t->columns * sizeof *columns);
     double *row = malloc((size_t)t->columns * sizeof *row);
     mumloc_status s = MUMLOC_OK;
@@ -162,7 +162,7 @@ mumloc_status mumloc_table_write_csv(const mumloc_table *t, const char *path) {
                            "cannot write '%s': the table has no columns (a CSV needs a header)", path);
     mumloc_atomic_file af = {0};
     MUMLOC_TRY(mumloc_atomic_open(&af, path));
-    mumloc_status s = write_rows(t, &af, path);
+    mumloc_status s = mumloc_table_write_csv_to(t, &af, path);
     if (s == MUMLOC_OK) return mumloc_atomic_commit(&af);
     mumloc_atomic_abort(&af);
     return s;
