@@ -134,8 +134,36 @@ public class LocalizeCommand implements PlugIn {
                     new double[] {offset, gain, emGain, readNoise}, threshold, refine, threads, batch, (int) first - 1,
                     (int) (end - first + 1), device, headless);
             output(found.table, csv, render, png, headless, imp.getTitle());
+            if (csv != null)
+                provenance(model, csv, moviePath(imp, f.string("in")), layout, threshold, refine, first, end,
+                        found.table.rows());
             if (Localizer.REFINE_DRIFT.equals(refine)) outputDrift(found.drift, driftCsv);
         }
+    }
+
+    /**
+     * The table's sidecar (csv + ".json": the model's hash, optics, threshold, refinement, movie and
+     * frames), as {@code mumloc localize} writes it, for {@code mumloc merge}. An image that is no file
+     * gets none, and loses a sidecar an earlier table left there (it would describe another table).
+     */
+    private static void provenance(Model model, String csv, String movie, PlaneLayout layout, double threshold,
+            String refine, long first, long end, long rows) {
+        if (movie == null) {
+            new File(csv + ".json").delete();
+            IJ.log(TITLE + ": no " + csv + ".json (what made the table): the image is not a saved file");
+            return;
+        }
+        model.writeProvenance(csv, threshold, refine, movie, layout.frames, first - 1, end - first + 1, rows);
+    }
+
+    /** The movie's file: in=, or the file the current image was opened from; null if none. */
+    static String moviePath(ImagePlus imp, String in) {
+        String path = Tables.pathOrNull(in);
+        if (path != null) return path;
+        FileInfo file = imp.getOriginalFileInfo();
+        if (file == null || file.fileName == null || file.directory == null || file.directory.isEmpty()) return null;
+        File movie = new File(file.directory, file.fileName);
+        return movie.isFile() ? movie.getPath() : null;
     }
 
     private static String lower(String s) {

@@ -19,6 +19,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.Paths;
 
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -139,6 +140,10 @@ class LocalizeCommandHeadlessTest {
         Path csv = dir.resolve("range.csv");
         run(new LocalizeCommand(), "in=[" + movie + "] model=[" + model + "] first=2 last=3 csv=[" + csv + "]");
         ResultsTable rt = Tables.find(LocalizeCommand.RESULTS);
+        Path sidecar = Paths.get(csv + ".json");
+        String record = new String(Files.readAllBytes(sidecar), StandardCharsets.UTF_8);
+        assertTrue(record.contains("\"movie_frames\":4,\"first_frame\":2,\"last_frame\":3,\"rows\":" + rt.size() + ","),
+                record);
         assertTrue(rt.size() > 0);
         for (int r = 0; r < rt.size(); r++) {
             double frame = rt.getValue("frame", r);
@@ -151,6 +156,9 @@ class LocalizeCommandHeadlessTest {
                     movie.toString(), "--out", cliCsv.toString(), "--model", model.toString(),
                     "--frames", "2-3", "--quiet"));
             assertArrayEquals(Files.readAllBytes(cliCsv), Files.readAllBytes(csv));
+            // the same record of what made it, so that mumloc merge takes Fiji's parts as the CLI's
+            assertArrayEquals(Files.readAllBytes(Paths.get(cliCsv + ".json")), Files.readAllBytes(sidecar),
+                    "the CLI's sidecar, byte for byte");
         }
     }
 
