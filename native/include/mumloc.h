@@ -1216,7 +1216,8 @@ MUMLOC_API mumloc_status mumloc_provenance_write(const char *table_path, const m
 /* How mumloc_merge_tables combines tables of different movies (parts of one movie need none):
  *   ONE_MOVIE     every table must come from the same movie (else an error asking for a choice);
  *   MOVIE_COLUMN  a last column "movie" holds each row's movie: 1, 2, ... in the order the movies
- *                 first appear among the tables; rows sorted by movie, then frame;
+ *                 first appear among the tables; rows sorted by movie, then frame (tables that all
+ *                 come from one movie get no such column);
  *   FRAME_OFFSET  frames of later movies follow the earlier ones: a movie's frames are offset by
  *                 the frames (movie_frames) of the movies before it, as if they were one movie. */
 typedef enum mumloc_merge_movies {

@@ -418,6 +418,22 @@ for s in 1 2; do
     same_file "$out/cli $s.csv" "$out/results/movie $s.csv" "batch CSV of movie $s vs mumloc localize"
 done
 [ $failures -gt $before ] && show_log batch-localize
+# The cluster form (scripts/slurm/fiji-localize-frames.sbatch): one movie file and a frame range per
+# run, a part table with its sidecar; the parts merge (mumloc merge) into the CLI's whole table.
+for range in 1-1 2-2; do
+    run_macro "$root/macros/batch-localize.ijm" "$out/movies/movie 1.tif|$out/parts|$work/localize/model.safetensors|$range"
+    expect_text batch-localize "MUMLoc batch: done, 1 movies"
+    expect_no_text batch-localize "Exception"
+    [ $failures -gt $before ] && show_log batch-localize
+done
+part="$out/parts/movie 1.part-000000002.csv"
+"$cli" localize --in "$out/movies/movie 1.tif" --out "$out/cli part.csv" --frames 2-2 \
+    --model "$work/localize/model.safetensors" --quiet >>"$work/cli-batch.log" 2>&1
+same_file "$out/cli part.csv" "$part" "batch part (frames 2-2) vs mumloc localize --frames 2-2"
+same_file "$out/cli part.csv.json" "$part.json" "the part's sidecar vs mumloc localize's"
+"$cli" merge --out "$out/merged.csv" "$out/parts/movie 1.part-000000001.csv" "$part" --quiet \
+    >>"$work/cli-batch.log" 2>&1 || fail "mumloc merge of the macro's parts: $(tail -n 1 "$work/cli-batch.log")"
+same_file "$out/cli 1.csv" "$out/merged.csv" "merged macro parts vs mumloc localize of the whole movie"
 
 # 14. "MUMLoc Train" from a macro: a tiny model the CLI can read, usable by "MUMLoc Localize".
 current="train"
