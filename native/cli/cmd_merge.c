@@ -6,11 +6,35 @@
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 static const cli_choice movies_choices[] = {{"one", MUMLOC_MERGE_ONE_MOVIE},
                                             {"column", MUMLOC_MERGE_MOVIE_COLUMN},
                                             {"offset", MUMLOC_MERGE_FRAME_OFFSET},
                                             {NULL, 0}};
+
+/* The tables and their sidecars are read, --out and its sidecar written: none may be another. */
+static int check_files(const char **tables, int count, const char *out_path) {
+    mumloc_file_role *files = calloc(2 * (size_t)count + 2, sizeof *files);
+    char **sidecars = calloc((size_t)count + 1, sizeof *sidecars);
+    int rc = CLI_EXIT_FAILURE;
+    for (int i = 0; files && sidecars && i <= count; i++) {
+        const char *table = i < count ? tables[i] : out_path;
+        size_t len = strlen(table);
+        if (!(sidecars[i] = malloc(len + 6))) break;
+        memcpy(sidecars[i], table, len);
+        memcpy(sidecars[i] + len, ".json", 6);
+        files[2 * i] = (mumloc_file_role){table, i < count ? "TABLE" : "--out", i == count};
+        files[2 * i + 1] = (mumloc_file_role){sidecars[i], i < count ? "TABLE's sidecar" : "--out's sidecar",
+                                              i == count};
+        if (i == count) rc = cli_check_files("merge", files, 2 * count + 2);
+    }
+    if (rc == CLI_EXIT_FAILURE) fprintf(stderr, "mumloc merge: out of memory\n");
+    for (int i = 0; sidecars && i <= count; i++) free(sidecars[i]);
+    free(sidecars);
+    free(files);
+    return rc;
+}
 
 int cmd_merge(int argc, char **argv) {
     mumloc_merge_options opt;
@@ -58,6 +82,10 @@ int cmd_merge(int argc, char **argv) {
     opt.movies = (mumloc_merge_movies)movies;
     int table_count = 0;
     while (tables[table_count]) table_count++;
+    if ((rc = check_files(tables, table_count, out_path)) != CLI_PARSE_CONTINUE) {
+        free(tables);
+        return rc;
+    }
     mumloc_merge_summary summary;
     mumloc_status status = mumloc_merge_tables(tables, table_count, out_path, &opt, &summary);
     free(tables);

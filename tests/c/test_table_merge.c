@@ -1,7 +1,7 @@
 /* mumloc_merge_tables on hand-made tables and sidecars (independent of the localization): rows of
  * equal frames keep their table order (a stable sort), ids become 1..n, several movies get a
  * "movie" column or offset frames, and sidecars that are damaged or stale fail naming the file and
- * field. */
+ * field; the output may not be an input by another name. */
 #include <string.h>
 
 #include "check.h"
@@ -96,6 +96,9 @@ int main(void) {
     const char *gap[] = {"a1.csv"};
     mumloc_table_destroy(merged(gap, 1, MUMLOC_MERGE_ONE_MOVIE, &s));
     CHECK(s.frames_missing == 2);
+    const char *itself[] = {path_of("a2.csv")};
+    CHECK(mumloc_merge_tables(itself, 1, path_of("./a2.csv"), NULL, NULL) == MUMLOC_ERR_INVALID_ARGUMENT);
+    CHECK(strstr(mumloc_last_error(), "must not overwrite the input table") != NULL);
     FILE *f = fopen(path_of("a1.csv.json"), "w");
     fprintf(f, "{\"mumloc_table\":1,\"rows\":3,\"movies\":\"one\",\"parts\":[{\"mumloc\":7}]}");
     fclose(f);

@@ -74,8 +74,8 @@ expect_error "^mumloc merge: '.*foreign\.csv' was made by another model" merge -
   "$SCRATCH/part-1-10.csv" "$SCRATCH/foreign.csv"
 expect_error "^mumloc merge: the tables come from 2 movies .*--movies column .*--movies offset" merge \
   --out x.csv "$SCRATCH/whole.csv" "$SCRATCH/other.csv"
-expect_error "^mumloc merge: the merged table '.*/whole\.csv' must not overwrite an input" merge \
-  --out "$SCRATCH/whole.csv" "$SCRATCH/whole.csv"
+expect_error "^mumloc merge: --out '.*/\./whole\.csv' is the same file as TABLE '.*/whole\.csv'" merge \
+  --out "$SCRATCH/./whole.csv" "$SCRATCH/whole.csv"
 expect_error "^mumloc merge: missing TABLE" merge --out x.csv
 
 # --force: merged, with a warning; overlapping rows are all there

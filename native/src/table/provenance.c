@@ -10,6 +10,7 @@
 #include <sys/stat.h>
 
 #include "core/error.h"
+#include "io/input_file.h"
 #include "io/json.h"
 #include "io/optics_json.h"
 #include "io/text_buffer.h"
@@ -158,11 +159,10 @@ mumloc_status provenance_commit_with_table(mumloc_atomic_file *table, const char
 /* ---- reading --------------------------------------------------------------------------------- */
 
 static mumloc_status read_text(const char *path, char **text, size_t *len, int *found) {
-    FILE *f = fopen(path, "rb");
-    if (!f) {
-        if (errno == ENOENT) return MUMLOC_OK;
-        return mumloc_fail(MUMLOC_ERR_IO, "cannot open '%s': %s", path, strerror(errno));
-    }
+    struct stat st;
+    if (stat(path, &st) != 0 && errno == ENOENT) return MUMLOC_OK; /* no sidecar */
+    FILE *f = NULL;
+    MUMLOC_TRY(mumloc_input_fopen(path, "the sidecar", &f));
     *found = 1;
     mumloc_text t = {0};
     char chunk[1 << 14];

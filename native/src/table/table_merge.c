@@ -2,7 +2,6 @@
  * table. Every input is read whole (a merge is one pass over rows that fit in memory: 88 bytes a
  * row of the 11 ThunderSTORM columns), checked against its sidecar, concatenated, stably sorted by
  * (movie, frame), renumbered, and written with the merged sidecar. */
-#define _XOPEN_SOURCE 700 /* realpath */
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -323,21 +322,17 @@ static mumloc_status merge(merge_state *m, merge_input *in, int count, const cha
     return s;
 }
 
-/* The output must not replace an input or an input's sidecar (it is read before it is written, but
- * a failed rename would then have destroyed the input). */
+/* The output must not replace an input (by any name: it is read before it is written, but the
+ * rename would still destroy it). */
 static mumloc_status check_paths(const char *const *paths, int count, const char *out_path) {
-    char *out_real = realpath(out_path, NULL);
-    mumloc_status s = MUMLOC_OK;
-    for (int i = 0; i < count && s == MUMLOC_OK; i++) {
+    for (int i = 0; i < count; i++) {
         if (!paths[i]) return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT, "merge: table %d is NULL", i + 1);
-        char *in_real = out_real ? realpath(paths[i], NULL) : NULL;
-        if (strcmp(paths[i], out_path) == 0 || (in_real && strcmp(in_real, out_real) == 0))
-            s = mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT,
-                            "the merged table '%s' must not overwrite an input table", out_path);
-        free(in_real);
+        if (mumloc_files_same(paths[i], out_path))
+            return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT,
+                               "the merged table '%s' must not overwrite the input table '%s'",
+                               out_path, paths[i]);
     }
-    free(out_real);
-    return s;
+    return MUMLOC_OK;
 }
 
 mumloc_status mumloc_merge_tables(const char *const *table_paths, int count, const char *out_path,
