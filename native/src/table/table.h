@@ -22,4 +22,11 @@ mumloc_status mumloc_table_set_label(mumloc_table *table, const char *label);
 /* Makes room for at least rows rows in every column (contents of new rows undefined). */
 mumloc_status mumloc_table_reserve(mumloc_table *table, int64_t rows);
 
+/* A new table with t's columns (names, units, label) and `count` rows: row i is t's row rows[i]. */
+mumloc_status mumloc_table_select_rows(const mumloc_table *t, const int64_t *rows, int64_t count,
+                                       mumloc_table **out);
+
+/* A new table with t's columns (names, units, label) and `rows` rows of NaN. */
+mumloc_status mumloc_table_same_columns(const mumloc_table *t, int64_t rows, mumloc_table **out);
+
 #endif
