@@ -29,5 +29,8 @@ int cmd_bench(int argc, char **argv);
 int cmd_render(int argc, char **argv);
 int cmd_evaluate(int argc, char **argv);
 int cmd_localize(int argc, char **argv);
+int cmd_merge_blinks(int argc, char **argv);
+int cmd_filter(int argc, char **argv);
+int cmd_frc(int argc, char **argv);
 
 #endif

@@ -925,8 +925,9 @@ typedef struct mumloc_evaluation mumloc_evaluation;
 MUMLOC_API mumloc_status mumloc_evaluate(const mumloc_table *truth, const mumloc_table *localizations,
                                          const mumloc_eval_options *options,
                                          mumloc_evaluation **out);
-/* mumloc_evaluate with progress: (rows matched, truth + localization rows) after each frame once
- * another 65,536 rows are done, and at the end; non-zero cancels (MUMLOC_ERR_CANCELLED, *out NULL). */
+/* mumloc_evaluate with progress: (rows matched, truth + localization rows) after the frame that
+ * completes another 65,536 rows (small tables: no call); non-zero cancels (MUMLOC_ERR_CANCELLED, *out
+ * NULL). */
 MUMLOC_API mumloc_status mumloc_evaluate_progress(const mumloc_table *truth,
                                                   const mumloc_table *localizations,
                                                   const mumloc_eval_options *options,

@@ -147,8 +147,8 @@ typedef struct eval_progress {
     int64_t next; /* report once this many rows are done */
 } eval_progress;
 
-static mumloc_status report(eval_progress *p, int64_t done, int64_t total, int last) {
-    if (!p->fn || (!last && done < p->next)) return MUMLOC_OK;
+static mumloc_status report(eval_progress *p, int64_t done, int64_t total) {
+    if (!p->fn || done < p->next) return MUMLOC_OK;
     p->next = done + PROGRESS_ROWS;
     if (p->fn(p->user, done, total))
         return mumloc_fail(MUMLOC_ERR_CANCELLED, "evaluate: cancelled after %lld of %lld rows",
@@ -180,7 +180,7 @@ static mumloc_status match_all(mumloc_evaluation *e, const mumloc_eval_columns *
         status = match_one_frame(&tol, tc, t_rows + i, i_end - i, lc, l_rows + j, j_end - j, &s, e);
         i = i_end;
         j = j_end;
-        if (status == MUMLOC_OK) status = report(progress, i + j, nt + nl, i == nt && j == nl);
+        if (status == MUMLOC_OK) status = report(progress, i + j, nt + nl);
     }
     free(t_rows);
     free(l_rows);

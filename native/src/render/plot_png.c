@@ -150,7 +150,8 @@ mumloc_status plot_render_rgb(const plot_spec *s, unsigned char **rgb, int *widt
         if (tw > widest) widest = tw;
     }
     int left = 6 * sc + (s->y_label ? glyph_h + 8 * sc : 0) + widest + 6 * sc;
-    int right = w - 12 * sc;
+    int last_x_label = ax.ticks > 0 ? text_width(ax.label[ax.ticks - 1], sc) / 2 + 4 * sc : 0;
+    int right = w - (last_x_label > 12 * sc ? last_x_label : 12 * sc); /* room for the last x label */
     int top = (s->title ? glyph_h + 10 * sc : 0) + 8 * sc;
     int bottom = h - (6 * sc + glyph_h + 6 * sc + (s->x_label ? glyph_h + 6 * sc : 0));
     if (right - left < 40 || bottom - top < 40) {
