@@ -17,6 +17,7 @@ static uint64_t bucket_of(int64_t cx, int64_t cy, int64_t cz, uint64_t mask) {
 
 typedef struct density_grid {
     double *px, *py, *pz;  /* points sorted by bucket */
+    int64_t *index;        /* the sorted point's number i */
     int64_t *start;        /* bucket b holds sorted points [start[b], start[b + 1]) */
     uint64_t mask;
     double radius;
@@ -54,14 +55,15 @@ mumloc_status filter_density(const double *x, const double *y, const double *z, 
                              post_progress *progress, int64_t base, double scale) {
     uint64_t buckets = 16;
     while (buckets < (uint64_t)count) buckets *= 2;
-    density_grid g = {NULL, NULL, NULL, NULL, buckets - 1, radius, z != NULL};
+    density_grid g = {NULL, NULL, NULL, NULL, NULL, buckets - 1, radius, z != NULL};
     uint64_t *bucket = malloc((size_t)(count > 0 ? count : 1) * sizeof *bucket);
     g.px = malloc((size_t)(count > 0 ? count : 1) * sizeof *g.px);
     g.py = malloc((size_t)(count > 0 ? count : 1) * sizeof *g.py);
     g.pz = malloc((size_t)(count > 0 ? count : 1) * sizeof *g.pz);
+    g.index = malloc((size_t)(count > 0 ? count : 1) * sizeof *g.index);
     g.start = calloc(buckets + 1, sizeof *g.start);
     mumloc_status s = MUMLOC_OK;
-    if (!bucket || !g.px || !g.py || !g.pz || !g.start)
+    if (!bucket || !g.px || !g.py || !g.pz || !g.index || !g.start)
         s = mumloc_fail(MUMLOC_ERR_OUT_OF_MEMORY, "filter: out of memory for the density grid");
     if (s == MUMLOC_OK) {
         /* counting sort of the points by bucket */
@@ -79,23 +81,24 @@ mumloc_status filter_density(const double *x, const double *y, const double *z, 
             g.px[j] = x[r];
             g.py[j] = y[r];
             g.pz[j] = z ? z[r] : 0.0;
+            g.index[j] = i;
         }
         free(fill);
     }
+    /* in bucket order: the points of one cell are neighbours in memory and share their search */
     const int64_t chunk = POST_PROGRESS_STEP;
     for (int64_t lo = 0; s == MUMLOC_OK && lo < count; lo += chunk) {
         int64_t hi = lo + chunk < count ? lo + chunk : count;
 #pragma omp parallel for schedule(dynamic, 1024)
-        for (int64_t i = lo; i < hi; i++) {
-            int64_t r = rows[i];
-            keep[i] = neighbours(&g, x[r], y[r], z ? z[r] : 0.0, min_neighbors) >= min_neighbors;
-        }
+        for (int64_t j = lo; j < hi; j++)
+            keep[g.index[j]] = neighbours(&g, g.px[j], g.py[j], g.pz[j], min_neighbors) >= min_neighbors;
         s = post_progress_report(progress, base + (int64_t)(hi * scale), 0);
     }
     free(bucket);
     free(g.px);
     free(g.py);
     free(g.pz);
+    free(g.index);
     free(g.start);
     return s;
 }
