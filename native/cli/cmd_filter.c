@@ -3,11 +3,15 @@
 #include "cli.h"
 #include "mumloc.h"
 #include "options.h"
-#include "progress.h"
 #include "table_input.h"
 
 #include <inttypes.h>
 #include <stdio.h>
+
+static mumloc_status filter_step(const mumloc_table *in, const void *options, mumloc_table **out,
+                                 mumloc_progress_fn progress, void *user) {
+    return mumloc_filter_table(in, options, out, progress, user);
+}
 
 int cmd_filter(int argc, char **argv) {
     mumloc_filter_options o;
@@ -27,11 +31,7 @@ int cmd_filter(int argc, char **argv) {
          &o.density_min_neighbors, NULL, NULL, 0, "off"},
         {"density-3d", NULL, "density filter: 3D distance (default: lateral)", CLI_FLAG,
          &o.density_use_z, NULL, NULL, 0, NULL},
-        {"pixel-size", "NM", "camera pixel size, to convert columns given in px", CLI_DOUBLE,
-         &pixel_nm, NULL, NULL, 0, "none"},
-        {"threads", "T", "threads; 0 = all cores", CLI_INT, &threads, NULL, NULL, 0, NULL},
-        {"quiet", NULL, "no progress lines", CLI_FLAG, &quiet, NULL, NULL, 0, NULL},
-        {NULL, NULL, NULL, CLI_FLAG, NULL, NULL, NULL, 0, NULL},
+        CLI_TABLE_COMMAND_OPTIONS(pixel_nm, threads, quiet),
     };
     const cli_command_spec spec = {
         "filter",
@@ -54,23 +54,12 @@ int cmd_filter(int argc, char **argv) {
     if (s == MUMLOC_OK) s = mumloc_set_threads(threads);
     if (s != MUMLOC_OK) return cli_library_error("filter", s);
 
-    mumloc_table *table = NULL, *kept = NULL;
-    if ((rc = cli_read_table("filter", in_path, pixel_nm, &table)) != CLI_EXIT_OK) return rc;
-    cli_progress progress;
-    cli_progress_init(&progress, "filter", quiet);
-    cli_cancel_on_interrupt();
-    double start = cli_seconds_now();
-    s = mumloc_filter_table(table, &o, &kept, cli_progress_report, &progress);
-    cli_interrupt_default();
-    if (s == MUMLOC_OK) s = mumloc_table_write_csv(kept, out_path);
-    double seconds = cli_seconds_now() - start;
-    if (s != MUMLOC_OK) rc = cli_library_error("filter", s);
-    else {
-        int64_t before = mumloc_table_rows(table), after = mumloc_table_rows(kept);
+    int64_t before = 0, after = 0;
+    double seconds = 0;
+    rc = cli_run_table_step("filter", in_path, pixel_nm, quiet, filter_step, &o, out_path, &before,
+                            &after, &seconds);
+    if (rc == CLI_EXIT_OK)
         printf("mumloc filter: kept %" PRId64 " of %" PRId64 " localizations (%.1f%%), %.2f s; wrote %s\n",
                after, before, before > 0 ? 100.0 * (double)after / (double)before : 0.0, seconds, out_path);
-    }
-    mumloc_table_destroy(kept);
-    mumloc_table_destroy(table);
     return rc;
 }

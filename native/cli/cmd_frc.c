@@ -37,11 +37,7 @@ int cmd_frc(int argc, char **argv) {
         {"curve", "FILE", "write the curve as CSV (frequency, frc, frc_smoothed)", CLI_STRING,
          &curve_path, NULL, NULL, 0, "none"},
         {"json", NULL, "print the result as JSON", CLI_FLAG, &json, NULL, NULL, 0, NULL},
-        {"pixel-size", "NM", "camera pixel size, to convert columns given in px", CLI_DOUBLE,
-         &pixel_nm, NULL, NULL, 0, "none"},
-        {"threads", "T", "threads; 0 = all cores", CLI_INT, &threads, NULL, NULL, 0, NULL},
-        {"quiet", NULL, "no progress lines", CLI_FLAG, &quiet, NULL, NULL, 0, NULL},
-        {NULL, NULL, NULL, CLI_FLAG, NULL, NULL, NULL, 0, NULL},
+        CLI_TABLE_COMMAND_OPTIONS(pixel_nm, threads, quiet),
     };
     const cli_command_spec spec = {
         "frc",

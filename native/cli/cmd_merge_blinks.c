@@ -4,12 +4,16 @@
 #include "cli.h"
 #include "mumloc.h"
 #include "options.h"
-#include "progress.h"
 #include "table_input.h"
 
 #include <inttypes.h>
 #include <math.h>
 #include <stdio.h>
+
+static mumloc_status merge_step(const mumloc_table *in, const void *options, mumloc_table **out,
+                                mumloc_progress_fn progress, void *user) {
+    return mumloc_merge_blinks(in, options, out, progress, user);
+}
 
 int cmd_merge_blinks(int argc, char **argv) {
     mumloc_merge_options o;
@@ -31,11 +35,7 @@ int cmd_merge_blinks(int argc, char **argv) {
          &o.max_off_frames, NULL, NULL, 0, NULL},
         {"max-frames", "N", "most localizations per molecule; 0 = no limit", CLI_INT, &o.max_frames,
          NULL, NULL, 0, NULL},
-        {"pixel-size", "NM", "camera pixel size, to convert columns given in px", CLI_DOUBLE,
-         &pixel_nm, NULL, NULL, 0, "none"},
-        {"threads", "T", "threads; 0 = all cores", CLI_INT, &threads, NULL, NULL, 0, NULL},
-        {"quiet", NULL, "no progress lines", CLI_FLAG, &quiet, NULL, NULL, 0, NULL},
-        {NULL, NULL, NULL, CLI_FLAG, NULL, NULL, NULL, 0, NULL},
+        CLI_TABLE_COMMAND_OPTIONS(pixel_nm, threads, quiet),
     };
     const cli_command_spec spec = {
         "merge-blinks",
@@ -66,24 +66,13 @@ int cmd_merge_blinks(int argc, char **argv) {
     if (s == MUMLOC_OK) s = mumloc_set_threads(threads);
     if (s != MUMLOC_OK) return cli_library_error("merge-blinks", s);
 
-    mumloc_table *table = NULL, *merged = NULL;
-    if ((rc = cli_read_table("merge-blinks", in_path, pixel_nm, &table)) != CLI_EXIT_OK) return rc;
-    cli_progress progress;
-    cli_progress_init(&progress, "merge-blinks", quiet);
-    cli_cancel_on_interrupt();
-    double start = cli_seconds_now();
-    s = mumloc_merge_blinks(table, &o, &merged, cli_progress_report, &progress);
-    cli_interrupt_default();
-    if (s == MUMLOC_OK) s = mumloc_table_write_csv(merged, out_path);
-    double seconds = cli_seconds_now() - start;
-    if (s != MUMLOC_OK) rc = cli_library_error("merge-blinks", s);
-    else {
-        int64_t before = mumloc_table_rows(table), after = mumloc_table_rows(merged);
+    int64_t before = 0, after = 0;
+    double seconds = 0;
+    rc = cli_run_table_step("merge-blinks", in_path, pixel_nm, quiet, merge_step, &o, out_path, &before,
+                            &after, &seconds);
+    if (rc == CLI_EXIT_OK)
         printf("mumloc merge-blinks: %" PRId64 " localizations -> %" PRId64 " molecules (%.2f "
                "localizations each), %.2f s; wrote %s\n",
                before, after, after > 0 ? (double)before / (double)after : 0.0, seconds, out_path);
-    }
-    mumloc_table_destroy(merged);
-    mumloc_table_destroy(table);
     return rc;
 }

@@ -4,6 +4,7 @@
 #include <stdio.h>
 
 #include "cli.h"
+#include "progress.h"
 
 int cli_library_error(const char *command, mumloc_status status) {
     if (status == MUMLOC_ERR_CANCELLED) {
@@ -32,4 +33,26 @@ int cli_read_table(const char *command, const char *path, double pixel_nm, mumlo
         return CLI_EXIT_USAGE;
     }
     return CLI_EXIT_OK;
+}
+
+int cli_run_table_step(const char *command, const char *in_path, double pixel_nm, int quiet,
+                       cli_table_step step, const void *options, const char *out_path,
+                       int64_t *rows_in, int64_t *rows_out, double *seconds) {
+    mumloc_table *table = NULL, *result = NULL;
+    int rc = cli_read_table(command, in_path, pixel_nm, &table);
+    if (rc != CLI_EXIT_OK) return rc;
+    cli_progress progress;
+    cli_progress_init(&progress, command, quiet);
+    cli_cancel_on_interrupt();
+    double start = cli_seconds_now();
+    mumloc_status s = step(table, options, &result, cli_progress_report, &progress);
+    cli_interrupt_default();
+    if (s == MUMLOC_OK) s = mumloc_table_write_csv(result, out_path);
+    *seconds = cli_seconds_now() - start;
+    if (s != MUMLOC_OK) rc = cli_library_error(command, s);
+    *rows_in = mumloc_table_rows(table);
+    *rows_out = mumloc_table_rows(result);
+    mumloc_table_destroy(result);
+    mumloc_table_destroy(table);
+    return rc;
 }

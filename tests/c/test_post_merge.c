@@ -197,6 +197,27 @@ static void test_rules(void) {
     mumloc_table_destroy(t);
 }
 
+/* Frames far apart and out of order (the radix-sort path): frames 1 and 2 merge, the rest not. */
+static void test_wide_frames(void) {
+    mumloc_table *t = NULL;
+    CHECK_OK(mumloc_table_create(&t));
+    CHECK_OK(mumloc_table_add_column(t, "frame", NULL, NULL));
+    CHECK_OK(mumloc_table_add_column(t, "x", "nm", NULL));
+    CHECK_OK(mumloc_table_add_column(t, "y", "nm", NULL));
+    const double v[] = {1e12, 0, 0, 2, 0, 0, 5e11, 0, 0, 1, 0, 0, 70000, 0, 0};
+    CHECK_OK(mumloc_table_append_rows(t, v, 5));
+    mumloc_table *m = NULL;
+    CHECK_OK(mumloc_merge_blinks(t, NULL, &m, NULL, NULL));
+    const double *frame = col(m, "frame"), *det = col(m, "detections");
+    CHECK(mumloc_table_rows(m) == 4);
+    if (mumloc_table_rows(m) == 4) {
+        CHECK(frame[0] == 1 && det[0] == 2);
+        CHECK(frame[1] == 70000 && frame[2] == 5e11 && frame[3] == 1e12);
+    }
+    mumloc_table_destroy(m);
+    mumloc_table_destroy(t);
+}
+
 static int cancel(void *user, int64_t done, int64_t total) {
     (void)user;
     (void)done;
@@ -214,6 +235,7 @@ static void test_cancel(void) {
 int main(void) {
     test_traces();
     test_rules();
+    test_wide_frames();
     test_cancel();
     return check_failures ? 1 : 0;
 }

@@ -237,28 +237,37 @@ static int parse_unary(parser *p) {
     return parse_power(p);
 }
 
-static int parse_product(parser *p) {
-    int condition = parse_unary(p);
-    while (p->status == MUMLOC_OK && (is_op(p, "*") || is_op(p, "/"))) {
-        filter_opcode code = is_op(p, "*") ? FILTER_MUL : FILTER_DIV;
+typedef int (*level_fn)(parser *p);
+
+typedef struct binary_op {
+    const char *op;
+    filter_opcode code;
+} binary_op;
+
+/* operand (op operand)*, left-associative; the result is a condition when gives_condition and an
+ * operator was applied, else whatever the single operand was. */
+static int parse_left(parser *p, level_fn operand, const binary_op *ops, int count, int gives_condition) {
+    int condition = operand(p);
+    for (;;) {
+        const binary_op *hit = NULL;
+        for (int i = 0; !hit && i < count && p->status == MUMLOC_OK; i++)
+            if (is_op(p, ops[i].op)) hit = &ops[i];
+        if (!hit) return condition;
         next_token(p);
-        parse_unary(p);
-        emit(p, code, 0, 0, 2, 1);
-        condition = 0;
+        operand(p);
+        emit(p, hit->code, 0, 0, 2, 1);
+        condition = gives_condition;
     }
-    return condition;
+}
+
+static int parse_product(parser *p) {
+    static const binary_op ops[] = {{"*", FILTER_MUL}, {"/", FILTER_DIV}};
+    return parse_left(p, parse_unary, ops, 2, 0);
 }
 
 static int parse_sum(parser *p) {
-    int condition = parse_product(p);
-    while (p->status == MUMLOC_OK && (is_op(p, "+") || is_op(p, "-"))) {
-        filter_opcode code = is_op(p, "+") ? FILTER_ADD : FILTER_SUB;
-        next_token(p);
-        parse_product(p);
-        emit(p, code, 0, 0, 2, 1);
-        condition = 0;
-    }
-    return condition;
+    static const binary_op ops[] = {{"+", FILTER_ADD}, {"-", FILTER_SUB}};
+    return parse_left(p, parse_product, ops, 2, 0);
 }
 
 static int parse_comparison(parser *p) {
@@ -290,25 +299,13 @@ static int parse_not(parser *p) {
 }
 
 static int parse_and(parser *p) {
-    int condition = parse_not(p);
-    while (p->status == MUMLOC_OK && (is_op(p, "&") || is_op(p, "&&"))) {
-        next_token(p);
-        parse_not(p);
-        emit(p, FILTER_AND, 0, 0, 2, 1);
-        condition = 1;
-    }
-    return condition;
+    static const binary_op ops[] = {{"&", FILTER_AND}, {"&&", FILTER_AND}};
+    return parse_left(p, parse_not, ops, 2, 1);
 }
 
 static int parse_or(parser *p) {
-    int condition = parse_and(p);
-    while (p->status == MUMLOC_OK && (is_op(p, "|") || is_op(p, "||"))) {
-        next_token(p);
-        parse_and(p);
-        emit(p, FILTER_OR, 0, 0, 2, 1);
-        condition = 1;
-    }
-    return condition;
+    static const binary_op ops[] = {{"|", FILTER_OR}, {"||", FILTER_OR}};
+    return parse_left(p, parse_and, ops, 2, 1);
 }
 
 mumloc_status filter_compile(const char *expression, const mumloc_table *table, filter_program *out) {

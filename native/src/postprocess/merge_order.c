@@ -6,24 +6,26 @@
 
 #include "core/error.h"
 
-typedef struct frame_row {
-    double frame;
-    int64_t row;
-} frame_row;
-
-static int compare_frame_row(const void *a, const void *b) {
-    const frame_row *x = a, *y = b;
-    if (x->frame != y->frame) return x->frame < y->frame ? -1 : 1;
-    return (x->row > y->row) - (x->row < y->row);
-}
-
-static mumloc_status comparison_sort(const double *frame, int64_t rows, int64_t *order) {
-    frame_row *pairs = malloc((size_t)rows * sizeof *pairs);
-    if (!pairs) return mumloc_fail(MUMLOC_ERR_OUT_OF_MEMORY, "merge: out of memory sorting rows by frame");
-    for (int64_t r = 0; r < rows; r++) pairs[r] = (frame_row){frame[r], r};
-    qsort(pairs, (size_t)rows, sizeof *pairs, compare_frame_row);
-    for (int64_t r = 0; r < rows; r++) order[r] = pairs[r].row;
-    free(pairs);
+/* Stable LSD radix sort by frame − lo, 16 bits a pass (frames spread much wider than the rows). */
+static mumloc_status radix_sort(const double *frame, int64_t rows, double lo, double hi, int64_t *order) {
+    int64_t *other = malloc((size_t)rows * sizeof *other), *count = malloc(65537 * sizeof *count);
+    if (!other || !count) {
+        free(other);
+        free(count);
+        return mumloc_fail(MUMLOC_ERR_OUT_OF_MEMORY, "merge: out of memory sorting rows by frame");
+    }
+    for (int64_t r = 0; r < rows; r++) order[r] = r;
+    uint64_t span = (uint64_t)(hi - lo);
+    for (int shift = 0; shift < 64 && (span >> shift) > 0; shift += 16) {
+        for (int b = 0; b <= 65536; b++) count[b] = 0;
+        for (int64_t i = 0; i < rows; i++) count[(((uint64_t)(frame[order[i]] - lo) >> shift) & 0xFFFF) + 1]++;
+        for (int b = 0; b < 65536; b++) count[b + 1] += count[b];
+        for (int64_t i = 0; i < rows; i++)
+            other[count[((uint64_t)(frame[order[i]] - lo) >> shift) & 0xFFFF]++] = order[i];
+        for (int64_t i = 0; i < rows; i++) order[i] = other[i];
+    }
+    free(other);
+    free(count);
     return MUMLOC_OK;
 }
 
@@ -63,7 +65,7 @@ mumloc_status merge_frame_order(const double *frame, int64_t rows, int64_t **ord
     } else if (hi - lo <= 4.0 * (double)rows + 1024.0) {
         s = counting_sort(frame, rows, lo, hi, out);
     } else {
-        s = comparison_sort(frame, rows, out);
+        s = radix_sort(frame, rows, lo, hi, out);
     }
     if (s != MUMLOC_OK) {
         free(out);

@@ -11,6 +11,7 @@
 #include "io/atomic_file.h"
 #include "io/png_write.h"
 #include "render/font.h"
+#include "render/ticks.h"
 
 enum { PLOT_MAX_TICKS = 16 };
 
@@ -69,15 +70,6 @@ static void line(canvas *c, double x0, double y0, double x1, double y1, int thic
     }
 }
 
-/* Round tick step (1, 2 or 5 × 10^k) giving 4 to 10 ticks over the range. */
-static double tick_step(double range) {
-    double raw = range / 6.0;
-    double magnitude = pow(10.0, floor(log10(raw)));
-    const double factors[] = {1.0, 2.0, 5.0, 10.0};
-    for (int i = 0; i < 4; i++)
-        if (factors[i] * magnitude >= raw * (1 - 1e-9)) return factors[i] * magnitude;
-    return 10.0 * magnitude;
-}
 
 typedef struct axis {
     double lo, hi;
@@ -87,7 +79,7 @@ typedef struct axis {
 } axis;
 
 static void axis_ticks(axis *a) {
-    double step = tick_step(a->hi - a->lo);
+    double step = ticks_round_step(a->hi - a->lo, 6.0);
     a->ticks = 0;
     for (double k = ceil(a->lo / step - 1e-9); a->ticks < PLOT_MAX_TICKS; k++) {
         double v = k * step;
