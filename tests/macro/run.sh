@@ -262,8 +262,9 @@ expect render "done"
 [ -s "$out/known.png" ] && [ -s "$out/known-z.tif" ] && pass || fail "known.png / known-z.tif not written"
 [ $failures -gt $before ] && show_log render
 
-# 10. The pipeline example users copy: simulate -> localize (bundled model) -> evaluate -> render ->
-#     export; the Jaccard of the bundled model on this sparse helix is far above chance.
+# 10. The pipeline example users copy: simulate -> localize (bundled model) -> evaluate -> merge ->
+#     filter -> render -> FRC -> export; the Jaccard of the bundled model on this sparse helix is far
+#     above chance.
 current="pipeline macro"
 out="$work/pipeline"
 run_macro "$root/macros/pipeline-demo.ijm" "$out"
@@ -272,7 +273,7 @@ grep -qE "MUMLoc pipeline: Jaccard (0\.[89]|1)" "$work/pipeline-demo.log" && pas
     fail "the pipeline's Jaccard is below 0.8: $(grep 'Jaccard' "$work/pipeline-demo.log")"
 expect_text pipeline-demo "MUMLoc pipeline: done"
 expect_no_text pipeline-demo "Exception"
-for f in movie.tif truth.csv localizations.csv report.json render.png exported.csv; do
+for f in movie.tif truth.csv localizations.csv report.json merged.csv render.png frc.png exported.csv; do
     [ -s "$out/$f" ] && pass || fail "the pipeline wrote no $f"
 done
 [ $failures -gt $before ] && show_log pipeline-demo
