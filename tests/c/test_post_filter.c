@@ -197,10 +197,36 @@ static void test_density_random(void) {
     mumloc_table_destroy(t);
 }
 
+static int progress_calls;
+static int stop_at_second(void *user, int64_t done, int64_t total) {
+    (void)user;
+    (void)done;
+    (void)total;
+    return ++progress_calls >= 2;
+}
+
+/* A large table: progress is reported, and a request to stop cancels with no table. */
+static void test_cancel(void) {
+    enum { N = 300000 };
+    static double xyz[3 * N];
+    for (int i = 0; i < 3 * N; i++) xyz[i] = (double)(i % 1000);
+    mumloc_table *t = points(xyz, N), *out = NULL;
+    mumloc_filter_options o;
+    mumloc_filter_options_default(&o);
+    o.expression = "x > 10";
+    o.density_radius_nm = 5;
+    o.density_min_neighbors = 1;
+    progress_calls = 0;
+    CHECK_STATUS(mumloc_filter_table(t, &o, &out, stop_at_second, NULL), MUMLOC_ERR_CANCELLED);
+    CHECK(out == NULL && progress_calls == 2);
+    mumloc_table_destroy(t);
+}
+
 int main(void) {
     test_precedence();
     test_errors();
     test_density_constructed();
     test_density_random();
+    test_cancel();
     return check_failures ? 1 : 0;
 }
