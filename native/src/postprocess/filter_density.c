@@ -1,4 +1,4 @@
-/* Neighbour counts within a radius through a hashed grid (see filter_density.h). */
+/* Neighbour counts within a radius through a grid of buckets (see filter_density.h). */
 #include "postprocess/filter_density.h"
 
 #include <math.h>
@@ -6,86 +6,118 @@
 
 #include "core/error.h"
 
-static uint64_t bucket_of(int64_t cx, int64_t cy, int64_t cz, uint64_t mask) {
-    uint64_t h = (uint64_t)cx * 0x9E3779B97F4A7C15ull ^ (uint64_t)cy * 0xC2B2AE3D27D4EB4Full ^
-                 (uint64_t)cz * 0x165667B19E3779F9ull;
-    h ^= h >> 31;
-    h *= 0xD6E8FEB86659FD93ull;
-    h ^= h >> 32;
-    return h & mask;
-}
-
+/* Cells of the radius, relative to the smallest coordinates, map to buckets row-major modulo the
+ * grid's size (wx × wy × wz, powers of two ≥ 4 each way; wz = 1 laterally): the data's cells map
+ * one to one when the grid covers them, and the 3 cells of a neighbourhood row are 3 consecutive
+ * buckets, stored contiguously, except where the row wraps. Cells far apart may share a bucket
+ * (distances are checked); the 9 (27) buckets of a neighbourhood are always distinct. */
 typedef struct density_grid {
     double *px, *py, *pz;  /* points sorted by bucket */
     int64_t *index;        /* the sorted point's number i */
     int64_t *start;        /* bucket b holds sorted points [start[b], start[b + 1]) */
-    uint64_t mask;
-    double radius;
+    int64_t wx, wy, wz;
+    double x0, y0, z0, radius;
     int use_z;
 } density_grid;
 
-static int64_t cell(double v, double radius) { return (int64_t)floor(v / radius); }
+static int64_t cell(double v, double origin, double radius) { return (int64_t)floor((v - origin) / radius); }
 
-/* Other points within the radius of (x, y, z), counted up to `enough` (the point itself excluded by
- * subtracting it: it is always within the radius of itself). */
+static int64_t bucket_of(const density_grid *g, int64_t cx, int64_t cy, int64_t cz) {
+    return (cx & (g->wx - 1)) + g->wx * ((cy & (g->wy - 1)) + g->wy * (cz & (g->wz - 1)));
+}
+
+static int64_t pow2_at_least(int64_t n, int64_t low, int64_t high) {
+    int64_t p = low;
+    while (p < n && p < high) p *= 2;
+    return p;
+}
+
+/* Other points within the radius of (x, y, z), counted up to `enough` (the point itself, at
+ * distance 0, is found too and not counted). */
 static int neighbours(const density_grid *g, double x, double y, double z, int enough) {
-    int64_t cx = cell(x, g->radius), cy = cell(y, g->radius), cz = g->use_z ? cell(z, g->radius) : 0;
-    uint64_t seen[27];
-    int buckets = 0, found = -1;
+    int64_t cx = cell(x, g->x0, g->radius), cy = cell(y, g->y0, g->radius);
+    int64_t cz = g->use_z ? cell(z, g->z0, g->radius) : 0;
     double r2 = g->radius * g->radius;
-    int dz_lo = g->use_z ? -1 : 0, dz_hi = g->use_z ? 1 : 0;
+    int found = -1, dz_lo = g->use_z ? -1 : 0, dz_hi = -dz_lo;
     for (int dz = dz_lo; dz <= dz_hi; dz++)
-        for (int dy = -1; dy <= 1; dy++)
-            for (int dx = -1; dx <= 1; dx++) {
-                uint64_t b = bucket_of(cx + dx, cy + dy, cz + dz, g->mask);
-                int repeat = 0;
-                for (int k = 0; k < buckets; k++) repeat |= seen[k] == b;
-                if (repeat) continue;
-                seen[buckets++] = b;
-                for (int64_t j = g->start[b]; j < g->start[b + 1]; j++) {
+        for (int dy = -1; dy <= 1; dy++) {
+            int64_t first = bucket_of(g, cx - 1, cy + dy, cz + dz);
+            int contiguous = ((cx - 1) & (g->wx - 1)) + 2 < g->wx;
+            for (int dx = -1; dx <= (contiguous ? -1 : 1); dx++) {
+                int64_t lo = contiguous ? first : bucket_of(g, cx + dx, cy + dy, cz + dz);
+                int64_t hi = contiguous ? first + 3 : lo + 1;
+                for (int64_t j = g->start[lo]; j < g->start[hi]; j++) {
                     double ex = g->px[j] - x, ey = g->py[j] - y, ez = g->use_z ? g->pz[j] - z : 0.0;
                     if (ex * ex + ey * ey + ez * ez <= r2 && ++found >= enough) return found;
                 }
             }
+        }
     return found;
+}
+
+/* The grid's origin and size for these points. */
+static void grid_shape(density_grid *g, const double *x, const double *y, const double *z,
+                       const int64_t *rows, int64_t count) {
+    double hi[3] = {-INFINITY, -INFINITY, -INFINITY};
+    g->x0 = g->y0 = g->z0 = INFINITY;
+    for (int64_t i = 0; i < count; i++) {
+        int64_t r = rows[i];
+        g->x0 = fmin(g->x0, x[r]), hi[0] = fmax(hi[0], x[r]);
+        g->y0 = fmin(g->y0, y[r]), hi[1] = fmax(hi[1], y[r]);
+        if (z) g->z0 = fmin(g->z0, z[r]), hi[2] = fmax(hi[2], z[r]);
+    }
+    if (!z || count == 0) g->z0 = 0, hi[2] = 0;
+    if (count == 0) g->x0 = g->y0 = 0, hi[0] = hi[1] = 0;
+    int64_t buckets = pow2_at_least(count, 64, (int64_t)1 << 40);
+    double cells[3];
+    double origin[3] = {g->x0, g->y0, g->z0};
+    for (int a = 0; a < 3; a++) cells[a] = floor((hi[a] - origin[a]) / g->radius) + 1;
+    int64_t cap = (int64_t)1 << 40;
+    g->wx = pow2_at_least(cells[0] < (double)cap ? (int64_t)cells[0] : cap, 4, buckets / (z ? 64 : 16));
+    g->wy = pow2_at_least(cells[1] < (double)cap ? (int64_t)cells[1] : cap, 4,
+                          buckets / g->wx / (z ? 4 : 1) > 4 ? buckets / g->wx / (z ? 4 : 1) : 4);
+    g->wz = z ? pow2_at_least(cells[2] < (double)cap ? (int64_t)cells[2] : cap, 4,
+                              buckets / g->wx / g->wy > 4 ? buckets / g->wx / g->wy : 4)
+              : 1;
 }
 
 mumloc_status filter_density(const double *x, const double *y, const double *z, const int64_t *rows,
                              int64_t count, double radius, int min_neighbors, unsigned char *keep,
                              post_progress *progress, int64_t base, double scale) {
-    uint64_t buckets = 16;
-    while (buckets < (uint64_t)count) buckets *= 2;
-    density_grid g = {NULL, NULL, NULL, NULL, NULL, buckets - 1, radius, z != NULL};
-    uint64_t *bucket = malloc((size_t)(count > 0 ? count : 1) * sizeof *bucket);
-    g.px = malloc((size_t)(count > 0 ? count : 1) * sizeof *g.px);
-    g.py = malloc((size_t)(count > 0 ? count : 1) * sizeof *g.py);
-    g.pz = malloc((size_t)(count > 0 ? count : 1) * sizeof *g.pz);
-    g.index = malloc((size_t)(count > 0 ? count : 1) * sizeof *g.index);
-    g.start = calloc(buckets + 1, sizeof *g.start);
+    density_grid g = {0};
+    g.radius = radius;
+    g.use_z = z != NULL;
+    grid_shape(&g, x, y, z, rows, count);
+    int64_t buckets = g.wx * g.wy * g.wz;
+    size_t n = (size_t)(count > 0 ? count : 1);
+    int64_t *bucket = malloc(n * sizeof *bucket);
+    g.px = malloc(n * sizeof *g.px);
+    g.py = malloc(n * sizeof *g.py);
+    g.pz = malloc(n * sizeof *g.pz);
+    g.index = malloc(n * sizeof *g.index);
+    g.start = calloc((size_t)buckets + 1, sizeof *g.start);
     mumloc_status s = MUMLOC_OK;
     if (!bucket || !g.px || !g.py || !g.pz || !g.index || !g.start)
         s = mumloc_fail(MUMLOC_ERR_OUT_OF_MEMORY, "filter: out of memory for the density grid");
-    if (s == MUMLOC_OK) {
-        /* counting sort of the points by bucket */
+    if (s == MUMLOC_OK) { /* counting sort of the points by bucket */
         for (int64_t i = 0; i < count; i++) {
             int64_t r = rows[i];
-            bucket[i] = bucket_of(cell(x[r], radius), cell(y[r], radius), z ? cell(z[r], radius) : 0, g.mask);
+            bucket[i] = bucket_of(&g, cell(x[r], g.x0, radius), cell(y[r], g.y0, radius),
+                                  z ? cell(z[r], g.z0, radius) : 0);
             g.start[bucket[i] + 1]++;
         }
-        for (uint64_t b = 0; b < buckets; b++) g.start[b + 1] += g.start[b];
-        int64_t *fill = malloc((size_t)buckets * sizeof *fill);
-        if (!fill) s = mumloc_fail(MUMLOC_ERR_OUT_OF_MEMORY, "filter: out of memory for the density grid");
-        for (uint64_t b = 0; fill && b < buckets; b++) fill[b] = g.start[b];
-        for (int64_t i = 0; fill && i < count; i++) {
-            int64_t r = rows[i], j = fill[bucket[i]]++;
+        for (int64_t b = 0; b < buckets; b++) g.start[b + 1] += g.start[b];
+        for (int64_t i = 0; i < count; i++) {
+            int64_t r = rows[i], j = g.start[bucket[i]]++;
             g.px[j] = x[r];
             g.py[j] = y[r];
             g.pz[j] = z ? z[r] : 0.0;
             g.index[j] = i;
         }
-        free(fill);
+        for (int64_t b = buckets; b > 0; b--) g.start[b] = g.start[b - 1]; /* back to the starts */
+        g.start[0] = 0;
     }
-    /* in bucket order: the points of one cell are neighbours in memory and share their search */
+    /* in bucket order: neighbouring points are neighbours in memory and share their search */
     const int64_t chunk = POST_PROGRESS_STEP;
     for (int64_t lo = 0; s == MUMLOC_OK && lo < count; lo += chunk) {
         int64_t hi = lo + chunk < count ? lo + chunk : count;
