@@ -24,9 +24,23 @@ static int usage(const char *message) {
     return CLI_EXIT_USAGE;
 }
 
+/* Reading a long table: Ctrl-C stops it (the progress lines are the matching's, below). */
+static int stop_on_interrupt(void *user, int64_t done, int64_t total) {
+    (void)user, (void)done, (void)total;
+    return cli_interrupted();
+}
+
 /* Reads a table that needs frame, x, y, z, converting px/um columns to nm. */
 static int load(const char *path, double pixel_nm, mumloc_table **out) {
-    mumloc_status s = mumloc_table_read_csv(path, "frame,x,y,z", out);
+    cli_cancel_on_interrupt();
+    mumloc_status s = mumloc_table_read_csv_progress(path, "frame,x,y,z", out, stop_on_interrupt, NULL);
+    cli_interrupt_default();
+    if (s == MUMLOC_ERR_CANCELLED || (s == MUMLOC_OK && cli_interrupted())) { /* Ctrl-C between reports */
+        mumloc_table_destroy(*out);
+        *out = NULL;
+        fprintf(stderr, "mumloc evaluate: interrupted\n");
+        return CLI_EXIT_CANCELLED;
+    }
     if (s != MUMLOC_OK) return library_error("", s);
     if ((s = mumloc_table_convert_to_nm(*out, pixel_nm)) != MUMLOC_OK) {
         fprintf(stderr, "mumloc evaluate: '%s': %s (--pixel-size NM)\n", path, mumloc_last_error());
@@ -34,8 +48,6 @@ static int load(const char *path, double pixel_nm, mumloc_table **out) {
     }
     return CLI_EXIT_OK;
 }
-
-static int same_path(const char *a, const char *b) { return a && b && strcmp(a, b) == 0; }
 
 int cmd_evaluate(int argc, char **argv) {
     mumloc_eval_options eval;
@@ -91,8 +103,9 @@ int cmd_evaluate(int argc, char **argv) {
             return usage("--tolerance-xy and --tolerance-z must be > 0 nm");
     }
     if (!(pixel_nm >= 0)) return usage("--pixel-size must be > 0 nm");
-    if (same_path(out_path, truth_path) || same_path(out_path, loc_path))
-        return usage("--out must not name an input table");
+    const mumloc_file_role files[] = {{truth_path, "--truth", 0}, {loc_path, "--in", 0},
+                                      {out_path, "--out", 1}};
+    if ((rc = cli_check_files("evaluate", files, 3)) != CLI_PARSE_CONTINUE) return rc;
     mumloc_status status = mumloc_eval_options_validate(&eval);
     if (status != MUMLOC_OK) return library_error("", status);
 

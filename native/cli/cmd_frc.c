@@ -56,7 +56,7 @@ int cmd_frc(int argc, char **argv) {
     if (s != MUMLOC_OK) return cli_library_error("frc", s);
 
     mumloc_table *table = NULL;
-    if ((rc = cli_read_table("frc", in_path, pixel_nm, &table)) != CLI_EXIT_OK) return rc;
+    if ((rc = cli_read_table("frc", in_path, pixel_nm, quiet, &table)) != CLI_EXIT_OK) return rc;
     cli_progress progress;
     cli_progress_init(&progress, "frc", quiet);
     cli_cancel_on_interrupt();

@@ -78,8 +78,6 @@ static char *drift_path_beside(const char *truth_path) {
     return path;
 }
 
-static int same_path(const char *a, const char *b) { return a && b && strcmp(a, b) == 0; }
-
 /* Total molecules in the movie's ground truth (the summary line reports it). */
 static int count_molecules(const mumloc_sim_params *params, int64_t *total) {
     mumloc_simulator *sim = NULL;
@@ -186,13 +184,6 @@ int cmd_simulate(int argc, char **argv) {
             CLI_PARSE_CONTINUE)
         return rc;
 
-    mumloc_status status;
-    if (optics_path && (status = mumloc_optics_load(optics_path, &params.optics)) != MUMLOC_OK)
-        return library_error("--optics: ", status);
-    if ((status = mumloc_set_threads(threads)) != MUMLOC_OK) return library_error("", status);
-    if ((status = mumloc_sim_params_validate(&params)) != MUMLOC_OK)
-        return library_error("", status);
-
     char *derived_drift = NULL;
     const char *drift_path = drift_arg;
     if (!drift_path && truth_path) {
@@ -203,12 +194,21 @@ int cmd_simulate(int argc, char **argv) {
         }
         drift_path = derived_drift;
     }
-    if (same_path(movie_path, truth_path) || same_path(movie_path, drift_path) ||
-        same_path(truth_path, drift_path)) {
-        fprintf(stderr, "mumloc simulate: --out, --truth and --drift-file must name different "
-                        "files\n");
+    const mumloc_file_role files[] = {{optics_path, "--optics", 0},
+                                      {movie_path, "--out", 1},
+                                      {truth_path, "--truth", 1},
+                                      {drift_path, drift_arg ? "--drift-file" : "the drift file", 1}};
+    mumloc_status status = MUMLOC_OK;
+    if ((rc = cli_check_files("simulate", files, 4)) == CLI_PARSE_CONTINUE) {
+        if (optics_path && (status = mumloc_optics_load(optics_path, &params.optics)) != MUMLOC_OK)
+            rc = library_error("--optics: ", status);
+        else if ((status = mumloc_set_threads(threads)) != MUMLOC_OK ||
+                 (status = mumloc_sim_params_validate(&params)) != MUMLOC_OK)
+            rc = library_error("", status);
+    }
+    if (rc != CLI_PARSE_CONTINUE) {
         free(derived_drift);
-        return CLI_EXIT_USAGE;
+        return rc;
     }
 
     cli_progress progress;

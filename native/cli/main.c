@@ -3,7 +3,9 @@
 #include "mumloc.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 typedef struct command_entry {
     const char *name;
@@ -55,7 +57,17 @@ static int unknown_command(const char *name) {
     return CLI_EXIT_USAGE;
 }
 
+/* OpenMP reads OMP_WAIT_POLICY when the program starts, before main: with the variable unset,
+ * re-execute once with "passive" (idle threads sleep rather than spin on a core that a sibling or
+ * another program needs; see mumloc_omp_wait_policy). If the re-exec fails, run as we are. */
+static void ensure_passive_omp_wait(char **argv) {
+    if (getenv("OMP_WAIT_POLICY") || getenv("GOMP_SPINCOUNT")) return;
+    if (setenv("OMP_WAIT_POLICY", "passive", 1) != 0) return;
+    execv("/proc/self/exe", argv);
+}
+
 int main(int argc, char **argv) {
+    ensure_passive_omp_wait(argv);
     if (argc < 2) {
         fprintf(stderr, "mumloc: missing command; commands are: ");
         print_command_names(stderr);
@@ -69,6 +81,7 @@ int main(int argc, char **argv) {
     }
     if (strcmp(first, "--version") == 0) {
         printf("mumloc %s\n", mumloc_version());
+        printf("threads: %d, OpenMP wait policy: %s\n", mumloc_get_threads(), mumloc_omp_wait_policy());
         return CLI_EXIT_OK;
     }
     if (strcmp(first, "help") == 0) { /* "mumloc help simulate" = "mumloc simulate --help" */

@@ -6,9 +6,11 @@
 
 #include "mumloc.h"
 
-/* Reads path (ThunderSTORM CSV) and converts px / um columns to nm (pixel_nm: --pixel-size, 0 when
- * not given). Returns CLI_EXIT_OK, or an exit code after one error line "mumloc COMMAND: ...". */
-int cli_read_table(const char *command, const char *path, double pixel_nm, mumloc_table **out);
+/* Reads path (ThunderSTORM CSV; progress lines "mumloc COMMAND (reading): ..." for long files unless
+ * quiet; Ctrl-C stops it) and converts px / um columns to nm (pixel_nm: --pixel-size, 0 when not
+ * given). Returns CLI_EXIT_OK, or an exit code after one error line "mumloc COMMAND: ...". */
+int cli_read_table(const char *command, const char *path, double pixel_nm, int quiet,
+                   mumloc_table **out);
 
 /* Prints "mumloc COMMAND: <library message>" and returns the exit code for the status (2 for an
  * invalid argument, 130 for a cancellation, 1 otherwise). */

@@ -77,9 +77,41 @@ MUMLOC_API const char *mumloc_version(void);
 MUMLOC_API mumloc_status mumloc_set_threads(int threads);
 MUMLOC_API int mumloc_get_threads(void);
 
+/* How idle OpenMP threads wait: "passive" (sleep at once) unless the environment chose otherwise.
+ * Spinning threads steal the core a descheduled sibling needs, so on a machine with other work a
+ * spinning pool runs slower with more threads. The library sets OMP_WAIT_POLICY=passive when it is
+ * loaded with dlopen (Fiji, Java, Python) and the variable is unset; a program linked against it at
+ * start-up must set it before start (the mumloc CLI re-executes itself with it). Returns the policy
+ * the OpenMP runtime read: the variable's value, or "spin, then sleep" when it was unset. */
+MUMLOC_API const char *mumloc_omp_wait_policy(void);
+
 /* Progress callback: called from the calling thread with done/total work units. Return non-zero to
  * cancel; the call then fails with MUMLOC_ERR_CANCELLED and leaves no partial output file. */
 typedef int (*mumloc_progress_fn)(void *user, int64_t done, int64_t total);
+
+/* ---------------------------------------------------------------------------------------------- */
+/* Files a command reads and writes                                                                */
+/* ---------------------------------------------------------------------------------------------- */
+
+/* 1 when paths a and b name the same file: the same device and inode once symbolic links are
+ * followed (so a hard link or a symbolic link to a file is that file), or, for paths that do not
+ * exist yet, the same name in the same folder ("t.csv" and "./t.csv"). 0 otherwise, and for NULL. */
+MUMLOC_API int mumloc_files_same(const char *a, const char *b);
+
+/* One file named by a caller: what it is for in messages ("--in", "the movie") and whether the
+ * command reads or writes it. A NULL path (not given) is skipped. */
+typedef struct mumloc_file_role {
+    const char *path;
+    const char *label;
+    int output;         /* 0: read, 1: written */
+} mumloc_file_role;
+
+/* Checks the files of one command before any work, so that a mistake costs nothing and loses no
+ * data: an input that exists must be a regular file (a folder, FIFO or device is refused: reading a
+ * FIFO would wait forever); an output must not be an existing folder, FIFO or device, nor the same file
+ * (mumloc_files_same) as an input or as another output. A missing input is left to its reader. Fails
+ * with MUMLOC_ERR_INVALID_ARGUMENT and a message naming both labels and paths. */
+MUMLOC_API mumloc_status mumloc_check_files(const mumloc_file_role *files, int count);
 
 /* ---------------------------------------------------------------------------------------------- */
 /* Optics                                                                                          */
@@ -342,8 +374,10 @@ MUMLOC_API mumloc_status mumloc_model_create(mumloc_arch arch, const mumloc_opti
                                              const mumloc_camera *camera, double weight_max,
                                              uint64_t seed, mumloc_model **out);
 /* Loads and validates a model file: a truncated or foreign file, an unknown format version, a wrong
- * architecture or tensor shape, or missing/invalid metadata fail with MUMLOC_ERR_FORMAT (or
- * MUMLOC_ERR_IO) and a message naming the file and the problem. */
+ * architecture or tensor shape, a NaN or infinite weight, or missing/invalid metadata (an input
+ * normalisation outside [1e-9, 1e12] photons included) fail with MUMLOC_ERR_FORMAT (or
+ * MUMLOC_ERR_IO: not a regular file, unreadable) and a message naming the file and the problem.
+ * Only the header is read before it is validated. */
 MUMLOC_API mumloc_status mumloc_model_load(const char *path, mumloc_model **out);
 /* Saves atomically (with Adam's state when the model has been trained, so training can resume from
  * it). A loaded model saves byte-identically. */
@@ -493,7 +527,9 @@ MUMLOC_API mumloc_status mumloc_train(const mumloc_train_options *options, mumlo
  *
  * Column names follow ThunderSTORM: "id", "frame" (1-based), "x", "y", "z" (nm), "intensity"
  * (photon), "offset", "bkgstd", "sigma", "uncertainty_xy", "uncertainty_z" (nm), … Extra columns are
- * kept as they are. Names are unique (whatever their units) and hold no '"', ',' or line break. */
+ * kept as they are. Names are unique (whatever their units) and hold no '"', ',' or line break;
+ * units hold none of these nor '[' or ']'. Every such name and unit survives a CSV write → read →
+ * write unchanged (see mumloc_table_read_csv for how a header field is split). */
 typedef struct mumloc_table mumloc_table;
 
 /* An empty table (no columns, no rows). */
@@ -526,13 +562,36 @@ MUMLOC_API int mumloc_table_find_column(const mumloc_table *table, const char *n
  * (add_column, append_rows, set_rows, destroy). */
 MUMLOC_API const double *mumloc_table_column_data(const mumloc_table *table, int column);
 
-/* Reads a ThunderSTORM CSV (header "name [unit]" fields, quoted or not; comma separated; "NaN" and
- * "Infinity" accepted). required: NULL, or a comma-separated list of column names (units ignored)
- * that must exist and hold a finite number in every row, e.g. "frame,x,y,z"; a missing one fails
- * naming it and listing the columns present, a NaN or infinity fails naming its line. Errors:
- * MUMLOC_ERR_IO (cannot open/read), MUMLOC_ERR_FORMAT (anything wrong in the file). */
+/* Reads a ThunderSTORM CSV (header "name [unit]" fields, quoted or not; comma separated). A header
+ * field has a unit when it ends with a bracketed group holding no other '[' or ']' after a
+ * non-empty name; one space before the group is a separator ("x [nm]", "x[nm]"); any other field
+ * is all name ("[nm]", "a [x"); the writer adds an empty group to a name that would otherwise read
+ * as "name [unit]" ("a [x] []" is the name "a [x]"). At most 4096 columns. Rows hold plain decimals
+ * ("-12.5", "1e-9") or "NaN", "Infinity", "-Infinity" as ThunderSTORM writes them; anything else
+ * ("0x10", "inf") fails naming the line and column. required: NULL, or a comma-separated list of
+ * column names (units ignored) that must exist and hold a finite number in every row, e.g.
+ * "frame,x,y,z"; a missing one fails naming it and listing the columns present, a NaN or infinity
+ * fails naming its line. Errors: MUMLOC_ERR_IO (cannot open/read), MUMLOC_ERR_FORMAT (anything wrong
+ * in the file). Time is linear in the file's length. */
 MUMLOC_API mumloc_status mumloc_table_read_csv(const char *path, const char *required,
                                                mumloc_table **out);
+/* mumloc_table_read_csv with progress and cancel: progress (may be NULL) is called every 65,536
+ * rows with (bytes read, file size in bytes; 0 when unknown, e.g. a pipe); when it returns
+ * non-zero the read stops with MUMLOC_ERR_CANCELLED and *out stays NULL. */
+MUMLOC_API mumloc_status mumloc_table_read_csv_progress(const char *path, const char *required,
+                                                        mumloc_table **out,
+                                                        mumloc_progress_fn progress, void *user);
+/* A column's header field as mumloc_table_write_csv writes it, without the quotes: "name [unit]",
+ * "name", or "name []" for a name without unit that would otherwise read as "name [unit]". Fails
+ * (MUMLOC_ERR_INVALID_ARGUMENT) for a name or unit a table cannot hold or when out (cap bytes) is
+ * too small. For tables shown with headings elsewhere (ImageJ results tables). */
+MUMLOC_API mumloc_status mumloc_table_heading(const char *name, const char *unit, char *out,
+                                              size_t cap);
+/* Splits a header field (quotes removed) into name and unit ("" when none) by the rule of
+ * mumloc_table_read_csv; the inverse of mumloc_table_heading. Fails (MUMLOC_ERR_INVALID_ARGUMENT)
+ * when a buffer is too small. */
+MUMLOC_API mumloc_status mumloc_table_split_heading(const char *heading, char *name, size_t name_cap,
+                                                    char *unit, size_t unit_cap);
 /* Writes the table as ThunderSTORM CSV (design.md: quoted "name [unit]" header, plain decimals from
  * mumloc_format_number, '\n' line ends), atomically: a failure leaves no file. */
 MUMLOC_API mumloc_status mumloc_table_write_csv(const mumloc_table *table, const char *path);
@@ -750,8 +809,21 @@ typedef enum mumloc_plane_axis {
     MUMLOC_PLANES_AUTO = 0,     /* C = k → channels; else C = 1 and Z = k → slices; else an error */
     MUMLOC_PLANES_CHANNELS = 1, /* hyperstack channels are the planes (C = k; frames = Z·T) */
     MUMLOC_PLANES_SLICES = 2    /* slices are the planes (C = 1 and Z = k, frames = T), or a plain
-                                   stack of frames × k images with the planes interleaved */
+                                   stack of frames × k images with the planes interleaved (C = 1,
+                                   Z·T a multiple of k, frames = Z·T / k) */
 } mumloc_plane_axis;
+
+/* The one rule, for the CLI and Fiji alike, for where the k planes of a C × Z × T movie are. In
+ * either layout image f·k + d (0-based, ImageJ's order: C fastest, then Z, then T) is plane d of
+ * frame f. On success *axis is CHANNELS or SLICES and *movie_frames the number of frames. AUTO picks
+ * channels when C = k, slices when C = 1 and Z = k, and otherwise fails (a plain stack that could
+ * hold the planes interleaved must be named SLICES: the message says so). what names the movie in
+ * messages (a quoted path, "the image"). Failures: MUMLOC_ERR_INVALID_ARGUMENT, saying what the
+ * movie has and what to pass. */
+MUMLOC_API mumloc_status mumloc_plane_layout(int64_t channels, int64_t slices, int64_t frames,
+                                             int planes, mumloc_plane_axis requested,
+                                             const char *what, mumloc_plane_axis *axis,
+                                             int64_t *movie_frames);
 
 /* Optional maximum-likelihood refinement after decoding (before the photometry and bounds):
  *   NONE       the network's positions as decoded (default; the fastest);

@@ -19,6 +19,15 @@ struct mumloc_table {
 /* Sets the label messages use for this table (copied). */
 mumloc_status mumloc_table_set_label(mumloc_table *table, const char *label);
 
+/* MUMLOC_OK when a column may have this name and unit (not NULL): a non-empty name, neither holding
+ * '"', ',' or a line break, the unit no '[' or ']'. */
+mumloc_status mumloc_table_check_column_text(const char *name, const char *unit);
+
+/* mumloc_table_add_column for a caller that knows the name is new (the CSV reader checked it by
+ * hashing; checking again here would cost time quadratic in the number of columns). */
+mumloc_status mumloc_table_add_new_column(mumloc_table *table, const char *name, const char *unit,
+                                          int *index);
+
 /* Makes room for at least rows rows in every column (contents of new rows undefined). */
 mumloc_status mumloc_table_reserve(mumloc_table *table, int64_t rows);
 

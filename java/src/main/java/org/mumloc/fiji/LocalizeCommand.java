@@ -214,8 +214,7 @@ public class LocalizeCommand implements PlugIn {
         gd.addChoice("Planes", new String[] {"slices"}, "slices");
         gd.showDialog();
         if (gd.wasCanceled()) return null;
-        return PlaneLayout.detect(imp.getNChannels(), imp.getNSlices(), imp.getNFrames(), imp.getStackSize(), k,
-                "slices");
+        return PlaneLayout.detect(imp.getNChannels(), imp.getNSlices(), imp.getNFrames(), k, "slices");
     }
 
     /** What a localization gives: the localizations, and the drift table (refine=drift; else no rows). */

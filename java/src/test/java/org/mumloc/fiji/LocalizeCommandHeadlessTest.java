@@ -187,7 +187,7 @@ class LocalizeCommandHeadlessTest {
         String noImage = run(new LocalizeCommand(), "model=[" + model + "]");
         assertTrue(noImage.contains("in=["), noImage);
         String wrongAxis = run(new LocalizeCommand(), "in=[" + movie + "] model=[" + model + "] planes=slices");
-        assertTrue(wrongAxis.contains("C = 4"), wrongAxis);
+        assertTrue(wrongAxis.contains("C=4"), wrongAxis);
         String badModel = run(new LocalizeCommand(), "in=[" + movie + "] model=[" + movie + "]");
         assertTrue(badModel.contains("MUMLoc Localize: error") && badModel.contains("tiny movie.tif"), badModel);
         String late = run(new LocalizeCommand(), "in=[" + movie + "] model=[" + model + "] first=9");
