@@ -62,6 +62,15 @@ else
 fi
 
 echo
+echo "== after localization: bench_postprocess (10^7 localizations: merge blinks, filter, density, FRC)"
+if [ -x "$build/bin/bench_postprocess" ]; then
+  echo "\$ OMP_NUM_THREADS=$threads $build/bin/bench_postprocess 10000000 $threads"
+  "$build/bin/bench_postprocess" 10000000 "$threads" | sed 's/^/  /'
+else
+  echo "  skipped: $build/bin/bench_postprocess was not built"
+fi
+
+echo
 echo "== networks: mumloc vs PyTorch on the CPU, same run, $threads threads (inference and training)"
 if [ -x "$mumloc" ]; then
   echo "\$ bench/torch_compare.sh $mumloc $threads"

@@ -35,5 +35,8 @@ int cmd_render(int argc, char **argv);
 int cmd_evaluate(int argc, char **argv);
 int cmd_localize(int argc, char **argv);
 int cmd_merge(int argc, char **argv);
+int cmd_merge_blinks(int argc, char **argv);
+int cmd_filter(int argc, char **argv);
+int cmd_frc(int argc, char **argv);
 
 #endif

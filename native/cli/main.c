@@ -23,6 +23,9 @@ static const command_entry commands[] = {
     {"evaluate", cmd_evaluate, "score localizations against ground truth (Jaccard, RMSE, ...)"},
     {"localize", cmd_localize, "localize molecules in a movie into a ThunderSTORM table"},
     {"merge", cmd_merge, "merge tables of frame ranges or movies into one (cluster runs)"},
+    {"merge-blinks", cmd_merge_blinks, "merge a blink's localizations in consecutive frames"},
+    {"filter", cmd_filter, "keep localizations by a condition on columns and/or density"},
+    {"frc", cmd_frc, "resolution by Fourier ring correlation (curve, plot)"},
 };
 static const size_t command_count = sizeof commands / sizeof commands[0];
 
@@ -38,7 +41,7 @@ static void print_usage(void) {
            "Deep-learning 3D localization for multifocal-plane microscopy.\n\n"
            "Commands:\n");
     for (size_t i = 0; i < command_count; i++)
-        printf("  %-12s%s\n", commands[i].name, commands[i].summary);
+        printf("  %-13s %s\n", commands[i].name, commands[i].summary);
     printf("\nExit codes: 0 success, 1 run-time failure, 2 usage error, 130 interrupted.\n");
 }
 

@@ -998,6 +998,14 @@ typedef struct mumloc_evaluation mumloc_evaluation;
 MUMLOC_API mumloc_status mumloc_evaluate(const mumloc_table *truth, const mumloc_table *localizations,
                                          const mumloc_eval_options *options,
                                          mumloc_evaluation **out);
+/* mumloc_evaluate with progress: (rows matched, truth + localization rows) after the frame that
+ * completes another 65,536 rows (small tables: no call); non-zero cancels (MUMLOC_ERR_CANCELLED, *out
+ * NULL). */
+MUMLOC_API mumloc_status mumloc_evaluate_progress(const mumloc_table *truth,
+                                                  const mumloc_table *localizations,
+                                                  const mumloc_eval_options *options,
+                                                  mumloc_evaluation **out,
+                                                  mumloc_progress_fn progress, void *user);
 MUMLOC_API void mumloc_evaluation_destroy(mumloc_evaluation *evaluation);
 
 MUMLOC_API const mumloc_eval_metrics *mumloc_evaluation_overall(const mumloc_evaluation *evaluation);
@@ -1255,6 +1263,142 @@ MUMLOC_API mumloc_status mumloc_merge_tables(const char *const *table_paths, int
                                              const char *out_path,
                                              const mumloc_merge_options *options,
                                              mumloc_merge_summary *summary);
+
+/* ---------------------------------------------------------------------------------------------- */
+/* After localization: merging blinks, filtering, resolution (FRC)                                 */
+/* ---------------------------------------------------------------------------------------------- */
+
+/* Each of these reads a localization table (x, y and, where used, z in nm or without unit; frame
+ * 1-based) and gives a new table or result; the input is never changed. Row numbers in messages are
+ * 1-based. progress (may be NULL) gets (work done, total) at least every 65,536 rows; returning
+ * non-zero cancels with MUMLOC_ERR_CANCELLED and no output. All run in O(rows) memory and time (plus
+ * FRC's image), multithreaded where it pays, with results independent of the thread count.
+ *
+ * Merging blinks (ThunderSTORM's "merging"). A dye that blinks on for several frames is localized once
+ * per frame; merging joins those localizations into one molecule. Frame by frame (rows of one frame
+ * in table order), each localization joins the nearest open molecule whose merged position is within
+ * the distance (3D, or lateral and axial separately) and that has no localization in this frame yet,
+ * or opens a new molecule. A molecule stays open while at most max_off_frames frames have passed since
+ * its last localization (0 = consecutive frames only) and until it holds max_frames localizations
+ * (0 = no limit). A merged row has: frame = the first frame; id = 1, 2, ... in order of first frame
+ * (then of table order); x, y weighted by 1/uncertainty_xy² (or ThunderSTORM's "uncertainty") and z by
+ * 1/uncertainty_z² when those columns exist, else by "intensity", else equally (a weight that is not
+ * finite and > 0 counts as 0; all zero: equal weights); uncertainty_xy (uncertainty) and uncertainty_z
+ * = 1/sqrt(Σ 1/u²), the bound of the weighted mean; "intensity" and "detections" summed (a table
+ * without "detections" counts 1 per row: the column is added last, as ThunderSTORM writes it); every
+ * other column is the mean of its rows. Rows come out in id order. Tables without z merge laterally. */
+typedef struct mumloc_merge_options {
+    double max_distance_nm;    /* 3D distance, > 0 (default 20); used unless the two below are set */
+    double max_distance_xy_nm; /* lateral and axial distances: both > 0, or both 0 (default 0, 0) */
+    double max_distance_z_nm;
+    int max_off_frames;        /* dark frames allowed inside a molecule's trace, >= 0 (default 1) */
+    int max_frames;            /* most localizations per molecule, >= 0; 0 = no limit (default 0) */
+} mumloc_merge_options;
+
+MUMLOC_API void mumloc_merge_options_default(mumloc_merge_options *options);
+MUMLOC_API mumloc_status mumloc_merge_options_validate(const mumloc_merge_options *options);
+/* Merges (options NULL = defaults) into *out (destroy it). Needs finite whole frames and finite x, y
+ * (and z when the table has it). progress counts rows. */
+MUMLOC_API mumloc_status mumloc_merge_blinks(const mumloc_table *table,
+                                             const mumloc_merge_options *options,
+                                             mumloc_table **out, mumloc_progress_fn progress,
+                                             void *user);
+
+/* Filtering. A filter expression is a condition on each row's columns, ThunderSTORM's language:
+ *   intensity > 500 & uncertainty_xy < 20 & (z > 100 | frame <= 10)
+ * Column names stand for the row's value (without the unit: "x [nm]" is x); numbers as in C (1e-3).
+ * Operators, from the loosest to the tightest binding: | (or "or", "||"); & (or "and", "&&");
+ * ! (or "not"); comparisons < <= > >= = (or ==) != (one per operand pair); + -; * /; unary - +; ^
+ * (power, right-associative); functions abs, sqrt, exp, log (natural), log10, floor, ceil, round (1
+ * argument), min, max (2); parentheses. Comparisons and logic give 1 or 0; a value is true when it is
+ * neither 0 nor NaN; NaN compares false (so a row with NaN in a tested column is dropped by a plain
+ * comparison). The expression must compare or combine (a bare "x" or "x + 1" is refused). Errors name
+ * the character position (1-based) and, for an unknown name, list the table's columns.
+ *
+ * Density filtering keeps the rows that have at least min_neighbors other rows within radius_nm
+ * (distance ≤ radius; lateral, or 3D with use_z), counted among the rows the expression kept. */
+typedef struct mumloc_filter_options {
+    const char *expression;   /* NULL or "" = every row passes */
+    double density_radius_nm; /* > 0 enables density filtering (default 0: off) */
+    int density_min_neighbors;/* >= 1 with a radius (default 0) */
+    int density_use_z;        /* 1 = 3D distance (needs z), 0 = lateral (default 0) */
+} mumloc_filter_options;
+
+MUMLOC_API void mumloc_filter_options_default(mumloc_filter_options *options);
+/* Checks the numbers and parses the expression against the table's columns (table may be NULL: then
+ * only the syntax and functions are checked, names are taken on trust). */
+MUMLOC_API mumloc_status mumloc_filter_validate(const mumloc_filter_options *options,
+                                                const mumloc_table *table);
+/* The rows that pass, in table order, with every column, into *out (destroy it). progress counts rows
+ * (expression, then density). */
+MUMLOC_API mumloc_status mumloc_filter_table(const mumloc_table *table,
+                                             const mumloc_filter_options *options,
+                                             mumloc_table **out, mumloc_progress_fn progress,
+                                             void *user);
+
+/* Resolution by Fourier ring correlation (Nieuwenhuizen et al., Nat. Methods 10, 557, 2013). The table
+ * is split in two halves: by default by alternate blocks of frames (frames 1..B in half 1, B+1..2B in
+ * half 2, ...: a blink spanning a few frames mostly stays in one half, so its repeats do not pass for
+ * structure), or at random per row (seeded). Each half is binned as a 2D histogram over the data's
+ * lateral extent at pixel_nm (origin at the smallest x, y), zero-padded to a square power of two N
+ * (at most MUMLOC_FRC_MAX_SIZE) and Fourier transformed. Ring k (frequencies in [k − 0.5, k + 0.5) / (N
+ * pixel), k = 0 .. N/2) gives FRC(k) = Re Σ F1 F2* / sqrt(Σ|F1|² Σ|F2|²); the curve is smoothed by a
+ * moving average over ±smooth_rings rings and the resolution is 1 / (the first frequency above zero
+ * where the smoothed curve falls below the threshold, linearly interpolated). No correction for
+ * spurious correlations (the paper's Q) is made: merge blinks first. When the curve never crosses,
+ * the resolution is NaN and the text says what to change. z is ignored. */
+#define MUMLOC_FRC_MAX_SIZE 8192
+
+typedef enum mumloc_frc_split {
+    MUMLOC_FRC_SPLIT_FRAME_BLOCKS = 0, /* odd / even blocks of block_frames frames */
+    MUMLOC_FRC_SPLIT_RANDOM = 1        /* each row to a half at random (seed) */
+} mumloc_frc_split;
+
+typedef struct mumloc_frc_options {
+    double pixel_nm;          /* histogram pixel, > 0; 0 = auto: 5 nm, or larger so that N <= 4096 */
+    mumloc_frc_split split;   /* default FRAME_BLOCKS */
+    int block_frames;         /* frames per block, >= 1 (default 50) */
+    uint64_t seed;            /* RANDOM split (default 1) */
+    double threshold;         /* in (0, 1) (default 1/7) */
+    int smooth_rings;         /* moving-average half-width in rings, >= 0; -1 = auto: N / 256 (default) */
+} mumloc_frc_options;
+
+MUMLOC_API void mumloc_frc_options_default(mumloc_frc_options *options);
+MUMLOC_API mumloc_status mumloc_frc_options_validate(const mumloc_frc_options *options);
+
+typedef struct mumloc_frc mumloc_frc;
+
+/* Computes the FRC (options NULL = defaults) into *out (destroy it). Needs finite frame (for the block
+ * split), x and y, and at least one row in each half. progress counts rows, then image lines. */
+MUMLOC_API mumloc_status mumloc_frc_compute(const mumloc_table *table,
+                                            const mumloc_frc_options *options, mumloc_frc **out,
+                                            mumloc_progress_fn progress, void *user);
+MUMLOC_API void mumloc_frc_destroy(mumloc_frc *frc);
+
+typedef struct mumloc_frc_summary {
+    double resolution_nm;     /* NaN when the curve does not cross the threshold */
+    double threshold;
+    double pixel_nm;          /* the histogram pixel used */
+    int image_size;           /* N */
+    int rings;                /* points of the curve: N / 2 + 1 */
+    int smooth_rings;         /* half-width used */
+    int64_t rows_half1, rows_half2;
+} mumloc_frc_summary;
+
+MUMLOC_API mumloc_status mumloc_frc_get_summary(const mumloc_frc *frc, mumloc_frc_summary *summary);
+/* The curve: rings values each, owned by the frc: spatial frequency (1/nm), FRC, smoothed FRC. */
+MUMLOC_API const double *mumloc_frc_frequency(const mumloc_frc *frc);
+MUMLOC_API const double *mumloc_frc_curve(const mumloc_frc *frc);
+MUMLOC_API const double *mumloc_frc_smoothed(const mumloc_frc *frc);
+/* One line of text (what the CLI prints), and one JSON object, owned by the frc:
+ *   {"resolution_nm":…,"threshold":…,"pixel_nm":…,"image_size":…,"smooth_rings":…,
+ *    "rows_half1":…,"rows_half2":…,"split":"frame_blocks" or "random"}   (NaN as null) */
+MUMLOC_API const char *mumloc_frc_text(const mumloc_frc *frc);
+MUMLOC_API const char *mumloc_frc_json(const mumloc_frc *frc);
+/* The curve as CSV ("frequency [1/nm]","frc","frc_smoothed"), and as a PNG plot (the smoothed and
+ * raw curves, the threshold, the resolution in the title). Atomic. */
+MUMLOC_API mumloc_status mumloc_frc_write_curve(const mumloc_frc *frc, const char *path);
+MUMLOC_API mumloc_status mumloc_frc_write_plot(const mumloc_frc *frc, const char *path);
 
 #ifdef __cplusplus
 }

@@ -262,8 +262,9 @@ expect render "done"
 [ -s "$out/known.png" ] && [ -s "$out/known-z.tif" ] && pass || fail "known.png / known-z.tif not written"
 [ $failures -gt $before ] && show_log render
 
-# 10. The pipeline example users copy: simulate -> localize (bundled model) -> evaluate -> render ->
-#     export; the Jaccard of the bundled model on this sparse helix is far above chance.
+# 10. The pipeline example users copy: simulate -> localize (bundled model) -> evaluate -> merge ->
+#     filter -> render -> FRC -> export; the Jaccard of the bundled model on this sparse helix is far
+#     above chance.
 current="pipeline macro"
 out="$work/pipeline"
 run_macro "$root/macros/pipeline-demo.ijm" "$out"
@@ -272,7 +273,7 @@ grep -qE "MUMLoc pipeline: Jaccard (0\.[89]|1)" "$work/pipeline-demo.log" && pas
     fail "the pipeline's Jaccard is below 0.8: $(grep 'Jaccard' "$work/pipeline-demo.log")"
 expect_text pipeline-demo "MUMLoc pipeline: done"
 expect_no_text pipeline-demo "Exception"
-for f in movie.tif truth.csv localizations.csv report.json render.png exported.csv; do
+for f in movie.tif truth.csv localizations.csv report.json merged.csv render.png frc.png exported.csv; do
     [ -s "$out/$f" ] && pass || fail "the pipeline wrote no $f"
 done
 [ $failures -gt $before ] && show_log pipeline-demo
@@ -319,6 +320,49 @@ else
     fail "no $target/test-classes/org/mumloc/fiji/TableDialogDriver.class (the Maven build compiles it)"
 fi
 [ $failures -gt $before ] && [ -f "$work/table-dialogs.log" ] && show_log table-dialogs
+
+# 11b. "MUMLoc Merge", "MUMLoc Filter" and "MUMLoc Resolution (FRC)": from a batch-mode macro, and
+#      from their dialogs (menu) with the recorded lines replayed to the same files.
+current="merge, filter, FRC"
+before=$failures
+run_macro postprocess "$work/tables"
+expect postprocess "mergedRows=20"
+expect postprocess "detections=1"
+expect postprocess "keptRows=10"
+expect postprocess "frcCurve=1"
+expect postprocess "done"
+[ -s "$work/tables/pp merged.csv" ] && pass || fail "MUMLoc Merge wrote no out= file"
+[ -s "$work/tables/pp frc.png" ] && pass || fail "MUMLoc Resolution (FRC) wrote no plot= file"
+if [ -f "$target/test-classes/org/mumloc/fiji/PostprocessDialogDriver.class" ]; then
+    out="$work/pp-dialogs"; mkdir -p "$out"
+    timeout 120 xvfb-run -a java -Xmx1g -Duser.home="$work/home" -Dplugins.dir="$work/plugins" \
+        -cp "$ij_jar:$target/test-classes" org.mumloc.fiji.PostprocessDialogDriver "$work/tables/truth.csv" "$out" \
+        >"$work/pp-dialogs.log" 2>&1
+    expect pp-dialogs "dialog=shown MUMLoc Merge"
+    expect pp-dialogs "fields MUMLoc Merge=6 numbers, 4 texts, 0 choices"
+    recorded=$(sed -n 's/^recordedMerge=//p' "$work/pp-dialogs.log")
+    for key in ' distance=40 ' ' off_frames=1 ' ' output=[Dialog merged] ' " out=[$out/dialog merged.csv]"; do
+        case " ${recorded#*\"MUMLoc Merge\", \"}" in *"$key"*) pass ;; *) fail "the recorded line lacks '$key': $recorded" ;; esac
+    done
+    expect pp-dialogs "replayedMergeIdentical=true"
+    expect pp-dialogs "fields MUMLoc Filter=3 numbers, 5 texts, 1 choices"
+    recorded=$(sed -n 's/^recordedFilter=//p' "$work/pp-dialogs.log")
+    for key in ' results=[Dialog merged] ' ' expression=[intensity > 0 & z >= 0] ' ' density_3d=no '; do
+        case " ${recorded#*\"MUMLoc Filter\", \"}" in *"$key"*) pass ;; *) fail "the recorded line lacks '$key': $recorded" ;; esac
+    done
+    expect pp-dialogs "replayedFilterIdentical=true"
+    expect pp-dialogs "fields MUMLoc Resolution (FRC)=6 numbers, 4 texts, 1 choices"
+    recorded=$(sed -n 's/^recordedFrc=//p' "$work/pp-dialogs.log")
+    for key in ' block_frames=1 ' ' split=blocks ' " curve=[$out/dialog frc.csv]"; do
+        case " ${recorded#*\"MUMLoc Resolution (FRC)\", \"}" in *"$key"*) pass ;; *) fail "the recorded line lacks '$key': $recorded" ;; esac
+    done
+    expect pp-dialogs "frcPlotShown=true"
+    expect pp-dialogs "replayedFrcIdentical=true"
+    expect pp-dialogs "done"
+else
+    fail "no $target/test-classes/org/mumloc/fiji/PostprocessDialogDriver.class (the Maven build compiles it)"
+fi
+[ $failures -gt $before ] && { show_log postprocess; [ -f "$work/pp-dialogs.log" ] && show_log pp-dialogs; }
 
 # 12. "MUMLoc Localize" on the current image with a tiny trained model: the CSV is byte-identical to
 #     `mumloc localize` on the same movie and model, with ThunderSTORM's header; errors end the macro.

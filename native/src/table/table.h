@@ -37,4 +37,11 @@ struct mumloc_atomic_file;
 mumloc_status mumloc_table_write_csv_to(const mumloc_table *table, struct mumloc_atomic_file *af,
                                         const char *path);
 
+/* A new table with t's columns (names, units, label) and `count` rows: row i is t's row rows[i]. */
+mumloc_status mumloc_table_select_rows(const mumloc_table *t, const int64_t *rows, int64_t count,
+                                       mumloc_table **out);
+
+/* A new table with t's columns (names, units, label) and `rows` rows of NaN. */
+mumloc_status mumloc_table_same_columns(const mumloc_table *t, int64_t rows, mumloc_table **out);
+
 #endif

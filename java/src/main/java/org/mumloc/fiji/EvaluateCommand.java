@@ -78,7 +78,8 @@ public class EvaluateCommand implements PlugIn {
         Table locs = Tables.fromFileOrTable(f.string("in"), "in", f.string("results"), "results").toNm(pixel);
         Table truth = Tables.fromFileOrTable(f.string("truth"), "truth", f.string("ground_truth"), "ground_truth")
                 .toNm(pixel);
-        Evaluation e = Evaluation.evaluate(truth, locs, o, json);
+        IJ.resetEscape();
+        Evaluation e = Evaluation.evaluate(truth, locs, o, json, Commands.progress(TITLE));
 
         for (String line : e.text().split("\n")) IJ.log(line);
         Tables.publish(metricsTable(e), TABLE);
