@@ -94,8 +94,8 @@ int main(int argc, char **argv) {
     char result[256];
     double w, c;
 
-    mumloc_merge_options mo;
-    mumloc_merge_options_default(&mo);
+    mumloc_blink_merge_options mo;
+    mumloc_blink_merge_options_default(&mo);
     mo.max_distance_xy_nm = 50;
     mo.max_distance_z_nm = 150;
     mumloc_table *merged = NULL;

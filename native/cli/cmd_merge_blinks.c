@@ -16,8 +16,8 @@ static mumloc_status merge_step(const mumloc_table *in, const void *options, mum
 }
 
 int cmd_merge_blinks(int argc, char **argv) {
-    mumloc_merge_options o;
-    mumloc_merge_options_default(&o);
+    mumloc_blink_merge_options o;
+    mumloc_blink_merge_options_default(&o);
     const char *in_path = NULL, *out_path = NULL;
     double pixel_nm = 0, distance_xy = NAN, distance_z = NAN;
     int threads = 0, quiet = 0;
@@ -62,7 +62,7 @@ int cmd_merge_blinks(int argc, char **argv) {
             return CLI_EXIT_USAGE;
         }
     }
-    mumloc_status s = mumloc_merge_options_validate(&o);
+    mumloc_status s = mumloc_blink_merge_options_validate(&o);
     if (s == MUMLOC_OK) s = mumloc_set_threads(threads);
     if (s != MUMLOC_OK) return cli_library_error("merge-blinks", s);
 

@@ -1287,20 +1287,20 @@ MUMLOC_API mumloc_status mumloc_merge_tables(const char *const *table_paths, int
  * = 1/sqrt(Σ 1/u²), the bound of the weighted mean; "intensity" and "detections" summed (a table
  * without "detections" counts 1 per row: the column is added last, as ThunderSTORM writes it); every
  * other column is the mean of its rows. Rows come out in id order. Tables without z merge laterally. */
-typedef struct mumloc_merge_options {
+typedef struct mumloc_blink_merge_options {
     double max_distance_nm;    /* 3D distance, > 0 (default 20); used unless the two below are set */
     double max_distance_xy_nm; /* lateral and axial distances: both > 0, or both 0 (default 0, 0) */
     double max_distance_z_nm;
     int max_off_frames;        /* dark frames allowed inside a molecule's trace, >= 0 (default 1) */
     int max_frames;            /* most localizations per molecule, >= 0; 0 = no limit (default 0) */
-} mumloc_merge_options;
+} mumloc_blink_merge_options;
 
-MUMLOC_API void mumloc_merge_options_default(mumloc_merge_options *options);
-MUMLOC_API mumloc_status mumloc_merge_options_validate(const mumloc_merge_options *options);
+MUMLOC_API void mumloc_blink_merge_options_default(mumloc_blink_merge_options *options);
+MUMLOC_API mumloc_status mumloc_blink_merge_options_validate(const mumloc_blink_merge_options *options);
 /* Merges (options NULL = defaults) into *out (destroy it). Needs finite whole frames and finite x, y
  * (and z when the table has it). progress counts rows. */
 MUMLOC_API mumloc_status mumloc_merge_blinks(const mumloc_table *table,
-                                             const mumloc_merge_options *options,
+                                             const mumloc_blink_merge_options *options,
                                              mumloc_table **out, mumloc_progress_fn progress,
                                              void *user);
 

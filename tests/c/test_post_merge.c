@@ -95,8 +95,8 @@ static int count_calls(void *user, int64_t done, int64_t total) {
 
 static void test_traces(void) {
     mumloc_table *t = make_table();
-    mumloc_merge_options o;
-    mumloc_merge_options_default(&o);
+    mumloc_blink_merge_options o;
+    mumloc_blink_merge_options_default(&o);
     o.max_distance_xy_nm = 80;  /* lateral noise <= 15 nm per axis, molecules >= 300 nm apart */
     o.max_distance_z_nm = 250;  /* axial noise <= 40 nm */
     o.max_off_frames = 1;
@@ -166,8 +166,8 @@ static void test_rules(void) {
         4, 100, 0, 0,   /* far from all */
     };
     CHECK_OK(mumloc_table_append_rows(t, v, 5));
-    mumloc_merge_options o;
-    mumloc_merge_options_default(&o);
+    mumloc_blink_merge_options o;
+    mumloc_blink_merge_options_default(&o);
     o.max_distance_xy_nm = 20;
     o.max_distance_z_nm = 100;
     mumloc_table *m = NULL;
@@ -185,10 +185,10 @@ static void test_rules(void) {
     /* errors */
     o.max_distance_z_nm = 0;
     CHECK_STATUS(mumloc_merge_blinks(t, &o, &m, NULL, NULL), MUMLOC_ERR_INVALID_ARGUMENT);
-    mumloc_merge_options_default(&o);
+    mumloc_blink_merge_options_default(&o);
     o.max_off_frames = -1;
-    CHECK_STATUS(mumloc_merge_options_validate(&o), MUMLOC_ERR_INVALID_ARGUMENT);
-    mumloc_merge_options_default(&o);
+    CHECK_STATUS(mumloc_blink_merge_options_validate(&o), MUMLOC_ERR_INVALID_ARGUMENT);
+    mumloc_blink_merge_options_default(&o);
     double half[] = {2.5, 0, 0, 0};
     CHECK_OK(mumloc_table_append_rows(t, half, 1));
     CHECK_STATUS(mumloc_merge_blinks(t, &o, &m, NULL, NULL), MUMLOC_ERR_INVALID_ARGUMENT);

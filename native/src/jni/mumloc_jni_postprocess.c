@@ -41,8 +41,8 @@ static int whole(JNIEnv *env, double v, const char *name, double lo, double hi) 
 }
 
 POST_FN(jdoubleArray, nMergeDefaults, JNIEnv *env, jclass cls) {
-    mumloc_merge_options o;
-    mumloc_merge_options_default(&o);
+    mumloc_blink_merge_options o;
+    mumloc_blink_merge_options_default(&o);
     double v[MERGE_COUNT] = {o.max_distance_nm, o.max_distance_xy_nm, o.max_distance_z_nm,
                              o.max_off_frames, o.max_frames};
     return doubles_to_java(env, v, MERGE_COUNT);
@@ -62,7 +62,7 @@ POST_FN(jobject, nMergeBlinks, JNIEnv *env, jclass cls, jobjectArray names, jobj
         whole(env, v[MERGE_OFF_FRAMES], "off_frames", 0, 1e9) ||
         whole(env, v[MERGE_MAX_FRAMES], "max_frames", 0, 1e9))
         return NULL;
-    mumloc_merge_options o = {v[MERGE_DISTANCE], v[MERGE_DISTANCE_XY], v[MERGE_DISTANCE_Z],
+    mumloc_blink_merge_options o = {v[MERGE_DISTANCE], v[MERGE_DISTANCE_XY], v[MERGE_DISTANCE_Z],
                               (int)v[MERGE_OFF_FRAMES], (int)v[MERGE_MAX_FRAMES]};
     mumloc_jni_progress pr;
     if (mumloc_jni_progress_init(env, listener, &pr)) return NULL;

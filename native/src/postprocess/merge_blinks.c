@@ -8,7 +8,7 @@
 #include "postprocess/post_common.h"
 #include "table/table.h"
 
-void mumloc_merge_options_default(mumloc_merge_options *o) {
+void mumloc_blink_merge_options_default(mumloc_blink_merge_options *o) {
     if (!o) return;
     o->max_distance_nm = 20;
     o->max_distance_xy_nm = 0;
@@ -17,7 +17,7 @@ void mumloc_merge_options_default(mumloc_merge_options *o) {
     o->max_frames = 0;
 }
 
-mumloc_status mumloc_merge_options_validate(const mumloc_merge_options *o) {
+mumloc_status mumloc_blink_merge_options_validate(const mumloc_blink_merge_options *o) {
     if (!o) return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT, "merge: options are NULL");
     int separate = o->max_distance_xy_nm != 0 || o->max_distance_z_nm != 0;
     if (!separate && !(o->max_distance_nm > 0 && isfinite(o->max_distance_nm)))
@@ -148,15 +148,15 @@ static mumloc_status build_output(const mumloc_table *in, const merge_plan *plan
     return MUMLOC_OK;
 }
 
-mumloc_status mumloc_merge_blinks(const mumloc_table *table, const mumloc_merge_options *options,
+mumloc_status mumloc_merge_blinks(const mumloc_table *table, const mumloc_blink_merge_options *options,
                                   mumloc_table **out, mumloc_progress_fn progress, void *user) {
     if (!table || !out)
         return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT, "merge: the table and out are required");
     *out = NULL;
-    mumloc_merge_options defaults;
-    mumloc_merge_options_default(&defaults);
-    const mumloc_merge_options *o = options ? options : &defaults;
-    MUMLOC_TRY(mumloc_merge_options_validate(o));
+    mumloc_blink_merge_options defaults;
+    mumloc_blink_merge_options_default(&defaults);
+    const mumloc_blink_merge_options *o = options ? options : &defaults;
+    MUMLOC_TRY(mumloc_blink_merge_options_validate(o));
     merge_input in = {table->rows, NULL, NULL, NULL, NULL, NULL, NULL};
     in.frame = post_column(table, "frame");
     if (!in.frame)

@@ -72,7 +72,7 @@ static void track_add(track *t, const merge_input *in, int64_t r) {
 }
 
 /* Squared distance of row r to track t if within the distance, else -1. */
-static double distance2(const mumloc_merge_options *o, const merge_input *in, int64_t r,
+static double distance2(const mumloc_blink_merge_options *o, const merge_input *in, int64_t r,
                         const track *t) {
     double dx = in->x[r] - t->x, dy = in->y[r] - t->y, dz = in->z ? in->z[r] - t->z : 0.0;
     double lateral = dx * dx + dy * dy;
@@ -87,7 +87,7 @@ static double distance2(const mumloc_merge_options *o, const merge_input *in, in
 
 /* The nearest track open to row r in this frame, or -1. */
 static int64_t nearest(const track_grid *g, const track *open, const int64_t *taken, int64_t frame,
-                       const mumloc_merge_options *o, const merge_input *in, int64_t r) {
+                       const mumloc_blink_merge_options *o, const merge_input *in, int64_t r) {
     int64_t cx = cell_of(in->x[r], g->cell), cy = cell_of(in->y[r], g->cell), best = -1;
     double best_d2 = INFINITY;
     for (int64_t dy = -1; dy <= 1; dy++)
@@ -126,7 +126,7 @@ static mumloc_status grow(track_state *s, int64_t need) {
 }
 
 /* Drops tracks that can take no more localizations from frame on. */
-static void close_tracks(track_state *s, int64_t frame, const mumloc_merge_options *o) {
+static void close_tracks(track_state *s, int64_t frame, const mumloc_blink_merge_options *o) {
     int64_t kept = 0;
     for (int64_t i = 0; i < s->count; i++) {
         const track *t = &s->open[i];
@@ -139,7 +139,7 @@ static void close_tracks(track_state *s, int64_t frame, const mumloc_merge_optio
     s->count = kept;
 }
 
-static mumloc_status assign(const merge_input *in, const mumloc_merge_options *o, const int64_t *order,
+static mumloc_status assign(const merge_input *in, const mumloc_blink_merge_options *o, const int64_t *order,
                             int64_t *row_track, int64_t *tracks, post_progress *progress,
                             track_state *s) {
     int64_t next_id = 0;
@@ -169,7 +169,7 @@ static mumloc_status assign(const merge_input *in, const mumloc_merge_options *o
     return MUMLOC_OK;
 }
 
-mumloc_status merge_assign_tracks(const merge_input *in, const mumloc_merge_options *o,
+mumloc_status merge_assign_tracks(const merge_input *in, const mumloc_blink_merge_options *o,
                                   int64_t *row_track, int64_t *tracks, post_progress *progress) {
     *tracks = 0;
     int64_t *order = NULL;

@@ -19,7 +19,7 @@ typedef struct merge_input {
  * the nearest open track within the distance, one localization per track and frame. The open tracks
  * are found through a grid of cells as wide as the lateral distance, rebuilt every frame, so the cost
  * is O(rows × open tracks per cell). */
-mumloc_status merge_assign_tracks(const merge_input *in, const mumloc_merge_options *o,
+mumloc_status merge_assign_tracks(const merge_input *in, const mumloc_blink_merge_options *o,
                                   int64_t *row_track, int64_t *tracks, post_progress *progress);
 
 #endif

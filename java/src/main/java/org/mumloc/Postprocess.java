@@ -11,7 +11,7 @@ public final class Postprocess {
     private Postprocess() {
     }
 
-    /** {@code mumloc_merge_options}: distances in nm (3D, or lateral and axial when both > 0). */
+    /** {@code mumloc_blink_merge_options}: distances in nm (3D, or lateral and axial when both > 0). */
     public static final class MergeOptions {
         public double distanceNm;
         public double distanceXyNm;
