@@ -73,7 +73,8 @@ public final class Table {
 
     /**
      * Splits a column heading ("x [nm]") into name and unit the way the library reads a CSV header: a
-     * trailing "[...]" is the unit, the name is what precedes it without trailing spaces.
+     * trailing "[...]" is the unit, the name is what precedes it without trailing spaces. Only for
+     * headings made outside the library: a library table's names and units are carried as they are.
      */
     public static String[] splitHeading(String heading) {
         int n = heading.length();
@@ -88,18 +89,6 @@ public final class Table {
         int end = n;
         while (end > 0 && heading.charAt(end - 1) == ' ') end--;
         return new String[] {heading.substring(0, end), ""};
-    }
-
-    /** A table from headings ("x [nm]", ...) and columns. */
-    public static Table fromHeadings(String[] headings, double[][] columns) {
-        String[] names = new String[headings.length];
-        String[] units = new String[headings.length];
-        for (int i = 0; i < headings.length; i++) {
-            String[] nu = splitHeading(headings[i]);
-            names[i] = nu[0];
-            units[i] = nu[1];
-        }
-        return new Table(names, units, columns);
     }
 
     /**

@@ -128,4 +128,30 @@ class TableCommandsHeadlessTest {
         String noOut = run(new RenderCommand(), "in=[" + truth + "]");
         assertTrue(noOut.contains("out="), noOut);
     }
+    @Test
+    void namesAndUnitsCrossResultsTablesAsTheLibraryGaveThem() {
+        // "a [x]" without unit is headed like "a" in x: the heading alone cannot tell them apart.
+        Table t = new Table(new String[] {"a [x]", "b", "c"}, new String[] {"", "x", ""},
+                new double[][] {{1, 2}, {3, 4}, {5, 6}});
+        ResultsTable rt = Tables.toResultsTable(t);
+        rt.setValue("d [px]", 0, 7); // a column added by hand: its heading is split as a CSV header field
+        Table back = Tables.toTable(rt);
+        assertEquals(4, back.columns());
+        String[][] expected = {{"a [x]", ""}, {"b", "x"}, {"c", ""}, {"d", "px"}};
+        for (int c = 0; c < 4; c++) {
+            assertEquals(expected[c][0], back.name(c), "name of column " + c);
+            assertEquals(expected[c][1], back.unit(c), "unit of column " + c);
+        }
+        assertArrayEquals(new double[] {3, 4}, back.column(1));
+    }
+
+    @Test
+    void aMessageNamesTheFileOnce() throws Exception {
+        Path random = org.mumloc.HostileFiles.write(dir.resolve("hostile")).get("random");
+        String log = run(new ImportCommand(), "file=[" + random + "] table=[Random]");
+        assertTrue(log.contains("MUMLoc Import: error: "), log);
+        String path = random.toString();
+        assertEquals(log.indexOf(path), log.lastIndexOf(path), "the file is named once: " + log);
+        assertNull(Tables.find("Random"));
+    }
 }
