@@ -120,12 +120,13 @@ public final class Tables {
     }
 
     /**
-     * A table from a CSV file (when path is not empty) or else from the open table of that title;
-     * what names it in messages.
+     * A table from a CSV file (when path is not empty) or else from the open table of that title.
+     * required: the columns the command needs (e.g. "x,y,z"), checked as the file is read so that the
+     * library's message names the file (a foreign file otherwise reads as a table of other columns).
      */
-    public static Table fromFileOrTable(String path, String pathKey, String title, String titleKey) {
+    public static Table fromFileOrTable(String path, String pathKey, String title, String titleKey, String required) {
         String p = pathOrNull(path);
-        if (p != null) return Table.readCsv(p, null);
+        if (p != null) return Table.readCsv(p, required);
         return toTable(require(title, titleKey, pathKey));
     }
 }
