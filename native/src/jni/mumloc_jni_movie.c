@@ -32,30 +32,19 @@ MOVIE_FN(void, nClose, JNIEnv *env, jclass cls, jlong handle) {
     mumloc_movie_close((mumloc_movie *)(intptr_t)handle);
 }
 
-/* {width, height, images, channels, slices, frames, bits per sample} */
-MOVIE_FN(jlongArray, nGeometry, JNIEnv *env, jclass cls, jlong handle) {
+/* {width, height, images, channels, slices, frames, bits per sample, pixel width, pixel height}: the
+ * numbers of mumloc_movie_info (counts below 2^53, exact as doubles). */
+MOVIE_FN(jdoubleArray, nInfo, JNIEnv *env, jclass cls, jlong handle) {
     (void)cls;
     mumloc_movie *m = movie_of(env, handle);
     if (!m) return NULL;
     mumloc_movie_info in;
     mumloc_movie_get_info(m, &in);
-    const jlong values[7] = {in.width, in.height, in.images, in.channels, in.slices, in.frames,
-                             in.bits_per_sample};
-    jlongArray out = (*env)->NewLongArray(env, 7);
-    if (out) (*env)->SetLongArrayRegion(env, out, 0, 7, values);
-    return out;
-}
-
-/* {pixel width, pixel height} in the unit of nUnit (0 when the file does not say). */
-MOVIE_FN(jdoubleArray, nPixelSize, JNIEnv *env, jclass cls, jlong handle) {
-    (void)cls;
-    mumloc_movie *m = movie_of(env, handle);
-    if (!m) return NULL;
-    mumloc_movie_info in;
-    mumloc_movie_get_info(m, &in);
-    const jdouble values[2] = {in.pixel_width, in.pixel_height};
-    jdoubleArray out = (*env)->NewDoubleArray(env, 2);
-    if (out) (*env)->SetDoubleArrayRegion(env, out, 0, 2, values);
+    const jdouble values[9] = {in.width,  in.height,          (jdouble)in.images,
+                               in.channels, in.slices,        in.frames,
+                               in.bits_per_sample, in.pixel_width, in.pixel_height};
+    jdoubleArray out = (*env)->NewDoubleArray(env, 9);
+    if (out) (*env)->SetDoubleArrayRegion(env, out, 0, 9, values);
     return out;
 }
 

@@ -32,17 +32,16 @@ public final class Movie implements AutoCloseable {
     private Movie(long handle, String path) {
         this.handle = handle;
         this.path = path;
-        long[] g = nGeometry(handle);
-        width = (int) g[0];
-        height = (int) g[1];
-        images = g[2];
-        channels = (int) g[3];
-        slices = (int) g[4];
-        frames = (int) g[5];
-        bitsPerSample = (int) g[6];
-        double[] size = nPixelSize(handle);
-        pixelWidth = size[0];
-        pixelHeight = size[1];
+        double[] info = nInfo(handle);
+        width = (int) info[0];
+        height = (int) info[1];
+        images = (long) info[2];
+        channels = (int) info[3];
+        slices = (int) info[4];
+        frames = (int) info[5];
+        bitsPerSample = (int) info[6];
+        pixelWidth = info[7];
+        pixelHeight = info[8];
         unit = nUnit(handle);
         description = nDescription(handle);
     }
@@ -80,8 +79,7 @@ public final class Movie implements AutoCloseable {
 
     private static native long nOpen(String path);
     private static native void nClose(long handle);
-    private static native long[] nGeometry(long handle);
-    private static native double[] nPixelSize(long handle);
+    private static native double[] nInfo(long handle);
     private static native String nUnit(long handle);
     private static native String nDescription(long handle);
     private static native void nRead(long handle, long index, float[] out);

@@ -34,9 +34,17 @@ public final class Tables {
     /** For each ResultsTable made from a library table: heading → {name, unit} of its columns. */
     private static final Map<ResultsTable, Map<String, String[]>> NAMES =
             Collections.synchronizedMap(new WeakHashMap<>());
+    /**
+     * The same by the title a table was published under: ImageJ's table windows hand back another
+     * ResultsTable object than the one shown, so the title is what finds the record again.
+     */
+    private static final Map<String, Map<String, String[]>> NAMES_BY_TITLE = new ConcurrentHashMap<>();
 
     /** Shows a table under its title, or keeps it by title when headless. */
     public static void publish(ResultsTable rt, String title) {
+        Map<String, String[]> names = NAMES.get(rt);
+        if (names != null) NAMES_BY_TITLE.put(title, names);
+        else NAMES_BY_TITLE.remove(title);
         if (Commands.isHeadless()) HEADLESS.put(title, rt);
         else rt.show(title);
     }
@@ -70,9 +78,21 @@ public final class Tables {
         return Commands.isHeadless();
     }
 
+    /** The numeric columns of the open table of that title as a library table (see {@link #require}). */
+    public static Table tableTitled(String title, String key, String fileKey) {
+        return toTable(require(title, key, fileKey), title);
+    }
+
     /** The numeric columns of a ResultsTable as a library table. */
     public static Table toTable(ResultsTable rt) {
-        Map<String, String[]> known = NAMES.getOrDefault(rt, Collections.emptyMap());
+        return toTable(rt, null);
+    }
+
+    /** As above for a table found by this title (null: none): the record of the title if the table has none. */
+    static Table toTable(ResultsTable rt, String title) {
+        Map<String, String[]> known = NAMES.get(rt);
+        if (known == null && title != null) known = NAMES_BY_TITLE.get(title);
+        if (known == null) known = Collections.emptyMap();
         List<String> names = new ArrayList<>();
         List<String> units = new ArrayList<>();
         List<double[]> columns = new ArrayList<>();
@@ -127,6 +147,6 @@ public final class Tables {
     public static Table fromFileOrTable(String path, String pathKey, String title, String titleKey, String required) {
         String p = pathOrNull(path);
         if (p != null) return Table.readCsv(p, required);
-        return toTable(require(title, titleKey, pathKey));
+        return tableTitled(title, titleKey, pathKey);
     }
 }
