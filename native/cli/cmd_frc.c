@@ -55,6 +55,9 @@ int cmd_frc(int argc, char **argv) {
     if (s == MUMLOC_OK) s = mumloc_set_threads(threads);
     if (s != MUMLOC_OK) return cli_library_error("frc", s);
 
+    const mumloc_file_role files[] = {{in_path, "--in", 0}, {plot_path, "--plot", 1},
+                                      {curve_path, "--curve", 1}};
+    if ((rc = cli_check_files("frc", files, 3)) != CLI_PARSE_CONTINUE) return rc;
     mumloc_table *table = NULL;
     if ((rc = cli_read_table("frc", in_path, pixel_nm, quiet, &table)) != CLI_EXIT_OK) return rc;
     cli_progress progress;

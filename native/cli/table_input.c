@@ -52,7 +52,10 @@ int cli_run_table_step(const char *command, const char *in_path, double pixel_nm
                        cli_table_step step, const void *options, const char *out_path,
                        int64_t *rows_in, int64_t *rows_out, double *seconds) {
     mumloc_table *table = NULL, *result = NULL;
-    int rc = cli_read_table(command, in_path, pixel_nm, quiet, &table);
+    const mumloc_file_role files[] = {{in_path, "--in", 0}, {out_path, "--out", 1}};
+    int rc = cli_check_files(command, files, 2);
+    if (rc != CLI_PARSE_CONTINUE) return rc;
+    rc = cli_read_table(command, in_path, pixel_nm, quiet, &table);
     if (rc != CLI_EXIT_OK) return rc;
     cli_progress progress;
     cli_progress_init(&progress, command, quiet);

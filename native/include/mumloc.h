@@ -936,6 +936,33 @@ MUMLOC_API mumloc_status mumloc_localize_file(mumloc_model *model, const char *i
                                               mumloc_localize_summary *summary,
                                               mumloc_progress_fn progress, void *user);
 
+/* Movies read by the library's own TIFF reader (the one of mumloc_localize_file), for programs that
+ * show or process the images themselves: the Fiji plugin opens files this way, not with ImageJ's
+ * opener, which waits on an error dialog, loops or runs out of memory on some damaged files. Opening
+ * checks the whole structure (header, the chain of IFDs, that every image lies inside the file), so
+ * a foreign, truncated or damaged file, a folder or a missing path fails at once with a message
+ * naming it (MUMLOC_ERR_IO, MUMLOC_ERR_FORMAT, MUMLOC_ERR_UNSUPPORTED), before any pixel is read;
+ * memory stays small whatever the file declares. */
+typedef struct mumloc_movie mumloc_movie;
+
+typedef struct mumloc_movie_info {
+    int width, height;
+    int64_t images;                /* width x height images, channels * slices * frames of them */
+    int channels, slices, frames;  /* ImageJ's: from an ImageJ description, else 1 x images x 1 */
+    int bits_per_sample;           /* 8, 16, 32 or 64 (images are read as floats whatever the depth) */
+    double pixel_width, pixel_height; /* the pixel size in `unit`; 0 when the file does not say */
+    char unit[32];                 /* ImageJ's unit= ("micron", ...), else "inch"/"cm", else "" */
+} mumloc_movie_info;
+
+MUMLOC_API mumloc_status mumloc_movie_open(const char *path, mumloc_movie **out);
+MUMLOC_API void mumloc_movie_close(mumloc_movie *movie);
+MUMLOC_API void mumloc_movie_get_info(const mumloc_movie *movie, mumloc_movie_info *info);
+/* The first image's TIFF ImageDescription ("" when none); valid until the movie is closed. */
+MUMLOC_API const char *mumloc_movie_description(const mumloc_movie *movie);
+/* Reads image `index` (0-based, in file order: in a hyperstack the channel varies fastest, then the
+ * slice, then the frame) as width * height floats, row after row. Safe from several threads at once. */
+MUMLOC_API mumloc_status mumloc_movie_read(const mumloc_movie *movie, int64_t index, float *out);
+
 /* ---------------------------------------------------------------------------------------------- */
 /* Evaluation against ground truth                                                                 */
 /* ---------------------------------------------------------------------------------------------- */

@@ -553,5 +553,42 @@ else
 fi
 [ $failures -gt $before ] && [ -f "$work/lt-dialogs.log" ] && show_log lt-dialogs
 
+# 16. Hostile files (issue 15): every command that reads a file, given an empty file, random bytes, a
+#     TIFF whose IFD points to itself, one declaring 100000 x 100000 pixels, a truncated one, a folder
+#     and a missing path, ends its macro with an error naming the file, and never hangs. First the
+#     movies ImageJ's own opener hung or failed silently on, through ij.jar -batch itself; then the
+#     whole matrix in one ImageJ (HostileFilesDriver, each case a batch-mode macro with a time limit).
+current="hostile files"
+out="$work/hostile"; mkdir -p "$out"
+before=$failures
+if [ -f "$target/test-classes/org/mumloc/HostileFiles.class" ]; then
+    java -cp "$target/test-classes" org.mumloc.HostileFiles "$out/files" >"$work/hostile-files.log" 2>&1 ||
+        fail "could not write the hostile files: $(cat "$work/hostile-files.log")"
+    for name in empty random loop huge; do
+        file=$(sed -n "s/^$name=//p" "$work/hostile-files.log")
+        cp "$here/hostile.ijm" "$work/hostile-$name.ijm"
+        run_macro "$work/hostile-$name.ijm" "MUMLoc Localize|in=[$file] threads=1 csv=[$out/never.csv]"
+        expect_text "hostile-$name" "MUMLoc Localize: error: "
+        expect_text "hostile-$name" "$(basename "$file")"
+        expect_no_text "hostile-$name" "AFTER-THE-ERROR"
+        expect_no_text "hostile-$name" "Exception"
+        [ $failures -gt $before ] && show_log "hostile-$name" && before=$failures
+    done
+    "$cli" simulate --out "$out/valid.tif" --truth "$out/valid.csv" --frames 2 --size 16 --molecules 2 --seed 3 \
+        --quiet >"$work/cli-hostile.log" 2>&1 || fail "mumloc simulate failed: $(cat "$work/cli-hostile.log")"
+    timeout 900 xvfb-run -a java -Xmx1g -Duser.home="$work/home" -Dplugins.dir="$work/plugins" \
+        -cp "$ij_jar:$target/test-classes" org.mumloc.fiji.HostileFilesDriver "$out" "$out/valid.tif" \
+        "$out/valid.csv" >"$work/hostile-driver.log" 2>&1
+    [ $? -eq 124 ] && fail "HostileFilesDriver timed out"
+    grep '^FAIL ' "$work/hostile-driver.log" | while IFS= read -r line; do echo "FAIL [$current] ${line#FAIL }" >&2; done
+    expect hostile-driver "failed=0"
+    grep -q '^cases=[1-9]' "$work/hostile-driver.log" && pass || fail "no case ran"
+    expect hostile-driver "done"
+    ls "$out"/never* >/dev/null 2>&1 && fail "a file was written from a hostile input: $(ls "$out"/never*)" || pass
+else
+    fail "no $target/test-classes/org/mumloc/HostileFiles.class (the Maven build compiles it)"
+fi
+[ $failures -gt $before ] && show_log hostile-driver
+
 echo "macro tests: $passes checks passed, $failures failed"
 [ $failures -eq 0 ]

@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ij.ImagePlus;
+import ij.io.Opener;
 import ij.plugin.FileInfoVirtualStack;
 import ij.measure.ResultsTable;
 import ij.plugin.PlugIn;
@@ -20,10 +21,12 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
+import java.util.Map;
 
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.mumloc.Device;
+import org.mumloc.HostileFiles;
 import org.mumloc.Model;
 import org.mumloc.Mumloc;
 import org.mumloc.SimParams;
@@ -180,6 +183,38 @@ class LocalizeCommandHeadlessTest {
         Path csv = dir.resolve("in memory.csv");
         run(new LocalizeCommand(), "in=[" + movie + "] model=[" + model + "] device=cpu csv=[" + csv + "]");
         assertArrayEquals(Files.readAllBytes(csv), Files.readAllBytes(virtualCsv));
+    }
+
+    @Test
+    void hostileMoviesAreRefusedByTheLibraryReader() throws Exception {
+        Path csv = dir.resolve("hostile.csv");
+        for (Map.Entry<String, Path> file : HostileFiles.write(dir.resolve("hostile")).entrySet()) {
+            String log = HeadlessRun.start(new LocalizeCommand(), "in=[" + file.getValue() + "] model=[" + model
+                    + "] csv=[" + csv + "]").finish(60_000);
+            assertTrue(log.contains("MUMLoc Localize: error: ") && log.contains(file.getValue().getFileName().toString()),
+                    file.getKey() + ": " + log);
+        }
+        assertFalse(Files.exists(csv));
+    }
+
+    @Test
+    void theLibraryReaderGivesImageJTheMoviesDimensionsAndRecord() {
+        ImagePlus imp = LocalizeCommand.movie(movie.toString());
+        try {
+            assertEquals(4, imp.getNChannels());
+            assertEquals(1, imp.getNSlices());
+            assertEquals(4, imp.getNFrames());
+            assertTrue(imp.getStack().isVirtual());
+            assertEquals(32, imp.getBitDepth());
+            assertEquals(0.192, imp.getCalibration().pixelWidth, 1e-9);
+            assertTrue(String.valueOf(imp.getProperty("Info")).contains("mumloc="));
+            ImagePlus byImageJ = new Opener().openImage(movie.toString());
+            for (int i = 1; i <= imp.getStackSize(); i++)
+                assertArrayEquals((float[]) byImageJ.getStack().getProcessor(i).convertToFloat().getPixels(),
+                        (float[]) imp.getStack().getProcessor(i).getPixels(), "image " + i);
+        } finally {
+            MovieStack.closeIfMovie(imp);
+        }
     }
 
     @Test
