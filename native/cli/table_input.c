@@ -4,6 +4,7 @@
 #include <stdio.h>
 
 #include "cli.h"
+#include "options.h"
 #include "progress.h"
 
 int cli_library_error(const char *command, mumloc_status status) {

@@ -42,5 +42,15 @@ expect_error 'at character 12: the expression ends too early' \
 expect_error 'give --expr and/or --density-radius' filter --in "$SCRATCH/blinks.csv" --out f.csv
 expect_error 'go together' merge-blinks --in "$SCRATCH/blinks.csv" --out m.csv --distance-xy 30
 expect_error 'one half of the table is empty' frc --in "$SCRATCH/blinks.csv" --quiet
+# an output that is the input (here through a hard link) is refused before any work; the input stays
+ln "$SCRATCH/blinks.csv" "$SCRATCH/blinks-link.csv"
+cp "$SCRATCH/blinks.csv" "$SCRATCH/blinks-before.csv"
+expect_error "^mumloc filter: --out '.*blinks-link.csv' .* --in '.*blinks.csv'" \
+  filter --in "$SCRATCH/blinks.csv" --out "$SCRATCH/blinks-link.csv" --expr "x > 0"
+expect_error "^mumloc merge-blinks: --out '.*blinks.csv' .* --in '.*blinks-link.csv'" \
+  merge-blinks --in "$SCRATCH/blinks-link.csv" --out "$SCRATCH/blinks.csv"
+expect_error "^mumloc frc: --plot '.*blinks-link.csv' .* --in '.*blinks.csv'" \
+  frc --in "$SCRATCH/blinks.csv" --plot "$SCRATCH/blinks-link.csv"
+cmp -s "$SCRATCH/blinks.csv" "$SCRATCH/blinks-before.csv" || fail "a refused run changed the input"
 EXPECT_RC=1 expect_error "cannot open" frc --in "$SCRATCH/none.csv"
 echo "ok: merge-blinks, filter, frc"
