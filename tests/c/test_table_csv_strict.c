@@ -237,6 +237,26 @@ static void test_messages_escaped(void) {
     CHECK(strstr(msg, "(\"x\\x1B[2J\"): '1\\x1B]0;title\\x07' is not a number") != NULL);
 }
 
+/* A binary file (a TIFF's first bytes hold NULs) is refused, in the header or in a row, instead of
+ * reading as a table cut at its first NUL. */
+static void test_binary_refused(void) {
+    static const char tiff_head[] = {'I', 'I', '*', 0, 8, 0, 0, 0, '\n', '1', '\n'};
+    static const char row_nul[] = {'"', 'x', '"', '\n', '1', 0, '2', '\n'};
+    const char *names[] = {"tiff.csv", "row_nul.csv"};
+    const char *bytes[] = {tiff_head, row_nul};
+    size_t sizes[] = {sizeof tiff_head, sizeof row_nul};
+    const char *line[] = {"line 1 holds a NUL byte", "line 2 holds a NUL byte"};
+    for (int i = 0; i < 2; i++) {
+        FILE *f = fopen(path_of(names[i]), "wb");
+        fwrite(bytes[i], 1, sizes[i], f);
+        fclose(f);
+        mumloc_table *t = NULL;
+        CHECK_STATUS(mumloc_table_read_csv(path_of(names[i]), NULL, &t), MUMLOC_ERR_FORMAT);
+        CHECK(t == NULL);
+        CHECK(strstr(mumloc_last_error(), line[i]) != NULL);
+    }
+}
+
 int main(void) {
     test_dir_create("table_csv_strict");
     test_numbers();
@@ -244,6 +264,7 @@ int main(void) {
     test_wide_headers();
     test_progress_and_cancel();
     test_messages_escaped();
+    test_binary_refused();
     test_dir_remove(check_failures != 0);
     return CHECK_DONE("test_table_csv_strict");
 }

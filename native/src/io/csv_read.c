@@ -29,14 +29,23 @@ struct mumloc_csv_reader {
 };
 
 /* Reads the next line without its line end; returns 0 at end of file, -1 on a read error. */
+/* 1: a line; 0: end of file; -1: read error (errno); -2: a NUL byte (a binary file, e.g. a TIFF,
+ * which would otherwise read as a table cut at its first NUL). */
 static int read_line(mumloc_csv_reader *r) {
     errno = 0;
     ssize_t len = getline(&r->line, &r->line_cap, r->file);
     if (len < 0) return ferror(r->file) ? -1 : 0;
     r->line_number++;
     r->bytes_read += len;
+    if ((ssize_t)strlen(r->line) != len) return -2;
     while (len > 0 && (r->line[len - 1] == '\n' || r->line[len - 1] == '\r')) r->line[--len] = '\0';
     return 1;
+}
+
+static mumloc_status binary_file(const mumloc_csv_reader *r) {
+    return mumloc_fail(MUMLOC_ERR_FORMAT,
+                       "'%s' line %lld holds a NUL byte: not a text file, so not a CSV table (is it "
+                       "an image or a model?)", r->path, (long long)r->line_number);
 }
 
 static int is_blank(const char *text) {
@@ -138,6 +147,7 @@ static mumloc_status parse_header(mumloc_csv_reader *r) {
     int got;
     do {
         got = read_line(r);
+        if (got == -2) return binary_file(r);
         if (got < 0)
             return mumloc_fail(MUMLOC_ERR_IO, "cannot read '%s': %s", r->path, strerror(errno));
         if (got == 0)
@@ -216,6 +226,7 @@ mumloc_status mumloc_csv_reader_next(mumloc_csv_reader *r, double *values, int *
     int got;
     do {
         got = read_line(r);
+        if (got == -2) return binary_file(r);
         if (got < 0) return mumloc_fail(MUMLOC_ERR_IO, "cannot read '%s': %s", r->path, strerror(errno));
         if (got == 0) return MUMLOC_OK;
     } while (is_blank(r->line));
