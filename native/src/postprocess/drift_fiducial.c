@@ -1,0 +1,234 @@
+/* Fiducial drift (see mumloc.h): beads are found in the first frames as grid cells visited in most
+ * of them, tracked through the movie by nearest neighbour, kept if seen in enough frames, and
+ * averaged with per-bead origins (alternating least squares, so beads missing in some frames do
+ * not bias the mean). */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/error.h"
+#include "postprocess/drift_internal.h"
+
+/* Beads are looked for in the first max(MIN_WINDOW, span / WINDOW_DIVISOR) frames. */
+#define MIN_WINDOW 20
+#define WINDOW_DIVISOR 20
+#define MAX_BEADS 200
+#define ROUNDS 5
+
+typedef struct bead_tracks {
+    int count;
+    double *pos; /* count × frames × 3 (NaN where unseen) */
+} bead_tracks;
+
+/* Rows grouped by frame: rows of frame first + k are order[start[k] .. start[k + 1]). */
+static mumloc_status by_frame(const drift_points *p, int64_t frames, int64_t **start,
+                              int64_t **order) {
+    *start = calloc((size_t)frames + 1, sizeof **start);
+    *order = malloc((size_t)p->n * sizeof **order);
+    int64_t *fill = malloc((size_t)frames * sizeof *fill);
+    if (!*start || !*order || !fill) {
+        free(fill);
+        return mumloc_fail(MUMLOC_ERR_OUT_OF_MEMORY, "drift correction: out of memory");
+    }
+    for (int64_t r = 0; r < p->n; r++) (*start)[(int64_t)p->frame[r] - p->first_frame + 1]++;
+    for (int64_t k = 0; k < frames; k++) (*start)[k + 1] += (*start)[k];
+    memcpy(fill, *start, (size_t)frames * sizeof *fill);
+    for (int64_t r = 0; r < p->n; r++) (*order)[fill[(int64_t)p->frame[r] - p->first_frame]++] = r;
+    free(fill);
+    return MUMLOC_OK;
+}
+
+/* Candidate positions: cells (of the tracking radius) whose 3×3 neighbourhood holds localizations
+ * in at least presence × window frames, local maxima of that count, one per neighbourhood. */
+static int find_candidates(const drift_points *p, const int64_t *start, const int64_t *order,
+                           int64_t window, double cell, double presence, double *cand) {
+    double x0 = INFINITY, x1 = -INFINITY, y0 = INFINITY, y1 = -INFINITY;
+    for (int64_t k = 0; k < start[window]; k++) {
+        int64_t r = order[k];
+        x0 = fmin(x0, p->x[r]);
+        x1 = fmax(x1, p->x[r]);
+        y0 = fmin(y0, p->y[r]);
+        y1 = fmax(y1, p->y[r]);
+    }
+    int nx = (int)((x1 - x0) / cell) + 1, ny = (int)((y1 - y0) / cell) + 1;
+    if ((double)nx * ny > 1e8) return -1;
+    int *count = calloc((size_t)nx * ny, sizeof *count);
+    int *sum = calloc((size_t)nx * ny, sizeof *sum);
+    if (!count || !sum) {
+        free(count);
+        free(sum);
+        return -1;
+    }
+    for (int64_t k = 0; k < start[window]; k++) {
+        int64_t r = order[k];
+        count[(int)((p->y[r] - y0) / cell) * nx + (int)((p->x[r] - x0) / cell)]++;
+    }
+    for (int iy = 0; iy < ny; iy++)
+        for (int ix = 0; ix < nx; ix++) {
+            int s = 0;
+            for (int dy = -1; dy <= 1; dy++)
+                for (int dx = -1; dx <= 1; dx++) {
+                    int jx = ix + dx, jy = iy + dy;
+                    if (jx >= 0 && jy >= 0 && jx < nx && jy < ny) s += count[jy * nx + jx];
+                }
+            sum[iy * nx + ix] = s;
+        }
+    int found = 0;
+    for (int iy = 0; iy < ny && found < MAX_BEADS; iy++)
+        for (int ix = 0; ix < nx && found < MAX_BEADS; ix++) {
+            int s = sum[iy * nx + ix], c = count[iy * nx + ix];
+            if (c == 0 || s < presence * (double)window) continue;
+            int peak = 1;
+            for (int dy = -1; dy <= 1 && peak; dy++)
+                for (int dx = -1; dx <= 1; dx++) {
+                    int jx = ix + dx, jy = iy + dy;
+                    if ((dx || dy) && jx >= 0 && jy >= 0 && jx < nx && jy < ny) {
+                        int other = count[jy * nx + jx];
+                        /* Ties go to the first cell in scan order. */
+                        if (other > c || (other == c && (dy < 0 || (dy == 0 && dx < 0)))) {
+                            peak = 0;
+                            break;
+                        }
+                    }
+                }
+            if (!peak) continue;
+            cand[2 * found] = x0 + (ix + 0.5) * cell;
+            cand[2 * found + 1] = y0 + (iy + 0.5) * cell;
+            found++;
+        }
+    free(count);
+    free(sum);
+    return found;
+}
+
+/* Follows a bead from (x, y) through every frame; returns the frames it was seen in. */
+static int64_t track(const drift_points *p, const int64_t *start, const int64_t *order,
+                     int64_t frames, double radius, double x, double y, double *pos) {
+    int64_t seen = 0;
+    for (int64_t k = 0; k < frames; k++) {
+        double best = radius * radius;
+        int64_t pick = -1;
+        for (int64_t i = start[k]; i < start[k + 1]; i++) {
+            int64_t r = order[i];
+            double ex = p->x[r] - x, ey = p->y[r] - y, e = ex * ex + ey * ey;
+            if (e <= best) {
+                best = e;
+                pick = r;
+            }
+        }
+        double *q = pos + 3 * k;
+        if (pick < 0) {
+            q[0] = q[1] = q[2] = NAN;
+            continue;
+        }
+        x = q[0] = p->x[pick];
+        y = q[1] = p->y[pick];
+        q[2] = p->z ? p->z[pick] : 0.0;
+        seen++;
+    }
+    return seen;
+}
+
+/* Drift per frame and axis from the tracks: d(t) = mean_b (P_b(t) − m_b), m_b = mean_t (P_b(t) −
+ * d(t)), alternated; frames without beads interpolated linearly (constant beyond the ends). */
+static void average_tracks(const bead_tracks *b, int64_t frames, double *mean, drift_curve *out) {
+    double *d[3] = {out->dx, out->dy, out->dz};
+    for (int a = 0; a < 3; a++) {
+        for (int64_t k = 0; k < frames; k++) d[a][k] = 0.0;
+        for (int round = 0; round < ROUNDS; round++) {
+            for (int i = 0; i < b->count; i++) {
+                double sum = 0.0;
+                int64_t n = 0;
+                for (int64_t k = 0; k < frames; k++) {
+                    double v = b->pos[((size_t)i * frames + k) * 3 + a];
+                    if (!isnan(v)) {
+                        sum += v - d[a][k];
+                        n++;
+                    }
+                }
+                mean[i] = sum / (double)n;
+            }
+            for (int64_t k = 0; k < frames; k++) {
+                double sum = 0.0;
+                int n = 0;
+                for (int i = 0; i < b->count; i++) {
+                    double v = b->pos[((size_t)i * frames + k) * 3 + a];
+                    if (!isnan(v)) {
+                        sum += v - mean[i];
+                        n++;
+                    }
+                }
+                d[a][k] = n ? sum / n : NAN;
+            }
+        }
+        int64_t last = -1;
+        for (int64_t k = 0; k < frames; k++) {
+            if (isnan(d[a][k])) continue;
+            for (int64_t j = last + 1; j < k; j++)
+                d[a][j] = last < 0 ? d[a][k]
+                                   : d[a][last] + (d[a][k] - d[a][last]) * (double)(j - last) /
+                                                      (double)(k - last);
+            last = k;
+        }
+        for (int64_t j = last + 1; j < frames; j++) d[a][j] = d[a][last];
+    }
+}
+
+mumloc_status drift_fiducial(const drift_points *p, const mumloc_drift_options *o,
+                             drift_progress *progress, mumloc_drift_info *info, drift_curve *out) {
+    int64_t frames = out->frames;
+    int64_t *start = NULL, *order = NULL;
+    double cand[2 * MAX_BEADS], mean[MAX_BEADS];
+    bead_tracks beads = {0};
+    mumloc_status s = by_frame(p, frames, &start, &order);
+    if (s != MUMLOC_OK) goto done;
+    int64_t window = frames / WINDOW_DIVISOR;
+    if (window < MIN_WINDOW) window = MIN_WINDOW;
+    if (window > frames) window = frames;
+    int found = find_candidates(p, start, order, window, o->fiducial_radius_nm, o->fiducial_presence,
+                                cand);
+    if (found < 0) {
+        s = mumloc_fail(MUMLOC_ERR_OUT_OF_MEMORY, "drift correction: out of memory for the bead "
+                        "search; use a larger --fiducial-radius");
+        goto done;
+    }
+    progress->total = found + 1;
+    if ((s = drift_progress_step(progress, 1)) != MUMLOC_OK) goto done;
+    beads.pos = malloc((size_t)(found > 0 ? found : 1) * frames * 3 * sizeof *beads.pos);
+    if (!beads.pos) {
+        s = mumloc_fail(MUMLOC_ERR_OUT_OF_MEMORY, "drift correction: out of memory for %d beads",
+                        found);
+        goto done;
+    }
+    for (int c = 0; c < found; c++) {
+        double *pos = beads.pos + (size_t)beads.count * frames * 3;
+        int64_t seen = track(p, start, order, frames, o->fiducial_radius_nm, cand[2 * c],
+                             cand[2 * c + 1], pos);
+        /* A second candidate on the same bead follows the same localizations: keep one. */
+        int duplicate = 0;
+        for (int b = 0; b < beads.count && !duplicate; b++) {
+            const double *other = beads.pos + (size_t)b * frames * 3;
+            int64_t same = 0;
+            for (int64_t k = 0; k < frames; k++)
+                same += !isnan(pos[3 * k]) && pos[3 * k] == other[3 * k] && pos[3 * k + 1] == other[3 * k + 1];
+            duplicate = same * 2 > seen;
+        }
+        if (!duplicate && (double)seen >= o->fiducial_presence * (double)frames) beads.count++;
+        if ((s = drift_progress_step(progress, 1)) != MUMLOC_OK) goto done;
+    }
+    if (beads.count == 0) {
+        s = mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT,
+                        "drift correction: no bead is seen in at least %g%% of the %lld frames "
+                        "(within %g nm of its last position); lower --fiducial-presence, raise "
+                        "--fiducial-radius, or use --method rcc",
+                        100.0 * o->fiducial_presence, (long long)frames, o->fiducial_radius_nm);
+        goto done;
+    }
+    average_tracks(&beads, frames, mean, out);
+    info->beads = beads.count;
+done:
+    free(start);
+    free(order);
+    free(beads.pos);
+    return s;
+}
