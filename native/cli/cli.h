@@ -29,5 +29,6 @@ int cmd_bench(int argc, char **argv);
 int cmd_render(int argc, char **argv);
 int cmd_evaluate(int argc, char **argv);
 int cmd_localize(int argc, char **argv);
+int cmd_drift_correct(int argc, char **argv);
 
 #endif

@@ -20,6 +20,7 @@ static const command_entry commands[] = {
     {"render", cmd_render, "render a localization table as a depth-coloured image"},
     {"evaluate", cmd_evaluate, "score localizations against ground truth (Jaccard, RMSE, ...)"},
     {"localize", cmd_localize, "localize molecules in a movie into a ThunderSTORM table"},
+    {"drift-correct", cmd_drift_correct, "estimate and remove sample drift from a localization table"},
 };
 static const size_t command_count = sizeof commands / sizeof commands[0];
 

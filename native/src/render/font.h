@@ -1,4 +1,5 @@
-/* A tiny 5×7 bitmap font for the colour bar's labels: digits, '-', '.', ' ', '[', ']', 'n', 'm', 'z'. */
+/* A tiny 5×7 bitmap font for the colour bar's labels: digits, '-', '.', ' ', '[', ']', 'n', 'm', 'z',
+ * and the drift plot's letters a d e f i r t x y. */
 #ifndef MUMLOC_RENDER_FONT_H
 #define MUMLOC_RENDER_FONT_H
 
