@@ -16,7 +16,7 @@
  * aims at for large tables. */
 #define AUTO_SEGMENT_LOCALIZATIONS 1000
 #define AUTO_SEGMENTS 20
-#define MAX_SEGMENTS 1000
+#define MAX_SEGMENTS 200
 /* The lateral grid's side and the stored spectra are bounded; the bin grows for larger fields. */
 #define MAX_GRID_SIDE 1024
 #define MAX_SPECTRA_BYTES ((double)(768u << 20))
