@@ -220,10 +220,17 @@ int cmd_simulate(int argc, char **argv) {
         stage_path = derived_stage;
     }
     if (same_path(movie_path, truth_path) || same_path(movie_path, drift_path) ||
-        same_path(truth_path, drift_path) || same_path(stage_path, movie_path) ||
-        same_path(stage_path, truth_path) || same_path(stage_path, drift_path)) {
-        fprintf(stderr, "mumloc simulate: --out, --truth, --drift-file and --stage-drift-file must "
-                        "name different files\n");
+        same_path(truth_path, drift_path)) {
+        fprintf(stderr, "mumloc simulate: --out, --truth and --drift-file must name different "
+                        "files\n");
+        free(derived_drift);
+        free(derived_stage);
+        return CLI_EXIT_USAGE;
+    }
+    if (same_path(stage_path, movie_path) || same_path(stage_path, truth_path) ||
+        same_path(stage_path, drift_path)) {
+        fprintf(stderr, "mumloc simulate: --stage-drift-file must name a file other than --out, "
+                        "--truth and --drift-file\n");
         free(derived_drift);
         free(derived_stage);
         return CLI_EXIT_USAGE;
