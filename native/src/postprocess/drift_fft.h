@@ -1,5 +1,5 @@
-/* A small complex FFT for the drift cross-correlations: sizes 2^a·3^b·5^c (drift_fft_good_size picks
- * one), single precision (the correlations are of histograms; float keeps the stored spectra small). */
+/* A small complex FFT for the drift cross-correlations: sizes 2^a·3^b·5^c, fastest for 2^a and
+ * 3·2^a (drift_fft_good_size picks one), single precision (the correlations are of histograms; float keeps the stored spectra small). */
 #ifndef MUMLOC_POSTPROCESS_DRIFT_FFT_H
 #define MUMLOC_POSTPROCESS_DRIFT_FFT_H
 
@@ -11,10 +11,11 @@ typedef struct drift_fft {
     int n;
     int factor_count;
     int factors[40];
-    drift_cpx *twiddle; /* exp(−2πi k / n), k < n */
+    drift_cpx *twiddle;         /* exp(−2πi k / n), k < n */
+    drift_cpx *twiddle_inverse; /* its conjugate */
 } drift_fft;
 
-/* The smallest size ≥ n whose only prime factors are 2, 3 and 5. */
+/* The smallest size ≥ n of the form 2^a or 3·2^a. */
 int drift_fft_good_size(int n);
 
 /* Plans a transform of size n (a good size); 0 on failure (out of memory or a bad size). */

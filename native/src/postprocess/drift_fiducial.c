@@ -1,7 +1,8 @@
 /* Fiducial drift (see mumloc.h): beads are found in the first frames as grid cells visited in most
- * of them, tracked through the movie by nearest neighbour, kept if seen in enough frames, and
- * averaged with per-bead origins (alternating least squares, so beads missing in some frames do
- * not bias the mean). */
+ * of them, tracked through the movie by nearest neighbour, kept if seen in enough frames and if they
+ * hold still between frames (a track hopping along a dense structure is no bead), and averaged with
+ * per-bead origins (alternating least squares, so beads missing in some frames do not bias the
+ * mean). */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,7 +14,13 @@
 #define MIN_WINDOW 20
 #define WINDOW_DIVISOR 20
 #define MAX_BEADS 200
+#define MAX_CANDIDATES 100000
+/* A neighbourhood with more than this many localizations per frame is a structure, not a bead. */
+#define DENSE_SHARE 3.0
+/* A bead's median step between frames is below this share of the tracking radius. */
+#define STILL_SHARE 0.25
 #define ROUNDS 5
+#define REJECT_SCATTER 3.0
 
 typedef struct bead_tracks {
     int count;
@@ -38,10 +45,23 @@ static mumloc_status by_frame(const drift_points *p, int64_t frames, int64_t **s
     return MUMLOC_OK;
 }
 
-/* Candidate positions: cells (of the tracking radius) whose 3×3 neighbourhood holds localizations
- * in at least presence × window frames, local maxima of that count, one per neighbourhood. */
+/* Candidate positions: cells (of the tracking radius) whose 3×3 neighbourhood holds between
+ * presence × window and DENSE_SHARE × window localizations, local maxima of the cell count, one per
+ * neighbourhood; those nearest one localization per frame first. */
+typedef struct candidate {
+    double x, y;
+    int64_t unlikeness; /* |localizations − window frames|: 0 for a bead seen in every frame */
+} candidate;
+
+static int bead_likeness(const void *a, const void *b) {
+    const candidate *p = a, *q = b;
+    if (p->unlikeness != q->unlikeness) return p->unlikeness < q->unlikeness ? -1 : 1;
+    return p->y != q->y ? (p->y < q->y ? -1 : 1) : (p->x < q->x ? -1 : p->x > q->x);
+}
+
+/* Candidates, most bead-like first. */
 static int find_candidates(const drift_points *p, const int64_t *start, const int64_t *order,
-                           int64_t window, double cell, double presence, double *cand) {
+                           int64_t window, double cell, double presence, candidate *cand) {
     double x0 = INFINITY, x1 = -INFINITY, y0 = INFINITY, y1 = -INFINITY;
     for (int64_t k = 0; k < start[window]; k++) {
         int64_t r = order[k];
@@ -74,10 +94,11 @@ static int find_candidates(const drift_points *p, const int64_t *start, const in
             sum[iy * nx + ix] = s;
         }
     int found = 0;
-    for (int iy = 0; iy < ny && found < MAX_BEADS; iy++)
-        for (int ix = 0; ix < nx && found < MAX_BEADS; ix++) {
+    for (int iy = 0; iy < ny && found < MAX_CANDIDATES; iy++)
+        for (int ix = 0; ix < nx && found < MAX_CANDIDATES; ix++) {
             int s = sum[iy * nx + ix], c = count[iy * nx + ix];
-            if (c == 0 || s < presence * (double)window) continue;
+            /* A bead adds one localization per frame; far more is a dense structure. */
+            if (c == 0 || s < presence * (double)window || s > DENSE_SHARE * (double)window) continue;
             int peak = 1;
             for (int dy = -1; dy <= 1 && peak; dy++)
                 for (int dx = -1; dx <= 1; dx++) {
@@ -92,19 +113,28 @@ static int find_candidates(const drift_points *p, const int64_t *start, const in
                     }
                 }
             if (!peak) continue;
-            cand[2 * found] = x0 + (ix + 0.5) * cell;
-            cand[2 * found + 1] = y0 + (iy + 0.5) * cell;
+            cand[found].x = x0 + (ix + 0.5) * cell;
+            cand[found].y = y0 + (iy + 0.5) * cell;
+            cand[found].unlikeness = llabs((int64_t)s - window);
             found++;
         }
     free(count);
     free(sum);
+    qsort(cand, (size_t)found, sizeof *cand, bead_likeness);
     return found;
 }
 
-/* Follows a bead from (x, y) through every frame; returns the frames it was seen in. */
+static int compare_double(const void *a, const void *b) {
+    double x = *(const double *)a, y = *(const double *)b;
+    return x < y ? -1 : x > y;
+}
+
+/* Follows a bead from (x, y) through frames [0, frames); returns the frames it was seen in and
+ * *still the median step between consecutive sightings (steps: scratch of frames values). */
 static int64_t track(const drift_points *p, const int64_t *start, const int64_t *order,
-                     int64_t frames, double radius, double x, double y, double *pos) {
-    int64_t seen = 0;
+                     int64_t frames, double radius, double x, double y, double *pos, double *steps,
+                     double *still) {
+    int64_t seen = 0, moves = 0;
     for (int64_t k = 0; k < frames; k++) {
         double best = radius * radius;
         int64_t pick = -1;
@@ -121,40 +151,46 @@ static int64_t track(const drift_points *p, const int64_t *start, const int64_t 
             q[0] = q[1] = q[2] = NAN;
             continue;
         }
+        if (seen > 0) steps[moves++] = sqrt(best);
         x = q[0] = p->x[pick];
         y = q[1] = p->y[pick];
         q[2] = p->z ? p->z[pick] : 0.0;
         seen++;
     }
+    qsort(steps, (size_t)moves, sizeof *steps, compare_double);
+    *still = moves ? steps[moves / 2] : INFINITY;
     return seen;
 }
 
-/* Drift per frame and axis from the tracks: d(t) = mean_b (P_b(t) − m_b), m_b = mean_t (P_b(t) −
- * d(t)), alternated; frames without beads interpolated linearly (constant beyond the ends). */
-static void average_tracks(const bead_tracks *b, int64_t frames, double *mean, drift_curve *out) {
+/* Drift per frame and axis from the tracks of the beads in use: d(t) = mean_b (P_b(t) − m_b),
+ * m_b = mean_t (P_b(t) − d(t)), alternated; frames without beads interpolated linearly (constant
+ * beyond the ends). mean: 3 × beads scratch (the bead origins). */
+static void average_tracks(const bead_tracks *b, const unsigned char *use, int64_t frames,
+                           double *mean, drift_curve *out) {
     double *d[3] = {out->dx, out->dy, out->dz};
     for (int a = 0; a < 3; a++) {
+        double *m = mean + a * MAX_BEADS;
         for (int64_t k = 0; k < frames; k++) d[a][k] = 0.0;
         for (int round = 0; round < ROUNDS; round++) {
             for (int i = 0; i < b->count; i++) {
                 double sum = 0.0;
                 int64_t n = 0;
-                for (int64_t k = 0; k < frames; k++) {
+                for (int64_t k = 0; use[i] && k < frames; k++) {
                     double v = b->pos[((size_t)i * frames + k) * 3 + a];
                     if (!isnan(v)) {
                         sum += v - d[a][k];
                         n++;
                     }
                 }
-                mean[i] = sum / (double)n;
+                m[i] = n ? sum / (double)n : 0.0;
             }
             for (int64_t k = 0; k < frames; k++) {
                 double sum = 0.0;
                 int n = 0;
                 for (int i = 0; i < b->count; i++) {
                     double v = b->pos[((size_t)i * frames + k) * 3 + a];
-                    if (!isnan(v)) {
-                        sum += v - mean[i];
+                    if (use[i] && !isnan(v)) {
+                        sum += v - m[i];
                         n++;
                     }
                 }
@@ -174,13 +210,55 @@ static void average_tracks(const bead_tracks *b, int64_t frames, double *mean, d
     }
 }
 
+/* Lateral RMS of each bead's track about its origin plus the common drift. */
+static void bead_scatter(const bead_tracks *b, int64_t frames, const double *mean,
+                         const drift_curve *c, double *rms) {
+    for (int i = 0; i < b->count; i++) {
+        double sum = 0.0;
+        int64_t n = 0;
+        for (int64_t k = 0; k < frames; k++) {
+            const double *q = b->pos + ((size_t)i * frames + k) * 3;
+            if (isnan(q[0])) continue;
+            double ex = q[0] - mean[i] - c->dx[k], ey = q[1] - mean[MAX_BEADS + i] - c->dy[k];
+            sum += ex * ex + ey * ey;
+            n++;
+        }
+        rms[i] = sqrt(sum / (double)n);
+    }
+}
+
+/* Averages the tracks; beads that do not follow the common drift (RMS above REJECT_SCATTER times
+ * the median bead's, and above 10 nm) are dropped and the average taken again. Returns the beads
+ * kept. */
+static int robust_average(const bead_tracks *b, int64_t frames, drift_curve *out) {
+    double mean[3 * MAX_BEADS], rms[MAX_BEADS], sorted[MAX_BEADS];
+    unsigned char use[MAX_BEADS];
+    memset(use, 1, sizeof use);
+    average_tracks(b, use, frames, mean, out);
+    if (b->count < 3) return b->count;
+    bead_scatter(b, frames, mean, out, rms);
+    memcpy(sorted, rms, (size_t)b->count * sizeof *rms);
+    qsort(sorted, (size_t)b->count, sizeof *sorted, compare_double);
+    double limit = fmax(REJECT_SCATTER * sorted[b->count / 2], 10.0);
+    int kept = 0, dropped = 0;
+    for (int i = 0; i < b->count; i++) {
+        use[i] = rms[i] <= limit;
+        kept += use[i];
+        dropped += !use[i];
+    }
+    if (dropped) average_tracks(b, use, frames, mean, out);
+    return kept;
+}
+
 mumloc_status drift_fiducial(const drift_points *p, const mumloc_drift_options *o,
                              drift_progress *progress, mumloc_drift_info *info, drift_curve *out) {
     int64_t frames = out->frames;
     int64_t *start = NULL, *order = NULL;
-    double cand[2 * MAX_BEADS], mean[MAX_BEADS];
+    double *steps = malloc((size_t)frames * sizeof *steps);
+    candidate *cand = malloc(MAX_CANDIDATES * sizeof *cand);
     bead_tracks beads = {0};
-    mumloc_status s = by_frame(p, frames, &start, &order);
+    mumloc_status s = steps && cand ? by_frame(p, frames, &start, &order)
+                                    : mumloc_fail(MUMLOC_ERR_OUT_OF_MEMORY, "drift correction: out of memory");
     if (s != MUMLOC_OK) goto done;
     int64_t window = frames / WINDOW_DIVISOR;
     if (window < MIN_WINDOW) window = MIN_WINDOW;
@@ -194,16 +272,23 @@ mumloc_status drift_fiducial(const drift_points *p, const mumloc_drift_options *
     }
     progress->total = found + 1;
     if ((s = drift_progress_step(progress, 1)) != MUMLOC_OK) goto done;
-    beads.pos = malloc((size_t)(found > 0 ? found : 1) * frames * 3 * sizeof *beads.pos);
+    beads.pos = malloc((size_t)MAX_BEADS * frames * 3 * sizeof *beads.pos);
     if (!beads.pos) {
         s = mumloc_fail(MUMLOC_ERR_OUT_OF_MEMORY, "drift correction: out of memory for %d beads",
                         found);
         goto done;
     }
-    for (int c = 0; c < found; c++) {
-        double *pos = beads.pos + (size_t)beads.count * frames * 3;
-        int64_t seen = track(p, start, order, frames, o->fiducial_radius_nm, cand[2 * c],
-                             cand[2 * c + 1], pos);
+    double still_limit = STILL_SHARE * o->fiducial_radius_nm;
+    for (int c = 0; c < found && beads.count < MAX_BEADS; c++) {
+        double *pos = beads.pos + (size_t)beads.count * frames * 3, still;
+        /* The first frames first: most candidates on a dense structure fail there, cheaply. */
+        int64_t seen = track(p, start, order, window, o->fiducial_radius_nm, cand[c].x, cand[c].y,
+                             pos, steps, &still);
+        if ((double)seen >= o->fiducial_presence * (double)window && still <= still_limit)
+            seen = track(p, start, order, frames, o->fiducial_radius_nm, cand[c].x, cand[c].y, pos,
+                         steps, &still);
+        else
+            seen = 0;
         /* A second candidate on the same bead follows the same localizations: keep one. */
         int duplicate = 0;
         for (int b = 0; b < beads.count && !duplicate; b++) {
@@ -213,22 +298,25 @@ mumloc_status drift_fiducial(const drift_points *p, const mumloc_drift_options *
                 same += !isnan(pos[3 * k]) && pos[3 * k] == other[3 * k] && pos[3 * k + 1] == other[3 * k + 1];
             duplicate = same * 2 > seen;
         }
-        if (!duplicate && (double)seen >= o->fiducial_presence * (double)frames) beads.count++;
+        if (!duplicate && still <= still_limit &&
+            (double)seen >= o->fiducial_presence * (double)frames)
+            beads.count++;
         if ((s = drift_progress_step(progress, 1)) != MUMLOC_OK) goto done;
     }
     if (beads.count == 0) {
         s = mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT,
                         "drift correction: no bead is seen in at least %g%% of the %lld frames "
-                        "(within %g nm of its last position); lower --fiducial-presence, raise "
-                        "--fiducial-radius, or use --method rcc",
+                        "(within %g nm of its last position, holding still); lower "
+                        "--fiducial-presence, raise --fiducial-radius, or use --method rcc",
                         100.0 * o->fiducial_presence, (long long)frames, o->fiducial_radius_nm);
         goto done;
     }
-    average_tracks(&beads, frames, mean, out);
-    info->beads = beads.count;
+    info->beads = robust_average(&beads, frames, out);
 done:
     free(start);
     free(order);
     free(beads.pos);
+    free(steps);
+    free(cand);
     return s;
 }

@@ -18,7 +18,7 @@
 #define AUTO_SEGMENTS 20
 #define MAX_SEGMENTS 200
 /* The lateral grid's side and the stored spectra are bounded; the bin grows for larger fields. */
-#define MAX_GRID_SIDE 1024
+#define MAX_GRID_SIDE 512
 #define MAX_SPECTRA_BYTES ((double)(768u << 20))
 /* Axial: x–y cells this many lateral bins wide, at most this many cells; at most this many z bins. */
 #define CELL_BINS 16
