@@ -59,6 +59,15 @@ else
 fi
 
 echo
+echo "== drift correction: bench_drift (10^7 localizations in memory, 30,000 frames: RCC, then fiducial)"
+if [ -x "$build/bin/bench_drift" ]; then
+  echo "\$ OMP_NUM_THREADS=$threads $build/bin/bench_drift 10000000 $threads"
+  "$build/bin/bench_drift" 10000000 "$threads" | sed 's/^/  /'
+else
+  echo "  skipped: $build/bin/bench_drift was not built"
+fi
+
+echo
 echo "== networks: mumloc vs PyTorch on the CPU, same run, $threads threads (inference and training)"
 if [ -x "$mumloc" ]; then
   echo "\$ bench/torch_compare.sh $mumloc $threads"
