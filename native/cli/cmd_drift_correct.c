@@ -62,7 +62,7 @@ int cmd_drift_correct(int argc, char **argv) {
         {"method", NULL, "rcc: cross-correlation of segments; fiducial: beads", CLI_CHOICE,
          &method, NULL, method_choices, 0, NULL},
         {"segment-frames", "N", "rcc: frames per segment; 0 = automatic", CLI_INT64,
-         &o.segment_frames, NULL, NULL, 0, "0 (about max(1000, rows/20) localizations each)"},
+         &o.segment_frames, NULL, NULL, 0, "0 (about max(500, rows/20) localizations each)"},
         {"pixel", "NM", "rcc: histogram bin, laterally and axially", CLI_DOUBLE, &o.pixel_nm, NULL,
          NULL, 0, NULL},
         {"max-drift", "NM", "rcc: search range, the largest shift between segments", CLI_DOUBLE,

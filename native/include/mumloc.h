@@ -1142,7 +1142,7 @@ typedef enum mumloc_drift_method {
 typedef struct mumloc_drift_options {
     mumloc_drift_method method;     /* default RCC */
     int64_t segment_frames;         /* RCC: frames per segment; 0 = automatic (default): about
-                                       max(1000, rows / 20) localizations per segment */
+                                       max(500, rows / 20) localizations per segment */
     double pixel_nm;                /* RCC: histogram bin, laterally and axially (default 20) */
     double max_drift_nm;            /* RCC: search range, the largest shift between two segments
                                        (default 1000) */

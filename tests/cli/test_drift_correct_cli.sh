@@ -19,7 +19,7 @@ awk -F, 'NR > 1 { for (i = 2; i <= 4; i++) { v = $i < 0 ? -$i : $i; if (v > m[i]
 python3 "$TESTS_CLI_DIR/drift_table.py" "$SCRATCH/t.csv" "$stage" "$SCRATCH/loc.csv"
 out=$("$MUMLOC" drift-correct --in "$SCRATCH/loc.csv" --out "$SCRATCH/corr.csv" \
       --drift-out "$SCRATCH/est.csv" --plot "$SCRATCH/drift.png" --quiet)
-[[ "$out" == "mumloc drift-correct: rcc, 10 segments of 200 frames"* ]] || fail "summary: $out"
+[[ "$out" == "mumloc drift-correct: rcc, 20 segments of 100 frames"* ]] || fail "summary: $out"
 [ "$(head -n 1 "$SCRATCH/est.csv")" = '"frame","dx [nm]","dy [nm]","dz [nm]"' ] || fail "drift header"
 read -r ex ey ez < <(python3 "$TESTS_CLI_DIR/rms_drift.py" "$SCRATCH/est.csv" "$stage")
 awk -v x="$ex" -v y="$ey" -v z="$ez" 'BEGIN { exit !(x <= 5 && y <= 5 && z <= 10) }' ||
@@ -43,7 +43,8 @@ awk -F, 'NR > 1 && $4 != 0 { exit 1 }' "$SCRATCH/noz.drift.csv" || fail "--no-z 
 ok=(--in "$SCRATCH/loc.csv" --out o.csv --drift-out d.csv --plot p.png --quiet)
 expect_error "^mumloc drift-correct: segment 1 \(frames 1-11\) has only 55 localizations \(at least 60 needed\); use --segment-frames larger than 11$" \
   drift-correct "${ok[@]}" --segment-frames 11 --min-segment-localizations 60
-expect_error "beyond the search range of \+-60 nm.*raise --max-drift" drift-correct "${ok[@]}" --max-drift 60
+expect_error "segment 2 \(frames 1001-2000\) against the others is beyond the search range of \+-50 nm.*raise --max-drift" \
+  drift-correct "${ok[@]}" --segment-frames 1000 --max-drift 45
 expect_error "^mumloc drift-correct: --method expects one of rcc, fiducial; got 'beads'$" \
   drift-correct "${ok[@]}" --method beads
 expect_error "^mumloc drift-correct: --z and --no-z exclude each other$" drift-correct "${ok[@]}" --z --no-z

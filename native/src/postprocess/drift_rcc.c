@@ -14,7 +14,7 @@
 
 /* Localizations per segment the automatic segment size aims at (at least), and the segment count it
  * aims at for large tables. */
-#define AUTO_SEGMENT_LOCALIZATIONS 1000
+#define AUTO_SEGMENT_LOCALIZATIONS 500
 #define AUTO_SEGMENTS 20
 #define MAX_SEGMENTS 200
 /* The lateral grid's side and the stored spectra are bounded; the bin grows for larger fields. */
