@@ -49,7 +49,8 @@ static void write_params(mumloc_text *t, const mumloc_sim_params *p) {
     put_number(t, "drift_step_nm", p->drift_step_nm);
     mumloc_text_printf(t, ",\"filaments\":%d,\"molecules_min\":%d", p->filaments,
                        p->molecules_min);
-    put_number(t, "stage_drift_nm", p->stage_drift_nm);
+    /* Only when used, so that records of movies without it stay as they were. */
+    if (p->stage_drift_nm > 0.0) put_number(t, "stage_drift_nm", p->stage_drift_nm);
     mumloc_text_puts(t, "}");
 }
 

@@ -124,11 +124,6 @@ static int find_candidates(const drift_points *p, const int64_t *start, const in
     return found;
 }
 
-static int compare_double(const void *a, const void *b) {
-    double x = *(const double *)a, y = *(const double *)b;
-    return x < y ? -1 : x > y;
-}
-
 /* Follows a bead from (x, y) through frames [0, frames); returns the frames it was seen in and
  * *still the median step between consecutive sightings (steps: scratch of frames values). */
 static int64_t track(const drift_points *p, const int64_t *start, const int64_t *order,
@@ -157,7 +152,7 @@ static int64_t track(const drift_points *p, const int64_t *start, const int64_t 
         q[2] = p->z ? p->z[pick] : 0.0;
         seen++;
     }
-    qsort(steps, (size_t)moves, sizeof *steps, compare_double);
+    qsort(steps, (size_t)moves, sizeof *steps, drift_compare_double);
     *still = moves ? steps[moves / 2] : INFINITY;
     return seen;
 }
@@ -238,7 +233,7 @@ static int robust_average(const bead_tracks *b, int64_t frames, drift_curve *out
     if (b->count < 3) return b->count;
     bead_scatter(b, frames, mean, out, rms);
     memcpy(sorted, rms, (size_t)b->count * sizeof *rms);
-    qsort(sorted, (size_t)b->count, sizeof *sorted, compare_double);
+    qsort(sorted, (size_t)b->count, sizeof *sorted, drift_compare_double);
     double limit = fmax(REJECT_SCATTER * sorted[b->count / 2], 10.0);
     int kept = 0, dropped = 0;
     for (int i = 0; i < b->count; i++) {

@@ -54,6 +54,9 @@ mumloc_status drift_solve_pairs(drift_pair *pairs, int pair_count, int segments,
 mumloc_status drift_spline_eval(const double *t, const double *v, int n, int64_t first, int64_t count,
                                 double *out);
 
+/* qsort order of doubles, ascending. */
+int drift_compare_double(const void *a, const void *b);
+
 /* The drift table (columns "frame", "dx [nm]", "dy [nm]", "dz [nm]") of count frames from first. */
 mumloc_status drift_table_make(int64_t first, int64_t count, const double *dx, const double *dy,
                                const double *dz, mumloc_table **out);

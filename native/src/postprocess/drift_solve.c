@@ -70,6 +70,11 @@ static void solve(const drift_pair *pairs, int count, int segments, int axes, do
     }
 }
 
+int drift_compare_double(const void *a, const void *b) {
+    double x = *(const double *)a, y = *(const double *)b;
+    return x < y ? -1 : x > y;
+}
+
 static double residual(const drift_pair *p, int axes, const double *d) {
     double sum = 0.0;
     for (int a = 0; a < axes; a++) {
@@ -77,11 +82,6 @@ static double residual(const drift_pair *p, int axes, const double *d) {
         sum += e * e;
     }
     return sqrt(sum);
-}
-
-static int compare_double(const void *a, const void *b) {
-    double x = *(const double *)a, y = *(const double *)b;
-    return x < y ? -1 : x > y;
 }
 
 mumloc_status drift_solve_pairs(drift_pair *pairs, int pair_count, int segments, int axes,
@@ -109,7 +109,7 @@ mumloc_status drift_solve_pairs(drift_pair *pairs, int pair_count, int segments,
         for (int p = 0; p < pair_count; p++)
             if (pairs[p].active) res[active++] = residual(&pairs[p], axes, d);
         if (active == 0) break;
-        qsort(res, (size_t)active, sizeof *res, compare_double);
+        qsort(res, (size_t)active, sizeof *res, drift_compare_double);
         double sigma = 1.4826 * res[active / 2];
         double limit = fmax(REJECT_SIGMAS * sigma, floor_nm);
         int dropped = 0;
