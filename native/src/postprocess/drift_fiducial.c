@@ -27,9 +27,22 @@ typedef struct bead_tracks {
     double *pos; /* count × frames × 3 (NaN where unseen) */
 } bead_tracks;
 
-/* Rows grouped by frame: rows of frame first + k are order[start[k] .. start[k + 1]). */
+/* A row and its x, for the rows of a frame sorted by x. */
+typedef struct sorted_row {
+    double x;
+    int64_t row;
+} sorted_row;
+
+static int by_x(const void *a, const void *b) {
+    const sorted_row *p = a, *q = b;
+    if (p->x != q->x) return p->x < q->x ? -1 : 1;
+    return p->row < q->row ? -1 : p->row > q->row;
+}
+
+/* Rows grouped by frame, each frame's sorted by x (so that tracking searches only the rows within
+ * its radius in x): rows of frame first + k are order[start[k] .. start[k + 1]). */
 static mumloc_status by_frame(const drift_points *p, int64_t frames, int64_t **start,
-                              int64_t **order) {
+                              sorted_row **order) {
     *start = calloc((size_t)frames + 1, sizeof **start);
     *order = malloc((size_t)p->n * sizeof **order);
     int64_t *fill = malloc((size_t)frames * sizeof *fill);
@@ -40,8 +53,11 @@ static mumloc_status by_frame(const drift_points *p, int64_t frames, int64_t **s
     for (int64_t r = 0; r < p->n; r++) (*start)[(int64_t)p->frame[r] - p->first_frame + 1]++;
     for (int64_t k = 0; k < frames; k++) (*start)[k + 1] += (*start)[k];
     memcpy(fill, *start, (size_t)frames * sizeof *fill);
-    for (int64_t r = 0; r < p->n; r++) (*order)[fill[(int64_t)p->frame[r] - p->first_frame]++] = r;
+    for (int64_t r = 0; r < p->n; r++)
+        (*order)[fill[(int64_t)p->frame[r] - p->first_frame]++] = (sorted_row){p->x[r], r};
     free(fill);
+    for (int64_t k = 0; k < frames; k++)
+        qsort(*order + (*start)[k], (size_t)((*start)[k + 1] - (*start)[k]), sizeof **order, by_x);
     return MUMLOC_OK;
 }
 
@@ -60,11 +76,11 @@ static int bead_likeness(const void *a, const void *b) {
 }
 
 /* Candidates, most bead-like first. */
-static int find_candidates(const drift_points *p, const int64_t *start, const int64_t *order,
+static int find_candidates(const drift_points *p, const int64_t *start, const sorted_row *order,
                            int64_t window, double cell, double presence, candidate *cand) {
     double x0 = INFINITY, x1 = -INFINITY, y0 = INFINITY, y1 = -INFINITY;
     for (int64_t k = 0; k < start[window]; k++) {
-        int64_t r = order[k];
+        int64_t r = order[k].row;
         x0 = fmin(x0, p->x[r]);
         x1 = fmax(x1, p->x[r]);
         y0 = fmin(y0, p->y[r]);
@@ -80,7 +96,7 @@ static int find_candidates(const drift_points *p, const int64_t *start, const in
         return -1;
     }
     for (int64_t k = 0; k < start[window]; k++) {
-        int64_t r = order[k];
+        int64_t r = order[k].row;
         count[(int)((p->y[r] - y0) / cell) * nx + (int)((p->x[r] - x0) / cell)]++;
     }
     for (int iy = 0; iy < ny; iy++)
@@ -126,15 +142,22 @@ static int find_candidates(const drift_points *p, const int64_t *start, const in
 
 /* Follows a bead from (x, y) through frames [0, frames); returns the frames it was seen in and
  * *still the median step between consecutive sightings (steps: scratch of frames values). */
-static int64_t track(const drift_points *p, const int64_t *start, const int64_t *order,
+static int64_t track(const drift_points *p, const int64_t *start, const sorted_row *order,
                      int64_t frames, double radius, double x, double y, double *pos, double *steps,
                      double *still) {
     int64_t seen = 0, moves = 0;
     for (int64_t k = 0; k < frames; k++) {
         double best = radius * radius;
         int64_t pick = -1;
-        for (int64_t i = start[k]; i < start[k + 1]; i++) {
-            int64_t r = order[i];
+        /* The first row with x ≥ x − radius, then the rows up to x + radius. */
+        int64_t lo = start[k], hi = start[k + 1];
+        while (lo < hi) {
+            int64_t mid = lo + (hi - lo) / 2;
+            if (order[mid].x < x - radius) lo = mid + 1;
+            else hi = mid;
+        }
+        for (int64_t i = lo; i < start[k + 1] && order[i].x <= x + radius; i++) {
+            int64_t r = order[i].row;
             double ex = p->x[r] - x, ey = p->y[r] - y, e = ex * ex + ey * ey;
             if (e <= best) {
                 best = e;
@@ -248,7 +271,8 @@ static int robust_average(const bead_tracks *b, int64_t frames, drift_curve *out
 mumloc_status drift_fiducial(const drift_points *p, const mumloc_drift_options *o,
                              drift_progress *progress, mumloc_drift_info *info, drift_curve *out) {
     int64_t frames = out->frames;
-    int64_t *start = NULL, *order = NULL;
+    int64_t *start = NULL;
+    sorted_row *order = NULL;
     double *steps = malloc((size_t)frames * sizeof *steps);
     candidate *cand = malloc(MAX_CANDIDATES * sizeof *cand);
     bead_tracks beads = {0};
