@@ -1116,7 +1116,9 @@ MUMLOC_API mumloc_status mumloc_render_file(const mumloc_render_params *params, 
  * (any constant offset is the user's choice of origin).
  *
  * RCC (redundant cross-correlation, Wang et al. 2014). The frames are cut into segments of
- * segment_frames frames; each segment's localizations are binned on a pixel_nm grid. Every pair of
+ * segment_frames frames; each segment's localizations are binned on a pixel_nm grid (laterally the
+ * bin grows in steps of 1.25 until the field fits 512 bins per side: 10^7 localizations over 25 µm
+ * take about 3 s of CPU). Every pair of
  * segments is cross-correlated (FFT): laterally the x–y histograms (all z), axially the z profiles of
  * 16·pixel_nm wide x–y cells after the lateral correction (1D correlations along z summed over the
  * cells). Each peak is located to sub-pixel precision (Gaussian through the 3 samples around the
@@ -1156,7 +1158,7 @@ typedef struct mumloc_drift_info {
     int segments;                   /* RCC segments (FIDUCIAL: 0) */
     int64_t segment_frames;         /* RCC: frames per segment used */
     int pairs, pairs_used;          /* RCC: segment pairs, and those left after rejection */
-    double pixel_nm;                /* RCC: lateral bin used (raised for very large fields) */
+    double pixel_nm;                /* RCC: lateral bin used (raised for large fields) */
     int beads;                      /* FIDUCIAL: beads tracked */
     int64_t frames;                 /* rows of the estimate */
 } mumloc_drift_info;
