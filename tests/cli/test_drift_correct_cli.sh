@@ -25,6 +25,11 @@ read -r ex ey ez < <(python3 "$TESTS_CLI_DIR/rms_drift.py" "$SCRATCH/est.csv" "$
 awk -v x="$ex" -v y="$ey" -v z="$ez" 'BEGIN { exit !(x <= 5 && y <= 5 && z <= 10) }' ||
   fail "rms error x $ex y $ey z $ez nm"
 [ "$(od -An -tx1 -N8 "$SCRATCH/drift.png" | tr -d ' \n')" = "89504e470d0a1a0a" ] || fail "plot is not a PNG"
+# The estimate does not depend on the thread count.
+"$MUMLOC" drift-correct --in "$SCRATCH/loc.csv" --out "$SCRATCH/corr1.csv" --drift-out "$SCRATCH/est1.csv" \
+  --threads 1 --quiet >/dev/null
+cmp -s "$SCRATCH/est.csv" "$SCRATCH/est1.csv" && cmp -s "$SCRATCH/corr.csv" "$SCRATCH/corr1.csv" ||
+  fail "1 thread and all threads give different results"
 # Same header, same rows; id, frame, intensity and weight unchanged; x moved by the estimate.
 [ "$(head -n 1 "$SCRATCH/corr.csv")" = "$(head -n 1 "$SCRATCH/loc.csv")" ] || fail "corrected header"
 cut -d, -f1,2,6,7 "$SCRATCH/loc.csv" >"$SCRATCH/a" && cut -d, -f1,2,6,7 "$SCRATCH/corr.csv" >"$SCRATCH/b"
@@ -32,7 +37,7 @@ awk -F, 'NR == FNR { a[FNR] = $0; next } { split(a[FNR], p, ","); for (i = 1; i 
   if (p[i] + 0 != $i + 0) { print "row " FNR; exit 1 } }' "$SCRATCH/a" "$SCRATCH/b" ||
   fail "columns other than x, y, z changed"
 
-# Fiducial mode and --no-z run on the same table with beads... here: no beads, so a clear error.
+# Fiducial mode on a table without beads: a clear error, no files. --no-z: dz stays 0.
 EXPECT_RC=2 expect_error "^mumloc drift-correct: no bead is seen in at least 50% .* lower --fiducial-presence" \
   drift-correct --in "$SCRATCH/loc.csv" --out o.csv --drift-out d.csv --plot p.png --method fiducial --quiet
 "$MUMLOC" drift-correct --in "$SCRATCH/loc.csv" --out "$SCRATCH/noz.csv" --drift-out "$SCRATCH/noz.drift.csv" \
