@@ -9,7 +9,7 @@ MVN      = mvn -o -q -B -Dmaven.repo.local=/usr/share/maven-repo
 DEMO_OUT ?= demo-out
 MUMLOC   = $(BUILD)/bin/mumloc
 
-.PHONY: all deps native jar test test-c test-java test-macro demo bench clean
+.PHONY: all deps native jar test test-c test-java test-macro test-jar demo bench clean
 
 all: native jar
 
@@ -21,7 +21,8 @@ native: deps
 	@grep 'mumloc:' $(BUILD).cmake.log || true
 	@cmake --build $(BUILD) -j $(JOBS)
 
-# The plugin jar target/MUMLoc_-<version>.jar, with libmumloc.so inside; runs the JUnit tests.
+# The plugin jar target/MUMLoc_-<version>.jar, with libmumloc.so and the non-glibc libraries it needs
+# inside (staged by `make native` in build/natives/linux64); runs the JUnit tests.
 jar: native
 	$(MVN) package
 
@@ -33,6 +34,10 @@ test-java: native
 
 test-macro: jar
 	bash tests/macro/run.sh target $(MUMLOC)
+
+# The jar alone, with the system's copies of the libraries it carries hidden (needs root: unshare).
+test-jar: jar
+	bash tests/jar/test_self_contained.sh target $(BUILD)
 
 test: native
 	@bash tests/run-all.sh $(BUILD)

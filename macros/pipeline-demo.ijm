@@ -1,5 +1,5 @@
 // MUMLoc pipeline on a simulated movie: simulate -> localize with the bundled model -> evaluate ->
-// render -> export. Every step reads and writes ThunderSTORM CSV through the library.
+// merge blinks -> filter -> render -> resolution (FRC) -> export. Every step reads and writes ThunderSTORM CSV through the library.
 //
 // From Fiji: Plugins > Macros > Run... (the argument is empty: files go to a folder you choose).
 // Headless, writing files only (the argument is the output folder):
@@ -25,9 +25,18 @@ run("MUMLoc Localize", "in=[" + dir + "/movie.tif] csv=[" + dir + "/localization
 run("MUMLoc Evaluate", "results=[MUMLoc Results] truth=[" + dir + "/truth.csv] tolerance=150 bin=200 json=["
     + dir + "/report.json] depth_plot=[" + dir + "/errors-vs-depth.png] histogram=[" + dir + "/lateral-errors.png]");
 
+// 3b. After localization: a blink's localizations in consecutive frames merged into one molecule,
+//     then only the precise ones kept (both replace "MUMLoc Results", as in ThunderSTORM).
+run("MUMLoc Merge", "results=[MUMLoc Results] distance=50 off_frames=1 out=[" + dir + "/merged.csv]");
+run("MUMLoc Filter", "results=[MUMLoc Results] expression=[uncertainty_xy < 30]");
+
 // 4. A depth-coloured rendering (10 nm pixels, Gaussian of 15 nm, turbo colours).
 run("MUMLoc Render", "results=[MUMLoc Results] pixel=10 method=gaussian sigma=15 colormap=turbo out=[" + dir
     + "/render.png]");
+
+// 4b. The resolution by Fourier ring correlation: the report in the Log, the curve as "MUMLoc FRC",
+//     the plot as PNG (halves: alternate blocks of 5 frames of this short movie).
+run("MUMLoc Resolution (FRC)", "results=[MUMLoc Results] block_frames=5 plot=[" + dir + "/frc.png]");
 
 // 5. The table as a ThunderSTORM CSV again (MUMLoc Export writes any results table).
 run("MUMLoc Export", "table=[MUMLoc Results] file=[" + dir + "/exported.csv]");
@@ -39,5 +48,5 @@ jaccard = substring(json, at + 10, indexOf(json, ",", at));
 print("MUMLoc pipeline: Jaccard " + jaccard);
 setBatchMode("exit and display");
 print("MUMLoc pipeline: wrote " + dir + "/movie.tif, truth.csv, localizations.csv, report.json, "
-    + "errors-vs-depth.png, lateral-errors.png, render.png, exported.csv");
+    + "errors-vs-depth.png, lateral-errors.png, merged.csv, render.png, frc.png, exported.csv");
 print("MUMLoc pipeline: done");

@@ -9,6 +9,9 @@ threads=2
 out=bench-out   # relative, so that the printed commands can be pasted as they are
 mkdir -p "$out"
 export OMP_NUM_THREADS=$threads
+# The library-only benchmarks link OpenMP at start-up: give them the wait policy the CLI and a
+# dlopen()ing host (Fiji) get from the library (see mumloc_omp_wait_policy).
+export OMP_WAIT_POLICY=${OMP_WAIT_POLICY:-passive}
 
 echo "== simulator (library only): bench_simulate"
 if [ -x "$build/bin/bench_simulate" ]; then
@@ -68,6 +71,15 @@ else
 fi
 
 echo
+echo "== after localization: bench_postprocess (10^7 localizations: merge blinks, filter, density, FRC)"
+if [ -x "$build/bin/bench_postprocess" ]; then
+  echo "\$ OMP_NUM_THREADS=$threads $build/bin/bench_postprocess 10000000 $threads"
+  "$build/bin/bench_postprocess" 10000000 "$threads" | sed 's/^/  /'
+else
+  echo "  skipped: $build/bin/bench_postprocess was not built"
+fi
+
+echo
 echo "== networks: mumloc vs PyTorch on the CPU, same run, $threads threads (inference and training)"
 if [ -x "$mumloc" ]; then
   echo "\$ bench/torch_compare.sh $mumloc $threads"
@@ -93,6 +105,14 @@ if [ -x "$build/bin/bench_localize" ]; then
   "$build/bin/bench_localize" "$threads" 12 | sed 's/^/  /'
 else
   echo "  skipped: $build/bin/bench_localize was not built"
+fi
+
+echo
+echo "== a busy machine: mumloc localize quiet and with another process holding one core"
+if [ -x "$mumloc" ]; then
+  bash "$(dirname "$0")/bench_busy.sh" "$mumloc" "$out"
+else
+  echo "  skipped: $mumloc was not built"
 fi
 
 echo

@@ -40,6 +40,13 @@ if [ -f "$model" ]; then
   echo "  wrote $out/localizations.csv and $out/localizations.png"
   echo "demo: evaluation against the ground truth"
   "$mumloc" evaluate --truth "$out/truth.csv" --in "$out/localizations.csv" | sed 's/^/  /'
+  echo "demo: after localization: merge blinks, filter, render, resolution (FRC)"
+  "$mumloc" merge-blinks --in "$out/localizations.csv" --out "$out/merged.csv" --distance 50 --quiet | sed 's/^/  /'
+  "$mumloc" filter --in "$out/merged.csv" --out "$out/filtered.csv" --expr "uncertainty_xy < 30" --quiet |
+    sed 's/^/  /'
+  "$mumloc" render --in "$out/filtered.csv" --out "$out/filtered.png" --method gaussian --quiet | sed 's/^/  /'
+  "$mumloc" frc --in "$out/localizations.csv" --plot "$out/frc.png" --quiet | sed 's/^/  /'
+  echo "  wrote $out/merged.csv, $out/filtered.csv, $out/filtered.png and $out/frc.png"
 else
   echo "demo: no bundled model yet ($model is trained in a later stage):"
   echo "  localize with a model of your own:  $mumloc train --arch regression --out model.safetensors"

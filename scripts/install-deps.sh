@@ -12,6 +12,7 @@ PACKAGES=(
   libmaven-compiler-plugin-java libsurefire-java
   libmaven-jar-plugin-java libmaven-resources-plugin-java
   xvfb xauth                                  # ImageJ batch-mode macro tests
+  slurm-wlm munge                             # the single-node SLURM test (scripts/slurm/)
 )
 
 missing=()

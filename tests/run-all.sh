@@ -20,6 +20,10 @@ else
   echo "=== ImageJ macro tests skipped: the plugin jar was not built"; failed=$((failed + 1))
   failed_names+=("ImageJ macro tests (no jar)")
 fi
+# The jar alone with the system's copies of its libraries hidden (skips itself where not root).
+if ls target/MUMLoc_-*.jar >/dev/null 2>&1; then
+  stage "Self-contained plugin jar (system libraries hidden)" bash tests/jar/test_self_contained.sh target "$build"
+fi
 
 echo
 [ $failed -gt 0 ] && echo "failed stages: ${failed_names[*]}"

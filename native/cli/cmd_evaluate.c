@@ -4,6 +4,7 @@
 #include "cli.h"
 #include "mumloc.h"
 #include "options.h"
+#include "progress.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -23,9 +24,23 @@ static int usage(const char *message) {
     return CLI_EXIT_USAGE;
 }
 
+/* Reading a long table: Ctrl-C stops it (the progress lines are the matching's, below). */
+static int stop_on_interrupt(void *user, int64_t done, int64_t total) {
+    (void)user, (void)done, (void)total;
+    return cli_interrupted();
+}
+
 /* Reads a table that needs frame, x, y, z, converting px/um columns to nm. */
 static int load(const char *path, double pixel_nm, mumloc_table **out) {
-    mumloc_status s = mumloc_table_read_csv(path, "frame,x,y,z", out);
+    cli_cancel_on_interrupt();
+    mumloc_status s = mumloc_table_read_csv_progress(path, "frame,x,y,z", out, stop_on_interrupt, NULL);
+    cli_interrupt_default();
+    if (s == MUMLOC_ERR_CANCELLED || (s == MUMLOC_OK && cli_interrupted())) { /* Ctrl-C between reports */
+        mumloc_table_destroy(*out);
+        *out = NULL;
+        fprintf(stderr, "mumloc evaluate: interrupted\n");
+        return CLI_EXIT_CANCELLED;
+    }
     if (s != MUMLOC_OK) return library_error("", s);
     if ((s = mumloc_table_convert_to_nm(*out, pixel_nm)) != MUMLOC_OK) {
         fprintf(stderr, "mumloc evaluate: '%s': %s (--pixel-size NM)\n", path, mumloc_last_error());
@@ -34,15 +49,13 @@ static int load(const char *path, double pixel_nm, mumloc_table **out) {
     return CLI_EXIT_OK;
 }
 
-static int same_path(const char *a, const char *b) { return a && b && strcmp(a, b) == 0; }
-
 int cmd_evaluate(int argc, char **argv) {
     mumloc_eval_options eval;
     mumloc_eval_options_default(&eval);
     const char *truth_path = NULL, *loc_path = NULL, *out_path = NULL;
     /* NaN = not given (the parser only stores finite numbers) */
     double tolerance = NAN, tolerance_xy = NAN, tolerance_z = NAN, pixel_nm = 0;
-    int json = 0;
+    int json = 0, quiet = 0;
     cli_option options[] = {
         {"truth", "FILE", "ground-truth CSV (ThunderSTORM columns frame, x, y, z)", CLI_STRING,
          &truth_path, NULL, NULL, CLI_REQUIRED, NULL},
@@ -61,6 +74,7 @@ int cmd_evaluate(int argc, char **argv) {
          NULL},
         {"out", "FILE", "also write the JSON report to FILE", CLI_STRING, &out_path, NULL, NULL, 0,
          "none"},
+        {"quiet", NULL, "no progress lines (large tables)", CLI_FLAG, &quiet, NULL, NULL, 0, NULL},
         {NULL, NULL, NULL, CLI_FLAG, NULL, NULL, NULL, 0, NULL},
     };
     const cli_command_spec spec = {
@@ -72,7 +86,8 @@ int cmd_evaluate(int argc, char **argv) {
         "A pair exactly at the tolerance matches. With --tolerance-xy and --tolerance-z a pair must\n"
         "be within both. Errors are localization - truth. Tables need frame, x, y, z in nm (or px\n"
         "with --pixel-size); the CRLB comes from uncertainty_xy / uncertainty_z when present.\n"
-        "Exit codes: 0 success, 1 unreadable or malformed file, 2 usage error.\n"};
+        "Progress lines (stderr) appear for tables of more than 65,536 rows; Ctrl-C cancels.\n"
+        "Exit codes: 0 success, 1 unreadable or malformed file, 2 usage error, 130 interrupted.\n"};
 
     int rc = cli_parse(&spec, argc, argv);
     if (rc != CLI_PARSE_CONTINUE) return rc;
@@ -88,8 +103,9 @@ int cmd_evaluate(int argc, char **argv) {
             return usage("--tolerance-xy and --tolerance-z must be > 0 nm");
     }
     if (!(pixel_nm >= 0)) return usage("--pixel-size must be > 0 nm");
-    if (same_path(out_path, truth_path) || same_path(out_path, loc_path))
-        return usage("--out must not name an input table");
+    const mumloc_file_role files[] = {{truth_path, "--truth", 0}, {loc_path, "--in", 0},
+                                      {out_path, "--out", 1}};
+    if ((rc = cli_check_files("evaluate", files, 3)) != CLI_PARSE_CONTINUE) return rc;
     mumloc_status status = mumloc_eval_options_validate(&eval);
     if (status != MUMLOC_OK) return library_error("", status);
 
@@ -97,8 +113,19 @@ int cmd_evaluate(int argc, char **argv) {
     mumloc_evaluation *evaluation = NULL;
     rc = load(truth_path, pixel_nm, &truth);
     if (rc == CLI_EXIT_OK) rc = load(loc_path, pixel_nm, &locs);
-    if (rc == CLI_EXIT_OK && (status = mumloc_evaluate(truth, locs, &eval, &evaluation)) != MUMLOC_OK)
-        rc = library_error("", status);
+    if (rc == CLI_EXIT_OK) {
+        cli_progress progress;
+        cli_progress_init(&progress, "evaluate", quiet);
+        cli_cancel_on_interrupt();
+        status = mumloc_evaluate_progress(truth, locs, &eval, &evaluation, cli_progress_report, &progress);
+        cli_interrupt_default();
+        if (status == MUMLOC_ERR_CANCELLED) {
+            fprintf(stderr, "mumloc evaluate: interrupted; no report written\n");
+            rc = CLI_EXIT_CANCELLED;
+        } else if (status != MUMLOC_OK) {
+            rc = library_error("", status);
+        }
+    }
     if (rc == CLI_EXIT_OK && out_path &&
         (status = mumloc_evaluation_save_json(evaluation, out_path)) != MUMLOC_OK)
         rc = library_error("--out: ", status);

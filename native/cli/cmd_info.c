@@ -23,6 +23,8 @@ int cmd_info(int argc, char **argv) {
                                    "Exit codes: 0 success, 1 unreadable or invalid model, 2 usage error.\n"};
     int rc = cli_parse(&spec, argc, argv);
     if (rc != CLI_PARSE_CONTINUE) return rc;
+    const mumloc_file_role files[] = {{path, "MODEL", 0}};
+    if ((rc = cli_check_files("info", files, 1)) != CLI_PARSE_CONTINUE) return rc;
     mumloc_model *model = NULL;
     if (mumloc_model_load(path, &model) != MUMLOC_OK) {
         fprintf(stderr, "mumloc info: %s\n", mumloc_last_error());

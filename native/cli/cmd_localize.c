@@ -189,9 +189,6 @@ int cmd_localize(int argc, char **argv) {
     if ((rc = cli_device("localize", device_text, &opt.device, &choice)) != CLI_PARSE_CONTINUE)
         return rc;
     mumloc_status status;
-    if (strcmp(in_path, out_path) == 0) return usage("--out must not name the movie", NULL);
-    if (drift_path && (strcmp(drift_path, in_path) == 0 || strcmp(drift_path, out_path) == 0))
-        return usage("--drift-out must differ from --in and --out", NULL);
     if ((status = mumloc_localize_options_validate(&opt)) != MUMLOC_OK)
         return library_error("", status);
 
@@ -205,6 +202,11 @@ int cmd_localize(int argc, char **argv) {
         }
         model_path = bundled;
     }
+    const mumloc_file_role files[] = {{in_path, "--in", 0},
+                                      {model_path, model_path == bundled ? "the bundled model" : "--model", 0},
+                                      {out_path, "--out", 1},
+                                      {drift_path, "--drift-out", 1}};
+    if ((rc = cli_check_files("localize", files, 4)) != CLI_PARSE_CONTINUE) return rc;
     /* threads before the model: oneDNN sizes its work split when the network is planned */
     if ((status = mumloc_set_threads(opt.threads)) != MUMLOC_OK) return library_error("", status);
     mumloc_model *model = NULL;

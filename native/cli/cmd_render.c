@@ -123,6 +123,9 @@ int cmd_render(int argc, char **argv) {
         return CLI_EXIT_USAGE;
     }
     if (zstack_path) params.zstack = 1;
+    const mumloc_file_role files[] = {{table_path, "--in", 0}, {image_path, "--out", 1},
+                                      {zstack_path, "--zstack", 1}};
+    if ((rc = cli_check_files("render", files, 3)) != CLI_PARSE_CONTINUE) return rc;
 
     mumloc_status status;
     if ((status = mumloc_set_threads(threads)) != MUMLOC_OK) return library_error(status);

@@ -78,8 +78,6 @@ static char *path_beside(const char *truth_path, const char *suffix) {
     return path;
 }
 
-static int same_path(const char *a, const char *b) { return a && b && strcmp(a, b) == 0; }
-
 /* Total molecules in the movie's ground truth (the summary line reports it). */
 static int count_molecules(const mumloc_sim_params *params, int64_t *total) {
     mumloc_simulator *sim = NULL;
@@ -191,13 +189,6 @@ int cmd_simulate(int argc, char **argv) {
             CLI_PARSE_CONTINUE)
         return rc;
 
-    mumloc_status status;
-    if (optics_path && (status = mumloc_optics_load(optics_path, &params.optics)) != MUMLOC_OK)
-        return library_error("--optics: ", status);
-    if ((status = mumloc_set_threads(threads)) != MUMLOC_OK) return library_error("", status);
-    if ((status = mumloc_sim_params_validate(&params)) != MUMLOC_OK)
-        return library_error("", status);
-
     char *derived_drift = NULL;
     const char *drift_path = drift_arg;
     if (!drift_path && truth_path) {
@@ -219,21 +210,24 @@ int cmd_simulate(int argc, char **argv) {
         }
         stage_path = derived_stage;
     }
-    if (same_path(movie_path, truth_path) || same_path(movie_path, drift_path) ||
-        same_path(truth_path, drift_path)) {
-        fprintf(stderr, "mumloc simulate: --out, --truth and --drift-file must name different "
-                        "files\n");
-        free(derived_drift);
-        free(derived_stage);
-        return CLI_EXIT_USAGE;
+    const mumloc_file_role files[] = {
+        {optics_path, "--optics", 0},
+        {movie_path, "--out", 1},
+        {truth_path, "--truth", 1},
+        {drift_path, drift_arg ? "--drift-file" : "the drift file", 1},
+        {stage_path, stage_arg ? "--stage-drift-file" : "the stage-drift file", 1}};
+    mumloc_status status = MUMLOC_OK;
+    if ((rc = cli_check_files("simulate", files, 5)) == CLI_PARSE_CONTINUE) {
+        if (optics_path && (status = mumloc_optics_load(optics_path, &params.optics)) != MUMLOC_OK)
+            rc = library_error("--optics: ", status);
+        else if ((status = mumloc_set_threads(threads)) != MUMLOC_OK ||
+                 (status = mumloc_sim_params_validate(&params)) != MUMLOC_OK)
+            rc = library_error("", status);
     }
-    if (same_path(stage_path, movie_path) || same_path(stage_path, truth_path) ||
-        same_path(stage_path, drift_path)) {
-        fprintf(stderr, "mumloc simulate: --stage-drift-file must name a file other than --out, "
-                        "--truth and --drift-file\n");
+    if (rc != CLI_PARSE_CONTINUE) {
         free(derived_drift);
         free(derived_stage);
-        return CLI_EXIT_USAGE;
+        return rc;
     }
     /* The stage drift first (quick); removed again if the movie fails, so no partial set is left. */
     if (stage_path && (status = mumloc_simulate_write_stage_drift(&params, stage_path)) != MUMLOC_OK) {

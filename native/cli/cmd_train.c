@@ -156,6 +156,14 @@ int cmd_train(int argc, char **argv) {
         "Exit codes: 0 success, 1 run-time failure, 2 usage error, 130 interrupted.\n"};
     int rc = cli_parse(&spec, argc, argv);
     if (rc != CLI_PARSE_CONTINUE) return rc;
+    /* checked in pairs: --resume may be --out or --checkpoint (the model is read whole before
+     * training and replaced at the end), and --checkpoint may be --out (its default) */
+    const mumloc_file_role files[3][2] = {
+        {{optics_path, "--optics", 0}, {out_path, "--out", 1}},
+        {{optics_path, "--optics", 0}, {checkpoint_path, "--checkpoint", 1}},
+        {{resume_path, "--resume", 0}, {NULL, NULL, 1}}};
+    for (int i = 0; i < 3; i++)
+        if ((rc = cli_check_files("train", files[i], 2)) != CLI_PARSE_CONTINUE) return rc;
 
     mumloc_train_options o;
     mumloc_train_options_default(&o, (mumloc_arch)arch);

@@ -3,7 +3,9 @@
 #include "mumloc.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 typedef struct command_entry {
     const char *name;
@@ -21,6 +23,10 @@ static const command_entry commands[] = {
     {"evaluate", cmd_evaluate, "score localizations against ground truth (Jaccard, RMSE, ...)"},
     {"localize", cmd_localize, "localize molecules in a movie into a ThunderSTORM table"},
     {"drift-correct", cmd_drift_correct, "estimate and remove sample drift from a localization table"},
+    {"merge", cmd_merge, "merge tables of frame ranges or movies into one (cluster runs)"},
+    {"merge-blinks", cmd_merge_blinks, "merge a blink's localizations in consecutive frames"},
+    {"filter", cmd_filter, "keep localizations by a condition on columns and/or density"},
+    {"frc", cmd_frc, "resolution by Fourier ring correlation (curve, plot)"},
 };
 static const size_t command_count = sizeof commands / sizeof commands[0];
 
@@ -36,7 +42,7 @@ static void print_usage(void) {
            "Deep-learning 3D localization for multifocal-plane microscopy.\n\n"
            "Commands:\n");
     for (size_t i = 0; i < command_count; i++)
-        printf("  %-12s%s\n", commands[i].name, commands[i].summary);
+        printf("  %-13s %s\n", commands[i].name, commands[i].summary);
     printf("\nExit codes: 0 success, 1 run-time failure, 2 usage error, 130 interrupted.\n");
 }
 
@@ -53,7 +59,17 @@ static int unknown_command(const char *name) {
     return CLI_EXIT_USAGE;
 }
 
+/* OpenMP reads OMP_WAIT_POLICY when the program starts, before main: with the variable unset,
+ * re-execute once with "passive" (idle threads sleep rather than spin on a core that a sibling or
+ * another program needs; see mumloc_omp_wait_policy). If the re-exec fails, run as we are. */
+static void ensure_passive_omp_wait(char **argv) {
+    if (getenv("OMP_WAIT_POLICY") || getenv("GOMP_SPINCOUNT")) return;
+    if (setenv("OMP_WAIT_POLICY", "passive", 1) != 0) return;
+    execv("/proc/self/exe", argv);
+}
+
 int main(int argc, char **argv) {
+    ensure_passive_omp_wait(argv);
     if (argc < 2) {
         fprintf(stderr, "mumloc: missing command; commands are: ");
         print_command_names(stderr);
@@ -67,6 +83,7 @@ int main(int argc, char **argv) {
     }
     if (strcmp(first, "--version") == 0) {
         printf("mumloc %s\n", mumloc_version());
+        printf("threads: %d, OpenMP wait policy: %s\n", mumloc_get_threads(), mumloc_omp_wait_policy());
         return CLI_EXIT_OK;
     }
     if (strcmp(first, "help") == 0) { /* "mumloc help simulate" = "mumloc simulate --help" */

@@ -298,7 +298,9 @@ int cli_parse(const cli_command_spec *spec, int argc, char **argv) {
         const cli_positional *slot = NULL;
         if (spec->positionals) {
             int k = 0;
-            while (spec->positionals[k].name && k < positional) k++;
+            while (spec->positionals[k].name && k < positional &&
+                   !(spec->positionals[k].flags & CLI_REPEATED))
+                k++;
             if (spec->positionals[k].name) slot = &spec->positionals[k];
         }
         if (!slot) {
@@ -306,7 +308,8 @@ int cli_parse(const cli_command_spec *spec, int argc, char **argv) {
                         spec->command);
             return CLI_EXIT_USAGE;
         }
-        *slot->dest = arg;
+        if (slot->flags & CLI_REPEATED) slot->dest[positional - (int)(slot - spec->positionals)] = arg;
+        else *slot->dest = arg;
         positional++;
     }
 
@@ -395,8 +398,8 @@ void cli_print_help(const cli_command_spec *spec) {
     }
     if (n) printf(" [options]");
     for (int k = 0; spec->positionals && spec->positionals[k].name; k++)
-        printf(spec->positionals[k].flags & CLI_REQUIRED ? " %s" : " [%s]",
-               spec->positionals[k].name);
+        printf(spec->positionals[k].flags & CLI_REQUIRED ? " %s%s" : " [%s%s]",
+               spec->positionals[k].name, spec->positionals[k].flags & CLI_REPEATED ? "..." : "");
     printf("\n\n%s\n", spec->summary);
 
     if (spec->positionals && spec->positionals[0].name) {

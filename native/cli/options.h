@@ -28,7 +28,8 @@ typedef struct cli_choice {
     int value;
 } cli_choice;
 
-enum { CLI_REQUIRED = 1 };
+enum { CLI_REQUIRED = 1,
+       CLI_REPEATED = 2 /* positionals: the last one takes every remaining argument (FILE...) */ };
 
 typedef struct cli_option {
     const char *name;         /* long name without the dashes; NULL ends the table */
@@ -45,8 +46,9 @@ typedef struct cli_option {
 typedef struct cli_positional {
     const char *name;         /* NULL ends the table */
     const char *help;
-    const char **dest;
-    unsigned flags;           /* CLI_REQUIRED */
+    const char **dest;        /* CLI_REPEATED: a zeroed array with room for argc + 1 entries,
+                                 filled in order and ending with NULL */
+    unsigned flags;           /* CLI_REQUIRED, CLI_REPEATED */
 } cli_positional;
 
 typedef struct cli_command_spec {

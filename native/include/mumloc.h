@@ -77,9 +77,41 @@ MUMLOC_API const char *mumloc_version(void);
 MUMLOC_API mumloc_status mumloc_set_threads(int threads);
 MUMLOC_API int mumloc_get_threads(void);
 
+/* How idle OpenMP threads wait: "passive" (sleep at once) unless the environment chose otherwise.
+ * Spinning threads steal the core a descheduled sibling needs, so on a machine with other work a
+ * spinning pool runs slower with more threads. The library sets OMP_WAIT_POLICY=passive when it is
+ * loaded with dlopen (Fiji, Java, Python) and the variable is unset; a program linked against it at
+ * start-up must set it before start (the mumloc CLI re-executes itself with it). Returns the policy
+ * the OpenMP runtime read: the variable's value, or "spin, then sleep" when it was unset. */
+MUMLOC_API const char *mumloc_omp_wait_policy(void);
+
 /* Progress callback: called from the calling thread with done/total work units. Return non-zero to
  * cancel; the call then fails with MUMLOC_ERR_CANCELLED and leaves no partial output file. */
 typedef int (*mumloc_progress_fn)(void *user, int64_t done, int64_t total);
+
+/* ---------------------------------------------------------------------------------------------- */
+/* Files a command reads and writes                                                                */
+/* ---------------------------------------------------------------------------------------------- */
+
+/* 1 when paths a and b name the same file: the same device and inode once symbolic links are
+ * followed (so a hard link or a symbolic link to a file is that file), or, for paths that do not
+ * exist yet, the same name in the same folder ("t.csv" and "./t.csv"). 0 otherwise, and for NULL. */
+MUMLOC_API int mumloc_files_same(const char *a, const char *b);
+
+/* One file named by a caller: what it is for in messages ("--in", "the movie") and whether the
+ * command reads or writes it. A NULL path (not given) is skipped. */
+typedef struct mumloc_file_role {
+    const char *path;
+    const char *label;
+    int output;         /* 0: read, 1: written */
+} mumloc_file_role;
+
+/* Checks the files of one command before any work, so that a mistake costs nothing and loses no
+ * data: an input that exists must be a regular file (a folder, FIFO or device is refused: reading a
+ * FIFO would wait forever); an output must not be an existing folder, FIFO or device, nor the same file
+ * (mumloc_files_same) as an input or as another output. A missing input is left to its reader. Fails
+ * with MUMLOC_ERR_INVALID_ARGUMENT and a message naming both labels and paths. */
+MUMLOC_API mumloc_status mumloc_check_files(const mumloc_file_role *files, int count);
 
 /* ---------------------------------------------------------------------------------------------- */
 /* Optics                                                                                          */
@@ -346,8 +378,10 @@ MUMLOC_API mumloc_status mumloc_model_create(mumloc_arch arch, const mumloc_opti
                                              const mumloc_camera *camera, double weight_max,
                                              uint64_t seed, mumloc_model **out);
 /* Loads and validates a model file: a truncated or foreign file, an unknown format version, a wrong
- * architecture or tensor shape, or missing/invalid metadata fail with MUMLOC_ERR_FORMAT (or
- * MUMLOC_ERR_IO) and a message naming the file and the problem. */
+ * architecture or tensor shape, a NaN or infinite weight, or missing/invalid metadata (an input
+ * normalisation outside [1e-9, 1e12] photons included) fail with MUMLOC_ERR_FORMAT (or
+ * MUMLOC_ERR_IO: not a regular file, unreadable) and a message naming the file and the problem.
+ * Only the header is read before it is validated. */
 MUMLOC_API mumloc_status mumloc_model_load(const char *path, mumloc_model **out);
 /* Saves atomically (with Adam's state when the model has been trained, so training can resume from
  * it). A loaded model saves byte-identically. */
@@ -497,7 +531,9 @@ MUMLOC_API mumloc_status mumloc_train(const mumloc_train_options *options, mumlo
  *
  * Column names follow ThunderSTORM: "id", "frame" (1-based), "x", "y", "z" (nm), "intensity"
  * (photon), "offset", "bkgstd", "sigma", "uncertainty_xy", "uncertainty_z" (nm), … Extra columns are
- * kept as they are. Names are unique (whatever their units) and hold no '"', ',' or line break. */
+ * kept as they are. Names are unique (whatever their units) and hold no '"', ',' or line break;
+ * units hold none of these nor '[' or ']'. Every such name and unit survives a CSV write → read →
+ * write unchanged (see mumloc_table_read_csv for how a header field is split). */
 typedef struct mumloc_table mumloc_table;
 
 /* An empty table (no columns, no rows). */
@@ -530,13 +566,36 @@ MUMLOC_API int mumloc_table_find_column(const mumloc_table *table, const char *n
  * (add_column, append_rows, set_rows, destroy). */
 MUMLOC_API const double *mumloc_table_column_data(const mumloc_table *table, int column);
 
-/* Reads a ThunderSTORM CSV (header "name [unit]" fields, quoted or not; comma separated; "NaN" and
- * "Infinity" accepted). required: NULL, or a comma-separated list of column names (units ignored)
- * that must exist and hold a finite number in every row, e.g. "frame,x,y,z"; a missing one fails
- * naming it and listing the columns present, a NaN or infinity fails naming its line. Errors:
- * MUMLOC_ERR_IO (cannot open/read), MUMLOC_ERR_FORMAT (anything wrong in the file). */
+/* Reads a ThunderSTORM CSV (header "name [unit]" fields, quoted or not; comma separated). A header
+ * field has a unit when it ends with a bracketed group holding no other '[' or ']' after a
+ * non-empty name; one space before the group is a separator ("x [nm]", "x[nm]"); any other field
+ * is all name ("[nm]", "a [x"); the writer adds an empty group to a name that would otherwise read
+ * as "name [unit]" ("a [x] []" is the name "a [x]"). At most 4096 columns. Rows hold plain decimals
+ * ("-12.5", "1e-9") or "NaN", "Infinity", "-Infinity" as ThunderSTORM writes them; anything else
+ * ("0x10", "inf") fails naming the line and column. required: NULL, or a comma-separated list of
+ * column names (units ignored) that must exist and hold a finite number in every row, e.g.
+ * "frame,x,y,z"; a missing one fails naming it and listing the columns present, a NaN or infinity
+ * fails naming its line. Errors: MUMLOC_ERR_IO (cannot open/read), MUMLOC_ERR_FORMAT (anything wrong
+ * in the file). Time is linear in the file's length. */
 MUMLOC_API mumloc_status mumloc_table_read_csv(const char *path, const char *required,
                                                mumloc_table **out);
+/* mumloc_table_read_csv with progress and cancel: progress (may be NULL) is called every 65,536
+ * rows with (bytes read, file size in bytes; 0 when unknown, e.g. a pipe); when it returns
+ * non-zero the read stops with MUMLOC_ERR_CANCELLED and *out stays NULL. */
+MUMLOC_API mumloc_status mumloc_table_read_csv_progress(const char *path, const char *required,
+                                                        mumloc_table **out,
+                                                        mumloc_progress_fn progress, void *user);
+/* A column's header field as mumloc_table_write_csv writes it, without the quotes: "name [unit]",
+ * "name", or "name []" for a name without unit that would otherwise read as "name [unit]". Fails
+ * (MUMLOC_ERR_INVALID_ARGUMENT) for a name or unit a table cannot hold or when out (cap bytes) is
+ * too small. For tables shown with headings elsewhere (ImageJ results tables). */
+MUMLOC_API mumloc_status mumloc_table_heading(const char *name, const char *unit, char *out,
+                                              size_t cap);
+/* Splits a header field (quotes removed) into name and unit ("" when none) by the rule of
+ * mumloc_table_read_csv; the inverse of mumloc_table_heading. Fails (MUMLOC_ERR_INVALID_ARGUMENT)
+ * when a buffer is too small. */
+MUMLOC_API mumloc_status mumloc_table_split_heading(const char *heading, char *name, size_t name_cap,
+                                                    char *unit, size_t unit_cap);
 /* Writes the table as ThunderSTORM CSV (design.md: quoted "name [unit]" header, plain decimals from
  * mumloc_format_number, '\n' line ends), atomically: a failure leaves no file. */
 MUMLOC_API mumloc_status mumloc_table_write_csv(const mumloc_table *table, const char *path);
@@ -754,8 +813,21 @@ typedef enum mumloc_plane_axis {
     MUMLOC_PLANES_AUTO = 0,     /* C = k → channels; else C = 1 and Z = k → slices; else an error */
     MUMLOC_PLANES_CHANNELS = 1, /* hyperstack channels are the planes (C = k; frames = Z·T) */
     MUMLOC_PLANES_SLICES = 2    /* slices are the planes (C = 1 and Z = k, frames = T), or a plain
-                                   stack of frames × k images with the planes interleaved */
+                                   stack of frames × k images with the planes interleaved (C = 1,
+                                   Z·T a multiple of k, frames = Z·T / k) */
 } mumloc_plane_axis;
+
+/* The one rule, for the CLI and Fiji alike, for where the k planes of a C × Z × T movie are. In
+ * either layout image f·k + d (0-based, ImageJ's order: C fastest, then Z, then T) is plane d of
+ * frame f. On success *axis is CHANNELS or SLICES and *movie_frames the number of frames. AUTO picks
+ * channels when C = k, slices when C = 1 and Z = k, and otherwise fails (a plain stack that could
+ * hold the planes interleaved must be named SLICES: the message says so). what names the movie in
+ * messages (a quoted path, "the image"). Failures: MUMLOC_ERR_INVALID_ARGUMENT, saying what the
+ * movie has and what to pass. */
+MUMLOC_API mumloc_status mumloc_plane_layout(int64_t channels, int64_t slices, int64_t frames,
+                                             int planes, mumloc_plane_axis requested,
+                                             const char *what, mumloc_plane_axis *axis,
+                                             int64_t *movie_frames);
 
 /* Optional maximum-likelihood refinement after decoding (before the photometry and bounds):
  *   NONE       the network's positions as decoded (default; the fastest);
@@ -860,12 +932,40 @@ typedef struct mumloc_localize_summary {
  * carries mumloc's record ("mumloc={...}" with "optics", as mumloc_simulate_to_files writes it),
  * its optics must equal the model's (mumloc_model_check_optics); otherwise the optics cannot be
  * checked and are trusted. progress gets (frames done, frames total) after each batch. The CSV is
- * written atomically: on any failure or cancellation no file is left. summary may be NULL. */
+ * written atomically, with its sidecar "<table>.json" (see "Table provenance and merging"): on any
+ * failure or cancellation neither file is left. summary may be NULL. */
 MUMLOC_API mumloc_status mumloc_localize_file(mumloc_model *model, const char *in_path,
                                               const char *out_csv_path,
                                               const mumloc_localize_options *options,
                                               mumloc_localize_summary *summary,
                                               mumloc_progress_fn progress, void *user);
+
+/* Movies read by the library's own TIFF reader (the one of mumloc_localize_file), for programs that
+ * show or process the images themselves: the Fiji plugin opens files this way, not with ImageJ's
+ * opener, which waits on an error dialog, loops or runs out of memory on some damaged files. Opening
+ * checks the whole structure (header, the chain of IFDs, that every image lies inside the file), so
+ * a foreign, truncated or damaged file, a folder or a missing path fails at once with a message
+ * naming it (MUMLOC_ERR_IO, MUMLOC_ERR_FORMAT, MUMLOC_ERR_UNSUPPORTED), before any pixel is read;
+ * memory stays small whatever the file declares. */
+typedef struct mumloc_movie mumloc_movie;
+
+typedef struct mumloc_movie_info {
+    int width, height;
+    int64_t images;                /* width x height images, channels * slices * frames of them */
+    int channels, slices, frames;  /* ImageJ's: from an ImageJ description, else 1 x images x 1 */
+    int bits_per_sample;           /* 8, 16, 32 or 64 (images are read as floats whatever the depth) */
+    double pixel_width, pixel_height; /* the pixel size in `unit`; 0 when the file does not say */
+    char unit[32];                 /* ImageJ's unit= ("micron", ...), else "inch"/"cm", else "" */
+} mumloc_movie_info;
+
+MUMLOC_API mumloc_status mumloc_movie_open(const char *path, mumloc_movie **out);
+MUMLOC_API void mumloc_movie_close(mumloc_movie *movie);
+MUMLOC_API void mumloc_movie_get_info(const mumloc_movie *movie, mumloc_movie_info *info);
+/* The first image's TIFF ImageDescription ("" when none); valid until the movie is closed. */
+MUMLOC_API const char *mumloc_movie_description(const mumloc_movie *movie);
+/* Reads image `index` (0-based, in file order: in a hyperstack the channel varies fastest, then the
+ * slice, then the frame) as width * height floats, row after row. Safe from several threads at once. */
+MUMLOC_API mumloc_status mumloc_movie_read(const mumloc_movie *movie, int64_t index, float *out);
 
 /* ---------------------------------------------------------------------------------------------- */
 /* Evaluation against ground truth                                                                 */
@@ -929,6 +1029,14 @@ typedef struct mumloc_evaluation mumloc_evaluation;
 MUMLOC_API mumloc_status mumloc_evaluate(const mumloc_table *truth, const mumloc_table *localizations,
                                          const mumloc_eval_options *options,
                                          mumloc_evaluation **out);
+/* mumloc_evaluate with progress: (rows matched, truth + localization rows) after the frame that
+ * completes another 65,536 rows (small tables: no call); non-zero cancels (MUMLOC_ERR_CANCELLED, *out
+ * NULL). */
+MUMLOC_API mumloc_status mumloc_evaluate_progress(const mumloc_table *truth,
+                                                  const mumloc_table *localizations,
+                                                  const mumloc_eval_options *options,
+                                                  mumloc_evaluation **out,
+                                                  mumloc_progress_fn progress, void *user);
 MUMLOC_API void mumloc_evaluation_destroy(mumloc_evaluation *evaluation);
 
 MUMLOC_API const mumloc_eval_metrics *mumloc_evaluation_overall(const mumloc_evaluation *evaluation);
@@ -1104,6 +1212,224 @@ MUMLOC_API mumloc_status mumloc_render_file(const mumloc_render_params *params, 
                                             mumloc_render_info *info, mumloc_progress_fn progress,
                                             void *user);
 
+/* ---------------------------------------------------------------------------------------------- */
+/* Table provenance and merging (cluster runs)                                                     */
+/* ---------------------------------------------------------------------------------------------- */
+
+/* What made a table lives in a sidecar "<table>.json" beside it (loc.csv → loc.csv.json), not in the
+ * CSV: a comment or extra header line would break ThunderSTORM's import and every other CSV reader,
+ * so the table itself stays plain ThunderSTORM. mumloc_localize_file writes the sidecar atomically
+ * with the table; Fiji's MUMLoc Localize writes it when it writes csv=. The sidecar is one JSON
+ * object {"mumloc_table": 1, "rows": N, "movies": "one" | "column" | "offset", "parts": [...]}, one
+ * part per localization run that contributed, each:
+ *   "mumloc"        version that localized;
+ *   "model_sha256"  SHA-256 of the model file (as `sha256sum` prints it; null for a model made in
+ *                   memory); "optics" the model's optics (mumloc_optics_save's fields);
+ *   "threshold"     τ used (the model's when the options said 0); "refine" "none", "positions" or
+ *                   "drift"; "merge_distance_nm";
+ *   "movie"         absolute path of the movie; "movie_bytes" its size; "movie_frames" its frames;
+ *   "first_frame", "last_frame"  the frames localized (1-based, inclusive, as the "frame" column);
+ *   "rows"          rows this part contributed; "movie_index" (1-based) and "frame_offset": where
+ *                   a merge of several movies put this part (1 and 0 for a single run). */
+
+/* SHA-256 (64 hex digits) of the file the model was loaded from; "" for a model created in memory. */
+MUMLOC_API const char *mumloc_model_sha256(const mumloc_model *model);
+
+/* Where a table's rows came from: frames [first_frame, first_frame + frame_count) (0-based) of a
+ * movie of movie_frames frames, giving rows rows. */
+typedef struct mumloc_table_origin {
+    const char *movie_path;
+    int64_t movie_frames;
+    int64_t first_frame;
+    int64_t frame_count;
+    int64_t rows;
+} mumloc_table_origin;
+
+/* Writes "<table_path>.json" (atomically) for a table that model and options (NULL = defaults)
+ * made from origin: for callers that write the table themselves (Fiji). The movie must exist (its
+ * size and absolute path are recorded). */
+MUMLOC_API mumloc_status mumloc_provenance_write(const char *table_path, const mumloc_model *model,
+                                                 const mumloc_localize_options *options,
+                                                 const mumloc_table_origin *origin);
+
+/* How mumloc_merge_tables combines tables of different movies (parts of one movie need none):
+ *   ONE_MOVIE     every table must come from the same movie (else an error asking for a choice);
+ *   MOVIE_COLUMN  a last column "movie" holds each row's movie: 1, 2, ... in the order the movies
+ *                 first appear among the tables; rows sorted by movie, then frame (tables that all
+ *                 come from one movie get no such column);
+ *   FRAME_OFFSET  frames of later movies follow the earlier ones: a movie's frames are offset by
+ *                 the frames (movie_frames) of the movies before it, as if they were one movie. */
+typedef enum mumloc_merge_movies {
+    MUMLOC_MERGE_ONE_MOVIE = 0,
+    MUMLOC_MERGE_MOVIE_COLUMN = 1,
+    MUMLOC_MERGE_FRAME_OFFSET = 2
+} mumloc_merge_movies;
+
+typedef struct mumloc_merge_options {
+    mumloc_merge_movies movies;
+    int force; /* 1: merge despite tables without a sidecar, from different models, optics,
+                  thresholds or refinements, or with overlapping frames of one movie (the summary
+                  says what was overridden); 0: refuse them (default) */
+} mumloc_merge_options;
+
+typedef struct mumloc_merge_summary {
+    int tables;              /* tables merged */
+    int movies;              /* distinct movies among them */
+    int64_t rows;            /* rows written */
+    int64_t frames_missing;  /* frames of those movies that no table covers (a failed task?) */
+    int overridden;          /* problems let through by force */
+    char first_overridden[512]; /* the first of them, as a sentence ("" if none) */
+} mumloc_merge_summary;
+
+MUMLOC_API void mumloc_merge_options_default(mumloc_merge_options *options);
+
+/* Merges count ThunderSTORM tables (each with a "frame" column, all with the same columns in the
+ * same order) into out_path: rows sorted by frame (by movie, then frame, for MOVIE_COLUMN), stably
+ * (rows of one frame keep their order, and tables their order on the command line), "id" renumbered
+ * 1..n, and the merged sidecar "<out_path>.json" listing every part. Each table's sidecar must be
+ * there and agree with the table (its row count), and the parts must share model, optics,
+ * threshold and refinement, and not overlap in frames of one movie, unless options->force. Both
+ * files are written atomically; on failure neither exists. summary may be NULL. */
+MUMLOC_API mumloc_status mumloc_merge_tables(const char *const *table_paths, int count,
+                                             const char *out_path,
+                                             const mumloc_merge_options *options,
+                                             mumloc_merge_summary *summary);
+
+/* ---------------------------------------------------------------------------------------------- */
+/* After localization: merging blinks, filtering, resolution (FRC)                                 */
+/* ---------------------------------------------------------------------------------------------- */
+
+/* Each of these reads a localization table (x, y and, where used, z in nm or without unit; frame
+ * 1-based) and gives a new table or result; the input is never changed. Row numbers in messages are
+ * 1-based. progress (may be NULL) gets (work done, total) at least every 65,536 rows; returning
+ * non-zero cancels with MUMLOC_ERR_CANCELLED and no output. All run in O(rows) memory and time (plus
+ * FRC's image), multithreaded where it pays, with results independent of the thread count.
+ *
+ * Merging blinks (ThunderSTORM's "merging"). A dye that blinks on for several frames is localized once
+ * per frame; merging joins those localizations into one molecule. Frame by frame (rows of one frame
+ * in table order), each localization joins the nearest open molecule whose merged position is within
+ * the distance (3D, or lateral and axial separately) and that has no localization in this frame yet,
+ * or opens a new molecule. A molecule stays open while at most max_off_frames frames have passed since
+ * its last localization (0 = consecutive frames only) and until it holds max_frames localizations
+ * (0 = no limit). A merged row has: frame = the first frame; id = 1, 2, ... in order of first frame
+ * (then of table order); x, y weighted by 1/uncertainty_xy² (or ThunderSTORM's "uncertainty") and z by
+ * 1/uncertainty_z² when those columns exist, else by "intensity", else equally (a weight that is not
+ * finite and > 0 counts as 0; all zero: equal weights); uncertainty_xy (uncertainty) and uncertainty_z
+ * = 1/sqrt(Σ 1/u²), the bound of the weighted mean; "intensity" and "detections" summed (a table
+ * without "detections" counts 1 per row: the column is added last, as ThunderSTORM writes it); every
+ * other column is the mean of its rows. Rows come out in id order. Tables without z merge laterally. */
+typedef struct mumloc_blink_merge_options {
+    double max_distance_nm;    /* 3D distance, > 0 (default 20); used unless the two below are set */
+    double max_distance_xy_nm; /* lateral and axial distances: both > 0, or both 0 (default 0, 0) */
+    double max_distance_z_nm;
+    int max_off_frames;        /* dark frames allowed inside a molecule's trace, >= 0 (default 1) */
+    int max_frames;            /* most localizations per molecule, >= 0; 0 = no limit (default 0) */
+} mumloc_blink_merge_options;
+
+MUMLOC_API void mumloc_blink_merge_options_default(mumloc_blink_merge_options *options);
+MUMLOC_API mumloc_status mumloc_blink_merge_options_validate(const mumloc_blink_merge_options *options);
+/* Merges (options NULL = defaults) into *out (destroy it). Needs finite whole frames and finite x, y
+ * (and z when the table has it). progress counts rows. */
+MUMLOC_API mumloc_status mumloc_merge_blinks(const mumloc_table *table,
+                                             const mumloc_blink_merge_options *options,
+                                             mumloc_table **out, mumloc_progress_fn progress,
+                                             void *user);
+
+/* Filtering. A filter expression is a condition on each row's columns, ThunderSTORM's language:
+ *   intensity > 500 & uncertainty_xy < 20 & (z > 100 | frame <= 10)
+ * Column names stand for the row's value (without the unit: "x [nm]" is x); numbers as in C (1e-3).
+ * Operators, from the loosest to the tightest binding: | (or "or", "||"); & (or "and", "&&");
+ * ! (or "not"); comparisons < <= > >= = (or ==) != (one per operand pair); + -; * /; unary - +; ^
+ * (power, right-associative); functions abs, sqrt, exp, log (natural), log10, floor, ceil, round (1
+ * argument), min, max (2); parentheses. Comparisons and logic give 1 or 0; a value is true when it is
+ * neither 0 nor NaN; NaN compares false (so a row with NaN in a tested column is dropped by a plain
+ * comparison). The expression must compare or combine (a bare "x" or "x + 1" is refused). Errors name
+ * the character position (1-based) and, for an unknown name, list the table's columns.
+ *
+ * Density filtering keeps the rows that have at least min_neighbors other rows within radius_nm
+ * (distance ≤ radius; lateral, or 3D with use_z), counted among the rows the expression kept. */
+typedef struct mumloc_filter_options {
+    const char *expression;   /* NULL or "" = every row passes */
+    double density_radius_nm; /* > 0 enables density filtering (default 0: off) */
+    int density_min_neighbors;/* >= 1 with a radius (default 0) */
+    int density_use_z;        /* 1 = 3D distance (needs z), 0 = lateral (default 0) */
+} mumloc_filter_options;
+
+MUMLOC_API void mumloc_filter_options_default(mumloc_filter_options *options);
+/* Checks the numbers and parses the expression against the table's columns (table may be NULL: then
+ * only the syntax and functions are checked, names are taken on trust). */
+MUMLOC_API mumloc_status mumloc_filter_validate(const mumloc_filter_options *options,
+                                                const mumloc_table *table);
+/* The rows that pass, in table order, with every column, into *out (destroy it). progress counts rows
+ * (expression, then density). */
+MUMLOC_API mumloc_status mumloc_filter_table(const mumloc_table *table,
+                                             const mumloc_filter_options *options,
+                                             mumloc_table **out, mumloc_progress_fn progress,
+                                             void *user);
+
+/* Resolution by Fourier ring correlation (Nieuwenhuizen et al., Nat. Methods 10, 557, 2013). The table
+ * is split in two halves: by default by alternate blocks of frames (frames 1..B in half 1, B+1..2B in
+ * half 2, ...: a blink spanning a few frames mostly stays in one half, so its repeats do not pass for
+ * structure), or at random per row (seeded). Each half is binned as a 2D histogram over the data's
+ * lateral extent at pixel_nm (origin at the smallest x, y), zero-padded to a square power of two N
+ * (at most MUMLOC_FRC_MAX_SIZE) and Fourier transformed. Ring k (frequencies in [k − 0.5, k + 0.5) / (N
+ * pixel), k = 0 .. N/2) gives FRC(k) = Re Σ F1 F2* / sqrt(Σ|F1|² Σ|F2|²); the curve is smoothed by a
+ * moving average over ±smooth_rings rings and the resolution is 1 / (the first frequency above zero
+ * where the smoothed curve falls below the threshold, linearly interpolated). No correction for
+ * spurious correlations (the paper's Q) is made: merge blinks first. When the curve never crosses,
+ * the resolution is NaN and the text says what to change. z is ignored. */
+#define MUMLOC_FRC_MAX_SIZE 8192
+
+typedef enum mumloc_frc_split {
+    MUMLOC_FRC_SPLIT_FRAME_BLOCKS = 0, /* odd / even blocks of block_frames frames */
+    MUMLOC_FRC_SPLIT_RANDOM = 1        /* each row to a half at random (seed) */
+} mumloc_frc_split;
+
+typedef struct mumloc_frc_options {
+    double pixel_nm;          /* histogram pixel, > 0; 0 = auto: 5 nm, or larger so that N <= 4096 */
+    mumloc_frc_split split;   /* default FRAME_BLOCKS */
+    int block_frames;         /* frames per block, >= 1 (default 50) */
+    uint64_t seed;            /* RANDOM split (default 1) */
+    double threshold;         /* in (0, 1) (default 1/7) */
+    int smooth_rings;         /* moving-average half-width in rings, >= 0; -1 = auto: N / 256 (default) */
+} mumloc_frc_options;
+
+MUMLOC_API void mumloc_frc_options_default(mumloc_frc_options *options);
+MUMLOC_API mumloc_status mumloc_frc_options_validate(const mumloc_frc_options *options);
+
+typedef struct mumloc_frc mumloc_frc;
+
+/* Computes the FRC (options NULL = defaults) into *out (destroy it). Needs finite frame (for the block
+ * split), x and y, and at least one row in each half. progress counts rows, then image lines. */
+MUMLOC_API mumloc_status mumloc_frc_compute(const mumloc_table *table,
+                                            const mumloc_frc_options *options, mumloc_frc **out,
+                                            mumloc_progress_fn progress, void *user);
+MUMLOC_API void mumloc_frc_destroy(mumloc_frc *frc);
+
+typedef struct mumloc_frc_summary {
+    double resolution_nm;     /* NaN when the curve does not cross the threshold */
+    double threshold;
+    double pixel_nm;          /* the histogram pixel used */
+    int image_size;           /* N */
+    int rings;                /* points of the curve: N / 2 + 1 */
+    int smooth_rings;         /* half-width used */
+    int64_t rows_half1, rows_half2;
+} mumloc_frc_summary;
+
+MUMLOC_API mumloc_status mumloc_frc_get_summary(const mumloc_frc *frc, mumloc_frc_summary *summary);
+/* The curve: rings values each, owned by the frc: spatial frequency (1/nm), FRC, smoothed FRC. */
+MUMLOC_API const double *mumloc_frc_frequency(const mumloc_frc *frc);
+MUMLOC_API const double *mumloc_frc_curve(const mumloc_frc *frc);
+MUMLOC_API const double *mumloc_frc_smoothed(const mumloc_frc *frc);
+/* One line of text (what the CLI prints), and one JSON object, owned by the frc:
+ *   {"resolution_nm":…,"threshold":…,"pixel_nm":…,"image_size":…,"smooth_rings":…,
+ *    "rows_half1":…,"rows_half2":…,"split":"frame_blocks" or "random"}   (NaN as null) */
+MUMLOC_API const char *mumloc_frc_text(const mumloc_frc *frc);
+MUMLOC_API const char *mumloc_frc_json(const mumloc_frc *frc);
+/* The curve as CSV ("frequency [1/nm]","frc","frc_smoothed"), and as a PNG plot (the smoothed and
+ * raw curves, the threshold, the resolution in the title). Atomic. */
+MUMLOC_API mumloc_status mumloc_frc_write_curve(const mumloc_frc *frc, const char *path);
+MUMLOC_API mumloc_status mumloc_frc_write_plot(const mumloc_frc *frc, const char *path);
 
 /* ---------------------------------------------------------------------------------------------- */
 /* Sample drift correction                                                                         */

@@ -8,6 +8,13 @@ grep -Eq '^  simulate +[a-z]' "$SCRATCH/help" || fail "mumloc --help does not li
 version=$("$MUMLOC" --version)
 [[ "$version" =~ ^mumloc\ [0-9]+\.[0-9]+\.[0-9]+ ]] || fail "unexpected --version output: $version"
 
+# OpenMP's idle threads sleep rather than spin (the CLI re-executes itself with the policy set),
+# unless the user chose a policy.
+policy=$(env -u OMP_WAIT_POLICY -u GOMP_SPINCOUNT "$MUMLOC" --version)
+grep -q 'OpenMP wait policy: passive$' <<<"$policy" || fail "default wait policy not passive: $policy"
+policy=$(OMP_WAIT_POLICY=active "$MUMLOC" --version)
+grep -q 'OpenMP wait policy: active$' <<<"$policy" || fail "the user's wait policy was overridden: $policy"
+
 "$MUMLOC" help simulate | grep -q '^Usage: mumloc simulate' || fail "mumloc help simulate"
 
 expect_error "unknown command 'frobnicate'; commands are: .*simulate" frobnicate

@@ -18,7 +18,7 @@ expect_error "either --tolerance or --tolerance-xy" evaluate --truth "$T" --in "
 expect_error "--tolerance-xy and --tolerance-z must be > 0" evaluate --truth "$T" --in "$L" \
   --tolerance-xy -1 --tolerance-z 200
 expect_error "bin_nm must be a finite number > 0" evaluate --truth "$T" --in "$L" --bin -5
-expect_error "--out must not name an input table" evaluate --truth "$T" --in "$L" --out "$L"
+expect_error "^mumloc evaluate: --out '.*/locs.csv' is the same file as --in '.*/locs.csv': writing it would destroy the input" evaluate --truth "$T" --in "$L" --out "$L"
 expect_error "unknown option '--frobnicate'" evaluate --truth "$T" --in "$L" --frobnicate
 
 # Bad files (exit 1): missing, missing column (named, with the columns present), NaN (line named).

@@ -23,7 +23,7 @@ assert d["optics"]["pixel_nm"] == 192 and d["validation"]["frames"] == 1
 PY
 
 echo "not a model" > foreign.safetensors
-EXPECT_RC=1 expect_error "^mumloc info: '$SCRATCH/foreign.safetensors' is not a safetensors file" \
+EXPECT_RC=1 expect_error "^mumloc info: '$SCRATCH/foreign.safetensors' is not a safetensors model file" \
   info "$SCRATCH/foreign.safetensors"
 EXPECT_RC=1 expect_error "^mumloc info: cannot open model 'missing.safetensors'" info missing.safetensors
 expect_error "^mumloc info: missing MODEL" info

@@ -36,6 +36,21 @@ expect_error "^mumloc localize: --frames expects FIRST-LAST" localize --in "$MOV
 expect_error "^mumloc localize: the first frame to localize \(9\) is past the movie's end: .* frames 1\.\.6$" \
   localize --in "$MOVIE" --out x.csv --model "$MODEL" --frames 9-
 expect_error "^mumloc localize: .*C=1 and Z=4.*planes=channels" localize --in "$MOVIE" --out x.csv --model "$MODEL" --planes slices
+# The same 24 images described as C=1, Z=3, T=8 (a plain stack whose Z is not the plane count):
+# planes=slices reads them plane by plane, frame after frame, as MUMLoc Localize does (one rule,
+# mumloc_plane_layout), so the table equals the hyperstack's; auto asks for planes=slices.
+python3 - "$MOVIE" plain.tif <<'PY'
+import sys
+data = open(sys.argv[1], "rb").read()
+old, new = b"channels=4\nslices=1\nframes=6", b"channels=1\nslices=3\nframes=8"
+assert data.count(old) >= 1, "no ImageJ dimensions in the movie's description"
+open(sys.argv[2], "wb").write(data.replace(old, new))
+PY
+"$MUMLOC" localize --in plain.tif --out plain.csv --model model.safetensors --planes slices \
+  --threads 1 --quiet >/dev/null || fail "planes=slices on a C=1, Z=3, T=8 stack"
+cmp -s loc.csv plain.csv || fail "a plain stack read as slices differs from the same images as channels"
+expect_error "^mumloc localize: .*neither C nor Z is 4.*pass planes=slices" \
+  localize --in "$SCRATCH/plain.tif" --out x.csv --model "$MODEL"
 expect_error "^mumloc localize: threshold must be in \[0, 1\)" localize --in "$MOVIE" --out x.csv --model "$MODEL" --threshold 1.5
 MUMLOC_DEFAULT_MODEL="$SCRATCH/none.safetensors" expect_error \
   "^mumloc localize: no bundled model is installed \(looked for .*none\.safetensors\); pass --model FILE$" \

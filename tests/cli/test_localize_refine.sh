@@ -38,6 +38,6 @@ expect_error "^mumloc localize: --refine expects one of none, positions, drift; 
   localize --in "$MOVIE" --out x.csv --model "$MODEL" --refine bogus
 expect_error "^mumloc localize: --drift-out needs --refine drift" \
   localize --in "$MOVIE" --out x.csv --model "$MODEL" --drift-out d.csv
-expect_error "^mumloc localize: --drift-out must differ" \
+expect_error "^mumloc localize: --out 'x.csv' and --drift-out 'x.csv' name the same file" \
   localize --in "$MOVIE" --out x.csv --model "$MODEL" --refine drift --drift-out x.csv
 echo "test_localize_refine: all checks passed"

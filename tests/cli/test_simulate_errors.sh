@@ -25,7 +25,7 @@ expect_error "^mumloc simulate: missing --out FILE" simulate --frames 3 --size 8
 expect_error "^mumloc simulate: --out needs a value" simulate --out --frames 3
 expect_error "^mumloc simulate: --frames needs a value" simulate "${ok[@]}" --frames
 expect_error "^mumloc simulate: --quiet takes no value" simulate "${ok[@]}" --quiet=yes
-expect_error "^mumloc simulate: --out, --truth and --drift-file must name different files$" \
+expect_error "^mumloc simulate: --out 'movie.tif' and --truth 'movie.tif' name the same file: give each output its own file$" \
   simulate "${ok[@]}" --truth movie.tif
 
 # Ranges: the library's messages, naming the option.

@@ -284,8 +284,9 @@ same_file "$out/plugin-drift.csv" "$out/cli-drift.csv" "drift CSV"
 same_file "$out/plugin-drift.png" "$out/cli-drift.png" "drift plot"
 [ $failures -gt $before ] && show_log drift
 
-# 10. The pipeline example users copy: simulate -> localize (bundled model) -> evaluate -> render ->
-#     export; the Jaccard of the bundled model on this sparse helix is far above chance.
+# 10. The pipeline example users copy: simulate -> localize (bundled model) -> evaluate -> merge ->
+#     filter -> render -> FRC -> export; the Jaccard of the bundled model on this sparse helix is far
+#     above chance.
 current="pipeline macro"
 out="$work/pipeline"
 run_macro "$root/macros/pipeline-demo.ijm" "$out"
@@ -294,7 +295,7 @@ grep -qE "MUMLoc pipeline: Jaccard (0\.[89]|1)" "$work/pipeline-demo.log" && pas
     fail "the pipeline's Jaccard is below 0.8: $(grep 'Jaccard' "$work/pipeline-demo.log")"
 expect_text pipeline-demo "MUMLoc pipeline: done"
 expect_no_text pipeline-demo "Exception"
-for f in movie.tif truth.csv localizations.csv report.json render.png exported.csv; do
+for f in movie.tif truth.csv localizations.csv report.json merged.csv render.png frc.png exported.csv; do
     [ -s "$out/$f" ] && pass || fail "the pipeline wrote no $f"
 done
 [ $failures -gt $before ] && show_log pipeline-demo
@@ -341,6 +342,49 @@ else
     fail "no $target/test-classes/org/mumloc/fiji/TableDialogDriver.class (the Maven build compiles it)"
 fi
 [ $failures -gt $before ] && [ -f "$work/table-dialogs.log" ] && show_log table-dialogs
+
+# 11b. "MUMLoc Merge", "MUMLoc Filter" and "MUMLoc Resolution (FRC)": from a batch-mode macro, and
+#      from their dialogs (menu) with the recorded lines replayed to the same files.
+current="merge, filter, FRC"
+before=$failures
+run_macro postprocess "$work/tables"
+expect postprocess "mergedRows=20"
+expect postprocess "detections=1"
+expect postprocess "keptRows=10"
+expect postprocess "frcCurve=1"
+expect postprocess "done"
+[ -s "$work/tables/pp merged.csv" ] && pass || fail "MUMLoc Merge wrote no out= file"
+[ -s "$work/tables/pp frc.png" ] && pass || fail "MUMLoc Resolution (FRC) wrote no plot= file"
+if [ -f "$target/test-classes/org/mumloc/fiji/PostprocessDialogDriver.class" ]; then
+    out="$work/pp-dialogs"; mkdir -p "$out"
+    timeout 120 xvfb-run -a java -Xmx1g -Duser.home="$work/home" -Dplugins.dir="$work/plugins" \
+        -cp "$ij_jar:$target/test-classes" org.mumloc.fiji.PostprocessDialogDriver "$work/tables/truth.csv" "$out" \
+        >"$work/pp-dialogs.log" 2>&1
+    expect pp-dialogs "dialog=shown MUMLoc Merge"
+    expect pp-dialogs "fields MUMLoc Merge=6 numbers, 4 texts, 0 choices"
+    recorded=$(sed -n 's/^recordedMerge=//p' "$work/pp-dialogs.log")
+    for key in ' distance=40 ' ' off_frames=1 ' ' output=[Dialog merged] ' " out=[$out/dialog merged.csv]"; do
+        case " ${recorded#*\"MUMLoc Merge\", \"}" in *"$key"*) pass ;; *) fail "the recorded line lacks '$key': $recorded" ;; esac
+    done
+    expect pp-dialogs "replayedMergeIdentical=true"
+    expect pp-dialogs "fields MUMLoc Filter=3 numbers, 5 texts, 1 choices"
+    recorded=$(sed -n 's/^recordedFilter=//p' "$work/pp-dialogs.log")
+    for key in ' results=[Dialog merged] ' ' expression=[intensity > 0 & z >= 0] ' ' density_3d=no '; do
+        case " ${recorded#*\"MUMLoc Filter\", \"}" in *"$key"*) pass ;; *) fail "the recorded line lacks '$key': $recorded" ;; esac
+    done
+    expect pp-dialogs "replayedFilterIdentical=true"
+    expect pp-dialogs "fields MUMLoc Resolution (FRC)=6 numbers, 4 texts, 1 choices"
+    recorded=$(sed -n 's/^recordedFrc=//p' "$work/pp-dialogs.log")
+    for key in ' block_frames=1 ' ' split=blocks ' " curve=[$out/dialog frc.csv]"; do
+        case " ${recorded#*\"MUMLoc Resolution (FRC)\", \"}" in *"$key"*) pass ;; *) fail "the recorded line lacks '$key': $recorded" ;; esac
+    done
+    expect pp-dialogs "frcPlotShown=true"
+    expect pp-dialogs "replayedFrcIdentical=true"
+    expect pp-dialogs "done"
+else
+    fail "no $target/test-classes/org/mumloc/fiji/PostprocessDialogDriver.class (the Maven build compiles it)"
+fi
+[ $failures -gt $before ] && { show_log postprocess; [ -f "$work/pp-dialogs.log" ] && show_log pp-dialogs; }
 
 # 12. "MUMLoc Localize" on the current image with a tiny trained model: the CSV is byte-identical to
 #     `mumloc localize` on the same movie and model, with ThunderSTORM's header; errors end the macro.
@@ -440,6 +484,22 @@ for s in 1 2; do
     same_file "$out/cli $s.csv" "$out/results/movie $s.csv" "batch CSV of movie $s vs mumloc localize"
 done
 [ $failures -gt $before ] && show_log batch-localize
+# The cluster form (scripts/slurm/fiji-localize-frames.sbatch): one movie file and a frame range per
+# run, a part table with its sidecar; the parts merge (mumloc merge) into the CLI's whole table.
+for range in 1-1 2-2; do
+    run_macro "$root/macros/batch-localize.ijm" "$out/movies/movie 1.tif|$out/parts|$work/localize/model.safetensors|$range"
+    expect_text batch-localize "MUMLoc batch: done, 1 movies"
+    expect_no_text batch-localize "Exception"
+    [ $failures -gt $before ] && show_log batch-localize
+done
+part="$out/parts/movie 1.part-000000002.csv"
+"$cli" localize --in "$out/movies/movie 1.tif" --out "$out/cli part.csv" --frames 2-2 \
+    --model "$work/localize/model.safetensors" --quiet >>"$work/cli-batch.log" 2>&1
+same_file "$out/cli part.csv" "$part" "batch part (frames 2-2) vs mumloc localize --frames 2-2"
+same_file "$out/cli part.csv.json" "$part.json" "the part's sidecar vs mumloc localize's"
+"$cli" merge --out "$out/merged.csv" "$out/parts/movie 1.part-000000001.csv" "$part" --quiet \
+    >>"$work/cli-batch.log" 2>&1 || fail "mumloc merge of the macro's parts: $(tail -n 1 "$work/cli-batch.log")"
+same_file "$out/cli 1.csv" "$out/merged.csv" "merged macro parts vs mumloc localize of the whole movie"
 
 # 14. "MUMLoc Train" from a macro: a tiny model the CLI can read, usable by "MUMLoc Localize".
 current="train"
@@ -514,6 +574,43 @@ else
     fail "no $target/test-classes/org/mumloc/fiji/LocalizeTrainDialogDriver.class (the Maven build compiles it)"
 fi
 [ $failures -gt $before ] && [ -f "$work/lt-dialogs.log" ] && show_log lt-dialogs
+
+# 16. Hostile files (issue 15): every command that reads a file, given an empty file, random bytes, a
+#     TIFF whose IFD points to itself, one declaring 100000 x 100000 pixels, a truncated one, a folder
+#     and a missing path, ends its macro with an error naming the file, and never hangs. First the
+#     movies ImageJ's own opener hung or failed silently on, through ij.jar -batch itself; then the
+#     whole matrix in one ImageJ (HostileFilesDriver, each case a batch-mode macro with a time limit).
+current="hostile files"
+out="$work/hostile"; mkdir -p "$out"
+before=$failures
+if [ -f "$target/test-classes/org/mumloc/HostileFiles.class" ]; then
+    java -cp "$target/test-classes" org.mumloc.HostileFiles "$out/files" >"$work/hostile-files.log" 2>&1 ||
+        fail "could not write the hostile files: $(cat "$work/hostile-files.log")"
+    for name in empty random loop huge; do
+        file=$(sed -n "s/^$name=//p" "$work/hostile-files.log")
+        cp "$here/hostile.ijm" "$work/hostile-$name.ijm"
+        run_macro "$work/hostile-$name.ijm" "MUMLoc Localize|in=[$file] threads=1 csv=[$out/never.csv]"
+        expect_text "hostile-$name" "MUMLoc Localize: error: "
+        expect_text "hostile-$name" "$(basename "$file")"
+        expect_no_text "hostile-$name" "AFTER-THE-ERROR"
+        expect_no_text "hostile-$name" "Exception"
+        [ $failures -gt $before ] && show_log "hostile-$name" && before=$failures
+    done
+    "$cli" simulate --out "$out/valid.tif" --truth "$out/valid.csv" --frames 2 --size 16 --molecules 2 --seed 3 \
+        --quiet >"$work/cli-hostile.log" 2>&1 || fail "mumloc simulate failed: $(cat "$work/cli-hostile.log")"
+    timeout 900 xvfb-run -a java -Xmx1g -Duser.home="$work/home" -Dplugins.dir="$work/plugins" \
+        -cp "$ij_jar:$target/test-classes" org.mumloc.fiji.HostileFilesDriver "$out" "$out/valid.tif" \
+        "$out/valid.csv" >"$work/hostile-driver.log" 2>&1
+    [ $? -eq 124 ] && fail "HostileFilesDriver timed out"
+    grep '^FAIL ' "$work/hostile-driver.log" | while IFS= read -r line; do echo "FAIL [$current] ${line#FAIL }" >&2; done
+    expect hostile-driver "failed=0"
+    grep -q '^cases=[1-9]' "$work/hostile-driver.log" && pass || fail "no case ran"
+    expect hostile-driver "done"
+    ls "$out"/never* >/dev/null 2>&1 && fail "a file was written from a hostile input: $(ls "$out"/never*)" || pass
+else
+    fail "no $target/test-classes/org/mumloc/HostileFiles.class (the Maven build compiles it)"
+fi
+[ $failures -gt $before ] && show_log hostile-driver
 
 echo "macro tests: $passes checks passed, $failures failed"
 [ $failures -eq 0 ]

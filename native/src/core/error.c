@@ -4,13 +4,20 @@
 #include <stdarg.h>
 #include <stdio.h>
 
+#include "core/text_escape.h"
+
 static _Thread_local char last_error[1024];
 
+/* Messages quote file content (names, fields, descriptions): every message is escaped once here,
+ * so no caller can forget to, and a message that quotes another needs no second pass (the escapes
+ * themselves are printable). */
 mumloc_status mumloc_fail(mumloc_status status, const char *fmt, ...) {
+    char raw[sizeof last_error];
     va_list args;
     va_start(args, fmt);
-    vsnprintf(last_error, sizeof last_error, fmt, args);
+    vsnprintf(raw, sizeof raw, fmt, args);
     va_end(args);
+    mumloc_escape_text(raw, last_error, sizeof last_error);
     return status;
 }
 

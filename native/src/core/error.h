@@ -4,7 +4,8 @@
 
 #include "mumloc.h"
 
-/* Records the printf-style message for mumloc_last_error() on this thread and returns status. */
+/* Records the printf-style message for mumloc_last_error() on this thread and returns status.
+ * Bytes that are not printable (controls, invalid UTF-8) are written as \xNN (core/text_escape.h). */
 mumloc_status mumloc_fail(mumloc_status status, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 

@@ -3,6 +3,7 @@
 
 #include <omp.h>
 #include <stdatomic.h>
+#include <stdlib.h>
 
 #include "core/error.h"
 
@@ -33,4 +34,19 @@ void mumloc_threads_apply(void) {
 int mumloc_get_threads(void) {
     int threads = atomic_load(&configured_threads);
     return threads > 0 ? threads : omp_get_max_threads();
+}
+
+/* The library is linked with -z initfirst, so when it is dlopen()ed this runs before libgomp reads
+ * its environment: a passive pool unless the user chose a policy (see mumloc_omp_wait_policy). At a
+ * program's start-up it runs before libc has set up the environment (environ is still NULL): then
+ * it does nothing, and the program must set the variable itself. */
+extern char **environ;
+__attribute__((constructor)) static void prefer_passive_omp_wait(void) {
+    if (environ != NULL && getenv("OMP_WAIT_POLICY") == NULL && getenv("GOMP_SPINCOUNT") == NULL)
+        setenv("OMP_WAIT_POLICY", "passive", 0);
+}
+
+const char *mumloc_omp_wait_policy(void) {
+    const char *policy = getenv("OMP_WAIT_POLICY");
+    return policy ? policy : "spin, then sleep";
 }

@@ -138,9 +138,27 @@ static mumloc_status match_one_frame(const mumloc_match_tolerance *tol, const mu
     return MUMLOC_OK;
 }
 
+/* Progress of the matching: rows done of both tables, reported every PROGRESS_ROWS rows. */
+#define PROGRESS_ROWS 65536
+
+typedef struct eval_progress {
+    mumloc_progress_fn fn;
+    void *user;
+    int64_t next; /* report once this many rows are done */
+} eval_progress;
+
+static mumloc_status report(eval_progress *p, int64_t done, int64_t total) {
+    if (!p->fn || done < p->next) return MUMLOC_OK;
+    p->next = done + PROGRESS_ROWS;
+    if (p->fn(p->user, done, total))
+        return mumloc_fail(MUMLOC_ERR_CANCELLED, "evaluate: cancelled after %lld of %lld rows",
+                           (long long)done, (long long)total);
+    return MUMLOC_OK;
+}
+
 /* Walks both tables frame by frame (merge of the two sorted row lists). */
 static mumloc_status match_all(mumloc_evaluation *e, const mumloc_eval_columns *tc,
-                               const mumloc_eval_columns *lc) {
+                               const mumloc_eval_columns *lc, eval_progress *progress) {
     const mumloc_eval_options *o = &e->options;
     mumloc_match_tolerance tol = {o->tolerance_xy_nm != 0, o->tolerance_nm, o->tolerance_xy_nm,
                                   o->tolerance_z_nm};
@@ -162,6 +180,7 @@ static mumloc_status match_all(mumloc_evaluation *e, const mumloc_eval_columns *
         status = match_one_frame(&tol, tc, t_rows + i, i_end - i, lc, l_rows + j, j_end - j, &s, e);
         i = i_end;
         j = j_end;
+        if (status == MUMLOC_OK) status = report(progress, i + j, nt + nl);
     }
     free(t_rows);
     free(l_rows);
@@ -173,7 +192,7 @@ static mumloc_status match_all(mumloc_evaluation *e, const mumloc_eval_columns *
 }
 
 static mumloc_status evaluate(mumloc_evaluation *e, const mumloc_table *truth,
-                              const mumloc_table *locs) {
+                              const mumloc_table *locs, eval_progress *progress) {
     mumloc_eval_columns tc, lc;
     MUMLOC_TRY(read_columns(truth, "truth", 0, &tc));
     MUMLOC_TRY(read_columns(locs, "localization", 1, &lc));
@@ -183,7 +202,7 @@ static mumloc_status evaluate(mumloc_evaluation *e, const mumloc_table *truth,
     e->loc_match = malloc((size_t)(locs->rows + 1) * sizeof *e->loc_match);
     if (!e->truth_match || !e->loc_match)
         return mumloc_fail(MUMLOC_ERR_OUT_OF_MEMORY, "out of memory evaluating");
-    MUMLOC_TRY(match_all(e, &tc, &lc));
+    MUMLOC_TRY(match_all(e, &tc, &lc, progress));
     if (truth->rows > 0) {
         double lo = INFINITY, hi = -INFINITY;
         for (int64_t r = 0; r < truth->rows; r++) {
@@ -216,6 +235,12 @@ static mumloc_status evaluate(mumloc_evaluation *e, const mumloc_table *truth,
 
 mumloc_status mumloc_evaluate(const mumloc_table *truth, const mumloc_table *localizations,
                               const mumloc_eval_options *options, mumloc_evaluation **out) {
+    return mumloc_evaluate_progress(truth, localizations, options, out, NULL, NULL);
+}
+
+mumloc_status mumloc_evaluate_progress(const mumloc_table *truth, const mumloc_table *localizations,
+                                       const mumloc_eval_options *options, mumloc_evaluation **out,
+                                       mumloc_progress_fn progress_fn, void *user) {
     if (!truth || !localizations || !out)
         return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT,
                            "evaluate: the truth table, the localization table and out are required");
@@ -227,7 +252,8 @@ mumloc_status mumloc_evaluate(const mumloc_table *truth, const mumloc_table *loc
     mumloc_evaluation *e = calloc(1, sizeof *e);
     if (!e) return mumloc_fail(MUMLOC_ERR_OUT_OF_MEMORY, "out of memory evaluating");
     e->options = *options;
-    mumloc_status s = evaluate(e, truth, localizations);
+    eval_progress progress = {progress_fn, user, PROGRESS_ROWS};
+    mumloc_status s = evaluate(e, truth, localizations, &progress);
     if (s != MUMLOC_OK) {
         mumloc_evaluation_destroy(e);
         return s;

@@ -4,9 +4,11 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "core/error.h"
+#include "io/input_file.h"
 
 static void release(mumloc_atomic_file *af) {
     free(af->path);
@@ -20,6 +22,11 @@ mumloc_status mumloc_atomic_open(mumloc_atomic_file *af, const char *path) {
     af->file = NULL;
     af->path = af->temp_path = NULL;
     if (!path || !*path) return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT, "an output path is required");
+    /* the final rename would fail on a directory, and replace a device or FIFO: refuse before the work */
+    struct stat st;
+    if (stat(path, &st) == 0 && mumloc_file_kind(st.st_mode))
+        return mumloc_fail(MUMLOC_ERR_IO, "'%s' is %s: give the name of a regular file to write", path,
+                           mumloc_file_kind(st.st_mode));
     unsigned long n = __atomic_add_fetch(&counter, 1, __ATOMIC_RELAXED);
     size_t cap = strlen(path) + 64;
     af->path = strdup(path);

@@ -2,7 +2,9 @@
 #include "io/c_number.h"
 
 #include <locale.h>
+#include <math.h>
 #include <stdlib.h>
+#include <string.h>
 
 /* One shared "C" locale object, created on first use. A race creates two; one is then freed. */
 static locale_t c_locale(void) {
@@ -27,4 +29,39 @@ double mumloc_strtod_c(const char *text, char **end) {
     double value = strtod(text, end);
     uselocale(previous);
     return value;
+}
+
+static int is_digit(char c) { return c >= '0' && c <= '9'; }
+
+/* Length of the plain decimal at the start of text (0 when there is none). */
+static size_t decimal_length(const char *text) {
+    const char *p = text;
+    if (*p == '+' || *p == '-') p++;
+    size_t digits = 0;
+    while (is_digit(*p)) p++, digits++;
+    if (*p == '.') {
+        p++;
+        while (is_digit(*p)) p++, digits++;
+    }
+    if (digits == 0) return 0;
+    if (*p == 'e' || *p == 'E') {
+        const char *e = p + 1;
+        if (*e == '+' || *e == '-') e++;
+        if (!is_digit(*e)) return 0;
+        while (is_digit(*e)) e++;
+        p = e;
+    }
+    return (size_t)(p - text);
+}
+
+mumloc_number_check mumloc_parse_table_number(const char *text, double *value) {
+    if (strcmp(text, "NaN") == 0) { *value = NAN; return MUMLOC_NUMBER_OK; }
+    if (strcmp(text, "Infinity") == 0) { *value = INFINITY; return MUMLOC_NUMBER_OK; }
+    if (strcmp(text, "-Infinity") == 0) { *value = -INFINITY; return MUMLOC_NUMBER_OK; }
+    size_t len = decimal_length(text);
+    if (len == 0 || text[len] != '\0') return MUMLOC_NUMBER_NOT_DECIMAL;
+    double v = mumloc_strtod_c(text, NULL);
+    if (isinf(v)) return MUMLOC_NUMBER_TOO_LARGE;
+    *value = v;
+    return MUMLOC_NUMBER_OK;
 }

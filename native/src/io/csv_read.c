@@ -1,13 +1,18 @@
 /* Streaming CSV table reader (see csv_read.h). */
 #include "io/csv_read.h"
+#include "io/input_file.h" /* beside its own header: readers open their files through it */
 
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include <sys/stat.h>
+
 #include "core/error.h"
+#include "core/hash_index.h"
 #include "io/c_number.h"
+#include "io/csv_heading.h"
 
 struct mumloc_csv_reader {
     FILE *file;
@@ -15,9 +20,12 @@ struct mumloc_csv_reader {
     char *line;      /* getline buffer */
     size_t line_cap;
     int64_t line_number;
-    int columns;
+    int64_t bytes_read; /* of the file, line ends included */
+    int64_t file_size;  /* 0 when unknown (not a regular file) */
+    int columns, column_cap;
     char **names;
     char **units;
+    mumloc_hash_index by_name; /* names → column, so header checks and lookups stay linear */
 };
 
 /* Reads the next line without its line end; returns 0 at end of file, -1 on a read error. */
@@ -26,6 +34,7 @@ static int read_line(mumloc_csv_reader *r) {
     ssize_t len = getline(&r->line, &r->line_cap, r->file);
     if (len < 0) return ferror(r->file) ? -1 : 0;
     r->line_number++;
+    r->bytes_read += len;
     while (len > 0 && (r->line[len - 1] == '\n' || r->line[len - 1] == '\r')) r->line[--len] = '\0';
     return 1;
 }
@@ -75,23 +84,42 @@ static char *copy_text(const char *text, size_t len) {
     return copy;
 }
 
-/* Splits "name [unit]" into its parts (unit "" when the field has no trailing [..]). */
-static mumloc_status add_column(mumloc_csv_reader *r, const char *field) {
-    size_t len = strlen(field);
-    const char *open = NULL;
-    if (len >= 2 && field[len - 1] == ']') open = strrchr(field, '[');
-    size_t name_len = open ? (size_t)(open - field) : len;
-    while (name_len > 0 && field[name_len - 1] == ' ') name_len--;
-    if (name_len == 0)
-        return mumloc_fail(MUMLOC_ERR_FORMAT, "'%s' line 1: column %d of the header has no name",
-                           r->path, r->columns + 1);
-    char **names = realloc(r->names, (size_t)(r->columns + 1) * sizeof *names);
+typedef struct name_probe {
+    const mumloc_csv_reader *reader;
+    const char *name;
+} name_probe;
+
+static int same_name(const void *probe, uint64_t stored) {
+    const name_probe *p = probe;
+    return strcmp(p->reader->names[stored], p->name) == 0;
+}
+
+static mumloc_status grow_columns(mumloc_csv_reader *r) {
+    if (r->columns < r->column_cap) return MUMLOC_OK;
+    int cap = r->column_cap ? 2 * r->column_cap : 16;
+    char **names = realloc(r->names, (size_t)cap * sizeof *names);
     if (names) r->names = names;
-    char **units = realloc(r->units, (size_t)(r->columns + 1) * sizeof *units);
+    char **units = realloc(r->units, (size_t)cap * sizeof *units);
     if (units) r->units = units;
     if (!names || !units) return mumloc_fail(MUMLOC_ERR_OUT_OF_MEMORY, "out of memory reading a CSV header");
-    char *name = copy_text(field, name_len);
-    char *unit = open ? copy_text(open + 1, len - (size_t)(open - field) - 2) : copy_text("", 0);
+    r->column_cap = cap;
+    return MUMLOC_OK;
+}
+
+/* Splits "name [unit]" into its parts by the rule of csv_heading.h. */
+static mumloc_status add_column(mumloc_csv_reader *r, const char *field) {
+    if (r->columns == MUMLOC_CSV_MAX_COLUMNS)
+        return mumloc_fail(MUMLOC_ERR_FORMAT,
+                           "'%s' line 1: the header has more than %d columns, more than mumloc reads "
+                           "(is this a localization table?)",
+                           r->path, MUMLOC_CSV_MAX_COLUMNS);
+    mumloc_csv_heading h = mumloc_csv_heading_split(field);
+    if (h.name_len == 0)
+        return mumloc_fail(MUMLOC_ERR_FORMAT, "'%s' line 1: column %d of the header has no name",
+                           r->path, r->columns + 1);
+    MUMLOC_TRY(grow_columns(r));
+    char *name = copy_text(field, h.name_len);
+    char *unit = h.unit ? copy_text(h.unit, h.unit_len) : copy_text("", 0);
     if (!name || !unit) {
         free(name);
         free(unit);
@@ -100,10 +128,10 @@ static mumloc_status add_column(mumloc_csv_reader *r, const char *field) {
     r->names[r->columns] = name;
     r->units[r->columns] = unit;
     r->columns++;
-    if (mumloc_csv_reader_find(r, name) != r->columns - 1)
+    if (mumloc_csv_reader_find(r, name) >= 0)
         return mumloc_fail(MUMLOC_ERR_FORMAT, "'%s' line 1: column \"%s\" appears twice in the header",
                            r->path, name);
-    return MUMLOC_OK;
+    return mumloc_hash_index_add(&r->by_name, mumloc_hash_string(name), (uint64_t)(r->columns - 1));
 }
 
 static mumloc_status parse_header(mumloc_csv_reader *r) {
@@ -137,12 +165,13 @@ mumloc_status mumloc_csv_reader_open(const char *path, mumloc_csv_reader **out) 
         free(r);
         return mumloc_fail(MUMLOC_ERR_OUT_OF_MEMORY, "out of memory opening a CSV table");
     }
-    r->file = fopen(path, "rb");
-    if (!r->file) {
-        mumloc_status s = mumloc_fail(MUMLOC_ERR_IO, "cannot open '%s': %s", path, strerror(errno));
+    mumloc_status opened = mumloc_input_fopen(path, NULL, &r->file);
+    if (opened != MUMLOC_OK) {
         mumloc_csv_reader_close(r);
-        return s;
+        return opened;
     }
+    struct stat st;
+    if (fstat(fileno(r->file), &st) == 0 && S_ISREG(st.st_mode)) r->file_size = (int64_t)st.st_size;
     mumloc_status s = parse_header(r);
     if (s != MUMLOC_OK) {
         mumloc_csv_reader_close(r);
@@ -161,6 +190,7 @@ void mumloc_csv_reader_close(mumloc_csv_reader *r) {
     }
     free(r->names);
     free(r->units);
+    mumloc_hash_index_free(&r->by_name);
     free(r->line);
     free(r->path);
     free(r);
@@ -170,11 +200,15 @@ int mumloc_csv_reader_columns(const mumloc_csv_reader *r) { return r->columns; }
 const char *mumloc_csv_reader_name(const mumloc_csv_reader *r, int c) { return r->names[c]; }
 const char *mumloc_csv_reader_unit(const mumloc_csv_reader *r, int c) { return r->units[c]; }
 int64_t mumloc_csv_reader_line(const mumloc_csv_reader *r) { return r->line_number; }
+int64_t mumloc_csv_reader_bytes_read(const mumloc_csv_reader *r) { return r->bytes_read; }
+int64_t mumloc_csv_reader_file_size(const mumloc_csv_reader *r) { return r->file_size; }
 
 int mumloc_csv_reader_find(const mumloc_csv_reader *r, const char *name) {
-    for (int i = 0; i < r->columns; i++)
-        if (strcmp(r->names[i], name) == 0) return i;
-    return -1;
+    name_probe probe = {r, name};
+    uint64_t column;
+    return mumloc_hash_index_find(&r->by_name, mumloc_hash_string(name), same_name, &probe, &column)
+               ? (int)column
+               : -1;
 }
 
 mumloc_status mumloc_csv_reader_next(mumloc_csv_reader *r, double *values, int *has_row) {
@@ -195,12 +229,16 @@ mumloc_status mumloc_csv_reader_next(mumloc_csv_reader *r, double *values, int *
             while (next_field(&cursor, &bad_quote)) count++;
             break;
         }
-        char *end;
-        double v = mumloc_strtod_c(field, &end);
-        if (*field == '\0' || *end != '\0')
+        double v = 0;
+        mumloc_number_check check = mumloc_parse_table_number(field, &v);
+        if (check != MUMLOC_NUMBER_OK)
             return mumloc_fail(MUMLOC_ERR_FORMAT,
-                               "'%s' line %lld, column %d (\"%s\"): '%s' is not a number",
-                               r->path, (long long)r->line_number, count + 1, r->names[count], field);
+                               "'%s' line %lld, column %d (\"%s\"): '%s' %s", r->path,
+                               (long long)r->line_number, count + 1, r->names[count], field,
+                               check == MUMLOC_NUMBER_TOO_LARGE
+                                   ? "is beyond the range of a double"
+                                   : "is not a number (write plain decimals such as -12.5 or "
+                                     "1e-9, or NaN, Infinity, -Infinity)");
         values[count++] = v;
     }
     if (bad_quote)

@@ -1,6 +1,8 @@
 /* Reader for ThunderSTORM-style CSV tables (the format csv_write.h writes, and ThunderSTORM's own
- * exports): a header of column names, quoted or not, each "name" or "name [unit]"; then rows of
- * numbers separated by commas ("NaN", "Infinity", "-Infinity" accepted; fields may be quoted).
+ * exports): a header of column names, quoted or not, each "name" or "name [unit]" (split by the
+ * rule of csv_heading.h), at most MUMLOC_CSV_MAX_COLUMNS of them; then rows of numbers separated by
+ * commas: plain decimals and "NaN", "Infinity", "-Infinity" (mumloc_parse_table_number; fields may
+ * be quoted). Reading takes time linear in the file's length.
  * Blank lines are skipped; '\r\n' line ends and a UTF-8 byte-order mark are accepted. Rows are read
  * one at a time, so a table of any length needs memory for one line only. */
 #ifndef MUMLOC_IO_CSV_READ_H
@@ -9,6 +11,9 @@
 #include <stdint.h>
 
 #include "mumloc.h"
+
+/* Tables have tens of columns; the cap bounds the work and memory a hostile header can cause. */
+#define MUMLOC_CSV_MAX_COLUMNS 4096
 
 typedef struct mumloc_csv_reader mumloc_csv_reader;
 
@@ -30,5 +35,8 @@ mumloc_status mumloc_csv_reader_next(mumloc_csv_reader *reader, double *values, 
 
 /* 1-based line number of the last line read (the header is line 1). */
 int64_t mumloc_csv_reader_line(const mumloc_csv_reader *reader);
+/* Bytes of the file read so far, and its size (0 when unknown: not a regular file), for progress. */
+int64_t mumloc_csv_reader_bytes_read(const mumloc_csv_reader *reader);
+int64_t mumloc_csv_reader_file_size(const mumloc_csv_reader *reader);
 
 #endif

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "core/error.h"
+#include "io/csv_heading.h"
 
 static int has_forbidden_char(const char *text) {
     return text && strpbrk(text, "\",\r\n") != NULL;
@@ -30,11 +31,16 @@ mumloc_status mumloc_csv_writer_begin(mumloc_csv_writer *writer, FILE *file, con
                                "CSV column %d has an empty name or a '\"', ',' or line break in its "
                                "name or unit",
                                i + 1);
+        if (!mumloc_csv_unit_writable(unit))
+            return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT,
+                               "CSV column %d (\"%s\"): its unit \"%s\" holds '[' or ']', which a "
+                               "header cannot hold",
+                               i + 1, name, unit);
     }
     for (int i = 0; i < count; i++) {
-        const char *unit = columns[i].unit;
-        int ok = (unit && *unit) ? fprintf(file, "%s\"%s [%s]\"", i ? "," : "", columns[i].name, unit)
-                                 : fprintf(file, "%s\"%s\"", i ? "," : "", columns[i].name);
+        const char *name = columns[i].name, *unit = columns[i].unit, *open, *close;
+        mumloc_csv_heading_brackets(name, unit, &open, &close);
+        int ok = fprintf(file, "%s\"%s%s%s%s\"", i ? "," : "", name, open, unit ? unit : "", close);
         if (ok < 0) return write_failed(writer);
     }
     if (fputc('\n', file) == EOF) return write_failed(writer);

@@ -1,5 +1,6 @@
 /* ThunderSTORM-style CSV tables, written row by row (design.md, "Conventions"):
  *   "id","frame","x [nm]",…      header: every field double-quoted, "name [unit]" when it has a unit
+ *                                 ("name []" for a name that ends like a unit, see csv_heading.h)
  *   1,1,123.4,…                   rows: numbers from mumloc_format_number, ',' separators, '\n' ends
  * The writer streams: the header first, then each row as it comes; nothing is held in memory. */
 #ifndef MUMLOC_IO_CSV_WRITE_H
@@ -20,7 +21,9 @@ typedef struct mumloc_csv_writer {
     int columns;
 } mumloc_csv_writer;
 
-/* Writes the header line to file. Names and units must not contain '"', ',' or line breaks. */
+/* Writes the header line to file. Names and units must not contain '"', ',' or line breaks, units
+ * not '[' or ']'; names and units are written so that the reader gives them back exactly
+ * (csv_heading.h). */
 mumloc_status mumloc_csv_writer_begin(mumloc_csv_writer *writer, FILE *file, const char *label,
                                       const mumloc_csv_column *columns, int count);
 

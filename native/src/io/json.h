@@ -3,7 +3,10 @@
  *
  * The parser is strict: no comments, no trailing commas, no duplicate keys in an object, no NaN;
  * strings are UTF-8 with \uXXXX escapes decoded (surrogate pairs joined; \u0000 is refused so that
- * every string is a plain C string). Nesting is limited to 256 levels. */
+ * every string is a plain C string). Nesting is limited to 256 levels, and an object to
+ * MUMLOC_JSON_MAX_MEMBERS members (a format error beyond): mumloc's files (optics, simulation
+ * parameters, model headers) have far fewer, and the cap bounds the work a hostile file can cause.
+ * Parsing takes time linear in the text's length (duplicate names are found by hashing). */
 #ifndef MUMLOC_IO_JSON_H
 #define MUMLOC_IO_JSON_H
 
@@ -11,6 +14,8 @@
 
 #include "io/text_buffer.h"
 #include "mumloc.h"
+
+#define MUMLOC_JSON_MAX_MEMBERS 65536
 
 typedef enum mumloc_json_type {
     MUMLOC_JSON_NULL,

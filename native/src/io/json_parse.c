@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "core/error.h"
+#include "core/hash_index.h"
 #include "io/c_number.h"
 #include "io/json.h"
 
@@ -235,28 +236,46 @@ static mumloc_status parse_array(parser *p, mumloc_json *v) {
     }
 }
 
-static mumloc_status parse_object(parser *p, mumloc_json *v) {
-    v->type = MUMLOC_JSON_OBJECT;
+typedef struct key_probe {
+    char *const *keys;
+    const char *key;
+} key_probe;
+
+static int same_key(const void *probe, uint64_t stored) {
+    const key_probe *k = probe;
+    return strcmp(k->keys[stored], k->key) == 0;
+}
+
+/* Parses the members after '{' (hashing the names, so that the duplicate check stays linear). */
+static mumloc_status parse_members(parser *p, mumloc_json *v, mumloc_hash_index *seen) {
     size_t cap = 0;
-    p->pos++;
-    skip_space(p);
-    if (peek(p) == '}') { p->pos++; return MUMLOC_OK; }
     for (;;) {
         skip_space(p);
         if (peek(p) != '"') return fail_at(p, p->pos, "expected a member name in double quotes");
         size_t key_pos = p->pos;
+        if (v->count == MUMLOC_JSON_MAX_MEMBERS) {
+            int line, column;
+            position(p, key_pos, &line, &column);
+            return mumloc_fail(MUMLOC_ERR_FORMAT,
+                               "'%s' line %d, column %d: an object with more than %d members; "
+                               "mumloc's JSON files have far fewer (is this the right file?)",
+                               p->label, line, column, MUMLOC_JSON_MAX_MEMBERS);
+        }
         MUMLOC_TRY(grow(v, &cap, 1));
         memset(&v->items[v->count], 0, sizeof v->items[0]);
         v->keys[v->count] = NULL;
         v->count++;
         MUMLOC_TRY(parse_string(p, &v->keys[v->count - 1]));
-        for (size_t i = 0; i + 1 < v->count; i++)
-            if (strcmp(v->keys[i], v->keys[v->count - 1]) == 0) {
-                int line, column;
-                position(p, key_pos, &line, &column);
-                return mumloc_fail(MUMLOC_ERR_FORMAT, "'%s' line %d, column %d: \"%s\" appears twice",
-                                   p->label, line, column, v->keys[i]);
-            }
+        const char *key = v->keys[v->count - 1];
+        uint64_t hash = mumloc_hash_string(key);
+        key_probe probe = {v->keys, key};
+        if (mumloc_hash_index_find(seen, hash, same_key, &probe, NULL)) {
+            int line, column;
+            position(p, key_pos, &line, &column);
+            return mumloc_fail(MUMLOC_ERR_FORMAT, "'%s' line %d, column %d: \"%s\" appears twice",
+                               p->label, line, column, key);
+        }
+        MUMLOC_TRY(mumloc_hash_index_add(seen, hash, v->count - 1));
         skip_space(p);
         if (peek(p) != ':') return fail_at(p, p->pos, "expected ':' after a member name");
         p->pos++;
@@ -266,6 +285,17 @@ static mumloc_status parse_object(parser *p, mumloc_json *v) {
         if (peek(p) == '}') { p->pos++; return MUMLOC_OK; }
         return fail_at(p, p->pos, "expected ',' or '}' in an object");
     }
+}
+
+static mumloc_status parse_object(parser *p, mumloc_json *v) {
+    v->type = MUMLOC_JSON_OBJECT;
+    p->pos++;
+    skip_space(p);
+    if (peek(p) == '}') { p->pos++; return MUMLOC_OK; }
+    mumloc_hash_index seen = {0};
+    mumloc_status s = parse_members(p, v, &seen);
+    mumloc_hash_index_free(&seen);
+    return s;
 }
 
 static mumloc_status parse_value(parser *p, mumloc_json *v) {

@@ -11,6 +11,7 @@
 
 #include "core/error.h"
 #include "io/atomic_file.h"
+#include "io/input_file.h"
 #include "io/json.h"
 #include "io/optics_json.h"
 #include "io/text_buffer.h"
@@ -33,8 +34,8 @@ static const scalar_field scalar_fields[] = {
 enum { SCALAR_FIELDS = sizeof scalar_fields / sizeof scalar_fields[0] };
 
 static mumloc_status read_whole_file(const char *path, char **text, size_t *len) {
-    FILE *f = fopen(path, "rb");
-    if (!f) return mumloc_fail(MUMLOC_ERR_IO, "cannot open optics file '%s': %s", path, strerror(errno));
+    FILE *f = NULL;
+    MUMLOC_TRY(mumloc_input_fopen(path, "optics file", &f));
     char *buf = malloc(MAX_OPTICS_FILE_BYTES + 1);
     if (!buf) {
         fclose(f);

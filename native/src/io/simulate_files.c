@@ -57,11 +57,11 @@ static mumloc_status check_paths(const char *const paths[OUTPUTS]) {
         return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT, "simulate: a movie path is required");
     for (int a = 0; a < OUTPUTS; a++)
         for (int b = a + 1; b < OUTPUTS; b++)
-            if (paths[a] && paths[b] && strcmp(paths[a], paths[b]) == 0)
+            if (mumloc_files_same(paths[a], paths[b]))
                 return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT,
-                                   "simulate: the movie, truth and drift paths must differ ('%s' "
-                                   "is given twice)",
-                                   paths[a]);
+                                   "simulate: the movie, truth and drift paths must name "
+                                   "different files ('%s' and '%s' are one file)",
+                                   paths[a], paths[b]);
     return MUMLOC_OK;
 }
 

@@ -196,6 +196,8 @@ mumloc_status tiff_ifd_parse(const tiff_source *src, uint64_t offset, int64_t in
     MUMLOC_TRY(tiff_read_at(src, offset, count_bytes, 2, what));
     uint32_t entries = tiff_get16(count_bytes, src->big_endian);
     size_t len = (size_t)entries * 12 + 4;
+    if (offset + 2 + len > src->size) /* refused before allocating what the file cannot hold */
+        return tiff_read_at(src, offset + 2, NULL, len, what);
     unsigned char *table = malloc(len);
     if (!table) return mumloc_fail(MUMLOC_ERR_OUT_OF_MEMORY, "out of memory reading a TIFF IFD");
     mumloc_status s = tiff_read_at(src, offset + 2, table, len, what);

@@ -11,8 +11,10 @@
 #include <unistd.h>
 
 #include "core/error.h"
+#include "core/hash_index.h"
 #include "io/tiff_ifd.h"
 #include "io/tiff_tags.h"
+#include "io/input_file.h"
 
 struct mumloc_tiff_reader {
     tiff_source src;
@@ -23,7 +25,7 @@ struct mumloc_tiff_reader {
     uint64_t first_offset;   /* contiguous layout: image i at first_offset + i · image_bytes */
     int64_t *strip_begin;    /* other layouts: image i's strips are [strip_begin[i], strip_begin[i+1]) */
     uint64_t *strip_offsets, *strip_counts;
-    int64_t strips_used, strips_cap;
+    int64_t strips_used, strips_cap, images_cap;
 };
 
 int mumloc_tiff_description_value(const char *description, const char *key, char *value, size_t cap) {
@@ -124,6 +126,13 @@ static mumloc_status add_image_strips(mumloc_tiff_reader *r, const tiff_ifd *ifd
     if (total < r->image_bytes)
         return mumloc_fail(MUMLOC_ERR_FORMAT, "'%s': image %lld has %llu bytes of strips, needs %zu",
                            r->path, (long long)index + 1, (unsigned long long)total, r->image_bytes);
+    /* A strip's offset and count take at least 2 bytes each in the file, or share a 12-byte IFD
+     * entry when inline: only arrays that overlap (a crafted file) list more strips than this. */
+    if ((uint64_t)r->strips_used + ifd->strips > r->src.size / 2)
+        return mumloc_fail(MUMLOC_ERR_FORMAT,
+                           "'%s': its IFDs list more strips than a file of %llu bytes can hold (the "
+                           "strip tables overlap; is the file damaged?)",
+                           r->path, (unsigned long long)r->src.size);
     if (r->strips_used + ifd->strips > r->strips_cap) {
         int64_t cap = (r->strips_cap + ifd->strips) * 2;
         uint64_t *o = realloc(r->strip_offsets, (size_t)cap * sizeof *o);
@@ -133,9 +142,14 @@ static mumloc_status add_image_strips(mumloc_tiff_reader *r, const tiff_ifd *ifd
         if (!o || !c) return mumloc_fail(MUMLOC_ERR_OUT_OF_MEMORY, "out of memory indexing '%s'", r->path);
         r->strips_cap = cap;
     }
-    int64_t *b = realloc(r->strip_begin, (size_t)(index + 2) * sizeof *b);
-    if (!b) return mumloc_fail(MUMLOC_ERR_OUT_OF_MEMORY, "out of memory indexing '%s'", r->path);
-    r->strip_begin = b;
+    if (index + 2 > r->images_cap) {
+        int64_t cap = 2 * (index + 2);
+        int64_t *grown = realloc(r->strip_begin, (size_t)cap * sizeof *grown);
+        if (!grown) return mumloc_fail(MUMLOC_ERR_OUT_OF_MEMORY, "out of memory indexing '%s'", r->path);
+        r->strip_begin = grown;
+        r->images_cap = cap;
+    }
+    int64_t *b = r->strip_begin;
     b[index] = r->strips_used;
     memcpy(r->strip_offsets + r->strips_used, ifd->strip_offsets, ifd->strips * sizeof(uint64_t));
     memcpy(r->strip_counts + r->strips_used, ifd->strip_counts, ifd->strips * sizeof(uint64_t));
@@ -144,14 +158,28 @@ static mumloc_status add_image_strips(mumloc_tiff_reader *r, const tiff_ifd *ifd
     return MUMLOC_OK;
 }
 
+/* Remembers an IFD's offset; a second visit is a loop, refused at once (a loop that lists many
+ * strips would otherwise be indexed again and again). */
+static mumloc_status visit_ifd(const mumloc_tiff_reader *r, mumloc_hash_index *seen, uint64_t offset) {
+    uint64_t hash = mumloc_hash_u64(offset);
+    if (mumloc_hash_index_find(seen, hash, NULL, &offset, NULL))
+        return mumloc_fail(MUMLOC_ERR_FORMAT,
+                           "'%s': IFD loop at offset %llu (the chain of images comes back to an "
+                           "IFD it has read; is the file damaged?)",
+                           r->path, (unsigned long long)offset);
+    return mumloc_hash_index_add(seen, hash, offset);
+}
+
 /* Every further IFD of the chain is one more image of the same kind. */
-static mumloc_status index_ifd_chain(mumloc_tiff_reader *r, const tiff_ifd *first) {
+static mumloc_status walk_ifd_chain(mumloc_tiff_reader *r, const tiff_ifd *first,
+                                    uint64_t first_offset, mumloc_hash_index *seen) {
+    MUMLOC_TRY(visit_ifd(r, seen, first_offset));
     MUMLOC_TRY(add_image_strips(r, first, 0));
     int64_t images = 1, visited = 1;
     uint64_t next = first->next;
     while (next != 0) {
-        if (++visited > (int64_t)(r->src.size / 6) + 1)
-            return mumloc_fail(MUMLOC_ERR_FORMAT, "'%s': the chain of IFDs loops", r->path);
+        MUMLOC_TRY(visit_ifd(r, seen, next));
+        visited++;
         tiff_ifd ifd;
         MUMLOC_TRY(tiff_ifd_parse(&r->src, next, visited - 1, &ifd));
         mumloc_status s = MUMLOC_OK;
@@ -172,6 +200,14 @@ static mumloc_status index_ifd_chain(mumloc_tiff_reader *r, const tiff_ifd *firs
     }
     r->info.images = images;
     return MUMLOC_OK;
+}
+
+static mumloc_status index_ifd_chain(mumloc_tiff_reader *r, const tiff_ifd *first,
+                                     uint64_t first_offset) {
+    mumloc_hash_index seen = {0};
+    mumloc_status s = walk_ifd_chain(r, first, first_offset, &seen);
+    mumloc_hash_index_free(&seen);
+    return s;
 }
 
 static double unit_in_um(const char *unit) {
@@ -205,7 +241,9 @@ static void fill_info(mumloc_tiff_reader *r, const tiff_ifd *ifd) {
         mumloc_tiff_description_value(d, "unit", in->unit, sizeof in->unit);
         long long c = description_integer(d, "channels", 1), z = description_integer(d, "slices", 1),
                   t = description_integer(d, "frames", 1);
-        if (c >= 1 && z >= 1 && t >= 1 && c * z * t == in->images) {
+        /* c, z and t come from the file: compared by division, as their product may overflow */
+        if (c >= 1 && z >= 1 && t >= 1 && c <= in->images && z <= in->images / c &&
+            t == in->images / (c * z) && c * z * t == in->images) {
             in->channels = (int)c;
             in->slices = (int)z;
             in->frames = (int)t;
@@ -272,7 +310,7 @@ static mumloc_status index_file(mumloc_tiff_reader *r) {
                                 (double)r->first_offset + (double)n * (double)r->image_bytes,
                                 (unsigned long long)r->src.size);
         } else {
-            s = index_ifd_chain(r, &first);
+            s = index_ifd_chain(r, &first, offset);
         }
     }
     if (s == MUMLOC_OK) fill_info(r, &first);
@@ -289,19 +327,8 @@ mumloc_status mumloc_tiff_reader_open(const char *path, mumloc_tiff_reader **out
         return mumloc_fail(MUMLOC_ERR_OUT_OF_MEMORY, "out of memory opening '%s'", path);
     }
     r->src.path = r->path;
-    r->src.fd = open(path, O_RDONLY);
-    struct stat st;
-    if (r->src.fd < 0 || fstat(r->src.fd, &st) != 0) {
-        mumloc_status s = mumloc_fail(MUMLOC_ERR_IO, "cannot open '%s': %s", path, strerror(errno));
-        mumloc_tiff_reader_close(r);
-        return s;
-    }
-    if (S_ISDIR(st.st_mode)) {
-        mumloc_tiff_reader_close(r);
-        return mumloc_fail(MUMLOC_ERR_IO, "'%s' is a folder, not a TIFF file", path);
-    }
-    r->src.size = (uint64_t)st.st_size;
-    mumloc_status s = index_file(r);
+    mumloc_status s = mumloc_input_open(path, NULL, &r->src.fd, &r->src.size);
+    if (s == MUMLOC_OK) s = index_file(r);
     if (s != MUMLOC_OK) {
         mumloc_tiff_reader_close(r);
         return s;

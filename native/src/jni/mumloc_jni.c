@@ -200,6 +200,8 @@ JNI_FN(void, nSetThreads, JNIEnv *env, jclass cls, jint threads) { mumloc_jni_ch
 
 JNI_FN(jint, nGetThreads, JNIEnv *env, jclass cls) { return mumloc_get_threads(); }
 
+JNI_FN(jstring, nOmpWaitPolicy, JNIEnv *env, jclass cls) { return mumloc_jni_string(env, mumloc_omp_wait_policy()); }
+
 /* ---------------------------------------------------------------------------------------------- */
 /* Optics and camera                                                                               */
 /* ---------------------------------------------------------------------------------------------- */

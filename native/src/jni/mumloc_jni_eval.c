@@ -60,10 +60,12 @@ static jlongArray matches_to_java(JNIEnv *env, const int64_t *m, int64_t n) {
 }
 
 /* Returns Object[] {double[17] overall, double[19 · bins] bins, long[] localization matches,
- * long[] truth matches, String text, String json}; writes the JSON report to json_path if given. */
+ * long[] truth matches, String text, String json}; writes the JSON report to json_path if given.
+ * listener (may be null): an org.mumloc.ProgressListener over the rows matched; true cancels. */
 EVAL_FN(jobjectArray, nEvaluate, JNIEnv *env, jclass cls, jobjectArray tnames, jobjectArray tunits,
                                  jobjectArray tcolumns, jobjectArray lnames, jobjectArray lunits,
-                                 jobjectArray lcolumns, jdoubleArray joptions, jstring jjson) {
+                                 jobjectArray lcolumns, jdoubleArray joptions, jstring jjson,
+                                 jobject listener) {
     if (!joptions || (*env)->GetArrayLength(env, joptions) != 4) {
         mumloc_jni_invalid(env, "evaluation options: 4 numbers expected");
         return NULL;
@@ -80,7 +82,10 @@ EVAL_FN(jobjectArray, nEvaluate, JNIEnv *env, jclass cls, jobjectArray tnames, j
     mumloc_table *locs = truth ? mumloc_jni_table_from_java(env, lnames, lunits, lcolumns, "the localizations")
                                : NULL;
     if (!truth || !locs) goto done;
-    if (mumloc_jni_check(env, mumloc_evaluate(truth, locs, &o, &e))) goto done;
+    mumloc_jni_progress pr;
+    if (mumloc_jni_progress_init(env, listener, &pr)) goto done;
+    if (mumloc_jni_check(env, mumloc_evaluate_progress(truth, locs, &o, &e, mumloc_jni_progress_fn_for(&pr), &pr)))
+        goto done;
     if (json_path && mumloc_jni_check(env, mumloc_evaluation_save_json(e, json_path))) goto done;
 
     double overall[METRICS];

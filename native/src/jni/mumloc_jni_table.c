@@ -3,6 +3,7 @@
  * holds a table as parallel arrays (names, units, double[] columns); each call builds a library table
  * from them, uses it and destroys it, so no native handle outlives a call. */
 #include <stdlib.h>
+#include <string.h>
 
 #include "jni/jni_common.h"
 
@@ -46,5 +47,50 @@ TABLE_FN(jobject, nToNm, JNIEnv *env, jclass cls, jobjectArray names, jobjectArr
     jobject out = NULL;
     if (!mumloc_jni_check(env, mumloc_table_convert_to_nm(t, pixel_nm))) out = mumloc_jni_table_to_java(env, t);
     mumloc_table_destroy(t);
+    return out;
+}
+
+/* The header field of a column (mumloc_table_heading): how Fiji heads a results-table column. */
+TABLE_FN(jstring, nHeading, JNIEnv *env, jclass cls, jstring jname, jstring junit) {
+    (void)cls;
+    char *name = mumloc_jni_required_utf8(env, jname, "the column name");
+    if (!name) return NULL;
+    int failed;
+    char *unit = mumloc_jni_utf8(env, junit, "the column unit", &failed);
+    jstring out = NULL;
+    size_t cap = strlen(name) + (unit ? strlen(unit) : 0) + 8; /* name, " [", unit, "]" or " []" */
+    char *heading = failed ? NULL : malloc(cap);
+    if (!failed && !heading) mumloc_jni_oom(env, "a column heading");
+    if (heading && !mumloc_jni_check(env, mumloc_table_heading(name, unit, heading, cap)))
+        out = mumloc_jni_string(env, heading);
+    free(heading);
+    free(unit);
+    free(name);
+    return out;
+}
+
+/* {name, unit} of a header field by the CSV reader's rule (mumloc_table_split_heading). */
+TABLE_FN(jobjectArray, nSplitHeading, JNIEnv *env, jclass cls, jstring jheading) {
+    (void)cls;
+    char *heading = mumloc_jni_required_utf8(env, jheading, "the column heading");
+    if (!heading) return NULL;
+    size_t cap = strlen(heading) + 1;
+    char *name = malloc(cap), *unit = malloc(cap);
+    jobjectArray out = NULL;
+    if (!name || !unit) {
+        mumloc_jni_oom(env, "splitting a column heading");
+    } else if (!mumloc_jni_check(env, mumloc_table_split_heading(heading, name, cap, unit, cap))) {
+        jclass string_class = (*env)->FindClass(env, "java/lang/String");
+        jstring jname = string_class ? mumloc_jni_string(env, name) : NULL;
+        jstring junit = jname ? mumloc_jni_string(env, unit) : NULL;
+        if (junit) out = (*env)->NewObjectArray(env, 2, string_class, NULL);
+        if (out) {
+            (*env)->SetObjectArrayElement(env, out, 0, jname);
+            (*env)->SetObjectArrayElement(env, out, 1, junit);
+        }
+    }
+    free(name);
+    free(unit);
+    free(heading);
     return out;
 }

@@ -209,6 +209,7 @@ static mumloc_status decode(mumloc_localizer *l, const float *output, int64_t fr
 }
 
 static mumloc_status append_pending(mumloc_localizer *l, int count) {
+    if (count == 0) return MUMLOC_OK; /* buffers may still be NULL: no pointer arithmetic on them */
     if (l->pending_first > 0) { /* drop what was taken (one move per push, not per take) */
         memmove(l->pending, l->pending + l->pending_first,
                 sizeof *l->pending * (size_t)l->pending_count);

@@ -1,6 +1,8 @@
 /* mumloc_localize_file: a TIFF movie → ThunderSTORM CSV, in frame batches with bounded memory. The
  * reader hands batches to a streaming localizer; each batch's localizations are written as rows at
- * once, so memory holds one batch of frames and one batch of records whatever the movie's length. */
+ * once, so memory holds one batch of frames and one batch of records whatever the movie's length.
+ * The table's sidecar "<table>.json" (what made it) is committed with it. */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -10,7 +12,7 @@
 #include "io/csv_write.h"
 #include "io/tiff_read.h"
 #include "localize/pipeline.h"
-#include "localize/pipeline_movie.h"
+#include "table/provenance.h"
 
 /* The columns of mumloc_localizations_to_table, in its order. */
 static const mumloc_csv_column columns[] = {
@@ -114,7 +116,10 @@ static mumloc_status localize(mumloc_model *model, const char *in_path, const ch
     mumloc_model_optics(model, &optics);
     const int k = optics.planes;
     int64_t movie_frames = 0;
-    MUMLOC_TRY(movie_planes(info, in_path, k, o->planes, &sum->planes_from, &movie_frames));
+    char what[64 + 4096];
+    snprintf(what, sizeof what, "'%.4096s'", in_path);
+    MUMLOC_TRY(mumloc_plane_layout(info->channels, info->slices, info->frames, k, o->planes, what,
+                                   &sum->planes_from, &movie_frames));
     if (movie_frames < 1)
         return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT, "'%s' holds no frames to localize",
                            in_path);
@@ -180,7 +185,13 @@ static mumloc_status localize(mumloc_model *model, const char *in_path, const ch
                                "frames; no table written", (long long)done, (long long)total);
     }
     if (o->drift_path) MUMLOC_TRY(mumloc_atomic_commit(&s->drift_out));
-    return mumloc_atomic_commit(&s->out);
+    /* the table appears together with its record of what made it (table/provenance.h) */
+    const mumloc_table_origin origin = {in_path, movie_frames, o->first_frame, total, s->rows};
+    provenance record;
+    MUMLOC_TRY(provenance_for_run(&record, model, o, &origin));
+    mumloc_status st = provenance_commit_with_table(&s->out, out_path, &record);
+    provenance_free(&record);
+    return st;
 }
 
 mumloc_status mumloc_localize_file(mumloc_model *model, const char *in_path,
@@ -190,11 +201,12 @@ mumloc_status mumloc_localize_file(mumloc_model *model, const char *in_path,
     if (!model || !in_path || !out_csv_path)
         return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT,
                            "mumloc_localize_file needs a model, a movie and a table path");
-    if (strcmp(in_path, out_csv_path) == 0)
+    if (mumloc_files_same(in_path, out_csv_path))
         return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT,
                            "the table must not overwrite the movie '%s'", in_path);
     if (options && options->drift_path &&
-        (strcmp(options->drift_path, in_path) == 0 || strcmp(options->drift_path, out_csv_path) == 0))
+        (mumloc_files_same(options->drift_path, in_path) ||
+         mumloc_files_same(options->drift_path, out_csv_path)))
         return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT,
                            "the drift table '%s' must not overwrite the movie or the table",
                            options->drift_path);

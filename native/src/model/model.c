@@ -6,6 +6,7 @@
 
 #include "core/error.h"
 #include "core/runtime.h"
+#include "core/sha256.h"
 #include "model/model_handle.h"
 #include "nn/model_file.h"
 
@@ -72,8 +73,17 @@ mumloc_status mumloc_model_load(const char *path, mumloc_model **out) {
         nn_backend_destroy(be);
         return st;
     }
-    return model_adopt_loaded(be, nn, path, out);
+    MUMLOC_TRY(model_adopt_loaded(be, nn, path, out));
+    /* the file's digest, for the provenance of the tables this model makes */
+    st = mumloc_sha256_file(path, (*out)->sha256);
+    if (st != MUMLOC_OK) {
+        mumloc_model_destroy(*out);
+        *out = NULL;
+    }
+    return st;
 }
+
+const char *mumloc_model_sha256(const mumloc_model *model) { return model ? model->sha256 : ""; }
 
 mumloc_status mumloc_model_save(mumloc_model *model, const char *path) {
     if (!model || !path)

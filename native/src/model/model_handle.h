@@ -25,6 +25,7 @@ struct mumloc_model {
     double threshold;         /* default decoding threshold τ */
     mumloc_device_choice device; /* where be computes, and the sentence of its selection */
     mumloc_text info;         /* last info_json / info_text result */
+    char sha256[65];          /* SHA-256 of the file it was loaded from; "" when made in memory */
 };
 
 /* Lateral upsampling of the voxel network's output (three stride-2 transposed convolutions). */

@@ -22,6 +22,14 @@ mumloc_status model_set_meta(mumloc_model *model, const char *key, const char *v
     return nn_model_set_meta(model->nn, key, value);
 }
 
+/* The input normalisation (x - background) / scale must stay well inside float range for any camera
+ * value: a scale of 1e-300 would turn every pixel into infinity and silently find nothing. */
+#define INPUT_SCALE_MIN 1e-9
+#define INPUT_SCALE_MAX 1e12
+#define INPUT_BACKGROUND_MAX 1e9
+
+static int input_scale_ok(double scale) { return scale >= INPUT_SCALE_MIN && scale <= INPUT_SCALE_MAX; }
+
 double model_input_scale(const mumloc_optics *optics, double weight_max) {
     const double pi = 3.14159265358979323846;
     return weight_max * optics->psf_amplitude / (2.0 * pi * optics->psf_w0_nm * optics->psf_w0_nm);
@@ -114,7 +122,13 @@ mumloc_status model_adopt_new(nn_backend *be, nn_model *nn, const mumloc_optics 
     m->input_background = camera->background_photons;
     m->input_scale = model_input_scale(optics, weight_max);
     m->threshold = nn->cfg.arch == NN_ARCH_VOXEL ? 0.1 : 0.5;
-    mumloc_status st = write_meta(m, camera);
+    mumloc_status st = MUMLOC_OK;
+    if (!input_scale_ok(m->input_scale))
+        st = mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT,
+                         "the optics and largest molecule weight give an input scale of %g photons "
+                         "per pixel, outside [%g, %g]: check psf_amplitude, psf_w0_nm and the weights",
+                         m->input_scale, INPUT_SCALE_MIN, INPUT_SCALE_MAX);
+    if (st == MUMLOC_OK) st = write_meta(m, camera);
     if (st != MUMLOC_OK) {
         mumloc_model_destroy(m);
         return st;
@@ -167,9 +181,11 @@ mumloc_status model_adopt_loaded(nn_backend *be, nn_model *nn, const char *path,
         st = mumloc_fail(MUMLOC_ERR_FORMAT, "model '%s': a model needs at least 2 planes", path);
     if (st == MUMLOC_OK)
         st = read_number(nn, path, "input_background_photons", &m->input_background);
+    if (st == MUMLOC_OK && !(fabs(m->input_background) <= INPUT_BACKGROUND_MAX))
+        st = missing(path, "input_background_photons", "must be between -1e9 and 1e9 photons");
     if (st == MUMLOC_OK) st = read_number(nn, path, "input_scale_photons", &m->input_scale);
-    if (st == MUMLOC_OK && !(m->input_scale > 0))
-        st = missing(path, "input_scale_photons", "must be > 0");
+    if (st == MUMLOC_OK && !input_scale_ok(m->input_scale))
+        st = missing(path, "input_scale_photons", "must be between 1e-9 and 1e12 photons");
     if (st == MUMLOC_OK) st = read_number(nn, path, "decode_threshold", &m->threshold);
     if (st == MUMLOC_OK && !(m->threshold >= 0 && m->threshold < 1))
         st = missing(path, "decode_threshold", "must be in [0, 1)");

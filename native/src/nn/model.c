@@ -118,8 +118,7 @@ static mumloc_status build(nn_model *m) {
     return MUMLOC_OK;
 }
 
-mumloc_status nn_model_create(nn_backend *be, const nn_model_config *cfg, nn_model **out) {
-    *out = NULL;
+mumloc_status nn_model_config_check(const nn_model_config *cfg) {
     if (cfg->arch != NN_ARCH_REGRESSION && cfg->arch != NN_ARCH_VOXEL)
         return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT, "unknown architecture %d", (int)cfg->arch);
     if (cfg->planes < 1 || cfg->planes > MUMLOC_MAX_PLANES)
@@ -128,10 +127,21 @@ mumloc_status nn_model_create(nn_backend *be, const nn_model_config *cfg, nn_mod
     if (cfg->arch == NN_ARCH_VOXEL && (cfg->depth_slices < 1 || cfg->depth_slices > 1024))
         return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT, "depth slices must be 1..1024, got %d",
                            cfg->depth_slices);
-    if (!(cfg->negative_ratio >= 0.0f) || !(cfg->bn_eps > 0.0f) ||
-        !(cfg->bn_momentum >= 0.0f && cfg->bn_momentum <= 1.0f))
+    if (!(cfg->negative_ratio >= 0.0f) || !isfinite(cfg->negative_ratio))
         return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT,
-                           "model needs negative ratio ≥ 0, BN eps > 0, BN momentum in [0, 1]");
+                           "negative_ratio must be a finite number ≥ 0, got %g", cfg->negative_ratio);
+    if (!(cfg->bn_eps > 0.0f && cfg->bn_eps <= 1.0f))
+        return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT, "bn_eps must be in (0, 1], got %g",
+                           cfg->bn_eps);
+    if (!(cfg->bn_momentum >= 0.0f && cfg->bn_momentum <= 1.0f))
+        return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT, "bn_momentum must be in [0, 1], got %g",
+                           cfg->bn_momentum);
+    return MUMLOC_OK;
+}
+
+mumloc_status nn_model_create(nn_backend *be, const nn_model_config *cfg, nn_model **out) {
+    *out = NULL;
+    MUMLOC_TRY(nn_model_config_check(cfg));
     nn_model *m = calloc(1, sizeof *m);
     if (!m) return mumloc_fail(MUMLOC_ERR_OUT_OF_MEMORY, "no memory for a model");
     m->be = be;

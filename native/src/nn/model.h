@@ -61,6 +61,8 @@ typedef struct nn_model {
 } nn_model;
 
 mumloc_status nn_model_create(nn_backend *be, const nn_model_config *cfg, nn_model **out);
+/* The checks nn_model_create makes: MUMLOC_ERR_INVALID_ARGUMENT naming the first field out of range. */
+mumloc_status nn_model_config_check(const nn_model_config *cfg);
 void nn_model_destroy(nn_model *m);
 
 /* Trainable parameters (weights, biases, BN γ and β; not the running statistics). */

@@ -18,9 +18,12 @@
  * (nn_model_set_meta) in its order. Output is deterministic, so a loaded-then-saved model is
  * byte-identical.
  *
- * Loading validates everything and fails with MUMLOC_ERR_FORMAT and a precise message on a truncated
- * file, a foreign safetensors file, an unknown format version or architecture, a missing, extra,
- * mistyped or misshapen tensor, or overlapping / out-of-range data offsets.
+ * Loading reads the header first and the tensors only once it is valid. It fails with
+ * MUMLOC_ERR_FORMAT and a precise message naming the file on a truncated file, a foreign file, an
+ * unknown format version or architecture, a configuration out of range (bn_eps, ...), more
+ * metadata entries or tensors than a model has, a missing, extra, mistyped or misshapen tensor,
+ * overlapping, out-of-range or fractional data offsets, and a NaN or infinite value (or a negative
+ * running variance) in the data.
  */
 #ifndef MUMLOC_NN_MODEL_FILE_H
 #define MUMLOC_NN_MODEL_FILE_H

@@ -6,19 +6,10 @@
 
 #include "render/colormap.h"
 #include "render/font.h"
+#include "render/ticks.h"
 
 static const char title[] = "z [nm]";
 static const unsigned char white[3] = {255, 255, 255};
-
-/* Round step (1, 2 or 5 × 10^k) giving at most 6 ticks over the range. */
-static double tick_step(double range) {
-    double raw = range / 5.0;
-    double magnitude = pow(10.0, floor(log10(raw)));
-    const double factors[] = {1.0, 2.0, 5.0, 10.0};
-    for (int i = 0; i < 4; i++)
-        if (factors[i] * magnitude >= raw * (1 - 1e-9)) return factors[i] * magnitude;
-    return 10.0 * magnitude;
-}
 
 void colorbar_layout_compute(int image_width, int image_height, double z_min, double z_max,
                              colorbar_layout *l) {
@@ -26,7 +17,7 @@ void colorbar_layout_compute(int image_width, int image_height, double z_min, do
     int s = 1 + image_height / 400;
     if (s > 6) s = 6;
     l->scale = s;
-    double range = z_max - z_min, step = tick_step(range);
+    double range = z_max - z_min, step = ticks_round_step(range, 5.0);
     size_t longest = sizeof title - 1;
     for (double k = ceil(z_min / step - 1e-9); l->ticks < COLORBAR_MAX_TICKS; k++) {
         double z = k * step;

@@ -1,5 +1,5 @@
-/* A tiny 5×7 bitmap font for the colour bar's labels: digits, '-', '.', ' ', '[', ']', 'n', 'm', 'z',
- * and the drift plot's letters a d e f i r t x y. */
+/* A tiny 5×7 bitmap font for the colour bar's and the plots' labels: digits, ASCII letters and
+ * common punctuation (- . [ ] ( ) / : , + % = _ ^ < >); other characters draw as a space. */
 #ifndef MUMLOC_RENDER_FONT_H
 #define MUMLOC_RENDER_FONT_H
 

@@ -192,11 +192,11 @@ static mumloc_status check_paths(const mumloc_render_params *p, const char *tabl
     const char *paths[3] = {table, image, zstack};
     for (int a = 0; a < 3; a++)
         for (int b = a + 1; b < 3; b++)
-            if (paths[a] && paths[b] && strcmp(paths[a], paths[b]) == 0)
+            if (mumloc_files_same(paths[a], paths[b]))
                 return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT,
-                                   "render: the table, image and z-stack paths must differ ('%s' "
-                                   "is given twice)",
-                                   paths[a]);
+                                   "render: the table, image and z-stack paths must name "
+                                   "different files ('%s' and '%s' are one file)",
+                                   paths[a], paths[b]);
     return MUMLOC_OK;
 }
 

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "core/error.h"
+#include "io/csv_heading.h"
 
 /* Rows are capped so that every size computation stays far from overflow. */
 #define MAX_ROWS ((int64_t)1 << 40)
@@ -71,18 +72,31 @@ mumloc_status mumloc_table_reserve(mumloc_table *t, int64_t rows) {
 
 static int bad_text(const char *text) { return strpbrk(text, "\",\r\n") != NULL; }
 
-mumloc_status mumloc_table_add_column(mumloc_table *t, const char *name, const char *unit,
-                                      int *index) {
-    if (!t || !name) return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT, "table_add_column: table and name are required");
-    if (!unit) unit = "";
+mumloc_status mumloc_table_check_column_text(const char *name, const char *unit) {
     if (!*name || bad_text(name) || bad_text(unit))
         return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT,
                            "column \"%s\" [%s]: a column needs a name, and neither name nor unit may "
                            "hold '\"', ',' or a line break",
                            name, unit);
+    if (!mumloc_csv_unit_writable(unit))
+        return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT,
+                           "column \"%s\": its unit \"%s\" may not hold '[' or ']'", name, unit);
+    return MUMLOC_OK;
+}
+
+mumloc_status mumloc_table_add_column(mumloc_table *t, const char *name, const char *unit,
+                                      int *index) {
+    if (!t || !name) return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT, "table_add_column: table and name are required");
     if (mumloc_table_find_column(t, name, NULL) >= 0)
         return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT,
                            "the table already has a column \"%s\"; column names must be unique", name);
+    return mumloc_table_add_new_column(t, name, unit, index);
+}
+
+mumloc_status mumloc_table_add_new_column(mumloc_table *t, const char *name, const char *unit,
+                                          int *index) {
+    if (!unit) unit = "";
+    MUMLOC_TRY(mumloc_table_check_column_text(name, unit));
     if (t->columns == t->column_cap) {
         int cap = t->column_cap ? 2 * t->column_cap : 8;
         char **names = realloc(t->names, (size_t)cap * sizeof *names);

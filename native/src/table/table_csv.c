@@ -1,10 +1,12 @@
 /* mumloc_table to and from ThunderSTORM CSV, through the library's one CSV reader and writer. */
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "core/error.h"
 #include "io/atomic_file.h"
+#include "io/csv_heading.h"
 #include "io/csv_read.h"
 #include "io/csv_write.h"
 #include "io/text_buffer.h"
@@ -36,9 +38,10 @@ static mumloc_status missing_column(const char *path, const mumloc_csv_reader *r
                                     const char *name, const char *required) {
     mumloc_text present = {0};
     for (int c = 0; c < mumloc_csv_reader_columns(reader); c++) {
-        const char *unit = mumloc_csv_reader_unit(reader, c);
-        mumloc_text_printf(&present, "%s\"%s%s%s%s\"", c ? ", " : "", mumloc_csv_reader_name(reader, c),
-                           *unit ? " [" : "", unit, *unit ? "]" : "");
+        const char *column = mumloc_csv_reader_name(reader, c), *unit = mumloc_csv_reader_unit(reader, c);
+        const char *open, *close; /* as the header field would be written */
+        mumloc_csv_heading_brackets(column, unit, &open, &close);
+        mumloc_text_printf(&present, "%s\"%s%s%s%s\"", c ? ", " : "", column, open, unit, close);
     }
     mumloc_status s = mumloc_fail(MUMLOC_ERR_FORMAT,
                                   "'%s' has no column \"%s\" (required: %s); its columns are: %s",
@@ -47,9 +50,16 @@ static mumloc_status missing_column(const char *path, const mumloc_csv_reader *r
     return s;
 }
 
+enum { PROGRESS_ROWS = 65536 };
+
+typedef struct read_progress {
+    mumloc_progress_fn fn;
+    void *user;
+} read_progress;
+
 /* Reads every row into t, checking the required columns hold finite numbers. */
 static mumloc_status read_rows(mumloc_csv_reader *reader, const char *path, mumloc_table *t,
-                               const int *required, int required_count) {
+                               const int *required, int required_count, read_progress progress) {
     double *values = malloc((size_t)t->columns * sizeof *values);
     if (!values) return mumloc_fail(MUMLOC_ERR_OUT_OF_MEMORY, "out of memory reading '%s'", path);
     mumloc_status s = MUMLOC_OK;
@@ -67,16 +77,22 @@ static mumloc_status read_rows(mumloc_csv_reader *reader, const char *path, muml
         }
         if (s == MUMLOC_OK) s = mumloc_table_append_rows(t, values, 1);
         if (s != MUMLOC_OK) break;
+        if (progress.fn && t->rows % PROGRESS_ROWS == 0 &&
+            progress.fn(progress.user, mumloc_csv_reader_bytes_read(reader),
+                        mumloc_csv_reader_file_size(reader))) {
+            s = mumloc_fail(MUMLOC_ERR_CANCELLED, "reading '%s' was cancelled", path);
+            break;
+        }
     }
     free(values);
     return s;
 }
 
 static mumloc_status read_into(mumloc_csv_reader *reader, const char *path, const char *required,
-                               mumloc_table *t) {
-    for (int c = 0; c < mumloc_csv_reader_columns(reader); c++)
-        if (mumloc_table_add_column(t, mumloc_csv_reader_name(reader, c), mumloc_csv_reader_unit(reader, c),
-                                    NULL) != MUMLOC_OK)
+                               mumloc_table *t, read_progress progress) {
+    for (int c = 0; c < mumloc_csv_reader_columns(reader); c++) /* names are unique: the reader checked */
+        if (mumloc_table_add_new_column(t, mumloc_csv_reader_name(reader, c),
+                                        mumloc_csv_reader_unit(reader, c), NULL) != MUMLOC_OK)
             return mumloc_fail(MUMLOC_ERR_FORMAT, "'%s' line 1, column %d: %s", path, c + 1,
                                mumloc_last_error());
     int required_index[MAX_REQUIRED], required_count = 0;
@@ -93,10 +109,16 @@ static mumloc_status read_into(mumloc_csv_reader *reader, const char *path, cons
         free(buffer);
         MUMLOC_TRY(s);
     }
-    return read_rows(reader, path, t, required_index, required_count);
+    return read_rows(reader, path, t, required_index, required_count, progress);
 }
 
 mumloc_status mumloc_table_read_csv(const char *path, const char *required, mumloc_table **out) {
+    return mumloc_table_read_csv_progress(path, required, out, NULL, NULL);
+}
+
+mumloc_status mumloc_table_read_csv_progress(const char *path, const char *required,
+                                             mumloc_table **out, mumloc_progress_fn progress,
+                                             void *user) {
     if (!path || !out) return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT, "table_read_csv: path and out are required");
     *out = NULL;
     mumloc_csv_reader *reader = NULL;
@@ -104,7 +126,7 @@ mumloc_status mumloc_table_read_csv(const char *path, const char *required, muml
     mumloc_table *t = NULL;
     mumloc_status s = mumloc_table_create(&t);
     if (s == MUMLOC_OK) s = mumloc_table_set_label(t, path);
-    if (s == MUMLOC_OK) s = read_into(reader, path, required, t);
+    if (s == MUMLOC_OK) s = read_into(reader, path, required, t, (read_progress){progress, user});
     mumloc_csv_reader_close(reader);
     if (s != MUMLOC_OK) {
         mumloc_table_destroy(t);
@@ -114,7 +136,7 @@ mumloc_status mumloc_table_read_csv(const char *path, const char *required, muml
     return MUMLOC_OK;
 }
 
-static mumloc_status write_rows(const mumloc_table *t, mumloc_atomic_file *af, const char *path) {
+mumloc_status mumloc_table_write_csv_to(const mumloc_table *t, mumloc_atomic_file *af, const char *path) {
     mumloc_csv_column *columns = malloc((size_t)t->columns * sizeof *columns);
     double *row = malloc((size_t)t->columns * sizeof *row);
     mumloc_status s = MUMLOC_OK;
@@ -140,8 +162,38 @@ mumloc_status mumloc_table_write_csv(const mumloc_table *t, const char *path) {
                            "cannot write '%s': the table has no columns (a CSV needs a header)", path);
     mumloc_atomic_file af = {0};
     MUMLOC_TRY(mumloc_atomic_open(&af, path));
-    mumloc_status s = write_rows(t, &af, path);
+    mumloc_status s = mumloc_table_write_csv_to(t, &af, path);
     if (s == MUMLOC_OK) return mumloc_atomic_commit(&af);
     mumloc_atomic_abort(&af);
     return s;
+}
+
+mumloc_status mumloc_table_heading(const char *name, const char *unit, char *out, size_t cap) {
+    if (!name || !out) return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT, "table_heading: name and out are required");
+    if (!unit) unit = "";
+    MUMLOC_TRY(mumloc_table_check_column_text(name, unit));
+    const char *open, *close;
+    mumloc_csv_heading_brackets(name, unit, &open, &close);
+    int n = snprintf(out, cap, "%s%s%s%s", name, open, unit, close);
+    if (n < 0 || (size_t)n >= cap)
+        return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT, "table_heading: %d bytes do not fit in %zu",
+                           n + 1, cap);
+    return MUMLOC_OK;
+}
+
+static mumloc_status copy_part(const char *text, size_t len, char *out, size_t cap) {
+    if (!out || len >= cap)
+        return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT,
+                           "table_split_heading: a part of %zu bytes does not fit in %zu", len + 1, cap);
+    memcpy(out, text, len);
+    out[len] = '\0';
+    return MUMLOC_OK;
+}
+
+mumloc_status mumloc_table_split_heading(const char *heading, char *name, size_t name_cap,
+                                         char *unit, size_t unit_cap) {
+    if (!heading) return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT, "table_split_heading: heading is NULL");
+    mumloc_csv_heading h = mumloc_csv_heading_split(heading);
+    MUMLOC_TRY(copy_part(heading, h.name_len, name, name_cap));
+    return copy_part(h.unit ? h.unit : "", h.unit_len, unit, unit_cap);
 }

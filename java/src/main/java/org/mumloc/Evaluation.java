@@ -101,13 +101,24 @@ public final class Evaluation {
      * {@link Table#toNm}). jsonPath: also write the JSON report there (atomically), or null.
      */
     public static Evaluation evaluate(Table truth, Table localizations, Options options, String jsonPath) {
+        return evaluate(truth, localizations, options, jsonPath, null);
+    }
+
+    /**
+     * As {@link #evaluate(Table, Table, Options, String)}, reporting the rows matched to progress (may
+     * be null; called for tables of more than 65,536 rows); returning true cancels (a cancelled
+     * {@link MumlocException}, no report file).
+     */
+    public static Evaluation evaluate(Table truth, Table localizations, Options options, String jsonPath,
+            ProgressListener progress) {
         Mumloc.load();
         if (truth == null || localizations == null || options == null)
             throw new MumlocException(MumlocException.INVALID_ARGUMENT, "invalid argument",
                     "evaluation needs the ground truth, the localizations and the options");
         double[] o = {options.toleranceNm, options.toleranceXyNm, options.toleranceZNm, options.binNm};
         return new Evaluation(nEvaluate(truth.namesArray(), truth.unitsArray(), truth.columnsArray(),
-                localizations.namesArray(), localizations.unitsArray(), localizations.columnsArray(), o, jsonPath));
+                localizations.namesArray(), localizations.unitsArray(), localizations.columnsArray(), o, jsonPath,
+                progress));
     }
 
     public Metrics overall() {
@@ -140,5 +151,5 @@ public final class Evaluation {
 
     private static native double[] nDefaultOptions();
     private static native Object[] nEvaluate(String[] tNames, String[] tUnits, double[][] tColumns, String[] lNames,
-            String[] lUnits, double[][] lColumns, double[] options, String jsonPath);
+            String[] lUnits, double[][] lColumns, double[] options, String jsonPath, ProgressListener progress);
 }

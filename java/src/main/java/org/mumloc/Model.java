@@ -65,6 +65,18 @@ public final class Model implements AutoCloseable {
         return nCheckRecordedOptics(handle(), description);
     }
 
+    /**
+     * Writes the sidecar {@code table + ".json"} of a table this model made from frames
+     * [firstFrame, firstFrame + frameCount) (0-based) of the movie file (movieFrames frames), giving rows
+     * rows: the model's SHA-256 and optics, the threshold (0 = the model's), the refinement ("none",
+     * "positions", "drift"), the movie and the frames, as {@code mumloc localize} records them, so that
+     * {@code mumloc merge} can check what it merges. Written atomically.
+     */
+    public synchronized void writeProvenance(String table, double threshold, String refine, String movie,
+            long movieFrames, long firstFrame, long frameCount, long rows) {
+        nWriteProvenance(handle(), table, threshold, refine, movie, movieFrames, firstFrame, frameCount, rows);
+    }
+
     @Override
     public synchronized void close() {
         if (handle != 0) nDestroy(handle);
@@ -80,4 +92,6 @@ public final class Model implements AutoCloseable {
     private static native double nThreshold(long handle);
     private static native String nInfoText(long handle);
     private static native boolean nCheckRecordedOptics(long handle, String description);
+    private static native void nWriteProvenance(long handle, String table, double threshold, String refine,
+            String movie, long movieFrames, long firstFrame, long frameCount, long rows);
 }

@@ -40,6 +40,13 @@ public final class Mumloc {
         return nGetThreads();
     }
 
+    /** How the library's idle threads wait: "passive" (they sleep, so other work on the machine,
+     * Fiji's own threads included, keeps its cores) unless OMP_WAIT_POLICY chose otherwise. */
+    public static String ompWaitPolicy() {
+        load();
+        return nOmpWaitPolicy();
+    }
+
     // ---- optics and camera ----------------------------------------------------------------------
 
     public static void opticsDefault(Optics out) {
@@ -164,6 +171,7 @@ public final class Mumloc {
     private static native String nStatusString(int status);
     private static native void nSetThreads(int threads);
     private static native int nGetThreads();
+    private static native String nOmpWaitPolicy();
     private static native void nOpticsDefault(Optics out);
     private static native void nOpticsValidate(Optics optics);
     private static native void nOpticsLoad(String path, Optics out);

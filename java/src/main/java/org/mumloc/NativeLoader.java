@@ -2,10 +2,8 @@ package org.mumloc;
 
 import java.io.File;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
@@ -17,23 +15,26 @@ import java.util.Locale;
  * <li>Fiji's {@code lib/linux64/libmumloc.so}, under the ImageJ directory (system property
  * {@code ij.dir}, else {@code IJ.getDirectory("imagej")});</li>
  * <li>the file named by the system property {@code mumloc.library};</li>
- * <li>{@code natives/linux64/libmumloc.so} inside the plugin jar, copied to a private temporary
- * directory (owner-only), loaded, and deleted again (the loaded mapping stays valid).</li>
+ * <li>{@code natives/linux64/} inside the plugin jar: libmumloc.so, the CUDA backend when built, and
+ * every non-glibc library they need, extracted once to a per-user cache folder
+ * ({@code ~/.cache/mumloc/<version>-<hash>}, see {@link NativeBundle}) and loaded from there;
+ * libmumloc.so finds the others beside itself (its RPATH is $ORIGIN).</li>
  * </ol>
  * A failure is remembered and reported as a {@link MumlocException} listing each place tried and why it
- * failed (e.g. a missing libgomp).
+ * failed, naming the missing piece (e.g. a missing library, or a too old glibc).
  */
 public final class NativeLoader {
+    /** Resource folder of the native libraries inside the plugin jar (see {@link NativeBundle}). */
+    public static final String DIR = "/natives/linux64/";
     /** Resource path of the library inside the plugin jar. */
-    public static final String RESOURCE = "/natives/linux64/libmumloc.so";
-    /** The optional CUDA backend; libmumloc.so looks for it beside itself when a GPU is asked for. */
-    public static final String CUDA_RESOURCE = "/natives/linux64/libmumloc_cuda.so";
+    public static final String RESOURCE = DIR + "libmumloc.so";
     /** System property naming a library file to load. */
     public static final String LIBRARY_PROPERTY = "mumloc.library";
 
     private static boolean loaded;
     private static MumlocException failure;
     private static String loadedFrom;
+    private static NativeBundle bundle;
 
     private NativeLoader() {
     }
@@ -58,7 +59,9 @@ public final class NativeLoader {
         }
         StringBuilder sb = new StringBuilder("The mumloc native library could not be loaded.");
         for (String t : tried) sb.append("\n  - ").append(t);
-        sb.append("\nOn Debian/Ubuntu, libmumloc.so needs the OpenMP runtime (apt install libgomp1).");
+        if (bundle != null)
+            sb.append("\nThe plugin's libraries run on x86-64 Linux with glibc ").append(bundle.glibc)
+                    .append(" or newer (see the README, \"Installing in Fiji\").");
         failure = new MumlocException(MumlocException.NOT_LOADED, "not loaded", sb.toString());
         throw failure;
     }
@@ -98,61 +101,64 @@ public final class NativeLoader {
             loadedFrom = file.getAbsolutePath();
             return true;
         } catch (UnsatisfiedLinkError | SecurityException e) {
-            tried.add(what + ": " + file + ": " + e.getMessage());
+            tried.add(what + ": " + file + ": " + withHint(e.getMessage()));
             return false;
         }
     }
 
+    /** Loads libmumloc.so from the jar's bundle, extracted to the per-user cache (else a private temp folder). */
     private static boolean tryResource(List<String> tried) {
-        Path dir = null;
-        Path lib = null;
-        Path cuda = null;
-        try (InputStream in = NativeLoader.class.getResourceAsStream(RESOURCE)) {
-            if (in == null) {
-                tried.add("plugin jar: it holds no " + RESOURCE.substring(1)
-                        + " (was the jar built after `make native`?)");
+        try {
+            bundle = NativeBundle.read(NativeLoader.class, DIR);
+        } catch (IOException e) {
+            tried.add("plugin jar: " + e.getMessage());
+            return false;
+        }
+        if (bundle == null || !bundle.holds("libmumloc.so")) {
+            tried.add("plugin jar: it holds no " + DIR.substring(1) + NativeBundle.LIST + " listing libmumloc.so"
+                    + " (was the jar built after `make native`?)");
+            return false;
+        }
+        Path folder;
+        Path root = NativeBundle.cacheRoot();
+        try {
+            folder = bundle.extract(root);
+        } catch (IOException | UnsupportedOperationException | SecurityException e) {
+            tried.add("plugin jar: could not extract its libraries to " + root + " (" + e.getMessage()
+                    + "); using a temporary folder instead");
+            try {
+                Path temporary = Files.createTempDirectory("mumloc-",
+                        PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+                folder = bundle.extract(temporary);
+                deleteOnExit(temporary, folder);
+            } catch (IOException | UnsupportedOperationException | SecurityException again) {
+                tried.add("plugin jar: could not extract its libraries to a temporary folder either: "
+                        + again.getMessage());
                 return false;
             }
-            dir = Files.createTempDirectory("mumloc-",
-                    PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
-            lib = dir.resolve("libmumloc.so");
-            Files.copy(in, lib, StandardCopyOption.REPLACE_EXISTING);
-            cuda = extractCudaBackend(dir);
+        }
+        Path lib = folder.resolve("libmumloc.so");
+        try {
             System.load(lib.toAbsolutePath().toString());
             loaded = true;
-            loadedFrom = "plugin jar (" + RESOURCE.substring(1) + ")";
+            loadedFrom = "plugin jar (" + DIR.substring(1) + ", extracted to " + folder + ")";
             return true;
-        } catch (IOException | UnsupportedOperationException e) {
-            tried.add("plugin jar: could not copy " + RESOURCE.substring(1) + " to a temporary directory: "
-                    + e.getMessage());
-            return false;
         } catch (UnsatisfiedLinkError | SecurityException e) {
-            tried.add("plugin jar (" + RESOURCE.substring(1) + "): " + e.getMessage());
+            tried.add("plugin jar (extracted to " + folder + "): " + withHint(e.getMessage()));
             return false;
-        } finally {
-            // Once loaded (or failed) the copy is no longer needed: Linux keeps the mapping alive.
-            try {
-                if (lib != null) Files.deleteIfExists(lib);
-                if (cuda != null) {
-                    // The CUDA backend is opened later, on demand: it stays until the JVM exits.
-                    dir.toFile().deleteOnExit();
-                    cuda.toFile().deleteOnExit();
-                } else if (dir != null) {
-                    Files.deleteIfExists(dir);
-                }
-            } catch (IOException ignored) {
-                // a leftover file in a private temp directory is harmless
-            }
         }
     }
 
-    /** Copies the jar's CUDA backend (if it holds one) beside libmumloc.so; null when there is none. */
-    private static Path extractCudaBackend(Path dir) throws IOException {
-        try (InputStream in = NativeLoader.class.getResourceAsStream(CUDA_RESOURCE)) {
-            if (in == null) return null;
-            Path cuda = dir.resolve("libmumloc_cuda.so");
-            Files.copy(in, cuda, StandardCopyOption.REPLACE_EXISTING);
-            return cuda;
-        }
+    /** The loader's message, followed by what it means for the user when it is one glibc writes. */
+    private static String withHint(String message) {
+        String hint = LinkErrors.explain(message, bundle);
+        return hint == null ? message : message + "\n    => " + hint;
+    }
+
+    private static void deleteOnExit(Path temporary, Path folder) {
+        // deleteOnExit works in reverse order of registration: the folders, registered first, go last
+        temporary.toFile().deleteOnExit();
+        folder.toFile().deleteOnExit();
+        for (NativeBundle.Entry e : bundle.files) folder.resolve(e.name).toFile().deleteOnExit();
     }
 }

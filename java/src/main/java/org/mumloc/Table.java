@@ -67,39 +67,23 @@ public final class Table {
         return heading(names[column], unit(column));
     }
 
+    /**
+     * The header field of a column as the library writes it (mumloc_table_heading): "x [nm]", "id",
+     * or "a [x] []" for a name without unit that would otherwise read as name "a", unit "x".
+     */
     public static String heading(String name, String unit) {
-        return unit == null || unit.isEmpty() ? name : name + " [" + unit + "]";
+        Mumloc.load();
+        return nHeading(name, unit == null ? "" : unit);
     }
 
     /**
-     * Splits a column heading ("x [nm]") into name and unit the way the library reads a CSV header: a
-     * trailing "[...]" is the unit, the name is what precedes it without trailing spaces.
+     * Splits a column heading into {name, unit} by the library's rule for CSV header fields
+     * (mumloc_table_split_heading), the inverse of {@link #heading(String, String)}. Only for headings
+     * made outside the library: a library table's names and units are carried as they are.
      */
     public static String[] splitHeading(String heading) {
-        int n = heading.length();
-        if (n >= 2 && heading.charAt(n - 1) == ']') {
-            int open = heading.lastIndexOf('[');
-            if (open >= 0) {
-                int end = open;
-                while (end > 0 && heading.charAt(end - 1) == ' ') end--;
-                return new String[] {heading.substring(0, end), heading.substring(open + 1, n - 1)};
-            }
-        }
-        int end = n;
-        while (end > 0 && heading.charAt(end - 1) == ' ') end--;
-        return new String[] {heading.substring(0, end), ""};
-    }
-
-    /** A table from headings ("x [nm]", ...) and columns. */
-    public static Table fromHeadings(String[] headings, double[][] columns) {
-        String[] names = new String[headings.length];
-        String[] units = new String[headings.length];
-        for (int i = 0; i < headings.length; i++) {
-            String[] nu = splitHeading(headings[i]);
-            names[i] = nu[0];
-            units[i] = nu[1];
-        }
-        return new Table(names, units, columns);
+        Mumloc.load();
+        return nSplitHeading(heading);
     }
 
     /**
@@ -141,5 +125,7 @@ public final class Table {
 
     private static native Table nReadCsv(String path, String required);
     private static native void nWriteCsv(String[] names, String[] units, double[][] columns, String path);
+    private static native String nHeading(String name, String unit);
+    private static native String[] nSplitHeading(String heading);
     private static native Table nToNm(String[] names, String[] units, double[][] columns, double pixelNm);
 }

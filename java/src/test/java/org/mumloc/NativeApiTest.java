@@ -24,6 +24,15 @@ class NativeApiTest {
     }
 
     @Test
+    void idleThreadsSleepInTheJvmUnlessTheUserChose() {
+        // The JVM links no OpenMP: the library's constructor runs before libgomp reads its settings.
+        String chosen = System.getenv("OMP_WAIT_POLICY");
+        String expected = chosen != null ? chosen
+                : System.getenv("GOMP_SPINCOUNT") != null ? "spin, then sleep" : "passive";
+        assertEquals(expected, Mumloc.ompWaitPolicy());
+    }
+
+    @Test
     void defaultsAreTheDocumentedOnes() {
         SimParams p = SimParams.defaults();
         // science.md §2–3 and mumloc.h

@@ -79,16 +79,27 @@ class NativeLoaderTest {
     }
 
     @Test
-    void jarCopyIsLastAndLeavesNothingBehind() throws Exception {
-        assumeTrue(NativeLoader.class.getResource(NativeLoader.RESOURCE) != null,
-                "the library was not packed (build it before the jar)");
+    void jarCopyIsLastGoesToTheCacheAndIsReused() throws Exception {
+        NativeBundle bundle = NativeBundle.read(NativeLoader.class, NativeLoader.DIR);
+        assumeTrue(bundle != null, "the libraries were not packed (build them before the jar)");
         Path tmp = TestFiles.scratch("loader-jar");
-        List<String> out = probe(classPath(), tmp, "-Dij.dir=" + tmp);
-        assertTrue(String.valueOf(value(out, "loaded-from")).startsWith("plugin jar"), out.toString());
+        Path cache = tmp.resolve("cache");
+        Path temp = Files.createDirectories(tmp.resolve("tmp"));
+        List<String> out = probe(classPath(), temp, "-Dij.dir=" + tmp, "-Dmumloc.cache=" + cache);
+        Path folder = cache.resolve(bundle.folderName);
+        assertEquals("plugin jar (natives/linux64/, extracted to " + folder + ")", value(out, "loaded-from"),
+                out.toString());
         assertEquals("0.1.0", value(out, "version"));
-        try (Stream<Path> left = Files.list(tmp)) {
-            assertEquals("", left.map(Path::toString).collect(Collectors.joining(", ")),
-                    "the private copy is deleted once loaded");
+        assertTrue(bundle.isComplete(folder), "every listed library is in " + folder);
+        Object inode = Files.readAttributes(folder.resolve("libmumloc.so"), "unix:ino").get("ino");
+        // a second JVM reuses the folder as it is
+        assertEquals(value(out, "loaded-from"), value(probe(classPath(), temp, "-Dij.dir=" + tmp,
+                "-Dmumloc.cache=" + cache), "loaded-from"));
+        assertEquals(inode, Files.readAttributes(folder.resolve("libmumloc.so"), "unix:ino").get("ino"));
+        try (Stream<Path> left = Files.list(cache); Stream<Path> inTemp = Files.list(temp)) {
+            assertEquals(bundle.folderName, left.map(p -> p.getFileName().toString()).collect(Collectors.joining(", ")),
+                    "one folder in the cache, no temporary leftovers");
+            assertEquals("", inTemp.map(Path::toString).collect(Collectors.joining(", ")), "nothing in the temp dir");
         }
     }
 
@@ -115,7 +126,8 @@ class NativeLoaderTest {
         assertEquals(String.valueOf(MumlocException.NOT_LOADED), value(out, "status"), out.toString());
         String msg = value(out, "failed");
         assertTrue(msg.contains("-Dmumloc.library: " + bogus), msg);
-        assertTrue(msg.contains("plugin jar: it holds no natives/linux64/libmumloc.so"), msg);
+        assertTrue(msg.contains("=> the library libmumloc.so found on this system is damaged"), msg);
+        assertTrue(msg.contains("plugin jar: it holds no natives/linux64/natives.list listing libmumloc.so"), msg);
         assertEquals("true", value(out, "again"));
     }
 }

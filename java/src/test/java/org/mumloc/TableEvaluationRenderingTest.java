@@ -63,6 +63,11 @@ class TableEvaluationRenderingTest {
         assertArrayEquals(new String[] {"uncertainty_xy", "nm"}, Table.splitHeading("uncertainty_xy[nm]"));
         assertEquals("z [nm]", Table.heading("z", "nm"));
         assertEquals("frame", Table.heading("frame", ""));
+        // A name that reads like "name [unit]" is headed with an empty unit group, and every heading
+        // splits back into its name and unit.
+        assertEquals("a [x] []", Table.heading("a [x]", ""));
+        String[][] columns = {{"a [x]", ""}, {"a", "x"}, {"x", "nm"}, {"a [x][]", ""}, {"[nm]", ""}, {"id", ""}};
+        for (String[] c : columns) assertArrayEquals(c, Table.splitHeading(Table.heading(c[0], c[1])), c[0]);
     }
 
     @Test

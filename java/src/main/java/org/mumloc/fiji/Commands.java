@@ -33,8 +33,8 @@ public final class Commands {
     }
 
     /**
-     * Runs a command's body. User errors and library failures become one message (a dialog, or a log
-     * line when headless) and end the calling macro; a cancellation (Esc) says so in the status bar
+     * Runs a command's body. User errors, library failures and Java running out of memory become one
+     * message (a dialog, or a log line when headless) and end the calling macro; a cancellation (Esc) says so in the status bar
      * and the Log, and the macro goes on. Anything else is a bug and is reported with its stack trace by ImageJ.
      */
     public static void run(String title, Body body) {
@@ -53,6 +53,10 @@ public final class Commands {
             fail(title, e.getMessage());
         } catch (UserError e) {
             fail(title, e.getMessage());
+        } catch (OutOfMemoryError e) {
+            // ImageJ would only log this and let the macro go on without the command's result.
+            fail(title, "Java ran out of memory (" + e.getMessage() + "); give ImageJ more memory (Edit > Options > "
+                    + "Memory & Threads; it has " + (IJ.maxMemory() >> 20) + " MB now) or work on a smaller part");
         }
     }
 

@@ -29,6 +29,8 @@ import org.mumloc.Table;
  */
 public class EvaluateCommand implements PlugIn {
     public static final String TITLE = "MUMLoc Evaluate";
+    /** The columns both tables need (mumloc_evaluate). */
+    private static final String NEEDS = "frame,x,y,z";
     public static final String TABLE = "MUMLoc Evaluation";
     public static final String DEPTH_PLOT = "MUMLoc Evaluation: errors vs depth";
     public static final String HISTOGRAM = "MUMLoc Evaluation: lateral errors";
@@ -75,10 +77,12 @@ public class EvaluateCommand implements PlugIn {
         String plotPath = Tables.pathOrNull(f.string("depth_plot"));
         String histPath = Tables.pathOrNull(f.string("histogram"));
 
-        Table locs = Tables.fromFileOrTable(f.string("in"), "in", f.string("results"), "results").toNm(pixel);
-        Table truth = Tables.fromFileOrTable(f.string("truth"), "truth", f.string("ground_truth"), "ground_truth")
+        Table locs = Tables.fromFileOrTable(f.string("in"), "in", f.string("results"), "results", NEEDS)
                 .toNm(pixel);
-        Evaluation e = Evaluation.evaluate(truth, locs, o, json);
+        Table truth = Tables.fromFileOrTable(f.string("truth"), "truth", f.string("ground_truth"), "ground_truth", NEEDS)
+                .toNm(pixel);
+        IJ.resetEscape();
+        Evaluation e = Evaluation.evaluate(truth, locs, o, json, Commands.progress(TITLE));
 
         for (String line : e.text().split("\n")) IJ.log(line);
         Tables.publish(metricsTable(e), TABLE);

@@ -30,7 +30,7 @@ public class ExportCommand implements PlugIn {
         if (!Forms.read(f, "table=[" + DEFAULT_TABLE + "] file=[/path/localizations.csv]")) return;
         String path = Tables.pathOrNull(f.string("file"));
         if (path == null) throw new UserError("file: give the CSV file to write");
-        Table t = Tables.toTable(Tables.require(f.string("table"), "table", null));
+        Table t = Tables.tableTitled(f.string("table"), "table", null);
         t.writeCsv(path);
         Commands.status(TITLE + ": wrote " + t.rows() + " rows to " + path);
     }

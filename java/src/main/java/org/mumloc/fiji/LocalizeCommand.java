@@ -9,7 +9,6 @@ import ij.WindowManager;
 import ij.gui.GenericDialog;
 import ij.io.FileInfo;
 import ij.measure.ResultsTable;
-import ij.plugin.FileInfoVirtualStack;
 import ij.plugin.PlugIn;
 
 import java.io.File;
@@ -115,34 +114,69 @@ public class LocalizeCommand implements PlugIn {
             throw new UserError("headless, the rendering is written to a file: give png=[path to a .png file]");
 
         ImagePlus imp = movie(f.string("in"));
-        if (imp.getBitDepth() == 24)
-            throw new UserError("\"" + imp.getTitle() + "\" is an RGB image; localization needs the camera's "
-                    + "8, 16 or 32-bit values");
-        Device device = device(f.string("device"));
-        IJ.resetEscape();
-        try (Model model = loadModel(f.string("model"))) {
-            int k = model.planes();
-            PlaneLayout layout = PlaneLayout.of(imp, k, f.string("planes"));
-            if (layout == null) layout = askLayout(imp, k);
-            if (layout == null) return;
-            checkOptics(imp, model);
-            if (first > layout.frames)
-                throw new UserError("first: the movie has " + layout.frames + " frames, first=" + first);
-            long end = last == 0 ? layout.frames : Math.min(last, layout.frames);
-            if (end < first) throw new UserError("last: " + last + " is before first=" + first);
-            Localized found = localize(imp.getStack(), layout, model,
-                    new double[] {offset, gain, emGain, readNoise}, threshold, refine, threads, batch, (int) first - 1,
-                    (int) (end - first + 1), device, headless);
-            output(found.table, csv, render, png, headless, imp.getTitle());
-            if (Localizer.REFINE_DRIFT.equals(refine)) outputDrift(found.drift, driftCsv);
+        try {
+            if (imp.getBitDepth() == 24)
+                throw new UserError("\"" + imp.getTitle() + "\" is an RGB image; localization needs the camera's "
+                        + "8, 16 or 32-bit values");
+            Device device = device(f.string("device"));
+            IJ.resetEscape();
+            try (Model model = loadModel(f.string("model"))) {
+                int k = model.planes();
+                PlaneLayout layout = PlaneLayout.of(imp, k, f.string("planes"));
+                if (layout == null) layout = askLayout(imp, k);
+                if (layout == null) return;
+                checkOptics(imp, model);
+                if (first > layout.frames)
+                    throw new UserError("first: the movie has " + layout.frames + " frames, first=" + first);
+                long end = last == 0 ? layout.frames : Math.min(last, layout.frames);
+                if (end < first) throw new UserError("last: " + last + " is before first=" + first);
+                Localized found = localize(imp.getStack(), layout, model,
+                        new double[] {offset, gain, emGain, readNoise}, threshold, refine, threads, batch, (int) first - 1,
+                        (int) (end - first + 1), device, headless);
+                output(found.table, csv, render, png, headless, imp.getTitle());
+                if (csv != null)
+                    provenance(model, csv, moviePath(imp, f.string("in")), layout, threshold, refine, first, end,
+                            found.table.rows());
+                if (Localizer.REFINE_DRIFT.equals(refine)) outputDrift(found.drift, driftCsv);
+            }
+        } finally {
+            MovieStack.closeIfMovie(imp);
         }
+    }
+
+    /**
+     * The table's sidecar (csv + ".json": the model's hash, optics, threshold, refinement, movie and
+     * frames), as {@code mumloc localize} writes it, for {@code mumloc merge}. An image that is no file
+     * gets none, and loses a sidecar an earlier table left there (it would describe another table).
+     */
+    private static void provenance(Model model, String csv, String movie, PlaneLayout layout, double threshold,
+            String refine, long first, long end, long rows) {
+        if (movie == null) {
+            new File(csv + ".json").delete();
+            IJ.log(TITLE + ": no " + csv + ".json (what made the table): the image is not a saved file");
+            return;
+        }
+        model.writeProvenance(csv, threshold, refine, movie, layout.frames, first - 1, end - first + 1, rows);
+    }
+
+    /** The movie's file: in=, or the file the current image was opened from; null if none. */
+    static String moviePath(ImagePlus imp, String in) {
+        String path = Tables.pathOrNull(in);
+        if (path != null) return path;
+        FileInfo file = imp.getOriginalFileInfo();
+        if (file == null || file.fileName == null || file.directory == null || file.directory.isEmpty()) return null;
+        File movie = new File(file.directory, file.fileName);
+        return movie.isFile() ? movie.getPath() : null;
     }
 
     private static String lower(String s) {
         return s.toLowerCase(Locale.ROOT);
     }
 
-    /** The movie: the file named by in=, or else the current image. */
+    /**
+     * The movie: the file named by in= (read by the library, never by ImageJ's opener: see MovieStack;
+     * close it with MovieStack.closeIfMovie), or else the current image.
+     */
     static ImagePlus movie(String in) {
         String path = Tables.pathOrNull(in);
         if (path == null) {
@@ -152,12 +186,7 @@ public class LocalizeCommand implements PlugIn {
             if (imp == null) throw new UserError("there is no image open: open a movie, or give in=[path to a TIFF]");
             return imp;
         }
-        if (!new File(path).isFile()) throw new UserError("in: no such file " + path);
-        long max = IJ.maxMemory();
-        boolean virtual = max > 0 && new File(path).length() > 0.25 * (max - IJ.currentMemory());
-        ImagePlus imp = virtual ? FileInfoVirtualStack.openVirtual(path) : IJ.openImage(path);
-        if (imp == null) throw new UserError("in: ImageJ cannot open " + path + " as an image");
-        return imp;
+        return MovieStack.open(path);
     }
 
     /**
@@ -214,8 +243,7 @@ public class LocalizeCommand implements PlugIn {
         gd.addChoice("Planes", new String[] {"slices"}, "slices");
         gd.showDialog();
         if (gd.wasCanceled()) return null;
-        return PlaneLayout.detect(imp.getNChannels(), imp.getNSlices(), imp.getNFrames(), imp.getStackSize(), k,
-                "slices");
+        return PlaneLayout.detect(imp.getNChannels(), imp.getNSlices(), imp.getNFrames(), k, "slices");
     }
 
     /** What a localization gives: the localizations, and the drift table (refine=drift; else no rows). */

@@ -3,6 +3,8 @@ package org.mumloc.fiji;
 import ij.ImagePlus;
 import ij.ImageStack;
 import ij.process.ImageProcessor;
+import org.mumloc.MovieLayout;
+import org.mumloc.MumlocException;
 
 /**
  * Where the k focal planes of a movie are in an ImageJ stack, and how its frames are read out.
@@ -17,7 +19,7 @@ import ij.process.ImageProcessor;
  * plain stack of n · k images is the ambiguous case (the caller asks, or a macro names the axis).
  */
 public final class PlaneLayout {
-    public static final String[] AXES = {"auto", "channels", "slices"};
+    public static final String[] AXES = MovieLayout.AXES;
 
     public final String axis; // "channels" or "slices"
     public final int planes;
@@ -30,28 +32,28 @@ public final class PlaneLayout {
     }
 
     /**
-     * The layout of a C × Z × T stack of stackSize images for k planes. request: "auto", "channels" or
-     * "slices". Returns null when auto cannot decide but slices would fit (a plain stack); throws a user
-     * error when the image cannot hold k planes the way requested.
+     * The layout of a C × Z × T stack for k planes, by the library's rule (the CLI's --planes).
+     * request: "auto", "channels" or "slices". Returns null when auto cannot decide but slices would
+     * fit (a plain stack: the caller asks, or a macro names the axis); throws a user error with the
+     * library's message when the image cannot hold k planes the way requested.
      */
-    public static PlaneLayout detect(int c, int z, int t, int stackSize, int k, String request) {
-        String dims = "C = " + c + ", Z = " + z + ", T = " + t;
-        if ("channels".equals(request) || ("auto".equals(request) && c == k)) {
-            if (c != k)
-                throw new UserError("planes=channels needs " + k + " channels (the model's planes); the image has "
-                        + dims + ". Use Image > Hyperstacks > Re-order to put the planes in C, or planes=slices");
-            return new PlaneLayout("channels", k, z * t);
+    public static PlaneLayout detect(int c, int z, int t, int k, String request) {
+        try {
+            MovieLayout layout = MovieLayout.resolve(c, z, t, k, request, "the image");
+            return new PlaneLayout(layout.axis, k, (int) layout.frames);
+        } catch (MumlocException e) {
+            if ("auto".equals(request) && slicesFit(c, z, t, k)) return null;
+            throw new UserError(e.getMessage());
         }
-        if ("slices".equals(request) || "auto".equals(request)) {
-            boolean fits = c == 1 && stackSize % k == 0 && stackSize > 0;
-            if (!fits)
-                throw new UserError("not a " + k + "-plane movie: the model needs " + k + " planes as channels (C = "
-                        + k + ") or as slices (C = 1, Z = " + k + ", or a plain stack of frames x " + k
-                        + " images); the image has " + dims);
-            if ("auto".equals(request) && z != k) return null; // a plain stack: planes interleaved?
-            return new PlaneLayout("slices", k, stackSize / k);
+    }
+
+    private static boolean slicesFit(int c, int z, int t, int k) {
+        try {
+            MovieLayout.resolve(c, z, t, k, "slices", "the image");
+            return true;
+        } catch (MumlocException e) {
+            return false;
         }
-        throw new UserError("planes: '" + request + "' is not one of auto, channels, slices");
     }
 
     /** 1-based stack index of frame f, plane d (both 0-based). */
@@ -75,6 +77,6 @@ public final class PlaneLayout {
     }
 
     public static PlaneLayout of(ImagePlus imp, int k, String request) {
-        return detect(imp.getNChannels(), imp.getNSlices(), imp.getNFrames(), imp.getStackSize(), k, request);
+        return detect(imp.getNChannels(), imp.getNSlices(), imp.getNFrames(), k, request);
     }
 }

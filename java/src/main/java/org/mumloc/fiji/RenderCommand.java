@@ -104,7 +104,7 @@ public class RenderCommand implements PlugIn {
             // Nothing to show: the library streams the file into the image files in bounded memory.
             r = Rendering.renderFile(source, p, out, zstackPath, Commands.progress(TITLE));
         } else {
-            Table t = Tables.fromFileOrTable(f.string("in"), "in", f.string("results"), "results").toNm(0);
+            Table t = Tables.fromFileOrTable(f.string("in"), "in", f.string("results"), "results", "x,y,z").toNm(0);
             Commands.status(TITLE + ": rendering " + t.rows() + " localizations...");
             r = Rendering.render(t, p, out, zstackPath);
         }

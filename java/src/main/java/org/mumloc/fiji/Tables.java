@@ -4,8 +4,11 @@ import ij.measure.ResultsTable;
 
 import java.io.File;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.WeakHashMap;
 import java.util.concurrent.ConcurrentHashMap;
 
 import org.mumloc.Table;
@@ -13,9 +16,12 @@ import org.mumloc.Table;
 /**
  * ResultsTables ↔ library tables, and where the commands find and leave their tables.
  *
- * A ResultsTable's headings are the CSV header fields ("x [nm]", "frame"), so a column's name and
- * unit are its heading split as the library splits a CSV header field. Only numbers cross (text cells
- * become NaN; the "Label" column is not a number column and is left out).
+ * A ResultsTable's headings are the CSV header fields ("x [nm]", "frame"). The names and units of the
+ * library's columns are kept beside each table made from one and carried back as they were, never
+ * re-read from the heading: a name such as "a [x]" (no unit) is headed like name "a" with unit "x".
+ * Only the headings of columns made elsewhere (added by hand, other plugins' tables) are split as
+ * the library splits a CSV header field. Only numbers cross (text cells become NaN; the "Label"
+ * column is not a number column and is left out).
  *
  * Headless there are no windows, so {@link ResultsTable#show} does nothing: tables published then are
  * kept here by title, and later commands of the same session find them (e.g. Import, then Evaluate).
@@ -25,9 +31,20 @@ public final class Tables {
     }
 
     private static final Map<String, ResultsTable> HEADLESS = new ConcurrentHashMap<>();
+    /** For each ResultsTable made from a library table: heading → {name, unit} of its columns. */
+    private static final Map<ResultsTable, Map<String, String[]>> NAMES =
+            Collections.synchronizedMap(new WeakHashMap<>());
+    /**
+     * The same by the title a table was published under: ImageJ's table windows hand back another
+     * ResultsTable object than the one shown, so the title is what finds the record again.
+     */
+    private static final Map<String, Map<String, String[]>> NAMES_BY_TITLE = new ConcurrentHashMap<>();
 
     /** Shows a table under its title, or keeps it by title when headless. */
     public static void publish(ResultsTable rt, String title) {
+        Map<String, String[]> names = NAMES.get(rt);
+        if (names != null) NAMES_BY_TITLE.put(title, names);
+        else NAMES_BY_TITLE.remove(title);
         if (Commands.isHeadless()) HEADLESS.put(title, rt);
         else rt.show(title);
     }
@@ -61,9 +78,23 @@ public final class Tables {
         return Commands.isHeadless();
     }
 
+    /** The numeric columns of the open table of that title as a library table (see {@link #require}). */
+    public static Table tableTitled(String title, String key, String fileKey) {
+        return toTable(require(title, key, fileKey), title);
+    }
+
     /** The numeric columns of a ResultsTable as a library table. */
     public static Table toTable(ResultsTable rt) {
-        List<String> headings = new ArrayList<>();
+        return toTable(rt, null);
+    }
+
+    /** As above for a table found by this title (null: none): the record of the title if the table has none. */
+    static Table toTable(ResultsTable rt, String title) {
+        Map<String, String[]> known = NAMES.get(rt);
+        if (known == null && title != null) known = NAMES_BY_TITLE.get(title);
+        if (known == null) known = Collections.emptyMap();
+        List<String> names = new ArrayList<>();
+        List<String> units = new ArrayList<>();
         List<double[]> columns = new ArrayList<>();
         int rows = rt.size();
         for (int c = 0; c <= rt.getLastColumn(); c++) {
@@ -73,10 +104,12 @@ public final class Tables {
             double[] values = rt.getColumnAsDoubles(c);
             if (values == null) values = new double[0];
             if (values.length != rows) values = java.util.Arrays.copyOf(values, rows);
-            headings.add(heading);
+            String[] nameUnit = known.containsKey(heading) ? known.get(heading) : Table.splitHeading(heading);
+            names.add(nameUnit[0]);
+            units.add(nameUnit[1]);
             columns.add(values);
         }
-        return Table.fromHeadings(headings.toArray(new String[0]), columns.toArray(new double[0][]));
+        return new Table(names.toArray(new String[0]), units.toArray(new String[0]), columns.toArray(new double[0][]));
     }
 
     /** A ResultsTable with one column per table column, headed "name [unit]", without row numbers. */
@@ -85,12 +118,15 @@ public final class Tables {
         rt.showRowNumbers(false);
         int rows = t.rows();
         int[] index = new int[t.columns()];
+        Map<String, String[]> names = new HashMap<>();
         for (int c = 0; c < t.columns(); c++) {
             String heading = t.heading(c);
             if (rt.getColumnIndex(heading) != ResultsTable.COLUMN_NOT_FOUND)
                 throw new UserError("two columns are both headed \"" + heading + "\"");
             index[c] = rt.getFreeColumn(heading);
+            names.put(heading, new String[] {t.name(c), t.unit(c)});
         }
+        NAMES.put(rt, names);
         for (int r = 0; r < rows; r++) {
             rt.incrementCounter();
             for (int c = 0; c < index.length; c++) rt.addValue(index[c], t.column(c)[r]);
@@ -104,12 +140,13 @@ public final class Tables {
     }
 
     /**
-     * A table from a CSV file (when path is not empty) or else from the open table of that title;
-     * what names it in messages.
+     * A table from a CSV file (when path is not empty) or else from the open table of that title.
+     * required: the columns the command needs (e.g. "x,y,z"), checked as the file is read so that the
+     * library's message names the file (a foreign file otherwise reads as a table of other columns).
      */
-    public static Table fromFileOrTable(String path, String pathKey, String title, String titleKey) {
+    public static Table fromFileOrTable(String path, String pathKey, String title, String titleKey, String required) {
         String p = pathOrNull(path);
-        if (p != null) return Table.readCsv(p, null);
-        return toTable(require(title, titleKey, pathKey));
+        if (p != null) return Table.readCsv(p, required);
+        return tableTitled(title, titleKey, pathKey);
     }
 }

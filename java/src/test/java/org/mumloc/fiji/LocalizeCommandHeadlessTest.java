@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ij.ImagePlus;
+import ij.io.Opener;
 import ij.plugin.FileInfoVirtualStack;
 import ij.measure.ResultsTable;
 import ij.plugin.PlugIn;
@@ -19,10 +20,13 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.Map;
 
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.mumloc.Device;
+import org.mumloc.HostileFiles;
 import org.mumloc.Model;
 import org.mumloc.Mumloc;
 import org.mumloc.SimParams;
@@ -139,6 +143,10 @@ class LocalizeCommandHeadlessTest {
         Path csv = dir.resolve("range.csv");
         run(new LocalizeCommand(), "in=[" + movie + "] model=[" + model + "] first=2 last=3 csv=[" + csv + "]");
         ResultsTable rt = Tables.find(LocalizeCommand.RESULTS);
+        Path sidecar = Paths.get(csv + ".json");
+        String record = new String(Files.readAllBytes(sidecar), StandardCharsets.UTF_8);
+        assertTrue(record.contains("\"movie_frames\":4,\"first_frame\":2,\"last_frame\":3,\"rows\":" + rt.size() + ","),
+                record);
         assertTrue(rt.size() > 0);
         for (int r = 0; r < rt.size(); r++) {
             double frame = rt.getValue("frame", r);
@@ -151,6 +159,9 @@ class LocalizeCommandHeadlessTest {
                     movie.toString(), "--out", cliCsv.toString(), "--model", model.toString(),
                     "--frames", "2-3", "--quiet"));
             assertArrayEquals(Files.readAllBytes(cliCsv), Files.readAllBytes(csv));
+            // the same record of what made it, so that mumloc merge takes Fiji's parts as the CLI's
+            assertArrayEquals(Files.readAllBytes(Paths.get(cliCsv + ".json")), Files.readAllBytes(sidecar),
+                    "the CLI's sidecar, byte for byte");
         }
     }
 
@@ -175,6 +186,38 @@ class LocalizeCommandHeadlessTest {
     }
 
     @Test
+    void hostileMoviesAreRefusedByTheLibraryReader() throws Exception {
+        Path csv = dir.resolve("hostile.csv");
+        for (Map.Entry<String, Path> file : HostileFiles.write(dir.resolve("hostile")).entrySet()) {
+            String log = HeadlessRun.start(new LocalizeCommand(), "in=[" + file.getValue() + "] model=[" + model
+                    + "] csv=[" + csv + "]").finish(60_000);
+            assertTrue(log.contains("MUMLoc Localize: error: ") && log.contains(file.getValue().getFileName().toString()),
+                    file.getKey() + ": " + log);
+        }
+        assertFalse(Files.exists(csv));
+    }
+
+    @Test
+    void theLibraryReaderGivesImageJTheMoviesDimensionsAndRecord() {
+        ImagePlus imp = LocalizeCommand.movie(movie.toString());
+        try {
+            assertEquals(4, imp.getNChannels());
+            assertEquals(1, imp.getNSlices());
+            assertEquals(4, imp.getNFrames());
+            assertTrue(imp.getStack().isVirtual());
+            assertEquals(32, imp.getBitDepth());
+            assertEquals(0.192, imp.getCalibration().pixelWidth, 1e-9);
+            assertTrue(String.valueOf(imp.getProperty("Info")).contains("mumloc="));
+            ImagePlus byImageJ = new Opener().openImage(movie.toString());
+            for (int i = 1; i <= imp.getStackSize(); i++)
+                assertArrayEquals((float[]) byImageJ.getStack().getProcessor(i).convertToFloat().getPixels(),
+                        (float[]) imp.getStack().getProcessor(i).getPixels(), "image " + i);
+        } finally {
+            MovieStack.closeIfMovie(imp);
+        }
+    }
+
+    @Test
     void userErrorsAreLogLinesAndNoFile() throws Exception {
         Path csv = dir.resolve("never.csv");
         Path bundledCsv = dir.resolve("bundled.csv");
@@ -187,7 +230,7 @@ class LocalizeCommandHeadlessTest {
         String noImage = run(new LocalizeCommand(), "model=[" + model + "]");
         assertTrue(noImage.contains("in=["), noImage);
         String wrongAxis = run(new LocalizeCommand(), "in=[" + movie + "] model=[" + model + "] planes=slices");
-        assertTrue(wrongAxis.contains("C = 4"), wrongAxis);
+        assertTrue(wrongAxis.contains("C=4"), wrongAxis);
         String badModel = run(new LocalizeCommand(), "in=[" + movie + "] model=[" + movie + "]");
         assertTrue(badModel.contains("MUMLoc Localize: error") && badModel.contains("tiny movie.tif"), badModel);
         String late = run(new LocalizeCommand(), "in=[" + movie + "] model=[" + model + "] first=9");

@@ -86,10 +86,23 @@ class PlaneLayoutTest {
     }
 
     @Test
+    void aStackWhoseZIsNotThePlaneCountFollowsTheLibrarysRule() {
+        // C = 1, Z = 2, T = 2 with k = 4: one frame as slices (the CLI's --planes slices reads it the
+        // same way); auto cannot decide; channels does not fit.
+        ImagePlus imp = hyperstack(1, 2, 2, (c, z, t) -> code(0, (t - 1) * 2 + (z - 1)));
+        assertNull(PlaneLayout.of(imp, K, "auto"));
+        PlaneLayout layout = PlaneLayout.of(imp, K, "slices");
+        assertEquals(1, layout.frames);
+        float[] frame = read(imp, layout, 0, 1);
+        for (int d = 0; d < K; d++) assertEquals(code(0, d), frame[d * W * H]);
+        assertThrows(UserError.class, () -> PlaneLayout.of(imp, K, "channels"));
+    }
+
+    @Test
     void wrongLayoutsAreUserErrorsNamingTheDimensions() {
         ImagePlus three = hyperstack(3, 1, 2, (c, z, t) -> 0);
         UserError e = assertThrows(UserError.class, () -> PlaneLayout.of(three, K, "auto"));
-        assertTrue(e.getMessage().contains("C = 3"), e.getMessage());
+        assertTrue(e.getMessage().contains("C=3"), e.getMessage());
         assertThrows(UserError.class, () -> PlaneLayout.of(three, K, "channels"));
         ImagePlus odd = hyperstack(1, 7, 1, (c, z, t) -> 0);
         assertThrows(UserError.class, () -> PlaneLayout.of(odd, K, "slices"));

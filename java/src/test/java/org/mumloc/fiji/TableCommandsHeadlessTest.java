@@ -128,4 +128,53 @@ class TableCommandsHeadlessTest {
         String noOut = run(new RenderCommand(), "in=[" + truth + "]");
         assertTrue(noOut.contains("out="), noOut);
     }
+    @Test
+    void namesAndUnitsCrossResultsTablesAsTheLibraryGaveThem() {
+        // "a [x]" without unit is headed like "a" in x: the heading alone cannot tell them apart.
+        Table t = new Table(new String[] {"a [x]", "b", "c"}, new String[] {"", "x", ""},
+                new double[][] {{1, 2}, {3, 4}, {5, 6}});
+        ResultsTable rt = Tables.toResultsTable(t);
+        rt.setValue("d [px]", 0, 7); // a column added by hand: its heading is split as a CSV header field
+        Tables.publish(rt, "Bracketed names");
+        // ImageJ's table window hands back a copy of the table shown: found again by its title.
+        ResultsTable fromWindow = (ResultsTable) rt.clone();
+        String[][] expected = {{"a [x]", ""}, {"b", "x"}, {"c", ""}, {"d", "px"}};
+        for (Table back : new Table[] {Tables.toTable(rt), Tables.toTable(fromWindow, "Bracketed names")}) {
+            assertEquals(4, back.columns());
+            for (int c = 0; c < 4; c++) {
+                assertEquals(expected[c][0], back.name(c), "name of column " + c);
+                assertEquals(expected[c][1], back.unit(c), "unit of column " + c);
+            }
+            assertArrayEquals(new double[] {3, 4}, back.column(1));
+        }
+    }
+
+    @Test
+    void importExportImportKeepsABracketedName() throws Exception {
+        // The name "a [x]" without unit, as the header field "a [x][]" (issue 15): the library reads it
+        // so; Fiji must keep it through its results table.
+        Path file = dir.resolve("bracketed.csv");
+        Files.write(file, "\"a [x][]\",\"b [nm]\"\n1,2\n".getBytes(StandardCharsets.UTF_8));
+        Table direct = Table.readCsv(file.toString(), null);
+        assertEquals("a [x]", direct.name(0));
+        assertEquals("", direct.unit(0));
+        run(new ImportCommand(), "file=[" + file + "] table=[Bracketed]");
+        Path exported = dir.resolve("bracketed exported.csv");
+        run(new ExportCommand(), "table=[Bracketed] file=[" + exported + "]");
+        Table back = Table.readCsv(exported.toString(), null);
+        assertEquals("a [x]", back.name(0));
+        assertEquals("", back.unit(0));
+        assertEquals("b", back.name(1));
+        assertEquals("nm", back.unit(1));
+    }
+
+    @Test
+    void aMessageNamesTheFileOnce() throws Exception {
+        Path random = org.mumloc.HostileFiles.write(dir.resolve("hostile")).get("random");
+        String log = run(new ImportCommand(), "file=[" + random + "] table=[Random]");
+        assertTrue(log.contains("MUMLoc Import: error: "), log);
+        String path = random.toString();
+        assertEquals(log.indexOf(path), log.lastIndexOf(path), "the file is named once: " + log);
+        assertNull(Tables.find("Random"));
+    }
 }

@@ -1,0 +1,35 @@
+/* New tables shaped like an existing one: a selection of its rows, or empty rows to fill. */
+#include "table/table.h"
+
+#include <stdlib.h>
+
+#include "core/error.h"
+
+mumloc_status mumloc_table_same_columns(const mumloc_table *t, int64_t rows, mumloc_table **out) {
+    *out = NULL;
+    mumloc_table *copy = NULL;
+    MUMLOC_TRY(mumloc_table_create(&copy));
+    mumloc_status s = mumloc_table_set_label(copy, t->label);
+    for (int c = 0; c < t->columns && s == MUMLOC_OK; c++)
+        s = mumloc_table_add_column(copy, t->names[c], t->units[c], NULL);
+    if (s == MUMLOC_OK) s = mumloc_table_set_rows(copy, rows);
+    if (s != MUMLOC_OK) {
+        mumloc_table_destroy(copy);
+        return s;
+    }
+    *out = copy;
+    return MUMLOC_OK;
+}
+
+mumloc_status mumloc_table_select_rows(const mumloc_table *t, const int64_t *rows, int64_t count,
+                                       mumloc_table **out) {
+    MUMLOC_TRY(mumloc_table_same_columns(t, count, out));
+    mumloc_table *copy = *out;
+#pragma omp parallel for schedule(static)
+    for (int c = 0; c < t->columns; c++) {
+        const double *from = t->data[c];
+        double *to = copy->data[c];
+        for (int64_t i = 0; i < count; i++) to[i] = from[rows[i]];
+    }
+    return MUMLOC_OK;
+}
