@@ -6,6 +6,7 @@
 #include "mumloc.h"
 #include "options.h"
 #include "progress.h"
+#include "table_input.h"
 
 #include <inttypes.h>
 #include <math.h>
@@ -18,6 +19,7 @@ static const cli_choice method_choices[] = {
 
 static int library_error(mumloc_status status) {
     const char *message = mumloc_last_error();
+    if (status == MUMLOC_ERR_CANCELLED) return cli_library_error("drift-correct", status);
     if (strncmp(message, "drift correction: ", 18) == 0) message += 18; /* the line says so */
     fprintf(stderr, "mumloc drift-correct: %s\n", message);
     return status == MUMLOC_ERR_INVALID_ARGUMENT ? CLI_EXIT_USAGE : CLI_EXIT_FAILURE;
@@ -50,6 +52,7 @@ int cmd_drift_correct(int argc, char **argv) {
     mumloc_drift_options_default(&o);
     const char *in = NULL, *out = NULL, *drift_out = NULL, *plot = NULL;
     int method = (int)o.method, threads = 0, quiet = 0, with_z = 0, no_z = 0;
+    double pixel_size = 0.0;
     cli_option options[] = {
         {"in", "FILE", "localization table (ThunderSTORM CSV: frame, x, y, z in nm)", CLI_STRING,
          &in, NULL, NULL, CLI_REQUIRED, NULL},
@@ -77,9 +80,7 @@ int cmd_drift_correct(int argc, char **argv) {
          CLI_DOUBLE, &o.fiducial_presence, NULL, NULL, 0, NULL},
         {"fiducial-radius", "NM", "fiducial: largest step of a bead between frames", CLI_DOUBLE,
          &o.fiducial_radius_nm, NULL, NULL, 0, NULL},
-        {"threads", "T", "threads; 0 = all cores", CLI_INT, &threads, NULL, NULL, 0, NULL},
-        {"quiet", NULL, "no progress lines", CLI_FLAG, &quiet, NULL, NULL, 0, NULL},
-        {NULL, NULL, NULL, CLI_FLAG, NULL, NULL, NULL, 0, NULL},
+        CLI_TABLE_COMMAND_OPTIONS(pixel_size, threads, quiet),
     };
     const cli_command_spec spec = {
         "drift-correct",
@@ -105,13 +106,14 @@ int cmd_drift_correct(int argc, char **argv) {
     if ((status = mumloc_set_threads(threads)) != MUMLOC_OK) return library_error(status);
     if ((status = mumloc_drift_options_validate(&o)) != MUMLOC_OK) return library_error(status);
 
+    const mumloc_file_role files[] = {{in, "--in", 0},
+                                      {out, "--out", 1},
+                                      {drift_out, "--drift-out", 1},
+                                      {plot, "--plot", 1}};
+    if ((rc = cli_check_files("drift-correct", files, 4)) != CLI_PARSE_CONTINUE) return rc;
     double start = cli_seconds_now();
     mumloc_table *table = NULL, *drift = NULL;
-    status = mumloc_table_read_csv(in, o.correct_z ? "frame,x,y,z" : "frame,x,y", &table);
-    if (status != MUMLOC_OK) {
-        fprintf(stderr, "mumloc drift-correct: %s\n", mumloc_last_error());
-        return status == MUMLOC_ERR_FORMAT ? CLI_EXIT_USAGE : CLI_EXIT_FAILURE;
-    }
+    if ((rc = cli_read_table("drift-correct", in, pixel_size, quiet, &table)) != CLI_EXIT_OK) return rc;
     cli_progress progress;
     cli_progress_init(&progress, "drift-correct", quiet);
     cli_cancel_on_interrupt();
@@ -132,12 +134,7 @@ int cmd_drift_correct(int argc, char **argv) {
     int64_t rows = mumloc_table_rows(table);
 
     int exit_code = CLI_EXIT_OK;
-    if (status == MUMLOC_ERR_CANCELLED) {
-        fprintf(stderr, "mumloc drift-correct: interrupted; no files written\n");
-        exit_code = CLI_EXIT_CANCELLED;
-    } else if (status != MUMLOC_OK) {
-        exit_code = library_error(status);
-    }
+    if (status != MUMLOC_OK) exit_code = library_error(status);
     if (exit_code != CLI_EXIT_OK)
         for (int k = 0; k < count; k++) unlink(written[k]);
     else

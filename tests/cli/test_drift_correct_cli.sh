@@ -54,5 +54,7 @@ expect_error "^mumloc drift-correct: --method expects one of rcc, fiducial; got 
   drift-correct "${ok[@]}" --method beads
 expect_error "^mumloc drift-correct: --z and --no-z exclude each other$" drift-correct "${ok[@]}" --z --no-z
 expect_error "^mumloc drift-correct: missing --out FILE" drift-correct --in "$SCRATCH/loc.csv"
+expect_error "^mumloc drift-correct: .*--drift-out '.*d.csv' name the same file" \
+  drift-correct --in "$SCRATCH/loc.csv" --out d.csv --drift-out d.csv --quiet
 EXPECT_RC=1 expect_error "^mumloc drift-correct: .*missing.csv" drift-correct --in missing.csv --out o.csv
 echo "test_drift_correct_cli: ok"
