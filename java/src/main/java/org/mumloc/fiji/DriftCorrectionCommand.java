@@ -70,7 +70,7 @@ public class DriftCorrectionCommand implements PlugIn {
         String title = f.string("results");
         if (title.isEmpty()) throw new UserError("results: give the title the corrected table gets");
 
-        Table t = Tables.fromFileOrTable(f.string("in"), "in", title, "results");
+        Table t = Tables.fromFileOrTable(f.string("in"), "in", title, "results", o.correctZ ? "frame,x,y,z" : "frame,x,y");
         Commands.status(TITLE + ": estimating the drift of " + t.rows() + " localizations...");
         IJ.resetEscape();
         Drift d = Drift.correct(t, o, Commands.progress(TITLE));

@@ -49,7 +49,7 @@ public class FilterCommand implements PlugIn {
         int min = f.integer("density_min");
         if (expression.isEmpty() && radius == 0 && min == 0)
             throw new UserError("give an expression and/or density_radius with density_min");
-        Table t = Tables.fromFileOrTable(f.string("in"), "in", f.string("results"), "results").toNm(f.number("pixel_size"));
+        Table t = Tables.fromFileOrTable(f.string("in"), "in", f.string("results"), "results", null).toNm(f.number("pixel_size"));
         IJ.resetEscape();
         Commands.status(TITLE + ": filtering " + t.rows() + " localizations...");
         Table kept = Postprocess.filter(t, expression.isEmpty() ? null : expression, radius, min,

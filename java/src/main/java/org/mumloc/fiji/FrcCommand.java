@@ -56,7 +56,7 @@ public class FrcCommand implements PlugIn {
         o.seed = f.wholeNumber("seed", 0, 1L << 53);
         o.threshold = f.number("threshold");
         o.smoothRings = f.integer("smooth");
-        Table t = Tables.fromFileOrTable(f.string("in"), "in", f.string("results"), "results").toNm(f.number("pixel_size"));
+        Table t = Tables.fromFileOrTable(f.string("in"), "in", f.string("results"), "results", null).toNm(f.number("pixel_size"));
         IJ.resetEscape();
         Commands.status(TITLE + ": " + t.rows() + " localizations...");
         Postprocess.Frc r = Postprocess.frc(t, o, Tables.pathOrNull(f.string("plot")), Tables.pathOrNull(f.string("curve")),

@@ -49,7 +49,7 @@ public class MergeCommand implements PlugIn {
         o.distanceZNm = f.number("distance_z");
         o.offFrames = f.integer("off_frames");
         o.maxFrames = f.integer("max_frames");
-        Table t = Tables.fromFileOrTable(f.string("in"), "in", f.string("results"), "results").toNm(f.number("pixel_size"));
+        Table t = Tables.fromFileOrTable(f.string("in"), "in", f.string("results"), "results", null).toNm(f.number("pixel_size"));
         IJ.resetEscape();
         Commands.status(TITLE + ": merging " + t.rows() + " localizations...");
         Table merged = Postprocess.mergeBlinks(t, o, Commands.progress(TITLE));
