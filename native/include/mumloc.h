@@ -1474,7 +1474,8 @@ typedef struct mumloc_drift_options {
     double pixel_nm;                /* RCC: histogram bin, laterally and axially (default 20) */
     double max_drift_nm;            /* RCC: search range, the largest shift between two segments
                                        (default 1000) */
-    int min_segment_localizations;  /* RCC: fewer in a segment is an error (default 50) */
+    int min_segment_localizations;  /* RCC: fewer in a segment is an error (default 200: fewer
+                                       give unreliable correlations) */
     int correct_z;                  /* 1 = estimate dz too (default); 0 = dz is 0 */
     double fiducial_presence;       /* FIDUCIAL: fraction of frames a bead is seen in (default 0.5) */
     double fiducial_radius_nm;      /* FIDUCIAL: largest step of a bead between frames (default 150) */

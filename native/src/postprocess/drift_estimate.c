@@ -20,7 +20,7 @@ void mumloc_drift_options_default(mumloc_drift_options *options) {
     options->segment_frames = 0;
     options->pixel_nm = 20.0;
     options->max_drift_nm = 1000.0;
-    options->min_segment_localizations = 50;
+    options->min_segment_localizations = 200;
     options->correct_z = 1;
     options->fiducial_presence = 0.5;
     options->fiducial_radius_nm = 150.0;
