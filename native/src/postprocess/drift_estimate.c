@@ -2,12 +2,12 @@
  * drift table (origin at the first frame). */
 #include <math.h>
 #include <stdlib.h>
-#include <string.h>
 
 #include "core/error.h"
 #include "core/runtime.h"
 #include "optics/range_check.h"
 #include "postprocess/drift_internal.h"
+#include "postprocess/post_common.h"
 #include "table/table.h"
 
 /* Larger than any acquisition; beyond it a frame number is a typo or a foreign column. */
@@ -55,22 +55,6 @@ mumloc_status drift_progress_step(drift_progress *progress, int64_t steps) {
     return MUMLOC_OK;
 }
 
-/* The column `name` in nm or without unit, or an error listing what the table has. */
-static mumloc_status length_column(const mumloc_table *table, const char *name, const char *what,
-                                   const double **out) {
-    int c = mumloc_table_find_column(table, name, NULL);
-    if (c < 0)
-        return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT, "%s: the table has no \"%s\" column", what,
-                           name);
-    const char *unit = mumloc_table_column_unit(table, c);
-    if (unit[0] && strcmp(unit, "nm") != 0)
-        return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT,
-                           "%s: column \"%s\" is in %s; it must be in nm (convert px or um first)",
-                           what, name, unit);
-    *out = mumloc_table_column_data(table, c);
-    return MUMLOC_OK;
-}
-
 static mumloc_status read_points(const mumloc_table *table, int with_z, drift_points *p) {
     const char *what = "drift correction";
     int fc = mumloc_table_find_column(table, "frame", NULL);
@@ -78,10 +62,10 @@ static mumloc_status read_points(const mumloc_table *table, int with_z, drift_po
         return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT, "%s: the table has no \"frame\" column",
                            what);
     p->frame = mumloc_table_column_data(table, fc);
-    MUMLOC_TRY(length_column(table, "x", what, &p->x));
-    MUMLOC_TRY(length_column(table, "y", what, &p->y));
+    MUMLOC_TRY(post_length_column(table, what, "x", 1, &p->x));
+    MUMLOC_TRY(post_length_column(table, what, "y", 1, &p->y));
     p->z = NULL;
-    if (with_z) MUMLOC_TRY(length_column(table, "z", "drift correction in z (or use --no-z)", &p->z));
+    if (with_z) MUMLOC_TRY(post_length_column(table, "drift correction in z (or use --no-z)", "z", 1, &p->z));
     p->n = mumloc_table_rows(table);
     if (p->n < 1)
         return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT, "%s: the table has no rows", what);
@@ -207,10 +191,10 @@ mumloc_status mumloc_drift_apply(mumloc_table *table, const mumloc_table *drift)
     int fc = mumloc_table_find_column(table, "frame", NULL);
     if (fc < 0) return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT, "drift apply: the table has no \"frame\" column");
     const double *x, *y, *z = NULL;
-    MUMLOC_TRY(length_column(table, "x", "drift apply", &x));
-    MUMLOC_TRY(length_column(table, "y", "drift apply", &y));
+    MUMLOC_TRY(post_length_column(table, "drift apply", "x", 1, &x));
+    MUMLOC_TRY(post_length_column(table, "drift apply", "y", 1, &y));
     if (mumloc_table_find_column(table, "z", NULL) >= 0)
-        MUMLOC_TRY(length_column(table, "z", "drift apply", &z));
+        MUMLOC_TRY(post_length_column(table, "drift apply", "z", 1, &z));
     int64_t rows = mumloc_table_rows(table);
     const double *frame = mumloc_table_column_data(table, fc);
     for (int64_t r = 0; r < rows; r++) {
