@@ -62,6 +62,15 @@ else
 fi
 
 echo
+echo "== drift correction: bench_drift (10^7 localizations in memory, 30,000 frames: RCC, then fiducial)"
+if [ -x "$build/bin/bench_drift" ]; then
+  echo "\$ OMP_NUM_THREADS=$threads $build/bin/bench_drift 10000000 $threads"
+  "$build/bin/bench_drift" 10000000 "$threads" | sed 's/^/  /'
+else
+  echo "  skipped: $build/bin/bench_drift was not built"
+fi
+
+echo
 echo "== after localization: bench_postprocess (10^7 localizations: merge blinks, filter, density, FRC)"
 if [ -x "$build/bin/bench_postprocess" ]; then
   echo "\$ OMP_NUM_THREADS=$threads $build/bin/bench_postprocess 10000000 $threads"

@@ -34,6 +34,7 @@ int cmd_bench(int argc, char **argv);
 int cmd_render(int argc, char **argv);
 int cmd_evaluate(int argc, char **argv);
 int cmd_localize(int argc, char **argv);
+int cmd_drift_correct(int argc, char **argv);
 int cmd_merge(int argc, char **argv);
 int cmd_merge_blinks(int argc, char **argv);
 int cmd_filter(int argc, char **argv);

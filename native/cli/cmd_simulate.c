@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 static const cli_choice noise_choices[] = {
     {"physical", MUMLOC_NOISE_PHYSICAL}, {"none", MUMLOC_NOISE_NONE}, {NULL, 0}};
@@ -67,14 +68,13 @@ static void describe_default_optics(char *buf, size_t cap) {
 }
 
 /* "truth.csv" -> "truth.drift.csv"; caller frees. */
-static char *drift_path_beside(const char *truth_path) {
+static char *path_beside(const char *truth_path, const char *suffix) {
     size_t len = strlen(truth_path);
-    const char *suffix = ".csv";
-    if (len >= 4 && strcmp(truth_path + len - 4, suffix) == 0) len -= 4;
-    char *path = malloc(len + sizeof ".drift.csv");
+    if (len >= 4 && strcmp(truth_path + len - 4, ".csv") == 0) len -= 4;
+    char *path = malloc(len + strlen(suffix) + 1);
     if (!path) return NULL;
     memcpy(path, truth_path, len);
-    strcpy(path + len, ".drift.csv");
+    strcpy(path + len, suffix);
     return path;
 }
 
@@ -113,6 +113,7 @@ int cmd_simulate(int argc, char **argv) {
     mumloc_sim_params params;
     mumloc_sim_params_default(&params);
     const char *movie_path = NULL, *truth_path = NULL, *drift_arg = NULL, *optics_path = NULL;
+    const char *stage_arg = NULL;
     int noise = (int)params.noise, sample = (int)params.sample;
     int threads = 0, quiet = 0;
     const char *molecules_text = NULL;
@@ -149,6 +150,10 @@ int cmd_simulate(int argc, char **argv) {
          NULL, NULL, 0, NULL},
         {"drift-step", "NM", "drift is a multiple of this; 0 = continuous", CLI_DOUBLE,
          &params.drift_step_nm, NULL, NULL, 0, NULL},
+        {"stage-drift", "NM", "sample drift: smooth random 3D path, at most NM (z: NM/2)",
+         CLI_DOUBLE, &params.stage_drift_nm, NULL, NULL, 0, "0 (none)"},
+        {"stage-drift-file", "FILE", "stage-drift CSV to write (frame, dx, dy, dz [nm])",
+         CLI_STRING, &stage_arg, NULL, NULL, 0, "with --stage-drift: beside --truth as NAME.stage-drift.csv"},
         {"noise", NULL, "camera noise; none = exact expected image", CLI_CHOICE, &noise, NULL,
          noise_choices, 0, NULL},
         {"background", "PHOTONS", "background photons per pixel", CLI_DOUBLE,
@@ -187,19 +192,32 @@ int cmd_simulate(int argc, char **argv) {
     char *derived_drift = NULL;
     const char *drift_path = drift_arg;
     if (!drift_path && truth_path) {
-        derived_drift = drift_path_beside(truth_path);
+        derived_drift = path_beside(truth_path, ".drift.csv");
         if (!derived_drift) {
             fprintf(stderr, "mumloc simulate: out of memory\n");
             return CLI_EXIT_FAILURE;
         }
         drift_path = derived_drift;
     }
-    const mumloc_file_role files[] = {{optics_path, "--optics", 0},
-                                      {movie_path, "--out", 1},
-                                      {truth_path, "--truth", 1},
-                                      {drift_path, drift_arg ? "--drift-file" : "the drift file", 1}};
+    char *derived_stage = NULL;
+    const char *stage_path = stage_arg;
+    if (!stage_path && truth_path && params.stage_drift_nm > 0.0) {
+        derived_stage = path_beside(truth_path, ".stage-drift.csv");
+        if (!derived_stage) {
+            fprintf(stderr, "mumloc simulate: out of memory\n");
+            free(derived_drift);
+            return CLI_EXIT_FAILURE;
+        }
+        stage_path = derived_stage;
+    }
+    const mumloc_file_role files[] = {
+        {optics_path, "--optics", 0},
+        {movie_path, "--out", 1},
+        {truth_path, "--truth", 1},
+        {drift_path, drift_arg ? "--drift-file" : "the drift file", 1},
+        {stage_path, stage_arg ? "--stage-drift-file" : "the stage-drift file", 1}};
     mumloc_status status = MUMLOC_OK;
-    if ((rc = cli_check_files("simulate", files, 4)) == CLI_PARSE_CONTINUE) {
+    if ((rc = cli_check_files("simulate", files, 5)) == CLI_PARSE_CONTINUE) {
         if (optics_path && (status = mumloc_optics_load(optics_path, &params.optics)) != MUMLOC_OK)
             rc = library_error("--optics: ", status);
         else if ((status = mumloc_set_threads(threads)) != MUMLOC_OK ||
@@ -208,7 +226,14 @@ int cmd_simulate(int argc, char **argv) {
     }
     if (rc != CLI_PARSE_CONTINUE) {
         free(derived_drift);
+        free(derived_stage);
         return rc;
+    }
+    /* The stage drift first (quick); removed again if the movie fails, so no partial set is left. */
+    if (stage_path && (status = mumloc_simulate_write_stage_drift(&params, stage_path)) != MUMLOC_OK) {
+        free(derived_drift);
+        free(derived_stage);
+        return library_error("--stage-drift-file: ", status);
     }
 
     cli_progress progress;
@@ -227,8 +252,11 @@ int cmd_simulate(int argc, char **argv) {
         rc = library_error("", status);
     } else {
         print_summary(&params, seconds, movie_path, truth_path, drift_path);
+        if (stage_path) printf("mumloc simulate: stage drift per frame in %s\n", stage_path);
         rc = CLI_EXIT_OK;
     }
+    if (rc != CLI_EXIT_OK && stage_path) unlink(stage_path);
     free(derived_drift);
+    free(derived_stage);
     return rc;
 }

@@ -22,6 +22,7 @@ static const command_entry commands[] = {
     {"render", cmd_render, "render a localization table as a depth-coloured image"},
     {"evaluate", cmd_evaluate, "score localizations against ground truth (Jaccard, RMSE, ...)"},
     {"localize", cmd_localize, "localize molecules in a movie into a ThunderSTORM table"},
+    {"drift-correct", cmd_drift_correct, "estimate and remove sample drift from a localization table"},
     {"merge", cmd_merge, "merge tables of frame ranges or movies into one (cluster runs)"},
     {"merge-blinks", cmd_merge_blinks, "merge a blink's localizations in consecutive frames"},
     {"filter", cmd_filter, "keep localizations by a condition on columns and/or density"},

@@ -200,6 +200,10 @@ typedef struct mumloc_sim_params {
                                      on {molecules_min, ..., molecules} (sparse and dense frames in
                                      one run); 0 (default) = always `molecules`. Ignored if
                                      density > 0. Added last so older initialisers keep working. */
+    double stage_drift_nm;        /* sample (stage) drift: a smooth random 3D path over the movie,
+                                     0 at the first frame, at most this far from it per axis (dz at
+                                     most half); the camera sees molecules displaced by it, the
+                                     truth keeps their true positions (default 0: none) */
 } mumloc_sim_params;
 
 MUMLOC_API void mumloc_sim_params_default(mumloc_sim_params *params);
@@ -1426,6 +1430,100 @@ MUMLOC_API const char *mumloc_frc_json(const mumloc_frc *frc);
  * raw curves, the threshold, the resolution in the title). Atomic. */
 MUMLOC_API mumloc_status mumloc_frc_write_curve(const mumloc_frc *frc, const char *path);
 MUMLOC_API mumloc_status mumloc_frc_write_plot(const mumloc_frc *frc, const char *path);
+
+/* ---------------------------------------------------------------------------------------------- */
+/* Sample drift correction                                                                         */
+/* ---------------------------------------------------------------------------------------------- */
+
+/* Over a long acquisition the stage (the sample) drifts by 100 nm or more in x, y and z. The
+ * estimate is a table with one row per frame from the table's first frame to its last, columns
+ * exactly "frame", "dx [nm]", "dy [nm]", "dz [nm]": the sample moved by (dx, dy, dz) at that frame,
+ * so a localization found there is corrected by subtracting it. The estimate is 0 at the first frame
+ * (any constant offset is the user's choice of origin).
+ *
+ * RCC (redundant cross-correlation, Wang et al. 2014). The frames are cut into segments of
+ * segment_frames frames; each segment's localizations are binned on a pixel_nm grid (laterally the
+ * bin grows in steps of 1.25 until the field fits 512 bins per side: 10^7 localizations over 25 µm
+ * take about 3 s of CPU). Every pair of
+ * segments is cross-correlated (FFT): laterally the x–y histograms (all z), axially the z profiles of
+ * 16·pixel_nm wide x–y cells after the lateral correction (1D correlations along z summed over the
+ * cells). Each peak is located to sub-pixel precision (Gaussian through the 3 samples around the
+ * maximum, per axis). The S·(S − 1)/2 measured shifts d_j − d_i give an over-determined system for
+ * the S segment drifts, solved by least squares; pairs whose residual exceeds 3 robust standard
+ * deviations (and half a pixel) are dropped and the system solved again, as RCC does. A peak on the
+ * border of the ±max_drift_nm search window is no measurement (the pair is dropped); if that leaves a
+ * segment unlinked the call fails naming the segments and the option to raise. The segment drifts are
+ * placed at the segments' mean frames and interpolated per frame by a natural cubic spline (straight
+ * lines beyond the first and last segment).
+ *
+ * FIDUCIAL. Beads: places where a localization is found in at least fiducial_presence of the frames.
+ * Each is tracked frame by frame (the nearest localization within fiducial_radius_nm of its last
+ * position); its displacement from its own mean position is its drift, and the drift of a frame is
+ * the mean over the beads seen in it (bead means and drifts refined alternately, so beads missing in
+ * some frames do not bias it). Frames where no bead is seen are interpolated linearly. */
+
+typedef enum mumloc_drift_method {
+    MUMLOC_DRIFT_RCC = 0,
+    MUMLOC_DRIFT_FIDUCIAL = 1
+} mumloc_drift_method;
+
+typedef struct mumloc_drift_options {
+    mumloc_drift_method method;     /* default RCC */
+    int64_t segment_frames;         /* RCC: frames per segment; 0 = automatic (default): about
+                                       max(500, rows / 20) localizations per segment */
+    double pixel_nm;                /* RCC: histogram bin, laterally and axially (default 20) */
+    double max_drift_nm;            /* RCC: search range, the largest shift between two segments
+                                       (default 1000) */
+    int min_segment_localizations;  /* RCC: fewer in a segment is an error (default 200: fewer
+                                       give unreliable correlations) */
+    int correct_z;                  /* 1 = estimate dz too (default); 0 = dz is 0 */
+    double fiducial_presence;       /* FIDUCIAL: fraction of frames a bead is seen in (default 0.5) */
+    double fiducial_radius_nm;      /* FIDUCIAL: largest step of a bead between frames (default 150) */
+} mumloc_drift_options;
+
+typedef struct mumloc_drift_info {
+    int segments;                   /* RCC segments (FIDUCIAL: 0) */
+    int64_t segment_frames;         /* RCC: frames per segment used */
+    int pairs, pairs_used;          /* RCC: segment pairs, and those left after rejection */
+    double pixel_nm;                /* RCC: lateral bin used (raised for large fields) */
+    int beads;                      /* FIDUCIAL: beads tracked */
+    int64_t frames;                 /* rows of the estimate */
+} mumloc_drift_info;
+
+MUMLOC_API void mumloc_drift_options_default(mumloc_drift_options *options);
+MUMLOC_API mumloc_status mumloc_drift_options_validate(const mumloc_drift_options *options);
+
+/* Estimates the drift of a localization table (columns "frame", "x", "y" and, with correct_z, "z";
+ * lengths in nm or without unit, finite values, integer frames ≥ 1) into a new table (*out, see
+ * above). options NULL = defaults; info may be NULL. progress gets (steps done, steps total); the
+ * work is multithreaded and the result does not depend on the thread count. Errors name what to
+ * change: a segment with too few localizations ("use --segment-frames larger than N"), a drift beyond
+ * the search range ("raise --max-drift"), no bead found ("lower --fiducial-presence"). */
+MUMLOC_API mumloc_status mumloc_drift_estimate(const mumloc_table *table,
+                                               const mumloc_drift_options *options,
+                                               mumloc_drift_info *info, mumloc_progress_fn progress,
+                                               void *user, mumloc_table **out);
+
+/* Subtracts the drift of each row's frame from its x, y and z (z only if the table has it) in place;
+ * every other column is unchanged. drift: a table as mumloc_drift_estimate makes (or one read from
+ * its CSV). A row whose frame the drift table does not hold fails naming the row; nothing is changed
+ * then. */
+MUMLOC_API mumloc_status mumloc_drift_apply(mumloc_table *table, const mumloc_table *drift);
+
+/* Draws the drift as a PNG plot (drift in nm vs frame, one line per axis: dx red, dy green, dz
+ * blue), width × height pixels (0, 0 = 800 × 450), written atomically. */
+MUMLOC_API mumloc_status mumloc_drift_plot_write(const mumloc_table *drift, int width, int height,
+                                                 const char *path);
+
+/* The stage drift of a simulated movie (params.stage_drift_nm > 0), dxyz[3] in nm at frame `frame`
+ * (0-based): the camera sees every molecule at its true position plus this; the ground truth keeps
+ * the true positions. */
+MUMLOC_API mumloc_status mumloc_simulate_stage_drift(const mumloc_simulator *sim, int64_t frame,
+                                                     double *dxyz);
+/* Writes the simulated stage drift of every frame as a drift table CSV ("frame" 1-based, "dx [nm]",
+ * "dy [nm]", "dz [nm]"), atomically. */
+MUMLOC_API mumloc_status mumloc_simulate_write_stage_drift(const mumloc_sim_params *params,
+                                                           const char *path);
 
 #ifdef __cplusplus
 }

@@ -262,6 +262,28 @@ expect render "done"
 [ -s "$out/known.png" ] && [ -s "$out/known-z.tif" ] && pass || fail "known.png / known-z.tif not written"
 [ $failures -gt $before ] && show_log render
 
+# 9b. Drift correction of a table seen through a simulated stage drift: the tables, and files
+#     byte-identical to `mumloc drift-correct` on the same CSV.
+current="drift correction"
+before=$failures
+"$cli" simulate --out "$out/stage.tif" --truth "$out/stage.csv" --frames 1000 --molecules 5 --sample filaments \
+    --size 48 --stage-drift 120 --noise none --quiet >/dev/null &&
+    python3 "$root/tests/cli/drift_table.py" "$out/stage.csv" "$out/stage.stage-drift.csv" "$out/drifted.csv" ||
+    fail "could not make the drifted table"
+run_macro drift "$out"
+expect drift "driftRows=1000"
+expect drift "firstDx=0"
+expect drift "correctedRows=5000"
+expect_text drift "driftHeadings=frame"
+expect_text drift "dz [nm]"
+expect drift "done"
+"$cli" drift-correct --in "$out/drifted.csv" --out "$out/cli-corrected.csv" --drift-out "$out/cli-drift.csv" \
+    --plot "$out/cli-drift.png" --quiet >/dev/null || fail "mumloc drift-correct failed"
+same_file "$out/plugin-corrected.csv" "$out/cli-corrected.csv" "corrected table"
+same_file "$out/plugin-drift.csv" "$out/cli-drift.csv" "drift CSV"
+same_file "$out/plugin-drift.png" "$out/cli-drift.png" "drift plot"
+[ $failures -gt $before ] && show_log drift
+
 # 10. The pipeline example users copy: simulate -> localize (bundled model) -> evaluate -> merge ->
 #     filter -> render -> FRC -> export; the Jaccard of the bundled model on this sparse helix is far
 #     above chance.

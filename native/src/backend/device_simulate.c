@@ -58,7 +58,7 @@ static mumloc_status simulate_cuda(const mumloc_simulator *sim, int device, int6
         mumloc_threads_apply(); /* the library's thread count */
 #pragma omp parallel for schedule(dynamic, 4)
         for (int64_t f = 0; f < count; f++) {
-            counts[f] = mumloc_sim_frame_emitters(sim, first + f, emitters + f * stride);
+            counts[f] = mumloc_sim_frame_imaged_emitters(sim, first + f, emitters + f * stride);
             mumloc_sim_frame_drift(sim, first + f, drift + f * 2 * planes);
         }
         job.drift = drift;

@@ -47,8 +47,11 @@ static void write_params(mumloc_text *t, const mumloc_sim_params *p) {
     put_number(t, "z_max_nm", p->z_max_nm);
     put_number(t, "drift_max_nm", p->drift_max_nm);
     put_number(t, "drift_step_nm", p->drift_step_nm);
-    mumloc_text_printf(t, ",\"filaments\":%d,\"molecules_min\":%d}", p->filaments,
+    mumloc_text_printf(t, ",\"filaments\":%d,\"molecules_min\":%d", p->filaments,
                        p->molecules_min);
+    /* Only when used, so that records of movies without it stay as they were. */
+    if (p->stage_drift_nm > 0.0) put_number(t, "stage_drift_nm", p->stage_drift_nm);
+    mumloc_text_puts(t, "}");
 }
 
 mumloc_status mumloc_sim_params_to_json(const mumloc_sim_params *params, char *buf, size_t cap,

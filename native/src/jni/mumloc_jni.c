@@ -131,7 +131,8 @@ static int params_from_java(JNIEnv *env, jobject jp, mumloc_sim_params *p) {
         mumloc_jni_get_double(env, jp, "zMinNm", &p->z_min_nm) || mumloc_jni_get_double(env, jp, "zMaxNm", &p->z_max_nm) ||
         mumloc_jni_get_double(env, jp, "driftMaxNm", &p->drift_max_nm) ||
         mumloc_jni_get_double(env, jp, "driftStepNm", &p->drift_step_nm) || mumloc_jni_get_int(env, jp, "filaments", &p->filaments) ||
-        mumloc_jni_get_int(env, jp, "moleculesMin", &p->molecules_min))
+        mumloc_jni_get_int(env, jp, "moleculesMin", &p->molecules_min) ||
+        mumloc_jni_get_double(env, jp, "stageDriftNm", &p->stage_drift_nm))
         return -1;
     /* Enum values outside the header's enums never reach the library. */
     if (noise != MUMLOC_NOISE_PHYSICAL && noise != MUMLOC_NOISE_NONE) {
@@ -170,7 +171,8 @@ static int params_to_java(JNIEnv *env, const mumloc_sim_params *p, jobject jp) {
         set_double(env, jp, "zMinNm", p->z_min_nm) || set_double(env, jp, "zMaxNm", p->z_max_nm) ||
         set_double(env, jp, "driftMaxNm", p->drift_max_nm) ||
         set_double(env, jp, "driftStepNm", p->drift_step_nm) || set_int(env, jp, "filaments", p->filaments) ||
-        set_int(env, jp, "moleculesMin", p->molecules_min))
+        set_int(env, jp, "moleculesMin", p->molecules_min) ||
+        set_double(env, jp, "stageDriftNm", p->stage_drift_nm))
         return -1;
     return 0;
 }

@@ -65,7 +65,7 @@ static void simulate_band(const mumloc_simulator *sim, const mumloc_camera_model
     const mumloc_sim_params *p = &sim->params;
     const int width = p->width;
     if (s->cached_frame != frame) {
-        s->count = mumloc_sim_frame_emitters(sim, frame, s->emitters);
+        s->count = mumloc_sim_frame_imaged_emitters(sim, frame, s->emitters);
         mumloc_sim_frame_drift(sim, frame, s->drift);
         s->cached_frame = frame;
     }

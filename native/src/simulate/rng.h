@@ -28,6 +28,7 @@ enum mumloc_rng_purpose {
     MUMLOC_RNG_DRIFT = 4,        /* per plane: the lateral drift of that plane */
     MUMLOC_RNG_STRUCTURE = 5,    /* at create time: the helix/filament shapes; index = curve */
     MUMLOC_RNG_COUNT_RANGE = 6,  /* per frame: the uniform molecule count (molecules_min mode) */
+    MUMLOC_RNG_STAGE_DRIFT = 7,  /* at create time: the stage drift path; index = axis */
     MUMLOC_RNG_TEST = 255        /* reserved for tests */
 };
 

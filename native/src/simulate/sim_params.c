@@ -26,6 +26,7 @@ void mumloc_sim_params_default(mumloc_sim_params *params) {
     params->drift_max_nm = 48.0; /* ±2 steps of 24 nm (science.md §2) */
     params->drift_step_nm = 24.0;
     params->filaments = 5;
+    params->stage_drift_nm = 0.0; /* none */
 }
 
 double mumloc_sim_field_area_um2(const mumloc_sim_params *params) {
@@ -88,5 +89,6 @@ mumloc_status mumloc_sim_params_validate(const mumloc_sim_params *params) {
     MUMLOC_TRY(mumloc_check_range("drift", params->drift_max_nm, 0.0, DRIFT_LIMIT_NM, "nm"));
     MUMLOC_TRY(mumloc_check_range("drift-step", params->drift_step_nm, 0.0, DRIFT_LIMIT_NM, "nm"));
     MUMLOC_TRY(mumloc_check_int_range("filaments", params->filaments, 1, MUMLOC_SIM_MAX_FILAMENTS));
+    MUMLOC_TRY(mumloc_check_range("stage-drift", params->stage_drift_nm, 0.0, DRIFT_LIMIT_NM, "nm"));
     return MUMLOC_OK;
 }

@@ -34,6 +34,9 @@ struct mumloc_simulator {
     int table_count;
     mumloc_poisson_table *tables;
     mumloc_ziggurat ziggurat; /* layers for the read noise's normals */
+    /* Stage drift (mumloc_sim_stage_drift): per axis, harmonics h = 1..3 of sin(π h t + phase),
+     * t = frame / frames, minus the value at t = 0, times scale. */
+    double stage_amplitude[3][3], stage_phase[3][3], stage_offset[3], stage_scale[3];
 };
 
 /* Field area in µm². */
@@ -57,6 +60,12 @@ void mumloc_sim_curve_point(const mumloc_simulator *sim, double s, double *x, do
 /* Emitters of one frame, in index order; returns the count (≤ max_emitters). Pure function of
  * (seed, frame, params). */
 int mumloc_sim_frame_emitters(const mumloc_simulator *sim, int64_t frame, mumloc_emitter *out);
+/* The emitters the camera sees in one frame: the truth shifted by the stage drift. */
+int mumloc_sim_frame_imaged_emitters(const mumloc_simulator *sim, int64_t frame, mumloc_emitter *out);
+/* Draws the stage drift path of sim->params (nothing to draw when stage_drift_nm is 0). */
+void mumloc_sim_build_stage_drift(mumloc_simulator *sim);
+/* Stage drift at a frame, dxyz[3] in nm. */
+void mumloc_sim_stage_drift(const mumloc_simulator *sim, int64_t frame, double *dxyz);
 /* Drifts of one frame: dx_dy[2d], dx_dy[2d + 1] per plane d; plane 0 is 0. */
 void mumloc_sim_frame_drift(const mumloc_simulator *sim, int64_t frame, double *dx_dy);
 

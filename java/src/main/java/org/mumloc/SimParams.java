@@ -43,6 +43,11 @@ public final class SimParams {
      * 0 = always {@code molecules}.
      */
     public int moleculesMin;
+    /**
+     * Sample (stage) drift: a smooth random 3D path, at most this far from frame 1 per axis (z: half);
+     * the camera sees it, the truth does not. 0 = none.
+     */
+    public double stageDriftNm;
 
     /** The library's defaults ({@code mumloc_sim_params_default}). */
     public static SimParams defaults() {
@@ -81,6 +86,7 @@ public final class SimParams {
         p.driftStepNm = driftStepNm;
         p.filaments = filaments;
         p.moleculesMin = moleculesMin;
+        p.stageDriftNm = stageDriftNm;
         return p;
     }
 }
