@@ -12,6 +12,7 @@ PACKAGES=(
   libmaven-compiler-plugin-java libsurefire-java
   libmaven-jar-plugin-java libmaven-resources-plugin-java
   xvfb xauth                                  # ImageJ batch-mode macro tests
+  clang libclang-rt-dev                       # sanitizer build and libFuzzer (make fuzz)
 )
 
 missing=()

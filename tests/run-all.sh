@@ -20,6 +20,10 @@ else
   echo "=== ImageJ macro tests skipped: the plugin jar was not built"; failed=$((failed + 1))
   failed_names+=("ImageJ macro tests (no jar)")
 fi
+# ASan + UBSan build of the library, CLI and C tests in ${build}-asan; then each fuzzer a few
+# seconds on its seeds (regression, not discovery; `make fuzz` discovers).
+stage "Sanitizers: C and CLI tests under ASan+UBSan" bash tests/run-sanitized.sh "${build}-asan"
+stage "Fuzz regression" bash tests/fuzz/run.sh --regression "${build}-asan"
 
 echo
 [ $failed -gt 0 ] && echo "failed stages: ${failed_names[*]}"

@@ -15,7 +15,6 @@ regression=0
 if [ "${1:-}" = "--regression" ]; then regression=1; shift; fi
 build=${1:?usage: tests/fuzz/run.sh [--regression] BUILD [SECONDS]}
 if [ $regression -eq 1 ]; then seconds=${2:-5}; else seconds=${2:?usage: tests/fuzz/run.sh BUILD SECONDS}; fi
-here=$(cd "$(dirname "$0")" && pwd)
 build=$(cd "$build" && pwd)
 seeds="$build/fuzz-seeds"
 shopt -s nullglob
@@ -24,9 +23,7 @@ fuzzers=("${fuzzers[@]/*fuzz_make_seeds/}")
 [ ${#fuzzers[@]} -gt 0 ] && [ -d "$seeds" ] ||
   { echo "no fuzzers or seeds in $build: configure with CC=clang -DMUMLOC_FUZZ=ON and build the 'fuzzers' target" >&2; exit 2; }
 
-# Leaks inside oneDNN's and libgomp's own caches are theirs (tests/lsan.supp); ours are findings.
 export ASAN_OPTIONS="detect_leaks=1"
-export LSAN_OPTIONS="suppressions=$here/../lsan.supp:print_suppressions=0"
 export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1"
 mkdir -p "$build/fuzz-artifacts" "$build/fuzz-logs"
 scratch=$(mktemp -d "${TMPDIR:-/tmp}/mumloc-fuzz.XXXXXX")
