@@ -44,7 +44,8 @@ test: native
 fuzz: deps
 	@CC=clang cmake -S . -B $(ASAN_BUILD) -DCMAKE_BUILD_TYPE=Release -DMUMLOC_FUZZ=ON \
 	  >$(ASAN_BUILD).cmake.log 2>&1 || { cat $(ASAN_BUILD).cmake.log; exit 1; }
-	@cmake --build $(ASAN_BUILD) -j $(JOBS) --target fuzzers
+	@cmake --build $(ASAN_BUILD) -j $(JOBS) --target fuzzers >$(ASAN_BUILD).build.log 2>&1 || \
+	  { tail -n 40 $(ASAN_BUILD).build.log; exit 1; }
 	@bash tests/fuzz/run.sh $(ASAN_BUILD) $(FUZZ_SECONDS)
 
 demo: native

@@ -40,22 +40,14 @@ static inline char *fuzz_string(const uint8_t *data, size_t size) {
     return s;
 }
 
-static char fuzz_paths[4][256];
-
-static void fuzz_remove_paths(void) {
-    for (int i = 0; i < 4; i++)
-        if (fuzz_paths[i][0]) unlink(fuzz_paths[i]);
-}
-
-/* A scratch path private to this process: "<tmp>/mumloc-fuzz-<pid>-<name>", in /dev/shm when there
- * is one (no disk traffic), removed at exit. Valid until the next call with the same slot (0..3). */
+/* A scratch path private to this process: "<dir>/mumloc-fuzz-<pid>-<name>", where dir is
+ * $MUMLOC_FUZZ_TMP (tests/fuzz/run.sh makes one and removes it after a crash too), else /dev/shm when
+ * there is one (no disk traffic), else /tmp. Valid until the next call with the same slot (0..3). */
 static inline const char *fuzz_path(int slot, const char *name) {
-    static int registered;
-    if (!registered) registered = atexit(fuzz_remove_paths) == 0;
-    char (*paths)[256] = fuzz_paths;
-    const char *base = access("/dev/shm", W_OK) == 0 ? "/dev/shm" : getenv("TMPDIR");
-    snprintf(paths[slot], sizeof paths[slot], "%s/mumloc-fuzz-%ld-%s", base && *base ? base : "/tmp",
-             (long)getpid(), name);
+    static char paths[4][256];
+    const char *base = getenv("MUMLOC_FUZZ_TMP");
+    if (!base || !*base) base = access("/dev/shm", W_OK) == 0 ? "/dev/shm" : "/tmp";
+    snprintf(paths[slot], sizeof paths[slot], "%s/mumloc-fuzz-%ld-%s", base, (long)getpid(), name);
     return paths[slot];
 }
 

@@ -26,8 +26,11 @@ fuzzers=("${fuzzers[@]/*fuzz_make_seeds/}")
 export ASAN_OPTIONS="detect_leaks=1"
 export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1"
 mkdir -p "$build/fuzz-artifacts" "$build/fuzz-logs"
-scratch=$(mktemp -d "${TMPDIR:-/tmp}/mumloc-fuzz.XXXXXX")
+shm=/dev/shm; [ -d "$shm" ] && [ -w "$shm" ] || shm=${TMPDIR:-/tmp}
+scratch=$(mktemp -d "$shm/mumloc-fuzz.XXXXXX")
 trap 'rm -rf "$scratch"' EXIT
+export MUMLOC_FUZZ_TMP="$scratch/files"  # the harnesses' scratch files (fuzz_common.h)
+mkdir -p "$MUMLOC_FUZZ_TMP"
 
 failed=()
 printf '%-18s %12s %8s %10s %8s  %s\n' fuzzer executions seconds "exec/s" "rss MB" result
