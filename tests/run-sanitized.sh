@@ -8,10 +8,9 @@
 set -uo pipefail
 build=${1:-build-asan}
 cd "$(dirname "$0")/.."
-root=$(pwd)
 
-# Learning-quality tests that train for minutes under the sanitizers (30x their normal time); the
-# same training code runs sanitized in test_train_model, test_train_resume and the train CLI tests.
+# Learning-quality tests that train for 5 to 12 minutes each under the sanitizers; the same training
+# code runs sanitized in test_train_model, test_train_resume and the train CLI tests.
 slow_tests='^(test_train_learn_regression|test_train_learn_voxel)$'
 
 fuzz=OFF
@@ -21,7 +20,7 @@ cmake -S . -B "$build" -DCMAKE_BUILD_TYPE=Release -DMUMLOC_SANITIZE=ON -DMUMLOC_
 cmake --build "$build" -j "${JOBS:-2}" >"$build.build.log" 2>&1 ||
   { tail -n 40 "$build.build.log"; exit 1; }
 
-logs="$root/$build/sanitizer-logs"
+logs="$(cd "$build" && pwd)/sanitizer-logs"
 rm -rf "$logs"; mkdir -p "$logs"
 export ASAN_OPTIONS="detect_leaks=1:log_path=$logs/asan"
 export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1:log_path=$logs/ubsan"

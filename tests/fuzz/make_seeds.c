@@ -146,6 +146,9 @@ static void description_seeds(void) {
     seed_text("description", "record-partial-optics.txt",
               "ImageJ=1.53t\nimages=2\nmumloc={\"optics\":{\"planes\":1,\"plane_depth_nm\":[0]}}\n");
     seed_text("description", "foreign.txt", "Acquired with MicroManager\nExposure-ms=30\n");
+    /* issue 15 finding 6: channels · slices · frames overflowed (undefined behaviour) */
+    seed_text("description", "overflowing-dimensions.txt",
+              "ImageJ=1.53t\nimages=2\nchannels=4294967296\nslices=4294967296\nframes=2\n");
 }
 
 static void csv_seeds(void) {
@@ -159,6 +162,8 @@ static void csv_seeds(void) {
     seed_text("csv", "special-values.csv",
               "\"frame\",\"x\",\"y\",\"z\",\"w\"\n1,NaN,Infinity,-Infinity,\"7.5\"\n2,0,-0,1e300,5e-324\n");
     seed_text("csv", "header-only.csv", "\"a [x]\",\"b\"\n");
+    /* issue 15 finding 7: a name with brackets did not survive write and read */
+    seed_text("csv", "bracket-name.csv", "\"a [x][]\",b\n1,2\n");
 }
 
 static void seed_tiff(const char *name, const tiff_spec *spec) {
@@ -194,6 +199,11 @@ static void tiff_seeds(void) {
     s.sample_format = 3;
     s.resolution = 0;
     seed_tiff("f64.tif", &s);
+    /* issue 15 finding 2: an IFD whose "next IFD" is itself (its last 4 bytes; the file ends there) */
+    tiff_bytes loop = tiff_build(&s);
+    memcpy(loop.data + loop.len - 4, loop.data + 4, 4);
+    seed_bytes("tiff", "ifd-points-to-itself.tif", loop.data, loop.len);
+    free(loop.data);
     s.bits = 16;
     s.sample_format = 1;
     s.images = 6;
