@@ -2,14 +2,17 @@
 #   make demo    simulate a quad-plane movie with ground truth (more of the pipeline as it lands)
 #   make test    every test: C (CTest), CLI, Java (JUnit against Debian's ImageJ), ImageJ macros
 # Both install the Debian packages they need first (scripts/install-deps.sh, idempotent).
+# Hardening: `make fuzz` runs every libFuzzer harness FUZZ_SECONDS (default 60) on its corpus.
 
 BUILD   ?= build
 JOBS    ?= 2
 MVN      = mvn -o -q -B -Dmaven.repo.local=/usr/share/maven-repo
 DEMO_OUT ?= demo-out
 MUMLOC   = $(BUILD)/bin/mumloc
+ASAN_BUILD   ?= $(BUILD)-asan
+FUZZ_SECONDS ?= 60
 
-.PHONY: all deps native jar test test-c test-java test-macro test-jar demo bench clean
+.PHONY: all deps native jar test test-c test-java test-macro test-jar demo bench clean fuzz
 
 all: native jar
 
@@ -42,6 +45,14 @@ test-jar: jar
 test: native
 	@bash tests/run-all.sh $(BUILD)
 
+# The sanitizer build folder the test stage "sanitizers" also uses (clang, ASan + UBSan, fuzzers).
+fuzz: deps
+	@CC=clang cmake -S . -B $(ASAN_BUILD) -DCMAKE_BUILD_TYPE=Release -DMUMLOC_FUZZ=ON \
+	  >$(ASAN_BUILD).cmake.log 2>&1 || { cat $(ASAN_BUILD).cmake.log; exit 1; }
+	@cmake --build $(ASAN_BUILD) -j $(JOBS) --target fuzzers >$(ASAN_BUILD).build.log 2>&1 || \
+	  { tail -n 40 $(ASAN_BUILD).build.log; exit 1; }
+	@bash tests/fuzz/run.sh $(ASAN_BUILD) $(FUZZ_SECONDS)
+
 demo: native
 	@bash scripts/demo.sh $(MUMLOC) $(DEMO_OUT)
 
@@ -49,4 +60,4 @@ bench: native
 	@bash scripts/bench.sh $(BUILD)
 
 clean:
-	rm -rf $(BUILD) $(BUILD).cmake.log target $(DEMO_OUT) bench-out
+	rm -rf $(BUILD) $(BUILD).cmake.log target $(DEMO_OUT) bench-out $(ASAN_BUILD) $(ASAN_BUILD).*.log

@@ -13,6 +13,7 @@ PACKAGES=(
   libmaven-jar-plugin-java libmaven-resources-plugin-java
   xvfb xauth                                  # ImageJ batch-mode macro tests
   slurm-wlm munge                             # the single-node SLURM test (scripts/slurm/)
+  clang libclang-rt-dev                       # sanitizer build and libFuzzer (make fuzz)
 )
 
 missing=()

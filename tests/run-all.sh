@@ -24,6 +24,10 @@ fi
 if ls target/MUMLoc_-*.jar >/dev/null 2>&1; then
   stage "Self-contained plugin jar (system libraries hidden)" bash tests/jar/test_self_contained.sh target "$build"
 fi
+# ASan + UBSan build of the library, CLI and C tests in ${build}-asan; then each fuzzer a few
+# seconds on its seeds (regression, not discovery; `make fuzz` discovers).
+stage "Sanitizers: C and CLI tests under ASan+UBSan" bash tests/run-sanitized.sh "${build}-asan"
+stage "Fuzz regression" bash tests/fuzz/run.sh --regression "${build}-asan"
 
 echo
 [ $failed -gt 0 ] && echo "failed stages: ${failed_names[*]}"

@@ -17,24 +17,26 @@ grep -Eq '^mumloc simulate: 40 frames of 16x16x4, 160 molecules, [0-9.]+ s \([0-
 [ ! -s "$SCRATCH/stderr" ] || fail "--quiet still printed: $(cat "$SCRATCH/stderr")"
 
 # A movie long enough to interrupt: once it has started writing, send SIGINT; the library must
-# stop at its next progress call (a KILL after 5 s keeps a broken build from filling the disk).
+# stop at its next progress call (a KILL after 5 s keeps a broken build from filling the disk;
+# MUMLOC_TEST_SLOWDOWN, set by the sanitizer stage, stretches the waits for its slower batches).
+waits=$((50 * ${MUMLOC_TEST_SLOWDOWN:-1}))
 mkdir "$SCRATCH/cancel"
 "$MUMLOC" simulate --out "$SCRATCH/cancel/big.tif" --truth "$SCRATCH/cancel/big.csv" \
   --frames 100000 --size 32 --molecules 20 --threads 1 >"$SCRATCH/stdout" 2>"$SCRATCH/stderr" &
 pid=$!
-for _ in $(seq 50); do
+for _ in $(seq "$waits"); do
   [ -n "$(ls -A "$SCRATCH/cancel")" ] && break
   sleep 0.1
 done
 sleep 0.2
 kill -INT "$pid"
-for _ in $(seq 50); do
+for _ in $(seq "$waits"); do
   kill -0 "$pid" 2>/dev/null || break
   sleep 0.1
 done
 if kill -0 "$pid" 2>/dev/null; then
   kill -KILL "$pid"
-  fail "simulate still running 5 s after SIGINT"
+  fail "simulate still running $((waits / 10)) s after SIGINT"
 fi
 rc=0; wait "$pid" || rc=$?
 [ "$rc" -eq 130 ] || fail "interrupted simulate exited with $rc, expected 130; $(cat "$SCRATCH/stderr")"

@@ -104,32 +104,20 @@ static uint64_t gcd(uint64_t a, uint64_t b) {
     return a;
 }
 
-/* Resolution as a rational with 32-bit parts: pixels per µm = num / den. A pixel size with few
- * decimals is exact (0.192 µm → 125/24); others get about 7 significant digits. */
+/* Resolution as a rational with 32-bit parts: pixels per µm = num / den = 10^e / m, where m · 10^-e µm
+ * is the pixel size rounded to 9 significant digits (to 1e-9 µm below 0.01 µm), reduced: 0.192 µm →
+ * 125/24. A reader's pixel size, 1 / (num / den), rounds back to the same m and e, so a movie read and
+ * written again keeps the same bytes. */
 static void resolution_rational(double pixel_um, uint32_t *num, uint32_t *den) {
-    for (uint64_t power = 1; power <= 1000000000ull; power *= 10) {
-        double d = pixel_um * (double)power;
-        if (d <= 4e9 && d >= 1 && fabs(d - nearbyint(d)) <= 1e-9 * d) {
-            uint64_t n = power, m = (uint64_t)nearbyint(d), g = gcd(n, m);
-            *num = (uint32_t)(n / g);
-            *den = (uint32_t)(m / g);
-            return;
-        }
-    }
-    double scale = 1.0 / pixel_um;
-    if (scale >= 1) {
-        double d = 1e6;
-        while (d > 1 && scale * d > 4e9) d /= 10;
-        *den = (uint32_t)d;
-        *num = (uint32_t)fmin(llround(scale * d), 4e9);
-    } else {
-        double n = 1e6;
-        while (n > 1 && n / scale > 4e9) n /= 10;
-        *num = (uint32_t)n;
-        *den = (uint32_t)fmin(llround(n / scale), 4e9);
-    }
-    if (*num == 0) *num = 1;
-    if (*den == 0) *den = 1;
+    int e = 8 - (int)floor(log10(pixel_um));
+    if (e > 9) e = 9;
+    if (e < 0) e = 0;
+    uint64_t power = 1;
+    for (int i = 0; i < e; i++) power *= 10;
+    double m = nearbyint(pixel_um * (double)power);
+    uint64_t n = power, d = m < 1 ? 1 : m > 4294967295.0 ? 4294967295u : (uint64_t)m, g = gcd(n, d);
+    *num = (uint32_t)(n / g);
+    *den = (uint32_t)(d / g);
 }
 
 static mumloc_status check_options(const mumloc_tiff_write_options *o) {
