@@ -14,34 +14,14 @@
 #include <stdlib.h>
 #include <time.h>
 
+#include "bench_common.h"
 #include "mumloc.h"
 
 #define FRAMES 30000
 #define BEADS 10
 
-static double wall_seconds(void) {
-    struct timespec t;
-    clock_gettime(CLOCK_MONOTONIC, &t);
-    return (double)t.tv_sec + 1e-9 * (double)t.tv_nsec;
-}
-
-static double cpu_seconds(void) {
-    struct timespec t;
-    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t);
-    return (double)t.tv_sec + 1e-9 * (double)t.tv_nsec;
-}
-
-/* SplitMix64, uniform in (0, 1). */
-static double uniform(uint64_t *state) {
-    uint64_t z = (*state += 0x9E3779B97F4A7C15ULL);
-    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
-    z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
-    z ^= z >> 31;
-    return ((double)(z >> 11) + 0.5) / 9007199254740992.0;
-}
-
 static double normal(uint64_t *state) {
-    return sqrt(-2.0 * log(uniform(state))) * cos(6.283185307179586 * uniform(state));
+    return sqrt(-2.0 * log(bench_uniform(state))) * cos(6.283185307179586 * bench_uniform(state));
 }
 
 static void true_drift(int64_t frame, double *d) {
@@ -72,9 +52,9 @@ static mumloc_table *make_table(int64_t rows, int beads) {
             double d[3], x, y, z, sxy = 10.0, sz = 25.0;
             int64_t frame;
             if (row < rows) {
-                frame = 1 + (int64_t)(uniform(&state) * FRAMES);
-                int filament = (int)(uniform(&state) * 12);
-                double u = uniform(&state), a = 0.5 * filament;
+                frame = 1 + (int64_t)(bench_uniform(&state) * FRAMES);
+                int filament = (int)(bench_uniform(&state) * 12);
+                double u = bench_uniform(&state), a = 0.5 * filament;
                 double along = (u - 0.5) * 20000.0, bend = 1500.0 * sin(3.0 * u + filament);
                 x = 12288.0 + along * cos(a) - bend * sin(a);
                 y = 12288.0 + along * sin(a) + bend * cos(a);
@@ -131,11 +111,11 @@ static int run(const char *label, int64_t rows, int beads, mumloc_drift_method m
     o.method = method;
     mumloc_drift_info info;
     mumloc_table *drift = NULL;
-    double w0 = wall_seconds(), c0 = cpu_seconds();
+    double w0 = bench_seconds(CLOCK_MONOTONIC), c0 = bench_seconds(CLOCK_PROCESS_CPUTIME_ID);
     mumloc_status s = mumloc_drift_estimate(table, &o, &info, NULL, NULL, &drift);
-    double w1 = wall_seconds(), c1 = cpu_seconds();
+    double w1 = bench_seconds(CLOCK_MONOTONIC), c1 = bench_seconds(CLOCK_PROCESS_CPUTIME_ID);
     if (s == MUMLOC_OK) s = mumloc_drift_apply(table, drift);
-    double w2 = wall_seconds(), c2 = cpu_seconds();
+    double w2 = bench_seconds(CLOCK_MONOTONIC), c2 = bench_seconds(CLOCK_PROCESS_CPUTIME_ID);
     if (s != MUMLOC_OK) {
         fprintf(stderr, "bench_drift: %s\n", mumloc_last_error());
         mumloc_table_destroy(table);

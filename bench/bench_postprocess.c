@@ -14,29 +14,16 @@
 #include <stdlib.h>
 #include <time.h>
 
+#include "bench_common.h"
 #include "mumloc.h"
 
 #define FIELD_NM 40960.0
 #define PER_FRAME 1000
 #define SITES 200000
 
-static double seconds(clockid_t clock) {
-    struct timespec t;
-    clock_gettime(clock, &t);
-    return (double)t.tv_sec + 1e-9 * (double)t.tv_nsec;
-}
-
-static double uniform(uint64_t *state) {
-    uint64_t z = (*state += 0x9E3779B97F4A7C15ULL);
-    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
-    z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
-    z ^= z >> 31;
-    return ((double)(z >> 11) + 0.5) / 9007199254740992.0;
-}
-
 /* Sum of 4 uniforms, centred and scaled: a cheap near-Gaussian of unit variance. */
 static double noise(uint64_t *s) {
-    return (uniform(s) + uniform(s) + uniform(s) + uniform(s) - 2.0) * 1.7320508075688772;
+    return (bench_uniform(s) + bench_uniform(s) + bench_uniform(s) + bench_uniform(s) - 2.0) * 1.7320508075688772;
 }
 
 static mumloc_table *synthesize(int64_t rows) {
@@ -52,24 +39,24 @@ static mumloc_table *synthesize(int64_t rows) {
     uint64_t s = 1;
     double *site = malloc(3 * SITES * sizeof *site);
     if (!site) return NULL;
-    for (int i = 0; i < 3 * SITES; i++) site[i] = (i % 3 == 2 ? 1600.0 : FIELD_NM) * uniform(&s);
+    for (int i = 0; i < 3 * SITES; i++) site[i] = (i % 3 == 2 ? 1600.0 : FIELD_NM) * bench_uniform(&s);
     for (int64_t r = 0; r < rows; r++) {
         int k = (int)(r % PER_FRAME);
         if (slot[k][3] <= 0) {
-            const double *at = site + 3 * (int64_t)(SITES * uniform(&s));
+            const double *at = site + 3 * (int64_t)(SITES * bench_uniform(&s));
             slot[k][0] = at[0];
             slot[k][1] = at[1];
             slot[k][2] = at[2];
-            slot[k][3] = 1 + (int)(5 * uniform(&s));
+            slot[k][3] = 1 + (int)(5 * bench_uniform(&s));
         }
         slot[k][3]--;
         col[0][r] = 1 + (double)(r / PER_FRAME);
         col[1][r] = slot[k][0] + 10 * noise(&s);
         col[2][r] = slot[k][1] + 10 * noise(&s);
         col[3][r] = slot[k][2] + 30 * noise(&s);
-        col[4][r] = 200 + 2000 * uniform(&s);
-        col[5][r] = 5 + 25 * uniform(&s);
-        col[6][r] = 15 + 40 * uniform(&s);
+        col[4][r] = 200 + 2000 * bench_uniform(&s);
+        col[5][r] = 5 + 25 * bench_uniform(&s);
+        col[6][r] = 15 + 40 * bench_uniform(&s);
     }
     free(site);
     return t;
@@ -99,9 +86,9 @@ int main(int argc, char **argv) {
     mo.max_distance_xy_nm = 50;
     mo.max_distance_z_nm = 150;
     mumloc_table *merged = NULL;
-    w = seconds(CLOCK_MONOTONIC), c = seconds(CLOCK_PROCESS_CPUTIME_ID);
+    w = bench_seconds(CLOCK_MONOTONIC), c = bench_seconds(CLOCK_PROCESS_CPUTIME_ID);
     mumloc_status st = mumloc_merge_blinks(t, &mo, &merged, NULL, NULL);
-    w = seconds(CLOCK_MONOTONIC) - w, c = seconds(CLOCK_PROCESS_CPUTIME_ID) - c;
+    w = bench_seconds(CLOCK_MONOTONIC) - w, c = bench_seconds(CLOCK_PROCESS_CPUTIME_ID) - c;
     snprintf(result, sizeof result, "%s: %lld molecules", st ? mumloc_last_error() : "ok",
              (long long)mumloc_table_rows(merged));
     report("merge blinks (50 nm xy, 150 nm z, 1 dark frame)", rows, w, c, result);
@@ -111,9 +98,9 @@ int main(int argc, char **argv) {
     mumloc_filter_options_default(&fo);
     fo.expression = "intensity > 500 & uncertainty_xy < 20 & z > 100";
     mumloc_table *kept = NULL;
-    w = seconds(CLOCK_MONOTONIC), c = seconds(CLOCK_PROCESS_CPUTIME_ID);
+    w = bench_seconds(CLOCK_MONOTONIC), c = bench_seconds(CLOCK_PROCESS_CPUTIME_ID);
     st = mumloc_filter_table(t, &fo, &kept, NULL, NULL);
-    w = seconds(CLOCK_MONOTONIC) - w, c = seconds(CLOCK_PROCESS_CPUTIME_ID) - c;
+    w = bench_seconds(CLOCK_MONOTONIC) - w, c = bench_seconds(CLOCK_PROCESS_CPUTIME_ID) - c;
     snprintf(result, sizeof result, "%s: kept %lld", st ? mumloc_last_error() : "ok", (long long)mumloc_table_rows(kept));
     report("filter \"intensity > 500 & uncertainty_xy < 20 & z > 100\"", rows, w, c, result);
     mumloc_table_destroy(kept);
@@ -121,17 +108,17 @@ int main(int argc, char **argv) {
     mumloc_filter_options_default(&fo);
     fo.density_radius_nm = 50;
     fo.density_min_neighbors = 3;
-    w = seconds(CLOCK_MONOTONIC), c = seconds(CLOCK_PROCESS_CPUTIME_ID);
+    w = bench_seconds(CLOCK_MONOTONIC), c = bench_seconds(CLOCK_PROCESS_CPUTIME_ID);
     st = mumloc_filter_table(t, &fo, &kept, NULL, NULL);
-    w = seconds(CLOCK_MONOTONIC) - w, c = seconds(CLOCK_PROCESS_CPUTIME_ID) - c;
+    w = bench_seconds(CLOCK_MONOTONIC) - w, c = bench_seconds(CLOCK_PROCESS_CPUTIME_ID) - c;
     snprintf(result, sizeof result, "%s: kept %lld", st ? mumloc_last_error() : "ok", (long long)mumloc_table_rows(kept));
     report("density filter (3 neighbours within 50 nm, 2D)", rows, w, c, result);
     mumloc_table_destroy(kept);
 
     mumloc_frc *frc = NULL;
-    w = seconds(CLOCK_MONOTONIC), c = seconds(CLOCK_PROCESS_CPUTIME_ID);
+    w = bench_seconds(CLOCK_MONOTONIC), c = bench_seconds(CLOCK_PROCESS_CPUTIME_ID);
     st = mumloc_frc_compute(t, NULL, &frc, NULL, NULL);
-    w = seconds(CLOCK_MONOTONIC) - w, c = seconds(CLOCK_PROCESS_CPUTIME_ID) - c;
+    w = bench_seconds(CLOCK_MONOTONIC) - w, c = bench_seconds(CLOCK_PROCESS_CPUTIME_ID) - c;
     mumloc_frc_summary fs = {0};
     if (st == MUMLOC_OK) mumloc_frc_get_summary(frc, &fs);
     snprintf(result, sizeof result, "%s: %d x %d image of %.1f nm pixels, resolution %.1f nm",

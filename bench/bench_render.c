@@ -17,37 +17,21 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "bench_common.h"
 #include "mumloc.h"
 
 #define FIELD_NM 24576.0 /* 128 camera pixels of 192 nm */
 
-/* Process CPU time: on a shared machine the wall-clock figure drops when other work takes the cores,
- * the CPU time much less. */
-static double cpu_seconds(void) {
-    struct timespec t;
-    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t);
-    return (double)t.tv_sec + 1e-9 * (double)t.tv_nsec;
-}
-
-/* Deterministic pseudo-random numbers (SplitMix64), uniform in [0, 1). */
-static double uniform(uint64_t *state) {
-    uint64_t z = (*state += 0x9E3779B97F4A7C15ULL);
-    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
-    z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
-    z ^= z >> 31;
-    return (double)(z >> 11) / 9007199254740992.0;
-}
-
 /* Localizations near a few straight filaments, z varying along each. */
 static void synthesize(uint64_t *state, int64_t n, double *x, double *y, double *z, double *s) {
     for (int64_t i = 0; i < n; i++) {
-        int filament = (int)(uniform(state) * 8);
-        double t = uniform(state);
+        int filament = (int)(bench_uniform(state) * 8);
+        double t = bench_uniform(state);
         double x0 = 1000 + 2800.0 * filament, angle = 0.2 + 0.15 * filament;
-        x[i] = x0 + t * 20000.0 * angle + (uniform(state) - 0.5) * 60.0;
-        y[i] = 500 + t * 23000.0 + (uniform(state) - 0.5) * 60.0;
+        x[i] = x0 + t * 20000.0 * angle + (bench_uniform(state) - 0.5) * 60.0;
+        y[i] = 500 + t * 23000.0 + (bench_uniform(state) - 0.5) * 60.0;
         z[i] = 1600.0 * t;
-        s[i] = 8.0 + 20.0 * uniform(state);
+        s[i] = 8.0 + 20.0 * bench_uniform(state);
     }
 }
 
@@ -133,7 +117,7 @@ static int bench_accumulation(int64_t rows) {
                 return 1;
             }
             mumloc_render_info info;
-            double t0 = omp_get_wtime(), c0 = cpu_seconds();
+            double t0 = omp_get_wtime(), c0 = bench_seconds(CLOCK_PROCESS_CPUTIME_ID);
             for (int64_t done = 0; done < rows; done += BATCH) {
                 int64_t n = rows - done < BATCH ? rows - done : BATCH;
                 if (mumloc_renderer_add(r, n, x, y, z, s) != MUMLOC_OK) return 1;
@@ -142,7 +126,7 @@ static int bench_accumulation(int64_t rows) {
             double t = omp_get_wtime() - t0;
             if (t < best) {
                 best = t;
-                best_cpu = cpu_seconds() - c0;
+                best_cpu = bench_seconds(CLOCK_PROCESS_CPUTIME_ID) - c0;
             }
             mumloc_renderer_destroy(r);
         }
@@ -165,7 +149,7 @@ static int bench_file(const char *table, int64_t rows, mumloc_render_method meth
     if (!field) p.field_width_nm = p.field_height_nm = 0;
     double best = 1e30, best_cpu = 0;
     for (int run = 0; run < 2; run++) {
-        double t0 = omp_get_wtime(), c0 = cpu_seconds();
+        double t0 = omp_get_wtime(), c0 = bench_seconds(CLOCK_PROCESS_CPUTIME_ID);
         if (mumloc_render_file(&p, table, image, NULL, NULL, NULL, NULL) != MUMLOC_OK) {
             fprintf(stderr, "bench_render: %s\n", mumloc_last_error());
             return 1;
@@ -173,7 +157,7 @@ static int bench_file(const char *table, int64_t rows, mumloc_render_method meth
         double t = omp_get_wtime() - t0;
         if (t < best) {
             best = t;
-            best_cpu = cpu_seconds() - c0;
+            best_cpu = bench_seconds(CLOCK_PROCESS_CPUTIME_ID) - c0;
         }
     }
     remove(image);
