@@ -11,6 +11,7 @@ typedef struct tiff_source {
     int fd;
     uint64_t size;
     int big_endian;
+    int bigtiff;   /* version 43: 8-byte offsets and counts, 20-byte IFD entries */
     const char *path;
 } tiff_source;
 

@@ -256,8 +256,8 @@ static void fill_info(mumloc_tiff_reader *r, const tiff_ifd *ifd) {
 }
 
 static mumloc_status read_header(mumloc_tiff_reader *r, uint64_t *first_ifd) {
-    unsigned char h[8] = {0};
-    size_t n = r->src.size < 8 ? (size_t)r->src.size : 8;
+    unsigned char h[16] = {0};
+    size_t n = r->src.size < 16 ? (size_t)r->src.size : 16;
     MUMLOC_TRY(tiff_read_at(&r->src, 0, h, n, "the header"));
     int little = h[0] == 'I' && h[1] == 'I', big = h[0] == 'M' && h[1] == 'M';
     if (n < 8 || (!little && !big))
@@ -267,16 +267,18 @@ static mumloc_status read_header(mumloc_tiff_reader *r, uint64_t *first_ifd) {
                            r->path, h[0], h[1], h[2], h[3]);
     r->src.big_endian = big;
     uint32_t version = tiff_get16(h + 2, big);
-    if (version == 43)
-        return mumloc_fail(MUMLOC_ERR_UNSUPPORTED,
-                           "'%s' is a BigTIFF; mumloc reads classic TIFFs, including ImageJ's form "
-                           "for stacks over 4 GiB (File > Save As > Tiff in ImageJ writes it)",
-                           r->path);
-    if (version != 42)
-        return mumloc_fail(MUMLOC_ERR_FORMAT, "'%s' is not a TIFF file (version %u, expected 42)",
+    if (version != TIFF_CLASSIC_VERSION && version != TIFF_BIG_VERSION)
+        return mumloc_fail(MUMLOC_ERR_FORMAT,
+                           "'%s' is not a TIFF file (version %u, expected 42, or 43 for BigTIFF)",
                            r->path, version);
-    *first_ifd = tiff_get32(h + 4, big);
-    if (*first_ifd < 8)
+    r->src.bigtiff = version == TIFF_BIG_VERSION;
+    if (r->src.bigtiff && (n < 16 || tiff_get16(h + 4, big) != 8 || tiff_get16(h + 6, big) != 0))
+        return mumloc_fail(MUMLOC_ERR_FORMAT,
+                           "'%s' is not a valid BigTIFF: its header must give 8-byte offsets and "
+                           "hold the first IFD's offset in 16 bytes",
+                           r->path);
+    *first_ifd = r->src.bigtiff ? tiff_get64(h + 8, big) : tiff_get32(h + 4, big);
+    if (*first_ifd < (r->src.bigtiff ? 16u : 8u))
         return mumloc_fail(MUMLOC_ERR_FORMAT, "'%s' is not a valid TIFF: its first IFD offset is %llu",
                            r->path, (unsigned long long)*first_ifd);
     return MUMLOC_OK;

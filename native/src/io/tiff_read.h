@@ -4,8 +4,11 @@
  * Images are found the way ImageJ finds them: when the first IFD's description starts "ImageJ" and
  * says images=N (N > 1), the N images lie back to back from the first strip (further IFDs, if any,
  * are ignored); otherwise every IFD of the chain is one image (reduced-resolution IFDs skipped).
- * Compressed, tiled, multi-sample (RGB) and BigTIFF files are refused with MUMLOC_ERR_UNSUPPORTED;
- * foreign and truncated files with MUMLOC_ERR_FORMAT. */
+ * Classic TIFF and BigTIFF (8-byte offsets, files over 4 GiB) are read alike. An OME-TIFF whose
+ * first IFD's OME-XML spreads the movie over several files (Micro-Manager's name_MMStack_Pos0.ome.tif,
+ * name_MMStack_Pos0_1.ome.tif, …) is read as one movie when given the first file (tiff_series.h).
+ * Compressed, tiled and multi-sample (RGB) files are refused with MUMLOC_ERR_UNSUPPORTED; foreign
+ * and truncated files with MUMLOC_ERR_FORMAT. */
 #ifndef MUMLOC_IO_TIFF_READ_H
 #define MUMLOC_IO_TIFF_READ_H
 
