@@ -104,14 +104,16 @@ static mumloc_status entry_array(const entry *e, uint64_t **out, uint32_t *count
     if (!is_integer_type(e->type))
         return mumloc_fail(MUMLOC_ERR_FORMAT, "'%s': tag %u of IFD %lld should hold integers",
                            e->src->path, e->tag, (long long)e->ifd_index);
-    if (e->count > UINT32_MAX)
-        return mumloc_fail(MUMLOC_ERR_FORMAT, "'%s': tag %u of IFD %lld lists %llu values, more "
-                           "than mumloc indexes (is the file damaged?)",
-                           e->src->path, e->tag, (long long)e->ifd_index,
-                           (unsigned long long)e->count);
     unsigned char *data;
     size_t len;
-    MUMLOC_TRY(entry_bytes(e, &data, &len));
+    MUMLOC_TRY(entry_bytes(e, &data, &len)); /* first: the count must fit the file */
+    if (e->count > UINT32_MAX) {
+        free(data);
+        return mumloc_fail(MUMLOC_ERR_FORMAT, "'%s': tag %u of IFD %lld has count %llu, more "
+                           "values than mumloc indexes (is the file damaged?)",
+                           e->src->path, e->tag, (long long)e->ifd_index,
+                           (unsigned long long)e->count);
+    }
     uint64_t *values = malloc((e->count ? e->count : 1) * sizeof *values);
     if (!values) {
         free(data);
