@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "core/error.h"
+#include "io/ome_xml.h"
 #include "io/tiff_tags.h"
 
 mumloc_status tiff_read_at(const tiff_source *src, uint64_t offset, void *buf, size_t n,
@@ -169,16 +170,12 @@ static mumloc_status entry_text(const entry *e, char **text) {
     return MUMLOC_OK;
 }
 
-static int is_ome_xml(const char *text) {
-    return text && (strncmp(text, "<?xml", 5) == 0 || strncmp(text, "<OME", 4) == 0);
-}
-
 /* Micro-Manager writes two descriptions into the first IFD, OME-XML and ImageJ's: the OME-XML is
  * kept, as it alone describes the whole series; otherwise the last one counts. */
 static mumloc_status entry_description(const entry *e, tiff_ifd *ifd) {
     char *text = NULL;
     MUMLOC_TRY(entry_text(e, &text));
-    if (is_ome_xml(ifd->description) && !is_ome_xml(text)) {
+    if (ome_xml_is(ifd->description) && !ome_xml_is(text)) {
         free(text);
     } else {
         free(ifd->description);

@@ -13,6 +13,7 @@
 #include "core/error.h"
 #include "core/hash_index.h"
 #include "io/tiff_ifd.h"
+#include "io/tiff_series.h"
 #include "io/tiff_tags.h"
 #include "io/input_file.h"
 
@@ -26,6 +27,7 @@ struct mumloc_tiff_reader {
     int64_t *strip_begin;    /* other layouts: image i's strips are [strip_begin[i], strip_begin[i+1]) */
     uint64_t *strip_offsets, *strip_counts;
     int64_t strips_used, strips_cap, images_cap;
+    tiff_series *series;     /* an OME-TIFF over several files: images are read through it */
 };
 
 int mumloc_tiff_description_value(const char *description, const char *key, char *value, size_t cap) {
@@ -320,7 +322,18 @@ static mumloc_status index_file(mumloc_tiff_reader *r) {
     return s;
 }
 
-mumloc_status mumloc_tiff_reader_open(const char *path, mumloc_tiff_reader **out) {
+/* The OME-XML's series replaces the first file's images with the whole movie's. */
+static mumloc_status follow_series(mumloc_tiff_reader *r) {
+    MUMLOC_TRY(tiff_series_open(r->path, r->description, &r->info, &r->series));
+    if (!r->series) return MUMLOC_OK;
+    mumloc_tiff_info *in = &r->info;
+    tiff_series_dimensions(r->series, &in->channels, &in->slices, &in->frames, &in->images);
+    in->contiguous = 0;
+    in->hyperstack = in->channels > 1 || in->frames > 1;
+    return MUMLOC_OK;
+}
+
+static mumloc_status open_reader(const char *path, int series, mumloc_tiff_reader **out) {
     if (!path || !out) return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT, "TIFF path and output are required");
     *out = NULL;
     mumloc_tiff_reader *r = calloc(1, sizeof *r);
@@ -331,6 +344,7 @@ mumloc_status mumloc_tiff_reader_open(const char *path, mumloc_tiff_reader **out
     r->src.path = r->path;
     mumloc_status s = mumloc_input_open(path, NULL, &r->src.fd, &r->src.size);
     if (s == MUMLOC_OK) s = index_file(r);
+    if (s == MUMLOC_OK && series) s = follow_series(r);
     if (s != MUMLOC_OK) {
         mumloc_tiff_reader_close(r);
         return s;
@@ -339,8 +353,17 @@ mumloc_status mumloc_tiff_reader_open(const char *path, mumloc_tiff_reader **out
     return MUMLOC_OK;
 }
 
+mumloc_status mumloc_tiff_reader_open(const char *path, mumloc_tiff_reader **out) {
+    return open_reader(path, 1, out);
+}
+
+mumloc_status mumloc_tiff_reader_open_file(const char *path, mumloc_tiff_reader **out) {
+    return open_reader(path, 0, out);
+}
+
 void mumloc_tiff_reader_close(mumloc_tiff_reader *r) {
     if (!r) return;
+    tiff_series_close(r->series);
     if (r->src.fd >= 0 && r->path) close(r->src.fd);
     free(r->strip_begin);
     free(r->strip_offsets);
@@ -383,6 +406,7 @@ mumloc_status mumloc_tiff_reader_read(const mumloc_tiff_reader *r, int64_t index
     if (index < 0 || index >= r->info.images)
         return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT, "'%s' has images 0..%lld, not %lld", r->path,
                            (long long)r->info.images - 1, (long long)index);
+    if (r->series) return tiff_series_read(r->series, index, out);
     int bits = r->info.bits_per_sample;
     unsigned char *bytes = bits <= 32 ? (unsigned char *)out : malloc(r->image_bytes);
     if (!bytes) return mumloc_fail(MUMLOC_ERR_OUT_OF_MEMORY, "out of memory reading '%s'", r->path);

@@ -37,6 +37,8 @@ typedef struct mumloc_tiff_info {
 typedef struct mumloc_tiff_reader mumloc_tiff_reader;
 
 mumloc_status mumloc_tiff_reader_open(const char *path, mumloc_tiff_reader **out);
+/* Opens path alone, not following an OME-TIFF series its description names (for the parts). */
+mumloc_status mumloc_tiff_reader_open_file(const char *path, mumloc_tiff_reader **out);
 void mumloc_tiff_reader_close(mumloc_tiff_reader *reader);
 
 const mumloc_tiff_info *mumloc_tiff_reader_info(const mumloc_tiff_reader *reader);
