@@ -115,7 +115,7 @@ static void simulated_seeds(void) {
     mumloc_tiff_reader *r = NULL;
     if (mumloc_tiff_reader_open(movie, &r) != MUMLOC_OK) die(movie);
     seed_text("description", "simulated.txt", mumloc_tiff_reader_description(r));
-    /* the same movie in the single-IFD layout (mumloc's form past 4 GiB) */
+    /* the same movie in the single-IFD layout (ImageJ's form past 4 GiB) */
     const mumloc_tiff_info *in = mumloc_tiff_reader_info(r);
     size_t pixels = (size_t)in->width * (size_t)in->height;
     float *data = malloc((size_t)in->images * pixels * sizeof(float));
@@ -131,6 +131,17 @@ static void simulated_seeds(void) {
         mumloc_tiff_writer_append(w, data, in->images) != MUMLOC_OK ||
         mumloc_tiff_writer_finish(w) != MUMLOC_OK || fclose(f) != 0)
         die(single);
+    mumloc_tiff_writer_free(w);
+    /* and as BigTIFF (mumloc's form past 4 GiB) */
+    const char *big = seed_path("tiff", "bigtiff.tif");
+    o.layout = MUMLOC_TIFF_LAYOUT_MULTI_IFD;
+    o.format = MUMLOC_TIFF_FORMAT_BIG;
+    f = fopen(big, "wb");
+    w = NULL;
+    if (!f || mumloc_tiff_writer_open(f, big, &o, &w) != MUMLOC_OK ||
+        mumloc_tiff_writer_append(w, data, in->images) != MUMLOC_OK ||
+        mumloc_tiff_writer_finish(w) != MUMLOC_OK || fclose(f) != 0)
+        die(big);
     mumloc_tiff_writer_free(w);
     free(data);
     mumloc_tiff_reader_close(r);
