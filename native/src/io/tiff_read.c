@@ -286,7 +286,20 @@ static mumloc_status read_header(mumloc_tiff_reader *r, uint64_t *first_ifd) {
     return MUMLOC_OK;
 }
 
-static mumloc_status index_file(mumloc_tiff_reader *r) {
+/* ImageJ's rule (images back to back) holds unless a second IFD puts its image elsewhere, as
+ * writers do that store each image after its IFD (BigTIFF converters, Micro-Manager). */
+static int second_image_follows(const mumloc_tiff_reader *r, const tiff_ifd *first) {
+    if (first->next == 0) return 1;
+    tiff_ifd second;
+    if (tiff_ifd_parse(&r->src, first->next, 1, &second) != MUMLOC_OK) return 1; /* ImageJ ignores it */
+    int follows = !second.strip_offsets || second.strips == 0 ||
+                  second.strip_offsets[0] == first->strip_offsets[0] + r->image_bytes;
+    tiff_ifd_free(&second);
+    return follows;
+}
+
+/* part: a file of an OME-TIFF series, whose TiffData count IFDs: ImageJ's rule does not apply. */
+static mumloc_status index_file(mumloc_tiff_reader *r, int part) {
     uint64_t offset = 0;
     MUMLOC_TRY(read_header(r, &offset));
     tiff_ifd first;
@@ -300,7 +313,8 @@ static mumloc_status index_file(mumloc_tiff_reader *r) {
     if (s == MUMLOC_OK) {
         r->image_bytes = (size_t)first.width * first.height * (first.bits / 8);
         r->info.imagej = strncmp(r->description, "ImageJ", 6) == 0;
-        long long n = r->info.imagej ? description_integer(r->description, "images", 1) : 1;
+        long long n = r->info.imagej && !part ? description_integer(r->description, "images", 1) : 1;
+        if (n > 1 && !second_image_follows(r, &first)) n = 1;
         if (n > 1) { /* ImageJ's rule: N images back to back from the first strip */
             r->info.contiguous = 1;
             r->info.images = n;
@@ -333,6 +347,7 @@ static mumloc_status follow_series(mumloc_tiff_reader *r) {
     return MUMLOC_OK;
 }
 
+/* series: follow an OME-TIFF series the file names; else the file is read alone, as a part. */
 static mumloc_status open_reader(const char *path, int series, mumloc_tiff_reader **out) {
     if (!path || !out) return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT, "TIFF path and output are required");
     *out = NULL;
@@ -343,7 +358,7 @@ static mumloc_status open_reader(const char *path, int series, mumloc_tiff_reade
     }
     r->src.path = r->path;
     mumloc_status s = mumloc_input_open(path, NULL, &r->src.fd, &r->src.size);
-    if (s == MUMLOC_OK) s = index_file(r);
+    if (s == MUMLOC_OK) s = index_file(r, !series);
     if (s == MUMLOC_OK && series) s = follow_series(r);
     if (s != MUMLOC_OK) {
         mumloc_tiff_reader_close(r);

@@ -37,7 +37,8 @@ typedef struct mumloc_tiff_info {
 typedef struct mumloc_tiff_reader mumloc_tiff_reader;
 
 mumloc_status mumloc_tiff_reader_open(const char *path, mumloc_tiff_reader **out);
-/* Opens path alone, not following an OME-TIFF series its description names (for the parts). */
+/* Opens path as a part of an OME-TIFF series: alone (not following a series its description
+ * names), one image per IFD (an ImageJ description's images= does not count). */
 mumloc_status mumloc_tiff_reader_open_file(const char *path, mumloc_tiff_reader **out);
 void mumloc_tiff_reader_close(mumloc_tiff_reader *reader);
 
