@@ -32,18 +32,6 @@ static void write_movie(const char *path, mumloc_tiff_layout layout, mumloc_tiff
     if (f) fclose(f);
 }
 
-static unsigned char *slurp(const char *path, size_t *len) {
-    FILE *f = fopen(path, "rb");
-    if (!f) return NULL;
-    fseek(f, 0, SEEK_END);
-    *len = (size_t)ftell(f);
-    fseek(f, 0, SEEK_SET);
-    unsigned char *b = malloc(*len + 1);
-    if (b && fread(b, 1, *len, f) != *len) *len = 0;
-    fclose(f);
-    return b;
-}
-
 static uint64_t le64(const unsigned char *p) {
     uint64_t v = 0;
     for (int i = 7; i >= 0; i--) v = v << 8 | p[i];
@@ -52,15 +40,16 @@ static uint64_t le64(const unsigned char *p) {
 
 /* The BigTIFF header: "II", 43, 8-byte offsets, 0, then a first IFD inside the file. */
 static void check_header(const char *path) {
-    size_t len = 0;
-    unsigned char *b = slurp(path, &len);
-    CHECK(b && len > 16);
-    if (!b || len <= 16) return free(b);
+    unsigned char b[16] = {0};
+    FILE *f = fopen(path, "rb");
+    size_t got = f ? fread(b, 1, sizeof b, f) : 0;
+    long len = f && fseek(f, 0, SEEK_END) == 0 ? ftell(f) : 0;
+    if (f) fclose(f);
+    CHECK(got == sizeof b);
     CHECK(b[0] == 'I' && b[1] == 'I' && b[2] == 43 && b[3] == 0 && b[4] == 8 && b[5] == 0 &&
           b[6] == 0 && b[7] == 0);
     uint64_t first = le64(b + 8);
-    CHECK(first >= 16 && first + 8 < len);
-    free(b);
+    CHECK(first >= 16 && first + 8 < (uint64_t)len);
 }
 
 static void check_same_movie(const char *big_path, const char *classic_path) {
