@@ -157,14 +157,12 @@ static mumloc_status entry_text(const entry *e, char **text) {
     unsigned char *data;
     size_t len;
     MUMLOC_TRY(entry_bytes(e, &data, &len));
-    char *s = malloc(len + 1);
+    char *s = realloc(data, len + 1); /* in place: an OME-XML description may be megabytes */
     if (!s) {
         free(data);
         return mumloc_fail(MUMLOC_ERR_OUT_OF_MEMORY, "out of memory reading a TIFF description");
     }
-    memcpy(s, data, len);
     s[len] = '\0';
-    free(data);
     free(*text);
     *text = s;
     return MUMLOC_OK;
@@ -192,7 +190,8 @@ static mumloc_status apply_entry(const entry *e, tiff_ifd *ifd) {
     case TIFF_TAG_BITS_PER_SAMPLE: return entry_scalar(e, &ifd->bits);
     case TIFF_TAG_COMPRESSION: return entry_scalar(e, &ifd->compression);
     case TIFF_TAG_PHOTOMETRIC: return entry_scalar(e, &ifd->photometric);
-    case TIFF_TAG_IMAGE_DESCRIPTION: return entry_description(e, ifd);
+    case TIFF_TAG_IMAGE_DESCRIPTION:
+        return e->src->skip_descriptions ? MUMLOC_OK : entry_description(e, ifd);
     case TIFF_TAG_SAMPLES_PER_PIXEL: return entry_scalar(e, &ifd->samples);
     case TIFF_TAG_ROWS_PER_STRIP: return entry_scalar(e, &ifd->rows_per_strip);
     case TIFF_TAG_PLANAR_CONFIGURATION: return entry_scalar(e, &ifd->planar);

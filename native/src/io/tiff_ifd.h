@@ -12,6 +12,7 @@ typedef struct tiff_source {
     uint64_t size;
     int big_endian;
     int bigtiff;   /* version 43: 8-byte offsets and counts, 20-byte IFD entries */
+    int skip_descriptions; /* ImageDescription tags are not read (description stays NULL) */
     const char *path;
 } tiff_source;
 

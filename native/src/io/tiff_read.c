@@ -357,6 +357,7 @@ static mumloc_status open_reader(const char *path, int series, mumloc_tiff_reade
         return mumloc_fail(MUMLOC_ERR_OUT_OF_MEMORY, "out of memory opening '%s'", path);
     }
     r->src.path = r->path;
+    r->src.skip_descriptions = !series; /* a part's (Micro-Manager repeats megabytes of OME-XML) */
     mumloc_status s = mumloc_input_open(path, NULL, &r->src.fd, &r->src.size);
     if (s == MUMLOC_OK) s = index_file(r, !series);
     if (s == MUMLOC_OK && series) s = follow_series(r);

@@ -38,7 +38,8 @@ typedef struct mumloc_tiff_reader mumloc_tiff_reader;
 
 mumloc_status mumloc_tiff_reader_open(const char *path, mumloc_tiff_reader **out);
 /* Opens path as a part of an OME-TIFF series: alone (not following a series its description
- * names), one image per IFD (an ImageJ description's images= does not count). */
+ * names), one image per IFD (an ImageJ description's images= does not count), its description
+ * not kept (reads as ""). */
 mumloc_status mumloc_tiff_reader_open_file(const char *path, mumloc_tiff_reader **out);
 void mumloc_tiff_reader_close(mumloc_tiff_reader *reader);
 
