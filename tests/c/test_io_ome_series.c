@@ -174,10 +174,26 @@ static void test_inconsistent_xml(void) {
     }
 }
 
+/* One file whose XML (no UUID: the file itself) places 12 planes in its 4 IFDs: read alone. */
+static void test_planes_past_the_file(void) {
+    char xml[512];
+    snprintf(xml, sizeof xml,
+             "<?xml version=\"1.0\"?><OME><Image><Pixels DimensionOrder=\"XYCZT\" SizeC=\"%d\" "
+             "SizeT=\"%d\" SizeX=\"%d\" SizeY=\"%d\" SizeZ=\"%d\"><TiffData/></Pixels></Image></OME>",
+             C, T, W, H, Z);
+    uint16_t pixels[PER_PART * W * H] = {0};
+    write_part(path_of("alone.ome.tif"), pixels, PER_PART, xml, NULL);
+    mumloc_tiff_reader *r = NULL;
+    CHECK_OK(mumloc_tiff_reader_open(path_of("alone.ome.tif"), &r));
+    CHECK(r && mumloc_tiff_reader_info(r)->images == PER_PART);
+    mumloc_tiff_reader_close(r);
+}
+
 int main(void) {
     test_dir_create("io_ome_series");
     test_series();
     test_inconsistent_xml();
+    test_planes_past_the_file();
     test_missing_part();
     test_dir_remove(check_failures != 0);
     return CHECK_DONE("test_io_ome_series");

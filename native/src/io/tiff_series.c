@@ -89,7 +89,8 @@ static mumloc_status check_parts(const tiff_series *s, uint64_t *planes_room) {
     return MUMLOC_OK;
 }
 
-/* Fills the plane table from the TiffData blocks; 0 when they do not cover every plane once. */
+/* Fills the plane table from the TiffData blocks; 0 when they leave a plane out, or place one past
+ * the first file's IFDs (the others are checked when opened). */
 static int map_planes(tiff_series *s, const ome_pixels *px) {
     for (int64_t i = 0; i < s->images; i++) s->plane_file[i] = -1;
     for (int64_t b = 0; b < px->block_count; b++) {
@@ -99,6 +100,8 @@ static int map_planes(tiff_series *s, const ome_pixels *px) {
         int64_t n = k->planes < 0 ? s->images - p0 : k->planes;
         if (n > s->images - p0 || k->ifd > INT64_MAX - n) return 0;
         int32_t file = k->file < 0 || s->part_count == 1 ? 0 : k->file + 1;
+        if (file != 0 && strcmp(s->paths[file], s->paths[0]) == 0) file = 0; /* it names itself */
+        if (file == 0 && k->ifd + n > s->first.images) return 0;
         for (int64_t i = 0; i < n; i++) {
             s->plane_file[p0 + i] = file;
             s->plane_ifd[p0 + i] = k->ifd + i;

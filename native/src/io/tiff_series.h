@@ -18,7 +18,7 @@ typedef struct tiff_series tiff_series;
 
 /* *out is NULL (and the call succeeds) when the XML is absent or inconsistent with the first file
  * (the caller then reads that file alone); fails with MUMLOC_ERR_IO naming the file when one it
- * lists is missing. first describes the first file. */
+ * lists is missing. first describes the first file (images: its IFDs). */
 mumloc_status tiff_series_open(const char *first_path, const char *xml, const mumloc_tiff_info *first,
                                tiff_series **out);
 /* channels, slices, frames (and images, their product) of the whole series. */
