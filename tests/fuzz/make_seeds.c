@@ -161,6 +161,18 @@ static void description_seeds(void) {
     /* issue 15 finding 6: channels · slices · frames overflowed (undefined behaviour) */
     seed_text("description", "overflowing-dimensions.txt",
               "ImageJ=1.53t\nimages=2\nchannels=4294967296\nslices=4294967296\nframes=2\n");
+    /* OME-XML placing 4 planes in this file (the harness's movie) and, once found by fuzzing, in a
+     * FileName that named the folder (read as a folder, not refused at open) */
+    seed_text("description", "ome-series.txt",
+              "<?xml version=\"1.0\"?><OME><Image><Pixels DimensionOrder=\"XYCZT\" SizeC=\"1\" "
+              "SizeT=\"4\" SizeX=\"1\" SizeY=\"1\" SizeZ=\"1\"><TiffData FirstT=\"1\" IFD=\"1\" "
+              "PlaneCount=\"3\"><UUID FileName=\"description.tif\">u</UUID></TiffData><TiffData "
+              "PlaneCount=\"1\"/></Pixels></Image></OME>");
+    seed_text("description", "ome-folder-as-file.txt",
+              "<?xml version=\"1.0\"?><OME><Image><Pixels DimensionOrder=\"XYCZT\" SizeC=\"1\" "
+              "SizeT=\"2\" SizeX=\"1\" SizeY=\"1\" SizeZ=\"1\"><TiffData IFD=\"0\" PlaneCount=\"1\">"
+              "<UUID FileName=\"a.tif\">u</UUID></TiffData><TiffData FirstT=\"1\" PlaneCount=\"1\">"
+              "<UUID FileName=\"parts/\">v</UUID></TiffData></Pixels></Image></OME>");
 }
 
 static void csv_seeds(void) {

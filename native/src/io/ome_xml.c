@@ -151,6 +151,13 @@ static mumloc_status uuid_file(const char *p, ome_pixels *px) {
     int closed = 0;
     while ((p = next_attribute(p, &name, &value, &closed)) != NULL) {
         if (!span_is(name, "FileName") || px->block_count == 0) continue;
+        for (size_t i = value.len; i-- > 0;) /* the name after the last folder */
+            if (value.at[i] == '/') {
+                value.at += i + 1;
+                value.len -= i + 1;
+                break;
+            }
+        if (value.len == 0) continue; /* no file named: the block stays in this file */
         char *file = decoded(value);
         if (!file) return mumloc_fail(MUMLOC_ERR_OUT_OF_MEMORY, "out of memory reading OME-XML");
         int k = 0;

@@ -19,7 +19,8 @@ typedef struct ome_pixels {
     char order[4];            /* DimensionOrder after "XY", fastest first, e.g. "CZT" */
     ome_tiff_block *blocks;
     int64_t block_count;
-    char **files;             /* distinct UUID FileName values, in order of first mention */
+    char **files;             /* distinct UUID FileName values without any folder (the parts lie
+                               * beside the first file), in order of first mention */
     int file_count;
 } ome_pixels;
 

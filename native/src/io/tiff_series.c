@@ -9,6 +9,7 @@
 #include <sys/stat.h>
 
 #include "core/error.h"
+#include "io/input_file.h"
 #include "io/ome_xml.h"
 
 enum { SERIES_OPEN_PARTS = 4 }; /* parallel reads across a part boundary need two; spare ones */
@@ -58,8 +59,7 @@ static mumloc_status part_paths(tiff_series *s, const char *first_path, const om
         return mumloc_fail(MUMLOC_ERR_OUT_OF_MEMORY, "out of memory reading an OME-TIFF series");
     size_t folder = folder_length(first_path);
     for (int k = 1; k < s->part_count; k++) {
-        const char *name = px->files[k - 1];
-        const char *base = strrchr(name, '/') ? strrchr(name, '/') + 1 : name; /* never leaves the folder */
+        const char *base = px->files[k - 1]; /* a bare name: never outside the first file's folder */
         size_t n = folder + strlen(base) + 1;
         if (!(s->paths[k] = malloc(n)))
             return mumloc_fail(MUMLOC_ERR_OUT_OF_MEMORY, "out of memory reading an OME-TIFF series");
@@ -75,6 +75,9 @@ static mumloc_status check_parts(const tiff_series *s, uint64_t *planes_room) {
     *planes_room = 0;
     for (int k = 0; k < s->part_count; k++) {
         struct stat st;
+        if (stat(s->paths[k], &st) == 0 && !S_ISREG(st.st_mode))
+            return mumloc_fail(MUMLOC_ERR_IO, "'%s' listed by the OME-XML of '%s' is %s, not a file",
+                               s->paths[k], s->paths[0], mumloc_file_kind(st.st_mode));
         if (stat(s->paths[k], &st) != 0) {
             const char *base = s->paths[k] + folder_length(s->paths[k]);
             size_t folder = folder_length(s->paths[0]);
