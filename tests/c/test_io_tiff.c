@@ -1,5 +1,5 @@
 /* TIFF: write → read round trips in both layouts (checked also by an independent walk of the file's
- * structure), the ImageJ description keys, the automatic switch to the single-IFD layout past 4 GiB,
+ * structure), the ImageJ description keys, the automatic switch to BigTIFF past 4 GiB,
  * reading hand-built 8/16-bit little/big-endian files, and precise errors for bad files. */
 #include <math.h>
 #include <stdint.h>
@@ -58,7 +58,8 @@ static void write_movie(const char *path, mumloc_tiff_layout layout, mumloc_tiff
     float pixels[N * W * H];
     for (int i = 0; i < N; i++)
         for (int p = 0; p < W * H; p++) pixels[i * W * H + p] = pixel_value(i, p);
-    mumloc_tiff_write_options o = {W, H, C, 1, T, 0.192, "mumloc={\"seed\":7,\"noise\":\"none\"}", layout};
+    mumloc_tiff_write_options o = {W, H, C, 1, T, 0.192, "mumloc={\"seed\":7,\"noise\":\"none\"}", layout,
+                                   MUMLOC_TIFF_FORMAT_AUTO};
     FILE *f = fopen(path, "wb");
     mumloc_tiff_writer *w = NULL;
     CHECK_OK(mumloc_tiff_writer_open(f, path, &o, &w));
@@ -177,28 +178,37 @@ static void test_single_ifd(void) {
 }
 
 static void test_layout_switch(void) {
-    /* 68 images of 4096 x 4096 floats = 4.25 GiB: AUTO must pick the single-IFD form (only the
-     * prelude is written here); forcing one IFD per image is refused */
-    mumloc_tiff_write_options o = {4096, 4096, 4, 1, 17, 0.1, NULL, MUMLOC_TIFF_LAYOUT_AUTO};
+    /* 68 images of 4096 x 4096 floats = 4.25 GiB: AUTO keeps one IFD per image in a BigTIFF (only
+     * the header is written here); one IFD per image in a classic TIFF is refused */
+    mumloc_tiff_write_options o = {4096, 4096, 4, 1, 17, 0.1, NULL, MUMLOC_TIFF_LAYOUT_AUTO,
+                                   MUMLOC_TIFF_FORMAT_AUTO};
     FILE *f = fopen(path_of("huge.tif"), "wb");
     mumloc_tiff_writer *w = NULL;
     CHECK_OK(mumloc_tiff_writer_open(f, "huge.tif", &o, &w));
-    CHECK(w && mumloc_tiff_writer_layout(w) == MUMLOC_TIFF_LAYOUT_SINGLE_IFD);
+    CHECK(w && mumloc_tiff_writer_layout(w) == MUMLOC_TIFF_LAYOUT_MULTI_IFD);
+    CHECK(w && mumloc_tiff_writer_is_bigtiff(w));
     CHECK(w && mumloc_tiff_writer_finish(w) == MUMLOC_ERR_INVALID_ARGUMENT); /* nothing appended */
     mumloc_tiff_writer_free(w);
+    o.layout = MUMLOC_TIFF_LAYOUT_SINGLE_IFD; /* ImageJ's form stays classic */
+    CHECK_OK(mumloc_tiff_writer_open(f, "huge.tif", &o, &w));
+    CHECK(w && !mumloc_tiff_writer_is_bigtiff(w));
+    mumloc_tiff_writer_free(w);
     o.layout = MUMLOC_TIFF_LAYOUT_MULTI_IFD;
+    o.format = MUMLOC_TIFF_FORMAT_CLASSIC;
     w = NULL;
     CHECK_STATUS(mumloc_tiff_writer_open(f, "huge.tif", &o, &w), MUMLOC_ERR_INVALID_ARGUMENT);
     CHECK(strstr(mumloc_last_error(), "4 GiB") != NULL && w == NULL);
     /* 64 images = 4 GiB of data: the trailing IFDs would pass the limit too */
     o.frames = 16;
     o.layout = MUMLOC_TIFF_LAYOUT_AUTO;
+    o.format = MUMLOC_TIFF_FORMAT_AUTO;
     CHECK_OK(mumloc_tiff_writer_open(f, "huge.tif", &o, &w));
-    CHECK(w && mumloc_tiff_writer_layout(w) == MUMLOC_TIFF_LAYOUT_SINGLE_IFD);
+    CHECK(w && mumloc_tiff_writer_is_bigtiff(w));
     mumloc_tiff_writer_free(w);
-    o.frames = 15; /* 3.75 GiB: still one IFD per image */
+    o.frames = 15; /* 3.75 GiB: still a classic TIFF */
     CHECK_OK(mumloc_tiff_writer_open(f, "huge.tif", &o, &w));
     CHECK(w && mumloc_tiff_writer_layout(w) == MUMLOC_TIFF_LAYOUT_MULTI_IFD);
+    CHECK(w && !mumloc_tiff_writer_is_bigtiff(w));
     mumloc_tiff_writer_free(w);
     fclose(f);
     unlink(path_of("huge.tif"));
@@ -214,7 +224,8 @@ static void test_layout_switch(void) {
  * ftruncate, one marker pixel written past 4 GiB), read back with 64-bit offsets. */
 static void test_past_4_gib(void) {
     const char *path = path_of("sparse.tif");
-    mumloc_tiff_write_options o = {4096, 4096, 4, 1, 17, 0.1, NULL, MUMLOC_TIFF_LAYOUT_AUTO};
+    mumloc_tiff_write_options o = {4096, 4096, 4, 1, 17, 0.1, NULL, MUMLOC_TIFF_LAYOUT_SINGLE_IFD,
+                                   MUMLOC_TIFF_FORMAT_AUTO};
     FILE *f = fopen(path, "wb");
     mumloc_tiff_writer *w = NULL;
     CHECK_OK(mumloc_tiff_writer_open(f, path, &o, &w));
@@ -431,7 +442,9 @@ static void test_bad_files(void) {
     spill(path_of("v41.tif"), "II\x29\0\x08\0\0\0", 8);
     expect_open_error("v41.tif", MUMLOC_ERR_FORMAT, "not a TIFF file", "version 41");
     spill(path_of("big.tif"), "II\x2b\0\x08\0\0\0\x10\0\0\0\0\0\0\0", 16);
-    expect_open_error("big.tif", MUMLOC_ERR_UNSUPPORTED, "BigTIFF", "classic");
+    /* a BigTIFF header whose first IFD lies at the end of the file (BigTIFF is read: see
+     * test_io_bigtiff.c) */
+    expect_open_error("big.tif", MUMLOC_ERR_FORMAT, "is truncated", "IFD 0");
     build(path_of("lzw.tif"), 0, 16, 1, 5, 4, 3, 1, NULL, u16_value);
     expect_open_error("lzw.tif", MUMLOC_ERR_UNSUPPORTED, "is compressed (LZW", "uncompressed");
     build(path_of("zip.tif"), 1, 8, 1, 8, 4, 3, 1, NULL, u8_value);

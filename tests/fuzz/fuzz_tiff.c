@@ -73,7 +73,8 @@ static int read_movie(const char *path, movie *m, int must_open) {
 }
 
 /* Writes m with mumloc's writer; 0 when the writer refuses its shape or calibration. */
-static int write_movie(const movie *m, const char *path, mumloc_tiff_layout layout) {
+static int write_movie(const movie *m, const char *path, mumloc_tiff_layout layout,
+                       mumloc_tiff_format format) {
     mumloc_tiff_write_options o = {0};
     o.width = m->info.width;
     o.height = m->info.height;
@@ -83,6 +84,7 @@ static int write_movie(const movie *m, const char *path, mumloc_tiff_layout layo
     o.pixel_um = isfinite(m->info.pixel_um) && m->info.pixel_um > 0 ? m->info.pixel_um : 0;
     o.extra_description = m->mumloc_line;
     o.layout = layout;
+    o.format = format;
     FILE *f = fopen(path, "wb");
     FUZZ_ASSERT(f, "cannot create %s", path);
     mumloc_tiff_writer *w = NULL;
@@ -108,15 +110,22 @@ static void same_movie(const movie *a, const movie *b, const char *what) {
 static void round_trip(const movie *input) {
     const char *first = fuzz_path(1, "first.tif"), *second = fuzz_path(2, "second.tif"),
                *single = fuzz_path(3, "single.tif");
-    if (!write_movie(input, first, MUMLOC_TIFF_LAYOUT_MULTI_IFD)) return;
+    if (!write_movie(input, first, MUMLOC_TIFF_LAYOUT_MULTI_IFD, MUMLOC_TIFF_FORMAT_AUTO)) return;
     movie a, c;
     read_movie(first, &a, 1);
     same_movie(input, &a, "read -> write -> read");
-    FUZZ_ASSERT(write_movie(&a, second, MUMLOC_TIFF_LAYOUT_MULTI_IFD), "a re-read movie cannot be written");
+    FUZZ_ASSERT(write_movie(&a, second, MUMLOC_TIFF_LAYOUT_MULTI_IFD, MUMLOC_TIFF_FORMAT_AUTO),
+                "a re-read movie cannot be written");
     fuzz_assert_same_files(first, second, "TIFF write -> read -> write");
-    FUZZ_ASSERT(write_movie(&a, single, MUMLOC_TIFF_LAYOUT_SINGLE_IFD), "cannot write the single-IFD form");
+    FUZZ_ASSERT(write_movie(&a, single, MUMLOC_TIFF_LAYOUT_SINGLE_IFD, MUMLOC_TIFF_FORMAT_AUTO),
+                "cannot write the single-IFD form");
     read_movie(single, &c, 1);
     same_movie(&a, &c, "single-IFD write -> read");
+    movie_free(&c);
+    FUZZ_ASSERT(write_movie(&a, single, MUMLOC_TIFF_LAYOUT_MULTI_IFD, MUMLOC_TIFF_FORMAT_BIG),
+                "cannot write the BigTIFF form");
+    read_movie(single, &c, 1);
+    same_movie(&a, &c, "BigTIFF write -> read");
     movie_free(&a);
     movie_free(&c);
 }

@@ -115,14 +115,15 @@ static void simulated_seeds(void) {
     mumloc_tiff_reader *r = NULL;
     if (mumloc_tiff_reader_open(movie, &r) != MUMLOC_OK) die(movie);
     seed_text("description", "simulated.txt", mumloc_tiff_reader_description(r));
-    /* the same movie in the single-IFD layout (mumloc's form past 4 GiB) */
+    /* the same movie in the single-IFD layout (ImageJ's form past 4 GiB) */
     const mumloc_tiff_info *in = mumloc_tiff_reader_info(r);
     size_t pixels = (size_t)in->width * (size_t)in->height;
     float *data = malloc((size_t)in->images * pixels * sizeof(float));
     for (int64_t i = 0; data && i < in->images; i++)
         if (mumloc_tiff_reader_read(r, i, data + (size_t)i * pixels) != MUMLOC_OK) die(movie);
     mumloc_tiff_write_options o = {in->width, in->height, in->channels, in->slices, in->frames,
-                                   0.192, "mumloc={\"optics\":{}}", MUMLOC_TIFF_LAYOUT_SINGLE_IFD};
+                                   0.192, "mumloc={\"optics\":{}}", MUMLOC_TIFF_LAYOUT_SINGLE_IFD,
+                                   MUMLOC_TIFF_FORMAT_AUTO};
     const char *single = seed_path("tiff", "single-ifd.tif");
     FILE *f = fopen(single, "wb");
     mumloc_tiff_writer *w = NULL;
@@ -130,6 +131,17 @@ static void simulated_seeds(void) {
         mumloc_tiff_writer_append(w, data, in->images) != MUMLOC_OK ||
         mumloc_tiff_writer_finish(w) != MUMLOC_OK || fclose(f) != 0)
         die(single);
+    mumloc_tiff_writer_free(w);
+    /* and as BigTIFF (mumloc's form past 4 GiB) */
+    const char *big = seed_path("tiff", "bigtiff.tif");
+    o.layout = MUMLOC_TIFF_LAYOUT_MULTI_IFD;
+    o.format = MUMLOC_TIFF_FORMAT_BIG;
+    f = fopen(big, "wb");
+    w = NULL;
+    if (!f || mumloc_tiff_writer_open(f, big, &o, &w) != MUMLOC_OK ||
+        mumloc_tiff_writer_append(w, data, in->images) != MUMLOC_OK ||
+        mumloc_tiff_writer_finish(w) != MUMLOC_OK || fclose(f) != 0)
+        die(big);
     mumloc_tiff_writer_free(w);
     free(data);
     mumloc_tiff_reader_close(r);
@@ -149,6 +161,18 @@ static void description_seeds(void) {
     /* issue 15 finding 6: channels · slices · frames overflowed (undefined behaviour) */
     seed_text("description", "overflowing-dimensions.txt",
               "ImageJ=1.53t\nimages=2\nchannels=4294967296\nslices=4294967296\nframes=2\n");
+    /* OME-XML placing 4 planes in this file (the harness's movie) and, once found by fuzzing, in a
+     * FileName that named the folder (read as a folder, not refused at open) */
+    seed_text("description", "ome-series.txt",
+              "<?xml version=\"1.0\"?><OME><Image><Pixels DimensionOrder=\"XYCZT\" SizeC=\"1\" "
+              "SizeT=\"4\" SizeX=\"1\" SizeY=\"1\" SizeZ=\"1\"><TiffData FirstT=\"1\" IFD=\"1\" "
+              "PlaneCount=\"3\"><UUID FileName=\"description.tif\">u</UUID></TiffData><TiffData "
+              "PlaneCount=\"1\"/></Pixels></Image></OME>");
+    seed_text("description", "ome-folder-as-file.txt",
+              "<?xml version=\"1.0\"?><OME><Image><Pixels DimensionOrder=\"XYCZT\" SizeC=\"1\" "
+              "SizeT=\"2\" SizeX=\"1\" SizeY=\"1\" SizeZ=\"1\"><TiffData IFD=\"0\" PlaneCount=\"1\">"
+              "<UUID FileName=\"a.tif\">u</UUID></TiffData><TiffData FirstT=\"1\" PlaneCount=\"1\">"
+              "<UUID FileName=\"parts/\">v</UUID></TiffData></Pixels></Image></OME>");
 }
 
 static void csv_seeds(void) {

@@ -128,7 +128,7 @@ expect_text simulate_no_options "options must come from the macro"
 expect_no_text simulate_no_options "AFTER-THE-ERROR"
 [ $failures -gt $before ] && show_log simulate_no_options
 
-# 4. Both TIFF layouts (one IFD per image; the single-IFD form used above 4 GiB) open identically.
+# 4. Both TIFF layouts (one IFD per image; the single-IFD form ImageJ uses above 4 GiB) open identically.
 current="TIFF layouts"
 out="$work/layouts"; mkdir -p "$out"
 before=$failures

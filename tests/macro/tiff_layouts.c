@@ -1,5 +1,5 @@
 /* Writes one small 32-bit hyperstack twice, with mumloc's TIFF writer: multi.tif (one IFD per image)
- * and single.tif (the single-IFD form mumloc uses above 4 GiB). open_layouts.ijm then checks that
+ * and single.tif (the single-IFD form ImageJ uses above 4 GiB). open_layouts.ijm then checks that
  * ImageJ reads both as the same hyperstack. Usage: tiff_layouts DIR */
 #include <math.h>
 #include <stdio.h>

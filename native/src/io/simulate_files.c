@@ -78,7 +78,7 @@ static mumloc_status open_outputs(run *r) {
     MUMLOC_TRY(build_description(r));
     mumloc_tiff_write_options o = {p->width, p->height, planes, 1, (int)p->frames,
                                    p->optics.pixel_nm / 1000.0, r->description,
-                                   MUMLOC_TIFF_LAYOUT_AUTO};
+                                   MUMLOC_TIFF_LAYOUT_AUTO, MUMLOC_TIFF_FORMAT_AUTO};
     MUMLOC_TRY(mumloc_tiff_writer_open(r->files[OUT_MOVIE].file, r->paths[OUT_MOVIE], &o, &r->tiff));
     if (r->paths[OUT_TRUTH])
         MUMLOC_TRY(mumloc_csv_writer_begin(&r->truth, r->files[OUT_TRUTH].file, r->paths[OUT_TRUTH],

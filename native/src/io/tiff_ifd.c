@@ -1,4 +1,5 @@
-/* One TIFF image file directory (TIFF 6.0, section 2), classic 32-bit offsets. */
+/* One TIFF image file directory (TIFF 6.0, section 2): classic (12-byte entries, 32-bit offsets) or
+ * BigTIFF (20-byte entries, 64-bit counts and offsets). */
 #define _FILE_OFFSET_BITS 64
 #include "io/tiff_ifd.h"
 
@@ -9,6 +10,7 @@
 #include <unistd.h>
 
 #include "core/error.h"
+#include "io/ome_xml.h"
 #include "io/tiff_tags.h"
 
 mumloc_status tiff_read_at(const tiff_source *src, uint64_t offset, void *buf, size_t n,
@@ -37,15 +39,17 @@ static unsigned type_size(uint32_t type) {
     switch (type) {
     case TIFF_BYTE: case TIFF_ASCII: case TIFF_SBYTE: case TIFF_UNDEFINED: return 1;
     case TIFF_SHORT: case TIFF_SSHORT: return 2;
-    case TIFF_LONG: case TIFF_SLONG: case TIFF_FLOAT: return 4;
+    case TIFF_LONG: case TIFF_SLONG: case TIFF_FLOAT: case TIFF_IFD: return 4;
     case TIFF_RATIONAL: case TIFF_SRATIONAL: case TIFF_DOUBLE: return 8;
+    case TIFF_LONG8: case TIFF_SLONG8: case TIFF_IFD8: return 8;
     default: return 0;
     }
 }
 
 typedef struct entry {
-    uint32_t tag, type, count;
-    unsigned char inline_value[4];
+    uint32_t tag, type;
+    uint64_t count;
+    unsigned char inline_value[8]; /* classic TIFF uses the first 4 */
     const tiff_source *src;
     int64_t ifd_index;
 } entry;
@@ -53,22 +57,26 @@ typedef struct entry {
 /* The entry's values as bytes (inline or at their offset); *data is malloc'ed. */
 static mumloc_status entry_bytes(const entry *e, unsigned char **data, size_t *len) {
     size_t size = type_size(e->type);
+    size_t inline_bytes = e->src->bigtiff ? 8 : 4;
     *data = NULL;
-    if (size == 0 || (uint64_t)e->count * size > e->src->size + 4)
-        return mumloc_fail(MUMLOC_ERR_FORMAT, "'%s': tag %u of IFD %lld has type %u and count %u, "
+    /* compared by division: a BigTIFF count is 64 bits and the product may overflow */
+    if (size == 0 || e->count > (e->src->size + inline_bytes) / size)
+        return mumloc_fail(MUMLOC_ERR_FORMAT, "'%s': tag %u of IFD %lld has type %u and count %llu, "
                            "which is not valid TIFF",
-                           e->src->path, e->tag, (long long)e->ifd_index, e->type, e->count);
+                           e->src->path, e->tag, (long long)e->ifd_index, e->type,
+                           (unsigned long long)e->count);
     *len = (size_t)e->count * size;
     *data = malloc(*len ? *len : 1);
     if (!*data) return mumloc_fail(MUMLOC_ERR_OUT_OF_MEMORY, "out of memory reading a TIFF tag");
-    if (*len <= 4) {
+    if (*len <= inline_bytes) {
         memcpy(*data, e->inline_value, *len);
         return MUMLOC_OK;
     }
     char what[64];
     snprintf(what, sizeof what, "tag %u of IFD %lld", e->tag, (long long)e->ifd_index);
-    mumloc_status s = tiff_read_at(e->src, tiff_get32(e->inline_value, e->src->big_endian), *data,
-                                   *len, what);
+    uint64_t at = e->src->bigtiff ? tiff_get64(e->inline_value, e->src->big_endian)
+                                  : tiff_get32(e->inline_value, e->src->big_endian);
+    mumloc_status s = tiff_read_at(e->src, at, *data, *len, what);
     if (s != MUMLOC_OK) {
         free(*data);
         *data = NULL;
@@ -82,13 +90,15 @@ static uint64_t element(const entry *e, const unsigned char *data, uint32_t i) {
     switch (e->type) {
     case TIFF_BYTE: case TIFF_SBYTE: case TIFF_UNDEFINED: return data[i];
     case TIFF_SHORT: case TIFF_SSHORT: return tiff_get16(data + 2 * i, be);
+    case TIFF_LONG8: case TIFF_SLONG8: case TIFF_IFD8: return tiff_get64(data + 8 * (size_t)i, be);
     default: return tiff_get32(data + 4 * i, be);
     }
 }
 
 static int is_integer_type(uint32_t type) {
     return type == TIFF_BYTE || type == TIFF_SHORT || type == TIFF_LONG || type == TIFF_SBYTE ||
-           type == TIFF_SSHORT || type == TIFF_SLONG || type == TIFF_UNDEFINED;
+           type == TIFF_SSHORT || type == TIFF_SLONG || type == TIFF_UNDEFINED || type == TIFF_IFD ||
+           type == TIFF_LONG8 || type == TIFF_SLONG8 || type == TIFF_IFD8;
 }
 
 static mumloc_status entry_array(const entry *e, uint64_t **out, uint32_t *count) {
@@ -97,7 +107,14 @@ static mumloc_status entry_array(const entry *e, uint64_t **out, uint32_t *count
                            e->src->path, e->tag, (long long)e->ifd_index);
     unsigned char *data;
     size_t len;
-    MUMLOC_TRY(entry_bytes(e, &data, &len));
+    MUMLOC_TRY(entry_bytes(e, &data, &len)); /* first: the count must fit the file */
+    if (e->count > UINT32_MAX) {
+        free(data);
+        return mumloc_fail(MUMLOC_ERR_FORMAT, "'%s': tag %u of IFD %lld has count %llu, more "
+                           "values than mumloc indexes (is the file damaged?)",
+                           e->src->path, e->tag, (long long)e->ifd_index,
+                           (unsigned long long)e->count);
+    }
     uint64_t *values = malloc((e->count ? e->count : 1) * sizeof *values);
     if (!values) {
         free(data);
@@ -106,7 +123,7 @@ static mumloc_status entry_array(const entry *e, uint64_t **out, uint32_t *count
     for (uint32_t i = 0; i < e->count; i++) values[i] = element(e, data, i);
     free(data);
     *out = values;
-    *count = e->count;
+    *count = (uint32_t)e->count;
     return MUMLOC_OK;
 }
 
@@ -140,16 +157,28 @@ static mumloc_status entry_text(const entry *e, char **text) {
     unsigned char *data;
     size_t len;
     MUMLOC_TRY(entry_bytes(e, &data, &len));
-    char *s = malloc(len + 1);
+    char *s = realloc(data, len + 1); /* in place: an OME-XML description may be megabytes */
     if (!s) {
         free(data);
         return mumloc_fail(MUMLOC_ERR_OUT_OF_MEMORY, "out of memory reading a TIFF description");
     }
-    memcpy(s, data, len);
     s[len] = '\0';
-    free(data);
     free(*text);
     *text = s;
+    return MUMLOC_OK;
+}
+
+/* Micro-Manager writes two descriptions into the first IFD, OME-XML and ImageJ's: the OME-XML is
+ * kept, as it alone describes the whole series; otherwise the last one counts. */
+static mumloc_status entry_description(const entry *e, tiff_ifd *ifd) {
+    char *text = NULL;
+    MUMLOC_TRY(entry_text(e, &text));
+    if (ome_xml_is(ifd->description) && !ome_xml_is(text)) {
+        free(text);
+    } else {
+        free(ifd->description);
+        ifd->description = text;
+    }
     return MUMLOC_OK;
 }
 
@@ -161,7 +190,8 @@ static mumloc_status apply_entry(const entry *e, tiff_ifd *ifd) {
     case TIFF_TAG_BITS_PER_SAMPLE: return entry_scalar(e, &ifd->bits);
     case TIFF_TAG_COMPRESSION: return entry_scalar(e, &ifd->compression);
     case TIFF_TAG_PHOTOMETRIC: return entry_scalar(e, &ifd->photometric);
-    case TIFF_TAG_IMAGE_DESCRIPTION: return entry_text(e, &ifd->description);
+    case TIFF_TAG_IMAGE_DESCRIPTION:
+        return e->src->skip_descriptions ? MUMLOC_OK : entry_description(e, ifd);
     case TIFF_TAG_SAMPLES_PER_PIXEL: return entry_scalar(e, &ifd->samples);
     case TIFF_TAG_ROWS_PER_STRIP: return entry_scalar(e, &ifd->rows_per_strip);
     case TIFF_TAG_PLANAR_CONFIGURATION: return entry_scalar(e, &ifd->planar);
@@ -192,22 +222,31 @@ mumloc_status tiff_ifd_parse(const tiff_source *src, uint64_t offset, int64_t in
     ifd->rows_per_strip = UINT32_MAX;
     char what[64];
     snprintf(what, sizeof what, "IFD %lld", (long long)index);
-    unsigned char count_bytes[2];
-    MUMLOC_TRY(tiff_read_at(src, offset, count_bytes, 2, what));
-    uint32_t entries = tiff_get16(count_bytes, src->big_endian);
-    size_t len = (size_t)entries * 12 + 4;
-    if (offset + 2 + len > src->size) /* refused before allocating what the file cannot hold */
-        return tiff_read_at(src, offset + 2, NULL, len, what);
+    const int big = src->big_endian, wide = src->bigtiff;
+    const size_t count_size = wide ? 8 : 2, entry_size = wide ? 20 : 12, next_size = wide ? 8 : 4;
+    unsigned char count_bytes[8];
+    MUMLOC_TRY(tiff_read_at(src, offset, count_bytes, count_size, what));
+    uint64_t entries = wide ? tiff_get64(count_bytes, big) : tiff_get16(count_bytes, big);
+    uint64_t room = src->size - offset - count_size; /* tiff_read_at checked offset + count_size */
+    if (entries > room / entry_size || entries * entry_size + next_size > room)
+        /* refused before allocating what the file cannot hold */
+        return mumloc_fail(MUMLOC_ERR_FORMAT,
+                           "'%s' is truncated: %s lists %llu entries, more than the %llu bytes after "
+                           "it can hold (was it copied or written completely?)",
+                           src->path, what, (unsigned long long)entries, (unsigned long long)room);
+    size_t len = (size_t)entries * entry_size + next_size;
     unsigned char *table = malloc(len);
     if (!table) return mumloc_fail(MUMLOC_ERR_OUT_OF_MEMORY, "out of memory reading a TIFF IFD");
-    mumloc_status s = tiff_read_at(src, offset + 2, table, len, what);
-    for (uint32_t i = 0; s == MUMLOC_OK && i < entries; i++) {
-        const unsigned char *p = table + 12 * i;
-        entry e = {tiff_get16(p, src->big_endian), tiff_get16(p + 2, src->big_endian),
-                   tiff_get32(p + 4, src->big_endian), {p[8], p[9], p[10], p[11]}, src, index};
+    mumloc_status s = tiff_read_at(src, offset + count_size, table, len, what);
+    for (uint64_t i = 0; s == MUMLOC_OK && i < entries; i++) {
+        const unsigned char *p = table + entry_size * i;
+        entry e = {tiff_get16(p, big), tiff_get16(p + 2, big), 0, {0}, src, index};
+        e.count = wide ? tiff_get64(p + 4, big) : tiff_get32(p + 4, big);
+        memcpy(e.inline_value, p + (wide ? 12 : 8), wide ? 8 : 4);
         s = apply_entry(&e, ifd);
     }
-    if (s == MUMLOC_OK) ifd->next = tiff_get32(table + len - 4, src->big_endian);
+    if (s == MUMLOC_OK)
+        ifd->next = wide ? tiff_get64(table + len - 8, big) : tiff_get32(table + len - 4, big);
     free(table);
     if (s == MUMLOC_OK && ifd->strip_offsets && !ifd->strip_counts)
         s = mumloc_fail(MUMLOC_ERR_FORMAT, "'%s': IFD %lld has strip offsets but no strip byte counts",

@@ -11,6 +11,8 @@ typedef struct tiff_source {
     int fd;
     uint64_t size;
     int big_endian;
+    int bigtiff;   /* version 43: 8-byte offsets and counts, 20-byte IFD entries */
+    int skip_descriptions; /* ImageDescription tags are not read (description stays NULL) */
     const char *path;
 } tiff_source;
 

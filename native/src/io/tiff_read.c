@@ -13,6 +13,7 @@
 #include "core/error.h"
 #include "core/hash_index.h"
 #include "io/tiff_ifd.h"
+#include "io/tiff_series.h"
 #include "io/tiff_tags.h"
 #include "io/input_file.h"
 
@@ -26,6 +27,7 @@ struct mumloc_tiff_reader {
     int64_t *strip_begin;    /* other layouts: image i's strips are [strip_begin[i], strip_begin[i+1]) */
     uint64_t *strip_offsets, *strip_counts;
     int64_t strips_used, strips_cap, images_cap;
+    tiff_series *series;     /* an OME-TIFF over several files: images are read through it */
 };
 
 int mumloc_tiff_description_value(const char *description, const char *key, char *value, size_t cap) {
@@ -256,8 +258,8 @@ static void fill_info(mumloc_tiff_reader *r, const tiff_ifd *ifd) {
 }
 
 static mumloc_status read_header(mumloc_tiff_reader *r, uint64_t *first_ifd) {
-    unsigned char h[8] = {0};
-    size_t n = r->src.size < 8 ? (size_t)r->src.size : 8;
+    unsigned char h[16] = {0};
+    size_t n = r->src.size < 16 ? (size_t)r->src.size : 16;
     MUMLOC_TRY(tiff_read_at(&r->src, 0, h, n, "the header"));
     int little = h[0] == 'I' && h[1] == 'I', big = h[0] == 'M' && h[1] == 'M';
     if (n < 8 || (!little && !big))
@@ -267,22 +269,37 @@ static mumloc_status read_header(mumloc_tiff_reader *r, uint64_t *first_ifd) {
                            r->path, h[0], h[1], h[2], h[3]);
     r->src.big_endian = big;
     uint32_t version = tiff_get16(h + 2, big);
-    if (version == 43)
-        return mumloc_fail(MUMLOC_ERR_UNSUPPORTED,
-                           "'%s' is a BigTIFF; mumloc reads classic TIFFs, including ImageJ's form "
-                           "for stacks over 4 GiB (File > Save As > Tiff in ImageJ writes it)",
-                           r->path);
-    if (version != 42)
-        return mumloc_fail(MUMLOC_ERR_FORMAT, "'%s' is not a TIFF file (version %u, expected 42)",
+    if (version != TIFF_CLASSIC_VERSION && version != TIFF_BIG_VERSION)
+        return mumloc_fail(MUMLOC_ERR_FORMAT,
+                           "'%s' is not a TIFF file (version %u, expected 42, or 43 for BigTIFF)",
                            r->path, version);
-    *first_ifd = tiff_get32(h + 4, big);
-    if (*first_ifd < 8)
+    r->src.bigtiff = version == TIFF_BIG_VERSION;
+    if (r->src.bigtiff && (n < 16 || tiff_get16(h + 4, big) != 8 || tiff_get16(h + 6, big) != 0))
+        return mumloc_fail(MUMLOC_ERR_FORMAT,
+                           "'%s' is not a valid BigTIFF: its header must give 8-byte offsets and "
+                           "hold the first IFD's offset in 16 bytes",
+                           r->path);
+    *first_ifd = r->src.bigtiff ? tiff_get64(h + 8, big) : tiff_get32(h + 4, big);
+    if (*first_ifd < (r->src.bigtiff ? 16u : 8u))
         return mumloc_fail(MUMLOC_ERR_FORMAT, "'%s' is not a valid TIFF: its first IFD offset is %llu",
                            r->path, (unsigned long long)*first_ifd);
     return MUMLOC_OK;
 }
 
-static mumloc_status index_file(mumloc_tiff_reader *r) {
+/* ImageJ's rule (images back to back) holds unless a second IFD puts its image elsewhere, as
+ * writers do that store each image after its IFD (BigTIFF converters, Micro-Manager). */
+static int second_image_follows(const mumloc_tiff_reader *r, const tiff_ifd *first) {
+    if (first->next == 0) return 1;
+    tiff_ifd second;
+    if (tiff_ifd_parse(&r->src, first->next, 1, &second) != MUMLOC_OK) return 1; /* ImageJ ignores it */
+    int follows = !second.strip_offsets || second.strips == 0 ||
+                  second.strip_offsets[0] == first->strip_offsets[0] + r->image_bytes;
+    tiff_ifd_free(&second);
+    return follows;
+}
+
+/* part: a file of an OME-TIFF series, whose TiffData count IFDs: ImageJ's rule does not apply. */
+static mumloc_status index_file(mumloc_tiff_reader *r, int part) {
     uint64_t offset = 0;
     MUMLOC_TRY(read_header(r, &offset));
     tiff_ifd first;
@@ -296,7 +313,8 @@ static mumloc_status index_file(mumloc_tiff_reader *r) {
     if (s == MUMLOC_OK) {
         r->image_bytes = (size_t)first.width * first.height * (first.bits / 8);
         r->info.imagej = strncmp(r->description, "ImageJ", 6) == 0;
-        long long n = r->info.imagej ? description_integer(r->description, "images", 1) : 1;
+        long long n = r->info.imagej && !part ? description_integer(r->description, "images", 1) : 1;
+        if (n > 1 && !second_image_follows(r, &first)) n = 1;
         if (n > 1) { /* ImageJ's rule: N images back to back from the first strip */
             r->info.contiguous = 1;
             r->info.images = n;
@@ -318,7 +336,19 @@ static mumloc_status index_file(mumloc_tiff_reader *r) {
     return s;
 }
 
-mumloc_status mumloc_tiff_reader_open(const char *path, mumloc_tiff_reader **out) {
+/* The OME-XML's series replaces the first file's images with the whole movie's. */
+static mumloc_status follow_series(mumloc_tiff_reader *r) {
+    MUMLOC_TRY(tiff_series_open(r->path, r->description, &r->info, &r->series));
+    if (!r->series) return MUMLOC_OK;
+    mumloc_tiff_info *in = &r->info;
+    tiff_series_dimensions(r->series, &in->channels, &in->slices, &in->frames, &in->images);
+    in->contiguous = 0;
+    in->hyperstack = in->channels > 1 || in->frames > 1;
+    return MUMLOC_OK;
+}
+
+/* series: follow an OME-TIFF series the file names; else the file is read alone, as a part. */
+static mumloc_status open_reader(const char *path, int series, mumloc_tiff_reader **out) {
     if (!path || !out) return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT, "TIFF path and output are required");
     *out = NULL;
     mumloc_tiff_reader *r = calloc(1, sizeof *r);
@@ -327,8 +357,10 @@ mumloc_status mumloc_tiff_reader_open(const char *path, mumloc_tiff_reader **out
         return mumloc_fail(MUMLOC_ERR_OUT_OF_MEMORY, "out of memory opening '%s'", path);
     }
     r->src.path = r->path;
+    r->src.skip_descriptions = !series; /* a part's (Micro-Manager repeats megabytes of OME-XML) */
     mumloc_status s = mumloc_input_open(path, NULL, &r->src.fd, &r->src.size);
-    if (s == MUMLOC_OK) s = index_file(r);
+    if (s == MUMLOC_OK) s = index_file(r, !series);
+    if (s == MUMLOC_OK && series) s = follow_series(r);
     if (s != MUMLOC_OK) {
         mumloc_tiff_reader_close(r);
         return s;
@@ -337,8 +369,17 @@ mumloc_status mumloc_tiff_reader_open(const char *path, mumloc_tiff_reader **out
     return MUMLOC_OK;
 }
 
+mumloc_status mumloc_tiff_reader_open(const char *path, mumloc_tiff_reader **out) {
+    return open_reader(path, 1, out);
+}
+
+mumloc_status mumloc_tiff_reader_open_file(const char *path, mumloc_tiff_reader **out) {
+    return open_reader(path, 0, out);
+}
+
 void mumloc_tiff_reader_close(mumloc_tiff_reader *r) {
     if (!r) return;
+    tiff_series_close(r->series);
     if (r->src.fd >= 0 && r->path) close(r->src.fd);
     free(r->strip_begin);
     free(r->strip_offsets);
@@ -381,6 +422,7 @@ mumloc_status mumloc_tiff_reader_read(const mumloc_tiff_reader *r, int64_t index
     if (index < 0 || index >= r->info.images)
         return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT, "'%s' has images 0..%lld, not %lld", r->path,
                            (long long)r->info.images - 1, (long long)index);
+    if (r->series) return tiff_series_read(r->series, index, out);
     int bits = r->info.bits_per_sample;
     unsigned char *bytes = bits <= 32 ? (unsigned char *)out : malloc(r->image_bytes);
     if (!bytes) return mumloc_fail(MUMLOC_ERR_OUT_OF_MEMORY, "out of memory reading '%s'", r->path);

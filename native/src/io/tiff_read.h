@@ -4,8 +4,11 @@
  * Images are found the way ImageJ finds them: when the first IFD's description starts "ImageJ" and
  * says images=N (N > 1), the N images lie back to back from the first strip (further IFDs, if any,
  * are ignored); otherwise every IFD of the chain is one image (reduced-resolution IFDs skipped).
- * Compressed, tiled, multi-sample (RGB) and BigTIFF files are refused with MUMLOC_ERR_UNSUPPORTED;
- * foreign and truncated files with MUMLOC_ERR_FORMAT. */
+ * Classic TIFF and BigTIFF (8-byte offsets, files over 4 GiB) are read alike. An OME-TIFF whose
+ * first IFD's OME-XML spreads the movie over several files (Micro-Manager's name_MMStack_Pos0.ome.tif,
+ * name_MMStack_Pos0_1.ome.tif, …) is read as one movie when given the first file (tiff_series.h).
+ * Compressed, tiled and multi-sample (RGB) files are refused with MUMLOC_ERR_UNSUPPORTED; foreign
+ * and truncated files with MUMLOC_ERR_FORMAT. */
 #ifndef MUMLOC_IO_TIFF_READ_H
 #define MUMLOC_IO_TIFF_READ_H
 
@@ -34,6 +37,10 @@ typedef struct mumloc_tiff_info {
 typedef struct mumloc_tiff_reader mumloc_tiff_reader;
 
 mumloc_status mumloc_tiff_reader_open(const char *path, mumloc_tiff_reader **out);
+/* Opens path as a part of an OME-TIFF series: alone (not following a series its description
+ * names), one image per IFD (an ImageJ description's images= does not count), its description
+ * not kept (reads as ""). */
+mumloc_status mumloc_tiff_reader_open_file(const char *path, mumloc_tiff_reader **out);
 void mumloc_tiff_reader_close(mumloc_tiff_reader *reader);
 
 const mumloc_tiff_info *mumloc_tiff_reader_info(const mumloc_tiff_reader *reader);

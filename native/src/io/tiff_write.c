@@ -12,13 +12,14 @@
 #include "io/tiff_tags.h"
 
 #define TIFF_OFFSET_LIMIT 0xFFFFFFFFull
-enum { HEADER_BYTES = 8, MAX_ENTRIES = 16, ENTRY_BYTES = 12 };
+enum { MAX_ENTRIES = 16 };
 
 struct mumloc_tiff_writer {
     FILE *file;
     char *label;
     mumloc_tiff_write_options options;
     mumloc_tiff_layout layout;
+    int bigtiff;               /* 8-byte offsets and counts, 20-byte IFD entries */
     int64_t images, written;
     uint32_t image_bytes;
     uint64_t data_offset;      /* first image's strip */
@@ -28,18 +29,25 @@ struct mumloc_tiff_writer {
 };
 
 typedef struct ifd_builder {
-    unsigned char bytes[2 + MAX_ENTRIES * ENTRY_BYTES + 4];
-    int entries;
+    unsigned char bytes[8 + MAX_ENTRIES * 20 + 8];
+    int entries, big; /* big: BigTIFF's 8-byte entry count, 20-byte entries, 8-byte next offset */
 } ifd_builder;
 
-static void ifd_add(ifd_builder *b, uint32_t tag, uint32_t type, uint32_t count, uint32_t value) {
-    unsigned char *e = b->bytes + 2 + b->entries * ENTRY_BYTES;
+static unsigned header_bytes(int big) { return big ? 16 : 8; }
+
+/* value_bytes of value, left-justified in the entry's value field (4 bytes, 8 in BigTIFF). */
+static void ifd_add(ifd_builder *b, uint32_t tag, uint32_t type, uint64_t count, uint64_t value,
+                    int value_bytes) {
+    unsigned char *e = b->bytes + (b->big ? 8 + b->entries * 20 : 2 + b->entries * 12);
     tiff_put16le(e, tag);
     tiff_put16le(e + 2, type);
-    tiff_put32le(e + 4, count);
-    tiff_put32le(e + 8, 0);
-    if (type == TIFF_SHORT && count == 1) tiff_put16le(e + 8, value); /* left-justified */
-    else tiff_put32le(e + 8, value);
+    unsigned char *field = e + (b->big ? 12 : 8);
+    if (b->big) tiff_put64le(e + 4, count);
+    else tiff_put32le(e + 4, (uint32_t)count);
+    memset(field, 0, b->big ? 8 : 4);
+    if (value_bytes == 2) tiff_put16le(field, (uint32_t)value);
+    else if (value_bytes == 4) tiff_put32le(field, (uint32_t)value);
+    else tiff_put64le(field, value);
     b->entries++;
 }
 
@@ -48,28 +56,37 @@ static uint32_t build_ifd(const mumloc_tiff_writer *w, ifd_builder *b, uint64_t 
                           uint64_t description_offset, uint64_t resolution_offset,
                           uint64_t next_ifd, int with_description) {
     b->entries = 0;
-    ifd_add(b, TIFF_TAG_NEW_SUBFILE_TYPE, TIFF_LONG, 1, 0);
-    ifd_add(b, TIFF_TAG_IMAGE_WIDTH, TIFF_LONG, 1, (uint32_t)w->options.width);
-    ifd_add(b, TIFF_TAG_IMAGE_LENGTH, TIFF_LONG, 1, (uint32_t)w->options.height);
-    ifd_add(b, TIFF_TAG_BITS_PER_SAMPLE, TIFF_SHORT, 1, 32);
-    ifd_add(b, TIFF_TAG_COMPRESSION, TIFF_SHORT, 1, 1);
-    ifd_add(b, TIFF_TAG_PHOTOMETRIC, TIFF_SHORT, 1, 1); /* BlackIsZero */
+    b->big = w->bigtiff;
+    const int offset_bytes = b->big ? 8 : 4;
+    ifd_add(b, TIFF_TAG_NEW_SUBFILE_TYPE, TIFF_LONG, 1, 0, 4);
+    ifd_add(b, TIFF_TAG_IMAGE_WIDTH, TIFF_LONG, 1, (uint32_t)w->options.width, 4);
+    ifd_add(b, TIFF_TAG_IMAGE_LENGTH, TIFF_LONG, 1, (uint32_t)w->options.height, 4);
+    ifd_add(b, TIFF_TAG_BITS_PER_SAMPLE, TIFF_SHORT, 1, 32, 2);
+    ifd_add(b, TIFF_TAG_COMPRESSION, TIFF_SHORT, 1, 1, 2);
+    ifd_add(b, TIFF_TAG_PHOTOMETRIC, TIFF_SHORT, 1, 1, 2); /* BlackIsZero */
     if (with_description)
         ifd_add(b, TIFF_TAG_IMAGE_DESCRIPTION, TIFF_ASCII, w->description_bytes,
-                (uint32_t)description_offset);
-    ifd_add(b, TIFF_TAG_STRIP_OFFSETS, TIFF_LONG, 1, (uint32_t)strip_offset);
-    ifd_add(b, TIFF_TAG_SAMPLES_PER_PIXEL, TIFF_SHORT, 1, 1);
-    ifd_add(b, TIFF_TAG_ROWS_PER_STRIP, TIFF_LONG, 1, (uint32_t)w->options.height);
-    ifd_add(b, TIFF_TAG_STRIP_BYTE_COUNTS, TIFF_LONG, 1, w->image_bytes);
+                description_offset, offset_bytes);
+    ifd_add(b, TIFF_TAG_STRIP_OFFSETS, b->big ? TIFF_LONG8 : TIFF_LONG, 1, strip_offset, offset_bytes);
+    ifd_add(b, TIFF_TAG_SAMPLES_PER_PIXEL, TIFF_SHORT, 1, 1, 2);
+    ifd_add(b, TIFF_TAG_ROWS_PER_STRIP, TIFF_LONG, 1, (uint32_t)w->options.height, 4);
+    ifd_add(b, TIFF_TAG_STRIP_BYTE_COUNTS, TIFF_LONG, 1, w->image_bytes, 4);
     if (w->options.pixel_um > 0) {
-        ifd_add(b, TIFF_TAG_X_RESOLUTION, TIFF_RATIONAL, 1, (uint32_t)resolution_offset);
-        ifd_add(b, TIFF_TAG_Y_RESOLUTION, TIFF_RATIONAL, 1, (uint32_t)resolution_offset);
-        ifd_add(b, TIFF_TAG_RESOLUTION_UNIT, TIFF_SHORT, 1, 1); /* none: ImageJ takes µm from unit= */
+        /* a rational fits BigTIFF's 8-byte value field, where it must then lie */
+        uint64_t resolution = b->big ? (uint64_t)w->x_den << 32 | w->x_num : resolution_offset;
+        ifd_add(b, TIFF_TAG_X_RESOLUTION, TIFF_RATIONAL, 1, resolution, offset_bytes);
+        ifd_add(b, TIFF_TAG_Y_RESOLUTION, TIFF_RATIONAL, 1, resolution, offset_bytes);
+        ifd_add(b, TIFF_TAG_RESOLUTION_UNIT, TIFF_SHORT, 1, 1, 2); /* none: ImageJ takes µm from unit= */
     }
-    ifd_add(b, TIFF_TAG_SAMPLE_FORMAT, TIFF_SHORT, 1, TIFF_SAMPLE_FLOAT);
+    ifd_add(b, TIFF_TAG_SAMPLE_FORMAT, TIFF_SHORT, 1, TIFF_SAMPLE_FLOAT, 2);
+    if (b->big) {
+        tiff_put64le(b->bytes, (uint64_t)b->entries);
+        tiff_put64le(b->bytes + 8 + b->entries * 20, next_ifd);
+        return (uint32_t)(8 + b->entries * 20 + 8);
+    }
     tiff_put16le(b->bytes, (uint32_t)b->entries);
-    tiff_put32le(b->bytes + 2 + b->entries * ENTRY_BYTES, (uint32_t)next_ifd);
-    return (uint32_t)(2 + b->entries * ENTRY_BYTES + 4);
+    tiff_put32le(b->bytes + 2 + b->entries * 12, (uint32_t)next_ifd);
+    return (uint32_t)(2 + b->entries * 12 + 4);
 }
 
 /* Bytes of the IFD build_ifd writes, with or without the description entry. */
@@ -143,6 +160,9 @@ static mumloc_status check_options(const mumloc_tiff_write_options *o) {
     if (o->layout != MUMLOC_TIFF_LAYOUT_AUTO && o->layout != MUMLOC_TIFF_LAYOUT_MULTI_IFD &&
         o->layout != MUMLOC_TIFF_LAYOUT_SINGLE_IFD)
         return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT, "unknown TIFF layout %d", (int)o->layout);
+    if (o->format != MUMLOC_TIFF_FORMAT_AUTO && o->format != MUMLOC_TIFF_FORMAT_CLASSIC &&
+        o->format != MUMLOC_TIFF_FORMAT_BIG)
+        return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT, "unknown TIFF format %d", (int)o->format);
     return MUMLOC_OK;
 }
 
@@ -164,22 +184,33 @@ static mumloc_status build_description(mumloc_tiff_writer *w, const char *extra)
     return MUMLOC_OK;
 }
 
+/* The header; first_ifd 0 is set at finish (multi-IFD layout). */
+static mumloc_status write_header(mumloc_tiff_writer *w, uint64_t first_ifd) {
+    unsigned char header[16] = {'I', 'I', TIFF_CLASSIC_VERSION, 0};
+    if (w->bigtiff) {
+        header[2] = TIFF_BIG_VERSION;
+        header[4] = 8; /* bytes per offset; then 2 zero bytes */
+        tiff_put64le(header + 8, first_ifd);
+    } else {
+        tiff_put32le(header + 4, (uint32_t)first_ifd);
+    }
+    return write_bytes(w, header, header_bytes(w->bigtiff));
+}
+
 /* Single-IFD layout: everything but the pixels goes first, so no offset ever passes 4 GiB. */
 static mumloc_status write_single_ifd_prelude(mumloc_tiff_writer *w) {
-    uint64_t ifd_offset = HEADER_BYTES;
+    uint64_t ifd_offset = header_bytes(w->bigtiff);
     uint64_t description_offset = ifd_offset + ifd_bytes(w, 1);
     uint64_t resolution_offset = description_offset + w->description_bytes + (w->description_bytes & 1);
     w->data_offset = (resolution_offset + 8 + 15) / 16 * 16;
 
-    unsigned char header[HEADER_BYTES] = {'I', 'I', 42, 0};
-    tiff_put32le(header + 4, (uint32_t)ifd_offset);
     ifd_builder b;
     uint32_t n = build_ifd(w, &b, w->data_offset, description_offset, resolution_offset, 0, 1);
     unsigned char resolution[8];
     tiff_put32le(resolution, w->x_num);
     tiff_put32le(resolution + 4, w->x_den);
     unsigned char zeros[16] = {0};
-    MUMLOC_TRY(write_bytes(w, header, sizeof header));
+    MUMLOC_TRY(write_header(w, ifd_offset));
     MUMLOC_TRY(write_bytes(w, b.bytes, n));
     MUMLOC_TRY(write_bytes(w, w->description, w->description_bytes));
     MUMLOC_TRY(write_bytes(w, zeros, w->description_bytes & 1));
@@ -211,26 +242,26 @@ mumloc_status mumloc_tiff_writer_open(FILE *file, const char *label,
         return s;
     }
 
-    /* multi-IFD end of file: data, description, resolution, then every IFD */
-    uint64_t multi_end = HEADER_BYTES + (uint64_t)w->images * w->image_bytes + w->description_bytes +
-                         1 + 8 + ifd_bytes(w, 1) + (uint64_t)(w->images - 1) * ifd_bytes(w, 0);
-    w->layout = options->layout;
-    if (w->layout == MUMLOC_TIFF_LAYOUT_AUTO)
-        w->layout = multi_end <= TIFF_OFFSET_LIMIT ? MUMLOC_TIFF_LAYOUT_MULTI_IFD
-                                                   : MUMLOC_TIFF_LAYOUT_SINGLE_IFD;
-    if (w->layout == MUMLOC_TIFF_LAYOUT_MULTI_IFD && multi_end > TIFF_OFFSET_LIMIT) {
+    /* classic multi-IFD end of file: data, description, resolution, then every IFD */
+    uint64_t multi_end = header_bytes(0) + (uint64_t)w->images * w->image_bytes +
+                         w->description_bytes + 1 + 8 + ifd_bytes(w, 1) +
+                         (uint64_t)(w->images - 1) * ifd_bytes(w, 0);
+    w->layout = options->layout == MUMLOC_TIFF_LAYOUT_AUTO ? MUMLOC_TIFF_LAYOUT_MULTI_IFD
+                                                           : options->layout;
+    int beyond_classic = w->layout == MUMLOC_TIFF_LAYOUT_MULTI_IFD && multi_end > TIFF_OFFSET_LIMIT;
+    if (beyond_classic && options->format == MUMLOC_TIFF_FORMAT_CLASSIC) {
         mumloc_tiff_writer_free(w);
         return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT,
-                           "'%s' would be %llu bytes: a TIFF with one IFD per image must stay below "
-                           "4 GiB; use the single-IFD layout",
+                           "'%s' would be %llu bytes: a classic TIFF with one IFD per image must "
+                           "stay below 4 GiB; write BigTIFF or the single-IFD layout",
                            label, (unsigned long long)multi_end);
     }
+    w->bigtiff = options->format == MUMLOC_TIFF_FORMAT_BIG || beyond_classic;
     if (w->layout == MUMLOC_TIFF_LAYOUT_SINGLE_IFD) {
         s = write_single_ifd_prelude(w);
     } else {
-        unsigned char header[HEADER_BYTES] = {'I', 'I', 42, 0, 0, 0, 0, 0}; /* IFD offset: at finish */
-        w->data_offset = HEADER_BYTES;
-        s = write_bytes(w, header, sizeof header);
+        w->data_offset = header_bytes(w->bigtiff);
+        s = write_header(w, 0);
     }
     if (s != MUMLOC_OK) {
         mumloc_tiff_writer_free(w);
@@ -265,7 +296,7 @@ mumloc_status mumloc_tiff_writer_append(mumloc_tiff_writer *w, const float *pixe
 }
 
 static mumloc_status write_multi_ifd_trailer(mumloc_tiff_writer *w) {
-    uint64_t description_offset = HEADER_BYTES + (uint64_t)w->images * w->image_bytes;
+    uint64_t description_offset = w->data_offset + (uint64_t)w->images * w->image_bytes;
     uint64_t resolution_offset = description_offset + w->description_bytes + (w->description_bytes & 1);
     uint64_t ifd_offset = resolution_offset + 8;
     unsigned char resolution[8], zero = 0;
@@ -284,10 +315,8 @@ static mumloc_status write_multi_ifd_trailer(mumloc_tiff_writer *w) {
         MUMLOC_TRY(write_bytes(w, b.bytes, n));
         offset = next;
     }
-    unsigned char first_ifd[4];
-    tiff_put32le(first_ifd, (uint32_t)ifd_offset);
-    MUMLOC_TRY(seek_to(w, 4));
-    MUMLOC_TRY(write_bytes(w, first_ifd, sizeof first_ifd));
+    MUMLOC_TRY(seek_to(w, 0));
+    MUMLOC_TRY(write_header(w, ifd_offset));
     return seek_to(w, offset);
 }
 
@@ -303,6 +332,7 @@ mumloc_status mumloc_tiff_writer_finish(mumloc_tiff_writer *w) {
 }
 
 mumloc_tiff_layout mumloc_tiff_writer_layout(const mumloc_tiff_writer *w) { return w->layout; }
+int mumloc_tiff_writer_is_bigtiff(const mumloc_tiff_writer *w) { return w->bigtiff; }
 
 void mumloc_tiff_writer_free(mumloc_tiff_writer *w) {
     if (!w) return;

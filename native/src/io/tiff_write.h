@@ -1,4 +1,4 @@
-/* Streaming writer of 32-bit float ImageJ hyperstacks (classic little-endian TIFF, uncompressed, one
+/* Streaming writer of 32-bit float ImageJ hyperstacks (little-endian TIFF or BigTIFF, uncompressed, one
  * strip per image, all image data contiguous in order: channel fastest, then slice, then frame).
  *
  * The description starts "ImageJ=1.53t\n" and carries images=, channels=, slices=, frames=,
@@ -15,7 +15,13 @@
  *               description, ignores any further IFDs, and reads N images back to back from the first
  *               strip offset (64-bit file positions), so only the FIRST image's offset must fit in
  *               32 bits. Readers that do not know ImageJ's convention see one image.
- * LAYOUT_AUTO picks multi-IFD whenever the whole file stays below 4 GiB, else single-IFD. */
+ * LAYOUT_AUTO picks multi-IFD.
+ *
+ * Files past 4 GiB: with FORMAT_AUTO a multi-IFD file that classic TIFF's 32-bit offsets cannot
+ * address is written as BigTIFF (version 43, 8-byte offsets; read by mumloc, Bio-Formats, libtiff,
+ * tifffile, but not by ImageJ 1.53t itself); a single-IFD file stays classic (ImageJ's own form).
+ * FORMAT_BIG writes BigTIFF whatever the size (tests use it on small movies); FORMAT_CLASSIC refuses
+ * a multi-IFD file past 4 GiB. */
 #ifndef MUMLOC_IO_TIFF_WRITE_H
 #define MUMLOC_IO_TIFF_WRITE_H
 
@@ -30,12 +36,19 @@ typedef enum mumloc_tiff_layout {
     MUMLOC_TIFF_LAYOUT_SINGLE_IFD = 2
 } mumloc_tiff_layout;
 
+typedef enum mumloc_tiff_format {
+    MUMLOC_TIFF_FORMAT_AUTO = 0,
+    MUMLOC_TIFF_FORMAT_CLASSIC = 1,
+    MUMLOC_TIFF_FORMAT_BIG = 2
+} mumloc_tiff_format;
+
 typedef struct mumloc_tiff_write_options {
     int width, height;
     int channels, slices, frames;  /* the file holds channels · slices · frames images */
     double pixel_um;               /* pixel size in µm; 0 = uncalibrated */
     const char *extra_description; /* extra "key=value" lines (no backslashes, no NUL), or NULL */
     mumloc_tiff_layout layout;
+    mumloc_tiff_format format;
 } mumloc_tiff_write_options;
 
 typedef struct mumloc_tiff_writer mumloc_tiff_writer;
@@ -51,6 +64,8 @@ mumloc_status mumloc_tiff_writer_append(mumloc_tiff_writer *writer, const float 
 mumloc_status mumloc_tiff_writer_finish(mumloc_tiff_writer *writer);
 /* The layout actually used (never AUTO). */
 mumloc_tiff_layout mumloc_tiff_writer_layout(const mumloc_tiff_writer *writer);
+/* 1 when the file is a BigTIFF. */
+int mumloc_tiff_writer_is_bigtiff(const mumloc_tiff_writer *writer);
 void mumloc_tiff_writer_free(mumloc_tiff_writer *writer);
 
 #endif
