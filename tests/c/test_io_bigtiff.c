@@ -102,7 +102,7 @@ typedef struct builder {
 static void put(builder *t, uint64_t v, int bytes) {
     for (int i = 0; i < bytes; i++) {
         int shift = t->big_endian ? 8 * (bytes - 1 - i) : 8 * i;
-        t->b[t->len++] = (unsigned char)(v >> shift);
+        t->b[t->len++] = shift < 64 ? (unsigned char)(v >> shift) : 0; /* put(t, 0, 16): zero padding */
     }
 }
 static void patch64(builder *t, size_t at, uint64_t v) {
