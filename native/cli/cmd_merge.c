@@ -20,10 +20,9 @@ static int check_files(const char **tables, int count, const char *out_path) {
     int rc = CLI_EXIT_FAILURE;
     for (int i = 0; files && sidecars && i <= count; i++) {
         const char *table = i < count ? tables[i] : out_path;
-        size_t len = strlen(table);
-        if (!(sidecars[i] = malloc(len + 6))) break;
-        memcpy(sidecars[i], table, len);
-        memcpy(sidecars[i] + len, ".json", 6);
+        size_t size = strlen(table) + 16;
+        if (!(sidecars[i] = malloc(size))) break;
+        if (mumloc_provenance_sidecar_path(table, sidecars[i], size) != MUMLOC_OK) break;
         files[2 * i] = (mumloc_file_role){table, i < count ? "TABLE" : "--out", i == count};
         files[2 * i + 1] = (mumloc_file_role){sidecars[i], i < count ? "TABLE's sidecar" : "--out's sidecar",
                                               i == count};

@@ -1245,6 +1245,11 @@ typedef struct mumloc_table_origin {
     int64_t rows;
 } mumloc_table_origin;
 
+/* The sidecar's path of a table ("<table_path>.json") into out (size bytes, NUL included): the one
+ * naming rule for the CLI, Fiji and the library. MUMLOC_ERR_INVALID_ARGUMENT if it does not fit. */
+MUMLOC_API mumloc_status mumloc_provenance_sidecar_path(const char *table_path, char *out,
+                                                        size_t size);
+
 /* Writes "<table_path>.json" (atomically) for a table that model and options (NULL = defaults)
  * made from origin: for callers that write the table themselves (Fiji). The movie must exist (its
  * size and absolute path are recorded). */

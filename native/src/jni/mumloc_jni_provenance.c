@@ -3,6 +3,7 @@
  * that `mumloc merge` accepts tables from Fiji as it does from `mumloc localize`. */
 #include <stdint.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "jni/jni_common.h"
 
@@ -39,4 +40,22 @@ JNIEXPORT void JNICALL Java_org_mumloc_Model_nWriteProvenance(JNIEnv *env, jclas
     }
     free(table);
     free(movie);
+}
+
+JNIEXPORT jstring JNICALL Java_org_mumloc_Model_nSidecarPath(JNIEnv *env, jclass cls, jstring jtable);
+
+/* The sidecar's path of a table, by the library's naming rule (mumloc_provenance_sidecar_path). */
+JNIEXPORT jstring JNICALL Java_org_mumloc_Model_nSidecarPath(JNIEnv *env, jclass cls, jstring jtable) {
+    (void)cls;
+    char *table = mumloc_jni_required_utf8(env, jtable, "the table path");
+    if (!table) return NULL;
+    size_t size = strlen(table) + 16;
+    char *path = malloc(size);
+    jstring out = NULL;
+    if (!path) mumloc_jni_oom(env, "the sidecar path");
+    else if (!mumloc_jni_check(env, mumloc_provenance_sidecar_path(table, path, size)))
+        out = mumloc_jni_string(env, path);
+    free(path);
+    free(table);
+    return out;
 }

@@ -27,12 +27,27 @@ static char *copy_string(const char *text) {
     return copy;
 }
 
+#define SIDECAR_SUFFIX ".json"
+
+mumloc_status mumloc_provenance_sidecar_path(const char *table_path, char *out, size_t size) {
+    if (!table_path || !out)
+        return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT, "sidecar path: null argument");
+    size_t len = strlen(table_path), suffix = sizeof SIDECAR_SUFFIX; /* suffix counts the NUL */
+    if (size < suffix || len > size - suffix)
+        return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT,
+                           "the sidecar path of '%s' needs %zu bytes, %zu given", table_path,
+                           len + suffix, size);
+    memcpy(out, table_path, len);
+    memcpy(out + len, SIDECAR_SUFFIX, suffix);
+    return MUMLOC_OK;
+}
+
 char *provenance_sidecar_path(const char *table_path) {
-    size_t len = strlen(table_path);
-    char *path = malloc(len + 6);
-    if (path) {
-        memcpy(path, table_path, len);
-        memcpy(path + len, ".json", 6);
+    size_t size = strlen(table_path) + sizeof SIDECAR_SUFFIX;
+    char *path = malloc(size);
+    if (path && mumloc_provenance_sidecar_path(table_path, path, size) != MUMLOC_OK) {
+        free(path);
+        path = NULL;
     }
     return path;
 }

@@ -77,6 +77,12 @@ public final class Model implements AutoCloseable {
         nWriteProvenance(handle(), table, threshold, refine, movie, movieFrames, firstFrame, frameCount, rows);
     }
 
+    /** The path of a table's sidecar (what made it), by the library's naming rule. */
+    public static String sidecarPath(String table) {
+        Mumloc.load();
+        return nSidecarPath(table);
+    }
+
     @Override
     public synchronized void close() {
         if (handle != 0) nDestroy(handle);
@@ -94,4 +100,5 @@ public final class Model implements AutoCloseable {
     private static native boolean nCheckRecordedOptics(long handle, String description);
     private static native void nWriteProvenance(long handle, String table, double threshold, String refine,
             String movie, long movieFrames, long firstFrame, long frameCount, long rows);
+    private static native String nSidecarPath(String table);
 }

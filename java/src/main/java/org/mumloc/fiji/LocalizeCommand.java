@@ -152,8 +152,9 @@ public class LocalizeCommand implements PlugIn {
     private static void provenance(Model model, String csv, String movie, PlaneLayout layout, double threshold,
             String refine, long first, long end, long rows) {
         if (movie == null) {
-            new File(csv + ".json").delete();
-            IJ.log(TITLE + ": no " + csv + ".json (what made the table): the image is not a saved file");
+            String sidecar = Model.sidecarPath(csv);
+            new File(sidecar).delete();
+            IJ.log(TITLE + ": no " + sidecar + " (what made the table): the image is not a saved file");
             return;
         }
         model.writeProvenance(csv, threshold, refine, movie, layout.frames, first - 1, end - first + 1, rows);
