@@ -30,6 +30,30 @@
  * Determinism. A simulated frame is a pure function of (seed, frame index, parameters): every random
  * number comes from a counter-based generator (Philox4x32-10) keyed by the seed and addressed by what
  * it is for, so output is bit-identical for any thread count.
+ *
+ * Using it: a movie to a ThunderSTORM table (link with -lmumloc).
+ *
+ *     mumloc_model *model = NULL;
+ *     mumloc_localize_options options;
+ *     mumloc_localize_options_default(&options);         // always start from the defaults
+ *     options.camera.offset_adu = 100.0;                 // then change what differs
+ *     mumloc_localize_summary summary;
+ *     mumloc_status s = mumloc_model_load("model.safetensors", &model);
+ *     if (s == MUMLOC_OK)
+ *         s = mumloc_localize_file(model, "movie.tif", "table.csv", &options, &summary, NULL, NULL);
+ *     if (s != MUMLOC_OK) fprintf(stderr, "%s\n", mumloc_last_error());
+ *     mumloc_model_destroy(model);
+ *
+ * How the API grows. Option and parameter structs are filled by their _default function before use;
+ * new fields are only ever appended at the end of a struct and default to the old behaviour, so a
+ * caller that starts from _default keeps working unchanged. Removing or reordering a field, or
+ * changing a default's meaning, is a new major version (MUMLOC_VERSION_MAJOR); adding functions or
+ * appending fields is a new minor version. Enums only gain values at the end.
+ *
+ * Reading order: the first part declares what a program calls (errors, optics and camera,
+ * simulation, models and training, tables, localization, rendering, evaluation, post-processing,
+ * rigs); after it, marked "Building blocks", come the lower-level steps that localization is built
+ * from (decoders, Cramér–Rao bounds, refinement), for programs that assemble their own pipeline.
  */
 #ifndef MUMLOC_H
 #define MUMLOC_H
@@ -69,7 +93,12 @@ MUMLOC_API const char *mumloc_status_string(mumloc_status status);
  * call on this thread. */
 MUMLOC_API const char *mumloc_last_error(void);
 
-/* Library version, "MAJOR.MINOR.PATCH". */
+/* The version this header belongs to (CMake and the jar take theirs from here). */
+#define MUMLOC_VERSION_MAJOR 0
+#define MUMLOC_VERSION_MINOR 1
+#define MUMLOC_VERSION_PATCH 0
+
+/* Library version, "MAJOR.MINOR.PATCH": the header's, when header and library are the same build. */
 MUMLOC_API const char *mumloc_version(void);
 
 /* Threads used by every parallel part of the library, for calls from any thread (one OpenMP pool;
@@ -294,7 +323,7 @@ MUMLOC_API mumloc_status mumloc_simulate_to_files(const mumloc_sim_params *param
 MUMLOC_API mumloc_status mumloc_format_number(double value, char *buf, size_t cap);
 
 /* ---------------------------------------------------------------------------------------------- */
-/* Devices and backends (owned by the GPU work)                                                    */
+/* Devices and backends                                                                           */
 /* ---------------------------------------------------------------------------------------------- */
 
 /* Where the networks run. The CPU is always there. CUDA lives in a separate shared object,
@@ -352,7 +381,7 @@ MUMLOC_API mumloc_status mumloc_simulate_frames_on(const mumloc_simulator *sim, 
                                                    int64_t first, int64_t count, float *pixels);
 
 /* ---------------------------------------------------------------------------------------------- */
-/* Models and training (owned by the training work)                                                */
+/* Models and training                                                                            */
 /* ---------------------------------------------------------------------------------------------- */
 
 /* A model is one of the two published networks (science.md §4) with its weights and everything
@@ -531,7 +560,7 @@ MUMLOC_API mumloc_status mumloc_train(const mumloc_train_options *options, mumlo
                                       void *user, mumloc_model **out);
 
 /* ---------------------------------------------------------------------------------------------- */
-/* Localization tables (owned by the evaluation work)                                             */
+/* Localization tables                                                                            */
 /* ---------------------------------------------------------------------------------------------- */
 
 /* An in-memory table of localizations (or ground truth): named columns of doubles, each with a unit
@@ -617,7 +646,7 @@ MUMLOC_API mumloc_status mumloc_table_write_csv(const mumloc_table *table, const
 MUMLOC_API mumloc_status mumloc_table_convert_to_nm(mumloc_table *table, double pixel_nm);
 
 /* ---------------------------------------------------------------------------------------------- */
-/* Cramér–Rao bounds, decoding and PSF fits (owned by the localization work)                      */
+/* Cramér–Rao bounds, decoding and PSF fits                                                       */
 /* ---------------------------------------------------------------------------------------------- */
 
 /* Cramér–Rao lower bounds (science.md §7) of x, y and z for one molecule at (x, y, z) with `photons`
@@ -794,7 +823,7 @@ MUMLOC_API mumloc_status mumloc_localizations_refine_with_drift(const mumloc_opt
                                                                 mumloc_frame_drift *drift);
 
 /* ---------------------------------------------------------------------------------------------- */
-/* Localization pipeline (owned by the pipeline work)                                             */
+/* Localization pipeline                                                                          */
 /* ---------------------------------------------------------------------------------------------- */
 
 /* From movie frames to localizations: camera conversion, the network (tiled), decoding, optional

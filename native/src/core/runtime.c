@@ -7,15 +7,18 @@
 
 #include "core/error.h"
 
-#ifndef MUMLOC_VERSION_STRING
-#define MUMLOC_VERSION_STRING "0.0.0"
-#endif
+/* "MAJOR.MINOR.PATCH" from the public header's numbers. */
+#define MUMLOC_STRINGIFY_(x) #x
+#define MUMLOC_STRINGIFY(x) MUMLOC_STRINGIFY_(x)
+#define MUMLOC_HEADER_VERSION                                                                      \
+    MUMLOC_STRINGIFY(MUMLOC_VERSION_MAJOR)                                                         \
+    "." MUMLOC_STRINGIFY(MUMLOC_VERSION_MINOR) "." MUMLOC_STRINGIFY(MUMLOC_VERSION_PATCH)
 
 /* OpenMP's thread count is a per-thread setting, but callers (a Fiji plugin thread, the CLI) expect
  * one library-wide setting: keep it here and apply it on entry to every parallel API call. */
 static atomic_int configured_threads = 0; /* 0: OpenMP's default (all cores or OMP_NUM_THREADS) */
 
-const char *mumloc_version(void) { return MUMLOC_VERSION_STRING; }
+const char *mumloc_version(void) { return MUMLOC_HEADER_VERSION; }
 
 mumloc_status mumloc_set_threads(int threads) {
     if (threads < 0 || threads > 4096)
