@@ -9,110 +9,17 @@
 
 #include "check.h"
 #include "mumloc.h"
-#include "optics/psf_model.h"
-#include "simulate/simulator.h"
+#include "crlb_brute_force.h"
+#include "rig_optics.h"
 
 #define SIDE 48
 #define PLANES 4
 #define MOLECULES 8
-#define MAXP (4 + MUMLOC_MAX_PLANES)
-
-static void rig_optics(mumloc_optics *o) {
-    mumloc_optics_default(o);
-    o->per_plane = 1;
-    o->plane_psf[0] = (mumloc_plane_psf){125.0, 290.0, 0.02, 0.15, 1.0};
-    o->plane_psf[1] = (mumloc_plane_psf){150.0, 320.0, -0.03, 0.1, 1.8};
-    o->plane_psf[2] = (mumloc_plane_psf){140.0, 300.0, 0.0, 0.12, 0.6};
-    o->plane_psf[3] = (mumloc_plane_psf){160.0, 340.0, 0.01, 0.09, 1.2};
-}
-
-/* ---- CRLB by brute force ------------------------------------------------------------------- */
-
-static double image[SIDE * SIDE], scratch[2 * (2 * SIDE + 2)];
-
-/* Plane `plane`'s expected photons for a molecule of `photons` in all (the renderer's weight). */
-static void render(const mumloc_optics *o, int plane, double x, double y, double z, double photons) {
-    memset(image, 0, sizeof image);
-    double weight = photons / o->planes / (o->psf_amplitude / (o->pixel_nm * o->pixel_nm));
-    mumloc_emitter e = {0, x, y, z, weight, 0};
-    mumloc_render_plane_rows(o, plane, SIDE, SIDE, 0, SIDE, o->plane_depth_nm[plane], 0, 0, &e, 1,
-                             image, scratch);
-}
-
-/* Gauss–Jordan inverse with partial pivoting. */
-static void invert(double *a, int n, double *inv) {
-    for (int i = 0; i < n; i++)
-        for (int j = 0; j < n; j++) inv[i * n + j] = i == j;
-    for (int c = 0; c < n; c++) {
-        int p = c;
-        for (int r = c + 1; r < n; r++)
-            if (fabs(a[r * n + c]) > fabs(a[p * n + c])) p = r;
-        for (int j = 0; j < n; j++) {
-            double t = a[c * n + j];
-            a[c * n + j] = a[p * n + j];
-            a[p * n + j] = t;
-            t = inv[c * n + j];
-            inv[c * n + j] = inv[p * n + j];
-            inv[p * n + j] = t;
-        }
-        double d = a[c * n + c];
-        for (int j = 0; j < n; j++) {
-            a[c * n + j] /= d;
-            inv[c * n + j] /= d;
-        }
-        for (int r = 0; r < n; r++) {
-            if (r == c) continue;
-            double f = a[r * n + c];
-            for (int j = 0; j < n; j++) {
-                a[r * n + j] -= f * a[c * n + j];
-                inv[r * n + j] -= f * inv[c * n + j];
-            }
-        }
-    }
-}
-
-/* Fisher information over (x, y, z, photons, b_1..b_k) from central differences of the rendered
- * planes over each plane's fit window; variance F μ + r² with F = 1. */
-static void brute_force(const mumloc_optics *o, double read, double x, double y, double z,
-                        double photons, const double *bg, double sigma[3]) {
-    const int k = o->planes, np = 4 + k;
-    double fisher[MAXP * MAXP] = {0}, inv[MAXP * MAXP];
-    static double base[SIDE * SIDE], grad[4][SIDE * SIDE];
-    for (int d = 0; d < k; d++) {
-        mumloc_psf_plane pl;
-        mumloc_psf_plane_window(o, d, x, y, z, NULL, 0, 0, &pl);
-        CHECK(pl.i0 >= 0 && pl.j0 >= 0 && pl.i0 + pl.nx <= SIDE && pl.j0 + pl.ny <= SIDE);
-        render(o, d, x, y, z, photons);
-        memcpy(base, image, sizeof image);
-        const double h[4] = {0.01, 0.01, 0.01, 1e-4 * photons};
-        for (int p = 0; p < 4; p++) {
-            double a[4] = {x, y, z, photons}, b[4] = {x, y, z, photons};
-            a[p] += h[p];
-            b[p] -= h[p];
-            render(o, d, a[0], a[1], a[2], a[3]);
-            memcpy(grad[p], image, sizeof image);
-            render(o, d, b[0], b[1], b[2], b[3]);
-            for (int i = 0; i < SIDE * SIDE; i++) grad[p][i] = (grad[p][i] - image[i]) / (2 * h[p]);
-        }
-        for (int j = pl.j0; j < pl.j0 + pl.ny; j++)
-            for (int i = pl.i0; i < pl.i0 + pl.nx; i++) {
-                int at = j * SIDE + i;
-                double var = base[at] + bg[d] + read * read;
-                double g[MAXP] = {0};
-                for (int p = 0; p < 4; p++) g[p] = grad[p][at];
-                g[4 + d] = 1.0;
-                for (int r = 0; r < np; r++)
-                    for (int c = 0; c < np; c++) fisher[r * np + c] += g[r] * g[c] / var;
-            }
-    }
-    invert(fisher, np, inv);
-    for (int a = 0; a < 3; a++) sigma[a] = sqrt(inv[a * np + a]);
-}
 
 static void crlb_against_brute_force(void) {
     mumloc_optics o;
     mumloc_camera cam;
-    rig_optics(&o);
+    test_rig_optics(&o);
     mumloc_camera_default(&cam);
     const double cases[][4] = {{24 * 192 + 50.0, 23 * 192 + 120.0, 450.0, 2000.0},
                                {24 * 192 + 96.0, 24 * 192 + 96.0, 1000.0, 500.0},
@@ -121,8 +28,7 @@ static void crlb_against_brute_force(void) {
         double bg[4] = {10, 5, 20, 0.5}, s[3], ref[3], equal[3];
         CHECK_OK(mumloc_crlb(&o, &cam, cases[c][0], cases[c][1], cases[c][2], cases[c][3], bg,
                              &s[0], &s[1], &s[2]));
-        brute_force(&o, cam.read_noise_e, cases[c][0], cases[c][1], cases[c][2], cases[c][3], bg,
-                    ref);
+        brute_force(&o, &cam, cases[c][0], cases[c][1], cases[c][2], cases[c][3], bg, ref);
         for (int a = 0; a < 3; a++) CHECK_NEAR(s[a], ref[a], 1e-4 * ref[a]);
         /* and the rig's bound is not the papers' optics' bound */
         mumloc_optics papers;
@@ -168,7 +74,7 @@ static int records(const mumloc_simulator *sim, int64_t f, double ox, double oy,
  * exactly with the rig's own optics; the papers' optics, assumed for the same frames, miss them. */
 static void exact_on_noise_free_frames(void) {
     mumloc_optics o, papers;
-    rig_optics(&o);
+    test_rig_optics(&o);
     mumloc_optics_default(&papers);
     mumloc_simulator *sim = make(&o, 17, 1);
     if (!sim) return;
@@ -206,7 +112,7 @@ static void exact_on_noise_free_frames(void) {
 /* The drift fit (drift unknown, eight molecules): the drift and the positions come back. */
 static void drift_on_noise_free_frames(void) {
     mumloc_optics o;
-    rig_optics(&o);
+    test_rig_optics(&o);
     mumloc_simulator *sim = make(&o, 11, MOLECULES);
     if (!sim) return;
     const mumloc_sim_params *sp = mumloc_simulator_params(sim);

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "gpu_parity.h"
+#include "rig_optics.h"
 
 #define FRAMES 6
 
@@ -15,13 +16,7 @@
 static mumloc_simulator *make(mumloc_noise noise, mumloc_sample sample, int per_plane) {
     mumloc_sim_params p;
     mumloc_sim_params_default(&p);
-    if (per_plane) {
-        p.optics.per_plane = 1;
-        p.optics.plane_psf[0] = (mumloc_plane_psf){125.0, 290.0, 0.02, 0.15, 1.0};
-        p.optics.plane_psf[1] = (mumloc_plane_psf){150.0, 320.0, -0.03, 0.1, 1.8};
-        p.optics.plane_psf[2] = (mumloc_plane_psf){140.0, 300.0, 0.0, 0.12, 0.6};
-        p.optics.plane_psf[3] = (mumloc_plane_psf){160.0, 340.0, 0.01, 0.09, 1.2};
-    }
+    if (per_plane) test_rig_optics(&p.optics);
     p.width = 40;
     p.height = 36;
     p.seed = 77;

@@ -6,16 +6,8 @@
 
 #include "check.h"
 #include "mumloc.h"
+#include "rig_optics.h"
 #include "test_io_dir.h"
-
-static void rig_optics(mumloc_optics *o) {
-    mumloc_optics_default(o);
-    o->per_plane = 1;
-    o->plane_psf[0] = (mumloc_plane_psf){125.0, 290.0, 0.02, 0.15, 1.0};
-    o->plane_psf[1] = (mumloc_plane_psf){150.0, 320.0, -0.03, 0.1, 1.8};
-    o->plane_psf[2] = (mumloc_plane_psf){140.0, 300.0, 0.0, 0.12, 0.6};
-    o->plane_psf[3] = (mumloc_plane_psf){160.0, 340.0, 0.01, 0.09, 1.2};
-}
 
 static void expect_refused(const mumloc_model *m, const mumloc_optics *o, const char *f1,
                            const char *f2) {
@@ -30,7 +22,7 @@ static void expect_refused(const mumloc_model *m, const mumloc_optics *o, const 
 
 static void rig_model(void) {
     mumloc_optics rig, loaded;
-    rig_optics(&rig);
+    test_rig_optics(&rig);
     mumloc_model *m = NULL, *back = NULL;
     CHECK_OK(mumloc_model_create(MUMLOC_ARCH_REGRESSION, &rig, NULL, 1.0, 3, &m));
     if (!m) return;
