@@ -13,13 +13,6 @@
 #include <string.h>
 #include <unistd.h>
 
-static const cli_choice noise_choices[] = {
-    {"physical", MUMLOC_NOISE_PHYSICAL}, {"none", MUMLOC_NOISE_NONE}, {NULL, 0}};
-static const cli_choice sample_choices[] = {{"uniform", MUMLOC_SAMPLE_UNIFORM},
-                                            {"helix", MUMLOC_SAMPLE_HELIX},
-                                            {"filaments", MUMLOC_SAMPLE_FILAMENTS},
-                                            {NULL, 0}};
-
 /* Parameters outside their range are the user's to fix (2); everything else is a failure (1). */
 static int exit_code_for(mumloc_status status) {
     return status == MUMLOC_ERR_INVALID_ARGUMENT ? CLI_EXIT_USAGE : CLI_EXIT_FAILURE;
@@ -112,6 +105,9 @@ static void print_summary(const mumloc_sim_params *params, double seconds, const
 }
 
 int cmd_simulate(int argc, char **argv) {
+    cli_choice noise_choices[CLI_MAX_CHOICES], sample_choices[CLI_MAX_CHOICES];
+    cli_choices_from_names(mumloc_noise_name, noise_choices);
+    cli_choices_from_names(mumloc_sample_name, sample_choices);
     mumloc_sim_params params;
     mumloc_sim_params_default(&params);
     const char *movie_path = NULL, *truth_path = NULL, *drift_arg = NULL, *optics_path = NULL;

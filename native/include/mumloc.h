@@ -195,6 +195,12 @@ typedef enum mumloc_noise {
     MUMLOC_NOISE_NONE = 1      /* the exact expectation: offset + gain·G·(signal + λ) */
 } mumloc_noise;
 
+/* "physical", "none"; NULL for a value out of range. Every enum below has this pair: the CLI's
+ * choice lists, Java's lists and the files are built from it. */
+MUMLOC_API const char *mumloc_noise_name(int noise);
+/* The noise model of that name; MUMLOC_ERR_INVALID_ARGUMENT listing the names otherwise. */
+MUMLOC_API mumloc_status mumloc_noise_from_name(const char *name, mumloc_noise *out);
+
 /* ---------------------------------------------------------------------------------------------- */
 /* Simulation                                                                                      */
 /* ---------------------------------------------------------------------------------------------- */
@@ -204,6 +210,10 @@ typedef enum mumloc_sample {
     MUMLOC_SAMPLE_HELIX = 1,     /* blinking emitters along one 3D helix */
     MUMLOC_SAMPLE_FILAMENTS = 2  /* blinking emitters along a few curved 3D filaments */
 } mumloc_sample;
+
+/* "uniform", "helix", "filaments"; NULL for a value out of range. */
+MUMLOC_API const char *mumloc_sample_name(int sample);
+MUMLOC_API mumloc_status mumloc_sample_from_name(const char *name, mumloc_sample *out);
 
 typedef struct mumloc_sim_params {
     mumloc_optics optics;
@@ -846,6 +856,10 @@ typedef enum mumloc_plane_axis {
                                    Z·T a multiple of k, frames = Z·T / k) */
 } mumloc_plane_axis;
 
+/* "auto", "channels", "slices"; NULL for a value out of range. */
+MUMLOC_API const char *mumloc_plane_axis_name(int axis);
+MUMLOC_API mumloc_status mumloc_plane_axis_from_name(const char *name, mumloc_plane_axis *out);
+
 /* The one rule, for the CLI and Fiji alike, for where the k planes of a C × Z × T movie are. In
  * either layout image f·k + d (0-based, ImageJ's order: C fastest, then Z, then T) is plane d of
  * frame f. On success *axis is CHANNELS or SLICES and *movie_frames the number of frames. AUTO picks
@@ -1132,6 +1146,11 @@ typedef enum mumloc_render_method {
     MUMLOC_RENDER_GAUSSIAN = 1,
     MUMLOC_RENDER_ASH = 2
 } mumloc_render_method;
+
+/* "histogram", "gaussian", "ash"; NULL for a value out of range. */
+MUMLOC_API const char *mumloc_render_method_name(int method);
+MUMLOC_API mumloc_status mumloc_render_method_from_name(const char *name,
+                                                        mumloc_render_method *out);
 
 /* Perceptually ordered colour maps, stored as control points interpolated linearly in sRGB. */
 typedef enum mumloc_colormap {
@@ -1500,6 +1519,10 @@ typedef enum mumloc_drift_method {
     MUMLOC_DRIFT_RCC = 0,
     MUMLOC_DRIFT_FIDUCIAL = 1
 } mumloc_drift_method;
+
+/* "rcc", "fiducial"; NULL for a value out of range. */
+MUMLOC_API const char *mumloc_drift_method_name(int method);
+MUMLOC_API mumloc_status mumloc_drift_method_from_name(const char *name, mumloc_drift_method *out);
 
 typedef struct mumloc_drift_options {
     mumloc_drift_method method;     /* default RCC */
