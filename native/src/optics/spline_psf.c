@@ -62,7 +62,7 @@ static mumloc_status spline_alloc(double pixel_nm, int oversample, int half, int
     return MUMLOC_OK;
 }
 
-/* Prefilters work ([m][v][u]) along the axes asked for, then stores it as float [v][u][m]. */
+/* Prefilters work ([m][v][u]) along the axes asked for, then stores it as float. */
 static mumloc_status finish(double *work, int lateral, mumloc_spline_psf *out) {
     const int n = out->n, nz = out->nz;
     double *scratch = malloc((size_t)(n > nz ? n : nz) * sizeof *scratch);
@@ -75,8 +75,7 @@ static mumloc_status finish(double *work, int lateral, mumloc_spline_psf *out) {
     }
     for (size_t at = 0; at < plane; at++) mumloc_bspline_prefilter(work + at, nz, plane, scratch);
     free(scratch);
-    for (int m = 0; m < nz; m++)
-        for (size_t at = 0; at < plane; at++) out->coef[at * nz + m] = (float)work[m * plane + at];
+    for (size_t at = 0; at < plane * nz; at++) out->coef[at] = (float)work[at];
     return MUMLOC_OK;
 }
 
@@ -151,6 +150,10 @@ void mumloc_spline_psf_window(const mumloc_spline_psf *psf, double cx, double cy
         dwy[m] *= -inv_h;
     }
     const long kx0 = (long)fx, ky0 = (long)fy;
+    const int z_inside = kz >= 1 && kz <= nz - 3; /* no mirrored z tap */
+    const size_t plane = (size_t)n * n;
+    const float fz[4] = {(float)wz[0], (float)wz[1], (float)wz[2], (float)wz[3]};
+    const float fdz[4] = {(float)dwz[0], (float)dwz[1], (float)dwz[2], (float)dwz[3]};
     for (int b = 0; b < ny; b++) {
         long ky = ky0 + (long)b * os;
         for (int a = 0; a < nx; a++) {
@@ -161,24 +164,44 @@ void mumloc_spline_psf_window(const mumloc_spline_psf *psf, double cx, double cy
                 if (gx) gx[at] = gy[at] = gz[at] = 0.0;
                 continue;
             }
+            /* z contraction of the 4 × 4 node columns: s0 the value, s1 ∂/∂z. Neighbouring pixels
+             * read neighbouring runs of the same node rows (oversample nodes apart). */
+            float s0[4][4], s1[4][4];
+            if (z_inside && kx >= 1 && ky >= 1 && kx <= n - 3 && ky <= n - 3) {
+                const float *base = psf->coef + ((size_t)(kz - 1) * n + (size_t)(ky - 1)) * n + kx - 1;
+                for (int q = 0; q < 4; q++) {
+                    const float *r0 = base + (size_t)q * n, *r1 = r0 + plane, *r2 = r1 + plane,
+                                *r3 = r2 + plane;
+                    for (int r = 0; r < 4; r++) {
+                        s0[q][r] = fz[0] * r0[r] + fz[1] * r1[r] + fz[2] * r2[r] + fz[3] * r3[r];
+                        s1[q][r] = fdz[0] * r0[r] + fdz[1] * r1[r] + fdz[2] * r2[r] + fdz[3] * r3[r];
+                    }
+                }
+            } else {
+                for (int q = 0; q < 4; q++) {
+                    int yi = mirror((int)ky - 1 + q, n);
+                    for (int r = 0; r < 4; r++) {
+                        int xi = mirror((int)kx - 1 + r, n);
+                        s0[q][r] = s1[q][r] = 0.0f;
+                        for (int m = 0; m < 4; m++) {
+                            float cv = psf->coef[(size_t)zi[m] * plane + (size_t)yi * n + xi];
+                            s0[q][r] += fz[m] * cv;
+                            s1[q][r] += fdz[m] * cv;
+                        }
+                    }
+                }
+            }
             double v = 0, vx = 0, vy = 0, vz = 0;
             for (int q = 0; q < 4; q++) {
-                int yi = mirror((int)ky - 1 + q, n);
-                double ax = 0, axd = 0, az = 0;
-                for (int r = 0; r < 4; r++) {
-                    const float *col = psf->coef + ((size_t)yi * n + mirror((int)kx - 1 + r, n)) * nz;
-                    double s0 = wz[0] * col[zi[0]] + wz[1] * col[zi[1]] + wz[2] * col[zi[2]] +
-                                wz[3] * col[zi[3]];
-                    double s1 = dwz[0] * col[zi[0]] + dwz[1] * col[zi[1]] + dwz[2] * col[zi[2]] +
-                                dwz[3] * col[zi[3]];
-                    ax += wx[r] * s0;
-                    axd += dwx[r] * s0;
-                    az += wx[r] * s1;
-                }
+                double ax = wx[0] * s0[q][0] + wx[1] * s0[q][1] + wx[2] * s0[q][2] + wx[3] * s0[q][3];
                 v += wy[q] * ax;
-                vx += wy[q] * axd;
                 vy += dwy[q] * ax;
-                vz += wy[q] * az;
+                if (gx) {
+                    vx += wy[q] * (dwx[0] * s0[q][0] + dwx[1] * s0[q][1] + dwx[2] * s0[q][2] +
+                                   dwx[3] * s0[q][3]);
+                    vz += wy[q] * (wx[0] * s1[q][0] + wx[1] * s1[q][1] + wx[2] * s1[q][2] +
+                                   wx[3] * s1[q][3]);
+                }
             }
             g[at] = v;
             if (gx) {

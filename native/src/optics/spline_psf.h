@@ -15,7 +15,7 @@
  * Speed: the pixels of a window lie whole pixels apart, i.e. a multiple of `oversample` nodes apart,
  * so they share one fractional position in their cells: the 3 × 4 basis weights (and their
  * derivatives) are computed once per molecule and plane, and each pixel is a 4 × 4 × 4 contraction
- * of contiguous coefficients (z fastest). */
+ * whose rows continue those of its neighbour (u fastest), so a window streams through memory. */
 #ifndef MUMLOC_OPTICS_SPLINE_PSF_H
 #define MUMLOC_OPTICS_SPLINE_PSF_H
 
@@ -29,7 +29,7 @@ typedef struct mumloc_spline_psf {
     int n;              /* lateral nodes per axis, 2 · half · oversample + 1 */
     int nz;             /* z nodes */
     double z0_nm, z_step_nm;
-    float *coef;        /* B-spline coefficients [v][u][m] (z fastest), n · n · nz */
+    float *coef;        /* B-spline coefficients [m][v][u] (u fastest), nz · n · n */
 } mumloc_spline_psf;
 
 /* Builds the spline interpolating node values: values[(m · n + v) · n + u] = g at lateral offset
