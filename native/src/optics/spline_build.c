@@ -13,7 +13,8 @@
 
 #include "core/error.h"
 
-enum { MIN_BEADS = 4, CG_MAX_ITERATIONS = 400 };
+enum { MIN_BEADS = 4, CG_MAX_ITERATIONS = 400, ALIGN_ROUNDS = 6 };
+static const double ALIGN_TOLERANCE_NM = 0.2;
 static const double SMOOTHING = 1e-3; /* λ relative to the mean data weight per coefficient */
 
 typedef struct observation {
@@ -149,6 +150,10 @@ static double focus_photons(const mumloc_spline_beads *in, int bead, double bg) 
     return best;
 }
 
+/* The bead's centre from its brightest step: a pixel-integrated Gaussian (centre, width, photons)
+ * fitted by least squares, started at the centroid. Unlike the centroid alone it is not pulled
+ * towards pixel centres, a bias that registration against the spline cannot undo (spline and
+ * positions would trade it between them). */
 /* Centroid of the bead's background-subtracted patch summed over the steps. */
 static void centroid(const mumloc_spline_beads *in, int bead, double bg, double p, double *x,
                      double *y) {
@@ -222,11 +227,12 @@ static mumloc_status build_once(const beads_state *st, mumloc_spline_psf *out) {
 
 /* Registration of each bead against the spline: Gauss–Newton on its lateral position (shared by
  * every step) with its scale fixed. */
-static void register_beads(const beads_state *st, const mumloc_spline_psf *psf, double *g) {
+static double register_beads(const beads_state *st, const mumloc_spline_psf *psf, double *g) {
     const mumloc_spline_beads *in = st->in;
     const int S = in->side;
-    double *gx = g + S * S, *gy = gx + S * S, *gz = gy + S * S;
-    for (int b = 0; b < in->beads; b++)
+    double *gx = g + S * S, *gy = gx + S * S, *gz = gy + S * S, moved = 0;
+    for (int b = 0; b < in->beads; b++) {
+        const double x0 = st->x[b], y0 = st->y[b];
         for (int it = 0; it < 3; it++) {
             double Hxx = 0, Hxy = 0, Hyy = 0, jx = 0, jy = 0;
             for (int m = 0; m < in->steps; m++) {
@@ -250,6 +256,43 @@ static void register_beads(const beads_state *st, const mumloc_spline_psf *psf, 
             st->x[b] += dx;
             st->y[b] += dy;
         }
+        double shift = hypot(st->x[b] - x0, st->y[b] - y0);
+        if (shift > moved) moved = shift;
+    }
+    return moved;
+}
+
+/* Where the spline's in-focus PSF has its centroid, relative to its origin: g sampled on the fine
+ * lateral grid (offsets every h) at the z node where it is most concentrated (largest Σ g²). */
+static void focus_centroid(const mumloc_spline_psf *psf, double *dx, double *dy) {
+    const int side = 2 * psf->half + 1, os = psf->oversample;
+    const double p = psf->pixel_nm, h = p / os, centre = (psf->half + 0.5) * p;
+    double *g = malloc((size_t)side * side * sizeof *g);
+    *dx = *dy = 0;
+    if (!g) return;
+    double best = -1, z_focus = psf->z0_nm;
+    for (int m = 0; m < psf->nz; m++) {
+        double z = psf->z0_nm + m * psf->z_step_nm, sum = 0;
+        mumloc_spline_psf_window(psf, centre, centre, z, 0, 0, side, side, g, NULL, NULL, NULL);
+        for (int i = 0; i < side * side; i++) sum += g[i] * g[i];
+        if (sum > best) best = sum, z_focus = z;
+    }
+    double m0 = 0, mx = 0, my = 0;
+    for (int sy = 0; sy < os; sy++)
+        for (int sx = 0; sx < os; sx++) {
+            /* the molecule moved by (sx, sy)·h: pixel offsets shift by −(sx, sy)·h */
+            mumloc_spline_psf_window(psf, centre + sx * h, centre + sy * h, z_focus, 0, 0, side, side,
+                                     g, NULL, NULL, NULL);
+            for (int j = 0; j < side; j++)
+                for (int i = 0; i < side; i++) {
+                    double v = g[j * side + i];
+                    m0 += v;
+                    mx += v * ((i - psf->half) * p - sx * h);
+                    my += v * ((j - psf->half) * p - sy * h);
+                }
+        }
+    free(g);
+    if (m0 > 0) *dx = mx / m0, *dy = my / m0;
 }
 
 mumloc_status mumloc_spline_psf_from_beads(const mumloc_spline_beads *in, double pixel_nm,
@@ -287,9 +330,21 @@ mumloc_status mumloc_spline_psf_from_beads(const mumloc_spline_beads *in, double
         else centroid(in, b, st.bg[b], pixel_nm, &st.x[b], &st.y[b]);
     }
     if (status == MUMLOC_OK) status = build_once(&st, out);
-    if (status == MUMLOC_OK && !in->x_nm) {
-        /* sub-pixel alignment: register every bead against the first spline, rebuild */
-        register_beads(&st, out, g);
+    /* sub-pixel alignment: register every bead against the spline and rebuild, until no bead
+     * moves by more than ALIGN_TOLERANCE_NM (centroids of truncated patches are biased by tails) */
+    for (int round = 0; status == MUMLOC_OK && !in->x_nm && round < ALIGN_ROUNDS; round++) {
+        double moved = register_beads(&st, out, g);
+        mumloc_spline_psf_free(out);
+        status = build_once(&st, out);
+        if (moved < ALIGN_TOLERANCE_NM) break;
+    }
+    /* the origin: the in-focus PSF's centroid (registration fixes the beads only up to a common
+     * shift); for a point-symmetric PSF that is its centre of symmetry */
+    for (int round = 0; status == MUMLOC_OK && !in->x_nm && round < ALIGN_ROUNDS; round++) {
+        double dx, dy;
+        focus_centroid(out, &dx, &dy);
+        if (hypot(dx, dy) < ALIGN_TOLERANCE_NM) break;
+        for (int b = 0; b < B; b++) st.x[b] += dx, st.y[b] += dy;
         mumloc_spline_psf_free(out);
         status = build_once(&st, out);
     }
