@@ -19,7 +19,7 @@ static void render(const mumloc_optics *o, int plane, double x, double y, double
     memset(image, 0, sizeof image);
     double weight = photons / o->planes / (o->psf_amplitude / (o->pixel_nm * o->pixel_nm));
     mumloc_emitter e = {0, x, y, z, weight, 0};
-    mumloc_render_plane_rows(o, SIDE, SIDE, 0, SIDE, o->plane_depth_nm[plane], 0, 0, &e, 1, image,
+    mumloc_render_plane_rows(o, plane, SIDE, SIDE, 0, SIDE, o->plane_depth_nm[plane], 0, 0, &e, 1, image,
                              scratch);
 }
 
