@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "core/error.h"
+#include "optics/psf_model.h"
 
 void mumloc_bspline_weights(double t, double w[4], double dw[4]) {
     double s = 1.0 - t, t2 = t * t, t3 = t2 * t;
@@ -58,8 +59,48 @@ static mumloc_status spline_alloc(double pixel_nm, int oversample, int half, int
     out->z0_nm = z0;
     out->z_step_nm = z_step;
     out->coef = malloc((size_t)out->n * out->n * nz * sizeof *out->coef);
-    if (!out->coef) return mumloc_fail(MUMLOC_ERR_OUT_OF_MEMORY, "out of memory for a spline PSF");
+    out->rms_nm = malloc((size_t)nz * sizeof *out->rms_nm);
+    if (!out->coef || !out->rms_nm) {
+        mumloc_spline_psf_free(out);
+        return mumloc_fail(MUMLOC_ERR_OUT_OF_MEMORY, "out of memory for a spline PSF");
+    }
     return MUMLOC_OK;
+}
+
+/* rms_nm per z node, from the finished spline. */
+static mumloc_status measure_widths(mumloc_spline_psf *psf) {
+    const int side = 2 * psf->half + 1;
+    const double p = psf->pixel_nm, centre = (psf->half + 0.5) * p;
+    double *g = malloc((size_t)side * side * sizeof *g);
+    if (!g) return mumloc_fail(MUMLOC_ERR_OUT_OF_MEMORY, "out of memory for a spline PSF");
+    for (int m = 0; m < psf->nz; m++) {
+        mumloc_spline_psf_window(psf, centre, centre, psf->z0_nm + m * psf->z_step_nm, 0, 0, side,
+                                 side, g, NULL, NULL, NULL);
+        double m0 = 0, mx = 0, my = 0, mxx = 0, myy = 0;
+        for (int j = 0; j < side; j++)
+            for (int i = 0; i < side; i++) {
+                double v = fmax(g[j * side + i], 0.0), u = (i - psf->half) * p, w = (j - psf->half) * p;
+                m0 += v, mx += v * u, my += v * w, mxx += v * u * u, myy += v * w * w;
+            }
+        double vx = m0 > 0 ? mxx / m0 - (mx / m0) * (mx / m0) : 0;
+        double vy = m0 > 0 ? myy / m0 - (my / m0) * (my / m0) : 0;
+        psf->rms_nm[m] = sqrt(fmax(fmax(vx, vy), 0.0));
+    }
+    free(g);
+    return MUMLOC_OK;
+}
+
+int mumloc_spline_psf_window_half(const mumloc_spline_psf *psf, double z) {
+    double s = (z - psf->z0_nm) / psf->z_step_nm;
+    if (!(s > 0)) s = 0;
+    if (s > psf->nz - 1) s = psf->nz - 1;
+    int m = (int)floor(s);
+    if (m > psf->nz - 2) m = psf->nz - 2;
+    double t = s - m, rms = (1 - t) * psf->rms_nm[m] + t * psf->rms_nm[m + 1];
+    double half = ceil(MUMLOC_PSF_FIT_WIDTHS * rms / psf->pixel_nm);
+    if (half < MUMLOC_PSF_FIT_MIN_HALF) half = MUMLOC_PSF_FIT_MIN_HALF;
+    if (half > psf->half) half = psf->half;
+    return (int)half;
 }
 
 /* Prefilters work ([m][v][u]) along the axes asked for, then stores it as float. */
@@ -76,7 +117,7 @@ static mumloc_status finish(double *work, int lateral, mumloc_spline_psf *out) {
     for (size_t at = 0; at < plane; at++) mumloc_bspline_prefilter(work + at, nz, plane, scratch);
     free(scratch);
     for (size_t at = 0; at < plane * nz; at++) out->coef[at] = (float)work[at];
-    return MUMLOC_OK;
+    return measure_widths(out);
 }
 
 static mumloc_status build(double pixel_nm, int oversample, int half, int nz, double z0, double zs,
@@ -109,7 +150,9 @@ mumloc_status mumloc_spline_psf_from_slices(double pixel_nm, int oversample, int
 
 void mumloc_spline_psf_free(mumloc_spline_psf *psf) {
     free(psf->coef);
+    free(psf->rms_nm);
     psf->coef = NULL;
+    psf->rms_nm = NULL;
 }
 
 /* Node index with the mirror ends of the prefilter. */

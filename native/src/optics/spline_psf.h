@@ -30,7 +30,14 @@ typedef struct mumloc_spline_psf {
     int nz;             /* z nodes */
     double z0_nm, z_step_nm;
     float *coef;        /* B-spline coefficients [m][v][u] (u fastest), nz · n · n */
+    double *rms_nm;     /* per z node: the larger of the x and y RMS widths of the pixel image (a
+                           molecule on a pixel centre, over the whole extent), for fit windows */
 } mumloc_spline_psf;
+
+/* Fit and bound window half-size in pixels at depth z, the Gaussian model's rule with the spline's
+ * own width: ceil(MUMLOC_PSF_FIT_WIDTHS · rms(z) / p), at least MUMLOC_PSF_FIT_MIN_HALF, at most the
+ * spline's extent. */
+int mumloc_spline_psf_window_half(const mumloc_spline_psf *psf, double z_nm);
 
 /* Builds the spline interpolating node values: values[(m · n + v) · n + u] = g at lateral offset
  * ((u − c) h, (v − c) h) and depth z0 + m z_step. Fails on bad sizes or out of memory. */
