@@ -4,6 +4,7 @@
  * registration against the spline, background from the patch border). */
 #include <math.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "check.h"
 #include "optics/crlb.h"
@@ -126,6 +127,13 @@ int main(void) {
     CHECK(worst_centre < 2.0);
     CHECK(err[0] < 0.01 && err[4] < 0.02);
     mumloc_spline_psf_free(&psf);
+
+    /* A pixel that is not a number: an error naming the bead and step, not a NaN spline. */
+    in.beads = BEADS;
+    images[((size_t)4 * STEPS + 7) * SIDE * SIDE + 3] = NAN;
+    CHECK_STATUS(mumloc_spline_psf_from_beads(&in, o.pixel_nm, OS, HALF, &psf, NULL, NULL),
+                 MUMLOC_ERR_INVALID_ARGUMENT);
+    CHECK(strstr(mumloc_last_error(), "bead 5") && strstr(mumloc_last_error(), "step 8"));
 
     /* Too few beads: a clear error. */
     in.beads = 3;

@@ -307,6 +307,19 @@ mumloc_status mumloc_spline_psf_from_beads(const mumloc_spline_beads *in, double
                            MIN_BEADS, in ? in->beads : 0, in ? in->steps : 0, 2 * half + 1,
                            in ? in->side : 0);
     const int B = in->beads, S = in->side;
+    if (!(in->z_step_nm > 0) || !isfinite(in->z0_nm))
+        return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT,
+                           "spline PSF from beads: the z step must be above 0 nm (got %g) and the "
+                           "first depth finite",
+                           in->z_step_nm);
+    for (size_t i = 0; i < (size_t)B * in->steps * S * S; i++)
+        if (!isfinite(in->images[i])) {
+            size_t per_bead = (size_t)in->steps * S * S;
+            return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT,
+                               "spline PSF from beads: bead %zu holds a pixel that is not a number "
+                               "in step %zu; leave that bead out or fix the stack",
+                               i / per_bead + 1, (i % per_bead) / ((size_t)S * S) + 1);
+        }
     double *mem = malloc((size_t)B * 4 * sizeof *mem);
     float *scratch = malloc((size_t)in->steps * 4 * S * sizeof *scratch);
     double *g = malloc((size_t)4 * S * S * sizeof *g);
