@@ -368,3 +368,59 @@ mumloc_status mumloc_spline_psf_from_beads(const mumloc_spline_beads *in, double
     free(g);
     return status;
 }
+
+mumloc_status mumloc_spline_psf_from_stack(const float *stack, int planes, int plane, int width,
+                                           int height, int steps, double z0, double z_step,
+                                           const double *bx, const double *by, int beads,
+                                           double p, int oversample, int half, double background,
+                                           mumloc_spline_psf *out, int *used) {
+    memset(out, 0, sizeof *out);
+    if (!stack || !bx || !by || planes < 1 || plane < 0 || plane >= planes || width < 1 ||
+        height < 1 || steps < 2 || beads < 1 || !(p > 0) || half < 1)
+        return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT,
+                           "spline PSF from a bead stack: bad stack (plane %d of %d, %d × %d pixels, "
+                           "%d steps, %d beads)",
+                           plane + 1, planes, width, height, steps, beads);
+    const int S = 2 * half + 1;
+    float *patches = malloc((size_t)beads * steps * S * S * sizeof *patches);
+    if (!patches) return mumloc_fail(MUMLOC_ERR_OUT_OF_MEMORY, "out of memory cutting bead patches");
+    int kept = 0;
+    for (int b = 0; b < beads; b++) {
+        if (!isfinite(bx[b]) || !isfinite(by[b])) continue;
+        double fi = floor(bx[b] / p), fj = floor(by[b] / p);
+        if (fi - half < 0 || fj - half < 0 || fi + half > width - 1 || fj + half > height - 1) continue;
+        int i0 = (int)fi - half, j0 = (int)fj - half;
+        for (int m = 0; m < steps; m++) {
+            const float *img = stack + ((size_t)m * planes + plane) * width * height;
+            float *patch = patches + ((size_t)kept * steps + m) * S * S;
+            for (int j = 0; j < S; j++)
+                memcpy(patch + (size_t)j * S, img + (size_t)(j0 + j) * width + i0, S * sizeof *patch);
+        }
+        kept++;
+    }
+    if (used) *used = kept;
+    /* Background: the median of the plane's whole images (beads are sparse), averaged over the steps.
+     * A patch border would still hold the PSF's tails (an Airy PSF keeps ~1e-4 of its photons per
+     * pixel 1 µm out), biasing the background up and the PSF's wings down. */
+    const int estimate = !(background >= 0);
+    if (estimate) background = 0;
+    float *scratch = malloc((size_t)width * height * sizeof *scratch);
+    double *bgs = malloc(((size_t)kept + 1) * sizeof *bgs);
+    mumloc_status s = scratch && bgs ? MUMLOC_OK
+                                     : mumloc_fail(MUMLOC_ERR_OUT_OF_MEMORY, "out of memory cutting bead patches");
+    for (int m = 0; m < steps && s == MUMLOC_OK && estimate; m++) {
+        memcpy(scratch, stack + ((size_t)m * planes + plane) * width * height,
+               (size_t)width * height * sizeof *scratch);
+        size_t n = (size_t)width * height;
+        qsort(scratch, n, sizeof *scratch, compare_float);
+        background += (n % 2 ? scratch[n / 2] : 0.5 * (scratch[n / 2 - 1] + scratch[n / 2])) / steps;
+    }
+    for (int b = 0; b < kept && s == MUMLOC_OK; b++) bgs[b] = background;
+    /* the positions only choose the patches: the builder finds and aligns the centres itself */
+    mumloc_spline_beads in = {patches, kept, steps, S, NULL, NULL, bgs, z0, z_step};
+    if (s == MUMLOC_OK) s = mumloc_spline_psf_from_beads(&in, p, oversample, half, out, NULL, NULL);
+    free(scratch);
+    free(bgs);
+    free(patches);
+    return s;
+}

@@ -27,4 +27,17 @@ mumloc_status mumloc_spline_psf_from_beads(const mumloc_spline_beads *beads, dou
                                            int oversample, int half, mumloc_spline_psf *out,
                                            double *x_out, double *y_out);
 
+/* The same from one plane of a bead z-stack hyperstack (images in the order plane fastest, then step:
+ * image (step · planes + plane), each height × width photons) with the beads' positions in that plane
+ * (nm, pixel (i, j) spanning [i·p, (i+1)·p)): a patch of 2·half + 1 pixels is cut around each bead;
+ * beads whose patch leaves the image are left out (*used, when not NULL, says how many were kept).
+ * The given positions only choose the patches (the builder finds and aligns the centres itself).
+ * background: photons per pixel, or negative to take the median of the plane's images averaged over
+ * the steps (right for sparse beads; where beads cover much of the field their tails raise it). */
+mumloc_status mumloc_spline_psf_from_stack(const float *stack, int planes, int plane, int width,
+                                           int height, int steps, double z0_nm, double z_step_nm,
+                                           const double *bead_x_nm, const double *bead_y_nm,
+                                           int beads, double pixel_nm, int oversample, int half,
+                                           double background, mumloc_spline_psf *out, int *used);
+
 #endif
