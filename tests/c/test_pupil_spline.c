@@ -62,12 +62,12 @@ int main(void) {
     /* The PSF is point-symmetric (astigmatism, spherical), so its centre is the bead's position.
      * Known limit: its in-focus core (σ ≈ 85 nm) is narrower than half a pixel, so the centroid
      * start is pulled towards pixel centres, and registration against a spline built from those
-     * same beads keeps part of that pull (spline and centres trade it): about 7 nm here. */
+     * same beads keeps part of that pull (spline and centres trade it): about 4 nm here. */
     double worst_centre = 0;
     for (int b = 0; b < BEADS; b++)
         if (hypot(fx[b] - x[b], fy[b] - y[b]) > worst_centre) worst_centre = hypot(fx[b] - x[b], fy[b] - y[b]);
     printf("bead centres found to %.2f nm\n", worst_centre);
-    CHECK(worst_centre < 10.0);
+    CHECK(worst_centre < 6.0);
 
     /* Photons in the spline mean the bead's light inside its calibration patch at focus (the largest
      * 3-step mean of its patch sums); an Airy PSF has a few % beyond the patch, which no bead stack

@@ -16,6 +16,9 @@
 enum { MIN_BEADS = 4, CG_MAX_ITERATIONS = 400, ALIGN_ROUNDS = 6 };
 static const double ALIGN_TOLERANCE_NM = 0.2;
 static const double SMOOTHING = 1e-3; /* λ relative to the mean data weight per coefficient */
+/* While aligning, a smoother spline: it cannot take up the pattern that pixel-locked centres leave
+ * in each bead's own sub-pixel cells, so registration removes more of it (pupil beads: 7 → 4 nm). */
+static const double ALIGN_SMOOTHING = 0.1;
 
 typedef struct observation {
     int kx, ky;        /* cell of the pixel centre */
@@ -178,6 +181,7 @@ typedef struct beads_state {
     const mumloc_spline_beads *in;
     double pixel, *x, *y, *bg, *scale;
     int oversample, half;
+    double smoothing; /* λ relative to the data weight per coefficient */
 } beads_state;
 
 /* The spline through all steps from the current centres. */
@@ -211,7 +215,7 @@ static mumloc_status build_once(const beads_state *st, mumloc_spline_psf *out) {
                 }
         }
         /* λ against the data's weight per coefficient: Σ over observations of Σ w² ≈ count · 0.227 */
-        sys.lambda = SMOOTHING * sys.count * 0.227 / (double)N;
+        sys.lambda = st->smoothing * sys.count * 0.227 / (double)N;
         solve(&sys, coef, work);
         memcpy(slices + (size_t)m * N, coef, N * sizeof *coef);
     }
@@ -329,7 +333,8 @@ mumloc_status mumloc_spline_psf_from_beads(const mumloc_spline_beads *in, double
         free(g);
         return mumloc_fail(MUMLOC_ERR_OUT_OF_MEMORY, "out of memory building a spline PSF");
     }
-    beads_state st = {in, pixel_nm, mem, mem + B, mem + 2 * B, mem + 3 * B, oversample, half};
+    beads_state st = {in,         pixel_nm, mem, mem + B, mem + 2 * B, mem + 3 * B, oversample, half,
+                      in->x_nm ? SMOOTHING : ALIGN_SMOOTHING};
     mumloc_status status = MUMLOC_OK;
     for (int b = 0; b < B && status == MUMLOC_OK; b++) {
         st.bg[b] = in->background ? in->background[b] : border_median(in, b, scratch);
@@ -350,6 +355,11 @@ mumloc_status mumloc_spline_psf_from_beads(const mumloc_spline_beads *in, double
         mumloc_spline_psf_free(out);
         status = build_once(&st, out);
         if (moved < ALIGN_TOLERANCE_NM) break;
+    }
+    if (status == MUMLOC_OK && st.smoothing != SMOOTHING) { /* the final spline, fully detailed */
+        st.smoothing = SMOOTHING;
+        mumloc_spline_psf_free(out);
+        status = build_once(&st, out);
     }
     /* the origin: the in-focus PSF's centroid (registration fixes the beads only up to a common
      * shift); for a point-symmetric PSF that is its centre of symmetry */
