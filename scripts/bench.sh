@@ -44,6 +44,15 @@ else
 fi
 
 echo
+echo "== PSF models (library only): bench_spline (one fit iteration, spline vs Gaussian, 1 thread)"
+if [ -x "$build/bin/bench_spline" ]; then
+  echo "\$ $build/bin/bench_spline"
+  "$build/bin/bench_spline" | sed 's/^/  /'
+else
+  echo "  skipped: $build/bin/bench_spline was not built"
+fi
+
+echo
 echo "== evaluation (library only): bench_evaluate"
 if [ -x "$build/bin/bench_evaluate" ]; then
   echo "\$ $build/bin/bench_evaluate"

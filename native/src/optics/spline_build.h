@@ -1,0 +1,43 @@
+/* Building the spline PSF of one plane from a calibration bead z-stack (issue 13): beads aligned
+ * sub-pixel, background subtracted, each normalised to its own in-focus photons, and all of them
+ * fitted together by least squares onto the spline's fine lateral grid — each bead samples the
+ * pixel-integrated PSF at its own sub-pixel phase, so together they fill the grid between camera
+ * pixels. Then interpolated along z through the stage steps. */
+#ifndef MUMLOC_OPTICS_SPLINE_BUILD_H
+#define MUMLOC_OPTICS_SPLINE_BUILD_H
+
+#include "optics/spline_psf.h"
+
+typedef struct mumloc_spline_beads {
+    const float *images;      /* beads × steps × side × side, photons (background included); a
+                                 patch of camera pixels around each bead, pixel (i, j) spanning
+                                 [i·p, (i+1)·p) × [j·p, (j+1)·p) in the patch's frame */
+    int beads, steps, side;
+    const double *x_nm, *y_nm; /* each bead's centre in its patch's frame, or NULL: estimated
+                                  (centroid, then registration against the spline) */
+    const double *background; /* each bead's background, photons per pixel, or NULL: the median of
+                                 its patch's border pixels over all steps */
+    double z0_nm, z_step_nm;  /* the depth of step 0 (mumloc's frame) and the stage step */
+} mumloc_spline_beads;
+
+/* Builds the plane's spline (z nodes = the steps) with lateral grid pixel/oversample over ±half
+ * pixels (side must be at least 2·half + 1). x_out, y_out (beads values each, or NULL) receive the
+ * centres used. Fails with a message for too few beads (< 4), a stack without signal, or bad sizes. */
+mumloc_status mumloc_spline_psf_from_beads(const mumloc_spline_beads *beads, double pixel_nm,
+                                           int oversample, int half, mumloc_spline_psf *out,
+                                           double *x_out, double *y_out);
+
+/* The same from one plane of a bead z-stack hyperstack (images in the order plane fastest, then step:
+ * image (step · planes + plane), each height × width photons) with the beads' positions in that plane
+ * (nm, pixel (i, j) spanning [i·p, (i+1)·p)): a patch of 2·half + 1 pixels is cut around each bead;
+ * beads whose patch leaves the image are left out (*used, when not NULL, says how many were kept).
+ * The given positions only choose the patches (the builder finds and aligns the centres itself).
+ * background: photons per pixel, or negative to take the median of the plane's images averaged over
+ * the steps (right for sparse beads; where beads cover much of the field their tails raise it). */
+mumloc_status mumloc_spline_psf_from_stack(const float *stack, int planes, int plane, int width,
+                                           int height, int steps, double z0_nm, double z_step_nm,
+                                           const double *bead_x_nm, const double *bead_y_nm,
+                                           int beads, double pixel_nm, int oversample, int half,
+                                           double background, mumloc_spline_psf *out, int *used);
+
+#endif

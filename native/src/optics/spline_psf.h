@@ -1,0 +1,85 @@
+/* A measured PSF: per plane, a 3D cubic B-spline of the pixel-integrated PSF (issue 13).
+ *
+ * What the spline holds: g(u, v, z), the fraction of a molecule's photons in this plane that falls on
+ * a camera pixel whose centre lies at offset (u, v) from the molecule, for a molecule at depth z (in
+ * mumloc's frame, the plane's own focus wherever the beads put it). Pixel integration is therefore
+ * part of the spline (beads are pixel-integrated images), as the Gaussian model integrates its erf
+ * over each pixel. Per photon, Σ_pixels g ≈ 1 for an in-focus molecule, as the Gaussian model's
+ * (optics/psf_model.h): photons mean the same in both models.
+ *
+ * Grid: lateral nodes every h = pixel / oversample nm, ±half pixels around the molecule (n = 2 · half
+ * · oversample + 1 nodes per axis, node c = half · oversample at offset 0); z nodes z0 + m · z_step,
+ * m < nz. The spline is C² (cubic B-spline, interpolating its node values; mirror boundaries). Beyond
+ * the lateral grid g = 0; beyond the z range the end values are used and ∂g/∂z = 0.
+ *
+ * Speed: the pixels of a window lie whole pixels apart, i.e. a multiple of `oversample` nodes apart,
+ * so they share one fractional position in their cells: the 3 × 4 basis weights (and their
+ * derivatives) are computed once per molecule and plane, and each pixel is a 4 × 4 × 4 contraction
+ * whose rows continue those of its neighbour (u fastest), so a window streams through memory. */
+#ifndef MUMLOC_OPTICS_SPLINE_PSF_H
+#define MUMLOC_OPTICS_SPLINE_PSF_H
+
+#include "mumloc.h"
+#include "optics/crlb.h"
+
+typedef struct mumloc_spline_psf {
+    double pixel_nm;    /* camera pixel in the sample */
+    int oversample;     /* lateral nodes per pixel (h = pixel / oversample) */
+    int half;           /* lateral extent ±half pixels */
+    int n;              /* lateral nodes per axis, 2 · half · oversample + 1 */
+    int nz;             /* z nodes */
+    double z0_nm, z_step_nm;
+    float *coef;        /* B-spline coefficients [m][v][u] (u fastest), nz · n · n */
+    double *rms_nm;     /* per z node: the larger of the x and y RMS widths of the pixel image (a
+                           molecule on a pixel centre, over the whole extent), for fit windows */
+} mumloc_spline_psf;
+
+/* Fit and bound window half-size in pixels at depth z, the Gaussian model's rule with the spline's
+ * own width: ceil(MUMLOC_PSF_FIT_WIDTHS · rms(z) / p), at least MUMLOC_PSF_FIT_MIN_HALF, at most the
+ * spline's extent. */
+int mumloc_spline_psf_window_half(const mumloc_spline_psf *psf, double z_nm);
+
+/* Builds the spline interpolating node values: values[(m · n + v) · n + u] = g at lateral offset
+ * ((u − c) h, (v − c) h) and depth z0 + m z_step. Fails on bad sizes or out of memory. */
+mumloc_status mumloc_spline_psf_from_nodes(double pixel_nm, int oversample, int half, int nz,
+                                           double z0_nm, double z_step_nm, const double *values,
+                                           mumloc_spline_psf *out);
+
+/* Turns a stack of 2D B-spline coefficient slices (one per z node, same layout as values above)
+ * into the 3D spline: interpolation along z only (the slices are already coefficients laterally). */
+mumloc_status mumloc_spline_psf_from_slices(double pixel_nm, int oversample, int half, int nz,
+                                            double z0_nm, double z_step_nm, const double *slices,
+                                            mumloc_spline_psf *out);
+
+void mumloc_spline_psf_free(mumloc_spline_psf *psf);
+
+/* Per photon in the plane, over camera pixels i0 .. i0+nx−1, j0 .. j0+ny−1 (pixel i spans
+ * [i·p, (i+1)·p)), for a molecule at (cx, cy) in this plane and depth z: g and its derivatives by the
+ * molecule's x, y and z, each nx · ny (row-major, NULL to skip the derivatives: gx, gy, gz together). */
+void mumloc_spline_psf_window(const mumloc_spline_psf *psf, double cx_nm, double cy_nm, double z_nm,
+                              int i0, int j0, int nx, int ny, double *g, double *gx, double *gy,
+                              double *gz);
+
+/* The cubic B-spline basis at fractional position t ∈ [0, 1): weights of nodes k−1 .. k+2 and their
+ * derivatives by t. */
+void mumloc_bspline_weights(double t, double w[4], double dw[4]);
+
+/* Solves the interpolation system (c_{i−1} + 4 c_i + c_{i+1}) / 6 = f_i with mirror ends
+ * (c_{−1} = c_1, c_n = c_{n−2}) in place over f[0], f[stride], ..., n values (n ≥ 2); scratch holds
+ * n doubles. */
+void mumloc_bspline_prefilter(double *f, int n, size_t stride, double *scratch);
+
+/* One plane's dense view of a molecule for bounds and fits: per photon in the plane, g and its
+ * derivatives over the window i0 .. i0+nx−1, j0 .. j0+ny−1. */
+typedef struct mumloc_psf_dense {
+    int i0, j0, nx, ny;
+    const double *g, *gx, *gy, *gz;
+} mumloc_psf_dense;
+
+/* Fisher matrix (n × n, n = 4 + k; parameters x, y, z, photons, b_1 .. b_k as crlb.h) of a molecule
+ * with `photons` over all planes, plane d receiving photons · share[d], from dense plane views. */
+void mumloc_fisher_dense(int planes, const mumloc_pixel_noise *noise, const mumloc_psf_dense *views,
+                         const double *share, double photons, const double *background,
+                         double *fisher);
+
+#endif
