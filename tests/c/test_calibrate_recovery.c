@@ -7,6 +7,7 @@
 
 #include "bead_stack_sim.h"
 #include "calibrate/calibrate_internal.h"
+#include "calibrate/calibrate_report.h"
 #include "check.h"
 
 /* RMS over a grid covering the reference field of |fit(p) − truth(p)|, in the sample (nm). */
@@ -98,6 +99,8 @@ int main(void) {
     }
     printf("drift: worst slice error %.3f px over %d slices\n", worst, r.steps);
     CHECK(worst < 0.05);
+    const char *png = getenv("CALIBRATE_REPORT_PNG");
+    if (png) CHECK_OK(cal_report_png(&out, &in, png));
     cal_result_free(&out);
     for (int d = 0; d < 4; d++) {
         free(raw[d]);
