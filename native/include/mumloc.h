@@ -1530,6 +1530,37 @@ MUMLOC_API mumloc_status mumloc_simulate_stage_drift(const mumloc_simulator *sim
 MUMLOC_API mumloc_status mumloc_simulate_write_stage_drift(const mumloc_sim_params *params,
                                                            const char *path);
 
+/* ---------------------------------------------------------------------------------------------- */
+/* Rig calibration from a bead z-stack                                                             */
+/* ---------------------------------------------------------------------------------------------- */
+
+/* A bead z-stack as each camera recorded it: the stage stepped through every plane's focus, one
+ * image per step and camera, in ADU, each camera in its own pixel frame. */
+typedef struct mumloc_bead_stack {
+    int cameras;                      /* k (1..MUMLOC_MAX_PLANES) */
+    int width, height;                /* one camera's frame (one tile) in pixels */
+    int steps;                        /* stage steps: images per camera */
+    int bits_per_sample;              /* 8 or 16: 2^bits − 1 ADU is saturation; 32 (float): none */
+    int layout;                       /* the mumloc_rig_layout the data came in */
+    float *pixels[MUMLOC_MAX_PLANES]; /* camera d: steps × height × width ADU (the stack owns them) */
+} mumloc_bead_stack;
+
+/* Reads a bead stack in a layout: HYPERSTACK one file (paths[0]) with the cameras as channels
+ * (C = k, the steps along Z or T); FILES one file per camera (count files, each a stack of steps
+ * images, all of one size); TILES2X2, TILES1X4, TILES4X1 one file (C = 1) whose images hold the 4
+ * cameras as tiles (camera 1 top-left / leftmost / on top, then row by row). A stack whose shape does
+ * not fit the layout fails naming the file, its shape and what to pass instead. */
+MUMLOC_API mumloc_status mumloc_bead_stack_read(const char *const *paths, int count, int layout,
+                                                mumloc_bead_stack *stack);
+/* The same from images in memory (ImageJ's order: channel fastest, then slice/frame), copied:
+ * channels × images_per_channel images of width × height (for Fiji's current image; FILES needs
+ * one stack per camera, so here channels = cameras and each channel is one camera). */
+MUMLOC_API mumloc_status mumloc_bead_stack_from_images(const float *images, int width, int height,
+                                                       int channels, int images_per_channel,
+                                                       int bits_per_sample, int layout,
+                                                       mumloc_bead_stack *stack);
+MUMLOC_API void mumloc_bead_stack_free(mumloc_bead_stack *stack);
+
 #ifdef __cplusplus
 }
 #endif

@@ -7,6 +7,9 @@
 
 #include "mumloc.h"
 
+/* Layouts of a bead stack (the rig file's mumloc_rig_layout values). */
+enum { CAL_HYPERSTACK = 0, CAL_FILES = 1, CAL_TILES2X2 = 2, CAL_TILES1X4 = 3, CAL_TILES4X1 = 4 };
+
 /* --- bead_find.c: beads in one camera's projection ----------------------------------------- */
 typedef struct cal_beads {
     int count;
