@@ -15,6 +15,13 @@ static int compare_float(const void *pa, const void *pb) {
     return (a > b) - (a < b);
 }
 
+double cal_beads_isolation(const cal_beads *b, int n) {
+    double best = INFINITY;
+    for (int m = 0; m < b->count; m++)
+        if (m != n) best = fmin(best, hypot(b->x[m] - b->x[n], b->y[m] - b->y[n]));
+    return best;
+}
+
 void cal_beads_free(cal_beads *b) {
     free(b->x);
     free(b->y);

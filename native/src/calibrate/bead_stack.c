@@ -6,16 +6,7 @@
 #include "calibrate/calibrate_internal.h"
 #include "core/error.h"
 
-static const char *layout_word(int layout) {
-    static const char *names[5] = {"hyperstack", "files", "tiles2x2", "tiles1x4", "tiles4x1"};
-    return layout >= 0 && layout < 5 ? names[layout] : "?";
-}
-
-/* Tile grid of a layout: columns × rows (1 × 1 for hyperstack and files). */
-static void tile_grid(int layout, int *columns, int *rows) {
-    *columns = layout == CAL_TILES2X2 ? 2 : layout == CAL_TILES1X4 ? 4 : 1;
-    *rows = layout == CAL_TILES2X2 ? 2 : layout == CAL_TILES4X1 ? 4 : 1;
-}
+static const char *layout_word(mumloc_rig_layout layout) { return mumloc_rig_layout_name(layout); }
 
 void mumloc_bead_stack_free(mumloc_bead_stack *stack) {
     if (!stack) return;
@@ -38,31 +29,30 @@ static mumloc_status allocate(mumloc_bead_stack *s) {
     return MUMLOC_OK;
 }
 
-/* Copies one chip image's tiles (columns × rows) into step `step` of each camera. */
-static void split_tiles(const float *image, int chip_width, int columns, int rows, int step,
-                        mumloc_bead_stack *s) {
-    size_t area = (size_t)s->width * s->height;
-    for (int r = 0; r < rows; r++)
-        for (int c = 0; c < columns; c++) {
-            float *out = s->pixels[r * columns + c] + (size_t)step * area;
-            for (int y = 0; y < s->height; y++)
-                memcpy(out + (size_t)y * s->width,
-                       image + ((size_t)(r * s->height + y) * chip_width + (size_t)c * s->width),
-                       (size_t)s->width * sizeof *out);
-        }
+/* Copies one chip image's tiles into step `step` of each camera: camera d is the tile at column
+ * d mod columns, row d / columns (mumloc_rig_layout_grid). */
+static void split_tiles(const float *image, int columns, int step, mumloc_bead_stack *s) {
+    size_t area = (size_t)s->width * s->height, chip_width = (size_t)columns * s->width;
+    for (int d = 0; d < s->cameras; d++) {
+        size_t x0 = (size_t)(d % columns) * s->width, y0 = (size_t)(d / columns) * s->height;
+        for (int y = 0; y < s->height; y++)
+            memcpy(s->pixels[d] + (size_t)step * area + (size_t)y * s->width,
+                   image + (y0 + y) * chip_width + x0, (size_t)s->width * sizeof *image);
+    }
+}
+
+static int tiled(mumloc_rig_layout layout) {
+    return layout == MUMLOC_RIG_TILES2X2 || layout == MUMLOC_RIG_TILES1X4 ||
+           layout == MUMLOC_RIG_TILES4X1;
 }
 
 /* The shape checks every layout shares; what names the data in messages. */
 static mumloc_status check_shape(const char *what, int width, int height, int channels,
-                                 int64_t per_channel, int layout, mumloc_bead_stack *s) {
+                                 int64_t per_channel, mumloc_rig_layout layout,
+                                 mumloc_bead_stack *s) {
     int columns, rows;
-    tile_grid(layout, &columns, &rows);
-    if (layout < 0 || layout > CAL_TILES4X1)
-        return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT,
-                           "unknown bead stack layout %d: use hyperstack, files, tiles2x2, tiles1x4 "
-                           "or tiles4x1",
-                           layout);
-    if (layout >= CAL_TILES2X2) {
+    MUMLOC_TRY(mumloc_rig_layout_grid(layout, &columns, &rows));
+    if (tiled(layout)) {
         if (channels != 1)
             return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT,
                                "the stack does not fit layout %s: %s has %d channels, but tiles "
@@ -77,7 +67,7 @@ static mumloc_status check_shape(const char *what, int width, int height, int ch
                                layout_word(layout), what, width, height, columns, rows, columns,
                                rows);
         s->cameras = columns * rows;
-    } else if (layout == CAL_HYPERSTACK) {
+    } else if (layout == MUMLOC_RIG_HYPERSTACK) {
         if (channels < 2)
             return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT,
                                "the stack does not fit layout hyperstack: %s has %d channel, but a "
@@ -107,7 +97,7 @@ static mumloc_status check_shape(const char *what, int width, int height, int ch
 
 mumloc_status mumloc_bead_stack_from_images(const float *images, int width, int height,
                                             int channels, int images_per_channel,
-                                            int bits_per_sample, int layout,
+                                            int bits_per_sample, mumloc_rig_layout layout,
                                             mumloc_bead_stack *stack) {
     if (!stack) return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT, "bead stack: stack is NULL");
     memset(stack, 0, sizeof *stack);
@@ -117,13 +107,13 @@ mumloc_status mumloc_bead_stack_from_images(const float *images, int width, int 
     stack->bits_per_sample = bits_per_sample;
     MUMLOC_TRY(allocate(stack));
     int columns, rows;
-    tile_grid(layout, &columns, &rows);
+    MUMLOC_TRY(mumloc_rig_layout_grid(layout, &columns, &rows));
     size_t image_area = (size_t)width * height;
     for (int step = 0; step < stack->steps; step++)
         for (int c = 0; c < channels; c++) {
             const float *image = images + ((size_t)step * channels + c) * image_area;
-            if (layout >= CAL_TILES2X2)
-                split_tiles(image, width, columns, rows, step, stack);
+            if (tiled(layout))
+                split_tiles(image, columns, step, stack);
             else
                 memcpy(stack->pixels[c] + (size_t)step * image_area, image,
                        image_area * sizeof *image);
@@ -132,24 +122,24 @@ mumloc_status mumloc_bead_stack_from_images(const float *images, int width, int 
 }
 
 /* Reads all images of one opened file into a stack: channel c of step s is image s·C + c. */
-static mumloc_status read_movie(mumloc_movie *movie, const mumloc_movie_info *info, int layout,
-                                int first_camera, mumloc_bead_stack *s) {
-    int columns, rows;
-    tile_grid(layout, &columns, &rows);
+static mumloc_status read_movie(mumloc_movie *movie, const mumloc_movie_info *info,
+                                mumloc_rig_layout layout, int first_camera, mumloc_bead_stack *s) {
     size_t image_area = (size_t)info->width * info->height;
     float *scratch = NULL;
-    if (layout >= CAL_TILES2X2) {
+    int columns, rows;
+    MUMLOC_TRY(mumloc_rig_layout_grid(layout, &columns, &rows));
+    if (tiled(layout)) {
         scratch = malloc(image_area * sizeof *scratch);
         if (!scratch) return mumloc_fail(MUMLOC_ERR_OUT_OF_MEMORY, "out of memory for an image");
     }
-    int channels = layout == CAL_FILES ? 1 : info->channels;
+    int channels = layout == MUMLOC_RIG_FILES ? 1 : info->channels;
     mumloc_status st = MUMLOC_OK;
     for (int step = 0; step < s->steps && st == MUMLOC_OK; step++)
         for (int c = 0; c < channels && st == MUMLOC_OK; c++) {
             int64_t index = (int64_t)step * channels + c;
             if (scratch) {
                 st = mumloc_movie_read(movie, index, scratch);
-                if (st == MUMLOC_OK) split_tiles(scratch, info->width, columns, rows, step, s);
+                if (st == MUMLOC_OK) split_tiles(scratch, columns, step, s);
             } else {
                 st = mumloc_movie_read(movie, index,
                                        s->pixels[first_camera + c] + (size_t)step * image_area);
@@ -159,18 +149,18 @@ static mumloc_status read_movie(mumloc_movie *movie, const mumloc_movie_info *in
     return st;
 }
 
-mumloc_status mumloc_bead_stack_read(const char *const *paths, int count, int layout,
-                                     mumloc_bead_stack *stack) {
+mumloc_status mumloc_bead_stack_read(const char *const *paths, int count,
+                                     mumloc_rig_layout layout, mumloc_bead_stack *stack) {
     if (!stack) return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT, "bead stack: stack is NULL");
     memset(stack, 0, sizeof *stack);
     if (!paths || count < 1)
         return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT, "bead stack: no file given");
-    if (layout != CAL_FILES && count != 1)
+    if (layout != MUMLOC_RIG_FILES && count != 1)
         return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT,
                            "layout %s reads one file, %d were given; for one file per camera pass "
                            "--layout files",
                            layout_word(layout), count);
-    if (layout == CAL_FILES && count > MUMLOC_MAX_PLANES)
+    if (layout == MUMLOC_RIG_FILES && count > MUMLOC_MAX_PLANES)
         return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT,
                            "%d bead files given; mumloc handles at most %d cameras", count,
                            MUMLOC_MAX_PLANES);
@@ -185,7 +175,7 @@ mumloc_status mumloc_bead_stack_read(const char *const *paths, int count, int la
         char what[1100];
         snprintf(what, sizeof what, "'%s'", paths[f]);
         int64_t per_channel = info.channels > 0 ? info.images / info.channels : 0;
-        if (layout == CAL_FILES) {
+        if (layout == MUMLOC_RIG_FILES) {
             if (info.channels != 1)
                 st = mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT,
                                  "the stack does not fit layout files: %s has %d channels, but "

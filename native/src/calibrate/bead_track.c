@@ -195,7 +195,7 @@ static int fit_slice(window *w, int width, int height, double p[NP], double crlb
 }
 
 void cal_track_bead(const float *photons, int width, int height, int steps, double x0, double y0,
-                    double read_noise_photons, cal_spot *spots) {
+                    double isolation_px, double read_noise_photons, cal_spot *spots) {
     size_t area = (size_t)width * height;
     memset(spots, 0, (size_t)steps * sizeof *spots);
     /* Start at the slice where the bead is brightest (sharpest), then walk outwards through the
@@ -249,6 +249,10 @@ void cal_track_bead(const float *photons, int width, int height, int steps, doub
             out->sw = crlb[2];
             out->sphotons = crlb[3];
             out->valid = 1;
+            /* A neighbour's light in the window widens the fit and lifts its background long
+             * before it moves the centre: widths count only when the nearest bead is 7 widths
+             * away (measured: 5 widths still bias the defocus scale d by 3 %). */
+            out->width_ok = 7.0 * q[2] <= isolation_px;
         }
     }
 }

@@ -7,9 +7,6 @@
 
 #include "mumloc.h"
 
-/* Layouts of a bead stack (the rig file's mumloc_rig_layout values). */
-enum { CAL_HYPERSTACK = 0, CAL_FILES = 1, CAL_TILES2X2 = 2, CAL_TILES1X4 = 3, CAL_TILES4X1 = 4 };
-
 /* --- bead_find.c: beads in one camera's projection ----------------------------------------- */
 typedef struct cal_beads {
     int count;
@@ -64,14 +61,19 @@ void cal_match_free(cal_match *match);
 typedef struct cal_spot {
     double x, y, w, photons, background;    /* pixels, pixels, pixels, photons, photons/pixel */
     double sx, sy, sw, sphotons;            /* their Cramér–Rao standard deviations */
-    int valid;
+    int valid;                              /* the fit converged to a usable spot */
+    int width_ok;                           /* its width is clear of neighbours (PSF fit) */
 } cal_spot;
 
 /* Fits the pixel-integrated Gaussian (x, y, width, photons, background) to the bead near (x0, y0)
  * in every slice of one camera's stack (photons); read_noise_photons² is added to data and model
- * (the usual Poisson approximation of read noise). spots: steps entries. */
+ * (the usual Poisson approximation of read noise). isolation_px: distance to the nearest other
+ * bead (widths beyond a seventh of it are not width_ok). spots: steps entries. */
 void cal_track_bead(const float *photons, int width, int height, int steps, double x0, double y0,
-                    double read_noise_photons, cal_spot *spots);
+                    double isolation_px, double read_noise_photons, cal_spot *spots);
+
+/* Distance from bead n to the nearest other bead of the set (INFINITY when alone). */
+double cal_beads_isolation(const cal_beads *beads, int n);
 
 /* --- scan_drift.c: the sample's lateral drift during the scan ------------------------------ */
 /* Joint fit of x_{d,b}(i) = c_{d,b} + L_d s_i over cameras d, beads b, slices i: spots[d][b·steps+i]

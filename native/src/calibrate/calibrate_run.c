@@ -96,7 +96,8 @@ mumloc_status cal_run(const cal_input *in, cal_result *out) {
             if (!out->present[d][b]) continue;
             int j = d == 0 ? b : match[d].camera_bead[b];
             cal_track_bead(in->photons[d], in->width, in->height, steps, beads[d].x[j],
-                           beads[d].y[j], in->read_noise_photons[d],
+                           beads[d].y[j], cal_beads_isolation(&beads[d], j),
+                           in->read_noise_photons[d],
                            out->spots[d] + (size_t)b * steps);
         }
         for (int d = 0; d < k; d++) {

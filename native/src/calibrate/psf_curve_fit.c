@@ -192,7 +192,7 @@ mumloc_status cal_psf_curves(cal_spot *const *spots, const int *const *present, 
             focus_w[d * beads + b] = INFINITY;
             for (int i = 0; present[d][b] && i < steps; i++) {
                 const cal_spot *s = &spots[d][(size_t)b * steps + i];
-                if (!s->valid) continue;
+                if (!s->valid || !s->width_ok) continue;
                 double w = s->w * nm_per_pixel[d], sw = s->sw * nm_per_pixel[d];
                 pr.pts[pr.count++] = (point){d, b, i, w, sqrt(sw * sw + WIDTH_FLOOR * w * WIDTH_FLOOR * w), 1};
                 if (w < focus_w[d * beads + b]) {
