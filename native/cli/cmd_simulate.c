@@ -61,6 +61,8 @@ static void describe_default_optics(char *buf, size_t cap) {
     }
     if (used < cap)
         snprintf(buf + used, cap - used,
+                 ";\n  per-plane optics add \"plane_psf\": [{\"w0_nm\", \"d_nm\", \"A\", \"B\", "
+                 "\"transmission\"}, ...], one per plane."
                  "\n\nThe drift CSV lists the lateral shift of every plane in every frame (plane 1 "
                  "is\nthe reference); a molecule appears at x - dx, y - dy in that plane.\n"
                  "Exit codes: 0 success, 1 run-time failure, 2 usage error, 130 interrupted "
@@ -172,7 +174,7 @@ int cmd_simulate(int argc, char **argv) {
         {"quiet", NULL, "no progress lines", CLI_FLAG, &quiet, NULL, NULL, 0, NULL},
         {NULL, NULL, NULL, CLI_FLAG, NULL, NULL, NULL, 0, NULL},
     };
-    char notes[1024];
+    char notes[1536];
     describe_default_optics(notes, sizeof notes);
     const cli_command_spec spec = {
         "simulate",

@@ -72,7 +72,7 @@ static int optics_from_java(JNIEnv *env, jobject jo, mumloc_optics *o) {
         mumloc_jni_get_double(env, jo, "psfW0Nm", &o->psf_w0_nm) || mumloc_jni_get_double(env, jo, "psfDNm", &o->psf_d_nm) ||
         mumloc_jni_get_double(env, jo, "psfA", &o->psf_A) || mumloc_jni_get_double(env, jo, "psfB", &o->psf_B))
         return -1;
-    return 0;
+    return mumloc_jni_plane_psf_from_java(env, jo, o);
 }
 
 static int optics_to_java(JNIEnv *env, const mumloc_optics *o, jobject jo) {
@@ -92,7 +92,7 @@ static int optics_to_java(JNIEnv *env, const mumloc_optics *o, jobject jo) {
         set_double(env, jo, "psfW0Nm", o->psf_w0_nm) || set_double(env, jo, "psfDNm", o->psf_d_nm) ||
         set_double(env, jo, "psfA", o->psf_A) || set_double(env, jo, "psfB", o->psf_B))
         return -1;
-    return 0;
+    return mumloc_jni_plane_psf_to_java(env, o, jo);
 }
 
 static int camera_to_java(JNIEnv *env, const mumloc_camera *c, jobject jc) {

@@ -148,6 +148,26 @@ mumloc_status mumloc_model_check_optics(const mumloc_model *model, const mumloc_
     for (size_t f = 0; f < sizeof fields / sizeof fields[0]; f++)
         if (differs(fields[f].model, fields[f].given))
             NOTE("; %s %.10g (model) vs %.10g", fields[f].name, fields[f].model, fields[f].given);
+    /* Each plane's own curve and photon share as the simulator uses them (per_plane 0 resolves to
+     * the common curve, so a per-plane record equal to it everywhere is the same optics; with both
+     * 0 the common fields above already said it all). */
+    const int compare_planes = (m->per_plane || optics->per_plane) && m->planes == optics->planes;
+    for (int d = 0; compare_planes && d < m->planes; d++) {
+        mumloc_plane_psf a = mumloc_optics_plane_psf(m, d), b = mumloc_optics_plane_psf(optics, d);
+        const struct {
+            const char *name;
+            double model, given;
+        } plane_fields[] = {{"w0_nm", a.w0_nm, b.w0_nm},
+                            {"d_nm", a.d_nm, b.d_nm},
+                            {"A", a.A, b.A},
+                            {"B", a.B, b.B},
+                            {"photon share", mumloc_optics_plane_share(m, d),
+                             mumloc_optics_plane_share(optics, d)}};
+        for (size_t f = 0; f < sizeof plane_fields / sizeof plane_fields[0]; f++)
+            if (differs(plane_fields[f].model, plane_fields[f].given))
+                NOTE("; plane %d %s %.10g (model) vs %.10g", d + 1, plane_fields[f].name,
+                     plane_fields[f].model, plane_fields[f].given);
+    }
 #undef NOTE
     if (!used) return MUMLOC_OK;
     return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT,
