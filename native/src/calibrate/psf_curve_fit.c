@@ -214,8 +214,8 @@ mumloc_status cal_psf_curves(cal_spot *const *spots, const int *const *present, 
             int f = focus[d * beads + b];
             if (f < 0) continue;
             seen++;
-            low += f <= 1;
-            high += f >= steps - 2;
+            low += f == 0;
+            high += f == steps - 1;
         }
         if (seen == 0) {
             status = mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT,
