@@ -25,8 +25,8 @@ void mumloc_sim_render_view(const mumloc_optics *optics, const mumloc_sim_view *
                             double *out, double *scratch) {
     const double depth = optics->plane_depth_nm[plane];
     if (!view || !view->mapped) {
-        mumloc_render_plane_rows(optics, width, height, row0, row1, depth, dx_nm, dy_nm, emitters, n,
-                                 out, scratch);
+        mumloc_render_plane_rows(optics, plane, width, height, row0, row1, depth, dx_nm, dy_nm,
+                                 emitters, n, out, scratch);
         return;
     }
     /* The plane's drift moves the molecule in the reference frame (x − dx, y − dy); then the
@@ -46,7 +46,8 @@ void mumloc_sim_render_view(const mumloc_optics *optics, const mumloc_sim_view *
      * slightly elliptic (about 1 % in real rigs), which this neglects. The plane's photons do not
      * change (the renderer integrates each pixel and divides by its area). */
     mumloc_optics scaled = *optics;
-    scaled.psf_w0_nm *= view->width_scale;
-    mumloc_render_plane_rows(&scaled, width, height, row0, row1, depth, 0.0, 0.0, mapped, n, out,
-                             scratch);
+    if (scaled.per_plane) scaled.plane_psf[plane].w0_nm *= view->width_scale;
+    else scaled.psf_w0_nm *= view->width_scale;
+    mumloc_render_plane_rows(&scaled, plane, width, height, row0, row1, depth, 0.0, 0.0, mapped, n,
+                             out, scratch);
 }
