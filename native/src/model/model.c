@@ -4,28 +4,25 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/enum_names.h"
 #include "core/error.h"
 #include "core/runtime.h"
 #include "core/sha256.h"
 #include "model/model_handle.h"
 #include "nn/model_file.h"
 
+static const char *const arch_names[] = {"regression", "voxel"};
+
 const char *mumloc_arch_name(int arch) {
-    switch (arch) {
-    case MUMLOC_ARCH_REGRESSION: return "regression";
-    case MUMLOC_ARCH_VOXEL: return "voxel";
-    default: return NULL;
-    }
+    return enum_name(arch_names, ENUM_COUNT(arch_names), arch);
 }
 
 mumloc_status mumloc_arch_from_name(const char *name, mumloc_arch *out) {
-    for (int a = MUMLOC_ARCH_REGRESSION; a <= MUMLOC_ARCH_VOXEL; a++)
-        if (name && strcmp(name, mumloc_arch_name(a)) == 0) {
-            *out = (mumloc_arch)a;
-            return MUMLOC_OK;
-        }
-    return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT,
-                       "unknown architecture '%s'; expected regression or voxel", name ? name : "");
+    int v = 0;
+    mumloc_status status =
+        enum_from_name(arch_names, ENUM_COUNT(arch_names), "architecture", name, &v);
+    if (status == MUMLOC_OK && out) *out = (mumloc_arch)v;
+    return status;
 }
 
 mumloc_status mumloc_model_create(mumloc_arch arch, const mumloc_optics *optics,

@@ -38,11 +38,10 @@ static void describe(const mumloc_renderer *r, const char *what, char *buf, size
     mumloc_format_number(r->p.z_max_nm, zmax, sizeof zmax);
     mumloc_format_number(r->p.z_bin_nm / 1000.0, bin, sizeof bin);
     mumloc_format_number(r->saturation, sat, sizeof sat);
-    const char *methods[] = {"histogram", "gaussian", "ash"};
     int n = snprintf(buf, cap,
                      "mumloc={\"render\":\"%s\",\"method\":\"%s\",\"pixel_nm\":%s,\"z_min_nm\":%s,"
                      "\"z_max_nm\":%s,\"colormap\":\"%s\",\"saturation_density\":%s}",
-                     what, methods[r->p.method], pixel, zmin, zmax,
+                     what, mumloc_render_method_name((int)r->p.method), pixel, zmin, zmax,
                      mumloc_colormap_name(r->p.colormap), sat);
     if (r->stack && strcmp(what, "zstack") == 0 && n > 0 && (size_t)n < cap)
         snprintf(buf + n, cap - (size_t)n, "\nspacing=%s", bin); /* ImageJ's voxel depth, µm */
@@ -52,7 +51,7 @@ static mumloc_status write_tiff_body(mumloc_renderer *r, mumloc_atomic_file *af,
     char description[512];
     describe(r, "image", description, sizeof description);
     mumloc_tiff_write_options o = {r->width, r->height, 4, 1, 1, r->p.pixel_nm / 1000.0,
-                                   description, MUMLOC_TIFF_LAYOUT_AUTO, MUMLOC_TIFF_FORMAT_AUTO};
+                                   description, MUMLOC_TIFF_LAYOUT_AUTO, MUMLOC_TIFF_FORMAT_AUTO, 32};
     mumloc_tiff_writer *w = NULL;
     MUMLOC_TRY(mumloc_tiff_writer_open(af->file, path, &o, &w));
     size_t pixels = (size_t)r->width * (size_t)r->height;
@@ -110,7 +109,7 @@ mumloc_status mumloc_renderer_write_zstack(mumloc_renderer *r, const char *path)
     char description[512];
     describe(r, "zstack", description, sizeof description);
     mumloc_tiff_write_options o = {r->width, r->height, 1, r->slices, 1, r->p.pixel_nm / 1000.0,
-                                   description, MUMLOC_TIFF_LAYOUT_AUTO, MUMLOC_TIFF_FORMAT_AUTO};
+                                   description, MUMLOC_TIFF_LAYOUT_AUTO, MUMLOC_TIFF_FORMAT_AUTO, 32};
     mumloc_atomic_file af = {0};
     MUMLOC_TRY(mumloc_atomic_open(&af, path));
     mumloc_tiff_writer *w = NULL;
