@@ -29,16 +29,36 @@ static mumloc_status allocate(mumloc_bead_stack *s) {
     return MUMLOC_OK;
 }
 
-/* Copies one chip image's tiles into step `step` of each camera: camera d is the tile at column
- * d mod columns, row d / columns (mumloc_rig_layout_grid). */
-static void split_tiles(const float *image, int columns, int step, mumloc_bead_stack *s) {
-    size_t area = (size_t)s->width * s->height, chip_width = (size_t)columns * s->width;
-    for (int d = 0; d < s->cameras; d++) {
-        size_t x0 = (size_t)(d % columns) * s->width, y0 = (size_t)(d / columns) * s->height;
-        for (int y = 0; y < s->height; y++)
-            memcpy(s->pixels[d] + (size_t)step * area + (size_t)y * s->width,
-                   image + (y0 + y) * chip_width + x0, (size_t)s->width * sizeof *image);
+/* One chip's tiles, split as the rig does (mumloc_rig_tiles_split), into the cameras' stacks. */
+typedef struct tile_splitter {
+    mumloc_rig *geometry;
+    float *tiles; /* one image per camera */
+} tile_splitter;
+
+static mumloc_status splitter_open(tile_splitter *t, const mumloc_bead_stack *s) {
+    t->geometry = malloc(sizeof *t->geometry);
+    t->tiles = malloc((size_t)s->cameras * s->width * s->height * sizeof *t->tiles);
+    if (!t->geometry || !t->tiles) {
+        free(t->geometry);
+        free(t->tiles);
+        return mumloc_fail(MUMLOC_ERR_OUT_OF_MEMORY, "out of memory for the tiles");
     }
+    mumloc_rig_default(t->geometry, s->cameras, s->width, s->height);
+    t->geometry->layout = s->layout;
+    return MUMLOC_OK;
+}
+
+static void splitter_close(tile_splitter *t) {
+    free(t->geometry);
+    free(t->tiles);
+}
+
+static mumloc_status split_tiles(tile_splitter *t, const float *chip, int step, mumloc_bead_stack *s) {
+    MUMLOC_TRY(mumloc_rig_tiles_split(t->geometry, chip, t->tiles));
+    size_t area = (size_t)s->width * s->height;
+    for (int d = 0; d < s->cameras; d++)
+        memcpy(s->pixels[d] + (size_t)step * area, t->tiles + (size_t)d * area, area * sizeof *t->tiles);
+    return MUMLOC_OK;
 }
 
 static int tiled(mumloc_rig_layout layout) {
@@ -106,19 +126,21 @@ mumloc_status mumloc_bead_stack_from_images(const float *images, int width, int 
     MUMLOC_TRY(check_shape("the image", width, height, channels, images_per_channel, layout, stack));
     stack->bits_per_sample = bits_per_sample;
     MUMLOC_TRY(allocate(stack));
-    int columns, rows;
-    MUMLOC_TRY(mumloc_rig_layout_grid(layout, &columns, &rows));
+    tile_splitter t = {0};
+    mumloc_status st = tiled(layout) ? splitter_open(&t, stack) : MUMLOC_OK;
     size_t image_area = (size_t)width * height;
-    for (int step = 0; step < stack->steps; step++)
-        for (int c = 0; c < channels; c++) {
+    for (int step = 0; step < stack->steps && st == MUMLOC_OK; step++)
+        for (int c = 0; c < channels && st == MUMLOC_OK; c++) {
             const float *image = images + ((size_t)step * channels + c) * image_area;
             if (tiled(layout))
-                split_tiles(image, columns, step, stack);
+                st = split_tiles(&t, image, step, stack);
             else
                 memcpy(stack->pixels[c] + (size_t)step * image_area, image,
                        image_area * sizeof *image);
         }
-    return MUMLOC_OK;
+    splitter_close(&t);
+    if (st != MUMLOC_OK) mumloc_bead_stack_free(stack);
+    return st;
 }
 
 /* Reads all images of one opened file into a stack: channel c of step s is image s·C + c. */
@@ -126,11 +148,14 @@ static mumloc_status read_movie(mumloc_movie *movie, const mumloc_movie_info *in
                                 mumloc_rig_layout layout, int first_camera, mumloc_bead_stack *s) {
     size_t image_area = (size_t)info->width * info->height;
     float *scratch = NULL;
-    int columns, rows;
-    MUMLOC_TRY(mumloc_rig_layout_grid(layout, &columns, &rows));
+    tile_splitter t = {0};
     if (tiled(layout)) {
+        MUMLOC_TRY(splitter_open(&t, s));
         scratch = malloc(image_area * sizeof *scratch);
-        if (!scratch) return mumloc_fail(MUMLOC_ERR_OUT_OF_MEMORY, "out of memory for an image");
+        if (!scratch) {
+            splitter_close(&t);
+            return mumloc_fail(MUMLOC_ERR_OUT_OF_MEMORY, "out of memory for an image");
+        }
     }
     int channels = layout == MUMLOC_RIG_FILES ? 1 : info->channels;
     mumloc_status st = MUMLOC_OK;
@@ -139,13 +164,14 @@ static mumloc_status read_movie(mumloc_movie *movie, const mumloc_movie_info *in
             int64_t index = (int64_t)step * channels + c;
             if (scratch) {
                 st = mumloc_movie_read(movie, index, scratch);
-                if (st == MUMLOC_OK) split_tiles(scratch, columns, step, s);
+                if (st == MUMLOC_OK) st = split_tiles(&t, scratch, step, s);
             } else {
                 st = mumloc_movie_read(movie, index,
                                        s->pixels[first_camera + c] + (size_t)step * image_area);
             }
         }
     free(scratch);
+    splitter_close(&t);
     return st;
 }
 
