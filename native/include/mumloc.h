@@ -336,6 +336,160 @@ MUMLOC_API mumloc_status mumloc_simulate_to_files(const mumloc_sim_params *param
                                                   mumloc_progress_fn progress, void *user);
 
 /* ---------------------------------------------------------------------------------------------- */
+/* Rigs: the cameras of a real multifocal microscope                                               */
+/* ---------------------------------------------------------------------------------------------- */
+
+/* How a rig's raw data are stored. */
+typedef enum mumloc_rig_layout {
+    MUMLOC_RIG_HYPERSTACK = 0, /* one stack, cameras as channels (C = k); or planes as the movie's plane axis */
+    MUMLOC_RIG_FILES = 1,      /* one file per camera, each a T-stack in its camera's own pixel frame */
+    MUMLOC_RIG_TILES2X2 = 2,   /* one chip; camera 1 top-left, 2 top-right, 3 bottom-left, 4 bottom-right */
+    MUMLOC_RIG_TILES1X4 = 3,   /* one chip, one row of 4 tiles, camera 1 leftmost */
+    MUMLOC_RIG_TILES4X1 = 4    /* one chip, one column of 4 tiles, camera 1 on top */
+} mumloc_rig_layout;
+
+/* "hyperstack", "files", "tiles2x2", "tiles1x4", "tiles4x1" ("unknown" for other values). */
+MUMLOC_API const char *mumloc_rig_layout_name(mumloc_rig_layout layout);
+/* The layout of that name (case-insensitive); MUMLOC_ERR_INVALID_ARGUMENT listing the names. */
+MUMLOC_API mumloc_status mumloc_rig_layout_from_name(const char *name, mumloc_rig_layout *layout);
+/* Tiles across and down one chip: 2×2, 4×1 (tiles1x4: 4 columns, 1 row), 1×4 (tiles4x1); 1×1 for
+ * hyperstack and files. Fails for an unknown layout. */
+MUMLOC_API mumloc_status mumloc_rig_layout_grid(mumloc_rig_layout layout, int *columns, int *rows);
+
+/* The largest "calibration" record a rig keeps (bytes, with the terminating NUL). */
+#define MUMLOC_RIG_CALIBRATION_MAX 16384
+
+typedef struct mumloc_rig_camera {
+    double to_camera[6];   /* reference → this camera, in pixel units where pixel (i, j) covers
+                              [i, i+1) × [j, j+1) (so its centre is (i+0.5, j+0.5)):
+                              u = t0·x + t1·y + t2,  v = t3·x + t4·y + t5.  Camera 1: identity.
+                              Mirror flips and quarter turns are included. */
+    int flip_x, flip_y, quarter_turns;   /* the discrete part found by matching (also inside
+                              to_camera): D = R^quarter_turns · F, F = diag(flip_x ? −1 : 1,
+                              flip_y ? −1 : 1) applied first, R(x, y) = (−y, x); to_camera's linear
+                              part is D times a near-identity matrix (|rotation| < 10°, scale
+                              within 20 %), which mumloc_rig_validate checks */
+    double offset_adu, adu_per_electron, em_gain, read_noise_e;  /* this camera's model */
+    int frame_offset;      /* camera frame f shows reference frame f + frame_offset (0 normally) */
+    double residual_nm;    /* calibration: registration RMS residual in the sample, 0 = unknown */
+    int beads;             /* calibration: beads matched in this camera, 0 = unknown */
+} mumloc_rig_camera;
+
+typedef struct mumloc_rig {
+    int version;                 /* 1 */
+    mumloc_rig_layout layout;
+    int width, height;           /* one camera's frame (one tile) in pixels */
+    mumloc_optics optics;        /* in the sample, in the reference camera's pixel_nm; optics.planes =
+                                    number of cameras, camera d images plane d. A camera whose
+                                    to_camera scales by s (sqrt|det|) records PSF widths s times
+                                    as many of its own pixels. */
+    mumloc_rig_camera camera[MUMLOC_MAX_PLANES];
+    double z_step_nm;            /* calibration record (0 when made by hand) */
+    int z_steps;
+    char calibration[MUMLOC_RIG_CALIBRATION_MAX]; /* the file's free "calibration" object as compact
+                                    JSON (inputs, fit quality), "" when none; kept, never needed */
+} mumloc_rig;
+
+/* Identity registration, default optics with `planes` planes, default camera model
+ * (mumloc_camera_default), layout hyperstack, version 1, no calibration record. */
+MUMLOC_API void mumloc_rig_default(mumloc_rig *rig, int planes, int width, int height);
+/* Checks every field; the message names the field (and camera, 1-based) and what to do. */
+MUMLOC_API mumloc_status mumloc_rig_validate(const mumloc_rig *rig);
+/* Rig files are JSON: {"mumloc_rig": 1, "layout": "hyperstack", "width": W, "height": H,
+ * "optics": {optics object}, "cameras": [{"to_camera": [6 numbers], "flip_x": 0, "flip_y": 0,
+ * "quarter_turns": 0, "offset_adu", "adu_per_electron", "em_gain", "read_noise_e", "frame_offset",
+ * "residual_nm", "beads"}, …one per plane], "z_step_nm", "z_steps", "calibration": {…}}.
+ * Required: "mumloc_rig", "width", "height", "optics", "cameras" and each camera's "to_camera";
+ * other fields keep mumloc_rig_default's values. Unknown keys, a version other than 1, wrong types:
+ * MUMLOC_ERR_FORMAT; values that fail mumloc_rig_validate: MUMLOC_ERR_INVALID_ARGUMENT. *rig is
+ * unchanged on failure. Saving validates first and writes atomically. */
+MUMLOC_API mumloc_status mumloc_rig_load(const char *path, mumloc_rig *rig);
+MUMLOC_API mumloc_status mumloc_rig_save(const char *path, const mumloc_rig *rig);
+/* The inverse map camera → reference, and mapping a point, for resampling and fits. Fails when the
+ * linear part is singular (|det| < 1e-9) or a value is not finite. */
+MUMLOC_API mumloc_status mumloc_rig_affine_invert(const double to_camera[6], double to_reference[6]);
+/* (u, v) = affine applied to (x, y), pixel units. */
+MUMLOC_API void mumloc_rig_affine_apply(const double affine[6], double x, double y, double *u,
+                                        double *v);
+
+/* Camera images ↔ one chip of tiles (layouts tiles2x2, tiles1x4, tiles4x1; mumloc_rig_layout_grid):
+ * cameras holds planes × height × width floats (camera after camera, rig width × height each), chip
+ * (columns · width) × (rows · height) floats, row-major, camera d's tile at column d mod columns,
+ * row d / columns. Fails for the other layouts. */
+MUMLOC_API mumloc_status mumloc_rig_tiles_split(const mumloc_rig *rig, const float *chip,
+                                                float *cameras);
+MUMLOC_API mumloc_status mumloc_rig_tiles_join(const mumloc_rig *rig, const float *cameras,
+                                               float *chip);
+/* The file of camera `camera` (1-based) in the files layout, from the one name a user gives:
+ * "OUT.tif" → "OUT_cam1.tif", "OUT.tiff" → "OUT_cam1.tiff", "OUT" → "OUT_cam1.tif". */
+MUMLOC_API mumloc_status mumloc_rig_camera_path(const char *path, int camera, char *buf, size_t cap);
+
+/* Simulation for a rig: params' optics, width and height become the rig's (its other fields stay;
+ * its camera model is replaced per camera by the rig's in the calls below). */
+MUMLOC_API void mumloc_rig_sim_params(const mumloc_rig *rig, mumloc_sim_params *params);
+/* What the rig's cameras record, frames [first, first + count) of a simulator made with
+ * mumloc_rig_sim_params: per frame planes × height × width floats, camera d's image in its own pixel
+ * frame. Camera d sees every molecule (after the plane drift of the simulator, in the reference frame)
+ * at to_camera applied to its reference position, with PSF widths times sqrt|det| of to_camera's
+ * linear part (exact for rotations; the slight ellipticity of a shear or unequal scales, ~1 % in real
+ * rigs, is neglected); its frame f shows reference frame f + frame_offset (before frame 0: no
+ * molecules); its own offset, ADU gain, EM gain and read noise, the simulator's background and noise
+ * mode. The ground truth (mumloc_simulate_truth) stays in camera 1's frame. */
+MUMLOC_API mumloc_status mumloc_simulate_rig_frames(const mumloc_simulator *sim,
+                                                    const mumloc_rig *rig, int64_t first,
+                                                    int64_t count, float *pixels);
+/* mumloc_simulate_to_files for a rig: params as for mumloc_rig_sim_params, the movie in the rig's
+ * layout — hyperstack: one TIFF, C = cameras, T = frames; files: one T-stack per camera named by
+ * mumloc_rig_camera_path(movie_path); tiles*: one TIFF of chips. bits 32: float; 16: camera counts
+ * rounded and clipped to 0..65535 as a 16-bit camera records them. Truth and drift tables as for
+ * mumloc_simulate_to_files (truth in camera 1's frame). All files or none. */
+MUMLOC_API mumloc_status mumloc_simulate_rig_to_files(const mumloc_sim_params *params,
+                                                      const mumloc_rig *rig, int bits,
+                                                      const char *movie_path,
+                                                      const char *truth_path,
+                                                      const char *drift_path,
+                                                      mumloc_progress_fn progress, void *user);
+
+/* A bead z-stack for calibration: beads fixed in the sample (at one height, as on a coverslip),
+ * imaged by every camera of a rig while the stage steps through z. At step s the beads lie at depth
+ * z_from_nm + s · z_step_nm in the reference frame's z convention (plane d in focus when that equals
+ * plane_depth_nm[d]), displaced laterally by the scan's drift. */
+typedef struct mumloc_bead_params {
+    int beads;                  /* beads in the field (default 30) */
+    double z_step_nm;           /* stage step (default 50) */
+    double z_from_nm, z_to_nm;  /* bead depth at the first step and the last one reached (default
+                                   −600 and 2200: every default plane's focus ±800 nm) */
+    double photons;             /* expected photons of a bead per step, summed over all planes
+                                   (default 20000; a 16-bit camera saturates where offset +
+                                   gain·G·(peak + background) passes 65535) */
+    double background_photons;  /* per pixel (default 10) */
+    double drift_nm;            /* lateral drift of the scan: a straight line from 0 at the first
+                                   step to this at the last, direction drawn from the seed (default
+                                   0) */
+    double margin_nm;           /* beads at least this far inside camera 1's field (default 1000) */
+    double spacing_nm;          /* beads at least this far apart (default 2000) */
+    mumloc_noise noise;         /* default physical */
+    uint64_t seed;              /* default 1 */
+} mumloc_bead_params;
+
+MUMLOC_API void mumloc_bead_params_default(mumloc_bead_params *params);
+/* Checks every field; the message names the option (as the CLI spells it) and its range. */
+MUMLOC_API mumloc_status mumloc_bead_params_validate(const mumloc_bead_params *params);
+/* Stage steps of the scan: floor((z_to − z_from) / z_step) + 1. */
+MUMLOC_API int mumloc_bead_steps(const mumloc_bead_params *params);
+/* Writes the bead z-stack the rig's cameras record, 16-bit (camera counts with each camera's offset,
+ * gain, EM gain and read noise, clipped at 65535), in the rig's layout: hyperstack C = cameras,
+ * Z = steps; files one Z-stack per camera (mumloc_rig_camera_path); tiles* one Z-stack of chips.
+ * truth_path (or NULL): CSV "id","x [nm]","y [nm]","intensity [photon]" of the beads in camera 1's
+ * frame at the first step; scan_path (or NULL): CSV "slice","z [nm]","dx [nm]","dy [nm]" per step
+ * (slice 1-based; the beads' depth and lateral drift). Fails when the beads do not fit at the
+ * spacing. All files or none. */
+MUMLOC_API mumloc_status mumloc_simulate_beads(const mumloc_rig *rig, const mumloc_bead_params *params,
+                                               const char *stack_path, const char *truth_path,
+                                               const char *scan_path, mumloc_progress_fn progress,
+                                               void *user);
+
+/* ---------------------------------------------------------------------------------------------- */
 /* Numbers in tables                                                                               */
 /* ---------------------------------------------------------------------------------------------- */
 
@@ -1610,6 +1764,88 @@ MUMLOC_API mumloc_status mumloc_simulate_stage_drift(const mumloc_simulator *sim
  * "dy [nm]", "dz [nm]"), atomically. */
 MUMLOC_API mumloc_status mumloc_simulate_write_stage_drift(const mumloc_sim_params *params,
                                                            const char *path);
+
+/* ---------------------------------------------------------------------------------------------- */
+/* Rig calibration from a bead z-stack                                                             */
+/* ---------------------------------------------------------------------------------------------- */
+
+/* A bead z-stack as each camera recorded it: the stage stepped through every plane's focus, one
+ * image per step and camera, in ADU, each camera in its own pixel frame. */
+typedef struct mumloc_bead_stack {
+    int cameras;                      /* k (1..MUMLOC_MAX_PLANES) */
+    int width, height;                /* one camera's frame (one tile) in pixels */
+    int steps;                        /* stage steps: images per camera */
+    int bits_per_sample;              /* 8 or 16: 2^bits − 1 ADU is saturation; 32 (float): none */
+    mumloc_rig_layout layout;         /* how the data came */
+    float *pixels[MUMLOC_MAX_PLANES]; /* camera d: steps × height × width ADU (the stack owns them) */
+} mumloc_bead_stack;
+
+/* Reads a bead stack in a layout: HYPERSTACK one file (paths[0]) with the cameras as channels
+ * (C = k, the steps along Z or T); FILES one file per camera (count files, each a stack of steps
+ * images, all of one size); TILES2X2, TILES1X4, TILES4X1 one file (C = 1) whose images hold the 4
+ * cameras as tiles (camera 1 top-left / leftmost / on top, then row by row). A stack whose shape does
+ * not fit the layout fails naming the file, its shape and what to pass instead. */
+MUMLOC_API mumloc_status mumloc_bead_stack_read(const char *const *paths, int count,
+                                                mumloc_rig_layout layout, mumloc_bead_stack *stack);
+/* The same from images in memory (ImageJ's order: channel fastest, then slice/frame), copied:
+ * channels × images_per_channel images of width × height (for Fiji's current image; FILES needs
+ * one stack per camera, so here channels = cameras and each channel is one camera). */
+MUMLOC_API mumloc_status mumloc_bead_stack_from_images(const float *images, int width, int height,
+                                                       int channels, int images_per_channel,
+                                                       int bits_per_sample,
+                                                       mumloc_rig_layout layout,
+                                                       mumloc_bead_stack *stack);
+MUMLOC_API void mumloc_bead_stack_free(mumloc_bead_stack *stack);
+
+/* How to calibrate (mumloc_calibrate_options_default fills the defaults). */
+typedef struct mumloc_calibrate_options {
+    double z_step_nm;             /* stage step between images (required, ≠ 0): in image i the beads
+                                     sit at depth z_b + i·z_step_nm (negative for a stage that moves
+                                     the other way) */
+    mumloc_optics optics;         /* pixel_nm (camera 1's pixel in the sample) and psf_amplitude are
+                                     kept; psf_d_nm, psf_A, psf_B start the fits (default optics) */
+    double offset_adu[MUMLOC_MAX_PLANES];       /* per camera (defaults: mumloc_camera_default) */
+    double adu_per_electron[MUMLOC_MAX_PLANES];
+    double em_gain[MUMLOC_MAX_PLANES];
+    double read_noise_e[MUMLOC_MAX_PLANES];
+    int min_beads;                /* beads a camera must share with camera 1 (default 5, at least 3) */
+    const char *report_path;      /* PNG report to write, or NULL */
+    const char *inputs;           /* what was read (file names), kept in the rig's calibration
+                                     record; NULL: "" */
+} mumloc_calibrate_options;
+
+MUMLOC_API void mumloc_calibrate_options_default(mumloc_calibrate_options *options);
+
+/* What a calibration measured, for people: counts, residuals and fit quality, and `text`, the
+ * report the CLI prints and Fiji logs (one line per camera and plane, then "warning: ..." lines). */
+typedef struct mumloc_calibrate_summary {
+    int beads_found[MUMLOC_MAX_PLANES];      /* unsaturated beads found in each camera */
+    int beads_saturated[MUMLOC_MAX_PLANES];  /* beads left out because they saturate */
+    int beads_matched[MUMLOC_MAX_PLANES];    /* beads in camera d's affine fit (camera 1: tracked) */
+    double residual_nm[MUMLOC_MAX_PLANES];   /* registration RMS residual in the sample */
+    double width_rms_nm[MUMLOC_MAX_PLANES];  /* RMS of the PSF width residuals per plane */
+    int warnings;                            /* "warning:" lines in text */
+    char text[4096];
+} mumloc_calibrate_summary;
+
+/* Calibrates a rig from a bead z-stack (the stage stepped through every plane's focus):
+ *  - beads are found in each camera's max projection (after conversion to photons with that
+ *    camera's offset and gains), saturated beads (2^bits − 1 ADU) left out;
+ *  - each camera's beads are matched to camera 1's trying the 8 mirror flips and quarter turns,
+ *    then a robust affine (outliers dropped) maps camera 1's pixels onto each camera's;
+ *  - every bead is fitted in every image with the pixel-integrated Gaussian (maximum likelihood);
+ *    the beads' common lateral drift during the scan is estimated and removed, and the final
+ *    affines are fitted to the drift-free bead centres;
+ *  - per plane, the focal depth (plane 1's is 200 nm: plane_depth_nm[0]), w0, d, A, B (one joint
+ *    weighted least-squares fit of the beads' widths over all planes, each bead with its own depth)
+ *    and the transmission (each plane's share of a bead's photons, mean 1).
+ * Fills rig (layout from the stack, per-plane optics, cameras with affine, flips, camera model,
+ * residual and bead count, z step, a "calibration" record) and summary (may be NULL); writes the
+ * PNG report when asked. Errors name the camera or plane and what to do: too few beads matched,
+ * saturated beads, a z range that misses a plane's focus, flips that cannot be resolved. */
+MUMLOC_API mumloc_status mumloc_calibrate(const mumloc_bead_stack *stack,
+                                          const mumloc_calibrate_options *options, mumloc_rig *rig,
+                                          mumloc_calibrate_summary *summary);
 
 #ifdef __cplusplus
 }
