@@ -453,8 +453,9 @@ MUMLOC_API int mumloc_bead_steps(const mumloc_bead_params *params);
  * Z = steps; files one Z-stack per camera (mumloc_rig_camera_path); tiles* one Z-stack of chips.
  * truth_path (or NULL): CSV "id","x [nm]","y [nm]","intensity [photon]" of the beads in camera 1's
  * frame at the first step; scan_path (or NULL): CSV "slice","z [nm]","dx [nm]","dy [nm]" per step
- * (slice 1-based; the beads' depth and lateral drift). Fails when the beads do not fit at the
- * spacing. All files or none. */
+ * (slice 1-based; the beads' depth and lateral drift). Every camera records every step (frame
+ * offsets do not apply to a z scan). Fails when the beads do not fit at the spacing. All files or
+ * none. */
 MUMLOC_API mumloc_status mumloc_simulate_beads(const mumloc_rig *rig, const mumloc_bead_params *params,
                                                const char *stack_path, const char *truth_path,
                                                const char *scan_path, mumloc_progress_fn progress,
