@@ -482,8 +482,9 @@ MUMLOC_API int mumloc_bead_steps(const mumloc_bead_params *params);
  * Z = steps; files one Z-stack per camera (mumloc_rig_camera_path); tiles* one Z-stack of chips.
  * truth_path (or NULL): CSV "id","x [nm]","y [nm]","intensity [photon]" of the beads in camera 1's
  * frame at the first step; scan_path (or NULL): CSV "slice","z [nm]","dx [nm]","dy [nm]" per step
- * (slice 1-based; the beads' depth and lateral drift). Fails when the beads do not fit at the
- * spacing. All files or none. */
+ * (slice 1-based; the beads' depth and lateral drift). Every camera records every step (frame
+ * offsets do not apply to a z scan). Fails when the beads do not fit at the spacing. All files or
+ * none. */
 MUMLOC_API mumloc_status mumloc_simulate_beads(const mumloc_rig *rig, const mumloc_bead_params *params,
                                                const char *stack_path, const char *truth_path,
                                                const char *scan_path, mumloc_progress_fn progress,
@@ -707,6 +708,13 @@ typedef struct mumloc_train_options {
                                     metadata "threshold_sweep"); 0 (default): keep `threshold` */
     mumloc_device device;        /* where training runs (mumloc_model_set_device; default AUTO:
                                     CUDA device 0 when usable, else the CPU) */
+    const mumloc_rig *rig;       /* NULL (default), or a real rig to train for: sim.optics must be
+                                    rig->optics (its per-plane curves and transmissions); every plane
+                                    is recorded with its camera's offset, gain, EM gain and read
+                                    noise and converted back to photons with them, in camera 1's
+                                    geometry — the registered frames localize --rig gives the
+                                    network; the model records the rig's optics and, in metadata
+                                    "rig", the cameras' models. Not owned; read during the call. */
 } mumloc_train_options;
 
 /* Defaults per science.md §4 for arch: regression 64×64 frames with 50 molecules, voxel 16×16 with

@@ -555,7 +555,7 @@ if [ -f "$target/test-classes/org/mumloc/fiji/LocalizeTrainDialogDriver.class" ]
     expect lt-dialogs "fields MUMLoc Localize=9 numbers, 5 texts, 4 choices"
     expect lt-dialogs "replayedLocalizeIdentical=true"
     expect lt-dialogs "dialog=shown MUMLoc Train"
-    expect lt-dialogs "fields MUMLoc Train=17 numbers, 5 texts, 3 choices"
+    expect lt-dialogs "fields MUMLoc Train=17 numbers, 6 texts, 3 choices"
     recorded=$(sed -n 's/^recordedTrain=//p' "$work/lt-dialogs.log")
     for key in ' steps=0 ' ' epochs=1 ' ' frames_per_epoch=6 ' ' batch=2 ' ' size=16 ' ' lr=0.001 ' ' device=auto ' \
         ' resume=[] ' ' optics=[] ' ' molecules_min=0 ' ' tune_threshold=no ' " save_optics=[$out/dialog optics.json] " " out=[$out/dialog model.safetensors]"; do
