@@ -272,6 +272,83 @@ MUMLOC_API mumloc_status mumloc_simulate_to_files(const mumloc_sim_params *param
                                                   mumloc_progress_fn progress, void *user);
 
 /* ---------------------------------------------------------------------------------------------- */
+/* Rigs: the cameras of a real multifocal microscope                                               */
+/* ---------------------------------------------------------------------------------------------- */
+
+/* How a rig's raw data are stored. */
+typedef enum mumloc_rig_layout {
+    MUMLOC_RIG_HYPERSTACK = 0, /* one stack, cameras as channels (C = k); or planes as the movie's plane axis */
+    MUMLOC_RIG_FILES = 1,      /* one file per camera, each a T-stack in its camera's own pixel frame */
+    MUMLOC_RIG_TILES2X2 = 2,   /* one chip; camera 1 top-left, 2 top-right, 3 bottom-left, 4 bottom-right */
+    MUMLOC_RIG_TILES1X4 = 3,   /* one chip, one row of 4 tiles, camera 1 leftmost */
+    MUMLOC_RIG_TILES4X1 = 4    /* one chip, one column of 4 tiles, camera 1 on top */
+} mumloc_rig_layout;
+
+/* "hyperstack", "files", "tiles2x2", "tiles1x4", "tiles4x1" ("unknown" for other values). */
+MUMLOC_API const char *mumloc_rig_layout_name(mumloc_rig_layout layout);
+/* The layout of that name (case-insensitive); MUMLOC_ERR_INVALID_ARGUMENT listing the names. */
+MUMLOC_API mumloc_status mumloc_rig_layout_from_name(const char *name, mumloc_rig_layout *layout);
+/* Tiles across and down one chip: 2×2, 4×1 (tiles1x4: 4 columns, 1 row), 1×4 (tiles4x1); 1×1 for
+ * hyperstack and files. Fails for an unknown layout. */
+MUMLOC_API mumloc_status mumloc_rig_layout_grid(mumloc_rig_layout layout, int *columns, int *rows);
+
+/* The largest "calibration" record a rig keeps (bytes, with the terminating NUL). */
+#define MUMLOC_RIG_CALIBRATION_MAX 16384
+
+typedef struct mumloc_rig_camera {
+    double to_camera[6];   /* reference → this camera, in pixel units where pixel (i, j) covers
+                              [i, i+1) × [j, j+1) (so its centre is (i+0.5, j+0.5)):
+                              u = t0·x + t1·y + t2,  v = t3·x + t4·y + t5.  Camera 1: identity.
+                              Mirror flips and quarter turns are included. */
+    int flip_x, flip_y, quarter_turns;   /* the discrete part found by matching (also inside
+                              to_camera): D = R^quarter_turns · F, F = diag(flip_x ? −1 : 1,
+                              flip_y ? −1 : 1) applied first, R(x, y) = (−y, x); to_camera's linear
+                              part is D times a near-identity matrix (|rotation| < 10°, scale
+                              within 20 %), which mumloc_rig_validate checks */
+    double offset_adu, adu_per_electron, em_gain, read_noise_e;  /* this camera's model */
+    int frame_offset;      /* camera frame f shows reference frame f + frame_offset (0 normally) */
+    double residual_nm;    /* calibration: registration RMS residual in the sample, 0 = unknown */
+    int beads;             /* calibration: beads matched in this camera, 0 = unknown */
+} mumloc_rig_camera;
+
+typedef struct mumloc_rig {
+    int version;                 /* 1 */
+    mumloc_rig_layout layout;
+    int width, height;           /* one camera's frame (one tile) in pixels */
+    mumloc_optics optics;        /* in the sample, in the reference camera's pixel_nm; optics.planes =
+                                    number of cameras, camera d images plane d. A camera whose
+                                    to_camera scales by s (sqrt|det|) records PSF widths s times
+                                    as many of its own pixels. */
+    mumloc_rig_camera camera[MUMLOC_MAX_PLANES];
+    double z_step_nm;            /* calibration record (0 when made by hand) */
+    int z_steps;
+    char calibration[MUMLOC_RIG_CALIBRATION_MAX]; /* the file's free "calibration" object as compact
+                                    JSON (inputs, fit quality), "" when none; kept, never needed */
+} mumloc_rig;
+
+/* Identity registration, default optics with `planes` planes, default camera model
+ * (mumloc_camera_default), layout hyperstack, version 1, no calibration record. */
+MUMLOC_API void mumloc_rig_default(mumloc_rig *rig, int planes, int width, int height);
+/* Checks every field; the message names the field (and camera, 1-based) and what to do. */
+MUMLOC_API mumloc_status mumloc_rig_validate(const mumloc_rig *rig);
+/* Rig files are JSON: {"mumloc_rig": 1, "layout": "hyperstack", "width": W, "height": H,
+ * "optics": {optics object}, "cameras": [{"to_camera": [6 numbers], "flip_x": 0, "flip_y": 0,
+ * "quarter_turns": 0, "offset_adu", "adu_per_electron", "em_gain", "read_noise_e", "frame_offset",
+ * "residual_nm", "beads"}, …one per plane], "z_step_nm", "z_steps", "calibration": {…}}.
+ * Required: "mumloc_rig", "width", "height", "optics", "cameras" and each camera's "to_camera";
+ * other fields keep mumloc_rig_default's values. Unknown keys, a version other than 1, wrong types:
+ * MUMLOC_ERR_FORMAT; values that fail mumloc_rig_validate: MUMLOC_ERR_INVALID_ARGUMENT. *rig is
+ * unchanged on failure. Saving validates first and writes atomically. */
+MUMLOC_API mumloc_status mumloc_rig_load(const char *path, mumloc_rig *rig);
+MUMLOC_API mumloc_status mumloc_rig_save(const char *path, const mumloc_rig *rig);
+/* The inverse map camera → reference, and mapping a point, for resampling and fits. Fails when the
+ * linear part is singular (|det| < 1e-9) or a value is not finite. */
+MUMLOC_API mumloc_status mumloc_rig_affine_invert(const double to_camera[6], double to_reference[6]);
+/* (u, v) = affine applied to (x, y), pixel units. */
+MUMLOC_API void mumloc_rig_affine_apply(const double affine[6], double x, double y, double *u,
+                                        double *v);
+
+/* ---------------------------------------------------------------------------------------------- */
 /* Numbers in tables                                                                               */
 /* ---------------------------------------------------------------------------------------------- */
 
