@@ -861,39 +861,6 @@ MUMLOC_API mumloc_status mumloc_localizations_refine_with_drift(const mumloc_opt
                                                                 mumloc_frame_drift *drift);
 
 /* ---------------------------------------------------------------------------------------------- */
-/* The rig (owner: rigsim; struct as agreed in the issue 10 interfaces)                           */
-/* ---------------------------------------------------------------------------------------------- */
-
-typedef enum mumloc_rig_layout {
-    MUMLOC_RIG_HYPERSTACK = 0,  /* one stack, cameras as channels (C = k); or planes as the movie's plane axis */
-    MUMLOC_RIG_FILES = 1,       /* one file per camera, each a T-stack in its camera's own pixel frame */
-    MUMLOC_RIG_TILES2X2 = 2,    /* one chip; camera 1 top-left, 2 top-right, 3 bottom-left, 4 bottom-right */
-    MUMLOC_RIG_TILES1X4 = 3,    /* one chip, one row of 4 tiles, camera 1 leftmost */
-    MUMLOC_RIG_TILES4X1 = 4     /* one chip, one column of 4 tiles, camera 1 on top */
-} mumloc_rig_layout;
-
-typedef struct mumloc_rig_camera {
-    double to_camera[6];   /* reference → this camera, in pixel units where pixel (i, j) covers
-                              [i, i+1) × [j, j+1): u = t0·x + t1·y + t2, v = t3·x + t4·y + t5.
-                              Camera 1: identity. Mirror flips and quarter turns are included. */
-    int flip_x, flip_y, quarter_turns;   /* the discrete part found by matching (also inside to_camera) */
-    double offset_adu, adu_per_electron, em_gain, read_noise_e;  /* this camera's model */
-    int frame_offset;      /* camera frame f shows reference frame f + frame_offset (0 normally) */
-    double residual_nm;    /* calibration: registration RMS residual in the sample, 0 = unknown */
-    int beads;             /* calibration: beads matched in this camera, 0 = unknown */
-} mumloc_rig_camera;
-
-typedef struct mumloc_rig {
-    int version;                 /* 1 */
-    mumloc_rig_layout layout;
-    int width, height;           /* one camera's frame (one tile) in pixels */
-    mumloc_optics optics;        /* per-plane optics; optics.planes = number of cameras, camera d images plane d */
-    mumloc_rig_camera camera[MUMLOC_MAX_PLANES];
-    double z_step_nm;            /* calibration record (0 when made by hand) */
-    int z_steps;
-} mumloc_rig;
-
-/* ---------------------------------------------------------------------------------------------- */
 /* Localization pipeline (owned by the pipeline work)                                             */
 /* ---------------------------------------------------------------------------------------------- */
 

@@ -16,17 +16,8 @@
 #define T 5
 
 static void rig_by_hand(mumloc_rig *rig, mumloc_rig_layout layout) {
-    memset(rig, 0, sizeof *rig);
-    rig->version = 1;
+    mumloc_rig_default(rig, K, W, H);
     rig->layout = layout;
-    rig->width = W;
-    rig->height = H;
-    mumloc_optics_default(&rig->optics);
-    rig->optics.planes = K;
-    for (int d = 0; d < K; d++) {
-        rig->camera[d].to_camera[0] = rig->camera[d].to_camera[4] = 1;
-        rig->camera[d].adu_per_electron = rig->camera[d].em_gain = 1;
-    }
 }
 
 /* What camera d recorded at its own frame f, pixel (i, j): unique per camera, frame and pixel. */

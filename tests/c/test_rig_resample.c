@@ -13,22 +13,7 @@
 #define W 48
 #define H 40
 
-/* A rig of k cameras with identity registration, built by hand from the interface's fields. */
-static void rig_by_hand(mumloc_rig *rig, int k) {
-    memset(rig, 0, sizeof *rig);
-    rig->version = 1;
-    rig->layout = MUMLOC_RIG_HYPERSTACK;
-    rig->width = W;
-    rig->height = H;
-    mumloc_optics_default(&rig->optics);
-    rig->optics.planes = k;
-    for (int d = 0; d < k; d++) {
-        const double id[6] = {1, 0, 0, 0, 1, 0};
-        memcpy(rig->camera[d].to_camera, id, sizeof id);
-        rig->camera[d].adu_per_electron = 1;
-        rig->camera[d].em_gain = 1;
-    }
-}
+static void rig_by_hand(mumloc_rig *rig, int k) { mumloc_rig_default(rig, k, W, H); }
 
 /* to_camera = a scaled rotation by `degrees`, mirrored in x when flip, shifted by (tx, ty). */
 static void set_affine(mumloc_rig_camera *c, double degrees, double scale, int flip, double tx,

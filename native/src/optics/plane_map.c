@@ -1,8 +1,9 @@
 /* See plane_map.h. */
 #include "optics/plane_map.h"
 
-#include <math.h>
 #include <string.h>
+
+#include "rig/rig_internal.h"
 
 void mumloc_plane_map_from_rig(const mumloc_rig *rig, mumloc_plane_map *map) {
     memset(map, 0, sizeof *map);
@@ -17,7 +18,7 @@ void mumloc_plane_map_from_rig(const mumloc_rig *rig, mumloc_plane_map *map) {
         /* pixel units scale both sides alike: only the shift needs nm */
         map->shift_nm[d][0] = t[2] * p;
         map->shift_nm[d][1] = t[5] * p;
-        map->width_scale[d] = sqrt(fabs(t[0] * t[4] - t[1] * t[3]));
+        map->width_scale[d] = mumloc_rig_scale(t);
     }
 }
 

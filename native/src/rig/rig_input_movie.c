@@ -19,45 +19,14 @@ struct mumloc_rig_movie {
     int64_t first, frames;
 };
 
-/* Tiles per row and column of the chip for a tile layout (0, 0 otherwise). */
-static void tile_grid(mumloc_rig_layout layout, int *columns, int *rows) {
-    *columns = layout == MUMLOC_RIG_TILES2X2 ? 2 : layout == MUMLOC_RIG_TILES1X4 ? 4
-               : layout == MUMLOC_RIG_TILES4X1 ? 1 : 0;
-    *rows = layout == MUMLOC_RIG_TILES2X2 ? 2 : layout == MUMLOC_RIG_TILES1X4 ? 1
-            : layout == MUMLOC_RIG_TILES4X1 ? 4 : 0;
-}
-
-static const char *layout_label(mumloc_rig_layout layout) {
-    switch (layout) {
-    case MUMLOC_RIG_HYPERSTACK: return "hyperstack";
-    case MUMLOC_RIG_FILES: return "files";
-    case MUMLOC_RIG_TILES2X2: return "tiles2x2";
-    case MUMLOC_RIG_TILES1X4: return "tiles1x4";
-    case MUMLOC_RIG_TILES4X1: return "tiles4x1";
-    }
-    return "unknown";
-}
-
 static mumloc_status check_rig(const mumloc_rig *rig) {
-    const int k = rig->optics.planes;
-    if (k < 1 || k > MUMLOC_MAX_PLANES)
-        return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT, "the rig has %d cameras; 1 to %d are "
-                           "supported", k, MUMLOC_MAX_PLANES);
-    if (rig->width < 1 || rig->height < 1 || rig->width > 65536 || rig->height > 65536)
-        return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT, "the rig's frame is %dx%d pixels; each "
-                           "side must be 1 to 65536", rig->width, rig->height);
-    if ((int)rig->layout < MUMLOC_RIG_HYPERSTACK || (int)rig->layout > MUMLOC_RIG_TILES4X1)
-        return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT, "rig layout %d is not hyperstack, files, "
-                           "tiles2x2, tiles1x4 or tiles4x1", (int)rig->layout);
+    MUMLOC_TRY(mumloc_rig_validate(rig));
     int columns, rows;
-    tile_grid(rig->layout, &columns, &rows);
-    if (columns && k != columns * rows)
+    MUMLOC_TRY(mumloc_rig_layout_grid(rig->layout, &columns, &rows));
+    if (columns * rows > 1 && rig->optics.planes != columns * rows)
         return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT, "layout %s holds %d cameras but the rig "
-                           "has %d", layout_label(rig->layout), columns * rows, k);
-    for (int d = 0; d < k; d++)
-        if (rig->camera[d].frame_offset < -1000000000 || rig->camera[d].frame_offset > 1000000000)
-            return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT, "camera %d's frame offset %d is out "
-                               "of range", d + 1, rig->camera[d].frame_offset);
+                           "has %d", mumloc_rig_layout_name(rig->layout), columns * rows,
+                           rig->optics.planes);
     return MUMLOC_OK;
 }
 
@@ -69,7 +38,7 @@ static mumloc_status open_layout(mumloc_rig_movie *m, const mumloc_rig *rig,
     const int wanted = m->layout == MUMLOC_RIG_FILES ? k : 1;
     if (count != wanted)
         return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT,
-                           "layout %s needs %d file%s (%s), got %d", layout_label(m->layout),
+                           "layout %s needs %d file%s (%s), got %d", mumloc_rig_layout_name(m->layout),
                            wanted, wanted == 1 ? "" : "s",
                            wanted == 1 ? "one movie" : "one per camera, in camera order", count);
     for (int f = 0; f < count; f++)
@@ -79,18 +48,18 @@ static mumloc_status open_layout(mumloc_rig_movie *m, const mumloc_rig *rig,
     m->files = count;
     for (int f = 0; f < count; f++) MUMLOC_TRY(mumloc_tiff_reader_open(paths[f], &m->reader[f]));
     int columns, rows;
-    tile_grid(m->layout, &columns, &rows);
-    m->chip_width = rig->width * (columns ? columns : 1);
-    m->chip_height = rig->height * (rows ? rows : 1);
+    MUMLOC_TRY(mumloc_rig_layout_grid(m->layout, &columns, &rows));
+    m->chip_width = rig->width * columns;
+    m->chip_height = rig->height * rows;
     for (int f = 0; f < count; f++) {
         const mumloc_tiff_info *info = mumloc_tiff_reader_info(m->reader[f]);
         if (info->width != m->chip_width || info->height != m->chip_height)
             return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT,
                                "'%s' has %dx%d images but the rig's layout %s needs %dx%d (%s of "
                                "%dx%d); check --layout and the rig file",
-                               paths[f], info->width, info->height, layout_label(m->layout),
+                               paths[f], info->width, info->height, mumloc_rig_layout_name(m->layout),
                                m->chip_width, m->chip_height,
-                               columns ? "a chip of tiles" : "camera frames", rig->width,
+                               columns * rows > 1 ? "a chip of tiles" : "camera frames", rig->width,
                                rig->height);
     }
     const mumloc_tiff_info *info = mumloc_tiff_reader_info(m->reader[0]);
