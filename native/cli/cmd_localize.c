@@ -122,6 +122,14 @@ static void print_summary(const mumloc_localize_summary *s, const char *out_path
            s->seconds, rate, outside < 0 ? 0.0 : outside, out_path);
 }
 
+/* With a rig: where the network looked (the README's cropping rule). */
+static void print_field(const mumloc_localize_summary *s) {
+    printf("mumloc localize: the cameras' common field, localized: columns %d-%d, rows %d-%d of "
+           "camera 1 (0-based; of %dx%d)\n",
+           s->field.x0, s->field.x0 + s->field.width - 1, s->field.y0,
+           s->field.y0 + s->field.height - 1, s->width, s->height);
+}
+
 /* Camera options given on the command line (NaN: not given): without a rig they are the camera;
  * with one they override every camera's own value. */
 typedef struct camera_overrides {
@@ -311,5 +319,6 @@ int cmd_localize(int argc, char **argv) {
     }
     if (status != MUMLOC_OK) return library_error("", status);
     print_summary(&summary, out_path);
+    if (rig_path) print_field(&summary);
     return fflush(stdout) == 0 ? CLI_EXIT_OK : CLI_EXIT_FAILURE;
 }

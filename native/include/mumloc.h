@@ -860,6 +860,12 @@ MUMLOC_API mumloc_status mumloc_localizations_refine_with_drift(const mumloc_opt
                                                                 int count,
                                                                 mumloc_frame_drift *drift);
 
+/* A rectangle of camera 1's pixels: columns x0 .. x0 + width − 1, rows y0 .. y0 + height − 1 (the
+ * part of a rig's field that every camera sees: mumloc_rig_common_field). */
+typedef struct mumloc_rig_field {
+    int x0, y0, width, height;
+} mumloc_rig_field;
+
 /* ---------------------------------------------------------------------------------------------- */
 /* Localization pipeline (owned by the pipeline work)                                             */
 /* ---------------------------------------------------------------------------------------------- */
@@ -1010,6 +1016,8 @@ typedef struct mumloc_localize_summary {
     int width, height, planes;
     mumloc_plane_axis planes_from; /* CHANNELS or SLICES: how the planes were found */
     mumloc_device_choice device;   /* where the network ran, and why there */
+    mumloc_rig_field field;        /* with a rig: camera 1's pixels the network saw (the common
+                                      field); else the whole frame */
 } mumloc_localize_summary;
 
 /* Localizes a TIFF movie (8/16/32-bit, ImageJ hyperstack or plain stack; planes as options->planes
@@ -1668,11 +1676,8 @@ MUMLOC_API void mumloc_rig_to_photons(const mumloc_rig *rig, float *frame);
  * (each camera's to_camera maps the centre between the first and the last pixel centre of that
  * camera, so the interpolation below needs no pixel outside it). Coordinates of the registered
  * frame's pixel (i, j) are camera 1's pixel (x0 + i, y0 + j). Fails when the cameras share no pixel
- * (MUMLOC_ERR_INVALID_ARGUMENT, naming the camera that sees least). */
-typedef struct mumloc_rig_field {
-    int x0, y0, width, height;
-} mumloc_rig_field;
-
+ * (MUMLOC_ERR_INVALID_ARGUMENT, naming the camera that sees least). mumloc_rig_field is declared
+ * with the localization pipeline, whose summary reports it. */
 MUMLOC_API mumloc_status mumloc_rig_common_field(const mumloc_rig *rig, mumloc_rig_field *field);
 
 /* Resamples a frame of k camera images (k × rig height × rig width, any unit) onto camera 1's grid

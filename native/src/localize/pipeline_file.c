@@ -175,6 +175,7 @@ static mumloc_status localize(mumloc_model *model, const char *const *paths, int
     MUMLOC_TRY(check_optics(model, s, in_path));
     sum->width = width;
     sum->height = height;
+    sum->field = (mumloc_rig_field){0, 0, width, height};
     sum->planes = k;
     mumloc_localize_options with_drift = *o;
     if (o->drift_path) {
@@ -188,6 +189,7 @@ static mumloc_status localize(mumloc_model *model, const char *const *paths, int
                                            drift_columns, DRIFT_COLUMNS));
     }
     MUMLOC_TRY(mumloc_localizer_create(model, &with_drift, width, height, &s->localizer));
+    if (o->rig) MUMLOC_TRY(mumloc_rig_common_field(o->rig, &sum->field));
 
     const int64_t plane_px = (int64_t)width * height;
     int64_t batch = o->batch_frames > 0 ? o->batch_frames : ((int64_t)1 << 20) / (plane_px * k);
