@@ -14,9 +14,6 @@
 #include <string.h>
 #include <unistd.h>
 
-static const cli_choice method_choices[] = {
-    {"rcc", MUMLOC_DRIFT_RCC}, {"fiducial", MUMLOC_DRIFT_FIDUCIAL}, {NULL, 0}};
-
 static int library_error(mumloc_status status) {
     const char *message = mumloc_last_error();
     if (status == MUMLOC_ERR_CANCELLED) return cli_library_error("drift-correct", status);
@@ -48,6 +45,8 @@ static void print_summary(const mumloc_drift_options *o, const mumloc_drift_info
 }
 
 int cmd_drift_correct(int argc, char **argv) {
+    cli_choice method_choices[CLI_MAX_CHOICES];
+    cli_choices_from_names(mumloc_drift_method_name, method_choices);
     mumloc_drift_options o;
     mumloc_drift_options_default(&o);
     const char *in = NULL, *out = NULL, *drift_out = NULL, *plot = NULL;

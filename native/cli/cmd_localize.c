@@ -14,16 +14,6 @@
 #include <string.h>
 #include <unistd.h>
 
-static const cli_choice plane_choices[] = {{"auto", MUMLOC_PLANES_AUTO},
-                                           {"channels", MUMLOC_PLANES_CHANNELS},
-                                           {"slices", MUMLOC_PLANES_SLICES},
-                                           {NULL, 0}};
-
-static const cli_choice refine_choices[] = {{"none", MUMLOC_REFINE_NONE},
-                                            {"positions", MUMLOC_REFINE_POSITIONS},
-                                            {"drift", MUMLOC_REFINE_DRIFT},
-                                            {NULL, 0}};
-
 static const cli_choice layout_choices[] = {{"hyperstack", MUMLOC_RIG_HYPERSTACK},
                                             {"files", MUMLOC_RIG_FILES},
                                             {"tiles2x2", MUMLOC_RIG_TILES2X2},
@@ -118,7 +108,7 @@ static void print_summary(const mumloc_localize_summary *s, const char *out_path
     printf("mumloc localize: %" PRId64 " frames of %dx%dx%d (planes as %s), %" PRId64
            " localizations, %.2f s (%.1f frames/s; %.0f%% outside the network); wrote %s\n",
            s->frames, s->width, s->height, s->planes,
-           s->planes_from == MUMLOC_PLANES_SLICES ? "slices" : "channels", s->localizations,
+           mumloc_plane_axis_name((int)s->planes_from), s->localizations,
            s->seconds, rate, outside < 0 ? 0.0 : outside, out_path);
 }
 
@@ -171,6 +161,9 @@ static int split_inputs(char *text, int files_layout, const char **paths, int *c
 }
 
 int cmd_localize(int argc, char **argv) {
+    cli_choice plane_choices[CLI_MAX_CHOICES], refine_choices[CLI_MAX_CHOICES];
+    cli_choices_from_names(mumloc_plane_axis_name, plane_choices);
+    cli_choices_from_names(mumloc_refine_mode_name, refine_choices);
     mumloc_localize_options opt;
     mumloc_localize_options_default(&opt);
     const char *in_path = NULL, *out_path = NULL, *model_path = NULL, *frames_text = NULL;

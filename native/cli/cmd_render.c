@@ -11,10 +11,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const cli_choice method_choices[] = {{"histogram", MUMLOC_RENDER_HISTOGRAM},
-                                            {"gaussian", MUMLOC_RENDER_GAUSSIAN},
-                                            {"ash", MUMLOC_RENDER_ASH},
-                                            {NULL, 0}};
 static const cli_choice on_off_choices[] = {{"on", 1}, {"off", 0}, {NULL, 0}};
 
 static int library_error(mumloc_status status) {
@@ -51,15 +47,14 @@ static void print_summary(const mumloc_render_info *info, double seconds, const 
 }
 
 int cmd_render(int argc, char **argv) {
+    cli_choice method_choices[CLI_MAX_CHOICES], colormap_choices[CLI_MAX_CHOICES];
+    cli_choices_from_names(mumloc_render_method_name, method_choices);
+    cli_choices_from_names(mumloc_colormap_name, colormap_choices);
     mumloc_render_params params;
     mumloc_render_params_default(&params);
     const char *table_path = NULL, *image_path = NULL, *zstack_path = NULL, *field = NULL;
     int method = (int)params.method, threads = 0, quiet = 0;
 
-    cli_choice colormap_choices[MUMLOC_COLORMAP_COUNT + 1];
-    for (int m = 0; m < MUMLOC_COLORMAP_COUNT; m++)
-        colormap_choices[m] = (cli_choice){mumloc_colormap_name(m), m};
-    colormap_choices[MUMLOC_COLORMAP_COUNT] = (cli_choice){NULL, 0};
     int colormap = (int)params.colormap;
 
     cli_option options[] = {

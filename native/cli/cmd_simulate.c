@@ -13,13 +13,6 @@
 #include <string.h>
 #include <unistd.h>
 
-static const cli_choice noise_choices[] = {
-    {"physical", MUMLOC_NOISE_PHYSICAL}, {"none", MUMLOC_NOISE_NONE}, {NULL, 0}};
-static const cli_choice sample_choices[] = {{"uniform", MUMLOC_SAMPLE_UNIFORM},
-                                            {"helix", MUMLOC_SAMPLE_HELIX},
-                                            {"filaments", MUMLOC_SAMPLE_FILAMENTS},
-                                            {NULL, 0}};
-
 /* Parameters outside their range are the user's to fix (2); everything else is a failure (1). */
 static int exit_code_for(mumloc_status status) {
     return status == MUMLOC_ERR_INVALID_ARGUMENT ? CLI_EXIT_USAGE : CLI_EXIT_FAILURE;
@@ -61,6 +54,8 @@ static void describe_default_optics(char *buf, size_t cap) {
     }
     if (used < cap)
         snprintf(buf + used, cap - used,
+                 ";\n  per-plane optics add \"plane_psf\": [{\"w0_nm\", \"d_nm\", \"A\", \"B\", "
+                 "\"transmission\"}, ...], one per plane."
                  "\n\nThe drift CSV lists the lateral shift of every plane in every frame (plane 1 "
                  "is\nthe reference); a molecule appears at x - dx, y - dy in that plane.\n"
                  "Exit codes: 0 success, 1 run-time failure, 2 usage error, 130 interrupted "
@@ -110,6 +105,9 @@ static void print_summary(const mumloc_sim_params *params, double seconds, const
 }
 
 int cmd_simulate(int argc, char **argv) {
+    cli_choice noise_choices[CLI_MAX_CHOICES], sample_choices[CLI_MAX_CHOICES];
+    cli_choices_from_names(mumloc_noise_name, noise_choices);
+    cli_choices_from_names(mumloc_sample_name, sample_choices);
     mumloc_sim_params params;
     mumloc_sim_params_default(&params);
     const char *movie_path = NULL, *truth_path = NULL, *drift_arg = NULL, *optics_path = NULL;
@@ -172,7 +170,7 @@ int cmd_simulate(int argc, char **argv) {
         {"quiet", NULL, "no progress lines", CLI_FLAG, &quiet, NULL, NULL, 0, NULL},
         {NULL, NULL, NULL, CLI_FLAG, NULL, NULL, NULL, 0, NULL},
     };
-    char notes[1024];
+    char notes[1536];
     describe_default_optics(notes, sizeof notes);
     const cli_command_spec spec = {
         "simulate",

@@ -15,9 +15,6 @@
 
 enum { NOT_GIVEN = INT_MIN };
 
-static const cli_choice arch_choices[] = {
-    {"regression", MUMLOC_ARCH_REGRESSION}, {"voxel", MUMLOC_ARCH_VOXEL}, {NULL, 0}};
-
 typedef struct train_report {
     int64_t log_every; /* steps between lines; validation points always print */
     int quiet;
@@ -72,6 +69,8 @@ static void print_final(mumloc_model *model, const char *path, double seconds) {
 }
 
 int cmd_train(int argc, char **argv) {
+    cli_choice arch_choices[CLI_MAX_CHOICES];
+    cli_choices_from_names(mumloc_arch_name, arch_choices);
     /* NOT_GIVEN: the architecture's default applies (the help shows both) */
     int arch = -1, width = 0, height = 0, threads = 0, quiet = 0, tune_threshold = 0;
     int batch = NOT_GIVEN, epochs = NOT_GIVEN, validation_frames = NOT_GIVEN;

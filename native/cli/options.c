@@ -108,6 +108,13 @@ static int parse_size(const char *text, int *width, int *height) {
     return 1;
 }
 
+void cli_choices_from_names(const char *(*name)(int), cli_choice choices[CLI_MAX_CHOICES]) {
+    int n = 0;
+    for (const char *word; n < CLI_MAX_CHOICES - 1 && (word = name(n)) != NULL; n++)
+        choices[n] = (cli_choice){word, n};
+    choices[n] = (cli_choice){NULL, 0};
+}
+
 static const cli_choice *find_choice(const cli_choice *choices, const char *name) {
     for (const cli_choice *c = choices; c && c->name; c++)
         if (strcmp(c->name, name) == 0) return c;

@@ -28,6 +28,14 @@ typedef struct cli_choice {
     int value;
 } cli_choice;
 
+/* Room for an enum's choices plus the terminator. */
+#define CLI_MAX_CHOICES 16
+
+/* Fills choices with the library's names of an enum (mumloc_noise_name, mumloc_arch_name, ...):
+ * value v named name(v) for v = 0, 1, ... until name returns NULL; ends with a NULL name. The
+ * library holds the words, so the CLI, Java and the files cannot disagree. */
+void cli_choices_from_names(const char *(*name)(int), cli_choice choices[CLI_MAX_CHOICES]);
+
 enum { CLI_REQUIRED = 1,
        CLI_REPEATED = 2 /* positionals: the last one takes every remaining argument (FILE...) */ };
 

@@ -119,25 +119,50 @@ MUMLOC_API mumloc_status mumloc_check_files(const mumloc_file_role *files, int c
 
 #define MUMLOC_MAX_PLANES 8
 
+/* One plane's own PSF, for rigs whose cameras differ (aberrations, splitter ratios). */
+typedef struct mumloc_plane_psf {
+    double w0_nm, d_nm, A, B;   /* the plane's defocus curve w(Δz) = w0·sqrt(1+t²+At³+Bt⁴), t=Δz/d */
+    double transmission;        /* relative share of the molecule's photons this plane receives (> 0) */
+} mumloc_plane_psf;
+
 typedef struct mumloc_optics {
     int planes;                                  /* k, 1..MUMLOC_MAX_PLANES (default 4) */
     double plane_depth_nm[MUMLOC_MAX_PLANES];    /* depth each plane images (default 200, 600, ...) */
     double pixel_nm;                             /* camera pixel in the sample (default 192) */
-    double psf_amplitude;                        /* a', integrated intensity, photon·nm² (5.00e7) */
+    double psf_amplitude;                        /* a', integrated intensity, photon·nm² (5.00e7): the
+                                                    per-plane amplitude of an equal split, so a
+                                                    molecule of weight c emits k·c·a' photons in all */
     double psf_w0_nm;                            /* in-focus standard deviation w0 (133.05) */
     double psf_d_nm;                             /* defocus scale d (302.38) */
     double psf_A;                                /* cubic term A (7.37e-4) */
     double psf_B;                                /* quartic term B (0.1225) */
+    /* Appended last so that older initialisers keep compiling. */
+    int per_plane;                               /* 0 (default, the papers' model, what old files
+                                                    mean): every plane uses psf_w0_nm, psf_d_nm,
+                                                    psf_A, psf_B and equal transmission;
+                                                    1: plane d uses plane_psf[d] */
+    mumloc_plane_psf plane_psf[MUMLOC_MAX_PLANES]; /* default: the common values, transmission 1 */
 } mumloc_optics;
 
 /* Fills the documented defaults (science.md §2–3). */
 MUMLOC_API void mumloc_optics_default(mumloc_optics *optics);
-/* Checks every field; the message names the first bad field and its accepted range. */
+/* Checks every field (with per_plane, every plane's PSF and transmission, the message naming the
+ * plane); the message names the first bad field and its accepted range. */
 MUMLOC_API mumloc_status mumloc_optics_validate(const mumloc_optics *optics);
-/* PSF standard deviation w(Δz) in nm. */
+/* PSF standard deviation w(Δz) in nm of the common curve (psf_w0_nm, psf_d_nm, psf_A, psf_B). */
 MUMLOC_API double mumloc_psf_width_nm(const mumloc_optics *optics, double dz_nm);
+/* The values plane (0-based, < planes) uses: plane_psf[plane] when per_plane, else the common curve
+ * with transmission 1. */
+MUMLOC_API mumloc_plane_psf mumloc_optics_plane_psf(const mumloc_optics *optics, int plane);
+/* t_d / Σ t over the k planes: the fraction of a molecule's total photons plane d receives (exactly
+ * 1/k when per_plane is 0). */
+MUMLOC_API double mumloc_optics_plane_share(const mumloc_optics *optics, int plane);
+/* PSF standard deviation w(Δz) in nm of that plane's own curve. */
+MUMLOC_API double mumloc_psf_plane_width_nm(const mumloc_optics *optics, int plane, double dz_nm);
 /* Optics files are JSON objects with the field names above ("plane_depth_nm" an array whose length
- * is "planes"); missing fields keep their defaults, unknown fields are an error. */
+ * is "planes"); missing fields keep their defaults, unknown fields are an error. Per-plane optics
+ * add "plane_psf": [{"w0_nm":…, "d_nm":…, "A":…, "B":…, "transmission":…}, …] (one object per
+ * plane, every member required), which sets per_plane 1; files without it mean per_plane 0. */
 MUMLOC_API mumloc_status mumloc_optics_load(const char *path, mumloc_optics *optics);
 MUMLOC_API mumloc_status mumloc_optics_save(const char *path, const mumloc_optics *optics);
 /* The optics a movie records. description: a TIFF ImageDescription, or ImageJ's "Info" text, whose
@@ -170,6 +195,12 @@ typedef enum mumloc_noise {
     MUMLOC_NOISE_NONE = 1      /* the exact expectation: offset + gain·G·(signal + λ) */
 } mumloc_noise;
 
+/* "physical", "none"; NULL for a value out of range. Every enum below has this pair: the CLI's
+ * choice lists, Java's lists and the files are built from it. */
+MUMLOC_API const char *mumloc_noise_name(int noise);
+/* The noise model of that name; MUMLOC_ERR_INVALID_ARGUMENT listing the names otherwise. */
+MUMLOC_API mumloc_status mumloc_noise_from_name(const char *name, mumloc_noise *out);
+
 /* ---------------------------------------------------------------------------------------------- */
 /* Simulation                                                                                      */
 /* ---------------------------------------------------------------------------------------------- */
@@ -179,6 +210,10 @@ typedef enum mumloc_sample {
     MUMLOC_SAMPLE_HELIX = 1,     /* blinking emitters along one 3D helix */
     MUMLOC_SAMPLE_FILAMENTS = 2  /* blinking emitters along a few curved 3D filaments */
 } mumloc_sample;
+
+/* "uniform", "helix", "filaments"; NULL for a value out of range. */
+MUMLOC_API const char *mumloc_sample_name(int sample);
+MUMLOC_API mumloc_status mumloc_sample_from_name(const char *name, mumloc_sample *out);
 
 typedef struct mumloc_sim_params {
     mumloc_optics optics;
@@ -469,8 +504,10 @@ MUMLOC_API mumloc_arch mumloc_model_arch(const mumloc_model *model);
 MUMLOC_API int64_t mumloc_model_parameter_count(const mumloc_model *model);
 /* The optics the model was made for. */
 MUMLOC_API void mumloc_model_optics(const mumloc_model *model, mumloc_optics *optics);
-/* OK if optics equal the model's (relative difference ≤ 1e-9 per field); otherwise
- * MUMLOC_ERR_INVALID_ARGUMENT with a message naming every differing field and both values. */
+/* OK if optics equal the model's (relative difference ≤ 1e-9 per field, and per plane in each
+ * plane's resolved curve w0_nm, d_nm, A, B and photon share, so per_plane 0 equals per_plane 1 with
+ * every plane at the common values); otherwise MUMLOC_ERR_INVALID_ARGUMENT with a message naming
+ * every differing field (and plane) and both values. */
 MUMLOC_API mumloc_status mumloc_model_check_optics(const mumloc_model *model,
                                                    const mumloc_optics *optics);
 /* The model's default decoding threshold τ (regression 0.5; voxel 0.1, science.md §4). */
@@ -688,7 +725,8 @@ MUMLOC_API mumloc_status mumloc_table_convert_to_nm(mumloc_table *table, double 
 /* ---------------------------------------------------------------------------------------------- */
 
 /* Cramér–Rao lower bounds (science.md §7) of x, y and z for one molecule at (x, y, z) with `photons`
- * expected photons summed over all k planes (photons / k per plane: k · c · a'/p² for weight c) on
+ * expected photons summed over all k planes (photons · mumloc_optics_plane_share in plane d, photons
+ * / k for the papers' optics: k · c · a'/p² for weight c; each plane with its own PSF curve) on
  * background[d] photons per pixel in plane d (k values; NULL: camera->background_photons in every
  * plane). The Fisher matrix is over (x, y, z, photons, b_1 .. b_k): photons and one background per
  * plane are nuisance parameters, as in the photometry of mumloc_localizations_measure. Each plane
@@ -780,7 +818,8 @@ MUMLOC_API mumloc_status mumloc_localizations_to_table(const mumloc_localization
  * camera offset and gain already removed), with that frame's drift dx_dy (NULL: none). For each
  * record: photons and background per plane by linear least squares of the PSF model at the record's
  * position over the ±ceil(3 w/p) window of each plane (clipped to the image) — the image there is
- * photons/k · PSF + b_d, linear in (photons, b_1 .. b_k) — then bkgstd = the residual std
+ * photons · share_d · PSF_d + b_d (share_d = mumloc_optics_plane_share, 1/k for the papers'
+ * optics), linear in (photons, b_1 .. b_k) — then bkgstd = the residual std
  * (sqrt(RSS / (pixels − unknowns))), offset = mean background, and the uncertainties: the bounds of
  * mumloc_crlb (with this drift) at the fitted photons and backgrounds. The fit is linear in the data,
  * hence unbiased; on noise it can give photons ≤ 0 (uncertainties then Infinity) or a negative
@@ -899,6 +938,10 @@ typedef enum mumloc_plane_axis {
                                    stack of frames × k images with the planes interleaved (C = 1,
                                    Z·T a multiple of k, frames = Z·T / k) */
 } mumloc_plane_axis;
+
+/* "auto", "channels", "slices"; NULL for a value out of range. */
+MUMLOC_API const char *mumloc_plane_axis_name(int axis);
+MUMLOC_API mumloc_status mumloc_plane_axis_from_name(const char *name, mumloc_plane_axis *out);
 
 /* The one rule, for the CLI and Fiji alike, for where the k planes of a C × Z × T movie are. In
  * either layout image f·k + d (0-based, ImageJ's order: C fastest, then Z, then T) is plane d of
@@ -1209,6 +1252,11 @@ typedef enum mumloc_render_method {
     MUMLOC_RENDER_GAUSSIAN = 1,
     MUMLOC_RENDER_ASH = 2
 } mumloc_render_method;
+
+/* "histogram", "gaussian", "ash"; NULL for a value out of range. */
+MUMLOC_API const char *mumloc_render_method_name(int method);
+MUMLOC_API mumloc_status mumloc_render_method_from_name(const char *name,
+                                                        mumloc_render_method *out);
 
 /* Perceptually ordered colour maps, stored as control points interpolated linearly in sRGB. */
 typedef enum mumloc_colormap {
@@ -1577,6 +1625,10 @@ typedef enum mumloc_drift_method {
     MUMLOC_DRIFT_RCC = 0,
     MUMLOC_DRIFT_FIDUCIAL = 1
 } mumloc_drift_method;
+
+/* "rcc", "fiducial"; NULL for a value out of range. */
+MUMLOC_API const char *mumloc_drift_method_name(int method);
+MUMLOC_API mumloc_status mumloc_drift_method_from_name(const char *name, mumloc_drift_method *out);
 
 typedef struct mumloc_drift_options {
     mumloc_drift_method method;     /* default RCC */

@@ -3,16 +3,20 @@
  * without noise within 1e-6 relative (erf differs by an ulp between CUDA and glibc); with physical
  * noise within 1e-5 relative + 1e-3 ADU for all but at most 1 pixel in 10,000 (a uniform drawn within
  * rounding of a Poisson CDF step or an accept/reject threshold may flip one draw). Otherwise prints
- * "skipped: no CUDA device: <reason>" for the GPU part. */
+ * "skipped: no CUDA device: <reason>" for the GPU part. Cases include per-plane optics (each plane its
+ * own curve and photon share). */
 #include <string.h>
 
 #include "gpu_parity.h"
+#include "rig_optics.h"
 
 #define FRAMES 6
 
-static mumloc_simulator *make(mumloc_noise noise, mumloc_sample sample) {
+/* per_plane: a rig whose planes have their own PSF curves and transmissions (issue 10). */
+static mumloc_simulator *make(mumloc_noise noise, mumloc_sample sample, int per_plane) {
     mumloc_sim_params p;
     mumloc_sim_params_default(&p);
+    if (per_plane) test_rig_optics(&p.optics);
     p.width = 40;
     p.height = 36;
     p.seed = 77;
@@ -31,7 +35,7 @@ static int64_t frame_floats(const mumloc_simulator *sim) {
 }
 
 static void test_cpu_paths(void) {
-    mumloc_simulator *sim = make(MUMLOC_NOISE_PHYSICAL, MUMLOC_SAMPLE_UNIFORM);
+    mumloc_simulator *sim = make(MUMLOC_NOISE_PHYSICAL, MUMLOC_SAMPLE_UNIFORM, 0);
     if (!sim) return;
     const int64_t n = frame_floats(sim);
     float *a = malloc(n * 4), *b = malloc(n * 4);
@@ -51,8 +55,8 @@ static void test_cpu_paths(void) {
     mumloc_simulator_destroy(sim);
 }
 
-static void gpu_case(const char *name, mumloc_noise noise, mumloc_sample sample) {
-    mumloc_simulator *sim = make(noise, sample);
+static void gpu_case(const char *name, mumloc_noise noise, mumloc_sample sample, int per_plane) {
+    mumloc_simulator *sim = make(noise, sample, per_plane);
     if (!sim) return;
     const int64_t n = frame_floats(sim);
     float *cpu = malloc(n * 4), *gpu = malloc(n * 4);
@@ -83,8 +87,10 @@ int main(void) {
                device_cuda_probe_cached()->reason);
         return CHECK_DONE("test_gpu_parity_simulate");
     }
-    gpu_case("no noise, uniform sample", MUMLOC_NOISE_NONE, MUMLOC_SAMPLE_UNIFORM);
-    gpu_case("physical noise (EM gain 100), uniform sample", MUMLOC_NOISE_PHYSICAL, MUMLOC_SAMPLE_UNIFORM);
-    gpu_case("physical noise, helix", MUMLOC_NOISE_PHYSICAL, MUMLOC_SAMPLE_HELIX);
+    gpu_case("no noise, uniform sample", MUMLOC_NOISE_NONE, MUMLOC_SAMPLE_UNIFORM, 0);
+    gpu_case("physical noise (EM gain 100), uniform sample", MUMLOC_NOISE_PHYSICAL, MUMLOC_SAMPLE_UNIFORM, 0);
+    gpu_case("physical noise, helix", MUMLOC_NOISE_PHYSICAL, MUMLOC_SAMPLE_HELIX, 0);
+    gpu_case("no noise, per-plane optics", MUMLOC_NOISE_NONE, MUMLOC_SAMPLE_UNIFORM, 1);
+    gpu_case("physical noise, per-plane optics", MUMLOC_NOISE_PHYSICAL, MUMLOC_SAMPLE_UNIFORM, 1);
     return CHECK_DONE("test_gpu_parity_simulate");
 }

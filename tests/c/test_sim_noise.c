@@ -116,7 +116,7 @@ int main(void) {
             for (int m = 0; m < count; m++) truth_photons += truth[m].photons;
             for (int d = 0; d < k; d++) {
                 memset(signal, 0, (size_t)W * H * sizeof *signal);
-                mumloc_render_plane_rows(&p.optics, W, H, 0, H, p.optics.plane_depth_nm[d],
+                mumloc_render_plane_rows(&p.optics, d, W, H, 0, H, p.optics.plane_depth_nm[d],
                                          drift[2 * d], drift[2 * d + 1], truth, count, signal, scratch);
                 size_t base = ((size_t)f * k + d) * W * H;
                 for (int i = 0; i < W * H; i++) {

@@ -6,6 +6,7 @@
 #include "backend/device.h"
 #include "core/error.h"
 #include "core/runtime.h"
+#include "optics/plane_optics.h"
 #include "simulate/simulator.h"
 
 /* The pixel model's fields, as frames.c sets them for the CPU. */
@@ -39,10 +40,10 @@ static mumloc_status simulate_cuda(const mumloc_simulator *sim, int device, int6
     job.seed = p->seed;
     job.pixel_nm = p->optics.pixel_nm;
     job.psf_amplitude = p->optics.psf_amplitude;
-    job.psf_w0_nm = p->optics.psf_w0_nm;
-    job.psf_d_nm = p->optics.psf_d_nm;
-    job.psf_A = p->optics.psf_A;
-    job.psf_B = p->optics.psf_B;
+    for (int d = 0; d < planes; d++) {
+        job.plane_psf[d] = mumloc_optics_plane_psf(&p->optics, d);
+        job.plane_gain[d] = mumloc_optics_plane_gain(&p->optics, d);
+    }
     memcpy(job.depth_nm, p->optics.plane_depth_nm, sizeof job.depth_nm);
     job.camera = camera_model(sim);
     job.emitter_stride = stride;

@@ -1,7 +1,9 @@
 /* Optics files: a JSON object with the mumloc_optics field names, e.g.
  *   {"planes": 4, "plane_depth_nm": [200, 600, 1000, 1400], "pixel_nm": 192, "psf_B": 0.1225}
  * Missing fields keep mumloc_optics_default's values; "plane_depth_nm" must have "planes" values
- * (when "planes" is absent, the array's length sets it); unknown fields are an error naming them. */
+ * (when "planes" is absent, the array's length sets it); unknown fields are an error naming them.
+ * Per-plane optics: "plane_psf", one {"w0_nm","d_nm","A","B","transmission"} object per plane;
+ * present means per_plane 1, absent per_plane 0 (what every file before it meant). */
 #include <errno.h>
 #include <math.h>
 #include <stddef.h>
@@ -32,6 +34,15 @@ static const scalar_field scalar_fields[] = {
     {"psf_B", offsetof(mumloc_optics, psf_B)},
 };
 enum { SCALAR_FIELDS = sizeof scalar_fields / sizeof scalar_fields[0] };
+
+static const scalar_field plane_fields[] = {
+    {"w0_nm", offsetof(mumloc_plane_psf, w0_nm)},
+    {"d_nm", offsetof(mumloc_plane_psf, d_nm)},
+    {"A", offsetof(mumloc_plane_psf, A)},
+    {"B", offsetof(mumloc_plane_psf, B)},
+    {"transmission", offsetof(mumloc_plane_psf, transmission)},
+};
+enum { PLANE_FIELDS = sizeof plane_fields / sizeof plane_fields[0] };
 
 static mumloc_status read_whole_file(const char *path, char **text, size_t *len) {
     FILE *f = NULL;
@@ -64,8 +75,13 @@ static mumloc_status wrong_type(const char *path, const mumloc_json *v, const ch
                        field, expected, mumloc_json_type_name(v->type));
 }
 
+/* The arrays, read once "planes" is known. */
+typedef struct array_members {
+    const mumloc_json *depths, *plane_psf;
+} array_members;
+
 static mumloc_status apply_member(const char *path, const char *key, const mumloc_json *v,
-                                  mumloc_optics *o, int *planes_given, const mumloc_json **depths,
+                                  mumloc_optics *o, int *planes_given, array_members *arrays,
                                   unsigned *scalars_given) {
     if (strcmp(key, "planes") == 0) {
         if (v->type != MUMLOC_JSON_NUMBER || v->number != floor(v->number) ||
@@ -84,7 +100,13 @@ static mumloc_status apply_member(const char *path, const char *key, const mumlo
         for (size_t i = 0; i < v->count; i++)
             if (v->items[i].type != MUMLOC_JSON_NUMBER)
                 return wrong_type(path, &v->items[i], "plane_depth_nm", "an array of numbers");
-        *depths = v;
+        arrays->depths = v;
+        return MUMLOC_OK;
+    }
+    if (strcmp(key, "plane_psf") == 0) {
+        if (v->type != MUMLOC_JSON_ARRAY)
+            return wrong_type(path, v, key, "an array of one object per plane");
+        arrays->plane_psf = v;
         return MUMLOC_OK;
     }
     for (int f = 0; f < SCALAR_FIELDS; f++)
@@ -96,8 +118,54 @@ static mumloc_status apply_member(const char *path, const char *key, const mumlo
         }
     return mumloc_fail(MUMLOC_ERR_FORMAT,
                        "'%s' line %d: unknown field \"%s\"; optics files know planes, "
-                       "plane_depth_nm, pixel_nm, psf_amplitude, psf_w0_nm, psf_d_nm, psf_A, psf_B",
+                       "plane_depth_nm, pixel_nm, psf_amplitude, psf_w0_nm, psf_d_nm, psf_A, psf_B, "
+                       "plane_psf",
                        path, v->line, key);
+}
+
+/* One plane's {"w0_nm","d_nm","A","B","transmission"}: every member required, nothing else. */
+static mumloc_status read_plane_psf(const char *path, const mumloc_json *v, int d,
+                                    mumloc_plane_psf *psf) {
+    if (v->type != MUMLOC_JSON_OBJECT)
+        return mumloc_fail(MUMLOC_ERR_FORMAT,
+                           "'%s' line %d: \"plane_psf\" item %d (plane %d) must be an object "
+                           "{\"w0_nm\", \"d_nm\", \"A\", \"B\", \"transmission\"}, not %s",
+                           path, v->line, d, d + 1, mumloc_json_type_name(v->type));
+    unsigned given = 0;
+    for (size_t i = 0; i < v->count; i++) {
+        int f = 0;
+        while (f < PLANE_FIELDS && strcmp(v->keys[i], plane_fields[f].name) != 0) f++;
+        if (f == PLANE_FIELDS)
+            return mumloc_fail(MUMLOC_ERR_FORMAT,
+                               "'%s' line %d: unknown field \"%s\" in \"plane_psf\" of plane %d; "
+                               "a plane knows w0_nm, d_nm, A, B, transmission",
+                               path, v->items[i].line, v->keys[i], d + 1);
+        if (v->items[i].type != MUMLOC_JSON_NUMBER)
+            return mumloc_fail(MUMLOC_ERR_FORMAT,
+                               "'%s' line %d: \"%s\" of plane %d (plane_psf) must be a number, not %s",
+                               path, v->items[i].line, v->keys[i], d + 1,
+                               mumloc_json_type_name(v->items[i].type));
+        *(double *)((char *)psf + plane_fields[f].offset) = v->items[i].number;
+        given |= 1u << f;
+    }
+    for (int f = 0; f < PLANE_FIELDS; f++)
+        if (!(given & (1u << f)))
+            return mumloc_fail(MUMLOC_ERR_FORMAT,
+                               "'%s' line %d: \"plane_psf\" of plane %d lacks \"%s\" (each plane "
+                               "needs w0_nm, d_nm, A, B, transmission)",
+                               path, v->line, d + 1, plane_fields[f].name);
+    return MUMLOC_OK;
+}
+
+static mumloc_status read_plane_psfs(const char *path, const mumloc_json *v, mumloc_optics *o) {
+    if (v->count != (size_t)o->planes)
+        return mumloc_fail(MUMLOC_ERR_FORMAT,
+                           "'%s' line %d: \"plane_psf\" has %zu planes but \"planes\" is %d; give "
+                           "one object per plane",
+                           path, v->line, v->count, o->planes);
+    for (int d = 0; d < o->planes; d++) MUMLOC_TRY(read_plane_psf(path, &v->items[d], d, &o->plane_psf[d]));
+    o->per_plane = 1;
+    return MUMLOC_OK;
 }
 
 mumloc_status mumloc_optics_from_json(const mumloc_json *doc, const char *path, int require_all,
@@ -107,10 +175,11 @@ mumloc_status mumloc_optics_from_json(const mumloc_json *doc, const char *path, 
                            mumloc_json_type_name(doc->type));
     int planes_given = 0;
     unsigned scalars_given = 0;
-    const mumloc_json *depths = NULL;
+    array_members arrays = {0};
     for (size_t i = 0; i < doc->count; i++)
-        MUMLOC_TRY(apply_member(path, doc->keys[i], &doc->items[i], o, &planes_given, &depths,
+        MUMLOC_TRY(apply_member(path, doc->keys[i], &doc->items[i], o, &planes_given, &arrays,
                                 &scalars_given));
+    const mumloc_json *depths = arrays.depths;
     if (require_all) {
         if (!planes_given || !depths)
             return mumloc_fail(MUMLOC_ERR_FORMAT, "'%s' lacks \"%s\"", path,
@@ -128,6 +197,8 @@ mumloc_status mumloc_optics_from_json(const mumloc_json *doc, const char *path, 
                                path, depths->line, depths->count, o->planes);
         for (size_t d = 0; d < depths->count; d++) o->plane_depth_nm[d] = depths->items[d].number;
     }
+    if (arrays.plane_psf) MUMLOC_TRY(read_plane_psfs(path, arrays.plane_psf, o));
+    else if (require_all) o->per_plane = 0; /* a complete record without it: the papers' model */
     mumloc_status s = mumloc_optics_validate(o);
     if (s != MUMLOC_OK) {
         char message[768];
@@ -173,18 +244,59 @@ mumloc_status mumloc_optics_save(const char *path, const mumloc_optics *optics) 
     return s;
 }
 
-void mumloc_optics_write_json(mumloc_text *out, const mumloc_optics *optics, int pretty) {
-    const char *sep = pretty ? ",\n  " : ",";
-    mumloc_text_printf(out, "{%s\"planes\":%s%d%s\"plane_depth_nm\":%s[", pretty ? "\n  " : "",
-                       pretty ? " " : "", optics->planes, sep, pretty ? " " : "");
+/* ",\n" and `indent` spaces before every member but the first (pretty), or "," (compact). */
+static void member_start(mumloc_text *out, int indent, int first) {
+    if (indent < 0) {
+        if (!first) mumloc_text_puts(out, ",");
+        return;
+    }
+    mumloc_text_puts(out, first ? "\n" : ",\n");
+    for (int i = 0; i < indent; i++) mumloc_text_puts(out, " ");
+}
+
+static void write_plane_psf(mumloc_text *out, const mumloc_plane_psf *psf, int pretty) {
+    mumloc_text_puts(out, "{");
+    for (int f = 0; f < PLANE_FIELDS; f++) {
+        mumloc_text_printf(out, "%s\"%s\":%s", f ? (pretty ? ", " : ",") : "", plane_fields[f].name,
+                           pretty ? " " : "");
+        mumloc_json_write_number(out, *(const double *)((const char *)psf + plane_fields[f].offset));
+    }
+    mumloc_text_puts(out, "}");
+}
+
+void mumloc_optics_write_json_members(mumloc_text *out, const mumloc_optics *optics, int indent) {
+    const char *space = indent >= 0 ? " " : "";
+    member_start(out, indent, 1);
+    mumloc_text_printf(out, "\"planes\":%s%d", space, optics->planes);
+    member_start(out, indent, 0);
+    mumloc_text_printf(out, "\"plane_depth_nm\":%s[", space);
     for (int d = 0; d < optics->planes; d++) {
-        if (d) mumloc_text_puts(out, pretty ? ", " : ",");
+        if (d) mumloc_text_puts(out, indent >= 0 ? ", " : ",");
         mumloc_json_write_number(out, optics->plane_depth_nm[d]);
     }
     mumloc_text_puts(out, "]");
     for (int f = 0; f < SCALAR_FIELDS; f++) {
-        mumloc_text_printf(out, "%s\"%s\":%s", sep, scalar_fields[f].name, pretty ? " " : "");
+        member_start(out, indent, 0);
+        mumloc_text_printf(out, "\"%s\":%s", scalar_fields[f].name, space);
         mumloc_json_write_number(out, *(const double *)((const char *)optics + scalar_fields[f].offset));
     }
+    if (!optics->per_plane) return; /* the papers' model writes exactly what it always wrote */
+    member_start(out, indent, 0);
+    mumloc_text_printf(out, "\"plane_psf\":%s[", space);
+    for (int d = 0; d < optics->planes; d++) {
+        if (indent >= 0) member_start(out, indent + 2, d == 0);
+        else if (d) mumloc_text_puts(out, ",");
+        write_plane_psf(out, &optics->plane_psf[d], indent >= 0);
+    }
+    if (indent >= 0) {
+        mumloc_text_puts(out, "\n");
+        for (int i = 0; i < indent; i++) mumloc_text_puts(out, " ");
+    }
+    mumloc_text_puts(out, "]");
+}
+
+void mumloc_optics_write_json(mumloc_text *out, const mumloc_optics *optics, int pretty) {
+    mumloc_text_puts(out, "{");
+    mumloc_optics_write_json_members(out, optics, pretty ? 2 : -1);
     mumloc_text_puts(out, pretty ? "\n}" : "}");
 }

@@ -7,13 +7,22 @@
 #include "io/text_buffer.h"
 #include "mumloc.h"
 
-/* Appends {"planes":…,"plane_depth_nm":[…],"pixel_nm":…,…}. pretty: one field per line, indented
- * by two spaces (for files people edit); otherwise compact on one line. Locale-independent. */
+/* Appends {"planes":…,"plane_depth_nm":[…],"pixel_nm":…,…} (and "plane_psf":[{…},…] when
+ * per_plane; nothing new otherwise, so the papers' optics are written as before). pretty: one field
+ * per line, indented by two spaces (for files people edit); otherwise compact on one line.
+ * Locale-independent. */
 void mumloc_optics_write_json(mumloc_text *out, const mumloc_optics *optics, int pretty);
 
-/* Reads an optics object (an optics file's document, or the "optics" member of a movie's or model's
- * record) into optics: fields missing keep the values optics holds on entry (require_all: every
- * field must be there, as mumloc_optics_write_json writes them), unknown fields and
+/* The same members without the braces, for another writer's open object (e.g. a rig file's
+ * "optics": { … }). indent < 0: compact, members separated by ","; indent ≥ 0: every member on its
+ * own line ("\n" then indent spaces before each, plane_psf items two deeper), nothing after the
+ * last. Writes no comma before the first member: a caller that already wrote members adds it. */
+void mumloc_optics_write_json_members(mumloc_text *out, const mumloc_optics *optics, int indent);
+
+/* Reads an optics object (an optics file's document, or the "optics" member of a movie's, model's or
+ * rig's record) into optics: fields missing keep the values optics holds on entry (require_all: every
+ * field must be there, as mumloc_optics_write_json writes them, and a record without "plane_psf"
+ * means per_plane 0), unknown fields and
  * wrong types are MUMLOC_ERR_FORMAT, out-of-range values MUMLOC_ERR_INVALID_ARGUMENT; label names
  * the source in messages. optics may be changed even on failure: callers pass a scratch copy. */
 mumloc_status mumloc_optics_from_json(const mumloc_json *object, const char *label,

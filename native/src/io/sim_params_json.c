@@ -9,18 +9,6 @@
 #include "io/optics_json.h"
 #include "io/text_buffer.h"
 
-static const char *noise_word(mumloc_noise noise) {
-    return noise == MUMLOC_NOISE_NONE ? "none" : "physical";
-}
-
-static const char *sample_word(mumloc_sample sample) {
-    switch (sample) {
-    case MUMLOC_SAMPLE_HELIX: return "helix";
-    case MUMLOC_SAMPLE_FILAMENTS: return "filaments";
-    default: return "uniform";
-    }
-}
-
 static void put_number(mumloc_text *t, const char *key, double value) {
     mumloc_text_printf(t, ",\"%s\":", key);
     mumloc_json_write_number(t, value);
@@ -38,7 +26,7 @@ static void write_params(mumloc_text *t, const mumloc_sim_params *p) {
     mumloc_text_printf(t,
                        "},\"noise\":\"%s\",\"sample\":\"%s\",\"width\":%d,\"height\":%d,"
                        "\"frames\":%" PRId64 ",\"seed\":%" PRIu64 ",\"molecules\":%d",
-                       noise_word(p->noise), sample_word(p->sample), p->width, p->height, p->frames,
+                       mumloc_noise_name((int)p->noise), mumloc_sample_name((int)p->sample), p->width, p->height, p->frames,
                        p->seed, p->molecules);
     put_number(t, "density_per_um2", p->density_per_um2);
     put_number(t, "weight_min", p->weight_min);

@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <math.h>
 #include <stddef.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -95,14 +96,21 @@ static mumloc_status read_seed(const char *text, const mumloc_json *v, uint64_t 
     return MUMLOC_OK;
 }
 
-static mumloc_status read_word(const char *key, const mumloc_json *v, const char *const *words,
-                               int count, const char *expected, int *out) {
-    if (v->type == MUMLOC_JSON_STRING)
-        for (int i = 0; i < count; i++)
-            if (strcmp(v->string, words[i]) == 0) {
-                *out = i;
-                return MUMLOC_OK;
-            }
+/* A string member that must be one of an enum's names (name(0), name(1), ... until NULL). */
+static mumloc_status read_word(const char *key, const mumloc_json *v, const char *(*name)(int),
+                               int *out) {
+    char expected[160];
+    size_t used = 0;
+    expected[0] = '\0';
+    for (int i = 0; name(i); i++) {
+        if (v->type == MUMLOC_JSON_STRING && strcmp(v->string, name(i)) == 0) {
+            *out = i;
+            return MUMLOC_OK;
+        }
+        int n = snprintf(expected + used, sizeof expected - used, "%s\"%s\"",
+                         i == 0 ? "" : name(i + 1) ? ", " : " or ", name(i));
+        if (n > 0 && (size_t)n < sizeof expected - used) used += (size_t)n;
+    }
     return mumloc_fail(MUMLOC_ERR_FORMAT, "'" LABEL "' line %d: \"%s\" must be %s", v->line, key,
                        expected);
 }
@@ -123,22 +131,18 @@ static mumloc_status read_camera(const mumloc_json *camera, mumloc_sim_params *p
 
 static mumloc_status read_member(const char *text, const char *key, const mumloc_json *v,
                                  mumloc_sim_params *p) {
-    static const char *const noise_words[] = {"physical", "none"};
-    static const char *const sample_words[] = {"uniform", "helix", "filaments"};
     int word = 0;
     if (strcmp(key, "optics") == 0) return mumloc_optics_from_json(v, LABEL, 0, &p->optics);
     if (strcmp(key, "camera") == 0) return read_camera(v, p);
     if (strcmp(key, "seed") == 0) return read_seed(text, v, &p->seed);
     if (strcmp(key, "noise") == 0) {
-        MUMLOC_TRY(read_word(key, v, noise_words, 2, "\"physical\" or \"none\"", &word));
-        p->noise = word == 1 ? MUMLOC_NOISE_NONE : MUMLOC_NOISE_PHYSICAL;
+        MUMLOC_TRY(read_word(key, v, mumloc_noise_name, &word));
+        p->noise = (mumloc_noise)word;
         return MUMLOC_OK;
     }
     if (strcmp(key, "sample") == 0) {
-        MUMLOC_TRY(read_word(key, v, sample_words, 3, "\"uniform\", \"helix\" or \"filaments\"",
-                             &word));
-        p->sample = word == 2 ? MUMLOC_SAMPLE_FILAMENTS : word == 1 ? MUMLOC_SAMPLE_HELIX
-                                                                    : MUMLOC_SAMPLE_UNIFORM;
+        MUMLOC_TRY(read_word(key, v, mumloc_sample_name, &word));
+        p->sample = (mumloc_sample)word;
         return MUMLOC_OK;
     }
     for (size_t f = 0; f < sizeof fields / sizeof fields[0]; f++)

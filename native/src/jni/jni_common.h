@@ -37,6 +37,11 @@ int mumloc_jni_get_flag(JNIEnv *env, jobject obj, const char *name, int *out); /
  * (`what` names it in the message). */
 jobject mumloc_jni_get_object(JNIEnv *env, jobject obj, const char *name, const char *sig,
                               const char *what);
+/* The per-plane optics of an org.mumloc.Optics (perPlane, planeW0Nm, planeDNm, planeA, planeB,
+ * planeTransmission) into o (o->planes already read), and back; non-zero with an exception pending
+ * on failure. */
+int mumloc_jni_plane_psf_from_java(JNIEnv *env, jobject jo, mumloc_optics *o);
+int mumloc_jni_plane_psf_to_java(JNIEnv *env, const mumloc_optics *o, jobject jo);
 /* A library camera from an org.mumloc.Camera; non-zero with an exception pending on failure. */
 int mumloc_jni_camera_from_java(JNIEnv *env, jobject jc, mumloc_camera *c);
 

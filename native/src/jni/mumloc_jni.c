@@ -72,7 +72,7 @@ static int optics_from_java(JNIEnv *env, jobject jo, mumloc_optics *o) {
         mumloc_jni_get_double(env, jo, "psfW0Nm", &o->psf_w0_nm) || mumloc_jni_get_double(env, jo, "psfDNm", &o->psf_d_nm) ||
         mumloc_jni_get_double(env, jo, "psfA", &o->psf_A) || mumloc_jni_get_double(env, jo, "psfB", &o->psf_B))
         return -1;
-    return 0;
+    return mumloc_jni_plane_psf_from_java(env, jo, o);
 }
 
 static int optics_to_java(JNIEnv *env, const mumloc_optics *o, jobject jo) {
@@ -92,7 +92,7 @@ static int optics_to_java(JNIEnv *env, const mumloc_optics *o, jobject jo) {
         set_double(env, jo, "psfW0Nm", o->psf_w0_nm) || set_double(env, jo, "psfDNm", o->psf_d_nm) ||
         set_double(env, jo, "psfA", o->psf_A) || set_double(env, jo, "psfB", o->psf_B))
         return -1;
-    return 0;
+    return mumloc_jni_plane_psf_to_java(env, o, jo);
 }
 
 static int camera_to_java(JNIEnv *env, const mumloc_camera *c, jobject jc) {
@@ -201,6 +201,46 @@ JNI_FN(void, nSetThreads, JNIEnv *env, jclass cls, jint threads) { mumloc_jni_ch
 JNI_FN(jint, nGetThreads, JNIEnv *env, jclass cls) { return mumloc_get_threads(); }
 
 JNI_FN(jstring, nOmpWaitPolicy, JNIEnv *env, jclass cls) { return mumloc_jni_string(env, mumloc_omp_wait_policy()); }
+
+/* The library's names of one enum (its _name function read until NULL), so that Java's choice lists
+ * are the CLI's. */
+static const struct {
+    const char *which;
+    const char *(*name)(int);
+} enum_tables[] = {{"noise", mumloc_noise_name},
+                   {"sample", mumloc_sample_name},
+                   {"plane_axis", mumloc_plane_axis_name},
+                   {"render_method", mumloc_render_method_name},
+                   {"refine", mumloc_refine_mode_name},
+                   {"arch", mumloc_arch_name},
+                   {"colormap", mumloc_colormap_name},
+                   {"drift_method", mumloc_drift_method_name}};
+
+JNI_FN(jobjectArray, nEnumNames, JNIEnv *env, jclass cls, jstring jwhich) {
+    char *which = mumloc_jni_required_utf8(env, jwhich, "enum");
+    if (!which) return NULL;
+    const char *(*name)(int) = NULL;
+    for (size_t i = 0; i < sizeof enum_tables / sizeof enum_tables[0]; i++)
+        if (strcmp(which, enum_tables[i].which) == 0) name = enum_tables[i].name;
+    if (!name) {
+        mumloc_jni_invalid(env, "no enum named '%s'", which);
+        free(which);
+        return NULL;
+    }
+    free(which);
+    int count = 0;
+    while (name(count)) count++;
+    jclass string_class = (*env)->FindClass(env, "java/lang/String");
+    if (!string_class) return NULL;
+    jobjectArray out = (*env)->NewObjectArray(env, count, string_class, NULL);
+    for (int i = 0; out && i < count; i++) {
+        jstring s = mumloc_jni_string(env, name(i));
+        if (!s) return NULL;
+        (*env)->SetObjectArrayElement(env, out, i, s);
+        (*env)->DeleteLocalRef(env, s);
+    }
+    return out;
+}
 
 /* ---------------------------------------------------------------------------------------------- */
 /* Optics and camera                                                                               */

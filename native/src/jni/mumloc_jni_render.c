@@ -31,19 +31,6 @@ RENDER_FN(jdoubleArray, nDefaultParams, JNIEnv *env, jclass cls) {
     return out;
 }
 
-RENDER_FN(jobjectArray, nColormapNames, JNIEnv *env, jclass cls) {
-    jclass string_class = (*env)->FindClass(env, "java/lang/String");
-    if (!string_class) return NULL;
-    jobjectArray out = (*env)->NewObjectArray(env, MUMLOC_COLORMAP_COUNT, string_class, NULL);
-    for (int i = 0; out && i < MUMLOC_COLORMAP_COUNT; i++) {
-        jstring s = mumloc_jni_string(env, mumloc_colormap_name(i));
-        if (!s) return NULL;
-        (*env)->SetObjectArrayElement(env, out, i, s);
-        (*env)->DeleteLocalRef(env, s);
-    }
-    return out;
-}
-
 /* An int-valued parameter: a whole number in [lo, hi], else an error naming it. */
 static int int_param(JNIEnv *env, double v, const char *name, int lo, int hi, int *out) {
     if (!isfinite(v) || v != floor(v) || v < lo || v > hi) {

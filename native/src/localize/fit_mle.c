@@ -53,7 +53,8 @@ static double plane_terms(const problem *p, int d, const double *theta, double n
     enum { MAX_ROW = 2 * MUMLOC_PSF_FIT_MAX_HALF + 1 };
     const mumloc_psf_plane *pl = &p->pl[d];
     const int k = p->o->planes;
-    const double per_plane = theta[3] / k, bg = theta[4 + d], r2 = p->read_variance;
+    /* the plane's share of the photons (× gain 1.0 exactly for the papers' optics) */
+    const double per_plane = theta[3] / k * pl->gain, bg = theta[4 + d], r2 = p->read_variance;
     const float *image = p->frame + (size_t)d * p->width * p->height;
     double mu[MAX_ROW], y[MAX_ROW];
     double g0 = 0, g1 = 0, g2 = 0, g3 = 0, g4 = 0;
@@ -85,7 +86,7 @@ static double plane_terms(const problem *p, int d, const double *theta, double n
             const double mx = pl->mx[a], g = mx * my;
             const double gz = (pl->wmx[a] * my + mx * wmy) * pl->width_dz;
             const double d0 = per_plane * (pl->dmx[a] * my), d1 = per_plane * (mx * dmy);
-            const double d2 = per_plane * gz, d3 = g / k, d4 = 1.0;
+            const double d2 = per_plane * gz, d3 = g * pl->gain / k, d4 = 1.0;
             const double residual = 1.0 - y[a] / mu[a], inv = 1.0 / mu[a];
             g0 += residual * d0, g1 += residual * d1, g2 += residual * d2;
             g3 += residual * d3, g4 += residual * d4;
@@ -332,7 +333,7 @@ mumloc_status mumloc_mle_problem_init(mumloc_mle_problem *p, const mumloc_optics
                 for (int a = 0; a < pl->nx; a++) {                                                 \
                     const size_t pixel = d * area_ + (size_t)(pl->j0 + b) * (p)->width + pl->i0 + a; \
                     const size_t local = (size_t)b * pl->nx + a;                                   \
-                    const double own = (theta)[3] / k_ * pl->mx[a] * pl->my[b];                    \
+                    const double own = (theta)[3] / k_ * pl->gain * pl->mx[a] * pl->my[b];         \
                     body;                                                                          \
                 }                                                                                  \
         }                                                                                          \

@@ -1,6 +1,7 @@
-/* Linear least squares of y = N·g/k + b_d over each plane's window (see photon_fit.h).
+/* Linear least squares of y = N·g·gain_d/k + b_d over each plane's window (see photon_fit.h; gain_d
+ * is the plane's photons relative to an equal split, 1 for the papers' optics).
  *
- * With a_i = g_i / k, eliminating b_d (b_d = (Σy − N Σa) / n_d) leaves one equation for N:
+ * With a_i = g_i · gain_d / k, eliminating b_d (b_d = (Σy − N Σa) / n_d) leaves one equation for N:
  *     N = Σ_d Σ (a − ā_d)(y − ȳ_d) / Σ_d Σ (a − ā_d)²,
  * computed from centred sums so that a large background does not cancel digits. Linear in y, hence
  * unbiased whenever the model is right, whatever the noise. */
@@ -22,7 +23,7 @@ static void sums(const mumloc_psf_plane *pl, const float *image, int width, int 
     s->n = pl->nx * pl->ny;
     for (int b = 0; b < pl->ny; b++)
         for (int a = 0; a < pl->nx; a++) {
-            sa += pl->mx[a] * pl->my[b] / k;
+            sa += pl->mx[a] * pl->my[b] * pl->gain / k;
             sy += image[(size_t)(pl->j0 + b) * width + pl->i0 + a];
         }
     s->mean_a = sa / s->n;
@@ -30,7 +31,7 @@ static void sums(const mumloc_psf_plane *pl, const float *image, int width, int 
     s->saa = s->say = 0;
     for (int b = 0; b < pl->ny; b++)
         for (int a = 0; a < pl->nx; a++) {
-            double da = pl->mx[a] * pl->my[b] / k - s->mean_a;
+            double da = pl->mx[a] * pl->my[b] * pl->gain / k - s->mean_a;
             double dy = image[(size_t)(pl->j0 + b) * width + pl->i0 + a] - s->mean_y;
             s->saa += da * da;
             s->say += da * dy;
@@ -42,7 +43,7 @@ static double residual_squares(const mumloc_psf_plane *pl, const float *image, i
     double rss = 0;
     for (int b = 0; b < pl->ny; b++)
         for (int a = 0; a < pl->nx; a++) {
-            double model = photons * pl->mx[a] * pl->my[b] / k + background;
+            double model = photons * pl->mx[a] * pl->my[b] * pl->gain / k + background;
             double r = image[(size_t)(pl->j0 + b) * width + pl->i0 + a] - model;
             rss += r * r;
         }

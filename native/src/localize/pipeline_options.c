@@ -3,6 +3,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "core/enum_names.h"
 #include "core/error.h"
 #include "localize/pipeline.h"
 #include "model/model_infer.h"
@@ -29,21 +30,17 @@ void mumloc_localize_options_default(mumloc_localize_options *o) {
 }
 
 static const char *const refine_names[] = {"none", "positions", "drift"};
-#define REFINE_MODES ((int)(sizeof refine_names / sizeof refine_names[0]))
 
 const char *mumloc_refine_mode_name(int mode) {
-    return mode >= 0 && mode < REFINE_MODES ? refine_names[mode] : NULL;
+    return enum_name(refine_names, ENUM_COUNT(refine_names), mode);
 }
 
 mumloc_status mumloc_refine_mode_from_name(const char *name, mumloc_refine_mode *out) {
-    for (int m = 0; name && out && m < REFINE_MODES; m++)
-        if (strcmp(name, refine_names[m]) == 0) {
-            *out = (mumloc_refine_mode)m;
-            return MUMLOC_OK;
-        }
-    return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT,
-                       "unknown refinement '%s': use none, positions or drift",
-                       name ? name : "(null)");
+    int v = 0;
+    mumloc_status status =
+        enum_from_name(refine_names, ENUM_COUNT(refine_names), "refinement", name, &v);
+    if (status == MUMLOC_OK && out) *out = (mumloc_refine_mode)v;
+    return status;
 }
 
 mumloc_status mumloc_localize_options_validate(const mumloc_localize_options *o) {

@@ -1,4 +1,5 @@
 /* The plane layout of a movie: mumloc_plane_layout, the one rule the CLI and Fiji share. */
+#include "core/enum_names.h"
 #include "core/error.h"
 #include "mumloc.h"
 
@@ -53,4 +54,18 @@ mumloc_status mumloc_plane_layout(int64_t channels, int64_t slices, int64_t fram
     }
     *axis = requested;
     return MUMLOC_OK;
+}
+
+static const char *const axis_names[] = {"auto", "channels", "slices"};
+
+const char *mumloc_plane_axis_name(int axis) {
+    return enum_name(axis_names, ENUM_COUNT(axis_names), axis);
+}
+
+mumloc_status mumloc_plane_axis_from_name(const char *name, mumloc_plane_axis *out) {
+    int v = 0;
+    mumloc_status status =
+        enum_from_name(axis_names, ENUM_COUNT(axis_names), "plane axis", name, &v);
+    if (status == MUMLOC_OK && out) *out = (mumloc_plane_axis)v;
+    return status;
 }

@@ -15,7 +15,7 @@ int mumloc_mle_trusted(const mumloc_optics *o, const mumloc_mle_result *r, doubl
     const double axial =
         o->planes > 1 ? 0.5 * (o->plane_depth_nm[o->planes - 1] - o->plane_depth_nm[0]) /
                             (o->planes - 1)
-                      : o->psf_d_nm;
+                      : mumloc_optics_plane_psf(o, 0).d_nm;
     return r->converged && fabs(r->x_nm - x_nm) <= lateral && fabs(r->y_nm - y_nm) <= lateral &&
            fabs(r->z_nm - z_nm) <= axial;
 }

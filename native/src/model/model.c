@@ -4,28 +4,25 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/enum_names.h"
 #include "core/error.h"
 #include "core/runtime.h"
 #include "core/sha256.h"
 #include "model/model_handle.h"
 #include "nn/model_file.h"
 
+static const char *const arch_names[] = {"regression", "voxel"};
+
 const char *mumloc_arch_name(int arch) {
-    switch (arch) {
-    case MUMLOC_ARCH_REGRESSION: return "regression";
-    case MUMLOC_ARCH_VOXEL: return "voxel";
-    default: return NULL;
-    }
+    return enum_name(arch_names, ENUM_COUNT(arch_names), arch);
 }
 
 mumloc_status mumloc_arch_from_name(const char *name, mumloc_arch *out) {
-    for (int a = MUMLOC_ARCH_REGRESSION; a <= MUMLOC_ARCH_VOXEL; a++)
-        if (name && strcmp(name, mumloc_arch_name(a)) == 0) {
-            *out = (mumloc_arch)a;
-            return MUMLOC_OK;
-        }
-    return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT,
-                       "unknown architecture '%s'; expected regression or voxel", name ? name : "");
+    int v = 0;
+    mumloc_status status =
+        enum_from_name(arch_names, ENUM_COUNT(arch_names), "architecture", name, &v);
+    if (status == MUMLOC_OK && out) *out = (mumloc_arch)v;
+    return status;
 }
 
 mumloc_status mumloc_model_create(mumloc_arch arch, const mumloc_optics *optics,
@@ -148,6 +145,26 @@ mumloc_status mumloc_model_check_optics(const mumloc_model *model, const mumloc_
     for (size_t f = 0; f < sizeof fields / sizeof fields[0]; f++)
         if (differs(fields[f].model, fields[f].given))
             NOTE("; %s %.10g (model) vs %.10g", fields[f].name, fields[f].model, fields[f].given);
+    /* Each plane's own curve and photon share as the simulator uses them (per_plane 0 resolves to
+     * the common curve, so a per-plane record equal to it everywhere is the same optics; with both
+     * 0 the common fields above already said it all). */
+    const int compare_planes = (m->per_plane || optics->per_plane) && m->planes == optics->planes;
+    for (int d = 0; compare_planes && d < m->planes; d++) {
+        mumloc_plane_psf a = mumloc_optics_plane_psf(m, d), b = mumloc_optics_plane_psf(optics, d);
+        const struct {
+            const char *name;
+            double model, given;
+        } plane_fields[] = {{"w0_nm", a.w0_nm, b.w0_nm},
+                            {"d_nm", a.d_nm, b.d_nm},
+                            {"A", a.A, b.A},
+                            {"B", a.B, b.B},
+                            {"photon share", mumloc_optics_plane_share(m, d),
+                             mumloc_optics_plane_share(optics, d)}};
+        for (size_t f = 0; f < sizeof plane_fields / sizeof plane_fields[0]; f++)
+            if (differs(plane_fields[f].model, plane_fields[f].given))
+                NOTE("; plane %d %s %.10g (model) vs %.10g", d + 1, plane_fields[f].name,
+                     plane_fields[f].model, plane_fields[f].given);
+    }
 #undef NOTE
     if (!used) return MUMLOC_OK;
     return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT,

@@ -12,6 +12,7 @@
 #include "io/optics_json.h"
 #include "localize/voxel_geometry.h"
 #include "model/model_handle.h"
+#include "optics/plane_optics.h"
 
 #define DEPTH_CONVENTION                                                                           \
     "z in nm in the slab tiled by the planes' voxel layers; plane d (1-based) images "             \
@@ -32,7 +33,15 @@ static int input_scale_ok(double scale) { return scale >= INPUT_SCALE_MIN && sca
 
 double model_input_scale(const mumloc_optics *optics, double weight_max) {
     const double pi = 3.14159265358979323846;
-    return weight_max * optics->psf_amplitude / (2.0 * pi * optics->psf_w0_nm * optics->psf_w0_nm);
+    /* the brightest plane's in-focus peak: its share of the photons over its own w0² */
+    double scale = 0.0;
+    for (int d = 0; d < optics->planes; d++) {
+        mumloc_plane_psf psf = mumloc_optics_plane_psf(optics, d);
+        double s = weight_max * optics->psf_amplitude * mumloc_optics_plane_gain(optics, d) /
+                   (2.0 * pi * psf.w0_nm * psf.w0_nm);
+        if (s > scale) scale = s;
+    }
+    return scale;
 }
 
 void model_normalise(const mumloc_model *model, float *values, int64_t count) {

@@ -37,16 +37,18 @@ void mumloc_crlb_fisher_planes(const mumloc_optics *o, const mumloc_pixel_noise 
                                const mumloc_psf_plane *planes, double photons,
                                const double *background, double *fisher) {
     const int k = o->planes, n = MUMLOC_CRLB_BACKGROUND + k;
-    const double per_plane = photons / k;
+    const double equal_split = photons / k;
     memset(fisher, 0, (size_t)n * n * sizeof *fisher);
     for (int d = 0; d < k; d++) {
         const mumloc_psf_plane pl = planes[d];
+        /* the plane's share of the photons (× 1.0 exactly for the papers' optics) */
+        const double per_plane = equal_split * pl.gain;
         /* The 4×4 block of (x, y, z, photons), and the plane's background row, accumulated in
          * scalars so that the loop over a row vectorises. */
         double fxx = 0, fxy = 0, fxz = 0, fxn = 0, fyy = 0, fyz = 0, fyn = 0, fzz = 0, fzn = 0,
                fnn = 0, fbx = 0, fby = 0, fbz = 0, fbn = 0, fbb = 0;
         const double bg = background[d], excess = noise->excess, read = noise->read_variance;
-        const double sz = pl.width_dz, inv_k = 1.0 / k;
+        const double sz = pl.width_dz, inv_k = 1.0 / k * pl.gain; /* ∂(plane photons)/∂photons */
         for (int b = 0; b < pl.ny; b++) {
             const double my = pl.my[b], dmy = pl.dmy[b], wmy = pl.wmy[b];
             const double *mx = pl.mx, *dmx = pl.dmx, *wmx = pl.wmx;

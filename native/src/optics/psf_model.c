@@ -10,6 +10,7 @@
 #include <stdlib.h>
 
 #include "core/error.h"
+#include "optics/plane_optics.h"
 #include "optics/psf.h"
 
 static const double PI = 3.14159265358979323846;
@@ -36,12 +37,17 @@ void mumloc_psf_masses(double centre_nm, double width_nm, double pixel_nm, int i
     }
 }
 
-double mumloc_psf_width_slope(const mumloc_optics *o, double dz_nm) {
+double mumloc_psf_curve_slope(const mumloc_plane_psf *c, double dz_nm) {
     /* w = w0 √P(t): ∂w/∂Δz = w0 P'(t) / (2 √P(t) d) = w0² P'(t) / (2 w d). */
-    double t = dz_nm / o->psf_d_nm;
-    double dp = 2.0 * t + 3.0 * o->psf_A * t * t + 4.0 * o->psf_B * t * t * t;
-    double w = mumloc_psf_width(o->psf_w0_nm, o->psf_d_nm, o->psf_A, o->psf_B, dz_nm);
-    return o->psf_w0_nm * o->psf_w0_nm * dp / (2.0 * w * o->psf_d_nm);
+    double t = dz_nm / c->d_nm;
+    double dp = 2.0 * t + 3.0 * c->A * t * t + 4.0 * c->B * t * t * t;
+    double w = mumloc_psf_width(c->w0_nm, c->d_nm, c->A, c->B, dz_nm);
+    return c->w0_nm * c->w0_nm * dp / (2.0 * w * c->d_nm);
+}
+
+double mumloc_psf_width_slope(const mumloc_optics *o, double dz_nm) {
+    mumloc_plane_psf common = {o->psf_w0_nm, o->psf_d_nm, o->psf_A, o->psf_B, 1.0};
+    return mumloc_psf_curve_slope(&common, dz_nm);
 }
 
 /* The rig's exact affine: the plane's centre (drift applied, reference nm) into its camera's nm,
@@ -59,10 +65,12 @@ void mumloc_psf_plane_place(const mumloc_optics *o, int plane, double x, double 
                             const double *dx_dy, const mumloc_plane_map *map,
                             mumloc_psf_plane *pl) {
     double dz = o->plane_depth_nm[plane] - z;
+    mumloc_plane_psf curve = mumloc_optics_plane_psf(o, plane);
     pl->cx = x - (dx_dy ? dx_dy[2 * plane] : 0.0);
     pl->cy = y - (dx_dy ? dx_dy[2 * plane + 1] : 0.0);
-    pl->width_nm = mumloc_psf_width(o->psf_w0_nm, o->psf_d_nm, o->psf_A, o->psf_B, dz);
-    pl->width_dz = -mumloc_psf_width_slope(o, dz);
+    pl->gain = mumloc_optics_plane_gain(o, plane);
+    pl->width_nm = mumloc_psf_width(curve.w0_nm, curve.d_nm, curve.A, curve.B, dz);
+    pl->width_dz = -mumloc_psf_curve_slope(&curve, dz);
     pl->mx = pl->dmx = pl->wmx = pl->my = pl->dmy = pl->wmy = NULL;
     pl->jacobian = NULL;
     if (map) map_to_camera(map, plane, pl);
@@ -148,12 +156,13 @@ mumloc_status mumloc_psf_model_image(const mumloc_optics *o, double x, double y,
                                      double *d_z, double *d_photons) {
     double *buffer = malloc(3 * ((size_t)width + height) * sizeof *buffer);
     if (!buffer) return mumloc_fail(MUMLOC_ERR_OUT_OF_MEMORY, "out of memory for a PSF model image");
-    const double per_plane = photons / o->planes;
+    const double equal_split = photons / o->planes;
     const size_t area = (size_t)width * height;
     for (int d = 0; d < o->planes; d++) {
         mumloc_psf_plane pl;
         mumloc_psf_plane_full(o, d, x, y, z, dx_dy, map, width, height, &pl);
         mumloc_psf_plane_eval(o, &pl, buffer);
+        const double per_plane = equal_split * pl.gain; /* × 1.0 exactly for the papers' optics */
         double b = background ? background[d] : 0.0;
         for (int j = 0; j < height; j++)
             for (int i = 0; i < width; i++) {
@@ -164,7 +173,7 @@ mumloc_status mumloc_psf_model_image(const mumloc_optics *o, double x, double y,
                 if (d_x) d_x[at] = per_plane * gx;
                 if (d_y) d_y[at] = per_plane * gy;
                 if (d_z) d_z[at] = per_plane * gz;
-                if (d_photons) d_photons[at] = g / o->planes;
+                if (d_photons) d_photons[at] = g * pl.gain / o->planes;
             }
     }
     free(buffer);

@@ -24,14 +24,18 @@
 void mumloc_psf_masses(double centre_nm, double width_nm, double pixel_nm, int i0, int n,
                        double *mass, double *d_centre, double *d_width);
 
-/* ∂w/∂Δz of w(Δz) = w0 · sqrt(1 + t² + A t³ + B t⁴), t = Δz/d. (For a molecule at depth z imaged by
- * a plane at depth D, Δz = D − z, so ∂w/∂z = −this.) */
+/* ∂w/∂Δz of the common curve w(Δz) = w0 · sqrt(1 + t² + A t³ + B t⁴), t = Δz/d. (For a molecule at
+ * depth z imaged by a plane at depth D, Δz = D − z, so ∂w/∂z = −this.) */
 double mumloc_psf_width_slope(const mumloc_optics *optics, double dz_nm);
+/* The same for one plane's own curve (mumloc_optics_plane_psf). */
+double mumloc_psf_curve_slope(const mumloc_plane_psf *psf, double dz_nm);
 
 /* One plane's view of one molecule: its window and the separable factors over it. */
 typedef struct mumloc_psf_plane {
     double cx, cy;          /* centre in this plane's camera (drift and plane map applied), nm */
-    double width_nm;        /* w(depth − z) */
+    double gain;            /* this plane's photons relative to an equal split (1 for the papers'
+                               optics): it holds photons / k · gain of a molecule's photons */
+    double width_nm;        /* w(depth − z), the plane's own curve (× the plane map's scale) */
     double width_dz;        /* ∂w/∂z, z the molecule's depth */
     int i0, j0, nx, ny;     /* columns i0 .. i0+nx−1, rows j0 .. j0+ny−1 */
     double *mx, *dmx, *wmx; /* per column: mass, ∂mass/∂x, ∂mass/∂w */
@@ -93,9 +97,10 @@ static inline void mumloc_psf_plane_pixel(const mumloc_psf_plane *pl, int a, int
 }
 
 /* The expected image of one molecule with `photons` expected photons summed over all k planes (each
- * plane gets photons / k) on background[d] photons per pixel in plane d (NULL: 0), over whole
- * k × height × width images (frame layout of mumloc.h), with drift dx_dy (NULL: none) and plane
- * map (NULL: none; then each plane is its own camera's image). Each non-NULL
+ * plane gets photons / k · gain, i.e. photons · mumloc_optics_plane_share) on background[d]
+ * photons per pixel in plane d (NULL: 0), over whole k × height × width images (frame layout of
+ * mumloc.h), with drift dx_dy (NULL: none) and plane map (NULL: none; then each plane is its own
+ * camera's image). Each non-NULL
  * derivative array (same size) receives ∂μ/∂x, ∂μ/∂y, ∂μ/∂z, ∂μ/∂photons. Returns
  * MUMLOC_ERR_OUT_OF_MEMORY on allocation failure. This is the simulator's expected image with
  * noise none (photons = k · c · a'/p²), without its ±5w cut-off. */

@@ -38,11 +38,10 @@ static void describe(const mumloc_renderer *r, const char *what, char *buf, size
     mumloc_format_number(r->p.z_max_nm, zmax, sizeof zmax);
     mumloc_format_number(r->p.z_bin_nm / 1000.0, bin, sizeof bin);
     mumloc_format_number(r->saturation, sat, sizeof sat);
-    const char *methods[] = {"histogram", "gaussian", "ash"};
     int n = snprintf(buf, cap,
                      "mumloc={\"render\":\"%s\",\"method\":\"%s\",\"pixel_nm\":%s,\"z_min_nm\":%s,"
                      "\"z_max_nm\":%s,\"colormap\":\"%s\",\"saturation_density\":%s}",
-                     what, methods[r->p.method], pixel, zmin, zmax,
+                     what, mumloc_render_method_name((int)r->p.method), pixel, zmin, zmax,
                      mumloc_colormap_name(r->p.colormap), sat);
     if (r->stack && strcmp(what, "zstack") == 0 && n > 0 && (size_t)n < cap)
         snprintf(buf + n, cap - (size_t)n, "\nspacing=%s", bin); /* ImageJ's voxel depth, µm */

@@ -2,6 +2,7 @@
  * the field and z range to the data. */
 #include <math.h>
 
+#include "core/enum_names.h"
 #include "core/error.h"
 #include "render/render_internal.h"
 
@@ -148,4 +149,18 @@ mumloc_status mumloc_render_params_fit(mumloc_render_params *p, int64_t count, c
         render_extent_add(&e, x[i], y[i], z[i]);
     }
     return render_extent_apply(&e, p);
+}
+
+static const char *const method_names[] = {"histogram", "gaussian", "ash"};
+
+const char *mumloc_render_method_name(int method) {
+    return enum_name(method_names, ENUM_COUNT(method_names), method);
+}
+
+mumloc_status mumloc_render_method_from_name(const char *name, mumloc_render_method *out) {
+    int v = 0;
+    mumloc_status status =
+        enum_from_name(method_names, ENUM_COUNT(method_names), "render method", name, &v);
+    if (status == MUMLOC_OK && out) *out = (mumloc_render_method)v;
+    return status;
 }

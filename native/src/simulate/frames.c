@@ -71,7 +71,8 @@ static void simulate_band(const mumloc_simulator *sim, const mumloc_camera_model
     }
     size_t n = (size_t)(row1 - row0) * width;
     memset(s->signal, 0, n * sizeof *s->signal);
-    mumloc_render_plane_rows(&p->optics, width, p->height, row0, row1, p->optics.plane_depth_nm[plane],
+    mumloc_render_plane_rows(&p->optics, plane, width, p->height, row0, row1,
+                             p->optics.plane_depth_nm[plane],
                              s->drift[2 * plane], s->drift[2 * plane + 1], s->emitters, s->count,
                              s->signal, s->edges);
     uint32_t first_pixel = (uint32_t)row0 * (uint32_t)width;

@@ -3,6 +3,7 @@
  * window of n×n pixels costs 2n erf calls and n² multiply-adds. */
 #include <math.h>
 
+#include "optics/plane_optics.h"
 #include "optics/psf.h"
 #include "simulate/simulator.h"
 
@@ -29,18 +30,21 @@ static void pixel_masses(double centre_nm, double width_nm, double pixel_nm, int
     }
 }
 
-void mumloc_render_plane_rows(const mumloc_optics *optics, int width, int height, int row0, int row1,
-                              double depth_nm, double dx_nm, double dy_nm,
+void mumloc_render_plane_rows(const mumloc_optics *optics, int plane, int width, int height,
+                              int row0, int row1, double depth_nm, double dx_nm, double dy_nm,
                               const mumloc_emitter *emitters, int n, double *out, double *scratch) {
     const double p = optics->pixel_nm;
-    /* Integrated over a pixel and divided by its area, a plane holds c · a' / p² photons. */
+    /* Integrated over a pixel and divided by its area, a plane holds c · a' / p² photons for an
+     * equal split, times the plane's gain (its share of the k·c·a'/p² total relative to 1/k; 1.0,
+     * so no change to a single bit, for the papers' optics). */
     const double photons_per_weight = optics->psf_amplitude / (p * p);
+    const double gain = mumloc_optics_plane_gain(optics, plane);
+    const mumloc_plane_psf curve = mumloc_optics_plane_psf(optics, plane);
     double *mass_x = scratch;
     double *mass_y = scratch + width + 1;
     for (int m = 0; m < n; m++) {
         const mumloc_emitter *e = &emitters[m];
-        double w = mumloc_psf_width(optics->psf_w0_nm, optics->psf_d_nm, optics->psf_A,
-                                    optics->psf_B, depth_nm - e->z_nm);
+        double w = mumloc_psf_width(curve.w0_nm, curve.d_nm, curve.A, curve.B, depth_nm - e->z_nm);
         double reach = MUMLOC_PSF_WINDOW_WIDTHS * w;
         /* A drift (dx, dy) of the plane shows the molecule at (x − dx, y − dy). */
         double cx = e->x_nm - dx_nm, cy = e->y_nm - dy_nm;
@@ -54,7 +58,7 @@ void mumloc_render_plane_rows(const mumloc_optics *optics, int width, int height
         if (!window(cx - reach, cx + reach, p, 0, width - 1, &i0, &i1)) continue;
         pixel_masses(cx, w, p, i0, i1, mass_x);
         pixel_masses(cy, w, p, j0, j1, mass_y);
-        double amplitude = e->weight * photons_per_weight;
+        double amplitude = e->weight * photons_per_weight * gain;
         int span = i1 - i0 + 1;
         for (int j = j0; j <= j1; j++) {
             double row_factor = amplitude * mass_y[j - j0];

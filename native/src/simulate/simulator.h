@@ -69,11 +69,12 @@ void mumloc_sim_stage_drift(const mumloc_simulator *sim, int64_t frame, double *
 /* Drifts of one frame: dx_dy[2d], dx_dy[2d + 1] per plane d; plane 0 is 0. */
 void mumloc_sim_frame_drift(const mumloc_simulator *sim, int64_t frame, double *dx_dy);
 
-/* Adds the pixel-integrated PSFs of n emitters to rows [row0, row1) of one plane imaging `depth`,
- * with the plane's drift (dx, dy): out holds (row1 − row0) × width doubles, row-major, and is added
- * to. scratch needs 2·(width + height + 2) doubles. The ±5w window is clipped to the image. */
-void mumloc_render_plane_rows(const mumloc_optics *optics, int width, int height, int row0, int row1,
-                              double depth_nm, double dx_nm, double dy_nm,
+/* Adds the pixel-integrated PSFs of n emitters to rows [row0, row1) of plane `plane` (its own PSF
+ * curve and photon share) imaging `depth`, with the plane's drift (dx, dy): out holds (row1 − row0)
+ * × width doubles, row-major, and is added to. scratch needs 2·(width + height + 2) doubles. The
+ * ±5w window is clipped to the image. */
+void mumloc_render_plane_rows(const mumloc_optics *optics, int plane, int width, int height,
+                              int row0, int row1, double depth_nm, double dx_nm, double dy_nm,
                               const mumloc_emitter *emitters, int n, double *out, double *scratch);
 
 #endif

@@ -118,8 +118,14 @@ static int same_optics(const mumloc_optics *a, const mumloc_optics *b) {
         a->psf_w0_nm != b->psf_w0_nm || a->psf_d_nm != b->psf_d_nm || a->psf_A != b->psf_A ||
         a->psf_B != b->psf_B)
         return 0;
-    for (int d = 0; d < a->planes; d++)
-        if (a->plane_depth_nm[d] != b->plane_depth_nm[d]) return 0;
+    for (int d = 0; d < a->planes; d++) {
+        /* each plane's own curve and photon share, as the localizer used them */
+        mumloc_plane_psf pa = mumloc_optics_plane_psf(a, d), pb = mumloc_optics_plane_psf(b, d);
+        if (a->plane_depth_nm[d] != b->plane_depth_nm[d] || pa.w0_nm != pb.w0_nm ||
+            pa.d_nm != pb.d_nm || pa.A != pb.A || pa.B != pb.B ||
+            mumloc_optics_plane_share(a, d) != mumloc_optics_plane_share(b, d))
+            return 0;
+    }
     return 1;
 }
 

@@ -22,7 +22,8 @@ extern "C" {
 #endif
 
 /* Bumped whenever this header or backend.h changes shape: a stale object is refused, not run. */
-#define MUMLOC_CUDA_ABI_VERSION 2 /* 2: backend.h's asynchronous-transfer and memory hooks */
+#define MUMLOC_CUDA_ABI_VERSION 3 /* 2: backend.h's asynchronous-transfer and memory hooks;
+                                     3: per-plane optics in mumloc_cuda_sim_job */
 #define MUMLOC_CUDA_ENTRY "mumloc_cuda_api_get"
 
 typedef struct mumloc_cuda_host {
@@ -44,8 +45,10 @@ typedef struct mumloc_cuda_sim_job {
     int width, height, planes;
     int64_t first_frame, frames;
     uint64_t seed;
-    double pixel_nm, psf_amplitude, psf_w0_nm, psf_d_nm, psf_A, psf_B;
+    double pixel_nm, psf_amplitude;
     double depth_nm[MUMLOC_MAX_PLANES];
+    mumloc_plane_psf plane_psf[MUMLOC_MAX_PLANES]; /* each plane's resolved curve (plane_optics.h) */
+    double plane_gain[MUMLOC_MAX_PLANES];          /* photons relative to an equal split (1 default) */
     const double *drift;          /* frames × 2·planes: (dx, dy) per plane, nm */
     const int *emitter_count;     /* per frame */
     int emitter_stride;           /* frame f's emitters start at emitters[f · stride] */

@@ -33,13 +33,13 @@ static __global__ void simulate_kernel(mumloc_cuda_sim_job job, const double *dr
         const int64_t f = idx / (job.planes * hw);
         const int plane = (int)((idx / hw) % job.planes);
         const int px = (int)(idx % hw), j = px / job.width, i = px % job.width;
-        const double depth = job.depth_nm[plane];
+        const double depth = job.depth_nm[plane], gain = job.plane_gain[plane];
+        const mumloc_plane_psf curve = job.plane_psf[plane];
         const double dx = drift[f * 2 * job.planes + 2 * plane], dy = drift[f * 2 * job.planes + 2 * plane + 1];
         const mumloc_emitter *e = emitters + f * job.emitter_stride;
         double signal = 0.0;
         for (int m = 0; m < counts[f]; m++) {
-            double w = mumloc_psf_width(job.psf_w0_nm, job.psf_d_nm, job.psf_A, job.psf_B,
-                                        depth - e[m].z_nm);
+            double w = mumloc_psf_width(curve.w0_nm, curve.d_nm, curve.A, curve.B, depth - e[m].z_nm);
             double reach = MUMLOC_PSF_WINDOW_WIDTHS * w;
             double cx = e[m].x_nm - dx, cy = e[m].y_nm - dy;
             int j0, j1, i0, i1;
@@ -48,7 +48,7 @@ static __global__ void simulate_kernel(mumloc_cuda_sim_job job, const double *dr
             if (!window(cx - reach, cx + reach, p, 0, job.width - 1, &i0, &i1) || i < i0 || i > i1)
                 continue;
             double k = 1.0 / (sqrt(2.0) * w);
-            double row_factor = e[m].weight * photons_per_weight * mass(j, cy, k, p);
+            double row_factor = e[m].weight * photons_per_weight * gain * mass(j, cy, k, p);
             signal += row_factor * mass(i, cx, k, p);
         }
         mumloc_rng r = mumloc_rng_stream(job.seed, job.first_frame + f, MUMLOC_RNG_NOISE, plane,

@@ -10,7 +10,9 @@ public final class Drift {
     public static final int RCC = 0;
     public static final int FIDUCIAL = 1;
     /** Method names, indexed by the constants above (the CLI's --method values). */
-    public static final String[] METHODS = {"rcc", "fiducial"};
+    public static String[] methodNames() {
+        return Mumloc.enumNames("drift_method");
+    }
 
     /** mumloc_drift_options; {@link #defaults()} holds the library's defaults. */
     public static final class Options {

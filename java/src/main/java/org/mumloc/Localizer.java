@@ -21,8 +21,10 @@ public final class Localizer implements AutoCloseable {
      * 2..k against plane 1 (most accurate, slowest); {@link #drift()} then holds the drift per frame.
      */
     public static final String REFINE_DRIFT = "drift";
-    /** The refinement choices, in the order a dialog should offer them. */
-    public static final String[] REFINE_CHOICES = {REFINE_NONE, REFINE_POSITIONS, REFINE_DRIFT};
+    /** The refinement choices, in the order a dialog should offer them (the library's names). */
+    public static String[] refineNames() {
+        return Mumloc.enumNames("refine");
+    }
 
     /**
      * camera: offset (ADU), gain (ADU per electron), EM gain, read noise (electrons); threshold 0 =
@@ -36,7 +38,7 @@ public final class Localizer implements AutoCloseable {
     }
 
     /**
-     * As above, with refine one of {@link #REFINE_CHOICES} ("none", "positions", "drift";
+     * As above, with refine one of {@link #refineNames()} ("none", "positions", "drift";
      * {@code mumloc_localize_options.refine}); anything else throws MumlocException naming the choices.
      */
     public Localizer(Model model, double offsetAdu, double aduPerElectron, double emGain, double readNoiseE,

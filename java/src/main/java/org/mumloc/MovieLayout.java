@@ -6,8 +6,10 @@ package org.mumloc;
  * f·k + d (0-based; channel fastest, then slice, then frame) is plane d of frame f.
  */
 public final class MovieLayout {
-    /** The axes a caller may ask for, in the library's order (auto = 0, channels = 1, slices = 2). */
-    public static final String[] AXES = {"auto", "channels", "slices"};
+    /** The axes a caller may ask for, indexed by the library's values (auto, channels, slices). */
+    public static String[] axisNames() {
+        return Mumloc.enumNames("plane_axis");
+    }
 
     /** "channels" or "slices". */
     public final String axis;
@@ -19,7 +21,7 @@ public final class MovieLayout {
     private long nativeFrames;
 
     private MovieLayout(int axis, long frames) {
-        this.axis = AXES[axis];
+        this.axis = axisNames()[axis];
         this.frames = frames;
     }
 
@@ -29,11 +31,11 @@ public final class MovieLayout {
      * what to pass) when the planes cannot be found that way.
      */
     public static MovieLayout resolve(int channels, int slices, int frames, int k, String request, String what) {
-        int requested = java.util.Arrays.asList(AXES).indexOf(request);
+        String[] axes = axisNames();
+        int requested = java.util.Arrays.asList(axes).indexOf(request);
         if (requested < 0)
             throw new MumlocException(MumlocException.INVALID_ARGUMENT, "invalid argument",
-                    "planes: '" + request + "' is not one of auto, channels, slices");
-        Mumloc.load();
+                    "planes: '" + request + "' is not one of " + String.join(", ", axes));
         MovieLayout out = new MovieLayout(0, 0);
         nResolve(channels, slices, frames, k, requested, what, out);
         return new MovieLayout(out.nativeAxis, out.nativeFrames);

@@ -165,6 +165,18 @@ public final class Mumloc {
         return nFormatNumber(value);
     }
 
+    // ---- names ----------------------------------------------------------------------------------
+
+    /**
+     * The library's names of one of its enums, indexed by value: "noise", "sample", "plane_axis",
+     * "render_method", "refine", "arch", "colormap", "drift_method". The CLI's choices are the same
+     * words, so a macro option means what the command line means.
+     */
+    public static String[] enumNames(String which) {
+        load();
+        return nEnumNames(which);
+    }
+
     // ---- the native methods (native/src/jni/mumloc_jni.c) ---------------------------------------
 
     private static native String nVersion();
@@ -192,4 +204,5 @@ public final class Mumloc {
     private static native void nSimulateToFiles(SimParams params, String moviePath, String truthPath,
             String driftPath, ProgressListener progress);
     private static native String nFormatNumber(double value);
+    private static native String[] nEnumNames(String which);
 }

@@ -19,6 +19,18 @@ public final class Optics {
     public double psfDNm;
     public double psfA;
     public double psfB;
+    /**
+     * false (the papers' model, the default): every plane uses psfW0Nm, psfDNm, psfA, psfB and an
+     * equal share of the photons; true: plane d uses planeW0Nm[d], planeDNm[d], planeA[d], planeB[d]
+     * and receives the share planeTransmission[d] / (sum over the planes) of a molecule's photons.
+     */
+    public boolean perPlane;
+    /** Per-plane PSF curve and relative transmission (C's plane_psf[d]); length {@link #MAX_PLANES}. */
+    public double[] planeW0Nm = new double[MAX_PLANES];
+    public double[] planeDNm = new double[MAX_PLANES];
+    public double[] planeA = new double[MAX_PLANES];
+    public double[] planeB = new double[MAX_PLANES];
+    public double[] planeTransmission = new double[MAX_PLANES];
 
     /** The library's defaults (science.md). */
     public static Optics defaults() {
@@ -53,13 +65,28 @@ public final class Optics {
         o.psfDNm = psfDNm;
         o.psfA = psfA;
         o.psfB = psfB;
+        o.perPlane = perPlane;
+        o.planeW0Nm = clone(planeW0Nm);
+        o.planeDNm = clone(planeDNm);
+        o.planeA = clone(planeA);
+        o.planeB = clone(planeB);
+        o.planeTransmission = clone(planeTransmission);
         return o;
+    }
+
+    private static double[] clone(double[] values) {
+        return values == null ? null : values.clone();
     }
 
     @Override
     public String toString() {
-        return "Optics[planes=" + planes + ", depths=" + Arrays.toString(planeDepthNm) + ", pixel="
-                + pixelNm + " nm, a'=" + psfAmplitude + ", w0=" + psfW0Nm + ", d=" + psfDNm + ", A="
-                + psfA + ", B=" + psfB + "]";
+        String common = "Optics[planes=" + planes + ", depths=" + Arrays.toString(planeDepthNm)
+                + ", pixel=" + pixelNm + " nm, a'=" + psfAmplitude + ", w0=" + psfW0Nm + ", d="
+                + psfDNm + ", A=" + psfA + ", B=" + psfB;
+        if (!perPlane) return common + "]";
+        return common + ", per plane: w0=" + Arrays.toString(planeW0Nm) + ", d="
+                + Arrays.toString(planeDNm) + ", A=" + Arrays.toString(planeA) + ", B="
+                + Arrays.toString(planeB) + ", transmission=" + Arrays.toString(planeTransmission)
+                + "]";
     }
 }

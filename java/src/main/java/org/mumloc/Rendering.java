@@ -7,7 +7,10 @@ package org.mumloc;
  */
 public final class Rendering {
     /** Names of {@code mumloc_render_method}, by value. */
-    public static final String[] METHODS = {"histogram", "gaussian", "ash"};
+    /** The rendering methods' names, by value (the library's: histogram, gaussian, ash). */
+    public static String[] methodNames() {
+        return Mumloc.enumNames("render_method");
+    }
 
     /** {@code mumloc_render_params}. */
     public static final class Params {
@@ -63,8 +66,7 @@ public final class Rendering {
 
     /** The colour maps' names, by value ("viridis", "turbo"). */
     public static String[] colormapNames() {
-        Mumloc.load();
-        return nColormapNames();
+        return Mumloc.enumNames("colormap");
     }
 
     public final int width;
@@ -138,7 +140,6 @@ public final class Rendering {
     }
 
     private static native double[] nDefaultParams();
-    private static native String[] nColormapNames();
     private static native Object[] nRender(String[] names, String[] units, double[][] columns, double[] params,
             String imagePath, String zstackPath);
     private static native double[] nRenderFile(String csvPath, double[] params, String imagePath, String zstackPath,

@@ -9,15 +9,19 @@ public final class SimParams {
     /** {@code mumloc_noise} values. */
     public static final int NOISE_PHYSICAL = 0;
     public static final int NOISE_NONE = 1;
-    /** Names of the noise models, indexed by value (as the CLI spells them). */
-    public static final String[] NOISE_NAMES = {"physical", "none"};
+    /** Names of the noise models, indexed by value (the library's words, as the CLI spells them). */
+    public static String[] noiseNames() {
+        return Mumloc.enumNames("noise");
+    }
 
     /** {@code mumloc_sample} values. */
     public static final int SAMPLE_UNIFORM = 0;
     public static final int SAMPLE_HELIX = 1;
     public static final int SAMPLE_FILAMENTS = 2;
-    /** Names of the samples, indexed by value (as the CLI spells them). */
-    public static final String[] SAMPLE_NAMES = {"uniform", "helix", "filaments"};
+    /** Names of the samples, indexed by value (the library's words, as the CLI spells them). */
+    public static String[] sampleNames() {
+        return Mumloc.enumNames("sample");
+    }
 
     public Optics optics = new Optics();
     public Camera camera = new Camera();

@@ -33,6 +33,11 @@ public final class Training {
         public String resumePath;            // null: start afresh; else continue this model file
     }
 
+    /** The architectures' names, by value (the library's: regression, voxel). */
+    public static String[] archNames() {
+        return Mumloc.enumNames("arch");
+    }
+
     /** Per-step progress; return true to stop. Validation fields are NaN when validated is false. */
     public interface Listener {
         boolean step(long step, long steps, double trainLoss, double lr, boolean validated, double valLoss,

@@ -35,7 +35,7 @@ public class DriftCorrectionCommand implements PlugIn {
         f.string("Results (table title; receives the corrected table)", ExportCommand.DEFAULT_TABLE, 20);
         f.file("In (CSV file; replaces the table as input)", "");
         f.message("Estimate");
-        f.choice("Method (rcc: cross-correlation of segments; fiducial: beads)", Drift.METHODS, Drift.METHODS[d.method]);
+        f.choice("Method (rcc: cross-correlation of segments; fiducial: beads)", Drift.methodNames(), Drift.methodNames()[d.method]);
         f.number("Segment_frames (rcc: frames per segment; 0 = automatic)", d.segmentFrames);
         f.number("Pixel (nm, rcc: histogram bin)", d.pixelNm);
         f.number("Max_drift (nm, rcc: search range)", d.maxDriftNm);

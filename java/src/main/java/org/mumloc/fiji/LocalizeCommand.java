@@ -68,7 +68,7 @@ public class LocalizeCommand implements PlugIn {
         OptionForm f = new OptionForm(TITLE);
         f.message("Movie: the current image, or a TIFF file");
         f.file("In (TIFF movie; replaces the current image)", "");
-        f.choice("Planes (where the focal planes are)", PlaneLayout.AXES, "auto");
+        f.choice("Planes (where the focal planes are)", PlaneLayout.axes(), "auto");
         f.file("Rig (rig file of a calibrated rig: in= is its raw data; empty = registered planes)", "");
         f.choice("Layout (of a rig's raw data; rig = as its file says)", LAYOUTS, "rig");
         f.message("Camera (values become photons as (value - offset) / (gain x em gain))");
@@ -79,7 +79,7 @@ public class LocalizeCommand implements PlugIn {
         f.message("Network");
         f.file("Model (safetensors; empty = the bundled default)", "");
         f.number("Threshold (0 = the model's)", 0);
-        f.choice("Refine (maximum-likelihood fit; drift = also each frame's plane drift)", Localizer.REFINE_CHOICES,
+        f.choice("Refine (maximum-likelihood fit; drift = also each frame's plane drift)", Localizer.refineNames(),
                 Localizer.REFINE_NONE);
         f.choice("Device", DEVICES, "auto");
         f.number("Threads (0 = all cores)", 0);
@@ -344,7 +344,7 @@ public class LocalizeCommand implements PlugIn {
     /**
      * Localizes count frames from first (0-based) of the stack, batch by batch (batchFrames frames, or
      * 0: about 2^18 values each), with progress and Esc, refined as {@code refine} says (one of
-     * Localizer.REFINE_CHOICES); returns the library's tables.
+     * Localizer.refineNames()); returns the library's tables.
      */
     static Localized localize(ImageStack stack, PlaneLayout layout, Model model, double[] camera, double threshold,
             String refine, int threads, int batchFrames, int first, int count, Device device, boolean headless) {

@@ -19,7 +19,10 @@ import org.mumloc.MumlocException;
  * plain stack of n · k images is the ambiguous case (the caller asks, or a macro names the axis).
  */
 public final class PlaneLayout {
-    public static final String[] AXES = MovieLayout.AXES;
+    /** The axes a dialog offers: the library's names (auto, channels, slices). */
+    public static String[] axes() {
+        return MovieLayout.axisNames();
+    }
 
     public final String axis; // "channels" or "slices"
     public final int planes;

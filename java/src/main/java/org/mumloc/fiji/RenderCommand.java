@@ -39,7 +39,8 @@ public class RenderCommand implements PlugIn {
         f.file("In (CSV file; replaces the table)", "");
         f.message("Image");
         f.number("Pixel (nm, rendering pixel)", d.pixelNm);
-        f.choice("Method", Rendering.METHODS, Rendering.METHODS[d.method]);
+        String[] methods = Rendering.methodNames();
+        f.choice("Method", methods, methods[d.method]);
         f.number("Sigma (nm, gaussian; 0 = each uncertainty_xy)", d.sigmaNm);
         f.number("Sigma_min (nm)", d.sigmaMinNm);
         f.number("Sigma_max (nm)", d.sigmaMaxNm);

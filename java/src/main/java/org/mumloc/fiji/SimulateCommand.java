@@ -66,7 +66,7 @@ public class SimulateCommand implements PlugIn {
         f.number("Frames", d.frames);
         f.string("Size (W or WxH, pixels per plane)", d.width == d.height ? Integer.toString(d.width)
                 : d.width + "x" + d.height, 10);
-        f.choice("Sample", SimParams.SAMPLE_NAMES, SimParams.SAMPLE_NAMES[d.sample]);
+        f.choice("Sample", SimParams.sampleNames(), SimParams.sampleNames()[d.sample]);
         f.number("Molecules (per frame)", d.molecules);
         f.number("Molecules_min (> 0: each frame uniform in min..molecules)", d.moleculesMin);
         f.number("Density (per µm², > 0 overrides molecules)", d.densityPerUm2);
@@ -79,7 +79,7 @@ public class SimulateCommand implements PlugIn {
         f.message("Plane drift and camera");
         f.number("Drift (max |nm| per axis, planes 2..k)", d.driftMaxNm);
         f.number("Drift_step (nm, 0 = continuous)", d.driftStepNm);
-        f.choice("Noise", SimParams.NOISE_NAMES, SimParams.NOISE_NAMES[d.noise]);
+        f.choice("Noise", SimParams.noiseNames(), SimParams.noiseNames()[d.noise]);
         Forms.cameraFields(f, d.camera);
         f.file("Optics (JSON file, empty = defaults)", "");
         f.number("Threads (0 = all cores)", 0);

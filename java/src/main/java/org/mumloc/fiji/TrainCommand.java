@@ -26,7 +26,6 @@ import org.mumloc.Training;
  */
 public class TrainCommand implements PlugIn {
     public static final String TITLE = "MUMLoc Train";
-    static final String[] ARCHS = {"regression", "voxel"};
     static final String[] NO_YES = {"no", "yes"};
 
     @Override
@@ -37,7 +36,7 @@ public class TrainCommand implements PlugIn {
     static OptionForm form() {
         Training.Options d = new Training.Options();
         OptionForm f = new OptionForm(TITLE);
-        f.choice("Arch (network)", ARCHS, d.arch);
+        f.choice("Arch (network)", Training.archNames(), d.arch);
         f.message("Optics (science.md's defaults, or a JSON file as for mumloc simulate --optics)");
         f.file("Optics (JSON file; empty = the default optics)", "");
         f.file("Save_optics (write the optics used to this JSON file; empty = no)", "");
@@ -69,7 +68,7 @@ public class TrainCommand implements PlugIn {
         OptionForm f = form();
         if (!Forms.read(f, "steps=200 size=32 batch=8 out=[/path/model.safetensors]")) return;
         Training.Options o = new Training.Options();
-        o.arch = ARCHS[f.choiceIndex("arch")];
+        o.arch = Training.archNames()[f.choiceIndex("arch")];
         o.opticsPath = Tables.pathOrNull(f.string("optics"));
         o.camera = Forms.camera(f);
         int[] size = parseSize(f.string("size"));
