@@ -6,12 +6,16 @@
 #include "mumloc.h"
 #include "options.h"
 #include "progress.h"
+#include "simulate_rig.h"
 
 #include <inttypes.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+
+static const cli_choice bits_choices[] = {{"32", 32}, {"16", 16}, {NULL, 0}};
 
 /* Parameters outside their range are the user's to fix (2); everything else is a failure (1). */
 static int exit_code_for(mumloc_status status) {
@@ -58,6 +62,20 @@ static void describe_default_optics(char *buf, size_t cap) {
                  "\"transmission\"}, ...], one per plane."
                  "\n\nThe drift CSV lists the lateral shift of every plane in every frame (plane 1 "
                  "is\nthe reference); a molecule appears at x - dx, y - dy in that plane.\n"
+                 "\n--rig rig.json: what that rig's cameras record. The rig file gives the optics, "
+                 "the frame\nsize and each camera's affine map (flips included), offset, gain, EM "
+                 "gain, read noise\nand frame offset; --size, --optics, --offset, --gain, --em-gain "
+                 "and --read-noise\nare refused with it. The movie is written in the rig's layout: "
+                 "hyperstack (one TIFF,\nC = cameras), files (one TIFF per camera: --out OUT.tif "
+                 "writes OUT_cam1.tif,\nOUT_cam2.tif, ...), tiles2x2/tiles1x4/tiles4x1 (one chip, "
+                 "camera 1 top-left).\nThe truth stays in camera 1's frame. --bits 16 writes camera "
+                 "counts as a camera does.\n"
+                 "\n--beads N: a bead z-stack for calibration (16-bit; --rig's layout, or one "
+                 "hyperstack\nfrom --size/--optics and the camera options). Beads lie at one height; "
+                 "step s puts\nthem at depth FROM + s * z-step (camera d in focus at its plane's "
+                 "depth). --truth\nwrites the beads' positions (camera 1's frame), --scan-file each "
+                 "step's depth and\ndrift. Example:\n  mumloc simulate --rig rig.json --beads 40 "
+                 "--z-step 20 --z-range -600:2200 --out beads.tif\n"
                  "Exit codes: 0 success, 1 run-time failure, 2 usage error, 130 interrupted "
                  "(Ctrl-C;\nno partial files are left behind).\n");
 }
@@ -104,6 +122,49 @@ static void print_summary(const mumloc_sim_params *params, double seconds, const
            drift ? drift : "");
 }
 
+/* --beads: a bead z-stack of the rig (--rig) or of one identity rig made from the other options. */
+static int simulate_bead_stack(const mumloc_sim_params *params, mumloc_bead_params *beads,
+                               const cli_camera_options *camera, const char *rig_path,
+                               const char *optics_path, const char *z_range, const char *stack_path,
+                               const char *truth_path, const char *scan_arg, int size_given,
+                               int threads, int quiet) {
+    char *derived_scan = NULL;
+    const char *scan_path = scan_arg;
+    if (!scan_path && truth_path) {
+        if (!(derived_scan = path_beside(truth_path, ".scan.csv"))) {
+            fprintf(stderr, "mumloc simulate: out of memory\n");
+            return CLI_EXIT_FAILURE;
+        }
+        scan_path = derived_scan;
+    }
+    const mumloc_file_role files[] = {{optics_path, "--optics", 0},
+                                      {rig_path, "--rig", 0},
+                                      {stack_path, "--out", 1},
+                                      {truth_path, "--truth", 1},
+                                      {scan_path, scan_arg ? "--scan-file" : "the scan file", 1}};
+    mumloc_sim_params with_optics = *params;
+    mumloc_rig *rig = malloc(sizeof *rig);
+    mumloc_status status;
+    int rc = rig ? cli_check_files("simulate", files, 5) : CLI_EXIT_FAILURE;
+    if (!rig) fprintf(stderr, "mumloc simulate: out of memory\n");
+    if (rc == CLI_PARSE_CONTINUE && optics_path &&
+        (status = mumloc_optics_load(optics_path, &with_optics.optics)) != MUMLOC_OK)
+        rc = library_error("--optics: ", status);
+    if (rc == CLI_PARSE_CONTINUE && (status = mumloc_set_threads(threads)) != MUMLOC_OK)
+        rc = library_error("", status);
+    if (rc == CLI_PARSE_CONTINUE)
+        rc = cli_simulate_rig(rig_path, &with_optics, camera, size_given, optics_path != NULL, rig);
+    if (rc == CLI_PARSE_CONTINUE) {
+        beads->background_photons = params->camera.background_photons;
+        beads->noise = params->noise;
+        beads->seed = params->seed;
+        rc = cli_simulate_beads(rig, beads, z_range, stack_path, truth_path, scan_path, quiet);
+    }
+    free(rig);
+    free(derived_scan);
+    return rc;
+}
+
 int cmd_simulate(int argc, char **argv) {
     cli_choice noise_choices[CLI_MAX_CHOICES], sample_choices[CLI_MAX_CHOICES];
     cli_choices_from_names(mumloc_noise_name, noise_choices);
@@ -111,21 +172,44 @@ int cmd_simulate(int argc, char **argv) {
     mumloc_sim_params params;
     mumloc_sim_params_default(&params);
     const char *movie_path = NULL, *truth_path = NULL, *drift_arg = NULL, *optics_path = NULL;
-    const char *stage_arg = NULL;
+    const char *stage_arg = NULL, *rig_path = NULL, *z_range = NULL, *scan_arg = NULL;
     int noise = (int)params.noise, sample = (int)params.sample;
-    int threads = 0, quiet = 0;
+    int threads = 0, quiet = 0, bits = 32;
     const char *molecules_text = NULL;
+    /* not given: NaN / 0 / −1, so that --rig can refuse what its file already says */
+    cli_camera_options camera = {NAN, NAN, NAN, NAN};
+    int width = -1, height = -1; /* -1: not given */
+    double drift = -1;
+    mumloc_bead_params beads;
+    mumloc_bead_params_default(&beads);
+    beads.beads = 0; /* 0: a movie, not a bead stack */
+    mumloc_bead_params bead_defaults;
+    mumloc_bead_params_default(&bead_defaults);
+    char z_range_default[64];
+    snprintf(z_range_default, sizeof z_range_default, "%g:%g", bead_defaults.z_from_nm,
+             bead_defaults.z_to_nm);
+    char camera_defaults[4][32];
+    snprintf(camera_defaults[0], 32, "%g", params.camera.offset_adu);
+    snprintf(camera_defaults[1], 32, "%g", params.camera.adu_per_electron);
+    snprintf(camera_defaults[2], 32, "%g", params.camera.em_gain);
+    snprintf(camera_defaults[3], 32, "%g", params.camera.read_noise_e);
+    char size_default[32], drift_default[48];
+    snprintf(size_default, sizeof size_default, "%dx%d", params.width, params.height);
+    snprintf(drift_default, sizeof drift_default, "%g (0 with --rig)", params.drift_max_nm);
 
     cli_option options[] = {
-        {"out", "FILE", "TIFF movie to write (ImageJ hyperstack, planes as channels)", CLI_STRING,
-         &movie_path, NULL, NULL, CLI_REQUIRED, NULL},
+        {"out", "FILE", "TIFF movie to write (ImageJ hyperstack, planes as channels; with --rig in "
+         "its layout)", CLI_STRING, &movie_path, NULL, NULL, CLI_REQUIRED, NULL},
+        {"rig", "FILE", "rig file: simulate what its cameras record (layout, affines, each "
+         "camera's model)", CLI_STRING, &rig_path, NULL, NULL, 0, "none"},
+        {"bits", NULL, "sample type: 32 (float) or 16 (camera counts, clipped at 65535)",
+         CLI_CHOICE, &bits, NULL, bits_choices, 0, NULL},
         {"truth", "FILE", "ground-truth CSV to write (ThunderSTORM columns)", CLI_STRING,
          &truth_path, NULL, NULL, 0, "none"},
         {"drift-file", "FILE", "plane-drift CSV to write", CLI_STRING, &drift_arg, NULL, NULL, 0,
          "beside --truth as NAME.drift.csv"},
         {"frames", "N", "frames in the movie", CLI_INT64, &params.frames, NULL, NULL, 0, NULL},
-        {"size", "W[xH]", "pixels per plane", CLI_SIZE, &params.width, &params.height, NULL, 0,
-         NULL},
+        {"size", "W[xH]", "pixels per plane", CLI_SIZE, &width, &height, NULL, 0, size_default},
         {"molecules", "M|A-B", CLI_MOLECULES_HELP, CLI_STRING, &molecules_text, NULL, NULL, 0,
          "10"},
         {"density", "PER_UM2", "if > 0: Poisson molecules per frame, mean density x area",
@@ -144,8 +228,8 @@ int cmd_simulate(int argc, char **argv) {
          NULL},
         {"z-max", "NM", "highest molecule depth", CLI_DOUBLE, &params.z_max_nm, NULL, NULL, 0,
          NULL},
-        {"drift", "NM", "max |drift| per axis of planes 2..k", CLI_DOUBLE, &params.drift_max_nm,
-         NULL, NULL, 0, NULL},
+        {"drift", "NM", "max |drift| per axis of planes 2..k", CLI_DOUBLE, &drift, NULL, NULL, 0,
+         drift_default},
         {"drift-step", "NM", "drift is a multiple of this; 0 = continuous", CLI_DOUBLE,
          &params.drift_step_nm, NULL, NULL, 0, NULL},
         {"stage-drift", "NM", "sample drift: smooth random 3D path, at most NM (z: NM/2)",
@@ -156,21 +240,36 @@ int cmd_simulate(int argc, char **argv) {
          noise_choices, 0, NULL},
         {"background", "PHOTONS", "background photons per pixel", CLI_DOUBLE,
          &params.camera.background_photons, NULL, NULL, 0, NULL},
-        {"read-noise", "E", "read noise sigma in electrons", CLI_DOUBLE,
-         &params.camera.read_noise_e, NULL, NULL, 0, NULL},
-        {"em-gain", "G", "EM multiplication; 1 = none", CLI_DOUBLE, &params.camera.em_gain, NULL,
-         NULL, 0, NULL},
-        {"gain", "ADU_PER_E", "ADU per electron", CLI_DOUBLE, &params.camera.adu_per_electron,
-         NULL, NULL, 0, NULL},
-        {"offset", "ADU", "camera baseline", CLI_DOUBLE, &params.camera.offset_adu, NULL, NULL, 0,
-         NULL},
+        {"read-noise", "E", "read noise sigma in electrons", CLI_DOUBLE, &camera.read_noise, NULL,
+         NULL, 0, camera_defaults[3]},
+        {"em-gain", "G", "EM multiplication; 1 = none", CLI_DOUBLE, &camera.em_gain, NULL, NULL, 0,
+         camera_defaults[2]},
+        {"gain", "ADU_PER_E", "ADU per electron", CLI_DOUBLE, &camera.gain, NULL, NULL, 0,
+         camera_defaults[1]},
+        {"offset", "ADU", "camera baseline", CLI_DOUBLE, &camera.offset, NULL, NULL, 0,
+         camera_defaults[0]},
         {"optics", "FILE", "optics JSON file", CLI_STRING, &optics_path, NULL, NULL, 0,
          "the optics listed below"},
+        {"beads", "N", "write a bead z-stack for calibration instead of a movie (16-bit, C = "
+         "cameras, Z = stage steps)", CLI_INT, &beads.beads, NULL, NULL, 0, "0 (a movie)"},
+        {"z-step", "NM", "beads: stage step", CLI_DOUBLE, &beads.z_step_nm, NULL, NULL, 0, NULL},
+        {"z-range", "FROM:TO", "beads: their depth at the first and last step (plane d in focus "
+         "at its depth)", CLI_STRING, &z_range, NULL, NULL, 0, z_range_default},
+        {"bead-photons", "PHOTONS", "beads: photons per bead and step, all planes", CLI_DOUBLE,
+         &beads.photons, NULL, NULL, 0, NULL},
+        {"bead-drift", "NM", "beads: lateral drift of the scan, 0 to NM in a straight line",
+         CLI_DOUBLE, &beads.drift_nm, NULL, NULL, 0, NULL},
+        {"bead-spacing", "NM", "beads: least distance between beads", CLI_DOUBLE,
+         &beads.spacing_nm, NULL, NULL, 0, NULL},
+        {"bead-margin", "NM", "beads: least distance from camera 1's edges", CLI_DOUBLE,
+         &beads.margin_nm, NULL, NULL, 0, NULL},
+        {"scan-file", "FILE", "beads: CSV of every step's depth and drift (slice, z, dx, dy)",
+         CLI_STRING, &scan_arg, NULL, NULL, 0, "beside --truth as NAME.scan.csv"},
         {"threads", "T", "threads; 0 = all cores", CLI_INT, &threads, NULL, NULL, 0, NULL},
         {"quiet", NULL, "no progress lines", CLI_FLAG, &quiet, NULL, NULL, 0, NULL},
         {NULL, NULL, NULL, CLI_FLAG, NULL, NULL, NULL, 0, NULL},
     };
-    char notes[1536];
+    char notes[4096];
     describe_default_optics(notes, sizeof notes);
     const cli_command_spec spec = {
         "simulate",
@@ -182,6 +281,28 @@ int cmd_simulate(int argc, char **argv) {
     if (rc != CLI_PARSE_CONTINUE) return rc;
     params.noise = (mumloc_noise)noise;
     params.sample = (mumloc_sample)sample;
+    if (width != -1) {
+        params.width = width;
+        params.height = height;
+    }
+    params.drift_max_nm = drift >= 0 ? drift : rig_path ? 0.0 : params.drift_max_nm;
+    if (!isnan(camera.offset)) params.camera.offset_adu = camera.offset;
+    if (!isnan(camera.gain)) params.camera.adu_per_electron = camera.gain;
+    if (!isnan(camera.em_gain)) params.camera.em_gain = camera.em_gain;
+    if (!isnan(camera.read_noise)) params.camera.read_noise_e = camera.read_noise;
+    if (beads.beads < 0) {
+        fprintf(stderr, "mumloc simulate: --beads expects a positive number of beads, got %d\n",
+                beads.beads);
+        return CLI_EXIT_USAGE;
+    }
+    if (bits != 32 && !rig_path) {
+        fprintf(stderr, "mumloc simulate: --bits 16 needs --rig (a rig's raw camera data); plain "
+                        "movies are 32-bit, bead stacks 16-bit\n");
+        return CLI_EXIT_USAGE;
+    }
+    if (beads.beads > 0)
+        return simulate_bead_stack(&params, &beads, &camera, rig_path, optics_path, z_range,
+                                   movie_path, truth_path, scan_arg, width != -1, threads, quiet);
     if (molecules_text &&
         (rc = cli_molecules("simulate", molecules_text, &params.molecules_min, &params.molecules)) !=
             CLI_PARSE_CONTINUE)
@@ -210,28 +331,49 @@ int cmd_simulate(int argc, char **argv) {
     }
     const mumloc_file_role files[] = {
         {optics_path, "--optics", 0},
+        {rig_path, "--rig", 0},
         {movie_path, "--out", 1},
         {truth_path, "--truth", 1},
         {drift_path, drift_arg ? "--drift-file" : "the drift file", 1},
         {stage_path, stage_arg ? "--stage-drift-file" : "the stage-drift file", 1}};
     mumloc_status status = MUMLOC_OK;
-    if ((rc = cli_check_files("simulate", files, 5)) == CLI_PARSE_CONTINUE) {
+    mumloc_rig *rig = rig_path ? malloc(sizeof *rig) : NULL;
+    if (rig_path && !rig) {
+        fprintf(stderr, "mumloc simulate: out of memory\n");
+        rc = CLI_EXIT_FAILURE;
+    } else if ((rc = cli_check_files("simulate", files, 6)) == CLI_PARSE_CONTINUE) {
         if (optics_path && (status = mumloc_optics_load(optics_path, &params.optics)) != MUMLOC_OK)
             rc = library_error("--optics: ", status);
-        else if ((status = mumloc_set_threads(threads)) != MUMLOC_OK ||
-                 (status = mumloc_sim_params_validate(&params)) != MUMLOC_OK)
+        else if (rig)
+            rc = cli_simulate_rig(rig_path, &params, &camera, width != -1, optics_path != NULL, rig);
+        if (rc == CLI_PARSE_CONTINUE && rig) mumloc_rig_sim_params(rig, &params);
+        if (rc == CLI_PARSE_CONTINUE &&
+            ((status = mumloc_set_threads(threads)) != MUMLOC_OK ||
+             (status = mumloc_sim_params_validate(&params)) != MUMLOC_OK))
             rc = library_error("", status);
     }
     if (rc != CLI_PARSE_CONTINUE) {
         free(derived_drift);
         free(derived_stage);
+        free(rig);
         return rc;
     }
     /* The stage drift first (quick); removed again if the movie fails, so no partial set is left. */
     if (stage_path && (status = mumloc_simulate_write_stage_drift(&params, stage_path)) != MUMLOC_OK) {
         free(derived_drift);
         free(derived_stage);
+        free(rig);
         return library_error("--stage-drift-file: ", status);
+    }
+    if (rig) {
+        rc = cli_simulate_rig_movie(&params, rig, bits, movie_path, truth_path, drift_path, quiet);
+        if (rc == CLI_EXIT_OK && stage_path)
+            printf("mumloc simulate: stage drift per frame in %s\n", stage_path);
+        if (rc != CLI_EXIT_OK && stage_path) unlink(stage_path);
+        free(derived_drift);
+        free(derived_stage);
+        free(rig);
+        return rc;
     }
 
     cli_progress progress;

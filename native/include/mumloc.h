@@ -383,6 +383,83 @@ MUMLOC_API mumloc_status mumloc_rig_affine_invert(const double to_camera[6], dou
 MUMLOC_API void mumloc_rig_affine_apply(const double affine[6], double x, double y, double *u,
                                         double *v);
 
+/* Camera images ↔ one chip of tiles (layouts tiles2x2, tiles1x4, tiles4x1; mumloc_rig_layout_grid):
+ * cameras holds planes × height × width floats (camera after camera, rig width × height each), chip
+ * (columns · width) × (rows · height) floats, row-major, camera d's tile at column d mod columns,
+ * row d / columns. Fails for the other layouts. */
+MUMLOC_API mumloc_status mumloc_rig_tiles_split(const mumloc_rig *rig, const float *chip,
+                                                float *cameras);
+MUMLOC_API mumloc_status mumloc_rig_tiles_join(const mumloc_rig *rig, const float *cameras,
+                                               float *chip);
+/* The file of camera `camera` (1-based) in the files layout, from the one name a user gives:
+ * "OUT.tif" → "OUT_cam1.tif", "OUT.tiff" → "OUT_cam1.tiff", "OUT" → "OUT_cam1.tif". */
+MUMLOC_API mumloc_status mumloc_rig_camera_path(const char *path, int camera, char *buf, size_t cap);
+
+/* Simulation for a rig: params' optics, width and height become the rig's (its other fields stay;
+ * its camera model is replaced per camera by the rig's in the calls below). */
+MUMLOC_API void mumloc_rig_sim_params(const mumloc_rig *rig, mumloc_sim_params *params);
+/* What the rig's cameras record, frames [first, first + count) of a simulator made with
+ * mumloc_rig_sim_params: per frame planes × height × width floats, camera d's image in its own pixel
+ * frame. Camera d sees every molecule (after the plane drift of the simulator, in the reference frame)
+ * at to_camera applied to its reference position, with PSF widths times sqrt|det| of to_camera's
+ * linear part (exact for rotations; the slight ellipticity of a shear or unequal scales, ~1 % in real
+ * rigs, is neglected); its frame f shows reference frame f + frame_offset (before frame 0: no
+ * molecules); its own offset, ADU gain, EM gain and read noise, the simulator's background and noise
+ * mode. The ground truth (mumloc_simulate_truth) stays in camera 1's frame. */
+MUMLOC_API mumloc_status mumloc_simulate_rig_frames(const mumloc_simulator *sim,
+                                                    const mumloc_rig *rig, int64_t first,
+                                                    int64_t count, float *pixels);
+/* mumloc_simulate_to_files for a rig: params as for mumloc_rig_sim_params, the movie in the rig's
+ * layout — hyperstack: one TIFF, C = cameras, T = frames; files: one T-stack per camera named by
+ * mumloc_rig_camera_path(movie_path); tiles*: one TIFF of chips. bits 32: float; 16: camera counts
+ * rounded and clipped to 0..65535 as a 16-bit camera records them. Truth and drift tables as for
+ * mumloc_simulate_to_files (truth in camera 1's frame). All files or none. */
+MUMLOC_API mumloc_status mumloc_simulate_rig_to_files(const mumloc_sim_params *params,
+                                                      const mumloc_rig *rig, int bits,
+                                                      const char *movie_path,
+                                                      const char *truth_path,
+                                                      const char *drift_path,
+                                                      mumloc_progress_fn progress, void *user);
+
+/* A bead z-stack for calibration: beads fixed in the sample (at one height, as on a coverslip),
+ * imaged by every camera of a rig while the stage steps through z. At step s the beads lie at depth
+ * z_from_nm + s · z_step_nm in the reference frame's z convention (plane d in focus when that equals
+ * plane_depth_nm[d]), displaced laterally by the scan's drift. */
+typedef struct mumloc_bead_params {
+    int beads;                  /* beads in the field (default 30) */
+    double z_step_nm;           /* stage step (default 50) */
+    double z_from_nm, z_to_nm;  /* bead depth at the first step and the last one reached (default
+                                   −600 and 2200: every default plane's focus ±800 nm) */
+    double photons;             /* expected photons of a bead per step, summed over all planes
+                                   (default 20000; a 16-bit camera saturates where offset +
+                                   gain·G·(peak + background) passes 65535) */
+    double background_photons;  /* per pixel (default 10) */
+    double drift_nm;            /* lateral drift of the scan: a straight line from 0 at the first
+                                   step to this at the last, direction drawn from the seed (default
+                                   0) */
+    double margin_nm;           /* beads at least this far inside camera 1's field (default 1000) */
+    double spacing_nm;          /* beads at least this far apart (default 2000) */
+    mumloc_noise noise;         /* default physical */
+    uint64_t seed;              /* default 1 */
+} mumloc_bead_params;
+
+MUMLOC_API void mumloc_bead_params_default(mumloc_bead_params *params);
+/* Checks every field; the message names the option (as the CLI spells it) and its range. */
+MUMLOC_API mumloc_status mumloc_bead_params_validate(const mumloc_bead_params *params);
+/* Stage steps of the scan: floor((z_to − z_from) / z_step) + 1. */
+MUMLOC_API int mumloc_bead_steps(const mumloc_bead_params *params);
+/* Writes the bead z-stack the rig's cameras record, 16-bit (camera counts with each camera's offset,
+ * gain, EM gain and read noise, clipped at 65535), in the rig's layout: hyperstack C = cameras,
+ * Z = steps; files one Z-stack per camera (mumloc_rig_camera_path); tiles* one Z-stack of chips.
+ * truth_path (or NULL): CSV "id","x [nm]","y [nm]","intensity [photon]" of the beads in camera 1's
+ * frame at the first step; scan_path (or NULL): CSV "slice","z [nm]","dx [nm]","dy [nm]" per step
+ * (slice 1-based; the beads' depth and lateral drift). Fails when the beads do not fit at the
+ * spacing. All files or none. */
+MUMLOC_API mumloc_status mumloc_simulate_beads(const mumloc_rig *rig, const mumloc_bead_params *params,
+                                               const char *stack_path, const char *truth_path,
+                                               const char *scan_path, mumloc_progress_fn progress,
+                                               void *user);
+
 /* ---------------------------------------------------------------------------------------------- */
 /* Numbers in tables                                                                               */
 /* ---------------------------------------------------------------------------------------------- */

@@ -21,7 +21,7 @@ static void write_movie(const char *path, mumloc_tiff_layout layout, mumloc_tiff
     float pixels[N * W * H];
     for (int i = 0; i < N; i++)
         for (int p = 0; p < W * H; p++) pixels[i * W * H + p] = pixel_value(i, p);
-    mumloc_tiff_write_options o = {W, H, C, 1, T, 0.192, "mumloc={\"seed\":3}", layout, format};
+    mumloc_tiff_write_options o = {W, H, C, 1, T, 0.192, "mumloc={\"seed\":3}", layout, format, 32};
     FILE *f = fopen(path, "wb");
     mumloc_tiff_writer *w = NULL;
     CHECK_OK(mumloc_tiff_writer_open(f, path, &o, &w));

@@ -189,7 +189,7 @@ static void test_outputs(void) {
 
     /* batches of 2 frames: progress after each batch, and the very same bytes */
     progress_log batched = {0, 0, -1, 0, 1};
-    CHECK_OK(mumloc_simulate_to_files_batched(&p, path_of("movie2.tif"), path_of("truth2.csv"),
+    CHECK_OK(mumloc_simulate_to_files_batched(&p, NULL, 32, path_of("movie2.tif"), path_of("truth2.csv"),
                                               path_of("drift2.csv"), on_progress, &batched, 2));
     CHECK(batched.calls == 4 && batched.monotonic && batched.last_done == 7);
     CHECK(same_file(path_of("movie.tif"), path_of("movie2.tif")));
@@ -209,7 +209,7 @@ static void test_nothing_left_behind(void) {
     fputs("previous contents", old);
     fclose(old);
     progress_log log = {0, 2, -1, 0, 1};
-    CHECK_STATUS(mumloc_simulate_to_files_batched(&p, path_of("kept.tif"), path_of("c-truth.csv"),
+    CHECK_STATUS(mumloc_simulate_to_files_batched(&p, NULL, 32, path_of("kept.tif"), path_of("c-truth.csv"),
                                                   path_of("c-drift.csv"), on_progress, &log, 3),
                  MUMLOC_ERR_CANCELLED);
     CHECK(log.calls == 2);

@@ -59,7 +59,7 @@ static void write_movie(const char *path, mumloc_tiff_layout layout, mumloc_tiff
     for (int i = 0; i < N; i++)
         for (int p = 0; p < W * H; p++) pixels[i * W * H + p] = pixel_value(i, p);
     mumloc_tiff_write_options o = {W, H, C, 1, T, 0.192, "mumloc={\"seed\":7,\"noise\":\"none\"}", layout,
-                                   MUMLOC_TIFF_FORMAT_AUTO};
+                                   MUMLOC_TIFF_FORMAT_AUTO, 32};
     FILE *f = fopen(path, "wb");
     mumloc_tiff_writer *w = NULL;
     CHECK_OK(mumloc_tiff_writer_open(f, path, &o, &w));
@@ -181,7 +181,7 @@ static void test_layout_switch(void) {
     /* 68 images of 4096 x 4096 floats = 4.25 GiB: AUTO keeps one IFD per image in a BigTIFF (only
      * the header is written here); one IFD per image in a classic TIFF is refused */
     mumloc_tiff_write_options o = {4096, 4096, 4, 1, 17, 0.1, NULL, MUMLOC_TIFF_LAYOUT_AUTO,
-                                   MUMLOC_TIFF_FORMAT_AUTO};
+                                   MUMLOC_TIFF_FORMAT_AUTO, 32};
     FILE *f = fopen(path_of("huge.tif"), "wb");
     mumloc_tiff_writer *w = NULL;
     CHECK_OK(mumloc_tiff_writer_open(f, "huge.tif", &o, &w));
@@ -225,7 +225,7 @@ static void test_layout_switch(void) {
 static void test_past_4_gib(void) {
     const char *path = path_of("sparse.tif");
     mumloc_tiff_write_options o = {4096, 4096, 4, 1, 17, 0.1, NULL, MUMLOC_TIFF_LAYOUT_SINGLE_IFD,
-                                   MUMLOC_TIFF_FORMAT_AUTO};
+                                   MUMLOC_TIFF_FORMAT_AUTO, 32};
     FILE *f = fopen(path, "wb");
     mumloc_tiff_writer *w = NULL;
     CHECK_OK(mumloc_tiff_writer_open(f, path, &o, &w));

@@ -13,7 +13,7 @@
 static void write_one(const char *path, double pixel_um) {
     const float pixel = 1.5f;
     mumloc_tiff_write_options o = {1, 1, 1, 1, 1, pixel_um, NULL, MUMLOC_TIFF_LAYOUT_MULTI_IFD,
-                                   MUMLOC_TIFF_FORMAT_AUTO};
+                                   MUMLOC_TIFF_FORMAT_AUTO, 32};
     FILE *f = fopen(path, "wb");
     mumloc_tiff_writer *w = NULL;
     CHECK(f != NULL);

@@ -22,7 +22,7 @@ static int exists(const char *path) {
 static void write_float_tiff(const char *path, const float *images, int c, int z, int t) {
     FILE *f = fopen(path, "wb");
     mumloc_tiff_write_options o = {W, H, c, z, t, 0.192, NULL, MUMLOC_TIFF_LAYOUT_AUTO,
-                                   MUMLOC_TIFF_FORMAT_AUTO};
+                                   MUMLOC_TIFF_FORMAT_AUTO, 32};
     mumloc_tiff_writer *w = NULL;
     CHECK_OK(mumloc_tiff_writer_open(f, path, &o, &w));
     CHECK_OK(mumloc_tiff_writer_append(w, images, (int64_t)c * z * t));

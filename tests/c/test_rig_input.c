@@ -26,8 +26,8 @@ static float value(int d, int f, int i, int j) { return (float)(1000 * d + 100 *
 static void write_tiff(const char *path, int width, int height, int c, int z, int t,
                        const float *pixels) {
     FILE *f = fopen(path, "wb");
-    mumloc_tiff_write_options o = {width, height, c, z, t, 0, NULL, MUMLOC_TIFF_LAYOUT_AUTO,
-                                   MUMLOC_TIFF_FORMAT_AUTO};
+    mumloc_tiff_write_options o = {.width = width, .height = height, .channels = c,
+                                   .slices = z, .frames = t};
     mumloc_tiff_writer *w = NULL;
     CHECK_OK(mumloc_tiff_writer_open(f, path, &o, &w));
     CHECK_OK(mumloc_tiff_writer_append(w, pixels, (int64_t)c * z * t));

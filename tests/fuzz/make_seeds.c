@@ -123,7 +123,7 @@ static void simulated_seeds(void) {
         if (mumloc_tiff_reader_read(r, i, data + (size_t)i * pixels) != MUMLOC_OK) die(movie);
     mumloc_tiff_write_options o = {in->width, in->height, in->channels, in->slices, in->frames,
                                    0.192, "mumloc={\"optics\":{}}", MUMLOC_TIFF_LAYOUT_SINGLE_IFD,
-                                   MUMLOC_TIFF_FORMAT_AUTO};
+                                   MUMLOC_TIFF_FORMAT_AUTO, 32};
     const char *single = seed_path("tiff", "single-ifd.tif");
     FILE *f = fopen(single, "wb");
     mumloc_tiff_writer *w = NULL;

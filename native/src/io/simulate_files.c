@@ -8,8 +8,10 @@
 #include "core/error.h"
 #include "io/atomic_file.h"
 #include "io/csv_write.h"
+#include "io/rig_stack.h"
 #include "io/simulate_files.h"
-#include "io/tiff_write.h"
+#include "rig/rig_internal.h"
+#include "simulate/simulator.h"
 
 /* Pixels simulated per batch: about 64 MiB, at least one frame; fewer frames when that keeps
  * about PROGRESS_STEPS progress reports per movie, but never below MIN_PROGRESS_BATCH frames. */
@@ -27,9 +29,12 @@ static const mumloc_csv_column drift_columns[] = {
 typedef struct run {
     mumloc_simulator *sim;
     const mumloc_sim_params *p;
+    const mumloc_rig *rig;    /* NULL: a plain movie (planes as channels) */
+    int bits;
+    mumloc_sim_view views[MUMLOC_MAX_PLANES];
     const char *paths[OUTPUTS];
-    mumloc_atomic_file files[OUTPUTS];
-    mumloc_tiff_writer *tiff;
+    mumloc_atomic_file files[OUTPUTS]; /* the tables; the movie's files are the stack's */
+    rig_stack movie;
     mumloc_csv_writer truth, drift;
     char *description;
     float *pixels;
@@ -73,13 +78,13 @@ static mumloc_status open_outputs(run *r) {
                            "simulate: %lld frames of %d planes exceed the 2147483647 images an "
                            "ImageJ TIFF can hold; use fewer frames",
                            (long long)p->frames, planes);
-    for (int i = 0; i < OUTPUTS; i++)
+    for (int i = OUT_MOVIE + 1; i < OUTPUTS; i++)
         if (r->paths[i]) MUMLOC_TRY(mumloc_atomic_open(&r->files[i], r->paths[i]));
     MUMLOC_TRY(build_description(r));
-    mumloc_tiff_write_options o = {p->width, p->height, planes, 1, (int)p->frames,
-                                   p->optics.pixel_nm / 1000.0, r->description,
-                                   MUMLOC_TIFF_LAYOUT_AUTO, MUMLOC_TIFF_FORMAT_AUTO};
-    MUMLOC_TRY(mumloc_tiff_writer_open(r->files[OUT_MOVIE].file, r->paths[OUT_MOVIE], &o, &r->tiff));
+    rig_stack_shape shape = {planes, p->width, p->height, 1, (int)p->frames, r->bits,
+                             p->optics.pixel_nm / 1000.0, r->description};
+    MUMLOC_TRY(rig_stack_open(&r->movie, r->rig ? r->rig->layout : MUMLOC_RIG_HYPERSTACK, &shape,
+                              r->paths[OUT_MOVIE]));
     if (r->paths[OUT_TRUTH])
         MUMLOC_TRY(mumloc_csv_writer_begin(&r->truth, r->files[OUT_TRUTH].file, r->paths[OUT_TRUTH],
                                            truth_columns, 7));
@@ -132,25 +137,27 @@ static mumloc_status stream_frames(run *r, mumloc_progress_fn progress, void *us
                            (long long)batch);
     for (int64_t first = 0; first < p->frames; first += batch) {
         int64_t count = p->frames - first < batch ? p->frames - first : batch;
-        MUMLOC_TRY(mumloc_simulate_frames(r->sim, first, count, r->pixels));
-        MUMLOC_TRY(mumloc_tiff_writer_append(r->tiff, r->pixels, count * p->optics.planes));
+        MUMLOC_TRY(mumloc_sim_frames_viewed(r->sim, r->rig ? r->views : NULL, first, count, r->pixels));
+        MUMLOC_TRY(rig_stack_append(&r->movie, r->pixels, count));
         for (int64_t f = first; f < first + count; f++) MUMLOC_TRY(write_tables(r, f));
         if (progress && progress(user, first + count, p->frames))
             return mumloc_fail(MUMLOC_ERR_CANCELLED,
                                "simulation cancelled after %lld of %lld frames; no file was written",
                                (long long)(first + count), (long long)p->frames);
     }
-    return mumloc_tiff_writer_finish(r->tiff);
+    return rig_stack_finish(&r->movie);
 }
 
 /* Renames every temporary file into place; if one rename fails, the ones already renamed are
  * removed again so that no partial set of outputs remains. */
 static mumloc_status commit_all(run *r) {
-    for (int i = 0; i < OUTPUTS; i++) {
+    MUMLOC_TRY(rig_stack_commit(&r->movie));
+    for (int i = OUT_MOVIE + 1; i < OUTPUTS; i++) {
         if (!r->paths[i]) continue;
         mumloc_status s = mumloc_atomic_commit(&r->files[i]);
         if (s != MUMLOC_OK) {
-            for (int j = 0; j < i; j++)
+            rig_stack_unlink(&r->movie);
+            for (int j = OUT_MOVIE + 1; j < i; j++)
                 if (r->paths[j]) unlink(r->paths[j]);
             return s;
         }
@@ -161,28 +168,49 @@ static mumloc_status commit_all(run *r) {
 mumloc_status mumloc_simulate_to_files(const mumloc_sim_params *params, const char *movie_path,
                                        const char *truth_path, const char *drift_path,
                                        mumloc_progress_fn progress, void *user) {
-    return mumloc_simulate_to_files_batched(params, movie_path, truth_path, drift_path, progress,
-                                            user, 0);
+    return mumloc_simulate_to_files_batched(params, NULL, 32, movie_path, truth_path, drift_path,
+                                            progress, user, 0);
 }
 
-mumloc_status mumloc_simulate_to_files_batched(const mumloc_sim_params *params,
-                                               const char *movie_path, const char *truth_path,
-                                               const char *drift_path, mumloc_progress_fn progress,
-                                               void *user, int64_t batch_frames) {
+mumloc_status mumloc_simulate_rig_to_files(const mumloc_sim_params *params, const mumloc_rig *rig,
+                                           int bits, const char *movie_path, const char *truth_path,
+                                           const char *drift_path, mumloc_progress_fn progress,
+                                           void *user) {
+    if (!rig) return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT, "simulate: a rig is required");
+    return mumloc_simulate_to_files_batched(params, rig, bits, movie_path, truth_path, drift_path,
+                                            progress, user, 0);
+}
+
+mumloc_status mumloc_simulate_to_files_batched(const mumloc_sim_params *params, const mumloc_rig *rig,
+                                               int bits, const char *movie_path,
+                                               const char *truth_path, const char *drift_path,
+                                               mumloc_progress_fn progress, void *user,
+                                               int64_t batch_frames) {
     if (!params) return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT, "simulate: parameters are required");
+    if (bits != 16 && bits != 32)
+        return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT,
+                           "simulate: bits must be 32 (float) or 16 (camera counts), not %d", bits);
     run r;
     memset(&r, 0, sizeof r);
     r.paths[OUT_MOVIE] = movie_path;
     r.paths[OUT_TRUTH] = truth_path;
     r.paths[OUT_DRIFT] = drift_path;
+    r.bits = bits;
     MUMLOC_TRY(check_paths(r.paths));
-    MUMLOC_TRY(mumloc_simulator_create(params, &r.sim));
+    mumloc_sim_params rig_params = *params;
+    if (rig) {
+        MUMLOC_TRY(mumloc_rig_validate(rig));
+        mumloc_rig_sim_params(rig, &rig_params);
+        mumloc_rig_sim_views(rig, 0, r.views);
+        r.rig = rig;
+    }
+    MUMLOC_TRY(mumloc_simulator_create(&rig_params, &r.sim));
     r.p = mumloc_simulator_params(r.sim);
     mumloc_status s = open_outputs(&r);
     if (s == MUMLOC_OK) s = stream_frames(&r, progress, user, batch_frames);
     if (s == MUMLOC_OK) s = commit_all(&r);
     for (int i = 0; i < OUTPUTS; i++) mumloc_atomic_abort(&r.files[i]); /* no-op once committed */
-    mumloc_tiff_writer_free(r.tiff);
+    rig_stack_close(&r.movie);
     mumloc_simulator_destroy(r.sim);
     free(r.description);
     free(r.pixels);

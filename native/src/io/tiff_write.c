@@ -20,6 +20,7 @@ struct mumloc_tiff_writer {
     mumloc_tiff_write_options options;
     mumloc_tiff_layout layout;
     int bigtiff;               /* 8-byte offsets and counts, 20-byte IFD entries */
+    int bits;                  /* 32 (float) or 16 (unsigned) */
     int64_t images, written;
     uint32_t image_bytes;
     uint64_t data_offset;      /* first image's strip */
@@ -61,7 +62,7 @@ static uint32_t build_ifd(const mumloc_tiff_writer *w, ifd_builder *b, uint64_t 
     ifd_add(b, TIFF_TAG_NEW_SUBFILE_TYPE, TIFF_LONG, 1, 0, 4);
     ifd_add(b, TIFF_TAG_IMAGE_WIDTH, TIFF_LONG, 1, (uint32_t)w->options.width, 4);
     ifd_add(b, TIFF_TAG_IMAGE_LENGTH, TIFF_LONG, 1, (uint32_t)w->options.height, 4);
-    ifd_add(b, TIFF_TAG_BITS_PER_SAMPLE, TIFF_SHORT, 1, 32, 2);
+    ifd_add(b, TIFF_TAG_BITS_PER_SAMPLE, TIFF_SHORT, 1, (uint32_t)w->bits, 2);
     ifd_add(b, TIFF_TAG_COMPRESSION, TIFF_SHORT, 1, 1, 2);
     ifd_add(b, TIFF_TAG_PHOTOMETRIC, TIFF_SHORT, 1, 1, 2); /* BlackIsZero */
     if (with_description)
@@ -78,7 +79,8 @@ static uint32_t build_ifd(const mumloc_tiff_writer *w, ifd_builder *b, uint64_t 
         ifd_add(b, TIFF_TAG_Y_RESOLUTION, TIFF_RATIONAL, 1, resolution, offset_bytes);
         ifd_add(b, TIFF_TAG_RESOLUTION_UNIT, TIFF_SHORT, 1, 1, 2); /* none: ImageJ takes µm from unit= */
     }
-    ifd_add(b, TIFF_TAG_SAMPLE_FORMAT, TIFF_SHORT, 1, TIFF_SAMPLE_FLOAT, 2);
+    ifd_add(b, TIFF_TAG_SAMPLE_FORMAT, TIFF_SHORT, 1, w->bits == 16 ? TIFF_SAMPLE_UINT : TIFF_SAMPLE_FLOAT,
+            2);
     if (b->big) {
         tiff_put64le(b->bytes, (uint64_t)b->entries);
         tiff_put64le(b->bytes + 8 + b->entries * 20, next_ifd);
@@ -160,6 +162,9 @@ static mumloc_status check_options(const mumloc_tiff_write_options *o) {
     if (o->layout != MUMLOC_TIFF_LAYOUT_AUTO && o->layout != MUMLOC_TIFF_LAYOUT_MULTI_IFD &&
         o->layout != MUMLOC_TIFF_LAYOUT_SINGLE_IFD)
         return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT, "unknown TIFF layout %d", (int)o->layout);
+    if (o->bits != 0 && o->bits != 16 && o->bits != 32)
+        return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT,
+                           "TIFF bits per sample must be 16 (unsigned) or 32 (float), not %d", o->bits);
     if (o->format != MUMLOC_TIFF_FORMAT_AUTO && o->format != MUMLOC_TIFF_FORMAT_CLASSIC &&
         o->format != MUMLOC_TIFF_FORMAT_BIG)
         return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT, "unknown TIFF format %d", (int)o->format);
@@ -234,7 +239,8 @@ mumloc_status mumloc_tiff_writer_open(FILE *file, const char *label,
     w->options = *options;
     w->options.extra_description = NULL; /* not kept: it lives on in w->description */
     w->images = (int64_t)options->channels * options->slices * options->frames;
-    w->image_bytes = (uint32_t)((uint64_t)options->width * (uint64_t)options->height * 4);
+    w->bits = options->bits == 16 ? 16 : 32;
+    w->image_bytes = (uint32_t)((uint64_t)options->width * (uint64_t)options->height * (w->bits / 8));
     if (options->pixel_um > 0) resolution_rational(options->pixel_um, &w->x_num, &w->x_den);
     mumloc_status s = build_description(w, options->extra_description);
     if (s != MUMLOC_OK) {
@@ -276,8 +282,21 @@ mumloc_status mumloc_tiff_writer_append(mumloc_tiff_writer *w, const float *pixe
         return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT,
                            "'%s': appending %lld images to %lld of %lld would pass the declared count",
                            w->label, (long long)count, (long long)w->written, (long long)w->images);
-    size_t values = (size_t)count * (w->image_bytes / 4);
-    if (!tiff_host_is_big_endian()) {
+    size_t values = (size_t)count * (w->image_bytes / (w->bits / 8));
+    if (w->bits == 16) {
+        /* camera counts: rounded to the nearest integer and clipped to 0..65535 as a 16-bit camera
+         * saturates (NaN as 0) */
+        unsigned char chunk[4096];
+        for (size_t i = 0; i < values;) {
+            size_t n = 0;
+            for (; n < sizeof chunk / 2 && i < values; n++, i++) {
+                float v = pixels[i];
+                uint32_t count16 = !(v > 0.0f) ? 0u : v >= 65535.0f ? 65535u : (uint32_t)lrintf(v);
+                tiff_put16le(chunk + 2 * n, count16);
+            }
+            MUMLOC_TRY(write_bytes(w, chunk, n * 2));
+        }
+    } else if (!tiff_host_is_big_endian()) {
         MUMLOC_TRY(write_bytes(w, pixels, values * 4));
     } else {
         unsigned char chunk[4096];

@@ -1,4 +1,4 @@
-/* Streaming writer of 32-bit float ImageJ hyperstacks (little-endian TIFF or BigTIFF, uncompressed, one
+/* Streaming writer of 32-bit float (or 16-bit unsigned) ImageJ hyperstacks (little-endian TIFF or BigTIFF, uncompressed, one
  * strip per image, all image data contiguous in order: channel fastest, then slice, then frame).
  *
  * The description starts "ImageJ=1.53t\n" and carries images=, channels=, slices=, frames=,
@@ -49,6 +49,8 @@ typedef struct mumloc_tiff_write_options {
     const char *extra_description; /* extra "key=value" lines (no backslashes, no NUL), or NULL */
     mumloc_tiff_layout layout;
     mumloc_tiff_format format;
+    int bits;                      /* 0 or 32: 32-bit float; 16: unsigned 16-bit (camera counts:
+                                      the floats appended are rounded and clipped to 0..65535) */
 } mumloc_tiff_write_options;
 
 typedef struct mumloc_tiff_writer mumloc_tiff_writer;

@@ -51,7 +51,7 @@ static mumloc_status write_tiff_body(mumloc_renderer *r, mumloc_atomic_file *af,
     char description[512];
     describe(r, "image", description, sizeof description);
     mumloc_tiff_write_options o = {r->width, r->height, 4, 1, 1, r->p.pixel_nm / 1000.0,
-                                   description, MUMLOC_TIFF_LAYOUT_AUTO, MUMLOC_TIFF_FORMAT_AUTO};
+                                   description, MUMLOC_TIFF_LAYOUT_AUTO, MUMLOC_TIFF_FORMAT_AUTO, 32};
     mumloc_tiff_writer *w = NULL;
     MUMLOC_TRY(mumloc_tiff_writer_open(af->file, path, &o, &w));
     size_t pixels = (size_t)r->width * (size_t)r->height;
@@ -109,7 +109,7 @@ mumloc_status mumloc_renderer_write_zstack(mumloc_renderer *r, const char *path)
     char description[512];
     describe(r, "zstack", description, sizeof description);
     mumloc_tiff_write_options o = {r->width, r->height, 1, r->slices, 1, r->p.pixel_nm / 1000.0,
-                                   description, MUMLOC_TIFF_LAYOUT_AUTO, MUMLOC_TIFF_FORMAT_AUTO};
+                                   description, MUMLOC_TIFF_LAYOUT_AUTO, MUMLOC_TIFF_FORMAT_AUTO, 32};
     mumloc_atomic_file af = {0};
     MUMLOC_TRY(mumloc_atomic_open(&af, path));
     mumloc_tiff_writer *w = NULL;

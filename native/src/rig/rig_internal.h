@@ -20,4 +20,10 @@ void mumloc_rig_discrete_part(int flip_x, int flip_y, int quarter_turns, double 
 /* sqrt|det| of the affine's linear part: how many of the camera's pixels one reference pixel spans. */
 double mumloc_rig_scale(const double to_camera[6]);
 
+struct mumloc_sim_view;
+/* One simulator view per plane from the rig's cameras (simulate/simulator.h). registered = 1: every
+ * camera in the reference geometry with its own camera model and no frame offset — the frames the
+ * network sees once the planes are resampled onto camera 1's grid (training). */
+void mumloc_rig_sim_views(const mumloc_rig *rig, int registered, struct mumloc_sim_view *views);
+
 #endif

@@ -2,6 +2,7 @@
  * pool. Every pixel is a pure function of (seed, frame, plane, pixel index), so neither the thread
  * count nor the cut changes a single bit of the output. */
 #include <omp.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -21,6 +22,7 @@
 
 typedef struct thread_scratch {
     mumloc_emitter *emitters;
+    mumloc_emitter *mapped; /* the emitters as a rig camera sees them */
     double *signal;   /* one band of one plane, photons */
     double *edges;    /* scratch for the renderer */
     int64_t cached_frame;
@@ -31,50 +33,44 @@ typedef struct thread_scratch {
 static int scratch_init(thread_scratch *s, const mumloc_simulator *sim, int band_rows) {
     const mumloc_sim_params *p = &sim->params;
     s->emitters = malloc(((size_t)sim->max_emitters + 1) * sizeof *s->emitters);
+    s->mapped = malloc(((size_t)sim->max_emitters + 1) * sizeof *s->mapped);
     s->signal = malloc((size_t)band_rows * p->width * sizeof *s->signal);
     s->edges = malloc(2 * ((size_t)p->width + p->height + 2) * sizeof *s->edges);
-    s->cached_frame = -1;
+    s->cached_frame = INT64_MIN; /* a view's frame offset can make any index, −1 included */
     s->count = 0;
-    return s->emitters && s->signal && s->edges;
+    return s->emitters && s->mapped && s->signal && s->edges;
 }
 
 static void scratch_free(thread_scratch *s) {
     free(s->emitters);
+    free(s->mapped);
     free(s->signal);
     free(s->edges);
 }
 
-static mumloc_camera_model camera_model(const mumloc_simulator *sim) {
-    const mumloc_sim_params *p = &sim->params;
-    mumloc_camera_model cam;
-    cam.background = p->camera.background_photons;
-    cam.read_noise = p->camera.read_noise_e;
-    cam.em_gain = p->camera.em_gain;
-    cam.adu_gain = p->camera.adu_per_electron;
-    cam.offset = p->camera.offset_adu;
-    cam.physical = p->noise == MUMLOC_NOISE_PHYSICAL;
-    cam.tables = sim->tables;
-    cam.table_count = sim->table_count;
-    cam.ziggurat = &sim->ziggurat;
-    return cam;
-}
-
 /* One task: rows [row0, row1) of plane `plane` of frame `frame`, written to out (that band). */
 static void simulate_band(const mumloc_simulator *sim, const mumloc_camera_model *cam,
-                          thread_scratch *s, int64_t frame, int plane, int row0, int row1, float *out) {
+                          const mumloc_sim_view *view, thread_scratch *s, int64_t frame, int plane,
+                          int row0, int row1, float *out) {
     const mumloc_sim_params *p = &sim->params;
     const int width = p->width;
-    if (s->cached_frame != frame) {
-        s->count = mumloc_sim_frame_imaged_emitters(sim, frame, s->emitters);
-        mumloc_sim_frame_drift(sim, frame, s->drift);
-        s->cached_frame = frame;
+    /* a view's camera frame shows the reference frame frame + frame_offset; none before frame 0 */
+    const int64_t source = view ? frame + view->frame_offset : frame;
+    if (s->cached_frame != source) {
+        if (source >= 0) {
+            s->count = mumloc_sim_frame_imaged_emitters(sim, source, s->emitters);
+            mumloc_sim_frame_drift(sim, source, s->drift);
+        } else {
+            s->count = 0;
+            memset(s->drift, 0, sizeof s->drift);
+        }
+        s->cached_frame = source;
     }
     size_t n = (size_t)(row1 - row0) * width;
     memset(s->signal, 0, n * sizeof *s->signal);
-    mumloc_render_plane_rows(&p->optics, plane, width, p->height, row0, row1,
-                             p->optics.plane_depth_nm[plane],
-                             s->drift[2 * plane], s->drift[2 * plane + 1], s->emitters, s->count,
-                             s->signal, s->edges);
+    mumloc_sim_render_view(&p->optics, view, plane, width, p->height, row0, row1, s->drift[2 * plane],
+                           s->drift[2 * plane + 1], s->emitters, s->count, s->mapped, s->signal,
+                           s->edges);
     uint32_t first_pixel = (uint32_t)row0 * (uint32_t)width;
     for (size_t i = 0; i < n; i++) {
         mumloc_rng r = mumloc_rng_stream(p->seed, frame, MUMLOC_RNG_NOISE, plane,
@@ -85,6 +81,11 @@ static void simulate_band(const mumloc_simulator *sim, const mumloc_camera_model
 
 mumloc_status mumloc_simulate_frames(const mumloc_simulator *sim, int64_t first, int64_t count,
                                      float *pixels) {
+    return mumloc_sim_frames_viewed(sim, NULL, first, count, pixels);
+}
+
+mumloc_status mumloc_sim_frames_viewed(const mumloc_simulator *sim, const mumloc_sim_view *views,
+                                       int64_t first, int64_t count, float *pixels) {
     if (!sim) return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT, "simulator must not be NULL");
     if (first < 0 || count < 0 || first > MUMLOC_RNG_MAX_FRAME - count)
         return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT,
@@ -92,11 +93,22 @@ mumloc_status mumloc_simulate_frames(const mumloc_simulator *sim, int64_t first,
                            "first + count at most %lld",
                            (long long)first, (long long)count, (long long)MUMLOC_RNG_MAX_FRAME);
     if (count == 0) return MUMLOC_OK;
+    for (int d = 0; views && d < sim->params.optics.planes; d++)
+        if (first + count + views[d].frame_offset > MUMLOC_RNG_MAX_FRAME)
+            return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT,
+                               "simulate frames: frame %lld of camera %d (frame offset %lld) is past "
+                               "the last frame index %lld",
+                               (long long)(first + count), d + 1, (long long)views[d].frame_offset,
+                               (long long)MUMLOC_RNG_MAX_FRAME);
     if (!pixels) return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT, "simulate frames: pixels must not be NULL");
 
     const mumloc_sim_params *p = &sim->params;
     const int planes = p->optics.planes, height = p->height, width = p->width;
-    const mumloc_camera_model cam = camera_model(sim);
+    mumloc_camera_model cams[MUMLOC_MAX_PLANES];
+    for (int d = 0; d < planes; d++)
+        cams[d] = mumloc_sim_camera_model(&p->camera, views ? &views[d] : NULL,
+                                          p->noise == MUMLOC_NOISE_PHYSICAL, sim->tables,
+                                          sim->table_count, &sim->ziggurat);
 
     /* Small batches are cut into bands of rows so that every thread has work. */
     mumloc_threads_apply();
@@ -134,7 +146,8 @@ mumloc_status mumloc_simulate_frames(const mumloc_simulator *sim, int64_t first,
             int row0 = (int)band * band_rows;
             int row1 = row0 + band_rows > height ? height : row0 + band_rows;
             float *out = pixels + (size_t)plane_task * plane_size + (size_t)row0 * width;
-            simulate_band(sim, &cam, &s, first + f, plane, row0, row1, out);
+            simulate_band(sim, &cams[plane], views ? &views[plane] : NULL, &s, first + f, plane, row0,
+                          row1, out);
         }
         scratch_free(&s);
     }

@@ -5,6 +5,7 @@
 #include <stdint.h>
 
 #include "mumloc.h"
+#include "simulate/camera_noise.h"
 #include "simulate/samplers.h"
 #include "simulate/ziggurat.h"
 
@@ -68,6 +69,38 @@ void mumloc_sim_build_stage_drift(mumloc_simulator *sim);
 void mumloc_sim_stage_drift(const mumloc_simulator *sim, int64_t frame, double *dxyz);
 /* Drifts of one frame: dx_dy[2d], dx_dy[2d + 1] per plane d; plane 0 is 0. */
 void mumloc_sim_frame_drift(const mumloc_simulator *sim, int64_t frame, double *dx_dy);
+
+/* How one plane's camera sees the reference scene: a rig camera (mumloc_rig_camera) with its own
+ * geometry, camera model and frame offset. */
+typedef struct mumloc_sim_view {
+    int mapped;              /* 1: emitter centres go through to_camera and PSF widths scale by
+                                width_scale; 0: the reference geometry (as without a view) */
+    double to_camera[6];     /* reference pixels → this camera's pixels (mumloc_rig_camera) */
+    double width_scale;      /* sqrt|det| of to_camera's linear part */
+    int64_t frame_offset;    /* camera frame f shows reference frame f + frame_offset; a reference
+                                frame before 0 shows no molecules */
+    double offset_adu, adu_per_electron, em_gain, read_noise_e; /* this camera's model */
+} mumloc_sim_view;
+
+/* mumloc_simulate_frames with one view per plane (views NULL: the simulator's own camera and
+ * geometry, bit-identical to mumloc_simulate_frames). Noise is keyed by the camera's frame. */
+mumloc_status mumloc_sim_frames_viewed(const mumloc_simulator *sim, const mumloc_sim_view *views,
+                                       int64_t first, int64_t count, float *pixels);
+
+/* The model of a camera: camera's fields, or a rig view's own (offset, gains, read noise; the
+ * background is camera's either way). physical: MUMLOC_NOISE_PHYSICAL. */
+mumloc_camera_model mumloc_sim_camera_model(const mumloc_camera *camera,
+                                            const mumloc_sim_view *view, int physical,
+                                            const mumloc_poisson_table *tables, int table_count,
+                                            const mumloc_ziggurat *ziggurat);
+
+/* Adds plane `plane` of n emitters (reference frame, nm) to rows [row0, row1) of out as the view's
+ * camera sees it (view NULL or not mapped: mumloc_render_plane_rows with the drift); mapped holds n
+ * emitters of scratch space, scratch as for mumloc_render_plane_rows. */
+void mumloc_sim_render_view(const mumloc_optics *optics, const mumloc_sim_view *view, int plane,
+                            int width, int height, int row0, int row1, double dx_nm, double dy_nm,
+                            const mumloc_emitter *emitters, int n, mumloc_emitter *mapped,
+                            double *out, double *scratch);
 
 /* Adds the pixel-integrated PSFs of n emitters to rows [row0, row1) of plane `plane` (its own PSF
  * curve and photon share) imaging `depth`, with the plane's drift (dx, dy): out holds (row1 − row0)
