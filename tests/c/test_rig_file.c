@@ -60,6 +60,11 @@ static void custom_rig(mumloc_rig *rig) {
     rig->z_step_nm = 50;
     rig->z_steps = 41;
     strcpy(rig->calibration, "{\"beads\":\"b.tif\",\"fit\":{\"chi2\":1.5}}");
+    rig->optics.per_plane = 1;
+    for (int d = 0; d < 4; d++) {
+        mumloc_plane_psf psf = {130.25 + d, 300.5 - d, 1e-3 * d, 0.1 + 0.01 * d, 0.75 + 0.125 * d};
+        rig->optics.plane_psf[d] = psf;
+    }
 }
 
 static void test_round_trip(void) {
@@ -84,6 +89,15 @@ static void test_round_trip(void) {
     if (fb) fclose(fb);
     CHECK(na == nb && memcmp(a, b, na) == 0);
     CHECK(strstr(a, "\"mumloc_rig\": 1") != NULL);
+    CHECK(strstr(a, "\"plane_psf\"") != NULL);
+
+    /* the papers' optics (one curve, equal shares): loads back as per_plane 0, no plane_psf written */
+    custom_rig(&rig);
+    mumloc_optics_default(&rig.optics);
+    CHECK_OK(mumloc_rig_save(path_of("common.json"), &rig));
+    CHECK_OK(mumloc_rig_load(path_of("common.json"), &loaded));
+    CHECK(loaded.optics.per_plane == 0);
+    CHECK(memcmp(&loaded.optics, &rig.optics, sizeof rig.optics) == 0);
 }
 
 /* The smallest file a person writes by hand: defaults fill the rest (camera model, flips 0). */
@@ -103,6 +117,18 @@ static void test_minimal_file(void) {
     CHECK(rig.camera[1].offset_adu == camera.offset_adu && rig.camera[1].em_gain == camera.em_gain);
     CHECK(rig.camera[1].read_noise_e == camera.read_noise_e);
     CHECK(rig.calibration[0] == '\0' && rig.z_steps == 0);
+    CHECK(rig.optics.per_plane == 0);
+    CHECK_OK(mumloc_rig_load(write_text("min_pp.json",
+                                        "{\"mumloc_rig\": 1, \"width\": 64, \"height\": 32,\n"
+                                        " \"optics\": {\"planes\": 2, \"plane_depth_nm\": [200, 650],\n"
+                                        "  \"plane_psf\": [{\"w0_nm\": 120, \"d_nm\": 280, \"A\": 0, \"B\": 0.1,"
+                                        " \"transmission\": 1},\n  {\"w0_nm\": 140, \"d_nm\": 320, \"A\": 0.01,"
+                                        " \"B\": 0.12, \"transmission\": 0.7}]},\n"
+                                        " \"cameras\": [{\"to_camera\": [1,0,0,0,1,0]},\n"
+                                        "  {\"to_camera\": [1,0,0.5,0,-1,31], \"flip_y\": 1}]}"),
+                             &rig));
+    CHECK(rig.optics.per_plane == 1 && rig.optics.plane_psf[1].w0_nm == 140);
+    CHECK(rig.optics.plane_psf[1].transmission == 0.7);
 }
 
 /* load must fail with `status` and a message holding every one of the fragments. */

@@ -1,6 +1,7 @@
 /* Simulating a rig's cameras against independent expectations:
  *   - geometry: a noise-free molecule's centroid in camera d is to_camera applied to its true
- *     position (flip + 0.5° + 1 % + shift), within 0.01 px; its width is w·sqrt|det|;
+ *     position (flip + 0.5° + 1 % + shift), within 0.01 px; its width is the plane's own w·sqrt|det|
+ *     and its photons the plane's share (per-plane optics);
  *   - layouts: each writes the shape it promises, and splitting it back gives the cameras' images;
  *   - camera models: a molecule-free frame's mean is offset + gain·G·background (closed form);
  *   - frame offsets: camera frame f shows reference frame f + offset;
@@ -42,7 +43,21 @@ static void test_rig(mumloc_rig *rig) {
         rig->camera[d].em_gain = em[d];
         rig->camera[d].read_noise_e = 2 + d;
     }
+    /* each plane its own curve and transmission, unlike the papers' */
+    rig->optics.per_plane = 1;
+    const double w0[4] = {128, 141, 135, 150}, dd[4] = {290, 310, 300, 320}, tr[4] = {1, 0.8, 1.2, 0.9};
+    for (int d = 0; d < 4; d++) {
+        mumloc_plane_psf psf = {w0[d], dd[d], 0.002 * d, 0.11 + 0.01 * d, tr[d]};
+        rig->optics.plane_psf[d] = psf;
+    }
     CHECK_OK(mumloc_rig_validate(rig));
+}
+
+/* The plane's own curve, written out here (not the library's function). */
+static double plane_width(const mumloc_optics *o, int d, double dz) {
+    const mumloc_plane_psf *c = &o->plane_psf[d];
+    double t = dz / c->d_nm;
+    return c->w0_nm * sqrt(1 + t * t + c->A * t * t * t + c->B * t * t * t * t);
 }
 
 static mumloc_sim_params rig_params(const mumloc_rig *rig, int frames) {
@@ -81,7 +96,7 @@ static void test_geometry(void) {
             const double *t = rig.camera[d].to_camera;
             double u = t[0] * e.x_nm / p.optics.pixel_nm + t[1] * e.y_nm / p.optics.pixel_nm + t[2];
             double v = t[3] * e.x_nm / p.optics.pixel_nm + t[4] * e.y_nm / p.optics.pixel_nm + t[5];
-            double w = mumloc_psf_width_nm(&p.optics, p.optics.plane_depth_nm[d] - e.z_nm);
+            double w = plane_width(&p.optics, d, p.optics.plane_depth_nm[d] - e.z_nm);
             double scale = sqrt(fabs(t[0] * t[4] - t[1] * t[3]));
             double sigma_px = w * scale / p.optics.pixel_nm;
             double reach = 6 * sigma_px + 1;
@@ -101,8 +116,11 @@ static void test_geometry(void) {
             /* pixel integration adds 1/12 px² (Sheppard); the rest is (w·s)² */
             double var = sxx / sum - (sx / sum) * (sx / sum) - 1.0 / 12.0;
             CHECK_NEAR(sqrt(var), sigma_px, 0.01 * sigma_px);
-            /* the plane keeps its photons: c·a'/p² */
-            CHECK_NEAR(sum, p.optics.psf_amplitude / (p.optics.pixel_nm * p.optics.pixel_nm), 1e-3 * sum);
+            /* the plane keeps its share of the molecule's photons: k·c·a'/p² · t_d / Σt */
+            double share = p.optics.plane_psf[d].transmission / (1 + 0.8 + 1.2 + 0.9);
+            CHECK_NEAR(sum, e.photons * share, 1e-3 * sum);
+            CHECK_NEAR(e.photons, 4 * p.optics.psf_amplitude / (p.optics.pixel_nm * p.optics.pixel_nm),
+                       1e-6 * e.photons);
             tested++;
         }
     }

@@ -272,9 +272,10 @@ mumloc_status mumloc_rig_save(const char *path, const mumloc_rig *rig) {
     MUMLOC_TRY(mumloc_rig_validate(rig));
     mumloc_text t = {0};
     mumloc_text_printf(&t, "{\n  \"mumloc_rig\": %d,\n  \"layout\": \"%s\",\n  \"width\": %d,\n"
-                           "  \"height\": %d,\n  \"optics\": ",
+                           "  \"height\": %d,\n  \"optics\": {",
                        rig->version, mumloc_rig_layout_name(rig->layout), rig->width, rig->height);
-    mumloc_optics_write_json(&t, &rig->optics, 0);
+    mumloc_optics_write_json_members(&t, &rig->optics, 4); /* plane_psf too, when per plane */
+    mumloc_text_puts(&t, "\n  }");
     mumloc_text_puts(&t, ",\n  \"cameras\": [\n");
     for (int d = 0; d < rig->optics.planes; d++) {
         write_camera(&t, &rig->camera[d]);

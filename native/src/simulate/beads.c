@@ -101,19 +101,14 @@ void mumloc_beads_scan(const mumloc_bead_params *p, int step, double *z, double 
     *dy = t * p->drift_nm * sin(angle);
 }
 
-double mumloc_beads_plane_photons(const mumloc_rig *rig, const mumloc_bead_params *p) {
-    /* the total over the planes, split equally (the papers' model) */
-    return p->photons / rig->optics.planes;
-}
-
 mumloc_status mumloc_beads_render_step(const mumloc_rig *rig, const mumloc_bead_params *p,
                                        const double *x, const double *y, int step, float *out) {
     const int planes = rig->optics.planes, width = rig->width, height = rig->height;
     const double pixel = rig->optics.pixel_nm;
     double z, dx, dy;
     mumloc_beads_scan(p, step, &z, &dx, &dy);
-    /* weight c such that a plane holds c · a'/p² photons */
-    const double weight = mumloc_beads_plane_photons(rig, p) * pixel * pixel / rig->optics.psf_amplitude;
+    /* weight c such that the planes hold k · c · a'/p² photons in all (plane d its share) */
+    const double weight = p->photons * pixel * pixel / (planes * rig->optics.psf_amplitude);
     mumloc_sim_view views[MUMLOC_MAX_PLANES];
     mumloc_rig_sim_views(rig, 0, views);
     mumloc_camera camera;

@@ -11,8 +11,6 @@ mumloc_status mumloc_beads_place(const mumloc_rig *rig, const mumloc_bead_params
 /* The scan at step s: the beads' depth and lateral drift. */
 void mumloc_beads_scan(const mumloc_bead_params *params, int step, double *z_nm, double *dx_nm,
                        double *dy_nm);
-/* Expected photons of one bead in plane d at one step. */
-double mumloc_beads_plane_photons(const mumloc_rig *rig, const mumloc_bead_params *params);
 /* Every camera's image at one step (planes × height × width floats, camera counts before any
  * rounding), multithreaded, a pure function of (seed, step). */
 mumloc_status mumloc_beads_render_step(const mumloc_rig *rig, const mumloc_bead_params *params,

@@ -46,8 +46,8 @@ void mumloc_sim_render_view(const mumloc_optics *optics, const mumloc_sim_view *
      * slightly elliptic (about 1 % in real rigs), which this neglects. The plane's photons do not
      * change (the renderer integrates each pixel and divides by its area). */
     mumloc_optics scaled = *optics;
-    scaled.psf_w0_nm *= view->width_scale;
-    scaled.plane_psf[plane].w0_nm *= view->width_scale; /* the plane's own curve, when per plane */
+    if (scaled.per_plane) scaled.plane_psf[plane].w0_nm *= view->width_scale;
+    else scaled.psf_w0_nm *= view->width_scale;
     mumloc_render_plane_rows(&scaled, plane, width, height, row0, row1, depth, 0.0, 0.0, mapped, n,
                              out, scratch);
 }
