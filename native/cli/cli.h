@@ -39,5 +39,6 @@ int cmd_merge(int argc, char **argv);
 int cmd_merge_blinks(int argc, char **argv);
 int cmd_filter(int argc, char **argv);
 int cmd_frc(int argc, char **argv);
+int cmd_calibrate(int argc, char **argv);
 
 #endif

@@ -27,6 +27,7 @@ static const command_entry commands[] = {
     {"merge-blinks", cmd_merge_blinks, "merge a blink's localizations in consecutive frames"},
     {"filter", cmd_filter, "keep localizations by a condition on columns and/or density"},
     {"frc", cmd_frc, "resolution by Fourier ring correlation (curve, plot)"},
+    {"calibrate", cmd_calibrate, "calibrate a multifocal rig from a bead z-stack (rig file)"},
 };
 static const size_t command_count = sizeof commands / sizeof commands[0];
 

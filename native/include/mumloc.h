@@ -1819,6 +1819,88 @@ MUMLOC_API mumloc_status mumloc_rig_common_field(const mumloc_rig *rig, mumloc_r
 MUMLOC_API mumloc_status mumloc_rig_resample(const mumloc_rig *rig, const mumloc_rig_field *field,
                                              const float *cameras, float *out);
 
+/* ---------------------------------------------------------------------------------------------- */
+/* Rig calibration from a bead z-stack                                                             */
+/* ---------------------------------------------------------------------------------------------- */
+
+/* A bead z-stack as each camera recorded it: the stage stepped through every plane's focus, one
+ * image per step and camera, in ADU, each camera in its own pixel frame. */
+typedef struct mumloc_bead_stack {
+    int cameras;                      /* k (1..MUMLOC_MAX_PLANES) */
+    int width, height;                /* one camera's frame (one tile) in pixels */
+    int steps;                        /* stage steps: images per camera */
+    int bits_per_sample;              /* 8 or 16: 2^bits − 1 ADU is saturation; 32 (float): none */
+    mumloc_rig_layout layout;         /* how the data came */
+    float *pixels[MUMLOC_MAX_PLANES]; /* camera d: steps × height × width ADU (the stack owns them) */
+} mumloc_bead_stack;
+
+/* Reads a bead stack in a layout: HYPERSTACK one file (paths[0]) with the cameras as channels
+ * (C = k, the steps along Z or T); FILES one file per camera (count files, each a stack of steps
+ * images, all of one size); TILES2X2, TILES1X4, TILES4X1 one file (C = 1) whose images hold the 4
+ * cameras as tiles (camera 1 top-left / leftmost / on top, then row by row). A stack whose shape does
+ * not fit the layout fails naming the file, its shape and what to pass instead. */
+MUMLOC_API mumloc_status mumloc_bead_stack_read(const char *const *paths, int count,
+                                                mumloc_rig_layout layout, mumloc_bead_stack *stack);
+/* The same from images in memory (ImageJ's order: channel fastest, then slice/frame), copied:
+ * channels × images_per_channel images of width × height (for Fiji's current image; FILES needs
+ * one stack per camera, so here channels = cameras and each channel is one camera). */
+MUMLOC_API mumloc_status mumloc_bead_stack_from_images(const float *images, int width, int height,
+                                                       int channels, int images_per_channel,
+                                                       int bits_per_sample,
+                                                       mumloc_rig_layout layout,
+                                                       mumloc_bead_stack *stack);
+MUMLOC_API void mumloc_bead_stack_free(mumloc_bead_stack *stack);
+
+/* How to calibrate (mumloc_calibrate_options_default fills the defaults). */
+typedef struct mumloc_calibrate_options {
+    double z_step_nm;             /* stage step between images (required, ≠ 0): in image i the beads
+                                     sit at depth z_b + i·z_step_nm (negative for a stage that moves
+                                     the other way) */
+    mumloc_optics optics;         /* pixel_nm (camera 1's pixel in the sample) and psf_amplitude are
+                                     kept; psf_d_nm, psf_A, psf_B start the fits (default optics) */
+    double offset_adu[MUMLOC_MAX_PLANES];       /* per camera (defaults: mumloc_camera_default) */
+    double adu_per_electron[MUMLOC_MAX_PLANES];
+    double em_gain[MUMLOC_MAX_PLANES];
+    double read_noise_e[MUMLOC_MAX_PLANES];
+    int min_beads;                /* beads a camera must share with camera 1 (default 5, at least 3) */
+    const char *report_path;      /* PNG report to write, or NULL */
+    const char *inputs;           /* what was read (file names), kept in the rig's calibration
+                                     record; NULL: "" */
+} mumloc_calibrate_options;
+
+MUMLOC_API void mumloc_calibrate_options_default(mumloc_calibrate_options *options);
+
+/* What a calibration measured, for people: counts, residuals and fit quality, and `text`, the
+ * report the CLI prints and Fiji logs (one line per camera and plane, then "warning: ..." lines). */
+typedef struct mumloc_calibrate_summary {
+    int beads_found[MUMLOC_MAX_PLANES];      /* unsaturated beads found in each camera */
+    int beads_saturated[MUMLOC_MAX_PLANES];  /* beads left out because they saturate */
+    int beads_matched[MUMLOC_MAX_PLANES];    /* beads in camera d's affine fit (camera 1: tracked) */
+    double residual_nm[MUMLOC_MAX_PLANES];   /* registration RMS residual in the sample */
+    double width_rms_nm[MUMLOC_MAX_PLANES];  /* RMS of the PSF width residuals per plane */
+    int warnings;                            /* "warning:" lines in text */
+    char text[4096];
+} mumloc_calibrate_summary;
+
+/* Calibrates a rig from a bead z-stack (the stage stepped through every plane's focus):
+ *  - beads are found in each camera's max projection (after conversion to photons with that
+ *    camera's offset and gains), saturated beads (2^bits − 1 ADU) left out;
+ *  - each camera's beads are matched to camera 1's trying the 8 mirror flips and quarter turns,
+ *    then a robust affine (outliers dropped) maps camera 1's pixels onto each camera's;
+ *  - every bead is fitted in every image with the pixel-integrated Gaussian (maximum likelihood);
+ *    the beads' common lateral drift during the scan is estimated and removed, and the final
+ *    affines are fitted to the drift-free bead centres;
+ *  - per plane, the focal depth (plane 1's is 200 nm: plane_depth_nm[0]), w0, d, A, B (one joint
+ *    weighted least-squares fit of the beads' widths over all planes, each bead with its own depth)
+ *    and the transmission (each plane's share of a bead's photons, mean 1).
+ * Fills rig (layout from the stack, per-plane optics, cameras with affine, flips, camera model,
+ * residual and bead count, z step, a "calibration" record) and summary (may be NULL); writes the
+ * PNG report when asked. Errors name the camera or plane and what to do: too few beads matched,
+ * saturated beads, a z range that misses a plane's focus, flips that cannot be resolved. */
+MUMLOC_API mumloc_status mumloc_calibrate(const mumloc_bead_stack *stack,
+                                          const mumloc_calibrate_options *options, mumloc_rig *rig,
+                                          mumloc_calibrate_summary *summary);
+
 #ifdef __cplusplus
 }
 #endif
