@@ -80,6 +80,7 @@ int cmd_train(int argc, char **argv) {
     double lr = 1e-3, beta1 = 0.9, beta2 = -1, lr_decay = 1.0, density = 0, background = -1;
     double drift = -1, threshold = 0;
     const char *out_path = NULL, *optics_path = NULL, *resume_path = NULL, *checkpoint_path = NULL;
+    const char *rig_path = NULL;
     const char *device_text = "auto", *molecules_text = NULL;
 
     cli_option options[] = {
@@ -130,6 +131,9 @@ int cmd_train(int argc, char **argv) {
          "48"},
         {"optics", "FILE", "optics JSON file (as for mumloc simulate)", CLI_STRING, &optics_path,
          NULL, NULL, 0, "the default optics"},
+        {"rig", "FILE", "train for a real rig: its per-plane optics and transmissions, each "
+         "camera's noise and photon conversion, registered frames", CLI_STRING, &rig_path, NULL,
+         NULL, 0, "none"},
         {"resume", "FILE", "continue training the model in FILE (written by mumloc train)",
          CLI_STRING, &resume_path, NULL, NULL, 0, "none"},
         {"device", "DEV", "where to train: auto (CUDA when usable, else CPU), cpu, cuda, cuda:N",
@@ -148,6 +152,10 @@ int cmd_train(int argc, char **argv) {
         options, NULL,
         "--molecules A-B draws each frame's count uniformly from A to B (e.g. 5-50: sparse to\n"
         "dense frames in one run).\n"
+        "--rig rig.json (from mumloc calibrate) trains for that rig: the rig's optics (not --optics),\n"
+        "each camera's offset, gain, EM gain and read noise, frames in camera 1's geometry as\n"
+        "localize --rig gives them to the network. Fine-tuning the bundled model is the quick path:\n"
+        "  mumloc train --arch regression --rig rig.json --resume MODEL --steps N --out rig-model\n"
         "Ctrl-C stops training and saves the model so far; continue it with --resume FILE.\n"
         "A resumed run trains with the options given now (not those stored in FILE), from the\n"
         "model's step count up to --steps (a total, not a number of extra steps); the model's\n"
@@ -157,18 +165,30 @@ int cmd_train(int argc, char **argv) {
     if (rc != CLI_PARSE_CONTINUE) return rc;
     /* checked in pairs: --resume may be --out or --checkpoint (the model is read whole before
      * training and replaced at the end), and --checkpoint may be --out (its default) */
-    const mumloc_file_role files[3][2] = {
+    const mumloc_file_role files[4][2] = {
         {{optics_path, "--optics", 0}, {out_path, "--out", 1}},
         {{optics_path, "--optics", 0}, {checkpoint_path, "--checkpoint", 1}},
-        {{resume_path, "--resume", 0}, {NULL, NULL, 1}}};
-    for (int i = 0; i < 3; i++)
+        {{resume_path, "--resume", 0}, {NULL, NULL, 1}},
+        {{rig_path, "--rig", 0}, {out_path, "--out", 1}}};
+    for (int i = 0; i < 4; i++)
         if ((rc = cli_check_files("train", files[i], 2)) != CLI_PARSE_CONTINUE) return rc;
 
     mumloc_train_options o;
     mumloc_train_options_default(&o, (mumloc_arch)arch);
     mumloc_status status;
+    if (rig_path && optics_path) {
+        fprintf(stderr, "mumloc train: --optics cannot be used with --rig: the rig file gives the "
+                        "optics\n");
+        return CLI_EXIT_USAGE;
+    }
     if (optics_path && (status = mumloc_optics_load(optics_path, &o.sim.optics)) != MUMLOC_OK)
         return library_error("--optics: ", status);
+    static mumloc_rig rig; /* large; one per process */
+    if (rig_path) {
+        if ((status = mumloc_rig_load(rig_path, &rig)) != MUMLOC_OK) return library_error("--rig: ", status);
+        o.sim.optics = rig.optics;
+        o.rig = &rig;
+    }
     if (width > 0) {
         o.sim.width = width;
         o.sim.height = height;

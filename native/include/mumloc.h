@@ -678,6 +678,13 @@ typedef struct mumloc_train_options {
                                     metadata "threshold_sweep"); 0 (default): keep `threshold` */
     mumloc_device device;        /* where training runs (mumloc_model_set_device; default AUTO:
                                     CUDA device 0 when usable, else the CPU) */
+    const mumloc_rig *rig;       /* NULL (default), or a real rig to train for: sim.optics must be
+                                    rig->optics (its per-plane curves and transmissions); every plane
+                                    is recorded with its camera's offset, gain, EM gain and read
+                                    noise and converted back to photons with them, in camera 1's
+                                    geometry — the registered frames localize --rig gives the
+                                    network; the model records the rig's optics and, in metadata
+                                    "rig", the cameras' models. Not owned; read during the call. */
 } mumloc_train_options;
 
 /* Defaults per science.md §4 for arch: regression 64×64 frames with 50 molecules, voxel 16×16 with

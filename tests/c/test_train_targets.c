@@ -23,7 +23,7 @@ static void test_regression_targets(void) {
     CHECK_OK(mumloc_model_create(MUMLOC_ARCH_REGRESSION, &p.optics, &p.camera, 1.0, 1, &model));
     if (!model) return;
     train_data d;
-    CHECK_OK(train_data_init(&d, &p, 9, model, 3));
+    CHECK_OK(train_data_init(&d, &p, NULL, 9, model, 3));
     CHECK_OK(train_data_fill(&d, 1000, 3));
     const size_t area = 100;
     int positives = 0, expected_positives = 0;
@@ -67,7 +67,7 @@ static void test_regression_collisions(void) {
     CHECK_OK(mumloc_model_create(MUMLOC_ARCH_REGRESSION, &p.optics, &p.camera, 1.0, 1, &model));
     if (!model) return;
     train_data d;
-    CHECK_OK(train_data_init(&d, &p, 3, model, 1));
+    CHECK_OK(train_data_init(&d, &p, NULL, 3, model, 1));
     CHECK_OK(train_data_fill(&d, 5, 1));
     const mumloc_emitter *e = d.truth;
     for (int layer = 0; layer < 4; layer++)
@@ -95,7 +95,7 @@ static void test_voxel_targets_and_input(void) {
     CHECK_OK(mumloc_model_create(MUMLOC_ARCH_VOXEL, &p.optics, &p.camera, 1.0, 1, &model));
     if (!model) return;
     train_data d;
-    CHECK_OK(train_data_init(&d, &p, 4, model, 2));
+    CHECK_OK(train_data_init(&d, &p, NULL, 4, model, 2));
     CHECK(d.target_per_frame == 32 * 48 * 48);
     CHECK_OK(train_data_fill(&d, 0, 2));
     for (int f = 0; f < 2; f++) {

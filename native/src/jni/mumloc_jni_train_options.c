@@ -113,8 +113,9 @@ JNIEXPORT jint JNICALL Java_org_mumloc_Training_nTrainOptions(JNIEnv *env, jclas
     int threads = 0;
     if (read_numbers(env, jo, &o, &threads)) return -1;
 
-    char *optics = NULL, *device = NULL, *out = NULL, *resume = NULL;
+    char *optics = NULL, *device = NULL, *out = NULL, *resume = NULL, *rig_path = NULL;
     optics = get_path(env, jo, "opticsPath", "the optics file path", &failed);
+    if (!failed) rig_path = get_path(env, jo, "rigPath", "the rig file path", &failed);
     if (!failed) device = get_path(env, jo, "device", "the device", &failed);
     if (!failed) out = get_path(env, jo, "out", "the model file path", &failed);
     if (!failed) resume = get_path(env, jo, "resumePath", "the model file to resume", &failed);
@@ -123,7 +124,22 @@ JNIEXPORT jint JNICALL Java_org_mumloc_Training_nTrainOptions(JNIEnv *env, jclas
         failed = 1;
     }
     st = MUMLOC_OK;
+    mumloc_rig *rig = NULL;
+    if (!failed && rig_path && optics) {
+        mumloc_jni_invalid(env, "opticsPath and rigPath: give one (the rig file holds the optics)");
+        failed = 1;
+    }
     if (!failed && optics) st = mumloc_optics_load(optics, &o.sim.optics);
+    if (!failed && rig_path && st == MUMLOC_OK) {
+        rig = malloc(sizeof *rig);
+        if (!rig) {
+            mumloc_jni_oom(env, "the rig");
+            failed = 1;
+        } else if ((st = mumloc_rig_load(rig_path, rig)) == MUMLOC_OK) {
+            o.sim.optics = rig->optics;
+            o.rig = rig;
+        }
+    }
     if (!failed && st == MUMLOC_OK) st = mumloc_device_parse(device ? device : "auto", &o.device);
     if (!failed && st == MUMLOC_OK) {
         o.out_path = out;
@@ -133,6 +149,8 @@ JNIEXPORT jint JNICALL Java_org_mumloc_Training_nTrainOptions(JNIEnv *env, jclas
         if (st == MUMLOC_OK) st = mumloc_train(&o, on_step, &ctx, NULL);
     }
     free(optics);
+    free(rig_path);
+    free(rig);
     free(device);
     free(out);
     free(resume);

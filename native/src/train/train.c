@@ -52,6 +52,29 @@ static void put_number(mumloc_text *t, const char *key, double v) {
     mumloc_json_write_number(t, v);
 }
 
+/* Metadata "rig": the camera models the frames were recorded with (the optics are the model's). */
+static mumloc_status set_rig(mumloc_model *model, const mumloc_rig *rig) {
+    mumloc_text t = {0};
+    mumloc_text_printf(&t, "{\"mumloc_rig\":%d,\"cameras\":[", rig->version);
+    for (int d = 0; d < rig->optics.planes; d++) {
+        const mumloc_rig_camera *c = &rig->camera[d];
+        mumloc_text_puts(&t, d ? ",{" : "{");
+        const struct { const char *key; double value; } fields[] = {
+            {"offset_adu", c->offset_adu}, {"adu_per_electron", c->adu_per_electron},
+            {"em_gain", c->em_gain}, {"read_noise_e", c->read_noise_e}};
+        for (int f = 0; f < 4; f++) {
+            mumloc_text_printf(&t, "%s\"%s\":", f ? "," : "", fields[f].key);
+            mumloc_json_write_number(&t, fields[f].value);
+        }
+        mumloc_text_puts(&t, "}");
+    }
+    mumloc_text_puts(&t, "]}");
+    mumloc_status st = mumloc_text_status(&t);
+    if (st == MUMLOC_OK) st = model_set_meta(model, "rig", t.data);
+    mumloc_text_free(&t);
+    return st;
+}
+
 static mumloc_status set_recipe(mumloc_model *model, const mumloc_train_options *o,
                                 const schedule *s) {
     mumloc_sim_params sim = o->sim;
@@ -268,9 +291,10 @@ static mumloc_status run(const mumloc_train_options *o, mumloc_model *model, int
     const schedule s = make_schedule(o);
     MUMLOC_TRY(set_threshold(model, o->threshold));
     MUMLOC_TRY(set_recipe(model, o, &s));
+    if (o->rig) MUMLOC_TRY(set_rig(model, o->rig));
     train_data train, val;
-    MUMLOC_TRY(train_data_init(&train, &o->sim, o->seed, model, o->batch));
-    mumloc_status st = train_data_init(&val, &o->sim, o->validation_seed, model, o->batch);
+    MUMLOC_TRY(train_data_init(&train, &o->sim, o->rig, o->seed, model, o->batch));
+    mumloc_status st = train_data_init(&val, &o->sim, o->rig, o->validation_seed, model, o->batch);
     if (st != MUMLOC_OK) {
         train_data_free(&train);
         return st;

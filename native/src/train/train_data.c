@@ -7,10 +7,15 @@
 
 #include "core/error.h"
 #include "localize/voxel_geometry.h"
+#include "rig/rig_internal.h"
 
-mumloc_status train_data_init(train_data *d, const mumloc_sim_params *sim, uint64_t seed,
-                              const mumloc_model *model, int capacity) {
+mumloc_status train_data_init(train_data *d, const mumloc_sim_params *sim, const mumloc_rig *rig,
+                              uint64_t seed, const mumloc_model *model, int capacity) {
     memset(d, 0, sizeof *d);
+    if (rig) {
+        d->rig = 1;
+        mumloc_rig_sim_views(rig, 1, d->views);
+    }
     mumloc_sim_params params = *sim;
     params.seed = seed;
     params.frames = 1;
@@ -99,11 +104,17 @@ mumloc_status train_data_fill(train_data *d, int64_t first, int count) {
                            d->capacity);
     const mumloc_camera *camera = &mumloc_simulator_params(d->sim)->camera;
     const int64_t values = (int64_t)count * d->planes * d->width * d->height;
-    MUMLOC_TRY(mumloc_simulate_frames(d->sim, first, count, d->input));
-    /* camera counts → photons, as a user converts real data before the model sees it */
-    const double offset = camera->offset_adu;
-    const double per_photon = camera->adu_per_electron * camera->em_gain;
-    for (int64_t i = 0; i < values; i++) d->input[i] = (float)((d->input[i] - offset) / per_photon);
+    MUMLOC_TRY(mumloc_sim_frames_viewed(d->sim, d->rig ? d->views : NULL, first, count, d->input));
+    /* camera counts → photons, as a user converts real data before the model sees it (a rig: each
+     * camera with its own offset and gains) */
+    const int64_t area = (int64_t)d->width * d->height;
+    for (int64_t i = 0; i < values; i++) {
+        const int plane = (int)(i / area % d->planes);
+        const double offset = d->rig ? d->views[plane].offset_adu : camera->offset_adu;
+        const double per_photon = d->rig ? d->views[plane].adu_per_electron * d->views[plane].em_gain
+                                         : camera->adu_per_electron * camera->em_gain;
+        d->input[i] = (float)((d->input[i] - offset) / per_photon);
+    }
     model_normalise(d->model, d->input, values);
     for (int f = 0; f < count; f++) {
         mumloc_emitter *e = d->truth + (size_t)f * d->max_emitters;

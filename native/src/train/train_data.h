@@ -16,9 +16,12 @@
 
 #include "model/model_handle.h"
 #include "mumloc.h"
+#include "simulate/simulator.h"
 
 typedef struct train_data {
     mumloc_simulator *sim;
+    int rig;                 /* 1: each plane with its own camera model (views) */
+    mumloc_sim_view views[MUMLOC_MAX_PLANES];
     const mumloc_model *model;
     int width, height, planes, capacity; /* capacity: frames per batch */
     int max_emitters;
@@ -32,9 +35,12 @@ typedef struct train_data {
     float *weight_map;       /* regression: per voxel, the weight of the molecule it holds */
 } train_data;
 
-/* Simulator from sim (with this seed) and buffers for batches of up to capacity frames. */
-mumloc_status train_data_init(train_data *d, const mumloc_sim_params *sim, uint64_t seed,
-                              const mumloc_model *model, int capacity);
+/* Simulator from sim (with this seed) and buffers for batches of up to capacity frames. rig (or
+ * NULL): every plane recorded by its camera's model (offset, gain, EM gain, read noise) and
+ * converted back to photons with it, in camera 1's geometry — the registered frames a localizer
+ * gives the network after resampling each camera onto camera 1's grid. */
+mumloc_status train_data_init(train_data *d, const mumloc_sim_params *sim, const mumloc_rig *rig,
+                              uint64_t seed, const mumloc_model *model, int capacity);
 void train_data_free(train_data *d);
 
 /* Frames [first, first + count) into d->input (normalised), d->truth and d->target. */

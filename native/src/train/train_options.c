@@ -72,6 +72,13 @@ mumloc_status mumloc_train_options_validate(const mumloc_train_options *o) {
          o->device.kind != MUMLOC_DEVICE_CUDA) || o->device.index < 0)
         return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT, "device: kind %d index %d is not a device",
                            (int)o->device.kind, o->device.index);
+    if (o->rig) {
+        MUMLOC_TRY(mumloc_rig_validate(o->rig));
+        if (memcmp(&o->rig->optics, &o->sim.optics, sizeof o->sim.optics) != 0)
+            return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT,
+                               "rig: training with a rig simulates its optics: set sim.optics to the "
+                               "rig's optics (do not give other optics with a rig)");
+    }
     if (!o->out_path || !*o->out_path)
         return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT, "out: training needs a model file to write");
     return MUMLOC_OK;

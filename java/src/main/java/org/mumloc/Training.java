@@ -13,6 +13,8 @@ public final class Training {
     public static final class Options {
         public String arch = "regression";
         public String opticsPath;            // null: the default optics
+        public String rigPath;               // null: none; else a rig file (mumloc calibrate): its
+                                             // optics, each camera's noise, registered frames
         public Camera camera = Camera.defaults(); // of the simulated training frames
         public int width = 64, height = 64;
         public int molecules = 50;

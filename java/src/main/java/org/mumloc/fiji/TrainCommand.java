@@ -20,7 +20,9 @@ import org.mumloc.Training;
  * progress and a live plot of the training loss, with the validation loss and Jaccard index at the
  * validation points; Esc stops training and the model so far is saved (a valid model, which
  * {@code resume=} continues). The optics come from {@code optics=} (a JSON file; empty = the defaults)
- * and can be written with {@code save_optics=}; the schedule is {@code steps}, or with steps=0
+ * and can be written with {@code save_optics=}; {@code rig=} (a rig file from MUMLoc Calibrate or
+ * {@code mumloc calibrate}) trains for that rig instead: its per-plane optics and transmissions, each
+ * camera's offset, gain, EM gain and read noise, frames registered onto camera 1; the schedule is {@code steps}, or with steps=0
  * {@code epochs} x {@code frames_per_epoch}. Keys are the CLI's options ('_' for '-'):
  * {@code run("MUMLoc Train", "arch=regression size=32 steps=200 batch=8 out=[/data/model.safetensors]")}.
  */
@@ -40,6 +42,7 @@ public class TrainCommand implements PlugIn {
         f.message("Optics (science.md's defaults, or a JSON file as for mumloc simulate --optics)");
         f.file("Optics (JSON file; empty = the default optics)", "");
         f.file("Save_optics (write the optics used to this JSON file; empty = no)", "");
+        f.file("Rig (rig file: train for that rig's optics and cameras; empty = none)", "");
         f.message("Camera of the simulated training frames");
         Forms.cameraFields(f, d.camera);
         f.message("Frames");
@@ -70,6 +73,7 @@ public class TrainCommand implements PlugIn {
         Training.Options o = new Training.Options();
         o.arch = Training.archNames()[f.choiceIndex("arch")];
         o.opticsPath = Tables.pathOrNull(f.string("optics"));
+        o.rigPath = Tables.pathOrNull(f.string("rig"));
         o.camera = Forms.camera(f);
         int[] size = parseSize(f.string("size"));
         o.width = size[0];
@@ -92,13 +96,17 @@ public class TrainCommand implements PlugIn {
         o.out = Tables.pathOrNull(f.string("out"));
         if (o.out == null) throw new UserError("out: give the model file to write, e.g. out=[/path/model.safetensors]");
         String saveOptics = Tables.pathOrNull(f.string("save_optics"));
+        if (o.rigPath != null && (o.opticsPath != null || saveOptics != null))
+            throw new UserError((o.opticsPath != null ? "optics" : "save_optics")
+                    + ": not with rig=: the rig file holds the optics (the model records them)");
         // Read now, so that a bad optics file fails before training; written with the model.
         Optics optics = o.opticsPath == null ? Optics.defaults() : Optics.load(o.opticsPath);
         Device device = Device.resolve(o.device);
         IJ.resetEscape();
         Progress progress = new Progress(Commands.isHeadless() || Commands.isBatchMode());
         IJ.log(TITLE + ": training a " + o.arch + " network, " + schedule(o) + ", batches of " + o.batch
-                + " frames of " + o.width + "x" + o.height + (o.resumePath != null ? ", resuming " + o.resumePath : "")
+                + " frames of " + o.width + "x" + o.height + (o.rigPath != null ? " for the rig " + o.rigPath : "")
+                + (o.resumePath != null ? ", resuming " + o.resumePath : "")
                 + " on " + device.reason);
         boolean complete = Training.train(o, progress);
         if (saveOptics != null) {

@@ -50,7 +50,7 @@ public final class LocalizeTrainDialogDriver {
 
         // Train: numbers background, read_noise, em_gain, gain, offset, molecules, molecules_min, density, steps,
         // epochs, frames_per_epoch, batch, lr, seed, validation_frames, validation_interval, threads;
-        // strings optics, save_optics, size, resume, out. The schedule as 1 epoch of 6 frames in
+        // strings optics, save_optics, rig, size, resume, out. The schedule as 1 epoch of 6 frames in
         // batches of 2 (3 steps); the optics written beside the model. Replayed: the same files.
         Path modelFile = Paths.get(dir, "dialog model.safetensors");
         Path opticsFile = Paths.get(dir, "dialog optics.json");
@@ -63,8 +63,8 @@ public final class LocalizeTrainDialogDriver {
             numbers.get(14).setText("2");
             numbers.get(16).setText("1");
             strings.get(1).setText(opticsFile.toString());
-            strings.get(2).setText("16");
-            strings.get(4).setText(modelFile.toString());
+            strings.get(3).setText("16");
+            strings.get(5).setText(modelFile.toString());
         });
         IJ.doCommand(TrainCommand.TITLE);
         String trainLine = DialogUser.recorded(recorder, TrainCommand.TITLE, 90000);

@@ -173,6 +173,39 @@ class TrainCommandHeadlessTest {
     }
 
     @Test
+    void aRigFileIsTrainedFor() throws Exception {
+        // A rig with its own per-plane curves and transmissions and a camera model per camera.
+        Path rig = dir.resolve("my rig.json");
+        Files.write(rig, ("{\"mumloc_rig\": 1, \"width\": 32, \"height\": 32, \"optics\": {\"planes\": 4, "
+                + "\"plane_depth_nm\": [200, 610, 1000, 1390], \"plane_psf\": ["
+                + "{\"w0_nm\": 128, \"d_nm\": 290, \"A\": 0, \"B\": 0.11, \"transmission\": 1},"
+                + "{\"w0_nm\": 141, \"d_nm\": 310, \"A\": 0, \"B\": 0.12, \"transmission\": 0.8},"
+                + "{\"w0_nm\": 135, \"d_nm\": 300, \"A\": 0, \"B\": 0.13, \"transmission\": 1.2},"
+                + "{\"w0_nm\": 150, \"d_nm\": 320, \"A\": 0, \"B\": 0.14, \"transmission\": 0.9}]},"
+                + "\"cameras\": [{\"to_camera\": [1,0,0,0,1,0], \"offset_adu\": 100},"
+                + "{\"to_camera\": [-1.01,0,32.2,0,1.01,0.3], \"flip_x\": 1, \"em_gain\": 30},"
+                + "{\"to_camera\": [1,0,0.2,0,1,-0.4], \"adu_per_electron\": 0.5},"
+                + "{\"to_camera\": [0.99,0,0.5,0,-0.99,31.5], \"flip_y\": 1}]}").getBytes("UTF-8"));
+        Path out = dir.resolve("rig model.safetensors");
+        String log = run("size=16 molecules=2 steps=1 batch=2 validation_frames=2 threads=1 rig=[" + rig + "] out=["
+                + out + "]");
+        assertTrue(log.contains("MUMLoc Train: done, wrote " + out), log);
+        assertTrue(log.contains("for the rig " + rig), log);
+        try (Model m = Model.load(out.toString())) {
+            String info = m.info();
+            assertTrue(info.contains("\"plane_psf\"") && info.contains("\"w0_nm\":141"), "the rig's optics: " + info);
+            assertTrue(info.contains("\"em_gain\":30"), "the rig's cameras: " + info);
+        }
+        String both = run("size=16 steps=1 rig=[" + rig + "] optics=[" + rig + "] out=[" + dir.resolve("no.safetensors")
+                + "]");
+        assertTrue(both.contains("MUMLoc Train: error") && both.contains("rig="), both);
+        String missing = run("size=16 steps=1 rig=[" + dir.resolve("no rig.json") + "] out=["
+                + dir.resolve("no.safetensors") + "]");
+        assertTrue(missing.contains("MUMLoc Train: error") && missing.contains("no rig.json"), missing);
+        assertFalse(Files.exists(dir.resolve("no.safetensors")));
+    }
+
+    @Test
     void userErrorsAreLogLines() throws Exception {
         String noOut = run("size=16 steps=1");
         assertTrue(noOut.contains("MUMLoc Train: error") && noOut.contains("out="), noOut);
