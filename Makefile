@@ -1,5 +1,6 @@
 # mumloc — the two commands a newcomer needs:
 #   make demo    simulate a quad-plane movie with ground truth (more of the pipeline as it lands)
+#   make demo-rig  a made-up rig: beads → calibrate → fine-tune → localize its raw movie → render → evaluate
 #   make test    every test: C (CTest), CLI, Java (JUnit against Debian's ImageJ), ImageJ macros
 # Both install the Debian packages they need first (scripts/install-deps.sh, idempotent).
 # Hardening: `make fuzz` runs every libFuzzer harness FUZZ_SECONDS (default 60) on its corpus.
@@ -12,7 +13,7 @@ MUMLOC   = $(BUILD)/bin/mumloc
 ASAN_BUILD   ?= $(BUILD)-asan
 FUZZ_SECONDS ?= 60
 
-.PHONY: all deps native jar test test-c test-java test-macro test-jar demo bench clean fuzz
+.PHONY: all deps native jar test test-c test-java test-macro test-jar demo demo-rig bench clean fuzz
 
 all: native jar
 
@@ -55,6 +56,9 @@ fuzz: deps
 
 demo: native
 	@bash scripts/demo.sh $(MUMLOC) $(DEMO_OUT)
+
+demo-rig: native
+	@bash scripts/demo-rig.sh $(MUMLOC) $(DEMO_OUT)/rig
 
 bench: native
 	@bash scripts/bench.sh $(BUILD)

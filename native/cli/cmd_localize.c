@@ -8,10 +8,21 @@
 
 #include <inttypes.h>
 #include <limits.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+
+static const cli_choice layout_choices[] = {{"hyperstack", MUMLOC_RIG_HYPERSTACK},
+                                            {"files", MUMLOC_RIG_FILES},
+                                            {"tiles2x2", MUMLOC_RIG_TILES2X2},
+                                            {"tiles1x4", MUMLOC_RIG_TILES1X4},
+                                            {"tiles4x1", MUMLOC_RIG_TILES4X1},
+                                            {NULL, 0}};
+
+/* The most files --in may list (a rig's cameras). */
+#define MAX_IN_FILES MUMLOC_MAX_PLANES
 
 static int exit_code_for(mumloc_status status) {
     return status == MUMLOC_ERR_INVALID_ARGUMENT ? CLI_EXIT_USAGE : CLI_EXIT_FAILURE;
@@ -101,6 +112,54 @@ static void print_summary(const mumloc_localize_summary *s, const char *out_path
            s->seconds, rate, outside < 0 ? 0.0 : outside, out_path);
 }
 
+/* With a rig: where the network looked (the README's cropping rule). */
+static void print_field(const mumloc_localize_summary *s) {
+    printf("mumloc localize: the cameras' common field, localized: columns %d-%d, rows %d-%d of "
+           "camera 1 (0-based; of %dx%d)\n",
+           s->field.x0, s->field.x0 + s->field.width - 1, s->field.y0,
+           s->field.y0 + s->field.height - 1, s->width, s->height);
+}
+
+/* Camera options given on the command line (NaN: not given): without a rig they are the camera;
+ * with one they override every camera's own value. */
+typedef struct camera_overrides {
+    double offset_adu, adu_per_electron, em_gain, read_noise_e;
+} camera_overrides;
+
+static void apply_overrides(const camera_overrides *c, mumloc_camera *camera, mumloc_rig *rig) {
+    if (!rig) {
+        if (!isnan(c->offset_adu)) camera->offset_adu = c->offset_adu;
+        if (!isnan(c->adu_per_electron)) camera->adu_per_electron = c->adu_per_electron;
+        if (!isnan(c->em_gain)) camera->em_gain = c->em_gain;
+        if (!isnan(c->read_noise_e)) camera->read_noise_e = c->read_noise_e;
+        return;
+    }
+    for (int d = 0; d < rig->optics.planes; d++) {
+        mumloc_rig_camera *r = &rig->camera[d];
+        if (!isnan(c->offset_adu)) r->offset_adu = c->offset_adu;
+        if (!isnan(c->adu_per_electron)) r->adu_per_electron = c->adu_per_electron;
+        if (!isnan(c->em_gain)) r->em_gain = c->em_gain;
+        if (!isnan(c->read_noise_e)) r->read_noise_e = c->read_noise_e;
+    }
+}
+
+/* --in: one movie, or with a rig of layout files one file per camera, comma-separated. */
+static int split_inputs(char *text, int files_layout, const char **paths, int *count) {
+    *count = 0;
+    if (!files_layout) {
+        paths[(*count)++] = text;
+        return 1;
+    }
+    for (char *part = text;;) {
+        char *comma = strchr(part, ',');
+        if (comma) *comma = '\0';
+        if (!*part || *count == MAX_IN_FILES) return 0;
+        paths[(*count)++] = part;
+        if (!comma) return 1;
+        part = comma + 1;
+    }
+}
+
 int cmd_localize(int argc, char **argv) {
     cli_choice plane_choices[CLI_MAX_CHOICES], refine_choices[CLI_MAX_CHOICES];
     cli_choices_from_names(mumloc_plane_axis_name, plane_choices);
@@ -108,26 +167,33 @@ int cmd_localize(int argc, char **argv) {
     mumloc_localize_options opt;
     mumloc_localize_options_default(&opt);
     const char *in_path = NULL, *out_path = NULL, *model_path = NULL, *frames_text = NULL;
-    const char *device_text = "auto";
-    int planes = (int)opt.planes, quiet = 0, no_measure = 0, refine = (int)opt.refine;
+    const char *device_text = "auto", *rig_path = NULL;
+    int planes = (int)opt.planes, quiet = 0, no_measure = 0, refine = -1, layout = -1;
     const char *drift_path = NULL;
+    camera_overrides cam = {NAN, NAN, NAN, NAN};
     cli_option options[] = {
-        {"in", "FILE", "movie to localize (TIFF: 8/16/32-bit, hyperstack or stack)", CLI_STRING,
-         &in_path, NULL, NULL, CLI_REQUIRED, NULL},
+        {"in", "FILE", "movie to localize (TIFF: 8/16/32-bit, hyperstack or stack); with a rig of "
+         "layout files, one file per camera: a.tif,b.tif,c.tif,d.tif", CLI_STRING, &in_path,
+         NULL, NULL, CLI_REQUIRED, NULL},
         {"out", "FILE", "localization table to write (ThunderSTORM CSV)", CLI_STRING, &out_path,
          NULL, NULL, CLI_REQUIRED, NULL},
         {"model", "FILE", "trained model (safetensors)", CLI_STRING, &model_path, NULL, NULL, 0,
          "the bundled default model"},
+        {"rig", "FILE", "the movie is a rig's raw camera data (rig file from mumloc calibrate): "
+         "each camera converted with its own offset and gain, registered onto camera 1",
+         CLI_STRING, &rig_path, NULL, NULL, 0, NULL},
+        {"layout", NULL, "with --rig: how the raw data are stored, if not as the rig file says",
+         CLI_CHOICE, &layout, NULL, layout_choices, 0, "the rig file's"},
         {"planes", NULL, "where the planes are: channels (C = k), slices (Z = k), auto",
          CLI_CHOICE, &planes, NULL, plane_choices, 0, NULL},
-        {"offset", "ADU", "camera baseline", CLI_DOUBLE, &opt.camera.offset_adu, NULL, NULL, 0,
-         NULL},
+        {"offset", "ADU", "camera baseline (with --rig: overrides every camera's)", CLI_DOUBLE,
+         &cam.offset_adu, NULL, NULL, 0, "0; with --rig each camera's"},
         {"gain", "ADU_PER_E", "ADU per electron (per photon without EM gain)", CLI_DOUBLE,
-         &opt.camera.adu_per_electron, NULL, NULL, 0, NULL},
-        {"em-gain", "G", "EM multiplication; 1 = none", CLI_DOUBLE, &opt.camera.em_gain, NULL,
-         NULL, 0, NULL},
+         &cam.adu_per_electron, NULL, NULL, 0, "1; with --rig each camera's"},
+        {"em-gain", "G", "EM multiplication; 1 = none", CLI_DOUBLE, &cam.em_gain, NULL, NULL, 0,
+         "1; with --rig each camera's"},
         {"read-noise", "E", "read noise sigma in electrons (for the uncertainties)", CLI_DOUBLE,
-         &opt.camera.read_noise_e, NULL, NULL, 0, NULL},
+         &cam.read_noise_e, NULL, NULL, 0, "3; with --rig each camera's"},
         {"threshold", "TAU", "detection threshold in (0, 1); 0 = the model's", CLI_DOUBLE,
          &opt.threshold, NULL, NULL, 0, "the model's"},
         {"merge-distance", "NM", "merge duplicate detections closer than this; 0 = never",
@@ -140,7 +206,7 @@ int cmd_localize(int argc, char **argv) {
          NULL, 0, NULL},
         {"refine", NULL, "maximum-likelihood refinement after the network: none, positions, or "
          "drift (positions and each frame's plane drift jointly; slower, most accurate)",
-         CLI_CHOICE, &refine, NULL, refine_choices, 0, NULL},
+         CLI_CHOICE, &refine, NULL, refine_choices, 0, "none; positions with --rig"},
         {"drift-out", "FILE", "with --refine drift: write the estimated drift per frame and plane "
          "(CSV: frame, plane, dx, dy, their uncertainties in nm, molecules used)", CLI_STRING,
          &drift_path, NULL, NULL, 0, NULL},
@@ -164,6 +230,10 @@ int cmd_localize(int argc, char **argv) {
         "the uncertainty columns are then for that drift. Large frames run in overlapping\n"
         "tiles whose seams neither lose nor duplicate molecules. Without --model the bundled\n"
         "model is used (test-data/default-model.safetensors, or $MUMLOC_DEFAULT_MODEL).\n"
+        "With --rig the network sees every camera resampled onto camera 1's grid, cropped to\n"
+        "the field all cameras see; the refinement, photometry and uncertainties fit each\n"
+        "camera's raw frame through the rig's exact affine (so --refine defaults to positions:\n"
+        "no interpolation error reaches the table). x, y are in camera 1's whole frame.\n"
         "Exit codes: 0 success, 1 run-time failure, 2 usage error, 130 interrupted (Ctrl-C;\n"
         "no partial table is left behind).\n"};
 
@@ -171,7 +241,28 @@ int cmd_localize(int argc, char **argv) {
     if (rc != CLI_PARSE_CONTINUE) return rc;
     opt.planes = (mumloc_plane_axis)planes;
     opt.measure = !no_measure;
-    opt.refine = (mumloc_refine_mode)refine;
+    opt.refine = refine >= 0 ? (mumloc_refine_mode)refine
+                 : rig_path  ? MUMLOC_REFINE_POSITIONS
+                             : MUMLOC_REFINE_NONE;
+    if (layout >= 0 && !rig_path) return usage("--layout describes a rig's raw data: give --rig", NULL);
+    static mumloc_rig rig; /* large (its calibration record): not on the stack */
+    mumloc_status status;
+    if (rig_path) {
+        if ((status = mumloc_rig_load(rig_path, &rig)) != MUMLOC_OK)
+            return library_error("--rig: ", status);
+        if (layout >= 0) rig.layout = (mumloc_rig_layout)layout;
+        opt.rig = &rig;
+    }
+    apply_overrides(&cam, &opt.camera, rig_path ? &rig : NULL);
+    if (rig_path && (status = mumloc_rig_validate(&rig)) != MUMLOC_OK)
+        return library_error("--rig with the options given: ", status);
+    char in_list[PATH_MAX * MAX_IN_FILES];
+    const char *in_paths[MAX_IN_FILES];
+    int in_count = 0;
+    snprintf(in_list, sizeof in_list, "%s", in_path);
+    if (!split_inputs(in_list, rig_path && rig.layout == MUMLOC_RIG_FILES, in_paths, &in_count))
+        return usage("--in with a rig of layout files expects the cameras' files separated by "
+                     "commas, at most 8, none empty; got '", in_path);
     opt.drift_path = drift_path;
     if (drift_path && opt.refine != MUMLOC_REFINE_DRIFT)
         return usage("--drift-out needs --refine drift (only it estimates the drift)", NULL);
@@ -181,7 +272,6 @@ int cmd_localize(int argc, char **argv) {
     mumloc_device_choice choice;
     if ((rc = cli_device("localize", device_text, &opt.device, &choice)) != CLI_PARSE_CONTINUE)
         return rc;
-    mumloc_status status;
     if ((status = mumloc_localize_options_validate(&opt)) != MUMLOC_OK)
         return library_error("", status);
 
@@ -195,11 +285,13 @@ int cmd_localize(int argc, char **argv) {
         }
         model_path = bundled;
     }
-    const mumloc_file_role files[] = {{in_path, "--in", 0},
-                                      {model_path, model_path == bundled ? "the bundled model" : "--model", 0},
-                                      {out_path, "--out", 1},
-                                      {drift_path, "--drift-out", 1}};
-    if ((rc = cli_check_files("localize", files, 4)) != CLI_PARSE_CONTINUE) return rc;
+    mumloc_file_role files[4 + MAX_IN_FILES] = {
+        {model_path, model_path == bundled ? "the bundled model" : "--model", 0},
+        {out_path, "--out", 1},
+        {drift_path, "--drift-out", 1},
+        {rig_path, "--rig", 0}};
+    for (int f = 0; f < in_count; f++) files[4 + f] = (mumloc_file_role){in_paths[f], "--in", 0};
+    if ((rc = cli_check_files("localize", files, 4 + in_count)) != CLI_PARSE_CONTINUE) return rc;
     /* threads before the model: oneDNN sizes its work split when the network is planned */
     if ((status = mumloc_set_threads(opt.threads)) != MUMLOC_OK) return library_error("", status);
     mumloc_model *model = NULL;
@@ -210,8 +302,8 @@ int cmd_localize(int argc, char **argv) {
     cli_progress_init(&report.progress, "localize", quiet);
     cli_cancel_on_interrupt();
     mumloc_localize_summary summary;
-    status = mumloc_localize_file(model, in_path, out_path, &opt, &summary, report_progress,
-                                  &report);
+    status = mumloc_localize_files(model, in_paths, in_count, out_path, &opt, &summary,
+                                   report_progress, &report);
     cli_interrupt_default();
     mumloc_model_destroy(model);
     if (status == MUMLOC_ERR_CANCELLED) {
@@ -220,5 +312,6 @@ int cmd_localize(int argc, char **argv) {
     }
     if (status != MUMLOC_OK) return library_error("", status);
     print_summary(&summary, out_path);
+    if (rig_path) print_field(&summary);
     return fflush(stdout) == 0 ? CLI_EXIT_OK : CLI_EXIT_FAILURE;
 }

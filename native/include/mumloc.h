@@ -1013,6 +1013,12 @@ MUMLOC_API mumloc_status mumloc_localizations_refine_with_drift(const mumloc_opt
                                                                 int count,
                                                                 mumloc_frame_drift *drift);
 
+/* A rectangle of camera 1's pixels: columns x0 .. x0 + width − 1, rows y0 .. y0 + height − 1 (the
+ * part of a rig's field that every camera sees: mumloc_rig_common_field). */
+typedef struct mumloc_rig_field {
+    int x0, y0, width, height;
+} mumloc_rig_field;
+
 /* ---------------------------------------------------------------------------------------------- */
 /* Localization pipeline                                                                          */
 /* ---------------------------------------------------------------------------------------------- */
@@ -1110,6 +1116,16 @@ typedef struct mumloc_localize_options {
                                    0 where not estimated), "uncertainty_dx [nm]",
                                    "uncertainty_dy [nm]" (sigma_nm; Infinity where not estimated),
                                    "molecules"; written atomically with the table (NULL: none) */
+    const mumloc_rig *rig;      /* NULL (default): the frames are registered planes. A rig: the
+                                   frames are its k cameras' raw images (width × height = the rig's
+                                   frame, camera values); each camera is converted to photons with
+                                   its own offset and gains (camera above is then unused; the
+                                   fits' noise model is camera 1's read noise and EM gain),
+                                   resampled onto camera 1's grid over the field every camera sees
+                                   (mumloc_rig_common_field) for the network, and the refinement,
+                                   photometry and bounds fit each camera's raw image through the
+                                   rig's exact affine. Positions are in camera 1's frame, the drift
+                                   in its nm. Kept by pointer: keep it alive with the localizer. */
 } mumloc_localize_options;
 
 MUMLOC_API void mumloc_localize_options_default(mumloc_localize_options *options);
@@ -1157,6 +1173,8 @@ typedef struct mumloc_localize_summary {
     int width, height, planes;
     mumloc_plane_axis planes_from; /* CHANNELS or SLICES: how the planes were found */
     mumloc_device_choice device;   /* where the network ran, and why there */
+    mumloc_rig_field field;        /* with a rig: camera 1's pixels the network saw (the common
+                                      field); else the whole frame */
 } mumloc_localize_summary;
 
 /* Localizes a TIFF movie (8/16/32-bit, ImageJ hyperstack or plain stack; planes as options->planes
@@ -1173,6 +1191,17 @@ MUMLOC_API mumloc_status mumloc_localize_file(mumloc_model *model, const char *i
                                               const mumloc_localize_options *options,
                                               mumloc_localize_summary *summary,
                                               mumloc_progress_fn progress, void *user);
+
+/* mumloc_localize_file for a movie in several files: with options->rig of layout files, one file
+ * per camera in camera order (count = k); with any other rig layout or without a rig, one file
+ * (count 1). With a rig the frames localized are the rig movie's (mumloc_rig_movie_frames):
+ * first_frame counts from its first, and the table's "frame" is the reference frame + 1. The
+ * sidecar names the first file. */
+MUMLOC_API mumloc_status mumloc_localize_files(mumloc_model *model, const char *const *in_paths,
+                                               int count, const char *out_csv_path,
+                                               const mumloc_localize_options *options,
+                                               mumloc_localize_summary *summary,
+                                               mumloc_progress_fn progress, void *user);
 
 /* Movies read by the library's own TIFF reader (the one of mumloc_localize_file), for programs that
  * show or process the images themselves: the Fiji plugin opens files this way, not with ImageJ's
@@ -1772,6 +1801,60 @@ MUMLOC_API mumloc_status mumloc_simulate_stage_drift(const mumloc_simulator *sim
  * "dy [nm]", "dz [nm]"), atomically. */
 MUMLOC_API mumloc_status mumloc_simulate_write_stage_drift(const mumloc_sim_params *params,
                                                            const char *path);
+
+
+/* ---------------------------------------------------------------------------------------------- */
+/* Raw rig data: reading, photons, the registered field for the network (owned by riglocal)       */
+/* ---------------------------------------------------------------------------------------------- */
+
+/* A rig's raw movie: the k cameras' frames as the rig's layout stores them, read one reference frame
+ * at a time as k images of rig->width × rig->height camera values, each in its own camera's pixel
+ * frame (nothing resampled). Layouts:
+ *   HYPERSTACK  one file; the cameras are the channels (C = k), or the planes found by
+ *               mumloc_plane_layout with `planes` (slices, or a plain stack camera by camera);
+ *   FILES       k files, file d a stack of camera d's frames (paths in camera order);
+ *   TILES2X2, TILES1X4, TILES4X1  one file of chip images 2w × 2h, 4w × h or w × 4h (w × h the rig's
+ *               frame), cut into the cameras' tiles as mumloc_rig_layout says.
+ * Frame offsets: camera d's frame f shows reference frame f + frame_offset[d]; the movie holds the
+ * reference frames every camera recorded, [first, first + frames). Failures name the file and what
+ * its shape should be for the layout (MUMLOC_ERR_INVALID_ARGUMENT), or come from the reader. */
+typedef struct mumloc_rig_movie mumloc_rig_movie;
+
+MUMLOC_API mumloc_status mumloc_rig_movie_open(const mumloc_rig *rig, const char *const *paths,
+                                               int count, mumloc_plane_axis planes,
+                                               mumloc_rig_movie **out);
+MUMLOC_API void mumloc_rig_movie_close(mumloc_rig_movie *movie);
+/* The reference frames the movie holds: first (0-based, the table's frame − 1) and how many. */
+MUMLOC_API void mumloc_rig_movie_frames(const mumloc_rig_movie *movie, int64_t *first,
+                                        int64_t *frames);
+/* The description of the (first) file ("" when none); valid until the movie is closed. */
+MUMLOC_API const char *mumloc_rig_movie_description(const mumloc_rig_movie *movie);
+/* Reads reference frame `frame` (first ≤ frame < first + frames) into out: k × height × width camera
+ * values (camera, row, column). Safe from several threads at once. */
+MUMLOC_API mumloc_status mumloc_rig_movie_read(const mumloc_rig_movie *movie, int64_t frame,
+                                               float *out);
+
+/* Camera values → photons in place, camera by camera: (value − offset_adu) / (adu_per_electron ·
+ * em_gain) with camera d's own model; frame is k × height × width. */
+MUMLOC_API void mumloc_rig_to_photons(const mumloc_rig *rig, float *frame);
+
+/* The network's field: the largest rectangle of camera 1's pixels whose centres every camera sees
+ * (each camera's to_camera maps the centre between the first and the last pixel centre of that
+ * camera, so the interpolation below needs no pixel outside it). Coordinates of the registered
+ * frame's pixel (i, j) are camera 1's pixel (x0 + i, y0 + j). Fails when the cameras share no pixel
+ * (MUMLOC_ERR_INVALID_ARGUMENT, naming the camera that sees least). mumloc_rig_field is declared
+ * with the localization pipeline, whose summary reports it. */
+MUMLOC_API mumloc_status mumloc_rig_common_field(const mumloc_rig *rig, mumloc_rig_field *field);
+
+/* Resamples a frame of k camera images (k × rig height × rig width, any unit) onto camera 1's grid
+ * over field: plane d's pixel (i, j) is camera d sampled at to_camera(x0 + i + 0.5, y0 + j + 0.5) by
+ * Keys' cubic convolution (a = −1/2: exact for quadratics, error O(h³) on smooth images), indices
+ * clamped at the camera's border. out: k × field height × field width. Interpolation keeps each
+ * pixel's mean but not its noise: a sample between pixels averages several, so its variance is
+ * Σ w² (0.41 to 1) of a camera pixel's and neighbours correlate. The network reads these frames
+ * only to detect and place molecules coarsely; fits and bounds use the raw camera frames. */
+MUMLOC_API mumloc_status mumloc_rig_resample(const mumloc_rig *rig, const mumloc_rig_field *field,
+                                             const float *cameras, float *out);
 
 /* ---------------------------------------------------------------------------------------------- */
 /* Rig calibration from a bead z-stack                                                             */

@@ -71,7 +71,7 @@ static void brute_force(const mumloc_optics *o, const mumloc_camera *cam, double
     static double base[BRUTE_SIDE * BRUTE_SIDE], grad[4][BRUTE_SIDE * BRUTE_SIDE];
     for (int d = 0; d < k; d++) {
         mumloc_psf_plane pl;
-        mumloc_psf_plane_window(o, d, x, y, z, NULL, 0, 0, &pl);
+        mumloc_psf_plane_window(o, d, x, y, z, NULL, NULL, 0, 0, &pl);
         CHECK(pl.i0 >= 0 && pl.j0 >= 0 && pl.i0 + pl.nx <= BRUTE_SIDE &&
               pl.j0 + pl.ny <= BRUTE_SIDE);
         brute_render(o, d, x, y, z, n_photons);

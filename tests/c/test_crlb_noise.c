@@ -42,7 +42,7 @@ static void run(double em_gain, double read_noise, double adu_gain, double offse
         CHECK_OK(mumloc_simulate_drift(sim, f, drift));
         CHECK_OK(mumloc_simulate_frames(sim, f, 1, frame));
         for (int d = 0; d < PLANES; d++) bg[d] = sp.camera.background_photons;
-        CHECK_OK(mumloc_psf_model_image(&sp.optics, e.x_nm, e.y_nm, e.z_nm, e.photons, bg, drift,
+        CHECK_OK(mumloc_psf_model_image(&sp.optics, e.x_nm, e.y_nm, e.z_nm, e.photons, bg, drift, NULL,
                                         SIDE, SIDE, mu, dmx, NULL, NULL, NULL));
         double t = 0, fi = 0;
         for (int i = 0; i < N_PIX; i++) {

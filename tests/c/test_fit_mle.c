@@ -48,7 +48,7 @@ static void noise_free(void) {
         CHECK_OK(mumloc_simulate_frames(sim, f, 1, frame));
         mumloc_mle_result r;
         CHECK_OK(mumloc_fit_mle(&sp->optics, &noise, frame, SIDE, SIDE, e.x_nm + 40, e.y_nm - 30,
-                                e.z_nm + 80, drift, &r));
+                                e.z_nm + 80, drift, NULL, &r));
         CHECK(r.converged);
         CHECK_NEAR(r.x_nm, e.x_nm, 0.01);
         CHECK_NEAR(r.y_nm, e.y_nm, 0.01);
@@ -78,7 +78,7 @@ static void efficiency(void) {
         CHECK_OK(mumloc_simulate_frames(sim, f, 1, frame));
         mumloc_mle_result r;
         CHECK_OK(mumloc_fit_mle(&sp->optics, &noise, frame, SIDE, SIDE, e.x_nm + 20, e.y_nm - 20,
-                                e.z_nm + 50, drift, &r));
+                                e.z_nm + 50, drift, NULL, &r));
         double s[3];
         CHECK_OK(mumloc_crlb(&sp->optics, &sp->camera, e.x_nm, e.y_nm, e.z_nm, e.photons, NULL,
                              &s[0], &s[1], &s[2]));

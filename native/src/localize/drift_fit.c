@@ -19,6 +19,7 @@
 #include "core/error.h"
 #include "core/runtime.h"
 #include "localize/fit_mle.h"
+#include "localize/mapped_fits.h"
 
 #define MAX_UPDATES 20
 #define STOP_NM 0.1          /* converged when no drift value moves more than this */
@@ -340,14 +341,15 @@ static double update(frame_fit *f, const double *S, const double *r, double *nll
 }
 
 /* Windows at the decoded positions without drift, then a zero-drift fit of every molecule. */
-static mumloc_status start(frame_fit *f, const mumloc_pixel_noise *noise, const float *frame,
-                           int width, int height, const mumloc_localization *locs) {
+static mumloc_status start(frame_fit *f, const mumloc_pixel_noise *noise,
+                           const mumloc_plane_map *map, const float *frame, int width,
+                           int height, const mumloc_localization *locs) {
     static const double zero[2 * MUMLOC_MAX_PLANES] = {0};
     for (int m = 0; m < f->count; m++) {
         molecule *mol = &f->mol[m];
         const mumloc_localization *l = &locs[m];
         MUMLOC_TRY(mumloc_mle_problem_init(&mol->problem, f->o, noise, frame, width, height,
-                                           l->x_nm, l->y_nm, l->z_nm, zero));
+                                           l->x_nm, l->y_nm, l->z_nm, zero, map));
         mumloc_status st = mumloc_mle_problem_start(&mol->problem, l->x_nm, l->y_nm, l->z_nm,
                                                     mol->theta);
         if (st != MUMLOC_OK) {
@@ -480,6 +482,16 @@ mumloc_status mumloc_localizations_refine_with_drift(const mumloc_optics *o,
                                                      const float *frame, int width, int height,
                                                      mumloc_localization *locs, int count,
                                                      mumloc_frame_drift *out) {
+    return mumloc_localizations_refine_with_drift_mapped(o, camera, NULL, frame, width, height,
+                                                         locs, count, out);
+}
+
+mumloc_status mumloc_localizations_refine_with_drift_mapped(const mumloc_optics *o,
+                                                            const mumloc_camera *camera,
+                                                            const mumloc_plane_map *map,
+                                                            const float *frame, int width,
+                                                            int height, mumloc_localization *locs,
+                                                            int count, mumloc_frame_drift *out) {
     MUMLOC_TRY(check_inputs(o, camera, frame, width, height, locs, count, out));
     memset(out, 0, sizeof *out);
     for (int d = 1; d < MUMLOC_MAX_PLANES; d++)
@@ -504,7 +516,7 @@ mumloc_status mumloc_localizations_refine_with_drift(const mumloc_optics *o,
         free(f.signal);
         return mumloc_fail(MUMLOC_ERR_OUT_OF_MEMORY, "no memory for %d fits", count);
     }
-    mumloc_status st = start(&f, &noise, frame, width, height, locs);
+    mumloc_status st = start(&f, &noise, map, frame, width, height, locs);
     if (st == MUMLOC_OK) {
         for (int m = 0; m < count; m++) out->molecules += f.mol[m].usable;
         if (f.k == 1) {

@@ -33,6 +33,16 @@ typedef struct plane_sums {
 /* Index of (r, c), r <= c < 5, in plane_sums.f. */
 static int upper(int r, int c) { return r * 5 - r * (r - 1) / 2 + (c - r); }
 
+/* A mapped plane's sums along its camera's axes → along the reference's (plane_map.h). */
+static void sums_to_reference(const double *jacobian, plane_sums *s) {
+    double f[25];
+    for (int r = 0; r < 5; r++)
+        for (int c = 0; c < 5; c++) f[r * 5 + c] = s->f[r <= c ? upper(r, c) : upper(c, r)];
+    mumloc_plane_map_to_reference(jacobian, 5, s->g, f);
+    for (int r = 0; r < 5; r++)
+        for (int c = r; c < 5; c++) s->f[upper(r, c)] = f[r * 5 + c];
+}
+
 /* nll plus one plane's terms; INFINITY where the model is not positive. With sums, also adds the
  * plane's gradient/Fisher terms to *sums (which the caller zeroes or carries over): every sum adds
  * in pixel order, as one loop over all planes would. Per row, the model and the logarithms come
@@ -103,7 +113,7 @@ static double plane_terms(const problem *p, int d, const double *theta, double n
 static void plane_at(problem *p, int d, const double *theta) {
     mumloc_psf_plane *pl = &p->pl[d];
     const mumloc_psf_plane before = *pl;
-    mumloc_psf_plane_place(p->o, d, theta[0], theta[1], theta[2], p->dx_dy, pl);
+    mumloc_psf_plane_place(p->o, d, theta[0], theta[1], theta[2], p->dx_dy, p->map, pl);
     if (p->evaluated[d] && pl->cx == before.cx && pl->cy == before.cy &&
         pl->width_nm == before.width_nm) {
         /* same centre and width, same factors: the buffer still holds them */
@@ -143,10 +153,13 @@ static double evaluate(problem *p, const double *theta, double *grad, double *fi
             if (nll == INFINITY) return INFINITY;
             continue;
         }
-        /* extended: this plane's sums alone (its drift rows need them), added to shared after;
-         * else the shared entries carry over from the previous planes */
+        /* extended, or a mapped plane: this plane's sums alone (its drift rows need them, the map
+         * turns them), added to shared after; else the shared entries carry over from the
+         * previous planes */
+        const double *jacobian = p->pl[d].jacobian;
+        const int alone = extended || jacobian;
         plane_sums own;
-        if (extended) {
+        if (alone) {
             memset(&own, 0, sizeof own);
         } else {
             own = shared;
@@ -155,11 +168,12 @@ static double evaluate(problem *p, const double *theta, double *grad, double *fi
         }
         nll = plane_terms(p, d, theta, nll, &own);
         if (nll == INFINITY) return INFINITY;
+        if (jacobian) sums_to_reference(jacobian, &own);
         const int index[5] = {0, 1, 2, 3, 4 + d};
         grad[4 + d] = own.g[4]; /* the background's entries: this plane's alone */
         for (int r = 0; r < 5; r++)
             fisher[index[r] * m + 4 + d] = fisher[(4 + d) * m + index[r]] = own.f[upper(r, 4)];
-        if (extended) {
+        if (alone) {
             for (int r = 0; r < 4; r++) {
                 shared.g[r] += own.g[r];
                 for (int c = r; c < 4; c++) shared.f[upper(r, c)] += own.f[upper(r, c)];
@@ -277,7 +291,7 @@ static int step(problem *p, double *theta, lm_state *s, double *delta) {
 mumloc_status mumloc_mle_problem_init(mumloc_mle_problem *p, const mumloc_optics *o,
                                       const mumloc_pixel_noise *noise, const float *frame,
                                       int width, int height, double x, double y, double z,
-                                      const double *dx_dy) {
+                                      const double *dx_dy, const mumloc_plane_map *map) {
     memset(p, 0, sizeof *p);
     p->o = o;
     p->frame = frame;
@@ -285,10 +299,11 @@ mumloc_status mumloc_mle_problem_init(mumloc_mle_problem *p, const mumloc_optics
     p->height = height;
     p->n = 4 + o->planes;
     p->dx_dy = dx_dy;
+    p->map = map;
     p->read_variance = noise->read_variance;
     size_t need = 0;
     for (int d = 0; d < o->planes; d++) {
-        p->inside[d] = mumloc_psf_plane_window(o, d, x, y, z, dx_dy, width, height, &p->pl[d]);
+        p->inside[d] = mumloc_psf_plane_window(o, d, x, y, z, dx_dy, map, width, height, &p->pl[d]);
         if (p->inside[d])
             need += mumloc_psf_plane_buffer_size(&p->pl[d]) + (size_t)p->pl[d].nx * p->pl[d].ny;
     }
@@ -357,7 +372,8 @@ void mumloc_mle_problem_free(mumloc_mle_problem *p) {
 mumloc_status mumloc_mle_problem_start(mumloc_mle_problem *p, double x, double y, double z,
                                        double *theta) {
     mumloc_photon_fit start;
-    MUMLOC_TRY(mumloc_fit_photons(p->o, p->frame, p->width, p->height, x, y, z, p->dx_dy, &start));
+    MUMLOC_TRY(mumloc_fit_photons(p->o, p->frame, p->width, p->height, x, y, z, p->dx_dy, p->map,
+                                  &start));
     theta[0] = x;
     theta[1] = y;
     theta[2] = z;
@@ -401,9 +417,10 @@ void mumloc_mle_problem_fit(mumloc_mle_problem *p, double *theta, mumloc_mle_res
 
 mumloc_status mumloc_fit_mle(const mumloc_optics *o, const mumloc_pixel_noise *noise,
                              const float *frame, int width, int height, double x, double y,
-                             double z, const double *dx_dy, mumloc_mle_result *out) {
+                             double z, const double *dx_dy, const mumloc_plane_map *map,
+                             mumloc_mle_result *out) {
     mumloc_mle_problem p;
-    MUMLOC_TRY(mumloc_mle_problem_init(&p, o, noise, frame, width, height, x, y, z, dx_dy));
+    MUMLOC_TRY(mumloc_mle_problem_init(&p, o, noise, frame, width, height, x, y, z, dx_dy, map));
     double theta[MAX_PARAMS];
     mumloc_status st = mumloc_mle_problem_start(&p, x, y, z, theta);
     if (st == MUMLOC_OK) mumloc_mle_problem_fit(&p, theta, out);

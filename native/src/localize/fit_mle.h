@@ -28,6 +28,7 @@ typedef struct mumloc_mle_problem {
     const float *frame;
     int width, height, n; /* n = 4 + k molecule parameters */
     const double *dx_dy;  /* the drift the model uses now (NULL: none); the caller may change it */
+    const mumloc_plane_map *map; /* the rig's registration (NULL: planes registered) */
     double read_variance;
     int inside[MUMLOC_MAX_PLANES]; /* 0: the plane's window misses the image */
     mumloc_psf_plane pl[MUMLOC_MAX_PLANES];
@@ -39,12 +40,13 @@ typedef struct mumloc_mle_problem {
     double *storage;
 } mumloc_mle_problem;
 
-/* Windows at (x, y, z) with drift dx_dy (also the problem's drift until changed). Fails with
+/* Windows at (x, y, z) with drift dx_dy (also the problem's drift until changed) and plane map
+ * (NULL: none). Fails with
  * MUMLOC_ERR_OUT_OF_MEMORY; release with mumloc_mle_problem_free. */
 mumloc_status mumloc_mle_problem_init(mumloc_mle_problem *p, const mumloc_optics *optics,
                                       const mumloc_pixel_noise *noise, const float *frame,
                                       int width, int height, double x_nm, double y_nm, double z_nm,
-                                      const double *dx_dy);
+                                      const double *dx_dy, const mumloc_plane_map *map);
 void mumloc_mle_problem_free(mumloc_mle_problem *p);
 
 /* theta (n values) at (x, y, z) with photons and backgrounds from the linear photometry fit at the
@@ -92,7 +94,8 @@ int mumloc_solve_spd(const double *A, const double *b, int n, double *x);
  * with MUMLOC_ERR_OUT_OF_MEMORY. */
 mumloc_status mumloc_fit_mle(const mumloc_optics *optics, const mumloc_pixel_noise *noise,
                              const float *frame, int width, int height, double x_nm, double y_nm,
-                             double z_nm, const double *dx_dy, mumloc_mle_result *out);
+                             double z_nm, const double *dx_dy, const mumloc_plane_map *map,
+                             mumloc_mle_result *out);
 
 /* 1 when the fit r converged within the trust region of mumloc_localizations_refine around the
  * start (x, y, z): one camera pixel laterally, half the plane spacing axially. */

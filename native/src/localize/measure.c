@@ -5,6 +5,7 @@
 #include <stdlib.h>
 
 #include "core/error.h"
+#include "localize/mapped_fits.h"
 #include "localize/per_localization.h"
 #include "localize/photon_fit.h"
 #include "optics/crlb.h"
@@ -50,19 +51,28 @@ static mumloc_status measure_with(const mumloc_optics *o, const mumloc_pixel_noi
 
 static mumloc_status measure_one(const mumloc_optics *o, const mumloc_pixel_noise *noise,
                                  const float *frame, int width, int height, const double *dx_dy,
-                                 mumloc_localization *l) {
+                                 const mumloc_plane_map *map, mumloc_localization *l) {
     mumloc_psf_plane planes[MUMLOC_MAX_PLANES];
-    double *buffer = mumloc_psf_planes_unclipped(o, l->x_nm, l->y_nm, l->z_nm, dx_dy, planes);
+    double *buffer = mumloc_psf_planes_unclipped(o, l->x_nm, l->y_nm, l->z_nm, dx_dy, map, planes);
     if (!buffer) return mumloc_fail(MUMLOC_ERR_OUT_OF_MEMORY, "out of memory for a measurement");
     mumloc_status s = measure_with(o, noise, frame, width, height, planes, l);
     free(buffer);
     return s;
 }
 
+mumloc_status mumloc_localizations_measure_mapped(const mumloc_optics *optics,
+                                                  const mumloc_camera *camera,
+                                                  const mumloc_plane_map *map, const float *frame,
+                                                  int width, int height, const double *dx_dy,
+                                                  mumloc_localization *locs, int count) {
+    return mumloc_for_each_localization(optics, camera, frame, width, height, dx_dy, map, locs,
+                                        count, measure_one, "measured");
+}
+
 mumloc_status mumloc_localizations_measure(const mumloc_optics *optics, const mumloc_camera *camera,
                                            const float *frame, int width, int height,
                                            const double *dx_dy, mumloc_localization *locs,
                                            int count) {
-    return mumloc_for_each_localization(optics, camera, frame, width, height, dx_dy, locs, count,
-                                        measure_one, "measured");
+    return mumloc_localizations_measure_mapped(optics, camera, NULL, frame, width, height, dx_dy,
+                                               locs, count);
 }

@@ -9,9 +9,9 @@
 
 mumloc_status mumloc_for_each_localization(const mumloc_optics *optics, const mumloc_camera *camera,
                                            const float *frame, int width, int height,
-                                           const double *dx_dy, mumloc_localization *locs,
-                                           int count, mumloc_per_localization_fn fn,
-                                           const char *verb) {
+                                           const double *dx_dy, const mumloc_plane_map *map,
+                                           mumloc_localization *locs, int count,
+                                           mumloc_per_localization_fn fn, const char *verb) {
     MUMLOC_TRY(mumloc_optics_validate(optics));
     MUMLOC_TRY(mumloc_camera_validate(camera));
     if (!frame || (count > 0 && !locs))
@@ -31,7 +31,7 @@ mumloc_status mumloc_for_each_localization(const mumloc_optics *optics, const mu
     mumloc_status failure = MUMLOC_OK;
 #pragma omp parallel for schedule(dynamic, 4)
     for (int m = 0; m < count; m++) {
-        mumloc_status s = fn(optics, &noise, frame, width, height, dx_dy, &locs[m]);
+        mumloc_status s = fn(optics, &noise, frame, width, height, dx_dy, map, &locs[m]);
         if (s != MUMLOC_OK) {
 #pragma omp critical(mumloc_per_localization_failure)
             if (m < first_failure) {
@@ -43,7 +43,7 @@ mumloc_status mumloc_for_each_localization(const mumloc_optics *optics, const mu
     if (failure != MUMLOC_OK) {
         /* Messages are per thread: redo the failing record here for the caller's message. */
         mumloc_localization l = locs[first_failure];
-        if (fn(optics, &noise, frame, width, height, dx_dy, &l) == MUMLOC_OK)
+        if (fn(optics, &noise, frame, width, height, dx_dy, map, &l) == MUMLOC_OK)
             return mumloc_fail(failure, "localization %d could not be %s", first_failure + 1, verb);
         char why[512];
         snprintf(why, sizeof why, "%s", mumloc_last_error());

@@ -10,15 +10,17 @@
 typedef mumloc_status (*mumloc_per_localization_fn)(const mumloc_optics *optics,
                                                     const mumloc_pixel_noise *noise,
                                                     const float *frame, int width, int height,
-                                                    const double *dx_dy, mumloc_localization *l);
+                                                    const double *dx_dy,
+                                                    const mumloc_plane_map *map,
+                                                    mumloc_localization *l);
 
 /* Validates the inputs, applies fn to every record (OpenMP, any order) and reports the failure of
  * the lowest-numbered failing record as "localization N: <why>"; `verb` completes "could not be …"
  * when the message is lost. */
 mumloc_status mumloc_for_each_localization(const mumloc_optics *optics, const mumloc_camera *camera,
                                            const float *frame, int width, int height,
-                                           const double *dx_dy, mumloc_localization *locs,
-                                           int count, mumloc_per_localization_fn fn,
-                                           const char *verb);
+                                           const double *dx_dy, const mumloc_plane_map *map,
+                                           mumloc_localization *locs, int count,
+                                           mumloc_per_localization_fn fn, const char *verb);
 
 #endif

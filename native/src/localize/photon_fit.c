@@ -113,9 +113,9 @@ mumloc_status mumloc_fit_photons_planes(const mumloc_optics *o, const float *fra
 
 mumloc_status mumloc_fit_photons(const mumloc_optics *o, const float *frame, int width, int height,
                                  double x, double y, double z, const double *dx_dy,
-                                 mumloc_photon_fit *out) {
+                                 const mumloc_plane_map *map, mumloc_photon_fit *out) {
     mumloc_psf_plane pl[MUMLOC_MAX_PLANES];
-    double *buffer = mumloc_psf_planes_unclipped(o, x, y, z, dx_dy, pl);
+    double *buffer = mumloc_psf_planes_unclipped(o, x, y, z, dx_dy, map, pl);
     if (!buffer) return mumloc_fail(MUMLOC_ERR_OUT_OF_MEMORY, "out of memory for a photon fit");
     mumloc_status s = mumloc_fit_photons_planes(o, frame, width, height, x, y, z, pl, out);
     free(buffer);

@@ -13,12 +13,14 @@ typedef struct mumloc_photon_fit {
     int pixels;                            /* pixels fitted, all planes */
 } mumloc_photon_fit;
 
-/* Fits frame (k × height × width photons) around (x, y, z) with drift dx_dy (NULL: none). Fails with
+/* Fits frame (k × height × width photons) around (x, y, z) with drift dx_dy (NULL: none) and plane
+ * map (NULL: none; else each plane is its raw camera image). Fails with
  * MUMLOC_ERR_INVALID_ARGUMENT when the windows hold no pixel where the PSF varies (a position off
  * the image), or MUMLOC_ERR_OUT_OF_MEMORY. */
 mumloc_status mumloc_fit_photons(const mumloc_optics *optics, const float *frame, int width,
                                  int height, double x_nm, double y_nm, double z_nm,
-                                 const double *dx_dy, mumloc_photon_fit *out);
+                                 const double *dx_dy, const mumloc_plane_map *map,
+                                 mumloc_photon_fit *out);
 
 /* The same fit from the molecule's plane views over their unclipped windows, already evaluated
  * (mumloc_psf_planes_unclipped), clipped to the image here: lets photometry and CRLB share one

@@ -10,6 +10,7 @@
 
 #include "core/error.h"
 #include "core/runtime.h"
+#include "localize/mapped_fits.h"
 #include "localize/pipeline.h"
 #include "localize/pipeline_localizer.h"
 #include "localize/tiling.h"
@@ -29,6 +30,7 @@ static float *alloc_floats(int64_t n) { return n > 0 ? malloc((size_t)n * sizeof
 void mumloc_localizer_destroy(mumloc_localizer *l) {
     if (!l) return;
     pipeline_queue_free(l);
+    pipeline_rig_free(l->rig);
     free(l->xs);
     free(l->ys);
     free(l->photons);
@@ -106,6 +108,15 @@ mumloc_status mumloc_localizer_create(mumloc_model *model, const mumloc_localize
     l->planes = l->optics.planes;
     l->width = width;
     l->height = height;
+    if (options->rig) {
+        mumloc_status rs = pipeline_rig_create(l, options->rig, width, height);
+        if (rs != MUMLOC_OK) {
+            mumloc_localizer_destroy(l);
+            return rs;
+        }
+        width = l->width; /* the network's frame from here on */
+        height = l->height;
+    }
     mumloc_decode_options_default(&l->decode);
     l->decode.threshold = options->threshold > 0 ? options->threshold : mumloc_model_threshold(model);
     l->decode.merge_distance_nm = options->merge_distance_nm;
@@ -230,6 +241,14 @@ static mumloc_status append_pending(mumloc_localizer *l, int count) {
 }
 
 void pipeline_convert_frame(const mumloc_localizer *l, const float *values, float *photons) {
+    if (l->rig) {
+        pipeline_rig *r = l->rig;
+        memcpy(r->raw_photons, values, sizeof(float) * (size_t)pipeline_input_floats(l));
+        mumloc_rig_to_photons(&r->rig, r->raw_photons);
+        /* the field lies inside the rig's frame by construction: this cannot fail */
+        mumloc_rig_resample(&r->rig, &r->field, r->raw_photons, photons);
+        return;
+    }
     const int64_t n = (int64_t)l->planes * l->width * l->height;
     const float scale = (float)(1.0 / (l->opt.camera.adu_per_electron * l->opt.camera.em_gain));
     const float offset = (float)l->opt.camera.offset_adu;
@@ -240,20 +259,33 @@ mumloc_status pipeline_localize_frame(mumloc_localizer *l, int64_t frame, const 
                                       const float *output) {
     int n = 0;
     MUMLOC_TRY(decode(l, output, frame, &n));
+    /* with a rig: positions from the field back to camera 1's whole frame, and the fits on the
+     * raw camera images through the exact affine */
+    const pipeline_rig *r = l->rig;
+    const mumloc_plane_map *map = r ? &r->map : NULL;
+    const mumloc_camera *camera = r ? &r->noise_camera : &l->opt.camera;
+    const float *fit_frame = r ? r->raw_photons : photons;
+    const int fit_width = r ? r->raw_width : l->width, fit_height = r ? r->raw_height : l->height;
+    if (r)
+        for (int m = 0; m < n; m++) {
+            l->found[m].x_nm += r->field.x0 * l->optics.pixel_nm;
+            l->found[m].y_nm += r->field.y0 * l->optics.pixel_nm;
+        }
     mumloc_frame_drift drift;
     const double *dx_dy = NULL;
     if (l->opt.refine == MUMLOC_REFINE_POSITIONS && n > 0)
-        MUMLOC_TRY(mumloc_localizations_refine(&l->optics, &l->opt.camera, photons, l->width,
-                                               l->height, NULL, l->found, n));
+        MUMLOC_TRY(mumloc_localizations_refine_mapped(&l->optics, camera, map, fit_frame,
+                                                      fit_width, fit_height, NULL, l->found, n));
     if (l->opt.refine == MUMLOC_REFINE_DRIFT) {
-        MUMLOC_TRY(mumloc_localizations_refine_with_drift(&l->optics, &l->opt.camera, photons,
-                                                          l->width, l->height, l->found, n,
-                                                          &drift));
+        MUMLOC_TRY(mumloc_localizations_refine_with_drift_mapped(&l->optics, camera, map,
+                                                                 fit_frame, fit_width, fit_height,
+                                                                 l->found, n, &drift));
         dx_dy = drift.dx_dy;
     }
     if (l->opt.measure && n > 0)
-        MUMLOC_TRY(mumloc_localizations_measure(&l->optics, &l->opt.camera, photons, l->width,
-                                                l->height, dx_dy, l->found, n));
+        MUMLOC_TRY(mumloc_localizations_measure_mapped(&l->optics, camera, map, fit_frame,
+                                                       fit_width, fit_height, dx_dy, l->found,
+                                                       n));
     MUMLOC_TRY(append_pending(l, n));
     if (dx_dy && l->opt.drift_callback) l->opt.drift_callback(l->opt.drift_user, frame, &drift);
     return MUMLOC_OK;
@@ -261,7 +293,7 @@ mumloc_status pipeline_localize_frame(mumloc_localizer *l, int64_t frame, const 
 
 static mumloc_status check_finite(const mumloc_localizer *l, const float *frames, int count,
                                   int64_t first_frame) {
-    const int64_t plane_px = (int64_t)l->width * l->height;
+    const int64_t plane_px = pipeline_input_floats(l) / l->planes;
     for (int f = 0; f < count; f++)
         for (int d = 0; d < l->planes; d++) {
             const float *p = frames + ((int64_t)f * l->planes + d) * plane_px;
@@ -284,7 +316,7 @@ mumloc_status mumloc_localizer_push(mumloc_localizer *l, const float *frames, in
     mumloc_threads_apply();
     MUMLOC_TRY(check_finite(l, frames, count, first_frame));
     if (l->queue) return pipeline_queue_push(l, frames, count, first_frame);
-    const int64_t frame_floats = (int64_t)l->planes * l->width * l->height;
+    const int64_t frame_floats = pipeline_input_floats(l);
     for (int f = 0; f < count; f++) {
         pipeline_convert_frame(l, frames + f * frame_floats, l->photons);
         MUMLOC_TRY(run_network(l));

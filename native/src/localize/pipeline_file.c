@@ -32,6 +32,7 @@ static const mumloc_csv_column drift_columns[] = {
 
 typedef struct run_state {
     mumloc_tiff_reader *reader;
+    mumloc_rig_movie *rig_movie; /* options->rig: the rig's raw movie instead of reader */
     mumloc_localizer *localizer;
     mumloc_atomic_file out;
     mumloc_csv_writer csv;
@@ -81,6 +82,18 @@ static mumloc_status write_pending(run_state *s) {
 /* Reads frames [first, first + count) of the movie into s->frames (frame, plane, row, column). */
 static mumloc_status read_batch(run_state *s, int64_t first, int count, int k, int64_t plane_px) {
     mumloc_status st = MUMLOC_OK;
+    if (s->rig_movie) {
+#pragma omp parallel for schedule(static)
+        for (int f = 0; f < count; f++) {
+            mumloc_status r = mumloc_rig_movie_read(s->rig_movie, first + f,
+                                                    s->frames + (int64_t)f * k * plane_px);
+            if (r != MUMLOC_OK) {
+#pragma omp critical(pipeline_read)
+                st = r;
+            }
+        }
+        return st;
+    }
     const int64_t images = (int64_t)count * k;
 #pragma omp parallel for schedule(static)
     for (int64_t i = 0; i < images; i++) {
@@ -96,8 +109,9 @@ static mumloc_status read_batch(run_state *s, int64_t first, int count, int k, i
 static mumloc_status check_optics(mumloc_model *model, const run_state *s, const char *path) {
     mumloc_optics recorded;
     int found = 0;
-    MUMLOC_TRY(mumloc_optics_from_description(mumloc_tiff_reader_description(s->reader), &found,
-                                              &recorded));
+    const char *description = s->rig_movie ? mumloc_rig_movie_description(s->rig_movie)
+                                           : mumloc_tiff_reader_description(s->reader);
+    MUMLOC_TRY(mumloc_optics_from_description(description, &found, &recorded));
     if (!found) return MUMLOC_OK; /* a movie without mumloc's record: the user vouches for the optics */
     mumloc_status st = mumloc_model_check_optics(model, &recorded);
     if (st == MUMLOC_OK) return st;
@@ -107,19 +121,47 @@ static mumloc_status check_optics(mumloc_model *model, const run_state *s, const
                        message);
 }
 
-static mumloc_status localize(mumloc_model *model, const char *in_path, const char *out_path,
-                              const mumloc_localize_options *o, mumloc_localize_summary *sum,
-                              mumloc_progress_fn progress, void *user, run_state *s) {
-    MUMLOC_TRY(mumloc_tiff_reader_open(in_path, &s->reader));
+/* Opens the movie (or the rig's raw movie): its frame size, and the frames it holds,
+ * [*movie_first, *movie_first + *movie_frames) (0-based; a rig's common frames). */
+static mumloc_status open_movie(run_state *s, const char *const *paths, int count, int k,
+                                const mumloc_localize_options *o, mumloc_localize_summary *sum,
+                                int *width, int *height, int64_t *movie_first,
+                                int64_t *movie_frames) {
+    *movie_first = 0;
+    if (o->rig) {
+        MUMLOC_TRY(mumloc_rig_movie_open(o->rig, paths, count, o->planes, &s->rig_movie));
+        mumloc_rig_movie_frames(s->rig_movie, movie_first, movie_frames);
+        *width = o->rig->width;
+        *height = o->rig->height;
+        sum->planes_from = MUMLOC_PLANES_CHANNELS;
+        return MUMLOC_OK;
+    }
+    if (count != 1)
+        return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT, "%d movies were given; several files "
+                           "make one movie only with a rig of layout files", count);
+    MUMLOC_TRY(mumloc_tiff_reader_open(paths[0], &s->reader));
     const mumloc_tiff_info *info = mumloc_tiff_reader_info(s->reader);
+    char what[64 + 4096];
+    snprintf(what, sizeof what, "'%.4096s'", paths[0]);
+    MUMLOC_TRY(mumloc_plane_layout(info->channels, info->slices, info->frames, k, o->planes, what,
+                                   &sum->planes_from, movie_frames));
+    *width = info->width;
+    *height = info->height;
+    return MUMLOC_OK;
+}
+
+static mumloc_status localize(mumloc_model *model, const char *const *paths, int path_count,
+                              const char *out_path, const mumloc_localize_options *o,
+                              mumloc_localize_summary *sum, mumloc_progress_fn progress,
+                              void *user, run_state *s) {
+    const char *in_path = paths[0];
     mumloc_optics optics;
     mumloc_model_optics(model, &optics);
     const int k = optics.planes;
-    int64_t movie_frames = 0;
-    char what[64 + 4096];
-    snprintf(what, sizeof what, "'%.4096s'", in_path);
-    MUMLOC_TRY(mumloc_plane_layout(info->channels, info->slices, info->frames, k, o->planes, what,
-                                   &sum->planes_from, &movie_frames));
+    int64_t movie_frames = 0, movie_first = 0;
+    int width = 0, height = 0;
+    MUMLOC_TRY(open_movie(s, paths, path_count, k, o, sum, &width, &height, &movie_first,
+                          &movie_frames));
     if (movie_frames < 1)
         return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT, "'%s' holds no frames to localize",
                            in_path);
@@ -131,8 +173,9 @@ static mumloc_status localize(mumloc_model *model, const char *in_path, const ch
     int64_t total = movie_frames - o->first_frame;
     if (o->frame_count > 0 && o->frame_count < total) total = o->frame_count;
     MUMLOC_TRY(check_optics(model, s, in_path));
-    sum->width = info->width;
-    sum->height = info->height;
+    sum->width = width;
+    sum->height = height;
+    sum->field = (mumloc_rig_field){0, 0, width, height};
     sum->planes = k;
     mumloc_localize_options with_drift = *o;
     if (o->drift_path) {
@@ -145,10 +188,10 @@ static mumloc_status localize(mumloc_model *model, const char *in_path, const ch
         MUMLOC_TRY(mumloc_csv_writer_begin(&s->drift_csv, s->drift_out.file, o->drift_path,
                                            drift_columns, DRIFT_COLUMNS));
     }
-    MUMLOC_TRY(mumloc_localizer_create(model, &with_drift, info->width, info->height,
-                                       &s->localizer));
+    MUMLOC_TRY(mumloc_localizer_create(model, &with_drift, width, height, &s->localizer));
+    if (o->rig) MUMLOC_TRY(mumloc_rig_common_field(o->rig, &sum->field));
 
-    const int64_t plane_px = (int64_t)info->width * info->height;
+    const int64_t plane_px = (int64_t)width * height;
     int64_t batch = o->batch_frames > 0 ? o->batch_frames : ((int64_t)1 << 20) / (plane_px * k);
     /* on a GPU a push should span a few queued batches, so that transfers, compute and decoding
      * overlap (pipeline_queue.c); 0 on the CPU, which keeps its batches */
@@ -168,7 +211,7 @@ static mumloc_status localize(mumloc_model *model, const char *in_path, const ch
         return mumloc_fail(MUMLOC_ERR_CANCELLED, "localization cancelled");
     for (int64_t done = 0; done < total;) {
         int count = (int)(total - done < batch ? total - done : batch);
-        const int64_t first = o->first_frame + done;
+        const int64_t first = movie_first + o->first_frame + done;
         MUMLOC_TRY(read_batch(s, first, count, k, plane_px));
         mumloc_status st = mumloc_localizer_push(s->localizer, s->frames, count, first);
         if (st != MUMLOC_OK) {
@@ -186,7 +229,8 @@ static mumloc_status localize(mumloc_model *model, const char *in_path, const ch
     }
     if (o->drift_path) MUMLOC_TRY(mumloc_atomic_commit(&s->drift_out));
     /* the table appears together with its record of what made it (table/provenance.h) */
-    const mumloc_table_origin origin = {in_path, movie_frames, o->first_frame, total, s->rows};
+    const mumloc_table_origin origin = {in_path, movie_first + movie_frames,
+                                        movie_first + o->first_frame, total, s->rows};
     provenance record;
     MUMLOC_TRY(provenance_for_run(&record, model, o, &origin));
     mumloc_status st = provenance_commit_with_table(&s->out, out_path, &record);
@@ -198,18 +242,32 @@ mumloc_status mumloc_localize_file(mumloc_model *model, const char *in_path,
                                    const char *out_csv_path, const mumloc_localize_options *options,
                                    mumloc_localize_summary *summary, mumloc_progress_fn progress,
                                    void *user) {
-    if (!model || !in_path || !out_csv_path)
+    return mumloc_localize_files(model, &in_path, 1, out_csv_path, options, summary, progress,
+                                 user);
+}
+
+mumloc_status mumloc_localize_files(mumloc_model *model, const char *const *in_paths, int count,
+                                    const char *out_csv_path,
+                                    const mumloc_localize_options *options,
+                                    mumloc_localize_summary *summary,
+                                    mumloc_progress_fn progress, void *user) {
+    if (!model || !in_paths || count < 1 || !out_csv_path)
         return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT,
                            "mumloc_localize_file needs a model, a movie and a table path");
-    if (mumloc_files_same(in_path, out_csv_path))
-        return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT,
-                           "the table must not overwrite the movie '%s'", in_path);
-    if (options && options->drift_path &&
-        (mumloc_files_same(options->drift_path, in_path) ||
-         mumloc_files_same(options->drift_path, out_csv_path)))
-        return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT,
-                           "the drift table '%s' must not overwrite the movie or the table",
-                           options->drift_path);
+    for (int f = 0; f < count; f++) {
+        const char *in_path = in_paths[f];
+        if (!in_path)
+            return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT, "movie file %d is missing", f + 1);
+        if (mumloc_files_same(in_path, out_csv_path))
+            return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT,
+                               "the table must not overwrite the movie '%s'", in_path);
+        if (options && options->drift_path &&
+            (mumloc_files_same(options->drift_path, in_path) ||
+             mumloc_files_same(options->drift_path, out_csv_path)))
+            return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT,
+                               "the drift table '%s' must not overwrite the movie or the table",
+                               options->drift_path);
+    }
     mumloc_localize_options defaults;
     mumloc_localize_options_default(&defaults);
     if (!options) options = &defaults;
@@ -221,7 +279,8 @@ mumloc_status mumloc_localize_file(mumloc_model *model, const char *in_path,
     memset(&sum, 0, sizeof sum);
     run_state s;
     memset(&s, 0, sizeof s);
-    mumloc_status st = localize(model, in_path, out_csv_path, options, &sum, progress, user, &s);
+    mumloc_status st = localize(model, in_paths, count, out_csv_path, options, &sum, progress,
+                                user, &s);
     if (st != MUMLOC_OK) {
         mumloc_atomic_abort(&s.out);
         mumloc_atomic_abort(&s.drift_out);
@@ -232,6 +291,7 @@ mumloc_status mumloc_localize_file(mumloc_model *model, const char *in_path,
     mumloc_model_device(model, &sum.device);
     mumloc_localizer_destroy(s.localizer);
     mumloc_tiff_reader_close(s.reader);
+    mumloc_rig_movie_close(s.rig_movie);
     free(s.frames);
     free(s.records);
     if (summary) *summary = sum;

@@ -6,6 +6,18 @@
 #include "localize/tiling.h"
 #include "model/model_infer.h"
 #include "mumloc.h"
+#include "optics/plane_map.h"
+
+/* A rig's raw frames (options.rig): the cameras' images, their photons, and where the network's
+ * registered field lies in camera 1's frame (pipeline_rig.c). */
+typedef struct pipeline_rig {
+    mumloc_rig rig;
+    mumloc_plane_map map;
+    mumloc_rig_field field;
+    mumloc_camera noise_camera; /* camera 1's read noise and EM gain, for the fits' noise model */
+    int raw_width, raw_height;
+    float *raw_photons;         /* the frame's k camera images in photons */
+} pipeline_rig;
 
 struct mumloc_localizer {
     mumloc_model *model;
@@ -13,7 +25,8 @@ struct mumloc_localizer {
     mumloc_optics optics;
     mumloc_decode_options decode;
     mumloc_arch arch;
-    int width, height, planes;
+    int width, height, planes;  /* the network's frames (a rig's common field) */
+    pipeline_rig *rig;          /* NULL: the frames are registered planes */
     int channels, out_width, out_height, upsampling;
     /* tiles */
     int tiled, nx, ny, tile_w, tile_h, tile_out_w, tile_out_h, tiles_per_call;
@@ -35,8 +48,18 @@ struct mumloc_localizer {
     double network_seconds;
 };
 
-/* Camera values of one frame → photons (the batch was checked for non-finite values before). */
+/* Camera values of one frame → photons (the batch was checked for non-finite values before); with a
+ * rig, each camera's own conversion into l->rig->raw_photons, then the registered field for the
+ * network into photons. */
 void pipeline_convert_frame(const mumloc_localizer *l, const float *values, float *photons);
+
+/* pipeline_rig.c: sets up l->rig for options->rig and frames of width × height camera pixels; the
+ * network's frame is the common field (l->width, l->height set to its size). */
+mumloc_status pipeline_rig_create(mumloc_localizer *l, const mumloc_rig *rig, int width,
+                                  int height);
+void pipeline_rig_free(pipeline_rig *rig);
+/* Floats of one pushed frame: k × the raw camera frame with a rig, else k × width × height. */
+int64_t pipeline_input_floats(const mumloc_localizer *l);
 
 /* Everything after the network for one frame: decode its full output, refine, measure, append to
  * the pending records, report the drift. */

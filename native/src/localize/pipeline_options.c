@@ -26,6 +26,7 @@ void mumloc_localize_options_default(mumloc_localize_options *o) {
     o->drift_callback = NULL;
     o->drift_user = NULL;
     o->drift_path = NULL;
+    o->rig = NULL;
 }
 
 static const char *const refine_names[] = {"none", "positions", "drift"};
@@ -45,6 +46,7 @@ mumloc_status mumloc_refine_mode_from_name(const char *name, mumloc_refine_mode 
 mumloc_status mumloc_localize_options_validate(const mumloc_localize_options *o) {
     if (!o) return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT, "localize options must not be NULL");
     MUMLOC_TRY(mumloc_camera_validate(&o->camera));
+    if (o->rig) MUMLOC_TRY(mumloc_rig_validate(o->rig));
     if (!(o->threshold >= 0.0 && o->threshold < 1.0))
         return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT,
                            "threshold must be in [0, 1) (0 = the model's default), got %g",

@@ -36,9 +36,9 @@ void pipeline_queue_free(mumloc_localizer *l) {
 }
 
 mumloc_status pipeline_queue_start(mumloc_localizer *l, int batch) {
-    if (!l || batch < 1 || batch > QUEUE_MAX_FRAMES || l->tiled || l->queue)
+    if (!l || batch < 1 || batch > QUEUE_MAX_FRAMES || l->tiled || l->queue || l->rig)
         return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT,
-                           "batched localization needs an untiled localizer without a queue and 1 "
+                           "batched localization needs an untiled localizer without a queue or rig and 1 "
                            "to %d frames a batch (got %d)", QUEUE_MAX_FRAMES, batch);
     MUMLOC_TRY(model_infer_create(l->model, batch, l->width, l->height, &l->queue));
     l->queue_batch = batch;
@@ -56,6 +56,8 @@ int pipeline_queue_batch(const mumloc_localizer *l) { return l && l->queue ? l->
 mumloc_status pipeline_queue_plan(mumloc_localizer *l) {
     const int64_t budget = model_infer_budget(l->model);
     if (l->tiled || budget < 0) return MUMLOC_OK; /* the CPU: frame by frame, as always */
+    /* a rig's fits need each frame's raw images, which the queue does not keep: frame by frame */
+    if (l->rig) return MUMLOC_OK;
     int64_t cap = QUEUE_MAX_FLOATS / frame_floats(l);
     if (cap < 1) cap = 1;
     if (cap > QUEUE_MAX_FRAMES) cap = QUEUE_MAX_FRAMES;

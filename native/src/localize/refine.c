@@ -3,6 +3,7 @@
 #include <math.h>
 
 #include "core/error.h"
+#include "localize/mapped_fits.h"
 #include "localize/per_localization.h"
 #include "localize/fit_mle.h"
 
@@ -21,10 +22,10 @@ int mumloc_mle_trusted(const mumloc_optics *o, const mumloc_mle_result *r, doubl
 
 static mumloc_status refine_one(const mumloc_optics *o, const mumloc_pixel_noise *noise,
                                 const float *frame, int width, int height, const double *dx_dy,
-                                mumloc_localization *l) {
+                                const mumloc_plane_map *map, mumloc_localization *l) {
     mumloc_mle_result r;
     MUMLOC_TRY(mumloc_fit_mle(o, noise, frame, width, height, l->x_nm, l->y_nm, l->z_nm, dx_dy,
-                              &r));
+                              map, &r));
     if (mumloc_mle_trusted(o, &r, l->x_nm, l->y_nm, l->z_nm)) {
         l->x_nm = r.x_nm;
         l->y_nm = r.y_nm;
@@ -33,10 +34,19 @@ static mumloc_status refine_one(const mumloc_optics *o, const mumloc_pixel_noise
     return MUMLOC_OK;
 }
 
+mumloc_status mumloc_localizations_refine_mapped(const mumloc_optics *optics,
+                                                 const mumloc_camera *camera,
+                                                 const mumloc_plane_map *map, const float *frame,
+                                                 int width, int height, const double *dx_dy,
+                                                 mumloc_localization *locs, int count) {
+    return mumloc_for_each_localization(optics, camera, frame, width, height, dx_dy, map, locs,
+                                        count, refine_one, "refined");
+}
+
 mumloc_status mumloc_localizations_refine(const mumloc_optics *optics, const mumloc_camera *camera,
                                           const float *frame, int width, int height,
                                           const double *dx_dy, mumloc_localization *locs,
                                           int count) {
-    return mumloc_for_each_localization(optics, camera, frame, width, height, dx_dy, locs, count,
-                                        refine_one, "refined");
+    return mumloc_localizations_refine_mapped(optics, camera, NULL, frame, width, height, dx_dy,
+                                              locs, count);
 }

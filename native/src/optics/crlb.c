@@ -23,9 +23,10 @@ mumloc_pixel_noise mumloc_pixel_noise_of(const mumloc_camera *camera) {
 
 mumloc_status mumloc_crlb_fisher(const mumloc_optics *o, const mumloc_pixel_noise *noise, double x,
                                  double y, double z, double photons, const double *background,
-                                 const double *dx_dy, double *fisher) {
+                                 const double *dx_dy, const mumloc_plane_map *map,
+                                 double *fisher) {
     mumloc_psf_plane pl[MUMLOC_MAX_PLANES];
-    double *buffer = mumloc_psf_planes_unclipped(o, x, y, z, dx_dy, pl);
+    double *buffer = mumloc_psf_planes_unclipped(o, x, y, z, dx_dy, map, pl);
     if (!buffer) return mumloc_fail(MUMLOC_ERR_OUT_OF_MEMORY, "out of memory for a CRLB");
     mumloc_crlb_fisher_planes(o, noise, pl, photons, background, fisher);
     free(buffer);
@@ -78,21 +79,23 @@ void mumloc_crlb_fisher_planes(const mumloc_optics *o, const mumloc_pixel_noise 
                 fbb += inv;
             }
         }
-        const double f[4][4] = {{fxx, fxy, fxz, fxn},
-                                {fxy, fyy, fyz, fyn},
-                                {fxz, fyz, fzz, fzn},
-                                {fxn, fyn, fzn, fnn}};
-        const double fb[4] = {fbx, fby, fbz, fbn};
+        /* (x, y, z, photons, b_d); x, y along the camera's axes until the plane map turns them */
+        double f[5][5] = {{fxx, fxy, fxz, fxn, fbx},
+                          {fxy, fyy, fyz, fyn, fby},
+                          {fxz, fyz, fzz, fzn, fbz},
+                          {fxn, fyn, fzn, fnn, fbn},
+                          {fbx, fby, fbz, fbn, fbb}};
+        mumloc_plane_map_to_reference(pl.jacobian, 5, NULL, &f[0][0]);
         const int bd = MUMLOC_CRLB_BACKGROUND + d;
         for (int r = 0; r < 4; r++) {
             for (int c = r; c < 4; c++) {
                 fisher[r * n + c] += f[r][c];
                 if (c != r) fisher[c * n + r] += f[r][c];
             }
-            fisher[r * n + bd] += fb[r];
-            fisher[bd * n + r] += fb[r];
+            fisher[r * n + bd] += f[r][4];
+            fisher[bd * n + r] += f[r][4];
         }
-        fisher[bd * n + bd] += fbb;
+        fisher[bd * n + bd] += f[4][4];
     }
 }
 
@@ -149,9 +152,10 @@ static void bounds_of(const mumloc_optics *o, const double *fisher, double sigma
 
 mumloc_status mumloc_crlb_bounds(const mumloc_optics *o, const mumloc_pixel_noise *noise, double x,
                                  double y, double z, double photons, const double *background,
-                                 const double *dx_dy, double sigma[3]) {
+                                 const double *dx_dy, const mumloc_plane_map *map,
+                                 double sigma[3]) {
     double fisher[MAX_PARAMS * MAX_PARAMS];
-    MUMLOC_TRY(mumloc_crlb_fisher(o, noise, x, y, z, photons, background, dx_dy, fisher));
+    MUMLOC_TRY(mumloc_crlb_fisher(o, noise, x, y, z, photons, background, dx_dy, map, fisher));
     bounds_of(o, fisher, sigma);
     return MUMLOC_OK;
 }
@@ -189,7 +193,7 @@ mumloc_status mumloc_crlb(const mumloc_optics *optics, const mumloc_camera *came
     }
     mumloc_pixel_noise noise = mumloc_pixel_noise_of(camera);
     double sigma[3];
-    MUMLOC_TRY(mumloc_crlb_bounds(optics, &noise, x_nm, y_nm, z_nm, photons, bg, NULL, sigma));
+    MUMLOC_TRY(mumloc_crlb_bounds(optics, &noise, x_nm, y_nm, z_nm, photons, bg, NULL, NULL, sigma));
     *sx_nm = sigma[0];
     *sy_nm = sigma[1];
     *sz_nm = sigma[2];

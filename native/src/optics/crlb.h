@@ -23,10 +23,11 @@ mumloc_pixel_noise mumloc_pixel_noise_of(const mumloc_camera *camera);
 
 /* Fisher matrix (n × n, n = 4 + k, row-major) of a molecule with `photons` over all planes on
  * background[d] per pixel (k values), over each plane's fit window (psf_model.h) on an unbounded
- * camera, drift dx_dy (NULL: none). Pixels of zero variance are skipped. */
+ * camera, drift dx_dy (NULL: none), plane map (NULL: none). Pixels of zero variance are skipped. */
 mumloc_status mumloc_crlb_fisher(const mumloc_optics *optics, const mumloc_pixel_noise *noise,
                                  double x_nm, double y_nm, double z_nm, double photons,
-                                 const double *background, const double *dx_dy, double *fisher);
+                                 const double *background, const double *dx_dy,
+                                 const mumloc_plane_map *map, double *fisher);
 
 /* The same Fisher matrix from the molecule's plane views already evaluated over their unclipped
  * windows (mumloc_psf_planes_unclipped), so photometry and bound share one PSF evaluation. */
@@ -42,7 +43,8 @@ void mumloc_fisher_inverse_diagonal(const double *fisher, int n, double *diagona
 /* σx, σy, σz: the unchecked core of mumloc_crlb. */
 mumloc_status mumloc_crlb_bounds(const mumloc_optics *optics, const mumloc_pixel_noise *noise,
                                  double x_nm, double y_nm, double z_nm, double photons,
-                                 const double *background, const double *dx_dy, double sigma[3]);
+                                 const double *background, const double *dx_dy,
+                                 const mumloc_plane_map *map, double sigma[3]);
 
 /* σx, σy, σz from evaluated unclipped plane views (see mumloc_crlb_fisher_planes). */
 void mumloc_crlb_bounds_planes(const mumloc_optics *optics, const mumloc_pixel_noise *noise,

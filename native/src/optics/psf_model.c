@@ -50,8 +50,20 @@ double mumloc_psf_width_slope(const mumloc_optics *o, double dz_nm) {
     return mumloc_psf_curve_slope(&common, dz_nm);
 }
 
+/* The rig's exact affine: the plane's centre (drift applied, reference nm) into its camera's nm,
+ * the width and its slope scaled by the map's sqrt|det|. */
+static void map_to_camera(const mumloc_plane_map *map, int plane, mumloc_psf_plane *pl) {
+    const double *j = map->jacobian[plane], x = pl->cx, y = pl->cy;
+    pl->cx = j[0] * x + j[1] * y + map->shift_nm[plane][0];
+    pl->cy = j[2] * x + j[3] * y + map->shift_nm[plane][1];
+    pl->width_nm *= map->width_scale[plane];
+    pl->width_dz *= map->width_scale[plane];
+    pl->jacobian = j;
+}
+
 void mumloc_psf_plane_place(const mumloc_optics *o, int plane, double x, double y, double z,
-                            const double *dx_dy, mumloc_psf_plane *pl) {
+                            const double *dx_dy, const mumloc_plane_map *map,
+                            mumloc_psf_plane *pl) {
     double dz = o->plane_depth_nm[plane] - z;
     mumloc_plane_psf curve = mumloc_optics_plane_psf(o, plane);
     pl->cx = x - (dx_dy ? dx_dy[2 * plane] : 0.0);
@@ -60,6 +72,8 @@ void mumloc_psf_plane_place(const mumloc_optics *o, int plane, double x, double 
     pl->width_nm = mumloc_psf_width(curve.w0_nm, curve.d_nm, curve.A, curve.B, dz);
     pl->width_dz = -mumloc_psf_curve_slope(&curve, dz);
     pl->mx = pl->dmx = pl->wmx = pl->my = pl->dmy = pl->wmy = NULL;
+    pl->jacobian = NULL;
+    if (map) map_to_camera(map, plane, pl);
 }
 
 /* Pixel index holding coordinate v, kept in int range for any finite or silly input. */
@@ -71,8 +85,9 @@ static int pixel_of(double v_nm, double pixel_nm) {
 }
 
 int mumloc_psf_plane_window(const mumloc_optics *o, int plane, double x, double y, double z,
-                            const double *dx_dy, int width, int height, mumloc_psf_plane *pl) {
-    mumloc_psf_plane_place(o, plane, x, y, z, dx_dy, pl);
+                            const double *dx_dy, const mumloc_plane_map *map, int width,
+                            int height, mumloc_psf_plane *pl) {
+    mumloc_psf_plane_place(o, plane, x, y, z, dx_dy, map, pl);
     double half = ceil(MUMLOC_PSF_FIT_WIDTHS * pl->width_nm / o->pixel_nm);
     int h = half < MUMLOC_PSF_FIT_MIN_HALF   ? MUMLOC_PSF_FIT_MIN_HALF
             : half > MUMLOC_PSF_FIT_MAX_HALF ? MUMLOC_PSF_FIT_MAX_HALF
@@ -93,8 +108,9 @@ int mumloc_psf_plane_window(const mumloc_optics *o, int plane, double x, double 
 }
 
 void mumloc_psf_plane_full(const mumloc_optics *o, int plane, double x, double y, double z,
-                           const double *dx_dy, int width, int height, mumloc_psf_plane *pl) {
-    mumloc_psf_plane_place(o, plane, x, y, z, dx_dy, pl);
+                           const double *dx_dy, const mumloc_plane_map *map, int width,
+                           int height, mumloc_psf_plane *pl) {
+    mumloc_psf_plane_place(o, plane, x, y, z, dx_dy, map, pl);
     pl->i0 = 0;
     pl->j0 = 0;
     pl->nx = width;
@@ -117,10 +133,11 @@ void mumloc_psf_plane_eval(const mumloc_optics *o, mumloc_psf_plane *pl, double 
 }
 
 double *mumloc_psf_planes_unclipped(const mumloc_optics *o, double x, double y, double z,
-                                    const double *dx_dy, mumloc_psf_plane *pl) {
+                                    const double *dx_dy, const mumloc_plane_map *map,
+                                    mumloc_psf_plane *pl) {
     size_t need = 0;
     for (int d = 0; d < o->planes; d++) {
-        mumloc_psf_plane_window(o, d, x, y, z, dx_dy, 0, 0, &pl[d]);
+        mumloc_psf_plane_window(o, d, x, y, z, dx_dy, map, 0, 0, &pl[d]);
         need += mumloc_psf_plane_buffer_size(&pl[d]);
     }
     double *buffer = malloc((need ? need : 1) * sizeof *buffer), *next = buffer;
@@ -134,7 +151,8 @@ double *mumloc_psf_planes_unclipped(const mumloc_optics *o, double x, double y, 
 
 mumloc_status mumloc_psf_model_image(const mumloc_optics *o, double x, double y, double z,
                                      double photons, const double *background, const double *dx_dy,
-                                     int width, int height, double *mu, double *d_x, double *d_y,
+                                     const mumloc_plane_map *map, int width, int height,
+                                     double *mu, double *d_x, double *d_y,
                                      double *d_z, double *d_photons) {
     double *buffer = malloc(3 * ((size_t)width + height) * sizeof *buffer);
     if (!buffer) return mumloc_fail(MUMLOC_ERR_OUT_OF_MEMORY, "out of memory for a PSF model image");
@@ -142,7 +160,7 @@ mumloc_status mumloc_psf_model_image(const mumloc_optics *o, double x, double y,
     const size_t area = (size_t)width * height;
     for (int d = 0; d < o->planes; d++) {
         mumloc_psf_plane pl;
-        mumloc_psf_plane_full(o, d, x, y, z, dx_dy, width, height, &pl);
+        mumloc_psf_plane_full(o, d, x, y, z, dx_dy, map, width, height, &pl);
         mumloc_psf_plane_eval(o, &pl, buffer);
         const double per_plane = equal_split * pl.gain; /* × 1.0 exactly for the papers' optics */
         double b = background ? background[d] : 0.0;

@@ -9,6 +9,7 @@
 #define MUMLOC_OPTICS_PSF_MODEL_H
 
 #include "mumloc.h"
+#include "optics/plane_map.h"
 
 /* Fit and bound window: a square of ±ceil(3 w / p) pixels around the pixel holding the molecule's
  * centre in that plane (at least ±2, at most ±256 pixels). ±3w holds 99.5 % of the photons; wider
@@ -31,34 +32,40 @@ double mumloc_psf_curve_slope(const mumloc_plane_psf *psf, double dz_nm);
 
 /* One plane's view of one molecule: its window and the separable factors over it. */
 typedef struct mumloc_psf_plane {
-    double cx, cy;          /* centre in this plane (drift applied), nm */
+    double cx, cy;          /* centre in this plane's camera (drift and plane map applied), nm */
     double gain;            /* this plane's photons relative to an equal split (1 for the papers'
                                optics): it holds photons / k · gain of a molecule's photons */
-    double width_nm;        /* w(depth − z), the plane's own curve */
+    double width_nm;        /* w(depth − z), the plane's own curve (× the plane map's scale) */
     double width_dz;        /* ∂w/∂z, z the molecule's depth */
     int i0, j0, nx, ny;     /* columns i0 .. i0+nx−1, rows j0 .. j0+ny−1 */
     double *mx, *dmx, *wmx; /* per column: mass, ∂mass/∂x, ∂mass/∂w */
     double *my, *dmy, *wmy; /* per row: the same along y */
+    const double *jacobian; /* ∂(cx, cy)/∂(x, y) of the plane map, NULL for none (identity): the
+                               factors' derivatives are along the camera's axes, turned into the
+                               reference's by mumloc_psf_plane_pixel / mumloc_plane_map_to_reference */
 } mumloc_psf_plane;
 
 /* Sets centre, width, slope and the window of plane `plane` for a molecule at (x, y, z); dx_dy is the
- * frame's drift (2 per plane, the molecule appears at x − dx), or NULL for none. When width > 0 the
+ * frame's drift (2 per plane, the molecule appears at x − dx), or NULL for none; map is the rig's
+ * registration (plane_map.h), or NULL when the planes are registered: the molecule then appears in
+ * plane d's camera at map(x − dx, y − dy), with its width scaled by the map's sqrt|det|. When width > 0 the
  * window is clipped to [0, width) × [0, height); returns 0 when nothing of it is left. The factor
  * arrays are set by mumloc_psf_plane_eval into a buffer the caller sizes with
  * mumloc_psf_plane_buffer_size. */
 int mumloc_psf_plane_window(const mumloc_optics *optics, int plane, double x_nm, double y_nm,
-                            double z_nm, const double *dx_dy, int width, int height,
-                            mumloc_psf_plane *pl);
+                            double z_nm, const double *dx_dy, const mumloc_plane_map *map,
+                            int width, int height, mumloc_psf_plane *pl);
 
 /* Same as mumloc_psf_plane_window, but the window is the whole image [0, width) × [0, height). */
 void mumloc_psf_plane_full(const mumloc_optics *optics, int plane, double x_nm, double y_nm,
-                           double z_nm, const double *dx_dy, int width, int height,
-                           mumloc_psf_plane *pl);
+                           double z_nm, const double *dx_dy, const mumloc_plane_map *map,
+                           int width, int height, mumloc_psf_plane *pl);
 
 /* Moves the molecule to (x, y, z): sets centre, width and slope, keeps the window (fits iterate over
  * a fixed set of pixels). */
 void mumloc_psf_plane_place(const mumloc_optics *optics, int plane, double x_nm, double y_nm,
-                            double z_nm, const double *dx_dy, mumloc_psf_plane *pl);
+                            double z_nm, const double *dx_dy, const mumloc_plane_map *map,
+                            mumloc_psf_plane *pl);
 
 /* Doubles mumloc_psf_plane_eval needs for a window (3 · (nx + ny)). */
 size_t mumloc_psf_plane_buffer_size(const mumloc_psf_plane *pl);
@@ -70,7 +77,8 @@ void mumloc_psf_plane_eval(const mumloc_optics *optics, mumloc_psf_plane *pl, do
  * of a molecule, into pl[0 .. planes−1]; returns the buffer holding the factors (the caller frees it)
  * or NULL when out of memory. Photometry and CRLB of one molecule share this one evaluation. */
 double *mumloc_psf_planes_unclipped(const mumloc_optics *optics, double x_nm, double y_nm,
-                                    double z_nm, const double *dx_dy, mumloc_psf_plane *pl);
+                                    double z_nm, const double *dx_dy, const mumloc_plane_map *map,
+                                    mumloc_psf_plane *pl);
 
 /* Per photon in the plane, at window pixel (a, b) = (column i0 + a, row j0 + b): the value g and its
  * derivatives with respect to the molecule's x, y and z. */
@@ -81,17 +89,25 @@ static inline void mumloc_psf_plane_pixel(const mumloc_psf_plane *pl, int a, int
     *gx = pl->dmx[a] * my;
     *gy = mx * pl->dmy[b];
     *gz = (pl->wmx[a] * my + mx * pl->wmy[b]) * pl->width_dz;
+    if (pl->jacobian) {
+        const double *j = pl->jacobian, gu = *gx, gv = *gy;
+        *gx = j[0] * gu + j[2] * gv;
+        *gy = j[1] * gu + j[3] * gv;
+    }
 }
 
 /* The expected image of one molecule with `photons` expected photons summed over all k planes (each
- * plane gets photons / k · gain, i.e. photons · mumloc_optics_plane_share) on background[d] photons per pixel in plane d (NULL: 0), over whole
- * k × height × width images (frame layout of mumloc.h), with drift dx_dy (NULL: none). Each non-NULL
+ * plane gets photons / k · gain, i.e. photons · mumloc_optics_plane_share) on background[d]
+ * photons per pixel in plane d (NULL: 0), over whole k × height × width images (frame layout of
+ * mumloc.h), with drift dx_dy (NULL: none) and plane map (NULL: none; then each plane is its own
+ * camera's image). Each non-NULL
  * derivative array (same size) receives ∂μ/∂x, ∂μ/∂y, ∂μ/∂z, ∂μ/∂photons. Returns
  * MUMLOC_ERR_OUT_OF_MEMORY on allocation failure. This is the simulator's expected image with
  * noise none (photons = k · c · a'/p²), without its ±5w cut-off. */
 mumloc_status mumloc_psf_model_image(const mumloc_optics *optics, double x_nm, double y_nm,
                                      double z_nm, double photons, const double *background,
-                                     const double *dx_dy, int width, int height, double *mu,
+                                     const double *dx_dy, const mumloc_plane_map *map, int width,
+                                     int height, double *mu,
                                      double *d_x, double *d_y, double *d_z, double *d_photons);
 
 #endif

@@ -84,6 +84,23 @@ public final class Localizer implements AutoCloseable {
         return nDrift(handle());
     }
 
+    /**
+     * Localizes a rig's raw movie with the library's own reader ({@code mumloc_localize_files} with
+     * {@code options.rig}): paths is one file, or one per camera when the layout is "files"; layout
+     * null = the rig file's ("hyperstack", "files", "tiles2x2", "tiles1x4", "tiles4x1"). Each camera
+     * is converted with its own offset and gains, resampled onto camera 1's grid for the network, and
+     * fitted on its raw frames through the rig's exact affine. Writes the table to csv (with its
+     * sidecar) and the drift to driftCsv (refine "drift"; null: none); first is 0-based from the rig
+     * movie's first common frame, count 0 = to the end. Returns the rows written.
+     */
+    public static long localizeRig(Model model, String rigPath, String layout, String[] paths, String csv,
+            double threshold, String refine, int threads, String device, long first, long count, String driftCsv,
+            ProgressListener listener) {
+        Mumloc.load();
+        return nLocalizeRig(model.handle(), rigPath, layout, paths, csv, threshold, refine, threads, device, first,
+                count, driftCsv, listener);
+    }
+
     @Override
     public synchronized void close() {
         if (handle != 0) nDestroy(handle);
@@ -93,6 +110,9 @@ public final class Localizer implements AutoCloseable {
     private static native long nCreate(long model, double[] camera, double threshold, int threads,
             String device, String refine, int width, int height);
     private static native Table nDrift(long handle);
+    private static native long nLocalizeRig(long model, String rig, String layout, String[] paths, String csv,
+            double threshold, String refine, int threads, String device, long first, long count, String drift,
+            ProgressListener listener);
     private static native void nDestroy(long handle);
     private static native long nPush(long handle, float[] frames, int count, long firstFrame);
     private static native Table nTable(long handle);

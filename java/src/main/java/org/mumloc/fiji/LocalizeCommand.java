@@ -38,6 +38,13 @@ import org.mumloc.Table;
  * The camera values of the dialog are remembered across sessions (ij.Prefs). A movie that records its
  * optics (mumloc's record in its Info or TIFF description) must have the model's; Esc stops after the
  * current batch with no table and no file.
+ *
+ * <p>A calibrated rig ({@code rig=[rig.json]}, from "MUMLoc Calibrate" or {@code mumloc calibrate}):
+ * {@code in=} is its raw data, read by the library in the rig's layout ({@code layout=} overrides it;
+ * for {@code layout=files} the cameras' files separated by commas), each camera converted with its
+ * own offset and gains (the camera fields are then unused), registered onto camera 1 for the network
+ * and fitted on its raw frames through the exact affine ({@code mumloc localize --rig}); refine=none
+ * becomes positions so that no interpolation error reaches the table.
  */
 public class LocalizeCommand implements PlugIn {
     public static final String TITLE = "MUMLoc Localize";
@@ -49,6 +56,8 @@ public class LocalizeCommand implements PlugIn {
     static final String[] DEVICES = {"auto", "cpu", "cuda"};
     static final String[] NO_YES = {"no", "yes"};
     private static final String[] CAMERA_KEYS = {"offset", "gain", "em_gain", "read_noise"};
+    /** layout= choices: the rig file's, or one of the library's layout names. */
+    static final String[] LAYOUTS = {"rig", "hyperstack", "files", "tiles2x2", "tiles1x4", "tiles4x1"};
 
     @Override
     public void run(String arg) {
@@ -60,6 +69,8 @@ public class LocalizeCommand implements PlugIn {
         f.message("Movie: the current image, or a TIFF file");
         f.file("In (TIFF movie; replaces the current image)", "");
         f.choice("Planes (where the focal planes are)", PlaneLayout.axes(), "auto");
+        f.file("Rig (rig file of a calibrated rig: in= is its raw data; empty = registered planes)", "");
+        f.choice("Layout (of a rig's raw data; rig = as its file says)", LAYOUTS, "rig");
         f.message("Camera (values become photons as (value - offset) / (gain x em gain))");
         f.number("Offset (ADU)", 0);
         f.number("Gain (ADU per electron)", 1);
@@ -113,6 +124,13 @@ public class LocalizeCommand implements PlugIn {
         if (headless && render && png == null)
             throw new UserError("headless, the rendering is written to a file: give png=[path to a .png file]");
 
+        String rig = Tables.pathOrNull(f.string("rig"));
+        if (rig == null && !"rig".equals(f.string("layout")))
+            throw new UserError("layout: describes a rig's raw data; give rig=[the rig file] too");
+        if (rig != null) {
+            localizeRig(f, rig, threshold, refine, threads, first, last, csv, driftCsv, render, png, headless);
+            return;
+        }
         ImagePlus imp = movie(f.string("in"));
         try {
             if (imp.getBitDepth() == 24)
@@ -141,6 +159,64 @@ public class LocalizeCommand implements PlugIn {
             }
         } finally {
             MovieStack.closeIfMovie(imp);
+        }
+    }
+
+    /**
+     * rig=: the library reads in= (one file, or the cameras' files separated by commas for layout
+     * files) in the rig's layout and writes the table (csv=, or a temporary file) with its sidecar;
+     * the table is read back for "MUMLoc Results" and the rendering.
+     */
+    private static void localizeRig(OptionForm f, String rig, double threshold, String refine, int threads,
+            long first, long last, String csv, String driftCsv, boolean render, String png, boolean headless) {
+        String in = Tables.pathOrNull(f.string("in"));
+        if (in == null)
+            throw new UserError("rig: give in=[the rig's raw movie] (for layout files the cameras' files separated "
+                    + "by commas); the library reads it in the rig's layout");
+        if (last != 0 && last < first) throw new UserError("last: " + last + " is before first=" + first);
+        String layout = "rig".equals(f.string("layout")) ? null : f.string("layout");
+        String[] paths = in.split(",", -1);
+        for (int i = 0; i < paths.length; i++) paths[i] = paths[i].trim();
+        // refine=none would leave the network's positions, made on resampled planes: fit the raw frames
+        String mode = Localizer.REFINE_NONE.equals(refine) ? Localizer.REFINE_POSITIONS : refine;
+        Device device = device(f.string("device"));
+        File tmpCsv = null, tmpDrift = null;
+        try (Model model = loadModel(f.string("model"))) {
+            if (csv == null) tmpCsv = temporary(".csv");
+            if (Localizer.REFINE_DRIFT.equals(mode) && driftCsv == null) tmpDrift = temporary(".csv");
+            String table = csv != null ? csv : tmpCsv.getPath();
+            String drift = driftCsv != null ? driftCsv : tmpDrift == null ? null : tmpDrift.getPath();
+            IJ.resetEscape();
+            long started = System.nanoTime();
+            long rows = Localizer.localizeRig(model, rig, layout, paths, table, threshold, mode, threads, device.device,
+                    first - 1, last == 0 ? 0 : last - first + 1, drift, (done, total) -> {
+                        if (!headless) IJ.showProgress((int) done, (int) Math.max(1, total));
+                        return IJ.escapePressed();
+                    });
+            IJ.log(TITLE + ": " + rows + " localizations from the rig's raw data in "
+                    + String.format(Locale.ROOT, "%.2f", (System.nanoTime() - started) * 1e-9) + " s on "
+                    + device.reason);
+            Table found = Table.readCsv(table, null);
+            output(found, null, render, png, headless, new File(paths[0]).getName());
+            if (csv != null) IJ.log(TITLE + ": wrote " + csv);
+            if (drift != null) outputDrift(Table.readCsv(drift, null), null);
+            if (driftCsv != null) IJ.log(TITLE + ": wrote " + driftCsv);
+        } finally {
+            for (File t : new File[] {tmpCsv, tmpDrift})
+                if (t != null) {
+                    t.delete();
+                    new File(Model.sidecarPath(t.getPath())).delete();
+                }
+        }
+    }
+
+    private static File temporary(String suffix) {
+        try {
+            File t = File.createTempFile("mumloc-rig-", suffix);
+            t.delete(); // the library writes it atomically; an existing empty file is no table
+            return t;
+        } catch (IOException e) {
+            throw new UserError("cannot make a temporary file for the table: " + e.getMessage());
         }
     }
 

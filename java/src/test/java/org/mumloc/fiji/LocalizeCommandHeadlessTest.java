@@ -99,6 +99,32 @@ class LocalizeCommandHeadlessTest {
     }
 
     @Test
+    void aRigOfIdentityCamerasGivesTheRegisteredTable() throws Exception {
+        // Four cameras that see the reference exactly: rig= reads in= through the library in the
+        // rig's layout, and its table (refine=none becomes positions) is the plain one with positions.
+        Path rig = dir.resolve("identity rig.json");
+        StringBuilder cameras = new StringBuilder();
+        for (int d = 0; d < 4; d++)
+            cameras.append(d == 0 ? "" : ", ").append("{\"to_camera\": [1, 0, 0, 0, 1, 0]}");
+        Files.write(rig, ("{\"mumloc_rig\": 1, \"layout\": \"hyperstack\", \"width\": 24, \"height\": 20, "
+                + "\"optics\": {}, \"cameras\": [" + cameras + "]}").getBytes(StandardCharsets.UTF_8));
+        Path viaRig = dir.resolve("rig locs.csv"), plain = dir.resolve("plain locs.csv");
+        String log = run(new LocalizeCommand(), "in=[" + movie + "] rig=[" + rig + "] model=[" + model + "] csv=["
+                + viaRig + "] threads=1");
+        assertTrue(log.contains("localizations from the rig's raw data"), log);
+        run(new LocalizeCommand(), "in=[" + movie + "] model=[" + model + "] csv=[" + plain
+                + "] refine=positions threads=1");
+        assertArrayEquals(Files.readAllBytes(plain), Files.readAllBytes(viaRig), "the registered table, byte for byte");
+        ResultsTable rt = Tables.find(LocalizeCommand.RESULTS);
+        assertEquals(new String(Files.readAllBytes(viaRig), StandardCharsets.UTF_8).split("\n").length - 1, rt.size());
+        // layout= needs rig=; a layout that does not fit the file is the library's error naming both sizes
+        String err = run(new LocalizeCommand(), "in=[" + movie + "] model=[" + model + "] layout=tiles2x2");
+        assertTrue(err.contains("layout: describes a rig's raw data"), err);
+        err = run(new LocalizeCommand(), "in=[" + movie + "] rig=[" + rig + "] layout=tiles2x2 model=[" + model + "]");
+        assertTrue(err.contains("48x40"), err);
+    }
+
+    @Test
     void refineDriftWritesTheCliDriftTableAndLocalizations() throws Exception {
         Path csv = dir.resolve("drift locs.csv");
         Path drift = dir.resolve("plugin drift.csv");
