@@ -37,7 +37,7 @@ static double gaussian_iteration(const mumloc_optics *o, double x, double y, dou
                                  double *buffer, double acc[30]) {
     for (int d = 0; d < o->planes; d++) {
         mumloc_psf_plane pl;
-        mumloc_psf_plane_window(o, d, x, y, z, NULL, 0, 0, &pl);
+        mumloc_psf_plane_window(o, d, x, y, z, NULL, NULL, 0, 0, &pl);
         mumloc_psf_plane_eval(o, &pl, buffer);
         for (int b = 0; b < pl.ny; b++)
             for (int a = 0; a < pl.nx; a++) {
@@ -53,7 +53,7 @@ static double spline_iteration(const mumloc_optics *o, const mumloc_spline_psf *
                                double y, double z, double *buffer, double acc[30]) {
     for (int d = 0; d < o->planes; d++) {
         mumloc_psf_plane pl; /* the same windows as the Gaussian model's */
-        mumloc_psf_plane_window(o, d, x, y, z, NULL, 0, 0, &pl);
+        mumloc_psf_plane_window(o, d, x, y, z, NULL, NULL, 0, 0, &pl);
         size_t count = (size_t)pl.nx * pl.ny;
         double *g = buffer, *gx = g + count, *gy = gx + count, *gz = gy + count;
         mumloc_spline_psf_window(&psf[d], x, y, z, pl.i0, pl.j0, pl.nx, pl.ny, g, gx, gy, gz);

@@ -328,7 +328,7 @@ static mumloc_status run(const config *c) {
     mumloc_tiff_write_options o = {c->width, c->height, c->planes,
                                    c->beads_mode ? images : 1, c->beads_mode ? 1 : images,
                                    c->optics.pixel_nm / 1000.0, description,
-                                   MUMLOC_TIFF_LAYOUT_AUTO, MUMLOC_TIFF_FORMAT_AUTO};
+                                   MUMLOC_TIFF_LAYOUT_AUTO, MUMLOC_TIFF_FORMAT_AUTO, 32};
     if (s == MUMLOC_OK) s = mumloc_atomic_open(&movie, c->out);
     if (s == MUMLOC_OK && c->truth) s = mumloc_atomic_open(&truth, c->truth);
     if (s == MUMLOC_OK) s = mumloc_tiff_writer_open(movie.file, c->out, &o, &tiff);

@@ -51,7 +51,7 @@ static void compare(const mumloc_optics *o, const char *label) {
     double worst_image = 0, worst_gauss_image = 0, worst_bound = 0, worst_gauss_bound = 0;
     for (int t = 0; t < 6; t++) {
         double x = 2000 + 111.1 * t, y = 1800 + 73.7 * t, z = 150 + 250 * t, photons = 3000;
-        CHECK_OK(mumloc_psf_model_image(o, x, y, z, photons, bg, drift, W, H, mu_ref, NULL, NULL, NULL, NULL));
+        CHECK_OK(mumloc_psf_model_image(o, x, y, z, photons, bg, drift, NULL, W, H, mu_ref, NULL, NULL, NULL, NULL));
         CHECK_OK(mumloc_psf_model_expected(&gauss, x, y, z, photons, bg, drift, W, H, mu_g));
         CHECK_OK(mumloc_psf_model_expected(&spline, x, y, z, photons, bg, drift, W, H, mu_s));
         double peak = 0;
@@ -61,7 +61,7 @@ static void compare(const mumloc_optics *o, const char *label) {
             worst_image = fmax(worst_image, fabs(mu_s[i] - mu_ref[i]));
         }
         double s_ref[3], s_g[3], s_s[3];
-        CHECK_OK(mumloc_crlb_bounds(o, &noise, x, y, z, photons, bg, drift, s_ref));
+        CHECK_OK(mumloc_crlb_bounds(o, &noise, x, y, z, photons, bg, drift, NULL, s_ref));
         CHECK_OK(mumloc_psf_model_bounds(&gauss, &noise, x, y, z, photons, bg, drift, s_g));
         CHECK_OK(mumloc_psf_model_bounds(&spline, &noise, x, y, z, photons, bg, drift, s_s));
         for (int a = 0; a < 3; a++) {

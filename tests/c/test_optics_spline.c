@@ -57,7 +57,7 @@ int main(void) {
         double z = 1600 * uniform(&seed);
         int d = trial % o.planes;
         mumloc_psf_plane pl;
-        mumloc_psf_plane_window(&o, d, x, y, z, NULL, 0, 0, &pl);
+        mumloc_psf_plane_window(&o, d, x, y, z, NULL, NULL, 0, 0, &pl);
         double *factors = malloc(sizeof(double) * mumloc_psf_plane_buffer_size(&pl));
         mumloc_psf_plane_eval(&o, &pl, factors);
         size_t count = (size_t)pl.nx * pl.ny;
@@ -96,12 +96,12 @@ int main(void) {
     for (int trial = 0; trial < 9; trial++) {
         double x = 5000 + 37 * trial, y = 4000 - 23 * trial, z = 100 + 175 * trial, photons = 4000;
         double fisher_g[64], fisher_s[64], diag_g[8], diag_s[8];
-        CHECK_OK(mumloc_crlb_fisher(&o, &noise, x, y, z, photons, bg, NULL, fisher_g));
+        CHECK_OK(mumloc_crlb_fisher(&o, &noise, x, y, z, photons, bg, NULL, NULL, fisher_g));
         mumloc_psf_dense views[MUMLOC_MAX_PLANES];
         double *store[MUMLOC_MAX_PLANES];
         for (int d = 0; d < o.planes; d++) {
             mumloc_psf_plane pl;
-            mumloc_psf_plane_window(&o, d, x, y, z, NULL, 0, 0, &pl);
+            mumloc_psf_plane_window(&o, d, x, y, z, NULL, NULL, 0, 0, &pl);
             size_t count = (size_t)pl.nx * pl.ny;
             store[d] = malloc(sizeof(double) * 4 * count);
             mumloc_spline_psf_window(&psf[d], x, y, z, pl.i0, pl.j0, pl.nx, pl.ny, store[d],

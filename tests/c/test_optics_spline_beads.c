@@ -48,7 +48,7 @@ static void compare(const mumloc_optics *o, const mumloc_spline_psf *psf, double
         double x = 2000 + 192 * uniform(&seed), y = 2000 + 192 * uniform(&seed);
         double z = -400 + 1200 * uniform(&seed);
         mumloc_psf_plane pl;
-        mumloc_psf_plane_window(o, 0, x, y, z, NULL, 0, 0, &pl);
+        mumloc_psf_plane_window(o, 0, x, y, z, NULL, NULL, 0, 0, &pl);
         int i0 = (int)floor(x / o->pixel_nm) - 6, j0 = (int)floor(y / o->pixel_nm) - 6;
         pl.i0 = i0, pl.j0 = j0, pl.nx = W, pl.ny = W;
         double *factors = malloc(sizeof(double) * mumloc_psf_plane_buffer_size(&pl));

@@ -46,7 +46,7 @@ void mumloc_psf_model_window(const mumloc_psf_model *m, int plane, double x, dou
                              const double *dx_dy, int *i0, int *j0, int *nx, int *ny) {
     if (m->kind == MUMLOC_PSF_GAUSSIAN) {
         mumloc_psf_plane pl;
-        mumloc_psf_plane_window(m->optics, plane, x, y, z, dx_dy, 0, 0, &pl);
+        mumloc_psf_plane_window(m->optics, plane, x, y, z, dx_dy, NULL, 0, 0, &pl);
         *i0 = pl.i0, *j0 = pl.j0, *nx = pl.nx, *ny = pl.ny;
         return;
     }
@@ -68,7 +68,7 @@ mumloc_status mumloc_psf_model_eval(const mumloc_psf_model *m, int plane, double
         return MUMLOC_OK;
     }
     mumloc_psf_plane pl;
-    mumloc_psf_plane_place(m->optics, plane, x, y, z, dx_dy, &pl);
+    mumloc_psf_plane_place(m->optics, plane, x, y, z, dx_dy, NULL, &pl);
     pl.i0 = i0, pl.j0 = j0, pl.nx = nx, pl.ny = ny;
     double *buffer = malloc(mumloc_psf_plane_buffer_size(&pl) * sizeof *buffer + 1);
     if (!buffer) return mumloc_fail(MUMLOC_ERR_OUT_OF_MEMORY, "out of memory evaluating a PSF");
