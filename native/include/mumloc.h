@@ -429,6 +429,29 @@ MUMLOC_API mumloc_status mumloc_model_set_device(mumloc_model *model, const muml
 /* The device the model computes on, with the sentence of its last selection. */
 MUMLOC_API void mumloc_model_device(const mumloc_model *model, mumloc_device_choice *choice);
 
+/* Arithmetic of inference (mumloc_model_forward, localization; training stays fp32). BF16 rounds the
+ * network's input, weights and activations to bfloat16 (8 significant bits) and accumulates in fp32:
+ * on CPUs with AVX512_BF16 (or AMX) it runs faster (README, "Precision"). AUTO is the library's
+ * measured choice for the model's device (README, "Precision"). */
+typedef enum mumloc_precision {
+    MUMLOC_PRECISION_AUTO = 0,
+    MUMLOC_PRECISION_FP32 = 1,
+    MUMLOC_PRECISION_BF16 = 2
+} mumloc_precision;
+
+/* "auto", "fp32", "bf16"; NULL for a value out of range. */
+MUMLOC_API const char *mumloc_precision_name(int precision);
+/* The precision of that name; MUMLOC_ERR_INVALID_ARGUMENT listing the names otherwise. */
+MUMLOC_API mumloc_status mumloc_precision_from_name(const char *name, mumloc_precision *out);
+
+/* Sets the model's inference arithmetic (models start in FP32). AUTO resolves on the model's device;
+ * BF16 where the device does not compute it fails (MUMLOC_ERR_UNSUPPORTED, saying what is missing)
+ * and changes nothing. The request travels with mumloc_model_set_device: after a move an explicit
+ * BF16 the new device lacks becomes FP32 (mumloc_model_precision tells). */
+MUMLOC_API mumloc_status mumloc_model_set_precision(mumloc_model *model, mumloc_precision precision);
+/* The arithmetic inference uses now: MUMLOC_PRECISION_FP32 or MUMLOC_PRECISION_BF16. */
+MUMLOC_API mumloc_precision mumloc_model_precision(const mumloc_model *model);
+
 /* Speed of the network alone (random input already on the device, no normalisation, no copies out):
  * forward passes on batch frames of width × height, two warm-up calls, then repeated for
  * min_seconds (at least 3 calls). training = 1 times training steps instead (forward, loss against
@@ -876,6 +899,8 @@ typedef struct mumloc_localize_options {
                                    0 where not estimated), "uncertainty_dx [nm]",
                                    "uncertainty_dy [nm]" (sigma_nm; Infinity where not estimated),
                                    "molecules"; written atomically with the table (NULL: none) */
+    mumloc_precision precision; /* the network's arithmetic (default AUTO): the localizer sets it on
+                                   the model (mumloc_model_set_precision) */
 } mumloc_localize_options;
 
 MUMLOC_API void mumloc_localize_options_default(mumloc_localize_options *options);

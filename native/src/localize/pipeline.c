@@ -97,6 +97,7 @@ mumloc_status mumloc_localizer_create(mumloc_model *model, const mumloc_localize
     if (options->threads > 0) MUMLOC_TRY(mumloc_set_threads(options->threads));
     /* before anything is sized from the model: the network then runs where it was asked to */
     MUMLOC_TRY(mumloc_model_set_device(model, &options->device, NULL));
+    MUMLOC_TRY(mumloc_model_set_precision(model, options->precision));
     mumloc_localizer *l = calloc(1, sizeof *l);
     if (!l) return mumloc_fail(MUMLOC_ERR_OUT_OF_MEMORY, "no memory for a localizer");
     l->model = model;

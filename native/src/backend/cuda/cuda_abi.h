@@ -22,7 +22,8 @@ extern "C" {
 #endif
 
 /* Bumped whenever this header or backend.h changes shape: a stale object is refused, not run. */
-#define MUMLOC_CUDA_ABI_VERSION 2 /* 2: backend.h's asynchronous-transfer and memory hooks */
+#define MUMLOC_CUDA_ABI_VERSION 3 /* 2: backend.h's asynchronous-transfer and memory hooks; 3: its
+                                     inference precision */
 #define MUMLOC_CUDA_ENTRY "mumloc_cuda_api_get"
 
 typedef struct mumloc_cuda_host {
