@@ -948,6 +948,11 @@ typedef struct mumloc_localize_summary {
     int width, height, planes;
     mumloc_plane_axis planes_from; /* CHANNELS or SLICES: how the planes were found */
     mumloc_device_choice device;   /* where the network ran, and why there */
+    /* Wall-clock seconds per stage (each counted where it runs, on the calling thread): reading the
+     * movie, camera values to photons, the network (= network_seconds), decoding, the likelihood
+     * refinement, photometry and bounds, writing rows. The rest of `seconds` is set-up. */
+    double read_seconds, convert_seconds, decode_seconds, refine_seconds, measure_seconds,
+        write_seconds;
 } mumloc_localize_summary;
 
 /* Localizes a TIFF movie (8/16/32-bit, ImageJ hyperstack or plain stack; planes as options->planes

@@ -240,7 +240,10 @@ void pipeline_convert_frame(const mumloc_localizer *l, const float *values, floa
 mumloc_status pipeline_localize_frame(mumloc_localizer *l, int64_t frame, const float *photons,
                                       const float *output) {
     int n = 0;
+    double t0 = pipeline_now();
     MUMLOC_TRY(decode(l, output, frame, &n));
+    double t1 = pipeline_now();
+    l->decode_seconds += t1 - t0;
     mumloc_frame_drift drift;
     const double *dx_dy = NULL;
     if (l->opt.refine == MUMLOC_REFINE_POSITIONS && n > 0)
@@ -252,9 +255,12 @@ mumloc_status pipeline_localize_frame(mumloc_localizer *l, int64_t frame, const 
                                                           &drift));
         dx_dy = drift.dx_dy;
     }
+    double t2 = pipeline_now();
+    l->refine_seconds += t2 - t1;
     if (l->opt.measure && n > 0)
         MUMLOC_TRY(mumloc_localizations_measure(&l->optics, &l->opt.camera, photons, l->width,
                                                 l->height, dx_dy, l->found, n));
+    l->measure_seconds += pipeline_now() - t2;
     MUMLOC_TRY(append_pending(l, n));
     if (dx_dy && l->opt.drift_callback) l->opt.drift_callback(l->opt.drift_user, frame, &drift);
     return MUMLOC_OK;
@@ -287,7 +293,9 @@ mumloc_status mumloc_localizer_push(mumloc_localizer *l, const float *frames, in
     if (l->queue) return pipeline_queue_push(l, frames, count, first_frame);
     const int64_t frame_floats = (int64_t)l->planes * l->width * l->height;
     for (int f = 0; f < count; f++) {
+        double start = pipeline_now();
         pipeline_convert_frame(l, frames + f * frame_floats, l->photons);
+        l->convert_seconds += pipeline_now() - start;
         MUMLOC_TRY(run_network(l));
         l->has_output = 1;
         MUMLOC_TRY(pipeline_localize_frame(l, first_frame + f, l->photons, l->output));
@@ -315,3 +323,12 @@ const float *mumloc_localizer_last_output(const mumloc_localizer *l) {
 }
 
 double pipeline_network_seconds(const mumloc_localizer *l) { return l ? l->network_seconds : 0.0; }
+
+void pipeline_stage_seconds(const mumloc_localizer *l, mumloc_localize_summary *s) {
+    if (!l) return;
+    s->network_seconds = l->network_seconds;
+    s->convert_seconds = l->convert_seconds;
+    s->decode_seconds = l->decode_seconds;
+    s->refine_seconds = l->refine_seconds;
+    s->measure_seconds = l->measure_seconds;
+}

@@ -169,14 +169,18 @@ static mumloc_status localize(mumloc_model *model, const char *in_path, const ch
     for (int64_t done = 0; done < total;) {
         int count = (int)(total - done < batch ? total - done : batch);
         const int64_t first = o->first_frame + done;
+        double t0 = pipeline_now();
         MUMLOC_TRY(read_batch(s, first, count, k, plane_px));
+        sum->read_seconds += pipeline_now() - t0;
         mumloc_status st = mumloc_localizer_push(s->localizer, s->frames, count, first);
         if (st != MUMLOC_OK) {
             char message[1536];
             snprintf(message, sizeof message, "%s", mumloc_last_error());
             return mumloc_fail(st, "'%s': %s", in_path, message);
         }
+        double t1 = pipeline_now();
         MUMLOC_TRY(write_pending(s));
+        sum->write_seconds += pipeline_now() - t1;
         MUMLOC_TRY(s->drift_status);
         done += count;
         sum->frames = done;
@@ -227,7 +231,7 @@ mumloc_status mumloc_localize_file(mumloc_model *model, const char *in_path,
         mumloc_atomic_abort(&s.drift_out);
     }
     sum.localizations = s.rows;
-    sum.network_seconds = pipeline_network_seconds(s.localizer);
+    pipeline_stage_seconds(s.localizer, &sum);
     sum.seconds = pipeline_now() - start;
     mumloc_model_device(model, &sum.device);
     mumloc_localizer_destroy(s.localizer);

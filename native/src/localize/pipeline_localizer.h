@@ -33,6 +33,7 @@ struct mumloc_localizer {
     mumloc_localization *pending; /* records [pending_first, pending_first + pending_count) */
     int64_t pending_first, pending_count, pending_cap;
     double network_seconds;
+    double convert_seconds, decode_seconds, refine_seconds, measure_seconds; /* per-stage timers */
 };
 
 /* Camera values of one frame → photons (the batch was checked for non-finite values before). */
