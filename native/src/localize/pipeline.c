@@ -13,6 +13,7 @@
 #include "localize/pipeline.h"
 #include "localize/pipeline_localizer.h"
 #include "localize/tiling.h"
+#include "model/model_handle.h"
 #include "model/model_infer.h"
 
 /* An output bigger than this many floats per frame is refused (8 GiB). */
@@ -35,6 +36,7 @@ void mumloc_localizer_destroy(mumloc_localizer *l) {
     free(l->tile_in);
     free(l->tile_out);
     free(l->output);
+    free(l->staging);
     free(l->found);
     free(l->pending);
     free(l);
@@ -91,10 +93,16 @@ mumloc_status mumloc_localizer_create(mumloc_model *model, const mumloc_localize
     mumloc_localize_options_default(&defaults);
     if (!options) options = &defaults;
     MUMLOC_TRY(mumloc_localize_options_validate(options));
+    if (options->threads > 0) MUMLOC_TRY(mumloc_set_threads(options->threads));
+    return pipeline_localizer_create(model, options, width, height, out);
+}
+
+mumloc_status pipeline_localizer_create(mumloc_model *model, const mumloc_localize_options *options,
+                                        int width, int height, mumloc_localizer **out) {
+    *out = NULL;
     if (width < 1 || height < 1 || width > 65536 || height > 65536)
         return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT,
                            "frames must be 1 to 65536 pixels a side, got %dx%d", width, height);
-    if (options->threads > 0) MUMLOC_TRY(mumloc_set_threads(options->threads));
     /* before anything is sized from the model: the network then runs where it was asked to */
     MUMLOC_TRY(mumloc_model_set_device(model, &options->device, NULL));
     MUMLOC_TRY(mumloc_model_set_precision(model, options->precision));
@@ -131,6 +139,12 @@ mumloc_status mumloc_localizer_create(mumloc_model *model, const mumloc_localize
                              width, height);
     }
     if (st == MUMLOC_OK) st = plan_tiles(l);
+    if (st == MUMLOC_OK) {
+        int64_t staged = (int64_t)l->planes * width * height;
+        if (l->tiled) staged = (int64_t)l->tiles_per_call * l->planes * l->tile_w * l->tile_h;
+        if (!(l->staging = alloc_floats(staged)))
+            st = mumloc_fail(MUMLOC_ERR_OUT_OF_MEMORY, "no memory for the network's input");
+    }
     if (st == MUMLOC_OK) st = pipeline_queue_plan(l);
     if (st != MUMLOC_OK) {
         mumloc_localizer_destroy(l);
@@ -170,7 +184,8 @@ static mumloc_status run_network(mumloc_localizer *l) {
     double start = pipeline_now();
     mumloc_status st = MUMLOC_OK;
     if (!l->tiled) {
-        st = mumloc_model_forward(l->model, l->photons, 1, l->width, l->height, l->output);
+        st = model_forward_staged(l->model, l->photons, 1, l->width, l->height, l->staging,
+                                  l->output);
     } else {
         const int total = l->nx * l->ny;
         const int64_t in_floats = (int64_t)l->planes * l->tile_w * l->tile_h;
@@ -179,8 +194,8 @@ static mumloc_status run_network(mumloc_localizer *l) {
             int count = total - first < l->tiles_per_call ? total - first : l->tiles_per_call;
             for (int t = 0; t < count; t++)
                 cut_tile(l, (first + t) % l->nx, (first + t) / l->nx, l->tile_in + t * in_floats);
-            st = mumloc_model_forward(l->model, l->tile_in, count, l->tile_w, l->tile_h,
-                                      l->tile_out);
+            st = model_forward_staged(l->model, l->tile_in, count, l->tile_w, l->tile_h,
+                                      l->staging, l->tile_out);
             for (int t = 0; t < count && st == MUMLOC_OK; t++)
                 paste_core(l, (first + t) % l->nx, (first + t) / l->nx,
                            l->tile_out + t * out_floats);

@@ -12,6 +12,7 @@
 #include "io/csv_write.h"
 #include "io/tiff_read.h"
 #include "localize/pipeline.h"
+#include "localize/pipeline_localizer.h"
 #include "table/provenance.h"
 
 /* The columns of mumloc_localizations_to_table, in its order. */
@@ -145,8 +146,9 @@ static mumloc_status localize(mumloc_model *model, const char *in_path, const ch
         MUMLOC_TRY(mumloc_csv_writer_begin(&s->drift_csv, s->drift_out.file, o->drift_path,
                                            drift_columns, DRIFT_COLUMNS));
     }
-    MUMLOC_TRY(mumloc_localizer_create(model, &with_drift, info->width, info->height,
-                                       &s->localizer));
+    /* options were checked and threads set once, at the entry */
+    MUMLOC_TRY(pipeline_localizer_create(model, &with_drift, info->width, info->height,
+                                         &s->localizer));
 
     const int64_t plane_px = (int64_t)info->width * info->height;
     int64_t batch = o->batch_frames > 0 ? o->batch_frames : ((int64_t)1 << 20) / (plane_px * k);

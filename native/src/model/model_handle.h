@@ -51,6 +51,12 @@ mumloc_status model_move(mumloc_model *model, nn_backend *to, const mumloc_devic
  * AUTO resolves there; an explicit BF16 the backend lacks fails when `strict`, else becomes FP32. */
 mumloc_status model_apply_precision(mumloc_model *model, int strict);
 
+/* mumloc_model_forward without its checks, thread setting and allocation, for callers that made
+ * them once (the localization pipeline): photons normalised into the caller's `staging` (count · k ·
+ * width · height floats) in one pass, then upload, forward and download into out. */
+mumloc_status model_forward_staged(mumloc_model *model, const float *photons, int count, int width,
+                                   int height, float *staging, float *out);
+
 /* x ← (x − background) / scale for count values, in place. */
 void model_normalise(const mumloc_model *model, float *values, int64_t count);
 
