@@ -2,14 +2,16 @@
  * bench_localize — end-to-end CPU throughput of the localization pipeline (TIFF file → CSV table:
  * read, photons, network, decode, photometry + CRLB, CSV rows) beside the network alone
  * (mumloc_model_benchmark) in the same run, on a simulated 256×256×4 movie at the papers' density
- * (50 molecules per 64×64, i.e. 800 per frame).
+ * (50 molecules per 64×64, i.e. 800 per frame), in fp32 and in bf16 (where the CPU has it)
+ * alternately, with the time per stage (mumloc_localize_summary's timers).
  *
  *   bench_localize [threads (default 2)] [frames (default 12)] [model file (default: the bundled
  *                  model if installed, else random weights)]
  *
  * With random weights the network's probabilities mean nothing, so the threshold is set to the
  * value that 800 voxels per frame exceed (on the first frame): decoding, photometry and the CSV then
- * handle as many records as a trained model would. Figures: best of three runs of each.
+ * handle as many records as a trained model would. Figures: best of three runs of each (the network
+ * alone: best call over 1 s per run).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -91,32 +93,58 @@ int main(int argc, char **argv) {
     mumloc_localize_options_default(&o);
     if (random) o.threshold = calibrate(model, movie, p.optics.planes);
 
-    mumloc_bench_result net;
-    if (mumloc_model_benchmark(model, 1, SIZE, SIZE, 0, 3.0, &net) != MUMLOC_OK)
-        return fail("network benchmark");
-    mumloc_localize_summary best = {0};
-    for (int run = 0; run < 3; run++) {
-        mumloc_localize_summary s;
-        if (mumloc_localize_file(model, movie, table, &o, &s, NULL, NULL) != MUMLOC_OK)
-            return fail("localize");
-        if (run == 0 || s.seconds < best.seconds) best = s;
-    }
-    double e2e_fps = (double)best.frames / best.seconds;
-    double net_share = best.network_seconds / best.seconds;
-    double bench_share = ((double)best.frames / net.frames_per_second) / best.seconds;
     printf("model: %s%s\n", random ? "random weights (no trained model installed)" : model_path,
            random ? "; threshold set so that 800 voxels per frame pass" : "");
     printf("movie: %d frames of %dx%dx%d, %d molecules/frame; %d threads\n", frames, SIZE, SIZE,
            p.optics.planes, MOLECULES, threads);
-    printf("network alone (mumloc_model_benchmark, batch 1): %.2f frames/s (%.1f ms/frame, "
-           "%.0f GFLOP/s)\n", net.frames_per_second, 1e3 / net.frames_per_second, net.gflops);
-    printf("localize file -> table (best of 3): %.2f frames/s (%.1f ms/frame), %.0f "
-           "localizations/frame\n", e2e_fps, 1e3 / e2e_fps,
-           (double)best.localizations / (double)best.frames);
-    printf("time outside the network: %.1f %% (measured in the run: %.1f ms/frame in forward "
-           "passes); against the network benchmark: %.1f %% (target < 10 %%)\n",
-           100.0 * (1.0 - net_share), 1e3 * best.network_seconds / (double)best.frames,
-           100.0 * (1.0 - bench_share));
+    /* fp32 and bf16 alternately in the same run, so that their ratio survives a noisy machine */
+    const mumloc_precision precisions[2] = {MUMLOC_PRECISION_FP32, MUMLOC_PRECISION_BF16};
+    mumloc_bench_result net[2] = {{0}};
+    mumloc_localize_summary best[2] = {{0}};
+    int ran[2] = {0, 0};
+    for (int run = 0; run < 3; run++)
+        for (int i = 0; i < 2; i++) {
+            if (mumloc_model_set_precision(model, precisions[i]) != MUMLOC_OK) {
+                if (run == 0) printf("%s: skipped: %s\n", mumloc_precision_name(precisions[i]),
+                                     mumloc_last_error());
+                continue;
+            }
+            mumloc_bench_result b;
+            if (mumloc_model_benchmark(model, 1, SIZE, SIZE, 0, 1.0, &b) != MUMLOC_OK)
+                return fail("network benchmark");
+            if (!ran[i] || b.frames_per_second > net[i].frames_per_second) net[i] = b;
+            o.precision = precisions[i];
+            mumloc_localize_summary s;
+            if (mumloc_localize_file(model, movie, table, &o, &s, NULL, NULL) != MUMLOC_OK)
+                return fail("localize");
+            if (!ran[i] || s.seconds < best[i].seconds) best[i] = s;
+            ran[i] = 1;
+        }
+    for (int i = 0; i < 2; i++) {
+        if (!ran[i]) continue;
+        const mumloc_localize_summary *b = &best[i];
+        const double fps = (double)b->frames / b->seconds, ms = 1e3 / (double)b->frames;
+        const double bench_share = ((double)b->frames / net[i].frames_per_second) / b->seconds;
+        printf("\n[%s] network alone (mumloc_model_benchmark, batch 1): %.2f frames/s (%.1f ms/frame, "
+               "%.0f GFLOP/s)\n", mumloc_precision_name(precisions[i]), net[i].frames_per_second,
+               1e3 / net[i].frames_per_second, net[i].gflops);
+        printf("[%s] localize file -> table (best of 3): %.2f frames/s (%.1f ms/frame), %.0f "
+               "localizations/frame\n", mumloc_precision_name(precisions[i]), fps, 1e3 / fps,
+               (double)b->localizations / (double)b->frames);
+        printf("[%s] time outside the network: %.1f %% (measured in the run); against the network "
+               "benchmark: %.1f %% (target < 10 %%)\n", mumloc_precision_name(precisions[i]),
+               100.0 * (1.0 - b->network_seconds / b->seconds), 100.0 * (1.0 - bench_share));
+        printf("[%s] stages, ms/frame: read %.2f, to photons %.2f, network %.2f, decode %.2f, "
+               "photometry+CRLB %.2f, write %.2f, rest %.2f\n", mumloc_precision_name(precisions[i]),
+               ms * b->read_seconds, ms * b->convert_seconds, ms * b->network_seconds,
+               ms * b->decode_seconds, ms * b->measure_seconds, ms * b->write_seconds,
+               ms * (b->seconds - b->read_seconds - b->convert_seconds - b->network_seconds -
+                     b->decode_seconds - b->refine_seconds - b->measure_seconds - b->write_seconds));
+    }
+    if (ran[0] && ran[1])
+        printf("\nbf16 / fp32, same run: network alone %.2fx, end to end %.2fx (target >= 1.6x)\n",
+               net[1].frames_per_second / net[0].frames_per_second,
+               best[0].seconds / best[1].seconds);
     mumloc_model_destroy(model);
     remove(movie);
     remove(table);

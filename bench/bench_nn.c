@@ -150,7 +150,7 @@ static int layer_table(nn_backend *be) {
            "deconvolution primitive");
     for (size_t i = 0; i < sizeof layers / sizeof layers[0]; i++) {
         nn_conv_desc d = {1, layers[i].in, layers[i].out, layers[i].size, layers[i].size,
-                          layers[i].kernel, layers[i].transposed, NN_ACT_RELU};
+                          layers[i].kernel, layers[i].transposed, NN_ACT_RELU, NN_PRECISION_FP32, 0};
         double best, gflop = 2.0 * d.in_c * d.out_c * d.kernel * d.kernel * d.h * d.w / 1e9;
         const char *impl;
         if (time_layer(be, &d, &best, &impl)) return 1;

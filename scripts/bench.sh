@@ -108,12 +108,22 @@ else
 fi
 
 echo
-echo "== localization end to end: bench_localize (256x256x4 TIFF -> CSV table beside the network alone)"
+echo "== localization end to end: bench_localize (256x256x4 TIFF -> CSV table beside the network alone,"
+echo "   fp32 and bf16 alternately in one run, time per stage)"
 if [ -x "$build/bin/bench_localize" ]; then
   echo "\$ OMP_NUM_THREADS=$threads $build/bin/bench_localize $threads 12"
   "$build/bin/bench_localize" "$threads" 12 | sed 's/^/  /'
 else
   echo "  skipped: $build/bin/bench_localize was not built"
+fi
+
+echo
+echo "== precision: bf16 inference against fp32, accuracy beside speed (the bundled model)"
+if [ -x "$mumloc" ]; then
+  echo "\$ scripts/bench_precision.sh $mumloc $out $threads"
+  bash "$(dirname "$0")/bench_precision.sh" "$mumloc" "$out" "$threads"
+else
+  echo "  skipped: $mumloc was not built"
 fi
 
 echo

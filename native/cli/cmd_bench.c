@@ -18,6 +18,12 @@ int cmd_bench(int argc, char **argv) {
     int arch = -1, width = 0, height = 0, batch = 1, threads = 0, training = 0;
     double seconds = 2.0;
     const char *device_text = "auto";
+    int precision = MUMLOC_PRECISION_FP32;
+    const cli_choice precision_choices[] = {
+        {mumloc_precision_name(MUMLOC_PRECISION_AUTO), MUMLOC_PRECISION_AUTO},
+        {mumloc_precision_name(MUMLOC_PRECISION_FP32), MUMLOC_PRECISION_FP32},
+        {mumloc_precision_name(MUMLOC_PRECISION_BF16), MUMLOC_PRECISION_BF16},
+        {NULL, 0}};
     cli_option options[] = {
         {"arch", NULL, "network", CLI_CHOICE, &arch, NULL, arch_choices, CLI_REQUIRED, ""},
         {"size", "W[xH]", "input frame size in pixels", CLI_SIZE, &width, &height, NULL, 0,
@@ -30,6 +36,8 @@ int cmd_bench(int argc, char **argv) {
         {"threads", "T", "threads; 0 = all cores", CLI_INT, &threads, NULL, NULL, 0, NULL},
         {"device", "DEV", "where to run: auto (CUDA when usable, else CPU), cpu, cuda, cuda:N",
          CLI_STRING, &device_text, NULL, NULL, 0, NULL},
+        {"precision", NULL, "inference arithmetic: fp32, bf16 (CPUs with AVX512_BF16), auto",
+         CLI_CHOICE, &precision, NULL, precision_choices, 0, NULL},
         {NULL, NULL, NULL, CLI_FLAG, NULL, NULL, NULL, 0, NULL},
     };
     const cli_command_spec spec = {
@@ -53,7 +61,9 @@ int cmd_bench(int argc, char **argv) {
     mumloc_model *model = NULL;
     if ((status = mumloc_model_create((mumloc_arch)arch, &optics, NULL, 1.0, 1, &model)) != MUMLOC_OK)
         return library_error(status);
-    if ((status = mumloc_model_set_device(model, &device, &choice)) != MUMLOC_OK) {
+    if ((status = mumloc_model_set_device(model, &device, &choice)) != MUMLOC_OK ||
+        (!training &&
+         (status = mumloc_model_set_precision(model, (mumloc_precision)precision)) != MUMLOC_OK)) {
         mumloc_model_destroy(model);
         return library_error(status);
     }
@@ -61,14 +71,16 @@ int cmd_bench(int argc, char **argv) {
     mumloc_device_format(choice.device, where, sizeof where);
     mumloc_bench_result r;
     status = mumloc_model_benchmark(model, batch, width, height, training, seconds, &r);
+    const int used = (int)mumloc_model_precision(model);
     mumloc_model_destroy(model);
     if (status != MUMLOC_OK) return library_error(status);
     /* after the run, so that an error stays the only line */
     fprintf(stderr, "mumloc bench: device: %s\n", choice.reason);
     printf("mumloc bench: %s %s %dx%dx%d batch %d threads %d device %s: %.3f ms/frame, %.1f "
-           "frames/s, %.1f GFLOP/s (best of %d calls; median %.3f ms/frame)\n",
+           "frames/s, %.1f GFLOP/s (best of %d calls; median %.3f ms/frame%s%s)\n",
            mumloc_arch_name(arch), training ? "training" : "inference", width, height,
            optics.planes, batch, mumloc_get_threads(), where, 1e3 * r.best_seconds / batch,
-           r.frames_per_second, r.gflops, r.calls, 1e3 * r.median_seconds / batch);
+           r.frames_per_second, r.gflops, r.calls, 1e3 * r.median_seconds / batch, training ? "" : "; precision ",
+           training ? "" : mumloc_precision_name(used));
     return CLI_EXIT_OK;
 }

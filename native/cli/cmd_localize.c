@@ -89,6 +89,7 @@ typedef struct localize_report {
     cli_progress progress;
     mumloc_model *model;
     int device_shown;
+    const char *precision; /* what the network ran in (known once the localizer set it) */
 } localize_report;
 
 static int report_progress(void *user, int64_t done, int64_t total) {
@@ -99,7 +100,32 @@ static int report_progress(void *user, int64_t done, int64_t total) {
         fprintf(stderr, "mumloc localize: device: %s\n", c.reason);
     }
     r->device_shown = 1;
+    r->precision = mumloc_precision_name((int)mumloc_model_precision(r->model));
     return cli_progress_report(&r->progress, done, total);
+}
+
+/* --verbose: the summary's stage timers, one line each, with the share of the whole call. */
+static void print_stages(const mumloc_localize_summary *s, const char *precision) {
+    const struct {
+        const char *name;
+        double seconds;
+    } stage[] = {{"read movie", s->read_seconds},     {"to photons", s->convert_seconds},
+                 {"network", s->network_seconds},     {"decode", s->decode_seconds},
+                 {"refine", s->refine_seconds},       {"photometry+CRLB", s->measure_seconds},
+                 {"write rows", s->write_seconds}};
+    double counted = 0;
+    printf("mumloc localize: stages (precision %s; ms/frame, share of %.3f s):\n", precision,
+           s->seconds);
+    for (size_t i = 0; i < sizeof stage / sizeof stage[0]; i++) {
+        counted += stage[i].seconds;
+        printf("  %-16s %9.3f ms %6.1f %%\n", stage[i].name,
+               s->frames ? 1e3 * stage[i].seconds / (double)s->frames : 0.0,
+               s->seconds > 0 ? 100.0 * stage[i].seconds / s->seconds : 0.0);
+    }
+    const double rest = s->seconds - counted;
+    printf("  %-16s %9.3f ms %6.1f %%\n", "set-up and rest",
+           s->frames ? 1e3 * rest / (double)s->frames : 0.0,
+           s->seconds > 0 ? 100.0 * rest / s->seconds : 0.0);
 }
 
 static void print_summary(const mumloc_localize_summary *s, const char *out_path) {
@@ -169,6 +195,9 @@ int cmd_localize(int argc, char **argv) {
     const char *in_path = NULL, *out_path = NULL, *model_path = NULL, *frames_text = NULL;
     const char *device_text = "auto", *rig_path = NULL;
     int planes = (int)opt.planes, quiet = 0, no_measure = 0, refine = -1, layout = -1;
+    int precision = (int)opt.precision, verbose = 0;
+    cli_choice precision_choices[CLI_MAX_CHOICES];
+    cli_choices_from_names(mumloc_precision_name, precision_choices);
     const char *drift_path = NULL;
     camera_overrides cam = {NAN, NAN, NAN, NAN};
     cli_option options[] = {
@@ -214,8 +243,14 @@ int cmd_localize(int argc, char **argv) {
          &no_measure, NULL, NULL, 0, NULL},
         {"device", "DEV", "where the network runs: auto (CUDA when usable, else CPU), cpu, cuda, "
          "cuda:N", CLI_STRING, &device_text, NULL, NULL, 0, NULL},
+        {"precision", NULL, "the network's arithmetic: fp32, bf16 (bfloat16 inputs and weights, "
+         "fp32 sums: faster on CPUs with AVX512_BF16; fails on others), auto (the library's "
+         "measured choice for the device)", CLI_CHOICE, &precision, NULL, precision_choices, 0,
+         NULL},
         {"threads", "T", "threads; 0 = all cores", CLI_INT, &opt.threads, NULL, NULL, 0, NULL},
         {"quiet", NULL, "no progress lines", CLI_FLAG, &quiet, NULL, NULL, 0, NULL},
+        {"verbose", NULL, "after the summary, where the time went: seconds and share per stage",
+         CLI_FLAG, &verbose, NULL, NULL, 0, NULL},
         {NULL, NULL, NULL, CLI_FLAG, NULL, NULL, NULL, 0, NULL},
     };
     const cli_command_spec spec = {
@@ -263,6 +298,7 @@ int cmd_localize(int argc, char **argv) {
     if (!split_inputs(in_list, rig_path && rig.layout == MUMLOC_RIG_FILES, in_paths, &in_count))
         return usage("--in with a rig of layout files expects the cameras' files separated by "
                      "commas, at most 8, none empty; got '", in_path);
+    opt.precision = (mumloc_precision)precision;
     opt.drift_path = drift_path;
     if (drift_path && opt.refine != MUMLOC_REFINE_DRIFT)
         return usage("--drift-out needs --refine drift (only it estimates the drift)", NULL);
@@ -298,7 +334,7 @@ int cmd_localize(int argc, char **argv) {
     if ((status = mumloc_model_load(model_path, &model)) != MUMLOC_OK)
         return library_error("--model: ", status);
 
-    localize_report report = {.model = model};
+    localize_report report = {.model = model, .precision = "?"};
     cli_progress_init(&report.progress, "localize", quiet);
     cli_cancel_on_interrupt();
     mumloc_localize_summary summary;
@@ -313,5 +349,6 @@ int cmd_localize(int argc, char **argv) {
     if (status != MUMLOC_OK) return library_error("", status);
     print_summary(&summary, out_path);
     if (rig_path) print_field(&summary);
+    if (verbose) print_stages(&summary, report.precision);
     return fflush(stdout) == 0 ? CLI_EXIT_OK : CLI_EXIT_FAILURE;
 }

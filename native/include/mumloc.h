@@ -650,6 +650,29 @@ MUMLOC_API mumloc_status mumloc_model_set_device(mumloc_model *model, const muml
 /* The device the model computes on, with the sentence of its last selection. */
 MUMLOC_API void mumloc_model_device(const mumloc_model *model, mumloc_device_choice *choice);
 
+/* Arithmetic of inference (mumloc_model_forward, localization; training stays fp32). BF16 rounds the
+ * network's input, weights and activations to bfloat16 (8 significant bits) and accumulates in fp32:
+ * on CPUs with AVX512_BF16 (or AMX) it runs faster (README, "Precision"). AUTO is the library's
+ * measured choice for the model's device (README, "Precision"). */
+typedef enum mumloc_precision {
+    MUMLOC_PRECISION_AUTO = 0,
+    MUMLOC_PRECISION_FP32 = 1,
+    MUMLOC_PRECISION_BF16 = 2
+} mumloc_precision;
+
+/* "auto", "fp32", "bf16"; NULL for a value out of range. */
+MUMLOC_API const char *mumloc_precision_name(int precision);
+/* The precision of that name; MUMLOC_ERR_INVALID_ARGUMENT listing the names otherwise. */
+MUMLOC_API mumloc_status mumloc_precision_from_name(const char *name, mumloc_precision *out);
+
+/* Sets the model's inference arithmetic (models start in FP32). AUTO resolves on the model's device;
+ * BF16 where the device does not compute it fails (MUMLOC_ERR_UNSUPPORTED, saying what is missing)
+ * and changes nothing. The request travels with mumloc_model_set_device: after a move an explicit
+ * BF16 the new device lacks becomes FP32 (mumloc_model_precision tells). */
+MUMLOC_API mumloc_status mumloc_model_set_precision(mumloc_model *model, mumloc_precision precision);
+/* The arithmetic inference uses now: MUMLOC_PRECISION_FP32 or MUMLOC_PRECISION_BF16. */
+MUMLOC_API mumloc_precision mumloc_model_precision(const mumloc_model *model);
+
 /* Speed of the network alone (random input already on the device, no normalisation, no copies out):
  * forward passes on batch frames of width × height, two warm-up calls, then repeated for
  * min_seconds (at least 3 calls). training = 1 times training steps instead (forward, loss against
@@ -1126,6 +1149,8 @@ typedef struct mumloc_localize_options {
                                    photometry and bounds fit each camera's raw image through the
                                    rig's exact affine. Positions are in camera 1's frame, the drift
                                    in its nm. Kept by pointer: keep it alive with the localizer. */
+    mumloc_precision precision; /* the network's arithmetic (default AUTO): the localizer sets it on
+                                   the model (mumloc_model_set_precision) */
 } mumloc_localize_options;
 
 MUMLOC_API void mumloc_localize_options_default(mumloc_localize_options *options);
@@ -1175,6 +1200,11 @@ typedef struct mumloc_localize_summary {
     mumloc_device_choice device;   /* where the network ran, and why there */
     mumloc_rig_field field;        /* with a rig: camera 1's pixels the network saw (the common
                                       field); else the whole frame */
+    /* Wall-clock seconds per stage (each counted where it runs, on the calling thread): reading the
+     * movie, camera values to photons, the network (= network_seconds), decoding, the likelihood
+     * refinement, photometry and bounds, writing rows. The rest of `seconds` is set-up. */
+    double read_seconds, convert_seconds, decode_seconds, refine_seconds, measure_seconds,
+        write_seconds;
 } mumloc_localize_summary;
 
 /* Localizes a TIFF movie (8/16/32-bit, ImageJ hyperstack or plain stack; planes as options->planes

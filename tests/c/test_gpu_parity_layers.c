@@ -69,14 +69,14 @@ static void conv_case(const char *name, nn_conv_desc d, uint64_t seed) {
 }
 
 static void test_conv(void) {
-    conv_case("conv 3×3 4→8 at 12×10, batch 2", (nn_conv_desc){2, 4, 8, 12, 10, 3, 0, NN_ACT_NONE}, 10);
-    conv_case("conv 5×5 3→16 at 9×11, batch 3", (nn_conv_desc){3, 3, 16, 9, 11, 5, 0, NN_ACT_NONE}, 20);
-    conv_case("conv 3×3 16→8 + ReLU (inference)", (nn_conv_desc){1, 16, 8, 8, 8, 3, 0, NN_ACT_RELU}, 30);
+    conv_case("conv 3×3 4→8 at 12×10, batch 2", (nn_conv_desc){2, 4, 8, 12, 10, 3, 0, NN_ACT_NONE, NN_PRECISION_FP32, 0}, 10);
+    conv_case("conv 5×5 3→16 at 9×11, batch 3", (nn_conv_desc){3, 3, 16, 9, 11, 5, 0, NN_ACT_NONE, NN_PRECISION_FP32, 0}, 20);
+    conv_case("conv 3×3 16→8 + ReLU (inference)", (nn_conv_desc){1, 16, 8, 8, 8, 3, 0, NN_ACT_RELU, NN_PRECISION_FP32, 0}, 30);
     conv_case("conv 3×3 16→8 + sigmoid (inference)",
-              (nn_conv_desc){2, 16, 8, 7, 9, 3, 0, NN_ACT_SIGMOID}, 40);
-    conv_case("transposed 3×3/2 6→5 at 5×7, batch 2", (nn_conv_desc){2, 6, 5, 5, 7, 3, 1, NN_ACT_NONE}, 50);
+              (nn_conv_desc){2, 16, 8, 7, 9, 3, 0, NN_ACT_SIGMOID, NN_PRECISION_FP32, 0}, 40);
+    conv_case("transposed 3×3/2 6→5 at 5×7, batch 2", (nn_conv_desc){2, 6, 5, 5, 7, 3, 1, NN_ACT_NONE, NN_PRECISION_FP32, 0}, 50);
     conv_case("transposed 3×3/2 64→32 at 8×8 + ReLU",
-              (nn_conv_desc){1, 64, 32, 8, 8, 3, 1, NN_ACT_RELU}, 60);
+              (nn_conv_desc){1, 64, 32, 8, 8, 3, 1, NN_ACT_RELU, NN_PRECISION_FP32, 0}, 60);
 }
 
 /* Batch norm on backend be; outputs: y, mean, var, running mean, running var, dx, dγ, dβ, y_eval,

@@ -151,7 +151,7 @@ static void folding(int transposed) {
     nn_tensor *tx = make(xs, x), *tw = make(ws, wt), *tb = make(vs, b), *tg = make(vs, g);
     nn_tensor *tbe = make(vs, be_), *trm = make(vs, rm), *trv = make(vs, rv);
     nn_tensor *t1 = make(ys, NULL), *t2 = make(ys, NULL), *fw = make(ws, NULL), *fb = make(vs, NULL);
-    nn_conv_desc cd = {n, ci, co, h, w, 3, transposed, NN_ACT_NONE};
+    nn_conv_desc cd = {n, ci, co, h, w, 3, transposed, NN_ACT_NONE, NN_PRECISION_FP32, 0};
     nn_conv_plan *cp = NULL;
     nn_bn_plan *bp = NULL;
     nn_bn_desc bd = {n, co, oh, ow, 1e-5f, 0.1f, NN_ACT_NONE};

@@ -98,7 +98,7 @@ static void check_wide_gradients(const geometry *g, double tolerance) {
     nn_tensor *tw = make(ws, w), *tx = make(xs, NULL), *tr = make(ys, NULL);
     nn_tensor *tdx = make(xs, NULL), *tdw = make(ws, NULL), *tdb = make(bs, NULL);
     nn_conv_desc d = {g->n, g->ci, g->co, g->h, g->w, g->transposed ? 3 : g->k, g->transposed,
-                      NN_ACT_NONE};
+                      NN_ACT_NONE, NN_PRECISION_FP32, 0};
     nn_conv_plan *plan = NULL;
     CHECK_OK(be->conv_plan_create(be, &d, &plan));
     for (int round = 0; plan && round < 2; round++) {
@@ -159,7 +159,7 @@ static void check_winograd_inference(geometry g) {
     nn_ref_random(b, g.co, 74, -1, 1);
     nn_tensor *tx = make(xs, x), *tx2 = make(xs, x2), *tw = make(ws, w), *tb = make(bs, b);
     nn_tensor *ty = make(ys, NULL);
-    nn_conv_desc d = {g.n, g.ci, g.co, g.h, g.w, 3, 0, NN_ACT_RELU};
+    nn_conv_desc d = {g.n, g.ci, g.co, g.h, g.w, 3, 0, NN_ACT_RELU, NN_PRECISION_FP32, 0};
     nn_conv_plan *plan = NULL;
     CHECK_OK(be->conv_plan_create(be, &d, &plan));
     if (plan) {
@@ -189,7 +189,7 @@ static void check_winograd_inference(geometry g) {
         free(first);
         be->conv_plan_destroy(be, plan);
     }
-    nn_conv_desc head = {g.n, g.ci, 16, g.h, g.w, 3, 0, NN_ACT_SIGMOID};
+    nn_conv_desc head = {g.n, g.ci, 16, g.h, g.w, 3, 0, NN_ACT_SIGMOID, NN_PRECISION_FP32, 0};
     nn_conv_plan *other = NULL;
     CHECK_OK(be->conv_plan_create(be, &head, &other));
     if (other) CHECK(strstr(cpu_conv_plan_impl(other, 0), "wino") == NULL);
@@ -205,7 +205,7 @@ static void check_winograd_inference(geometry g) {
 static void check_winograd(void) {
     cpu_conv_winograd = 1;
     geometry g = {2, 32, 64, 9, 7, 3, 0};
-    nn_conv_desc d = {g.n, g.ci, g.co, g.h, g.w, 3, 0, NN_ACT_NONE};
+    nn_conv_desc d = {g.n, g.ci, g.co, g.h, g.w, 3, 0, NN_ACT_NONE, NN_PRECISION_FP32, 0};
     nn_conv_plan *plan = NULL;
     CHECK_OK(be->conv_plan_create(be, &d, &plan));
     nn_shape xs = {g.n, g.ci, g.h, g.w}, ys = {g.n, g.co, g.h, g.w}, ws = {g.co, g.ci, 3, 3};
@@ -232,7 +232,7 @@ static void check_winograd(void) {
     /* like the regression network's middle layers, batch 1 and 2 */
     check_winograd_inference((geometry){1, 64, 32, 24, 20, 3, 0});
     check_winograd_inference((geometry){2, 32, 16, 10, 13, 3, 0});
-    nn_conv_desc narrow = {1, 4, 16, 8, 8, 3, 0, NN_ACT_NONE}, wide5 = {1, 32, 32, 8, 8, 5, 0, NN_ACT_NONE};
+    nn_conv_desc narrow = {1, 4, 16, 8, 8, 3, 0, NN_ACT_NONE, NN_PRECISION_FP32, 0}, wide5 = {1, 32, 32, 8, 8, 5, 0, NN_ACT_NONE, NN_PRECISION_FP32, 0};
     nn_conv_desc *direct[] = {&narrow, &wide5};
     for (int i = 0; i < 2; i++) {
         nn_conv_plan *other = NULL;
@@ -260,7 +260,7 @@ static void check_geometry(const geometry *g, int gradients) {
     nn_ref_random(r, yc, 4, -1, 1);
     nn_tensor *tx = make(xs, x), *tw = make(ws, w), *tb = make(bs, b), *ty = make(ys, NULL);
     nn_conv_desc d = {g->n, g->ci, g->co, g->h, g->w, g->transposed ? 3 : g->k, g->transposed,
-                      NN_ACT_NONE};
+                      NN_ACT_NONE, NN_PRECISION_FP32, 0};
     nn_conv_plan *plan = NULL;
     CHECK_OK(be->conv_plan_create(be, &d, &plan));
     if (!plan) return;
@@ -337,7 +337,7 @@ static void check_fused(nn_activation act) {
     for (long i = 0; i < yc; i++)
         y[i] = act == NN_ACT_RELU ? (y[i] > 0 ? y[i] : 0) : 1.0 / (1.0 + exp(-y[i]));
     nn_tensor *tx = make(xs, x), *tw = make(ws, w), *tb = make(bs, b), *ty = make(ys, NULL);
-    nn_conv_desc d = {2, 4, 16, 6, 5, 3, 0, act};
+    nn_conv_desc d = {2, 4, 16, 6, 5, 3, 0, act, NN_PRECISION_FP32, 0};
     nn_conv_plan *plan = NULL;
     CHECK_OK(be->conv_plan_create(be, &d, &plan));
     CHECK_OK(be->conv_forward(be, plan, tx, tw, tb, ty));

@@ -47,6 +47,12 @@ typedef enum nn_activation {
     NN_ACT_SIGMOID = 2
 } nn_activation;
 
+/* Arithmetic of an inference convolution. BF16: x and w rounded to bfloat16 (8 significant bits,
+ * unit roundoff 2^-9), products accumulated in fp32, bias and the fused activation in fp32; the
+ * output stored in bf16 (unless output_fp32), which only the next BF16 convolution and download
+ * read. Training and evaluation always run in FP32. */
+typedef enum nn_precision { NN_PRECISION_FP32 = 0, NN_PRECISION_BF16 = 1 } nn_precision;
+
 /* One convolution's geometry. Regular: stride 1, kernel k×k (k odd), "same" zero padding (k−1)/2,
  * input (n, in_c, h, w) → output (n, out_c, h, w); weights (out_c, in_c, k, k); bias (out_c).
  * Transposed: stride 2, kernel 3, padding 1, output padding 1 (exactly twice the size),
@@ -57,6 +63,9 @@ typedef struct nn_conv_desc {
     int kernel;
     int transposed;
     nn_activation fused;
+    nn_precision precision; /* FP32 (default), or BF16 for a plan with a fused activation (inference
+                               only) where precision_check accepts it */
+    int output_fp32;        /* BF16 plans: store y in fp32 (the network's output layer) */
 } nn_conv_desc;
 
 /* Batch normalisation over (n, h, w) per channel: y = γ (x − μ) / sqrt(σ² + eps) + β. */
@@ -182,6 +191,10 @@ struct nn_backend {
     mumloc_status (*event_wait)(nn_backend *be, nn_event *event);
     /* Free and total memory of the device the backend computes on, bytes. */
     mumloc_status (*memory_info)(nn_backend *be, int64_t *free_bytes, int64_t *total_bytes);
+
+    /* OK when inference plans of that precision run here (on hardware that computes it, not an
+     * emulation); MUMLOC_ERR_UNSUPPORTED saying why otherwise. NULL: FP32 only. */
+    mumloc_status (*precision_check)(nn_backend *be, nn_precision precision);
 };
 
 /* The CPU backend (oneDNN + OpenMP); always available. */
@@ -205,5 +218,7 @@ mumloc_status nn_backend_download_async(nn_backend *be, const nn_tensor *t, floa
                                         nn_event *done);
 mumloc_status nn_backend_event_wait(nn_backend *be, nn_event *event);
 mumloc_status nn_backend_memory_info(nn_backend *be, int64_t *free_bytes, int64_t *total_bytes);
+/* precision_check, with FP32 only where a backend leaves it NULL. */
+mumloc_status nn_backend_precision_check(nn_backend *be, nn_precision precision);
 
 #endif

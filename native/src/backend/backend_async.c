@@ -1,5 +1,5 @@
-/* The optional asynchronous-transfer and memory hooks of backend.h, with their synchronous fallback
- * for backends that leave them NULL (the CPU backend): plain memory, transfers complete on return,
+/* The optional asynchronous-transfer, memory and precision hooks of backend.h, with their fallback
+ * for backends that leave them NULL (the CPU backend leaves the transfer and memory hooks): plain memory, transfers complete on return,
  * events complete at once. Callers use these wrappers, never the hooks, so one code path serves
  * every backend. */
 #include <stdlib.h>
@@ -70,4 +70,11 @@ mumloc_status nn_backend_memory_info(nn_backend *be, int64_t *free_bytes, int64_
     *free_bytes = *total_bytes = -1;
     if (!be->memory_info) return MUMLOC_OK;
     return be->memory_info(be, free_bytes, total_bytes);
+}
+
+mumloc_status nn_backend_precision_check(nn_backend *be, nn_precision precision) {
+    if (!be) return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT, "precision_check: backend");
+    if (precision == NN_PRECISION_FP32) return MUMLOC_OK;
+    if (be->precision_check) return be->precision_check(be, precision);
+    return mumloc_fail(MUMLOC_ERR_UNSUPPORTED, "the %s backend computes in fp32 only", be->name);
 }

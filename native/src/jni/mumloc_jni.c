@@ -214,7 +214,8 @@ static const struct {
                    {"refine", mumloc_refine_mode_name},
                    {"arch", mumloc_arch_name},
                    {"colormap", mumloc_colormap_name},
-                   {"drift_method", mumloc_drift_method_name}};
+                   {"drift_method", mumloc_drift_method_name},
+                   {"precision", mumloc_precision_name}};
 
 JNI_FN(jobjectArray, nEnumNames, JNIEnv *env, jclass cls, jstring jwhich) {
     char *which = mumloc_jni_required_utf8(env, jwhich, "enum");

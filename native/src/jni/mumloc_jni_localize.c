@@ -173,10 +173,11 @@ static jni_localizer *localizer_of(JNIEnv *env, jlong handle) {
 }
 
 /* camera: {offset ADU, ADU per electron, EM gain, read noise e}; device: "auto", "cpu", "cuda[:N]";
- * refine: "none", "positions", "drift" (mumloc_refine_mode_from_name). */
+ * refine: "none", "positions", "drift" (mumloc_refine_mode_from_name); precision: "auto", "fp32",
+ * "bf16" (mumloc_precision_from_name). */
 LOC_FN(jlong, nCreate, JNIEnv *env, jclass cls, jlong model_handle, jdoubleArray jcamera,
-                       jdouble threshold, jint threads, jstring jdevice, jstring jrefine, jint width,
-                       jint height) {
+                       jdouble threshold, jint threads, jstring jdevice, jstring jrefine,
+                       jstring jprecision, jint width, jint height) {
     mumloc_model *m = model_of(env, model_handle);
     if (!m) return 0;
     if (!jcamera || (*env)->GetArrayLength(env, jcamera) != 4) {
@@ -203,6 +204,11 @@ LOC_FN(jlong, nCreate, JNIEnv *env, jclass cls, jlong model_handle, jdoubleArray
     if (!refine) return 0;
     parsed = mumloc_refine_mode_from_name(refine, &o.refine);
     free(refine);
+    if (mumloc_jni_check(env, parsed)) return 0;
+    char *precision = mumloc_jni_required_utf8(env, jprecision, "the precision");
+    if (!precision) return 0;
+    parsed = mumloc_precision_from_name(precision, &o.precision);
+    free(precision);
     if (mumloc_jni_check(env, parsed)) return 0;
     jni_localizer *j = calloc(1, sizeof *j);
     if (!j) {

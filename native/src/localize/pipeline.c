@@ -14,6 +14,7 @@
 #include "localize/pipeline.h"
 #include "localize/pipeline_localizer.h"
 #include "localize/tiling.h"
+#include "model/model_handle.h"
 #include "model/model_infer.h"
 
 /* An output bigger than this many floats per frame is refused (8 GiB). */
@@ -37,6 +38,7 @@ void mumloc_localizer_destroy(mumloc_localizer *l) {
     free(l->tile_in);
     free(l->tile_out);
     free(l->output);
+    free(l->staging);
     free(l->found);
     free(l->pending);
     free(l);
@@ -93,12 +95,19 @@ mumloc_status mumloc_localizer_create(mumloc_model *model, const mumloc_localize
     mumloc_localize_options_default(&defaults);
     if (!options) options = &defaults;
     MUMLOC_TRY(mumloc_localize_options_validate(options));
+    if (options->threads > 0) MUMLOC_TRY(mumloc_set_threads(options->threads));
+    return pipeline_localizer_create(model, options, width, height, out);
+}
+
+mumloc_status pipeline_localizer_create(mumloc_model *model, const mumloc_localize_options *options,
+                                        int width, int height, mumloc_localizer **out) {
+    *out = NULL;
     if (width < 1 || height < 1 || width > 65536 || height > 65536)
         return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT,
                            "frames must be 1 to 65536 pixels a side, got %dx%d", width, height);
-    if (options->threads > 0) MUMLOC_TRY(mumloc_set_threads(options->threads));
     /* before anything is sized from the model: the network then runs where it was asked to */
     MUMLOC_TRY(mumloc_model_set_device(model, &options->device, NULL));
+    MUMLOC_TRY(mumloc_model_set_precision(model, options->precision));
     mumloc_localizer *l = calloc(1, sizeof *l);
     if (!l) return mumloc_fail(MUMLOC_ERR_OUT_OF_MEMORY, "no memory for a localizer");
     l->model = model;
@@ -141,6 +150,12 @@ mumloc_status mumloc_localizer_create(mumloc_model *model, const mumloc_localize
                              width, height);
     }
     if (st == MUMLOC_OK) st = plan_tiles(l);
+    if (st == MUMLOC_OK) {
+        int64_t staged = (int64_t)l->planes * width * height;
+        if (l->tiled) staged = (int64_t)l->tiles_per_call * l->planes * l->tile_w * l->tile_h;
+        if (!(l->staging = alloc_floats(staged)))
+            st = mumloc_fail(MUMLOC_ERR_OUT_OF_MEMORY, "no memory for the network's input");
+    }
     if (st == MUMLOC_OK) st = pipeline_queue_plan(l);
     if (st != MUMLOC_OK) {
         mumloc_localizer_destroy(l);
@@ -180,7 +195,8 @@ static mumloc_status run_network(mumloc_localizer *l) {
     double start = pipeline_now();
     mumloc_status st = MUMLOC_OK;
     if (!l->tiled) {
-        st = mumloc_model_forward(l->model, l->photons, 1, l->width, l->height, l->output);
+        st = model_forward_staged(l->model, l->photons, 1, l->width, l->height, l->staging,
+                                  l->output);
     } else {
         const int total = l->nx * l->ny;
         const int64_t in_floats = (int64_t)l->planes * l->tile_w * l->tile_h;
@@ -189,8 +205,8 @@ static mumloc_status run_network(mumloc_localizer *l) {
             int count = total - first < l->tiles_per_call ? total - first : l->tiles_per_call;
             for (int t = 0; t < count; t++)
                 cut_tile(l, (first + t) % l->nx, (first + t) / l->nx, l->tile_in + t * in_floats);
-            st = mumloc_model_forward(l->model, l->tile_in, count, l->tile_w, l->tile_h,
-                                      l->tile_out);
+            st = model_forward_staged(l->model, l->tile_in, count, l->tile_w, l->tile_h,
+                                      l->staging, l->tile_out);
             for (int t = 0; t < count && st == MUMLOC_OK; t++)
                 paste_core(l, (first + t) % l->nx, (first + t) / l->nx,
                            l->tile_out + t * out_floats);
@@ -258,7 +274,10 @@ void pipeline_convert_frame(const mumloc_localizer *l, const float *values, floa
 mumloc_status pipeline_localize_frame(mumloc_localizer *l, int64_t frame, const float *photons,
                                       const float *output) {
     int n = 0;
+    double t0 = pipeline_now();
     MUMLOC_TRY(decode(l, output, frame, &n));
+    double t1 = pipeline_now();
+    l->decode_seconds += t1 - t0;
     /* with a rig: positions from the field back to camera 1's whole frame, and the fits on the
      * raw camera images through the exact affine */
     const pipeline_rig *r = l->rig;
@@ -282,10 +301,13 @@ mumloc_status pipeline_localize_frame(mumloc_localizer *l, int64_t frame, const 
                                                                  l->found, n, &drift));
         dx_dy = drift.dx_dy;
     }
+    double t2 = pipeline_now();
+    l->refine_seconds += t2 - t1;
     if (l->opt.measure && n > 0)
         MUMLOC_TRY(mumloc_localizations_measure_mapped(&l->optics, camera, map, fit_frame,
                                                        fit_width, fit_height, dx_dy, l->found,
                                                        n));
+    l->measure_seconds += pipeline_now() - t2;
     MUMLOC_TRY(append_pending(l, n));
     if (dx_dy && l->opt.drift_callback) l->opt.drift_callback(l->opt.drift_user, frame, &drift);
     return MUMLOC_OK;
@@ -318,7 +340,9 @@ mumloc_status mumloc_localizer_push(mumloc_localizer *l, const float *frames, in
     if (l->queue) return pipeline_queue_push(l, frames, count, first_frame);
     const int64_t frame_floats = pipeline_input_floats(l);
     for (int f = 0; f < count; f++) {
+        double start = pipeline_now();
         pipeline_convert_frame(l, frames + f * frame_floats, l->photons);
+        l->convert_seconds += pipeline_now() - start;
         MUMLOC_TRY(run_network(l));
         l->has_output = 1;
         MUMLOC_TRY(pipeline_localize_frame(l, first_frame + f, l->photons, l->output));
@@ -346,3 +370,12 @@ const float *mumloc_localizer_last_output(const mumloc_localizer *l) {
 }
 
 double pipeline_network_seconds(const mumloc_localizer *l) { return l ? l->network_seconds : 0.0; }
+
+void pipeline_stage_seconds(const mumloc_localizer *l, mumloc_localize_summary *s) {
+    if (!l) return;
+    s->network_seconds = l->network_seconds;
+    s->convert_seconds = l->convert_seconds;
+    s->decode_seconds = l->decode_seconds;
+    s->refine_seconds = l->refine_seconds;
+    s->measure_seconds = l->measure_seconds;
+}

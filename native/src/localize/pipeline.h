@@ -35,6 +35,8 @@
 
 /* Seconds spent in the network's forward passes since the localizer was created. */
 double pipeline_network_seconds(const mumloc_localizer *localizer);
+/* The localizer's stage timers into a summary (network, convert, decode, refine, measure). */
+void pipeline_stage_seconds(const mumloc_localizer *localizer, mumloc_localize_summary *summary);
 
 /* The automatic tile edge for a model: on the CPU regression 512, voxel 64 (the voxel network's
  * activations are 128 channels at 8× the resolution, 128 MiB per 64×64 tile); on a GPU the largest

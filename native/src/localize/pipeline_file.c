@@ -12,6 +12,7 @@
 #include "io/csv_write.h"
 #include "io/tiff_read.h"
 #include "localize/pipeline.h"
+#include "localize/pipeline_localizer.h"
 #include "table/provenance.h"
 
 /* The columns of mumloc_localizations_to_table, in its order. */
@@ -188,7 +189,8 @@ static mumloc_status localize(mumloc_model *model, const char *const *paths, int
         MUMLOC_TRY(mumloc_csv_writer_begin(&s->drift_csv, s->drift_out.file, o->drift_path,
                                            drift_columns, DRIFT_COLUMNS));
     }
-    MUMLOC_TRY(mumloc_localizer_create(model, &with_drift, width, height, &s->localizer));
+    /* options were checked and threads set once, at the entry */
+    MUMLOC_TRY(pipeline_localizer_create(model, &with_drift, width, height, &s->localizer));
     if (o->rig) MUMLOC_TRY(mumloc_rig_common_field(o->rig, &sum->field));
 
     const int64_t plane_px = (int64_t)width * height;
@@ -212,14 +214,18 @@ static mumloc_status localize(mumloc_model *model, const char *const *paths, int
     for (int64_t done = 0; done < total;) {
         int count = (int)(total - done < batch ? total - done : batch);
         const int64_t first = movie_first + o->first_frame + done;
+        double t0 = pipeline_now();
         MUMLOC_TRY(read_batch(s, first, count, k, plane_px));
+        sum->read_seconds += pipeline_now() - t0;
         mumloc_status st = mumloc_localizer_push(s->localizer, s->frames, count, first);
         if (st != MUMLOC_OK) {
             char message[1536];
             snprintf(message, sizeof message, "%s", mumloc_last_error());
             return mumloc_fail(st, "'%s': %s", in_path, message);
         }
+        double t1 = pipeline_now();
         MUMLOC_TRY(write_pending(s));
+        sum->write_seconds += pipeline_now() - t1;
         MUMLOC_TRY(s->drift_status);
         done += count;
         sum->frames = done;
@@ -286,7 +292,7 @@ mumloc_status mumloc_localize_files(mumloc_model *model, const char *const *in_p
         mumloc_atomic_abort(&s.drift_out);
     }
     sum.localizations = s.rows;
-    sum.network_seconds = pipeline_network_seconds(s.localizer);
+    pipeline_stage_seconds(s.localizer, &sum);
     sum.seconds = pipeline_now() - start;
     mumloc_model_device(model, &sum.device);
     mumloc_localizer_destroy(s.localizer);

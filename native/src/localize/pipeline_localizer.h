@@ -35,6 +35,7 @@ struct mumloc_localizer {
     float *tile_in;  /* tiles_per_call × k × tile_h × tile_w */
     float *tile_out; /* tiles_per_call × channels × tile_out_h × tile_out_w */
     float *output;   /* the frame's assembled output, channels × out_height × out_width */
+    float *staging;  /* the network's normalised input of one forward call (model_forward_staged) */
     int has_output;
     /* the batched path (pipeline_queue.c): NULL queue = frame by frame */
     model_infer_queue *queue;
@@ -46,7 +47,13 @@ struct mumloc_localizer {
     mumloc_localization *pending; /* records [pending_first, pending_first + pending_count) */
     int64_t pending_first, pending_count, pending_cap;
     double network_seconds;
+    double convert_seconds, decode_seconds, refine_seconds, measure_seconds; /* per-stage timers */
 };
+
+/* mumloc_localizer_create after its checks: options valid, threads set (mumloc_localize_file makes
+ * them once for the whole run). */
+mumloc_status pipeline_localizer_create(mumloc_model *model, const mumloc_localize_options *options,
+                                        int width, int height, mumloc_localizer **out);
 
 /* Camera values of one frame → photons (the batch was checked for non-finite values before); with a
  * rig, each camera's own conversion into l->rig->raw_photons, then the registered field for the

@@ -27,6 +27,7 @@ void mumloc_localize_options_default(mumloc_localize_options *o) {
     o->drift_user = NULL;
     o->drift_path = NULL;
     o->rig = NULL;
+    o->precision = MUMLOC_PRECISION_AUTO;
 }
 
 static const char *const refine_names[] = {"none", "positions", "drift"};
@@ -89,6 +90,10 @@ mumloc_status mumloc_localize_options_validate(const mumloc_localize_options *o)
         return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT,
                            "refine must be none (0), positions (1) or drift (2), got %d",
                            (int)o->refine);
+    if (!mumloc_precision_name((int)o->precision))
+        return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT,
+                           "precision must be auto (0), fp32 (1) or bf16 (2), got %d",
+                           (int)o->precision);
     if ((o->drift_path || o->drift_callback) && o->refine != MUMLOC_REFINE_DRIFT)
         return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT,
                            "a drift output (file or callback) needs refine = drift: only the drift "

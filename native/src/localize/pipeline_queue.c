@@ -94,9 +94,11 @@ mumloc_status pipeline_queue_push(mumloc_localizer *l, const float *frames, int 
         if (i < batches) { /* batch i: photons into its half, then queued behind batch i−1 */
             const int first = i * batch, n = count - first < batch ? count - first : batch;
             float *photons = l->batch_photons + (int64_t)(i % 2) * batch * per_frame;
+            const double converting = pipeline_now();
             for (int f = 0; f < n; f++)
                 pipeline_convert_frame(l, frames + (int64_t)(first + f) * per_frame,
                                        photons + f * per_frame);
+            l->convert_seconds += pipeline_now() - converting;
             const double start = pipeline_now();
             st = model_infer_submit(l->queue, photons, n);
             l->network_seconds += pipeline_now() - start;

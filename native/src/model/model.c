@@ -194,15 +194,24 @@ mumloc_status mumloc_model_forward(mumloc_model *model, const float *photons, in
                            "%dx%d)", count, width, height);
     mumloc_threads_apply();
     const int64_t values = (int64_t)count * model->nn->cfg.planes * width * height;
-    float *input = malloc((size_t)values * sizeof *input);
-    if (!input) return mumloc_fail(MUMLOC_ERR_OUT_OF_MEMORY, "no memory for %d frames", count);
-    memcpy(input, photons, (size_t)values * sizeof *input);
-    model_normalise(model, input, values);
+    float *staging = malloc((size_t)values * sizeof *staging);
+    if (!staging) return mumloc_fail(MUMLOC_ERR_OUT_OF_MEMORY, "no memory for %d frames", count);
+    mumloc_status st = model_forward_staged(model, photons, count, width, height, staging, out);
+    free(staging);
+    return st;
+}
+
+mumloc_status model_forward_staged(mumloc_model *model, const float *photons, int count, int width,
+                                   int height, float *staging, float *out) {
+    const int64_t values = (int64_t)count * model->nn->cfg.planes * width * height;
+    const float background = (float)model->input_background;
+    const float inverse = (float)(1.0 / model->input_scale);
+    /* model_normalise's arithmetic, while copying: the same bits */
+    for (int64_t i = 0; i < values; i++) staging[i] = (photons[i] - background) * inverse;
     nn_tensor *x = NULL;
     const nn_tensor *y = NULL;
     mumloc_status st = nn_model_input(model->nn, count, height, width, &x);
-    if (st == MUMLOC_OK) st = model->be->upload(model->be, x, input);
-    free(input);
+    if (st == MUMLOC_OK) st = model->be->upload(model->be, x, staging);
     if (st == MUMLOC_OK) st = nn_model_forward(model->nn, x, NN_MODE_INFER, &y);
     if (st == MUMLOC_OK) st = model->be->download(model->be, y, out);
     return st;

@@ -14,6 +14,7 @@ void model_device_init_cpu(mumloc_model *model) {
     memset(&model->device, 0, sizeof model->device);
     model->device.device.kind = MUMLOC_DEVICE_CPU;
     snprintf(model->device.reason, sizeof model->device.reason, "CPU: where models start");
+    model->precision = MUMLOC_PRECISION_FP32;
 }
 
 static int same_device(mumloc_device a, mumloc_device b) {
@@ -73,7 +74,7 @@ mumloc_status model_move(mumloc_model *model, nn_backend *to, const mumloc_devic
     model->nn = nn;
     model->be = to;
     model->device = *choice;
-    return MUMLOC_OK;
+    return model_apply_precision(model, 0);
 }
 
 mumloc_status mumloc_model_set_device(mumloc_model *model, const mumloc_device *requested,

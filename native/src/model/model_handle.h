@@ -26,6 +26,7 @@ struct mumloc_model {
     mumloc_device_choice device; /* where be computes, and the sentence of its selection */
     mumloc_text info;         /* last info_json / info_text result */
     char sha256[65];          /* SHA-256 of the file it was loaded from; "" when made in memory */
+    mumloc_precision precision; /* the last mumloc_model_set_precision request (FP32 at first) */
 };
 
 /* Lateral upsampling of the voxel network's output (three stride-2 transposed convolutions). */
@@ -37,7 +38,7 @@ mumloc_status model_adopt_new(nn_backend *be, nn_model *nn, const mumloc_optics 
                               const mumloc_camera *camera, double weight_max, mumloc_model **out);
 mumloc_status model_adopt_loaded(nn_backend *be, nn_model *nn, const char *path, mumloc_model **out);
 
-/* Marks a new handle as computing on the CPU (every model starts there). */
+/* Marks a new handle as computing on the CPU in fp32 (every model starts there). */
 void model_device_init_cpu(mumloc_model *model);
 
 /* Rebuilds the model on backend `to` (owned from then on, also on failure): weights, batch-norm
@@ -45,6 +46,16 @@ void model_device_init_cpu(mumloc_model *model);
  * On failure the model is unchanged. mumloc_model_set_device's work; tests call it with a second
  * CPU backend to check the copy without a GPU. */
 mumloc_status model_move(mumloc_model *model, nn_backend *to, const mumloc_device_choice *choice);
+
+/* Applies the handle's precision request to its engine model on its backend (model_precision.c):
+ * AUTO resolves there; an explicit BF16 the backend lacks fails when `strict`, else becomes FP32. */
+mumloc_status model_apply_precision(mumloc_model *model, int strict);
+
+/* mumloc_model_forward without its checks, thread setting and allocation, for callers that made
+ * them once (the localization pipeline): photons normalised into the caller's `staging` (count · k ·
+ * width · height floats) in one pass, then upload, forward and download into out. */
+mumloc_status model_forward_staged(mumloc_model *model, const float *photons, int count, int width,
+                                   int height, float *staging, float *out);
 
 /* x ← (x − background) / scale for count values, in place. */
 void model_normalise(const mumloc_model *model, float *values, int64_t count);

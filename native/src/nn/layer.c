@@ -57,10 +57,12 @@ static mumloc_status prepare(nn_backend *be, nn_layer *l, nn_shape in, nn_mode m
     }
     nn_shape o = l->out_shape;
     MUMLOC_TRY(ensure(be, &l->out, o));
-    nn_conv_desc d = {in.n, l->in_c, l->out_c, in.h, in.w, l->kernel, l->transposed, NN_ACT_NONE};
+    nn_conv_desc d = {in.n, l->in_c, l->out_c, in.h, in.w, l->kernel, l->transposed, NN_ACT_NONE, NN_PRECISION_FP32, 0};
     if (mode == NN_MODE_INFER) {
         if (!l->infer_plan) {
             d.fused = l->act;
+            d.precision = l->precision;
+            d.output_fp32 = l->output_layer;
             MUMLOC_TRY(be->conv_plan_create(be, &d, &l->infer_plan));
         }
         if (l->batch_norm) {

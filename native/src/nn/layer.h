@@ -28,6 +28,8 @@ typedef struct nn_layer {
     nn_tensor *running_mean, *running_var; /* BN buffers: saved with the model, not trained */
     float bn_eps, bn_momentum;
     int bn_relu; /* the ReLU runs inside the batch norm (backend's bn_fuses_relu); set by prepare */
+    nn_precision precision; /* arithmetic of NN_MODE_INFER (nn_model_set_precision) */
+    int output_layer;       /* the network's last layer: its inference output stays fp32 */
 
     /* state for the current input shape */
     nn_shape in_shape, out_shape;

@@ -89,6 +89,7 @@ static mumloc_status build(nn_model *m) {
         l->bn_eps = m->cfg.bn_eps;
         l->bn_momentum = m->cfg.bn_momentum;
         const int last = i == m->layer_count - 1;
+        l->output_layer = last;
         nn_shape ws = s->transposed ? (nn_shape){s->in_c, s->out_c, 3, 3}
                                     : (nn_shape){s->out_c, s->in_c, s->kernel, s->kernel};
         nn_shape vs = {1, s->out_c, 1, 1};
@@ -202,6 +203,19 @@ double nn_model_macs(const nn_model *m, int h, int w) {
 }
 
 void nn_model_touch(nn_model *m) { m->stamp++; }
+
+mumloc_status nn_model_set_precision(nn_model *m, nn_precision precision) {
+    MUMLOC_TRY(nn_backend_precision_check(m->be, precision));
+    m->precision = precision;
+    for (int i = 0; i < m->layer_count; i++) {
+        nn_layer *l = &m->layers[i];
+        if (l->precision == precision) continue;
+        l->precision = precision;
+        m->be->conv_plan_destroy(m->be, l->infer_plan); /* rebuilt by the next inference */
+        l->infer_plan = NULL;
+    }
+    return MUMLOC_OK;
+}
 
 mumloc_status nn_model_input(nn_model *m, int n, int h, int w, nn_tensor **input) {
     nn_shape want = {n, m->cfg.planes, h, w};

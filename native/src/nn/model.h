@@ -58,6 +58,7 @@ typedef struct nn_model {
     nn_tensor *input;     /* model-owned input buffer (nn_model_input) */
     nn_tensor *loss_grad; /* ∂L/∂output, written by nn_model_loss */
     nn_meta meta;
+    nn_precision precision; /* arithmetic of NN_MODE_INFER forwards (FP32 unless set) */
 } nn_model;
 
 mumloc_status nn_model_create(nn_backend *be, const nn_model_config *cfg, nn_model **out);
@@ -87,6 +88,10 @@ mumloc_status nn_model_backward(nn_model *m, const nn_tensor *input, const nn_te
 
 /* One Adam step on every parameter with the gradients of the last backward. */
 mumloc_status nn_model_adam_step(nn_model *m, const nn_adam_hyper *hyper);
+
+/* The arithmetic of inference forwards (NN_MODE_INFER; training and evaluation stay fp32): fails,
+ * changing nothing, where the backend does not run it (nn_backend_precision_check's message). */
+mumloc_status nn_model_set_precision(nn_model *m, nn_precision precision);
 
 /* Marks parameters as changed from outside (e.g. after uploading loaded weights). */
 void nn_model_touch(nn_model *m);

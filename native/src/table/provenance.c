@@ -84,6 +84,7 @@ mumloc_status provenance_for_run(provenance *p, const mumloc_model *model,
     mumloc_model_optics(model, &part.optics);
     part.threshold = options->threshold > 0 ? options->threshold : mumloc_model_threshold(model);
     part.refine = (int)options->refine;
+    part.precision = (int)mumloc_model_precision(model);
     part.merge_distance_nm = options->merge_distance_nm;
     struct stat st;
     if (stat(origin->movie_path, &st) != 0)
@@ -120,6 +121,8 @@ static void write_part(mumloc_text *t, const provenance_part *q) {
     mumloc_json_write_number(t, q->threshold);
     mumloc_text_puts(t, ",\"refine\":");
     mumloc_json_write_string(t, mumloc_refine_mode_name(q->refine));
+    mumloc_text_puts(t, ",\"precision\":");
+    mumloc_json_write_string(t, mumloc_precision_name(q->precision));
     mumloc_text_puts(t, ",\"merge_distance_nm\":");
     mumloc_json_write_number(t, q->merge_distance_nm);
     mumloc_text_puts(t, ",\"movie\":");
@@ -253,6 +256,15 @@ static mumloc_status read_part(const mumloc_json *o, const char *path, provenanc
     if (mumloc_refine_mode_from_name(text, &refine) != MUMLOC_OK)
         return bad_field(path, "refine", "none, positions or drift");
     q->refine = (int)refine;
+    q->precision = MUMLOC_PRECISION_FP32;
+    if (mumloc_json_get(o, "precision")) {
+        mumloc_precision precision;
+        MUMLOC_TRY(get_string(o, "precision", path, &text));
+        if (mumloc_precision_from_name(text, &precision) != MUMLOC_OK ||
+            precision == MUMLOC_PRECISION_AUTO)
+            return bad_field(path, "precision", "fp32 or bf16");
+        q->precision = (int)precision;
+    }
     MUMLOC_TRY(get_number(o, "merge_distance_nm", path, &q->merge_distance_nm));
     MUMLOC_TRY(get_string(o, "movie", path, &text));
     int64_t index = 0;

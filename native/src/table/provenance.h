@@ -15,6 +15,8 @@ typedef struct provenance_part {
     mumloc_optics optics;
     double threshold;
     int refine;                /* mumloc_refine_mode */
+    int precision;             /* mumloc_precision the network ran in: FP32 or BF16 (records from
+                                  before it was written: FP32) */
     double merge_distance_nm;
     char *movie;               /* absolute path; "" = unknown */
     int64_t movie_bytes;       /* -1 = unknown */

@@ -57,10 +57,29 @@ static mumloc_status upload(nn_backend *be, nn_tensor *t, const float *host) {
     return MUMLOC_OK;
 }
 
+/* bfloat16 → float: the 16 bits are the float's upper half. */
+static float bf16_to_float(uint16_t v) {
+    uint32_t bits = (uint32_t)v << 16;
+    float f;
+    memcpy(&f, &bits, sizeof f);
+    return f;
+}
+
 static mumloc_status download(nn_backend *be, const nn_tensor *t, float *host) {
     (void)be;
     const nn_shape s = t->shape;
     const int64_t hw = (int64_t)s.h * s.w;
+    if (t->bf16) {
+        const uint16_t *data = (const uint16_t *)(const void *)t->data;
+#pragma omp parallel for collapse(2) schedule(static) if (nn_shape_count(s) > 65536)
+        for (int n = 0; n < s.n; n++)
+            for (int c = 0; c < s.c; c++) {
+                const uint16_t *src = data + (int64_t)n * hw * s.c + c;
+                float *dst = host + ((int64_t)n * s.c + c) * hw;
+                for (int64_t p = 0; p < hw; p++) dst[p] = bf16_to_float(src[p * s.c]);
+            }
+        return MUMLOC_OK;
+    }
 #pragma omp parallel for collapse(2) schedule(static) if (nn_shape_count(s) > 65536)
     for (int n = 0; n < s.n; n++)
         for (int c = 0; c < s.c; c++) {
@@ -86,6 +105,7 @@ static mumloc_status copy(nn_backend *be, const nn_tensor *src, nn_tensor *dst) 
     MUMLOC_TRY(cpu_same_shape(src, dst, "copy"));
     memcpy(dst->data, src->data, (size_t)nn_shape_count(src->shape) * sizeof(float));
     cpu_touch(dst);
+    dst->bf16 = src->bf16;
     return MUMLOC_OK;
 }
 
@@ -146,6 +166,7 @@ mumloc_status nn_backend_cpu_create(nn_backend **out) {
     be->loss_bce = cpu_loss_bce;
     be->loss_regression = cpu_loss_regression;
     be->adam_step = cpu_adam_step;
+    be->precision_check = cpu_precision_check;
     *out = be;
     return MUMLOC_OK;
 }

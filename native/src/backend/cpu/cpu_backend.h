@@ -25,6 +25,8 @@ struct nn_tensor {
     nn_shape shape;
     float *data;      /* channels-last, 64-byte aligned */
     uint64_t version; /* unique stamp from a global clock, renewed by every op that writes it */
+    int bf16;         /* data holds bfloat16 values (the output of a BF16 inference convolution);
+                         only BF16 convolutions, copy and download read such a tensor */
 };
 
 typedef struct cpu_backend {
@@ -35,8 +37,10 @@ typedef struct cpu_backend {
 static inline cpu_backend *cpu_of(nn_backend *be) { return (cpu_backend *)be->impl; }
 /* Stamps are globally unique, so a (tensor, stamp) pair never repeats even if memory is reused. */
 extern uint64_t cpu_version_clock;
+/* Every op that writes a tensor touches it; the write is fp32 unless the op says otherwise after. */
 static inline void cpu_touch(nn_tensor *t) {
     t->version = __atomic_add_fetch(&cpu_version_clock, 1, __ATOMIC_RELAXED);
+    t->bf16 = 0;
 }
 
 /* Test and benchmark switch: run transposed convolutions (forward only) on oneDNN's deconvolution
@@ -109,6 +113,11 @@ void cpu_layout_cache_free(cpu_layout_cache *c);
 /* Runs a reorder primitive between two descriptors (weights out of a kernel's layout). */
 mumloc_status cpu_reorder_run(cpu_backend *cb, cpu_prim *reorder, const dnnl_memory_desc_t *from,
                               const void *src, const dnnl_memory_desc_t *to, void *dst);
+
+/* OK where oneDNN runs bf16 convolutions on this CPU's own instructions (AVX512_BF16 or AMX;
+ * oneDNN's ONEDNN_MAX_CPU_ISA / DNNL_MAX_CPU_ISA caps count); MUMLOC_ERR_UNSUPPORTED naming what
+ * is missing otherwise (cpu_conv.c). */
+mumloc_status cpu_precision_check(nn_backend *be, nn_precision precision);
 
 /* --- ops, one file each ------------------------------------------------------------------------ */
 mumloc_status cpu_conv_plan_create(nn_backend *be, const nn_conv_desc *desc, nn_conv_plan **out);

@@ -21,6 +21,11 @@
  * reordered around them — training plans in all three directions, inference plans with a fused ReLU
  * forward (sigmoid heads stay direct); any geometry oneDNN refuses falls back to the direct path.
  *
+ * bf16 inference plans (nn_conv_desc.precision): x and w in bfloat16, fp32 accumulation, bias and
+ * the fused activation, y stored in bf16 (read as is by the next bf16 plan) or fp32 for the output
+ * layer; an fp32 x (the network input) is converted once per version. Direct kernels only (oneDNN
+ * has no bf16 Winograd); a transposed convolution's phases write fp32 for the depth-to-space.
+ *
  * Why: oneDNN's deconvolution primitive runs at 15–45 GFLOP/s on this CPU against 350–430 for the
  * phases on its brgconv kernels (bench_nn measures both; cpu_use_deconvolution_primitive selects the
  * primitive, forward only, for that measurement). Stacking the phases into one 2×2 convolution with
@@ -61,6 +66,9 @@ struct nn_conv_plan {
     nn_conv_desc d;
     int via_deconv;
     int winograd; /* training plan of a 3×3 convolution on oneDNN's Winograd kernels (default) */
+    int bf16;     /* bf16 inference plan */
+    dnnl_memory_desc_t src_bf16_md; /* bf16 plans: x as the kernel reads it (bf16, channels-last) */
+    cpu_layout_cache x_bf16;        /* bf16 plans: an fp32 x converted */
     int parts;
     part part[4];
     dnnl_memory_desc_t src_md, part_dst_md, b_md;
@@ -110,7 +118,9 @@ static void part_padding(const nn_conv_plan *p, const part *q, dnnl_dims_t pl, d
 
 static mumloc_status any_weights(const nn_conv_plan *p, const part *q, dnnl_memory_desc_t *md) {
     dnnl_dims_t dims = {p->d.out_c, p->d.in_c, q->kh, q->kw};
-    CPU_DNNL(dnnl_memory_desc_init_by_tag(md, 4, dims, dnnl_f32, dnnl_format_tag_any), "weights");
+    CPU_DNNL(dnnl_memory_desc_init_by_tag(md, 4, dims, p->bf16 ? dnnl_bf16 : dnnl_f32,
+                                          dnnl_format_tag_any),
+             "weights");
     return MUMLOC_OK;
 }
 
@@ -133,6 +143,10 @@ static mumloc_status create_part_forward(cpu_backend *cb, nn_conv_plan *p, part 
     part_padding(p, q, pl, pr);
     MUMLOC_TRY(any_weights(p, q, &w_any));
     MUMLOC_TRY(data_mds(p, !p->winograd, &x_md, &y_md));
+    if (p->bf16) {
+        x_md = p->src_bf16_md;
+        y_md = p->part_dst_md;
+    }
     CPU_DNNL(dnnl_memory_desc_init_by_tag(&q->w_md, 4, wdims, dnnl_f32, dnnl_ohwi), "weights");
     /* Winograd always as forward_training: its inference kernel wants weights in a format no
      * reorder produces from ours; training's takes a blocked layout, reordered once per w version. */
@@ -183,6 +197,14 @@ static mumloc_status create_parts(cpu_backend *cb, nn_conv_plan *p) {
     MUMLOC_TRY(cpu_md_nhwc(&p->src_md, d->n, d->in_c, d->h, d->w));
     MUMLOC_TRY(cpu_md_vec(&p->b_md, d->out_c));
     MUMLOC_TRY(cpu_md_nhwc(&p->part_dst_md, d->n, d->out_c, d->h, d->w));
+    if (p->bf16) {
+        dnnl_dims_t x_dims = {d->n, d->in_c, d->h, d->w}, y_dims = {d->n, d->out_c, d->h, d->w};
+        CPU_DNNL(dnnl_memory_desc_init_by_tag(&p->src_bf16_md, 4, x_dims, dnnl_bf16, dnnl_nhwc), "x");
+        MUMLOC_TRY(cpu_layout_cache_init(cb, &p->x_bf16, &p->src_md, &p->src_bf16_md));
+        if (!d->output_fp32 && !d->transposed)
+            CPU_DNNL(dnnl_memory_desc_init_by_tag(&p->part_dst_md, 4, y_dims, dnnl_bf16, dnnl_nhwc),
+                     "y");
+    }
     if (p->via_deconv) {
         p->parts = 1;
         MUMLOC_TRY(create_deconvolution(cb, p, &p->part[0]));
@@ -224,14 +246,24 @@ mumloc_status cpu_conv_plan_create(nn_backend *be, const nn_conv_desc *desc, nn_
         return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT,
                            "transposed convolutions are 3×3 (stride 2, pad 1, output pad 1), got %d",
                            d->kernel);
+    if (d->precision != NN_PRECISION_FP32 && d->precision != NN_PRECISION_BF16)
+        return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT, "unknown convolution precision %d",
+                           (int)d->precision);
+    if (d->precision == NN_PRECISION_BF16) {
+        if (d->fused == NN_ACT_NONE)
+            return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT,
+                               "bf16 convolutions are for inference (a plan with a fused activation)");
+        MUMLOC_TRY(cpu_precision_check(be, d->precision));
+    }
     nn_conv_plan *p = calloc(1, sizeof *p);
     if (!p) return mumloc_fail(MUMLOC_ERR_OUT_OF_MEMORY, "no memory for a convolution plan");
     p->d = *d;
-    p->via_deconv = d->transposed && cpu_use_deconvolution_primitive;
+    p->bf16 = d->precision == NN_PRECISION_BF16;
+    p->via_deconv = d->transposed && cpu_use_deconvolution_primitive && !p->bf16;
     /* Inference plans with ReLU fused too (a post-op of the Winograd kernel): measured 1.2–1.5×
      * faster per frame. Sigmoid heads stay direct: the kernel has no sigmoid post-op, and with the
      * sigmoid in a pass after, the voxel head (128 channels in at 4× the area) was slower. */
-    p->winograd = cpu_conv_winograd && !d->transposed && d->kernel == 3 &&
+    p->winograd = cpu_conv_winograd && !p->bf16 && !d->transposed && d->kernel == 3 &&
                   (d->fused == NN_ACT_NONE || d->fused == NN_ACT_RELU) && d->in_c % 16 == 0 &&
                   d->out_c % 16 == 0;
     mumloc_status st = create_parts(cpu_of(be), p);
@@ -270,6 +302,7 @@ void cpu_conv_plan_destroy(nn_backend *be, nn_conv_plan *p) {
         cpu_free(q->db);
         cpu_free(q->rotated);
     }
+    cpu_layout_cache_free(&p->x_bf16);
     free(p);
 }
 
@@ -316,6 +349,11 @@ mumloc_status cpu_conv_forward(nn_backend *be, nn_conv_plan *p, const nn_tensor 
                                const nn_tensor *w, const nn_tensor *b, nn_tensor *y) {
     cpu_backend *cb = cpu_of(be);
     MUMLOC_TRY(check_io(p, x, y, w, b, "input", "output"));
+    const void *x_data = x->data;
+    if (p->bf16 && !x->bf16)
+        MUMLOC_TRY(cpu_layout_cache_get(cb, &p->x_bf16, &p->src_md, x->data, x->version, &x_data));
+    if (!p->bf16 && x->bf16)
+        return mumloc_fail(MUMLOC_ERR_INTERNAL, "an fp32 convolution was given a bf16 input");
     for (int i = 0; i < p->parts; i++) {
         part *q = &p->part[i];
         const void *wdata;
@@ -334,7 +372,7 @@ mumloc_status cpu_conv_forward(nn_backend *be, nn_conv_plan *p, const nn_tensor 
                                        &p->part_dst_md, y->data));
             continue;
         }
-        cpu_arg args[4] = {{DNNL_ARG_SRC, &p->src_md, x->data},
+        cpu_arg args[4] = {{DNNL_ARG_SRC, p->bf16 ? &p->src_bf16_md : &p->src_md, x_data},
                            {DNNL_ARG_WEIGHTS, &q->w_fwd.want, wdata},
                            {DNNL_ARG_BIAS, &p->b_md, b->data},
                            {DNNL_ARG_DST, &p->part_dst_md, q->out ? q->out : y->data}};
@@ -345,11 +383,12 @@ mumloc_status cpu_conv_forward(nn_backend *be, nn_conv_plan *p, const nn_tensor 
         cpu_depth_to_space(zp, p->d.n, p->d.h, p->d.w, p->d.out_c, y->data);
     }
     cpu_touch(y);
+    y->bf16 = p->bf16 && !p->d.output_fp32 && p->parts == 1;
     return MUMLOC_OK;
 }
 
 static mumloc_status need_training_plan(const nn_conv_plan *p) {
-    if (p->d.fused != NN_ACT_NONE)
+    if (p->d.fused != NN_ACT_NONE || p->bf16)
         return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT,
                            "backward passes need a plan without a fused activation");
     if (p->via_deconv)
@@ -567,4 +606,23 @@ mumloc_status cpu_conv_backward_weights(nn_backend *be, nn_conv_plan *p, const n
     cpu_touch(dw);
     cpu_touch(db);
     return MUMLOC_OK;
+}
+
+mumloc_status cpu_precision_check(nn_backend *be, nn_precision precision) {
+    (void)be;
+    if (precision == NN_PRECISION_FP32) return MUMLOC_OK;
+    if (precision != NN_PRECISION_BF16)
+        return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT, "unknown precision %d", (int)precision);
+    /* Without the instructions oneDNN would still run bf16, on reference kernels far slower than
+     * fp32: refuse instead. The ISA values are bit sets, each including the ones below it. */
+    const dnnl_cpu_isa_t isa = dnnl_get_effective_cpu_isa();
+    if (((unsigned)isa & (unsigned)dnnl_cpu_isa_avx512_core_bf16) ==
+        (unsigned)dnnl_cpu_isa_avx512_core_bf16)
+        return MUMLOC_OK;
+    return mumloc_fail(MUMLOC_ERR_UNSUPPORTED,
+                       "bf16 inference needs a CPU with AVX512_BF16 (or AMX); this one %s: use "
+                       "fp32 precision",
+                       getenv("ONEDNN_MAX_CPU_ISA") || getenv("DNNL_MAX_CPU_ISA")
+                           ? "is limited below it by ONEDNN_MAX_CPU_ISA / DNNL_MAX_CPU_ISA"
+                           : "does not have it");
 }

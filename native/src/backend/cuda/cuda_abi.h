@@ -22,8 +22,9 @@ extern "C" {
 #endif
 
 /* Bumped whenever this header or backend.h changes shape: a stale object is refused, not run. */
-#define MUMLOC_CUDA_ABI_VERSION 3 /* 2: backend.h's asynchronous-transfer and memory hooks;
-                                     3: per-plane optics in mumloc_cuda_sim_job */
+#define MUMLOC_CUDA_ABI_VERSION 4 /* 2: backend.h's asynchronous-transfer and memory hooks;
+                                     3: per-plane optics in mumloc_cuda_sim_job; 4: the backend's
+                                     inference precision */
 #define MUMLOC_CUDA_ENTRY "mumloc_cuda_api_get"
 
 typedef struct mumloc_cuda_host {

@@ -26,6 +26,17 @@ public final class Localizer implements AutoCloseable {
         return Mumloc.enumNames("refine");
     }
 
+    /** The network's arithmetic: the library's measured choice for the device (the default). */
+    public static final String PRECISION_AUTO = "auto";
+    /** Single precision throughout. */
+    public static final String PRECISION_FP32 = "fp32";
+    /** bfloat16 inputs and weights, fp32 sums: faster on CPUs with AVX512_BF16; refused on others. */
+    public static final String PRECISION_BF16 = "bf16";
+    /** The precision choices, in the order a dialog should offer them (the library's names). */
+    public static String[] precisionNames() {
+        return Mumloc.enumNames("precision");
+    }
+
     /**
      * camera: offset (ADU), gain (ADU per electron), EM gain, read noise (electrons); threshold 0 =
      * the model's; threads 0 = keep the current setting; device "auto", "cpu" or "cuda[:N]" (where the
@@ -43,12 +54,22 @@ public final class Localizer implements AutoCloseable {
      */
     public Localizer(Model model, double offsetAdu, double aduPerElectron, double emGain, double readNoiseE,
             double threshold, int threads, String device, String refine, int width, int height) {
+        this(model, offsetAdu, aduPerElectron, emGain, readNoiseE, threshold, threads, device, refine,
+                PRECISION_AUTO, width, height);
+    }
+
+    /**
+     * As above, with precision one of {@link #precisionNames()}; "bf16" where the CPU lacks it throws
+     * MumlocException saying what is missing.
+     */
+    public Localizer(Model model, double offsetAdu, double aduPerElectron, double emGain, double readNoiseE,
+            double threshold, int threads, String device, String refine, String precision, int width, int height) {
         Mumloc.load();
         this.planes = model.planes();
         this.width = width;
         this.height = height;
         this.handle = nCreate(model.handle(), new double[] {offsetAdu, aduPerElectron, emGain, readNoiseE},
-                threshold, threads, device, refine, width, height);
+                threshold, threads, device, refine, precision, width, height);
     }
 
     private long handle() {
@@ -108,7 +129,7 @@ public final class Localizer implements AutoCloseable {
     }
 
     private static native long nCreate(long model, double[] camera, double threshold, int threads,
-            String device, String refine, int width, int height);
+            String device, String refine, String precision, int width, int height);
     private static native Table nDrift(long handle);
     private static native long nLocalizeRig(long model, String rig, String layout, String[] paths, String csv,
             double threshold, String refine, int threads, String device, long first, long count, String drift,

@@ -169,7 +169,7 @@ public final class Mumloc {
 
     /**
      * The library's names of one of its enums, indexed by value: "noise", "sample", "plane_axis",
-     * "render_method", "refine", "arch", "colormap", "drift_method". The CLI's choices are the same
+     * "render_method", "refine", "arch", "colormap", "drift_method", "precision". The CLI's choices are the same
      * words, so a macro option means what the command line means.
      */
     public static String[] enumNames(String which) {

@@ -26,6 +26,7 @@ class EnumNamesTest {
         assertArrayEquals(new String[] {"regression", "voxel"}, Training.archNames());
         assertArrayEquals(new String[] {"viridis", "turbo"}, Rendering.colormapNames());
         assertArrayEquals(new String[] {"rcc", "fiducial"}, Drift.methodNames());
+        assertArrayEquals(new String[] {"auto", "fp32", "bf16"}, Localizer.precisionNames());
         assertEquals(SimParams.NOISE_NONE, java.util.Arrays.asList(SimParams.noiseNames()).indexOf("none"));
         assertEquals(SimParams.SAMPLE_FILAMENTS,
                 java.util.Arrays.asList(SimParams.sampleNames()).indexOf("filaments"));
@@ -50,6 +51,7 @@ class EnumNamesTest {
         assertCliChoice(cli, dir, "render", "--colormap", Rendering.colormapNames());
         assertCliChoice(cli, dir, "train", "--arch", Training.archNames());
         assertCliChoice(cli, dir, "drift-correct", "--method", Drift.methodNames());
+        assertCliChoice(cli, dir, "localize", "--precision", Localizer.precisionNames());
     }
 
     /** The help line "  --option a|b|c  ..." lists exactly the words. */

@@ -33,7 +33,8 @@ import org.mumloc.Table;
  * optionally to a CSV written by the library ({@code csv=}) and to a rendering ({@code render=yes},
  * {@code png=}). {@code refine=positions|drift} adds the library's maximum-likelihood refinement; with
  * {@code drift} the per-frame plane drift goes to the table "MUMLoc Drift" and optionally to a CSV
- * ({@code drift_csv=}, the CLI's {@code --drift-out} file). Keys are the CLI's options ('_' for '-'):
+ * ({@code drift_csv=}, the CLI's {@code --drift-out} file). {@code precision=fp32|bf16|auto} is the
+ * network's arithmetic (the CLI's {@code --precision}; auto: bf16 where the CPU has it). Keys are the CLI's options ('_' for '-'):
  * {@code run("MUMLoc Localize", "model=[/data/model.safetensors] planes=channels csv=[/data/locs.csv]")}.
  * The camera values of the dialog are remembered across sessions (ij.Prefs). A movie that records its
  * optics (mumloc's record in its Info or TIFF description) must have the model's; Esc stops after the
@@ -82,6 +83,8 @@ public class LocalizeCommand implements PlugIn {
         f.choice("Refine (maximum-likelihood fit; drift = also each frame's plane drift)", Localizer.refineNames(),
                 Localizer.REFINE_NONE);
         f.choice("Device", DEVICES, "auto");
+        f.choice("Precision (network arithmetic; bf16 = faster on CPUs with AVX512_BF16)",
+                Localizer.precisionNames(), Localizer.PRECISION_AUTO);
         f.number("Threads (0 = all cores)", 0);
         f.number("Batch (frames read per batch; 0 = automatic)", 0);
         f.number("First (frame, 1-based)", 1);
@@ -112,6 +115,7 @@ public class LocalizeCommand implements PlugIn {
         long last = f.wholeNumber("last", 0, Integer.MAX_VALUE);
         String csv = Tables.pathOrNull(f.string("csv"));
         String refine = f.string("refine");
+        String precision = f.string("precision");
         String driftCsv = Tables.pathOrNull(f.string("drift_csv"));
         if (driftCsv != null && !Localizer.REFINE_DRIFT.equals(refine))
             throw new UserError("drift_csv: only refine=drift estimates the drift (refine=" + refine
@@ -149,8 +153,8 @@ public class LocalizeCommand implements PlugIn {
                 long end = last == 0 ? layout.frames : Math.min(last, layout.frames);
                 if (end < first) throw new UserError("last: " + last + " is before first=" + first);
                 Localized found = localize(imp.getStack(), layout, model,
-                        new double[] {offset, gain, emGain, readNoise}, threshold, refine, threads, batch, (int) first - 1,
-                        (int) (end - first + 1), device, headless);
+                        new double[] {offset, gain, emGain, readNoise}, threshold, refine, precision, threads, batch,
+                        (int) first - 1, (int) (end - first + 1), device, headless);
                 output(found.table, csv, render, png, headless, imp.getTitle());
                 if (csv != null)
                     provenance(model, csv, moviePath(imp, f.string("in")), layout, threshold, refine, first, end,
@@ -337,17 +341,18 @@ public class LocalizeCommand implements PlugIn {
     /** As below without refinement; returns the localizations. */
     static Table localize(ImageStack stack, PlaneLayout layout, Model model, double[] camera, double threshold,
             int threads, int batchFrames, int first, int count, Device device, boolean headless) {
-        return localize(stack, layout, model, camera, threshold, Localizer.REFINE_NONE, threads, batchFrames, first,
-                count, device, headless).table;
+        return localize(stack, layout, model, camera, threshold, Localizer.REFINE_NONE, Localizer.PRECISION_AUTO,
+                threads, batchFrames, first, count, device, headless).table;
     }
 
     /**
      * Localizes count frames from first (0-based) of the stack, batch by batch (batchFrames frames, or
      * 0: about 2^18 values each), with progress and Esc, refined as {@code refine} says (one of
-     * Localizer.refineNames()); returns the library's tables.
+     * Localizer.refineNames()), in the arithmetic {@code precision} names (Localizer.precisionNames());
+     * returns the library's tables.
      */
     static Localized localize(ImageStack stack, PlaneLayout layout, Model model, double[] camera, double threshold,
-            String refine, int threads, int batchFrames, int first, int count, Device device, boolean headless) {
+            String refine, String precision, int threads, int batchFrames, int first, int count, Device device, boolean headless) {
         int w = stack.getWidth(), h = stack.getHeight();
         long frameSize = (long) layout.planes * w * h;
         // Esc is polled between batches: about 2^18 values (16 frames of 64x64x4) take well under a
@@ -362,7 +367,7 @@ public class LocalizeCommand implements PlugIn {
         Table drift;
         long found = 0;
         try (Localizer loc = new Localizer(model, camera[0], camera[1], camera[2], camera[3], threshold, threads,
-                device.device, refine, w, h)) {
+                device.device, refine, precision, w, h)) {
             float[] buffer = new float[(int) (batch * frameSize)];
             int lastTenth = -1;
             for (int done = 0; done < count; ) {
