@@ -25,6 +25,9 @@ void mumloc_localize_options_default(mumloc_localize_options *o) {
     o->drift_callback = NULL;
     o->drift_user = NULL;
     o->drift_path = NULL;
+    o->method = MUMLOC_METHOD_NETWORK;
+    mumloc_cs_options_default(&o->cs);
+    o->optics = NULL;
 }
 
 static const char *const refine_names[] = {"none", "positions", "drift"};
@@ -94,6 +97,13 @@ mumloc_status mumloc_localize_options_validate(const mumloc_localize_options *o)
         return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT,
                            "a drift output (file or callback) needs refine = drift: only the drift "
                            "refinement estimates the drift");
+    if (!mumloc_localize_method_name((int)o->method))
+        return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT,
+                           "method must be network (0) or cs (1), got %d", (int)o->method);
+    if (o->method == MUMLOC_METHOD_CS) {
+        MUMLOC_TRY(mumloc_cs_options_validate(&o->cs));
+        if (o->optics) MUMLOC_TRY(mumloc_optics_validate(o->optics));
+    }
     return MUMLOC_OK;
 }
 
