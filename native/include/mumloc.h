@@ -872,7 +872,8 @@ typedef struct mumloc_cs_options {
     int max_drift;       /* drift search range in voxels per axis (default 2; 0 = no drift) */
     int known_count;     /* > 0: keep the known_count brightest localizations per frame (and
                             region); 0 = keep those of at least min_photons (default 0) */
-    double min_photons;  /* least photons (Lasso estimate) of a localization (default 300) */
+    double min_photons;  /* least photons (Lasso estimate) of a localization (default 800: ghosts of a
+                            drifted or noisy molecule stay below it) */
     double merge_nm;     /* voxels within this lateral distance and slice_nm·ceil(merge/slice)
                             axially join their peak (default 100) */
     int tile;            /* core edge of the regions solved separately, pixels (default 16) */

@@ -15,31 +15,63 @@ static double refit_cost(const cs_grid *g, const float *y, int frames, const cs_
     return cost;
 }
 
+static mumloc_status copy_sparse(const cs_sparse *from, cs_sparse *to) {
+    if (!cs_sparse_reserve(to, from->n > 0 ? from->n : 1))
+        return mumloc_fail(MUMLOC_ERR_OUT_OF_MEMORY, "no memory for the drift search");
+    memcpy(to->idx, from->idx, sizeof *to->idx * (size_t)from->n);
+    memcpy(to->val, from->val, sizeof *to->val * (size_t)from->n);
+    to->n = from->n;
+    return MUMLOC_OK;
+}
+
+/* Plane d's step: the molecules fitted without plane d (its share set to 0: no ghosts for it),
+ * then each step scored with that support refitted on all planes. */
+static mumloc_status search_plane(cs_grid *g, int d, const float *y, int frames,
+                                  const cs_sparse *c, const cs_lasso_params *p, cs_work *w,
+                                  cs_sparse *without, int *changed) {
+    const int D = g->max_drift;
+    const double share = g->share[d];
+    mumloc_status st = MUMLOC_OK;
+    g->share[d] = 0.0;
+    for (int t = 0; t < frames && st == MUMLOC_OK; t++) {
+        st = copy_sparse(&c[t], &without[t]);
+        if (st == MUMLOC_OK)
+            st = cs_lasso_solve(g, y + t * cs_grid_pixels(g), p, &without[t], w, NULL);
+    }
+    g->share[d] = share;
+    MUMLOC_TRY(st);
+    const int keep_x = g->shift[d][0], keep_y = g->shift[d][1];
+    double best = refit_cost(g, y, frames, without, p, w);
+    int bx = keep_x, by = keep_y;
+    for (int sy = -D; sy <= D; sy++)
+        for (int sx = -D; sx <= D; sx++) {
+            if (sx == keep_x && sy == keep_y) continue;
+            g->shift[d][0] = sx;
+            g->shift[d][1] = sy;
+            const double cost = refit_cost(g, y, frames, without, p, w);
+            if (cost < best - 1e-9 * fabs(best)) { /* a real improvement, not rounding */
+                best = cost;
+                bx = sx;
+                by = sy;
+            }
+        }
+    g->shift[d][0] = bx;
+    g->shift[d][1] = by;
+    *changed |= bx != keep_x || by != keep_y;
+    return MUMLOC_OK;
+}
+
 mumloc_status cs_drift_search(cs_grid *g, const float *y, int frames, const cs_sparse *c,
                               const cs_lasso_params *p, cs_work *w, int *changed) {
-    const int D = g->max_drift;
     *changed = 0;
-    for (int d = 1; d < g->planes; d++) {
-        const int keep_x = g->shift[d][0], keep_y = g->shift[d][1];
-        double best = refit_cost(g, y, frames, c, p, w);
-        int bx = keep_x, by = keep_y;
-        for (int sy = -D; sy <= D; sy++)
-            for (int sx = -D; sx <= D; sx++) {
-                if (sx == keep_x && sy == keep_y) continue;
-                g->shift[d][0] = sx;
-                g->shift[d][1] = sy;
-                const double cost = refit_cost(g, y, frames, c, p, w);
-                if (cost < best - 1e-9 * fabs(best)) { /* a real improvement, not rounding */
-                    best = cost;
-                    bx = sx;
-                    by = sy;
-                }
-            }
-        g->shift[d][0] = bx;
-        g->shift[d][1] = by;
-        *changed |= bx != keep_x || by != keep_y;
-    }
-    return MUMLOC_OK;
+    cs_sparse *without = calloc((size_t)frames, sizeof *without);
+    if (!without) return mumloc_fail(MUMLOC_ERR_OUT_OF_MEMORY, "no memory for the drift search");
+    mumloc_status st = MUMLOC_OK;
+    for (int d = 1; d < g->planes && st == MUMLOC_OK; d++)
+        st = search_plane(g, d, y, frames, c, p, w, without, changed);
+    for (int t = 0; t < frames; t++) cs_sparse_free(&without[t]);
+    free(without);
+    return st;
 }
 
 mumloc_status cs_block_solve(cs_grid *g, const mumloc_optics *o, const float *y, int frames, const cs_lasso_params *p,

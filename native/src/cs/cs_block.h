@@ -1,20 +1,20 @@
 /* One block: T frames of one region sharing a drift. Alternates the frames' Lassos (cs_lasso.h)
  * with a search over each plane's integer drift (science.md §5), plane 1 the reference.
  *
- * The search is coordinate-wise over planes 2..k, each over its (2D+1)² steps, scoring a step by the
- * frames' objectives with c refitted on its current support (cs_support_refit: a Lasso over a few
- * dozen voxels, cheap). Scoring with c held fixed does not work: a c fitted at a wrong drift explains
- * a drifted plane by "ghost" voxels near that plane's depth, so no single step improves a fixed-c fit
- * and the search stalls at about half the drift; the refit lets the ghosts fall to zero when the
- * step is right. Each full Lasso then re-solves at the new drift (KKT-checked on the whole grid);
- * it stops when no plane's drift changes. */
+ * The search is coordinate-wise over planes 2..k, each over its (2D+1)² steps. Scoring a step with c
+ * held fixed (the literal alternation) stalls at about half the drift: a c fitted at a wrong drift
+ * explains the drifted plane with "ghost" voxels near that plane's depth, so moving the plane alone
+ * never helps. So for plane d the molecules are first fitted without plane d (its share 0: a warm
+ * Lasso, no ghosts for it), and each step is scored by the objective over all planes with that
+ * support's amplitudes refitted (cs_support_refit: a Lasso over a few dozen voxels). Each full Lasso
+ * then re-solves at the new drift; it stops when no plane's drift changes. */
 #ifndef MUMLOC_CS_BLOCK_H
 #define MUMLOC_CS_BLOCK_H
 
 #include "cs/cs_lasso.h"
 
 /* Alternations at most (a drift moves by at most 2D steps per plane; a few suffice). */
-#define CS_ALTERNATIONS_MAX 6
+#define CS_ALTERNATIONS_MAX 12
 
 /* Solves the block: y holds T centred frames (T × pixels), c[T] the solutions (warm starts), the
  * grid's shifts the drift (start and result). *lasso_iterations may be NULL. */

@@ -228,12 +228,6 @@ typedef struct violator {
     size_t idx;
 } violator;
 
-static int by_violation(const void *pa, const void *pb) {
-    const violator *a = pa, *b = pb;
-    if (a->v != b->v) return a->v < b->v ? 1 : -1;
-    return (a->idx > b->idx) - (a->idx < b->idx);
-}
-
 static int by_index(const void *pa, const void *pb) {
     const violator *a = pa, *b = pb;
     return (a->idx > b->idx) - (a->idx < b->idx);
@@ -252,26 +246,44 @@ mumloc_status cs_lasso_solve(const cs_grid *g, const float *y, const cs_lasso_pa
         cs_adjoint(g, w->resid, w->grad, w->scratch);
         /* voxels outside the support whose correlation beats λ: −gradient = Hᵀr − λ > 0 */
         for (int n = 0; n < c->n; n++) w->grad[c->idx[n]] = 0.0f; /* already in */
-        int want = c->n > 16 ? c->n : 16;
+        int want = c->n > 32 ? c->n : 32;
         if (c->n + want > WS_MAX) want = WS_MAX - c->n;
+        if (want <= 0) break;
+        if (top_cap < want) {
+            violator *grown = realloc(top, sizeof *grown * (size_t)want);
+            if (!grown) {
+                st = mumloc_fail(MUMLOC_ERR_OUT_OF_MEMORY, "no memory for the working set");
+                break;
+            }
+            top = grown;
+            top_cap = want;
+        }
+        /* the `want` largest violations: a min-heap of them, its root the smallest kept */
         int found = 0;
         for (size_t v = 0; v < voxels; v++) {
-            if (!(w->grad[v] > limit)) continue;
-            if (found == top_cap) {
-                int cap = top_cap ? 2 * top_cap : 1024;
-                violator *grown = realloc(top, sizeof *grown * (size_t)cap);
-                if (!grown) {
-                    st = mumloc_fail(MUMLOC_ERR_OUT_OF_MEMORY, "no memory for the working set");
-                    break;
+            const float gv = w->grad[v];
+            if (!(gv > limit)) continue;
+            if (found < want) {
+                int at = found++;
+                while (at > 0 && top[(at - 1) / 2].v > gv) {
+                    top[at] = top[(at - 1) / 2];
+                    at = (at - 1) / 2;
                 }
-                top = grown;
-                top_cap = cap;
+                top[at] = (violator){gv, v};
+            } else if (gv > top[0].v) {
+                int at = 0;
+                for (;;) {
+                    int child = 2 * at + 1;
+                    if (child >= found) break;
+                    if (child + 1 < found && top[child + 1].v < top[child].v) child++;
+                    if (top[child].v >= gv) break;
+                    top[at] = top[child];
+                    at = child;
+                }
+                top[at] = (violator){gv, v};
             }
-            top[found++] = (violator){w->grad[v], v};
         }
-        if (st != MUMLOC_OK || found == 0 || want <= 0) break;
-        qsort(top, (size_t)found, sizeof *top, by_violation);
-        if (found > want) found = want;
+        if (found == 0) break;
         /* the working set: support (values kept) then the worst violators (from 0) */
         int n = 0;
         for (int a = 0; a < c->n; a++) {

@@ -18,7 +18,7 @@ void mumloc_cs_options_default(mumloc_cs_options *o) {
     o->slice_nm = 50.0;  /* its 32 slices of the 1600 nm slab */
     o->max_drift = 2;    /* ±2 steps of 24 nm: ±48 nm, the papers' drift range */
     o->known_count = 0;
-    o->min_photons = 300.0;
+    o->min_photons = 800.0; /* half the dimmest molecule of the papers' simulation (0.3 · 4 · 1356) */
     o->merge_nm = 100.0;
     o->tile = 16;        /* the 2021 paper's frame */
     o->margin = 3;

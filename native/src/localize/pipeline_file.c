@@ -107,13 +107,31 @@ static mumloc_status check_optics(mumloc_model *model, const run_state *s, const
                        message);
 }
 
+/* The optics of a CS run: options->optics, else the movie's record. */
+static mumloc_status cs_optics(const run_state *s, const mumloc_localize_options *o,
+                               const char *path, mumloc_optics *optics) {
+    if (o->optics) {
+        *optics = *o->optics;
+        return MUMLOC_OK;
+    }
+    int found = 0;
+    MUMLOC_TRY(mumloc_optics_from_description(mumloc_tiff_reader_description(s->reader), &found,
+                                              optics));
+    if (!found)
+        return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT,
+                           "CS needs the optics: '%s' does not record them; give an optics file "
+                           "(--optics)", path);
+    return MUMLOC_OK;
+}
+
 static mumloc_status localize(mumloc_model *model, const char *in_path, const char *out_path,
                               const mumloc_localize_options *o, mumloc_localize_summary *sum,
                               mumloc_progress_fn progress, void *user, run_state *s) {
     MUMLOC_TRY(mumloc_tiff_reader_open(in_path, &s->reader));
     const mumloc_tiff_info *info = mumloc_tiff_reader_info(s->reader);
     mumloc_optics optics;
-    mumloc_model_optics(model, &optics);
+    if (model) mumloc_model_optics(model, &optics);
+    else MUMLOC_TRY(cs_optics(s, o, in_path, &optics));
     const int k = optics.planes;
     int64_t movie_frames = 0;
     char what[64 + 4096];
@@ -130,11 +148,12 @@ static mumloc_status localize(mumloc_model *model, const char *in_path, const ch
                            (long long)movie_frames);
     int64_t total = movie_frames - o->first_frame;
     if (o->frame_count > 0 && o->frame_count < total) total = o->frame_count;
-    MUMLOC_TRY(check_optics(model, s, in_path));
+    if (model) MUMLOC_TRY(check_optics(model, s, in_path));
     sum->width = info->width;
     sum->height = info->height;
     sum->planes = k;
     mumloc_localize_options with_drift = *o;
+    with_drift.optics = &optics; /* CS: the optics resolved above (the network keeps its model's) */
     if (o->drift_path) {
         s->planes = k;
         s->user_drift = o->drift_callback;
@@ -154,6 +173,9 @@ static mumloc_status localize(mumloc_model *model, const char *in_path, const ch
      * overlap (pipeline_queue.c); 0 on the CPU, which keeps its batches */
     const int64_t queued = 4 * (int64_t)pipeline_queue_batch(s->localizer);
     if (o->batch_frames == 0 && batch < queued) batch = queued;
+    /* CS is slow per frame: small batches, so progress and cancel come every few seconds (each
+     * batch a whole number of drift groups, one per thread) */
+    if (!model && o->batch_frames == 0) batch = (int64_t)o->cs.frames * mumloc_get_threads();
     if (batch < 1) batch = 1;
     if (batch > total) batch = total;
     s->frames = malloc(sizeof(float) * (size_t)(batch * k * plane_px));
@@ -188,7 +210,7 @@ static mumloc_status localize(mumloc_model *model, const char *in_path, const ch
     /* the table appears together with its record of what made it (table/provenance.h) */
     const mumloc_table_origin origin = {in_path, movie_frames, o->first_frame, total, s->rows};
     provenance record;
-    MUMLOC_TRY(provenance_for_run(&record, model, o, &origin));
+    MUMLOC_TRY(provenance_for_run(&record, model, &with_drift, &origin));
     mumloc_status st = provenance_commit_with_table(&s->out, out_path, &record);
     provenance_free(&record);
     return st;
@@ -198,9 +220,11 @@ mumloc_status mumloc_localize_file(mumloc_model *model, const char *in_path,
                                    const char *out_csv_path, const mumloc_localize_options *options,
                                    mumloc_localize_summary *summary, mumloc_progress_fn progress,
                                    void *user) {
-    if (!model || !in_path || !out_csv_path)
+    const int cs = options && options->method == MUMLOC_METHOD_CS;
+    if ((!model && !cs) || !in_path || !out_csv_path)
         return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT,
-                           "mumloc_localize_file needs a model, a movie and a table path");
+                           "mumloc_localize_file needs a model (or method cs), a movie and a table "
+                           "path");
     if (mumloc_files_same(in_path, out_csv_path))
         return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT,
                            "the table must not overwrite the movie '%s'", in_path);
@@ -229,7 +253,8 @@ mumloc_status mumloc_localize_file(mumloc_model *model, const char *in_path,
     sum.localizations = s.rows;
     sum.network_seconds = pipeline_network_seconds(s.localizer);
     sum.seconds = pipeline_now() - start;
-    mumloc_model_device(model, &sum.device);
+    if (model) mumloc_model_device(model, &sum.device);
+    else sum.device = (mumloc_device_choice){{MUMLOC_DEVICE_CPU, 0}, "CPU: the CS solver runs on the CPU"};
     mumloc_localizer_destroy(s.localizer);
     mumloc_tiff_reader_close(s.reader);
     free(s.frames);
