@@ -7,7 +7,8 @@
 # The CNN rows use the bundled regression model (test-data/default-model.safetensors); no voxel
 # model is shipped. Errors are RMSE from `mumloc evaluate` (150 nm matching) beside its median CRLB;
 # the papers print mean errors. Frames/s from `mumloc localize`'s summary (wall clock, $THREADS
-# threads, file reading and writing included).
+# threads, file reading and writing included) and from its CPU time (frames × threads / CPU s: the
+# rate on otherwise idle cores).
 # Usage: scripts/paper.sh BUILD_DIR   (env: FRAMES3, FRAMES5 frames per protocol; THREADS)
 set -euo pipefail
 build=${1:?usage: scripts/paper.sh BUILD_DIR}
@@ -25,22 +26,27 @@ run() {
   local name=$1 movie=$2 truth=$3; shift 3
   local table="$out/$name.csv"
   echo "\$ $mumloc localize --in $movie --out $table --threads $threads --quiet $*" >&2
-  local summary
-  summary=$("$mumloc" localize --in "$movie" --out "$table" --threads "$threads" --quiet "$@")
+  local summary cpu frames
+  summary=$(/usr/bin/time -f "cpu %U %S" -o "$out/$name.time" "$mumloc" localize --in "$movie" \
+    --out "$table" --threads "$threads" --quiet "$@")
   local fps
   fps=$(echo "$summary" | sed -n 's/.*(\([0-9.]*\) frames\/s.*/\1/p')
+  frames=$(echo "$summary" | sed -n 's/^mumloc localize: \([0-9]*\) frames.*/\1/p')
+  # CPU seconds per frame -> frames/s on $threads threads if they were not shared (a busy machine
+  # inflates wall clock, not CPU time)
+  cpu=$(awk -v n="$frames" -v t="$threads" '/^cpu/ { printf "%.1f", n * t / ($2 + $3) }' "$out/$name.time")
   "$mumloc" evaluate --truth "$truth" --in "$table" >"$out/$name.eval.txt"
-  awk -v name="$name" -v fps="$fps" '
+  awk -v name="$name" -v fps="$fps" -v cpu="$cpu" '
     /^TP / { tp = $2; fp = $4; fn = $6; sub(",", "", tp); sub(",", "", fp) }
-    /^Jaccard/ { j = $2 }
+    /^Jaccard/ { j = $2; sub(",", "", j) }
     /^RMSE lateral/ { lat = $3; ax = $6; clat = $11; cax = $14; sub(",", "", ax); sub(",", "", clat); sub(")", "", cax) }
-    END { printf "| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n", name, tp, fn, fp, j, lat, clat, ax, cax, fps }' \
+    END { printf "| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n", name, tp, fn, fp, j, lat, clat, ax, cax, fps, cpu }' \
     "$out/$name.eval.txt"
 }
 
 header() {
-  echo "| method | TP | FN | FP | Jaccard | RMSE xy (nm) | CRLB xy | RMSE z (nm) | CRLB z | frames/s |"
-  echo "|---|---|---|---|---|---|---|---|---|---|"
+  echo "| method | TP | FN | FP | Jaccard | RMSE xy (nm) | CRLB xy | RMSE z (nm) | CRLB z | frames/s (wall) | frames/s (CPU time, $threads threads) |"
+  echo "|---|---|---|---|---|---|---|---|---|---|---|"
 }
 
 echo "## 2021 Table 3 protocol: $frames3 single-molecule 16x16x4 frames, per-frame drift"
