@@ -13,7 +13,7 @@ MUMLOC   = $(BUILD)/bin/mumloc
 ASAN_BUILD   ?= $(BUILD)-asan
 FUZZ_SECONDS ?= 60
 
-.PHONY: all deps native jar test test-c test-java test-macro test-jar demo demo-rig bench clean fuzz
+.PHONY: all deps native jar test test-c test-java test-macro test-jar demo demo-rig bench paper clean fuzz
 
 all: native jar
 
@@ -62,6 +62,10 @@ demo-rig: native
 
 bench: native
 	@bash scripts/bench.sh $(BUILD)
+
+# The papers' tables (scripts/paper.sh; long: tens of minutes on 2 threads)
+paper: native
+	@bash scripts/paper.sh $(BUILD)
 
 clean:
 	rm -rf $(BUILD) $(BUILD).cmake.log target $(DEMO_OUT) bench-out $(ASAN_BUILD) $(ASAN_BUILD).*.log

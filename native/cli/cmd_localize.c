@@ -94,7 +94,7 @@ typedef struct localize_report {
 
 static int report_progress(void *user, int64_t done, int64_t total) {
     localize_report *r = user;
-    if (!r->device_shown && !r->progress.quiet) {
+    if (!r->device_shown && !r->progress.quiet && r->model) {
         mumloc_device_choice c;
         mumloc_model_device(r->model, &c);
         fprintf(stderr, "mumloc localize: device: %s\n", c.reason);
@@ -186,6 +186,38 @@ static int split_inputs(char *text, int files_layout, const char **paths, int *c
     }
 }
 
+/* --method cs: no model; the optics from --optics or the movie. */
+static int localize_cs(mumloc_localize_options *opt, const char *in_path, const char *out_path,
+                       const char *optics_path, int quiet) {
+    const mumloc_file_role files[] = {{in_path, "--in", 0},
+                                      {optics_path, "--optics", 0},
+                                      {out_path, "--out", 1},
+                                      {opt->drift_path, "--drift-out", 1}};
+    int rc = cli_check_files("localize", files, 4);
+    if (rc != CLI_PARSE_CONTINUE) return rc;
+    mumloc_status status;
+    mumloc_optics optics;
+    if (optics_path) {
+        if ((status = mumloc_optics_load(optics_path, &optics)) != MUMLOC_OK)
+            return library_error("--optics: ", status);
+        opt->optics = &optics;
+    }
+    if ((status = mumloc_set_threads(opt->threads)) != MUMLOC_OK) return library_error("", status);
+    localize_report report = {.model = NULL};
+    cli_progress_init(&report.progress, "localize", quiet);
+    cli_cancel_on_interrupt();
+    mumloc_localize_summary summary;
+    status = mumloc_localize_file(NULL, in_path, out_path, opt, &summary, report_progress, &report);
+    cli_interrupt_default();
+    if (status == MUMLOC_ERR_CANCELLED) {
+        fprintf(stderr, "mumloc localize: interrupted; no table written\n");
+        return CLI_EXIT_CANCELLED;
+    }
+    if (status != MUMLOC_OK) return library_error("", status);
+    print_summary(&summary, out_path);
+    return fflush(stdout) == 0 ? CLI_EXIT_OK : CLI_EXIT_FAILURE;
+}
+
 int cmd_localize(int argc, char **argv) {
     cli_choice plane_choices[CLI_MAX_CHOICES], refine_choices[CLI_MAX_CHOICES];
     cli_choices_from_names(mumloc_plane_axis_name, plane_choices);
@@ -200,6 +232,10 @@ int cmd_localize(int argc, char **argv) {
     cli_choices_from_names(mumloc_precision_name, precision_choices);
     const char *drift_path = NULL;
     camera_overrides cam = {NAN, NAN, NAN, NAN};
+    const char *optics_path = NULL;
+    int method = (int)opt.method;
+    cli_choice method_choices[CLI_MAX_CHOICES];
+    cli_choices_from_names(mumloc_localize_method_name, method_choices);
     cli_option options[] = {
         {"in", "FILE", "movie to localize (TIFF: 8/16/32-bit, hyperstack or stack); with a rig of "
          "layout files, one file per camera: a.tif,b.tif,c.tif,d.tif", CLI_STRING, &in_path,
@@ -213,6 +249,22 @@ int cmd_localize(int argc, char **argv) {
          CLI_STRING, &rig_path, NULL, NULL, 0, NULL},
         {"layout", NULL, "with --rig: how the raw data are stored, if not as the rig file says",
          CLI_CHOICE, &layout, NULL, layout_choices, 0, "the rig file's"},
+        {"method", NULL, "network (the trained model) or cs (compressed sensing with drift "
+         "estimation: no model, slow, the papers' reference)", CLI_CHOICE, &method, NULL,
+         method_choices, 0, NULL},
+        {"optics", "FILE", "--method cs: optics JSON (as mumloc simulate --optics)", CLI_STRING,
+         &optics_path, NULL, NULL, 0, "the movie's record"},
+        {"cs-lambda", "L", "--method cs: l1 weight in photons; 0 = automatic (noise level)",
+         CLI_DOUBLE, &opt.cs.lambda, NULL, NULL, 0, NULL},
+        {"cs-frames", "T", "--method cs: consecutive frames sharing one drift estimate", CLI_INT,
+         &opt.cs.frames, NULL, NULL, 0, NULL},
+        {"cs-count", "K", "--method cs: keep the K brightest molecules per frame and region "
+         "(known count); 0 = all above --cs-min-photons", CLI_INT, &opt.cs.known_count, NULL,
+         NULL, 0, NULL},
+        {"cs-min-photons", "N", "--method cs: least photons of a localization", CLI_DOUBLE,
+         &opt.cs.min_photons, NULL, NULL, 0, NULL},
+        {"cs-tile", "N", "--method cs: edge of the regions solved separately, pixels", CLI_INT,
+         &opt.cs.tile, NULL, NULL, 0, NULL},
         {"planes", NULL, "where the planes are: channels (C = k), slices (Z = k), auto",
          CLI_CHOICE, &planes, NULL, plane_choices, 0, NULL},
         {"offset", "ADU", "camera baseline (with --rig: overrides every camera's)", CLI_DOUBLE,
@@ -255,7 +307,8 @@ int cmd_localize(int argc, char **argv) {
     };
     const cli_command_spec spec = {
         "localize",
-        "Localizes molecules in a multifocal-plane movie with a trained network and writes a\n"
+        "Localizes molecules in a multifocal-plane movie with a trained network (or, with\n"
+        "--method cs, the compressed-sensing solver, which needs only the optics) and writes a\n"
         "ThunderSTORM table: id, frame, x, y, z (nm), intensity, offset, bkgstd (photon),\n"
         "uncertainty_xy, uncertainty_z (nm, Cramer-Rao bounds), probability.",
         options, NULL,
@@ -300,6 +353,11 @@ int cmd_localize(int argc, char **argv) {
                      "commas, at most 8, none empty; got '", in_path);
     opt.precision = (mumloc_precision)precision;
     opt.drift_path = drift_path;
+    opt.method = (mumloc_localize_method)method;
+    if (optics_path && opt.method != MUMLOC_METHOD_CS)
+        return usage("--optics is for --method cs (a model carries its own optics)", NULL);
+    if (model_path && opt.method == MUMLOC_METHOD_CS)
+        return usage("--model is for --method network (cs needs no model)", NULL);
     if (drift_path && opt.refine != MUMLOC_REFINE_DRIFT)
         return usage("--drift-out needs --refine drift (only it estimates the drift)", NULL);
     if (frames_text && !parse_frames(frames_text, &opt.first_frame, &opt.frame_count))
@@ -311,6 +369,7 @@ int cmd_localize(int argc, char **argv) {
     if ((status = mumloc_localize_options_validate(&opt)) != MUMLOC_OK)
         return library_error("", status);
 
+    if (opt.method == MUMLOC_METHOD_CS) return localize_cs(&opt, in_path, out_path, optics_path, quiet);
     char bundled[PATH_MAX + 64];
     if (!model_path) {
         default_model_path(bundled, sizeof bundled);

@@ -1113,6 +1113,56 @@ MUMLOC_API mumloc_status mumloc_refine_mode_from_name(const char *name, mumloc_r
  * frame's localizations are pending; frame is 0-based. Called on the pushing thread. */
 typedef void (*mumloc_drift_fn)(void *user, int64_t frame, const mumloc_frame_drift *drift);
 
+/* Compressed sensing (science.md §5), the papers' reference solver, as a localizer needing no trained
+ * model: per frame, minimise ½‖P(y − H(Δ) c)‖² + λ‖c‖₁ over c ≥ 0, c the photons of each voxel of a
+ * high-resolution grid (lateral pixel/upsampling, depth slice_nm, over the networks' slab), y the
+ * frame in photons, P the per-plane removal of the mean (an unpenalised background per plane), H(Δ)
+ * the pixel-integrated PSF of every voxel with plane d shifted by its drift Δ_d (integer voxel steps
+ * in [−max_drift, max_drift]², plane 1 the reference, shared by `frames` consecutive frames),
+ * alternating the Lasso over c with a search over Δ. Peaks of c (greedy local maxima claiming the
+ * voxels within merge_nm) become localizations at their photon-weighted mean. See cs/CS.md. */
+typedef enum mumloc_localize_method {
+    MUMLOC_METHOD_NETWORK = 0, /* the model's network (default) */
+    MUMLOC_METHOD_CS = 1       /* the compressed-sensing solver (mumloc_cs_options) */
+} mumloc_localize_method;
+
+typedef struct mumloc_cs_options {
+    double lambda;       /* λ in photons; 0 = automatic: sqrt(2 ln N) σ max‖h‖ (N voxels, σ the
+                            pixel noise at the frame's median background; default 0) */
+    int frames;          /* T: consecutive frames sharing one drift estimate (default 1, 1..1000) */
+    int upsampling;      /* voxels per camera pixel laterally (default 8: 24 nm at 192 nm pixels) */
+    double slice_nm;     /* voxel depth (default 50; the slab must hold 1..256 slices) */
+    int max_drift;       /* drift search range in voxels per axis (default 2; 0 = no drift) */
+    int known_count;     /* > 0: keep the known_count brightest localizations per frame (and
+                            region); 0 = keep those of at least min_photons (default 0) */
+    double min_photons;  /* least photons (Lasso estimate) of a localization (default 800: ghosts of a
+                            drifted or noisy molecule stay below it) */
+    double merge_nm;     /* voxels within this lateral distance and slice_nm·ceil(merge/slice)
+                            axially join their peak (default 100) */
+    int tile;            /* core edge of the regions solved separately, pixels (default 16) */
+    int margin;          /* pixels each region extends past its core (default 3) */
+    int max_iterations;  /* solver iterations per Lasso (default 3000) */
+    double tolerance;    /* stop when every KKT violation is below tolerance·λ (default 1e-3) */
+    int full_grid;       /* 1 = plain FISTA on the whole grid (reference, slow); 0 = FISTA on a
+                            KKT-checked working set (default, the same optimum) */
+} mumloc_cs_options;
+
+MUMLOC_API void mumloc_cs_options_default(mumloc_cs_options *options);
+MUMLOC_API mumloc_status mumloc_cs_options_validate(const mumloc_cs_options *options);
+MUMLOC_API const char *mumloc_localize_method_name(int method); /* "network", "cs"; NULL otherwise */
+
+/* Localizes `frames` consecutive frames (frames × k × height × width photons) of one region with the
+ * CS solver, no tiling (the pipeline tiles larger frames): all frames share one drift, written to
+ * dx_dy (2 per plane, nm, the molecule appears at x − dx in that plane; NULL: not wanted). Records
+ * (frame = first_frame + index) are sorted per frame as the decoders sort them; photons are the
+ * Lasso's photons, the other measured fields NaN, probability 1 (the solver gives none). Cap rule
+ * as mumloc_decode_voxel's (out NULL with cap 0: *count only). camera: noise for the automatic λ. */
+MUMLOC_API mumloc_status mumloc_cs_localize(const mumloc_optics *optics, const mumloc_camera *camera,
+                                            const mumloc_cs_options *options, const float *photons,
+                                            int frames, int width, int height, int64_t first_frame,
+                                            mumloc_localization *out, int cap, int *count,
+                                            double *dx_dy);
+
 typedef struct mumloc_localize_options {
     mumloc_camera camera;       /* conversion to photons and noise for the bounds (defaults: photons) */
     double threshold;           /* τ; 0 = the model's default (mumloc_model_threshold) */
@@ -1151,6 +1201,10 @@ typedef struct mumloc_localize_options {
                                    in its nm. Kept by pointer: keep it alive with the localizer. */
     mumloc_precision precision; /* the network's arithmetic (default AUTO): the localizer sets it on
                                    the model (mumloc_model_set_precision) */
+    mumloc_localize_method method; /* NETWORK (default) or CS (no model: the solver below) */
+    mumloc_cs_options cs;       /* method CS: the compressed-sensing solver's settings */
+    const mumloc_optics *optics; /* method CS: the optics (NULL: the movie's record, which
+                                    mumloc_localize_file then requires); unused by NETWORK */
 } mumloc_localize_options;
 
 MUMLOC_API void mumloc_localize_options_default(mumloc_localize_options *options);

@@ -44,6 +44,8 @@ int mumloc_jni_plane_psf_from_java(JNIEnv *env, jobject jo, mumloc_optics *o);
 int mumloc_jni_plane_psf_to_java(JNIEnv *env, const mumloc_optics *o, jobject jo);
 /* A library camera from an org.mumloc.Camera; non-zero with an exception pending on failure. */
 int mumloc_jni_camera_from_java(JNIEnv *env, jobject jc, mumloc_camera *c);
+/* An org.mumloc.Optics into o; -1 (exception pending) on failure. */
+int mumloc_jni_optics_from_java(JNIEnv *env, jobject jo, mumloc_optics *o);
 
 /* A library table from Java's parallel arrays: String[] names, String[] units (null entries = no
  * unit), double[][] columns (all of one length). NULL with an exception pending on failure. `what`

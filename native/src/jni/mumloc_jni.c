@@ -51,7 +51,7 @@ static int set_long(JNIEnv *env, jobject obj, const char *name, int64_t v) {
     return 0;
 }
 
-static int optics_from_java(JNIEnv *env, jobject jo, mumloc_optics *o) {
+int mumloc_jni_optics_from_java(JNIEnv *env, jobject jo, mumloc_optics *o) {
     if (!jo) {
         mumloc_jni_invalid(env, "optics is null");
         return -1;
@@ -115,7 +115,7 @@ static int params_from_java(JNIEnv *env, jobject jp, mumloc_sim_params *p) {
     }
     memset(p, 0, sizeof *p);
     jobject jo = mumloc_jni_get_object(env, jp, "optics", "Lorg/mumloc/Optics;", "params.optics");
-    if (!jo || optics_from_java(env, jo, &p->optics)) return -1;
+    if (!jo || mumloc_jni_optics_from_java(env, jo, &p->optics)) return -1;
     (*env)->DeleteLocalRef(env, jo);
     jobject jc = mumloc_jni_get_object(env, jp, "camera", "Lorg/mumloc/Camera;", "params.camera");
     if (!jc || mumloc_jni_camera_from_java(env, jc, &p->camera)) return -1;
@@ -255,8 +255,21 @@ JNI_FN(void, nOpticsDefault, JNIEnv *env, jclass cls, jobject out) {
 
 JNI_FN(void, nOpticsValidate, JNIEnv *env, jclass cls, jobject jo) {
     mumloc_optics o;
-    if (optics_from_java(env, jo, &o)) return;
+    if (mumloc_jni_optics_from_java(env, jo, &o)) return;
     mumloc_jni_check(env, mumloc_optics_validate(&o));
+}
+
+/* The optics a movie's description records (mumloc_optics_from_description) into out; false when
+ * it records none. */
+JNI_FN(jboolean, nOpticsRecorded, JNIEnv *env, jclass cls, jstring jdescription, jobject out) {
+    int failed = 0, found = 0;
+    char *description = mumloc_jni_utf8(env, jdescription, "the description", &failed);
+    if (failed) return JNI_FALSE;
+    mumloc_optics o;
+    mumloc_status st = mumloc_optics_from_description(description, &found, &o);
+    free(description);
+    if (mumloc_jni_check(env, st) || !found) return JNI_FALSE;
+    return optics_to_java(env, &o, out) ? JNI_FALSE : JNI_TRUE;
 }
 
 JNI_FN(void, nOpticsLoad, JNIEnv *env, jclass cls, jstring jpath, jobject out) {
@@ -276,7 +289,7 @@ JNI_FN(void, nOpticsLoad, JNIEnv *env, jclass cls, jstring jpath, jobject out) {
 
 JNI_FN(void, nOpticsSave, JNIEnv *env, jclass cls, jstring jpath, jobject jo) {
     mumloc_optics o;
-    if (optics_from_java(env, jo, &o)) return;
+    if (mumloc_jni_optics_from_java(env, jo, &o)) return;
     int failed;
     char *path = mumloc_jni_utf8(env, jpath, "the optics file path", &failed);
     if (!path) {
@@ -290,7 +303,7 @@ JNI_FN(void, nOpticsSave, JNIEnv *env, jclass cls, jstring jpath, jobject jo) {
 
 JNI_FN(jdouble, nPsfWidthNm, JNIEnv *env, jclass cls, jobject jo, jdouble dz) {
     mumloc_optics o;
-    if (optics_from_java(env, jo, &o)) return 0;
+    if (mumloc_jni_optics_from_java(env, jo, &o)) return 0;
     if (mumloc_jni_check(env, mumloc_optics_validate(&o))) return 0;
     return mumloc_psf_width_nm(&o, dz);
 }

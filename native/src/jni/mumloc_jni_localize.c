@@ -172,6 +172,63 @@ static jni_localizer *localizer_of(JNIEnv *env, jlong handle) {
     return (jni_localizer *)(intptr_t)handle;
 }
 
+static jlong finish_create(JNIEnv *env, mumloc_model *m, const mumloc_localize_options *o,
+                           int planes, int width, int height, jni_localizer *j);
+
+/* Camera {offset, gain, EM gain, read noise} and refinement name into o; -1 (exception pending). */
+static int camera_and_refine(JNIEnv *env, jdoubleArray jcamera, jstring jrefine,
+                             mumloc_localize_options *o) {
+    if (!jcamera || (*env)->GetArrayLength(env, jcamera) != 4) {
+        mumloc_jni_invalid(env, "the camera needs 4 numbers (offset, gain, EM gain, read noise)");
+        return -1;
+    }
+    double cam[4];
+    (*env)->GetDoubleArrayRegion(env, jcamera, 0, 4, cam);
+    if ((*env)->ExceptionCheck(env)) return -1;
+    o->camera.offset_adu = cam[0];
+    o->camera.adu_per_electron = cam[1];
+    o->camera.em_gain = cam[2];
+    o->camera.read_noise_e = cam[3];
+    char *refine = mumloc_jni_required_utf8(env, jrefine, "the refinement");
+    if (!refine) return -1;
+    mumloc_status parsed = mumloc_refine_mode_from_name(refine, &o->refine);
+    free(refine);
+    return mumloc_jni_check(env, parsed) ? -1 : 0;
+}
+
+/* The compressed-sensing localizer (no model): optics, camera as nCreate's, lambda (0 = automatic),
+ * frames sharing a drift, known count (0 = unknown), least photons. */
+LOC_FN(jlong, nCreateCs, JNIEnv *env, jclass cls, jobject joptics, jdoubleArray jcamera,
+                         jint threads, jstring jrefine, jdouble lambda, jint frames, jint count,
+                         jdouble min_photons, jint width, jint height) {
+    mumloc_localize_options o;
+    mumloc_localize_options_default(&o);
+    o.method = MUMLOC_METHOD_CS;
+    o.threads = threads;
+    o.cs.lambda = lambda;
+    o.cs.frames = frames;
+    o.cs.known_count = count;
+    o.cs.min_photons = min_photons;
+    if (camera_and_refine(env, jcamera, jrefine, &o)) return 0;
+    mumloc_optics optics;
+    if (mumloc_jni_optics_from_java(env, joptics, &optics)) return 0;
+    o.optics = &optics;
+    jni_localizer *j = calloc(1, sizeof *j);
+    if (!j) {
+        mumloc_jni_oom(env, "the localizer");
+        return 0;
+    }
+    if (o.refine == MUMLOC_REFINE_DRIFT) {
+        o.drift_callback = collect_drift;
+        o.drift_user = j;
+    }
+    if (mumloc_jni_check(env, mumloc_localize_options_validate(&o))) {
+        free(j);
+        return 0;
+    }
+    return finish_create(env, NULL, &o, optics.planes, width, height, j);
+}
+
 /* camera: {offset ADU, ADU per electron, EM gain, read noise e}; device: "auto", "cpu", "cuda[:N]";
  * refine: "none", "positions", "drift" (mumloc_refine_mode_from_name); precision: "auto", "fp32",
  * "bf16" (mumloc_precision_from_name). */
@@ -180,30 +237,15 @@ LOC_FN(jlong, nCreate, JNIEnv *env, jclass cls, jlong model_handle, jdoubleArray
                        jstring jprecision, jint width, jint height) {
     mumloc_model *m = model_of(env, model_handle);
     if (!m) return 0;
-    if (!jcamera || (*env)->GetArrayLength(env, jcamera) != 4) {
-        mumloc_jni_invalid(env, "the camera needs 4 numbers (offset, gain, EM gain, read noise)");
-        return 0;
-    }
-    double cam[4];
-    (*env)->GetDoubleArrayRegion(env, jcamera, 0, 4, cam);
-    if ((*env)->ExceptionCheck(env)) return 0;
     mumloc_localize_options o;
     mumloc_localize_options_default(&o);
-    o.camera.offset_adu = cam[0];
-    o.camera.adu_per_electron = cam[1];
-    o.camera.em_gain = cam[2];
-    o.camera.read_noise_e = cam[3];
+    if (camera_and_refine(env, jcamera, jrefine, &o)) return 0;
     o.threshold = threshold;
     o.threads = threads;
     char *device = mumloc_jni_required_utf8(env, jdevice, "the device");
     if (!device) return 0;
     mumloc_status parsed = mumloc_device_parse(device, &o.device);
     free(device);
-    if (mumloc_jni_check(env, parsed)) return 0;
-    char *refine = mumloc_jni_required_utf8(env, jrefine, "the refinement");
-    if (!refine) return 0;
-    parsed = mumloc_refine_mode_from_name(refine, &o.refine);
-    free(refine);
     if (mumloc_jni_check(env, parsed)) return 0;
     char *precision = mumloc_jni_required_utf8(env, jprecision, "the precision");
     if (!precision) return 0;
@@ -225,10 +267,17 @@ LOC_FN(jlong, nCreate, JNIEnv *env, jclass cls, jlong model_handle, jdoubleArray
     }
     mumloc_optics optics;
     mumloc_model_optics(m, &optics);
-    j->planes = optics.planes;
+    return finish_create(env, m, &o, optics.planes, width, height, j);
+}
+
+/* The localizer of options o (model NULL for CS) and its tables; the handle, or 0 (exception
+ * pending; j freed). */
+static jlong finish_create(JNIEnv *env, mumloc_model *m, const mumloc_localize_options *o,
+                           int planes, int width, int height, jni_localizer *j) {
+    j->planes = planes;
     j->width = width;
     j->height = height;
-    mumloc_status st = mumloc_localizer_create(m, &o, width, height, &j->loc);
+    mumloc_status st = mumloc_localizer_create(m, o, width, height, &j->loc);
     if (st == MUMLOC_OK) st = mumloc_table_create(&j->table);
     if (st == MUMLOC_OK) st = mumloc_table_create(&j->drift);
     if (mumloc_jni_check(env, st)) {

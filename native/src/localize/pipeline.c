@@ -90,10 +90,12 @@ mumloc_status mumloc_localizer_create(mumloc_model *model, const mumloc_localize
                                       int width, int height, mumloc_localizer **out) {
     if (!out) return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT, "mumloc_localizer_create needs out");
     *out = NULL;
-    if (!model) return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT, "a localizer needs a model");
     mumloc_localize_options defaults;
     mumloc_localize_options_default(&defaults);
     if (!options) options = &defaults;
+    const int cs = options->method == MUMLOC_METHOD_CS;
+    if (!model && !cs)
+        return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT, "a localizer needs a model (or method cs)");
     MUMLOC_TRY(mumloc_localize_options_validate(options));
     if (options->threads > 0) MUMLOC_TRY(mumloc_set_threads(options->threads));
     return pipeline_localizer_create(model, options, width, height, out);
@@ -105,6 +107,7 @@ mumloc_status pipeline_localizer_create(mumloc_model *model, const mumloc_locali
     if (width < 1 || height < 1 || width > 65536 || height > 65536)
         return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT,
                            "frames must be 1 to 65536 pixels a side, got %dx%d", width, height);
+    if (options->method == MUMLOC_METHOD_CS) return pipeline_cs_create(options, width, height, out);
     /* before anything is sized from the model: the network then runs where it was asked to */
     MUMLOC_TRY(mumloc_model_set_device(model, &options->device, NULL));
     MUMLOC_TRY(mumloc_model_set_precision(model, options->precision));
@@ -235,7 +238,7 @@ static mumloc_status decode(mumloc_localizer *l, const float *output, int64_t fr
     }
 }
 
-static mumloc_status append_pending(mumloc_localizer *l, int count) {
+mumloc_status pipeline_append_pending(mumloc_localizer *l, int count) {
     if (count == 0) return MUMLOC_OK; /* buffers may still be NULL: no pointer arithmetic on them */
     if (l->pending_first > 0) { /* drop what was taken (one move per push, not per take) */
         memmove(l->pending, l->pending + l->pending_first,
@@ -308,7 +311,7 @@ mumloc_status pipeline_localize_frame(mumloc_localizer *l, int64_t frame, const 
                                                        fit_width, fit_height, dx_dy, l->found,
                                                        n));
     l->measure_seconds += pipeline_now() - t2;
-    MUMLOC_TRY(append_pending(l, n));
+    MUMLOC_TRY(pipeline_append_pending(l, n));
     if (dx_dy && l->opt.drift_callback) l->opt.drift_callback(l->opt.drift_user, frame, &drift);
     return MUMLOC_OK;
 }
@@ -337,6 +340,7 @@ mumloc_status mumloc_localizer_push(mumloc_localizer *l, const float *frames, in
                            "push needs a localizer, frames, count >= 0 and first_frame >= 0");
     mumloc_threads_apply();
     MUMLOC_TRY(check_finite(l, frames, count, first_frame));
+    if (l->cs) return pipeline_cs_push(l, frames, count, first_frame);
     if (l->queue) return pipeline_queue_push(l, frames, count, first_frame);
     const int64_t frame_floats = pipeline_input_floats(l);
     for (int f = 0; f < count; f++) {

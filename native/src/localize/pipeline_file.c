@@ -122,6 +122,25 @@ static mumloc_status check_optics(mumloc_model *model, const run_state *s, const
                        message);
 }
 
+/* The optics of a CS run: options->optics, else the movie's record (the reader opened for it is the
+ * one open_movie then uses). */
+static mumloc_status cs_optics(run_state *s, const mumloc_localize_options *o, const char *path,
+                               mumloc_optics *optics) {
+    if (o->optics) {
+        *optics = *o->optics;
+        return MUMLOC_OK;
+    }
+    MUMLOC_TRY(mumloc_tiff_reader_open(path, &s->reader));
+    int found = 0;
+    MUMLOC_TRY(mumloc_optics_from_description(mumloc_tiff_reader_description(s->reader), &found,
+                                              optics));
+    if (!found)
+        return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT,
+                           "CS needs the optics: '%s' does not record them; give an optics file "
+                           "(--optics)", path);
+    return MUMLOC_OK;
+}
+
 /* Opens the movie (or the rig's raw movie): its frame size, and the frames it holds,
  * [*movie_first, *movie_first + *movie_frames) (0-based; a rig's common frames). */
 static mumloc_status open_movie(run_state *s, const char *const *paths, int count, int k,
@@ -140,7 +159,7 @@ static mumloc_status open_movie(run_state *s, const char *const *paths, int coun
     if (count != 1)
         return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT, "%d movies were given; several files "
                            "make one movie only with a rig of layout files", count);
-    MUMLOC_TRY(mumloc_tiff_reader_open(paths[0], &s->reader));
+    if (!s->reader) MUMLOC_TRY(mumloc_tiff_reader_open(paths[0], &s->reader));
     const mumloc_tiff_info *info = mumloc_tiff_reader_info(s->reader);
     char what[64 + 4096];
     snprintf(what, sizeof what, "'%.4096s'", paths[0]);
@@ -157,7 +176,8 @@ static mumloc_status localize(mumloc_model *model, const char *const *paths, int
                               void *user, run_state *s) {
     const char *in_path = paths[0];
     mumloc_optics optics;
-    mumloc_model_optics(model, &optics);
+    if (model) mumloc_model_optics(model, &optics);
+    else MUMLOC_TRY(cs_optics(s, o, in_path, &optics));
     const int k = optics.planes;
     int64_t movie_frames = 0, movie_first = 0;
     int width = 0, height = 0;
@@ -173,12 +193,13 @@ static mumloc_status localize(mumloc_model *model, const char *const *paths, int
                            (long long)movie_frames);
     int64_t total = movie_frames - o->first_frame;
     if (o->frame_count > 0 && o->frame_count < total) total = o->frame_count;
-    MUMLOC_TRY(check_optics(model, s, in_path));
+    if (model) MUMLOC_TRY(check_optics(model, s, in_path));
     sum->width = width;
     sum->height = height;
     sum->field = (mumloc_rig_field){0, 0, width, height};
     sum->planes = k;
     mumloc_localize_options with_drift = *o;
+    with_drift.optics = &optics; /* CS: the optics resolved above (the network keeps its model's) */
     if (o->drift_path) {
         s->planes = k;
         s->user_drift = o->drift_callback;
@@ -199,6 +220,9 @@ static mumloc_status localize(mumloc_model *model, const char *const *paths, int
      * overlap (pipeline_queue.c); 0 on the CPU, which keeps its batches */
     const int64_t queued = 4 * (int64_t)pipeline_queue_batch(s->localizer);
     if (o->batch_frames == 0 && batch < queued) batch = queued;
+    /* CS is slow per frame: small batches, so progress and cancel come every few seconds (each
+     * batch a whole number of drift groups, one per thread) */
+    if (!model && o->batch_frames == 0) batch = (int64_t)o->cs.frames * mumloc_get_threads();
     if (batch < 1) batch = 1;
     if (batch > total) batch = total;
     s->frames = malloc(sizeof(float) * (size_t)(batch * k * plane_px));
@@ -238,7 +262,7 @@ static mumloc_status localize(mumloc_model *model, const char *const *paths, int
     const mumloc_table_origin origin = {in_path, movie_first + movie_frames,
                                         movie_first + o->first_frame, total, s->rows};
     provenance record;
-    MUMLOC_TRY(provenance_for_run(&record, model, o, &origin));
+    MUMLOC_TRY(provenance_for_run(&record, model, &with_drift, &origin));
     mumloc_status st = provenance_commit_with_table(&s->out, out_path, &record);
     provenance_free(&record);
     return st;
@@ -257,9 +281,11 @@ mumloc_status mumloc_localize_files(mumloc_model *model, const char *const *in_p
                                     const mumloc_localize_options *options,
                                     mumloc_localize_summary *summary,
                                     mumloc_progress_fn progress, void *user) {
-    if (!model || !in_paths || count < 1 || !out_csv_path)
+    const int cs = options && options->method == MUMLOC_METHOD_CS;
+    if ((!model && !cs) || !in_paths || count < 1 || !out_csv_path)
         return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT,
-                           "mumloc_localize_file needs a model, a movie and a table path");
+                           "mumloc_localize_file needs a model (or method cs), a movie and a table "
+                           "path");
     for (int f = 0; f < count; f++) {
         const char *in_path = in_paths[f];
         if (!in_path)
@@ -294,7 +320,8 @@ mumloc_status mumloc_localize_files(mumloc_model *model, const char *const *in_p
     sum.localizations = s.rows;
     pipeline_stage_seconds(s.localizer, &sum);
     sum.seconds = pipeline_now() - start;
-    mumloc_model_device(model, &sum.device);
+    if (model) mumloc_model_device(model, &sum.device);
+    else sum.device = (mumloc_device_choice){{MUMLOC_DEVICE_CPU, 0}, "CPU: the CS solver runs on the CPU"};
     mumloc_localizer_destroy(s.localizer);
     mumloc_tiff_reader_close(s.reader);
     mumloc_rig_movie_close(s.rig_movie);

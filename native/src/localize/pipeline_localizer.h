@@ -20,6 +20,7 @@ typedef struct pipeline_rig {
 } pipeline_rig;
 
 struct mumloc_localizer {
+    int cs; /* 1: the compressed-sensing path (pipeline_cs.c), no model */
     mumloc_model *model;
     mumloc_localize_options opt;
     mumloc_optics optics;
@@ -72,6 +73,16 @@ int64_t pipeline_input_floats(const mumloc_localizer *l);
  * the pending records, report the drift. */
 mumloc_status pipeline_localize_frame(mumloc_localizer *l, int64_t frame, const float *photons,
                                       const float *output);
+
+/* Appends found[0..count) to the pending records. */
+mumloc_status pipeline_append_pending(mumloc_localizer *l, int count);
+
+/* pipeline_cs.c: the localizer of options->method CS (optics from options->optics; regions of
+ * cs.tile pixels reuse the tile spans xs, ys), and its push. */
+mumloc_status pipeline_cs_create(const mumloc_localize_options *options, int width, int height,
+                                 mumloc_localizer **out);
+mumloc_status pipeline_cs_push(mumloc_localizer *l, const float *frames, int count,
+                               int64_t first_frame);
 
 /* pipeline_queue.c: creates the batch queue when the model's backend reports its memory (a GPU)
  * and the frames are not tiled; leaves the frame-by-frame path otherwise (the CPU). */

@@ -28,6 +28,9 @@ void mumloc_localize_options_default(mumloc_localize_options *o) {
     o->drift_path = NULL;
     o->rig = NULL;
     o->precision = MUMLOC_PRECISION_AUTO;
+    o->method = MUMLOC_METHOD_NETWORK;
+    mumloc_cs_options_default(&o->cs);
+    o->optics = NULL;
 }
 
 static const char *const refine_names[] = {"none", "positions", "drift"};
@@ -98,6 +101,17 @@ mumloc_status mumloc_localize_options_validate(const mumloc_localize_options *o)
         return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT,
                            "a drift output (file or callback) needs refine = drift: only the drift "
                            "refinement estimates the drift");
+    if (!mumloc_localize_method_name((int)o->method))
+        return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT,
+                           "method must be network (0) or cs (1), got %d", (int)o->method);
+    if (o->method == MUMLOC_METHOD_CS) {
+        if (o->rig)
+            return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT,
+                               "method cs takes registered movies, not a rig's raw camera data: "
+                               "localize the rig with the network (method network)");
+        MUMLOC_TRY(mumloc_cs_options_validate(&o->cs));
+        if (o->optics) MUMLOC_TRY(mumloc_optics_validate(o->optics));
+    }
     return MUMLOC_OK;
 }
 

@@ -80,9 +80,15 @@ mumloc_status provenance_for_run(provenance *p, const mumloc_model *model,
     provenance_part part;
     memset(&part, 0, sizeof part);
     snprintf(part.version, sizeof part.version, "%s", mumloc_version());
-    snprintf(part.sha256, sizeof part.sha256, "%s", mumloc_model_sha256(model));
-    mumloc_model_optics(model, &part.optics);
-    part.threshold = options->threshold > 0 ? options->threshold : mumloc_model_threshold(model);
+    if (model) {
+        snprintf(part.sha256, sizeof part.sha256, "%s", mumloc_model_sha256(model));
+        mumloc_model_optics(model, &part.optics);
+        part.threshold = options->threshold > 0 ? options->threshold : mumloc_model_threshold(model);
+    } else { /* the CS solver: no model (sha256 null), the run's optics */
+        if (options->optics) part.optics = *options->optics;
+        else mumloc_optics_default(&part.optics);
+        part.threshold = options->threshold;
+    }
     part.refine = (int)options->refine;
     part.precision = (int)mumloc_model_precision(model);
     part.merge_distance_nm = options->merge_distance_nm;

@@ -72,6 +72,28 @@ public final class Localizer implements AutoCloseable {
                 threshold, threads, device, refine, precision, width, height);
     }
 
+    private Localizer(long handle, int planes, int width, int height) {
+        this.handle = handle;
+        this.planes = planes;
+        this.width = width;
+        this.height = height;
+    }
+
+    /**
+     * The compressed-sensing localizer ({@code mumloc_localize_options.method} CS; no model): the
+     * optics, camera as above, lambda (0 = automatic), frames
+     * sharing one drift estimate, count (0 = unknown; K = the K brightest per frame and region), least
+     * photons of a localization, refine as above. Bad values throw MumlocException naming them.
+     */
+    public static Localizer compressedSensing(Optics optics, double offsetAdu, double aduPerElectron,
+            double emGain, double readNoiseE, int threads, String refine, double lambda, int frames, int count,
+            double minPhotons, int width, int height) {
+        Mumloc.load();
+        long h = nCreateCs(optics, new double[] {offsetAdu, aduPerElectron, emGain, readNoiseE}, threads, refine,
+                lambda, frames, count, minPhotons, width, height);
+        return new Localizer(h, optics.planes, width, height);
+    }
+
     private long handle() {
         if (handle == 0) throw new IllegalStateException("the localizer is closed");
         return handle;
@@ -130,6 +152,8 @@ public final class Localizer implements AutoCloseable {
 
     private static native long nCreate(long model, double[] camera, double threshold, int threads,
             String device, String refine, String precision, int width, int height);
+    private static native long nCreateCs(Optics optics, double[] camera, int threads,
+            String refine, double lambda, int frames, int count, double minPhotons, int width, int height);
     private static native Table nDrift(long handle);
     private static native long nLocalizeRig(long model, String rig, String layout, String[] paths, String csv,
             double threshold, String refine, int threads, String device, long first, long count, String drift,

@@ -59,6 +59,13 @@ public final class Mumloc {
         nOpticsValidate(optics);
     }
 
+    /** The optics a movie's description records (mumloc's "mumloc={...}" record), or null. */
+    public static Optics opticsRecorded(String description) {
+        load();
+        Optics out = new Optics();
+        return nOpticsRecorded(description, out) ? out : null;
+    }
+
     public static void opticsLoad(String path, Optics out) {
         load();
         nOpticsLoad(path, out);
@@ -187,6 +194,7 @@ public final class Mumloc {
     private static native void nOpticsDefault(Optics out);
     private static native void nOpticsValidate(Optics optics);
     private static native void nOpticsLoad(String path, Optics out);
+    private static native boolean nOpticsRecorded(String description, Optics out);
     private static native void nOpticsSave(String path, Optics optics);
     private static native double nPsfWidthNm(Optics optics, double dzNm);
     private static native void nCameraDefault(Camera out);

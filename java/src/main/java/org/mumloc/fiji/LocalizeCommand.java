@@ -21,7 +21,9 @@ import java.util.Locale;
 import org.mumloc.Device;
 import org.mumloc.Localizer;
 import org.mumloc.Model;
+import org.mumloc.Mumloc;
 import org.mumloc.MumlocException;
+import org.mumloc.Optics;
 import org.mumloc.Rendering;
 import org.mumloc.Table;
 
@@ -52,6 +54,10 @@ public class LocalizeCommand implements PlugIn {
     public static final String RESULTS = ExportCommand.DEFAULT_TABLE;
     /** The drift table of refine=drift. */
     public static final String DRIFT = "MUMLoc Drift";
+    static final String METHOD_NETWORK = "network";
+    static final String METHOD_CS = "cs";
+    static final String[] METHODS = {METHOD_NETWORK, METHOD_CS};
+
     /** Where the bundled default model would be inside the jar. */
     static final String BUNDLED_MODEL = "/test-data/default-model.safetensors";
     static final String[] DEVICES = {"auto", "cpu", "cuda"};
@@ -77,6 +83,13 @@ public class LocalizeCommand implements PlugIn {
         f.number("Gain (ADU per electron)", 1);
         f.number("Em_gain (1 = none)", 1);
         f.number("Read_noise (electrons)", 3);
+        f.message("Method: network (a trained model) or cs (compressed sensing: no model, slow)");
+        f.choice("Method", METHODS, METHOD_NETWORK);
+        f.file("Optics (method=cs: optics JSON; empty = the movie's record)", "");
+        f.number("Cs_lambda (method=cs: l1 weight in photons; 0 = automatic)", 0);
+        f.number("Cs_frames (method=cs: frames sharing one drift)", 1);
+        f.number("Cs_count (method=cs: molecules per frame and region if known; 0 = unknown)", 0);
+        f.number("Cs_min_photons (method=cs: least photons of a localization)", 800);
         f.message("Network");
         f.file("Model (safetensors; empty = the bundled default)", "");
         f.number("Threshold (0 = the model's)", 0);
@@ -142,6 +155,11 @@ public class LocalizeCommand implements PlugIn {
                         + "8, 16 or 32-bit values");
             Device device = device(f.string("device"));
             IJ.resetEscape();
+            if (METHOD_CS.equals(f.string("method"))) {
+                localizeCs(f, imp, new double[] {offset, gain, emGain, readNoise}, refine, threads, batch, first, last,
+                        csv, driftCsv, render, png, headless);
+                return;
+            }
             try (Model model = loadModel(f.string("model"))) {
                 int k = model.planes();
                 PlaneLayout layout = PlaneLayout.of(imp, k, f.string("planes"));
@@ -354,9 +372,20 @@ public class LocalizeCommand implements PlugIn {
     static Localized localize(ImageStack stack, PlaneLayout layout, Model model, double[] camera, double threshold,
             String refine, String precision, int threads, int batchFrames, int first, int count, Device device, boolean headless) {
         int w = stack.getWidth(), h = stack.getHeight();
+        Localizer loc = new Localizer(model, camera[0], camera[1], camera[2], camera[3], threshold, threads,
+                device.device, refine, precision, w, h);
+        // the library's sentence: "CPU: no CUDA device (...)", "CUDA:0: ..."
+        return run(loc, stack, layout, batchFrames, first, count, device.reason, headless);
+    }
+
+    /** Pushes the frames through loc batch by batch with progress and Esc, then closes it. */
+    static Localized run(Localizer localizer, ImageStack stack, PlaneLayout layout, int batchFrames, int first,
+            int count, String where, boolean headless) {
+        int w = stack.getWidth(), h = stack.getHeight();
         long frameSize = (long) layout.planes * w * h;
         // Esc is polled between batches: about 2^18 values (16 frames of 64x64x4) take well under a
-        // second on two CPU cores, and measured no slower overall than batches four times as large.
+        // second on two CPU cores with the network, and measured no slower overall than batches four
+        // times as large. CS is far slower per frame: its caller passes a few frames per batch.
         long auto = Math.max(1, (1L << 18) / frameSize);
         int batch = (int) Math.min(count, batchFrames > 0 ? batchFrames : auto);
         if ((long) batch * frameSize > Integer.MAX_VALUE - 8)
@@ -366,8 +395,7 @@ public class LocalizeCommand implements PlugIn {
         Table table;
         Table drift;
         long found = 0;
-        try (Localizer loc = new Localizer(model, camera[0], camera[1], camera[2], camera[3], threshold, threads,
-                device.device, refine, precision, w, h)) {
+        try (Localizer loc = localizer) {
             float[] buffer = new float[(int) (batch * frameSize)];
             int lastTenth = -1;
             for (int done = 0; done < count; ) {
@@ -392,12 +420,59 @@ public class LocalizeCommand implements PlugIn {
             drift = loc.drift();
         }
         double seconds = (System.nanoTime() - started) * 1e-9;
-        String where = device.reason; // the library's sentence: "CPU: no CUDA device (...)", "CUDA:0: ..."
         String summary = TITLE + ": " + count + (count == 1 ? " frame, " : " frames, ") + table.rows() + " localizations in "
                 + String.format(Locale.ROOT, "%.2f", seconds) + " s on " + where;
         IJ.log(summary);
         if (!headless) IJ.showStatus(summary);
         return new Localized(table, drift);
+    }
+
+    /**
+     * method=cs: the compressed-sensing solver, no model; the optics from optics=[file] or the movie's
+     * record. Same outputs as the network (the table, csv, drift, rendering); no sidecar (it records a
+     * model).
+     */
+    private static void localizeCs(OptionForm f, ImagePlus imp, double[] camera, String refine, int threads,
+            int batch, long first, long last, String csv, String driftCsv, boolean render, String png,
+            boolean headless) {
+        if (!f.string("model").isEmpty())
+            throw new UserError("model: method=cs uses no model; leave model empty or choose method=network");
+        String opticsPath = Tables.pathOrNull(f.string("optics"));
+        Optics optics = opticsPath != null ? Optics.load(opticsPath) : recordedOptics(imp);
+        if (optics == null)
+            throw new UserError("optics: \"" + imp.getTitle() + "\" does not record its optics; method=cs needs "
+                    + "them: give optics=[an optics JSON file]");
+        int k = optics.planes;
+        PlaneLayout layout = PlaneLayout.of(imp, k, f.string("planes"));
+        if (layout == null) layout = askLayout(imp, k);
+        if (layout == null) return;
+        if (first > layout.frames)
+            throw new UserError("first: the movie has " + layout.frames + " frames, first=" + first);
+        long end = last == 0 ? layout.frames : Math.min(last, layout.frames);
+        if (end < first) throw new UserError("last: " + last + " is before first=" + first);
+        int w = imp.getWidth(), h = imp.getHeight();
+        Localizer loc = Localizer.compressedSensing(optics, camera[0], camera[1], camera[2], camera[3],
+                threads, refine, f.number("cs_lambda"), (int) f.wholeNumber("cs_frames", 1, 1000),
+                (int) f.wholeNumber("cs_count", 0, 100000), f.number("cs_min_photons"), w, h);
+        // Esc and progress every few frames: one drift group per core a batch (CS takes 0.05-1 s a region)
+        int groups = threads > 0 ? threads : Runtime.getRuntime().availableProcessors();
+        int csBatch = batch > 0 ? batch : (int) Math.min(100000, f.wholeNumber("cs_frames", 1, 1000) * groups);
+        Localized found = run(loc, imp.getStack(), layout, csBatch, (int) first - 1, (int) (end - first + 1),
+                "CPU (compressed sensing)", headless);
+        output(found.table, csv, render, png, headless, imp.getTitle());
+        if (Localizer.REFINE_DRIFT.equals(refine)) outputDrift(found.drift, driftCsv);
+    }
+
+    /** The optics mumloc's record in the image's Info or TIFF description gives, or null. */
+    private static Optics recordedOptics(ImagePlus imp) {
+        Object info = imp.getProperty("Info");
+        FileInfo file = imp.getOriginalFileInfo();
+        String[] descriptions = {info instanceof String ? (String) info : null, file == null ? null : file.description};
+        for (String description : descriptions) {
+            Optics o = description == null ? null : Mumloc.opticsRecorded(description);
+            if (o != null) return o;
+        }
+        return null;
     }
 
     /** The drift table "MUMLoc Drift" (shown; kept by title when headless) and its CSV, if asked for. */

@@ -125,6 +125,27 @@ class LocalizeCommandHeadlessTest {
     }
 
     @Test
+    void methodCsNeedsNoModelAndGivesTheCliTable() throws Exception {
+        Path csv = dir.resolve("plugin cs.csv");
+        String log = run(new LocalizeCommand(), "in=[" + movie + "] method=cs csv=[" + csv + "] threads=1");
+        assertTrue(log.contains("MUMLoc Localize: 4 frames, "), log);
+        assertTrue(log.contains("compressed sensing"), log);
+        String[] lines = new String(Files.readAllBytes(csv), StandardCharsets.UTF_8).split("\n");
+        assertEquals(HEADER, lines[0]);
+        assertTrue(lines.length > 1, "the solver finds the simulated molecules");
+        File cli = TestFiles.cli();
+        if (cli != null) {
+            Path cliCsv = dir.resolve("cli cs.csv");
+            int rc = TestFiles.run(dir.resolve("cli-cs.log").toFile(), cli.getPath(), "localize", "--in",
+                    movie.toString(), "--out", cliCsv.toString(), "--method", "cs", "--threads", "1", "--quiet");
+            assertEquals(0, rc, () -> readLog(dir.resolve("cli-cs.log")));
+            assertArrayEquals(Files.readAllBytes(cliCsv), Files.readAllBytes(csv), "the CLI's table, byte for byte");
+        }
+        String withModel = run(new LocalizeCommand(), "in=[" + movie + "] method=cs model=[" + model + "]");
+        assertTrue(withModel.contains("model: method=cs uses no model"), withModel);
+    }
+
+    @Test
     void refineDriftWritesTheCliDriftTableAndLocalizations() throws Exception {
         Path csv = dir.resolve("drift locs.csv");
         Path drift = dir.resolve("plugin drift.csv");
