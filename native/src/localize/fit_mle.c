@@ -246,8 +246,12 @@ static int step(problem *p, double *theta, lm_state *s, double *delta) {
     double trial_grad[MAX_PARAMS], trial_fisher[MAX_PARAMS * MAX_PARAMS];
     if (!s->have_fisher) evaluate(p, theta, s->grad, s->fisher, 0);
     for (int i = 0; i < n; i++) minus_grad[i] = -s->grad[i];
+    const int fixed = p->fixed_position ? 3 : 0; /* x, y, z held: their rows and columns out */
+    for (int i = 0; i < fixed; i++) minus_grad[i] = 0.0;
     for (int tries = 0; s->lambda < 1e12; tries++) {
         memcpy(A, s->fisher, (size_t)n * n * sizeof *A);
+        for (int i = 0; i < fixed; i++)
+            for (int j = 0; j < n; j++) A[i * n + j] = A[j * n + i] = i == j ? 1.0 : 0.0;
         for (int i = 0; i < n; i++) A[i * n + i] *= 1.0 + s->lambda;
         if (mumloc_solve_spd(A, minus_grad, n, delta)) {
             for (int i = 0; i < n; i++) trial[i] = theta[i] + delta[i];
