@@ -145,8 +145,9 @@ int cmd_localize(int argc, char **argv) {
          NULL, NULL, 0, NULL},
         {"batch", "N", "frames read per batch; 0 = automatic", CLI_INT, &opt.batch_frames, NULL,
          NULL, 0, NULL},
-        {"refine", NULL, "maximum-likelihood refinement after the network: none, positions, or "
-         "drift (positions and each frame's plane drift jointly; slower, most accurate)",
+        {"refine", NULL, "maximum-likelihood refinement after the network: none, positions "
+         "(default: each molecule fitted with its neighbours' light modelled), or drift (positions "
+         "and each frame's plane drift jointly; for drifted planes)",
          CLI_CHOICE, &refine, NULL, refine_choices, 0, NULL},
         {"drift-out", "FILE", "with --refine drift: write the estimated drift per frame and plane "
          "(CSV: frame, plane, dx, dy, their uncertainties in nm, molecules used)", CLI_STRING,

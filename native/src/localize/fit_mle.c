@@ -381,7 +381,8 @@ void mumloc_mle_problem_fit(mumloc_mle_problem *p, double *theta, mumloc_mle_res
     double delta[MAX_PARAMS];
     out->converged = 0;
     out->iterations = 0;
-    while (out->iterations < MAX_ITERATIONS) {
+    const int cap = p->max_iterations > 0 ? p->max_iterations : MAX_ITERATIONS;
+    while (out->iterations < cap) {
         out->iterations++;
         if (!step(p, theta, &s, delta)) {
             out->converged = 1; /* no damped step lowers the likelihood: a minimum */

@@ -69,7 +69,7 @@ public class LocalizeCommand implements PlugIn {
         f.file("Model (safetensors; empty = the bundled default)", "");
         f.number("Threshold (0 = the model's)", 0);
         f.choice("Refine (maximum-likelihood fit; drift = also each frame's plane drift)", Localizer.REFINE_CHOICES,
-                Localizer.REFINE_NONE);
+                Localizer.REFINE_POSITIONS);
         f.choice("Device", DEVICES, "auto");
         f.number("Threads (0 = all cores)", 0);
         f.number("Batch (frames read per batch; 0 = automatic)", 0);
