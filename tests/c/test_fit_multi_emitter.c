@@ -202,11 +202,29 @@ static void neighbour_distances(void) {
     }
 }
 
+/* Two records of one molecule (a decoder's duplicate 70 nm apart): refinement must not turn them
+ * into a near-duplicate pair (< 30 nm). */
+static void duplicate_not_created(void) {
+    const truth t[1] = {{1900, 1920, 700, 5000}};
+    static double mu[PIXELS];
+    static float frame[PIXELS];
+    expected(t, 1, mu, NULL);
+    for (int i = 0; i < PIXELS; i++) frame[i] = (float)mu[i];
+    mumloc_localization l[2];
+    memset(l, 0, sizeof l);
+    l[0].x_nm = 1930, l[0].y_nm = 1900, l[0].z_nm = 720, l[0].probability = 0.9;
+    l[1].x_nm = 1870, l[1].y_nm = 1950, l[1].z_nm = 690, l[1].probability = 0.6;
+    CHECK_OK(mumloc_localizations_refine(&optics, &camera, frame, SIDE, SIDE, NULL, l, 2));
+    const double dx = l[0].x_nm - l[1].x_nm, dy = l[0].y_nm - l[1].y_nm, dz = l[0].z_nm - l[1].z_nm;
+    CHECK(sqrt(dx * dx + dy * dy + dz * dz) >= 30.0);
+}
+
 int main(void) {
     mumloc_set_threads(1);
     mumloc_optics_default(&optics);
     mumloc_camera_default(&camera);
     noise_free_pair();
+    duplicate_not_created();
     two_and_three();
     neighbour_distances();
     return CHECK_DONE("test_fit_multi_emitter");

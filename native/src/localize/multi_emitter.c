@@ -245,20 +245,31 @@ static mumloc_status start(joint *j, const mumloc_pixel_noise *noise, const floa
 }
 
 /* Two trusted fits closer than DUPLICATE_NM in 3D fit one molecule (a decoder's duplicate, or a
- * false detection the fit pulled onto its neighbour): the less probable one goes back to its
- * decoded position, pinned there (its light refitted, its neighbours marked to refit), so that
+ * false detection the fit pulled onto its neighbour), as do a fit and an untrusted record's
+ * decoded position, where the decoded positions were not that close: the record that moved (of
+ * two, the less probable) goes back to its decoded position, pinned there (its light refitted, its neighbours marked to refit), so that
  * refinement never creates near-duplicates the network's output did not have. Returns how many. */
+static int closer(const double *u, const double *v, double limit) {
+    const double dx = u[0] - v[0], dy = u[1] - v[1], dz = u[2] - v[2];
+    return dx * dx + dy * dy + dz * dz < limit * limit;
+}
+
 static int pin_duplicates(joint *j) {
     int pinned = 0;
     for (int a = 0; a < j->count; a++)
         for (int t = j->neighbour_start[a]; t < j->neighbour_start[a + 1]; t++) {
             const int b = j->neighbours[t];
             emitter *p = &j->e[a], *q = &j->e[b];
-            if (b < a || !p->trusted || !q->trusted) continue;
-            const double dx = p->theta[0] - q->theta[0], dy = p->theta[1] - q->theta[1];
-            const double dz = p->theta[2] - q->theta[2];
-            if (dx * dx + dy * dy + dz * dz >= DUPLICATE_NM * DUPLICATE_NM) continue;
-            const int weaker = j->locs[b].probability > j->locs[a].probability ? a : b;
+            if (b < a || (!p->trusted && !q->trusted)) continue;
+            if (closer(p->theta, q->theta, DUPLICATE_NM) == 0) continue;
+            const mumloc_localization *la = &j->locs[a], *lb = &j->locs[b];
+            const double da[3] = {la->x_nm, la->y_nm, la->z_nm}, db[3] = {lb->x_nm, lb->y_nm, lb->z_nm};
+            if (closer(da, db, DUPLICATE_NM)) continue; /* the network's own pair: not ours */
+            /* the moved one goes back; of two moved ones, the less probable */
+            const int weaker = !p->trusted ? b
+                               : !q->trusted ? a
+                               : lb->probability > la->probability ? a
+                                                                   : b;
             emitter *w = &j->e[weaker];
             w->pinned = 1;
             w->trusted = 0;
@@ -317,7 +328,8 @@ mumloc_status mumloc_refine_multi_emitter(const mumloc_optics *o, const mumloc_p
         for (int m = 0; m < count; m++)
             j.e[m].dirty = swept(&j, m);
         sweep_until_settled(&j, stats);
-        if (pin_duplicates(&j)) sweep_until_settled(&j, stats);
+        for (int round = 0; round < 2 && pin_duplicates(&j); round++)
+            sweep_until_settled(&j, stats);
         for (int m = 0; m < count; m++)
             if (j.e[m].trusted) {
                 locs[m].x_nm = j.e[m].theta[0];
