@@ -40,6 +40,7 @@
  * of detections per frame give hundreds): it keeps its independent fit, and the sweeps, whose
  * cost grows with the crowd, skip it. Its light still enters its neighbours' models. */
 #define MAX_NEIGHBOURS 40
+#define CROWD_PIXELS 16
 /* Two equal Gaussians of width w show one peak closer than 2w (Sparrow); for widths a and b the
  * limit is taken at the root mean square width, 2 sqrt((a² + b²) / 2). */
 #define SPARROW_WIDTHS 2.0
@@ -323,8 +324,22 @@ mumloc_status mumloc_refine_multi_emitter(const mumloc_optics *o, const mumloc_p
     if (!j.e || !j.signal)
         st = mumloc_fail(MUMLOC_ERR_OUT_OF_MEMORY, "out of memory for %d fits", count);
     if (st == MUMLOC_OK) st = start(&j, noise, frame, width, height, dx_dy);
-    if (st == MUMLOC_OK) st = build_graph(&j);
-    if (st == MUMLOC_OK) {
+    /* more records than one per CROWD_PIXELS pixels (5x the papers' densest data): a crowd no fit
+     * separates, typically an untrained network's detections; the independent fits stand, and the
+     * quadratic overlap graph is not built */
+    const int crowd = (double)count * CROWD_PIXELS > (double)width * height;
+    if (st == MUMLOC_OK && crowd) {
+        for (int m = 0; m < count; m++)
+            if (j.e[m].trusted) {
+                locs[m].x_nm = j.e[m].theta[0];
+                locs[m].y_nm = j.e[m].theta[1];
+                locs[m].z_nm = j.e[m].theta[2];
+            }
+        if (unresolved)
+            for (int m = 0; m < count; m++) unresolved[m] = 1;
+    }
+    if (st == MUMLOC_OK && !crowd) st = build_graph(&j);
+    if (st == MUMLOC_OK && !crowd) {
         for (int m = 0; m < count; m++)
             j.e[m].dirty = swept(&j, m);
         sweep_until_settled(&j, stats);
