@@ -226,7 +226,7 @@ int cmd_localize(int argc, char **argv) {
     mumloc_localize_options_default(&opt);
     const char *in_path = NULL, *out_path = NULL, *model_path = NULL, *frames_text = NULL;
     const char *device_text = "auto", *rig_path = NULL;
-    int planes = (int)opt.planes, quiet = 0, no_measure = 0, refine = -1, layout = -1;
+    int planes = (int)opt.planes, quiet = 0, no_measure = 0, refine = (int)opt.refine, layout = -1;
     int precision = (int)opt.precision, verbose = 0;
     cli_choice precision_choices[CLI_MAX_CHOICES];
     cli_choices_from_names(mumloc_precision_name, precision_choices);
@@ -285,9 +285,10 @@ int cmd_localize(int argc, char **argv) {
          NULL, NULL, 0, NULL},
         {"batch", "N", "frames read per batch; 0 = automatic", CLI_INT, &opt.batch_frames, NULL,
          NULL, 0, NULL},
-        {"refine", NULL, "maximum-likelihood refinement after the network: none, positions, or "
-         "drift (positions and each frame's plane drift jointly; slower, most accurate)",
-         CLI_CHOICE, &refine, NULL, refine_choices, 0, "none; positions with --rig"},
+        {"refine", NULL, "maximum-likelihood refinement after the network: none, positions "
+         "(default: each molecule fitted with its neighbours' light modelled), or drift (positions "
+         "and each frame's plane drift jointly; for drifted planes)",
+         CLI_CHOICE, &refine, NULL, refine_choices, 0, NULL},
         {"drift-out", "FILE", "with --refine drift: write the estimated drift per frame and plane "
          "(CSV: frame, plane, dx, dy, their uncertainties in nm, molecules used)", CLI_STRING,
          &drift_path, NULL, NULL, 0, NULL},
@@ -320,7 +321,7 @@ int cmd_localize(int argc, char **argv) {
         "model is used (test-data/default-model.safetensors, or $MUMLOC_DEFAULT_MODEL).\n"
         "With --rig the network sees every camera resampled onto camera 1's grid, cropped to\n"
         "the field all cameras see; the refinement, photometry and uncertainties fit each\n"
-        "camera's raw frame through the rig's exact affine (so --refine defaults to positions:\n"
+        "camera's raw frame through the rig's exact affine (--refine positions, the default:\n"
         "no interpolation error reaches the table). x, y are in camera 1's whole frame.\n"
         "Exit codes: 0 success, 1 run-time failure, 2 usage error, 130 interrupted (Ctrl-C;\n"
         "no partial table is left behind).\n"};
@@ -329,9 +330,7 @@ int cmd_localize(int argc, char **argv) {
     if (rc != CLI_PARSE_CONTINUE) return rc;
     opt.planes = (mumloc_plane_axis)planes;
     opt.measure = !no_measure;
-    opt.refine = refine >= 0 ? (mumloc_refine_mode)refine
-                 : rig_path  ? MUMLOC_REFINE_POSITIONS
-                             : MUMLOC_REFINE_NONE;
+    opt.refine = (mumloc_refine_mode)refine;
     if (layout >= 0 && !rig_path) return usage("--layout describes a rig's raw data: give --rig", NULL);
     static mumloc_rig rig; /* large (its calibration record): not on the stack */
     mumloc_status status;

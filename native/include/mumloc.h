@@ -968,13 +968,18 @@ MUMLOC_API mumloc_status mumloc_localizations_measure(const mumloc_optics *optic
                                                       const double *dx_dy,
                                                       mumloc_localization *locs, int count);
 
-/* Optional refinement of decoded positions by maximum likelihood, before measuring: each record's
- * x, y, z, with photons and the k backgrounds as nuisance parameters, are fitted to the PSF model
- * over the same windows (Levenberg–Marquardt on the shifted-Poisson likelihood of the camera model
- * of mumloc_crlb), starting from the record. The fit replaces the position only when it converges
- * within one camera pixel laterally and half the plane spacing axially of the start (farther means
- * it was drawn to a neighbour or to noise); other fields are left as they are. Same frame, drift
- * and failures as mumloc_localizations_measure. Multithreaded over records. */
+/* Refinement of decoded positions by maximum likelihood, before measuring: each record's x, y, z,
+ * with photons and the k backgrounds as nuisance parameters, are fitted to the PSF model over the
+ * same windows (Levenberg–Marquardt on the shifted-Poisson likelihood of the camera model of
+ * mumloc_crlb), starting from the record. Multi-emitter: each fit holds the expected light of the
+ * records whose windows overlap its own in its model, and the fits are repeated (Gauss–Seidel over
+ * groups of records with disjoint windows) until none moves by 0.05 nm, at most 16 sweeps: the
+ * joint optimum of the frame's likelihood. A fit replaces the position only when it stays within
+ * one camera pixel laterally and half the plane spacing axially of the start (farther means it
+ * was drawn to a neighbour or to noise); such a record keeps its position, and its photons and
+ * backgrounds are fitted there so that its light in the neighbours' models is what the data leave
+ * for it. Other fields are left as they are. Same frame, drift and failures as
+ * mumloc_localizations_measure. Multithreaded over records. */
 MUMLOC_API mumloc_status mumloc_localizations_refine(const mumloc_optics *optics,
                                                      const mumloc_camera *camera,
                                                      const float *frame, int width, int height,
@@ -1092,9 +1097,12 @@ MUMLOC_API mumloc_status mumloc_plane_layout(int64_t channels, int64_t slices, i
                                              const char *what, mumloc_plane_axis *axis,
                                              int64_t *movie_frames);
 
-/* Optional maximum-likelihood refinement after decoding (before the photometry and bounds):
- *   NONE       the network's positions as decoded (default; the fastest);
- *   POSITIONS  mumloc_localizations_refine of every record, no drift (≈0.2 ms per molecule);
+/* Maximum-likelihood refinement after decoding (before the photometry and bounds):
+ *   NONE       the network's positions as decoded (the fastest);
+ *   POSITIONS  mumloc_localizations_refine of every record (multi-emitter: each fit models its
+ *              neighbours' light), no drift (default: on registered planes it brings the lateral
+ *              RMSE from ~1.9-2.0x to 1.1-1.3x the CRLB-limited RMSE at 8-50 molecules per 64x64
+ *              frame, removes the network's bias, Jaccard unchanged; ≈0.3-1 ms per molecule);
  *   DRIFT      mumloc_localizations_refine_with_drift per frame: the drift of planes 2..k and the
  *              positions jointly; the photometry and the uncertainty columns are then for the
  *              estimated drift (a few times the cost of POSITIONS). */
@@ -1180,7 +1188,7 @@ typedef struct mumloc_localize_options {
     mumloc_device device;       /* where the network runs (default AUTO): the localizer moves the
                                    model there (mumloc_model_set_device); an unusable explicit CUDA
                                    fails */
-    mumloc_refine_mode refine;  /* refinement after decoding (default NONE, see above) */
+    mumloc_refine_mode refine;  /* refinement after decoding (default POSITIONS, see above) */
     mumloc_drift_fn drift_callback; /* refine DRIFT: each frame's drift (NULL: none) */
     void *drift_user;           /* passed to drift_callback */
     const char *drift_path;     /* files only, refine DRIFT: CSV of the drift, one row per frame

@@ -276,11 +276,11 @@ static void bad_inputs(void) {
                  MUMLOC_ERR_INVALID_ARGUMENT);
 }
 
-/* The pipeline option: names, defaults and checks. */
+/* The pipeline option: names, defaults (positions: the multi-emitter refinement) and checks. */
 static void options(void) {
     mumloc_localize_options lo;
     mumloc_localize_options_default(&lo);
-    CHECK(lo.refine == MUMLOC_REFINE_NONE && lo.drift_path == NULL && lo.drift_callback == NULL);
+    CHECK(lo.refine == MUMLOC_REFINE_POSITIONS && lo.drift_path == NULL && lo.drift_callback == NULL);
     mumloc_refine_mode mode;
     const char *names[] = {"none", "positions", "drift"};
     for (int m = 0; m < 3; m++) {

@@ -33,7 +33,7 @@ assert record["rows"] == int(sys.argv[5]), record["rows"]
 assert part["model_sha256"] == sys.argv[2], part["model_sha256"]
 assert part["movie_bytes"] == int(sys.argv[3]) and part["movie"] == sys.argv[4], part
 assert (part["movie_frames"], part["first_frame"], part["last_frame"]) == (40, 11, 20), part
-assert part["optics"]["planes"] == 4 and part["refine"] == "none" and part["threshold"] > 0, part
+assert part["optics"]["planes"] == 4 and part["refine"] == "positions" and part["threshold"] > 0, part
 PY
 
 # four parts in any order → the whole run, byte for byte

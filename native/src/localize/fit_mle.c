@@ -261,8 +261,12 @@ static int step(problem *p, double *theta, lm_state *s, double *delta) {
     double trial_grad[MAX_PARAMS], trial_fisher[MAX_PARAMS * MAX_PARAMS];
     if (!s->have_fisher) evaluate(p, theta, s->grad, s->fisher, 0);
     for (int i = 0; i < n; i++) minus_grad[i] = -s->grad[i];
+    const int fixed = p->fixed_position ? 3 : 0; /* x, y, z held: their rows and columns out */
+    for (int i = 0; i < fixed; i++) minus_grad[i] = 0.0;
     for (int tries = 0; s->lambda < 1e12; tries++) {
         memcpy(A, s->fisher, (size_t)n * n * sizeof *A);
+        for (int i = 0; i < fixed; i++)
+            for (int j = 0; j < n; j++) A[i * n + j] = A[j * n + i] = i == j ? 1.0 : 0.0;
         for (int i = 0; i < n; i++) A[i * n + i] *= 1.0 + s->lambda;
         if (mumloc_solve_spd(A, minus_grad, n, delta)) {
             for (int i = 0; i < n; i++) trial[i] = theta[i] + delta[i];
@@ -394,7 +398,8 @@ void mumloc_mle_problem_fit(mumloc_mle_problem *p, double *theta, mumloc_mle_res
     double delta[MAX_PARAMS];
     out->converged = 0;
     out->iterations = 0;
-    while (out->iterations < MAX_ITERATIONS) {
+    const int cap = p->max_iterations > 0 ? p->max_iterations : MAX_ITERATIONS;
+    while (out->iterations < cap) {
         out->iterations++;
         if (!step(p, theta, &s, delta)) {
             out->converged = 1; /* no damped step lowers the likelihood: a minimum */

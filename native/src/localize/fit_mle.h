@@ -37,6 +37,12 @@ typedef struct mumloc_mle_problem {
     /* per window pixel (row-major over the window): the expected signal of other molecules there,
      * photons, part of the model but not fitted (0 until mumloc_mle_problem_set_others) */
     double *others[MUMLOC_MAX_PLANES];
+    /* 1: mumloc_mle_problem_fit holds x, y, z and fits photons and backgrounds only (the light of a
+     * record whose position fit is not trusted, with its neighbours modelled); 0 after init */
+    int fixed_position;
+    /* > 0: mumloc_mle_problem_fit stops after this many iterations (a warm refit inside an outer
+     * iteration need not converge on its own); 0 after init: the default cap of 50 */
+    int max_iterations;
     double *storage;
 } mumloc_mle_problem;
 

@@ -7,11 +7,9 @@
 #include "core/error.h"
 #include "core/runtime.h"
 
-mumloc_status mumloc_for_each_localization(const mumloc_optics *optics, const mumloc_camera *camera,
-                                           const float *frame, int width, int height,
-                                           const double *dx_dy, const mumloc_plane_map *map,
-                                           mumloc_localization *locs, int count,
-                                           mumloc_per_localization_fn fn, const char *verb) {
+mumloc_status mumloc_localizations_check(const mumloc_optics *optics, const mumloc_camera *camera,
+                                        const float *frame, int width, int height,
+                                        const mumloc_localization *locs, int count) {
     MUMLOC_TRY(mumloc_optics_validate(optics));
     MUMLOC_TRY(mumloc_camera_validate(camera));
     if (!frame || (count > 0 && !locs))
@@ -24,6 +22,15 @@ mumloc_status mumloc_for_each_localization(const mumloc_optics *optics, const mu
         if (!isfinite(locs[m].x_nm) || !isfinite(locs[m].y_nm) || !isfinite(locs[m].z_nm))
             return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT,
                                "localization %d has a non-finite position", m + 1);
+    return MUMLOC_OK;
+}
+
+mumloc_status mumloc_for_each_localization(const mumloc_optics *optics, const mumloc_camera *camera,
+                                           const float *frame, int width, int height,
+                                           const double *dx_dy, const mumloc_plane_map *map,
+                                           mumloc_localization *locs, int count,
+                                           mumloc_per_localization_fn fn, const char *verb) {
+    MUMLOC_TRY(mumloc_localizations_check(optics, camera, frame, width, height, locs, count));
     mumloc_pixel_noise noise = mumloc_pixel_noise_of(camera);
     mumloc_threads_apply();
     /* Each record is independent; the first failure (by index) is the one reported. */

@@ -14,6 +14,12 @@ typedef mumloc_status (*mumloc_per_localization_fn)(const mumloc_optics *optics,
                                                     const mumloc_plane_map *map,
                                                     mumloc_localization *l);
 
+/* The checks every per-frame operation on records makes: valid optics and camera, a frame, a size
+ * of at least 1x1, count >= 0 and finite positions (MUMLOC_ERR_INVALID_ARGUMENT naming the record). */
+mumloc_status mumloc_localizations_check(const mumloc_optics *optics, const mumloc_camera *camera,
+                                        const float *frame, int width, int height,
+                                        const mumloc_localization *locs, int count);
+
 /* Validates the inputs, applies fn to every record (OpenMP, any order) and reports the failure of
  * the lowest-numbered failing record as "localization N: <why>"; `verb` completes "could not be …"
  * when the message is lost. */

@@ -22,7 +22,7 @@ void mumloc_localize_options_default(mumloc_localize_options *o) {
     o->measure = 1;
     o->batch_frames = 0;
     o->device = (mumloc_device){MUMLOC_DEVICE_AUTO, 0};
-    o->refine = MUMLOC_REFINE_NONE;
+    o->refine = MUMLOC_REFINE_POSITIONS;
     o->drift_callback = NULL;
     o->drift_user = NULL;
     o->drift_path = NULL;

@@ -1,11 +1,13 @@
-/* mumloc_localizations_refine: maximum-likelihood refinement of decoded positions (contract in
- * mumloc.h). */
+/* mumloc_localizations_refine: maximum-likelihood refinement of decoded positions, each fit modelling
+ * its neighbours' light (multi_emitter.h; contract in mumloc.h). */
 #include <math.h>
 
 #include "core/error.h"
 #include "localize/mapped_fits.h"
 #include "localize/per_localization.h"
 #include "localize/fit_mle.h"
+#include "localize/multi_emitter.h"
+#include "core/runtime.h"
 
 /* How far a fit may move a position and still be trusted: one camera pixel laterally, half the
  * plane spacing axially. Farther means the fit went to a neighbour or to noise. */
@@ -20,27 +22,16 @@ int mumloc_mle_trusted(const mumloc_optics *o, const mumloc_mle_result *r, doubl
            fabs(r->z_nm - z_nm) <= axial;
 }
 
-static mumloc_status refine_one(const mumloc_optics *o, const mumloc_pixel_noise *noise,
-                                const float *frame, int width, int height, const double *dx_dy,
-                                const mumloc_plane_map *map, mumloc_localization *l) {
-    mumloc_mle_result r;
-    MUMLOC_TRY(mumloc_fit_mle(o, noise, frame, width, height, l->x_nm, l->y_nm, l->z_nm, dx_dy,
-                              map, &r));
-    if (mumloc_mle_trusted(o, &r, l->x_nm, l->y_nm, l->z_nm)) {
-        l->x_nm = r.x_nm;
-        l->y_nm = r.y_nm;
-        l->z_nm = r.z_nm;
-    }
-    return MUMLOC_OK;
-}
-
 mumloc_status mumloc_localizations_refine_mapped(const mumloc_optics *optics,
                                                  const mumloc_camera *camera,
                                                  const mumloc_plane_map *map, const float *frame,
                                                  int width, int height, const double *dx_dy,
                                                  mumloc_localization *locs, int count) {
-    return mumloc_for_each_localization(optics, camera, frame, width, height, dx_dy, map, locs,
-                                        count, refine_one, "refined");
+    MUMLOC_TRY(mumloc_localizations_check(optics, camera, frame, width, height, locs, count));
+    const mumloc_pixel_noise noise = mumloc_pixel_noise_of(camera);
+    mumloc_threads_apply();
+    return mumloc_refine_multi_emitter(optics, &noise, frame, width, height, dx_dy, map, locs,
+                                       count, NULL, NULL);
 }
 
 mumloc_status mumloc_localizations_refine(const mumloc_optics *optics, const mumloc_camera *camera,

@@ -94,7 +94,7 @@ public class LocalizeCommand implements PlugIn {
         f.file("Model (safetensors; empty = the bundled default)", "");
         f.number("Threshold (0 = the model's)", 0);
         f.choice("Refine (maximum-likelihood fit; drift = also each frame's plane drift)", Localizer.refineNames(),
-                Localizer.REFINE_NONE);
+                Localizer.REFINE_POSITIONS);
         f.choice("Device", DEVICES, "auto");
         f.choice("Precision (network arithmetic; bf16 = faster on CPUs with AVX512_BF16)",
                 Localizer.precisionNames(), Localizer.PRECISION_AUTO);
@@ -199,8 +199,7 @@ public class LocalizeCommand implements PlugIn {
         String layout = "rig".equals(f.string("layout")) ? null : f.string("layout");
         String[] paths = in.split(",", -1);
         for (int i = 0; i < paths.length; i++) paths[i] = paths[i].trim();
-        // refine=none would leave the network's positions, made on resampled planes: fit the raw frames
-        String mode = Localizer.REFINE_NONE.equals(refine) ? Localizer.REFINE_POSITIONS : refine;
+        String mode = refine; // positions by default: the fits on the raw frames, as the CLI's
         Device device = device(f.string("device"));
         File tmpCsv = null, tmpDrift = null;
         try (Model model = loadModel(f.string("model"))) {
