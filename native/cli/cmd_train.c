@@ -159,7 +159,8 @@ int cmd_train(int argc, char **argv) {
         "Ctrl-C stops training and saves the model so far; continue it with --resume FILE.\n"
         "A resumed run trains with the options given now (not those stored in FILE), from the\n"
         "model's step count up to --steps (a total, not a number of extra steps); the model's\n"
-        "recipe becomes this run's.\n"
+        "recipe becomes this run's. A MODEL made for other optics (a rig's) is fine-tuned: its\n"
+        "weights start the run, it takes the new optics and camera, and --steps counts from 0.\n"
         "Exit codes: 0 success, 1 run-time failure, 2 usage error, 130 interrupted.\n"};
     int rc = cli_parse(&spec, argc, argv);
     if (rc != CLI_PARSE_CONTINUE) return rc;

@@ -722,7 +722,11 @@ typedef struct mumloc_train_options {
     const char *checkpoint_path; /* where intermediate saves go; NULL = out_path */
     int64_t checkpoint_interval; /* steps between intermediate saves; 0 = at every validation */
     const char *resume_path;     /* NULL, or a model file written by mumloc_train to continue from:
-                                    the same options give the same model as uninterrupted training */
+                                    the same options give the same model as uninterrupted training.
+                                    A model made for other optics (same planes and architecture) is
+                                    fine-tuned instead: its weights start the run, it takes these
+                                    optics and camera, its step count restarts at 0 (metadata
+                                    "fine_tuned_from" names the file) */
     double threshold;            /* the model's default decoding threshold τ, used by validation;
                                     0 = the architecture's (regression 0.5, voxel 0.1) */
     int tune_threshold;          /* 1: at the final validation, decode the validation set at

@@ -36,7 +36,7 @@ static void expected(const truth *t, int count, double *mu, double (*d)[PIXELS])
     for (int i = 0; i < PIXELS; i++) mu[i] = BACKGROUND;
     for (int m = 0; m < count; m++) {
         CHECK_OK(mumloc_psf_model_image(&optics, t[m].x, t[m].y, t[m].z, t[m].photons, NULL, NULL,
-                                        SIDE, SIDE, one, dx, dy, dz, dn));
+                                        NULL, SIDE, SIDE, one, dx, dy, dz, dn));
         for (int i = 0; i < PIXELS; i++) mu[i] += one[i];
         if (!d) continue;
         memcpy(d[4 * m], dx, sizeof dx);
@@ -144,7 +144,7 @@ static void monte_carlo(const truth *t, int count, double rmse[][3], double rmse
             if (!rmse_alone) continue;
             mumloc_mle_result r;
             CHECK_OK(mumloc_fit_mle(&optics, &noise, frame, SIDE, SIDE, l0[m].x_nm, l0[m].y_nm,
-                                    l0[m].z_nm, NULL, &r));
+                                    l0[m].z_nm, NULL, NULL, &r));
             const double e0[3] = {r.x_nm - t[m].x, r.y_nm - t[m].y, r.z_nm - t[m].z};
             for (int a = 0; a < 3; a++) se_alone[m][a] += e0[a] * e0[a];
         }

@@ -102,18 +102,46 @@ int main(void) {
     CHECK_OK(mumloc_train(&o, NULL, NULL, NULL));
     CHECK(same_file(whole, from_ckpt));
 
-    /* resume refuses another architecture or other optics, naming the problem */
+    /* resume refuses another architecture, naming the problem */
     mumloc_train_options v;
     tiny(&v, path_of("other.safetensors"), 4);
     v.arch = MUMLOC_ARCH_VOXEL;
     v.resume_path = whole;
     CHECK_STATUS(mumloc_train(&v, NULL, NULL, NULL), MUMLOC_ERR_INVALID_ARGUMENT);
     CHECK(strstr(mumloc_last_error(), "regression model, not voxel") != NULL);
+
+    /* a model made for other optics is fine-tuned: it starts from those weights, takes the new
+     * optics and counts its steps from 0 */
+    mumloc_train_options f;
+    tiny(&f, path_of("tuned.safetensors"), 3);
+    f.sim.optics.pixel_nm = 160;
+    f.sim.optics.plane_depth_nm[3] = 1450;
+    f.resume_path = whole;
+    CHECK_OK(mumloc_train(&f, NULL, NULL, NULL));
+    mumloc_model *tuned = NULL;
+    CHECK_OK(mumloc_model_load(path_of("tuned.safetensors"), &tuned));
+    if (tuned) {
+        CHECK_OK(mumloc_model_check_optics(tuned, &f.sim.optics));
+        mumloc_optics papers;
+        mumloc_optics_default(&papers);
+        CHECK_STATUS(mumloc_model_check_optics(tuned, &papers), MUMLOC_ERR_INVALID_ARGUMENT);
+        CHECK(strcmp(mumloc_model_metadata(tuned, "train_step"), "3") == 0);
+        const char *from = mumloc_model_metadata(tuned, "fine_tuned_from");
+        CHECK(from && strcmp(from, whole) == 0);
+    }
+    mumloc_model_destroy(tuned);
+    /* ... from the resumed weights, not afresh: the same run without --resume differs */
+    tiny(&f, path_of("fresh.safetensors"), 3);
+    f.sim.optics.pixel_nm = 160;
+    f.sim.optics.plane_depth_nm[3] = 1450;
+    CHECK_OK(mumloc_train(&f, NULL, NULL, NULL));
+    CHECK(!same_file(path_of("fresh.safetensors"), path_of("tuned.safetensors")));
+    /* the network's plane count cannot change */
     tiny(&v, path_of("other.safetensors"), 4);
-    v.sim.optics.pixel_nm = 100;
+    v.sim.optics.planes = 3;
     v.resume_path = whole;
     CHECK_STATUS(mumloc_train(&v, NULL, NULL, NULL), MUMLOC_ERR_INVALID_ARGUMENT);
-    CHECK(strstr(mumloc_last_error(), "pixel_nm 192 (model) vs 100") != NULL);
+    CHECK(strstr(mumloc_last_error(), "same number of planes") != NULL);
 
     /* options are validated before anything is written */
     tiny(&v, path_of("never.safetensors"), 4);

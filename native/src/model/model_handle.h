@@ -39,6 +39,14 @@ mumloc_status model_adopt_new(nn_backend *be, nn_model *nn, const mumloc_optics 
 mumloc_status model_adopt_loaded(nn_backend *be, nn_model *nn, const char *path, mumloc_model **out);
 
 /* Marks a new handle as computing on the CPU in fp32 (every model starts there). */
+/* Points a model at other optics and camera for fine-tuning: weights kept, metadata (optics, camera,
+ * input scale for the new optics) rewritten as model_adopt_new would. The plane count must stay the
+ * network's. A failure before any change leaves the model as it was; one while writing the metadata
+ * (out of memory) leaves it half-changed, to be destroyed. */
+mumloc_status model_retarget(mumloc_model *model, const mumloc_optics *optics,
+                             const mumloc_camera *camera, double weight_max);
+
+/* Marks a new handle as computing on the CPU (every model starts there). */
 void model_device_init_cpu(mumloc_model *model);
 
 /* Rebuilds the model on backend `to` (owned from then on, also on failure): weights, batch-norm

@@ -146,6 +146,26 @@ mumloc_status model_adopt_new(nn_backend *be, nn_model *nn, const mumloc_optics 
     return MUMLOC_OK;
 }
 
+mumloc_status model_retarget(mumloc_model *m, const mumloc_optics *optics,
+                             const mumloc_camera *camera, double weight_max) {
+    MUMLOC_TRY(mumloc_optics_validate(optics));
+    if (optics->planes != m->nn->cfg.planes)
+        return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT,
+                           "the model's network takes %d planes and these optics have %d: a model "
+                           "can be fine-tuned only for optics with the same number of planes",
+                           m->nn->cfg.planes, optics->planes);
+    double scale = model_input_scale(optics, weight_max);
+    if (!input_scale_ok(scale))
+        return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT,
+                           "the optics and largest molecule weight give an input scale of %g photons "
+                           "per pixel, outside [%g, %g]: check psf_amplitude, psf_w0_nm and the weights",
+                           scale, INPUT_SCALE_MIN, INPUT_SCALE_MAX);
+    m->optics = *optics;
+    m->input_background = camera->background_photons;
+    m->input_scale = scale;
+    return write_meta(m, camera);
+}
+
 /* --- reading ------------------------------------------------------------------------------------ */
 
 static mumloc_status missing(const char *path, const char *key, const char *what) {

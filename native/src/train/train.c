@@ -182,7 +182,15 @@ static mumloc_status start_model(const mumloc_train_options *o, mumloc_model **o
         return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT, "resume: '%s' is a %s model, not %s",
                            o->resume_path, mumloc_arch_name((int)mumloc_model_arch(m)),
                            mumloc_arch_name((int)o->arch));
-    MUMLOC_TRY(mumloc_model_check_optics(m, &o->sim.optics));
+    if (mumloc_model_check_optics(m, &o->sim.optics) != MUMLOC_OK) {
+        /* Trained for other optics: fine-tune it for these (a rig's), weights as the start and the
+         * schedule from step 0. */
+        MUMLOC_TRY(model_retarget(m, &o->sim.optics, &o->sim.camera, o->sim.weight_max));
+        MUMLOC_TRY(set_step(m, 0));
+        MUMLOC_TRY(model_set_meta(m, "fine_tuned_from", o->resume_path));
+        MUMLOC_TRY(model_set_meta(m, "validation", "{}"));
+        return MUMLOC_OK;
+    }
     const char *s = mumloc_model_metadata(m, "train_step");
     char *end = NULL;
     long long step = s ? strtoll(s, &end, 10) : -1;
