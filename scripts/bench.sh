@@ -193,3 +193,7 @@ if [ -f "$model" ] && [ -x "$mumloc" ]; then
 else
   echo "  skipped: no bundled model at $model"
 fi
+
+echo
+echo "== pupil-function PSF data (independent simulator): calibrate, fine-tune, localize, evaluate"
+bash "$(dirname "$0")/bench_pupil.sh" "$build"
