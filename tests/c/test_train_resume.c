@@ -112,16 +112,16 @@ int main(void) {
 
     /* a model made for other optics is fine-tuned: it starts from those weights, takes the new
      * optics and counts its steps from 0 */
-    mumloc_train_options f;
-    tiny(&f, path_of("tuned.safetensors"), 3);
-    f.sim.optics.pixel_nm = 160;
-    f.sim.optics.plane_depth_nm[3] = 1450;
-    f.resume_path = whole;
-    CHECK_OK(mumloc_train(&f, NULL, NULL, NULL));
+    mumloc_train_options tune;
+    tiny(&tune, path_of("tuned.safetensors"), 3);
+    tune.sim.optics.pixel_nm = 160;
+    tune.sim.optics.plane_depth_nm[3] = 1450;
+    tune.resume_path = whole;
+    CHECK_OK(mumloc_train(&tune, NULL, NULL, NULL));
     mumloc_model *tuned = NULL;
     CHECK_OK(mumloc_model_load(path_of("tuned.safetensors"), &tuned));
     if (tuned) {
-        CHECK_OK(mumloc_model_check_optics(tuned, &f.sim.optics));
+        CHECK_OK(mumloc_model_check_optics(tuned, &tune.sim.optics));
         mumloc_optics papers;
         mumloc_optics_default(&papers);
         CHECK_STATUS(mumloc_model_check_optics(tuned, &papers), MUMLOC_ERR_INVALID_ARGUMENT);
@@ -131,10 +131,10 @@ int main(void) {
     }
     mumloc_model_destroy(tuned);
     /* ... from the resumed weights, not afresh: the same run without --resume differs */
-    tiny(&f, path_of("fresh.safetensors"), 3);
-    f.sim.optics.pixel_nm = 160;
-    f.sim.optics.plane_depth_nm[3] = 1450;
-    CHECK_OK(mumloc_train(&f, NULL, NULL, NULL));
+    tiny(&tune, path_of("fresh.safetensors"), 3);
+    tune.sim.optics.pixel_nm = 160;
+    tune.sim.optics.plane_depth_nm[3] = 1450;
+    CHECK_OK(mumloc_train(&tune, NULL, NULL, NULL));
     CHECK(!same_file(path_of("fresh.safetensors"), path_of("tuned.safetensors")));
     /* the network's plane count cannot change */
     tiny(&v, path_of("other.safetensors"), 4);
