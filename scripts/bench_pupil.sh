@@ -56,10 +56,12 @@ run "$mumloc" simulate --optics "$out/rig-optics.json" --out "$out/gauss.tif" \
     --truth "$out/gauss-truth.csv" --frames "$frames" --molecules 8 --size 64 --drift 0 --seed 12 \
     --threads "$threads" --quiet >/dev/null
 
-# The bundled model's weights with the calibrated optics in its metadata: mumloc takes the optics for
-# photometry, bounds and refinement from the model, and refuses to resume or to read a movie recorded
-# with other optics (main has no `train --rig --resume` yet), so the safetensors header's "optics"
-# string is replaced (the header is JSON; its length is re-written, space-padded to 8 bytes).
+# The "bundled" rows: the bundled model's weights, untrained further, with the calibrated optics in its
+# metadata (mumloc takes the optics for photometry, bounds and refinement from the model and refuses a
+# movie recorded with other optics), made by replacing the safetensors header's "optics" string (the
+# header is JSON; its length is re-written, space-padded to 8 bytes). Its input scale stays the
+# bundled one; the fine-tune below starts from the bundled model itself (train --resume of a model made
+# for other optics fine-tunes it, with the input scale of the new optics).
 retargeted=$out/bundled-rig.safetensors
 python3 - "$bundled" "$out/rig-optics.json" "$retargeted" <<'PY'
 import json, struct, sys
@@ -76,13 +78,13 @@ echo "\$ (python3: bundled model with the calibrated optics in its metadata) -> 
 
 # Fine-tune the bundled model for the calibrated optics for FINETUNE_S seconds of wall time: SIGINT
 # stops training and saves the model so far (mumloc train's Ctrl-C), so the budget is in minutes.
-start_step=$("$mumloc" info "$bundled" | awk '/^train_step:/ { print $2 }')
+start_step=0 # a fine-tune for other optics counts its steps from 0
 rm -f "$out/tuned.safetensors"
 echo "\$ timeout -s INT $finetune_s $mumloc train --arch regression --optics $out/rig-optics.json" \
-     "--resume $retargeted --steps $((start_step + 100000)) --batch 16 --molecules 5-50 --lr 0.0002" \
+     "--resume $bundled --steps $((start_step + 100000)) --batch 16 --molecules 5-50 --lr 0.0002" \
      "--threshold 0.2 --validation-frames 100 --out $out/tuned.safetensors" >>"$out/commands.txt"
 timeout -s INT "$finetune_s" "$mumloc" train --arch regression --optics "$out/rig-optics.json" \
-    --resume "$retargeted" --steps $((start_step + 100000)) --batch 16 --molecules 5-50 --lr 0.0002 \
+    --resume "$bundled" --steps $((start_step + 100000)) --batch 16 --molecules 5-50 --lr 0.0002 \
     --threshold 0.2 --validation-frames 100 --threads "$threads" --out "$out/tuned.safetensors" \
     >"$out/train.log" 2>&1 || true
 [ -f "$out/tuned.safetensors" ] || { echo "fine-tune wrote no model:"; tail "$out/train.log"; exit 1; }

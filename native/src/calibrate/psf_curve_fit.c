@@ -133,6 +133,11 @@ static mumloc_status solve_lm(const problem *pr, double *q, const int *frozen) {
             for (int d = 0; d < pr->planes; d++) { /* keep w0, d positive */
                 trial[5 * d + 1] = fmax(trial[5 * d + 1], 0.2 * q[5 * d + 1]);
                 trial[5 * d + 2] = fmax(trial[5 * d + 2], 0.2 * q[5 * d + 2]);
+                /* and (A, B) where the optics are valid: B in [0, 100], |A| <= 2 sqrt(B), which
+                 * keeps w >= w0 at every defocus (an aberrated PSF fitted freely can leave it) */
+                double B = fmin(fmax(trial[5 * d + 4], 0.0), 100.0), a_max = 2.0 * sqrt(B);
+                trial[5 * d + 4] = B;
+                trial[5 * d + 3] = fmin(fmax(trial[5 * d + 3], -a_max), a_max);
             }
             double next = chi2(pr, trial);
             if (isfinite(next) && next <= current) {
