@@ -101,7 +101,7 @@ static int inference_table(nn_backend *be) {
     return 0;
 }
 
-/* The register-only AVX-512 FMA loop's rate on these machines, 2 threads (perf-notes.md). */
+/* The register-only AVX-512 FMA loop's rate on these machines, 2 threads, measured once with a register-only loop. */
 #define FMA_PEAK_GFLOPS 695.0
 
 /* Best seconds of one convolution forward (fused ReLU), random data. */

@@ -14,7 +14,7 @@ threads=${2:-2}
 seconds=${3:-3}
 here=$(cd "$(dirname "$0")" && pwd)
 reference_dir=$(cd "$here/.." && cd ../shared/bench 2>/dev/null && pwd)
-fma_peak=695   # GFLOP/s, register-only AVX-512 FMA loop, 2 threads (../shared/perf-notes.md)
+fma_peak=695   # GFLOP/s, register-only AVX-512 FMA loop, 2 threads (measured on these machines)
 
 if [ -z "$reference_dir" ] || [ ! -f "$reference_dir/torch_reference.py" ]; then
   echo "  skipped: ../shared/bench/torch_reference.py not found beside the repository"

@@ -851,7 +851,7 @@ MUMLOC_API mumloc_status mumloc_table_heading(const char *name, const char *unit
  * when a buffer is too small. */
 MUMLOC_API mumloc_status mumloc_table_split_heading(const char *heading, char *name, size_t name_cap,
                                                     char *unit, size_t unit_cap);
-/* Writes the table as ThunderSTORM CSV (design.md: quoted "name [unit]" header, plain decimals from
+/* Writes the table as ThunderSTORM CSV (quoted "name [unit]" header, plain decimals from
  * mumloc_format_number, '\n' line ends), atomically: a failure leaves no file. */
 MUMLOC_API mumloc_status mumloc_table_write_csv(const mumloc_table *table, const char *path);
 

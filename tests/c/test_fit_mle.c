@@ -6,7 +6,7 @@
 #include <string.h>
 
 #include "check.h"
-#include "localize/fit_mle.h"
+#include "fit/fit_mle.h"
 #include "mumloc.h"
 
 #define SIDE 24

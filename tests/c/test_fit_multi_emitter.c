@@ -8,8 +8,8 @@
 #include <string.h>
 
 #include "check.h"
-#include "localize/fit_mle.h"
-#include "localize/multi_emitter.h"
+#include "fit/fit_mle.h"
+#include "fit/multi_emitter.h"
 #include "mumloc.h"
 #include "optics/crlb.h"
 #include "simulate/rng.h"

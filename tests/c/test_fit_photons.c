@@ -6,7 +6,7 @@
 #include <string.h>
 
 #include "check.h"
-#include "localize/photon_fit.h"
+#include "fit/photon_fit.h"
 #include "optics/psf_model.h"
 #include "mumloc.h"
 

@@ -5,7 +5,7 @@
 
 #include "check.h"
 #include "io/json.h"
-#include "io/optics_json.h"
+#include "optics/optics_json.h"
 #include "io/text_buffer.h"
 #include "mumloc.h"
 #include "test_io_dir.h"

@@ -11,7 +11,7 @@
 #include "check.h"
 #include "test_io_dir.h"
 #include "io/csv_read.h"
-#include "io/simulate_files.h"
+#include "simulate/simulate_files.h"
 #include "io/tiff_read.h"
 #include "mumloc.h"
 

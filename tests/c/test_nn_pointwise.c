@@ -5,7 +5,7 @@
 
 #include "backend/backend.h"
 #include "check.h"
-#include "nn/kernels.h"
+#include "backend/kernels.h"
 #include "nn/reference.h"
 
 static nn_backend *be;

@@ -13,7 +13,7 @@
 #include <string.h>
 
 #include "check.h"
-#include "localize/mapped_fits.h"
+#include "fit/mapped_fits.h"
 #include "mumloc.h"
 #include "optics/plane_map.h"
 #include "optics/psf_model.h"

@@ -15,7 +15,8 @@ grep -q 'OpenMP wait policy: passive$' <<<"$policy" || fail "default wait policy
 policy=$(OMP_WAIT_POLICY=active "$MUMLOC" --version)
 grep -q 'OpenMP wait policy: active$' <<<"$policy" || fail "the user's wait policy was overridden: $policy"
 
-"$MUMLOC" help simulate | grep -q '^Usage: mumloc simulate' || fail "mumloc help simulate"
+help=$("$MUMLOC" help simulate) # whole, not piped into grep -q (a broken pipe under pipefail)
+grep -q "^Usage: mumloc simulate" <<<"$help" || fail "mumloc help simulate"
 
 expect_error "unknown command 'frobnicate'; commands are: .*simulate" frobnicate
 expect_error "missing command; commands are: .*simulate"

@@ -7,7 +7,7 @@ cd "$SCRATCH"
 model="$TESTS_CLI_DIR/../../test-data/default-model.safetensors"
 [ -f "$model" ] || fail "the bundled model $model is missing"
 
-"$MUMLOC" info "$model" | grep -q "regression" || fail "mumloc info does not call the bundled model a regression model"
+"$MUMLOC" info "$model" | grep -c "regression" >/dev/null || fail "mumloc info does not call the bundled model a regression model"
 
 "$MUMLOC" simulate --out movie.tif --truth truth.csv --frames 12 --size 64 --molecules 8 \
   --seed 777001 --threads 2 --quiet >/dev/null

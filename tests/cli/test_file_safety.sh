@@ -93,5 +93,5 @@ tiny=(--arch voxel --size 4 --molecules 1 --batch 1 --validation-frames 1 --thre
   fail "tiny training failed"
 "$MUMLOC" train "${tiny[@]}" --steps 2 --resume "$IN/tiny.safetensors" --out "$IN/./tiny.safetensors" \
   >/dev/null 2>"$SCRATCH/err" || fail "resuming in place failed: $(cat "$SCRATCH/err")"
-"$MUMLOC" info "$IN/tiny.safetensors" | grep -qx "train_step: 2" || fail "the resumed model is not at step 2"
+"$MUMLOC" info "$IN/tiny.safetensors" | grep -cx "train_step: 2" >/dev/null || fail "the resumed model is not at step 2"
 echo "test_file_safety: ok"

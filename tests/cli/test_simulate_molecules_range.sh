@@ -29,7 +29,7 @@ cmp -s <(grep -av molecules fixed.tif) <(grep -av molecules same.tif) ||
   fail "--molecules 4-4 gives other pixels than --molecules 4"
 [ "$(per_frame_counts fixed.csv 6 | sort -u)" = 4 ] || fail "--molecules 4: not 4 per frame"
 
-"$MUMLOC" simulate --help | grep -q -- "--molecules M|A-B .*A-B: uniform per frame" ||
+"$MUMLOC" simulate --help | grep -c -- "--molecules M|A-B .*A-B: uniform per frame" >/dev/null ||
   fail "--help does not describe --molecules ranges"
 
 ok=(--out movie.tif --frames 3 --size 8 --quiet)

@@ -29,7 +29,7 @@ step=$("$MUMLOC" info "$bundled" | sed -n 's/^train_step: //p')
 "$MUMLOC" train --arch regression --resume "$bundled" --molecules 5-50 --steps $((step + 1)) \
   --batch 1 --validation-frames 2 --threads 1 --quiet --out bundled.safetensors >out3.txt 2>err3.txt ||
   fail "resuming the bundled model with --molecules 5-50 failed: $(cat err3.txt)"
-"$MUMLOC" info --json bundled.safetensors | grep -q '"molecules":50,.*"molecules_min":5}' ||
+"$MUMLOC" info --json bundled.safetensors | grep -c '"molecules":50,.*"molecules_min":5}' >/dev/null ||
   fail "the resumed bundled model's recipe does not record 5-50"
 grep -q "$((step + 1)) steps in" out3.txt || fail "resumed bundled summary: $(cat out3.txt)"
 

@@ -7,7 +7,7 @@
  *   - the reader returns the description verbatim, channels · slices · frames is the image count,
  *     and every image it announces can be read. */
 #include "fuzz_common.h"
-#include "io/optics_json.h"
+#include "optics/optics_json.h"
 #include "io/text_buffer.h"
 #include "io/tiff_read.h"
 #include "tiff_build.h"

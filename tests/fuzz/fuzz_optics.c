@@ -6,7 +6,7 @@
  *     present) and writes the same bytes again. */
 #include "fuzz_common.h"
 #include "io/json.h"
-#include "io/optics_json.h"
+#include "optics/optics_json.h"
 #include "io/text_buffer.h"
 
 int LLVMFuzzerInitialize(int *argc, char ***argv) {

@@ -1,4 +1,4 @@
-/* Thread-local last-error messages and status names (design.md: errors are values). */
+/* Thread-local last-error messages and status names: errors are values, the library never aborts. */
 #include "core/error.h"
 
 #include <stdarg.h>

@@ -5,7 +5,7 @@
 #include <stdlib.h>
 
 #include "core/error.h"
-#include "localize/decode_common.h"
+#include "decode/decode_common.h"
 
 typedef struct entry {
     float val;

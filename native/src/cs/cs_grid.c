@@ -6,7 +6,7 @@
 #include <string.h>
 
 #include "core/error.h"
-#include "localize/voxel_geometry.h"
+#include "optics/voxel_geometry.h"
 #include "optics/psf.h"
 #include "optics/psf_model.h"
 

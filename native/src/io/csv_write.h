@@ -1,4 +1,4 @@
-/* ThunderSTORM-style CSV tables, written row by row (design.md, "Conventions"):
+/* ThunderSTORM-style CSV tables, written row by row:
  *   "id","frame","x [nm]",…      header: every field double-quoted, "name [unit]" when it has a unit
  *                                 ("name []" for a name that ends like a unit, see csv_heading.h)
  *   1,1,123.4,…                   rows: numbers from mumloc_format_number, ',' separators, '\n' ends

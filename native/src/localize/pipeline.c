@@ -10,7 +10,7 @@
 
 #include "core/error.h"
 #include "core/runtime.h"
-#include "localize/mapped_fits.h"
+#include "fit/mapped_fits.h"
 #include "localize/pipeline.h"
 #include "localize/pipeline_localizer.h"
 #include "localize/tiling.h"

@@ -9,7 +9,7 @@
 
 #include "core/error.h"
 #include "cs/cs_localize.h"
-#include "localize/decode_common.h"
+#include "decode/decode_common.h"
 #include "localize/pipeline.h"
 #include "localize/pipeline_localizer.h"
 

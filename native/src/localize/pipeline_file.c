@@ -193,7 +193,9 @@ static mumloc_status localize(mumloc_model *model, const char *const *paths, int
                            (long long)movie_frames);
     int64_t total = movie_frames - o->first_frame;
     if (o->frame_count > 0 && o->frame_count < total) total = o->frame_count;
-    if (model) MUMLOC_TRY(check_optics(model, s, in_path));
+    /* with a rig the model is checked against the rig's (calibrated) optics instead: a movie's
+     * record, where one exists, is the simulation's truth, which a calibration only approaches */
+    if (model && !o->rig) MUMLOC_TRY(check_optics(model, s, in_path));
     sum->width = width;
     sum->height = height;
     sum->field = (mumloc_rig_field){0, 0, width, height};

@@ -9,8 +9,8 @@
 #include "core/error.h"
 #include "io/c_number.h"
 #include "io/json.h"
-#include "io/optics_json.h"
-#include "localize/voxel_geometry.h"
+#include "optics/optics_json.h"
+#include "optics/voxel_geometry.h"
 #include "model/model_handle.h"
 #include "optics/plane_optics.h"
 

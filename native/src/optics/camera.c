@@ -1,6 +1,6 @@
 /* Camera: documented defaults and validation. */
 #include "core/error.h"
-#include "optics/range_check.h"
+#include "core/range_check.h"
 
 void mumloc_camera_default(mumloc_camera *camera) {
     if (!camera) return;

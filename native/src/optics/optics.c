@@ -6,7 +6,7 @@
 #include "core/error.h"
 #include "optics/plane_optics.h"
 #include "optics/psf.h"
-#include "optics/range_check.h"
+#include "core/range_check.h"
 
 void mumloc_optics_default(mumloc_optics *optics) {
     if (!optics) return;

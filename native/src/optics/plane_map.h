@@ -19,7 +19,8 @@ typedef struct mumloc_plane_map {
     double width_scale[MUMLOC_MAX_PLANES];
 } mumloc_plane_map;
 
-/* The rig's registration as a plane map (pixel_nm the rig's optics.pixel_nm). */
+/* The rig's registration as a plane map (pixel_nm the rig's optics.pixel_nm); in rig/, which sits
+ * above optics/. */
 void mumloc_plane_map_from_rig(const mumloc_rig *rig, mumloc_plane_map *map);
 
 /* Turns a plane's sums of derivative products over (u, v, rest…) — the camera's axes, which the

@@ -5,7 +5,7 @@
 
 #include "core/error.h"
 #include "core/runtime.h"
-#include "optics/range_check.h"
+#include "core/range_check.h"
 #include "postprocess/drift_internal.h"
 #include "postprocess/post_common.h"
 #include "table/table.h"

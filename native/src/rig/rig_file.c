@@ -11,7 +11,7 @@
 #include "core/error.h"
 #include "io/atomic_file.h"
 #include "io/json.h"
-#include "io/optics_json.h"
+#include "optics/optics_json.h"
 #include "io/small_file.h"
 #include "io/text_buffer.h"
 #include "rig/rig_internal.h"

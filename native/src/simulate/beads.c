@@ -8,7 +8,7 @@
 
 #include "core/error.h"
 #include "core/runtime.h"
-#include "optics/range_check.h"
+#include "core/range_check.h"
 #include "rig/rig_internal.h"
 #include "simulate/beads.h"
 #include "simulate/rng.h"

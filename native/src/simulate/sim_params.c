@@ -2,7 +2,7 @@
 #include <math.h>
 
 #include "core/error.h"
-#include "optics/range_check.h"
+#include "core/range_check.h"
 #include "simulate/simulator.h"
 
 void mumloc_sim_params_default(mumloc_sim_params *params) {

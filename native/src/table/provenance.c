@@ -12,7 +12,7 @@
 #include "core/error.h"
 #include "io/input_file.h"
 #include "io/json.h"
-#include "io/optics_json.h"
+#include "optics/optics_json.h"
 #include "io/text_buffer.h"
 
 #define FORMAT_VERSION 1

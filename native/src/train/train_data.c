@@ -6,7 +6,7 @@
 #include <string.h>
 
 #include "core/error.h"
-#include "localize/voxel_geometry.h"
+#include "optics/voxel_geometry.h"
 #include "rig/rig_internal.h"
 
 mumloc_status train_data_init(train_data *d, const mumloc_sim_params *sim, const mumloc_rig *rig,

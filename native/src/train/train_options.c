@@ -3,7 +3,7 @@
 #include <string.h>
 
 #include "core/error.h"
-#include "optics/range_check.h"
+#include "core/range_check.h"
 
 void mumloc_train_options_default(mumloc_train_options *o, mumloc_arch arch) {
     if (!o) return;

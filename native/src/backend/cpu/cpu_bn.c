@@ -11,7 +11,7 @@
 #include <string.h>
 
 #include "core/error.h"
-#include "nn/kernels.h"
+#include "backend/kernels.h"
 
 struct nn_bn_plan {
     nn_bn_desc d;

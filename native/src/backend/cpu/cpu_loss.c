@@ -4,7 +4,7 @@
 #include <stdlib.h>
 
 #include "core/error.h"
-#include "nn/kernels.h"
+#include "backend/kernels.h"
 
 mumloc_status cpu_loss_bce(nn_backend *be, const nn_tensor *p, const nn_tensor *t, nn_tensor *dp,
                            double *loss) {

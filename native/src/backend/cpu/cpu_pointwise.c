@@ -8,7 +8,7 @@
 #include <math.h>
 
 #include "core/error.h"
-#include "nn/kernels.h"
+#include "backend/kernels.h"
 
 #define CPU_PARALLEL_MIN 32768 /* below this a loop is not worth waking the thread pool */
 

@@ -4,7 +4,7 @@
 #include <string.h>
 
 #include "backend/cpu/cpu_backend.h"
-#include "nn/kernels.h"
+#include "backend/kernels.h"
 
 void cpu_tconv_phase_weights(const float *w, int ci, int co, float *const wp[4]) {
     for (int ph = 0; ph < 4; ph++) {

@@ -5,7 +5,7 @@
 
 #include "backend/cuda/cuda_backend.h"
 #include "backend/cuda/cuda_reduce.cuh"
-#include "nn/kernels.h"
+#include "backend/kernels.h"
 
 struct nn_bn_plan {
     nn_bn_desc d;

@@ -12,7 +12,7 @@
 
 #include "backend/cuda/cuda_backend.h"
 #include "backend/cuda/cuda_reduce.cuh"
-#include "nn/kernels.h"
+#include "backend/kernels.h"
 
 static __global__ void bce_kernel(const float *p, const float *t, float *g, int64_t count,
                                   float inv_n, double *sum) {

@@ -2,7 +2,7 @@
 #include <math.h>
 
 #include "backend/cuda/cuda_backend.h"
-#include "nn/kernels.h"
+#include "backend/kernels.h"
 
 #define GRID_STRIDE(i, count)                                                                      \
     for (int64_t i = blockIdx.x * (int64_t)blockDim.x + threadIdx.x; i < (count);                  \

@@ -15,7 +15,7 @@
 #include "io/atomic_file.h"
 #include "io/input_file.h"
 #include "io/json.h"
-#include "io/optics_json.h"
+#include "optics/optics_json.h"
 #include "io/text_buffer.h"
 
 enum { MAX_OPTICS_FILE_BYTES = 1 << 20 };

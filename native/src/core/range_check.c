@@ -1,5 +1,5 @@
 /* Range checks with messages that name the option, its accepted range and the value given. */
-#include "optics/range_check.h"
+#include "core/range_check.h"
 
 #include <math.h>
 

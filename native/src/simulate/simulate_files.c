@@ -9,7 +9,7 @@
 #include "io/atomic_file.h"
 #include "io/csv_write.h"
 #include "io/rig_stack.h"
-#include "io/simulate_files.h"
+#include "simulate/simulate_files.h"
 #include "rig/rig_internal.h"
 #include "simulate/simulator.h"
 

@@ -5,7 +5,7 @@
  *     N = Σ_d Σ (a − ā_d)(y − ȳ_d) / Σ_d Σ (a − ā_d)²,
  * computed from centred sums so that a large background does not cancel digits. Linear in y, hence
  * unbiased whenever the model is right, whatever the noise. */
-#include "localize/photon_fit.h"
+#include "fit/photon_fit.h"
 
 #include <math.h>
 #include <stdlib.h>

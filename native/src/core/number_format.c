@@ -1,4 +1,4 @@
-/* mumloc_format_number: numbers as mumloc's CSV files write them (design.md, "Conventions").
+/* mumloc_format_number: numbers as mumloc's CSV files write them.
  *
  * The rule, in order:
  *   - NaN → "NaN", +∞ → "Infinity", −∞ → "-Infinity"; zero (either sign) → "0".

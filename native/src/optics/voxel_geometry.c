@@ -1,5 +1,5 @@
 /* Voxel layers and slab from the optics' plane depths (see voxel_geometry.h). */
-#include "localize/voxel_geometry.h"
+#include "optics/voxel_geometry.h"
 
 #include "core/error.h"
 

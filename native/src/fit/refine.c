@@ -3,10 +3,10 @@
 #include <math.h>
 
 #include "core/error.h"
-#include "localize/mapped_fits.h"
-#include "localize/per_localization.h"
-#include "localize/fit_mle.h"
-#include "localize/multi_emitter.h"
+#include "fit/mapped_fits.h"
+#include "fit/per_localization.h"
+#include "fit/fit_mle.h"
+#include "fit/multi_emitter.h"
 #include "core/runtime.h"
 
 /* How far a fit may move a position and still be trusted: one camera pixel laterally, half the

@@ -18,8 +18,8 @@
 
 #include "core/error.h"
 #include "core/runtime.h"
-#include "localize/fit_mle.h"
-#include "localize/mapped_fits.h"
+#include "fit/fit_mle.h"
+#include "fit/mapped_fits.h"
 
 #define MAX_UPDATES 20
 #define STOP_NM 0.1          /* converged when no drift value moves more than this */

@@ -1,5 +1,5 @@
 /* Shared decoder pieces (see decode_common.h). */
-#include "localize/decode_common.h"
+#include "decode/decode_common.h"
 
 #include <math.h>
 #include <stdlib.h>

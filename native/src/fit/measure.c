@@ -5,9 +5,9 @@
 #include <stdlib.h>
 
 #include "core/error.h"
-#include "localize/mapped_fits.h"
-#include "localize/per_localization.h"
-#include "localize/photon_fit.h"
+#include "fit/mapped_fits.h"
+#include "fit/per_localization.h"
+#include "fit/photon_fit.h"
 #include "optics/crlb.h"
 
 static mumloc_status measure_with(const mumloc_optics *o, const mumloc_pixel_noise *noise,

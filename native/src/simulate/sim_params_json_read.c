@@ -10,7 +10,7 @@
 
 #include "core/error.h"
 #include "io/json.h"
-#include "io/optics_json.h"
+#include "optics/optics_json.h"
 
 #define LABEL "simulation record"
 

@@ -1,5 +1,5 @@
 /* See per_localization.h. */
-#include "localize/per_localization.h"
+#include "fit/per_localization.h"
 
 #include <math.h>
 #include <stdio.h>

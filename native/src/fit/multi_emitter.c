@@ -16,7 +16,7 @@
  * position, and its photons and backgrounds are fitted there with the neighbours modelled, so its
  * light in the others' model is what the data leave for it (near 0 for a false detection), not the
  * light of the neighbour it sits on. */
-#include "localize/multi_emitter.h"
+#include "fit/multi_emitter.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -24,7 +24,7 @@
 #include <string.h>
 
 #include "core/error.h"
-#include "localize/fit_mle.h"
+#include "fit/fit_mle.h"
 #include "optics/psf_model.h"
 
 #define MAX_SWEEPS 16

@@ -6,7 +6,7 @@
 
 #include "core/error.h"
 #include "io/json.h"
-#include "io/optics_json.h"
+#include "optics/optics_json.h"
 #include "io/tiff_read.h"
 
 /* The record's "optics" object read strictly (every field, as the writer writes them): a partial

@@ -6,7 +6,7 @@
 
 #include "core/error.h"
 #include "io/json.h"
-#include "io/optics_json.h"
+#include "optics/optics_json.h"
 #include "io/text_buffer.h"
 
 static void put_number(mumloc_text *t, const char *key, double value) {

@@ -4,14 +4,14 @@
  * gradient is Σ (1 − y'/μ') ∂μ and its expected Hessian the Fisher matrix Σ ∂μ ∂μᵀ / μ', which the
  * step uses (Fisher scoring with Marquardt's damping of the diagonal: scale-free across nm and
  * photons). */
-#include "localize/fit_mle.h"
+#include "fit/fit_mle.h"
 
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "core/error.h"
-#include "localize/photon_fit.h"
+#include "fit/photon_fit.h"
 #include "optics/psf_model.h"
 
 #define MAX_PARAMS MUMLOC_MLE_MAX_PARAMS

@@ -4,8 +4,8 @@
 #include <stdlib.h>
 
 #include "core/error.h"
-#include "localize/decode_common.h"
-#include "localize/voxel_geometry.h"
+#include "decode/decode_common.h"
+#include "optics/voxel_geometry.h"
 
 typedef struct candidate {
     int plane, row, col;
