@@ -31,8 +31,9 @@ expect_error "^mumloc train: lr " train "${tiny[@]}" --out m.safetensors --lr -0
 expect_error "^mumloc train: --steps expects an integer" train "${tiny[@]}" --out m.safetensors --steps x
 EXPECT_RC=1 expect_error "^mumloc train: cannot open model 'nothing.safetensors'" \
   train "${tiny[@]}" --out m.safetensors --resume nothing.safetensors
-echo '{"pixel_nm": 100}' > "$SCRATCH/optics.json"
-expect_error "^mumloc train: the model was trained for other optics; pixel_nm 192 \(model\) vs 100" \
+# other optics fine-tune the model (tests/c/test_train_resume.c), but not another plane count
+echo '{"planes": 3, "plane_depth_nm": [200, 600, 1000]}' > "$SCRATCH/optics.json"
+expect_error "^mumloc train: the model's network takes 4 planes and these optics have 3" \
   train "${tiny[@]}" --out m.safetensors --resume "$SCRATCH/model.safetensors" \
   --optics "$SCRATCH/optics.json"
 

@@ -355,10 +355,10 @@ public class LocalizeCommand implements PlugIn {
         }
     }
 
-    /** As below without refinement; returns the localizations. */
+    /** As below with the default refinement (positions) and precision; returns the localizations. */
     static Table localize(ImageStack stack, PlaneLayout layout, Model model, double[] camera, double threshold,
             int threads, int batchFrames, int first, int count, Device device, boolean headless) {
-        return localize(stack, layout, model, camera, threshold, Localizer.REFINE_NONE, Localizer.PRECISION_AUTO,
+        return localize(stack, layout, model, camera, threshold, Localizer.REFINE_POSITIONS, Localizer.PRECISION_AUTO,
                 threads, batchFrames, first, count, device, headless).table;
     }
 
