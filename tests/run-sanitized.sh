@@ -13,8 +13,9 @@ cd "$(dirname "$0")/.."
 # code runs sanitized in test_train_model, test_train_resume and the train CLI tests.
 # Also left out: the OpenMP wait-policy probe (a program without the sanitizer runtime that
 # dlopen()s the library, which an instrumented library refuses) and the SLURM cluster test (daemons
-# and job plumbing; the localize it runs is sanitized in the CLI tests).
-slow_tests='^(test_train_learn_regression|test_train_learn_voxel|test_omp_wait_policy.*|cli_test_slurm_cluster)$'
+# and job plumbing; the localize it runs is sanitized in the CLI tests), and the CS movie test
+# (minutes under ASan; the solver's code runs sanitized in test_cs_operator and test_cs_drift).
+slow_tests='^(test_train_learn_regression|test_train_learn_voxel|test_omp_wait_policy.*|cli_test_slurm_cluster|cli_test_localize_cs)$'
 
 fuzz=OFF
 command -v clang >/dev/null 2>&1 && export CC=clang && fuzz=ON

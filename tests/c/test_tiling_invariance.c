@@ -88,6 +88,9 @@ static void compare(mumloc_arch arch, int w, int h, int tile, int measure) {
     mumloc_localize_options whole_opt, tiled_opt;
     mumloc_localize_options_default(&whole_opt);
     whole_opt.measure = measure;
+    /* what tiles could change is the network's output and its decoding; the refinement runs on the
+     * whole frame after them (and would make this random-weights model's crowds slow to test) */
+    whole_opt.refine = MUMLOC_REFINE_NONE;
     int c = 0, ow = 0, oh = 0;
     mumloc_model_output_size(model, w, h, &c, &ow, &oh);
     const int64_t out_n = (int64_t)c * ow * oh;
