@@ -546,13 +546,13 @@ if [ -f "$target/test-classes/org/mumloc/fiji/LocalizeTrainDialogDriver.class" ]
     expect lt-dialogs "dialog=shown MUMLoc Localize"
     recorded=$(sed -n 's/^recordedLocalize=//p' "$work/lt-dialogs.log")
     for key in ' read_noise=2.5 ' " model=$work/localize/model.safetensors " " csv=$out/dialog.csv " ' planes=auto ' \
-        ' refine=none ' ' precision=auto '; do
+        ' refine=positions ' ' precision=auto '; do
         case " ${recorded#*\"MUMLoc Localize\", \"}" in *"$key"*) pass ;; *) fail "the recorded line lacks '$key': $recorded" ;; esac
     done
     expect lt-dialogs "resultsShown=true"
     expect lt-dialogs "csvWritten=true"
     expect lt-dialogs "rememberedReadNoise=2.5"
-    expect lt-dialogs "fields MUMLoc Localize=9 numbers, 5 texts, 5 choices"
+    expect lt-dialogs "fields MUMLoc Localize=13 numbers, 7 texts, 7 choices"
     expect lt-dialogs "replayedLocalizeIdentical=true"
     expect lt-dialogs "dialog=shown MUMLoc Train"
     expect lt-dialogs "fields MUMLoc Train=17 numbers, 6 texts, 3 choices"

@@ -32,11 +32,11 @@ public final class LocalizeTrainDialogDriver {
         Recorder recorder = new Recorder(false);
 
         // Localize: fields in the order of the form (numbers: offset, gain, em_gain, read_noise, ...;
-        // strings: in, model, csv, drift_csv, png; refine stays none).
+        // strings: in, rig, optics, model, csv, drift_csv, png; refine stays the default, positions).
         DialogUser.answer(LocalizeCommand.TITLE, (numbers, strings) -> {
             numbers.get(3).setText("2.5");
-            strings.get(1).setText(model);
-            strings.get(2).setText(dir + "/dialog.csv");
+            strings.get(3).setText(model);
+            strings.get(4).setText(dir + "/dialog.csv");
         });
         IJ.doCommand(LocalizeCommand.TITLE);
         String localizeLine = DialogUser.recorded(recorder, LocalizeCommand.TITLE, 90000);
