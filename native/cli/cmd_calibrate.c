@@ -13,13 +13,6 @@
 
 #define LAYOUT_FROM_FILES (-1)
 
-static const cli_choice layout_choices[] = {{"hyperstack", MUMLOC_RIG_HYPERSTACK},
-                                            {"files", MUMLOC_RIG_FILES},
-                                            {"tiles2x2", MUMLOC_RIG_TILES2X2},
-                                            {"tiles1x4", MUMLOC_RIG_TILES1X4},
-                                            {"tiles4x1", MUMLOC_RIG_TILES4X1},
-                                            {NULL, 0}};
-
 /* Splits "a,b,c" in place into paths[]; returns the count (0 for an empty name). */
 static int split_paths(char *list, char **paths, int cap) {
     int n = 0;
@@ -63,6 +56,8 @@ static int camera_values(const char *option, const char *text, int cameras, doub
 }
 
 int cmd_calibrate(int argc, char **argv) {
+    cli_choice layout_choices[CLI_MAX_CHOICES];
+    cli_rig_layout_choices(layout_choices);
     const char *beads = NULL, *out_path = NULL, *report_path = NULL, *optics_path = NULL;
     const char *offset = NULL, *gain = NULL, *em_gain = NULL, *read_noise = NULL;
     double z_step = 0, pixel_nm = 0;

@@ -14,13 +14,6 @@
 #include <string.h>
 #include <unistd.h>
 
-static const cli_choice layout_choices[] = {{"hyperstack", MUMLOC_RIG_HYPERSTACK},
-                                            {"files", MUMLOC_RIG_FILES},
-                                            {"tiles2x2", MUMLOC_RIG_TILES2X2},
-                                            {"tiles1x4", MUMLOC_RIG_TILES1X4},
-                                            {"tiles4x1", MUMLOC_RIG_TILES4X1},
-                                            {NULL, 0}};
-
 /* The most files --in may list (a rig's cameras). */
 #define MAX_IN_FILES MUMLOC_MAX_PLANES
 
@@ -219,6 +212,8 @@ static int localize_cs(mumloc_localize_options *opt, const char *in_path, const 
 }
 
 int cmd_localize(int argc, char **argv) {
+    cli_choice layout_choices[CLI_MAX_CHOICES];
+    cli_rig_layout_choices(layout_choices);
     cli_choice plane_choices[CLI_MAX_CHOICES], refine_choices[CLI_MAX_CHOICES];
     cli_choices_from_names(mumloc_plane_axis_name, plane_choices);
     cli_choices_from_names(mumloc_refine_mode_name, refine_choices);

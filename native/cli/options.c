@@ -115,6 +115,16 @@ void cli_choices_from_names(const char *(*name)(int), cli_choice choices[CLI_MAX
     choices[n] = (cli_choice){NULL, 0};
 }
 
+static const char *rig_layout_word(int layout) {
+    return layout >= 0 && layout < MUMLOC_RIG_LAYOUT_COUNT
+               ? mumloc_rig_layout_name((mumloc_rig_layout)layout)
+               : NULL;
+}
+
+void cli_rig_layout_choices(cli_choice choices[CLI_MAX_CHOICES]) {
+    cli_choices_from_names(rig_layout_word, choices);
+}
+
 static const cli_choice *find_choice(const cli_choice *choices, const char *name) {
     for (const cli_choice *c = choices; c && c->name; c++)
         if (strcmp(c->name, name) == 0) return c;

@@ -36,6 +36,9 @@ typedef struct cli_choice {
  * library holds the words, so the CLI, Java and the files cannot disagree. */
 void cli_choices_from_names(const char *(*name)(int), cli_choice choices[CLI_MAX_CHOICES]);
 
+/* The rig layouts' choices (mumloc_rig_layout_name of each layout). */
+void cli_rig_layout_choices(cli_choice choices[CLI_MAX_CHOICES]);
+
 enum { CLI_REQUIRED = 1,
        CLI_REPEATED = 2 /* positionals: the last one takes every remaining argument (FILE...) */ };
 

@@ -347,6 +347,7 @@ typedef enum mumloc_rig_layout {
     MUMLOC_RIG_TILES1X4 = 3,   /* one chip, one row of 4 tiles, camera 1 leftmost */
     MUMLOC_RIG_TILES4X1 = 4    /* one chip, one column of 4 tiles, camera 1 on top */
 } mumloc_rig_layout;
+#define MUMLOC_RIG_LAYOUT_COUNT 5
 
 /* "hyperstack", "files", "tiles2x2", "tiles1x4", "tiles4x1" ("unknown" for other values). */
 MUMLOC_API const char *mumloc_rig_layout_name(mumloc_rig_layout layout);

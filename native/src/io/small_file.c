@@ -24,8 +24,8 @@ mumloc_status mumloc_read_small_file(const char *path, const char *what, size_t 
     }
     if (n > max_bytes) {
         free(buf);
-        return mumloc_fail(MUMLOC_ERR_FORMAT, "'%s' is over %zu KiB: not a %s", path,
-                           max_bytes >> 10, what);
+        return mumloc_fail(MUMLOC_ERR_FORMAT, "'%s' is over %zu KiB, far larger than any %s: "
+                           "is it the right file?", path, max_bytes >> 10, what);
     }
     buf[n] = '\0';
     *text = buf;

@@ -202,6 +202,12 @@ JNI_FN(jint, nGetThreads, JNIEnv *env, jclass cls) { return mumloc_get_threads()
 
 JNI_FN(jstring, nOmpWaitPolicy, JNIEnv *env, jclass cls) { return mumloc_jni_string(env, mumloc_omp_wait_policy()); }
 
+static const char *rig_layout_word(int layout) {
+    return layout >= 0 && layout < MUMLOC_RIG_LAYOUT_COUNT
+               ? mumloc_rig_layout_name((mumloc_rig_layout)layout)
+               : NULL;
+}
+
 /* The library's names of one enum (its _name function read until NULL), so that Java's choice lists
  * are the CLI's. */
 static const struct {
@@ -215,7 +221,9 @@ static const struct {
                    {"arch", mumloc_arch_name},
                    {"colormap", mumloc_colormap_name},
                    {"drift_method", mumloc_drift_method_name},
-                   {"precision", mumloc_precision_name}};
+                   {"precision", mumloc_precision_name},
+                   {"rig_layout", rig_layout_word},
+                   {"localize_method", mumloc_localize_method_name}};
 
 JNI_FN(jobjectArray, nEnumNames, JNIEnv *env, jclass cls, jstring jwhich) {
     char *which = mumloc_jni_required_utf8(env, jwhich, "enum");

@@ -172,8 +172,8 @@ static jni_localizer *localizer_of(JNIEnv *env, jlong handle) {
     return (jni_localizer *)(intptr_t)handle;
 }
 
-static jlong finish_create(JNIEnv *env, mumloc_model *m, const mumloc_localize_options *o,
-                           int planes, int width, int height, jni_localizer *j);
+static jlong finish_create(JNIEnv *env, mumloc_model *m, mumloc_localize_options *o, int planes,
+                           int width, int height);
 
 /* Camera {offset, gain, EM gain, read noise} and refinement name into o; -1 (exception pending). */
 static int camera_and_refine(JNIEnv *env, jdoubleArray jcamera, jstring jrefine,
@@ -213,20 +213,7 @@ LOC_FN(jlong, nCreateCs, JNIEnv *env, jclass cls, jobject joptics, jdoubleArray 
     mumloc_optics optics;
     if (mumloc_jni_optics_from_java(env, joptics, &optics)) return 0;
     o.optics = &optics;
-    jni_localizer *j = calloc(1, sizeof *j);
-    if (!j) {
-        mumloc_jni_oom(env, "the localizer");
-        return 0;
-    }
-    if (o.refine == MUMLOC_REFINE_DRIFT) {
-        o.drift_callback = collect_drift;
-        o.drift_user = j;
-    }
-    if (mumloc_jni_check(env, mumloc_localize_options_validate(&o))) {
-        free(j);
-        return 0;
-    }
-    return finish_create(env, NULL, &o, optics.planes, width, height, j);
+    return finish_create(env, NULL, &o, optics.planes, width, height);
 }
 
 /* camera: {offset ADU, ADU per electron, EM gain, read noise e}; device: "auto", "cpu", "cuda[:N]";
@@ -252,28 +239,24 @@ LOC_FN(jlong, nCreate, JNIEnv *env, jclass cls, jlong model_handle, jdoubleArray
     parsed = mumloc_precision_from_name(precision, &o.precision);
     free(precision);
     if (mumloc_jni_check(env, parsed)) return 0;
+    mumloc_optics optics;
+    mumloc_model_optics(m, &optics);
+    return finish_create(env, m, &o, optics.planes, width, height);
+}
+
+/* The localizer of options o (model NULL for CS; the library validates o) and its tables, with the
+ * drift collected for refine = drift; the handle, or 0 (exception pending). */
+static jlong finish_create(JNIEnv *env, mumloc_model *m, mumloc_localize_options *o, int planes,
+                           int width, int height) {
     jni_localizer *j = calloc(1, sizeof *j);
     if (!j) {
         mumloc_jni_oom(env, "the localizer");
         return 0;
     }
-    if (o.refine == MUMLOC_REFINE_DRIFT) {
-        o.drift_callback = collect_drift;
-        o.drift_user = j;
+    if (o->refine == MUMLOC_REFINE_DRIFT) {
+        o->drift_callback = collect_drift;
+        o->drift_user = j;
     }
-    if (mumloc_jni_check(env, mumloc_localize_options_validate(&o))) {
-        free(j);
-        return 0;
-    }
-    mumloc_optics optics;
-    mumloc_model_optics(m, &optics);
-    return finish_create(env, m, &o, optics.planes, width, height, j);
-}
-
-/* The localizer of options o (model NULL for CS) and its tables; the handle, or 0 (exception
- * pending; j freed). */
-static jlong finish_create(JNIEnv *env, mumloc_model *m, const mumloc_localize_options *o,
-                           int planes, int width, int height, jni_localizer *j) {
     j->planes = planes;
     j->width = width;
     j->height = height;

@@ -2,24 +2,22 @@
  * and applying a request to the engine model on its backend. */
 #include <string.h>
 
+#include "core/enum_names.h"
 #include "core/error.h"
 #include "model/model_handle.h"
 
 static const char *const precision_names[] = {"auto", "fp32", "bf16"};
-#define PRECISIONS ((int)(sizeof precision_names / sizeof precision_names[0]))
 
 const char *mumloc_precision_name(int precision) {
-    return precision >= 0 && precision < PRECISIONS ? precision_names[precision] : NULL;
+    return enum_name(precision_names, ENUM_COUNT(precision_names), precision);
 }
 
 mumloc_status mumloc_precision_from_name(const char *name, mumloc_precision *out) {
-    for (int p = 0; name && out && p < PRECISIONS; p++)
-        if (strcmp(name, precision_names[p]) == 0) {
-            *out = (mumloc_precision)p;
-            return MUMLOC_OK;
-        }
-    return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT, "unknown precision '%s': use auto, fp32 or bf16",
-                       name ? name : "(null)");
+    int v = 0;
+    mumloc_status status =
+        enum_from_name(precision_names, ENUM_COUNT(precision_names), "precision", name, &v);
+    if (status == MUMLOC_OK && out) *out = (mumloc_precision)v;
+    return status;
 }
 
 /* Whether AUTO picks bf16 where the backend runs it: only if bf16 keeps the accuracy (README,

@@ -13,8 +13,8 @@
 
 #include "core/error.h"
 #include "io/atomic_file.h"
-#include "io/input_file.h"
 #include "io/json.h"
+#include "io/small_file.h"
 #include "optics/optics_json.h"
 #include "io/text_buffer.h"
 
@@ -43,31 +43,6 @@ static const scalar_field plane_fields[] = {
     {"transmission", offsetof(mumloc_plane_psf, transmission)},
 };
 enum { PLANE_FIELDS = sizeof plane_fields / sizeof plane_fields[0] };
-
-static mumloc_status read_whole_file(const char *path, char **text, size_t *len) {
-    FILE *f = NULL;
-    MUMLOC_TRY(mumloc_input_fopen(path, "optics file", &f));
-    char *buf = malloc(MAX_OPTICS_FILE_BYTES + 1);
-    if (!buf) {
-        fclose(f);
-        return mumloc_fail(MUMLOC_ERR_OUT_OF_MEMORY, "out of memory reading '%s'", path);
-    }
-    size_t n = fread(buf, 1, MAX_OPTICS_FILE_BYTES + 1, f);
-    int failed = ferror(f);
-    fclose(f);
-    if (failed) {
-        free(buf);
-        return mumloc_fail(MUMLOC_ERR_IO, "cannot read optics file '%s'", path);
-    }
-    if (n > MAX_OPTICS_FILE_BYTES) {
-        free(buf);
-        return mumloc_fail(MUMLOC_ERR_FORMAT, "'%s' is over 1 MiB: not an optics file", path);
-    }
-    buf[n] = '\0';
-    *text = buf;
-    *len = n;
-    return MUMLOC_OK;
-}
 
 static mumloc_status wrong_type(const char *path, const mumloc_json *v, const char *field,
                                 const char *expected) {
@@ -213,7 +188,7 @@ mumloc_status mumloc_optics_load(const char *path, mumloc_optics *optics) {
         return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT, "mumloc_optics_load needs a path and optics");
     char *text = NULL;
     size_t len = 0;
-    MUMLOC_TRY(read_whole_file(path, &text, &len));
+    MUMLOC_TRY(mumloc_read_small_file(path, "optics file", MAX_OPTICS_FILE_BYTES, &text, &len));
     mumloc_json *doc = NULL;
     mumloc_status s = mumloc_json_parse(text, len, path, &doc);
     free(text);

@@ -10,8 +10,10 @@ public final class Calibration {
     private Calibration() {
     }
 
-    /** Layout names, indexed as mumloc_rig_layout (the CLI's --layout values). */
-    public static final String[] LAYOUTS = {"hyperstack", "files", "tiles2x2", "tiles1x4", "tiles4x1"};
+    /** Layout names, indexed as mumloc_rig_layout (the library's words, the CLI's --layout values). */
+    public static String[] layoutNames() {
+        return Mumloc.enumNames("rig_layout");
+    }
 
     /** How to calibrate; a camera value is one number for every camera or one per camera. */
     public static final class Options {

@@ -27,6 +27,9 @@ class EnumNamesTest {
         assertArrayEquals(new String[] {"viridis", "turbo"}, Rendering.colormapNames());
         assertArrayEquals(new String[] {"rcc", "fiducial"}, Drift.methodNames());
         assertArrayEquals(new String[] {"auto", "fp32", "bf16"}, Localizer.precisionNames());
+        assertArrayEquals(new String[] {"hyperstack", "files", "tiles2x2", "tiles1x4", "tiles4x1"},
+                Calibration.layoutNames());
+        assertArrayEquals(new String[] {"network", "cs"}, Mumloc.enumNames("localize_method"));
         assertEquals(SimParams.NOISE_NONE, java.util.Arrays.asList(SimParams.noiseNames()).indexOf("none"));
         assertEquals(SimParams.SAMPLE_FILAMENTS,
                 java.util.Arrays.asList(SimParams.sampleNames()).indexOf("filaments"));
@@ -52,6 +55,9 @@ class EnumNamesTest {
         assertCliChoice(cli, dir, "train", "--arch", Training.archNames());
         assertCliChoice(cli, dir, "drift-correct", "--method", Drift.methodNames());
         assertCliChoice(cli, dir, "localize", "--precision", Localizer.precisionNames());
+        assertCliChoice(cli, dir, "localize", "--method", Mumloc.enumNames("localize_method"));
+        assertCliChoice(cli, dir, "localize", "--layout", Calibration.layoutNames());
+        assertCliChoice(cli, dir, "calibrate", "--layout", Calibration.layoutNames());
     }
 
     /** The help line "  --option a|b|c  ..." lists exactly the words. */

@@ -32,7 +32,8 @@ public class CalibrateCommand implements PlugIn {
         OptionForm f = new OptionForm(TITLE);
         f.message("Bead z-stack: the stage stepped through every plane's focus");
         f.file("Beads (file, or one per camera a.tif,b.tif; empty = current image)", "");
-        f.choice("Layout", Calibration.LAYOUTS, Calibration.LAYOUTS[0]);
+        String[] layouts = Calibration.layoutNames();
+        f.choice("Layout", layouts, layouts[0]);
         f.number("Z_step (nm between images)", 50);
         f.number("Pixel_size (nm, camera 1's pixel in the sample; 0 = 192)", 0);
         f.message("Cameras (one value, or one per camera separated by commas)");

@@ -56,7 +56,6 @@ public class LocalizeCommand implements PlugIn {
     public static final String DRIFT = "MUMLoc Drift";
     static final String METHOD_NETWORK = "network";
     static final String METHOD_CS = "cs";
-    static final String[] METHODS = {METHOD_NETWORK, METHOD_CS};
 
     /** Where the bundled default model would be inside the jar. */
     static final String BUNDLED_MODEL = "/test-data/default-model.safetensors";
@@ -64,7 +63,13 @@ public class LocalizeCommand implements PlugIn {
     static final String[] NO_YES = {"no", "yes"};
     private static final String[] CAMERA_KEYS = {"offset", "gain", "em_gain", "read_noise"};
     /** layout= choices: the rig file's, or one of the library's layout names. */
-    static final String[] LAYOUTS = {"rig", "hyperstack", "files", "tiles2x2", "tiles1x4", "tiles4x1"};
+    static String[] layouts() {
+        String[] names = org.mumloc.Calibration.layoutNames();
+        String[] out = new String[names.length + 1];
+        out[0] = "rig";
+        System.arraycopy(names, 0, out, 1, names.length);
+        return out;
+    }
 
     @Override
     public void run(String arg) {
@@ -77,14 +82,14 @@ public class LocalizeCommand implements PlugIn {
         f.file("In (TIFF movie; replaces the current image)", "");
         f.choice("Planes (where the focal planes are)", PlaneLayout.axes(), "auto");
         f.file("Rig (rig file of a calibrated rig: in= is its raw data; empty = registered planes)", "");
-        f.choice("Layout (of a rig's raw data; rig = as its file says)", LAYOUTS, "rig");
+        f.choice("Layout (of a rig's raw data; rig = as its file says)", layouts(), "rig");
         f.message("Camera (values become photons as (value - offset) / (gain x em gain))");
         f.number("Offset (ADU)", 0);
         f.number("Gain (ADU per electron)", 1);
         f.number("Em_gain (1 = none)", 1);
         f.number("Read_noise (electrons)", 3);
         f.message("Method: network (a trained model) or cs (compressed sensing: no model, slow)");
-        f.choice("Method", METHODS, METHOD_NETWORK);
+        f.choice("Method", Mumloc.enumNames("localize_method"), METHOD_NETWORK);
         f.file("Optics (method=cs: optics JSON; empty = the movie's record)", "");
         f.number("Cs_lambda (method=cs: l1 weight in photons; 0 = automatic)", 0);
         f.number("Cs_frames (method=cs: frames sharing one drift)", 1);
