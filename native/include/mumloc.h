@@ -268,6 +268,11 @@ typedef struct mumloc_sim_params {
                                      0 at the first frame, at most this far from it per axis (dz at
                                      most half); the camera sees molecules displaced by it, the
                                      truth keeps their true positions (default 0: none) */
+    double camera_drift_nm;       /* slow camera drift of planes 2..k (a registration error that
+                                     creeps): per plane and axis a constant offset plus a smooth
+                                     random path over the movie (three slow harmonics), within
+                                     ±camera_drift_nm; added to the per-frame draws of drift_max_nm
+                                     (set that to 0 for slow drift alone). Default 0: none. */
 } mumloc_sim_params;
 
 MUMLOC_API void mumloc_sim_params_default(mumloc_sim_params *params);
@@ -1218,7 +1223,25 @@ typedef struct mumloc_localize_options {
     mumloc_cs_options cs;       /* method CS: the compressed-sensing solver's settings */
     const mumloc_optics *optics; /* method CS: the optics (NULL: the movie's record, which
                                     mumloc_localize_file then requires); unused by NETWORK */
+    int drift_window;           /* refine DRIFT: 1 (default) = each frame's own drift (the papers'
+                                   per-frame drift, for data that jump frame to frame); N ≥ 2 =
+                                   windowed: the drift of planes 2..k is a smooth function of time,
+                                   a cubic B-spline with a span every N frames (one constant when the
+                                   frames localized number fewer than 1.5 N), estimated jointly from
+                                   every molecule of the movie (each molecule's own parameters
+                                   profiled out per frame), applied to every position (refitted
+                                   with the drift held) and counted in the uncertainty columns
+                                   (the drift estimate's share added in quadrature). The streaming
+                                   localizer then holds the records and a spool of the frames (a
+                                   temporary file, k × the frame in floats per frame) until
+                                   mumloc_localizer_finish; mumloc_localize_file calls it.
+                                   MUMLOC_DRIFT_WINDOW_SLOW suits a slow creep at ≥ 8 molecules a
+                                   frame: its bound is ~11 nm / sqrt(N) per value. */
 } mumloc_localize_options;
+
+/* Frames per span of the windowed drift for a slow camera creep (drift_window). */
+#define MUMLOC_DRIFT_WINDOW_SLOW 200
+#define MUMLOC_MAX_DRIFT_WINDOW 1000000
 
 MUMLOC_API void mumloc_localize_options_default(mumloc_localize_options *options);
 /* Checks every field; the message names the first bad one and its accepted range. */
@@ -1246,6 +1269,13 @@ MUMLOC_API void mumloc_localizer_destroy(mumloc_localizer *localizer);
  * anything of the batch is localized. The localizations are kept until taken. */
 MUMLOC_API mumloc_status mumloc_localizer_push(mumloc_localizer *localizer, const float *frames,
                                                int count, int64_t first_frame);
+/* Ends the frames pushed so far. With refine DRIFT and drift_window ≥ 2 it estimates the drift over
+ * every frame pushed since the last finish (in the order pushed, times = frame indices), refits
+ * their positions with it held, measures them, makes them pending (none is before) and reports each
+ * frame's drift to drift_callback in push order (sigma_nm: the bound of the drift at that frame from
+ * the whole estimate; molecules: that frame's records that informed it); costs a few passes of the
+ * refinement over the spooled frames. Otherwise nothing to do (MUMLOC_OK). */
+MUMLOC_API mumloc_status mumloc_localizer_finish(mumloc_localizer *localizer);
 /* Localizations found and not yet taken. */
 MUMLOC_API int64_t mumloc_localizer_pending(const mumloc_localizer *localizer);
 /* Moves up to cap pending localizations (in push order; within a frame sorted by y, x, z) into out;

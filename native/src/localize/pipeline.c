@@ -31,6 +31,7 @@ static float *alloc_floats(int64_t n) { return n > 0 ? malloc((size_t)n * sizeof
 void mumloc_localizer_destroy(mumloc_localizer *l) {
     if (!l) return;
     pipeline_queue_free(l);
+    pipeline_window_free(l);
     pipeline_rig_free(l->rig);
     free(l->xs);
     free(l->ys);
@@ -160,6 +161,7 @@ mumloc_status pipeline_localizer_create(mumloc_model *model, const mumloc_locali
             st = mumloc_fail(MUMLOC_ERR_OUT_OF_MEMORY, "no memory for the network's input");
     }
     if (st == MUMLOC_OK) st = pipeline_queue_plan(l);
+    if (st == MUMLOC_OK) st = pipeline_window_create(l);
     if (st != MUMLOC_OK) {
         mumloc_localizer_destroy(l);
         return st;
@@ -239,6 +241,11 @@ static mumloc_status decode(mumloc_localizer *l, const float *output, int64_t fr
 }
 
 mumloc_status pipeline_append_pending(mumloc_localizer *l, int count) {
+    return pipeline_append(l, l->found, count);
+}
+
+mumloc_status pipeline_append(mumloc_localizer *l, const mumloc_localization *records,
+                              int64_t count) {
     if (count == 0) return MUMLOC_OK; /* buffers may still be NULL: no pointer arithmetic on them */
     if (l->pending_first > 0) { /* drop what was taken (one move per push, not per take) */
         memmove(l->pending, l->pending + l->pending_first,
@@ -254,7 +261,7 @@ mumloc_status pipeline_append_pending(mumloc_localizer *l, int count) {
         l->pending = grown;
         l->pending_cap = cap;
     }
-    memcpy(l->pending + l->pending_count, l->found, sizeof *l->found * (size_t)count);
+    memcpy(l->pending + l->pending_count, records, sizeof *records * (size_t)count);
     l->pending_count += count;
     return MUMLOC_OK;
 }
@@ -293,6 +300,11 @@ mumloc_status pipeline_localize_frame(mumloc_localizer *l, int64_t frame, const 
             l->found[m].x_nm += r->field.x0 * l->optics.pixel_nm;
             l->found[m].y_nm += r->field.y0 * l->optics.pixel_nm;
         }
+    if (l->window) { /* the drift comes from every frame: refined and measured at the finish */
+        MUMLOC_TRY(pipeline_window_hold(l, frame, fit_frame, n));
+        l->refine_seconds += pipeline_now() - t1;
+        return MUMLOC_OK;
+    }
     mumloc_frame_drift drift;
     const double *dx_dy = NULL;
     if (l->opt.refine == MUMLOC_REFINE_POSITIONS && n > 0)

@@ -49,7 +49,16 @@ struct mumloc_localizer {
     int64_t pending_first, pending_count, pending_cap;
     double network_seconds;
     double convert_seconds, decode_seconds, refine_seconds, measure_seconds; /* per-stage timers */
+    struct pipeline_window *window; /* refine DRIFT with drift_window ≥ 2: held frames, else NULL */
 };
+
+/* pipeline_window.c: the windowed drift (options.drift_window ≥ 2). create sets l->window up (a
+ * no-op otherwise); hold keeps a decoded frame's records (found[0..count)) and spools its fit frame
+ * (k × fit_width × fit_height photons) until mumloc_localizer_finish. */
+mumloc_status pipeline_window_create(mumloc_localizer *l);
+void pipeline_window_free(mumloc_localizer *l);
+mumloc_status pipeline_window_hold(mumloc_localizer *l, int64_t frame, const float *fit_frame,
+                                   int count);
 
 /* mumloc_localizer_create after its checks: options valid, threads set (mumloc_localize_file makes
  * them once for the whole run). */
@@ -76,6 +85,9 @@ mumloc_status pipeline_localize_frame(mumloc_localizer *l, int64_t frame, const 
 
 /* Appends found[0..count) to the pending records. */
 mumloc_status pipeline_append_pending(mumloc_localizer *l, int count);
+/* Appends records[0..count) to the pending records. */
+mumloc_status pipeline_append(mumloc_localizer *l, const mumloc_localization *records,
+                              int64_t count);
 
 /* pipeline_cs.c: the localizer of options->method CS (optics from options->optics; regions of
  * cs.tile pixels reuse the tile spans xs, ys), and its push. */
