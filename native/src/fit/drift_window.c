@@ -22,13 +22,14 @@
 #include "fit/drift_window.h"
 #include "fit/fit_mle.h"
 
-#define MAX_PASSES 40
+#define MAX_PASSES 30
 #define STOP_NM 0.1          /* converged when no coefficient moves more than this */
+#define REJECT_NM 1.0        /* the score test is made once the steps are this small */
 #define PRIOR_NM 48.0
 #define MAX_STEP_PIXELS 0.5  /* per pass: the Fisher model is local */
 #define CLAMP_PIXELS 2.0     /* far beyond any registration residual: a sign of nonsense */
-#define MAX_HALVINGS 5
-#define MAX_REJECTION_ROUNDS 2
+#define DAMPED_AFTER 8       /* passes after which steps are halved (an oscillation settles) */
+#define MAX_REJECTION_ROUNDS 4
 #define MIN_PHOTONS 1.0
 #define MIN_MOLECULES 2
 #define CHUNK_FLOATS ((int64_t)1 << 23) /* frames read per parallel chunk: 32 MiB */
@@ -47,6 +48,7 @@ typedef struct state {
     int k, P;
     double *theta;          /* per record: its parameters (NaN: no start) */
     unsigned char *usable;  /* per record, decided at the first pass */
+    unsigned char *trusted; /* per record: its last fit is trusted (its light is modelled) */
     double *stat;           /* per record: its score test at the last pass */
     slot_share *share;      /* per slot, at the last pass */
 } state;
@@ -65,11 +67,10 @@ static mumloc_status slot_pass(state *s, int64_t slot, const float *pixels, cons
     if (n == 0) return MUMLOC_OK;
     mumloc_mle_problem *pr = calloc((size_t)n, sizeof *pr);
     mumloc_mle_result *fit = calloc((size_t)n, sizeof *fit);
-    int *trusted = calloc((size_t)n, sizeof *trusted);
     const size_t planes_px = (size_t)o->planes * in->width * in->height;
     double *signal = n > 1 ? malloc(planes_px * sizeof *signal) : NULL;
     mumloc_status st = MUMLOC_OK;
-    if (!pr || !fit || !trusted || (n > 1 && !signal))
+    if (!pr || !fit || (n > 1 && !signal))
         st = mumloc_fail(MUMLOC_ERR_OUT_OF_MEMORY, "no memory for a frame's %d fits", n);
     int ready = 0;
     for (int m = 0; m < n && st == MUMLOC_OK; m++, ready++) {
@@ -83,29 +84,32 @@ static mumloc_status slot_pass(state *s, int64_t slot, const float *pixels, cons
             mumloc_mle_problem_start(&pr[m], l->x_nm, l->y_nm, l->z_nm, theta) != MUMLOC_OK)
             theta[0] = NAN; /* no photometry there: neither fitted nor counted */
     }
-    /* independent fits, then each with its neighbours' light (the trusted ones') held */
-    for (int round = 0; round < 2 && st == MUMLOC_OK; round++) {
+    /* each fit with its neighbours' light held (the trusted ones'), modelled from the last pass's
+     * fits (the first pass: from independent fits), then again from this pass's */
+    for (int round = first_pass ? 0 : 1; round < 3 && st == MUMLOC_OK; round++) {
+        if (round > 0 && n > 1) {
+            for (int m = 0; m < n; m++) mumloc_mle_problem_clear_signal(&pr[m], signal);
+            for (int m = 0; m < n; m++)
+                if (s->trusted[r0 + m])
+                    mumloc_mle_problem_add_signal(&pr[m], s->theta + (r0 + m) * MAXP, 1.0, signal);
+            for (int m = 0; m < n; m++)
+                if (!isnan(s->theta[(r0 + m) * MAXP]))
+                    mumloc_mle_problem_set_others(&pr[m], s->theta + (r0 + m) * MAXP, signal);
+        }
         for (int m = 0; m < n; m++) {
             const mumloc_localization *l = &in->locs[r0 + m];
             double *theta = s->theta + (r0 + m) * MAXP;
-            trusted[m] = 0;
+            s->trusted[r0 + m] = 0;
             if (isnan(theta[0])) continue;
             mumloc_mle_problem_fit(&pr[m], theta, &fit[m]);
-            trusted[m] = mumloc_mle_trusted(o, &fit[m], l->x_nm, l->y_nm, l->z_nm) &&
-                         fit[m].photons > MIN_PHOTONS && isfinite(fit[m].nll);
+            s->trusted[r0 + m] = mumloc_mle_trusted(o, &fit[m], l->x_nm, l->y_nm, l->z_nm) &&
+                                 fit[m].photons > MIN_PHOTONS && isfinite(fit[m].nll);
         }
-        if (round == 1 || n < 2) break;
-        for (int m = 0; m < n; m++) mumloc_mle_problem_clear_signal(&pr[m], signal);
-        for (int m = 0; m < n; m++)
-            if (trusted[m])
-                mumloc_mle_problem_add_signal(&pr[m], s->theta + (r0 + m) * MAXP, 1.0, signal);
-        for (int m = 0; m < n; m++)
-            if (!isnan(s->theta[(r0 + m) * MAXP]))
-                mumloc_mle_problem_set_others(&pr[m], s->theta + (r0 + m) * MAXP, signal);
+        if (n < 2) break;
     }
     for (int m = 0; m < n && st == MUMLOC_OK; m++) {
         const int64_t rec = r0 + m;
-        if (first_pass) s->usable[rec] = (unsigned char)trusted[m];
+        if (first_pass) s->usable[rec] = s->trusted[rec];
         s->stat[rec] = 0.0;
         if (!s->usable[rec]) continue;
         mumloc_drift_share sh;
@@ -127,7 +131,6 @@ static mumloc_status slot_pass(state *s, int64_t slot, const float *pixels, cons
     for (int m = 0; m < ready; m++) mumloc_mle_problem_free(&pr[m]);
     free(pr);
     free(fit);
-    free(trusted);
     free(signal);
     return st;
 }
@@ -173,12 +176,6 @@ static mumloc_status pass_all(state *s, const mumloc_drift_basis *b, const doubl
         }
     }
     return MUMLOC_OK;
-}
-
-static double prior_nll(const double *c, int n) {
-    double sum = 0;
-    for (int i = 0; i < n; i++) sum += c[i] * c[i];
-    return 0.5 * sum / (PRIOR_NM * PRIOR_NM);
 }
 
 /* The normal equations at the last pass: H (band) and gradient g over the coefficients c. */
@@ -231,14 +228,12 @@ static mumloc_status estimate(state *s, mumloc_drift_window_result *out, float *
     const double limit = CLAMP_PIXELS * s->in->optics->pixel_nm;
     const double max_step = MAX_STEP_PIXELS * s->in->optics->pixel_nm;
     double *c = out->coefficient;
-    double *best = calloc((size_t)n, sizeof *best), *step = calloc((size_t)n, sizeof *step);
-    double *g = calloc((size_t)n, sizeof *g);
+    double *step = calloc((size_t)n, sizeof *step), *g = calloc((size_t)n, sizeof *g);
     mumloc_band H = {0};
-    mumloc_status st = best && step && g ? mumloc_band_init(&H, n, MUMLOC_DRIFT_PATH_ORDER * P - 1)
-                                         : mumloc_fail(MUMLOC_ERR_OUT_OF_MEMORY,
-                                                       "no memory for the drift's equations");
-    double best_nll = INFINITY;
-    int halvings = 0, rounds = 0, factored = 0;
+    mumloc_status st = step && g ? mumloc_band_init(&H, n, MUMLOC_DRIFT_PATH_ORDER * P - 1)
+                                 : mumloc_fail(MUMLOC_ERR_OUT_OF_MEMORY,
+                                               "no memory for the drift's equations");
+    int rounds = 0, factored = 0, since = 0;
     for (int pass = 0; pass < MAX_PASSES && st == MUMLOC_OK; pass++) {
         double nll;
         int64_t lost;
@@ -250,20 +245,6 @@ static mumloc_status estimate(state *s, mumloc_drift_window_result *out, float *
             for (int64_t i = 0; i < s->in->first[s->in->slots]; i++) out->used += s->usable[i];
             if (out->used < MIN_MOLECULES) break;
         }
-        nll += prior_nll(c, n);
-        if (lost == 0 && isfinite(best_nll) && !(nll <= best_nll + 1e-9 * fabs(best_nll))) {
-            if (++halvings > MAX_HALVINGS) { /* no step helps: a minimum */
-                memcpy(c, best, sizeof *c * (size_t)n);
-                out->converged = 1;
-                break;
-            }
-            for (int i = 0; i < n; i++) c[i] = best[i] + (step[i] *= 0.5);
-            continue;
-        }
-        /* accepted (or the objective changed: molecules lost) */
-        halvings = 0;
-        best_nll = nll;
-        memcpy(best, c, sizeof *c * (size_t)n);
         assemble(s, b, c, &H, g);
         factored = mumloc_band_cholesky(&H);
         if (!factored) break;
@@ -273,31 +254,31 @@ static mumloc_status estimate(state *s, mumloc_drift_window_result *out, float *
             step[i] = -step[i];
             if (fabs(step[i]) > longest) longest = fabs(step[i]);
         }
-        if (longest < STOP_NM) {
-            out->converged = 1;
-            if (rounds == MAX_REJECTION_ROUNDS || reject(s) == 0) break;
+        /* near the optimum: drop the molecules that disagree with it (then go on without them) */
+        if (longest < REJECT_NM && rounds < MAX_REJECTION_ROUNDS) {
             rounds++;
-            best_nll = INFINITY; /* fewer molecules: another objective */
-            out->converged = 0;
-            continue; /* the same drift, refitted and summed without them */
+            if (reject(s) > 0) {
+                since = 0;
+                continue; /* the same drift, refitted and summed without them */
+            }
         }
-        const double scale = longest > max_step ? max_step / longest : 1.0;
+        out->converged = longest < STOP_NM;
+        if (out->converged) break;
+        /* late passes damped: the likelihood's curvature is not the Fisher model's everywhere */
+        double scale = longest > max_step ? max_step / longest : 1.0;
+        if (++since > DAMPED_AFTER) scale *= 0.5;
         for (int i = 0; i < n; i++) {
-            step[i] *= scale;
-            double v = c[i] + step[i];
+            const double v = c[i] + step[i] * scale;
             c[i] = v > limit ? limit : v < -limit ? -limit : v;
             out->clamped |= c[i] != v;
-            step[i] = c[i] - best[i];
         }
     }
     if (st == MUMLOC_OK && factored) {
-        memcpy(c, best, sizeof *c * (size_t)n);
         st = mumloc_band_init(&out->covariance, n, H.bw);
         if (st == MUMLOC_OK) mumloc_band_inverse(&H, &out->covariance);
     }
     if (st == MUMLOC_OK && !factored) memset(c, 0, sizeof *c * (size_t)n);
     mumloc_band_free(&H);
-    free(best);
     free(step);
     free(g);
     return st;
@@ -319,17 +300,19 @@ mumloc_status mumloc_drift_window_estimate(const mumloc_drift_window_input *in,
     int64_t chunk = CHUNK_FLOATS / (frame_floats > 0 ? frame_floats : 1);
     if (chunk < 1) chunk = 1;
     if (chunk > in->slots) chunk = in->slots > 0 ? in->slots : 1;
-    state s = {in, k, out->P, NULL, NULL, NULL, NULL};
+    state s = {in, k, out->P, NULL, NULL, NULL, NULL, NULL};
     out->coefficient = calloc((size_t)out->basis.functions * (size_t)(out->P > 0 ? out->P : 1),
                               sizeof *out->coefficient);
     out->molecules = calloc((size_t)(in->slots > 0 ? in->slots : 1), sizeof *out->molecules);
     s.theta = malloc(sizeof *s.theta * (size_t)(records > 0 ? records : 1) * MAXP);
     s.usable = calloc((size_t)(records > 0 ? records : 1), 1);
+    s.trusted = calloc((size_t)(records > 0 ? records : 1), 1);
     s.stat = calloc((size_t)(records > 0 ? records : 1), sizeof *s.stat);
     s.share = calloc((size_t)(in->slots > 0 ? in->slots : 1), sizeof *s.share);
     float *buffer = malloc(sizeof *buffer * (size_t)(chunk * frame_floats));
     mumloc_status st = MUMLOC_OK;
-    if (!out->coefficient || !out->molecules || !s.theta || !s.usable || !s.stat || !s.share ||
+    if (!out->coefficient || !out->molecules || !s.theta || !s.usable || !s.trusted || !s.stat ||
+        !s.share ||
         !buffer)
         st = mumloc_fail(MUMLOC_ERR_OUT_OF_MEMORY, "no memory to estimate the drift of %lld frames",
                          (long long)in->slots);
@@ -344,6 +327,7 @@ mumloc_status mumloc_drift_window_estimate(const mumloc_drift_window_input *in,
     }
     free(s.theta);
     free(s.usable);
+    free(s.trusted);
     free(s.stat);
     free(s.share);
     free(buffer);
