@@ -904,6 +904,12 @@ typedef struct mumloc_localization {
     double bkgstd;              /* residual std of the photometry fit, photons per pixel */
     double uncertainty_xy_nm;   /* lateral CRLB sqrt((σx² + σy²) / 2) at photons and background */
     double uncertainty_z_nm;    /* axial CRLB σz */
+    int unresolved;             /* 1: another record of the frame is closer than the two molecules'
+                                   images can be told apart (Sparrow: 2 × their RMS width, in the
+                                   plane where the pair is sharpest) — the refinement fitted both
+                                   but cannot separate them; 0: resolved; -1: not assessed (no
+                                   multi-emitter refinement: refine none, per-frame drift, CS).
+                                   Table column "unresolved" (NaN for -1). */
 } mumloc_localization;
 
 typedef struct mumloc_decode_options {
@@ -955,9 +961,11 @@ MUMLOC_API mumloc_status mumloc_decode_voxel(const mumloc_optics *optics, const 
 
 /* Appends localizations to a table as ThunderSTORM columns, in this order: "id" (1-based row
  * number), "frame" (frame + 1), "x [nm]", "y [nm]", "z [nm]", "intensity [photon]",
- * "offset [photon]", "bkgstd [photon]", "uncertainty_xy [nm]", "uncertainty_z [nm]", "probability".
+ * "offset [photon]", "bkgstd [photon]", "uncertainty_xy [nm]", "uncertainty_z [nm]", "probability",
+ * "unresolved" (1/0, NaN when not assessed: mumloc_localization.unresolved).
  * An empty table gets these columns; otherwise it must already have them (by name and unit; other
- * columns get NaN in the new rows). On failure the table is left as it was. */
+ * columns get NaN in the new rows), except "unresolved", which a table filled before it existed
+ * gets added (NaN in its earlier rows). On failure the table is left as it was. */
 MUMLOC_API mumloc_status mumloc_localizations_to_table(const mumloc_localization *locs,
                                                        int64_t count, mumloc_table *table);
 

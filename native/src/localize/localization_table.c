@@ -1,17 +1,20 @@
 /* mumloc_localizations_to_table: localization records → the ThunderSTORM columns of a mumloc_table
  * (contract in mumloc.h), through the table's public API only. */
+#include <math.h>
 #include <stdlib.h>
 
 #include "core/error.h"
 
 enum { COL_ID, COL_FRAME, COL_X, COL_Y, COL_Z, COL_INTENSITY, COL_OFFSET, COL_BKGSTD, COL_UXY,
-       COL_UZ, COL_PROBABILITY, COLUMN_COUNT };
+       COL_UZ, COL_PROBABILITY, COL_UNRESOLVED, COLUMN_COUNT };
+/* Columns a table filled before they existed may lack: added to it (NaN in its earlier rows). */
+#define FIRST_OPTIONAL COL_UNRESOLVED
 
 static const char *const NAMES[COLUMN_COUNT] = {
     "id", "frame", "x", "y", "z", "intensity", "offset", "bkgstd", "uncertainty_xy",
-    "uncertainty_z", "probability"};
+    "uncertainty_z", "probability", "unresolved"};
 static const char *const UNITS[COLUMN_COUNT] = {"", "", "nm", "nm", "nm", "photon", "photon",
-                                                "photon", "nm", "nm", ""};
+                                                "photon", "nm", "nm", "", ""};
 
 static double value(const mumloc_localization *l, int column, int64_t id) {
     switch (column) {
@@ -25,6 +28,7 @@ static double value(const mumloc_localization *l, int column, int64_t id) {
     case COL_BKGSTD: return l->bkgstd;
     case COL_UXY: return l->uncertainty_xy_nm;
     case COL_UZ: return l->uncertainty_z_nm;
+    case COL_UNRESOLVED: return l->unresolved < 0 ? NAN : (double)l->unresolved;
     default: return l->probability;
     }
 }
@@ -38,6 +42,10 @@ static mumloc_status map_columns(mumloc_table *table, int *index) {
             continue;
         }
         index[c] = mumloc_table_find_column(table, NAMES[c], UNITS[c]);
+        if (index[c] < 0 && c >= FIRST_OPTIONAL) {
+            MUMLOC_TRY(mumloc_table_add_column(table, NAMES[c], UNITS[c], &index[c]));
+            continue;
+        }
         if (index[c] < 0)
             return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT,
                                "the table has no column \"%s%s%s%s\": pass an empty table or one "

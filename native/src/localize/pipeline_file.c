@@ -2,6 +2,7 @@
  * reader hands batches to a streaming localizer; each batch's localizations are written as rows at
  * once, so memory holds one batch of frames and one batch of records whatever the movie's length.
  * The table's sidecar "<table>.json" (what made it) is committed with it. */
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,7 +21,7 @@ static const mumloc_csv_column columns[] = {
     {"id", NULL},          {"frame", NULL},         {"x", "nm"},
     {"y", "nm"},           {"z", "nm"},             {"intensity", "photon"},
     {"offset", "photon"},  {"bkgstd", "photon"},    {"uncertainty_xy", "nm"},
-    {"uncertainty_z", "nm"}, {"probability", NULL},
+    {"uncertainty_z", "nm"}, {"probability", NULL}, {"unresolved", NULL},
 };
 #define COLUMNS ((int)(sizeof columns / sizeof columns[0]))
 
@@ -73,7 +74,8 @@ static mumloc_status write_pending(run_state *s) {
             const double row[COLUMNS] = {(double)(s->rows + 1), (double)(r->frame + 1),
                                          r->x_nm, r->y_nm, r->z_nm, r->photons, r->offset,
                                          r->bkgstd, r->uncertainty_xy_nm, r->uncertainty_z_nm,
-                                         r->probability};
+                                         r->probability,
+                                         r->unresolved < 0 ? NAN : (double)r->unresolved};
             MUMLOC_TRY(mumloc_csv_writer_row(&s->csv, row));
             s->rows++;
         }

@@ -41,7 +41,7 @@ import org.mumloc.TestFiles;
  */
 class LocalizeCommandHeadlessTest {
     private static final String HEADER = "\"id\",\"frame\",\"x [nm]\",\"y [nm]\",\"z [nm]\",\"intensity [photon]\","
-            + "\"offset [photon]\",\"bkgstd [photon]\",\"uncertainty_xy [nm]\",\"uncertainty_z [nm]\",\"probability\"";
+            + "\"offset [photon]\",\"bkgstd [photon]\",\"uncertainty_xy [nm]\",\"uncertainty_z [nm]\",\"probability\",\"unresolved\"";
     private static final String DRIFT_HEADER = "\"frame\",\"plane\",\"dx [nm]\",\"dy [nm]\",\"uncertainty_dx [nm]\","
             + "\"uncertainty_dy [nm]\",\"molecules\"";
     private static Path dir;
