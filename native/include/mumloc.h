@@ -1457,6 +1457,35 @@ MUMLOC_API const char *mumloc_evaluation_json(const mumloc_evaluation *evaluatio
 MUMLOC_API mumloc_status mumloc_evaluation_save_json(const mumloc_evaluation *evaluation,
                                                      const char *path);
 
+/* Pixel locking: a localizer biased towards (or away from) pixel centres piles its positions up at
+ * some sub-pixel phases; an unbiased one spreads them evenly. The histogram of the sub-pixel phase
+ * frac(x / pixel_nm) (and of y) of every row of a table (columns "x", "y" in nm or without unit;
+ * rows with a non-finite position are skipped) in `bins` equal bins of a pixel, with Pearson's
+ * χ² against the uniform distribution (bins − 1 degrees of freedom), its p-value (Wilson–Hilferty)
+ * and the largest relative deviation of a bin from the expected count. */
+#define MUMLOC_SUBPIXEL_MAX_BINS 100
+typedef struct mumloc_subpixel_histogram {
+    double pixel_nm;
+    int bins;
+    int64_t count;                            /* rows counted */
+    int64_t x[MUMLOC_SUBPIXEL_MAX_BINS], y[MUMLOC_SUBPIXEL_MAX_BINS]; /* bin 0: phase [0, 1/bins) */
+    double chi2_x, chi2_y;
+    double p_x, p_y;                          /* P(χ² this large | uniform) */
+    double max_deviation_x, max_deviation_y;  /* max over bins |count / expected − 1| */
+} mumloc_subpixel_histogram;
+
+/* Fills *out; bins 2..MUMLOC_SUBPIXEL_MAX_BINS, pixel_nm > 0; MUMLOC_ERR_INVALID_ARGUMENT for a table
+ * without x and y, or no finite row. */
+MUMLOC_API mumloc_status mumloc_subpixel_histogram_of(const mumloc_table *table, double pixel_nm,
+                                                      int bins, mumloc_subpixel_histogram *out);
+/* Writes the histogram as CSV ("bin" 1-based, "phase" the bin's centre as a fraction of a pixel,
+ * "x", "y" counts), atomically; it reads back with mumloc_table_read_csv. */
+MUMLOC_API mumloc_status mumloc_subpixel_histogram_write_csv(const mumloc_subpixel_histogram *h,
+                                                             const char *path);
+/* One line: "Sub-pixel positions (N rows, B bins of P nm): x chi2 C (p P), max deviation D%; y …". */
+MUMLOC_API void mumloc_subpixel_histogram_text(const mumloc_subpixel_histogram *h, char *out,
+                                               size_t cap);
+
 /* ---------------------------------------------------------------------------------------------- */
 /* Rendering                                                                                       */
 /* ---------------------------------------------------------------------------------------------- */
