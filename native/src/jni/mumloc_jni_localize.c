@@ -218,10 +218,10 @@ LOC_FN(jlong, nCreateCs, JNIEnv *env, jclass cls, jobject joptics, jdoubleArray 
 
 /* camera: {offset ADU, ADU per electron, EM gain, read noise e}; device: "auto", "cpu", "cuda[:N]";
  * refine: "none", "positions", "drift" (mumloc_refine_mode_from_name); precision: "auto", "fp32",
- * "bf16" (mumloc_precision_from_name). */
+ * "bf16" (mumloc_precision_from_name); drift_window: mumloc_localize_options.drift_window. */
 LOC_FN(jlong, nCreate, JNIEnv *env, jclass cls, jlong model_handle, jdoubleArray jcamera,
                        jdouble threshold, jint threads, jstring jdevice, jstring jrefine,
-                       jstring jprecision, jint width, jint height) {
+                       jstring jprecision, jint drift_window, jint width, jint height) {
     mumloc_model *m = model_of(env, model_handle);
     if (!m) return 0;
     mumloc_localize_options o;
@@ -229,6 +229,7 @@ LOC_FN(jlong, nCreate, JNIEnv *env, jclass cls, jlong model_handle, jdoubleArray
     if (camera_and_refine(env, jcamera, jrefine, &o)) return 0;
     o.threshold = threshold;
     o.threads = threads;
+    o.drift_window = drift_window;
     char *device = mumloc_jni_required_utf8(env, jdevice, "the device");
     if (!device) return 0;
     mumloc_status parsed = mumloc_device_parse(device, &o.device);
@@ -282,6 +283,8 @@ LOC_FN(void, nDestroy, JNIEnv *env, jclass cls, jlong handle) {
     free(j);
 }
 
+static jlong take_pending(JNIEnv *env, jni_localizer *j);
+
 /* Pushes count frames (frame, plane, row, column floats) numbered from first_frame (0-based), then
  * moves what was found into the table; returns how many localizations this batch gave. */
 LOC_FN(jlong, nPush, JNIEnv *env, jclass cls, jlong handle, jfloatArray jframes, jint count,
@@ -325,6 +328,11 @@ LOC_FN(jlong, nPush, JNIEnv *env, jclass cls, jlong handle, jfloatArray jframes,
         j->drift_status = MUMLOC_OK;
         return 0;
     }
+    return take_pending(env, j);
+}
+
+/* Moves the pending localizations into the table; how many, or 0 (exception pending). */
+static jlong take_pending(JNIEnv *env, jni_localizer *j) {
     int64_t pending = mumloc_localizer_pending(j->loc);
     if (pending <= 0) return 0;
     mumloc_localization *locs = malloc((size_t)pending * sizeof *locs);
@@ -333,16 +341,29 @@ LOC_FN(jlong, nPush, JNIEnv *env, jclass cls, jlong handle, jfloatArray jframes,
         return 0;
     }
     int64_t taken = 0;
-    st = mumloc_localizer_take(j->loc, locs, pending, &taken);
+    mumloc_status st = mumloc_localizer_take(j->loc, locs, pending, &taken);
     if (st == MUMLOC_OK) st = mumloc_localizations_to_table(locs, taken, j->table);
     free(locs);
     if (mumloc_jni_check(env, st)) return 0;
     return taken;
 }
 
+/* The end of the pushed frames: the windowed drift (drift_window ≥ 2) is estimated over them and
+ * their localizations taken; nothing to do otherwise. 1 on success, 0 (exception pending). */
+static int finish(JNIEnv *env, jni_localizer *j) {
+    if (mumloc_jni_check(env, mumloc_localizer_finish(j->loc))) return 0;
+    if (j->drift_status != MUMLOC_OK) {
+        mumloc_jni_check(env, j->drift_status);
+        j->drift_status = MUMLOC_OK;
+        return 0;
+    }
+    take_pending(env, j);
+    return !(*env)->ExceptionCheck(env);
+}
+
 LOC_FN(jobject, nTable, JNIEnv *env, jclass cls, jlong handle) {
     jni_localizer *j = localizer_of(env, handle);
-    if (!j) return NULL;
+    if (!j || !finish(env, j)) return NULL;
     if (mumloc_table_columns(j->table) == 0) {
         /* No localization yet: still the ThunderSTORM columns, with no rows. */
         if (mumloc_jni_check(env, mumloc_localizations_to_table(NULL, 0, j->table))) return NULL;
@@ -353,7 +374,7 @@ LOC_FN(jobject, nTable, JNIEnv *env, jclass cls, jlong handle) {
 /* The drift estimated so far (refine "drift"; otherwise no rows), with its columns even when empty. */
 LOC_FN(jobject, nDrift, JNIEnv *env, jclass cls, jlong handle) {
     jni_localizer *j = localizer_of(env, handle);
-    if (!j) return NULL;
+    if (!j || !finish(env, j)) return NULL;
     if (mumloc_jni_check(env, drift_table_columns(j->drift))) return NULL;
     return mumloc_jni_table_to_java(env, j->drift);
 }

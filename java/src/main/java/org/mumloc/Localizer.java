@@ -64,12 +64,25 @@ public final class Localizer implements AutoCloseable {
      */
     public Localizer(Model model, double offsetAdu, double aduPerElectron, double emGain, double readNoiseE,
             double threshold, int threads, String device, String refine, String precision, int width, int height) {
+        this(model, offsetAdu, aduPerElectron, emGain, readNoiseE, threshold, threads, device, refine, precision, 1,
+                width, height);
+    }
+
+    /**
+     * As above, with refine "drift" estimated over windows of frames: driftWindow 1 = each frame's own
+     * drift; N &ge; 2 = the drift as a smooth function of time (a cubic spline with a span every N
+     * frames) from every molecule pushed ({@code mumloc_localize_options.drift_window}): the
+     * localizations and the drift then come at {@link #table()} / {@link #drift()}, after the last push.
+     */
+    public Localizer(Model model, double offsetAdu, double aduPerElectron, double emGain, double readNoiseE,
+            double threshold, int threads, String device, String refine, String precision, int driftWindow,
+            int width, int height) {
         Mumloc.load();
         this.planes = model.planes();
         this.width = width;
         this.height = height;
         this.handle = nCreate(model.handle(), new double[] {offsetAdu, aduPerElectron, emGain, readNoiseE},
-                threshold, threads, device, refine, precision, width, height);
+                threshold, threads, device, refine, precision, driftWindow, width, height);
     }
 
     private Localizer(long handle, int planes, int width, int height) {
@@ -112,7 +125,10 @@ public final class Localizer implements AutoCloseable {
         return nPush(handle(), frames, count, firstFrame);
     }
 
-    /** Everything found so far ("id", "frame", "x [nm]", ...; the columns even when empty). */
+    /**
+     * Everything found so far ("id", "frame", "x [nm]", ...; the columns even when empty); with a drift
+     * window it first estimates the drift over every frame pushed and refines their localizations.
+     */
     public synchronized Table table() {
         return nTable(handle());
     }
@@ -151,7 +167,7 @@ public final class Localizer implements AutoCloseable {
     }
 
     private static native long nCreate(long model, double[] camera, double threshold, int threads,
-            String device, String refine, String precision, int width, int height);
+            String device, String refine, String precision, int driftWindow, int width, int height);
     private static native long nCreateCs(Optics optics, double[] camera, int threads,
             String refine, double lambda, int frames, int count, double minPhotons, int width, int height);
     private static native Table nDrift(long handle);
