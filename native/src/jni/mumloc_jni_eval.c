@@ -136,3 +136,31 @@ done:
     free(json_path);
     return result;
 }
+
+/* The sub-pixel histogram of a table (mumloc_subpixel_histogram_of): double[] {count, chi2_x, p_x,
+ * max_deviation_x, chi2_y, p_y, max_deviation_y, x counts (bins), y counts (bins)}; csv_path (may be
+ * null): also written there (mumloc_subpixel_histogram_write_csv). */
+EVAL_FN(jdoubleArray, nSubpixel, JNIEnv *env, jclass cls, jobjectArray names, jobjectArray units,
+                                 jobjectArray columns, jdouble pixel_nm, jint bins, jstring jcsv) {
+    int failed;
+    char *csv = mumloc_jni_utf8(env, jcsv, "the histogram file path", &failed);
+    if (failed) return NULL;
+    jdoubleArray out = NULL;
+    mumloc_subpixel_histogram h;
+    mumloc_table *t = mumloc_jni_table_from_java(env, names, units, columns, "the localizations");
+    if (t && !mumloc_jni_check(env, mumloc_subpixel_histogram_of(t, pixel_nm, bins, &h)) &&
+        !(csv && mumloc_jni_check(env, mumloc_subpixel_histogram_write_csv(&h, csv)))) {
+        double v[7 + 2 * MUMLOC_SUBPIXEL_MAX_BINS] = {(double)h.count, h.chi2_x, h.p_x, h.max_deviation_x,
+                                                     h.chi2_y, h.p_y, h.max_deviation_y};
+        for (int b = 0; b < h.bins; b++) {
+            v[7 + b] = (double)h.x[b];
+            v[7 + h.bins + b] = (double)h.y[b];
+        }
+        const jsize n = 7 + 2 * h.bins;
+        out = (*env)->NewDoubleArray(env, n);
+        if (out) (*env)->SetDoubleArrayRegion(env, out, 0, n, v);
+    }
+    mumloc_table_destroy(t);
+    free(csv);
+    return out;
+}

@@ -149,6 +149,20 @@ public final class Evaluation {
         return json;
     }
 
+    /**
+     * The pixel-locking check: the histogram of the sub-pixel phases of x and y (columns in nm) in
+     * bins of a pixelNm camera pixel, with its flatness ({@code mumloc_subpixel_histogram_of});
+     * csvPath (or null) also gets it as the CLI's {@code evaluate --subpixel-out} writes it.
+     * Returns {count, chi2_x, p_x, max_deviation_x, chi2_y, p_y, max_deviation_y, x counts..., y counts...}.
+     */
+    public static double[] subpixel(Table localizations, double pixelNm, int bins, String csvPath) {
+        Mumloc.load();
+        return nSubpixel(localizations.namesArray(), localizations.unitsArray(), localizations.columnsArray(),
+                pixelNm, bins, csvPath);
+    }
+
+    private static native double[] nSubpixel(String[] names, String[] units, double[][] columns, double pixelNm,
+            int bins, String csvPath);
     private static native double[] nDefaultOptions();
     private static native Object[] nEvaluate(String[] tNames, String[] tUnits, double[][] tColumns, String[] lNames,
             String[] lUnits, double[][] lColumns, double[] options, String jsonPath, ProgressListener progress);
