@@ -89,14 +89,6 @@ mumloc_status mumloc_model_save(mumloc_model *model, const char *path) {
     return nn_model_save(model->nn, path, model->nn->adam_steps > 0);
 }
 
-void mumloc_model_destroy(mumloc_model *model) {
-    if (!model) return;
-    nn_model_destroy(model->nn);
-    nn_backend_destroy(model->be);
-    mumloc_text_free(&model->info);
-    free(model);
-}
-
 mumloc_arch mumloc_model_arch(const mumloc_model *model) {
     return model->nn->cfg.arch == NN_ARCH_VOXEL ? MUMLOC_ARCH_VOXEL : MUMLOC_ARCH_REGRESSION;
 }

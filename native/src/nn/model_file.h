@@ -29,6 +29,7 @@
 #define MUMLOC_NN_MODEL_FILE_H
 
 #include "nn/model.h"
+#include "nn/model_file_keys.h"
 
 #define NN_MODEL_FORMAT "mumloc-model"
 #define NN_MODEL_FORMAT_VERSION 1
@@ -38,8 +39,5 @@ mumloc_status nn_model_save(nn_model *m, const char *path, int with_optimizer);
 
 /* Reads a model onto backend be. The optimiser state, if present, is restored too. */
 mumloc_status nn_model_load(nn_backend *be, const char *path, nn_model **out);
-
-/* Non-zero for metadata keys this module writes itself. */
-int nn_model_file_reserved_key(const char *key);
 
 #endif
