@@ -89,7 +89,9 @@ bad = report("include", includes)
 defined, used = {}, {}
 for obj in filter(None, sys.stdin.read().split()):
     source = obj.split('/native/src/', 1)[1][:-len('.o')]
-    a = unit(source) if source in known else os.path.splitext(source)[0]
+    if source not in known:
+        continue  # left behind by a file since renamed or removed
+    a = unit(source)
     nm = subprocess.run(['nm', obj], capture_output=True, text=True, check=True).stdout
     for line in nm.splitlines():
         parts = line.split()

@@ -1,5 +1,5 @@
 /*
- * The public model handle (mumloc_model in mumloc.h) around an engine model (nn/model.h): the optics
+ * The public model handle (mumloc_model in mumloc.h) around an engine model (nn/network.h): the optics
  * it was made for, the input normalisation, and the metadata the model file carries. Shared by the
  * model/ files and by training (train/), which builds and updates models through these functions.
  *
@@ -14,7 +14,7 @@
 #include "backend/backend.h"
 #include "io/text_buffer.h"
 #include "mumloc.h"
-#include "nn/model.h"
+#include "nn/network.h"
 
 struct mumloc_model {
     nn_backend *be;           /* owned */

@@ -3,7 +3,7 @@
 #ifndef MUMLOC_NN_MODEL_FILE_LAYOUT_H
 #define MUMLOC_NN_MODEL_FILE_LAYOUT_H
 
-#include "nn/model.h"
+#include "nn/network.h"
 #include "nn/model_file_keys.h"
 
 #define NN_FILE_MAX_ENTRIES (3 * NN_MAX_PARAMS + 2 * NN_MAX_LAYERS)

@@ -1,5 +1,5 @@
-/* The two published architectures (see model.h): construction, initialisation, passes, Adam. */
-#include "nn/model.h"
+/* The two published architectures (see network.h): construction, initialisation, passes, Adam. */
+#include "nn/network.h"
 
 #include <math.h>
 #include <stdio.h>
