@@ -603,6 +603,14 @@ MUMLOC_API mumloc_status mumloc_model_create(mumloc_arch arch, const mumloc_opti
  * MUMLOC_ERR_IO: not a regular file, unreadable) and a message naming the file and the problem.
  * Only the header is read before it is validated. */
 MUMLOC_API mumloc_status mumloc_model_load(const char *path, mumloc_model **out);
+/* mumloc_model_load straight onto a device's backend: the tensors go from the file to the device,
+ * never through a model on the CPU. device NULL is the CPU, as mumloc_model_load; otherwise it is
+ * resolved as mumloc_model_set_device resolves it (AUTO: CUDA where usable, else the CPU and why),
+ * and the model is then as if loaded and moved there (bit-identical results). choice (may be NULL)
+ * says where it went and why; an unusable CUDA:N fails as mumloc_model_set_device does. */
+MUMLOC_API mumloc_status mumloc_model_load_on_device(const char *path, const mumloc_device *device,
+                                                     mumloc_device_choice *choice,
+                                                     mumloc_model **out);
 /* Saves atomically (with Adam's state when the model has been trained, so training can resume from
  * it). A loaded model saves byte-identically. */
 MUMLOC_API mumloc_status mumloc_model_save(mumloc_model *model, const char *path);
@@ -639,8 +647,8 @@ MUMLOC_API const char *mumloc_model_info_text(mumloc_model *model);
 MUMLOC_API mumloc_status mumloc_model_forward(mumloc_model *model, const float *photons, int count,
                                               int width, int height, float *out);
 
-/* Where the model computes. Created and loaded models start on the CPU. mumloc_model_set_device
- * resolves requested (NULL = AUTO) as mumloc_device_resolve does and moves the weights, batch-norm
+/* Where the model computes. Created and loaded models start on the CPU (but see
+ * mumloc_model_load_on_device). mumloc_model_set_device resolves requested (NULL = AUTO) as mumloc_device_resolve does and moves the weights, batch-norm
  * statistics and Adam's state to that device's backend. AUTO falls back to the CPU and says why in
  * choice->reason; an unusable CUDA:N fails (MUMLOC_ERR_UNSUPPORTED, or MUMLOC_ERR_INVALID_ARGUMENT
  * for a device number that does not exist) with the reason in the message and leaves the model

@@ -37,6 +37,13 @@ struct mumloc_model {
  * mumloc_model_destroy). */
 mumloc_status model_handle_wrap(nn_backend *be, nn_model *nn, mumloc_model **out);
 
+/* mumloc_model_create on a device's backend directly (device NULL: the CPU, as mumloc_model_create;
+ * choice may be NULL), for training, which computes there from the start. */
+mumloc_status model_create_on(mumloc_arch arch, const mumloc_optics *optics,
+                              const mumloc_camera *camera, double weight_max, uint64_t seed,
+                              const mumloc_device *device, mumloc_device_choice *choice,
+                              mumloc_model **out);
+
 /* Wraps an engine model (taking ownership of be and nn) and writes or reads the metadata above:
  * model_adopt_new sets it from the arguments; model_adopt_loaded validates what the file holds. */
 mumloc_status model_adopt_new(nn_backend *be, nn_model *nn, const mumloc_optics *optics,
