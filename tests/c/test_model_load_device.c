@@ -10,6 +10,7 @@
 
 #include "gpu_parity.h"
 #include "model/model_handle.h"
+#include "test_files.h"
 
 static const mumloc_device CPU = {MUMLOC_DEVICE_CPU, 0}, AUTO = {MUMLOC_DEVICE_AUTO, 0},
                            CUDA0 = {MUMLOC_DEVICE_CUDA, 0};
@@ -35,32 +36,16 @@ static void same_output(const char *what, mumloc_model *m, const float *photons,
     free(out);
 }
 
-static unsigned char *read_all(const char *path, long *size) {
-    FILE *f = fopen(path, "rb");
-    if (!f) return NULL;
-    fseek(f, 0, SEEK_END);
-    *size = ftell(f);
-    rewind(f);
-    unsigned char *data = malloc((size_t)*size);
-    if (data && fread(data, 1, (size_t)*size, f) != (size_t)*size) *size = -1;
-    fclose(f);
-    return data;
-}
-
-static void same_file(const char *what, mumloc_model *a, mumloc_model *b, const char *dir) {
+static void saved_alike(const char *what, mumloc_model *a, mumloc_model *b, const char *dir) {
     char pa[256], pb[256];
     snprintf(pa, sizeof pa, "%s/a.safetensors", dir);
     snprintf(pb, sizeof pb, "%s/b.safetensors", dir);
     CHECK_OK(mumloc_model_save(a, pa));
     CHECK_OK(mumloc_model_save(b, pb));
-    long sa = 0, sb = 0;
-    unsigned char *da = read_all(pa, &sa), *db = read_all(pb, &sb);
-    if (!(da && db && sa > 0 && sa == sb && memcmp(da, db, (size_t)sa) == 0)) {
+    if (!same_file(pa, pb)) {
         fprintf(stderr, "%s: saved files differ\n", what);
         check_failures++;
     }
-    free(da);
-    free(db);
     remove(pa);
     remove(pb);
 }
@@ -84,7 +69,7 @@ int main(void) {
     CHECK(c.device.kind == MUMLOC_DEVICE_CPU && strcmp(c.reason, "CPU: requested") == 0);
     mumloc_model_device(made_on, &c);
     CHECK(strcmp(c.reason, "CPU: requested") == 0);
-    same_file("created on the CPU", made, made_on, dir);
+    saved_alike("created on the CPU", made, made_on, dir);
     CHECK_OK(mumloc_model_save(made, path));
     mumloc_model_destroy(made_on);
 
@@ -116,7 +101,7 @@ int main(void) {
         mumloc_model_device(m, &now);
         CHECK(strcmp(now.reason, "CPU: requested") == 0);
         same_output("load on cpu", m, photons, expected);
-        same_file("loaded on the CPU", loaded, m, dir);
+        saved_alike("loaded on the CPU", loaded, m, dir);
         CHECK(strcmp(mumloc_model_sha256(m), mumloc_model_sha256(loaded)) == 0 &&
               strlen(mumloc_model_sha256(m)) == 64);
         mumloc_model_destroy(m);
@@ -155,7 +140,7 @@ int main(void) {
             /* fp32, sums in cuDNN's order */
             gpu_compare("load on cuda vs the CPU", want, expected, n, 1e-3, 1e-4);
             free(want);
-            same_file("loaded on cuda", moved, m, dir);
+            saved_alike("loaded on cuda", moved, m, dir);
         }
         mumloc_model_destroy(m);
         mumloc_model_destroy(moved);
