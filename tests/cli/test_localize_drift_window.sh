@@ -2,7 +2,8 @@
 # the windowed drift (implied --refine drift) is written with the per-frame mode's columns and rows,
 # follows the simulated drift within a few times its stated bound, reads back through the library's
 # table reader unchanged (mumloc filter reads and rewrites it), leaves the table's columns as they
-# are, and keeps the rows the network found; bad values are one-line usage errors.
+# are, and keeps the rows the network found; the same through a rig's plane map; bad values are
+# one-line usage errors.
 source "$(dirname "$0")/lib.sh"
 cd "$SCRATCH"
 MODEL="$TESTS_CLI_DIR/../../test-data/default-model.safetensors"
@@ -37,6 +38,17 @@ python3 -c "import sys; sys.exit(0 if float('$z') < 4 and float('$rms') < 5 else
 "$MUMLOC" filter --in drift.csv --out drift-back.csv --expr "frame > 0" --quiet >/dev/null ||
   fail "mumloc filter could not read the drift file"
 cmp -s drift.csv drift-back.csv || fail "the drift file does not round-trip: $(diff drift.csv drift-back.csv | head -5)"
+
+# with a rig the windowed fits go through the plane map on the raw camera frames: the same agreement
+RIG="$TESTS_CLI_DIR/../../test-data/demo-rig.json"
+"$MUMLOC" simulate --rig "$RIG" --out raw.tif --truth raw.csv --drift-file raw.drift.csv --frames 40 \
+  --molecules 8 --drift 0 --camera-drift 40 --bits 16 --seed 3 --threads 2 --quiet >/dev/null
+"$MUMLOC" localize --rig "$RIG" --in raw.tif --out rig.csv --drift-window 20 --drift-out rig-drift.csv \
+  --threads 2 --quiet >/dev/null 2>"$SCRATCH/stderr" || fail "--rig --drift-window failed: $(cat "$SCRATCH/stderr")"
+read -r rms sigma z frames < <(python3 "$TESTS_CLI_DIR/../../scripts/plane_drift_error.py" raw.drift.csv rig-drift.csv)
+echo "rig, windowed drift: error RMS $rms nm, stated bound $sigma nm, error/bound RMS $z over $frames frames"
+python3 -c "import sys; sys.exit(0 if float('$z') < 4 and float('$rms') < 6 else 1)" ||
+  fail "rig: drift error RMS $rms nm against a bound of $sigma nm"
 
 MOVIE="$SCRATCH/movie.tif"
 expect_error "^mumloc localize: --drift-window needs --refine drift" \
