@@ -32,6 +32,7 @@
 #define MAX_REJECTION_ROUNDS 4
 #define MIN_PHOTONS 1.0
 #define MIN_MOLECULES 2
+#define CROWD_PIXELS 16       /* more than one record per this many pixels: a crowd */
 #define CHUNK_FLOATS ((int64_t)1 << 23) /* frames read per parallel chunk: 32 MiB */
 #define MAXP MUMLOC_MLE_MAX_PARAMS
 #define MAXV MUMLOC_DRIFT_MAX_VALUES
@@ -85,8 +86,12 @@ static mumloc_status slot_pass(state *s, int64_t slot, const float *pixels, cons
             theta[0] = NAN; /* no photometry there: neither fitted nor counted */
     }
     /* each fit with its neighbours' light held (the trusted ones'), modelled from the last pass's
-     * fits (the first pass: from independent fits), then again from this pass's */
-    for (int round = first_pass ? 0 : 1; round < 3 && st == MUMLOC_OK; round++) {
+     * fits (the first pass: from independent fits), then again from this pass's; a crowd no fit
+     * separates (an untrained network's detections) keeps independent fits, as the multi-emitter
+     * refinement does */
+    const int crowd = (int64_t)n * CROWD_PIXELS > (int64_t)in->width * in->height;
+    const int first_round = first_pass || crowd ? 0 : 1, last_round = crowd ? 0 : 2;
+    for (int round = first_round; round <= last_round && st == MUMLOC_OK; round++) {
         if (round > 0 && n > 1) {
             for (int m = 0; m < n; m++) mumloc_mle_problem_clear_signal(&pr[m], signal);
             for (int m = 0; m < n; m++)
