@@ -937,6 +937,10 @@ typedef struct mumloc_frame_drift {
     int converged;                          /* 1: the last update moved every value < 0.1 nm */
     int clamped;                            /* 1: a value hit ±2 camera pixels (suspect) */
     mumloc_drift_outcome outcome;
+    /* The posterior covariance of the P = 2(k − 1) values dx, dy of planes 2..k (P × P, row-major,
+     * plane 2's dx first; sigma_nm holds the square roots of its diagonal); zeros when nothing was
+     * estimated. The pipeline adds the drift's share to every position's bounds from it. */
+    double covariance[4 * (MUMLOC_MAX_PLANES - 1) * (MUMLOC_MAX_PLANES - 1)];
 } mumloc_frame_drift;
 
 /* A rectangle of camera 1's pixels: columns x0 .. x0 + width − 1, rows y0 .. y0 + height − 1 (the
@@ -1003,7 +1007,9 @@ MUMLOC_API mumloc_status mumloc_plane_layout(int64_t channels, int64_t slices, i
  *              frame, removes the network's bias, Jaccard unchanged; ≈0.3-1 ms per molecule);
  *   DRIFT      mumloc_localizations_refine_with_drift per frame: the drift of planes 2..k and the
  *              positions jointly; the photometry and the uncertainty columns are then for the
- *              estimated drift (a few times the cost of POSITIONS). */
+ *              estimated drift, the bounds including the drift estimate's share (its covariance
+ *              through each molecule's −A⁻¹B: the joint Cramér–Rao bound) (a few times the cost of
+ *              POSITIONS); with drift_window ≥ 2 the drift is estimated over the whole movie. */
 typedef enum mumloc_refine_mode {
     MUMLOC_REFINE_NONE = 0,
     MUMLOC_REFINE_POSITIONS = 1,

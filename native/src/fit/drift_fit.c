@@ -432,6 +432,10 @@ static void estimate(frame_fit *f, mumloc_frame_drift *out) {
     for (int q = 0; q < P; q++) {
         out->dx_dy[2 + q] = f->drift[2 + q];
         out->sigma_nm[2 + q] = sigma[q];
+        double e[2 * MUMLOC_MAX_PLANES] = {0}, x[2 * MUMLOC_MAX_PLANES];
+        e[q] = 1.0;
+        const int ok = mumloc_solve_spd(S, e, P, x);
+        for (int t = 0; t < P; t++) out->covariance[q * P + t] = ok ? x[t] : (q == t ? INFINITY : 0);
     }
     const int planes = well_informed_planes(f, S, out);
     out->outcome = planes == f->k - 1 ? MUMLOC_DRIFT_ESTIMATED

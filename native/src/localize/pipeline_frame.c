@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "core/error.h"
+#include "fit/drift_window.h"
 #include "fit/mapped_fits.h"
 #include "localize/pipeline_options.h"
 #include "localize/pipeline_frame.h"
@@ -112,6 +113,11 @@ mumloc_status pipeline_localize_frame(mumloc_localizer *l, int64_t frame, const 
         MUMLOC_TRY(mumloc_localizations_measure_mapped(&l->optics, camera, map, fit_frame,
                                                        fit_width, fit_height, dx_dy, l->found,
                                                        n));
+    if (l->opt.measure && n > 0 && dx_dy && l->planes > 1) { /* the frame's drift estimate's share */
+        const mumloc_pixel_noise noise = mumloc_pixel_noise_of(camera);
+        MUMLOC_TRY(mumloc_drift_add_uncertainty(&l->optics, &noise, map, fit_frame, fit_width,
+                                                fit_height, dx_dy, drift.covariance, l->found, n));
+    }
     l->measure_seconds += pipeline_now() - t2;
     MUMLOC_TRY(pipeline_append_pending(l, n));
     if (dx_dy && l->opt.drift_callback) l->opt.drift_callback(l->opt.drift_user, frame, &drift);
