@@ -115,9 +115,9 @@ public class EvaluateCommand implements PlugIn {
             int bins = (int) f.wholeNumber("subpixel_bins", 2, 100);
             double pixelNm = pixel > 0 ? pixel : org.mumloc.Optics.defaults().pixelNm;
             double[] h = Evaluation.subpixel(locs, pixelNm, bins, subpixelPath);
-            IJ.log(String.format(java.util.Locale.ROOT, "%s: sub-pixel positions (%d rows, %d bins of a %g nm pixel; "
+            IJ.log(String.format(java.util.Locale.ROOT, "%s: sub-pixel positions (%d rows, %d bins of a %s nm pixel; "
                     + "flat = no pixel locking): x chi2 %.1f (p %.3g), max deviation %.1f%%; y chi2 %.1f (p %.3g), "
-                    + "max deviation %.1f%%", TITLE, (long) h[0], bins, pixelNm, h[1], h[2], 100 * h[3], h[4], h[5],
+                    + "max deviation %.1f%%", TITLE, (long) h[0], bins, java.math.BigDecimal.valueOf(pixelNm).stripTrailingZeros().toPlainString(), h[1], h[2], 100 * h[3], h[4], h[5],
                     100 * h[6]));
             if (subpixelPath != null) IJ.log(TITLE + ": wrote " + subpixelPath);
             if (show) subpixelPlot(h, bins).show();
