@@ -333,7 +333,7 @@ if [ -f "$target/test-classes/org/mumloc/fiji/TableDialogDriver.class" ]; then
     for key in ' results=[Dialog truth] ' ' ground_truth=[Dialog truth] ' ' tolerance=100 ' ' bin=400 ' " json=[$out/dialog report.json]"; do
         case " ${recorded#*\"MUMLoc Evaluate\", \"}" in *"$key"*) pass ;; *) fail "the recorded line lacks '$key': $recorded" ;; esac
     done
-    expect table-dialogs "plotsShown=2"
+    expect table-dialogs "plotsShown=3"
     expect table-dialogs "jsonJaccard1=true"
     expect table-dialogs "jsonTolerance100=true"
     expect table-dialogs "replayedIdentical=true"
