@@ -24,6 +24,10 @@
 #define TILE_CALL_PIXELS (1 << 18)
 /* Input floats of the tiles of one forward call on a GPU at most (64 MiB of host memory). */
 #define GPU_CALL_FLOATS ((int64_t)1 << 24)
+/* Frames localized together after the network (pipeline_frames.c): this many per thread, and
+ * their photons and network outputs in at most this many bytes. */
+#define GROUP_FRAMES_PER_THREAD 4
+#define GROUP_BYTES ((int64_t)64 << 20)
 
 
 static float *alloc_floats(int64_t n) { return n > 0 ? malloc((size_t)n * sizeof(float)) : NULL; }
@@ -31,6 +35,7 @@ static float *alloc_floats(int64_t n) { return n > 0 ? malloc((size_t)n * sizeof
 void mumloc_localizer_destroy(mumloc_localizer *l) {
     if (!l) return;
     pipeline_queue_free(l);
+    pipeline_free_slots(l);
     pipeline_rig_free(l->rig);
     free(l->xs);
     free(l->ys);
@@ -84,6 +89,18 @@ static mumloc_status plan_tiles(mumloc_localizer *l) {
         return mumloc_fail(MUMLOC_ERR_OUT_OF_MEMORY, "no memory for %d tiles of %dx%d",
                            l->tiles_per_call, l->tile_w, l->tile_h);
     return MUMLOC_OK;
+}
+
+/* Frames per group on the frame-by-frame path: a few per thread (pipeline_frames.c), as many as
+ * GROUP_BYTES of photons and outputs hold; 1 with one thread, and with a rig (whose fits read the
+ * one raw frame the rig keeps). */
+static int frame_group(const mumloc_localizer *l, int64_t floats_per_frame) {
+    const int threads = mumloc_get_threads();
+    if (threads < 2 || l->rig) return 1;
+    int64_t group = (int64_t)GROUP_FRAMES_PER_THREAD * threads;
+    const int64_t fit = GROUP_BYTES / (floats_per_frame * (int64_t)sizeof(float));
+    if (group > fit) group = fit;
+    return group < 1 ? 1 : (int)group;
 }
 
 mumloc_status mumloc_localizer_create(mumloc_model *model, const mumloc_localize_options *options,
@@ -143,12 +160,10 @@ mumloc_status pipeline_localizer_create(mumloc_model *model, const mumloc_locali
                          "the 2^31 this pipeline holds per frame; crop the movie",
                          width, height, (long long)out_floats, mumloc_arch_name((int)l->arch));
     if (st == MUMLOC_OK) {
-        /* never NULL: the decoders read (NULL, 0) as a size query */
-        l->found_cap = 1024;
-        l->found = malloc(sizeof *l->found * (size_t)l->found_cap);
-        l->photons = alloc_floats((int64_t)l->planes * width * height);
-        l->output = alloc_floats(out_floats);
-        if (!l->found || !l->photons || !l->output)
+        l->group = frame_group(l, (int64_t)l->planes * width * height + out_floats);
+        l->photons = alloc_floats((int64_t)l->group * l->planes * width * height);
+        l->output = alloc_floats((int64_t)l->group * out_floats);
+        if (!l->photons || !l->output)
             st = mumloc_fail(MUMLOC_ERR_OUT_OF_MEMORY, "no memory for a %dx%d frame's output",
                              width, height);
     }
@@ -159,6 +174,7 @@ mumloc_status pipeline_localizer_create(mumloc_model *model, const mumloc_locali
         if (!(l->staging = alloc_floats(staged)))
             st = mumloc_fail(MUMLOC_ERR_OUT_OF_MEMORY, "no memory for the network's input");
     }
+    if (st == MUMLOC_OK) st = pipeline_alloc_slots(l, l->group);
     if (st == MUMLOC_OK) st = pipeline_queue_plan(l);
     if (st != MUMLOC_OK) {
         mumloc_localizer_destroy(l);
@@ -169,11 +185,11 @@ mumloc_status pipeline_localizer_create(mumloc_model *model, const mumloc_locali
 }
 
 /* Copies tile (tx, ty) of the photon frame into dst (k × tile_h × tile_w). */
-static void cut_tile(const mumloc_localizer *l, int tx, int ty, float *dst) {
+static void cut_tile(const mumloc_localizer *l, const float *photons, int tx, int ty, float *dst) {
     const tile_span *sx = &l->xs[tx], *sy = &l->ys[ty];
     for (int d = 0; d < l->planes; d++)
         for (int r = 0; r < l->tile_h; r++) {
-            const float *src = l->photons + ((int64_t)d * l->height + sy->start + r) * l->width +
+            const float *src = photons + ((int64_t)d * l->height + sy->start + r) * l->width +
                                sx->start;
             memcpy(dst + ((int64_t)d * l->tile_h + r) * l->tile_w, src,
                    sizeof(float) * (size_t)l->tile_w);
@@ -181,7 +197,7 @@ static void cut_tile(const mumloc_localizer *l, int tx, int ty, float *dst) {
 }
 
 /* Copies the core of tile (tx, ty)'s output into the frame's output. */
-static void paste_core(mumloc_localizer *l, int tx, int ty, const float *src) {
+static void paste_core(const mumloc_localizer *l, int tx, int ty, const float *src, float *output) {
     const tile_span *sx = &l->xs[tx], *sy = &l->ys[ty];
     const int u = l->upsampling;
     const int col0 = sx->core_begin * u, cols = (sx->core_end - sx->core_begin) * u;
@@ -189,17 +205,17 @@ static void paste_core(mumloc_localizer *l, int tx, int ty, const float *src) {
     const int tile_col0 = col0 - sx->start * u, tile_row0 = row0 - sy->start * u;
     for (int c = 0; c < l->channels; c++)
         for (int r = 0; r < rows; r++)
-            memcpy(l->output + ((int64_t)c * l->out_height + row0 + r) * l->out_width + col0,
+            memcpy(output + ((int64_t)c * l->out_height + row0 + r) * l->out_width + col0,
                    src + ((int64_t)c * l->tile_out_h + tile_row0 + r) * l->tile_out_w + tile_col0,
                    sizeof(float) * (size_t)cols);
 }
 
-static mumloc_status run_network(mumloc_localizer *l) {
+/* One frame's photons through the network into its full output. */
+static mumloc_status run_network(mumloc_localizer *l, const float *photons, float *output) {
     double start = pipeline_now();
     mumloc_status st = MUMLOC_OK;
     if (!l->tiled) {
-        st = model_forward_staged(l->model, l->photons, 1, l->width, l->height, l->staging,
-                                  l->output);
+        st = model_forward_staged(l->model, photons, 1, l->width, l->height, l->staging, output);
     } else {
         const int total = l->nx * l->ny;
         const int64_t in_floats = (int64_t)l->planes * l->tile_w * l->tile_h;
@@ -207,38 +223,25 @@ static mumloc_status run_network(mumloc_localizer *l) {
         for (int first = 0; first < total && st == MUMLOC_OK; first += l->tiles_per_call) {
             int count = total - first < l->tiles_per_call ? total - first : l->tiles_per_call;
             for (int t = 0; t < count; t++)
-                cut_tile(l, (first + t) % l->nx, (first + t) / l->nx, l->tile_in + t * in_floats);
+                cut_tile(l, photons, (first + t) % l->nx, (first + t) / l->nx,
+                         l->tile_in + t * in_floats);
             st = model_forward_staged(l->model, l->tile_in, count, l->tile_w, l->tile_h,
                                       l->staging, l->tile_out);
             for (int t = 0; t < count && st == MUMLOC_OK; t++)
                 paste_core(l, (first + t) % l->nx, (first + t) / l->nx,
-                           l->tile_out + t * out_floats);
+                           l->tile_out + t * out_floats, output);
         }
     }
     l->network_seconds += pipeline_now() - start;
     return st;
 }
 
-/* Decodes a frame's full network output, growing the record buffer when a frame holds more. */
-static mumloc_status decode(mumloc_localizer *l, const float *output, int64_t frame, int *count) {
-    for (;;) {
-        mumloc_status st;
-        if (l->arch == MUMLOC_ARCH_VOXEL)
-            st = mumloc_decode_voxel(&l->optics, output, l->channels, l->upsampling, l->width,
-                                     l->height, &l->decode, frame, l->found, l->found_cap, count);
-        else
-            st = mumloc_decode_regression(&l->optics, output, l->width, l->height, &l->decode,
-                                          frame, l->found, l->found_cap, count);
-        if (st == MUMLOC_OK || *count <= l->found_cap) return st;
-        int cap = *count + *count / 2 + 64;
-        mumloc_localization *grown = realloc(l->found, sizeof *grown * (size_t)cap);
-        if (!grown) return mumloc_fail(MUMLOC_ERR_OUT_OF_MEMORY, "no memory for %d records", cap);
-        l->found = grown;
-        l->found_cap = cap;
-    }
+mumloc_status pipeline_append_pending(mumloc_localizer *l, int count) {
+    return pipeline_append_records(l, l->found, count);
 }
 
-mumloc_status pipeline_append_pending(mumloc_localizer *l, int count) {
+mumloc_status pipeline_append_records(mumloc_localizer *l, const mumloc_localization *records,
+                                      int count) {
     if (count == 0) return MUMLOC_OK; /* buffers may still be NULL: no pointer arithmetic on them */
     if (l->pending_first > 0) { /* drop what was taken (one move per push, not per take) */
         memmove(l->pending, l->pending + l->pending_first,
@@ -254,7 +257,7 @@ mumloc_status pipeline_append_pending(mumloc_localizer *l, int count) {
         l->pending = grown;
         l->pending_cap = cap;
     }
-    memcpy(l->pending + l->pending_count, l->found, sizeof *l->found * (size_t)count);
+    memcpy(l->pending + l->pending_count, records, sizeof *records * (size_t)count);
     l->pending_count += count;
     return MUMLOC_OK;
 }
@@ -272,48 +275,6 @@ void pipeline_convert_frame(const mumloc_localizer *l, const float *values, floa
     const float scale = (float)(1.0 / (l->opt.camera.adu_per_electron * l->opt.camera.em_gain));
     const float offset = (float)l->opt.camera.offset_adu;
     for (int64_t i = 0; i < n; i++) photons[i] = (values[i] - offset) * scale;
-}
-
-mumloc_status pipeline_localize_frame(mumloc_localizer *l, int64_t frame, const float *photons,
-                                      const float *output) {
-    int n = 0;
-    double t0 = pipeline_now();
-    MUMLOC_TRY(decode(l, output, frame, &n));
-    double t1 = pipeline_now();
-    l->decode_seconds += t1 - t0;
-    /* with a rig: positions from the field back to camera 1's whole frame, and the fits on the
-     * raw camera images through the exact affine */
-    const pipeline_rig *r = l->rig;
-    const mumloc_plane_map *map = r ? &r->map : NULL;
-    const mumloc_camera *camera = r ? &r->noise_camera : &l->opt.camera;
-    const float *fit_frame = r ? r->raw_photons : photons;
-    const int fit_width = r ? r->raw_width : l->width, fit_height = r ? r->raw_height : l->height;
-    if (r)
-        for (int m = 0; m < n; m++) {
-            l->found[m].x_nm += r->field.x0 * l->optics.pixel_nm;
-            l->found[m].y_nm += r->field.y0 * l->optics.pixel_nm;
-        }
-    mumloc_frame_drift drift;
-    const double *dx_dy = NULL;
-    if (l->opt.refine == MUMLOC_REFINE_POSITIONS && n > 0)
-        MUMLOC_TRY(mumloc_localizations_refine_mapped(&l->optics, camera, map, fit_frame,
-                                                      fit_width, fit_height, NULL, l->found, n));
-    if (l->opt.refine == MUMLOC_REFINE_DRIFT) {
-        MUMLOC_TRY(mumloc_localizations_refine_with_drift_mapped(&l->optics, camera, map,
-                                                                 fit_frame, fit_width, fit_height,
-                                                                 l->found, n, &drift));
-        dx_dy = drift.dx_dy;
-    }
-    double t2 = pipeline_now();
-    l->refine_seconds += t2 - t1;
-    if (l->opt.measure && n > 0)
-        MUMLOC_TRY(mumloc_localizations_measure_mapped(&l->optics, camera, map, fit_frame,
-                                                       fit_width, fit_height, dx_dy, l->found,
-                                                       n));
-    l->measure_seconds += pipeline_now() - t2;
-    MUMLOC_TRY(pipeline_append_pending(l, n));
-    if (dx_dy && l->opt.drift_callback) l->opt.drift_callback(l->opt.drift_user, frame, &drift);
-    return MUMLOC_OK;
 }
 
 static mumloc_status check_finite(const mumloc_localizer *l, const float *frames, int count,
@@ -342,14 +303,23 @@ mumloc_status mumloc_localizer_push(mumloc_localizer *l, const float *frames, in
     MUMLOC_TRY(check_finite(l, frames, count, first_frame));
     if (l->cs) return pipeline_cs_push(l, frames, count, first_frame);
     if (l->queue) return pipeline_queue_push(l, frames, count, first_frame);
+    /* the network frame by frame, then the group's frames localized together */
     const int64_t frame_floats = pipeline_input_floats(l);
-    for (int f = 0; f < count; f++) {
-        double start = pipeline_now();
-        pipeline_convert_frame(l, frames + f * frame_floats, l->photons);
-        l->convert_seconds += pipeline_now() - start;
-        MUMLOC_TRY(run_network(l));
-        l->has_output = 1;
-        MUMLOC_TRY(pipeline_localize_frame(l, first_frame + f, l->photons, l->output));
+    const int64_t photon_floats = (int64_t)l->planes * l->width * l->height;
+    const int64_t out_floats = (int64_t)l->channels * l->out_width * l->out_height;
+    for (int first = 0; first < count; first += l->group) {
+        const int n = count - first < l->group ? count - first : l->group;
+        for (int g = 0; g < n; g++) {
+            double start = pipeline_now();
+            pipeline_convert_frame(l, frames + (first + g) * frame_floats,
+                                   l->photons + g * photon_floats);
+            l->convert_seconds += pipeline_now() - start;
+            MUMLOC_TRY(run_network(l, l->photons + g * photon_floats, l->output + g * out_floats));
+            l->last_slot = g;
+            l->has_output = 1;
+        }
+        MUMLOC_TRY(pipeline_localize_frames(l, first_frame + first, n, l->photons, photon_floats,
+                                            l->output, out_floats));
     }
     return MUMLOC_OK;
 }
@@ -370,7 +340,8 @@ mumloc_status mumloc_localizer_take(mumloc_localizer *l, mumloc_localization *ou
 }
 
 const float *mumloc_localizer_last_output(const mumloc_localizer *l) {
-    return l && l->has_output ? l->output : NULL;
+    if (!l || !l->has_output) return NULL;
+    return l->output + (int64_t)l->last_slot * l->channels * l->out_width * l->out_height;
 }
 
 double pipeline_network_seconds(const mumloc_localizer *l) { return l ? l->network_seconds : 0.0; }

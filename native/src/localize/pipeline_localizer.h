@@ -19,6 +19,19 @@ typedef struct pipeline_rig {
     float *raw_photons;         /* the frame's k camera images in photons */
 } pipeline_rig;
 
+/* One frame's work after the network (pipeline_frames.c): its inputs, its records and what the
+ * stages cost; several frames of a push are worked on in parallel, one per thread. */
+typedef struct pipeline_frame {
+    int64_t frame;
+    const float *photons, *output; /* the frame's photons and full network output */
+    mumloc_localization *found;    /* its records (found_cap allocated) */
+    int found_cap, count;
+    mumloc_frame_drift drift; /* refine drift: the frame's estimate */
+    int has_drift;
+    mumloc_status status;
+    double decode_seconds, refine_seconds, measure_seconds; /* thread time of each stage */
+} pipeline_frame;
+
 struct mumloc_localizer {
     int cs; /* 1: the compressed-sensing path (pipeline_cs.c), no model */
     mumloc_model *model;
@@ -32,10 +45,15 @@ struct mumloc_localizer {
     /* tiles */
     int tiled, nx, ny, tile_w, tile_h, tile_out_w, tile_out_h, tiles_per_call;
     tile_span *xs, *ys;
-    float *photons;  /* one frame, k × H × W */
+    /* frames localized together after the network: `group` frames of photons and outputs on the
+     * frame-by-frame path (1 with one thread or a rig), `slot_count` >= group work slots (the queue's
+     * batch on a GPU) */
+    int group, slot_count, last_slot;
+    pipeline_frame *slots;
+    float *photons;  /* group frames, each k × H × W */
     float *tile_in;  /* tiles_per_call × k × tile_h × tile_w */
     float *tile_out; /* tiles_per_call × channels × tile_out_h × tile_out_w */
-    float *output;   /* the frame's assembled output, channels × out_height × out_width */
+    float *output;   /* group frames' assembled outputs, each channels × out_height × out_width */
     float *staging;  /* the network's normalised input of one forward call (model_forward_staged) */
     int has_output;
     /* the batched path (pipeline_queue.c): NULL queue = frame by frame */
@@ -74,8 +92,22 @@ int64_t pipeline_input_floats(const mumloc_localizer *l);
 mumloc_status pipeline_localize_frame(mumloc_localizer *l, int64_t frame, const float *photons,
                                       const float *output);
 
+/* The same for frames first_frame .. first_frame + count − 1 (count <= l->slot_count), whose photons
+ * and outputs lie at photons + f · photon_stride and outputs + f · output_stride (floats): worked on
+ * in parallel, one frame per thread, and committed in frame order, so the records are those of
+ * frame-by-frame localization, byte for byte. */
+mumloc_status pipeline_localize_frames(mumloc_localizer *l, int64_t first_frame, int count,
+                                       const float *photons, int64_t photon_stride,
+                                       const float *outputs, int64_t output_stride);
+/* Allocates l->slot_count work slots (pipeline_frames.c); pipeline_free_slots releases them. */
+mumloc_status pipeline_alloc_slots(mumloc_localizer *l, int count);
+void pipeline_free_slots(mumloc_localizer *l);
+
 /* Appends found[0..count) to the pending records. */
 mumloc_status pipeline_append_pending(mumloc_localizer *l, int count);
+/* Appends records[0..count) to the pending records. */
+mumloc_status pipeline_append_records(mumloc_localizer *l, const mumloc_localization *records,
+                                      int count);
 
 /* pipeline_cs.c: the localizer of options->method CS (optics from options->optics; regions of
  * cs.tile pixels reuse the tile spans xs, ys), and its push. */
