@@ -254,8 +254,9 @@ typedef struct lm_state {
 } lm_state;
 
 /* Damped steps until one lowers the likelihood or the damping gives up. Returns 1 when a step was
- * taken (delta holds it), 0 at a minimum. */
-static int step(problem *p, double *theta, lm_state *s, double *delta) {
+ * taken (delta holds it), 0 at a minimum. last: no step follows this one, so its trial needs no
+ * gradient and Fisher matrix (the likelihood alone decides it). */
+static int step(problem *p, double *theta, lm_state *s, double *delta, int last) {
     const int n = p->n;
     double A[MAX_PARAMS * MAX_PARAMS], minus_grad[MAX_PARAMS], trial[MAX_PARAMS];
     double trial_grad[MAX_PARAMS], trial_fisher[MAX_PARAMS * MAX_PARAMS];
@@ -271,7 +272,7 @@ static int step(problem *p, double *theta, lm_state *s, double *delta) {
         if (mumloc_solve_spd(A, minus_grad, n, delta)) {
             for (int i = 0; i < n; i++) trial[i] = theta[i] + delta[i];
             project(p, trial);
-            const int first = tries == 0;
+            const int first = tries == 0 && !last;
             double value = evaluate(p, trial, first ? trial_grad : NULL,
                                     first ? trial_fisher : NULL, 0);
             if (value < s->nll) {
@@ -401,7 +402,7 @@ void mumloc_mle_problem_fit(mumloc_mle_problem *p, double *theta, mumloc_mle_res
     const int cap = p->max_iterations > 0 ? p->max_iterations : MAX_ITERATIONS;
     while (out->iterations < cap) {
         out->iterations++;
-        if (!step(p, theta, &s, delta)) {
+        if (!step(p, theta, &s, delta, out->iterations == cap)) {
             out->converged = 1; /* no damped step lowers the likelihood: a minimum */
             break;
         }
