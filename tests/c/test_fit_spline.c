@@ -80,6 +80,18 @@ static void compare(const char *label, const mumloc_plane_map *gauss_map, double
     }
     spline_map.spline = splines;
 
+    /* the expected image through the spline map is the Gaussian's */
+    const size_t pixels = (size_t)o.planes * SIDE * SIDE;
+    double *mu_g = malloc(sizeof(double) * pixels), *mu_s = malloc(sizeof(double) * pixels);
+    CHECK_OK(mumloc_psf_model_image(&o, 2100, 2000, 600, 5000, NULL, NULL, gauss_map, SIDE, SIDE, mu_g, NULL, NULL, NULL, NULL));
+    CHECK_OK(mumloc_psf_model_image(&o, 2100, 2000, 600, 5000, NULL, NULL, &spline_map, SIDE, SIDE, mu_s, NULL, NULL, NULL, NULL));
+    double peak = 0, worst_image = 0;
+    for (size_t i = 0; i < pixels; i++) peak = fmax(peak, mu_g[i]), worst_image = fmax(worst_image, fabs(mu_s[i] - mu_g[i]));
+    printf("%s: expected image within %.4f %% of the peak\n", label, 100 * worst_image / peak);
+    CHECK(worst_image < 0.005 * peak);
+    free(mu_g);
+    free(mu_s);
+
     /* molecules spread over the field and depths, two of them close (multi-emitter) */
     const double truth[3 * MOLECULES] = {1200, 1300, 250, 3000, 1500, 700,  1800, 3000, 1100,
                                          2800, 3100, 400, 3250, 3200, 550};

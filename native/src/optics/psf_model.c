@@ -176,7 +176,9 @@ mumloc_status mumloc_psf_model_image(const mumloc_optics *o, double x, double y,
                                      const mumloc_plane_map *map, int width, int height,
                                      double *mu, double *d_x, double *d_y,
                                      double *d_z, double *d_photons) {
-    double *buffer = malloc(3 * ((size_t)width + height) * sizeof *buffer);
+    /* the Gaussian's factors, or a spline's dense values (map->spline) */
+    const size_t need = map && map->spline ? 4 * (size_t)width * height : 3 * ((size_t)width + height);
+    double *buffer = malloc(need * sizeof *buffer);
     if (!buffer) return mumloc_fail(MUMLOC_ERR_OUT_OF_MEMORY, "out of memory for a PSF model image");
     const double equal_split = photons / o->planes;
     const size_t area = (size_t)width * height;
