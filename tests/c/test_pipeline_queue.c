@@ -9,7 +9,7 @@
  * pipeline_queue_start refuses a tiled localizer, a second start and bad batch sizes.
  *
  * And the frame-by-frame path's frames localized together after the network
- * (localize/pipeline_frames.c): with 2 threads a push's frames are decoded, refined and measured
+ * (localize/pipeline_frame.c): with 2 threads a push's frames are decoded, refined and measured
  * several at once, with 1 thread one after the other; both give the same records bit for bit, in
  * the same order, the same drift in frame order and the same last output, on whole and tiled
  * frames. */

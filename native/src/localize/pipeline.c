@@ -3,15 +3,15 @@
  * (positions, or positions and the frame's drift) → photometry and bounds → pending records until
  * the caller takes them. This file runs the network frame by frame (the CPU, tiled frames); on a GPU
  * untiled frames go through the batch queue instead (pipeline_queue.c), with the same steps after
- * the network (pipeline_localize_frame). */
+ * the network (pipeline_frame.c). */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "core/error.h"
 #include "core/runtime.h"
-#include "fit/mapped_fits.h"
 #include "localize/pipeline.h"
+#include "localize/pipeline_frame.h"
 #include "localize/pipeline_localizer.h"
 #include "localize/tiling.h"
 #include "model/model_handle.h"
@@ -24,7 +24,7 @@
 #define TILE_CALL_PIXELS (1 << 18)
 /* Input floats of the tiles of one forward call on a GPU at most (64 MiB of host memory). */
 #define GPU_CALL_FLOATS ((int64_t)1 << 24)
-/* Frames localized together after the network (pipeline_frames.c): this many per thread, and
+/* Frames localized together after the network (pipeline_frame.c): this many per thread, and
  * their photons and network outputs in at most this many bytes. */
 #define GROUP_FRAMES_PER_THREAD 4
 #define GROUP_BYTES ((int64_t)64 << 20)
@@ -91,7 +91,7 @@ static mumloc_status plan_tiles(mumloc_localizer *l) {
     return MUMLOC_OK;
 }
 
-/* Frames per group on the frame-by-frame path: a few per thread (pipeline_frames.c), as many as
+/* Frames per group on the frame-by-frame path: a few per thread (pipeline_frame.c), as many as
  * GROUP_BYTES of photons and outputs hold; 1 with one thread, and with a rig (whose fits read the
  * one raw frame the rig keeps). */
 static int frame_group(const mumloc_localizer *l, int64_t floats_per_frame) {
@@ -234,47 +234,6 @@ static mumloc_status run_network(mumloc_localizer *l, const float *photons, floa
     }
     l->network_seconds += pipeline_now() - start;
     return st;
-}
-
-mumloc_status pipeline_append_pending(mumloc_localizer *l, int count) {
-    return pipeline_append_records(l, l->found, count);
-}
-
-mumloc_status pipeline_append_records(mumloc_localizer *l, const mumloc_localization *records,
-                                      int count) {
-    if (count == 0) return MUMLOC_OK; /* buffers may still be NULL: no pointer arithmetic on them */
-    if (l->pending_first > 0) { /* drop what was taken (one move per push, not per take) */
-        memmove(l->pending, l->pending + l->pending_first,
-                sizeof *l->pending * (size_t)l->pending_count);
-        l->pending_first = 0;
-    }
-    if (l->pending_count + count > l->pending_cap) {
-        int64_t cap = (l->pending_count + count) * 2 + 64;
-        mumloc_localization *grown = realloc(l->pending, sizeof *grown * (size_t)cap);
-        if (!grown)
-            return mumloc_fail(MUMLOC_ERR_OUT_OF_MEMORY, "no memory for %lld localizations "
-                               "(take them more often)", (long long)cap);
-        l->pending = grown;
-        l->pending_cap = cap;
-    }
-    memcpy(l->pending + l->pending_count, records, sizeof *records * (size_t)count);
-    l->pending_count += count;
-    return MUMLOC_OK;
-}
-
-void pipeline_convert_frame(const mumloc_localizer *l, const float *values, float *photons) {
-    if (l->rig) {
-        pipeline_rig *r = l->rig;
-        memcpy(r->raw_photons, values, sizeof(float) * (size_t)pipeline_input_floats(l));
-        mumloc_rig_to_photons(&r->rig, r->raw_photons);
-        /* the field lies inside the rig's frame by construction: this cannot fail */
-        mumloc_rig_resample(&r->rig, &r->field, r->raw_photons, photons);
-        return;
-    }
-    const int64_t n = (int64_t)l->planes * l->width * l->height;
-    const float scale = (float)(1.0 / (l->opt.camera.adu_per_electron * l->opt.camera.em_gain));
-    const float offset = (float)l->opt.camera.offset_adu;
-    for (int64_t i = 0; i < n; i++) photons[i] = (values[i] - offset) * scale;
 }
 
 static mumloc_status check_finite(const mumloc_localizer *l, const float *frames, int count,

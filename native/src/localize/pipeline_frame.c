@@ -1,20 +1,22 @@
-/* Everything after the network, for one frame or several at once (pipeline_localizer.h): decode,
- * refine, measure, then append the records and report the drift.
+/* One frame's steps around the network, shared by every path of the localizer (pipeline.c frame by
+ * frame, pipeline_queue.c in batches, pipeline_cs.c after the CS solver): camera values → photons
+ * before, and after: decode, refinement, photometry and bounds, pending records. Below those files,
+ * so that none of them calls back into another.
  *
- * Why frames in parallel: a frame's refinement and photometry are parallel over its molecules, but
- * a 64×64 frame holds a few dozen, the multi-emitter sweeps go colour by colour with a barrier each,
- * and 2 threads then spend much of the time waiting. Frames are independent, so several frames,
- * one per thread, keep every thread busy with no barrier inside a frame (the fits' own parallel
- * loops run on the one thread: OpenMP leaves nested regions inactive by default). Every fit gives
- * the same result on any number of threads, and records are committed in frame order, so the table
- * is that of frame-by-frame localization, byte for byte. */
-#include <stdio.h>
+ * Why several frames at once after the network: a frame's refinement and photometry are parallel
+ * over its molecules, but a 64×64 frame holds a few dozen, the multi-emitter sweeps go colour by
+ * colour with a barrier each, and 2 threads then spend much of the time waiting. Frames are
+ * independent, so several frames, one per thread, keep every thread busy with no barrier inside a
+ * frame (the fits' own parallel loops run on the one thread: OpenMP leaves nested regions inactive
+ * by default). Every fit gives the same result on any number of threads, and records are committed
+ * in frame order, so the table is that of frame-by-frame localization, byte for byte. */
 #include <stdlib.h>
 #include <string.h>
 
 #include "core/error.h"
 #include "fit/mapped_fits.h"
-#include "localize/pipeline.h"
+#include "localize/pipeline_options.h"
+#include "localize/pipeline_frame.h"
 #include "localize/pipeline_localizer.h"
 
 #define FIRST_FOUND_CAP 1024
@@ -59,6 +61,47 @@ static mumloc_status decode(const mumloc_localizer *l, pipeline_frame *w) {
         w->found = grown;
         w->found_cap = cap;
     }
+}
+
+mumloc_status pipeline_append_pending(mumloc_localizer *l, int count) {
+    return pipeline_append_records(l, l->found, count);
+}
+
+mumloc_status pipeline_append_records(mumloc_localizer *l, const mumloc_localization *records,
+                                      int count) {
+    if (count == 0) return MUMLOC_OK; /* buffers may still be NULL: no pointer arithmetic on them */
+    if (l->pending_first > 0) { /* drop what was taken (one move per push, not per take) */
+        memmove(l->pending, l->pending + l->pending_first,
+                sizeof *l->pending * (size_t)l->pending_count);
+        l->pending_first = 0;
+    }
+    if (l->pending_count + count > l->pending_cap) {
+        int64_t cap = (l->pending_count + count) * 2 + 64;
+        mumloc_localization *grown = realloc(l->pending, sizeof *grown * (size_t)cap);
+        if (!grown)
+            return mumloc_fail(MUMLOC_ERR_OUT_OF_MEMORY, "no memory for %lld localizations "
+                               "(take them more often)", (long long)cap);
+        l->pending = grown;
+        l->pending_cap = cap;
+    }
+    memcpy(l->pending + l->pending_count, records, sizeof *records * (size_t)count);
+    l->pending_count += count;
+    return MUMLOC_OK;
+}
+
+void pipeline_convert_frame(const mumloc_localizer *l, const float *values, float *photons) {
+    if (l->rig) {
+        pipeline_rig *r = l->rig;
+        memcpy(r->raw_photons, values, sizeof(float) * (size_t)pipeline_input_floats(l));
+        mumloc_rig_to_photons(&r->rig, r->raw_photons);
+        /* the field lies inside the rig's frame by construction: this cannot fail */
+        mumloc_rig_resample(&r->rig, &r->field, r->raw_photons, photons);
+        return;
+    }
+    const int64_t n = (int64_t)l->planes * l->width * l->height;
+    const float scale = (float)(1.0 / (l->opt.camera.adu_per_electron * l->opt.camera.em_gain));
+    const float offset = (float)l->opt.camera.offset_adu;
+    for (int64_t i = 0; i < n; i++) photons[i] = (values[i] - offset) * scale;
 }
 
 /* A frame's records and drift (reads the localizer only: frames run concurrently). */
