@@ -222,6 +222,9 @@ static mumloc_status localize(mumloc_model *model, const char *const *paths, int
      * overlap (pipeline_queue.c); 0 on the CPU, which keeps its batches */
     const int64_t queued = 4 * (int64_t)pipeline_queue_batch(s->localizer);
     if (o->batch_frames == 0 && batch < queued) batch = queued;
+    /* a push's frames are localized together, a group at a time (pipeline_frame.c): a batch
+     * holds at least one group */
+    if (o->batch_frames == 0 && batch < s->localizer->group) batch = s->localizer->group;
     /* CS is slow per frame: small batches, so progress and cancel come every few seconds (each
      * batch a whole number of drift groups, one per thread) */
     if (!model && o->batch_frames == 0) batch = (int64_t)o->cs.frames * mumloc_get_threads();

@@ -8,17 +8,32 @@
 #include "model/model_infer.h"
 #include "mumloc.h"
 #include "optics/plane_map.h"
+#include "optics/spline_file.h"
 
 /* A rig's raw frames (options.rig): the cameras' images, their photons, and where the network's
  * registered field lies in camera 1's frame (pipeline_rig.c). */
 typedef struct pipeline_rig {
     mumloc_rig rig;
-    mumloc_plane_map map;
+    mumloc_plane_map map;       /* with the rig's spline PSF (psf) when it has one */
+    mumloc_spline_set psf;      /* the rig's measured PSF; empty for a Gaussian rig */
     mumloc_rig_field field;
     mumloc_camera noise_camera; /* camera 1's read noise and EM gain, for the fits' noise model */
     int raw_width, raw_height;
     float *raw_photons;         /* the frame's k camera images in photons */
 } pipeline_rig;
+
+/* One frame's work after the network (pipeline_frame.c): its inputs, its records and what the
+ * stages cost; several frames of a push are worked on in parallel, one per thread. */
+typedef struct pipeline_frame {
+    int64_t frame;
+    const float *photons, *output; /* the frame's photons and full network output */
+    mumloc_localization *found;    /* its records (found_cap allocated) */
+    int found_cap, count;
+    mumloc_frame_drift drift; /* refine drift: the frame's estimate */
+    int has_drift;
+    mumloc_status status;
+    double decode_seconds, refine_seconds, measure_seconds; /* thread time of each stage */
+} pipeline_frame;
 
 struct mumloc_localizer {
     int cs; /* 1: the compressed-sensing path (pipeline_cs.c), no model */
@@ -33,10 +48,15 @@ struct mumloc_localizer {
     /* tiles */
     int tiled, nx, ny, tile_w, tile_h, tile_out_w, tile_out_h, tiles_per_call;
     tile_span *xs, *ys;
-    float *photons;  /* one frame, k × H × W */
+    /* frames localized together after the network: `group` frames of photons and outputs on the
+     * frame-by-frame path (1 with one thread or a rig), `slot_count` >= group work slots (the queue's
+     * batch on a GPU) */
+    int group, slot_count, last_slot;
+    pipeline_frame *slots;
+    float *photons;  /* group frames, each k × H × W */
     float *tile_in;  /* tiles_per_call × k × tile_h × tile_w */
     float *tile_out; /* tiles_per_call × channels × tile_out_h × tile_out_w */
-    float *output;   /* the frame's assembled output, channels × out_height × out_width */
+    float *output;   /* group frames' assembled outputs, each channels × out_height × out_width */
     float *staging;  /* the network's normalised input of one forward call (model_forward_staged) */
     int has_output;
     /* the batched path (pipeline_queue.c): NULL queue = frame by frame */
