@@ -31,17 +31,12 @@ public final class Calibration {
         public String reportPath;
         /** What was read, kept in the rig's calibration record. */
         public String inputs = "";
-
-        double[] numbers() {
-            return new double[] {zStepNm, pixelNm, minBeads, layout};
-        }
     }
 
     /** Calibrates from files (one for hyperstack and tiles, one per camera for files); returns the summary. */
     public static String calibrateFiles(String[] paths, Options o, String rigPath) {
         Mumloc.load();
-        return nCalibrate(paths, null, 0, 0, 0, 0, 0, o.numbers(), o.offsetAdu, o.aduPerElectron, o.emGain,
-                o.readNoiseE, rigPath, o.reportPath, o.inputs);
+        return nCalibrate(paths, null, 0, 0, 0, 0, 0, o, rigPath);
     }
 
     /**
@@ -51,11 +46,10 @@ public final class Calibration {
     public static String calibrateImages(float[] images, int width, int height, int channels, int imagesPerChannel,
             int bits, Options o, String rigPath) {
         Mumloc.load();
-        return nCalibrate(null, images, width, height, channels, imagesPerChannel, bits, o.numbers(), o.offsetAdu,
-                o.aduPerElectron, o.emGain, o.readNoiseE, rigPath, o.reportPath, o.inputs);
+        return nCalibrate(null, images, width, height, channels, imagesPerChannel, bits, o, rigPath);
     }
 
+    /** native/src/jni/Calibration.c: the Options are read by field name. */
     private static native String nCalibrate(String[] paths, float[] images, int width, int height, int channels,
-            int imagesPerChannel, int bits, double[] numbers, double[] offset, double[] gain, double[] emGain,
-            double[] readNoise, String rigPath, String reportPath, String inputs);
+            int imagesPerChannel, int bits, Options options, String rigPath);
 }

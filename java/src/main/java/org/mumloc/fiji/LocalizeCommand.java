@@ -473,7 +473,7 @@ public class LocalizeCommand implements PlugIn {
         FileInfo file = imp.getOriginalFileInfo();
         String[] descriptions = {info instanceof String ? (String) info : null, file == null ? null : file.description};
         for (String description : descriptions) {
-            Optics o = description == null ? null : Mumloc.opticsRecorded(description);
+            Optics o = description == null ? null : Optics.recorded(description);
             if (o != null) return o;
         }
         return null;
