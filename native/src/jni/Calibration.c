@@ -23,6 +23,22 @@ static const mumloc_jni_field options_fields[] = {
 };
 static mumloc_jni_mirror options_mirror = MUMLOC_JNI_MIRROR("the calibration options", options_fields);
 
+/* The library's defaults (mumloc_calibrate_options_default) into a new Calibration.Options: one value
+ * for every camera, no stage step (required), the default optics' pixel (0). */
+MUMLOC_JNI(Calibration, void, nDefaults, JNIEnv *env, jclass cls, jobject out) {
+    (void)cls;
+    mumloc_calibrate_options o;
+    mumloc_calibrate_options_default(&o);
+    const numbers v = {0, 0, 0, o.min_beads};
+    if (mumloc_jni_mirror_write(env, &options_mirror, &v, out)) return;
+    for (int i = OFFSET; i <= READ_NOISE; i++) {
+        jdoubleArray one = mumloc_jni_doubles(env, (const double *)((const char *)&o + options_fields[i].offset), 1);
+        if (!one) return;
+        mumloc_jni_mirror_set_object(env, &options_mirror, out, i, one);
+        (*env)->DeleteLocalRef(env, one);
+    }
+}
+
 /* Per-camera field i of jo (length 1 or cameras; null keeps the defaults) into its member of o. */
 static int camera_values(JNIEnv *env, jobject jo, int i, int cameras, mumloc_calibrate_options *o) {
     jdoubleArray values = (jdoubleArray)(*env)->GetObjectField(env, jo, mumloc_jni_id(&options_mirror, i));
