@@ -7,70 +7,70 @@
 _Static_assert(sizeof(mumloc_drift_method) == sizeof(int), "enums cross as int fields");
 
 #define F(name, sig, member) {name, sig, offsetof(mumloc_drift_options, member)}
-static const mumloc_jni_field options_fields[] = {
+static const jni_field options_fields[] = {
     F("method", "I", method), F("segmentFrames", "J", segment_frames), F("pixelNm", "D", pixel_nm),
     F("maxDriftNm", "D", max_drift_nm), F("minSegmentLocalizations", "I", min_segment_localizations),
     F("correctZ", "Z", correct_z), F("fiducialPresence", "D", fiducial_presence),
     F("fiducialRadiusNm", "D", fiducial_radius_nm),
 };
 #undef F
-static mumloc_jni_mirror options_mirror = MUMLOC_JNI_MIRROR("the drift options", options_fields);
+static jni_mirror options_mirror = JNI_MIRROR("the drift options", options_fields);
 
 #define F(name, sig, member) {name, sig, offsetof(mumloc_drift_info, member)}
 enum { DRIFT, CORRECTED };
-static const mumloc_jni_field result_fields[] = {
+static const jni_field result_fields[] = {
     {"drift", "Lorg/mumloc/Table;", 0}, {"corrected", "Lorg/mumloc/Table;", 0},
     F("segments", "I", segments), F("segmentFrames", "J", segment_frames), F("pairs", "I", pairs),
     F("pairsUsed", "I", pairs_used), F("pixelNm", "D", pixel_nm), F("beads", "I", beads),
 };
 #undef F
-static mumloc_jni_mirror result_mirror = MUMLOC_JNI_MIRROR("the drift result", result_fields);
+static jni_mirror result_mirror = JNI_MIRROR("the drift result", result_fields);
 
-MUMLOC_JNI(Drift, void, nDefaults, JNIEnv *env, jclass cls, jobject out) {
+JNI_METHOD(Drift, void, nDefaults, JNIEnv *env, jclass cls, jobject out) {
     (void)cls;
     mumloc_drift_options o;
     mumloc_drift_options_default(&o);
-    mumloc_jni_mirror_write(env, &options_mirror, &o, out);
+    jni_mirror_write(env, &options_mirror, &o, out);
 }
 
 /* Estimates the drift of table and applies it to a copy; fills out (a Drift) with both tables and
  * the estimate's numbers. */
-MUMLOC_JNI(Drift, void, nCorrect, JNIEnv *env, jclass cls, jobject jtable, jobject joptions,
+JNI_METHOD(Drift, void, nCorrect, JNIEnv *env, jclass cls, jobject jtable, jobject joptions,
            jobject listener, jobject out) {
     (void)cls;
     mumloc_drift_options o;
     mumloc_drift_options_default(&o);
-    if (mumloc_jni_mirror_read(env, &options_mirror, joptions, &o)) return;
-    if (mumloc_jni_mirror_ids(env, &result_mirror, out)) return;
-    mumloc_table *t = mumloc_jni_table_of(env, jtable, "the results table"), *drift = NULL, *corrected = NULL;
+    if (jni_mirror_read(env, &options_mirror, joptions, &o)) return;
+    if (jni_mirror_ids(env, &result_mirror, out)) return;
+    mumloc_table *t = jni_table_of(env, jtable, "the results table"), *drift = NULL, *corrected = NULL;
     if (!t) return;
-    mumloc_jni_progress pr;
-    if (mumloc_jni_progress_init(env, listener, &pr)) return;
+    jni_progress pr;
+    if (jni_progress_init(env, listener, &pr)) return;
     mumloc_drift_info info;
-    if (mumloc_jni_check_progress(env, mumloc_drift_estimate(t, &o, &info, mumloc_jni_progress_fn_for(&pr),
+    if (jni_check_progress(env, mumloc_drift_estimate(t, &o, &info, jni_progress_fn_for(&pr),
                                                              &pr, &drift)) ||
-        mumloc_jni_check(env, mumloc_table_copy(t, &corrected)) ||
-        mumloc_jni_check(env, mumloc_drift_apply(corrected, drift))) {
+        jni_check(env, mumloc_table_copy(t, &corrected)) ||
+        jni_check(env, mumloc_drift_apply(corrected, drift))) {
         mumloc_table_destroy(drift);
         mumloc_table_destroy(corrected);
         return;
     }
-    jobject jdrift = mumloc_jni_table_wrap(env, drift);
-    jobject jcorrected = jdrift ? mumloc_jni_table_wrap(env, corrected) : NULL;
+    jobject jdrift = jni_table_wrap(env, drift);
+    jobject jcorrected = jdrift ? jni_table_wrap(env, corrected) : NULL;
     if (!jcorrected) {
         if (!jdrift) mumloc_table_destroy(corrected);
         return;
     }
-    if (mumloc_jni_mirror_write(env, &result_mirror, &info, out)) return;
-    mumloc_jni_mirror_set_object(env, &result_mirror, out, DRIFT, jdrift);
-    mumloc_jni_mirror_set_object(env, &result_mirror, out, CORRECTED, jcorrected);
+    if (jni_mirror_write(env, &result_mirror, &info, out)) return;
+    jni_mirror_set_object(env, &result_mirror, out, DRIFT, jdrift);
+    jni_mirror_set_object(env, &result_mirror, out, CORRECTED, jcorrected);
 }
 
-MUMLOC_JNI(Drift, void, nWritePlot, JNIEnv *env, jclass cls, jobject jdrift, jstring jpath) {
+JNI_METHOD(Drift, void, nWritePlot, JNIEnv *env, jclass cls, jobject jdrift, jstring jpath) {
     (void)cls;
-    mumloc_table *t = mumloc_jni_table_of(env, jdrift, "the drift table");
-    char *path = t ? mumloc_jni_required_utf8(env, jpath, "the plot path") : NULL;
+    mumloc_table *t = jni_table_of(env, jdrift, "the drift table");
+    char *path = t ? jni_required_utf8(env, jpath, "the plot path") : NULL;
     if (!path) return;
-    mumloc_jni_check(env, mumloc_drift_plot_write(t, 0, 0, path));
+    jni_check(env, mumloc_drift_plot_write(t, 0, 0, path));
     free(path);
 }

@@ -6,15 +6,15 @@
 #include "jni/jni_common.h"
 
 #define F(name, member) {name, "D", offsetof(mumloc_eval_options, member)}
-static const mumloc_jni_field options_fields[] = {
+static const jni_field options_fields[] = {
     F("toleranceNm", tolerance_nm), F("toleranceXyNm", tolerance_xy_nm),
     F("toleranceZNm", tolerance_z_nm), F("binNm", bin_nm),
 };
 #undef F
-static mumloc_jni_mirror options_mirror = MUMLOC_JNI_MIRROR("the evaluation options", options_fields);
+static jni_mirror options_mirror = JNI_MIRROR("the evaluation options", options_fields);
 
 #define F(name, sig, member) {name, sig, offsetof(mumloc_eval_metrics, member)}
-static const mumloc_jni_field metrics_fields[] = {
+static const jni_field metrics_fields[] = {
     F("truths", "J", truths), F("localizations", "J", localizations), F("tp", "J", tp), F("fp", "J", fp),
     F("fn", "J", fn), F("jaccard", "D", jaccard), F("recall", "D", recall), F("precision", "D", precision),
     F("rmseXyNm", "D", rmse_xy_nm), F("rmseZNm", "D", rmse_z_nm), F("biasXNm", "D", bias_x_nm),
@@ -23,48 +23,48 @@ static const mumloc_jni_field metrics_fields[] = {
     F("crlbRmseXyNm", "D", crlb_rmse_xy_nm), F("crlbRmseZNm", "D", crlb_rmse_z_nm),
 };
 #undef F
-static mumloc_jni_mirror metrics_mirror = MUMLOC_JNI_MIRROR("the metrics", metrics_fields);
+static jni_mirror metrics_mirror = JNI_MIRROR("the metrics", metrics_fields);
 
 enum { BIN_METRICS };
-static const mumloc_jni_field bin_fields[] = {
+static const jni_field bin_fields[] = {
     {"metrics", "Lorg/mumloc/Evaluation$Metrics;", 0},
     {"zMinNm", "D", offsetof(mumloc_eval_bin, z_min_nm)}, {"zMaxNm", "D", offsetof(mumloc_eval_bin, z_max_nm)},
 };
-static mumloc_jni_mirror bin_mirror = MUMLOC_JNI_MIRROR("a depth bin", bin_fields);
+static jni_mirror bin_mirror = JNI_MIRROR("a depth bin", bin_fields);
 
 enum { OVERALL, BINS, LOCALIZATION_MATCHES, TRUTH_MATCHES, TEXT, JSON };
-static const mumloc_jni_field result_fields[] = {
+static const jni_field result_fields[] = {
     {"overall", "Lorg/mumloc/Evaluation$Metrics;", 0}, {"bins", "[Lorg/mumloc/Evaluation$Bin;", 0},
     {"localizationMatches", "[J", 0}, {"truthMatches", "[J", 0},
     {"text", "Ljava/lang/String;", 0}, {"json", "Ljava/lang/String;", 0},
 };
-static mumloc_jni_mirror result_mirror = MUMLOC_JNI_MIRROR("the evaluation", result_fields);
+static jni_mirror result_mirror = JNI_MIRROR("the evaluation", result_fields);
 
-MUMLOC_JNI(Evaluation, void, nDefaults, JNIEnv *env, jclass cls, jobject out) {
+JNI_METHOD(Evaluation, void, nDefaults, JNIEnv *env, jclass cls, jobject out) {
     (void)cls;
     mumloc_eval_options o;
     mumloc_eval_options_default(&o);
-    mumloc_jni_mirror_write(env, &options_mirror, &o, out);
+    jni_mirror_write(env, &options_mirror, &o, out);
 }
 
 /* A new object of class name (no constructor run: a result whose fields the caller sets). */
 static jobject allocate(JNIEnv *env, const char *name) {
     jclass c = (*env)->FindClass(env, name);
     jobject o = c ? (*env)->AllocObject(env, c) : NULL;
-    if (!o) mumloc_jni_alloc_failed(env, "handing the evaluation to Java");
+    if (!o) jni_alloc_failed(env, "handing the evaluation to Java");
     if (c) (*env)->DeleteLocalRef(env, c);
     return o;
 }
 
 static jobject metrics_to_java(JNIEnv *env, const mumloc_eval_metrics *m) {
     jobject o = allocate(env, "org/mumloc/Evaluation$Metrics");
-    return o && !mumloc_jni_mirror_write(env, &metrics_mirror, m, o) ? o : NULL;
+    return o && !jni_mirror_write(env, &metrics_mirror, m, o) ? o : NULL;
 }
 
 static jlongArray matches_to_java(JNIEnv *env, const int64_t *m, int64_t n) {
     jlongArray out = (*env)->NewLongArray(env, (jsize)n);
     if (!out) {
-        mumloc_jni_alloc_failed(env, "copying the matches");
+        jni_alloc_failed(env, "copying the matches");
         return NULL;
     }
     if (n > 0 && m) {
@@ -81,14 +81,14 @@ static int result_to_java(JNIEnv *env, const mumloc_evaluation *e, int64_t locs,
     if (nbins < 0) nbins = 0;
     jclass bin_class = (*env)->FindClass(env, "org/mumloc/Evaluation$Bin");
     jobjectArray bins = bin_class ? (*env)->NewObjectArray(env, nbins, bin_class, NULL) : NULL;
-    if (!bins) return mumloc_jni_alloc_failed(env, "handing the evaluation to Java");
+    if (!bins) return jni_alloc_failed(env, "handing the evaluation to Java");
     for (int i = 0; i < nbins; i++) {
         const mumloc_eval_bin *b = mumloc_evaluation_bin(e, i);
         jobject jb = (*env)->AllocObject(env, bin_class);
-        if (!jb) return mumloc_jni_alloc_failed(env, "handing the evaluation to Java");
-        jobject m = mumloc_jni_mirror_write(env, &bin_mirror, b, jb) ? NULL : metrics_to_java(env, &b->metrics);
+        if (!jb) return jni_alloc_failed(env, "handing the evaluation to Java");
+        jobject m = jni_mirror_write(env, &bin_mirror, b, jb) ? NULL : metrics_to_java(env, &b->metrics);
         if (!m) return -1;
-        mumloc_jni_mirror_set_object(env, &bin_mirror, jb, BIN_METRICS, m);
+        jni_mirror_set_object(env, &bin_mirror, jb, BIN_METRICS, m);
         (*env)->SetObjectArrayElement(env, bins, i, jb);
         (*env)->DeleteLocalRef(env, m);
         (*env)->DeleteLocalRef(env, jb);
@@ -96,35 +96,35 @@ static int result_to_java(JNIEnv *env, const mumloc_evaluation *e, int64_t locs,
     jobject items[6] = {overall, bins, NULL, NULL, NULL, NULL};
     if (!(items[LOCALIZATION_MATCHES] = matches_to_java(env, mumloc_evaluation_localization_matches(e), locs)) ||
         !(items[TRUTH_MATCHES] = matches_to_java(env, mumloc_evaluation_truth_matches(e), truths)) ||
-        !(items[TEXT] = mumloc_jni_string(env, mumloc_evaluation_text(e))) ||
-        !(items[JSON] = mumloc_jni_string(env, mumloc_evaluation_json(e))))
+        !(items[TEXT] = jni_string(env, mumloc_evaluation_text(e))) ||
+        !(items[JSON] = jni_string(env, mumloc_evaluation_json(e))))
         return -1;
-    for (int i = OVERALL; i <= JSON; i++) mumloc_jni_mirror_set_object(env, &result_mirror, out, i, items[i]);
+    for (int i = OVERALL; i <= JSON; i++) jni_mirror_set_object(env, &result_mirror, out, i, items[i]);
     return 0;
 }
 
 /* Scores the localizations against the truth into out; writes the JSON report to json_path if
  * given. listener (may be null): an org.mumloc.ProgressListener over the rows matched. */
-MUMLOC_JNI(Evaluation, void, nEvaluate, JNIEnv *env, jclass cls, jobject jtruth, jobject jlocs,
+JNI_METHOD(Evaluation, void, nEvaluate, JNIEnv *env, jclass cls, jobject jtruth, jobject jlocs,
            jobject joptions, jstring jjson, jobject listener, jobject out) {
     (void)cls;
     mumloc_eval_options o;
     mumloc_eval_options_default(&o);
-    if (mumloc_jni_mirror_read(env, &options_mirror, joptions, &o) ||
-        mumloc_jni_mirror_ids(env, &result_mirror, out))
+    if (jni_mirror_read(env, &options_mirror, joptions, &o) ||
+        jni_mirror_ids(env, &result_mirror, out))
         return;
-    mumloc_table *truth = mumloc_jni_table_of(env, jtruth, "the ground truth");
-    mumloc_table *locs = truth ? mumloc_jni_table_of(env, jlocs, "the localizations") : NULL;
+    mumloc_table *truth = jni_table_of(env, jtruth, "the ground truth");
+    mumloc_table *locs = truth ? jni_table_of(env, jlocs, "the localizations") : NULL;
     if (!locs) return;
     int failed;
-    char *json_path = mumloc_jni_utf8(env, jjson, "the JSON file path", &failed);
+    char *json_path = jni_utf8(env, jjson, "the JSON file path", &failed);
     if (failed) return;
     mumloc_evaluation *e = NULL;
-    mumloc_jni_progress pr;
-    if (!mumloc_jni_progress_init(env, listener, &pr) &&
-        !mumloc_jni_check_progress(env, mumloc_evaluate_progress(truth, locs, &o, &e,
-                                                                 mumloc_jni_progress_fn_for(&pr), &pr)) &&
-        !(json_path && mumloc_jni_check(env, mumloc_evaluation_save_json(e, json_path))))
+    jni_progress pr;
+    if (!jni_progress_init(env, listener, &pr) &&
+        !jni_check_progress(env, mumloc_evaluate_progress(truth, locs, &o, &e,
+                                                                 jni_progress_fn_for(&pr), &pr)) &&
+        !(json_path && jni_check(env, mumloc_evaluation_save_json(e, json_path))))
         result_to_java(env, e, mumloc_table_rows(locs), mumloc_table_rows(truth), out);
     mumloc_evaluation_destroy(e);
     free(json_path);

@@ -9,7 +9,7 @@
 
 #define F(name, sig, member) {name, sig, offsetof(mumloc_localize_options, member)}
 enum { CAMERA, OPTICS, DEVICE, REFINE, PRECISION };
-static const mumloc_jni_field options_fields[] = {
+static const jni_field options_fields[] = {
     {"camera", "Lorg/mumloc/Camera;", 0}, {"optics", "Lorg/mumloc/Optics;", 0},
     {"device", "Ljava/lang/String;", 0}, {"refine", "Ljava/lang/String;", 0},
     {"precision", "Ljava/lang/String;", 0},
@@ -18,17 +18,17 @@ static const mumloc_jni_field options_fields[] = {
     F("csMinPhotons", "D", cs.min_photons),
 };
 #undef F
-static mumloc_jni_mirror options_mirror = MUMLOC_JNI_MIRROR("the localize options", options_fields);
+static jni_mirror options_mirror = JNI_MIRROR("the localize options", options_fields);
 
 /* A string option parsed by the library's from_name (NULL string: the default stays). */
 static int parse(JNIEnv *env, jobject jo, int field, mumloc_status (*from_name)(const char *, void *),
                  void *out) {
     int failed = 0;
-    char *text = mumloc_jni_mirror_utf8(env, &options_mirror, jo, field, &failed);
+    char *text = jni_mirror_utf8(env, &options_mirror, jo, field, &failed);
     if (failed) return -1;
     mumloc_status st = text ? from_name(text, out) : MUMLOC_OK;
     free(text);
-    return mumloc_jni_check(env, st) ? -1 : 0;
+    return jni_check(env, st) ? -1 : 0;
 }
 
 static mumloc_status device_from_name(const char *name, void *out) { return mumloc_device_parse(name, out); }
@@ -39,17 +39,17 @@ static mumloc_status precision_from_name(const char *name, void *out) { return m
  * o->optics pointing there. -1 with an exception pending on failure. */
 static int options_from_java(JNIEnv *env, jobject jo, mumloc_localize_options *o, mumloc_optics *optics) {
     mumloc_localize_options_default(o);
-    if (mumloc_jni_mirror_read(env, &options_mirror, jo, o)) return -1;
-    jobject jc = (*env)->GetObjectField(env, jo, mumloc_jni_id(&options_mirror, CAMERA));
+    if (jni_mirror_read(env, &options_mirror, jo, o)) return -1;
+    jobject jc = (*env)->GetObjectField(env, jo, jni_id(&options_mirror, CAMERA));
     if (!jc) {
-        mumloc_jni_invalid(env, "options.camera is null");
+        jni_invalid(env, "options.camera is null");
         return -1;
     }
-    if (mumloc_jni_camera_from_java(env, jc, &o->camera)) return -1;
+    if (jni_camera_from_java(env, jc, &o->camera)) return -1;
     (*env)->DeleteLocalRef(env, jc);
-    jobject jop = (*env)->GetObjectField(env, jo, mumloc_jni_id(&options_mirror, OPTICS));
+    jobject jop = (*env)->GetObjectField(env, jo, jni_id(&options_mirror, OPTICS));
     if (jop) {
-        if (mumloc_jni_optics_from_java(env, jop, optics)) return -1;
+        if (jni_optics_from_java(env, jop, optics)) return -1;
         (*env)->DeleteLocalRef(env, jop);
         o->optics = optics;
     }
@@ -61,22 +61,22 @@ static int options_from_java(JNIEnv *env, jobject jo, mumloc_localize_options *o
 }
 
 /* The library's defaults (mumloc_localize_options_default) into a new Localizer.Options. */
-MUMLOC_JNI(Localizer, void, nDefaults, JNIEnv *env, jclass cls, jobject out) {
+JNI_METHOD(Localizer, void, nDefaults, JNIEnv *env, jclass cls, jobject out) {
     (void)cls;
     mumloc_localize_options o;
     mumloc_localize_options_default(&o);
     char device[32];
-    if (mumloc_jni_mirror_write(env, &options_mirror, &o, out) ||
-        mumloc_jni_check(env, mumloc_device_format(o.device, device, sizeof device)))
+    if (jni_mirror_write(env, &options_mirror, &o, out) ||
+        jni_check(env, mumloc_device_format(o.device, device, sizeof device)))
         return;
-    jobject camera = (*env)->GetObjectField(env, out, mumloc_jni_id(&options_mirror, CAMERA));
-    if (camera && mumloc_jni_camera_to_java(env, &o.camera, camera)) return;
+    jobject camera = (*env)->GetObjectField(env, out, jni_id(&options_mirror, CAMERA));
+    if (camera && jni_camera_to_java(env, &o.camera, camera)) return;
     const int fields[3] = {DEVICE, REFINE, PRECISION};
     const char *names[3] = {device, mumloc_refine_mode_name((int)o.refine), mumloc_precision_name((int)o.precision)};
     for (int i = 0; i < 3; i++) {
-        jstring s = mumloc_jni_string(env, names[i]);
+        jstring s = jni_string(env, names[i]);
         if (!s) return;
-        mumloc_jni_mirror_set_object(env, &options_mirror, out, fields[i], s);
+        jni_mirror_set_object(env, &options_mirror, out, fields[i], s);
         (*env)->DeleteLocalRef(env, s);
     }
 }
@@ -96,7 +96,7 @@ static void collect_drift(void *user, int64_t frame, const mumloc_frame_drift *d
 }
 
 static jni_localizer *localizer_of(JNIEnv *env, jlong handle) {
-    if (handle == 0) mumloc_jni_invalid(env, "the localizer handle is 0 (closed or never created)");
+    if (handle == 0) jni_invalid(env, "the localizer handle is 0 (closed or never created)");
     return (jni_localizer *)(intptr_t)handle;
 }
 
@@ -110,17 +110,17 @@ static void destroy(jni_localizer *j) {
 
 /* The network localizer of model, or with model null the compressed-sensing one (options.optics
  * required), for frames of width × height; the library validates the options. */
-MUMLOC_JNI(Localizer, jlong, nCreate, JNIEnv *env, jclass cls, jobject jmodel, jobject joptions,
+JNI_METHOD(Localizer, jlong, nCreate, JNIEnv *env, jclass cls, jobject jmodel, jobject joptions,
            jint width, jint height) {
     (void)cls;
     mumloc_model *m = NULL;
-    if (jmodel && !(m = mumloc_jni_model_of(env, jmodel))) return 0;
+    if (jmodel && !(m = jni_model_of(env, jmodel))) return 0;
     mumloc_localize_options o;
     mumloc_optics optics;
     if (options_from_java(env, joptions, &o, &optics)) return 0;
     if (!m) {
         if (!o.optics) {
-            mumloc_jni_invalid(env, "compressed sensing needs the optics (options.optics)");
+            jni_invalid(env, "compressed sensing needs the optics (options.optics)");
             return 0;
         }
         o.method = MUMLOC_METHOD_CS;
@@ -130,7 +130,7 @@ MUMLOC_JNI(Localizer, jlong, nCreate, JNIEnv *env, jclass cls, jobject jmodel, j
     }
     jni_localizer *j = calloc(1, sizeof *j);
     if (!j) {
-        mumloc_jni_oom(env, "creating the localizer");
+        jni_oom(env, "creating the localizer");
         return 0;
     }
     if (o.refine == MUMLOC_REFINE_DRIFT) {
@@ -144,14 +144,14 @@ MUMLOC_JNI(Localizer, jlong, nCreate, JNIEnv *env, jclass cls, jobject jmodel, j
     if (st == MUMLOC_OK) st = mumloc_table_create(&j->table);
     if (st == MUMLOC_OK) st = mumloc_localizations_to_table(NULL, 0, j->table); /* the columns */
     if (st == MUMLOC_OK) st = mumloc_table_create(&j->drift);
-    if (mumloc_jni_check(env, st)) {
+    if (jni_check(env, st)) {
         destroy(j);
         return 0;
     }
     return (jlong)(intptr_t)j;
 }
 
-MUMLOC_JNI(Localizer, void, nDestroy, JNIEnv *env, jclass cls, jlong handle) {
+JNI_METHOD(Localizer, void, nDestroy, JNIEnv *env, jclass cls, jlong handle) {
     (void)env;
     (void)cls;
     destroy((jni_localizer *)(intptr_t)handle);
@@ -159,120 +159,120 @@ MUMLOC_JNI(Localizer, void, nDestroy, JNIEnv *env, jclass cls, jlong handle) {
 
 /* Pushes count frames (frame, plane, row, column floats) numbered from first_frame (0-based), then
  * moves what was found into the table; returns how many localizations this batch gave. */
-MUMLOC_JNI(Localizer, jlong, nPush, JNIEnv *env, jclass cls, jlong handle, jfloatArray jframes,
+JNI_METHOD(Localizer, jlong, nPush, JNIEnv *env, jclass cls, jlong handle, jfloatArray jframes,
            jint count, jlong first_frame) {
     (void)cls;
     jni_localizer *j = localizer_of(env, handle);
     if (!j) return 0;
     if (!jframes) {
-        mumloc_jni_invalid(env, "the frames are null");
+        jni_invalid(env, "the frames are null");
         return 0;
     }
     if (count < 1 || first_frame < 0) {
-        mumloc_jni_invalid(env, "push: count must be >= 1 and the first frame >= 0 (got %d, %lld)", (int)count,
+        jni_invalid(env, "push: count must be >= 1 and the first frame >= 0 (got %d, %lld)", (int)count,
                            (long long)first_frame);
         return 0;
     }
     int64_t need = (int64_t)count * j->planes * j->width * j->height;
     jsize have = (*env)->GetArrayLength(env, jframes);
     if ((int64_t)have < need) {
-        mumloc_jni_invalid(env, "push: %d frames of %d planes of %dx%d need %lld floats, the array holds %d",
+        jni_invalid(env, "push: %d frames of %d planes of %dx%d need %lld floats, the array holds %d",
                            (int)count, j->planes, j->width, j->height, (long long)need, (int)have);
         return 0;
     }
     /* Copied out (not pinned) so that the library runs outside a critical section. */
     float *frames = malloc((size_t)need * sizeof *frames);
     if (!frames) {
-        mumloc_jni_oom(env, "copying the frames");
+        jni_oom(env, "copying the frames");
         return 0;
     }
     (*env)->GetFloatArrayRegion(env, jframes, 0, (jsize)need, frames);
     mumloc_status st = mumloc_localizer_push(j->loc, frames, count, first_frame);
     free(frames);
-    if (mumloc_jni_check(env, st)) return 0;
+    if (jni_check(env, st)) return 0;
     if (j->drift_status != MUMLOC_OK) {
         st = j->drift_status;
         j->drift_status = MUMLOC_OK;
-        mumloc_jni_check(env, st);
+        jni_check(env, st);
         return 0;
     }
     int64_t pending = mumloc_localizer_pending(j->loc);
     if (pending <= 0) return 0;
     mumloc_localization *locs = malloc((size_t)pending * sizeof *locs);
     if (!locs) {
-        mumloc_jni_oom(env, "taking the localizations");
+        jni_oom(env, "taking the localizations");
         return 0;
     }
     int64_t taken = 0;
     st = mumloc_localizer_take(j->loc, locs, pending, &taken);
     if (st == MUMLOC_OK) st = mumloc_localizations_to_table(locs, taken, j->table);
     free(locs);
-    return mumloc_jni_check(env, st) ? 0 : taken;
+    return jni_check(env, st) ? 0 : taken;
 }
 
 /* Everything found so far, as a Table of its own (a copy inside the library, not through Java). */
-MUMLOC_JNI(Localizer, jobject, nTable, JNIEnv *env, jclass cls, jlong handle) {
+JNI_METHOD(Localizer, jobject, nTable, JNIEnv *env, jclass cls, jlong handle) {
     (void)cls;
     jni_localizer *j = localizer_of(env, handle);
-    return j ? mumloc_jni_table_copy(env, j->table) : NULL;
+    return j ? jni_table_copy(env, j->table) : NULL;
 }
 
 /* The drift estimated so far (refine "drift"; otherwise no rows), with its columns even when empty. */
-MUMLOC_JNI(Localizer, jobject, nDrift, JNIEnv *env, jclass cls, jlong handle) {
+JNI_METHOD(Localizer, jobject, nDrift, JNIEnv *env, jclass cls, jlong handle) {
     (void)cls;
     jni_localizer *j = localizer_of(env, handle);
     if (!j) return NULL;
     if (mumloc_table_columns(j->drift) == 0) {
         mumloc_frame_drift none;
         memset(&none, 0, sizeof none);
-        if (mumloc_jni_check(env, mumloc_plane_drift_to_table(0, 1, &none, 1, j->drift)) ||
-            mumloc_jni_check(env, mumloc_table_set_rows(j->drift, 0)))
+        if (jni_check(env, mumloc_plane_drift_to_table(0, 1, &none, 1, j->drift)) ||
+            jni_check(env, mumloc_table_set_rows(j->drift, 0)))
             return NULL;
     }
-    return mumloc_jni_table_copy(env, j->drift);
+    return jni_table_copy(env, j->drift);
 }
 
 /* Loads the rig file, with the layout named (NULL: the file's); 1 with an exception pending. */
 static int rig_of(JNIEnv *env, jstring jrig, jstring jlayout, mumloc_rig *rig) {
-    char *path = mumloc_jni_required_utf8(env, jrig, "the rig file");
+    char *path = jni_required_utf8(env, jrig, "the rig file");
     if (!path) return 1;
     mumloc_status st = mumloc_rig_load(path, rig);
     free(path);
-    if (mumloc_jni_check(env, st)) return 1;
+    if (jni_check(env, st)) return 1;
     int failed = 0;
-    char *layout = mumloc_jni_utf8(env, jlayout, "the layout", &failed);
+    char *layout = jni_utf8(env, jlayout, "the layout", &failed);
     if (failed) return 1;
     if (layout) {
         st = mumloc_rig_layout_from_name(layout, &rig->layout);
         free(layout);
-        if (mumloc_jni_check(env, st)) return 1;
+        if (jni_check(env, st)) return 1;
     }
-    return mumloc_jni_check(env, mumloc_rig_validate(rig));
+    return jni_check(env, mumloc_rig_validate(rig));
 }
 
 /* A rig's raw movie file(s) localized by the library's reader in the rig's layout
  * (mumloc_localize_files with options.rig), table and sidecar written by the library. Returns the
  * rows written to csv. first: 0-based from the rig movie's first frame; count 0: to the end.
  * jdrift: the drift CSV (refine "drift"), or null. */
-MUMLOC_JNI(Localizer, jlong, nLocalizeRig, JNIEnv *env, jclass cls, jobject jmodel, jstring jrig,
+JNI_METHOD(Localizer, jlong, nLocalizeRig, JNIEnv *env, jclass cls, jobject jmodel, jstring jrig,
            jstring jlayout, jobjectArray jpaths, jstring jcsv, jobject joptions, jlong first,
            jlong count, jstring jdrift, jobject listener) {
     (void)cls;
-    mumloc_model *model = mumloc_jni_model_of(env, jmodel);
+    mumloc_model *model = jni_model_of(env, jmodel);
     if (!model) return 0;
     jsize n = jpaths ? (*env)->GetArrayLength(env, jpaths) : 0;
     if (n < 1 || n > MUMLOC_MAX_PLANES) {
-        mumloc_jni_invalid(env, "a rig's movie is 1 to %d files, got %d", MUMLOC_MAX_PLANES, (int)n);
+        jni_invalid(env, "a rig's movie is 1 to %d files, got %d", MUMLOC_MAX_PLANES, (int)n);
         return 0;
     }
     if (first < 0 || count < 0) {
-        mumloc_jni_invalid(env, "frames: first %lld and count %lld must be >= 0", (long long)first,
+        jni_invalid(env, "frames: first %lld and count %lld must be >= 0", (long long)first,
                            (long long)count);
         return 0;
     }
     mumloc_rig *rig = malloc(sizeof *rig); /* large: its calibration record */
     if (!rig) {
-        mumloc_jni_oom(env, "loading the rig");
+        jni_oom(env, "loading the rig");
         return 0;
     }
     char *paths[MUMLOC_MAX_PLANES] = {0}, *csv = NULL, *drift = NULL;
@@ -284,22 +284,22 @@ MUMLOC_JNI(Localizer, jlong, nLocalizeRig, JNIEnv *env, jclass cls, jobject jmod
     o.optics = NULL;
     for (; copied < n; copied++) {
         jstring s = (jstring)(*env)->GetObjectArrayElement(env, jpaths, copied);
-        paths[copied] = mumloc_jni_required_utf8(env, s, "a movie file");
+        paths[copied] = jni_required_utf8(env, s, "a movie file");
         if (!paths[copied]) goto done;
     }
-    if (!(csv = mumloc_jni_required_utf8(env, jcsv, "the table file"))) goto done;
-    drift = mumloc_jni_utf8(env, jdrift, "the drift file", &failed);
+    if (!(csv = jni_required_utf8(env, jcsv, "the table file"))) goto done;
+    drift = jni_utf8(env, jdrift, "the drift file", &failed);
     if (failed) goto done;
     o.first_frame = first;
     o.frame_count = count;
     o.drift_path = drift;
     o.rig = rig; /* camera 1's noise model is the rig's; the options' camera is unused */
-    mumloc_jni_progress pr;
-    if (mumloc_jni_progress_init(env, listener, &pr)) goto done;
+    jni_progress pr;
+    if (jni_progress_init(env, listener, &pr)) goto done;
     mumloc_localize_summary summary;
-    if (!mumloc_jni_check_progress(env, mumloc_localize_files(model, (const char *const *)paths, (int)n,
+    if (!jni_check_progress(env, mumloc_localize_files(model, (const char *const *)paths, (int)n,
                                                               csv, &o, &summary,
-                                                              mumloc_jni_progress_fn_for(&pr), &pr)))
+                                                              jni_progress_fn_for(&pr), &pr)))
         rows = summary.localizations;
 done:
     for (int i = 0; i < copied; i++) free(paths[i]);

@@ -7,7 +7,7 @@
 
 #define F(name, sig, member) {name, sig, offsetof(mumloc_movie_info, member)}
 enum { UNIT, DESCRIPTION };
-static const mumloc_jni_field info_fields[] = {
+static const jni_field info_fields[] = {
     {"unit", "Ljava/lang/String;", 0}, {"description", "Ljava/lang/String;", 0},
     F("width", "I", width), F("height", "I", height), F("images", "J", images),
     F("channels", "I", channels), F("slices", "I", slices), F("frames", "I", frames),
@@ -15,68 +15,68 @@ static const mumloc_jni_field info_fields[] = {
     F("pixelHeight", "D", pixel_height),
 };
 #undef F
-static mumloc_jni_mirror info_mirror = MUMLOC_JNI_MIRROR("the movie", info_fields);
+static jni_mirror info_mirror = JNI_MIRROR("the movie", info_fields);
 
 static mumloc_movie *movie_of(JNIEnv *env, jlong handle) {
-    if (handle == 0) mumloc_jni_invalid(env, "the movie handle is 0 (closed or never opened)");
+    if (handle == 0) jni_invalid(env, "the movie handle is 0 (closed or never opened)");
     return (mumloc_movie *)(intptr_t)handle;
 }
 
-MUMLOC_JNI(Movie, jlong, nOpen, JNIEnv *env, jclass cls, jstring jpath) {
+JNI_METHOD(Movie, jlong, nOpen, JNIEnv *env, jclass cls, jstring jpath) {
     (void)cls;
-    char *path = mumloc_jni_required_utf8(env, jpath, "the movie path");
+    char *path = jni_required_utf8(env, jpath, "the movie path");
     if (!path) return 0;
     mumloc_movie *m = NULL;
     mumloc_status st = mumloc_movie_open(path, &m);
     free(path);
-    if (mumloc_jni_check(env, st)) return 0;
+    if (jni_check(env, st)) return 0;
     return (jlong)(intptr_t)m;
 }
 
-MUMLOC_JNI(Movie, void, nClose, JNIEnv *env, jclass cls, jlong handle) {
+JNI_METHOD(Movie, void, nClose, JNIEnv *env, jclass cls, jlong handle) {
     (void)env;
     (void)cls;
     mumloc_movie_close((mumloc_movie *)(intptr_t)handle);
 }
 
 /* The movie's dimensions (mumloc_movie_info), unit and description into the fields of out. */
-MUMLOC_JNI(Movie, void, nInfo, JNIEnv *env, jclass cls, jlong handle, jobject out) {
+JNI_METHOD(Movie, void, nInfo, JNIEnv *env, jclass cls, jlong handle, jobject out) {
     (void)cls;
     mumloc_movie *m = movie_of(env, handle);
     if (!m) return;
     mumloc_movie_info in;
     mumloc_movie_get_info(m, &in);
-    if (mumloc_jni_mirror_write(env, &info_mirror, &in, out)) return;
-    jstring unit = mumloc_jni_string(env, in.unit);
-    jstring description = unit ? mumloc_jni_string(env, mumloc_movie_description(m)) : NULL;
+    if (jni_mirror_write(env, &info_mirror, &in, out)) return;
+    jstring unit = jni_string(env, in.unit);
+    jstring description = unit ? jni_string(env, mumloc_movie_description(m)) : NULL;
     if (!description) return;
-    mumloc_jni_mirror_set_object(env, &info_mirror, out, UNIT, unit);
-    mumloc_jni_mirror_set_object(env, &info_mirror, out, DESCRIPTION, description);
+    jni_mirror_set_object(env, &info_mirror, out, UNIT, unit);
+    jni_mirror_set_object(env, &info_mirror, out, DESCRIPTION, description);
 }
 
 /* Image `index` (0-based) into out, which must hold width * height floats. */
-MUMLOC_JNI(Movie, void, nRead, JNIEnv *env, jclass cls, jlong handle, jlong index, jfloatArray out) {
+JNI_METHOD(Movie, void, nRead, JNIEnv *env, jclass cls, jlong handle, jlong index, jfloatArray out) {
     (void)cls;
     mumloc_movie *m = movie_of(env, handle);
     if (!m) return;
     if (!out) {
-        mumloc_jni_invalid(env, "the pixel array is null");
+        jni_invalid(env, "the pixel array is null");
         return;
     }
     mumloc_movie_info in;
     mumloc_movie_get_info(m, &in);
     int64_t n = (int64_t)in.width * in.height;
     if ((int64_t)(*env)->GetArrayLength(env, out) != n) {
-        mumloc_jni_invalid(env, "an image of %d x %d pixels needs an array of %lld floats, not %d", in.width,
+        jni_invalid(env, "an image of %d x %d pixels needs an array of %lld floats, not %d", in.width,
                            in.height, (long long)n, (int)(*env)->GetArrayLength(env, out));
         return;
     }
     float *buf = malloc((size_t)n * sizeof *buf);
     if (!buf) {
-        mumloc_jni_oom(env, "reading an image of the movie");
+        jni_oom(env, "reading an image of the movie");
         return;
     }
-    if (!mumloc_jni_check(env, mumloc_movie_read(m, index, buf)))
+    if (!jni_check(env, mumloc_movie_read(m, index, buf)))
         (*env)->SetFloatArrayRegion(env, out, 0, (jsize)n, buf);
     free(buf);
 }

@@ -8,21 +8,21 @@ typedef struct layout {
     int axis;
     int64_t frames;
 } layout;
-static const mumloc_jni_field layout_fields[] = {{"nativeAxis", "I", offsetof(layout, axis)},
+static const jni_field layout_fields[] = {{"nativeAxis", "I", offsetof(layout, axis)},
                                                  {"nativeFrames", "J", offsetof(layout, frames)}};
-static mumloc_jni_mirror layout_mirror = MUMLOC_JNI_MIRROR("the layout to fill", layout_fields);
+static jni_mirror layout_mirror = JNI_MIRROR("the layout to fill", layout_fields);
 
-MUMLOC_JNI(MovieLayout, void, nResolve, JNIEnv *env, jclass cls, jint channels, jint slices,
+JNI_METHOD(MovieLayout, void, nResolve, JNIEnv *env, jclass cls, jint channels, jint slices,
            jint frames, jint k, jint requested, jstring jwhat, jobject out) {
     (void)cls;
-    char *what = mumloc_jni_required_utf8(env, jwhat, "the movie's name");
+    char *what = jni_required_utf8(env, jwhat, "the movie's name");
     if (!what) return;
     mumloc_plane_axis axis = MUMLOC_PLANES_AUTO;
     layout l = {0, 0};
     mumloc_status st = mumloc_plane_layout(channels, slices, frames, k, (mumloc_plane_axis)requested,
                                            what, &axis, &l.frames);
     free(what);
-    if (mumloc_jni_check(env, st)) return;
+    if (jni_check(env, st)) return;
     l.axis = (int)axis;
-    mumloc_jni_mirror_write(env, &layout_mirror, &l, out);
+    jni_mirror_write(env, &layout_mirror, &l, out);
 }

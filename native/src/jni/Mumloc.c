@@ -5,25 +5,25 @@
 
 #include "jni/jni_common.h"
 
-MUMLOC_JNI(Mumloc, jstring, nVersion, JNIEnv *env, jclass cls) {
+JNI_METHOD(Mumloc, jstring, nVersion, JNIEnv *env, jclass cls) {
     (void)cls;
-    return mumloc_jni_string(env, mumloc_version());
+    return jni_string(env, mumloc_version());
 }
 
-MUMLOC_JNI(Mumloc, void, nSetThreads, JNIEnv *env, jclass cls, jint threads) {
+JNI_METHOD(Mumloc, void, nSetThreads, JNIEnv *env, jclass cls, jint threads) {
     (void)cls;
-    mumloc_jni_check(env, mumloc_set_threads(threads));
+    jni_check(env, mumloc_set_threads(threads));
 }
 
-MUMLOC_JNI(Mumloc, jint, nGetThreads, JNIEnv *env, jclass cls) {
+JNI_METHOD(Mumloc, jint, nGetThreads, JNIEnv *env, jclass cls) {
     (void)env;
     (void)cls;
     return mumloc_get_threads();
 }
 
-MUMLOC_JNI(Mumloc, jstring, nOmpWaitPolicy, JNIEnv *env, jclass cls) {
+JNI_METHOD(Mumloc, jstring, nOmpWaitPolicy, JNIEnv *env, jclass cls) {
     (void)cls;
-    return mumloc_jni_string(env, mumloc_omp_wait_policy());
+    return jni_string(env, mumloc_omp_wait_policy());
 }
 
 static const char *rig_layout_word(int layout) {
@@ -49,15 +49,15 @@ static const struct {
                    {"rig_layout", rig_layout_word},
                    {"localize_method", mumloc_localize_method_name}};
 
-MUMLOC_JNI(Mumloc, jobjectArray, nEnumNames, JNIEnv *env, jclass cls, jstring jwhich) {
+JNI_METHOD(Mumloc, jobjectArray, nEnumNames, JNIEnv *env, jclass cls, jstring jwhich) {
     (void)cls;
-    char *which = mumloc_jni_required_utf8(env, jwhich, "enum");
+    char *which = jni_required_utf8(env, jwhich, "enum");
     if (!which) return NULL;
     const char *(*name)(int) = NULL;
     for (size_t i = 0; i < sizeof enum_tables / sizeof enum_tables[0]; i++)
         if (strcmp(which, enum_tables[i].which) == 0) name = enum_tables[i].name;
     if (!name) {
-        mumloc_jni_invalid(env, "no enum named '%s'", which);
+        jni_invalid(env, "no enum named '%s'", which);
         free(which);
         return NULL;
     }
@@ -65,5 +65,5 @@ MUMLOC_JNI(Mumloc, jobjectArray, nEnumNames, JNIEnv *env, jclass cls, jstring jw
     const char *names[64];
     int count = 0;
     while (count < 64 && (names[count] = name(count))) count++;
-    return mumloc_jni_strings(env, names, count);
+    return jni_strings(env, names, count);
 }

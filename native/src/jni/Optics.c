@@ -7,7 +7,7 @@
 
 #define F(name, sig, member) {name, sig, offsetof(mumloc_optics, member)}
 enum { DEPTHS, W0S, DS, AS, BS, TRANSMISSIONS }; /* the arrays, first in the table */
-static const mumloc_jni_field optics_fields[] = {
+static const jni_field optics_fields[] = {
     {"planeDepthNm", "[D", 0}, {"planeW0Nm", "[D", offsetof(mumloc_plane_psf, w0_nm)},
     {"planeDNm", "[D", offsetof(mumloc_plane_psf, d_nm)}, {"planeA", "[D", offsetof(mumloc_plane_psf, A)},
     {"planeB", "[D", offsetof(mumloc_plane_psf, B)},
@@ -17,16 +17,16 @@ static const mumloc_jni_field optics_fields[] = {
     F("psfB", "D", psf_B), F("perPlane", "Z", per_plane),
 };
 #undef F
-static mumloc_jni_mirror optics_mirror = MUMLOC_JNI_MIRROR("the optics", optics_fields);
+static jni_mirror optics_mirror = JNI_MIRROR("the optics", optics_fields);
 
 /* Array field a of jo into v[MAX_PLANES] (missing values stay); 1 = the array was null. -1 on failure. */
 static int read_array(JNIEnv *env, jobject jo, int a, int planes, double *v) {
-    jdoubleArray values = (jdoubleArray)(*env)->GetObjectField(env, jo, mumloc_jni_id(&optics_mirror, a));
+    jdoubleArray values = (jdoubleArray)(*env)->GetObjectField(env, jo, jni_id(&optics_mirror, a));
     if (!values) return 1;
     jsize n = (*env)->GetArrayLength(env, values);
     if (planes >= 1 && planes <= MUMLOC_MAX_PLANES && n < planes) {
         (*env)->DeleteLocalRef(env, values);
-        mumloc_jni_invalid(env, "optics.%s holds %d values but planes is %d", optics_fields[a].name, (int)n,
+        jni_invalid(env, "optics.%s holds %d values but planes is %d", optics_fields[a].name, (int)n,
                            planes);
         return -1;
     }
@@ -36,12 +36,12 @@ static int read_array(JNIEnv *env, jobject jo, int a, int planes, double *v) {
     return 0;
 }
 
-int mumloc_jni_optics_from_java(JNIEnv *env, jobject jo, mumloc_optics *o) {
+int jni_optics_from_java(JNIEnv *env, jobject jo, mumloc_optics *o) {
     memset(o, 0, sizeof *o);
-    if (mumloc_jni_mirror_read(env, &optics_mirror, jo, o)) return -1;
+    if (jni_mirror_read(env, &optics_mirror, jo, o)) return -1;
     int r = read_array(env, jo, DEPTHS, o->planes, o->plane_depth_nm);
     if (r) {
-        if (r > 0) mumloc_jni_invalid(env, "optics.planeDepthNm is null");
+        if (r > 0) jni_invalid(env, "optics.planeDepthNm is null");
         return -1;
     }
     for (int a = W0S; a <= TRANSMISSIONS; a++) {
@@ -50,7 +50,7 @@ int mumloc_jni_optics_from_java(JNIEnv *env, jobject jo, mumloc_optics *o) {
         if (r < 0) return -1;
         if (r > 0) {
             if (!o->per_plane) continue; /* unused by the papers' optics */
-            mumloc_jni_invalid(env, "optics.%s is null but perPlane is true", optics_fields[a].name);
+            jni_invalid(env, "optics.%s is null but perPlane is true", optics_fields[a].name);
             return -1;
         }
         for (int d = 0; d < MUMLOC_MAX_PLANES; d++)
@@ -59,74 +59,74 @@ int mumloc_jni_optics_from_java(JNIEnv *env, jobject jo, mumloc_optics *o) {
     return 0;
 }
 
-int mumloc_jni_optics_to_java(JNIEnv *env, const mumloc_optics *o, jobject jo) {
-    if (mumloc_jni_mirror_write(env, &optics_mirror, o, jo)) return -1;
+int jni_optics_to_java(JNIEnv *env, const mumloc_optics *o, jobject jo) {
+    if (jni_mirror_write(env, &optics_mirror, o, jo)) return -1;
     for (int a = DEPTHS; a <= TRANSMISSIONS; a++) {
         double v[MUMLOC_MAX_PLANES];
         for (int d = 0; d < MUMLOC_MAX_PLANES; d++)
             v[d] = a == DEPTHS ? o->plane_depth_nm[d]
                                : *(const double *)((const char *)&o->plane_psf[d] + optics_fields[a].offset);
-        jdoubleArray values = mumloc_jni_doubles(env, v, MUMLOC_MAX_PLANES);
+        jdoubleArray values = jni_doubles(env, v, MUMLOC_MAX_PLANES);
         if (!values) return -1;
-        mumloc_jni_mirror_set_object(env, &optics_mirror, jo, a, values);
+        jni_mirror_set_object(env, &optics_mirror, jo, a, values);
         (*env)->DeleteLocalRef(env, values);
     }
     return 0;
 }
 
-MUMLOC_JNI(Optics, void, nDefaults, JNIEnv *env, jclass cls, jobject out) {
+JNI_METHOD(Optics, void, nDefaults, JNIEnv *env, jclass cls, jobject out) {
     (void)cls;
     mumloc_optics o;
     mumloc_optics_default(&o);
-    mumloc_jni_optics_to_java(env, &o, out);
+    jni_optics_to_java(env, &o, out);
 }
 
-MUMLOC_JNI(Optics, void, nValidate, JNIEnv *env, jclass cls, jobject jo) {
+JNI_METHOD(Optics, void, nValidate, JNIEnv *env, jclass cls, jobject jo) {
     (void)cls;
     mumloc_optics o;
-    if (mumloc_jni_optics_from_java(env, jo, &o)) return;
-    mumloc_jni_check(env, mumloc_optics_validate(&o));
+    if (jni_optics_from_java(env, jo, &o)) return;
+    jni_check(env, mumloc_optics_validate(&o));
 }
 
 /* The optics a movie's description records (mumloc_optics_from_description) into out; false when
  * it records none. */
-MUMLOC_JNI(Optics, jboolean, nRecorded, JNIEnv *env, jclass cls, jstring jdescription, jobject out) {
+JNI_METHOD(Optics, jboolean, nRecorded, JNIEnv *env, jclass cls, jstring jdescription, jobject out) {
     (void)cls;
     int failed = 0, found = 0;
-    char *description = mumloc_jni_utf8(env, jdescription, "the description", &failed);
+    char *description = jni_utf8(env, jdescription, "the description", &failed);
     if (failed) return JNI_FALSE;
     mumloc_optics o;
     mumloc_status st = mumloc_optics_from_description(description, &found, &o);
     free(description);
-    if (mumloc_jni_check(env, st) || !found) return JNI_FALSE;
-    return mumloc_jni_optics_to_java(env, &o, out) ? JNI_FALSE : JNI_TRUE;
+    if (jni_check(env, st) || !found) return JNI_FALSE;
+    return jni_optics_to_java(env, &o, out) ? JNI_FALSE : JNI_TRUE;
 }
 
-MUMLOC_JNI(Optics, void, nLoad, JNIEnv *env, jclass cls, jstring jpath, jobject out) {
+JNI_METHOD(Optics, void, nLoad, JNIEnv *env, jclass cls, jstring jpath, jobject out) {
     (void)cls;
-    char *path = mumloc_jni_required_utf8(env, jpath, "the optics file path");
+    char *path = jni_required_utf8(env, jpath, "the optics file path");
     if (!path) return;
     mumloc_optics o;
     mumloc_optics_default(&o);
     mumloc_status st = mumloc_optics_load(path, &o);
     free(path);
-    if (!mumloc_jni_check(env, st)) mumloc_jni_optics_to_java(env, &o, out);
+    if (!jni_check(env, st)) jni_optics_to_java(env, &o, out);
 }
 
-MUMLOC_JNI(Optics, void, nSave, JNIEnv *env, jclass cls, jstring jpath, jobject jo) {
+JNI_METHOD(Optics, void, nSave, JNIEnv *env, jclass cls, jstring jpath, jobject jo) {
     (void)cls;
     mumloc_optics o;
-    if (mumloc_jni_optics_from_java(env, jo, &o)) return;
-    char *path = mumloc_jni_required_utf8(env, jpath, "the optics file path");
+    if (jni_optics_from_java(env, jo, &o)) return;
+    char *path = jni_required_utf8(env, jpath, "the optics file path");
     if (!path) return;
-    mumloc_jni_check(env, mumloc_optics_save(path, &o));
+    jni_check(env, mumloc_optics_save(path, &o));
     free(path);
 }
 
-MUMLOC_JNI(Optics, jdouble, nPsfWidthNm, JNIEnv *env, jclass cls, jobject jo, jdouble dz) {
+JNI_METHOD(Optics, jdouble, nPsfWidthNm, JNIEnv *env, jclass cls, jobject jo, jdouble dz) {
     (void)cls;
     mumloc_optics o;
-    if (mumloc_jni_optics_from_java(env, jo, &o)) return 0;
-    if (mumloc_jni_check(env, mumloc_optics_validate(&o))) return 0;
+    if (jni_optics_from_java(env, jo, &o)) return 0;
+    if (jni_check(env, mumloc_optics_validate(&o))) return 0;
     return mumloc_psf_width_nm(&o, dz);
 }

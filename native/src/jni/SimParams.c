@@ -9,7 +9,7 @@ _Static_assert(sizeof(mumloc_noise) == sizeof(int) && sizeof(mumloc_sample) == s
 
 #define F(name, sig, member) {name, sig, offsetof(mumloc_sim_params, member)}
 enum { OPTICS, CAMERA };
-static const mumloc_jni_field params_fields[] = {
+static const jni_field params_fields[] = {
     {"optics", "Lorg/mumloc/Optics;", 0}, {"camera", "Lorg/mumloc/Camera;", 0},
     F("noise", "I", noise), F("sample", "I", sample), F("width", "I", width), F("height", "I", height),
     F("frames", "J", frames), F("seed", "J", seed), F("molecules", "I", molecules),
@@ -20,76 +20,76 @@ static const mumloc_jni_field params_fields[] = {
     F("stageDriftNm", "D", stage_drift_nm),
 };
 #undef F
-static mumloc_jni_mirror params_mirror = MUMLOC_JNI_MIRROR("the simulation parameters", params_fields);
+static jni_mirror params_mirror = JNI_MIRROR("the simulation parameters", params_fields);
 
 /* The optics and camera objects of jp; NULL (exception pending) when null. */
 static jobject part(JNIEnv *env, jobject jp, int i, const char *what) {
-    jobject v = (*env)->GetObjectField(env, jp, mumloc_jni_id(&params_mirror, i));
-    if (!v && !(*env)->ExceptionCheck(env)) mumloc_jni_invalid(env, "%s is null", what);
+    jobject v = (*env)->GetObjectField(env, jp, jni_id(&params_mirror, i));
+    if (!v && !(*env)->ExceptionCheck(env)) jni_invalid(env, "%s is null", what);
     return v;
 }
 
-int mumloc_jni_sim_params_from_java(JNIEnv *env, jobject jp, mumloc_sim_params *p) {
+int jni_sim_params_from_java(JNIEnv *env, jobject jp, mumloc_sim_params *p) {
     memset(p, 0, sizeof *p);
-    if (mumloc_jni_mirror_read(env, &params_mirror, jp, p)) return -1;
+    if (jni_mirror_read(env, &params_mirror, jp, p)) return -1;
     jobject jo = part(env, jp, OPTICS, "params.optics");
-    if (!jo || mumloc_jni_optics_from_java(env, jo, &p->optics)) return -1;
+    if (!jo || jni_optics_from_java(env, jo, &p->optics)) return -1;
     (*env)->DeleteLocalRef(env, jo);
     jobject jc = part(env, jp, CAMERA, "params.camera");
-    if (!jc || mumloc_jni_camera_from_java(env, jc, &p->camera)) return -1;
+    if (!jc || jni_camera_from_java(env, jc, &p->camera)) return -1;
     (*env)->DeleteLocalRef(env, jc);
     /* Enum values outside the header's enums never reach the library. */
     if (!mumloc_noise_name((int)p->noise) || !mumloc_sample_name((int)p->sample)) {
-        mumloc_jni_invalid(env, "noise %d or sample %d is not one of the library's", (int)p->noise,
+        jni_invalid(env, "noise %d or sample %d is not one of the library's", (int)p->noise,
                            (int)p->sample);
         return -1;
     }
     return 0;
 }
 
-int mumloc_jni_sim_params_to_java(JNIEnv *env, const mumloc_sim_params *p, jobject jp) {
-    if (mumloc_jni_mirror_write(env, &params_mirror, p, jp)) return -1;
+int jni_sim_params_to_java(JNIEnv *env, const mumloc_sim_params *p, jobject jp) {
+    if (jni_mirror_write(env, &params_mirror, p, jp)) return -1;
     jobject jo = part(env, jp, OPTICS, "params.optics");
-    if (!jo || mumloc_jni_optics_to_java(env, &p->optics, jo)) return -1;
+    if (!jo || jni_optics_to_java(env, &p->optics, jo)) return -1;
     (*env)->DeleteLocalRef(env, jo);
     jobject jc = part(env, jp, CAMERA, "params.camera");
-    if (!jc || mumloc_jni_camera_to_java(env, &p->camera, jc)) return -1;
+    if (!jc || jni_camera_to_java(env, &p->camera, jc)) return -1;
     (*env)->DeleteLocalRef(env, jc);
     return 0;
 }
 
-MUMLOC_JNI(SimParams, void, nDefaults, JNIEnv *env, jclass cls, jobject out) {
+JNI_METHOD(SimParams, void, nDefaults, JNIEnv *env, jclass cls, jobject out) {
     (void)cls;
     mumloc_sim_params p;
     mumloc_sim_params_default(&p);
-    mumloc_jni_sim_params_to_java(env, &p, out);
+    jni_sim_params_to_java(env, &p, out);
 }
 
-MUMLOC_JNI(SimParams, void, nValidate, JNIEnv *env, jclass cls, jobject jp) {
+JNI_METHOD(SimParams, void, nValidate, JNIEnv *env, jclass cls, jobject jp) {
     (void)cls;
     mumloc_sim_params p;
-    if (!mumloc_jni_sim_params_from_java(env, jp, &p)) mumloc_jni_check(env, mumloc_sim_params_validate(&p));
+    if (!jni_sim_params_from_java(env, jp, &p)) jni_check(env, mumloc_sim_params_validate(&p));
 }
 
-MUMLOC_JNI(SimParams, jstring, nToJson, JNIEnv *env, jclass cls, jobject jp) {
+JNI_METHOD(SimParams, jstring, nToJson, JNIEnv *env, jclass cls, jobject jp) {
     (void)cls;
     mumloc_sim_params p;
-    if (mumloc_jni_sim_params_from_java(env, jp, &p)) return NULL;
+    if (jni_sim_params_from_java(env, jp, &p)) return NULL;
     size_t needed = 0;
     char small[4096];
     mumloc_status st = mumloc_sim_params_to_json(&p, small, sizeof small, &needed);
-    if (st == MUMLOC_OK) return mumloc_jni_string(env, small);
+    if (st == MUMLOC_OK) return jni_string(env, small);
     if (needed <= sizeof small || needed > ((size_t)1 << 30)) {
-        mumloc_jni_check(env, st);
+        jni_check(env, st);
         return NULL;
     }
     char *buf = malloc(needed);
     if (!buf) {
-        mumloc_jni_oom(env, "writing the parameters as JSON");
+        jni_oom(env, "writing the parameters as JSON");
         return NULL;
     }
     st = mumloc_sim_params_to_json(&p, buf, needed, NULL);
-    jstring s = mumloc_jni_check(env, st) ? NULL : mumloc_jni_string(env, buf);
+    jstring s = jni_check(env, st) ? NULL : jni_string(env, buf);
     free(buf);
     return s;
 }

@@ -6,40 +6,40 @@
 #include "jni/jni_common.h"
 
 #define F(name, member) {name, "D", offsetof(mumloc_emitter, member)}
-static const mumloc_jni_field emitter_fields[] = {
+static const jni_field emitter_fields[] = {
     {"frame", "J", offsetof(mumloc_emitter, frame)}, F("xNm", x_nm), F("yNm", y_nm), F("zNm", z_nm),
     F("weight", weight), F("photons", photons),
 };
 #undef F
-static mumloc_jni_mirror emitter_mirror = MUMLOC_JNI_MIRROR("an emitter", emitter_fields);
+static jni_mirror emitter_mirror = JNI_MIRROR("an emitter", emitter_fields);
 
 static mumloc_simulator *simulator_of(JNIEnv *env, jlong handle) {
-    if (handle == 0) mumloc_jni_invalid(env, "the simulator handle is 0 (closed or never created)");
+    if (handle == 0) jni_invalid(env, "the simulator handle is 0 (closed or never created)");
     return (mumloc_simulator *)(intptr_t)handle;
 }
 
-MUMLOC_JNI(Simulator, jlong, nCreate, JNIEnv *env, jclass cls, jobject jp) {
+JNI_METHOD(Simulator, jlong, nCreate, JNIEnv *env, jclass cls, jobject jp) {
     (void)cls;
     mumloc_sim_params p;
-    if (mumloc_jni_sim_params_from_java(env, jp, &p)) return 0;
+    if (jni_sim_params_from_java(env, jp, &p)) return 0;
     mumloc_simulator *sim = NULL;
-    if (mumloc_jni_check(env, mumloc_simulator_create(&p, &sim))) return 0;
+    if (jni_check(env, mumloc_simulator_create(&p, &sim))) return 0;
     return (jlong)(intptr_t)sim;
 }
 
-MUMLOC_JNI(Simulator, void, nDestroy, JNIEnv *env, jclass cls, jlong handle) {
+JNI_METHOD(Simulator, void, nDestroy, JNIEnv *env, jclass cls, jlong handle) {
     (void)env;
     (void)cls;
     mumloc_simulator_destroy((mumloc_simulator *)(intptr_t)handle);
 }
 
-MUMLOC_JNI(Simulator, void, nParams, JNIEnv *env, jclass cls, jlong handle, jobject out) {
+JNI_METHOD(Simulator, void, nParams, JNIEnv *env, jclass cls, jlong handle, jobject out) {
     (void)cls;
     mumloc_simulator *sim = simulator_of(env, handle);
-    if (sim) mumloc_jni_sim_params_to_java(env, mumloc_simulator_params(sim), out);
+    if (sim) jni_sim_params_to_java(env, mumloc_simulator_params(sim), out);
 }
 
-MUMLOC_JNI(Simulator, jint, nMaxEmitters, JNIEnv *env, jclass cls, jlong handle) {
+JNI_METHOD(Simulator, jint, nMaxEmitters, JNIEnv *env, jclass cls, jlong handle) {
     (void)cls;
     mumloc_simulator *sim = simulator_of(env, handle);
     return sim ? mumloc_simulator_max_emitters(sim) : 0;
@@ -48,14 +48,14 @@ MUMLOC_JNI(Simulator, jint, nMaxEmitters, JNIEnv *env, jclass cls, jlong handle)
 static int check_frame(JNIEnv *env, const mumloc_simulator *sim, jlong frame) {
     int64_t frames = mumloc_simulator_params(sim)->frames;
     if (frame < 0 || frame >= frames) {
-        mumloc_jni_invalid(env, "frame %lld is outside the movie's frames 0..%lld", (long long)frame,
+        jni_invalid(env, "frame %lld is outside the movie's frames 0..%lld", (long long)frame,
                            (long long)frames - 1);
         return -1;
     }
     return 0;
 }
 
-MUMLOC_JNI(Simulator, jobjectArray, nTruth, JNIEnv *env, jclass cls, jlong handle, jlong frame) {
+JNI_METHOD(Simulator, jobjectArray, nTruth, JNIEnv *env, jclass cls, jlong handle, jlong frame) {
     (void)cls;
     mumloc_simulator *sim = simulator_of(env, handle);
     if (!sim || check_frame(env, sim, frame)) return NULL;
@@ -63,27 +63,27 @@ MUMLOC_JNI(Simulator, jobjectArray, nTruth, JNIEnv *env, jclass cls, jlong handl
     if (cap < 0) cap = 0;
     mumloc_emitter *buf = malloc(((size_t)cap + 1) * sizeof *buf);
     if (!buf) {
-        mumloc_jni_oom(env, "reading the ground truth");
+        jni_oom(env, "reading the ground truth");
         return NULL;
     }
     int count = 0;
     jobjectArray result = NULL;
-    if (mumloc_jni_check(env, mumloc_simulate_truth(sim, frame, buf, cap, &count))) goto done;
+    if (jni_check(env, mumloc_simulate_truth(sim, frame, buf, cap, &count))) goto done;
     jclass ecls = (*env)->FindClass(env, "org/mumloc/Emitter");
     if (!ecls) goto done;
     result = (*env)->NewObjectArray(env, count, ecls, NULL);
     if (!result) {
-        mumloc_jni_alloc_failed(env, "reading the ground truth");
+        jni_alloc_failed(env, "reading the ground truth");
         goto done;
     }
     for (int i = 0; i < count; i++) {
         jobject je = (*env)->AllocObject(env, ecls); /* a result: its fields are all set here */
         if (!je) {
-            mumloc_jni_alloc_failed(env, "reading the ground truth");
+            jni_alloc_failed(env, "reading the ground truth");
             result = NULL;
             break;
         }
-        if (mumloc_jni_mirror_write(env, &emitter_mirror, &buf[i], je)) {
+        if (jni_mirror_write(env, &emitter_mirror, &buf[i], je)) {
             result = NULL;
             break;
         }
@@ -95,28 +95,28 @@ done:
     return result;
 }
 
-MUMLOC_JNI(Simulator, jdoubleArray, nDrift, JNIEnv *env, jclass cls, jlong handle, jlong frame) {
+JNI_METHOD(Simulator, jdoubleArray, nDrift, JNIEnv *env, jclass cls, jlong handle, jlong frame) {
     (void)cls;
     mumloc_simulator *sim = simulator_of(env, handle);
     if (!sim || check_frame(env, sim, frame)) return NULL;
     int planes = mumloc_simulator_params(sim)->optics.planes;
     double dxdy[2 * MUMLOC_MAX_PLANES] = {0};
-    if (mumloc_jni_check(env, mumloc_simulate_drift(sim, frame, dxdy))) return NULL;
-    return mumloc_jni_doubles(env, dxdy, 2 * planes);
+    if (jni_check(env, mumloc_simulate_drift(sim, frame, dxdy))) return NULL;
+    return jni_doubles(env, dxdy, 2 * planes);
 }
 
-MUMLOC_JNI(Simulator, void, nFrames, JNIEnv *env, jclass cls, jlong handle, jlong first, jlong count,
+JNI_METHOD(Simulator, void, nFrames, JNIEnv *env, jclass cls, jlong handle, jlong first, jlong count,
            jfloatArray out, jint offset) {
     (void)cls;
     mumloc_simulator *sim = simulator_of(env, handle);
     if (!sim) return;
     if (!out) {
-        mumloc_jni_invalid(env, "the pixel array is null");
+        jni_invalid(env, "the pixel array is null");
         return;
     }
     const mumloc_sim_params *p = mumloc_simulator_params(sim);
     if (first < 0 || count < 0 || first > p->frames || count > p->frames - first) {
-        mumloc_jni_invalid(env, "frames %lld..%lld are outside the movie's frames 0..%lld", (long long)first,
+        jni_invalid(env, "frames %lld..%lld are outside the movie's frames 0..%lld", (long long)first,
                            (long long)(first + count - 1), (long long)p->frames - 1);
         return;
     }
@@ -124,40 +124,40 @@ MUMLOC_JNI(Simulator, void, nFrames, JNIEnv *env, jclass cls, jlong handle, jlon
     int64_t frame_floats = (int64_t)p->optics.planes * p->height * p->width;
     jsize len = (*env)->GetArrayLength(env, out);
     if (offset < 0 || offset > len) {
-        mumloc_jni_invalid(env, "offset %d is outside the pixel array (length %d)", (int)offset, (int)len);
+        jni_invalid(env, "offset %d is outside the pixel array (length %d)", (int)offset, (int)len);
         return;
     }
     if (frame_floats <= 0 || count > ((int64_t)len - offset) / frame_floats) {
-        mumloc_jni_invalid(env, "%lld frames of %lld pixels do not fit in the pixel array (%d floats from offset %d)",
+        jni_invalid(env, "%lld frames of %lld pixels do not fit in the pixel array (%d floats from offset %d)",
                            (long long)count, (long long)frame_floats, (int)len, (int)offset);
         return;
     }
     size_t n = (size_t)(count * frame_floats);
     float *buf = malloc(n * sizeof *buf);
     if (!buf) {
-        mumloc_jni_oom(env, "simulating frames");
+        jni_oom(env, "simulating frames");
         return;
     }
-    if (!mumloc_jni_check(env, mumloc_simulate_frames(sim, first, count, buf)))
+    if (!jni_check(env, mumloc_simulate_frames(sim, first, count, buf)))
         (*env)->SetFloatArrayRegion(env, out, offset, (jsize)n, buf);
     free(buf);
 }
 
-MUMLOC_JNI(Simulator, void, nToFiles, JNIEnv *env, jclass cls, jobject jp, jstring jmovie, jstring jtruth,
+JNI_METHOD(Simulator, void, nToFiles, JNIEnv *env, jclass cls, jobject jp, jstring jmovie, jstring jtruth,
            jstring jdrift, jobject listener) {
     (void)cls;
     mumloc_sim_params p;
-    if (mumloc_jni_sim_params_from_java(env, jp, &p)) return;
+    if (jni_sim_params_from_java(env, jp, &p)) return;
     int failed = 0;
     char *truth = NULL, *drift = NULL;
-    char *movie = mumloc_jni_required_utf8(env, jmovie, "the movie path");
+    char *movie = jni_required_utf8(env, jmovie, "the movie path");
     if (!movie) return;
-    truth = mumloc_jni_utf8(env, jtruth, "the truth path", &failed);
-    if (!failed) drift = mumloc_jni_utf8(env, jdrift, "the drift path", &failed);
-    mumloc_jni_progress pr;
-    if (!failed && !mumloc_jni_progress_init(env, listener, &pr))
-        mumloc_jni_check_progress(env, mumloc_simulate_to_files(&p, movie, truth, drift,
-                                                                mumloc_jni_progress_fn_for(&pr), &pr));
+    truth = jni_utf8(env, jtruth, "the truth path", &failed);
+    if (!failed) drift = jni_utf8(env, jdrift, "the drift path", &failed);
+    jni_progress pr;
+    if (!failed && !jni_progress_init(env, listener, &pr))
+        jni_check_progress(env, mumloc_simulate_to_files(&p, movie, truth, drift,
+                                                                jni_progress_fn_for(&pr), &pr));
     free(movie);
     free(truth);
     free(drift);

@@ -11,7 +11,7 @@
 
 #define F(name, sig, member) {name, sig, offsetof(mumloc_train_options, member)}
 enum { CAMERA, ARCH, OPTICS_PATH, RIG_PATH, DEVICE, OUT, RESUME };
-static const mumloc_jni_field options_fields[] = {
+static const jni_field options_fields[] = {
     {"camera", "Lorg/mumloc/Camera;", 0}, {"arch", "Ljava/lang/String;", 0},
     {"opticsPath", "Ljava/lang/String;", 0}, {"rigPath", "Ljava/lang/String;", 0},
     {"device", "Ljava/lang/String;", 0}, {"out", "Ljava/lang/String;", 0},
@@ -23,7 +23,7 @@ static const mumloc_jni_field options_fields[] = {
     F("validationInterval", "J", validation_interval),
 };
 #undef F
-static mumloc_jni_mirror options_mirror = MUMLOC_JNI_MIRROR("the training options", options_fields);
+static jni_mirror options_mirror = JNI_MIRROR("the training options", options_fields);
 
 /* The fields whose 0 keeps the architecture's value (epochs, frames per epoch) or the setting. */
 typedef struct schedule {
@@ -31,31 +31,31 @@ typedef struct schedule {
     int64_t frames_per_epoch;
     int threads;
 } schedule;
-static const mumloc_jni_field schedule_fields[] = {
+static const jni_field schedule_fields[] = {
     {"epochs", "I", offsetof(schedule, epochs)},
     {"framesPerEpoch", "J", offsetof(schedule, frames_per_epoch)},
     {"threads", "I", offsetof(schedule, threads)},
 };
-static mumloc_jni_mirror schedule_mirror = MUMLOC_JNI_MIRROR("the training options", schedule_fields);
+static jni_mirror schedule_mirror = JNI_MIRROR("the training options", schedule_fields);
 
 /* The library's defaults (the regression network's) into a new Options. */
-MUMLOC_JNI(Training, void, nDefaults, JNIEnv *env, jclass cls, jobject out) {
+JNI_METHOD(Training, void, nDefaults, JNIEnv *env, jclass cls, jobject out) {
     (void)cls;
     mumloc_train_options o;
     mumloc_train_options_default(&o, MUMLOC_ARCH_REGRESSION);
     const schedule keep = {0, 0, 0};
     char device[32];
-    if (mumloc_jni_mirror_write(env, &options_mirror, &o, out) ||
-        mumloc_jni_mirror_write(env, &schedule_mirror, &keep, out) ||
-        mumloc_jni_check(env, mumloc_device_format(o.device, device, sizeof device)))
+    if (jni_mirror_write(env, &options_mirror, &o, out) ||
+        jni_mirror_write(env, &schedule_mirror, &keep, out) ||
+        jni_check(env, mumloc_device_format(o.device, device, sizeof device)))
         return;
-    jobject camera = (*env)->GetObjectField(env, out, mumloc_jni_id(&options_mirror, CAMERA));
-    if (camera && mumloc_jni_camera_to_java(env, &o.sim.camera, camera)) return;
-    jstring arch = mumloc_jni_string(env, mumloc_arch_name(MUMLOC_ARCH_REGRESSION));
-    jstring dev = arch ? mumloc_jni_string(env, device) : NULL;
+    jobject camera = (*env)->GetObjectField(env, out, jni_id(&options_mirror, CAMERA));
+    if (camera && jni_camera_to_java(env, &o.sim.camera, camera)) return;
+    jstring arch = jni_string(env, mumloc_arch_name(MUMLOC_ARCH_REGRESSION));
+    jstring dev = arch ? jni_string(env, device) : NULL;
     if (!dev) return;
-    mumloc_jni_mirror_set_object(env, &options_mirror, out, ARCH, arch);
-    mumloc_jni_mirror_set_object(env, &options_mirror, out, DEVICE, dev);
+    jni_mirror_set_object(env, &options_mirror, out, ARCH, arch);
+    jni_mirror_set_object(env, &options_mirror, out, DEVICE, dev);
 }
 
 typedef struct step_listener {
@@ -81,27 +81,27 @@ static int on_step(void *user, const mumloc_train_progress *p) {
 /* The arch-dependent defaults, then the numeric fields of jo (0 keeps epochs and frames per epoch
  * of the architecture, as the CLI does for options not given). */
 static int read_options(JNIEnv *env, jobject jo, mumloc_train_options *o, int *threads) {
-    if (mumloc_jni_mirror_ids(env, &options_mirror, jo)) return -1;
+    if (jni_mirror_ids(env, &options_mirror, jo)) return -1;
     int failed = 0;
-    char *arch_name = mumloc_jni_mirror_utf8(env, &options_mirror, jo, ARCH, &failed);
+    char *arch_name = jni_mirror_utf8(env, &options_mirror, jo, ARCH, &failed);
     if (failed) return -1;
     mumloc_arch arch;
     mumloc_status st = mumloc_arch_from_name(arch_name ? arch_name : "", &arch);
     free(arch_name);
-    if (mumloc_jni_check(env, st)) return -1;
+    if (jni_check(env, st)) return -1;
     mumloc_train_options_default(o, arch);
     schedule s;
-    if (mumloc_jni_mirror_read(env, &options_mirror, jo, o) || mumloc_jni_mirror_read(env, &schedule_mirror, jo, &s))
+    if (jni_mirror_read(env, &options_mirror, jo, o) || jni_mirror_read(env, &schedule_mirror, jo, &s))
         return -1;
-    jobject jc = (*env)->GetObjectField(env, jo, mumloc_jni_id(&options_mirror, CAMERA));
+    jobject jc = (*env)->GetObjectField(env, jo, jni_id(&options_mirror, CAMERA));
     if (!jc) {
-        mumloc_jni_invalid(env, "options.camera is null");
+        jni_invalid(env, "options.camera is null");
         return -1;
     }
-    if (mumloc_jni_camera_from_java(env, jc, &o->sim.camera)) return -1;
+    if (jni_camera_from_java(env, jc, &o->sim.camera)) return -1;
     (*env)->DeleteLocalRef(env, jc);
     if (o->steps < 0 || s.epochs < 0 || s.frames_per_epoch < 0 || (int64_t)o->seed < 0 || s.threads < 0) {
-        mumloc_jni_invalid(env,
+        jni_invalid(env,
                            "steps, epochs, framesPerEpoch, seed and threads must be >= 0 (got %lld, "
                            "%d, %lld, %lld, %d)", (long long)o->steps, s.epochs,
                            (long long)s.frames_per_epoch, (long long)o->seed, s.threads);
@@ -115,10 +115,10 @@ static int read_options(JNIEnv *env, jobject jo, mumloc_train_options *o, int *t
 
 /* Returns 0 when training ran to the end, 1 when the listener stopped it (the model is saved in both
  * cases), -1 with an exception pending on failure. */
-MUMLOC_JNI(Training, jint, nTrain, JNIEnv *env, jclass cls, jobject jo, jobject listener) {
+JNI_METHOD(Training, jint, nTrain, JNIEnv *env, jclass cls, jobject jo, jobject listener) {
     (void)cls;
     if (!jo) {
-        mumloc_jni_invalid(env, "the training options are null");
+        jni_invalid(env, "the training options are null");
         return -1;
     }
     step_listener ctx = {env, listener, NULL};
@@ -133,26 +133,26 @@ MUMLOC_JNI(Training, jint, nTrain, JNIEnv *env, jclass cls, jobject jo, jobject 
     int threads = 0, failed = 0;
     if (read_options(env, jo, &o, &threads)) return -1;
     char *optics = NULL, *device = NULL, *out = NULL, *resume = NULL, *rig_path = NULL;
-    optics = mumloc_jni_mirror_utf8(env, &options_mirror, jo, OPTICS_PATH, &failed);
-    if (!failed) rig_path = mumloc_jni_mirror_utf8(env, &options_mirror, jo, RIG_PATH, &failed);
-    if (!failed) device = mumloc_jni_mirror_utf8(env, &options_mirror, jo, DEVICE, &failed);
-    if (!failed) out = mumloc_jni_mirror_utf8(env, &options_mirror, jo, OUT, &failed);
-    if (!failed) resume = mumloc_jni_mirror_utf8(env, &options_mirror, jo, RESUME, &failed);
+    optics = jni_mirror_utf8(env, &options_mirror, jo, OPTICS_PATH, &failed);
+    if (!failed) rig_path = jni_mirror_utf8(env, &options_mirror, jo, RIG_PATH, &failed);
+    if (!failed) device = jni_mirror_utf8(env, &options_mirror, jo, DEVICE, &failed);
+    if (!failed) out = jni_mirror_utf8(env, &options_mirror, jo, OUT, &failed);
+    if (!failed) resume = jni_mirror_utf8(env, &options_mirror, jo, RESUME, &failed);
     if (!failed && !out) {
-        mumloc_jni_invalid(env, "the model file path (out) is missing");
+        jni_invalid(env, "the model file path (out) is missing");
         failed = 1;
     }
     mumloc_status st = MUMLOC_OK;
     mumloc_rig *rig = NULL;
     if (!failed && rig_path && optics) {
-        mumloc_jni_invalid(env, "opticsPath and rigPath: give one (the rig file holds the optics)");
+        jni_invalid(env, "opticsPath and rigPath: give one (the rig file holds the optics)");
         failed = 1;
     }
     if (!failed && optics) st = mumloc_optics_load(optics, &o.sim.optics);
     if (!failed && rig_path && st == MUMLOC_OK) {
         rig = malloc(sizeof *rig);
         if (!rig) {
-            mumloc_jni_oom(env, "loading the rig");
+            jni_oom(env, "loading the rig");
             failed = 1;
         } else if ((st = mumloc_rig_load(rig_path, rig)) == MUMLOC_OK) {
             o.sim.optics = rig->optics;
@@ -175,5 +175,5 @@ MUMLOC_JNI(Training, jint, nTrain, JNIEnv *env, jclass cls, jobject jo, jobject 
     free(resume);
     if (failed || (*env)->ExceptionCheck(env)) return -1; /* the listener threw: rethrown as it is */
     if (st == MUMLOC_ERR_CANCELLED) return 1;
-    return mumloc_jni_check(env, st) ? -1 : 0;
+    return jni_check(env, st) ? -1 : 0;
 }

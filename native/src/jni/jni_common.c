@@ -30,7 +30,7 @@ static jstring string_of(JNIEnv *env, const char *utf8, size_t n) {
     return s;
 }
 
-void mumloc_jni_throw(JNIEnv *env, int status, const char *message) {
+void jni_throw(JNIEnv *env, int status, const char *message) {
     if ((*env)->ExceptionCheck(env)) return; /* keep the first exception */
     jclass cls = (*env)->FindClass(env, EXCEPTION_CLASS);
     if (!cls) return;
@@ -46,19 +46,19 @@ void mumloc_jni_throw(JNIEnv *env, int status, const char *message) {
     (*env)->Throw(env, (jthrowable)ex);
 }
 
-int mumloc_jni_check(JNIEnv *env, mumloc_status status) {
+int jni_check(JNIEnv *env, mumloc_status status) {
     if (status == MUMLOC_OK) return 0;
-    mumloc_jni_throw(env, (int)status, mumloc_last_error());
+    jni_throw(env, (int)status, mumloc_last_error());
     return 1;
 }
 
-void mumloc_jni_invalid(JNIEnv *env, const char *fmt, ...) {
+void jni_invalid(JNIEnv *env, const char *fmt, ...) {
     char msg[512];
     va_list ap;
     va_start(ap, fmt);
     vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
-    mumloc_jni_throw(env, (int)MUMLOC_ERR_INVALID_ARGUMENT, msg);
+    jni_throw(env, (int)MUMLOC_ERR_INVALID_ARGUMENT, msg);
 }
 
 /* 1 when the pending exception is the JVM's OutOfMemoryError (then cleared). */
@@ -73,26 +73,26 @@ static int clear_java_oom(JNIEnv *env) {
     return is_oom;
 }
 
-void mumloc_jni_oom(JNIEnv *env, const char *what) {
+void jni_oom(JNIEnv *env, const char *what) {
     if ((*env)->ExceptionCheck(env) && !clear_java_oom(env)) return;
     char msg[256];
     snprintf(msg, sizeof msg, "out of memory while %s", what);
-    mumloc_jni_throw(env, (int)MUMLOC_ERR_OUT_OF_MEMORY, msg);
+    jni_throw(env, (int)MUMLOC_ERR_OUT_OF_MEMORY, msg);
 }
 
-int mumloc_jni_alloc_failed(JNIEnv *env, const char *what) {
-    if (!(*env)->ExceptionCheck(env) || clear_java_oom(env)) mumloc_jni_oom(env, what);
+int jni_alloc_failed(JNIEnv *env, const char *what) {
+    if (!(*env)->ExceptionCheck(env) || clear_java_oom(env)) jni_oom(env, what);
     return 1;
 }
 
-jstring mumloc_jni_string(JNIEnv *env, const char *utf8) {
+jstring jni_string(JNIEnv *env, const char *utf8) {
     if (!utf8) utf8 = "";
     jstring s = string_of(env, utf8, strlen(utf8));
-    if (!s) mumloc_jni_alloc_failed(env, "making a string");
+    if (!s) jni_alloc_failed(env, "making a string");
     return s;
 }
 
-char *mumloc_jni_utf8(JNIEnv *env, jstring s, const char *what, int *failed) {
+char *jni_utf8(JNIEnv *env, jstring s, const char *what, int *failed) {
     *failed = 0;
     if (!s) return NULL;
     *failed = 1;
@@ -102,18 +102,18 @@ char *mumloc_jni_utf8(JNIEnv *env, jstring s, const char *what, int *failed) {
     if (!get_bytes) return NULL;
     jstring charset = (*env)->NewStringUTF(env, "UTF-8");
     if (!charset) {
-        mumloc_jni_alloc_failed(env, "copying a string");
+        jni_alloc_failed(env, "copying a string");
         return NULL;
     }
     jbyteArray bytes = (jbyteArray)(*env)->CallObjectMethod(env, s, get_bytes, charset);
     if ((*env)->ExceptionCheck(env) || !bytes) {
-        mumloc_jni_alloc_failed(env, "copying a string");
+        jni_alloc_failed(env, "copying a string");
         return NULL;
     }
     jsize n = (*env)->GetArrayLength(env, bytes);
     char *out = malloc((size_t)n + 1);
     if (!out) {
-        mumloc_jni_oom(env, "copying a string");
+        jni_oom(env, "copying a string");
         return NULL;
     }
     (*env)->GetByteArrayRegion(env, bytes, 0, n, (jbyte *)out);
@@ -123,44 +123,44 @@ char *mumloc_jni_utf8(JNIEnv *env, jstring s, const char *what, int *failed) {
     (*env)->DeleteLocalRef(env, string_class);
     if (memchr(out, '\0', (size_t)n)) {
         free(out);
-        mumloc_jni_invalid(env, "%s contains a NUL character", what);
+        jni_invalid(env, "%s contains a NUL character", what);
         return NULL;
     }
     *failed = 0;
     return out;
 }
 
-char *mumloc_jni_required_utf8(JNIEnv *env, jstring s, const char *what) {
+char *jni_required_utf8(JNIEnv *env, jstring s, const char *what) {
     int failed;
-    char *out = mumloc_jni_utf8(env, s, what, &failed);
-    if (!out && !failed) mumloc_jni_invalid(env, "%s is null", what);
+    char *out = jni_utf8(env, s, what, &failed);
+    if (!out && !failed) jni_invalid(env, "%s is null", what);
     return out;
 }
 
-jdoubleArray mumloc_jni_doubles(JNIEnv *env, const double *values, int64_t n) {
+jdoubleArray jni_doubles(JNIEnv *env, const double *values, int64_t n) {
     if (n < 0 || n > INT32_MAX - 8) {
-        mumloc_jni_invalid(env, "%lld values are more than a Java array holds", (long long)n);
+        jni_invalid(env, "%lld values are more than a Java array holds", (long long)n);
         return NULL;
     }
     jdoubleArray out = (*env)->NewDoubleArray(env, (jsize)n);
     if (!out) {
-        mumloc_jni_alloc_failed(env, "copying numbers to Java");
+        jni_alloc_failed(env, "copying numbers to Java");
         return NULL;
     }
     if (n > 0) (*env)->SetDoubleArrayRegion(env, out, 0, (jsize)n, values);
     return out;
 }
 
-jobjectArray mumloc_jni_strings(JNIEnv *env, const char *const *values, int n) {
+jobjectArray jni_strings(JNIEnv *env, const char *const *values, int n) {
     jclass string_class = (*env)->FindClass(env, "java/lang/String");
     if (!string_class) return NULL;
     jobjectArray out = (*env)->NewObjectArray(env, n, string_class, NULL);
     if (!out) {
-        mumloc_jni_alloc_failed(env, "copying strings to Java");
+        jni_alloc_failed(env, "copying strings to Java");
         return NULL;
     }
     for (int i = 0; i < n; i++) {
-        jstring s = mumloc_jni_string(env, values[i]);
+        jstring s = jni_string(env, values[i]);
         if (!s) return NULL;
         (*env)->SetObjectArrayElement(env, out, i, s);
         (*env)->DeleteLocalRef(env, s);
@@ -170,14 +170,14 @@ jobjectArray mumloc_jni_strings(JNIEnv *env, const char *const *values, int n) {
 
 /* ---- mirror objects ---------------------------------------------------------------------------- */
 
-int mumloc_jni_mirror_ids(JNIEnv *env, mumloc_jni_mirror *m, jobject obj) {
+int jni_mirror_ids(JNIEnv *env, jni_mirror *m, jobject obj) {
     if (!obj) {
-        mumloc_jni_invalid(env, "%s is null", m->what);
+        jni_invalid(env, "%s is null", m->what);
         return -1;
     }
     if (__atomic_load_n(&m->ready, __ATOMIC_ACQUIRE)) return 0;
-    if (m->count > MUMLOC_JNI_MAX_FIELDS) {
-        mumloc_jni_throw(env, (int)MUMLOC_ERR_INTERNAL, "a mirror has more fields than the JNI keeps");
+    if (m->count > JNI_MAX_FIELDS) {
+        jni_throw(env, (int)MUMLOC_ERR_INTERNAL, "a mirror has more fields than the JNI keeps");
         return -1;
     }
     jclass cls = (*env)->GetObjectClass(env, obj);
@@ -195,11 +195,11 @@ int mumloc_jni_mirror_ids(JNIEnv *env, mumloc_jni_mirror *m, jobject obj) {
     return 0;
 }
 
-int mumloc_jni_mirror_read(JNIEnv *env, mumloc_jni_mirror *m, jobject obj, void *c) {
-    if (mumloc_jni_mirror_ids(env, m, obj)) return -1;
+int jni_mirror_read(JNIEnv *env, jni_mirror *m, jobject obj, void *c) {
+    if (jni_mirror_ids(env, m, obj)) return -1;
     char *base = c;
     for (int i = 0; i < m->count; i++) {
-        const mumloc_jni_field *f = &m->fields[i];
+        const jni_field *f = &m->fields[i];
         void *at = base + f->offset;
         switch (f->sig[0] == '\0' || f->sig[1] != '\0' ? '?' : f->sig[0]) {
         case 'D': *(double *)at = (*env)->GetDoubleField(env, obj, m->ids[i]); break;
@@ -212,11 +212,11 @@ int mumloc_jni_mirror_read(JNIEnv *env, mumloc_jni_mirror *m, jobject obj, void 
     return 0;
 }
 
-int mumloc_jni_mirror_write(JNIEnv *env, mumloc_jni_mirror *m, const void *c, jobject obj) {
-    if (mumloc_jni_mirror_ids(env, m, obj)) return -1;
+int jni_mirror_write(JNIEnv *env, jni_mirror *m, const void *c, jobject obj) {
+    if (jni_mirror_ids(env, m, obj)) return -1;
     const char *base = c;
     for (int i = 0; i < m->count; i++) {
-        const mumloc_jni_field *f = &m->fields[i];
+        const jni_field *f = &m->fields[i];
         const void *at = base + f->offset;
         switch (f->sig[0] == '\0' || f->sig[1] != '\0' ? '?' : f->sig[0]) {
         case 'D': (*env)->SetDoubleField(env, obj, m->ids[i], *(const double *)at); break;
@@ -229,9 +229,9 @@ int mumloc_jni_mirror_write(JNIEnv *env, mumloc_jni_mirror *m, const void *c, jo
     return 0;
 }
 
-char *mumloc_jni_mirror_utf8(JNIEnv *env, mumloc_jni_mirror *m, jobject obj, int i, int *failed) {
+char *jni_mirror_utf8(JNIEnv *env, jni_mirror *m, jobject obj, int i, int *failed) {
     jstring s = (jstring)(*env)->GetObjectField(env, obj, m->ids[i]);
-    char *text = mumloc_jni_utf8(env, s, m->fields[i].name, failed);
+    char *text = jni_utf8(env, s, m->fields[i].name, failed);
     if (s) (*env)->DeleteLocalRef(env, s);
     if (text && !*text) {
         free(text);
@@ -240,14 +240,14 @@ char *mumloc_jni_mirror_utf8(JNIEnv *env, mumloc_jni_mirror *m, jobject obj, int
     return text;
 }
 
-void mumloc_jni_mirror_set_object(JNIEnv *env, mumloc_jni_mirror *m, jobject obj, int i, jobject v) {
+void jni_mirror_set_object(JNIEnv *env, jni_mirror *m, jobject obj, int i, jobject v) {
     (*env)->SetObjectField(env, obj, m->ids[i], v);
 }
 
 /* ---- progress --------------------------------------------------------------------------------- */
 
 static int progress_to_java(void *user, int64_t done, int64_t total) {
-    mumloc_jni_progress *pr = user;
+    jni_progress *pr = user;
     if (!pthread_equal(pthread_self(), pr->thread)) return 0; /* JNIEnv is only valid on its thread */
     JNIEnv *env = pr->env;
     if ((*env)->ExceptionCheck(env)) return 1;
@@ -256,8 +256,8 @@ static int progress_to_java(void *user, int64_t done, int64_t total) {
     return cancel ? 1 : 0;
 }
 
-int mumloc_jni_progress_init(JNIEnv *env, jobject listener, mumloc_jni_progress *progress) {
-    *progress = (mumloc_jni_progress){env, listener, NULL, pthread_self()};
+int jni_progress_init(JNIEnv *env, jobject listener, jni_progress *progress) {
+    *progress = (jni_progress){env, listener, NULL, pthread_self()};
     if (!listener) return 0;
     jclass cls = (*env)->GetObjectClass(env, listener);
     if (!cls) return 1;
@@ -266,11 +266,11 @@ int mumloc_jni_progress_init(JNIEnv *env, jobject listener, mumloc_jni_progress 
     return progress->method ? 0 : 1;
 }
 
-mumloc_progress_fn mumloc_jni_progress_fn_for(const mumloc_jni_progress *progress) {
+mumloc_progress_fn jni_progress_fn_for(const jni_progress *progress) {
     return progress->listener ? progress_to_java : NULL;
 }
 
-int mumloc_jni_check_progress(JNIEnv *env, mumloc_status st) {
+int jni_check_progress(JNIEnv *env, mumloc_status st) {
     if ((*env)->ExceptionCheck(env)) return 1;
-    return mumloc_jni_check(env, st);
+    return jni_check(env, st);
 }
