@@ -831,6 +831,8 @@ typedef struct mumloc_table mumloc_table;
 /* An empty table (no columns, no rows). */
 MUMLOC_API mumloc_status mumloc_table_create(mumloc_table **out);
 MUMLOC_API void mumloc_table_destroy(mumloc_table *table);
+/* A new table with table's columns, units and rows (a deep copy). */
+MUMLOC_API mumloc_status mumloc_table_copy(const mumloc_table *table, mumloc_table **out);
 
 /* Appends a column; existing rows get NaN in it. unit NULL or "" = none. *index (if not NULL) gets
  * the new column's 0-based index. */
@@ -952,6 +954,18 @@ typedef struct mumloc_frame_drift {
     int clamped;                            /* 1: a value hit ±2 camera pixels (suspect) */
     mumloc_drift_outcome outcome;
 } mumloc_frame_drift;
+
+/* Appends one frame's plane drift to a table, a row per plane 1..planes: "frame" (frame + 1),
+ * "plane" (1-based), "dx [nm]", "dy [nm]" (drift->dx_dy) and, when uncertainties is non-zero,
+ * "uncertainty_dx [nm]", "uncertainty_dy [nm]" (drift->sigma_nm) and "molecules" — the columns of
+ * `mumloc simulate`'s drift file (without) and of mumloc_localize_options.drift_path (with). Only
+ * dx_dy (and, with uncertainties, sigma_nm and molecules) are read, so a simulated drift
+ * (mumloc_simulate_drift) fits in a zeroed mumloc_frame_drift. An empty table gets these columns;
+ * otherwise it must already have them (by name and unit; other columns get NaN in the new rows). On
+ * failure the table is left as it was. */
+MUMLOC_API mumloc_status mumloc_plane_drift_to_table(int64_t frame, int planes,
+                                                     const mumloc_frame_drift *drift,
+                                                     int uncertainties, mumloc_table *table);
 
 /* A rectangle of camera 1's pixels: columns x0 .. x0 + width − 1, rows y0 .. y0 + height − 1 (the
  * part of a rig's field that every camera sees: mumloc_rig_common_field). */
