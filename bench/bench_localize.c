@@ -135,9 +135,10 @@ int main(int argc, char **argv) {
                "benchmark: %.1f %% (target < 10 %%)\n", mumloc_precision_name(precisions[i]),
                100.0 * (1.0 - b->network_seconds / b->seconds), 100.0 * (1.0 - bench_share));
         printf("[%s] stages, ms/frame: read %.2f, to photons %.2f, network %.2f, decode %.2f, "
-               "photometry+CRLB %.2f, write %.2f, rest %.2f\n", mumloc_precision_name(precisions[i]),
-               ms * b->read_seconds, ms * b->convert_seconds, ms * b->network_seconds,
-               ms * b->decode_seconds, ms * b->measure_seconds, ms * b->write_seconds,
+               "refine %.2f, photometry+CRLB %.2f, write %.2f, rest %.2f\n",
+               mumloc_precision_name(precisions[i]), ms * b->read_seconds,
+               ms * b->convert_seconds, ms * b->network_seconds, ms * b->decode_seconds,
+               ms * b->refine_seconds, ms * b->measure_seconds, ms * b->write_seconds,
                ms * (b->seconds - b->read_seconds - b->convert_seconds - b->network_seconds -
                      b->decode_seconds - b->refine_seconds - b->measure_seconds - b->write_seconds));
     }

@@ -13,6 +13,16 @@ export OMP_NUM_THREADS=$threads
 # dlopen()ing host (Fiji) get from the library (see mumloc_omp_wait_policy).
 export OMP_WAIT_POLICY=${OMP_WAIT_POLICY:-passive}
 
+# Runs a command, then prints its CPU time beside its wall time (on a shared machine the CPU time
+# says more about the code, the wall time more about the neighbours).
+with_cpu_time() {
+  if [ -x /usr/bin/time ]; then
+    /usr/bin/time -f "CPU time %U s user + %S s system, wall %e s" "$@" 2>&1
+  else
+    "$@"
+  fi
+}
+
 echo "== simulator (library only): bench_simulate"
 if [ -x "$build/bin/bench_simulate" ]; then
   echo "\$ $build/bin/bench_simulate $threads"
@@ -183,13 +193,33 @@ if [ -f "$model" ] && [ -x "$mumloc" ]; then
       locs="$out/acc-$name-$refine-locs.csv"
       loc=("$mumloc" localize --in "$out/acc-$name.tif" --out "$locs" --model "$model"
            --threads $threads --quiet --refine $refine)
+      # the default refinement: where its time goes too (issue 12 speed target: >= 150 frames/s
+      # at 8 molecules/frame on 2 threads)
+      [ $refine = positions ] && loc+=(--verbose)
       ev=("$mumloc" evaluate --truth "$out/acc-$name-truth.csv" --in "$locs")
       echo "\$ ${loc[*]}"; echo "\$ ${ev[*]}"
       tag="  [registered, $molecules molecules/frame, refine $refine]"
-      "${loc[@]}" | sed "s|^|$tag |" && "${ev[@]}" | head -8 | sed "s|^|$tag |"
+      with_cpu_time "${loc[@]}" | sed "s|^|$tag |" && "${ev[@]}" | head -8 | sed "s|^|$tag |"
     done
     rm -f "$out/acc-$name.tif" "$out/acc-$name.drift.csv" "$out/acc-$name-truth.drift.csv"
   done
+  # 256x256x4 at 128 molecules/frame with the default refinement: frames/s (issue 12 target:
+  # >= 9.5, 10x storm-analysis multi_plane's 0.95 on this machine) and the share of the time
+  # outside the network (issue 18 target: < 10 %), per stage
+  name=wide-128
+  sim=("$mumloc" simulate --out "$out/acc-$name.tif" --truth "$out/acc-$name-truth.csv" --frames 40
+       --size 256 --molecules 128 --seed 545454 --drift 0 --quiet)
+  echo "\$ ${sim[*]}"
+  if "${sim[@]}" >/dev/null; then
+    locs="$out/acc-$name-locs.csv"
+    loc=("$mumloc" localize --in "$out/acc-$name.tif" --out "$locs" --model "$model"
+         --threads $threads --quiet --verbose)
+    ev=("$mumloc" evaluate --truth "$out/acc-$name-truth.csv" --in "$locs")
+    echo "\$ ${loc[*]}"; echo "\$ ${ev[*]}"
+    tag="  [256x256x4, 128 molecules/frame, refine positions]"
+    with_cpu_time "${loc[@]}" | sed "s|^|$tag |" && "${ev[@]}" | head -6 | sed "s|^|$tag |"
+  fi
+  rm -f "$out/acc-$name.tif" "$out/acc-$name.drift.csv" "$out/acc-$name-truth.drift.csv"
 else
   echo "  skipped: no bundled model at $model"
 fi

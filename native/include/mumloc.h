@@ -366,6 +366,13 @@ MUMLOC_API mumloc_status mumloc_rig_layout_grid(mumloc_rig_layout layout, int *c
 /* The largest "calibration" record a rig keeps (bytes, with the terminating NUL). */
 #define MUMLOC_RIG_CALIBRATION_MAX 16384
 
+/* The PSF model fits use (issue 13): the Gaussian of the optics' per-plane curves, or a spline
+ * measured from beads per plane (mumloc_calibrate with psf MUMLOC_PSF_SPLINE), stored in a spline
+ * PSF file beside the rig file (safetensors; the format is in the README). */
+typedef enum mumloc_psf_kind { MUMLOC_PSF_GAUSSIAN = 0, MUMLOC_PSF_SPLINE = 1 } mumloc_psf_kind;
+/* The longest spline PSF file name a rig keeps (bytes, with the terminating NUL). */
+#define MUMLOC_RIG_PSF_FILE_MAX 1024
+
 typedef struct mumloc_rig_camera {
     double to_camera[6];   /* reference → this camera, in pixel units where pixel (i, j) covers
                               [i, i+1) × [j, j+1) (so its centre is (i+0.5, j+0.5)):
@@ -395,6 +402,14 @@ typedef struct mumloc_rig {
     int z_steps;
     char calibration[MUMLOC_RIG_CALIBRATION_MAX]; /* the file's free "calibration" object as compact
                                     JSON (inputs, fit quality), "" when none; kept, never needed */
+    mumloc_psf_kind psf;         /* the PSF every fit with this rig uses (default gaussian) */
+    char psf_file[MUMLOC_RIG_PSF_FILE_MAX]; /* spline: the spline PSF file as the rig file names it,
+                                    relative to the rig file's folder (or absolute) */
+    char psf_hash[65];           /* spline: the spline's content hash (64 hex digits: SHA-256 of
+                                    its coefficients as the file stores them) */
+    char psf_path[MUMLOC_RIG_PSF_FILE_MAX]; /* spline: where the file is, as mumloc_rig_load
+                                    resolved psf_file against the rig file's folder ("": psf_file
+                                    is used as it is) */
 } mumloc_rig;
 
 /* Identity registration, default optics with `planes` planes, default camera model
@@ -406,12 +421,24 @@ MUMLOC_API mumloc_status mumloc_rig_validate(const mumloc_rig *rig);
  * "optics": {optics object}, "cameras": [{"to_camera": [6 numbers], "flip_x": 0, "flip_y": 0,
  * "quarter_turns": 0, "offset_adu", "adu_per_electron", "em_gain", "read_noise_e", "frame_offset",
  * "residual_nm", "beads"}, …one per plane], "z_step_nm", "z_steps", "calibration": {…}}.
+ * Optional "psf": {"model": "spline" | "gaussian", "file": "name.psf.safetensors", "hash": "<64
+ * hex>"} (file and hash for spline only): loading a spline rig also loads the spline file (its path
+ * relative to the rig file's folder) and checks it against the hash, the plane count and the pixel;
+ * a missing or changed file fails naming it (MUMLOC_ERR_IO / MUMLOC_ERR_FORMAT).
  * Required: "mumloc_rig", "width", "height", "optics", "cameras" and each camera's "to_camera";
  * other fields keep mumloc_rig_default's values. Unknown keys, a version other than 1, wrong types:
  * MUMLOC_ERR_FORMAT; values that fail mumloc_rig_validate: MUMLOC_ERR_INVALID_ARGUMENT. *rig is
  * unchanged on failure. Saving validates first and writes atomically. */
 MUMLOC_API mumloc_status mumloc_rig_load(const char *path, mumloc_rig *rig);
 MUMLOC_API mumloc_status mumloc_rig_save(const char *path, const mumloc_rig *rig);
+/* The spline PSF file that belongs beside the rig file rig_path: "DIR/NAME.json" →
+ * "DIR/NAME.psf.safetensors" (any other name: the name + ".psf.safetensors"). Fails when cap is too
+ * small. */
+MUMLOC_API mumloc_status mumloc_rig_psf_sidecar_path(const char *rig_path, char *buf, size_t cap);
+/* "gaussian" or "spline" ("unknown" for other values); and back (case-insensitive; fails listing
+ * the names). */
+MUMLOC_API const char *mumloc_psf_kind_name(mumloc_psf_kind kind);
+MUMLOC_API mumloc_status mumloc_psf_kind_from_name(const char *name, mumloc_psf_kind *kind);
 /* The inverse map camera → reference, and mapping a point, for resampling and fits. Fails when the
  * linear part is singular (|det| < 1e-9) or a value is not finite. */
 MUMLOC_API mumloc_status mumloc_rig_affine_invert(const double to_camera[6], double to_reference[6]);
@@ -809,6 +836,8 @@ typedef struct mumloc_table mumloc_table;
 /* An empty table (no columns, no rows). */
 MUMLOC_API mumloc_status mumloc_table_create(mumloc_table **out);
 MUMLOC_API void mumloc_table_destroy(mumloc_table *table);
+/* A new table with table's columns, units and rows (a deep copy). */
+MUMLOC_API mumloc_status mumloc_table_copy(const mumloc_table *table, mumloc_table **out);
 
 /* Appends a column; existing rows get NaN in it. unit NULL or "" = none. *index (if not NULL) gets
  * the new column's 0-based index. */
@@ -942,6 +971,18 @@ typedef struct mumloc_frame_drift {
      * estimated. The pipeline adds the drift's share to every position's bounds from it. */
     double covariance[4 * (MUMLOC_MAX_PLANES - 1) * (MUMLOC_MAX_PLANES - 1)];
 } mumloc_frame_drift;
+
+/* Appends one frame's plane drift to a table, a row per plane 1..planes: "frame" (frame + 1),
+ * "plane" (1-based), "dx [nm]", "dy [nm]" (drift->dx_dy) and, when uncertainties is non-zero,
+ * "uncertainty_dx [nm]", "uncertainty_dy [nm]" (drift->sigma_nm) and "molecules" — the columns of
+ * `mumloc simulate`'s drift file (without) and of mumloc_localize_options.drift_path (with). Only
+ * dx_dy (and, with uncertainties, sigma_nm and molecules) are read, so a simulated drift
+ * (mumloc_simulate_drift) fits in a zeroed mumloc_frame_drift. An empty table gets these columns;
+ * otherwise it must already have them (by name and unit; other columns get NaN in the new rows). On
+ * failure the table is left as it was. */
+MUMLOC_API mumloc_status mumloc_plane_drift_to_table(int64_t frame, int planes,
+                                                     const mumloc_frame_drift *drift,
+                                                     int uncertainties, mumloc_table *table);
 
 /* A rectangle of camera 1's pixels: columns x0 .. x0 + width − 1, rows y0 .. y0 + height − 1 (the
  * part of a rig's field that every camera sees: mumloc_rig_common_field). */
@@ -1941,6 +1982,12 @@ typedef struct mumloc_calibrate_options {
     const char *report_path;      /* PNG report to write, or NULL */
     const char *inputs;           /* what was read (file names), kept in the rig's calibration
                                      record; NULL: "" */
+    mumloc_psf_kind psf;          /* the rig's PSF model (default gaussian, as before): spline
+                                     also builds one cubic spline per plane from the registered
+                                     beads and writes it to psf_path */
+    const char *psf_path;         /* spline: where to write the spline PSF file, in the folder the
+                                     rig file will be saved to (mumloc_rig_psf_sidecar_path); the
+                                     rig names it by its file name */
 } mumloc_calibrate_options;
 
 MUMLOC_API void mumloc_calibrate_options_default(mumloc_calibrate_options *options);

@@ -6,7 +6,13 @@
  * drift, callback order included) and the same last network output. The queue's forward takes
  * several frames at once, so values may differ by the engine's summation order (tolerances below);
  * counts and order must be equal. Also: the CPU never picks the batched path by itself, and
- * pipeline_queue_start refuses a tiled localizer, a second start and bad batch sizes. */
+ * pipeline_queue_start refuses a tiled localizer, a second start and bad batch sizes.
+ *
+ * And the frame-by-frame path's frames localized together after the network
+ * (localize/pipeline_frame.c): with 2 threads a push's frames are decoded, refined and measured
+ * several at once, with 1 thread one after the other; both give the same records bit for bit, in
+ * the same order, the same drift in frame order and the same last output, on whole and tiled
+ * frames. */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -41,15 +47,18 @@ static void record_drift(void *user, int64_t frame, const mumloc_frame_drift *dr
     r->drifts++;
 }
 
-/* Localizes the movie; batch 0 = frame by frame, else through the queue with `batch` frames. */
-static run localize(mumloc_model *m, const float *frames, int planes, mumloc_refine_mode refine,
-                    int batch) {
+/* Localizes the movie on `threads` threads, in tiles of `tile` pixels (0: whole frames); batch 0 =
+ * frame by frame, else through the queue with `batch` frames. */
+static run localize_with(mumloc_model *m, const float *frames, int planes, mumloc_refine_mode refine,
+                         int batch, int tile, int threads) {
     run r;
     memset(&r, 0, sizeof r);
+    CHECK_OK(mumloc_set_threads(threads));
     mumloc_localize_options o;
     mumloc_localize_options_default(&o);
     o.device = (mumloc_device){MUMLOC_DEVICE_CPU, 0};
     o.refine = refine;
+    o.tile = tile;
     if (refine == MUMLOC_REFINE_DRIFT) {
         o.drift_callback = record_drift;
         o.drift_user = &r;
@@ -81,6 +90,11 @@ static run localize(mumloc_model *m, const float *frames, int planes, mumloc_ref
     if (last && r.last_output) memcpy(r.last_output, last, sizeof(float) * (size_t)r.output_floats);
     mumloc_localizer_destroy(l);
     return r;
+}
+
+static run localize(mumloc_model *m, const float *frames, int planes, mumloc_refine_mode refine,
+                    int batch) {
+    return localize_with(m, frames, planes, refine, batch, 0, 2);
 }
 
 static double rel(double a, double b) { return fabs(a - b) / fmax(1.0, fabs(b)); }
@@ -120,6 +134,30 @@ static void compare(const char *what, const run *got, const run *want) {
 static void free_run(run *r) {
     free(r->v);
     free(r->last_output);
+}
+
+/* 2 threads (frames localized together) against 1 (one after the other): equal bit for bit. */
+static void frames_together(mumloc_model *m, const float *frames, int planes,
+                            mumloc_refine_mode refine, int tile, const char *what) {
+    run want = localize_with(m, frames, planes, refine, 0, tile, 1);
+    run got = localize_with(m, frames, planes, refine, 0, tile, 2);
+    CHECK(want.n >= FRAMES * 6 && got.n == want.n);
+    int64_t differing = 0;
+    for (int64_t i = 0; i < got.n && i < want.n; i++)
+        differing += memcmp(&got.v[i], &want.v[i], sizeof got.v[i]) != 0;
+    CHECK(differing == 0);
+    CHECK(got.last_output && want.last_output &&
+          memcmp(got.last_output, want.last_output, sizeof(float) * (size_t)want.output_floats) == 0);
+    CHECK(got.drifts == want.drifts);
+    CHECK(want.drifts == (refine == MUMLOC_REFINE_DRIFT ? FRAMES : 0));
+    for (int d = 0; d < got.drifts && d < want.drifts && d < MAX_DRIFT_FRAMES; d++) {
+        CHECK(got.drift_frames[d] == d);
+        CHECK(memcmp(&got.drift[d], &want.drift[d], sizeof got.drift[d]) == 0);
+    }
+    printf("  %-34s %lld localizations, %lld differing from 1 thread\n", what, (long long)got.n,
+           (long long)differing);
+    free_run(&want);
+    free_run(&got);
 }
 
 static void refuses_misuse(mumloc_model *m) {
@@ -175,6 +213,11 @@ int main(void) {
     compare("queue, refine drift", &got, &want);
     free_run(&want);
     free_run(&got);
+
+    frames_together(m, frames, planes, MUMLOC_REFINE_POSITIONS, 0, "together, refine positions");
+    frames_together(m, frames, planes, MUMLOC_REFINE_DRIFT, 0, "together, refine drift");
+    frames_together(m, frames, planes, MUMLOC_REFINE_NONE, 32, "together, tiles of 32");
+    CHECK_OK(mumloc_set_threads(2));
 
     refuses_misuse(m);
     free(frames);

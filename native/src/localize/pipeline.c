@@ -24,6 +24,10 @@
 #define TILE_CALL_PIXELS (1 << 18)
 /* Input floats of the tiles of one forward call on a GPU at most (64 MiB of host memory). */
 #define GPU_CALL_FLOATS ((int64_t)1 << 24)
+/* Frames localized together after the network (pipeline_frame.c): this many per thread, and
+ * their photons and network outputs in at most this many bytes. */
+#define GROUP_FRAMES_PER_THREAD 4
+#define GROUP_BYTES ((int64_t)64 << 20)
 
 
 static float *alloc_floats(int64_t n) { return n > 0 ? malloc((size_t)n * sizeof(float)) : NULL; }
@@ -32,6 +36,7 @@ void mumloc_localizer_destroy(mumloc_localizer *l) {
     if (!l) return;
     pipeline_queue_free(l);
     pipeline_window_free(l);
+    pipeline_free_slots(l);
     pipeline_rig_free(l->rig);
     free(l->xs);
     free(l->ys);
@@ -85,6 +90,18 @@ static mumloc_status plan_tiles(mumloc_localizer *l) {
         return mumloc_fail(MUMLOC_ERR_OUT_OF_MEMORY, "no memory for %d tiles of %dx%d",
                            l->tiles_per_call, l->tile_w, l->tile_h);
     return MUMLOC_OK;
+}
+
+/* Frames per group on the frame-by-frame path: a few per thread (pipeline_frame.c), as many as
+ * GROUP_BYTES of photons and outputs hold; 1 with one thread, and with a rig (whose fits read the
+ * one raw frame the rig keeps). */
+static int frame_group(const mumloc_localizer *l, int64_t floats_per_frame) {
+    const int threads = mumloc_get_threads();
+    if (threads < 2 || l->rig) return 1;
+    int64_t group = (int64_t)GROUP_FRAMES_PER_THREAD * threads;
+    const int64_t fit = GROUP_BYTES / (floats_per_frame * (int64_t)sizeof(float));
+    if (group > fit) group = fit;
+    return group < 1 ? 1 : (int)group;
 }
 
 mumloc_status mumloc_localizer_create(mumloc_model *model, const mumloc_localize_options *options,
@@ -144,12 +161,10 @@ mumloc_status pipeline_localizer_create(mumloc_model *model, const mumloc_locali
                          "the 2^31 this pipeline holds per frame; crop the movie",
                          width, height, (long long)out_floats, mumloc_arch_name((int)l->arch));
     if (st == MUMLOC_OK) {
-        /* never NULL: the decoders read (NULL, 0) as a size query */
-        l->found_cap = 1024;
-        l->found = malloc(sizeof *l->found * (size_t)l->found_cap);
-        l->photons = alloc_floats((int64_t)l->planes * width * height);
-        l->output = alloc_floats(out_floats);
-        if (!l->found || !l->photons || !l->output)
+        l->group = frame_group(l, (int64_t)l->planes * width * height + out_floats);
+        l->photons = alloc_floats((int64_t)l->group * l->planes * width * height);
+        l->output = alloc_floats((int64_t)l->group * out_floats);
+        if (!l->photons || !l->output)
             st = mumloc_fail(MUMLOC_ERR_OUT_OF_MEMORY, "no memory for a %dx%d frame's output",
                              width, height);
     }
@@ -160,6 +175,7 @@ mumloc_status pipeline_localizer_create(mumloc_model *model, const mumloc_locali
         if (!(l->staging = alloc_floats(staged)))
             st = mumloc_fail(MUMLOC_ERR_OUT_OF_MEMORY, "no memory for the network's input");
     }
+    if (st == MUMLOC_OK) st = pipeline_alloc_slots(l, l->group);
     if (st == MUMLOC_OK) st = pipeline_queue_plan(l);
     if (st == MUMLOC_OK) st = pipeline_window_create(l);
     if (st != MUMLOC_OK) {
@@ -171,11 +187,11 @@ mumloc_status pipeline_localizer_create(mumloc_model *model, const mumloc_locali
 }
 
 /* Copies tile (tx, ty) of the photon frame into dst (k × tile_h × tile_w). */
-static void cut_tile(const mumloc_localizer *l, int tx, int ty, float *dst) {
+static void cut_tile(const mumloc_localizer *l, const float *photons, int tx, int ty, float *dst) {
     const tile_span *sx = &l->xs[tx], *sy = &l->ys[ty];
     for (int d = 0; d < l->planes; d++)
         for (int r = 0; r < l->tile_h; r++) {
-            const float *src = l->photons + ((int64_t)d * l->height + sy->start + r) * l->width +
+            const float *src = photons + ((int64_t)d * l->height + sy->start + r) * l->width +
                                sx->start;
             memcpy(dst + ((int64_t)d * l->tile_h + r) * l->tile_w, src,
                    sizeof(float) * (size_t)l->tile_w);
@@ -183,7 +199,7 @@ static void cut_tile(const mumloc_localizer *l, int tx, int ty, float *dst) {
 }
 
 /* Copies the core of tile (tx, ty)'s output into the frame's output. */
-static void paste_core(mumloc_localizer *l, int tx, int ty, const float *src) {
+static void paste_core(const mumloc_localizer *l, int tx, int ty, const float *src, float *output) {
     const tile_span *sx = &l->xs[tx], *sy = &l->ys[ty];
     const int u = l->upsampling;
     const int col0 = sx->core_begin * u, cols = (sx->core_end - sx->core_begin) * u;
@@ -191,17 +207,17 @@ static void paste_core(mumloc_localizer *l, int tx, int ty, const float *src) {
     const int tile_col0 = col0 - sx->start * u, tile_row0 = row0 - sy->start * u;
     for (int c = 0; c < l->channels; c++)
         for (int r = 0; r < rows; r++)
-            memcpy(l->output + ((int64_t)c * l->out_height + row0 + r) * l->out_width + col0,
+            memcpy(output + ((int64_t)c * l->out_height + row0 + r) * l->out_width + col0,
                    src + ((int64_t)c * l->tile_out_h + tile_row0 + r) * l->tile_out_w + tile_col0,
                    sizeof(float) * (size_t)cols);
 }
 
-static mumloc_status run_network(mumloc_localizer *l) {
+/* One frame's photons through the network into its full output. */
+static mumloc_status run_network(mumloc_localizer *l, const float *photons, float *output) {
     double start = pipeline_now();
     mumloc_status st = MUMLOC_OK;
     if (!l->tiled) {
-        st = model_forward_staged(l->model, l->photons, 1, l->width, l->height, l->staging,
-                                  l->output);
+        st = model_forward_staged(l->model, photons, 1, l->width, l->height, l->staging, output);
     } else {
         const int total = l->nx * l->ny;
         const int64_t in_floats = (int64_t)l->planes * l->tile_w * l->tile_h;
@@ -209,12 +225,13 @@ static mumloc_status run_network(mumloc_localizer *l) {
         for (int first = 0; first < total && st == MUMLOC_OK; first += l->tiles_per_call) {
             int count = total - first < l->tiles_per_call ? total - first : l->tiles_per_call;
             for (int t = 0; t < count; t++)
-                cut_tile(l, (first + t) % l->nx, (first + t) / l->nx, l->tile_in + t * in_floats);
+                cut_tile(l, photons, (first + t) % l->nx, (first + t) / l->nx,
+                         l->tile_in + t * in_floats);
             st = model_forward_staged(l->model, l->tile_in, count, l->tile_w, l->tile_h,
                                       l->staging, l->tile_out);
             for (int t = 0; t < count && st == MUMLOC_OK; t++)
                 paste_core(l, (first + t) % l->nx, (first + t) / l->nx,
-                           l->tile_out + t * out_floats);
+                           l->tile_out + t * out_floats, output);
         }
     }
     l->network_seconds += pipeline_now() - start;
@@ -247,14 +264,23 @@ mumloc_status mumloc_localizer_push(mumloc_localizer *l, const float *frames, in
     MUMLOC_TRY(check_finite(l, frames, count, first_frame));
     if (l->cs) return pipeline_cs_push(l, frames, count, first_frame);
     if (l->queue) return pipeline_queue_push(l, frames, count, first_frame);
+    /* the network frame by frame, then the group's frames localized together */
     const int64_t frame_floats = pipeline_input_floats(l);
-    for (int f = 0; f < count; f++) {
-        double start = pipeline_now();
-        pipeline_convert_frame(l, frames + f * frame_floats, l->photons);
-        l->convert_seconds += pipeline_now() - start;
-        MUMLOC_TRY(run_network(l));
-        l->has_output = 1;
-        MUMLOC_TRY(pipeline_localize_frame(l, first_frame + f, l->photons, l->output));
+    const int64_t photon_floats = (int64_t)l->planes * l->width * l->height;
+    const int64_t out_floats = (int64_t)l->channels * l->out_width * l->out_height;
+    for (int first = 0; first < count; first += l->group) {
+        const int n = count - first < l->group ? count - first : l->group;
+        for (int g = 0; g < n; g++) {
+            double start = pipeline_now();
+            pipeline_convert_frame(l, frames + (first + g) * frame_floats,
+                                   l->photons + g * photon_floats);
+            l->convert_seconds += pipeline_now() - start;
+            MUMLOC_TRY(run_network(l, l->photons + g * photon_floats, l->output + g * out_floats));
+            l->last_slot = g;
+            l->has_output = 1;
+        }
+        MUMLOC_TRY(pipeline_localize_frames(l, first_frame + first, n, l->photons, photon_floats,
+                                            l->output, out_floats));
     }
     return MUMLOC_OK;
 }
@@ -275,7 +301,8 @@ mumloc_status mumloc_localizer_take(mumloc_localizer *l, mumloc_localization *ou
 }
 
 const float *mumloc_localizer_last_output(const mumloc_localizer *l) {
-    return l && l->has_output ? l->output : NULL;
+    if (!l || !l->has_output) return NULL;
+    return l->output + (int64_t)l->last_slot * l->channels * l->out_width * l->out_height;
 }
 
 double pipeline_network_seconds(const mumloc_localizer *l) { return l ? l->network_seconds : 0.0; }

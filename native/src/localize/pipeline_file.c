@@ -2,7 +2,6 @@
  * reader hands batches to a streaming localizer; each batch's localizations are written as rows at
  * once, so memory holds one batch of frames and one batch of records whatever the movie's length.
  * The table's sidecar "<table>.json" (what made it) is committed with it. */
-#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,23 +13,8 @@
 #include "io/tiff_read.h"
 #include "localize/pipeline.h"
 #include "localize/pipeline_localizer.h"
+#include "table/columns.h"
 #include "table/provenance.h"
-
-/* The columns of mumloc_localizations_to_table, in its order. */
-static const mumloc_csv_column columns[] = {
-    {"id", NULL},          {"frame", NULL},         {"x", "nm"},
-    {"y", "nm"},           {"z", "nm"},             {"intensity", "photon"},
-    {"offset", "photon"},  {"bkgstd", "photon"},    {"uncertainty_xy", "nm"},
-    {"uncertainty_z", "nm"}, {"probability", NULL}, {"unresolved", NULL},
-};
-#define COLUMNS ((int)(sizeof columns / sizeof columns[0]))
-
-/* The optional drift table (options->drift_path): the simulator's drift columns first. */
-static const mumloc_csv_column drift_columns[] = {
-    {"frame", NULL}, {"plane", NULL}, {"dx", "nm"}, {"dy", "nm"},
-    {"uncertainty_dx", "nm"}, {"uncertainty_dy", "nm"}, {"molecules", NULL},
-};
-#define DRIFT_COLUMNS ((int)(sizeof drift_columns / sizeof drift_columns[0]))
 
 typedef struct run_state {
     mumloc_tiff_reader *reader;
@@ -55,10 +39,8 @@ typedef struct run_state {
 static void write_drift(void *user, int64_t frame, const mumloc_frame_drift *drift) {
     run_state *s = user;
     for (int d = 0; d < s->planes && s->drift_status == MUMLOC_OK; d++) {
-        const double row[DRIFT_COLUMNS] = {(double)(frame + 1), (double)(d + 1),
-                                           drift->dx_dy[2 * d], drift->dx_dy[2 * d + 1],
-                                           drift->sigma_nm[2 * d], drift->sigma_nm[2 * d + 1],
-                                           (double)drift->molecules};
+        double row[TABLE_PLANE_DRIFT_COLUMNS];
+        table_plane_drift_row(frame, d, drift, row);
         s->drift_status = mumloc_csv_writer_row(&s->drift_csv, row);
     }
     if (s->user_drift) s->user_drift(s->user_drift_data, frame, drift);
@@ -70,12 +52,8 @@ static mumloc_status write_pending(run_state *s) {
         MUMLOC_TRY(mumloc_localizer_take(s->localizer, s->records, s->record_cap, &n));
         if (n == 0) return MUMLOC_OK;
         for (int64_t i = 0; i < n; i++) {
-            const mumloc_localization *r = &s->records[i];
-            const double row[COLUMNS] = {(double)(s->rows + 1), (double)(r->frame + 1),
-                                         r->x_nm, r->y_nm, r->z_nm, r->photons, r->offset,
-                                         r->bkgstd, r->uncertainty_xy_nm, r->uncertainty_z_nm,
-                                         r->probability,
-                                         r->unresolved < 0 ? NAN : (double)r->unresolved};
+            double row[TABLE_LOCALIZATION_COLUMNS];
+            table_localization_row(&s->records[i], s->rows + 1, row);
             MUMLOC_TRY(mumloc_csv_writer_row(&s->csv, row));
             s->rows++;
         }
@@ -212,7 +190,8 @@ static mumloc_status localize(mumloc_model *model, const char *const *paths, int
         with_drift.drift_user = s;
         MUMLOC_TRY(mumloc_atomic_open(&s->drift_out, o->drift_path));
         MUMLOC_TRY(mumloc_csv_writer_begin(&s->drift_csv, s->drift_out.file, o->drift_path,
-                                           drift_columns, DRIFT_COLUMNS));
+                                           table_plane_drift_columns,
+                                           TABLE_PLANE_DRIFT_COLUMNS));
     }
     /* options were checked and threads set once, at the entry */
     MUMLOC_TRY(pipeline_localizer_create(model, &with_drift, width, height, &s->localizer));
@@ -224,6 +203,9 @@ static mumloc_status localize(mumloc_model *model, const char *const *paths, int
      * overlap (pipeline_queue.c); 0 on the CPU, which keeps its batches */
     const int64_t queued = 4 * (int64_t)pipeline_queue_batch(s->localizer);
     if (o->batch_frames == 0 && batch < queued) batch = queued;
+    /* a push's frames are localized together, a group at a time (pipeline_frame.c): a batch
+     * holds at least one group */
+    if (o->batch_frames == 0 && batch < s->localizer->group) batch = s->localizer->group;
     /* CS is slow per frame: small batches, so progress and cancel come every few seconds (each
      * batch a whole number of drift groups, one per thread) */
     if (!model && o->batch_frames == 0) batch = (int64_t)o->cs.frames * mumloc_get_threads();
@@ -236,7 +218,8 @@ static mumloc_status localize(mumloc_model *model, const char *const *paths, int
         return mumloc_fail(MUMLOC_ERR_OUT_OF_MEMORY, "no memory for a batch of %lld frames",
                            (long long)batch);
     MUMLOC_TRY(mumloc_atomic_open(&s->out, out_path));
-    MUMLOC_TRY(mumloc_csv_writer_begin(&s->csv, s->out.file, out_path, columns, COLUMNS));
+    MUMLOC_TRY(mumloc_csv_writer_begin(&s->csv, s->out.file, out_path, table_localization_columns,
+                                       TABLE_LOCALIZATION_COLUMNS));
     if (progress && progress(user, 0, total))
         return mumloc_fail(MUMLOC_ERR_CANCELLED, "localization cancelled");
     for (int64_t done = 0; done < total;) {

@@ -14,10 +14,21 @@ void pipeline_convert_frame(const mumloc_localizer *l, const float *values, floa
 mumloc_status pipeline_localize_frame(mumloc_localizer *l, int64_t frame, const float *photons,
                                       const float *output);
 
+/* The same for frames first_frame .. first_frame + count − 1 (count <= l->slot_count), whose photons
+ * and outputs lie at photons + f · photon_stride and outputs + f · output_stride (floats): worked on
+ * in parallel, one frame per thread, and committed in frame order, so the records are those of
+ * frame-by-frame localization, byte for byte. */
+mumloc_status pipeline_localize_frames(mumloc_localizer *l, int64_t first_frame, int count,
+                                       const float *photons, int64_t photon_stride,
+                                       const float *outputs, int64_t output_stride);
+/* Allocates `count` work slots (l->slots, l->slot_count); pipeline_free_slots releases them. */
+mumloc_status pipeline_alloc_slots(mumloc_localizer *l, int count);
+void pipeline_free_slots(mumloc_localizer *l);
+
 /* Appends found[0..count) to the pending records. */
 mumloc_status pipeline_append_pending(mumloc_localizer *l, int count);
 /* Appends records[0..count) to the pending records. */
-mumloc_status pipeline_append(mumloc_localizer *l, const mumloc_localization *records,
-                              int64_t count);
+mumloc_status pipeline_append_records(mumloc_localizer *l, const mumloc_localization *records,
+                                      int count);
 
 #endif

@@ -8,17 +8,33 @@
 #include "model/model_infer.h"
 #include "mumloc.h"
 #include "optics/plane_map.h"
+#include "optics/spline_file.h"
 
 /* A rig's raw frames (options.rig): the cameras' images, their photons, and where the network's
  * registered field lies in camera 1's frame (pipeline_rig.c). */
 typedef struct pipeline_rig {
     mumloc_rig rig;
-    mumloc_plane_map map;
+    mumloc_plane_map map;       /* with the rig's spline PSF (psf) when it has one */
+    mumloc_spline_set psf;      /* the rig's measured PSF; empty for a Gaussian rig */
     mumloc_rig_field field;
     mumloc_camera noise_camera; /* camera 1's read noise and EM gain, for the fits' noise model */
     int raw_width, raw_height;
     float *raw_photons;         /* the frame's k camera images in photons */
 } pipeline_rig;
+
+/* One frame's work after the network (pipeline_frame.c): its inputs, its records and what the
+ * stages cost; several frames of a push are worked on in parallel, one per thread. */
+typedef struct pipeline_frame {
+    int64_t frame;
+    const float *photons, *output; /* the frame's photons and full network output */
+    mumloc_localization *found;    /* its records (found_cap allocated) */
+    int found_cap, count;
+    mumloc_frame_drift drift; /* refine drift: the frame's estimate */
+    int has_drift;
+    int held; /* drift window: decoded only, held by commit for the finish */
+    mumloc_status status;
+    double decode_seconds, refine_seconds, measure_seconds; /* thread time of each stage */
+} pipeline_frame;
 
 struct mumloc_localizer {
     int cs; /* 1: the compressed-sensing path (pipeline_cs.c), no model */
@@ -33,10 +49,15 @@ struct mumloc_localizer {
     /* tiles */
     int tiled, nx, ny, tile_w, tile_h, tile_out_w, tile_out_h, tiles_per_call;
     tile_span *xs, *ys;
-    float *photons;  /* one frame, k × H × W */
+    /* frames localized together after the network: `group` frames of photons and outputs on the
+     * frame-by-frame path (1 with one thread or a rig), `slot_count` >= group work slots (the queue's
+     * batch on a GPU) */
+    int group, slot_count, last_slot;
+    pipeline_frame *slots;
+    float *photons;  /* group frames, each k × H × W */
     float *tile_in;  /* tiles_per_call × k × tile_h × tile_w */
     float *tile_out; /* tiles_per_call × channels × tile_out_h × tile_out_w */
-    float *output;   /* the frame's assembled output, channels × out_height × out_width */
+    float *output;   /* group frames' assembled outputs, each channels × out_height × out_width */
     float *staging;  /* the network's normalised input of one forward call (model_forward_staged) */
     int has_output;
     /* the batched path (pipeline_queue.c): NULL queue = frame by frame */
@@ -54,12 +75,13 @@ struct mumloc_localizer {
 };
 
 /* pipeline_window.c: the windowed drift (options.drift_window ≥ 2). create sets l->window up (a
- * no-op otherwise); hold keeps a decoded frame's records (found[0..count)) and spools its fit frame
- * (k × fit_width × fit_height photons) until mumloc_localizer_finish. */
+ * no-op otherwise); hold keeps a decoded frame's records (records[0..count)) and spools its fit
+ * frame (k × fit_width × fit_height photons) until mumloc_localizer_finish; frames are held in the
+ * order they are committed (frame order). */
 mumloc_status pipeline_window_create(mumloc_localizer *l);
 void pipeline_window_free(mumloc_localizer *l);
 mumloc_status pipeline_window_hold(mumloc_localizer *l, int64_t frame, const float *fit_frame,
-                                   int count);
+                                   const mumloc_localization *records, int count);
 
 /* mumloc_localizer_create after its checks: options valid, threads set (mumloc_localize_file makes
  * them once for the whole run). */

@@ -49,6 +49,8 @@ mumloc_status pipeline_queue_start(mumloc_localizer *l, int batch) {
         return mumloc_fail(MUMLOC_ERR_OUT_OF_MEMORY, "no memory for two batches of %d frames",
                            batch);
     }
+    /* a batch's frames are localized together: a work slot each */
+    if (l->slot_count < batch) return pipeline_alloc_slots(l, batch);
     return MUMLOC_OK;
 }
 
@@ -76,11 +78,11 @@ static mumloc_status localize_collected(mumloc_localizer *l, int64_t frame, cons
     l->network_seconds += pipeline_now() - start;
     MUMLOC_TRY(st);
     const int64_t out_floats = model_infer_output_floats(l->queue);
-    for (int f = 0; f < count; f++)
-        MUMLOC_TRY(pipeline_localize_frame(l, frame + f, photons + f * frame_floats(l),
-                                           outputs + f * out_floats));
+    MUMLOC_TRY(pipeline_localize_frames(l, frame, count, photons, frame_floats(l), outputs,
+                                        out_floats));
     memcpy(l->output, outputs + (int64_t)(count - 1) * out_floats,
            sizeof(float) * (size_t)out_floats);
+    l->last_slot = 0;
     l->has_output = 1;
     return MUMLOC_OK;
 }

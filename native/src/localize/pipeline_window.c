@@ -67,7 +67,7 @@ static mumloc_status grow(void **p, int64_t count, size_t size) {
 }
 
 mumloc_status pipeline_window_hold(mumloc_localizer *l, int64_t frame, const float *fit_frame,
-                                   int count) {
+                                   const mumloc_localization *records, int count) {
     pipeline_window *w = l->window;
     if (!w->spool && !(w->spool = tmpfile()))
         return mumloc_fail(MUMLOC_ERR_IO, "cannot make a temporary file for the drift window's "
@@ -88,7 +88,7 @@ mumloc_status pipeline_window_hold(mumloc_localizer *l, int64_t frame, const flo
             (size_t)w->frame_floats)
         return mumloc_fail(MUMLOC_ERR_IO, "cannot write frame %lld to the drift window's "
                            "temporary file (disk full?)", (long long)frame + 1);
-    if (count > 0) memcpy(w->locs + w->count, l->found, sizeof *w->locs * (size_t)count);
+    if (count > 0) memcpy(w->locs + w->count, records, sizeof *w->locs * (size_t)count);
     w->frame[w->slots] = frame;
     w->count += count;
     w->first[++w->slots] = w->count;
@@ -181,7 +181,7 @@ static mumloc_status apply(mumloc_localizer *l, const mumloc_drift_window_result
         for (int64_t i = 0; i < count && st == MUMLOC_OK; i++) {
             const int64_t slot = s0 + i;
             const int64_t n = w->first[slot + 1] - w->first[slot];
-            st = pipeline_append(l, w->locs + w->first[slot], n);
+            st = pipeline_append_records(l, w->locs + w->first[slot], (int)n);
             if (st == MUMLOC_OK && l->opt.drift_callback) {
                 mumloc_frame_drift report;
                 frame_report(r, l->planes, (double)w->frame[slot], r->molecules[slot],

@@ -90,13 +90,18 @@ static mumloc_status measure_widths(mumloc_spline_psf *psf) {
     return MUMLOC_OK;
 }
 
-int mumloc_spline_psf_window_half(const mumloc_spline_psf *psf, double z) {
+double mumloc_spline_psf_rms_nm(const mumloc_spline_psf *psf, double z) {
     double s = (z - psf->z0_nm) / psf->z_step_nm;
     if (!(s > 0)) s = 0;
     if (s > psf->nz - 1) s = psf->nz - 1;
     int m = (int)floor(s);
     if (m > psf->nz - 2) m = psf->nz - 2;
-    double t = s - m, rms = (1 - t) * psf->rms_nm[m] + t * psf->rms_nm[m + 1];
+    double t = s - m;
+    return (1 - t) * psf->rms_nm[m] + t * psf->rms_nm[m + 1];
+}
+
+int mumloc_spline_psf_window_half(const mumloc_spline_psf *psf, double z) {
+    const double rms = mumloc_spline_psf_rms_nm(psf, z);
     double half = ceil(MUMLOC_PSF_FIT_WIDTHS * rms / psf->pixel_nm);
     if (half < MUMLOC_PSF_FIT_MIN_HALF) half = MUMLOC_PSF_FIT_MIN_HALF;
     if (half > psf->half) half = psf->half;
@@ -146,6 +151,16 @@ mumloc_status mumloc_spline_psf_from_slices(double pixel_nm, int oversample, int
                                             double z0, double zs, const double *slices,
                                             mumloc_spline_psf *out) {
     return build(pixel_nm, oversample, half, nz, z0, zs, slices, 0, out);
+}
+
+mumloc_status mumloc_spline_psf_from_coefficients(double pixel_nm, int oversample, int half, int nz,
+                                                 double z0, double zs, const float *coef,
+                                                 mumloc_spline_psf *out) {
+    MUMLOC_TRY(spline_alloc(pixel_nm, oversample, half, nz, z0, zs, out));
+    memcpy(out->coef, coef, (size_t)out->n * out->n * nz * sizeof *out->coef);
+    mumloc_status s = measure_widths(out);
+    if (s != MUMLOC_OK) mumloc_spline_psf_free(out);
+    return s;
 }
 
 void mumloc_spline_psf_free(mumloc_spline_psf *psf) {

@@ -39,6 +39,9 @@ typedef struct mumloc_spline_psf {
  * spline's extent. */
 int mumloc_spline_psf_window_half(const mumloc_spline_psf *psf, double z_nm);
 
+/* The spline's RMS width at depth z (rms_nm interpolated linearly between z nodes, clamped). */
+double mumloc_spline_psf_rms_nm(const mumloc_spline_psf *psf, double z_nm);
+
 /* Builds the spline interpolating node values: values[(m · n + v) · n + u] = g at lateral offset
  * ((u − c) h, (v − c) h) and depth z0 + m z_step. Fails on bad sizes or out of memory. */
 mumloc_status mumloc_spline_psf_from_nodes(double pixel_nm, int oversample, int half, int nz,
@@ -50,6 +53,12 @@ mumloc_status mumloc_spline_psf_from_nodes(double pixel_nm, int oversample, int 
 mumloc_status mumloc_spline_psf_from_slices(double pixel_nm, int oversample, int half, int nz,
                                             double z0_nm, double z_step_nm, const double *slices,
                                             mumloc_spline_psf *out);
+
+/* The spline with these coefficients ([m][v][u], nz · n · n, as `coef` above), e.g. read from a
+ * file (optics/spline_file.h); the widths for windows are measured from it. */
+mumloc_status mumloc_spline_psf_from_coefficients(double pixel_nm, int oversample, int half, int nz,
+                                                 double z0_nm, double z_step_nm, const float *coef,
+                                                 mumloc_spline_psf *out);
 
 void mumloc_spline_psf_free(mumloc_spline_psf *psf);
 

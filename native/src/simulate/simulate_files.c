@@ -11,6 +11,7 @@
 #include "io/rig_stack.h"
 #include "postprocess/drift_internal.h"
 #include "simulate/simulate_files.h"
+#include "table/columns.h"
 #include "rig/rig_internal.h"
 #include "simulate/simulator.h"
 
@@ -24,8 +25,6 @@ enum { OUT_MOVIE, OUT_TRUTH, OUT_DRIFT, OUTPUTS };
 static const mumloc_csv_column truth_columns[] = {
     {"id", NULL}, {"frame", NULL}, {"x", "nm"}, {"y", "nm"}, {"z", "nm"}, {"intensity", "photon"},
     {"weight", NULL}};
-static const mumloc_csv_column drift_columns[] = {
-    {"frame", NULL}, {"plane", NULL}, {"dx", "nm"}, {"dy", "nm"}};
 
 typedef struct run {
     mumloc_simulator *sim;
@@ -91,7 +90,7 @@ static mumloc_status open_outputs(run *r) {
                                            truth_columns, 7));
     if (r->paths[OUT_DRIFT])
         MUMLOC_TRY(mumloc_csv_writer_begin(&r->drift, r->files[OUT_DRIFT].file, r->paths[OUT_DRIFT],
-                                           drift_columns, 4));
+                                           table_plane_drift_columns, TABLE_PLANE_DRIFT_BASIC));
     return MUMLOC_OK;
 }
 
@@ -108,10 +107,11 @@ static mumloc_status write_tables(run *r, int64_t frame) {
         }
     }
     if (r->paths[OUT_DRIFT]) {
-        double dx_dy[2 * MUMLOC_MAX_PLANES];
-        MUMLOC_TRY(mumloc_simulate_drift(r->sim, frame, dx_dy));
+        mumloc_frame_drift drift = {0};
+        MUMLOC_TRY(mumloc_simulate_drift(r->sim, frame, drift.dx_dy));
         for (int d = 0; d < r->p->optics.planes; d++) {
-            double row[4] = {(double)(frame + 1), (double)(d + 1), dx_dy[2 * d], dx_dy[2 * d + 1]};
+            double row[TABLE_PLANE_DRIFT_COLUMNS];
+            table_plane_drift_row(frame, d, &drift, row);
             MUMLOC_TRY(mumloc_csv_writer_row(&r->drift, row));
         }
     }

@@ -1,7 +1,8 @@
-/* New tables shaped like an existing one: a selection of its rows, or empty rows to fill. */
+/* New tables shaped like an existing one: a selection of its rows, empty rows to fill, a copy. */
 #include "table/table.h"
 
 #include <stdlib.h>
+#include <string.h>
 
 #include "core/error.h"
 
@@ -31,5 +32,13 @@ mumloc_status mumloc_table_select_rows(const mumloc_table *t, const int64_t *row
         double *to = copy->data[c];
         for (int64_t i = 0; i < count; i++) to[i] = from[rows[i]];
     }
+    return MUMLOC_OK;
+}
+
+mumloc_status mumloc_table_copy(const mumloc_table *t, mumloc_table **out) {
+    if (!t || !out) return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT, "table_copy needs a table and out");
+    MUMLOC_TRY(mumloc_table_same_columns(t, t->rows, out));
+    for (int c = 0; c < t->columns; c++)
+        if (t->rows > 0) memcpy((*out)->data[c], t->data[c], (size_t)t->rows * sizeof(double));
     return MUMLOC_OK;
 }

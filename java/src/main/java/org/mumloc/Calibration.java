@@ -15,33 +15,38 @@ public final class Calibration {
         return Mumloc.enumNames("rig_layout");
     }
 
-    /** How to calibrate; a camera value is one number for every camera or one per camera. */
+    /**
+     * How to calibrate ({@code mumloc_calibrate_options}; the natives read these fields by name), the
+     * library's defaults when made. A camera value is one number for every camera or one per camera.
+     */
     public static final class Options {
         /** Stage step between images in nm (negative: the stage moved the other way). Required. */
         public double zStepNm;
-        /** Camera 1's pixel in the sample, nm; 0 = the default optics' (192). */
+        /** Camera 1's pixel in the sample, nm; 0 = the default optics'. */
         public double pixelNm;
+        /** Index in {@link #layoutNames()}. */
         public int layout;
-        public int minBeads = 5;
-        public double[] offsetAdu = {0};
-        public double[] aduPerElectron = {1};
-        public double[] emGain = {1};
-        public double[] readNoiseE = {3};
+        public int minBeads;
+        public double[] offsetAdu;
+        public double[] aduPerElectron;
+        public double[] emGain;
+        public double[] readNoiseE;
         /** The PNG report to write, or null. */
         public String reportPath;
         /** What was read, kept in the rig's calibration record. */
         public String inputs = "";
 
-        double[] numbers() {
-            return new double[] {zStepNm, pixelNm, minBeads, layout};
+        /** The library's defaults. */
+        public Options() {
+            Mumloc.load();
+            nDefaults(this);
         }
     }
 
     /** Calibrates from files (one for hyperstack and tiles, one per camera for files); returns the summary. */
     public static String calibrateFiles(String[] paths, Options o, String rigPath) {
         Mumloc.load();
-        return nCalibrate(paths, null, 0, 0, 0, 0, 0, o.numbers(), o.offsetAdu, o.aduPerElectron, o.emGain,
-                o.readNoiseE, rigPath, o.reportPath, o.inputs);
+        return nCalibrate(paths, null, 0, 0, 0, 0, 0, o, rigPath);
     }
 
     /**
@@ -51,11 +56,11 @@ public final class Calibration {
     public static String calibrateImages(float[] images, int width, int height, int channels, int imagesPerChannel,
             int bits, Options o, String rigPath) {
         Mumloc.load();
-        return nCalibrate(null, images, width, height, channels, imagesPerChannel, bits, o.numbers(), o.offsetAdu,
-                o.aduPerElectron, o.emGain, o.readNoiseE, rigPath, o.reportPath, o.inputs);
+        return nCalibrate(null, images, width, height, channels, imagesPerChannel, bits, o, rigPath);
     }
 
+    /** native/src/jni/Calibration.c: the Options are read and written by field name. */
+    private static native void nDefaults(Options out);
     private static native String nCalibrate(String[] paths, float[] images, int width, int height, int channels,
-            int imagesPerChannel, int bits, double[] numbers, double[] offset, double[] gain, double[] emGain,
-            double[] readNoise, String rigPath, String reportPath, String inputs);
+            int imagesPerChannel, int bits, Options options, String rigPath);
 }

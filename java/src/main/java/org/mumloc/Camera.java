@@ -9,13 +9,15 @@ public final class Camera {
     public double offsetAdu;
 
     public static Camera defaults() {
+        Mumloc.load();
         Camera c = new Camera();
-        Mumloc.cameraDefault(c);
+        nDefaults(c);
         return c;
     }
 
     public void validate() {
-        Mumloc.cameraValidate(this);
+        Mumloc.load();
+        nValidate(this);
     }
 
     public Camera copy() {
@@ -27,4 +29,8 @@ public final class Camera {
         c.offsetAdu = offsetAdu;
         return c;
     }
+
+    // The natives (native/src/jni/Camera.c) read and write the fields above by name.
+    private static native void nDefaults(Camera out);
+    private static native void nValidate(Camera camera);
 }

@@ -7,9 +7,10 @@ public final class Device {
     /** The library's sentence saying what was chosen and why (e.g. why the CPU). */
     public final String reason;
 
-    private Device(String device, String reason) {
-        this.device = device;
-        this.reason = reason;
+    /** Filled by the library, field by field (native/src/jni/Device.c). */
+    private Device() {
+        device = null;
+        reason = null;
     }
 
     public boolean isCpu() {
@@ -19,9 +20,8 @@ public final class Device {
     /** Resolves "auto", "cpu", "cuda" or "cuda:N"; an unusable CUDA request throws with the reason. */
     public static Device resolve(String request) {
         Mumloc.load();
-        String[] r = nResolve(request);
-        return new Device(r[0], r[1]);
+        return nResolve(request);
     }
 
-    private static native String[] nResolve(String request);
+    private static native Device nResolve(String request);
 }

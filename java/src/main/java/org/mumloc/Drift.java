@@ -27,22 +27,9 @@ public final class Drift {
 
         public static Options defaults() {
             Mumloc.load();
-            double[] v = nDefaultOptions();
             Options o = new Options();
-            o.method = (int) v[0];
-            o.segmentFrames = (long) v[1];
-            o.pixelNm = v[2];
-            o.maxDriftNm = v[3];
-            o.minSegmentLocalizations = (int) v[4];
-            o.correctZ = v[5] != 0;
-            o.fiducialPresence = v[6];
-            o.fiducialRadiusNm = v[7];
+            nDefaults(o);
             return o;
-        }
-
-        double[] toArray() {
-            return new double[] {method, segmentFrames, pixelNm, maxDriftNm, minSegmentLocalizations, correctZ ? 1 : 0,
-                fiducialPresence, fiducialRadiusNm};
         }
     }
 
@@ -59,16 +46,16 @@ public final class Drift {
     /** Fiducial: beads tracked. */
     public final int beads;
 
-    private Drift(Object[] r) {
-        drift = (Table) r[0];
-        corrected = (Table) r[1];
-        double[] info = (double[]) r[2];
-        segments = (int) info[0];
-        segmentFrames = (long) info[1];
-        pairs = (int) info[2];
-        pairsUsed = (int) info[3];
-        pixelNm = info[4];
-        beads = (int) info[5];
+    /** Filled by the library, field by field (native/src/jni/Drift.c). */
+    private Drift() {
+        drift = null;
+        corrected = null;
+        segments = 0;
+        segmentFrames = 0;
+        pairs = 0;
+        pairsUsed = 0;
+        pixelNm = 0;
+        beads = 0;
     }
 
     /**
@@ -80,18 +67,19 @@ public final class Drift {
         if (table == null || options == null)
             throw new MumlocException(MumlocException.INVALID_ARGUMENT, "invalid argument",
                     "drift correction needs a table and options");
-        return new Drift(nCorrect(table.namesArray(), table.unitsArray(), table.columnsArray(), options.toArray(),
-                progress));
+        Drift out = new Drift();
+        nCorrect(table, options, progress, out);
+        return out;
     }
 
     /** Writes a drift table's plot (drift vs frame, dx red, dy green, dz blue) as PNG, atomically. */
     public static void writePlot(Table drift, String path) {
         Mumloc.load();
-        nWritePlot(drift.namesArray(), drift.unitsArray(), drift.columnsArray(), path);
+        nWritePlot(drift, path);
     }
 
-    private static native double[] nDefaultOptions();
-    private static native Object[] nCorrect(String[] names, String[] units, double[][] columns, double[] options,
-            ProgressListener progress);
-    private static native void nWritePlot(String[] names, String[] units, double[][] columns, String path);
+    // native/src/jni/Drift.c: Options and the result are read and written by field name.
+    private static native void nDefaults(Options out);
+    private static native void nCorrect(Table table, Options options, ProgressListener progress, Drift out);
+    private static native void nWritePlot(Table drift, String path);
 }

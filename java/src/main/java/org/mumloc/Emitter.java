@@ -12,7 +12,7 @@ public final class Emitter {
     /** Expected photons summed over all planes. */
     public final double photons;
 
-    /** Called from JNI: keep the signature (JDDDDD)V. */
+    /** One molecule (the library builds the ground truth without this constructor, by field name). */
     public Emitter(long frame, double xNm, double yNm, double zNm, double weight, double photons) {
         this.frame = frame;
         this.xNm = xNm;

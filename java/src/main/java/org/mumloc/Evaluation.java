@@ -16,84 +16,73 @@ public final class Evaluation {
         /** The library's defaults. */
         public static Options defaults() {
             Mumloc.load();
-            double[] v = nDefaultOptions();
             Options o = new Options();
-            o.toleranceNm = v[0];
-            o.toleranceXyNm = v[1];
-            o.toleranceZNm = v[2];
-            o.binNm = v[3];
+            nDefaults(o);
             return o;
         }
     }
 
-    /** {@code mumloc_eval_metrics}. */
+    /** {@code mumloc_eval_metrics}, filled by the library field by field. */
     public static final class Metrics {
-        /** The field names of the library's JSON report, in this order. */
+        /** The field names of the library's JSON report, in the order of {@link #get}. */
         public static final String[] NAMES = {"truths", "localizations", "tp", "fp", "fn", "jaccard", "recall",
             "precision", "rmse_xy_nm", "rmse_z_nm", "bias_x_nm", "bias_y_nm", "bias_z_nm", "crlb_xy_median_nm",
             "crlb_z_median_nm", "crlb_rmse_xy_nm", "crlb_rmse_z_nm"};
-        private final double[] values;
+        private long truths, localizations, tp, fp, fn;
+        private double jaccard, recall, precision, rmseXyNm, rmseZNm, biasXNm, biasYNm, biasZNm;
+        private double crlbXyMedianNm, crlbZMedianNm, crlbRmseXyNm, crlbRmseZNm;
 
-        Metrics(double[] all, int offset) {
-            values = java.util.Arrays.copyOfRange(all, offset, offset + NAMES.length);
+        private Metrics() {
         }
 
         /** The value of a field by its index in {@link #NAMES}. */
         public double get(int i) {
-            return values[i];
+            double[] v = {truths, localizations, tp, fp, fn, jaccard, recall, precision, rmseXyNm, rmseZNm, biasXNm,
+                biasYNm, biasZNm, crlbXyMedianNm, crlbZMedianNm, crlbRmseXyNm, crlbRmseZNm};
+            return v[i];
         }
 
-        public long truths() { return (long) values[0]; }
-        public long localizations() { return (long) values[1]; }
-        public long tp() { return (long) values[2]; }
-        public long fp() { return (long) values[3]; }
-        public long fn() { return (long) values[4]; }
-        public double jaccard() { return values[5]; }
-        public double recall() { return values[6]; }
-        public double precision() { return values[7]; }
-        public double rmseXyNm() { return values[8]; }
-        public double rmseZNm() { return values[9]; }
-        public double biasXNm() { return values[10]; }
-        public double biasYNm() { return values[11]; }
-        public double biasZNm() { return values[12]; }
-        public double crlbXyMedianNm() { return values[13]; }
-        public double crlbZMedianNm() { return values[14]; }
+        public long truths() { return truths; }
+        public long localizations() { return localizations; }
+        public long tp() { return tp; }
+        public long fp() { return fp; }
+        public long fn() { return fn; }
+        public double jaccard() { return jaccard; }
+        public double recall() { return recall; }
+        public double precision() { return precision; }
+        public double rmseXyNm() { return rmseXyNm; }
+        public double rmseZNm() { return rmseZNm; }
+        public double biasXNm() { return biasXNm; }
+        public double biasYNm() { return biasYNm; }
+        public double biasZNm() { return biasZNm; }
+        public double crlbXyMedianNm() { return crlbXyMedianNm; }
+        public double crlbZMedianNm() { return crlbZMedianNm; }
         /** The RMSE an efficient estimator would reach on the matched pairs (lateral: both axes). */
-        public double crlbRmseXyNm() { return values[15]; }
-        public double crlbRmseZNm() { return values[16]; }
+        public double crlbRmseXyNm() { return crlbRmseXyNm; }
+        public double crlbRmseZNm() { return crlbRmseZNm; }
     }
 
-    /** One depth bin: [zMinNm, zMaxNm) of true z and its metrics. */
+    /** One depth bin: [zMinNm, zMaxNm) of true z and its metrics (filled by the library). */
     public static final class Bin {
         public final double zMinNm;
         public final double zMaxNm;
         public final Metrics metrics;
 
-        Bin(double zMin, double zMax, Metrics m) {
-            zMinNm = zMin;
-            zMaxNm = zMax;
-            metrics = m;
+        private Bin() {
+            zMinNm = zMaxNm = 0;
+            metrics = null;
         }
     }
 
-    private final Metrics overall;
-    private final Bin[] bins;
-    private final long[] localizationMatches;
-    private final long[] truthMatches;
-    private final String text;
-    private final String json;
+    // Filled by the library, field by field (native/src/jni/Evaluation.c).
+    private Metrics overall;
+    private Bin[] bins;
+    private long[] localizationMatches;
+    private long[] truthMatches;
+    private String text;
+    private String json;
 
-    private Evaluation(Object[] r) {
-        overall = new Metrics((double[]) r[0], 0);
-        double[] b = (double[]) r[1];
-        int per = Metrics.NAMES.length + 2;
-        bins = new Bin[b.length / per];
-        for (int i = 0; i < bins.length; i++)
-            bins[i] = new Bin(b[i * per], b[i * per + 1], new Metrics(b, i * per + 2));
-        localizationMatches = (long[]) r[2];
-        truthMatches = (long[]) r[3];
-        text = (String) r[4];
-        json = (String) r[5];
+    private Evaluation() {
     }
 
     /**
@@ -115,10 +104,9 @@ public final class Evaluation {
         if (truth == null || localizations == null || options == null)
             throw new MumlocException(MumlocException.INVALID_ARGUMENT, "invalid argument",
                     "evaluation needs the ground truth, the localizations and the options");
-        double[] o = {options.toleranceNm, options.toleranceXyNm, options.toleranceZNm, options.binNm};
-        return new Evaluation(nEvaluate(truth.namesArray(), truth.unitsArray(), truth.columnsArray(),
-                localizations.namesArray(), localizations.unitsArray(), localizations.columnsArray(), o, jsonPath,
-                progress));
+        Evaluation out = new Evaluation();
+        nEvaluate(truth, localizations, options, jsonPath, progress, out);
+        return out;
     }
 
     public Metrics overall() {
@@ -150,20 +138,37 @@ public final class Evaluation {
     }
 
     /**
-     * The pixel-locking check: the histogram of the sub-pixel phases of x and y (columns in nm) in
-     * bins of a pixelNm camera pixel, with its flatness ({@code mumloc_subpixel_histogram_of});
-     * csvPath (or null) also gets it as the CLI's {@code evaluate --subpixel-out} writes it.
-     * Returns {count, chi2_x, p_x, max_deviation_x, chi2_y, p_y, max_deviation_y, x counts..., y counts...}.
+     * The pixel-locking check ({@code mumloc_subpixel_histogram_of}): the histogram of the sub-pixel
+     * phases of x and y in bins of a camera pixel, with its flatness (filled by the library).
      */
-    public static double[] subpixel(Table localizations, double pixelNm, int bins, String csvPath) {
-        Mumloc.load();
-        return nSubpixel(localizations.namesArray(), localizations.unitsArray(), localizations.columnsArray(),
-                pixelNm, bins, csvPath);
+    public static final class Subpixel {
+        public double pixelNm;
+        public int bins;
+        /** Rows counted. */
+        public long count;
+        /** Counts per phase bin (bin 0: phase [0, 1/bins)). */
+        public long[] x, y;
+        /** Pearson chi-square against a flat histogram, and P(chi-square this large | flat). */
+        public double chi2X, chi2Y, pX, pY;
+        /** The largest |count / expected - 1| over the bins. */
+        public double maxDeviationX, maxDeviationY;
     }
 
-    private static native double[] nSubpixel(String[] names, String[] units, double[][] columns, double pixelNm,
-            int bins, String csvPath);
-    private static native double[] nDefaultOptions();
-    private static native Object[] nEvaluate(String[] tNames, String[] tUnits, double[][] tColumns, String[] lNames,
-            String[] lUnits, double[][] lColumns, double[] options, String jsonPath, ProgressListener progress);
+    /**
+     * The sub-pixel histogram of localizations (x and y in nm) for a pixelNm camera pixel in bins
+     * (2 to 100) bins; csvPath (or null) also gets it as the CLI's {@code evaluate --subpixel-out}
+     * writes it.
+     */
+    public static Subpixel subpixel(Table localizations, double pixelNm, int bins, String csvPath) {
+        Mumloc.load();
+        Subpixel out = new Subpixel();
+        nSubpixel(localizations, pixelNm, bins, csvPath, out);
+        return out;
+    }
+
+    private static native void nSubpixel(Table localizations, double pixelNm, int bins, String csvPath,
+            Subpixel out);
+    private static native void nDefaults(Options out);
+    private static native void nEvaluate(Table truth, Table localizations, Options options, String jsonPath,
+            ProgressListener progress, Evaluation out);
 }

@@ -38,6 +38,54 @@ public final class Localizer implements AutoCloseable {
     }
 
     /**
+     * What to localize with ({@code mumloc_localize_options}; the natives read these fields by name),
+     * the library's defaults when made. Strings are the library's names; null keeps the default.
+     */
+    public static final class Options {
+        /** Offset (ADU), gain (ADU per electron), EM gain and read noise (electrons) of the movie. */
+        public Camera camera = new Camera();
+        /** 0 = the model's. */
+        public double threshold;
+        /** 0 = keep the current setting. */
+        public int threads;
+        /** "auto", "cpu" or "cuda[:N]": where the network runs, as the library resolves it. */
+        public String device;
+        /** One of {@link #refineNames()}. */
+        public String refine;
+        /** One of {@link #precisionNames()}. */
+        public String precision;
+        /** Compressed sensing: the optics (required), lambda (0 = automatic), frames sharing one drift
+         * estimate, count (0 = unknown; K = the K brightest per frame and region), least photons. */
+        public Optics optics;
+        public double csLambda;
+        public int csFrames;
+        public int csKnownCount;
+        public double csMinPhotons;
+        /** Refine "drift": 1 = each frame's own drift; N &ge; 2 = the drift as a smooth function of time
+         * (a cubic spline with a span every N frames) from every molecule pushed; the localizations and
+         * the drift then come at {@link #table()} / {@link #drift()}, after the last push. */
+        public int driftWindow;
+
+        /** The library's defaults. */
+        public Options() {
+            Mumloc.load();
+            nDefaults(this);
+        }
+
+        static Options of(double offsetAdu, double aduPerElectron, double emGain, double readNoiseE, int threads,
+                String refine) {
+            Options o = new Options();
+            o.camera.offsetAdu = offsetAdu;
+            o.camera.aduPerElectron = aduPerElectron;
+            o.camera.emGain = emGain;
+            o.camera.readNoiseE = readNoiseE;
+            o.threads = threads;
+            o.refine = refine;
+            return o;
+        }
+    }
+
+    /**
      * camera: offset (ADU), gain (ADU per electron), EM gain, read noise (electrons); threshold 0 =
      * the model's; threads 0 = keep the current setting; device "auto", "cpu" or "cuda[:N]" (where the
      * network runs, as the library resolves it).
@@ -64,32 +112,47 @@ public final class Localizer implements AutoCloseable {
      */
     public Localizer(Model model, double offsetAdu, double aduPerElectron, double emGain, double readNoiseE,
             double threshold, int threads, String device, String refine, String precision, int width, int height) {
-        this(model, offsetAdu, aduPerElectron, emGain, readNoiseE, threshold, threads, device, refine, precision, 1,
-                width, height);
+        this(model, options(offsetAdu, aduPerElectron, emGain, readNoiseE, threshold, threads, device, refine,
+                precision), width, height);
     }
 
-    /**
-     * As above, with refine "drift" estimated over windows of frames: driftWindow 1 = each frame's own
-     * drift; N &ge; 2 = the drift as a smooth function of time (a cubic spline with a span every N
-     * frames) from every molecule pushed ({@code mumloc_localize_options.drift_window}): the
-     * localizations and the drift then come at {@link #table()} / {@link #drift()}, after the last push.
-     */
+    /** As above, with refine "drift" estimated over windows of driftWindow frames ({@link Options#driftWindow}). */
     public Localizer(Model model, double offsetAdu, double aduPerElectron, double emGain, double readNoiseE,
             double threshold, int threads, String device, String refine, String precision, int driftWindow,
             int width, int height) {
+        this(model, withDriftWindow(options(offsetAdu, aduPerElectron, emGain, readNoiseE, threshold, threads,
+                device, refine, precision), driftWindow), width, height);
+    }
+
+    private static Options withDriftWindow(Options o, int driftWindow) {
+        o.driftWindow = driftWindow;
+        return o;
+    }
+
+    private static Options options(double offsetAdu, double aduPerElectron, double emGain, double readNoiseE,
+            double threshold, int threads, String device, String refine, String precision) {
+        Options o = Options.of(offsetAdu, aduPerElectron, emGain, readNoiseE, threads, refine);
+        o.threshold = threshold;
+        o.device = device;
+        o.precision = precision;
+        return o;
+    }
+
+    /** The network localizer of model with these options, for frames of width × height. */
+    public Localizer(Model model, Options options, int width, int height) {
         Mumloc.load();
         this.planes = model.planes();
         this.width = width;
         this.height = height;
-        this.handle = nCreate(model.handle(), new double[] {offsetAdu, aduPerElectron, emGain, readNoiseE},
-                threshold, threads, device, refine, precision, driftWindow, width, height);
+        this.handle = nCreate(model, options, width, height);
     }
 
-    private Localizer(long handle, int planes, int width, int height) {
-        this.handle = handle;
-        this.planes = planes;
+    private Localizer(Optics optics, Options options, int width, int height) {
+        Mumloc.load();
+        this.planes = optics.planes;
         this.width = width;
         this.height = height;
+        this.handle = nCreate(null, options, width, height);
     }
 
     /**
@@ -101,10 +164,13 @@ public final class Localizer implements AutoCloseable {
     public static Localizer compressedSensing(Optics optics, double offsetAdu, double aduPerElectron,
             double emGain, double readNoiseE, int threads, String refine, double lambda, int frames, int count,
             double minPhotons, int width, int height) {
-        Mumloc.load();
-        long h = nCreateCs(optics, new double[] {offsetAdu, aduPerElectron, emGain, readNoiseE}, threads, refine,
-                lambda, frames, count, minPhotons, width, height);
-        return new Localizer(h, optics.planes, width, height);
+        Options o = Options.of(offsetAdu, aduPerElectron, emGain, readNoiseE, threads, refine);
+        o.optics = optics;
+        o.csLambda = lambda;
+        o.csFrames = frames;
+        o.csKnownCount = count;
+        o.csMinPhotons = minPhotons;
+        return new Localizer(optics, o, width, height);
     }
 
     private long handle() {
@@ -156,8 +222,10 @@ public final class Localizer implements AutoCloseable {
             double threshold, String refine, int threads, String device, long first, long count, String driftCsv,
             ProgressListener listener) {
         Mumloc.load();
-        return nLocalizeRig(model.handle(), rigPath, layout, paths, csv, threshold, refine, threads, device, first,
-                count, driftCsv, listener);
+        Options o = Options.of(0, 1, 1, 3, threads, refine); // each camera's model is the rig file's
+        o.threshold = threshold;
+        o.device = device;
+        return nLocalizeRig(model, rigPath, layout, paths, csv, o, first, count, driftCsv, listener);
     }
 
     @Override
@@ -166,14 +234,12 @@ public final class Localizer implements AutoCloseable {
         handle = 0;
     }
 
-    private static native long nCreate(long model, double[] camera, double threshold, int threads,
-            String device, String refine, String precision, int driftWindow, int width, int height);
-    private static native long nCreateCs(Optics optics, double[] camera, int threads,
-            String refine, double lambda, int frames, int count, double minPhotons, int width, int height);
+    // native/src/jni/Localizer.c: Options are read by field name; a null model means compressed sensing.
+    private static native void nDefaults(Options out);
+    private static native long nCreate(Model model, Options options, int width, int height);
     private static native Table nDrift(long handle);
-    private static native long nLocalizeRig(long model, String rig, String layout, String[] paths, String csv,
-            double threshold, String refine, int threads, String device, long first, long count, String drift,
-            ProgressListener listener);
+    private static native long nLocalizeRig(Model model, String rig, String layout, String[] paths, String csv,
+            Options options, long first, long count, String drift, ProgressListener listener);
     private static native void nDestroy(long handle);
     private static native long nPush(long handle, float[] frames, int count, long firstFrame);
     private static native Table nTable(long handle);

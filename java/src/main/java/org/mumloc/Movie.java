@@ -32,18 +32,11 @@ public final class Movie implements AutoCloseable {
     private Movie(long handle, String path) {
         this.handle = handle;
         this.path = path;
-        double[] info = nInfo(handle);
-        width = (int) info[0];
-        height = (int) info[1];
-        images = (long) info[2];
-        channels = (int) info[3];
-        slices = (int) info[4];
-        frames = (int) info[5];
-        bitsPerSample = (int) info[6];
-        pixelWidth = info[7];
-        pixelHeight = info[8];
-        unit = nUnit(handle);
-        description = nDescription(handle);
+        width = height = channels = slices = frames = bitsPerSample = 0;
+        images = 0;
+        pixelWidth = pixelHeight = 0;
+        unit = description = null;
+        nInfo(handle, this); // sets the fields above by name
     }
 
     /** Opens and checks a TIFF movie; a bad file throws {@link MumlocException} with the library's message. */
@@ -79,8 +72,6 @@ public final class Movie implements AutoCloseable {
 
     private static native long nOpen(String path);
     private static native void nClose(long handle);
-    private static native double[] nInfo(long handle);
-    private static native String nUnit(long handle);
-    private static native String nDescription(long handle);
+    private static native void nInfo(long handle, Movie out);
     private static native void nRead(long handle, long index, float[] out);
 }

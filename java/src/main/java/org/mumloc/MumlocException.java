@@ -45,6 +45,14 @@ public class MumlocException extends RuntimeException {
         return statusName;
     }
 
+    /** The library's short name of a status code, e.g. "invalid argument". */
+    public static String statusString(int status) {
+        Mumloc.load();
+        return nStatusString(status);
+    }
+
+    private static native String nStatusString(int status);
+
     /** True when the failure is a cancellation the caller asked for (Esc), not an error. */
     public boolean isCancelled() {
         return status == CANCELLED;

@@ -34,25 +34,42 @@ public final class Optics {
 
     /** The library's defaults (science.md). */
     public static Optics defaults() {
+        Mumloc.load();
         Optics o = new Optics();
-        Mumloc.opticsDefault(o);
+        nDefaults(o);
         return o;
     }
 
     /** Reads an optics JSON file; missing fields keep the defaults. */
     public static Optics load(String path) {
+        Mumloc.load();
         Optics o = new Optics();
-        Mumloc.opticsLoad(path, o);
+        nLoad(path, o);
         return o;
     }
 
     public void save(String path) {
-        Mumloc.opticsSave(path, this);
+        Mumloc.load();
+        nSave(path, this);
     }
 
     /** Throws a {@link MumlocException} naming the first bad field. */
     public void validate() {
-        Mumloc.opticsValidate(this);
+        Mumloc.load();
+        nValidate(this);
+    }
+
+    /** The optics a movie's description records (mumloc's "mumloc={...}" record), or null. */
+    public static Optics recorded(String description) {
+        Mumloc.load();
+        Optics out = new Optics();
+        return nRecorded(description, out) ? out : null;
+    }
+
+    /** PSF standard deviation w(dz) in nm (these optics are validated first). */
+    public double psfWidthNm(double dzNm) {
+        Mumloc.load();
+        return nPsfWidthNm(this, dzNm);
     }
 
     public Optics copy() {
@@ -89,4 +106,12 @@ public final class Optics {
                 + Arrays.toString(planeB) + ", transmission=" + Arrays.toString(planeTransmission)
                 + "]";
     }
+
+    // The natives (native/src/jni/Optics.c) read and write the fields above by name.
+    private static native void nDefaults(Optics out);
+    private static native void nValidate(Optics optics);
+    private static native void nLoad(String path, Optics out);
+    private static native boolean nRecorded(String description, Optics out);
+    private static native void nSave(String path, Optics optics);
+    private static native double nPsfWidthNm(Optics optics, double dzNm);
 }

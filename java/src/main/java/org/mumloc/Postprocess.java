@@ -22,18 +22,9 @@ public final class Postprocess {
 
         public static MergeOptions defaults() {
             Mumloc.load();
-            double[] v = nMergeDefaults();
             MergeOptions o = new MergeOptions();
-            o.distanceNm = v[0];
-            o.distanceXyNm = v[1];
-            o.distanceZNm = v[2];
-            o.offFrames = (int) v[3];
-            o.maxFrames = (int) v[4];
+            nMergeDefaults(o);
             return o;
-        }
-
-        double[] toArray() {
-            return new double[] {distanceNm, distanceXyNm, distanceZNm, offFrames, maxFrames};
         }
     }
 
@@ -52,19 +43,9 @@ public final class Postprocess {
 
         public static FrcOptions defaults() {
             Mumloc.load();
-            double[] v = nFrcDefaults();
             FrcOptions o = new FrcOptions();
-            o.pixelNm = v[0];
-            o.split = (int) v[1];
-            o.blockFrames = (int) v[2];
-            o.seed = (long) v[3];
-            o.threshold = v[4];
-            o.smoothRings = (int) v[5];
+            nFrcDefaults(o);
             return o;
-        }
-
-        double[] toArray() {
-            return new double[] {pixelNm, split, blockFrames, seed, threshold, smoothRings};
         }
     }
 
@@ -85,20 +66,13 @@ public final class Postprocess {
         public final String text;
         public final String json;
 
-        Frc(Object[] r) {
-            double[] s = (double[]) r[0];
-            resolutionNm = s[0];
-            threshold = s[1];
-            pixelNm = s[2];
-            imageSize = (int) s[3];
-            smoothRings = (int) s[5];
-            rowsHalf1 = (long) s[6];
-            rowsHalf2 = (long) s[7];
-            frequency = (double[]) r[1];
-            curve = (double[]) r[2];
-            smoothed = (double[]) r[3];
-            text = (String) r[4];
-            json = (String) r[5];
+        /** Filled by the library, field by field (native/src/jni/Postprocess.c). */
+        private Frc() {
+            resolutionNm = threshold = pixelNm = 0;
+            imageSize = smoothRings = 0;
+            rowsHalf1 = rowsHalf2 = 0;
+            frequency = curve = smoothed = null;
+            text = json = null;
         }
     }
 
@@ -111,7 +85,7 @@ public final class Postprocess {
         Mumloc.load();
         need(table, "a table");
         need(options, "merge options");
-        return nMergeBlinks(table.namesArray(), table.unitsArray(), table.columnsArray(), options.toArray(), progress);
+        return nMergeBlinks(table, options, progress);
     }
 
     /**
@@ -122,8 +96,7 @@ public final class Postprocess {
             boolean density3d, ProgressListener progress) {
         Mumloc.load();
         need(table, "a table");
-        return nFilter(table.namesArray(), table.unitsArray(), table.columnsArray(), expression, densityRadiusNm,
-                densityMin, density3d, progress);
+        return nFilter(table, expression, densityRadiusNm, densityMin, density3d, progress);
     }
 
     /** FRC of the table; plotPath (PNG) and curvePath (CSV) are written when not null. */
@@ -131,16 +104,17 @@ public final class Postprocess {
         Mumloc.load();
         need(table, "a table");
         need(options, "FRC options");
-        return new Frc(nFrc(table.namesArray(), table.unitsArray(), table.columnsArray(), options.toArray(), plotPath,
-                curvePath, progress));
+        Frc out = new Frc();
+        nFrc(table, options, plotPath, curvePath, progress, out);
+        return out;
     }
 
-    private static native double[] nMergeDefaults();
-    private static native double[] nFrcDefaults();
-    private static native Table nMergeBlinks(String[] names, String[] units, double[][] columns, double[] options,
-            ProgressListener progress);
-    private static native Table nFilter(String[] names, String[] units, double[][] columns, String expression,
-            double densityRadiusNm, int densityMin, boolean density3d, ProgressListener progress);
-    private static native Object[] nFrc(String[] names, String[] units, double[][] columns, double[] options,
-            String plotPath, String curvePath, ProgressListener progress);
+    // native/src/jni/Postprocess.c: options and results are read and written by field name.
+    private static native void nMergeDefaults(MergeOptions out);
+    private static native void nFrcDefaults(FrcOptions out);
+    private static native Table nMergeBlinks(Table table, MergeOptions options, ProgressListener progress);
+    private static native Table nFilter(Table table, String expression, double densityRadiusNm, int densityMin,
+            boolean density3d, ProgressListener progress);
+    private static native void nFrc(Table table, FrcOptions options, String plotPath, String curvePath,
+            ProgressListener progress, Frc out);
 }

@@ -6,7 +6,6 @@ package org.mumloc;
  * the files the library writes. Java only moves the pixels into ImageJ.
  */
 public final class Rendering {
-    /** Names of {@code mumloc_render_method}, by value. */
     /** The rendering methods' names, by value (the library's: histogram, gaussian, ash). */
     public static String[] methodNames() {
         return Mumloc.enumNames("render_method");
@@ -35,32 +34,9 @@ public final class Rendering {
         /** The library's defaults. */
         public static Params defaults() {
             Mumloc.load();
-            double[] v = nDefaultParams();
             Params p = new Params();
-            p.pixelNm = v[0];
-            p.method = (int) v[1];
-            p.sigmaNm = v[2];
-            p.sigmaMinNm = v[3];
-            p.sigmaMaxNm = v[4];
-            p.ashShifts = (int) v[5];
-            p.fieldWidthNm = v[6];
-            p.fieldHeightNm = v[7];
-            p.zMinNm = v[8];
-            p.zMaxNm = v[9];
-            p.zFromData = v[10] != 0;
-            p.colormap = (int) v[11];
-            p.saturationPercentile = v[12];
-            p.saturationDensity = v[13];
-            p.colorbar = v[14] != 0;
-            p.zstack = v[15] != 0;
-            p.zBinNm = v[16];
+            nDefaults(p);
             return p;
-        }
-
-        double[] toArray() {
-            return new double[] {pixelNm, method, sigmaNm, sigmaMinNm, sigmaMaxNm, ashShifts, fieldWidthNm,
-                fieldHeightNm, zMinNm, zMaxNm, zFromData ? 1 : 0, colormap, saturationPercentile, saturationDensity,
-                colorbar ? 1 : 0, zstack ? 1 : 0, zBinNm};
         }
     }
 
@@ -83,24 +59,13 @@ public final class Rendering {
     private final byte[] rgb;
     private final float[] zstack;
 
-    private Rendering(Object[] r) {
-        this((double[]) r[0], (byte[]) r[1], (float[]) r[2]);
-    }
-
-    private Rendering(double[] i, byte[] rgb, float[] zstack) {
-        width = (int) i[0];
-        height = (int) i[1];
-        slices = (int) i[2];
-        canvasWidth = (int) i[3];
-        canvasHeight = (int) i[4];
-        pixelNm = i[5];
-        zMinNm = i[6];
-        zMaxNm = i[7];
-        saturationDensity = i[8];
-        rendered = (long) i[9];
-        outside = (long) i[10];
-        this.rgb = rgb;
-        this.zstack = zstack;
+    /** Filled by the library, field by field (native/src/jni/Rendering.c). */
+    private Rendering() {
+        width = height = slices = canvasWidth = canvasHeight = 0;
+        pixelNm = zMinNm = zMaxNm = saturationDensity = 0;
+        rendered = outside = 0;
+        rgb = null;
+        zstack = null;
     }
 
     /**
@@ -112,8 +77,9 @@ public final class Rendering {
         if (table == null || params == null)
             throw new MumlocException(MumlocException.INVALID_ARGUMENT, "invalid argument",
                     "rendering needs a table and parameters");
-        return new Rendering(nRender(table.namesArray(), table.unitsArray(), table.columnsArray(), params.toArray(),
-                imagePath, zstackPath));
+        Rendering out = new Rendering();
+        nRender(table, params, imagePath, zstackPath, out);
+        return out;
     }
 
     /**
@@ -126,7 +92,9 @@ public final class Rendering {
         Mumloc.load();
         if (params == null)
             throw new MumlocException(MumlocException.INVALID_ARGUMENT, "invalid argument", "rendering needs parameters");
-        return new Rendering(nRenderFile(csvPath, params.toArray(), imagePath, zstackPath, progress), null, null);
+        Rendering out = new Rendering();
+        nRenderFile(csvPath, params, imagePath, zstackPath, progress, out);
+        return out;
     }
 
     /** The canvas as RGB bytes, row-major (canvasWidth × canvasHeight × 3); null after renderFile. */
@@ -139,9 +107,10 @@ public final class Rendering {
         return zstack;
     }
 
-    private static native double[] nDefaultParams();
-    private static native Object[] nRender(String[] names, String[] units, double[][] columns, double[] params,
-            String imagePath, String zstackPath);
-    private static native double[] nRenderFile(String csvPath, double[] params, String imagePath, String zstackPath,
-            ProgressListener progress);
+    // native/src/jni/Rendering.c: Params and the result are read and written by field name.
+    private static native void nDefaults(Params out);
+    private static native void nRender(Table table, Params params, String imagePath, String zstackPath,
+            Rendering out);
+    private static native void nRenderFile(String csvPath, Params params, String imagePath, String zstackPath,
+            ProgressListener progress, Rendering out);
 }

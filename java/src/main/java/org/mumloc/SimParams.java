@@ -55,19 +55,22 @@ public final class SimParams {
 
     /** The library's defaults ({@code mumloc_sim_params_default}). */
     public static SimParams defaults() {
+        Mumloc.load();
         SimParams p = new SimParams();
-        Mumloc.simParamsDefault(p);
+        nDefaults(p);
         return p;
     }
 
     /** Throws a {@link MumlocException} naming the first bad option. */
     public void validate() {
-        Mumloc.simParamsValidate(this);
+        Mumloc.load();
+        nValidate(this);
     }
 
     /** The parameters as one line of JSON, as recorded in the movie's description. */
     public String toJson() {
-        return Mumloc.simParamsToJson(this);
+        Mumloc.load();
+        return nToJson(this);
     }
 
     public SimParams copy() {
@@ -93,4 +96,9 @@ public final class SimParams {
         p.stageDriftNm = stageDriftNm;
         return p;
     }
+
+    // The natives (native/src/jni/SimParams.c) read and write the fields above by name.
+    private static native void nDefaults(SimParams out);
+    private static native void nValidate(SimParams params);
+    private static native String nToJson(SimParams params);
 }

@@ -12,7 +12,8 @@ public final class Simulator implements AutoCloseable {
     /** Validates the parameters and builds the sample (throws {@link MumlocException}). */
     public Simulator(SimParams params) {
         this.params = params.copy();
-        this.handle = Mumloc.simulatorCreate(this.params);
+        Mumloc.load();
+        this.handle = nCreate(this.params);
     }
 
     private long handle() {
@@ -23,7 +24,7 @@ public final class Simulator implements AutoCloseable {
     /** A copy of the parameters the simulator uses. */
     public synchronized SimParams params() {
         SimParams p = new SimParams();
-        Mumloc.simulatorParams(handle(), p);
+        nParams(handle(), p);
         return p;
     }
 
@@ -50,17 +51,17 @@ public final class Simulator implements AutoCloseable {
 
     /** Upper bound on the molecules of any single frame. */
     public synchronized int maxEmitters() {
-        return Mumloc.simulatorMaxEmitters(handle());
+        return nMaxEmitters(handle());
     }
 
     /** Ground truth of frame {@code frame} (0-based). */
     public synchronized Emitter[] truth(long frame) {
-        return Mumloc.simulateTruth(handle(), frame);
+        return nTruth(handle(), frame);
     }
 
     /** Drift of every plane of frame {@code frame}: dx, dy of plane d at [2d], [2d + 1]. */
     public synchronized double[] drift(long frame) {
-        return Mumloc.simulateDrift(handle(), frame);
+        return nDrift(handle(), frame);
     }
 
     /** Simulates frames [first, first + count) into out (from index 0). */
@@ -70,7 +71,7 @@ public final class Simulator implements AutoCloseable {
 
     /** Simulates frames [first, first + count) into out starting at offset. */
     public synchronized void frames(long first, long count, float[] out, int offset) {
-        Mumloc.simulateFrames(handle(), first, count, out, offset);
+        nFrames(handle(), first, count, out, offset);
     }
 
     /** Simulates frames [first, first + count) into a new array. */
@@ -88,8 +89,29 @@ public final class Simulator implements AutoCloseable {
     @Override
     public synchronized void close() {
         if (handle != 0) {
-            Mumloc.simulatorDestroy(handle);
+            nDestroy(handle);
             handle = 0;
         }
     }
+
+    /**
+     * Simulates the whole movie to files (the CLI's code path): a TIFF hyperstack, and optionally the
+     * ground truth and drift CSVs (null to skip). On failure or cancellation no file is left behind.
+     */
+    public static void toFiles(SimParams params, String moviePath, String truthPath, String driftPath,
+            ProgressListener progress) {
+        Mumloc.load();
+        nToFiles(params, moviePath, truthPath, driftPath, progress);
+    }
+
+    // native/src/jni/Simulator.c
+    private static native long nCreate(SimParams params);
+    private static native void nDestroy(long handle);
+    private static native void nParams(long handle, SimParams out);
+    private static native int nMaxEmitters(long handle);
+    private static native Emitter[] nTruth(long handle, long frame);
+    private static native double[] nDrift(long handle, long frame);
+    private static native void nFrames(long handle, long first, long count, float[] out, int offset);
+    private static native void nToFiles(SimParams params, String moviePath, String truthPath, String driftPath,
+            ProgressListener progress);
 }

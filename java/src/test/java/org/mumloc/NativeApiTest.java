@@ -20,7 +20,7 @@ class NativeApiTest {
         assertTrue(NativeLoader.isLoaded());
         // Built from the same tree: CMake's project version and the pom's version are both 0.1.0.
         assertEquals("0.1.0", Mumloc.version());
-        assertEquals("invalid argument", Mumloc.statusString(MumlocException.INVALID_ARGUMENT));
+        assertEquals("invalid argument", MumlocException.statusString(MumlocException.INVALID_ARGUMENT));
     }
 
     @Test
@@ -60,7 +60,7 @@ class NativeApiTest {
         assertEquals(24.0, p.driftStepNm);
         p.validate();
         // w(0) = w0 by definition of the PSF model
-        assertEquals(133.05, Mumloc.psfWidthNm(p.optics, 0.0), 1e-9);
+        assertEquals(133.05, p.optics.psfWidthNm(0.0), 1e-9);
     }
 
     @Test
@@ -96,19 +96,22 @@ class NativeApiTest {
         r.camera = null;
         assertThrows(MumlocException.class, r::validate);
 
-        assertThrows(MumlocException.class, () -> Mumloc.simulateTruth(0, 0));
-        assertThrows(MumlocException.class, () -> Mumloc.simulateFrames(0, 0, 1, new float[10], 0));
-        assertThrows(MumlocException.class, () -> Mumloc.simulateToFiles(SimParams.defaults(), null, null, null, null));
-        assertThrows(MumlocException.class, () -> Mumloc.simulateToFiles(null, "/tmp/x.tif", null, null, null));
-        assertThrows(MumlocException.class, () -> Mumloc.opticsLoad(null, new Optics()));
-        assertThrows(MumlocException.class, () -> Mumloc.opticsValidate(null));
-        assertThrows(MumlocException.class, () -> Mumloc.simParamsToJson(null));
-        assertThrows(MumlocException.class, () -> Mumloc.simParamsDefault(null));
-        assertThrows(MumlocException.class, () -> Mumloc.opticsDefault(null));
-        assertThrows(MumlocException.class, () -> Mumloc.cameraDefault(null));
+        assertThrows(MumlocException.class, () -> Simulator.toFiles(SimParams.defaults(), null, null, null, null));
+        assertThrows(MumlocException.class, () -> Simulator.toFiles(null, "/tmp/x.tif", null, null, null));
+        assertThrows(MumlocException.class, () -> Optics.load(null));
         SimParams noOptics = new SimParams();
         noOptics.optics = null;
-        assertThrows(MumlocException.class, () -> Mumloc.simParamsDefault(noOptics));
+        assertThrows(MumlocException.class, noOptics::validate);
+        assertThrows(MumlocException.class, noOptics::toJson);
+        // a mirror's array of the wrong length, and a closed table, are refused with a message
+        Optics shortCurves = Optics.defaults();
+        shortCurves.perPlane = true;
+        shortCurves.planeW0Nm = new double[1];
+        assertThrows(MumlocException.class, shortCurves::validate);
+        Table t = new Table(new String[] {"x"}, new String[] {"nm"}, new double[][] {{1}});
+        t.close();
+        MumlocException closed = assertThrows(MumlocException.class, t::rows);
+        assertTrue(closed.getMessage().contains("closed"), closed.getMessage());
     }
 
     private static SimParams small() {
@@ -205,11 +208,11 @@ class NativeApiTest {
 
     @Test
     void numbersAreFormattedAsInTheCsvFiles() {
-        assertEquals("0.0001", Mumloc.formatNumber(1e-4));
-        assertEquals("12345678900", Mumloc.formatNumber(1.23456789e10));
-        assertEquals("2.5", Mumloc.formatNumber(2.5));
-        assertEquals("NaN", Mumloc.formatNumber(Double.NaN));
-        assertEquals("-Infinity", Mumloc.formatNumber(Double.NEGATIVE_INFINITY));
+        assertEquals("0.0001", Table.formatNumber(1e-4));
+        assertEquals("12345678900", Table.formatNumber(1.23456789e10));
+        assertEquals("2.5", Table.formatNumber(2.5));
+        assertEquals("NaN", Table.formatNumber(Double.NaN));
+        assertEquals("-Infinity", Table.formatNumber(Double.NEGATIVE_INFINITY));
     }
 
     @Test

@@ -67,7 +67,7 @@ class NativeFailuresTest {
         p.molecules = 2;
         p.seed = 9;
         String path = dir.resolve("m.tif").toString();
-        Mumloc.simulateToFiles(p, path, null, null, null);
+        Simulator.toFiles(p, path, null, null, null);
         float[] expected;
         try (Simulator sim = new Simulator(p)) {
             expected = sim.frames(0, 3);

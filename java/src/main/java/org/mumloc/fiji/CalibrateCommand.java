@@ -10,6 +10,7 @@ import java.io.File;
 import java.io.IOException;
 
 import org.mumloc.Calibration;
+import org.mumloc.Table;
 
 /**
  * Plugins › MUMLoc › "MUMLoc Calibrate": a rig file from a bead z-stack, by the library (the same
@@ -37,11 +38,12 @@ public class CalibrateCommand implements PlugIn {
         f.number("Z_step (nm between images)", 50);
         f.number("Pixel_size (nm, camera 1's pixel in the sample; 0 = 192)", 0);
         f.message("Cameras (one value, or one per camera separated by commas)");
-        f.string("Offset (ADU)", "0", 20);
-        f.string("Gain (ADU per electron)", "1", 20);
-        f.string("EM_gain (1 = none)", "1", 20);
-        f.string("Read_noise (electrons rms)", "3", 20);
-        f.number("Min_beads (shared with camera 1)", 5);
+        Calibration.Options d = new Calibration.Options(); // the library's defaults
+        f.string("Offset (ADU)", Table.formatNumber(d.offsetAdu[0]), 20);
+        f.string("Gain (ADU per electron)", Table.formatNumber(d.aduPerElectron[0]), 20);
+        f.string("EM_gain (1 = none)", Table.formatNumber(d.emGain[0]), 20);
+        f.string("Read_noise (electrons rms)", Table.formatNumber(d.readNoiseE[0]), 20);
+        f.number("Min_beads (shared with camera 1)", d.minBeads);
         f.number("Threads (0 = all cores)", 0);
         f.message("Files");
         f.file("Out (rig file, JSON)", "");

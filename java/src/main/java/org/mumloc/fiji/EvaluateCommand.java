@@ -41,12 +41,13 @@ public class EvaluateCommand implements PlugIn {
     }
 
     /** The sub-pixel histogram (counts of x and y per phase bin) as an ImageJ plot. */
-    static ij.gui.Plot subpixelPlot(double[] h, int bins) {
+    static ij.gui.Plot subpixelPlot(Evaluation.Subpixel h) {
+        int bins = h.bins;
         double[] phase = new double[bins], x = new double[bins], y = new double[bins];
         for (int b = 0; b < bins; b++) {
             phase[b] = (b + 0.5) / bins;
-            x[b] = h[7 + b];
-            y[b] = h[7 + bins + b];
+            x[b] = h.x[b];
+            y[b] = h.y[b];
         }
         ij.gui.Plot plot = new ij.gui.Plot("MUMLoc Sub-pixel positions", "phase within a pixel", "localizations");
         plot.setColor(java.awt.Color.BLUE);
@@ -114,13 +115,13 @@ public class EvaluateCommand implements PlugIn {
         if (show || subpixelPath != null) {
             int bins = (int) f.wholeNumber("subpixel_bins", 2, 100);
             double pixelNm = pixel > 0 ? pixel : org.mumloc.Optics.defaults().pixelNm;
-            double[] h = Evaluation.subpixel(locs, pixelNm, bins, subpixelPath);
+            Evaluation.Subpixel h = Evaluation.subpixel(locs, pixelNm, bins, subpixelPath);
             IJ.log(String.format(java.util.Locale.ROOT, "%s: sub-pixel positions (%d rows, %d bins of a %s nm pixel; "
                     + "flat = no pixel locking): x chi2 %.1f (p %.3g), max deviation %.1f%%; y chi2 %.1f (p %.3g), "
-                    + "max deviation %.1f%%", TITLE, (long) h[0], bins, java.math.BigDecimal.valueOf(pixelNm).stripTrailingZeros().toPlainString(), h[1], h[2], 100 * h[3], h[4], h[5],
-                    100 * h[6]));
+                    + "max deviation %.1f%%", TITLE, h.count, bins, java.math.BigDecimal.valueOf(pixelNm).stripTrailingZeros().toPlainString(), h.chi2X, h.pX,
+                    100 * h.maxDeviationX, h.chi2Y, h.pY, 100 * h.maxDeviationY));
             if (subpixelPath != null) IJ.log(TITLE + ": wrote " + subpixelPath);
-            if (show) subpixelPlot(h, bins).show();
+            if (show) subpixelPlot(h).show();
         }
         if (show || plotPath != null) {
             ImagePlus plot = depthPlot(e).getImagePlus();

@@ -91,10 +91,11 @@ public class LocalizeCommand implements PlugIn {
         f.message("Method: network (a trained model) or cs (compressed sensing: no model, slow)");
         f.choice("Method", Mumloc.enumNames("localize_method"), METHOD_NETWORK);
         f.file("Optics (method=cs: optics JSON; empty = the movie's record)", "");
-        f.number("Cs_lambda (method=cs: l1 weight in photons; 0 = automatic)", 0);
-        f.number("Cs_frames (method=cs: frames sharing one drift)", 1);
-        f.number("Cs_count (method=cs: molecules per frame and region if known; 0 = unknown)", 0);
-        f.number("Cs_min_photons (method=cs: least photons of a localization)", 800);
+        Localizer.Options cs = new Localizer.Options(); // the library's defaults
+        f.number("Cs_lambda (method=cs: l1 weight in photons; 0 = automatic)", cs.csLambda);
+        f.number("Cs_frames (method=cs: frames sharing one drift)", cs.csFrames);
+        f.number("Cs_count (method=cs: molecules per frame and region if known; 0 = unknown)", cs.csKnownCount);
+        f.number("Cs_min_photons (method=cs: least photons of a localization)", cs.csMinPhotons);
         f.message("Network");
         f.file("Model (safetensors; empty = the bundled default)", "");
         f.number("Threshold (0 = the model's)", 0);
@@ -503,7 +504,7 @@ public class LocalizeCommand implements PlugIn {
         FileInfo file = imp.getOriginalFileInfo();
         String[] descriptions = {info instanceof String ? (String) info : null, file == null ? null : file.description};
         for (String description : descriptions) {
-            Optics o = description == null ? null : Mumloc.opticsRecorded(description);
+            Optics o = description == null ? null : Optics.recorded(description);
             if (o != null) return o;
         }
         return null;

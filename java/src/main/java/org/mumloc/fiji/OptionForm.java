@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 
 import org.mumloc.Mumloc;
+import org.mumloc.Table;
 
 /**
  * The options of one command, declared once and read either from a dialog or from macro options.
@@ -75,7 +76,7 @@ public final class OptionForm {
 
     /** A number; the default is shown with as many decimals as it needs (at most 9 significant). */
     public OptionForm number(String label, double def, String... aliases) {
-        String text = Mumloc.formatNumber(def);
+        String text = Table.formatNumber(def);
         int dot = text.indexOf('.');
         int decimals = dot < 0 ? 0 : text.length() - dot - 1;
         add(new Field(Kind.NUMBER, label, text, null, decimals, 8, aliases));
@@ -160,7 +161,7 @@ public final class OptionForm {
                     double v = gd.getNextNumber();
                     if (gd.invalidNumber() || Double.isNaN(v))
                         throw new UserError(f.key + ": a number is expected");
-                    f.text = Mumloc.formatNumber(v);
+                    f.text = Table.formatNumber(v);
                     break;
                 }
                 case STRING:

@@ -117,7 +117,7 @@ public class SimulateCommand implements PlugIn {
         long start = System.nanoTime();
         ImagePlus imp;
         if (r.moviePath != null) {
-            Mumloc.simulateToFiles(r.params, r.moviePath, r.truthPath, r.driftPath, Commands.progress(TITLE));
+            Simulator.toFiles(r.params, r.moviePath, r.truthPath, r.driftPath, Commands.progress(TITLE));
             if (!headless) IJ.showProgress(1.0);
             if (headless) {
                 Commands.status(TITLE + ": wrote " + r.moviePath + (r.truthPath != null ? ", " + r.truthPath : "")

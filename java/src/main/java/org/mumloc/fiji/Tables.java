@@ -127,9 +127,11 @@ public final class Tables {
             names.put(heading, new String[] {t.name(c), t.unit(c)});
         }
         NAMES.put(rt, names);
+        double[][] columns = new double[index.length][];
+        for (int c = 0; c < index.length; c++) columns[c] = t.column(c); // each read from the library once
         for (int r = 0; r < rows; r++) {
             rt.incrementCounter();
-            for (int c = 0; c < index.length; c++) rt.addValue(index[c], t.column(c)[r]);
+            for (int c = 0; c < index.length; c++) rt.addValue(index[c], columns[c][r]);
         }
         return rt;
     }

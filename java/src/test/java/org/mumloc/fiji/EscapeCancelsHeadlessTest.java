@@ -25,6 +25,7 @@ import org.junit.jupiter.api.Test;
 import org.mumloc.Model;
 import org.mumloc.Mumloc;
 import org.mumloc.SimParams;
+import org.mumloc.Simulator;
 import org.mumloc.TestFiles;
 
 /**
@@ -63,7 +64,7 @@ class EscapeCancelsHeadlessTest {
         p.molecules = 10;
         p.seed = 2;
         Path movie = dir.resolve("long movie.tif");
-        Mumloc.simulateToFiles(p, movie.toString(), null, null, null);
+        Simulator.toFiles(p, movie.toString(), null, null, null);
         Path csv = dir.resolve("never.csv");
         ResultsTable before = Tables.find(LocalizeCommand.RESULTS);
 

@@ -30,6 +30,7 @@ import org.mumloc.HostileFiles;
 import org.mumloc.Model;
 import org.mumloc.Mumloc;
 import org.mumloc.SimParams;
+import org.mumloc.Simulator;
 import org.mumloc.Table;
 import org.mumloc.TestFiles;
 
@@ -59,7 +60,7 @@ class LocalizeCommandHeadlessTest {
         p.molecules = 3;
         p.seed = 21;
         movie = dir.resolve("tiny movie.tif");
-        Mumloc.simulateToFiles(p, movie.toString(), null, null, null);
+        Simulator.toFiles(p, movie.toString(), null, null, null);
         model = dir.resolve("random model.safetensors");
         try (Model m = Model.create("regression", 7)) {
             m.save(model.toString());
@@ -323,7 +324,7 @@ class LocalizeCommandHeadlessTest {
         p.seed = 5;
         p.optics.pixelNm = 160; // the bundled model's optics are the defaults: 192 nm
         Path other = dir.resolve("pixel 160.tif");
-        Mumloc.simulateToFiles(p, other.toString(), null, null, null);
+        Simulator.toFiles(p, other.toString(), null, null, null);
         Path csv = dir.resolve("other optics.csv");
         ResultsTable before = Tables.find(LocalizeCommand.RESULTS);
         String log = run(new LocalizeCommand(), "in=[" + other + "] csv=[" + csv + "]");

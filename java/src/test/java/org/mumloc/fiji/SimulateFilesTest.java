@@ -67,7 +67,7 @@ class SimulateFilesTest {
         Path truth = dir.resolve("truth.csv");
         Path drift = dir.resolve("drift.csv");
         long[] lastProgress = {-1, -1};
-        org.mumloc.Mumloc.simulateToFiles(p, movie.toString(), truth.toString(), drift.toString(), (done, total) -> {
+        org.mumloc.Simulator.toFiles(p, movie.toString(), truth.toString(), drift.toString(), (done, total) -> {
             assertTrue(done >= lastProgress[0] && done <= total, done + "/" + total);
             lastProgress[0] = done;
             lastProgress[1] = total;
@@ -119,7 +119,7 @@ class SimulateFilesTest {
         Path movie = dir.resolve("t-movie.tif");
         Path truth = dir.resolve("t-truth.csv");
         Path drift = dir.resolve("t-drift.csv");
-        org.mumloc.Mumloc.simulateToFiles(p, movie.toString(), truth.toString(), drift.toString(), null);
+        org.mumloc.Simulator.toFiles(p, movie.toString(), truth.toString(), drift.toString(), null);
 
         List<String> lines = Files.readAllLines(truth, StandardCharsets.UTF_8);
         assertEquals("\"id\",\"frame\",\"x [nm]\",\"y [nm]\",\"z [nm]\",\"intensity [photon]\",\"weight\"",
@@ -175,7 +175,7 @@ class SimulateFilesTest {
         p.frames = 50;
         Path movie = dir.resolve("c-movie.tif");
         Path truth = dir.resolve("c-truth.csv");
-        MumlocException e = assertThrows(MumlocException.class, () -> org.mumloc.Mumloc.simulateToFiles(p,
+        MumlocException e = assertThrows(MumlocException.class, () -> org.mumloc.Simulator.toFiles(p,
                 movie.toString(), truth.toString(), null, (done, total) -> done > 0));
         assertTrue(e.isCancelled(), e.getStatusName());
         assertFalse(Files.exists(movie));
@@ -183,7 +183,7 @@ class SimulateFilesTest {
 
         // An exception thrown by the listener stops the run and reaches the caller as is.
         IllegalStateException thrown = assertThrows(IllegalStateException.class, () ->
-                org.mumloc.Mumloc.simulateToFiles(p, movie.toString(), null, null, (done, total) -> {
+                org.mumloc.Simulator.toFiles(p, movie.toString(), null, null, (done, total) -> {
                     throw new IllegalStateException("from the listener");
                 }));
         assertEquals("from the listener", thrown.getMessage());
@@ -202,7 +202,7 @@ class SimulateFilesTest {
         try {
             assertTrue(IJ.escapePressed());
             assertNull(SimulateCommand.simulate(p), "no half-made image");
-            MumlocException e = assertThrows(MumlocException.class, () -> org.mumloc.Mumloc.simulateToFiles(p,
+            MumlocException e = assertThrows(MumlocException.class, () -> org.mumloc.Simulator.toFiles(p,
                     movie.toString(), null, null, Commands.progress(SimulateCommand.TITLE)));
             assertTrue(e.isCancelled());
             assertFalse(Files.exists(movie));
@@ -214,7 +214,7 @@ class SimulateFilesTest {
 
     @Test
     void unwritablePathIsAnIoError() {
-        MumlocException e = assertThrows(MumlocException.class, () -> org.mumloc.Mumloc.simulateToFiles(params(),
+        MumlocException e = assertThrows(MumlocException.class, () -> org.mumloc.Simulator.toFiles(params(),
                 dir.resolve("no/such/dir/movie.tif").toString(), null, null, null));
         assertEquals(MumlocException.IO, e.getStatus());
         assertTrue(e.getMessage().contains("no/such/dir"), e.getMessage());
