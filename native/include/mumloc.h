@@ -430,9 +430,9 @@ MUMLOC_API mumloc_status mumloc_rig_save(const char *path, const mumloc_rig *rig
  * "DIR/NAME.psf.safetensors" (any other name: the name + ".psf.safetensors"). Fails when cap is too
  * small. */
 MUMLOC_API mumloc_status mumloc_rig_psf_sidecar_path(const char *rig_path, char *buf, size_t cap);
-/* "gaussian" or "spline" ("unknown" for other values); and back (case-insensitive; fails listing
- * the names). */
-MUMLOC_API const char *mumloc_psf_kind_name(mumloc_psf_kind kind);
+/* "gaussian" or "spline" (NULL for other values, so that a caller can list them all); and back
+ * (case-insensitive; fails listing the names). */
+MUMLOC_API const char *mumloc_psf_kind_name(int kind);
 MUMLOC_API mumloc_status mumloc_psf_kind_from_name(const char *name, mumloc_psf_kind *kind);
 /* The inverse map camera → reference, and mapping a point, for resampling and fits. Fails when the
  * linear part is singular (|det| < 1e-9) or a value is not finite. */

@@ -90,19 +90,19 @@ static mumloc_status measure_widths(mumloc_spline_psf *psf) {
     return MUMLOC_OK;
 }
 
-double mumloc_spline_psf_rms_nm(const mumloc_spline_psf *psf, double z) {
+double mumloc_spline_psf_width_nm(const mumloc_spline_psf *psf, double z) {
     double s = (z - psf->z0_nm) / psf->z_step_nm;
     if (!(s > 0)) s = 0;
     if (s > psf->nz - 1) s = psf->nz - 1;
     int m = (int)floor(s);
     if (m > psf->nz - 2) m = psf->nz - 2;
-    double t = s - m;
-    return (1 - t) * psf->rms_nm[m] + t * psf->rms_nm[m + 1];
+    double t = s - m, rms = (1 - t) * psf->rms_nm[m] + t * psf->rms_nm[m + 1];
+    const double p = psf->pixel_nm;
+    return sqrt(fmax(rms * rms - p * p / 12.0, p * p / 16.0));
 }
 
 int mumloc_spline_psf_window_half(const mumloc_spline_psf *psf, double z) {
-    const double rms = mumloc_spline_psf_rms_nm(psf, z);
-    double half = ceil(MUMLOC_PSF_FIT_WIDTHS * rms / psf->pixel_nm);
+    double half = ceil(MUMLOC_PSF_FIT_WIDTHS * mumloc_spline_psf_width_nm(psf, z) / psf->pixel_nm);
     if (half < MUMLOC_PSF_FIT_MIN_HALF) half = MUMLOC_PSF_FIT_MIN_HALF;
     if (half > psf->half) half = psf->half;
     return (int)half;

@@ -39,8 +39,10 @@ typedef struct mumloc_spline_psf {
  * spline's extent. */
 int mumloc_spline_psf_window_half(const mumloc_spline_psf *psf, double z_nm);
 
-/* The spline's RMS width at depth z (rms_nm interpolated linearly between z nodes, clamped). */
-double mumloc_spline_psf_rms_nm(const mumloc_spline_psf *psf, double z_nm);
+/* The spline's width at depth z as the Gaussian model's w: rms_nm (interpolated linearly between
+ * z nodes, clamped) with a pixel's own variance p²/12 taken out, so that a spline of the Gaussian
+ * model gets the Gaussian's windows (and bounds over the same pixels). At least p / 4. */
+double mumloc_spline_psf_width_nm(const mumloc_spline_psf *psf, double z_nm);
 
 /* Builds the spline interpolating node values: values[(m · n + v) · n + u] = g at lateral offset
  * ((u − c) h, (v − c) h) and depth z0 + m z_step. Fails on bad sizes or out of memory. */
