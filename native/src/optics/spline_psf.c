@@ -107,7 +107,9 @@ double mumloc_spline_psf_width_nm(const mumloc_spline_psf *psf, double z) {
 int mumloc_spline_psf_window_half(const mumloc_spline_psf *psf, double z) {
     double half = ceil(MUMLOC_PSF_FIT_WIDTHS * mumloc_spline_psf_width_nm(psf, z) / psf->pixel_nm);
     if (half < MUMLOC_PSF_FIT_MIN_HALF) half = MUMLOC_PSF_FIT_MIN_HALF;
-    if (half > psf->half) half = psf->half;
+    /* a pixel ±h pixels from the molecule's pixel lies up to h + ½ from it: within the grid */
+    if (half > psf->half - 1) half = psf->half - 1;
+    if (half < 1) half = 1;
     return (int)half;
 }
 

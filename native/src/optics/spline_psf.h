@@ -35,8 +35,9 @@ typedef struct mumloc_spline_psf {
 } mumloc_spline_psf;
 
 /* Fit and bound window half-size in pixels at depth z, the Gaussian model's rule with the spline's
- * own width: ceil(MUMLOC_PSF_FIT_WIDTHS · rms(z) / p), at least MUMLOC_PSF_FIT_MIN_HALF, at most the
- * spline's extent. */
+ * own width (mumloc_spline_psf_width_nm): ceil(MUMLOC_PSF_FIT_WIDTHS · w(z) / p), at least
+ * MUMLOC_PSF_FIT_MIN_HALF, at most half − 1 (every window pixel then lies inside the grid, where the
+ * spline knows the PSF, instead of at its edge, where it is cut to 0). */
 int mumloc_spline_psf_window_half(const mumloc_spline_psf *psf, double z_nm);
 
 /* The spline's width at depth z as the Gaussian model's w: rms_nm (interpolated linearly between
