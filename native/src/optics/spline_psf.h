@@ -20,7 +20,6 @@
 #define MUMLOC_OPTICS_SPLINE_PSF_H
 
 #include "mumloc.h"
-#include "optics/crlb.h"
 
 typedef struct mumloc_spline_psf {
     double pixel_nm;    /* camera pixel in the sample */
@@ -80,18 +79,5 @@ void mumloc_bspline_weights(double t, double w[4], double dw[4]);
  * (c_{−1} = c_1, c_n = c_{n−2}) in place over f[0], f[stride], ..., n values (n ≥ 2); scratch holds
  * n doubles. */
 void mumloc_bspline_prefilter(double *f, int n, size_t stride, double *scratch);
-
-/* One plane's dense view of a molecule for bounds and fits: per photon in the plane, g and its
- * derivatives over the window i0 .. i0+nx−1, j0 .. j0+ny−1. */
-typedef struct mumloc_psf_dense {
-    int i0, j0, nx, ny;
-    const double *g, *gx, *gy, *gz;
-} mumloc_psf_dense;
-
-/* Fisher matrix (n × n, n = 4 + k; parameters x, y, z, photons, b_1 .. b_k as crlb.h) of a molecule
- * with `photons` over all planes, plane d receiving photons · share[d], from dense plane views. */
-void mumloc_fisher_dense(int planes, const mumloc_pixel_noise *noise, const mumloc_psf_dense *views,
-                         const double *share, double photons, const double *background,
-                         double *fisher);
 
 #endif
