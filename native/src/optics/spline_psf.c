@@ -8,18 +8,9 @@
 
 #include "core/error.h"
 #include "optics/psf_model.h"
+#include "optics/spline_eval.h"
 
-void mumloc_bspline_weights(double t, double w[4], double dw[4]) {
-    double s = 1.0 - t, t2 = t * t, t3 = t2 * t;
-    w[0] = s * s * s / 6.0;
-    w[1] = (3.0 * t3 - 6.0 * t2 + 4.0) / 6.0;
-    w[2] = (-3.0 * t3 + 3.0 * t2 + 3.0 * t + 1.0) / 6.0;
-    w[3] = t3 / 6.0;
-    dw[0] = -0.5 * s * s;
-    dw[1] = 1.5 * t2 - 2.0 * t;
-    dw[2] = -1.5 * t2 + t + 0.5;
-    dw[3] = 0.5 * t2;
-}
+void mumloc_bspline_weights(double t, double w[4], double dw[4]) { mumloc_bspline_basis(t, w, dw); }
 
 void mumloc_bspline_prefilter(double *f, int n, size_t stride, double *cp) {
     /* Thomas algorithm on the rows ×6: sub 1, diagonal 4, super 1; row 0 has super 2 and row n−1
@@ -91,13 +82,7 @@ static mumloc_status measure_widths(mumloc_spline_psf *psf) {
 }
 
 int mumloc_spline_psf_window_half(const mumloc_spline_psf *psf, double z) {
-    double s = (z - psf->z0_nm) / psf->z_step_nm;
-    if (!(s > 0)) s = 0;
-    if (s > psf->nz - 1) s = psf->nz - 1;
-    int m = (int)floor(s);
-    if (m > psf->nz - 2) m = psf->nz - 2;
-    double t = s - m, rms = (1 - t) * psf->rms_nm[m] + t * psf->rms_nm[m + 1];
-    double half = ceil(MUMLOC_PSF_FIT_WIDTHS * rms / psf->pixel_nm);
+    double half = ceil(MUMLOC_PSF_FIT_WIDTHS * mumloc_spline_rms_nm(psf, z) / psf->pixel_nm);
     if (half < MUMLOC_PSF_FIT_MIN_HALF) half = MUMLOC_PSF_FIT_MIN_HALF;
     if (half > psf->half) half = psf->half;
     return (int)half;
@@ -155,105 +140,26 @@ void mumloc_spline_psf_free(mumloc_spline_psf *psf) {
     psf->rms_nm = NULL;
 }
 
-/* Node index with the mirror ends of the prefilter. */
-static int mirror(int k, int n) {
-    if (k < 0) return -k;
-    if (k > n - 1) return 2 * (n - 1) - k;
-    return k;
+mumloc_status mumloc_spline_psf_copy(const mumloc_spline_psf *src, mumloc_spline_psf *out) {
+    MUMLOC_TRY(spline_alloc(src->pixel_nm, src->oversample, src->half, src->nz, src->z0_nm,
+                            src->z_step_nm, out));
+    memcpy(out->coef, src->coef, (size_t)out->n * out->n * out->nz * sizeof *out->coef);
+    memcpy(out->rms_nm, src->rms_nm, (size_t)out->nz * sizeof *out->rms_nm);
+    return MUMLOC_OK;
 }
 
 void mumloc_spline_psf_window(const mumloc_spline_psf *psf, double cx, double cy, double z, int i0,
                               int j0, int nx, int ny, double *g, double *gx, double *gy,
                               double *gz) {
-    const int n = psf->n, nz = psf->nz, os = psf->oversample, c = psf->half * os;
-    const double p = psf->pixel_nm, h = p / os;
-    /* z: clamped to the nodes' range, where ∂/∂z is 0 */
-    double sz = (z - psf->z0_nm) / psf->z_step_nm, z_scale = 1.0 / psf->z_step_nm;
-    if (!(sz > 0.0)) sz = 0.0, z_scale = 0.0;
-    if (sz > nz - 1) sz = nz - 1, z_scale = 0.0;
-    int kz = (int)floor(sz);
-    if (kz > nz - 2) kz = nz - 2;
-    double wz[4], dwz[4];
-    mumloc_bspline_weights(sz - kz, wz, dwz);
-    int zi[4];
-    for (int m = 0; m < 4; m++) {
-        zi[m] = mirror(kz - 1 + m, nz);
-        dwz[m] *= z_scale;
-    }
-    /* lateral: continuous node index of pixel 0's centre; pixel a is a · os nodes further */
-    double sx = ((i0 + 0.5) * p - cx) / h + c, sy = ((j0 + 0.5) * p - cy) / h + c;
-    if (!(fabs(sx) < 1e9 && fabs(sy) < 1e9)) sx = sy = -1e9; /* far away or not finite: all zero */
-    double fx = floor(sx), fy = floor(sy);
-    double wx[4], dwx[4], wy[4], dwy[4];
-    mumloc_bspline_weights(sx - fx, wx, dwx);
-    mumloc_bspline_weights(sy - fy, wy, dwy);
-    const double inv_h = 1.0 / h;
-    for (int m = 0; m < 4; m++) {
-        dwx[m] *= -inv_h; /* ∂/∂cx = −∂/∂u */
-        dwy[m] *= -inv_h;
-    }
-    const long kx0 = (long)fx, ky0 = (long)fy;
-    const int z_inside = kz >= 1 && kz <= nz - 3; /* no mirrored z tap */
-    const size_t plane = (size_t)n * n;
-    const float fz[4] = {(float)wz[0], (float)wz[1], (float)wz[2], (float)wz[3]};
-    const float fdz[4] = {(float)dwz[0], (float)dwz[1], (float)dwz[2], (float)dwz[3]};
-    for (int b = 0; b < ny; b++) {
-        long ky = ky0 + (long)b * os;
+    mumloc_spline_at at;
+    mumloc_spline_locate(psf, cx, cy, z, i0, j0, &at);
+    for (int b = 0; b < ny; b++)
         for (int a = 0; a < nx; a++) {
-            long kx = kx0 + (long)a * os;
-            size_t at = (size_t)b * nx + a;
-            if (kx < 0 || ky < 0 || kx > n - 2 || ky > n - 2) {
-                g[at] = 0.0;
-                if (gx) gx[at] = gy[at] = gz[at] = 0.0;
-                continue;
-            }
-            /* z contraction of the 4 × 4 node columns: s0 the value, s1 ∂/∂z. Neighbouring pixels
-             * read neighbouring runs of the same node rows (oversample nodes apart). */
-            float s0[4][4], s1[4][4];
-            if (z_inside && kx >= 1 && ky >= 1 && kx <= n - 3 && ky <= n - 3) {
-                const float *base = psf->coef + ((size_t)(kz - 1) * n + (size_t)(ky - 1)) * n + kx - 1;
-                for (int q = 0; q < 4; q++) {
-                    const float *r0 = base + (size_t)q * n, *r1 = r0 + plane, *r2 = r1 + plane,
-                                *r3 = r2 + plane;
-                    for (int r = 0; r < 4; r++) {
-                        s0[q][r] = fz[0] * r0[r] + fz[1] * r1[r] + fz[2] * r2[r] + fz[3] * r3[r];
-                        s1[q][r] = fdz[0] * r0[r] + fdz[1] * r1[r] + fdz[2] * r2[r] + fdz[3] * r3[r];
-                    }
-                }
-            } else {
-                for (int q = 0; q < 4; q++) {
-                    int yi = mirror((int)ky - 1 + q, n);
-                    for (int r = 0; r < 4; r++) {
-                        int xi = mirror((int)kx - 1 + r, n);
-                        s0[q][r] = s1[q][r] = 0.0f;
-                        for (int m = 0; m < 4; m++) {
-                            float cv = psf->coef[(size_t)zi[m] * plane + (size_t)yi * n + xi];
-                            s0[q][r] += fz[m] * cv;
-                            s1[q][r] += fdz[m] * cv;
-                        }
-                    }
-                }
-            }
-            double v = 0, vx = 0, vy = 0, vz = 0;
-            for (int q = 0; q < 4; q++) {
-                double ax = wx[0] * s0[q][0] + wx[1] * s0[q][1] + wx[2] * s0[q][2] + wx[3] * s0[q][3];
-                v += wy[q] * ax;
-                vy += dwy[q] * ax;
-                if (gx) {
-                    vx += wy[q] * (dwx[0] * s0[q][0] + dwx[1] * s0[q][1] + dwx[2] * s0[q][2] +
-                                   dwx[3] * s0[q][3]);
-                    vz += wy[q] * (wx[0] * s1[q][0] + wx[1] * s1[q][1] + wx[2] * s1[q][2] +
-                                   wx[3] * s1[q][3]);
-                }
-            }
-            g[at] = v;
-            if (gx) {
-                gx[at] = vx;
-                gy[at] = vy;
-                gz[at] = vz;
-            }
+            size_t k = (size_t)b * nx + a;
+            double d[3];
+            g[k] = mumloc_spline_pixel(psf, &at, a, b, gx ? d : NULL);
+            if (gx) gx[k] = d[0], gy[k] = d[1], gz[k] = d[2];
         }
-    }
 }
 
 void mumloc_fisher_dense(int k, const mumloc_pixel_noise *noise, const mumloc_psf_dense *views,

@@ -53,6 +53,9 @@ mumloc_status mumloc_spline_psf_from_slices(double pixel_nm, int oversample, int
 
 void mumloc_spline_psf_free(mumloc_spline_psf *psf);
 
+/* A deep copy of src (its own coefficients and widths). Fails only when out of memory. */
+mumloc_status mumloc_spline_psf_copy(const mumloc_spline_psf *src, mumloc_spline_psf *out);
+
 /* Per photon in the plane, over camera pixels i0 .. i0+nx−1, j0 .. j0+ny−1 (pixel i spans
  * [i·p, (i+1)·p)), for a molecule at (cx, cy) in this plane and depth z: g and its derivatives by the
  * molecule's x, y and z, each nx · ny (row-major, NULL to skip the derivatives: gx, gy, gz together). */
