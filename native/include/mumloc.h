@@ -360,6 +360,13 @@ MUMLOC_API mumloc_status mumloc_rig_layout_grid(mumloc_rig_layout layout, int *c
 /* The largest "calibration" record a rig keeps (bytes, with the terminating NUL). */
 #define MUMLOC_RIG_CALIBRATION_MAX 16384
 
+/* The PSF model fits use (issue 13): the Gaussian of the optics' per-plane curves, or a spline
+ * measured from beads per plane (mumloc_calibrate with psf MUMLOC_PSF_SPLINE), stored in a spline
+ * PSF file beside the rig file (safetensors; the format is in the README). */
+typedef enum mumloc_psf_kind { MUMLOC_PSF_GAUSSIAN = 0, MUMLOC_PSF_SPLINE = 1 } mumloc_psf_kind;
+/* The longest spline PSF file name a rig keeps (bytes, with the terminating NUL). */
+#define MUMLOC_RIG_PSF_FILE_MAX 1024
+
 typedef struct mumloc_rig_camera {
     double to_camera[6];   /* reference → this camera, in pixel units where pixel (i, j) covers
                               [i, i+1) × [j, j+1) (so its centre is (i+0.5, j+0.5)):
@@ -389,6 +396,14 @@ typedef struct mumloc_rig {
     int z_steps;
     char calibration[MUMLOC_RIG_CALIBRATION_MAX]; /* the file's free "calibration" object as compact
                                     JSON (inputs, fit quality), "" when none; kept, never needed */
+    mumloc_psf_kind psf;         /* the PSF every fit with this rig uses (default gaussian) */
+    char psf_file[MUMLOC_RIG_PSF_FILE_MAX]; /* spline: the spline PSF file as the rig file names it,
+                                    relative to the rig file's folder (or absolute) */
+    char psf_hash[65];           /* spline: the spline's content hash (64 hex digits: SHA-256 of
+                                    its coefficients as the file stores them) */
+    char psf_path[MUMLOC_RIG_PSF_FILE_MAX]; /* spline: where the file is, as mumloc_rig_load
+                                    resolved psf_file against the rig file's folder ("": psf_file
+                                    is used as it is) */
 } mumloc_rig;
 
 /* Identity registration, default optics with `planes` planes, default camera model
@@ -400,12 +415,24 @@ MUMLOC_API mumloc_status mumloc_rig_validate(const mumloc_rig *rig);
  * "optics": {optics object}, "cameras": [{"to_camera": [6 numbers], "flip_x": 0, "flip_y": 0,
  * "quarter_turns": 0, "offset_adu", "adu_per_electron", "em_gain", "read_noise_e", "frame_offset",
  * "residual_nm", "beads"}, …one per plane], "z_step_nm", "z_steps", "calibration": {…}}.
+ * Optional "psf": {"model": "spline" | "gaussian", "file": "name.psf.safetensors", "hash": "<64
+ * hex>"} (file and hash for spline only): loading a spline rig also loads the spline file (its path
+ * relative to the rig file's folder) and checks it against the hash, the plane count and the pixel;
+ * a missing or changed file fails naming it (MUMLOC_ERR_IO / MUMLOC_ERR_FORMAT).
  * Required: "mumloc_rig", "width", "height", "optics", "cameras" and each camera's "to_camera";
  * other fields keep mumloc_rig_default's values. Unknown keys, a version other than 1, wrong types:
  * MUMLOC_ERR_FORMAT; values that fail mumloc_rig_validate: MUMLOC_ERR_INVALID_ARGUMENT. *rig is
  * unchanged on failure. Saving validates first and writes atomically. */
 MUMLOC_API mumloc_status mumloc_rig_load(const char *path, mumloc_rig *rig);
 MUMLOC_API mumloc_status mumloc_rig_save(const char *path, const mumloc_rig *rig);
+/* The spline PSF file that belongs beside the rig file rig_path: "DIR/NAME.json" →
+ * "DIR/NAME.psf.safetensors" (any other name: the name + ".psf.safetensors"). Fails when cap is too
+ * small. */
+MUMLOC_API mumloc_status mumloc_rig_psf_sidecar_path(const char *rig_path, char *buf, size_t cap);
+/* "gaussian" or "spline" ("unknown" for other values); and back (case-insensitive; fails listing
+ * the names). */
+MUMLOC_API const char *mumloc_psf_kind_name(mumloc_psf_kind kind);
+MUMLOC_API mumloc_status mumloc_psf_kind_from_name(const char *name, mumloc_psf_kind *kind);
 /* The inverse map camera → reference, and mapping a point, for resampling and fits. Fails when the
  * linear part is singular (|det| < 1e-9) or a value is not finite. */
 MUMLOC_API mumloc_status mumloc_rig_affine_invert(const double to_camera[6], double to_reference[6]);
@@ -2000,6 +2027,12 @@ typedef struct mumloc_calibrate_options {
     const char *report_path;      /* PNG report to write, or NULL */
     const char *inputs;           /* what was read (file names), kept in the rig's calibration
                                      record; NULL: "" */
+    mumloc_psf_kind psf;          /* the rig's PSF model (default gaussian, as before): spline
+                                     also builds one cubic spline per plane from the registered
+                                     beads and writes it to psf_path */
+    const char *psf_path;         /* spline: where to write the spline PSF file, in the folder the
+                                     rig file will be saved to (mumloc_rig_psf_sidecar_path); the
+                                     rig names it by its file name */
 } mumloc_calibrate_options;
 
 MUMLOC_API void mumloc_calibrate_options_default(mumloc_calibrate_options *options);

@@ -4,13 +4,25 @@
 #include <math.h>
 #include <stdlib.h>
 
+#include "core/enum_names.h"
 #include "core/error.h"
 #include "optics/psf_model.h"
 
 #define MAX_PARAMS (MUMLOC_CRLB_BACKGROUND + MUMLOC_MAX_PLANES)
 
+static const char *const kind_names[] = {"gaussian", "spline"};
+
 const char *mumloc_psf_kind_name(mumloc_psf_kind kind) {
-    return kind == MUMLOC_PSF_SPLINE ? "spline" : "gaussian";
+    const char *name = enum_name(kind_names, ENUM_COUNT(kind_names), (int)kind);
+    return name ? name : "unknown";
+}
+
+mumloc_status mumloc_psf_kind_from_name(const char *name, mumloc_psf_kind *kind) {
+    int v;
+    if (!kind) return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT, "PSF model: no output given");
+    MUMLOC_TRY(enum_from_name(kind_names, ENUM_COUNT(kind_names), "PSF model", name, &v));
+    *kind = (mumloc_psf_kind)v;
+    return MUMLOC_OK;
 }
 
 mumloc_status mumloc_psf_model_check(const mumloc_psf_model *m) {

@@ -10,16 +10,13 @@
 #include "optics/crlb.h"
 #include "optics/spline_psf.h"
 
-typedef enum mumloc_psf_kind { MUMLOC_PSF_GAUSSIAN = 0, MUMLOC_PSF_SPLINE = 1 } mumloc_psf_kind;
+/* mumloc_psf_kind is public (mumloc.h): a rig names its PSF model. */
 
 typedef struct mumloc_psf_model {
     mumloc_psf_kind kind;
     const mumloc_optics *optics;     /* planes, depths, pixel, transmissions (and the Gaussian's curves) */
     const mumloc_spline_psf *spline; /* kind spline: optics->planes splines, plane d's at [d] */
 } mumloc_psf_model;
-
-/* "gaussian" or "spline". */
-const char *mumloc_psf_kind_name(mumloc_psf_kind kind);
 
 /* Checks that a spline model has one spline per plane on the optics' pixel. The message names the
  * plane and what to do. */

@@ -133,6 +133,16 @@ mumloc_status mumloc_spline_psf_from_slices(double pixel_nm, int oversample, int
     return build(pixel_nm, oversample, half, nz, z0, zs, slices, 0, out);
 }
 
+mumloc_status mumloc_spline_psf_from_coefficients(double pixel_nm, int oversample, int half, int nz,
+                                                 double z0, double zs, const float *coef,
+                                                 mumloc_spline_psf *out) {
+    MUMLOC_TRY(spline_alloc(pixel_nm, oversample, half, nz, z0, zs, out));
+    memcpy(out->coef, coef, (size_t)out->n * out->n * nz * sizeof *out->coef);
+    mumloc_status s = measure_widths(out);
+    if (s != MUMLOC_OK) mumloc_spline_psf_free(out);
+    return s;
+}
+
 void mumloc_spline_psf_free(mumloc_spline_psf *psf) {
     free(psf->coef);
     free(psf->rms_nm);

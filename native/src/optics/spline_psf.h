@@ -51,6 +51,12 @@ mumloc_status mumloc_spline_psf_from_slices(double pixel_nm, int oversample, int
                                             double z0_nm, double z_step_nm, const double *slices,
                                             mumloc_spline_psf *out);
 
+/* The spline with these coefficients ([m][v][u], nz · n · n, as `coef` above), e.g. read from a
+ * file (optics/spline_file.h); the widths for windows are measured from it. */
+mumloc_status mumloc_spline_psf_from_coefficients(double pixel_nm, int oversample, int half, int nz,
+                                                 double z0_nm, double z_step_nm, const float *coef,
+                                                 mumloc_spline_psf *out);
+
 void mumloc_spline_psf_free(mumloc_spline_psf *psf);
 
 /* A deep copy of src (its own coefficients and widths). Fails only when out of memory. */

@@ -246,6 +246,18 @@ mumloc_status mumloc_rig_validate(const mumloc_rig *rig) {
                            "rig z_step_nm and z_steps (the calibration's bead scan) must be 0 or "
                            "positive (got %g and %d)",
                            rig->z_step_nm, rig->z_steps);
+    if (rig->psf != MUMLOC_PSF_GAUSSIAN && rig->psf != MUMLOC_PSF_SPLINE)
+        return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT,
+                           "rig psf %d is unknown; use gaussian (0) or spline (1)", (int)rig->psf);
+    if (rig->psf == MUMLOC_PSF_SPLINE &&
+        (!memchr(rig->psf_file, '\0', sizeof rig->psf_file) || !rig->psf_file[0] ||
+         !memchr(rig->psf_path, '\0', sizeof rig->psf_path) ||
+         !memchr(rig->psf_hash, '\0', sizeof rig->psf_hash) || strlen(rig->psf_hash) != 64 ||
+         strspn(rig->psf_hash, "0123456789abcdef") != 64))
+        return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT,
+                           "rig psf spline needs psf_file (the spline PSF file's name) and "
+                           "psf_hash (its 64 lowercase hex digit SHA-256); calibrate with --psf "
+                           "spline");
     if (memchr(rig->calibration, '\0', sizeof rig->calibration) == NULL)
         return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT,
                            "rig calibration record is not terminated within %d bytes",

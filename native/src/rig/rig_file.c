@@ -15,6 +15,7 @@
 #include "io/small_file.h"
 #include "io/text_buffer.h"
 #include "rig/rig_internal.h"
+#include "rig/rig_psf.h"
 
 enum { MAX_RIG_FILE_BYTES = 1 << 20 };
 
@@ -49,7 +50,7 @@ enum { CAMERA_DOUBLES = sizeof camera_doubles / sizeof camera_doubles[0],
     "to_camera, flip_x, flip_y, quarter_turns, offset_adu, adu_per_electron, em_gain, "            \
     "read_noise_e, frame_offset, residual_nm, beads"
 #define RIG_KEYS                                                                                   \
-    "mumloc_rig, layout, width, height, optics, cameras, z_step_nm, z_steps, calibration"
+    "mumloc_rig, layout, width, height, optics, cameras, z_step_nm, z_steps, calibration, psf"
 
 static mumloc_status wrong_type(const char *path, const mumloc_json *v, const char *where,
                                 const char *field, const char *expected) {
@@ -142,6 +143,55 @@ static mumloc_status read_calibration(const char *path, const mumloc_json *v, mu
     return s;
 }
 
+/* "psf": {"model": "spline", "file": ..., "hash": ...} or {"model": "gaussian"}. */
+static mumloc_status read_psf(const char *path, const mumloc_json *v, mumloc_rig *rig) {
+    if (v->type != MUMLOC_JSON_OBJECT) return wrong_type(path, v, "", "psf", "an object");
+    const mumloc_json *model = NULL, *file = NULL, *hash = NULL;
+    for (size_t i = 0; i < v->count; i++) {
+        const mumloc_json *m = &v->items[i];
+        const char *key = v->keys[i];
+        if (m->type != MUMLOC_JSON_STRING) return wrong_type(path, m, "psf: ", key, "a string");
+        if (strcmp(key, "model") == 0) model = m;
+        else if (strcmp(key, "file") == 0) file = m;
+        else if (strcmp(key, "hash") == 0) hash = m;
+        else
+            return mumloc_fail(MUMLOC_ERR_FORMAT,
+                               "'%s' line %d: psf: unknown field \"%s\"; \"psf\" knows model, file "
+                               "and hash",
+                               path, m->line, key);
+    }
+    if (!model || mumloc_psf_kind_from_name(model->string, &rig->psf) != MUMLOC_OK)
+        return mumloc_fail(MUMLOC_ERR_FORMAT,
+                           "'%s' line %d: \"psf\" needs \"model\": \"gaussian\" or \"spline\"",
+                           path, v->line);
+    if (rig->psf == MUMLOC_PSF_GAUSSIAN && (file || hash))
+        return mumloc_fail(MUMLOC_ERR_FORMAT,
+                           "'%s' line %d: psf: \"file\" and \"hash\" belong to model \"spline\"; "
+                           "remove them or set \"model\": \"spline\"",
+                           path, v->line);
+    if (rig->psf == MUMLOC_PSF_SPLINE) {
+        if (!file || !*file->string || strlen(file->string) >= sizeof rig->psf_file || !hash ||
+            strlen(hash->string) >= sizeof rig->psf_hash)
+            return mumloc_fail(MUMLOC_ERR_FORMAT,
+                               "'%s' line %d: psf model \"spline\" needs \"file\" (the spline PSF "
+                               "file, under %d bytes) and \"hash\" (its 64-digit SHA-256)",
+                               path, v->line, MUMLOC_RIG_PSF_FILE_MAX);
+        snprintf(rig->psf_file, sizeof rig->psf_file, "%s", file->string);
+        snprintf(rig->psf_hash, sizeof rig->psf_hash, "%s", hash->string);
+        /* relative names start in the rig file's folder */
+        const char *slash = strrchr(path, '/');
+        int folder = rig->psf_file[0] == '/' || !slash ? 0 : (int)(slash - path + 1);
+        int wrote = snprintf(rig->psf_path, sizeof rig->psf_path, "%.*s%s", folder, path,
+                             rig->psf_file);
+        if (wrote < 0 || (size_t)wrote >= sizeof rig->psf_path)
+            return mumloc_fail(MUMLOC_ERR_FORMAT,
+                               "'%s': the spline PSF file's path is longer than %d bytes; move the "
+                               "rig to a shorter path",
+                               path, MUMLOC_RIG_PSF_FILE_MAX - 1);
+    }
+    return MUMLOC_OK;
+}
+
 /* Every member but "cameras", which needs the optics' plane count and is read after them. */
 static mumloc_status read_member(const char *path, const char *key, const mumloc_json *v,
                                  mumloc_rig *rig, int *size_given,
@@ -187,6 +237,7 @@ static mumloc_status read_member(const char *path, const char *key, const mumloc
         return MUMLOC_OK;
     }
     if (strcmp(key, "calibration") == 0) return read_calibration(path, v, rig);
+    if (strcmp(key, "psf") == 0) return read_psf(path, v, rig);
     return mumloc_fail(MUMLOC_ERR_FORMAT, "'%s' line %d: unknown field \"%s\"; a rig file knows " RIG_KEYS,
                        path, v->line, key);
 }
@@ -219,6 +270,17 @@ static mumloc_status rig_from_json(const char *path, const mumloc_json *doc, mum
         char message[768];
         snprintf(message, sizeof message, "%s", mumloc_last_error());
         return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT, "'%s': %s", path, message);
+    }
+    if (rig->psf == MUMLOC_PSF_SPLINE) { /* the spline file must be there and be the rig's */
+        mumloc_spline_set set;
+        mumloc_psf_model model;
+        mumloc_status s = mumloc_rig_psf_model(rig, &set, &model);
+        mumloc_spline_set_free(&set);
+        if (s != MUMLOC_OK) {
+            char message[768];
+            snprintf(message, sizeof message, "%s", mumloc_last_error());
+            return mumloc_fail(s, "rig '%s' (\"psf\" model spline): %s", path, message);
+        }
     }
     return MUMLOC_OK;
 }
@@ -284,6 +346,13 @@ mumloc_status mumloc_rig_save(const char *path, const mumloc_rig *rig) {
     mumloc_text_puts(&t, "  ],\n  \"z_step_nm\": ");
     mumloc_json_write_number(&t, rig->z_step_nm);
     mumloc_text_printf(&t, ",\n  \"z_steps\": %d", rig->z_steps);
+    if (rig->psf == MUMLOC_PSF_SPLINE) {
+        mumloc_text_puts(&t, ",\n  \"psf\": {\"model\": \"spline\", \"file\": ");
+        mumloc_json_write_string(&t, rig->psf_file);
+        mumloc_text_puts(&t, ", \"hash\": ");
+        mumloc_json_write_string(&t, rig->psf_hash);
+        mumloc_text_puts(&t, "}");
+    }
     mumloc_status s = MUMLOC_OK;
     if (rig->calibration[0]) {
         /* only a JSON object may go into the file: parse what the caller gave */
