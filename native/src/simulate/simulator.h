@@ -48,6 +48,9 @@ struct mumloc_simulator {
  * copied) instead of the Gaussian model; NULL goes back to the Gaussian. Photons mean the same in
  * both (psf_interface.h). The message names a plane that does not fit. */
 mumloc_status mumloc_sim_set_spline(mumloc_simulator *sim, const mumloc_spline_psf *per_plane);
+/* The rig's PSF (rig/rig_psf.h): its spline file's splines, or the Gaussian (rig NULL or gaussian).
+ * Fails naming the file when the rig's spline file is missing or changed. */
+mumloc_status mumloc_sim_use_rig_psf(mumloc_simulator *sim, const mumloc_rig *rig);
 /* Plane d's spline, or NULL when the simulator draws the Gaussian model. */
 const mumloc_spline_psf *mumloc_sim_spline(const mumloc_simulator *sim, int plane);
 
