@@ -32,6 +32,21 @@ static inline void elliptic_gaussian_spline(double p, int os, int half, int nz, 
     free(values), free(mx), free(my);
 }
 
+/* An astigmatic PSF (a cylindrical lens): width w0 · sqrt(1 + ((z − f)/d)²) along x with focus
+ * f = x_focus, along y with f = y_focus — the depth is coded by the shape alone (k = 1). */
+static inline void astigmatic_spline(double p, int os, int half, int nz, double z0, double z_step,
+                                     double x_focus, double y_focus, double w0, double d,
+                                     mumloc_spline_psf *out) {
+    double *wx = malloc(sizeof(double) * nz), *wy = malloc(sizeof(double) * nz);
+    for (int m = 0; m < nz; m++) {
+        double z = z0 + m * z_step, tx = (z - x_focus) / d, ty = (z - y_focus) / d;
+        wx[m] = w0 * sqrt(1 + tx * tx);
+        wy[m] = w0 * sqrt(1 + ty * ty);
+    }
+    elliptic_gaussian_spline(p, os, half, nz, z0, z_step, wx, wy, out);
+    free(wx), free(wy);
+}
+
 /* Plane d of the optics' Gaussian model (its own curve, imaging plane_depth_nm[d]). */
 static inline void gaussian_spline_of_plane(const mumloc_optics *o, int d, int os, int half, int nz,
                                             double z0, double z_step, mumloc_spline_psf *out) {

@@ -49,12 +49,7 @@ int main(void) {
     /* astigmatic: x focus at 1100 nm, y focus at 500 nm */
     o.planes = 1;
     o.plane_depth_nm[0] = 800;
-    double wx[41], wy[41];
-    for (int i = 0; i < 41; i++) {
-        double z = -200.0 + 50.0 * i, tx = (z - 1100) / 400, ty = (z - 500) / 400;
-        wx[i] = 130 * sqrt(1 + tx * tx), wy[i] = 130 * sqrt(1 + ty * ty);
-    }
-    elliptic_gaussian_spline(o.pixel_nm, 4, 8, 41, -200.0, 50.0, wx, wy, &s[0]);
+    astigmatic_spline(o.pixel_nm, 4, 8, 41, -200.0, 50.0, 1100.0, 500.0, 130.0, 400.0, &s[0]);
     mumloc_psf_sections_grid_of(&m, 0, &g);
     CHECK_OK(mumloc_psf_sections(&m, 0, &g, img));
     /* narrowest along x where the xz section's off-centre samples are smallest relative to the

@@ -27,13 +27,7 @@ static void splines_for(const mumloc_optics *o, mumloc_spline_set *set) {
     memset(set, 0, sizeof *set);
     set->planes = o->planes;
     if (o->planes == 1) {
-        double wx[NZ], wy[NZ];
-        for (int m = 0; m < NZ; m++) {
-            double z = Z0 + m * ZSTEP, tx = (z - 1100.0) / 400.0, ty = (z - 500.0) / 400.0;
-            wx[m] = 130.0 * sqrt(1 + tx * tx);
-            wy[m] = 130.0 * sqrt(1 + ty * ty);
-        }
-        elliptic_gaussian_spline(o->pixel_nm, 2, 8, NZ, Z0, ZSTEP, wx, wy, &set->plane[0]);
+        astigmatic_spline(o->pixel_nm, 2, 8, NZ, Z0, ZSTEP, 1100.0, 500.0, 130.0, 400.0, &set->plane[0]);
         return;
     }
     for (int d = 0; d < o->planes; d++)
