@@ -364,6 +364,7 @@ MUMLOC_API mumloc_status mumloc_rig_layout_grid(mumloc_rig_layout layout, int *c
  * measured from beads per plane (mumloc_calibrate with psf MUMLOC_PSF_SPLINE), stored in a spline
  * PSF file beside the rig file (safetensors; the format is in the README). */
 typedef enum mumloc_psf_kind { MUMLOC_PSF_GAUSSIAN = 0, MUMLOC_PSF_SPLINE = 1 } mumloc_psf_kind;
+#define MUMLOC_PSF_KIND_COUNT 2
 /* The longest spline PSF file name a rig keeps (bytes, with the terminating NUL). */
 #define MUMLOC_RIG_PSF_FILE_MAX 1024
 

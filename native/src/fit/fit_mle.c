@@ -43,6 +43,40 @@ static void sums_to_reference(const double *jacobian, plane_sums *s) {
         for (int c = r; c < 5; c++) s->f[upper(r, c)] = f[r * 5 + c];
 }
 
+/* plane_terms for a measured PSF (dense values and derivatives over the window), the same sums.
+ * Not inlined: plane_terms' Gaussian loop keeps its accumulators in registers. */
+__attribute__((noinline)) static double plane_terms_dense(const problem *p, int d,
+                                                           const double *theta, double nll,
+                                                           plane_sums *sums) {
+    const mumloc_psf_plane *pl = &p->pl[d];
+    const int k = p->o->planes;
+    const double per_plane = theta[3] / k * pl->gain, bg = theta[4 + d], r2 = p->read_variance;
+    const float *image = p->frame + (size_t)d * p->width * p->height;
+    plane_sums s = sums ? *sums : (plane_sums){{0}, {0}};
+    for (int b = 0; b < pl->ny; b++) {
+        const float *row = image + (size_t)(pl->j0 + b) * p->width + pl->i0;
+        const double *other_row = p->others[d] + (size_t)b * pl->nx;
+        const size_t at = (size_t)b * pl->stride;
+        for (int a = 0; a < pl->nx; a++) {
+            const double g = pl->g[at + a];
+            double m = per_plane * g + bg + r2 + other_row[a], data = row[a] + r2;
+            if (data < 0) data = 0;
+            if (!(m > 0)) return INFINITY;
+            nll += m - (data > 0 ? data * log(m) : 0.0);
+            if (!sums) continue;
+            const double dv[5] = {per_plane * pl->gx[at + a], per_plane * pl->gy[at + a],
+                                  per_plane * pl->gz[at + a], g * pl->gain / k, 1.0};
+            const double residual = 1.0 - data / m, inv = 1.0 / m;
+            for (int r = 0; r < 5; r++) {
+                s.g[r] += residual * dv[r];
+                for (int c = r; c < 5; c++) s.f[upper(r, c)] += dv[r] * dv[c] * inv;
+            }
+        }
+    }
+    if (sums) *sums = s;
+    return nll;
+}
+
 /* nll plus one plane's terms; INFINITY where the model is not positive. With sums, also adds the
  * plane's gradient/Fisher terms to *sums (which the caller zeroes or carries over): every sum adds
  * in pixel order, as one loop over all planes would. Per row, the model and the logarithms come
@@ -52,6 +86,7 @@ static double plane_terms(const problem *p, int d, const double *theta, double n
                           plane_sums *sums) {
     enum { MAX_ROW = 2 * MUMLOC_PSF_FIT_MAX_HALF + 1 };
     const mumloc_psf_plane *pl = &p->pl[d];
+    if (pl->spline) return plane_terms_dense(p, d, theta, nll, sums);
     const int k = p->o->planes;
     /* the plane's share of the photons (× gain 1.0 exactly for the papers' optics) */
     const double per_plane = theta[3] / k * pl->gain, bg = theta[4 + d], r2 = p->read_variance;
@@ -115,10 +150,12 @@ static void plane_at(problem *p, int d, const double *theta) {
     const mumloc_psf_plane before = *pl;
     mumloc_psf_plane_place(p->o, d, theta[0], theta[1], theta[2], p->dx_dy, p->map, pl);
     if (p->evaluated[d] && pl->cx == before.cx && pl->cy == before.cy &&
-        pl->width_nm == before.width_nm) {
-        /* same centre and width, same factors: the buffer still holds them */
+        pl->width_nm == before.width_nm && (!pl->spline || pl->z_nm == before.z_nm)) {
+        /* same centre and width (and depth), same factors: the buffer still holds them */
         pl->mx = before.mx, pl->dmx = before.dmx, pl->wmx = before.wmx;
         pl->my = before.my, pl->dmy = before.dmy, pl->wmy = before.wmy;
+        pl->g = before.g, pl->gx = before.gx, pl->gy = before.gy, pl->gz = before.gz;
+        pl->stride = before.stride;
         return;
     }
     mumloc_psf_plane_eval(p->o, pl, p->buffer[d]);
@@ -337,7 +374,8 @@ mumloc_status mumloc_mle_problem_init(mumloc_mle_problem *p, const mumloc_optics
                 for (int a = 0; a < pl->nx; a++) {                                                 \
                     const size_t pixel = d * area_ + (size_t)(pl->j0 + b) * (p)->width + pl->i0 + a; \
                     const size_t local = (size_t)b * pl->nx + a;                                   \
-                    const double own = (theta)[3] / k_ * pl->gain * pl->mx[a] * pl->my[b];         \
+                    const double own = pl->spline ? (theta)[3] / k_ * pl->gain * pl->g[local]    \
+                                                  : (theta)[3] / k_ * pl->gain * pl->mx[a] * pl->my[b]; \
                     body;                                                                          \
                 }                                                                                  \
         }                                                                                          \

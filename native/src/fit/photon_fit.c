@@ -23,7 +23,7 @@ static void sums(const mumloc_psf_plane *pl, const float *image, int width, int 
     s->n = pl->nx * pl->ny;
     for (int b = 0; b < pl->ny; b++)
         for (int a = 0; a < pl->nx; a++) {
-            sa += pl->mx[a] * pl->my[b] * pl->gain / k;
+            sa += mumloc_psf_plane_value(pl, a, b) * pl->gain / k;
             sy += image[(size_t)(pl->j0 + b) * width + pl->i0 + a];
         }
     s->mean_a = sa / s->n;
@@ -31,7 +31,7 @@ static void sums(const mumloc_psf_plane *pl, const float *image, int width, int 
     s->saa = s->say = 0;
     for (int b = 0; b < pl->ny; b++)
         for (int a = 0; a < pl->nx; a++) {
-            double da = pl->mx[a] * pl->my[b] * pl->gain / k - s->mean_a;
+            double da = mumloc_psf_plane_value(pl, a, b) * pl->gain / k - s->mean_a;
             double dy = image[(size_t)(pl->j0 + b) * width + pl->i0 + a] - s->mean_y;
             s->saa += da * da;
             s->say += da * dy;
@@ -43,7 +43,10 @@ static double residual_squares(const mumloc_psf_plane *pl, const float *image, i
     double rss = 0;
     for (int b = 0; b < pl->ny; b++)
         for (int a = 0; a < pl->nx; a++) {
-            double model = photons * pl->mx[a] * pl->my[b] * pl->gain / k + background;
+            /* (photons · mx) · my for the Gaussian: the order its results were made with */
+            double model = (pl->spline ? photons * pl->g[(size_t)b * pl->stride + a]
+                                       : photons * pl->mx[a] * pl->my[b]) * pl->gain / k +
+                           background;
             double r = image[(size_t)(pl->j0 + b) * width + pl->i0 + a] - model;
             rss += r * r;
         }
@@ -64,6 +67,11 @@ static int clip_to_image(const mumloc_psf_plane *full, int width, int height, mu
     pl->ny = j1 >= j0 ? j1 - j0 + 1 : 0;
     if (!(pl->nx > 0 && pl->ny > 0)) return 0;
     const int a0 = i0 - full->i0, b0 = j0 - full->j0;
+    if (pl->spline) { /* dense: the same rows, from the clipped window's first pixel */
+        const size_t first = (size_t)b0 * pl->stride + a0;
+        pl->g += first, pl->gx += first, pl->gy += first, pl->gz += first;
+        return 1;
+    }
     pl->mx += a0;
     pl->dmx += a0;
     pl->wmx += a0;

@@ -7,12 +7,14 @@
 #include "model/model_infer.h"
 #include "mumloc.h"
 #include "optics/plane_map.h"
+#include "optics/spline_file.h"
 
 /* A rig's raw frames (options.rig): the cameras' images, their photons, and where the network's
  * registered field lies in camera 1's frame (pipeline_rig.c). */
 typedef struct pipeline_rig {
     mumloc_rig rig;
-    mumloc_plane_map map;
+    mumloc_plane_map map;       /* with the rig's spline PSF (psf) when it has one */
+    mumloc_spline_set psf;      /* the rig's measured PSF; empty for a Gaussian rig */
     mumloc_rig_field field;
     mumloc_camera noise_camera; /* camera 1's read noise and EM gain, for the fits' noise model */
     int raw_width, raw_height;

@@ -10,9 +10,11 @@
 #include "core/error.h"
 #include "localize/pipeline_localizer.h"
 #include "model/model_psf.h"
+#include "rig/rig_psf.h"
 
 void pipeline_rig_free(pipeline_rig *r) {
     if (!r) return;
+    mumloc_spline_set_free(&r->psf);
     free(r->raw_photons);
     free(r);
 }
@@ -56,6 +58,9 @@ mumloc_status pipeline_rig_create(mumloc_localizer *l, const mumloc_rig *rig, in
     r->raw_height = height;
     MUMLOC_TRY(mumloc_rig_common_field(rig, &r->field));
     mumloc_plane_map_from_rig(rig, &r->map);
+    mumloc_psf_model psf; /* every fit of a spline rig uses its measured PSF */
+    MUMLOC_TRY(mumloc_rig_psf_model(&r->rig, &r->psf, &psf));
+    r->map.spline = psf.spline;
     mumloc_camera_default(&r->noise_camera);
     r->noise_camera.read_noise_e = rig->camera[0].read_noise_e;
     r->noise_camera.em_gain = rig->camera[0].em_gain;

@@ -49,7 +49,22 @@ void mumloc_crlb_fisher_planes(const mumloc_optics *o, const mumloc_pixel_noise 
                fnn = 0, fbx = 0, fby = 0, fbz = 0, fbn = 0, fbb = 0;
         const double bg = background[d], excess = noise->excess, read = noise->read_variance;
         const double sz = pl.width_dz, inv_k = 1.0 / k * pl.gain; /* ∂(plane photons)/∂photons */
-        for (int b = 0; b < pl.ny; b++) {
+        for (int b = 0; b < pl.ny && pl.spline; b++) { /* a measured PSF: dense values */
+            const size_t row = (size_t)b * pl.stride;
+            for (int a = 0; a < pl.nx; a++) {
+                double g = pl.g[row + a];
+                double var = excess * (per_plane * g + bg) + read;
+                double inv = var > 0.0 ? 1.0 / var : 0.0;
+                double gx = per_plane * pl.gx[row + a], gy = per_plane * pl.gy[row + a];
+                double gz = per_plane * pl.gz[row + a], gn = g * inv_k;
+                double ix = gx * inv, iy = gy * inv, iz = gz * inv, in = gn * inv;
+                fxx += gx * ix, fxy += gy * ix, fxz += gz * ix, fxn += gn * ix;
+                fyy += gy * iy, fyz += gz * iy, fyn += gn * iy;
+                fzz += gz * iz, fzn += gn * iz, fnn += gn * in;
+                fbx += ix, fby += iy, fbz += iz, fbn += in, fbb += inv;
+            }
+        }
+        for (int b = 0; b < pl.ny && !pl.spline; b++) {
             const double my = pl.my[b], dmy = pl.dmy[b], wmy = pl.wmy[b];
             const double *mx = pl.mx, *dmx = pl.dmx, *wmx = pl.wmx;
 #pragma omp simd reduction(+ : fxx, fxy, fxz, fxn, fyy, fyz, fyn, fzz, fzn, fnn, fbx, fby, fbz, \

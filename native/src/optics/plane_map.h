@@ -17,6 +17,10 @@ typedef struct mumloc_plane_map {
     /* sqrt|det|: the PSF's width in camera d's nm per reference nm (an isotropic PSF stays one
      * when the map's two scales differ by ~1 %, as real rigs' do) */
     double width_scale[MUMLOC_MAX_PLANES];
+    /* The rig's measured PSF (issue 13): one spline per plane, in that plane's camera (spline_psf.h;
+     * its lateral axes are the camera's, so the affine moves the centre and turns the derivatives
+     * but the shape is the camera's own), or NULL for the optics' Gaussian curves. */
+    const struct mumloc_spline_psf *spline;
 } mumloc_plane_map;
 
 /* The rig's registration as a plane map (pixel_nm the rig's optics.pixel_nm); in rig/, which sits

@@ -12,6 +12,7 @@
 #include "core/error.h"
 #include "optics/plane_optics.h"
 #include "optics/psf.h"
+#include "optics/spline_psf.h"
 
 static const double PI = 3.14159265358979323846;
 
@@ -73,7 +74,15 @@ void mumloc_psf_plane_place(const mumloc_optics *o, int plane, double x, double 
     pl->width_dz = -mumloc_psf_curve_slope(&curve, dz);
     pl->mx = pl->dmx = pl->wmx = pl->my = pl->dmy = pl->wmy = NULL;
     pl->jacobian = NULL;
+    pl->spline = NULL;
+    pl->g = pl->gx = pl->gy = pl->gz = NULL;
     if (map) map_to_camera(map, plane, pl);
+    if (map && map->spline) { /* measured in the camera: its own width, no scaling */
+        pl->spline = &map->spline[plane];
+        pl->z_nm = z;
+        pl->width_nm = mumloc_spline_psf_rms_nm(pl->spline, z);
+        pl->width_dz = 0.0;
+    }
 }
 
 /* Pixel index holding coordinate v, kept in int range for any finite or silly input. */
@@ -92,6 +101,7 @@ int mumloc_psf_plane_window(const mumloc_optics *o, int plane, double x, double 
     int h = half < MUMLOC_PSF_FIT_MIN_HALF   ? MUMLOC_PSF_FIT_MIN_HALF
             : half > MUMLOC_PSF_FIT_MAX_HALF ? MUMLOC_PSF_FIT_MAX_HALF
                                              : (int)half;
+    if (pl->spline) h = mumloc_spline_psf_window_half(pl->spline, z);
     int ic = pixel_of(pl->cx, o->pixel_nm), jc = pixel_of(pl->cy, o->pixel_nm);
     int i0 = ic - h, i1 = ic + h, j0 = jc - h, j1 = jc + h;
     if (width > 0) {
@@ -118,10 +128,22 @@ void mumloc_psf_plane_full(const mumloc_optics *o, int plane, double x, double y
 }
 
 size_t mumloc_psf_plane_buffer_size(const mumloc_psf_plane *pl) {
+    if (pl->spline) return 4 * (size_t)pl->nx * (size_t)pl->ny;
     return 3 * ((size_t)pl->nx + (size_t)pl->ny);
 }
 
 void mumloc_psf_plane_eval(const mumloc_optics *o, mumloc_psf_plane *pl, double *buffer) {
+    if (pl->spline) {
+        const size_t area = (size_t)pl->nx * pl->ny;
+        pl->stride = pl->nx;
+        pl->g = buffer;
+        pl->gx = buffer + area;
+        pl->gy = buffer + 2 * area;
+        pl->gz = buffer + 3 * area;
+        mumloc_spline_psf_window(pl->spline, pl->cx, pl->cy, pl->z_nm, pl->i0, pl->j0, pl->nx,
+                                 pl->ny, pl->g, pl->gx, pl->gy, pl->gz);
+        return;
+    }
     pl->mx = buffer;
     pl->dmx = pl->mx + pl->nx;
     pl->wmx = pl->dmx + pl->nx;
@@ -154,7 +176,9 @@ mumloc_status mumloc_psf_model_image(const mumloc_optics *o, double x, double y,
                                      const mumloc_plane_map *map, int width, int height,
                                      double *mu, double *d_x, double *d_y,
                                      double *d_z, double *d_photons) {
-    double *buffer = malloc(3 * ((size_t)width + height) * sizeof *buffer);
+    /* the Gaussian's factors, or a spline's dense values (map->spline) */
+    const size_t need = map && map->spline ? 4 * (size_t)width * height : 3 * ((size_t)width + height);
+    double *buffer = malloc(need * sizeof *buffer);
     if (!buffer) return mumloc_fail(MUMLOC_ERR_OUT_OF_MEMORY, "out of memory for a PSF model image");
     const double equal_split = photons / o->planes;
     const size_t area = (size_t)width * height;

@@ -43,6 +43,13 @@ typedef struct mumloc_psf_plane {
     const double *jacobian; /* ∂(cx, cy)/∂(x, y) of the plane map, NULL for none (identity): the
                                factors' derivatives are along the camera's axes, turned into the
                                reference's by mumloc_psf_plane_pixel / mumloc_plane_map_to_reference */
+    /* A measured PSF (the plane map's spline): NULL for the Gaussian factors above; else width_nm
+     * is the spline's RMS width at z (for windows), and eval fills dense values g and derivatives
+     * gx, gy (camera axes), gz over the window, pixel (a, b) at [b · stride + a]. */
+    const struct mumloc_spline_psf *spline;
+    double z_nm;
+    int stride;
+    double *g, *gx, *gy, *gz;
 } mumloc_psf_plane;
 
 /* Sets centre, width, slope and the window of plane `plane` for a molecule at (x, y, z); dx_dy is the
@@ -67,7 +74,7 @@ void mumloc_psf_plane_place(const mumloc_optics *optics, int plane, double x_nm,
                             double z_nm, const double *dx_dy, const mumloc_plane_map *map,
                             mumloc_psf_plane *pl);
 
-/* Doubles mumloc_psf_plane_eval needs for a window (3 · (nx + ny)). */
+/* Doubles mumloc_psf_plane_eval needs for a window (3 · (nx + ny); a spline's 4 · nx · ny). */
 size_t mumloc_psf_plane_buffer_size(const mumloc_psf_plane *pl);
 
 /* Computes the factor arrays into buffer (mumloc_psf_plane_buffer_size doubles). */
@@ -84,16 +91,30 @@ double *mumloc_psf_planes_unclipped(const mumloc_optics *optics, double x_nm, do
  * derivatives with respect to the molecule's x, y and z. */
 static inline void mumloc_psf_plane_pixel(const mumloc_psf_plane *pl, int a, int b, double *g,
                                           double *gx, double *gy, double *gz) {
-    double mx = pl->mx[a], my = pl->my[b];
-    *g = mx * my;
-    *gx = pl->dmx[a] * my;
-    *gy = mx * pl->dmy[b];
-    *gz = (pl->wmx[a] * my + mx * pl->wmy[b]) * pl->width_dz;
+    if (pl->spline) {
+        const size_t at = (size_t)b * pl->stride + a;
+        *g = pl->g[at];
+        *gx = pl->gx[at];
+        *gy = pl->gy[at];
+        *gz = pl->gz[at];
+    } else {
+        double mx = pl->mx[a], my = pl->my[b];
+        *g = mx * my;
+        *gx = pl->dmx[a] * my;
+        *gy = mx * pl->dmy[b];
+        *gz = (pl->wmx[a] * my + mx * pl->wmy[b]) * pl->width_dz;
+    }
     if (pl->jacobian) {
         const double *j = pl->jacobian, gu = *gx, gv = *gy;
         *gx = j[0] * gu + j[2] * gv;
         *gy = j[1] * gu + j[3] * gv;
     }
+}
+
+/* Per photon in the plane, g at window pixel (a, b) alone (the product mx[a] · my[b] for the
+ * Gaussian). */
+static inline double mumloc_psf_plane_value(const mumloc_psf_plane *pl, int a, int b) {
+    return pl->spline ? pl->g[(size_t)b * pl->stride + a] : pl->mx[a] * pl->my[b];
 }
 
 /* The expected image of one molecule with `photons` expected photons summed over all k planes (each

@@ -81,6 +81,10 @@ static mumloc_status measure_widths(mumloc_spline_psf *psf) {
     return MUMLOC_OK;
 }
 
+double mumloc_spline_psf_rms_nm(const mumloc_spline_psf *psf, double z) {
+    return mumloc_spline_rms_nm(psf, z);
+}
+
 int mumloc_spline_psf_window_half(const mumloc_spline_psf *psf, double z) {
     double half = ceil(MUMLOC_PSF_FIT_WIDTHS * mumloc_spline_rms_nm(psf, z) / psf->pixel_nm);
     if (half < MUMLOC_PSF_FIT_MIN_HALF) half = MUMLOC_PSF_FIT_MIN_HALF;

@@ -39,6 +39,9 @@ typedef struct mumloc_spline_psf {
  * spline's extent. */
 int mumloc_spline_psf_window_half(const mumloc_spline_psf *psf, double z_nm);
 
+/* The spline's RMS width at depth z (rms_nm interpolated linearly between z nodes, clamped). */
+double mumloc_spline_psf_rms_nm(const mumloc_spline_psf *psf, double z_nm);
+
 /* Builds the spline interpolating node values: values[(m · n + v) · n + u] = g at lateral offset
  * ((u − c) h, (v − c) h) and depth z0 + m z_step. Fails on bad sizes or out of memory. */
 mumloc_status mumloc_spline_psf_from_nodes(double pixel_nm, int oversample, int half, int nz,
