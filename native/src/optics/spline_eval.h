@@ -135,6 +135,14 @@ MUMLOC_HD double mumloc_spline_pixel(const mumloc_spline_psf *psf, const mumloc_
     return v;
 }
 
+/* What the simulators draw: g at pixel (i0 + a, j0 + b), never below 0 — a measured spline rings
+ * slightly negative in its tails (noise, interpolation), and an expected photon count cannot be. */
+MUMLOC_HD double mumloc_spline_photon_share(const mumloc_spline_psf *psf, const mumloc_spline_at *at,
+                                            int a, int b) {
+    double g = mumloc_spline_pixel(psf, at, a, b, NULL);
+    return g > 0.0 ? g : 0.0;
+}
+
 /* The spline's RMS width at depth z (nm), interpolated linearly between the z nodes' widths. */
 MUMLOC_HD double mumloc_spline_rms_nm(const mumloc_spline_psf *psf, double z) {
     double s = (z - psf->z0_nm) / psf->z_step_nm;

@@ -31,7 +31,7 @@ void mumloc_render_spline_rows(const mumloc_optics *optics, const mumloc_spline_
         for (int j = first; j <= last; j++) {
             double *row = out + (size_t)(j - row0) * width;
             for (int i = i0; i <= i1; i++)
-                row[i] += amplitude * mumloc_spline_pixel(psf, &at, i - i0, j - j0, NULL);
+                row[i] += amplitude * mumloc_spline_photon_share(psf, &at, i - i0, j - j0);
         }
     }
 }

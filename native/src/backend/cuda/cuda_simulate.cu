@@ -54,7 +54,7 @@ static __device__ double spline_signal(const mumloc_spline_psf *psf, const mumlo
         mumloc_spline_at at;
         mumloc_spline_locate(psf, cx, cy, e[m].z_nm, i0, j0, &at);
         const double amplitude = e[m].weight * photons_per_weight * gain;
-        signal += amplitude * mumloc_spline_pixel(psf, &at, i - i0, j - j0, NULL);
+        signal += amplitude * mumloc_spline_photon_share(psf, &at, i - i0, j - j0);
     }
     return signal;
 }
