@@ -18,7 +18,7 @@
 #include "optics/spline_file.h"
 #include "test_files.h"
 
-enum { SIDE = 24, FRAMES = 12, NZ = 41 };
+enum { SIDE = 24, FRAMES = 8, NZ = 41 };
 static const double Z0 = -200.0, ZSTEP = 50.0;
 
 /* k = 1: an astigmatic plane at 800 nm (x and y foci 300 nm either side); k = 2: the optics'
@@ -113,8 +113,8 @@ static void run_case(int k, const char *dir) {
     o.sim = p;
     o.sim.optics = rig.optics;
     o.sim.width = o.sim.height = SIDE;
-    o.steps = 24;
-    o.batch = 4;
+    o.steps = 16;
+    o.batch = 3;
     o.validation_frames = 4;
     o.lr = 3e-3;
     o.rig = &rig;
@@ -123,9 +123,9 @@ static void run_case(int k, const char *dir) {
     losses trace = {0};
     CHECK_OK(mumloc_train(&o, record_loss, &trace, NULL));
     double first = 0, last = 0;
-    for (int i = 0; i < 6; i++) first += trace.loss[i] / 6, last += trace.loss[trace.n - 1 - i] / 6;
-    printf("  training loss per frame: first 6 steps %.1f, last 6 steps %.1f\n", first, last);
-    CHECK(trace.n == 24 && last < 0.8 * first); /* it learns from the spline's frames */
+    for (int i = 0; i < 4; i++) first += trace.loss[i] / 4, last += trace.loss[trace.n - 1 - i] / 4;
+    printf("  training loss per frame: first 4 steps %.1f, last 4 steps %.1f\n", first, last);
+    CHECK(trace.n == 16 && last < 0.85 * first); /* it learns from the spline's frames */
     mumloc_model *model = NULL;
     CHECK_OK(mumloc_model_load(model_path, &model));
     if (!model) return;
