@@ -55,16 +55,11 @@ static int camera_values(const char *option, const char *text, int cameras, doub
     return 0;
 }
 
-static const char *psf_word(int kind) {
-    return kind >= 0 && kind < MUMLOC_PSF_KIND_COUNT ? mumloc_psf_kind_name((mumloc_psf_kind)kind)
-                                                      : NULL;
-}
-
 int cmd_calibrate(int argc, char **argv) {
     cli_choice layout_choices[CLI_MAX_CHOICES], psf_choices[CLI_MAX_CHOICES];
     cli_rig_layout_choices(layout_choices);
-    cli_choices_from_names(psf_word, psf_choices);
-    int psf = MUMLOC_PSF_GAUSSIAN;
+    cli_choices_from_names(mumloc_psf_kind_name, psf_choices);
+    int psf = MUMLOC_PSF_SPLINE;
     const char *beads = NULL, *out_path = NULL, *report_path = NULL, *optics_path = NULL;
     const char *offset = NULL, *gain = NULL, *em_gain = NULL, *read_noise = NULL;
     double z_step = 0, pixel_nm = 0;
@@ -141,7 +136,7 @@ int cmd_calibrate(int argc, char **argv) {
     o.report_path = report_path;
     o.inputs = beads;
     o.psf = (mumloc_psf_kind)psf;
-    char psf_path[MUMLOC_RIG_PSF_FILE_MAX];
+    char psf_path[MUMLOC_RIG_PSF_FILE_MAX] = "";
     mumloc_status s = mumloc_set_threads(threads);
     if (s == MUMLOC_OK && o.psf == MUMLOC_PSF_SPLINE)
         s = mumloc_rig_psf_sidecar_path(out_path, psf_path, sizeof psf_path);

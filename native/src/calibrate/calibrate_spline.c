@@ -12,7 +12,7 @@
 #include "core/error.h"
 #include "optics/spline_build.h"
 
-enum { MIN_HALF = 6, MAX_HALF = 12, MIN_SPLINE_BEADS = 4 };
+enum { MIN_HALF = 5, MAX_HALF = 12, MIN_SPLINE_BEADS = 4, GOOD_SPLINE_BEADS = 8 };
 #define DEFOCUS_NM 800.0
 /* Noise: a bead stack's fine grid has few beads per sub-pixel cell, so the nodes are kept about
  * 100 nm apart (oversample ceil(pixel / 100), 2 to 4: the pixel-integrated PSF of NA ≤ 1.4 has
@@ -21,7 +21,7 @@ enum { MIN_HALF = 6, MAX_HALF = 12, MIN_SPLINE_BEADS = 4 };
  * ≥ 670 nm at NA 1.4). Chosen on the pupil bench (scripts/bench_pupil.sh): with oversample 4 and
  * no smoothing the spline's noise tripled the z RMSE over the CRLB. */
 #define NODE_SPACING_NM 100.0
-#define Z_SMOOTHING_NM 500.0
+#define Z_SMOOTHING_NM 250.0
 
 static int compare_double(const void *a, const void *b) {
     double x = *(const double *)a, y = *(const double *)b;
@@ -59,6 +59,51 @@ static int isolated_beads(const cal_result *r, double spacing, int *which) {
     return n;
 }
 
+static int compare_float(const void *a, const void *b) {
+    float x = *(const float *)a, y = *(const float *)b;
+    return (x > y) - (x < y);
+}
+
+/* Camera d's background, photons per pixel: the median over the steps and the pixels farther than
+ * `clear` pixels from every bead (a whole image's median also counts bright beads' wings); the
+ * whole images' when too few pixels are clear. */
+static mumloc_status far_background(const float *stack, const cal_input *in, const cal_result *r,
+                                    int d, double clear, double *out) {
+    const int W = in->width, H = in->height;
+    unsigned char *far = malloc((size_t)W * H);
+    float *values = malloc((size_t)W * H * sizeof *values);
+    if (!far || !values) {
+        free(far);
+        free(values);
+        return mumloc_fail(MUMLOC_ERR_OUT_OF_MEMORY, "out of memory for the spline PSF");
+    }
+    memset(far, 1, (size_t)W * H);
+    size_t count = (size_t)W * H;
+    for (int b = 0; b < r->beads; b++) {
+        if (!isfinite(r->ref_x[b])) continue;
+        double u, v;
+        cal_affine_apply(r->affine[d], r->ref_x[b], r->ref_y[b], &u, &v);
+        for (int j = (int)fmax(0, floor(v - clear)); j < H && j <= v + clear; j++)
+            for (int i = (int)fmax(0, floor(u - clear)); i < W && i <= u + clear; i++)
+                if (far[(size_t)j * W + i] && hypot(i + 0.5 - u, j + 0.5 - v) < clear)
+                    far[(size_t)j * W + i] = 0, count--;
+    }
+    const int use_all = count < (size_t)W * H / 20 || count < 100;
+    double sum = 0;
+    for (int m = 0; m < in->steps; m++) {
+        const float *img = stack + (size_t)m * W * H;
+        size_t n = 0;
+        for (size_t p = 0; p < (size_t)W * H; p++)
+            if (use_all || far[p]) values[n++] = img[p];
+        qsort(values, n, sizeof *values, compare_float);
+        sum += n % 2 ? values[n / 2] : 0.5 * (values[n / 2 - 1] + values[n / 2]);
+    }
+    *out = sum / in->steps;
+    free(far);
+    free(values);
+    return MUMLOC_OK;
+}
+
 mumloc_status cal_spline_psf(const cal_input *in, const cal_result *r, mumloc_spline_set *set) {
     memset(set, 0, sizeof *set);
     const int k = in->cameras, steps = in->steps, B = r->beads > 0 ? r->beads : 1;
@@ -80,16 +125,19 @@ mumloc_status cal_spline_psf(const cal_input *in, const cal_result *r, mumloc_sp
         qsort(z, nz, sizeof *z, compare_double);
         z0 = nz % 2 ? z[nz / 2] : 0.5 * (z[nz / 2 - 1] + z[nz / 2]);
     }
-    const int half = s == MUMLOC_OK ? patch_half(in, r) : 0;
-    int n = 0;
-    if (s == MUMLOC_OK) {
+    /* the widest patch that still has enough beads without a neighbour inside (a neighbour's
+     * light in a patch would join the average) */
+    int half = s == MUMLOC_OK ? patch_half(in, r) : 0, n = 0;
+    for (; s == MUMLOC_OK && half >= MIN_HALF; half--)
+        if ((n = isolated_beads(r, 2 * half + 1, which)) >= GOOD_SPLINE_BEADS) break;
+    if (s == MUMLOC_OK && half < MIN_HALF) {
+        half = MIN_HALF;
         n = isolated_beads(r, 2 * half + 1, which);
-        if (n < MIN_SPLINE_BEADS) n = isolated_beads(r, half + 3, which);
         if (n < MIN_SPLINE_BEADS)
             s = mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT,
                             "spline PSF: only %d beads lie %d pixels or more from their neighbours "
                             "(%d needed): use a sparser bead sample, or --psf gaussian",
-                            n, half + 3, MIN_SPLINE_BEADS);
+                            n, 2 * half + 1, MIN_SPLINE_BEADS);
     }
     /* the spline's z nodes ascend: a stage that stepped the other way is read backwards */
     double first = z0, step = in->z_step_nm;
@@ -118,9 +166,12 @@ mumloc_status cal_spline_psf(const cal_input *in, const cal_result *r, mumloc_sp
             bx[i] = u * in->pixel_nm;
             by[i] = v * in->pixel_nm;
         }
+        double background = 0;
+        s = far_background(stack, in, r, d, half + 2.0, &background);
+        if (s != MUMLOC_OK) break;
         int used = 0;
         s = mumloc_spline_psf_from_stack_at(stack, 1, 0, in->width, in->height, steps, first, step,
-                                            bx, by, n, in->pixel_nm, oversample, half, -1.0,
+                                            bx, by, n, in->pixel_nm, oversample, half, background,
                                             Z_SMOOTHING_NM, &set->plane[d], &used);
         if (s == MUMLOC_OK && used < MIN_SPLINE_BEADS)
             s = mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT,

@@ -12,7 +12,7 @@
     JNIEXPORT ret JNICALL Java_org_mumloc_Calibration_##name(__VA_ARGS__);                         \
     JNIEXPORT ret JNICALL Java_org_mumloc_Calibration_##name(__VA_ARGS__)
 
-enum { NUMBER_Z_STEP, NUMBER_PIXEL, NUMBER_MIN_BEADS, NUMBER_LAYOUT, NUMBER_COUNT };
+enum { NUMBER_Z_STEP, NUMBER_PIXEL, NUMBER_MIN_BEADS, NUMBER_LAYOUT, NUMBER_PSF, NUMBER_COUNT };
 
 /* values (length 1 or cameras) into out[cameras]; 1 with an exception pending on failure. */
 static int camera_values(JNIEnv *env, jdoubleArray values, const char *name, int cameras,
@@ -89,9 +89,13 @@ CALIBRATION_FN(jstring, nCalibrate, JNIEnv *env, jclass cls, jobjectArray jpaths
     (*env)->GetDoubleArrayRegion(env, jnumbers, 0, NUMBER_COUNT, v);
     if (!(v[NUMBER_LAYOUT] >= 0 && v[NUMBER_LAYOUT] <= MUMLOC_RIG_TILES4X1) ||
         v[NUMBER_LAYOUT] != floor(v[NUMBER_LAYOUT]) || !(v[NUMBER_MIN_BEADS] >= 3) ||
-        !(v[NUMBER_MIN_BEADS] <= 100000) || v[NUMBER_MIN_BEADS] != floor(v[NUMBER_MIN_BEADS])) {
-        mumloc_jni_invalid(env, "layout must be 0 to 4 and min_beads a whole number from 3 (got %g "
-                                "and %g)", v[NUMBER_LAYOUT], v[NUMBER_MIN_BEADS]);
+        !(v[NUMBER_MIN_BEADS] <= 100000) || v[NUMBER_MIN_BEADS] != floor(v[NUMBER_MIN_BEADS]) ||
+        !mumloc_psf_kind_name(v[NUMBER_PSF] == floor(v[NUMBER_PSF]) && fabs(v[NUMBER_PSF]) < 100
+                                  ? (int)v[NUMBER_PSF]
+                                  : -1)) {
+        mumloc_jni_invalid(env, "layout must be 0 to 4, min_beads a whole number from 3 and psf 0 "
+                                "(gaussian) or 1 (spline) (got %g, %g and %g)",
+                           v[NUMBER_LAYOUT], v[NUMBER_MIN_BEADS], v[NUMBER_PSF]);
         return NULL;
     }
     int failed = 0;
@@ -117,6 +121,7 @@ CALIBRATION_FN(jstring, nCalibrate, JNIEnv *env, jclass cls, jobjectArray jpaths
         o.z_step_nm = v[NUMBER_Z_STEP];
         if (v[NUMBER_PIXEL] > 0) o.optics.pixel_nm = v[NUMBER_PIXEL];
         o.min_beads = (int)v[NUMBER_MIN_BEADS];
+        o.psf = (mumloc_psf_kind)(int)v[NUMBER_PSF];
         o.report_path = report && *report ? report : NULL;
         o.inputs = inputs;
         failed = camera_values(env, joffset, "offset", stack.cameras, o.offset_adu) ||
@@ -124,6 +129,11 @@ CALIBRATION_FN(jstring, nCalibrate, JNIEnv *env, jclass cls, jobjectArray jpaths
                  camera_values(env, jem_gain, "em_gain", stack.cameras, o.em_gain) ||
                  camera_values(env, jread_noise, "read_noise", stack.cameras, o.read_noise_e);
     }
+    char psf_path[MUMLOC_RIG_PSF_FILE_MAX] = ""; /* the spline beside the rig file, as the CLI's */
+    if (!failed && o.psf == MUMLOC_PSF_SPLINE)
+        failed = mumloc_jni_check(env, mumloc_rig_psf_sidecar_path(rig_path, psf_path,
+                                                                   sizeof psf_path));
+    o.psf_path = psf_path;
     if (!failed) failed = mumloc_jni_check(env, mumloc_calibrate(&stack, &o, rig, summary));
     if (!failed) failed = mumloc_jni_check(env, mumloc_rig_save(rig_path, rig));
     if (!failed) result = mumloc_jni_string(env, summary->text);

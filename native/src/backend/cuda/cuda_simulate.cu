@@ -10,12 +10,12 @@
 #include "optics/psf.h"
 #include "optics/spline_eval.h"
 
-// The fraction of a unit 1-D Gaussian on pixel i, as render.c computes it.
+// The fraction of a unit 1-D Gaussian on pixel i, as simulate/psf_pixels.c computes it.
 static __device__ double mass(int i, double centre, double k, double pixel) {
     return 0.5 * (mumloc_psf_edge((i + 1) * pixel, centre, k) - mumloc_psf_edge(i * pixel, centre, k));
 }
 
-// One pixel's photons from the Gaussian model, as render.c adds them.
+// One pixel's photons from the Gaussian model, as simulate/psf_pixels.c adds them.
 static __device__ double gaussian_signal(mumloc_plane_psf curve, double depth,
                                          const mumloc_emitter *e, int n, double dx, double dy, int i,
                                          int j, int width, int height, double p,

@@ -10,6 +10,11 @@ public final class Calibration {
     private Calibration() {
     }
 
+    /** PSF model names, indexed as mumloc_psf_kind (the CLI's --psf values: gaussian, spline). */
+    public static String[] psfNames() {
+        return Mumloc.enumNames("psf");
+    }
+
     /** Layout names, indexed as mumloc_rig_layout (the library's words, the CLI's --layout values). */
     public static String[] layoutNames() {
         return Mumloc.enumNames("rig_layout");
@@ -23,6 +28,8 @@ public final class Calibration {
         public double pixelNm;
         public int layout;
         public int minBeads = 5;
+        /** Index into {@link #psfNames()}: the rig's PSF model (1 = spline, the measured PSF, as the CLI's default). */
+        public int psf = 1;
         public double[] offsetAdu = {0};
         public double[] aduPerElectron = {1};
         public double[] emGain = {1};
@@ -33,7 +40,7 @@ public final class Calibration {
         public String inputs = "";
 
         double[] numbers() {
-            return new double[] {zStepNm, pixelNm, minBeads, layout};
+            return new double[] {zStepNm, pixelNm, minBeads, layout, psf};
         }
     }
 

@@ -19,7 +19,8 @@ import org.mumloc.PsfSections;
  * separated by commas), or else the current image (a hyperstack with the cameras as channels, or one
  * chip of tiles). Keys are the CLI's options ('_' for '-'); camera values are one number or one per
  * camera ("100,102,98,101"):
- * {@code run("MUMLoc Calibrate", "beads=[/data/beads.tif] z_step=50 offset=100 gain=2 out=[/data/rig.json] report=[/data/rig.png]")}.
+ * {@code run("MUMLoc Calibrate", "beads=[/data/beads.tif] z_step=50 offset=100 gain=2 psf=spline out=[/data/rig.json] report=[/data/rig.png]")}
+ * (psf=spline, the default, also writes the measured PSF beside the rig file as NAME.psf.safetensors).
  * The summary goes to the Log; the report PNG is shown unless headless or in batch mode.
  */
 public class CalibrateCommand implements PlugIn {
@@ -44,6 +45,8 @@ public class CalibrateCommand implements PlugIn {
         f.string("EM_gain (1 = none)", "1", 20);
         f.string("Read_noise (electrons rms)", "3", 20);
         f.number("Min_beads (shared with camera 1)", 5);
+        String[] psfs = Calibration.psfNames();
+        f.choice("PSF (spline: measured from the beads, beside the rig file)", psfs, "spline");
         f.number("Threads (0 = all cores)", 0);
         f.message("Files");
         f.file("Out (rig file, JSON)", "");
@@ -60,6 +63,7 @@ public class CalibrateCommand implements PlugIn {
         o.pixelNm = f.number("pixel_size");
         o.layout = f.choiceIndex("layout");
         o.minBeads = f.integer("min_beads");
+        o.psf = f.choiceIndex("psf");
         o.offsetAdu = values(f, "offset");
         o.aduPerElectron = values(f, "gain");
         o.emGain = values(f, "em_gain");
