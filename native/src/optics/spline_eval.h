@@ -13,7 +13,7 @@
 
 #include "core/hd.h"
 #include "optics/psf.h"
-#include "optics/spline_psf.h"
+#include "optics/spline_grid.h"
 
 typedef struct mumloc_spline_at {
     long kx0, ky0;             /* node of the cell holding pixel (i0, j0)'s centre */

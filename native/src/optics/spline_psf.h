@@ -20,18 +20,8 @@
 #define MUMLOC_OPTICS_SPLINE_PSF_H
 
 #include "mumloc.h"
+#include "optics/spline_grid.h"
 
-typedef struct mumloc_spline_psf {
-    double pixel_nm;    /* camera pixel in the sample */
-    int oversample;     /* lateral nodes per pixel (h = pixel / oversample) */
-    int half;           /* lateral extent ±half pixels */
-    int n;              /* lateral nodes per axis, 2 · half · oversample + 1 */
-    int nz;             /* z nodes */
-    double z0_nm, z_step_nm;
-    float *coef;        /* B-spline coefficients [m][v][u] (u fastest), nz · n · n */
-    double *rms_nm;     /* per z node: the larger of the x and y RMS widths of the pixel image (a
-                           molecule on a pixel centre, over the whole extent), for fit windows */
-} mumloc_spline_psf;
 
 /* Fit and bound window half-size in pixels at depth z, the Gaussian model's rule with the spline's
  * own width (mumloc_spline_psf_width_nm): ceil(MUMLOC_PSF_FIT_WIDTHS · w(z) / p), at least
