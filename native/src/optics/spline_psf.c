@@ -8,21 +8,12 @@
 
 #include "core/error.h"
 #include "optics/psf_window.h"
+#include "optics/spline_eval.h"
 
 /* Nodes of the shared contraction (on the stack: 2 blocks and 3 half-size ones of doubles, 112 KiB). */
 enum { SHARED_NODES = 4096 };
 
-void mumloc_bspline_weights(double t, double w[4], double dw[4]) {
-    double s = 1.0 - t, t2 = t * t, t3 = t2 * t;
-    w[0] = s * s * s / 6.0;
-    w[1] = (3.0 * t3 - 6.0 * t2 + 4.0) / 6.0;
-    w[2] = (-3.0 * t3 + 3.0 * t2 + 3.0 * t + 1.0) / 6.0;
-    w[3] = t3 / 6.0;
-    dw[0] = -0.5 * s * s;
-    dw[1] = 1.5 * t2 - 2.0 * t;
-    dw[2] = -1.5 * t2 + t + 0.5;
-    dw[3] = 0.5 * t2;
-}
+void mumloc_bspline_weights(double t, double w[4], double dw[4]) { mumloc_bspline_basis(t, w, dw); }
 
 void mumloc_bspline_prefilter(double *f, int n, size_t stride, double *cp) {
     /* Thomas algorithm on the rows ×6: sub 1, diagonal 4, super 1; row 0 has super 2 and row n−1
@@ -166,6 +157,14 @@ mumloc_status mumloc_spline_psf_from_coefficients(double pixel_nm, int oversampl
     mumloc_status s = measure_widths(out);
     if (s != MUMLOC_OK) mumloc_spline_psf_free(out);
     return s;
+}
+
+mumloc_status mumloc_spline_psf_copy(const mumloc_spline_psf *src, mumloc_spline_psf *out) {
+    MUMLOC_TRY(spline_alloc(src->pixel_nm, src->oversample, src->half, src->nz, src->z0_nm,
+                            src->z_step_nm, out));
+    memcpy(out->coef, src->coef, (size_t)out->n * out->n * out->nz * sizeof *out->coef);
+    memcpy(out->rms_nm, src->rms_nm, (size_t)out->nz * sizeof *out->rms_nm);
+    return MUMLOC_OK;
 }
 
 void mumloc_spline_psf_free(mumloc_spline_psf *psf) {

@@ -20,18 +20,8 @@
 #define MUMLOC_OPTICS_SPLINE_PSF_H
 
 #include "mumloc.h"
+#include "optics/spline_grid.h"
 
-typedef struct mumloc_spline_psf {
-    double pixel_nm;    /* camera pixel in the sample */
-    int oversample;     /* lateral nodes per pixel (h = pixel / oversample) */
-    int half;           /* lateral extent ±half pixels */
-    int n;              /* lateral nodes per axis, 2 · half · oversample + 1 */
-    int nz;             /* z nodes */
-    double z0_nm, z_step_nm;
-    float *coef;        /* B-spline coefficients [m][v][u] (u fastest), nz · n · n */
-    double *rms_nm;     /* per z node: the larger of the x and y RMS widths of the pixel image (a
-                           molecule on a pixel centre, over the whole extent), for fit windows */
-} mumloc_spline_psf;
 
 /* Fit and bound window half-size in pixels at depth z, the Gaussian model's rule with the spline's
  * own width (mumloc_spline_psf_width_nm): ceil(MUMLOC_PSF_FIT_WIDTHS · w(z) / p), at least
@@ -63,6 +53,9 @@ mumloc_status mumloc_spline_psf_from_coefficients(double pixel_nm, int oversampl
                                                  mumloc_spline_psf *out);
 
 void mumloc_spline_psf_free(mumloc_spline_psf *psf);
+
+/* A deep copy of src (its own coefficients and widths). Fails only when out of memory. */
+mumloc_status mumloc_spline_psf_copy(const mumloc_spline_psf *src, mumloc_spline_psf *out);
 
 /* Per photon in the plane, over camera pixels i0 .. i0+nx−1, j0 .. j0+ny−1 (pixel i spans
  * [i·p, (i+1)·p)), for a molecule at (cx, cy) in this plane and depth z: g and its derivatives by the
