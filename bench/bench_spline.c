@@ -14,7 +14,7 @@
 #include "optics/psf_model.h"
 #include "optics/spline_psf.h"
 
-enum { OS = 4, HALF = 10 };
+enum { HALF = 10 };
 
 static double thread_seconds(void) {
     struct timespec t;
@@ -62,28 +62,25 @@ static double spline_iteration(const mumloc_optics *o, const mumloc_spline_psf *
     return acc[0];
 }
 
-int main(int argc, char **argv) {
-    int molecules = argc > 1 ? atoi(argv[1]) : 20000;
-    if (molecules < 1) molecules = 20000;
-    mumloc_optics o;
-    mumloc_optics_default(&o);
+/* One row: splines with `os` nodes per pixel against the Gaussian, interleaved, best of 5. */
+static int compare(const mumloc_optics *o, int os, int molecules) {
     /* splines sampled from the Gaussian model (the values do not change the cost) */
-    const int n = 2 * HALF * OS + 1, nz = 121, c = HALF * OS;
-    const double h = o.pixel_nm / OS;
+    const int n = 2 * HALF * os + 1, nz = 121, c = HALF * os;
+    const double h = o->pixel_nm / os;
     mumloc_spline_psf psf[MUMLOC_MAX_PLANES];
     double *values = malloc(sizeof(double) * n * n * nz);
-    for (int d = 0; d < o.planes; d++) {
+    for (int d = 0; d < o->planes; d++) {
         for (int m = 0; m < nz; m++) {
-            double w = mumloc_psf_width_nm(&o, o.plane_depth_nm[d] - (-400.0 + 20.0 * m));
+            double w = mumloc_psf_width_nm(o, o->plane_depth_nm[d] - (-400.0 + 20.0 * m));
             for (int v = 0; v < n; v++)
                 for (int u = 0; u < n; u++) {
                     double mx, my;
-                    mumloc_psf_masses(0.5 * o.pixel_nm - (u - c) * h, w, o.pixel_nm, 0, 1, &mx, NULL, NULL);
-                    mumloc_psf_masses(0.5 * o.pixel_nm - (v - c) * h, w, o.pixel_nm, 0, 1, &my, NULL, NULL);
+                    mumloc_psf_masses(0.5 * o->pixel_nm - (u - c) * h, w, o->pixel_nm, 0, 1, &mx, NULL, NULL);
+                    mumloc_psf_masses(0.5 * o->pixel_nm - (v - c) * h, w, o->pixel_nm, 0, 1, &my, NULL, NULL);
                     values[((size_t)m * n + v) * n + u] = mx * my;
                 }
         }
-        if (mumloc_spline_psf_from_nodes(o.pixel_nm, OS, HALF, nz, -400.0, 20.0, values, &psf[d]) != MUMLOC_OK) {
+        if (mumloc_spline_psf_from_nodes(o->pixel_nm, os, HALF, nz, -400.0, 20.0, values, &psf[d]) != MUMLOC_OK) {
             fprintf(stderr, "bench_spline: %s\n", mumloc_last_error());
             return 1;
         }
@@ -96,16 +93,25 @@ int main(int argc, char **argv) {
             double acc[30] = {0}, t0 = thread_seconds();
             for (int i = 0; i < molecules; i++) {
                 double x = 5000 + (i % 97) * 1.9, y = 5000 + (i % 89) * 2.1, z = (i % 1601) * 1.0;
-                sink += which ? spline_iteration(&o, psf, x, y, z, buffer, acc)
-                              : gaussian_iteration(&o, x, y, z, buffer, acc);
+                sink += which ? spline_iteration(o, psf, x, y, z, buffer, acc)
+                              : gaussian_iteration(o, x, y, z, buffer, acc);
             }
             double t = thread_seconds() - t0;
             if (t < best[which]) best[which] = t;
         }
-    printf("fit iteration, 4 planes, Gaussian windows (z uniform in 0..1600 nm): Gaussian %.2f µs, "
-           "spline %.2f µs per molecule; spline/Gaussian %.2f×   [%g]\n",
+    printf("fit iteration, 4 planes, Gaussian windows (z uniform in 0..1600 nm), spline oversample %d "
+           "(%s): Gaussian %.2f µs, spline %.2f µs per molecule; spline/Gaussian %.2f×   [%g]\n",
+           os, os < 4 ? "shared z contraction, calibrate's nodes" : "per-pixel contraction",
            1e6 * best[0] / molecules, 1e6 * best[1] / molecules, best[1] / best[0], sink > 0 ? 0.0 : 1.0);
-    for (int d = 0; d < o.planes; d++) mumloc_spline_psf_free(&psf[d]);
+    for (int d = 0; d < o->planes; d++) mumloc_spline_psf_free(&psf[d]);
     free(buffer);
     return 0;
+}
+
+int main(int argc, char **argv) {
+    int molecules = argc > 1 ? atoi(argv[1]) : 20000;
+    if (molecules < 1) molecules = 20000;
+    mumloc_optics o;
+    mumloc_optics_default(&o);
+    return compare(&o, 4, molecules) || compare(&o, 2, molecules);
 }

@@ -4,7 +4,8 @@
 # localized with the bundled model and with a short fine-tune for the calibrated optics, each with and
 # without `--refine positions`, scored by `mumloc evaluate` overall and per 200 nm depth bin. The same
 # pipeline on a Gaussian-model movie of the calibrated optics is the control: the difference is what
-# the Gaussian PSF model loses on aberrated data (issues 10 and 13).
+# the Gaussian PSF model loses on aberrated data (issues 10 and 13). The calibrated rig's measured
+# spline PSF against its Gaussian curves, by refinement alone and through localize --rig (issue 13).
 # Usage: scripts/bench_pupil.sh BUILD_DIR   (env: PUPIL_FRAMES=200 FINETUNE_S=240 THREADS=2)
 set -euo pipefail
 build=${1:?usage: scripts/bench_pupil.sh BUILD_DIR}
@@ -127,6 +128,40 @@ awk 'BEGIN { printf "   %-6s %-7s %-9s %11s %5s %7s %8s %8s %7s %7s %7s\n", "dat
        "z bin", "TP", "Jaccard", "RMSE xy", "RMSE z", "bias x", "bias y", "bias z" }
      { printf "   %-6s %-7s %-9s %5d-%-5d %5d %7.4f %8.2f %8.2f %7.2f %7.2f %7.2f\n",
        $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12 }' "$bins"
+# Issue 13: the measured PSF. calibrate wrote rig.json with its spline (rig.psf.safetensors beside
+# it; --psf spline is the default). The same rig at the movie's size, once with the spline and once
+# without (its Gaussian curves): refinement alone from the truth displaced by up to ±40 nm laterally
+# and ±80 nm axially (bench_spline_refine), and the whole pipeline through the rig (the tuned model,
+# localize --rig, refinement positions).
+jq ".width = 64 | .height = 64" "$out/rig.json" >"$out/rig64-spline.json"
+jq "del(.psf)" "$out/rig64-spline.json" >"$out/rig64-gauss.json"
+echo
+echo "-- issue 13: refinement alone, the rig's Gaussian curves vs its measured spline (pupil movie;"
+echo "   CRLB of each model; * = about the depth-frame offset, which both models share)"
+if [ -x "$build/bin/bench_spline_refine" ]; then
+  run "$build/bin/bench_spline_refine" "$out/rig64-spline.json" "$out/pupil.tif" "$out/pupil-truth.csv" \
+      | tee "$out/spline-refine.txt" | sed 's/^/   /'
+else
+  echo "   skipped: $build/bin/bench_spline_refine was not built"
+fi
+: >"$out/rig-bins.txt"
+for psf in gauss spline; do
+  run "$mumloc" localize --in "$out/pupil.tif" --out "$out/pupil-rig-$psf.csv" --model "$out/tuned.safetensors" \
+      --rig "$out/rig64-$psf.json" --refine positions --threads "$threads" --device cpu --quiet >/dev/null
+  run "$mumloc" evaluate --truth "$out/pupil-truth.csv" --in "$out/pupil-rig-$psf.csv" --bin 200 \
+      --json --quiet >"$out/pupil-rig-$psf.json"
+  jq -r --arg n "$psf" '.bins[] | select(.tp > 0) | [.z_min_nm, .z_max_nm, .tp, .jaccard, .rmse_xy_nm,
+      .rmse_z_nm, .bias_x_nm, .bias_y_nm, .bias_z_nm, (.rmse_xy_nm / .crlb_rmse_xy_nm),
+      (.rmse_z_nm / .crlb_rmse_z_nm)] | "\($n) \(map(. * 100 | round / 100) | join(" "))"' \
+      "$out/pupil-rig-$psf.json" >>"$out/rig-bins.txt"
+done
+echo
+echo "-- issue 13: the pipeline through the rig (tuned model, localize --rig, --refine positions), per 200 nm bin"
+awk 'BEGIN { printf "   %-7s %11s %5s %7s %8s %8s %7s %7s %7s %8s %8s\n", "psf", "z bin", "TP", "Jaccard",
+       "RMSE xy", "RMSE z", "bias x", "bias y", "bias z", "xy/CRLB", "z/CRLB" }
+     { printf "   %-7s %5d-%-5d %5d %7.4f %8.2f %8.2f %7.2f %7.2f %7.2f %8.2f %8.2f\n",
+       $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12 }' "$out/rig-bins.txt"
+
 echo
 echo "-- commands (in order):"
 sed 's/^/   /' "$out/commands.txt"

@@ -56,8 +56,10 @@ static int camera_values(const char *option, const char *text, int cameras, doub
 }
 
 int cmd_calibrate(int argc, char **argv) {
-    cli_choice layout_choices[CLI_MAX_CHOICES];
+    cli_choice layout_choices[CLI_MAX_CHOICES], psf_choices[CLI_MAX_CHOICES];
     cli_rig_layout_choices(layout_choices);
+    cli_choices_from_names(mumloc_psf_kind_name, psf_choices);
+    int psf = MUMLOC_PSF_SPLINE;
     const char *beads = NULL, *out_path = NULL, *report_path = NULL, *optics_path = NULL;
     const char *offset = NULL, *gain = NULL, *em_gain = NULL, *read_noise = NULL;
     double z_step = 0, pixel_nm = 0;
@@ -85,6 +87,9 @@ int cmd_calibrate(int argc, char **argv) {
          "the optics' pixel_nm, 192"},
         {"optics", "FILE", "optics JSON: pixel_nm, psf_amplitude, PSF starting values", CLI_STRING,
          &optics_path, NULL, NULL, 0, "defaults"},
+        {"psf", NULL, "PSF model of the rig's fits: spline (measured per plane from the beads, "
+         "written beside --out as NAME.psf.safetensors) or gaussian (the width curves)",
+         CLI_CHOICE, &psf, NULL, psf_choices, 0, NULL},
         {"min-beads", "N", "beads every camera must share with camera 1", CLI_INT, &min_beads,
          NULL, NULL, 0, NULL},
         {"threads", "T", "threads; 0 = all cores", CLI_INT, &threads, NULL, NULL, 0, NULL},
@@ -130,7 +135,12 @@ int cmd_calibrate(int argc, char **argv) {
     o.min_beads = min_beads;
     o.report_path = report_path;
     o.inputs = beads;
+    o.psf = (mumloc_psf_kind)psf;
+    char psf_path[MUMLOC_RIG_PSF_FILE_MAX] = "";
     mumloc_status s = mumloc_set_threads(threads);
+    if (s == MUMLOC_OK && o.psf == MUMLOC_PSF_SPLINE)
+        s = mumloc_rig_psf_sidecar_path(out_path, psf_path, sizeof psf_path);
+    o.psf_path = psf_path;
     if (s == MUMLOC_OK && optics_path) s = mumloc_optics_load(optics_path, &o.optics);
     if (s == MUMLOC_OK && pixel_nm != 0) o.optics.pixel_nm = pixel_nm;
     mumloc_bead_stack stack;
@@ -159,7 +169,8 @@ int cmd_calibrate(int argc, char **argv) {
             rc = cli_library_error("calibrate", s);
         } else {
             fputs(summary->text, stdout);
-            printf("wrote %s%s%s\n", out_path, report_path ? " and " : "",
+            printf("wrote %s%s%s%s%s\n", out_path, o.psf == MUMLOC_PSF_SPLINE ? ", " : "",
+                   o.psf == MUMLOC_PSF_SPLINE ? psf_path : "", report_path ? " and " : "",
                    report_path ? report_path : "");
             rc = CLI_EXIT_OK;
         }

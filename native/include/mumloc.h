@@ -370,6 +370,7 @@ MUMLOC_API mumloc_status mumloc_rig_layout_grid(mumloc_rig_layout layout, int *c
  * measured from beads per plane (mumloc_calibrate with psf MUMLOC_PSF_SPLINE), stored in a spline
  * PSF file beside the rig file (safetensors; the format is in the README). */
 typedef enum mumloc_psf_kind { MUMLOC_PSF_GAUSSIAN = 0, MUMLOC_PSF_SPLINE = 1 } mumloc_psf_kind;
+#define MUMLOC_PSF_KIND_COUNT 2
 /* The longest spline PSF file name a rig keeps (bytes, with the terminating NUL). */
 #define MUMLOC_RIG_PSF_FILE_MAX 1024
 
@@ -435,9 +436,9 @@ MUMLOC_API mumloc_status mumloc_rig_save(const char *path, const mumloc_rig *rig
  * "DIR/NAME.psf.safetensors" (any other name: the name + ".psf.safetensors"). Fails when cap is too
  * small. */
 MUMLOC_API mumloc_status mumloc_rig_psf_sidecar_path(const char *rig_path, char *buf, size_t cap);
-/* "gaussian" or "spline" ("unknown" for other values); and back (case-insensitive; fails listing
- * the names). */
-MUMLOC_API const char *mumloc_psf_kind_name(mumloc_psf_kind kind);
+/* "gaussian" or "spline" (NULL for other values, so that a caller can list them all); and back
+ * (case-insensitive; fails listing the names). */
+MUMLOC_API const char *mumloc_psf_kind_name(int kind);
 MUMLOC_API mumloc_status mumloc_psf_kind_from_name(const char *name, mumloc_psf_kind *kind);
 /* The inverse map camera → reference, and mapping a point, for resampling and fits. Fails when the
  * linear part is singular (|det| < 1e-9) or a value is not finite. */

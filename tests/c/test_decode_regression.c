@@ -167,9 +167,14 @@ static void custom_planes(void) {
     CHECK(n == 2);
     CHECK_NEAR(locs[0].z_nm, 600.0, 1e-9);
     CHECK_NEAR(locs[1].z_nm, 350.0, 1e-9);
+    /* one plane (an engineered PSF): its layer is ±800 nm around its depth, [-700, 900) */
     o.planes = 1;
-    CHECK_STATUS(mumloc_decode_regression(&o, small, 4, 1, &opts, 0, locs, 12, &n),
-                 MUMLOC_ERR_INVALID_ARGUMENT);
+    memset(small, 0, sizeof small);
+    small[2] = 0.9f;          /* detection, pixel 2 */
+    small[3 * 4 + 2] = 0.25f; /* ζz (channel k + 2) */
+    CHECK_OK(mumloc_decode_regression(&o, small, 4, 1, &opts, 0, locs, 12, &n));
+    CHECK(n == 1);
+    CHECK_NEAR(locs[0].z_nm, -700.0 + 0.25 * 1600.0, 1e-9);
 }
 
 static void buffer_rules(void) {

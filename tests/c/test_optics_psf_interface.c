@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "check.h"
+#include "gaussian_spline.h"
 #include "optics/psf_interface.h"
 #include "optics/psf_model.h"
 
@@ -16,21 +17,7 @@ enum { OS = 4, HALF = 16, NZ = 121 };
 static const double Z0 = -400.0, ZSTEP = 20.0;
 
 static void spline_of_plane(const mumloc_optics *o, int d, mumloc_spline_psf *out) {
-    const int n = 2 * HALF * OS + 1, c = HALF * OS;
-    const double p = o->pixel_nm, h = p / OS;
-    mumloc_plane_psf curve = mumloc_optics_plane_psf(o, d);
-    double *values = malloc(sizeof(double) * n * n * NZ);
-    for (int m = 0; m < NZ; m++) {
-        double dz = o->plane_depth_nm[d] - (Z0 + m * ZSTEP);
-        double t = dz / curve.d_nm;
-        double w = curve.w0_nm * sqrt(1 + t * t + curve.A * t * t * t + curve.B * t * t * t * t);
-        double mass[2 * HALF * OS + 1];
-        for (int u = 0; u < n; u++) mumloc_psf_masses(0.5 * p - (u - c) * h, w, p, 0, 1, &mass[u], NULL, NULL);
-        for (int v = 0; v < n; v++)
-            for (int u = 0; u < n; u++) values[((size_t)m * n + v) * n + u] = mass[u] * mass[v];
-    }
-    CHECK_OK(mumloc_spline_psf_from_nodes(p, OS, HALF, NZ, Z0, ZSTEP, values, out));
-    free(values);
+    gaussian_spline_of_plane(o, d, OS, HALF, NZ, Z0, ZSTEP, out);
 }
 
 static void compare(const mumloc_optics *o, const char *label) {

@@ -100,7 +100,7 @@ int main(void) {
     const char *names[5] = {"g", "dg/dx", "dg/dy", "dg/dz", "CRLB"};
 
     /* Centres and background given. */
-    mumloc_spline_beads in = {images, BEADS, STEPS, SIDE, x, y, bgs, Z0, ZSTEP};
+    mumloc_spline_beads in = {images, BEADS, STEPS, SIDE, x, y, bgs, Z0, ZSTEP, 0.0};
     mumloc_spline_psf psf;
     CHECK_OK(mumloc_spline_psf_from_beads(&in, o.pixel_nm, OS, HALF, &psf, NULL, NULL));
     double err[5];

@@ -55,7 +55,7 @@ int main(void) {
             for (int i = 0; i < SIDE * SIDE; i++) img[i] = (float)(PHOTONS * px[i] + BG);
         }
     }
-    mumloc_spline_beads in = {images, BEADS, STEPS, SIDE, NULL, NULL, bgs, Z0, ZSTEP};
+    mumloc_spline_beads in = {images, BEADS, STEPS, SIDE, NULL, NULL, bgs, Z0, ZSTEP, 0.0};
     mumloc_spline_psf psf;
     double fx[BEADS], fy[BEADS];
     CHECK_OK(mumloc_spline_psf_from_beads(&in, p, OS, HALF, &psf, fx, fy));

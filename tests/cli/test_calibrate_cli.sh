@@ -71,6 +71,16 @@ grep -q "camera 2: 20 beads found, 20 in the affine fit, mirror x" summary_hyper
 # the rig file works as a rig: simulate reads it back
 "$MUMLOC" simulate --rig rig_hyperstack.json --out movie.tif --frames 2 --quiet >/dev/null ||
   fail "the calibrated rig does not load in simulate --rig"
+# the measured PSF (--psf spline, the default) lies beside the rig file, which names it and its hash;
+# --psf gaussian writes none; a changed spline file makes the rig fail to load, naming the file
+[ -s rig_hyperstack.psf.safetensors ] || fail "calibrate wrote no rig_hyperstack.psf.safetensors"
+grep -q '"psf": {"model": "spline", "file": "rig_hyperstack.psf.safetensors", "hash": "' rig_hyperstack.json ||
+  fail "the rig does not reference its spline PSF: $(cat rig_hyperstack.json)"
+"$MUMLOC" calibrate --beads b_hyperstack.tif --z-step 50 --offset 100 --gain 2 --pixel-size 110 \
+  --psf gaussian --out rig_gauss.json >/dev/null || fail "calibrate --psf gaussian failed"
+if grep -q '"psf":' rig_gauss.json || [ -e rig_gauss.psf.safetensors ]; then fail "--psf gaussian wrote a spline"; fi
+printf 'x' >> rig_hyperstack.psf.safetensors
+EXPECT_RC=1 expect_error "rig_hyperstack.psf.safetensors" simulate --rig "$SCRATCH/rig_hyperstack.json" --out movie2.tif --frames 1
 
 # errors name the problem
 expect_error "does not fit layout tiles2x2: .* 4 channels" \

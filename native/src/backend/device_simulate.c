@@ -45,6 +45,8 @@ static mumloc_status simulate_cuda(const mumloc_simulator *sim, int device, int6
         job.plane_gain[d] = mumloc_optics_plane_gain(&p->optics, d);
     }
     memcpy(job.depth_nm, p->optics.plane_depth_nm, sizeof job.depth_nm);
+    job.spline_psf = sim->spline != NULL;
+    for (int d = 0; job.spline_psf && d < planes; d++) job.spline[d] = sim->spline[d];
     job.camera = camera_model(sim);
     job.emitter_stride = stride;
     double *drift = malloc((size_t)count * 2 * planes * sizeof *drift);

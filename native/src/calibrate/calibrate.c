@@ -54,6 +54,14 @@ static mumloc_status check_options(const mumloc_bead_stack *s, const mumloc_cali
                            "min-beads must be at least 3 (an affine map needs 3 beads; got %d)",
                            o->min_beads);
     MUMLOC_TRY(mumloc_optics_validate(&o->optics));
+    if (o->psf != MUMLOC_PSF_GAUSSIAN && o->psf != MUMLOC_PSF_SPLINE)
+        return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT, "calibrate: psf must be gaussian or spline");
+    if (o->psf == MUMLOC_PSF_SPLINE &&
+        (!o->psf_path || !*o->psf_path || strlen(o->psf_path) >= MUMLOC_RIG_PSF_FILE_MAX))
+        return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT,
+                           "calibrate with psf spline needs psf_path, the spline PSF file to write "
+                           "beside the rig file (under %d bytes; mumloc_rig_psf_sidecar_path)",
+                           MUMLOC_RIG_PSF_FILE_MAX);
     for (int d = 0; d < s->cameras; d++) {
         mumloc_camera c;
         mumloc_camera_default(&c);
@@ -230,6 +238,23 @@ static void summarize(const mumloc_bead_stack *s, const mumloc_calibrate_options
 #undef SAY
 }
 
+/* --psf spline: the measured PSF per camera, written to options->psf_path and named by the rig. */
+static mumloc_status write_spline(const cal_input *in, const cal_result *r,
+                                  const mumloc_calibrate_options *o, mumloc_rig *rig) {
+    mumloc_spline_set set;
+    MUMLOC_TRY(cal_spline_psf(in, r, &set));
+    mumloc_status st = mumloc_spline_set_save(o->psf_path, &set);
+    if (st == MUMLOC_OK) {
+        const char *slash = strrchr(o->psf_path, '/');
+        rig->psf = MUMLOC_PSF_SPLINE;
+        snprintf(rig->psf_file, sizeof rig->psf_file, "%s", slash ? slash + 1 : o->psf_path);
+        snprintf(rig->psf_path, sizeof rig->psf_path, "%s", o->psf_path);
+        memcpy(rig->psf_hash, set.sha256, sizeof rig->psf_hash);
+    }
+    mumloc_spline_set_free(&set);
+    return st;
+}
+
 mumloc_status mumloc_calibrate(const mumloc_bead_stack *stack,
                                const mumloc_calibrate_options *options, mumloc_rig *rig,
                                mumloc_calibrate_summary *summary) {
@@ -270,8 +295,10 @@ mumloc_status mumloc_calibrate(const mumloc_bead_stack *stack,
     cal_result r;
     memset(&r, 0, sizeof r);
     if (st == MUMLOC_OK) st = cal_run(&in, &r);
-    for (int d = 0; d < k; d++) free(photons[d]);
-    if (st != MUMLOC_OK) return st;
+    if (st != MUMLOC_OK) {
+        for (int d = 0; d < k; d++) free(photons[d]);
+        return st;
+    }
     for (int d = 1; d < k && st == MUMLOC_OK; d++)
         if (!(r.psf.depth_nm[d] > r.psf.depth_nm[d - 1])) {
             char depths[256];
@@ -292,6 +319,8 @@ mumloc_status mumloc_calibrate(const mumloc_bead_stack *stack,
         fill_rig(stack, options, &r, out);
         st = write_record(stack, options, &r, out);
     }
+    if (st == MUMLOC_OK && options->psf == MUMLOC_PSF_SPLINE) st = write_spline(&in, &r, options, out);
+    for (int d = 0; d < k; d++) free(photons[d]);
     if (st == MUMLOC_OK) {
         st = mumloc_rig_validate(out);
         if (st != MUMLOC_OK) {

@@ -6,6 +6,7 @@
 #define MUMLOC_CALIBRATE_INTERNAL_H
 
 #include "mumloc.h"
+#include "optics/spline_file.h"
 
 /* --- bead_find.c: beads in one camera's projection ----------------------------------------- */
 typedef struct cal_beads {
@@ -138,5 +139,11 @@ typedef struct cal_result {
 
 mumloc_status cal_run(const cal_input *in, cal_result *out);
 void cal_result_free(cal_result *r);
+
+/* --- calibrate_spline.c: the measured PSF per camera (--psf spline) ------------------------ */
+/* One spline per camera from in's photons after cal_run: beads of the curve fit that have no
+ * neighbour within a patch, in each camera's pixels, depths as the curve fit set them (the beads'
+ * median z_b). Fails naming the camera and what to do. */
+mumloc_status cal_spline_psf(const cal_input *in, const cal_result *r, mumloc_spline_set *set);
 
 #endif

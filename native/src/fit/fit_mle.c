@@ -53,27 +53,41 @@ __attribute__((noinline)) static double plane_terms_dense(const problem *p, int 
     const double per_plane = theta[3] / k * pl->gain, bg = theta[4 + d], r2 = p->read_variance;
     const float *image = p->frame + (size_t)d * p->width * p->height;
     plane_sums s = sums ? *sums : (plane_sums){{0}, {0}};
+    double g0 = s.g[0], g1 = s.g[1], g2 = s.g[2], g3 = s.g[3], g4 = s.g[4];
+    double f00 = s.f[0], f01 = s.f[1], f02 = s.f[2], f03 = s.f[3], f04 = s.f[4], f11 = s.f[5];
+    double f12 = s.f[6], f13 = s.f[7], f14 = s.f[8], f22 = s.f[9], f23 = s.f[10], f24 = s.f[11];
+    double f33 = s.f[12], f34 = s.f[13], f44 = s.f[14];
+    const double photon_share = pl->gain / k;
     for (int b = 0; b < pl->ny; b++) {
         const float *row = image + (size_t)(pl->j0 + b) * p->width + pl->i0;
         const double *other_row = p->others[d] + (size_t)b * pl->nx;
         const size_t at = (size_t)b * pl->stride;
+        const double *G = pl->g + at, *GX = pl->gx + at, *GY = pl->gy + at, *GZ = pl->gz + at;
         for (int a = 0; a < pl->nx; a++) {
-            const double g = pl->g[at + a];
+            const double g = G[a];
             double m = per_plane * g + bg + r2 + other_row[a], data = row[a] + r2;
             if (data < 0) data = 0;
             if (!(m > 0)) return INFINITY;
             nll += m - (data > 0 ? data * log(m) : 0.0);
             if (!sums) continue;
-            const double dv[5] = {per_plane * pl->gx[at + a], per_plane * pl->gy[at + a],
-                                  per_plane * pl->gz[at + a], g * pl->gain / k, 1.0};
+            const double d0 = per_plane * GX[a], d1 = per_plane * GY[a], d2 = per_plane * GZ[a];
+            const double d3 = g * photon_share;
             const double residual = 1.0 - data / m, inv = 1.0 / m;
-            for (int r = 0; r < 5; r++) {
-                s.g[r] += residual * dv[r];
-                for (int c = r; c < 5; c++) s.f[upper(r, c)] += dv[r] * dv[c] * inv;
-            }
+            g0 += residual * d0, g1 += residual * d1, g2 += residual * d2, g3 += residual * d3;
+            g4 += residual;
+            const double i0 = d0 * inv, i1 = d1 * inv, i2 = d2 * inv, i3 = d3 * inv;
+            f00 += d0 * i0, f01 += d1 * i0, f02 += d2 * i0, f03 += d3 * i0, f04 += i0;
+            f11 += d1 * i1, f12 += d2 * i1, f13 += d3 * i1, f14 += i1;
+            f22 += d2 * i2, f23 += d3 * i2, f24 += i2;
+            f33 += d3 * i3, f34 += i3, f44 += inv;
         }
     }
-    if (sums) *sums = s;
+    if (sums) {
+        const plane_sums out = {{g0, g1, g2, g3, g4},
+                                {f00, f01, f02, f03, f04, f11, f12, f13, f14, f22, f23, f24, f33,
+                                 f34, f44}};
+        *sums = out;
+    }
     return nll;
 }
 

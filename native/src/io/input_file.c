@@ -59,3 +59,19 @@ mumloc_status mumloc_input_fopen(const char *path, const char *what, FILE **file
     }
     return MUMLOC_OK;
 }
+
+mumloc_status mumloc_input_read_at(int fd, void *buf, size_t n, uint64_t offset, const char *path,
+                                   const char *what) {
+    unsigned char *p = buf;
+    while (n > 0) {
+        ssize_t got = pread(fd, p, n, (off_t)offset);
+        if (got < 0 && errno == EINTR) continue;
+        if (got <= 0)
+            return mumloc_fail(MUMLOC_ERR_IO, "cannot read %s '%s': %s", what, path,
+                               got < 0 ? strerror(errno) : "the file ended early (is it being written?)");
+        p += got;
+        n -= (size_t)got;
+        offset += (uint64_t)got;
+    }
+    return MUMLOC_OK;
+}

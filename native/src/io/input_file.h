@@ -15,6 +15,11 @@
  * Fails with MUMLOC_ERR_IO; nothing stays open on failure. */
 mumloc_status mumloc_input_open(const char *path, const char *what, int *fd, uint64_t *size);
 
+/* Reads exactly n bytes at offset (pread, retried on EINTR). MUMLOC_ERR_IO "cannot read WHAT 'PATH':
+ * why" on an error or when the file ends early (is it being written?). */
+mumloc_status mumloc_input_read_at(int fd, void *buf, size_t n, uint64_t offset, const char *path,
+                                   const char *what);
+
 /* The same as a stdio stream (binary reading). */
 mumloc_status mumloc_input_fopen(const char *path, const char *what, FILE **file);
 

@@ -8,7 +8,7 @@
 
 typedef struct numbers {
     double z_step_nm, pixel_nm;
-    int layout, min_beads;
+    int layout, min_beads, psf;
 } numbers;
 
 enum { OFFSET, GAIN, EM_GAIN, READ_NOISE, REPORT, INPUTS };
@@ -20,6 +20,7 @@ static const jni_field options_fields[] = {
     {"reportPath", "Ljava/lang/String;", 0}, {"inputs", "Ljava/lang/String;", 0},
     {"zStepNm", "D", offsetof(numbers, z_step_nm)}, {"pixelNm", "D", offsetof(numbers, pixel_nm)},
     {"layout", "I", offsetof(numbers, layout)}, {"minBeads", "I", offsetof(numbers, min_beads)},
+    {"psf", "I", offsetof(numbers, psf)},
 };
 static jni_mirror options_mirror = JNI_MIRROR("the calibration options", options_fields);
 
@@ -29,7 +30,7 @@ JNI_METHOD(Calibration, void, nDefaults, JNIEnv *env, jclass cls, jobject out) {
     (void)cls;
     mumloc_calibrate_options o;
     mumloc_calibrate_options_default(&o);
-    const numbers v = {0, 0, 0, o.min_beads};
+    const numbers v = {0, 0, 0, o.min_beads, (int)o.psf};
     if (jni_mirror_write(env, &options_mirror, &v, out)) return;
     for (int i = OFFSET; i <= READ_NOISE; i++) {
         jdoubleArray one = jni_doubles(env, (const double *)((const char *)&o + options_fields[i].offset), 1);
@@ -106,6 +107,10 @@ JNI_METHOD(Calibration, jstring, nCalibrate, JNIEnv *env, jclass cls, jobjectArr
         jni_invalid(env, "layout %d is not one of the library's rig layouts", v.layout);
         return NULL;
     }
+    if (!mumloc_psf_kind_name(v.psf)) {
+        jni_invalid(env, "psf %d is not one of the library's PSF models (0 gaussian, 1 spline)", v.psf);
+        return NULL;
+    }
     int failed = 0;
     char *rig_path = jni_required_utf8(env, jrig, "out (the rig file)");
     if (!rig_path) return NULL;
@@ -129,11 +134,16 @@ JNI_METHOD(Calibration, jstring, nCalibrate, JNIEnv *env, jclass cls, jobjectArr
         o.z_step_nm = v.z_step_nm;
         if (v.pixel_nm > 0) o.optics.pixel_nm = v.pixel_nm;
         o.min_beads = v.min_beads;
+        o.psf = (mumloc_psf_kind)v.psf;
         o.report_path = report;
         o.inputs = inputs ? inputs : "";
         for (int i = OFFSET; i <= READ_NOISE && !failed; i++)
             failed = camera_values(env, joptions, i, stack.cameras, &o);
     }
+    char psf_path[MUMLOC_RIG_PSF_FILE_MAX] = ""; /* the spline beside the rig file, as the CLI's */
+    if (!failed && o.psf == MUMLOC_PSF_SPLINE)
+        failed = jni_check(env, mumloc_rig_psf_sidecar_path(rig_path, psf_path, sizeof psf_path));
+    o.psf_path = psf_path;
     if (!failed) failed = jni_check(env, mumloc_calibrate(&stack, &o, rig, summary));
     if (!failed) failed = jni_check(env, mumloc_rig_save(rig_path, rig));
     if (!failed) result = jni_string(env, summary->text);

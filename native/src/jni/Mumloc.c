@@ -47,6 +47,7 @@ static const struct {
                    {"drift_method", mumloc_drift_method_name},
                    {"precision", mumloc_precision_name},
                    {"rig_layout", rig_layout_word},
+                   {"psf", mumloc_psf_kind_name},
                    {"localize_method", mumloc_localize_method_name}};
 
 JNI_METHOD(Mumloc, jobjectArray, nEnumNames, JNIEnv *env, jclass cls, jstring jwhich) {

@@ -13,6 +13,7 @@
 #include "io/tiff_read.h"
 #include "localize/pipeline.h"
 #include "localize/pipeline_localizer.h"
+#include "model/model_psf.h"
 #include "table/columns.h"
 #include "table/provenance.h"
 
@@ -94,7 +95,16 @@ static mumloc_status check_optics(mumloc_model *model, const run_state *s, const
                                            : mumloc_tiff_reader_description(s->reader);
     MUMLOC_TRY(mumloc_optics_from_description(description, &found, &recorded));
     if (!found) return MUMLOC_OK; /* a movie without mumloc's record: the user vouches for the optics */
-    mumloc_status st = mumloc_model_check_optics(model, &recorded);
+    mumloc_psf_record psf;
+    MUMLOC_TRY(mumloc_psf_record_from_description(description, &psf));
+    mumloc_status st = model_check_psf(model, &psf, "movie");
+    if (st != MUMLOC_OK) {
+        char message[1536];
+        snprintf(message, sizeof message, "%s", mumloc_last_error());
+        return mumloc_fail(st, "'%s' was recorded with another PSF than the model's: %s", path,
+                           message);
+    }
+    st = mumloc_model_check_optics(model, &recorded);
     if (st == MUMLOC_OK) return st;
     char message[1536];
     snprintf(message, sizeof message, "%s", mumloc_last_error());

@@ -9,6 +9,7 @@
 
 #include "core/error.h"
 #include "localize/pipeline_localizer.h"
+#include "model/model_psf.h"
 #include "rig/rig_psf.h"
 
 void pipeline_rig_free(pipeline_rig *r) {
@@ -19,6 +20,9 @@ void pipeline_rig_free(pipeline_rig *r) {
 }
 
 static mumloc_status check_model_optics(mumloc_model *model, const mumloc_rig *rig) {
+    mumloc_psf_record psf;
+    mumloc_psf_record_of_rig(rig, &psf);
+    MUMLOC_TRY(model_check_psf(model, &psf, "rig"));
     mumloc_status st = mumloc_model_check_optics(model, &rig->optics);
     if (st == MUMLOC_OK) return st;
     char message[1536];

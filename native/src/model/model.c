@@ -54,9 +54,6 @@ mumloc_status model_create_on(mumloc_arch arch, const mumloc_optics *optics,
         return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT, "unknown architecture %d", (int)arch);
     if (!optics) return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT, "a model needs optics");
     MUMLOC_TRY(mumloc_optics_validate(optics));
-    if (optics->planes < 2)
-        return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT,
-                           "a model needs at least 2 planes (its voxel layers lie between planes)");
     mumloc_camera default_camera;
     mumloc_camera_default(&default_camera);
     if (!camera) camera = &default_camera;

@@ -192,8 +192,6 @@ mumloc_status model_adopt_loaded(nn_backend *be, nn_model *nn, const char *path,
     if (st == MUMLOC_OK && m->optics.planes != nn->cfg.planes)
         st = mumloc_fail(MUMLOC_ERR_FORMAT, "model '%s': optics has %d planes, the network %d", path,
                          m->optics.planes, nn->cfg.planes);
-    if (st == MUMLOC_OK && m->optics.planes < 2)
-        st = mumloc_fail(MUMLOC_ERR_FORMAT, "model '%s': a model needs at least 2 planes", path);
     if (st == MUMLOC_OK)
         st = read_number(nn, path, "input_background_photons", &m->input_background);
     if (st == MUMLOC_OK && !(fabs(m->input_background) <= INPUT_BACKGROUND_MAX))

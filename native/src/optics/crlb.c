@@ -214,3 +214,23 @@ mumloc_status mumloc_crlb(const mumloc_optics *optics, const mumloc_camera *came
     *sz_nm = sigma[2];
     return MUMLOC_OK;
 }
+
+void mumloc_fisher_dense(int k, const mumloc_pixel_noise *noise, const mumloc_psf_dense *views,
+                         const double *share, double photons, const double *background,
+                         double *fisher) {
+    const int n = MUMLOC_CRLB_BACKGROUND + k;
+    memset(fisher, 0, (size_t)n * n * sizeof *fisher);
+    for (int d = 0; d < k; d++) {
+        const mumloc_psf_dense *v = &views[d];
+        const double N = photons * share[d], bg = background[d];
+        const int bd = MUMLOC_CRLB_BACKGROUND + d;
+        for (size_t i = 0; i < (size_t)v->nx * v->ny; i++) {
+            double var = noise->excess * (N * v->g[i] + bg) + noise->read_variance;
+            double inv = var > 0.0 ? 1.0 / var : 0.0;
+            double grad[5] = {N * v->gx[i], N * v->gy[i], N * v->gz[i], share[d] * v->g[i], 1.0};
+            int idx[5] = {0, 1, 2, 3, bd};
+            for (int r = 0; r < 5; r++)
+                for (int q = 0; q < 5; q++) fisher[idx[r] * n + idx[q]] += grad[r] * grad[q] * inv;
+        }
+    }
+}

@@ -51,4 +51,17 @@ void mumloc_crlb_bounds_planes(const mumloc_optics *optics, const mumloc_pixel_n
                                const mumloc_psf_plane *planes, double photons,
                                const double *background, double sigma[3]);
 
+/* One plane's dense view of a molecule for bounds and fits: per photon in the plane, g and its
+ * derivatives over the window i0 .. i0+nx−1, j0 .. j0+ny−1. */
+typedef struct mumloc_psf_dense {
+    int i0, j0, nx, ny;
+    const double *g, *gx, *gy, *gz;
+} mumloc_psf_dense;
+
+/* Fisher matrix (n × n, n = 4 + k; parameters x, y, z, photons, b_1 .. b_k as crlb.h) of a molecule
+ * with `photons` over all planes, plane d receiving photons · share[d], from dense plane views. */
+void mumloc_fisher_dense(int planes, const mumloc_pixel_noise *noise, const mumloc_psf_dense *views,
+                         const double *share, double photons, const double *background,
+                         double *fisher);
+
 #endif

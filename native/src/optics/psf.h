@@ -24,4 +24,15 @@ MUMLOC_HD double mumloc_psf_edge(double edge_nm, double centre_nm, double inv_sq
  * than 6e-7 of the mass. */
 #define MUMLOC_PSF_WINDOW_WIDTHS 5.0
 
+/* First and last pixel index (inclusive) whose extent [i·p, (i+1)·p) meets [lo, hi], clipped to
+ * [first, last]; returns 0 when the range is empty. The simulators' window of a molecule. */
+MUMLOC_HD int mumloc_pixel_span(double lo_nm, double hi_nm, double pixel_nm, int first, int last,
+                                int *i0, int *i1) {
+    double a = floor(lo_nm / pixel_nm), b = floor(hi_nm / pixel_nm);
+    if (b < first || a > last) return 0;
+    *i0 = a < first ? first : (int)a;
+    *i1 = b > last ? last : (int)b;
+    return 1;
+}
+
 #endif

@@ -12,9 +12,8 @@
 
 static const char *const kind_names[] = {"gaussian", "spline"};
 
-const char *mumloc_psf_kind_name(mumloc_psf_kind kind) {
-    const char *name = enum_name(kind_names, ENUM_COUNT(kind_names), (int)kind);
-    return name ? name : "unknown";
+const char *mumloc_psf_kind_name(int kind) {
+    return enum_name(kind_names, ENUM_COUNT(kind_names), kind);
 }
 
 mumloc_status mumloc_psf_kind_from_name(const char *name, mumloc_psf_kind *kind) {

@@ -80,7 +80,7 @@ void mumloc_psf_plane_place(const mumloc_optics *o, int plane, double x, double 
     if (map && map->spline) { /* measured in the camera: its own width, no scaling */
         pl->spline = &map->spline[plane];
         pl->z_nm = z;
-        pl->width_nm = mumloc_spline_psf_rms_nm(pl->spline, z);
+        pl->width_nm = mumloc_spline_psf_width_nm(pl->spline, z);
         pl->width_dz = 0.0;
     }
 }

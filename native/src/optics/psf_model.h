@@ -10,13 +10,8 @@
 
 #include "mumloc.h"
 #include "optics/plane_map.h"
+#include "optics/psf_window.h"
 
-/* Fit and bound window: a square of ±ceil(3 w / p) pixels around the pixel holding the molecule's
- * centre in that plane (at least ±2, at most ±256 pixels). ±3w holds 99.5 % of the photons; wider
- * windows gain little precision and pick up more neighbours in dense frames. */
-#define MUMLOC_PSF_FIT_WIDTHS 3.0
-#define MUMLOC_PSF_FIT_MIN_HALF 2
-#define MUMLOC_PSF_FIT_MAX_HALF 256
 
 /* Masses of a unit 1D Gaussian (centre, width) on pixels i0 .. i0 + n − 1 (pixel i spans
  * [i·p, (i+1)·p)), and, when the pointers are not NULL, their derivatives with respect to the centre

@@ -184,6 +184,60 @@ typedef struct beads_state {
     double smoothing; /* λ relative to the data weight per coefficient */
 } beads_state;
 
+/* Smooths each lateral coefficient's sequence over the steps (slices: steps × N) by the Whittaker
+ * smoother (I + μ DᵀD) c = s, D second differences, μ = 1 / (2 − 2 cos ω)² so that the response
+ * 1 / (1 + μ (2 − 2 cos ω)²) is ½ at ω = 2π step / period. The band matrix (bandwidth 2) is
+ * factored once (LDLᵀ) and solved for every coefficient. */
+static mumloc_status smooth_along_z(double *slices, int steps, size_t N, double step_nm,
+                                    double period_nm) {
+    if (!(period_nm > 0) || steps < 3) return MUMLOC_OK;
+    double omega = 2.0 * 3.14159265358979323846 * step_nm / period_nm;
+    if (omega >= 3.14159265358979323846) return MUMLOC_OK; /* finer than the steps: nothing to do */
+    const double q = 2.0 - 2.0 * cos(omega), mu = 1.0 / (q * q);
+    const int n = steps;
+    double *diag = malloc(3 * (size_t)n * sizeof *diag), *off1 = diag + n, *off2 = off1 + n;
+    if (!diag) return mumloc_fail(MUMLOC_ERR_OUT_OF_MEMORY, "out of memory smoothing a spline PSF");
+    /* A = I + μ DᵀD: rows of D are (1, −2, 1) at m, m+1, m+2 */
+    for (int m = 0; m < n; m++) diag[m] = 1.0, off1[m] = off2[m] = 0.0;
+    for (int r = 0; r + 2 < n; r++) {
+        const double d[3] = {1, -2, 1};
+        for (int a = 0; a < 3; a++) {
+            diag[r + a] += mu * d[a] * d[a];
+            if (a < 2) off1[r + a] += mu * d[a] * d[a + 1];
+        }
+        off2[r] += mu * d[0] * d[2];
+    }
+    /* LDLᵀ in place: L has unit diagonal and sub-diagonals l1 (off1), l2 (off2) */
+    for (int m = 0; m < n; m++) {
+        double dm = diag[m];
+        if (m >= 1) dm -= off1[m - 1] * off1[m - 1] * diag[m - 1];
+        if (m >= 2) dm -= off2[m - 2] * off2[m - 2] * diag[m - 2];
+        diag[m] = dm;
+        if (m + 1 < n) {
+            double a = off1[m];
+            if (m >= 1) a -= off2[m - 1] * off1[m - 1] * diag[m - 1];
+            off1[m] = a / dm;
+        }
+        if (m + 2 < n) off2[m] = off2[m] / dm;
+    }
+    for (size_t i = 0; i < N; i++) {
+        double *c = slices + i;
+#define AT(m) c[(size_t)(m) * N]
+        for (int m = 1; m < n; m++) { /* L y = s */
+            AT(m) -= off1[m - 1] * AT(m - 1);
+            if (m >= 2) AT(m) -= off2[m - 2] * AT(m - 2);
+        }
+        for (int m = 0; m < n; m++) AT(m) /= diag[m];
+        for (int m = n - 2; m >= 0; m--) { /* Lᵀ x = y */
+            AT(m) -= off1[m] * AT(m + 1);
+            if (m + 2 < n) AT(m) -= off2[m] * AT(m + 2);
+        }
+#undef AT
+    }
+    free(diag);
+    return MUMLOC_OK;
+}
+
 /* The spline through all steps from the current centres. */
 static mumloc_status build_once(const beads_state *st, mumloc_spline_psf *out) {
     const mumloc_spline_beads *in = st->in;
@@ -219,6 +273,8 @@ static mumloc_status build_once(const beads_state *st, mumloc_spline_psf *out) {
         solve(&sys, coef, work);
         memcpy(slices + (size_t)m * N, coef, N * sizeof *coef);
     }
+    if (status == MUMLOC_OK)
+        status = smooth_along_z(slices, in->steps, N, in->z_step_nm, in->z_smoothing_nm);
     if (status == MUMLOC_OK)
         status = mumloc_spline_psf_from_slices(p, os, st->half, in->steps, in->z0_nm, in->z_step_nm,
                                                slices, out);
@@ -379,11 +435,12 @@ mumloc_status mumloc_spline_psf_from_beads(const mumloc_spline_beads *in, double
     return status;
 }
 
-mumloc_status mumloc_spline_psf_from_stack(const float *stack, int planes, int plane, int width,
-                                           int height, int steps, double z0, double z_step,
-                                           const double *bx, const double *by, int beads,
-                                           double p, int oversample, int half, double background,
-                                           mumloc_spline_psf *out, int *used) {
+/* mumloc_spline_psf_from_stack(_at): given = 1 keeps the positions as the beads' centres. */
+static mumloc_status from_stack(const float *stack, int planes, int plane, int width, int height,
+                                int steps, double z0, double z_step, const double *bx,
+                                const double *by, int beads, double p, int oversample, int half,
+                                double background, int given, double z_smoothing_nm,
+                                mumloc_spline_psf *out, int *used) {
     memset(out, 0, sizeof *out);
     if (!stack || !bx || !by || planes < 1 || plane < 0 || plane >= planes || width < 1 ||
         height < 1 || steps < 2 || beads < 1 || !(p > 0) || half < 1)
@@ -393,13 +450,20 @@ mumloc_status mumloc_spline_psf_from_stack(const float *stack, int planes, int p
                            plane + 1, planes, width, height, steps, beads);
     const int S = 2 * half + 1;
     float *patches = malloc((size_t)beads * steps * S * S * sizeof *patches);
-    if (!patches) return mumloc_fail(MUMLOC_ERR_OUT_OF_MEMORY, "out of memory cutting bead patches");
+    double *cx = malloc(2 * (size_t)beads * sizeof *cx), *cy = cx ? cx + beads : NULL;
+    if (!patches || !cx) {
+        free(patches);
+        free(cx);
+        return mumloc_fail(MUMLOC_ERR_OUT_OF_MEMORY, "out of memory cutting bead patches");
+    }
     int kept = 0;
     for (int b = 0; b < beads; b++) {
         if (!isfinite(bx[b]) || !isfinite(by[b])) continue;
         double fi = floor(bx[b] / p), fj = floor(by[b] / p);
         if (fi - half < 0 || fj - half < 0 || fi + half > width - 1 || fj + half > height - 1) continue;
         int i0 = (int)fi - half, j0 = (int)fj - half;
+        cx[kept] = bx[b] - i0 * p; /* in the patch's frame */
+        cy[kept] = by[b] - j0 * p;
         for (int m = 0; m < steps; m++) {
             const float *img = stack + ((size_t)m * planes + plane) * width * height;
             float *patch = patches + ((size_t)kept * steps + m) * S * S;
@@ -426,11 +490,33 @@ mumloc_status mumloc_spline_psf_from_stack(const float *stack, int planes, int p
         background += (n % 2 ? scratch[n / 2] : 0.5 * (scratch[n / 2 - 1] + scratch[n / 2])) / steps;
     }
     for (int b = 0; b < kept && s == MUMLOC_OK; b++) bgs[b] = background;
-    /* the positions only choose the patches: the builder finds and aligns the centres itself */
-    mumloc_spline_beads in = {patches, kept, steps, S, NULL, NULL, bgs, z0, z_step};
+    /* unless given, the positions only choose the patches: the builder finds and aligns the
+     * centres itself */
+    mumloc_spline_beads in = {patches, kept,   steps, S, given ? cx : NULL, given ? cy : NULL,
+                              bgs,     z0,     z_step, z_smoothing_nm};
     if (s == MUMLOC_OK) s = mumloc_spline_psf_from_beads(&in, p, oversample, half, out, NULL, NULL);
     free(scratch);
     free(bgs);
     free(patches);
+    free(cx);
     return s;
+}
+
+mumloc_status mumloc_spline_psf_from_stack(const float *stack, int planes, int plane, int width,
+                                           int height, int steps, double z0, double z_step,
+                                           const double *bx, const double *by, int beads,
+                                           double p, int oversample, int half, double background,
+                                           mumloc_spline_psf *out, int *used) {
+    return from_stack(stack, planes, plane, width, height, steps, z0, z_step, bx, by, beads, p,
+                      oversample, half, background, 0, 0.0, out, used);
+}
+
+mumloc_status mumloc_spline_psf_from_stack_at(const float *stack, int planes, int plane, int width,
+                                              int height, int steps, double z0, double z_step,
+                                              const double *bx, const double *by, int beads,
+                                              double p, int oversample, int half,
+                                              double background, double z_smoothing_nm,
+                                              mumloc_spline_psf *out, int *used) {
+    return from_stack(stack, planes, plane, width, height, steps, z0, z_step, bx, by, beads, p,
+                      oversample, half, background, 1, z_smoothing_nm, out, used);
 }

@@ -18,6 +18,8 @@ typedef struct mumloc_spline_beads {
     const double *background; /* each bead's background, photons per pixel, or NULL: the median of
                                  its patch's border pixels over all steps */
     double z0_nm, z_step_nm;  /* the depth of step 0 (mumloc's frame) and the stage step */
+    double z_smoothing_nm;    /* > 0: smooth the per-step fits along z (a Whittaker smoother whose
+                                 response is ½ at this period; noisy beads), 0: none */
 } mumloc_spline_beads;
 
 /* Builds the plane's spline (z nodes = the steps) with lateral grid pixel/oversample over ±half
@@ -39,5 +41,16 @@ mumloc_status mumloc_spline_psf_from_stack(const float *stack, int planes, int p
                                            const double *bead_x_nm, const double *bead_y_nm,
                                            int beads, double pixel_nm, int oversample, int half,
                                            double background, mumloc_spline_psf *out, int *used);
+
+/* The same with the given positions taken as the beads' centres (no alignment, no centroid origin):
+ * for beads registered elsewhere (a rig calibration), so that the spline's origin is the point the
+ * registration calls the bead's position in this plane; z_smoothing_nm as mumloc_spline_beads. */
+mumloc_status mumloc_spline_psf_from_stack_at(const float *stack, int planes, int plane, int width,
+                                              int height, int steps, double z0_nm,
+                                              double z_step_nm, const double *bead_x_nm,
+                                              const double *bead_y_nm, int beads, double pixel_nm,
+                                              int oversample, int half, double background,
+                                              double z_smoothing_nm, mumloc_spline_psf *out,
+                                              int *used);
 
 #endif

@@ -161,18 +161,7 @@ mumloc_status mumloc_spline_set_save(const char *path, mumloc_spline_set *set) {
 /* ---- loading ---- */
 
 static mumloc_status read_at(int fd, void *buf, size_t n, uint64_t offset, const char *path) {
-    unsigned char *p = buf;
-    while (n > 0) {
-        ssize_t got = pread(fd, p, n, (off_t)offset);
-        if (got < 0 && errno == EINTR) continue;
-        if (got <= 0)
-            return mumloc_fail(MUMLOC_ERR_IO, "cannot read spline PSF file '%s': %s", path,
-                               got < 0 ? strerror(errno) : "the file ended early");
-        p += got;
-        n -= (size_t)got;
-        offset += (uint64_t)got;
-    }
-    return MUMLOC_OK;
+    return mumloc_input_read_at(fd, buf, n, offset, path, "spline PSF file");
 }
 
 static const char *meta_string(const mumloc_json *meta, const char *key) {

@@ -1,5 +1,5 @@
-/* The cubic-spline PSF (see spline_psf.h): construction by B-spline prefiltering, evaluation over a
- * pixel window, and the Fisher matrix of dense plane views. */
+/* The cubic-spline PSF (see spline_psf.h): construction by B-spline prefiltering and evaluation over
+ * a pixel window. */
 #include "optics/spline_psf.h"
 
 #include <math.h>
@@ -7,19 +7,13 @@
 #include <string.h>
 
 #include "core/error.h"
-#include "optics/psf_model.h"
+#include "optics/psf_window.h"
+#include "optics/spline_eval.h"
 
-void mumloc_bspline_weights(double t, double w[4], double dw[4]) {
-    double s = 1.0 - t, t2 = t * t, t3 = t2 * t;
-    w[0] = s * s * s / 6.0;
-    w[1] = (3.0 * t3 - 6.0 * t2 + 4.0) / 6.0;
-    w[2] = (-3.0 * t3 + 3.0 * t2 + 3.0 * t + 1.0) / 6.0;
-    w[3] = t3 / 6.0;
-    dw[0] = -0.5 * s * s;
-    dw[1] = 1.5 * t2 - 2.0 * t;
-    dw[2] = -1.5 * t2 + t + 0.5;
-    dw[3] = 0.5 * t2;
-}
+/* Nodes of the shared contraction (on the stack: 2 blocks and 3 half-size ones of doubles, 112 KiB). */
+enum { SHARED_NODES = 4096 };
+
+void mumloc_bspline_weights(double t, double w[4], double dw[4]) { mumloc_bspline_basis(t, w, dw); }
 
 void mumloc_bspline_prefilter(double *f, int n, size_t stride, double *cp) {
     /* Thomas algorithm on the rows ×6: sub 1, diagonal 4, super 1; row 0 has super 2 and row n−1
@@ -90,21 +84,23 @@ static mumloc_status measure_widths(mumloc_spline_psf *psf) {
     return MUMLOC_OK;
 }
 
-double mumloc_spline_psf_rms_nm(const mumloc_spline_psf *psf, double z) {
+double mumloc_spline_psf_width_nm(const mumloc_spline_psf *psf, double z) {
     double s = (z - psf->z0_nm) / psf->z_step_nm;
     if (!(s > 0)) s = 0;
     if (s > psf->nz - 1) s = psf->nz - 1;
     int m = (int)floor(s);
     if (m > psf->nz - 2) m = psf->nz - 2;
-    double t = s - m;
-    return (1 - t) * psf->rms_nm[m] + t * psf->rms_nm[m + 1];
+    double t = s - m, rms = (1 - t) * psf->rms_nm[m] + t * psf->rms_nm[m + 1];
+    const double p = psf->pixel_nm;
+    return sqrt(fmax(rms * rms - p * p / 12.0, p * p / 16.0));
 }
 
 int mumloc_spline_psf_window_half(const mumloc_spline_psf *psf, double z) {
-    const double rms = mumloc_spline_psf_rms_nm(psf, z);
-    double half = ceil(MUMLOC_PSF_FIT_WIDTHS * rms / psf->pixel_nm);
+    double half = ceil(MUMLOC_PSF_FIT_WIDTHS * mumloc_spline_psf_width_nm(psf, z) / psf->pixel_nm);
     if (half < MUMLOC_PSF_FIT_MIN_HALF) half = MUMLOC_PSF_FIT_MIN_HALF;
-    if (half > psf->half) half = psf->half;
+    /* a pixel ±h pixels from the molecule's pixel lies up to h + ½ from it: within the grid */
+    if (half > psf->half - 1) half = psf->half - 1;
+    if (half < 1) half = 1;
     return (int)half;
 }
 
@@ -163,6 +159,14 @@ mumloc_status mumloc_spline_psf_from_coefficients(double pixel_nm, int oversampl
     return s;
 }
 
+mumloc_status mumloc_spline_psf_copy(const mumloc_spline_psf *src, mumloc_spline_psf *out) {
+    MUMLOC_TRY(spline_alloc(src->pixel_nm, src->oversample, src->half, src->nz, src->z0_nm,
+                            src->z_step_nm, out));
+    memcpy(out->coef, src->coef, (size_t)out->n * out->n * out->nz * sizeof *out->coef);
+    memcpy(out->rms_nm, src->rms_nm, (size_t)out->nz * sizeof *out->rms_nm);
+    return MUMLOC_OK;
+}
+
 void mumloc_spline_psf_free(mumloc_spline_psf *psf) {
     free(psf->coef);
     free(psf->rms_nm);
@@ -210,8 +214,88 @@ void mumloc_spline_psf_window(const mumloc_spline_psf *psf, double cx, double cy
     const long kx0 = (long)fx, ky0 = (long)fy;
     const int z_inside = kz >= 1 && kz <= nz - 3; /* no mirrored z tap */
     const size_t plane = (size_t)n * n;
-    const float fz[4] = {(float)wz[0], (float)wz[1], (float)wz[2], (float)wz[3]};
-    const float fdz[4] = {(float)dwz[0], (float)dwz[1], (float)dwz[2], (float)dwz[3]};
+    /* sums in double: in float the rounding makes g a rough function of the position, and a fit's
+     * last steps (0.01 nm) then see noise in the likelihood instead of its slope */
+    const double *fz = wz, *fdz = dwz;
+    /* With fewer than 4 nodes per pixel, neighbouring pixels' 4 × 4 stencils share nodes: the z
+     * contraction is then done once per node of the window's span (a ((nx−1)·os + 4) ×
+     * ((ny−1)·os + 4) block, nodes outside [−1, n] never read) instead of 16 times per pixel. */
+    const long span_x = (long)(nx - 1) * os + 4, span_y = (long)(ny - 1) * os + 4;
+    if (os < 4 && span_x * span_y <= SHARED_NODES && 2 * span_y * nx <= SHARED_NODES && nx > 0 &&
+        ny > 0) {
+        double z0[SHARED_NODES], z1[SHARED_NODES];
+        double xs[3 * SHARED_NODES / 2]; /* span_y · nx ≤ span_y · span_x / os */
+        const long X0 = kx0 - 1, Y0 = ky0 - 1;
+        for (long y = 0; y < span_y; y++) {
+            const long Y = Y0 + y;
+            double *o0 = z0 + y * span_x, *o1 = z1 + y * span_x;
+            if (Y < -1 || Y > n) { /* read by no pixel inside the grid */
+                memset(o0, 0, (size_t)span_x * sizeof *o0);
+                memset(o1, 0, (size_t)span_x * sizeof *o1);
+                continue;
+            }
+            const size_t row = (size_t)mirror((int)Y, n) * n;
+            const float *c0 = psf->coef + (size_t)zi[0] * plane + row, *c1 = psf->coef + (size_t)zi[1] * plane + row;
+            const float *c2 = psf->coef + (size_t)zi[2] * plane + row, *c3 = psf->coef + (size_t)zi[3] * plane + row;
+            if (X0 >= 0 && X0 + span_x <= n) { /* the whole row inside: contiguous */
+                c0 += X0, c1 += X0, c2 += X0, c3 += X0;
+                for (long x = 0; x < span_x; x++) {
+                    o0[x] = fz[0] * c0[x] + fz[1] * c1[x] + fz[2] * c2[x] + fz[3] * c3[x];
+                    o1[x] = fdz[0] * c0[x] + fdz[1] * c1[x] + fdz[2] * c2[x] + fdz[3] * c3[x];
+                }
+                continue;
+            }
+            for (long x = 0; x < span_x; x++) {
+                const long X = X0 + x;
+                if (X < -1 || X > n) {
+                    o0[x] = o1[x] = 0.0;
+                    continue;
+                }
+                const int xi = mirror((int)X, n);
+                o0[x] = fz[0] * c0[xi] + fz[1] * c1[xi] + fz[2] * c2[xi] + fz[3] * c3[xi];
+                o1[x] = fdz[0] * c0[xi] + fdz[1] * c1[xi] + fdz[2] * c2[xi] + fdz[3] * c3[xi];
+            }
+        }
+        /* then x: per node row and pixel column, shared by the pixels of that column whose
+         * stencils take the row; per pixel only the 4 rows along y remain */
+        double *ax0 = xs, *dx0 = xs + span_y * nx, *ax1 = xs + 2 * span_y * nx;
+        for (long y = 0; y < span_y; y++)
+            for (int a = 0; a < nx; a++) {
+                const double *s0 = z0 + y * span_x + (long)a * os, *s1 = z1 + y * span_x + (long)a * os;
+                const size_t at = (size_t)y * nx + a;
+                ax0[at] = wx[0] * s0[0] + wx[1] * s0[1] + wx[2] * s0[2] + wx[3] * s0[3];
+                dx0[at] = dwx[0] * s0[0] + dwx[1] * s0[1] + dwx[2] * s0[2] + dwx[3] * s0[3];
+                ax1[at] = wx[0] * s1[0] + wx[1] * s1[1] + wx[2] * s1[2] + wx[3] * s1[3];
+            }
+        for (int b = 0; b < ny; b++) {
+            const long ky = ky0 + (long)b * os;
+            for (int a = 0; a < nx; a++) {
+                const long kx = kx0 + (long)a * os;
+                const size_t at = (size_t)b * nx + a;
+                if (kx < 0 || ky < 0 || kx > n - 2 || ky > n - 2) {
+                    g[at] = 0.0;
+                    if (gx) gx[at] = gy[at] = gz[at] = 0.0;
+                    continue;
+                }
+                const size_t r = (size_t)b * os * nx + a;
+                double v = 0, vx = 0, vy = 0, vz = 0;
+                for (int q = 0; q < 4; q++) {
+                    const double ax = ax0[r + (size_t)q * nx];
+                    v += wy[q] * ax;
+                    vy += dwy[q] * ax;
+                    vx += wy[q] * dx0[r + (size_t)q * nx];
+                    vz += wy[q] * ax1[r + (size_t)q * nx];
+                }
+                g[at] = v;
+                if (gx) {
+                    gx[at] = vx;
+                    gy[at] = vy;
+                    gz[at] = vz;
+                }
+            }
+        }
+        return;
+    }
     for (int b = 0; b < ny; b++) {
         long ky = ky0 + (long)b * os;
         for (int a = 0; a < nx; a++) {
@@ -224,7 +308,7 @@ void mumloc_spline_psf_window(const mumloc_spline_psf *psf, double cx, double cy
             }
             /* z contraction of the 4 × 4 node columns: s0 the value, s1 ∂/∂z. Neighbouring pixels
              * read neighbouring runs of the same node rows (oversample nodes apart). */
-            float s0[4][4], s1[4][4];
+            double s0[4][4], s1[4][4];
             if (z_inside && kx >= 1 && ky >= 1 && kx <= n - 3 && ky <= n - 3) {
                 const float *base = psf->coef + ((size_t)(kz - 1) * n + (size_t)(ky - 1)) * n + kx - 1;
                 for (int q = 0; q < 4; q++) {
@@ -240,7 +324,7 @@ void mumloc_spline_psf_window(const mumloc_spline_psf *psf, double cx, double cy
                     int yi = mirror((int)ky - 1 + q, n);
                     for (int r = 0; r < 4; r++) {
                         int xi = mirror((int)kx - 1 + r, n);
-                        s0[q][r] = s1[q][r] = 0.0f;
+                        s0[q][r] = s1[q][r] = 0.0;
                         for (int m = 0; m < 4; m++) {
                             float cv = psf->coef[(size_t)zi[m] * plane + (size_t)yi * n + xi];
                             s0[q][r] += fz[m] * cv;
@@ -267,26 +351,6 @@ void mumloc_spline_psf_window(const mumloc_spline_psf *psf, double cx, double cy
                 gy[at] = vy;
                 gz[at] = vz;
             }
-        }
-    }
-}
-
-void mumloc_fisher_dense(int k, const mumloc_pixel_noise *noise, const mumloc_psf_dense *views,
-                         const double *share, double photons, const double *background,
-                         double *fisher) {
-    const int n = MUMLOC_CRLB_BACKGROUND + k;
-    memset(fisher, 0, (size_t)n * n * sizeof *fisher);
-    for (int d = 0; d < k; d++) {
-        const mumloc_psf_dense *v = &views[d];
-        const double N = photons * share[d], bg = background[d];
-        const int bd = MUMLOC_CRLB_BACKGROUND + d;
-        for (size_t i = 0; i < (size_t)v->nx * v->ny; i++) {
-            double var = noise->excess * (N * v->g[i] + bg) + noise->read_variance;
-            double inv = var > 0.0 ? 1.0 / var : 0.0;
-            double grad[5] = {N * v->gx[i], N * v->gy[i], N * v->gz[i], share[d] * v->g[i], 1.0};
-            int idx[5] = {0, 1, 2, 3, bd};
-            for (int r = 0; r < 5; r++)
-                for (int q = 0; q < 5; q++) fisher[idx[r] * n + idx[q]] += grad[r] * grad[q] * inv;
         }
     }
 }

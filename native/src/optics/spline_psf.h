@@ -20,27 +20,19 @@
 #define MUMLOC_OPTICS_SPLINE_PSF_H
 
 #include "mumloc.h"
-#include "optics/crlb.h"
+#include "optics/spline_grid.h"
 
-typedef struct mumloc_spline_psf {
-    double pixel_nm;    /* camera pixel in the sample */
-    int oversample;     /* lateral nodes per pixel (h = pixel / oversample) */
-    int half;           /* lateral extent ±half pixels */
-    int n;              /* lateral nodes per axis, 2 · half · oversample + 1 */
-    int nz;             /* z nodes */
-    double z0_nm, z_step_nm;
-    float *coef;        /* B-spline coefficients [m][v][u] (u fastest), nz · n · n */
-    double *rms_nm;     /* per z node: the larger of the x and y RMS widths of the pixel image (a
-                           molecule on a pixel centre, over the whole extent), for fit windows */
-} mumloc_spline_psf;
 
 /* Fit and bound window half-size in pixels at depth z, the Gaussian model's rule with the spline's
- * own width: ceil(MUMLOC_PSF_FIT_WIDTHS · rms(z) / p), at least MUMLOC_PSF_FIT_MIN_HALF, at most the
- * spline's extent. */
+ * own width (mumloc_spline_psf_width_nm): ceil(MUMLOC_PSF_FIT_WIDTHS · w(z) / p), at least
+ * MUMLOC_PSF_FIT_MIN_HALF, at most half − 1 (every window pixel then lies inside the grid, where the
+ * spline knows the PSF, instead of at its edge, where it is cut to 0). */
 int mumloc_spline_psf_window_half(const mumloc_spline_psf *psf, double z_nm);
 
-/* The spline's RMS width at depth z (rms_nm interpolated linearly between z nodes, clamped). */
-double mumloc_spline_psf_rms_nm(const mumloc_spline_psf *psf, double z_nm);
+/* The spline's width at depth z as the Gaussian model's w: rms_nm (interpolated linearly between
+ * z nodes, clamped) with a pixel's own variance p²/12 taken out, so that a spline of the Gaussian
+ * model gets the Gaussian's windows (and bounds over the same pixels). At least p / 4. */
+double mumloc_spline_psf_width_nm(const mumloc_spline_psf *psf, double z_nm);
 
 /* Builds the spline interpolating node values: values[(m · n + v) · n + u] = g at lateral offset
  * ((u − c) h, (v − c) h) and depth z0 + m z_step. Fails on bad sizes or out of memory. */
@@ -62,6 +54,9 @@ mumloc_status mumloc_spline_psf_from_coefficients(double pixel_nm, int oversampl
 
 void mumloc_spline_psf_free(mumloc_spline_psf *psf);
 
+/* A deep copy of src (its own coefficients and widths). Fails only when out of memory. */
+mumloc_status mumloc_spline_psf_copy(const mumloc_spline_psf *src, mumloc_spline_psf *out);
+
 /* Per photon in the plane, over camera pixels i0 .. i0+nx−1, j0 .. j0+ny−1 (pixel i spans
  * [i·p, (i+1)·p)), for a molecule at (cx, cy) in this plane and depth z: g and its derivatives by the
  * molecule's x, y and z, each nx · ny (row-major, NULL to skip the derivatives: gx, gy, gz together). */
@@ -77,18 +72,5 @@ void mumloc_bspline_weights(double t, double w[4], double dw[4]);
  * (c_{−1} = c_1, c_n = c_{n−2}) in place over f[0], f[stride], ..., n values (n ≥ 2); scratch holds
  * n doubles. */
 void mumloc_bspline_prefilter(double *f, int n, size_t stride, double *scratch);
-
-/* One plane's dense view of a molecule for bounds and fits: per photon in the plane, g and its
- * derivatives over the window i0 .. i0+nx−1, j0 .. j0+ny−1. */
-typedef struct mumloc_psf_dense {
-    int i0, j0, nx, ny;
-    const double *g, *gx, *gy, *gz;
-} mumloc_psf_dense;
-
-/* Fisher matrix (n × n, n = 4 + k; parameters x, y, z, photons, b_1 .. b_k as crlb.h) of a molecule
- * with `photons` over all planes, plane d receiving photons · share[d], from dense plane views. */
-void mumloc_fisher_dense(int planes, const mumloc_pixel_noise *noise, const mumloc_psf_dense *views,
-                         const double *share, double photons, const double *background,
-                         double *fisher);
 
 #endif

@@ -5,13 +5,14 @@
 
 mumloc_status mumloc_voxel_layer(const mumloc_optics *o, int plane, double *lo_nm, double *hi_nm) {
     const int k = o->planes;
-    if (k < 2)
-        return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT,
-                           "decoding needs at least 2 planes to know the depth of a voxel layer "
-                           "(got %d plane)", k);
-    if (plane < 0 || plane >= k)
+    if (k < 1 || plane < 0 || plane >= k)
         return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT, "plane %d is outside 0..%d", plane, k - 1);
     const double *depth = o->plane_depth_nm;
+    if (k == 1) { /* one plane (an engineered PSF): the default slab's depth around it */
+        *lo_nm = depth[0] - MUMLOC_SINGLE_PLANE_HALF_DEPTH_NM;
+        *hi_nm = depth[0] + MUMLOC_SINGLE_PLANE_HALF_DEPTH_NM;
+        return MUMLOC_OK;
+    }
     double below = plane > 0 ? depth[plane] - depth[plane - 1] : depth[1] - depth[0];
     double above = plane < k - 1 ? depth[plane + 1] - depth[plane] : depth[k - 1] - depth[k - 2];
     *lo_nm = depth[plane] - 0.5 * below;

@@ -7,8 +7,11 @@
 
 /* Depth range [lo, hi) of plane d's voxel layer: from the midpoint with the previous plane to the
  * midpoint with the next; the first and last planes extend by half their spacing to the neighbour
- * (default optics: [0, 400), [400, 800), …). Needs at least 2 planes (the spacing is undefined for
- * one); fails with MUMLOC_ERR_INVALID_ARGUMENT otherwise. */
+ * (default optics: [0, 400), [400, 800), …). A single plane (k = 1, an engineered PSF such as an
+ * astigmatic one that codes depth by its shape) has no spacing: its layer is ±800 nm around its
+ * depth, the depth of the default 1.6 µm slab. */
+#define MUMLOC_SINGLE_PLANE_HALF_DEPTH_NM 800.0
+
 mumloc_status mumloc_voxel_layer(const mumloc_optics *optics, int plane, double *lo_nm,
                                  double *hi_nm);
 

@@ -136,7 +136,7 @@ mumloc_status mumloc_beads_render_step(const mumloc_rig *rig, const mumloc_bead_
         for (int d = 0; d < planes; d++) {
             if (!ok) continue;
             memset(signal, 0, area * sizeof *signal);
-            mumloc_sim_render_view(&rig->optics, &views[d], d, width, height, 0, height, 0.0, 0.0,
+            mumloc_sim_render_view(&rig->optics, NULL, &views[d], d, width, height, 0, height, 0.0, 0.0,
                                    beads, p->beads, mapped, signal, scratch);
             mumloc_camera_model cam = mumloc_sim_camera_model(
                 &camera, &views[d], p->noise == MUMLOC_NOISE_PHYSICAL, NULL, 0, NULL);

@@ -68,7 +68,7 @@ static void simulate_band(const mumloc_simulator *sim, const mumloc_camera_model
     }
     size_t n = (size_t)(row1 - row0) * width;
     memset(s->signal, 0, n * sizeof *s->signal);
-    mumloc_sim_render_view(&p->optics, view, plane, width, p->height, row0, row1, s->drift[2 * plane],
+    mumloc_sim_render_view(&p->optics, mumloc_sim_spline(sim, plane), view, plane, width, p->height, row0, row1, s->drift[2 * plane],
                            s->drift[2 * plane + 1], s->emitters, s->count, s->mapped, s->signal,
                            s->edges);
     uint32_t first_pixel = (uint32_t)row0 * (uint32_t)width;

@@ -7,16 +7,6 @@
 #include "optics/psf.h"
 #include "simulate/simulator.h"
 
-/* First and last pixel index (inclusive) whose extent [i·p, (i+1)·p) meets [lo, hi], clipped to
- * [first, last]; returns 0 when the range is empty. */
-static int window(double lo_nm, double hi_nm, double pixel_nm, int first, int last, int *i0, int *i1) {
-    double a = floor(lo_nm / pixel_nm), b = floor(hi_nm / pixel_nm);
-    if (b < first || a > last) return 0;
-    *i0 = a < first ? first : (int)a;
-    *i1 = b > last ? last : (int)b;
-    return 1;
-}
-
 /* mass[i − i0] = the fraction of a unit 1D Gaussian (centre, width) on pixel i, for i in [i0, i1];
  * each pixel's value depends only on i, so any split of the image gives identical numbers. */
 static void pixel_masses(double centre_nm, double width_nm, double pixel_nm, int i0, int i1,
@@ -51,11 +41,11 @@ void mumloc_render_plane_rows(const mumloc_optics *optics, int plane, int width,
         int j0, j1, i0, i1;
         /* Rows are decided on the whole image first so that a band sees exactly the rows the whole
          * image would give it. */
-        if (!window(cy - reach, cy + reach, p, 0, height - 1, &j0, &j1)) continue;
+        if (!mumloc_pixel_span(cy - reach, cy + reach, p, 0, height - 1, &j0, &j1)) continue;
         if (j0 < row0) j0 = row0;
         if (j1 > row1 - 1) j1 = row1 - 1;
         if (j0 > j1) continue;
-        if (!window(cx - reach, cx + reach, p, 0, width - 1, &i0, &i1)) continue;
+        if (!mumloc_pixel_span(cx - reach, cx + reach, p, 0, width - 1, &i0, &i1)) continue;
         pixel_masses(cx, w, p, i0, i1, mass_x);
         pixel_masses(cy, w, p, j0, j1, mass_y);
         double amplitude = e->weight * photons_per_weight * gain;

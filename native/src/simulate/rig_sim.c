@@ -3,6 +3,7 @@
 
 #include "core/error.h"
 #include "rig/rig_internal.h"
+#include "rig/rig_psf.h"
 #include "simulate/simulator.h"
 
 void mumloc_rig_sim_params(const mumloc_rig *rig, mumloc_sim_params *params) {
@@ -44,4 +45,14 @@ mumloc_status mumloc_simulate_rig_frames(const mumloc_simulator *sim, const muml
     mumloc_sim_view views[MUMLOC_MAX_PLANES];
     mumloc_rig_sim_views(rig, 0, views);
     return mumloc_sim_frames_viewed(sim, views, first, count, pixels);
+}
+
+mumloc_status mumloc_sim_use_rig_psf(mumloc_simulator *sim, const mumloc_rig *rig) {
+    if (!rig || rig->psf == MUMLOC_PSF_GAUSSIAN) return mumloc_sim_set_spline(sim, NULL);
+    mumloc_spline_set set;
+    mumloc_psf_model model;
+    MUMLOC_TRY(mumloc_rig_psf_model(rig, &set, &model));
+    mumloc_status st = mumloc_sim_set_spline(sim, model.spline);
+    mumloc_spline_set_free(&set);
+    return st;
 }

@@ -9,6 +9,7 @@
 #include "io/atomic_file.h"
 #include "io/csv_write.h"
 #include "io/rig_stack.h"
+#include "optics/psf_record.h"
 #include "postprocess/drift_internal.h"
 #include "simulate/simulate_files.h"
 #include "table/columns.h"
@@ -52,6 +53,25 @@ static mumloc_status build_description(run *r) {
     if (!r->description) return mumloc_fail(MUMLOC_ERR_OUT_OF_MEMORY, "out of memory for the movie description");
     strcpy(r->description, "mumloc=");
     MUMLOC_TRY(mumloc_sim_params_to_json(r->p, r->description + 7, needed + 1, NULL));
+    if (r->rig && r->rig->psf == MUMLOC_PSF_SPLINE) {
+        /* the PSF the frames were drawn with, so that a model trained with another one refuses
+         * them (psf_record.h): "...}" becomes "...,"psf":{...}}" */
+        mumloc_psf_record record;
+        mumloc_psf_record_of_rig(r->rig, &record);
+        mumloc_text t = {0};
+        size_t json = strlen(r->description) - 1;
+        mumloc_text_printf(&t, "%.*s,\"psf\":", (int)json, r->description);
+        mumloc_psf_record_write(&t, &record);
+        mumloc_text_puts(&t, "}");
+        mumloc_status st = mumloc_text_status(&t);
+        if (st == MUMLOC_OK) {
+            free(r->description);
+            r->description = t.data;
+        } else {
+            mumloc_text_free(&t);
+            return st;
+        }
+    }
     if (strpbrk(r->description, "\n\r\\"))
         return mumloc_fail(MUMLOC_ERR_INTERNAL, "sim params JSON holds a line break or backslash");
     return MUMLOC_OK;
@@ -207,7 +227,8 @@ mumloc_status mumloc_simulate_to_files_batched(const mumloc_sim_params *params, 
     }
     MUMLOC_TRY(mumloc_simulator_create(&rig_params, &r.sim));
     r.p = mumloc_simulator_params(r.sim);
-    mumloc_status s = open_outputs(&r);
+    mumloc_status s = rig ? mumloc_sim_use_rig_psf(r.sim, rig) : MUMLOC_OK;
+    if (s == MUMLOC_OK) s = open_outputs(&r);
     if (s == MUMLOC_OK) s = stream_frames(&r, progress, user, batch_frames);
     if (s == MUMLOC_OK) s = commit_all(&r);
     for (int i = 0; i < OUTPUTS; i++) mumloc_atomic_abort(&r.files[i]); /* no-op once committed */

@@ -3,6 +3,7 @@
 #include <stdlib.h>
 
 #include "core/error.h"
+#include "optics/psf_interface.h"
 #include "simulate/poisson_table.h"
 #include "simulate/simulator.h"
 #include "simulate/ziggurat_build.h"
@@ -68,6 +69,7 @@ mumloc_status mumloc_simulator_create(const mumloc_sim_params *params, mumloc_si
 
 void mumloc_simulator_destroy(mumloc_simulator *sim) {
     if (!sim) return;
+    mumloc_sim_set_spline(sim, NULL);
     mumloc_sim_free_curves(sim);
     mumloc_sim_free_tables(sim);
     free(sim);
@@ -78,3 +80,31 @@ const mumloc_sim_params *mumloc_simulator_params(const mumloc_simulator *sim) {
 }
 
 int mumloc_simulator_max_emitters(const mumloc_simulator *sim) { return sim ? sim->max_emitters : 0; }
+
+mumloc_status mumloc_sim_set_spline(mumloc_simulator *sim, const mumloc_spline_psf *per_plane) {
+    if (!sim) return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT, "simulator must not be NULL");
+    const int k = sim->params.optics.planes;
+    mumloc_spline_psf *copies = NULL;
+    if (per_plane) {
+        mumloc_psf_model model = {MUMLOC_PSF_SPLINE, &sim->params.optics, per_plane};
+        MUMLOC_TRY(mumloc_psf_model_check(&model));
+        copies = calloc((size_t)k, sizeof *copies);
+        if (!copies) return mumloc_fail(MUMLOC_ERR_OUT_OF_MEMORY, "simulator: out of memory for the PSF");
+        for (int d = 0; d < k; d++) {
+            mumloc_status st = mumloc_spline_psf_copy(&per_plane[d], &copies[d]);
+            if (st != MUMLOC_OK) {
+                for (int e = 0; e < d; e++) mumloc_spline_psf_free(&copies[e]);
+                free(copies);
+                return st;
+            }
+        }
+    }
+    for (int d = 0; sim->spline && d < k; d++) mumloc_spline_psf_free(&sim->spline[d]);
+    free(sim->spline);
+    sim->spline = copies;
+    return MUMLOC_OK;
+}
+
+const mumloc_spline_psf *mumloc_sim_spline(const mumloc_simulator *sim, int plane) {
+    return sim->spline ? &sim->spline[plane] : NULL;
+}

@@ -5,6 +5,7 @@
 #include <stdint.h>
 
 #include "mumloc.h"
+#include "optics/spline_psf.h"
 #include "simulate/camera_noise.h"
 #include "simulate/samplers.h"
 #include "simulate/ziggurat.h"
@@ -42,7 +43,20 @@ struct mumloc_simulator {
      * sin(π h t + phase), t = frame / frames, scaled into ±camera_drift_nm. */
     double camera_constant[MUMLOC_MAX_PLANES][2], camera_amplitude[MUMLOC_MAX_PLANES][2][3];
     double camera_phase[MUMLOC_MAX_PLANES][2][3];
+    /* The PSF: NULL, the optics' Gaussian model; else a measured PSF, one spline per plane (owned
+     * copies; mumloc_sim_set_spline). */
+    mumloc_spline_psf *spline;
 };
+
+/* Makes the simulator draw plane d with per_plane[d] (optics.planes splines, on the optics' pixel;
+ * copied) instead of the Gaussian model; NULL goes back to the Gaussian. Photons mean the same in
+ * both (psf_interface.h). The message names a plane that does not fit. */
+mumloc_status mumloc_sim_set_spline(mumloc_simulator *sim, const mumloc_spline_psf *per_plane);
+/* The rig's PSF (rig/rig_psf.h): its spline file's splines, or the Gaussian (rig NULL or gaussian).
+ * Fails naming the file when the rig's spline file is missing or changed. */
+mumloc_status mumloc_sim_use_rig_psf(mumloc_simulator *sim, const mumloc_rig *rig);
+/* Plane d's spline, or NULL when the simulator draws the Gaussian model. */
+const mumloc_spline_psf *mumloc_sim_spline(const mumloc_simulator *sim, int plane);
 
 /* Field area in µm². */
 double mumloc_sim_field_area_um2(const mumloc_sim_params *params);
@@ -103,9 +117,12 @@ mumloc_camera_model mumloc_sim_camera_model(const mumloc_camera *camera,
                                             const mumloc_ziggurat *ziggurat);
 
 /* Adds plane `plane` of n emitters (reference frame, nm) to rows [row0, row1) of out as the view's
- * camera sees it (view NULL or not mapped: mumloc_render_plane_rows with the drift); mapped holds n
+ * camera sees it (view NULL or not mapped: mumloc_render_plane_rows with the drift), with the
+ * Gaussian model or, when spline is not NULL, that plane's measured PSF (in the camera's own pixels,
+ * so a mapped view moves its centres and leaves its shape); mapped holds n
  * emitters of scratch space, scratch as for mumloc_render_plane_rows. */
-void mumloc_sim_render_view(const mumloc_optics *optics, const mumloc_sim_view *view, int plane,
+void mumloc_sim_render_view(const mumloc_optics *optics, const mumloc_spline_psf *spline,
+                            const mumloc_sim_view *view, int plane,
                             int width, int height, int row0, int row1, double dx_nm, double dy_nm,
                             const mumloc_emitter *emitters, int n, mumloc_emitter *mapped,
                             double *out, double *scratch);
@@ -117,5 +134,11 @@ void mumloc_sim_render_view(const mumloc_optics *optics, const mumloc_sim_view *
 void mumloc_render_plane_rows(const mumloc_optics *optics, int plane, int width, int height,
                               int row0, int row1, double depth_nm, double dx_nm, double dy_nm,
                               const mumloc_emitter *emitters, int n, double *out, double *scratch);
+
+/* mumloc_render_plane_rows with a measured PSF (the plane's spline, optics/spline_eval.h) over each
+ * molecule's reach (mumloc_spline_reach_nm) clipped to the image; molecules at their own depth z. */
+void mumloc_render_spline_rows(const mumloc_optics *optics, const mumloc_spline_psf *psf, int plane,
+                               int width, int height, int row0, int row1, double dx_nm, double dy_nm,
+                               const mumloc_emitter *emitters, int n, double *out);
 
 #endif

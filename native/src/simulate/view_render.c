@@ -19,13 +19,18 @@ mumloc_camera_model mumloc_sim_camera_model(const mumloc_camera *camera, const m
     return cam;
 }
 
-void mumloc_sim_render_view(const mumloc_optics *optics, const mumloc_sim_view *view, int plane,
+void mumloc_sim_render_view(const mumloc_optics *optics, const mumloc_spline_psf *spline,
+                            const mumloc_sim_view *view, int plane,
                             int width, int height, int row0, int row1, double dx_nm, double dy_nm,
                             const mumloc_emitter *emitters, int n, mumloc_emitter *mapped,
                             double *out, double *scratch) {
     const double depth = optics->plane_depth_nm[plane];
     if (!view || !view->mapped) {
-        mumloc_render_plane_rows(optics, plane, width, height, row0, row1, depth, dx_nm, dy_nm,
+        if (spline)
+            mumloc_render_spline_rows(optics, spline, plane, width, height, row0, row1, dx_nm, dy_nm,
+                                      emitters, n, out);
+        else
+            mumloc_render_plane_rows(optics, plane, width, height, row0, row1, depth, dx_nm, dy_nm,
                                  emitters, n, out, scratch);
         return;
     }
@@ -39,6 +44,11 @@ void mumloc_sim_render_view(const mumloc_optics *optics, const mumloc_sim_view *
         e.x_nm = u * p;
         e.y_nm = v * p;
         mapped[m] = e;
+    }
+    if (spline) {
+        mumloc_render_spline_rows(optics, spline, plane, width, height, row0, row1, 0.0, 0.0, mapped,
+                                  n, out);
+        return;
     }
     /* A camera that magnifies by s (sqrt|det| of the affine's linear part) records PSFs s times as
      * wide in its pixels: w0 · s scales w(Δz) by s exactly. A rotation of an isotropic Gaussian is

@@ -12,6 +12,7 @@
 #include "core/error.h"
 #include "core/runtime.h"
 #include "io/json.h"
+#include "model/model_psf.h"
 #include "train/train_data.h"
 #include "train/train_validate.h"
 
@@ -50,6 +51,12 @@ static double now(void) {
 static void put_number(mumloc_text *t, const char *key, double v) {
     mumloc_text_printf(t, ",\"%s\":", key);
     mumloc_json_write_number(t, v);
+}
+
+/* The PSF this run's frames are drawn with: the rig's, else the Gaussian of the optics. */
+static void run_psf(const mumloc_train_options *o, mumloc_psf_record *out) {
+    if (o->rig) mumloc_psf_record_of_rig(o->rig, out);
+    else memset(out, 0, sizeof *out);
 }
 
 /* Metadata "rig": the camera models the frames were recorded with (the optics are the model's). */
@@ -183,9 +190,14 @@ static mumloc_status start_model(const mumloc_train_options *o, mumloc_model **o
         return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT, "resume: '%s' is a %s model, not %s",
                            o->resume_path, mumloc_arch_name((int)mumloc_model_arch(m)),
                            mumloc_arch_name((int)o->arch));
-    if (mumloc_model_check_optics(m, &o->sim.optics) != MUMLOC_OK) {
-        /* Trained for other optics: fine-tune it for these (a rig's), weights as the start and the
-         * schedule from step 0. */
+    mumloc_psf_record psf, model_record;
+    run_psf(o, &psf);
+    MUMLOC_TRY(model_psf(m, &model_record));
+    if (mumloc_model_check_optics(m, &o->sim.optics) != MUMLOC_OK ||
+        mumloc_psf_record_differs(&model_record, "", &psf, "", NULL, 0)) {
+        /* Trained for other optics or another PSF: fine-tune it for these (a rig's), weights as
+         * the start and the schedule from step 0. */
+        mumloc_clear_error();
         MUMLOC_TRY(model_retarget(m, &o->sim.optics, &o->sim.camera, o->sim.weight_max));
         MUMLOC_TRY(set_step(m, 0));
         MUMLOC_TRY(model_set_meta(m, "fine_tuned_from", o->resume_path));
@@ -301,6 +313,9 @@ static mumloc_status run(const mumloc_train_options *o, mumloc_model *model, int
     MUMLOC_TRY(set_threshold(model, o->threshold));
     MUMLOC_TRY(set_recipe(model, o, &s));
     if (o->rig) MUMLOC_TRY(set_rig(model, o->rig));
+    mumloc_psf_record psf;
+    run_psf(o, &psf);
+    MUMLOC_TRY(model_set_psf(model, &psf));
     train_data train, val;
     MUMLOC_TRY(train_data_init(&train, &o->sim, o->rig, o->seed, model, o->batch));
     mumloc_status st = train_data_init(&val, &o->sim, o->rig, o->validation_seed, model, o->batch);

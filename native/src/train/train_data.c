@@ -20,6 +20,13 @@ mumloc_status train_data_init(train_data *d, const mumloc_sim_params *sim, const
     params.seed = seed;
     params.frames = 1;
     MUMLOC_TRY(mumloc_simulator_create(&params, &d->sim));
+    if (rig) {
+        mumloc_status st = mumloc_sim_use_rig_psf(d->sim, rig); /* the rig's PSF draws the frames */
+        if (st != MUMLOC_OK) {
+            train_data_free(d);
+            return st;
+        }
+    }
     d->model = model;
     d->width = sim->width;
     d->height = sim->height;

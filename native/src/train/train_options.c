@@ -40,10 +40,6 @@ mumloc_status mumloc_train_options_validate(const mumloc_train_options *o) {
         return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT, "arch must be regression or voxel (got %d)",
                            (int)o->arch);
     MUMLOC_TRY(mumloc_sim_params_validate(&o->sim));
-    if (o->sim.optics.planes < 2)
-        return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT,
-                           "planes must be at least 2 for training (the voxel layers lie between "
-                           "planes), got %d", o->sim.optics.planes);
     if (o->sim.sample != MUMLOC_SAMPLE_UNIFORM)
         return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT,
                            "sample must be uniform for training (independent molecules)");

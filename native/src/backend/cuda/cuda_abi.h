@@ -15,6 +15,7 @@
 #include <stdint.h>
 
 #include "backend/backend.h"
+#include "optics/spline_psf.h"
 #include "simulate/camera_noise.h"
 
 #ifdef __cplusplus
@@ -22,9 +23,9 @@ extern "C" {
 #endif
 
 /* Bumped whenever this header or backend.h changes shape: a stale object is refused, not run. */
-#define MUMLOC_CUDA_ABI_VERSION 4 /* 2: backend.h's asynchronous-transfer and memory hooks;
+#define MUMLOC_CUDA_ABI_VERSION 5 /* 2: backend.h's asynchronous-transfer and memory hooks;
                                      3: per-plane optics in mumloc_cuda_sim_job; 4: the backend's
-                                     inference precision */
+                                     inference precision; 5: a measured PSF in the sim job */
 #define MUMLOC_CUDA_ENTRY "mumloc_cuda_api_get"
 
 typedef struct mumloc_cuda_host {
@@ -55,6 +56,10 @@ typedef struct mumloc_cuda_sim_job {
     int emitter_stride;           /* frame f's emitters start at emitters[f · stride] */
     const mumloc_emitter *emitters;
     mumloc_camera_model camera;
+    /* 1: plane d is drawn with spline[d] (optics/spline_eval.h), its coef and rms_nm host pointers
+     * that the object copies to the device; 0: the Gaussian curves above. */
+    int spline_psf;
+    mumloc_spline_psf spline[MUMLOC_MAX_PLANES];
 } mumloc_cuda_sim_job;
 
 typedef struct mumloc_cuda_api {

@@ -1,5 +1,5 @@
 // The simulator's pixels on the GPU: one thread per output pixel renders the pixel-integrated PSFs of
-// its frame's emitters (optics/psf.h) and draws the camera noise (simulate/camera_noise.h) from the
+// its frame's emitters (the Gaussian, optics/psf.h, or a measured PSF, optics/spline_eval.h) and draws the camera noise (simulate/camera_noise.h) from the
 // Philox stream the CPU uses for that pixel, so a GPU frame equals the CPU frame up to the last bits
 // of erf/log/exp (CUDA's and glibc's differ by an ulp or two). Built with --fmad=false (CMake) so the
 // sums round as the CPU's do.
@@ -8,20 +8,55 @@
 
 #include "backend/cuda/cuda_backend.h"
 #include "optics/psf.h"
-
-// simulate/psf_pixels.c's window: first and last pixel meeting [lo, hi], clipped to [first,
-// last]; 0 when empty.
-static __device__ int window(double lo, double hi, double pixel, int first, int last, int *i0, int *i1) {
-    double a = floor(lo / pixel), b = floor(hi / pixel);
-    if (b < first || a > last) return 0;
-    *i0 = a < first ? first : (int)a;
-    *i1 = b > last ? last : (int)b;
-    return 1;
-}
+#include "optics/spline_eval.h"
 
 // The fraction of a unit 1-D Gaussian on pixel i, as simulate/psf_pixels.c computes it.
 static __device__ double mass(int i, double centre, double k, double pixel) {
     return 0.5 * (mumloc_psf_edge((i + 1) * pixel, centre, k) - mumloc_psf_edge(i * pixel, centre, k));
+}
+
+// One pixel's photons from the Gaussian model, as simulate/psf_pixels.c adds them.
+static __device__ double gaussian_signal(mumloc_plane_psf curve, double depth,
+                                         const mumloc_emitter *e, int n, double dx, double dy, int i,
+                                         int j, int width, int height, double p,
+                                         double photons_per_weight, double gain) {
+    double signal = 0.0;
+    for (int m = 0; m < n; m++) {
+        double w = mumloc_psf_width(curve.w0_nm, curve.d_nm, curve.A, curve.B, depth - e[m].z_nm);
+        double reach = MUMLOC_PSF_WINDOW_WIDTHS * w;
+        double cx = e[m].x_nm - dx, cy = e[m].y_nm - dy;
+        int j0, j1, i0, i1;
+        if (!mumloc_pixel_span(cy - reach, cy + reach, p, 0, height - 1, &j0, &j1) || j < j0 || j > j1)
+            continue;
+        if (!mumloc_pixel_span(cx - reach, cx + reach, p, 0, width - 1, &i0, &i1) || i < i0 || i > i1)
+            continue;
+        double k = 1.0 / (sqrt(2.0) * w);
+        double row_factor = e[m].weight * photons_per_weight * gain * mass(j, cy, k, p);
+        signal += row_factor * mass(i, cx, k, p);
+    }
+    return signal;
+}
+
+// One pixel's photons from a measured PSF, as render_spline.c adds them: each molecule located
+// against its whole window's origin, so the basis weights are the CPU's to the bit.
+static __device__ double spline_signal(const mumloc_spline_psf *psf, const mumloc_emitter *e, int n,
+                                       double dx, double dy, int i, int j, int width, int height,
+                                       double p, double photons_per_weight, double gain) {
+    double signal = 0.0;
+    for (int m = 0; m < n; m++) {
+        const double reach = mumloc_spline_reach_nm(psf, e[m].z_nm);
+        const double cx = e[m].x_nm - dx, cy = e[m].y_nm - dy;
+        int j0, j1, i0, i1;
+        if (!mumloc_pixel_span(cy - reach, cy + reach, p, 0, height - 1, &j0, &j1) || j < j0 || j > j1)
+            continue;
+        if (!mumloc_pixel_span(cx - reach, cx + reach, p, 0, width - 1, &i0, &i1) || i < i0 || i > i1)
+            continue;
+        mumloc_spline_at at;
+        mumloc_spline_locate(psf, cx, cy, e[m].z_nm, i0, j0, &at);
+        const double amplitude = e[m].weight * photons_per_weight * gain;
+        signal += amplitude * mumloc_spline_photon_share(psf, &at, i - i0, j - j0);
+    }
+    return signal;
 }
 
 static __global__ void simulate_kernel(mumloc_cuda_sim_job job, const double *drift,
@@ -34,24 +69,16 @@ static __global__ void simulate_kernel(mumloc_cuda_sim_job job, const double *dr
         const int64_t f = idx / (job.planes * hw);
         const int plane = (int)((idx / hw) % job.planes);
         const int px = (int)(idx % hw), j = px / job.width, i = px % job.width;
-        const double depth = job.depth_nm[plane], gain = job.plane_gain[plane];
-        const mumloc_plane_psf curve = job.plane_psf[plane];
+        const double gain = job.plane_gain[plane];
         const double dx = drift[f * 2 * job.planes + 2 * plane], dy = drift[f * 2 * job.planes + 2 * plane + 1];
         const mumloc_emitter *e = emitters + f * job.emitter_stride;
         double signal = 0.0;
-        for (int m = 0; m < counts[f]; m++) {
-            double w = mumloc_psf_width(curve.w0_nm, curve.d_nm, curve.A, curve.B, depth - e[m].z_nm);
-            double reach = MUMLOC_PSF_WINDOW_WIDTHS * w;
-            double cx = e[m].x_nm - dx, cy = e[m].y_nm - dy;
-            int j0, j1, i0, i1;
-            if (!window(cy - reach, cy + reach, p, 0, job.height - 1, &j0, &j1) || j < j0 || j > j1)
-                continue;
-            if (!window(cx - reach, cx + reach, p, 0, job.width - 1, &i0, &i1) || i < i0 || i > i1)
-                continue;
-            double k = 1.0 / (sqrt(2.0) * w);
-            double row_factor = e[m].weight * photons_per_weight * gain * mass(j, cy, k, p);
-            signal += row_factor * mass(i, cx, k, p);
-        }
+        if (job.spline_psf)
+            signal = spline_signal(&job.spline[plane], e, counts[f], dx, dy, i, j, job.width,
+                                   job.height, p, photons_per_weight, gain);
+        else
+            signal = gaussian_signal(job.plane_psf[plane], job.depth_nm[plane], e, counts[f], dx, dy,
+                                     i, j, job.width, job.height, p, photons_per_weight, gain);
         mumloc_rng r = mumloc_rng_stream(job.seed, job.first_frame + f, MUMLOC_RNG_NOISE, plane,
                                          (uint32_t)px);
         out[idx] = (float)mumloc_camera_pixel(&cam, signal, &r);
@@ -61,7 +88,7 @@ static __global__ void simulate_kernel(mumloc_cuda_sim_job job, const double *dr
 namespace {
 // Device copies of everything the kernel reads, freed together.
 struct sim_buffers {
-    void *ptr[12];
+    void *ptr[12 + 2 * MUMLOC_MAX_PLANES];
     int n;
     sim_buffers() : n(0) { memset(ptr, 0, sizeof ptr); }
     ~sim_buffers() {
@@ -159,7 +186,17 @@ static mumloc_status simulate_on_current(const mumloc_cuda_sim_job *job, float *
     CU_TRY(b.copy(job->emitters, (size_t)(job->frames * job->emitter_stride), &emitters));
     CU_TRY(b.copy((const float *)NULL, (size_t)total, &out));
     CU_TRY(camera_to_device(b, job->camera, &cam));
-    simulate_kernel<<<cuda_blocks(total), CUDA_THREADS>>>(*job, drift, counts, emitters, cam, out, total);
+    mumloc_cuda_sim_job dev_job = *job; // the splines' tables as device copies
+    for (int d = 0; job->spline_psf && d < job->planes; d++) {
+        const mumloc_spline_psf *h = &job->spline[d];
+        float *coef;
+        double *rms;
+        CU_TRY(b.copy(h->coef, (size_t)h->n * h->n * h->nz, &coef));
+        CU_TRY(b.copy(h->rms_nm, (size_t)h->nz, &rms));
+        dev_job.spline[d].coef = coef;
+        dev_job.spline[d].rms_nm = rms;
+    }
+    simulate_kernel<<<cuda_blocks(total), CUDA_THREADS>>>(dev_job, drift, counts, emitters, cam, out, total);
     CUDA_LAUNCHED("simulating frames");
     CUDA_CALL(cudaMemcpy(pixels, out, (size_t)total * sizeof(float), cudaMemcpyDeviceToHost),
               "copying simulated frames");

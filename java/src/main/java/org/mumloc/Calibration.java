@@ -10,6 +10,14 @@ public final class Calibration {
     private Calibration() {
     }
 
+    /** mumloc_psf_kind's spline: the measured PSF ({@link #psfNames()}). */
+    public static final int PSF_SPLINE = 1;
+
+    /** PSF model names, indexed as mumloc_psf_kind (the CLI's --psf values: gaussian, spline). */
+    public static String[] psfNames() {
+        return Mumloc.enumNames("psf");
+    }
+
     /** Layout names, indexed as mumloc_rig_layout (the library's words, the CLI's --layout values). */
     public static String[] layoutNames() {
         return Mumloc.enumNames("rig_layout");
@@ -27,6 +35,11 @@ public final class Calibration {
         /** Index in {@link #layoutNames()}. */
         public int layout;
         public int minBeads;
+        /**
+         * Index into {@link #psfNames()}: the rig's PSF model. Spline (the measured PSF) by default, as the
+         * CLI's --psf; the library's own default stays gaussian so that older callers keep its behaviour.
+         */
+        public int psf;
         public double[] offsetAdu;
         public double[] aduPerElectron;
         public double[] emGain;
@@ -36,10 +49,11 @@ public final class Calibration {
         /** What was read, kept in the rig's calibration record. */
         public String inputs = "";
 
-        /** The library's defaults. */
+        /** The library's defaults, with the measured PSF (see {@link #psf}). */
         public Options() {
             Mumloc.load();
             nDefaults(this);
+            psf = PSF_SPLINE;
         }
     }
 

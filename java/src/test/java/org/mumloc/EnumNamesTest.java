@@ -58,6 +58,7 @@ class EnumNamesTest {
         assertCliChoice(cli, dir, "localize", "--method", Mumloc.enumNames("localize_method"));
         assertCliChoice(cli, dir, "localize", "--layout", Calibration.layoutNames());
         assertCliChoice(cli, dir, "calibrate", "--layout", Calibration.layoutNames());
+        assertCliChoice(cli, dir, "calibrate", "--psf", Calibration.psfNames());
     }
 
     /** The help line "  --option a|b|c  ..." lists exactly the words. */

@@ -5,11 +5,13 @@ import ij.ImagePlus;
 import ij.ImageStack;
 import ij.WindowManager;
 import ij.plugin.PlugIn;
+import ij.process.FloatProcessor;
 
 import java.io.File;
 import java.io.IOException;
 
 import org.mumloc.Calibration;
+import org.mumloc.PsfSections;
 import org.mumloc.Table;
 
 /**
@@ -18,7 +20,8 @@ import org.mumloc.Table;
  * separated by commas), or else the current image (a hyperstack with the cameras as channels, or one
  * chip of tiles). Keys are the CLI's options ('_' for '-'); camera values are one number or one per
  * camera ("100,102,98,101"):
- * {@code run("MUMLoc Calibrate", "beads=[/data/beads.tif] z_step=50 offset=100 gain=2 out=[/data/rig.json] report=[/data/rig.png]")}.
+ * {@code run("MUMLoc Calibrate", "beads=[/data/beads.tif] z_step=50 offset=100 gain=2 psf=spline out=[/data/rig.json] report=[/data/rig.png]")}
+ * (psf=spline, the default, also writes the measured PSF beside the rig file as NAME.psf.safetensors).
  * The summary goes to the Log; the report PNG is shown unless headless or in batch mode.
  */
 public class CalibrateCommand implements PlugIn {
@@ -44,10 +47,13 @@ public class CalibrateCommand implements PlugIn {
         f.string("EM_gain (1 = none)", Table.formatNumber(d.emGain[0]), 20);
         f.string("Read_noise (electrons rms)", Table.formatNumber(d.readNoiseE[0]), 20);
         f.number("Min_beads (shared with camera 1)", d.minBeads);
+        String[] psfs = Calibration.psfNames();
+        f.choice("PSF (spline: measured from the beads, beside the rig file)", psfs, psfs[d.psf]);
         f.number("Threads (0 = all cores)", 0);
         f.message("Files");
         f.file("Out (rig file, JSON)", "");
         f.file("Report (PNG; empty = a temporary one, shown)", "");
+        f.file("PSF_sections (TIFF of a spline rig's measured PSF beside the Gaussian; empty = shown)", "");
         return f;
     }
 
@@ -59,6 +65,7 @@ public class CalibrateCommand implements PlugIn {
         o.pixelNm = f.number("pixel_size");
         o.layout = f.choiceIndex("layout");
         o.minBeads = f.integer("min_beads");
+        o.psf = f.choiceIndex("psf");
         o.offsetAdu = values(f, "offset");
         o.aduPerElectron = values(f, "gain");
         o.emGain = values(f, "em_gain");
@@ -90,7 +97,41 @@ public class CalibrateCommand implements PlugIn {
                 plots.show();
             }
         }
+        showPsfSections(out, Tables.pathOrNull(f.string("psf_sections")), show);
         Commands.status(TITLE + ": wrote " + out + (f.string("report").isEmpty() ? "" : " and " + report));
+    }
+
+    /**
+     * A spline rig's measured PSF beside its Gaussian model: xz and yz sections per plane (one slice
+     * per plane), written to {@code path} when given, else shown (skipped headless or in batch mode).
+     * A rig with the Gaussian model has nothing measured to show.
+     */
+    static void showPsfSections(String rigPath, String path, boolean show) {
+        if (path == null && !show) return;
+        PsfSections s = PsfSections.ofRig(rigPath);
+        if (s == null) return;
+        ImageStack stack = new ImageStack(s.width, s.depths);
+        int area = s.width * s.depths;
+        for (int d = 0; d < s.planes; d++) {
+            float[] plane = new float[area];
+            System.arraycopy(s.pixels, d * area, plane, 0, area);
+            stack.addSlice("plane " + (d + 1) + ": measured xz | Gaussian xz | measured yz | Gaussian yz",
+                    new FloatProcessor(s.width, s.depths, plane));
+        }
+        ImagePlus imp = new ImagePlus(TITLE + ": PSF sections of " + new File(rigPath).getName(), stack);
+        ij.measure.Calibration cal = imp.getCalibration();
+        cal.pixelWidth = s.lateralStepNm;
+        cal.pixelHeight = s.zStepNm;
+        cal.yOrigin = -s.z0Nm / s.zStepNm;
+        cal.setUnit("nm");
+        if (path != null) {
+            if (!IJ.saveAsTiff(imp, path)) throw new UserError("psf_sections: cannot write " + path);
+            IJ.log(TITLE + ": PSF sections (" + s.planes + " planes, rows " + s.z0Nm + " nm down in steps of "
+                    + s.zStepNm + " nm) in " + path);
+        } else {
+            imp.resetDisplayRange();
+            imp.show();
+        }
     }
 
     /** The current image as the bead stack: channels = cameras (hyperstack, files) or one chip (tiles). */

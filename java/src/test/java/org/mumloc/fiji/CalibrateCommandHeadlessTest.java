@@ -98,6 +98,14 @@ class CalibrateCommandHeadlessTest {
         assertTrue(json.contains("\"flip_x\": 1") || json.contains("\"flip_x\":1"), json);
         double focus2 = Double.parseDouble(json.replaceAll("(?s).*\"plane_depth_nm\":\\s*\\[\\s*200\\s*,\\s*([-0-9.e]+).*", "$1"));
         assertEquals(600, focus2, 15, json);
+        // psf=spline (the default): the measured PSF beside the rig file, named by it
+        assertTrue(Files.exists(dir.resolve("rig.psf.safetensors")), log);
+        assertTrue(json.contains("\"psf\": {\"model\": \"spline\", \"file\": \"rig.psf.safetensors\""), json);
+        Path gauss = dir.resolve("gauss.json");
+        String log2 = HeadlessRun.run(new CalibrateCommand(), "beads=[" + stack + "] z_step=50 offset=100 gain=2 "
+                + "pixel_size=100 psf=gaussian out=[" + gauss + "]");
+        assertFalse(new String(Files.readAllBytes(gauss), StandardCharsets.UTF_8).contains("\"psf\":"), log2);
+        assertFalse(Files.exists(dir.resolve("gauss.psf.safetensors")), log2);
     }
 
     @Test
