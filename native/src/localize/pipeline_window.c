@@ -15,8 +15,8 @@
 #include "fit/drift_window.h"
 #include "fit/mapped_fits.h"
 #include "localize/pipeline.h"
-#include "localize/pipeline_frame.h"
 #include "localize/pipeline_localizer.h"
+#include "localize/pipeline_pending.h"
 
 #define MAX_SIGMA_NM 15.0 /* as the per-frame fit: a plane bounded worse leans on the prior */
 
