@@ -588,6 +588,11 @@ typedef enum mumloc_arch {
 MUMLOC_API const char *mumloc_arch_name(int arch);
 /* The architecture of that name; MUMLOC_ERR_INVALID_ARGUMENT listing the names otherwise. */
 MUMLOC_API mumloc_status mumloc_arch_from_name(const char *name, mumloc_arch *out);
+/* File name (no folder) of the bundled model of an architecture: "default-model.safetensors"
+ * (regression), "voxel-model.safetensors" (voxel); NULL out of range. `localize --model NAME` and
+ * Fiji's model=NAME take an architecture's name for its bundled model; whether the file is installed
+ * is the caller's to check. */
+MUMLOC_API const char *mumloc_bundled_model_file(int arch);
 
 typedef struct mumloc_model mumloc_model;
 
