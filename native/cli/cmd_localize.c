@@ -281,6 +281,9 @@ int cmd_localize(int argc, char **argv) {
          &opt.threshold, NULL, NULL, 0, "the model's"},
         {"merge-distance", "NM", "merge duplicate detections closer than this; 0 = never",
          CLI_DOUBLE, &opt.merge_distance_nm, NULL, NULL, 0, NULL},
+        {"neighbourhood", "R", "voxel models: half-size of a peak's averaging window, voxels; 0 = "
+         "the peak voxel's centre (the 2021 paper's argmax)", CLI_INT, &opt.neighbourhood, NULL,
+         NULL, 0, NULL},
         {"frames", "FIRST-LAST", "frames to localize (1-based; FIRST- = to the end)", CLI_STRING,
          &frames_text, NULL, NULL, 0, "all"},
         {"tile", "N", "tile edge in pixels for large frames; 0 = automatic", CLI_INT, &opt.tile,
