@@ -102,6 +102,7 @@ void cs_forward(const cs_grid *g, const float *c, float *y, float *scratch) {
         }
         if (!any) continue;
         for (int d = 0; d < g->planes; d++) {
+            if (g->share[d] == 0.0) continue;
             const float *m = cs_grid_table(g, d, l);
             const int lo = g->lo[(size_t)d * g->slices + l], hi = g->hi[(size_t)d * g->slices + l];
             const int dx = g->shift[d][0], dy = g->shift[d][1];
@@ -147,6 +148,7 @@ CS_HOT void cs_adjoint(const cs_grid *g, const float *r, float *out, float *b) {
         float *gl = out + (size_t)l * rows * cols;
         memset(gl, 0, sizeof(float) * (size_t)rows * cols);
         for (int d = 0; d < g->planes; d++) {
+            if (g->share[d] == 0.0) continue; /* a plane left out (the drift search's refits) */
             const float *m = cs_grid_table(g, d, l);
             const int lo = g->lo[(size_t)d * g->slices + l], hi = g->hi[(size_t)d * g->slices + l];
             const int dx = g->shift[d][0], dy = g->shift[d][1];
