@@ -27,7 +27,7 @@
 
 #include "backend/device.h"
 #include "model/model_infer.h"
-#include "nn/model.h"
+#include "nn/network.h"
 
 static double min_seconds = 2.0;
 

@@ -23,7 +23,7 @@
 
 #include "backend/backend.h"
 #include "backend/cpu/cpu_backend.h"
-#include "nn/model.h"
+#include "nn/network.h"
 
 static double now(void) {
     struct timespec t;

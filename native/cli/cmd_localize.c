@@ -400,7 +400,8 @@ int cmd_localize(int argc, char **argv) {
     /* threads before the model: oneDNN sizes its work split when the network is planned */
     if ((status = mumloc_set_threads(opt.threads)) != MUMLOC_OK) return library_error("", status);
     mumloc_model *model = NULL;
-    if ((status = mumloc_model_load(model_path, &model)) != MUMLOC_OK)
+    /* straight onto the device the localizer will run it on (the localizer then moves nothing) */
+    if ((status = mumloc_model_load_on_device(model_path, &opt.device, NULL, &model)) != MUMLOC_OK)
         return library_error("--model: ", status);
 
     localize_report report = {.model = model, .precision = "?"};

@@ -53,7 +53,8 @@
  * Reading order: the first part declares what a program calls (errors, optics and camera,
  * simulation, models and training, tables, localization, rendering, evaluation, post-processing,
  * rigs); after it, marked "Building blocks", come the lower-level steps that localization is built
- * from (decoders, Cramér–Rao bounds, refinement), for programs that assemble their own pipeline.
+ * from (decoders, Cramér–Rao bounds, refinement, the CS solver), for programs that assemble their
+ * own pipeline.
  */
 #ifndef MUMLOC_H
 #define MUMLOC_H
@@ -608,6 +609,14 @@ MUMLOC_API mumloc_status mumloc_model_create(mumloc_arch arch, const mumloc_opti
  * MUMLOC_ERR_IO: not a regular file, unreadable) and a message naming the file and the problem.
  * Only the header is read before it is validated. */
 MUMLOC_API mumloc_status mumloc_model_load(const char *path, mumloc_model **out);
+/* mumloc_model_load straight onto a device's backend: the tensors go from the file to the device,
+ * never through a model on the CPU. device NULL is the CPU, as mumloc_model_load; otherwise it is
+ * resolved as mumloc_model_set_device resolves it (AUTO: CUDA where usable, else the CPU and why),
+ * and the model is then as if loaded and moved there (bit-identical results). choice (may be NULL)
+ * says where it went and why; an unusable CUDA:N fails as mumloc_model_set_device does. */
+MUMLOC_API mumloc_status mumloc_model_load_on_device(const char *path, const mumloc_device *device,
+                                                     mumloc_device_choice *choice,
+                                                     mumloc_model **out);
 /* Saves atomically (with Adam's state when the model has been trained, so training can resume from
  * it). A loaded model saves byte-identically. */
 MUMLOC_API mumloc_status mumloc_model_save(mumloc_model *model, const char *path);
@@ -644,8 +653,8 @@ MUMLOC_API const char *mumloc_model_info_text(mumloc_model *model);
 MUMLOC_API mumloc_status mumloc_model_forward(mumloc_model *model, const float *photons, int count,
                                               int width, int height, float *out);
 
-/* Where the model computes. Created and loaded models start on the CPU. mumloc_model_set_device
- * resolves requested (NULL = AUTO) as mumloc_device_resolve does and moves the weights, batch-norm
+/* Where the model computes. Created and loaded models start on the CPU (but see
+ * mumloc_model_load_on_device). mumloc_model_set_device resolves requested (NULL = AUTO) as mumloc_device_resolve does and moves the weights, batch-norm
  * statistics and Adam's state to that device's backend. AUTO falls back to the CPU and says why in
  * choice->reason; an unusable CUDA:N fails (MUMLOC_ERR_UNSUPPORTED, or MUMLOC_ERR_INVALID_ARGUMENT
  * for a device number that does not exist) with the reason in the message and leaves the model
@@ -868,25 +877,8 @@ MUMLOC_API mumloc_status mumloc_table_write_csv(const mumloc_table *table, const
 MUMLOC_API mumloc_status mumloc_table_convert_to_nm(mumloc_table *table, double pixel_nm);
 
 /* ---------------------------------------------------------------------------------------------- */
-/* Cramér–Rao bounds, decoding and PSF fits                                                       */
+/* Localizations (the building blocks that make and refine them are at the end)                    */
 /* ---------------------------------------------------------------------------------------------- */
-
-/* Cramér–Rao lower bounds (science.md §7) of x, y and z for one molecule at (x, y, z) with `photons`
- * expected photons summed over all k planes (photons · mumloc_optics_plane_share in plane d, photons
- * / k for the papers' optics: k · c · a'/p² for weight c; each plane with its own PSF curve) on
- * background[d] photons per pixel in plane d (k values; NULL: camera->background_photons in every
- * plane). The Fisher matrix is over (x, y, z, photons, b_1 .. b_k): photons and one background per
- * plane are nuisance parameters, as in the photometry of mumloc_localizations_measure. Each plane
- * contributes the pixels of a ±ceil(3 w/p) window (at least ±2) around the molecule, on an unbounded
- * camera, without drift. Noise, in photons per pixel of expected value μ: variance F·μ + (σ/G)², where
- * σ is the read noise in electrons, G the EM gain, and F = 2 (the EM register's excess noise) when
- * G > 1, else 1; so the information is Σ (∂μ/∂θ)(∂μ/∂θ') / (F·μ + (σ/G)²) (the shifted-Poisson
- * approximation). A coordinate the data do not inform at all (z of a single plane at exact focus)
- * gets Infinity. */
-MUMLOC_API mumloc_status mumloc_crlb(const mumloc_optics *optics, const mumloc_camera *camera,
-                                     double x_nm, double y_nm, double z_nm, double photons,
-                                     const double *background, double *sx_nm, double *sy_nm,
-                                     double *sz_nm);
 
 /* One localization: a molecule found in one frame. Decoders fill frame, x, y, z and probability and
  * set the rest to NaN; mumloc_localizations_measure fills the photometry and the bounds. Written
@@ -906,53 +898,6 @@ typedef struct mumloc_localization {
     double uncertainty_z_nm;    /* axial CRLB σz */
 } mumloc_localization;
 
-typedef struct mumloc_decode_options {
-    double threshold;          /* τ: voxels with probability > τ count (default 0.5) */
-    double merge_distance_nm;  /* regression: merge detections of neighbouring voxels closer than
-                                  this in 3D (default 100; 0 disables merging) */
-    int neighbourhood;         /* voxel: half-size r of the (2r+1)³ averaging window (default 1) */
-} mumloc_decode_options;
-
-MUMLOC_API void mumloc_decode_options_default(mumloc_decode_options *options);
-
-/* Decodes one frame of the `regression` network (science.md §4b). output holds 4k channels of
- * height × width floats (channel-major, row-major): channel d (0 ≤ d < k) the probability c of plane
- * d's voxels, channel k + 3·d + a the offset ζ in [0, 1] along axis a (0 = x, 1 = y, 2 = z) — the
- * model's output tensor as it is. The voxel of pixel (i, j) in plane d spans [i·p, (i+1)·p) ×
- * [j·p, (j+1)·p) × [lo_d, hi_d), where lo_d/hi_d are the midpoints between plane d's depth and its
- * neighbours' (the outer planes extend by half their spacing: [0, 1600) nm in four 400 nm layers by
- * default; needs k ≥ 2). Each voxel with c > τ gives a molecule at its corner + ζ · size. Then
- * duplicates are merged: detections are taken in decreasing probability; one whose voxel neighbours
- * (26-neighbourhood in plane, row, column) the voxel of an earlier kept detection within
- * merge_distance_nm joins it. The merged position is the probability-weighted mean (a molecule on a
- * voxel border lights both voxels, each ζ biased towards its own voxel's inside by the sigmoid, so
- * the mean cancels most of that bias); the probability is the highest. Results are sorted by y, then
- * x, then z. *count gets how many there are; out NULL with cap 0 asks for that count only;
- * otherwise out receives them, and more than cap fails with MUMLOC_ERR_INVALID_ARGUMENT (call again
- * with a bigger buffer; k · width · height always suffices). */
-MUMLOC_API mumloc_status mumloc_decode_regression(const mumloc_optics *optics, const float *output,
-                                                  int width, int height,
-                                                  const mumloc_decode_options *options,
-                                                  int64_t frame, mumloc_localization *out, int cap,
-                                                  int *count);
-
-/* Decodes one frame of the `voxel` network (science.md §4a). volume holds depth_slices × (U·height)
- * × (U·width) probabilities (slice-major, row-major) for an input of width × height pixels and the
- * lateral upsampling U (8 for the published network): voxel (s, j, i) spans [i·p/U, (i+1)·p/U) ×
- * [j·p/U, (j+1)·p/U) × [z0 + s·t, z0 + (s+1)·t), with the slab [z0, z1) of mumloc_decode_regression's
- * voxels (lo of the first plane to hi of the last) and t = (z1 − z0) / depth_slices (50 nm by
- * default). Peaks are voxels above τ that no 26-neighbour exceeds; a plateau (26-connected voxels of
- * equal value) is one peak when no neighbour of it is higher. A peak's position is the
- * probability-weighted mean of the voxel centres in its window: the plateau grown by r voxels along
- * every axis (3×3×3 for a single voxel and r = 1), clipped to the volume, every voxel counted once
- * whatever its value; its probability is the peak value. Sorted and returned as by
- * mumloc_decode_regression (the voxel count of the volume always suffices). */
-MUMLOC_API mumloc_status mumloc_decode_voxel(const mumloc_optics *optics, const float *volume,
-                                             int depth_slices, int upsampling, int width,
-                                             int height, const mumloc_decode_options *options,
-                                             int64_t frame, mumloc_localization *out, int cap,
-                                             int *count);
-
 /* Appends localizations to a table as ThunderSTORM columns, in this order: "id" (1-based row
  * number), "frame" (frame + 1), "x [nm]", "y [nm]", "z [nm]", "intensity [photon]",
  * "offset [photon]", "bkgstd [photon]", "uncertainty_xy [nm]", "uncertainty_z [nm]", "probability".
@@ -960,41 +905,6 @@ MUMLOC_API mumloc_status mumloc_decode_voxel(const mumloc_optics *optics, const 
  * columns get NaN in the new rows). On failure the table is left as it was. */
 MUMLOC_API mumloc_status mumloc_localizations_to_table(const mumloc_localization *locs,
                                                        int64_t count, mumloc_table *table);
-
-/* Photometry and bounds of localizations found in one frame (k planes of height × width photons,
- * camera offset and gain already removed), with that frame's drift dx_dy (NULL: none). For each
- * record: photons and background per plane by linear least squares of the PSF model at the record's
- * position over the ±ceil(3 w/p) window of each plane (clipped to the image) — the image there is
- * photons · share_d · PSF_d + b_d (share_d = mumloc_optics_plane_share, 1/k for the papers'
- * optics), linear in (photons, b_1 .. b_k) — then bkgstd = the residual std
- * (sqrt(RSS / (pixels − unknowns))), offset = mean background, and the uncertainties: the bounds of
- * mumloc_crlb (with this drift) at the fitted photons and backgrounds. The fit is linear in the data,
- * hence unbiased; on noise it can give photons ≤ 0 (uncertainties then Infinity) or a negative
- * background (counted as 0 in the bound). A position whose windows miss the image fails with
- * MUMLOC_ERR_INVALID_ARGUMENT. Multithreaded over records. */
-MUMLOC_API mumloc_status mumloc_localizations_measure(const mumloc_optics *optics,
-                                                      const mumloc_camera *camera,
-                                                      const float *frame, int width, int height,
-                                                      const double *dx_dy,
-                                                      mumloc_localization *locs, int count);
-
-/* Refinement of decoded positions by maximum likelihood, before measuring: each record's x, y, z,
- * with photons and the k backgrounds as nuisance parameters, are fitted to the PSF model over the
- * same windows (Levenberg–Marquardt on the shifted-Poisson likelihood of the camera model of
- * mumloc_crlb), starting from the record. Multi-emitter: each fit holds the expected light of the
- * records whose windows overlap its own in its model, and the fits are repeated (Gauss–Seidel over
- * groups of records with disjoint windows) until none moves by 0.05 nm, at most 16 sweeps: the
- * joint optimum of the frame's likelihood. A fit replaces the position only when it stays within
- * one camera pixel laterally and half the plane spacing axially of the start (farther means it
- * was drawn to a neighbour or to noise); such a record keeps its position, and its photons and
- * backgrounds are fitted there so that its light in the neighbours' models is what the data leave
- * for it. Other fields are left as they are. Same frame, drift and failures as
- * mumloc_localizations_measure. Multithreaded over records. */
-MUMLOC_API mumloc_status mumloc_localizations_refine(const mumloc_optics *optics,
-                                                     const mumloc_camera *camera,
-                                                     const float *frame, int width, int height,
-                                                     const double *dx_dy,
-                                                     mumloc_localization *locs, int count);
 
 /* Per-frame drift (science.md §1–2): planes 2..k of a frame are shifted laterally against plane 1 by
  * an unknown (dx, dy) that every molecule of the frame shares, so the frame's molecules can estimate
@@ -1020,37 +930,6 @@ typedef struct mumloc_frame_drift {
     int clamped;                            /* 1: a value hit ±2 camera pixels (suspect) */
     mumloc_drift_outcome outcome;
 } mumloc_frame_drift;
-
-/* Joint maximum-likelihood refinement of one frame's localizations and its drift: from the
- * per-molecule fits of mumloc_localizations_refine at zero drift (windows fixed at the decoded
- * positions), Fisher-scoring steps on the drift of planes 2..k over the likelihood summed over
- * every usable molecule's windows, the molecules' own parameters profiled out (Schur complement of
- * the joint Fisher matrix); each molecule follows a step by its part of the joint Gauss–Newton
- * step (no refit; refitted only when no halving of that lowers the likelihood), halved while the
- * likelihood rises, until no value moves by 0.1 nm (at most 20 updates). Each fit models the other molecules' expected light as
- * known signal (overlapping windows would otherwise pull fits, and the drift, towards neighbours).
- * Usable molecules are those whose zero-drift fit converges within the trust region of
- * mumloc_localizations_refine with photons > 1; those whose own drift information disagrees with
- * the estimate (score test, χ² at p = 1e-3: blends, false detections) are dropped and the drift
- * re-estimated (two rounds at most). Each drift value has a N(0, (48 nm)²) prior (a residual of the
- * cameras' registration, science.md §2), so the estimate is the maximum a posteriori: a plane the
- * molecules hardly inform is shrunk towards 0 rather than fixed there, a well-informed one (bound
- * ~8 nm) by ~3 %. One usable molecule suffices (plane 1 anchors its position; outlier rejection
- * keeps at least 2). Guards: with no usable molecule nothing is estimated (all 0); a plane
- * whose bound (sigma_nm) exceeds 15 nm is reported (estimated = 0, outcome PARTIAL) but keeps its
- * estimate; values are clamped to ±2 camera pixels (clamped = 1). Each record then gets the position
- * fitted at the final drift under refine's trust rule (other fields untouched): pass drift->dx_dy
- * to mumloc_localizations_measure so the bounds are for that drift. The frame must be finite
- * (MUMLOC_ERR_INVALID_ARGUMENT naming the plane otherwise); count 0 gives outcome
- * TOO_FEW_MOLECULES. Failures otherwise as mumloc_localizations_refine. Multithreaded over records;
- * costs about 3-4 times mumloc_localizations_refine (native/src/localize/LOCALIZE.md, Costs). */
-MUMLOC_API mumloc_status mumloc_localizations_refine_with_drift(const mumloc_optics *optics,
-                                                                const mumloc_camera *camera,
-                                                                const float *frame, int width,
-                                                                int height,
-                                                                mumloc_localization *locs,
-                                                                int count,
-                                                                mumloc_frame_drift *drift);
 
 /* A rectangle of camera 1's pixels: columns x0 .. x0 + width − 1, rows y0 .. y0 + height − 1 (the
  * part of a rig's field that every camera sees: mumloc_rig_common_field). */
@@ -1169,18 +1048,6 @@ typedef struct mumloc_cs_options {
 MUMLOC_API void mumloc_cs_options_default(mumloc_cs_options *options);
 MUMLOC_API mumloc_status mumloc_cs_options_validate(const mumloc_cs_options *options);
 MUMLOC_API const char *mumloc_localize_method_name(int method); /* "network", "cs"; NULL otherwise */
-
-/* Localizes `frames` consecutive frames (frames × k × height × width photons) of one region with the
- * CS solver, no tiling (the pipeline tiles larger frames): all frames share one drift, written to
- * dx_dy (2 per plane, nm, the molecule appears at x − dx in that plane; NULL: not wanted). Records
- * (frame = first_frame + index) are sorted per frame as the decoders sort them; photons are the
- * Lasso's photons, the other measured fields NaN, probability 1 (the solver gives none). Cap rule
- * as mumloc_decode_voxel's (out NULL with cap 0: *count only). camera: noise for the automatic λ. */
-MUMLOC_API mumloc_status mumloc_cs_localize(const mumloc_optics *optics, const mumloc_camera *camera,
-                                            const mumloc_cs_options *options, const float *photons,
-                                            int frames, int width, int height, int64_t first_frame,
-                                            mumloc_localization *out, int cap, int *count,
-                                            double *dx_dy);
 
 typedef struct mumloc_localize_options {
     mumloc_camera camera;       /* conversion to photons and noise for the bounds (defaults: photons) */
@@ -1907,7 +1774,7 @@ MUMLOC_API mumloc_status mumloc_simulate_write_stage_drift(const mumloc_sim_para
 
 
 /* ---------------------------------------------------------------------------------------------- */
-/* Raw rig data: reading, photons, the registered field for the network (owned by riglocal)       */
+/* Raw rig data: reading, photons, the registered field for the network                            */
 /* ---------------------------------------------------------------------------------------------- */
 
 /* A rig's raw movie: the k cameras' frames as the rig's layout stores them, read one reference frame
@@ -2040,6 +1907,173 @@ typedef struct mumloc_calibrate_summary {
 MUMLOC_API mumloc_status mumloc_calibrate(const mumloc_bead_stack *stack,
                                           const mumloc_calibrate_options *options, mumloc_rig *rig,
                                           mumloc_calibrate_summary *summary);
+
+/* ============================================================================================== */
+/* Building blocks                                                                                 */
+/*                                                                                                 */
+/* The steps localization is made of, for programs that assemble their own pipeline: Cramér–Rao    */
+/* bounds, the decoders of the networks' outputs, photometry and maximum-likelihood refinement,    */
+/* and the compressed-sensing solver on one region. The first part's calls (mumloc_localizer_push, */
+/* mumloc_localize_file) run them in this order with every argument filled in.                     */
+/* ============================================================================================== */
+
+/* ---------------------------------------------------------------------------------------------- */
+/* Cramér–Rao bounds                                                                               */
+/* ---------------------------------------------------------------------------------------------- */
+
+/* Cramér–Rao lower bounds (science.md §7) of x, y and z for one molecule at (x, y, z) with `photons`
+ * expected photons summed over all k planes (photons · mumloc_optics_plane_share in plane d, photons
+ * / k for the papers' optics: k · c · a'/p² for weight c; each plane with its own PSF curve) on
+ * background[d] photons per pixel in plane d (k values; NULL: camera->background_photons in every
+ * plane). The Fisher matrix is over (x, y, z, photons, b_1 .. b_k): photons and one background per
+ * plane are nuisance parameters, as in the photometry of mumloc_localizations_measure. Each plane
+ * contributes the pixels of a ±ceil(3 w/p) window (at least ±2) around the molecule, on an unbounded
+ * camera, without drift. Noise, in photons per pixel of expected value μ: variance F·μ + (σ/G)², where
+ * σ is the read noise in electrons, G the EM gain, and F = 2 (the EM register's excess noise) when
+ * G > 1, else 1; so the information is Σ (∂μ/∂θ)(∂μ/∂θ') / (F·μ + (σ/G)²) (the shifted-Poisson
+ * approximation). A coordinate the data do not inform at all (z of a single plane at exact focus)
+ * gets Infinity. */
+MUMLOC_API mumloc_status mumloc_crlb(const mumloc_optics *optics, const mumloc_camera *camera,
+                                     double x_nm, double y_nm, double z_nm, double photons,
+                                     const double *background, double *sx_nm, double *sy_nm,
+                                     double *sz_nm);
+
+/* ---------------------------------------------------------------------------------------------- */
+/* Decoding the networks' outputs                                                                  */
+/* ---------------------------------------------------------------------------------------------- */
+
+typedef struct mumloc_decode_options {
+    double threshold;          /* τ: voxels with probability > τ count (default 0.5) */
+    double merge_distance_nm;  /* regression: merge detections of neighbouring voxels closer than
+                                  this in 3D (default 100; 0 disables merging) */
+    int neighbourhood;         /* voxel: half-size r of the (2r+1)³ averaging window (default 1) */
+} mumloc_decode_options;
+
+MUMLOC_API void mumloc_decode_options_default(mumloc_decode_options *options);
+
+/* Decodes one frame of the `regression` network (science.md §4b). output holds 4k channels of
+ * height × width floats (channel-major, row-major): channel d (0 ≤ d < k) the probability c of plane
+ * d's voxels, channel k + 3·d + a the offset ζ in [0, 1] along axis a (0 = x, 1 = y, 2 = z) — the
+ * model's output tensor as it is. The voxel of pixel (i, j) in plane d spans [i·p, (i+1)·p) ×
+ * [j·p, (j+1)·p) × [lo_d, hi_d), where lo_d/hi_d are the midpoints between plane d's depth and its
+ * neighbours' (the outer planes extend by half their spacing: [0, 1600) nm in four 400 nm layers by
+ * default; needs k ≥ 2). Each voxel with c > τ gives a molecule at its corner + ζ · size. Then
+ * duplicates are merged: detections are taken in decreasing probability; one whose voxel neighbours
+ * (26-neighbourhood in plane, row, column) the voxel of an earlier kept detection within
+ * merge_distance_nm joins it. The merged position is the probability-weighted mean (a molecule on a
+ * voxel border lights both voxels, each ζ biased towards its own voxel's inside by the sigmoid, so
+ * the mean cancels most of that bias); the probability is the highest. Results are sorted by y, then
+ * x, then z. *count gets how many there are; out NULL with cap 0 asks for that count only;
+ * otherwise out receives them, and more than cap fails with MUMLOC_ERR_INVALID_ARGUMENT (call again
+ * with a bigger buffer; k · width · height always suffices). */
+MUMLOC_API mumloc_status mumloc_decode_regression(const mumloc_optics *optics, const float *output,
+                                                  int width, int height,
+                                                  const mumloc_decode_options *options,
+                                                  int64_t frame, mumloc_localization *out, int cap,
+                                                  int *count);
+
+/* Decodes one frame of the `voxel` network (science.md §4a). volume holds depth_slices × (U·height)
+ * × (U·width) probabilities (slice-major, row-major) for an input of width × height pixels and the
+ * lateral upsampling U (8 for the published network): voxel (s, j, i) spans [i·p/U, (i+1)·p/U) ×
+ * [j·p/U, (j+1)·p/U) × [z0 + s·t, z0 + (s+1)·t), with the slab [z0, z1) of mumloc_decode_regression's
+ * voxels (lo of the first plane to hi of the last) and t = (z1 − z0) / depth_slices (50 nm by
+ * default). Peaks are voxels above τ that no 26-neighbour exceeds; a plateau (26-connected voxels of
+ * equal value) is one peak when no neighbour of it is higher. A peak's position is the
+ * probability-weighted mean of the voxel centres in its window: the plateau grown by r voxels along
+ * every axis (3×3×3 for a single voxel and r = 1), clipped to the volume, every voxel counted once
+ * whatever its value; its probability is the peak value. Sorted and returned as by
+ * mumloc_decode_regression (the voxel count of the volume always suffices). */
+MUMLOC_API mumloc_status mumloc_decode_voxel(const mumloc_optics *optics, const float *volume,
+                                             int depth_slices, int upsampling, int width,
+                                             int height, const mumloc_decode_options *options,
+                                             int64_t frame, mumloc_localization *out, int cap,
+                                             int *count);
+
+/* ---------------------------------------------------------------------------------------------- */
+/* Photometry and refinement                                                                       */
+/* ---------------------------------------------------------------------------------------------- */
+
+/* Photometry and bounds of localizations found in one frame (k planes of height × width photons,
+ * camera offset and gain already removed), with that frame's drift dx_dy (NULL: none). For each
+ * record: photons and background per plane by linear least squares of the PSF model at the record's
+ * position over the ±ceil(3 w/p) window of each plane (clipped to the image) — the image there is
+ * photons · share_d · PSF_d + b_d (share_d = mumloc_optics_plane_share, 1/k for the papers'
+ * optics), linear in (photons, b_1 .. b_k) — then bkgstd = the residual std
+ * (sqrt(RSS / (pixels − unknowns))), offset = mean background, and the uncertainties: the bounds of
+ * mumloc_crlb (with this drift) at the fitted photons and backgrounds. The fit is linear in the data,
+ * hence unbiased; on noise it can give photons ≤ 0 (uncertainties then Infinity) or a negative
+ * background (counted as 0 in the bound). A position whose windows miss the image fails with
+ * MUMLOC_ERR_INVALID_ARGUMENT. Multithreaded over records. */
+MUMLOC_API mumloc_status mumloc_localizations_measure(const mumloc_optics *optics,
+                                                      const mumloc_camera *camera,
+                                                      const float *frame, int width, int height,
+                                                      const double *dx_dy,
+                                                      mumloc_localization *locs, int count);
+
+/* Refinement of decoded positions by maximum likelihood, before measuring: each record's x, y, z,
+ * with photons and the k backgrounds as nuisance parameters, are fitted to the PSF model over the
+ * same windows (Levenberg–Marquardt on the shifted-Poisson likelihood of the camera model of
+ * mumloc_crlb), starting from the record. Multi-emitter: each fit holds the expected light of the
+ * records whose windows overlap its own in its model, and the fits are repeated (Gauss–Seidel over
+ * groups of records with disjoint windows) until none moves by 0.05 nm, at most 16 sweeps: the
+ * joint optimum of the frame's likelihood. A fit replaces the position only when it stays within
+ * one camera pixel laterally and half the plane spacing axially of the start (farther means it
+ * was drawn to a neighbour or to noise); such a record keeps its position, and its photons and
+ * backgrounds are fitted there so that its light in the neighbours' models is what the data leave
+ * for it. Other fields are left as they are. Same frame, drift and failures as
+ * mumloc_localizations_measure. Multithreaded over records. */
+MUMLOC_API mumloc_status mumloc_localizations_refine(const mumloc_optics *optics,
+                                                     const mumloc_camera *camera,
+                                                     const float *frame, int width, int height,
+                                                     const double *dx_dy,
+                                                     mumloc_localization *locs, int count);
+
+/* Joint maximum-likelihood refinement of one frame's localizations and its drift: from the
+ * per-molecule fits of mumloc_localizations_refine at zero drift (windows fixed at the decoded
+ * positions), Fisher-scoring steps on the drift of planes 2..k over the likelihood summed over
+ * every usable molecule's windows, the molecules' own parameters profiled out (Schur complement of
+ * the joint Fisher matrix); each molecule follows a step by its part of the joint Gauss–Newton
+ * step (no refit; refitted only when no halving of that lowers the likelihood), halved while the
+ * likelihood rises, until no value moves by 0.1 nm (at most 20 updates). Each fit models the other molecules' expected light as
+ * known signal (overlapping windows would otherwise pull fits, and the drift, towards neighbours).
+ * Usable molecules are those whose zero-drift fit converges within the trust region of
+ * mumloc_localizations_refine with photons > 1; those whose own drift information disagrees with
+ * the estimate (score test, χ² at p = 1e-3: blends, false detections) are dropped and the drift
+ * re-estimated (two rounds at most). Each drift value has a N(0, (48 nm)²) prior (a residual of the
+ * cameras' registration, science.md §2), so the estimate is the maximum a posteriori: a plane the
+ * molecules hardly inform is shrunk towards 0 rather than fixed there, a well-informed one (bound
+ * ~8 nm) by ~3 %. One usable molecule suffices (plane 1 anchors its position; outlier rejection
+ * keeps at least 2). Guards: with no usable molecule nothing is estimated (all 0); a plane
+ * whose bound (sigma_nm) exceeds 15 nm is reported (estimated = 0, outcome PARTIAL) but keeps its
+ * estimate; values are clamped to ±2 camera pixels (clamped = 1). Each record then gets the position
+ * fitted at the final drift under refine's trust rule (other fields untouched): pass drift->dx_dy
+ * to mumloc_localizations_measure so the bounds are for that drift. The frame must be finite
+ * (MUMLOC_ERR_INVALID_ARGUMENT naming the plane otherwise); count 0 gives outcome
+ * TOO_FEW_MOLECULES. Failures otherwise as mumloc_localizations_refine. Multithreaded over records;
+ * costs about 3-4 times mumloc_localizations_refine (native/src/localize/LOCALIZE.md, Costs). */
+MUMLOC_API mumloc_status mumloc_localizations_refine_with_drift(const mumloc_optics *optics,
+                                                                const mumloc_camera *camera,
+                                                                const float *frame, int width,
+                                                                int height,
+                                                                mumloc_localization *locs,
+                                                                int count,
+                                                                mumloc_frame_drift *drift);
+
+/* ---------------------------------------------------------------------------------------------- */
+/* Compressed sensing on one region                                                                */
+/* ---------------------------------------------------------------------------------------------- */
+
+/* Localizes `frames` consecutive frames (frames × k × height × width photons) of one region with the
+ * CS solver, no tiling (the pipeline tiles larger frames): all frames share one drift, written to
+ * dx_dy (2 per plane, nm, the molecule appears at x − dx in that plane; NULL: not wanted). Records
+ * (frame = first_frame + index) are sorted per frame as the decoders sort them; photons are the
+ * Lasso's photons, the other measured fields NaN, probability 1 (the solver gives none). Cap rule
+ * as mumloc_decode_voxel's (out NULL with cap 0: *count only). camera: noise for the automatic λ. */
+MUMLOC_API mumloc_status mumloc_cs_localize(const mumloc_optics *optics, const mumloc_camera *camera,
+                                            const mumloc_cs_options *options, const float *photons,
+                                            int frames, int width, int height, int64_t first_frame,
+                                            mumloc_localization *out, int cap, int *count,
+                                            double *dx_dy);
 
 #ifdef __cplusplus
 }

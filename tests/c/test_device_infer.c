@@ -3,7 +3,7 @@
  *     the CPU backend (a round trip returns the data; memory is "unknown");
  *   - the batch queue gives the outputs of mumloc_model_forward frame by frame (an independent path)
  *     for both networks, short last batches included, and refuses misuse with clear errors;
- *   - the memory sizing against the architectures' closed forms (nn/model.h): floats per input pixel,
+ *   - the memory sizing against the architectures' closed forms (nn/network.h): floats per input pixel,
  *     the largest tile and batch that fit a budget (checked by the inequalities that define them),
  *     cuDNN's 2^31-element limit, and the CPU keeping the caller's choice. */
 #include <stdio.h>
@@ -113,7 +113,7 @@ static void queue_refuses_misuse(void) {
     mumloc_model_destroy(m);
 }
 
-/* Floats per input pixel from nn/model.h's layer lists (k = 4 planes, voxel D = 32 slices). */
+/* Floats per input pixel from nn/network.h's layer lists (k = 4 planes, voxel D = 32 slices). */
 static void sizing_closed_forms(void) {
     mumloc_model *reg = make_model(MUMLOC_ARCH_REGRESSION), *vox = make_model(MUMLOC_ARCH_VOXEL);
     if (!reg || !vox) return;

@@ -7,7 +7,7 @@
 #include <string.h>
 
 #include "gpu_parity.h"
-#include "nn/model.h"
+#include "nn/network.h"
 
 #define STEPS 50
 #define RTOL_LOSS_CURVE 1e-2

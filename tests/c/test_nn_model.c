@@ -7,7 +7,7 @@
 #include "backend/backend.h"
 #include "check.h"
 #include "nn/layer.h"
-#include "nn/model.h"
+#include "nn/network.h"
 #include "nn/reference.h"
 
 static nn_backend *be;

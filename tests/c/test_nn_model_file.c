@@ -8,7 +8,7 @@
 
 #include "backend/backend.h"
 #include "check.h"
-#include "nn/model.h"
+#include "nn/network.h"
 #include "nn/model_file.h"
 #include "nn/reference.h"
 

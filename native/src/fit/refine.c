@@ -9,19 +9,6 @@
 #include "fit/multi_emitter.h"
 #include "core/runtime.h"
 
-/* How far a fit may move a position and still be trusted: one camera pixel laterally, half the
- * plane spacing axially. Farther means the fit went to a neighbour or to noise. */
-int mumloc_mle_trusted(const mumloc_optics *o, const mumloc_mle_result *r, double x_nm,
-                       double y_nm, double z_nm) {
-    const double lateral = o->pixel_nm;
-    const double axial =
-        o->planes > 1 ? 0.5 * (o->plane_depth_nm[o->planes - 1] - o->plane_depth_nm[0]) /
-                            (o->planes - 1)
-                      : mumloc_optics_plane_psf(o, 0).d_nm;
-    return r->converged && fabs(r->x_nm - x_nm) <= lateral && fabs(r->y_nm - y_nm) <= lateral &&
-           fabs(r->z_nm - z_nm) <= axial;
-}
-
 mumloc_status mumloc_localizations_refine_mapped(const mumloc_optics *optics,
                                                  const mumloc_camera *camera,
                                                  const mumloc_plane_map *map, const float *frame,

@@ -16,7 +16,7 @@ enum { SERIES_OPEN_PARTS = 4 }; /* parallel reads across a part boundary need tw
 
 typedef struct open_part {
     int file;                   /* index into paths; -1 when the slot is empty */
-    mumloc_tiff_reader *reader;
+    tiff_file *reader;
     uint64_t last_use;
 } open_part;
 
@@ -199,7 +199,7 @@ static mumloc_status check_part(const tiff_series *s, const char *path, const mu
 }
 
 /* The open part `file`, opening it in the least recently used slot; called under the lock. */
-static mumloc_status part_reader(tiff_series *s, int file, mumloc_tiff_reader **out) {
+static mumloc_status part_reader(tiff_series *s, int file, tiff_file **out) {
     open_part *slot = &s->open[0];
     for (int k = 0; k < SERIES_OPEN_PARTS; k++) {
         if (s->open[k].file == file) {
@@ -209,13 +209,13 @@ static mumloc_status part_reader(tiff_series *s, int file, mumloc_tiff_reader **
         }
         if (s->open[k].last_use < slot->last_use) slot = &s->open[k];
     }
-    mumloc_tiff_reader_close(slot->reader);
+    tiff_file_close(slot->reader);
     *slot = (open_part){-1, NULL, 0};
-    mumloc_tiff_reader *r = NULL;
-    MUMLOC_TRY(mumloc_tiff_reader_open_file(s->paths[file], &r));
-    mumloc_status st = check_part(s, s->paths[file], mumloc_tiff_reader_info(r));
+    tiff_file *r = NULL;
+    MUMLOC_TRY(tiff_file_open(s->paths[file], 1, &r));
+    mumloc_status st = check_part(s, s->paths[file], tiff_file_info(r));
     if (st != MUMLOC_OK) {
-        mumloc_tiff_reader_close(r);
+        tiff_file_close(r);
         return st;
     }
     *slot = (open_part){file, r, ++s->uses};
@@ -230,22 +230,22 @@ mumloc_status tiff_series_read(tiff_series *s, int64_t index, float *out) {
     int file = s->plane_file[plane];
     int64_t ifd = s->plane_ifd[plane];
     pthread_mutex_lock(&s->lock);
-    mumloc_tiff_reader *r = NULL;
+    tiff_file *r = NULL;
     mumloc_status st = part_reader(s, file, &r);
-    if (st == MUMLOC_OK && ifd >= mumloc_tiff_reader_info(r)->images)
+    if (st == MUMLOC_OK && ifd >= tiff_file_info(r)->images)
         st = mumloc_fail(MUMLOC_ERR_FORMAT,
                          "'%s' has %lld images, but the OME-XML of '%s' puts image %lld (IFD %lld) "
                          "there (was the acquisition stopped early, or a part overwritten?)",
-                         s->paths[file], (long long)mumloc_tiff_reader_info(r)->images, s->paths[0],
+                         s->paths[file], (long long)tiff_file_info(r)->images, s->paths[0],
                          (long long)index + 1, (long long)ifd);
-    if (st == MUMLOC_OK) st = mumloc_tiff_reader_read(r, ifd, out);
+    if (st == MUMLOC_OK) st = tiff_file_read(r, ifd, out);
     pthread_mutex_unlock(&s->lock);
     return st;
 }
 
 void tiff_series_close(tiff_series *s) {
     if (!s) return;
-    for (int k = 0; k < SERIES_OPEN_PARTS; k++) mumloc_tiff_reader_close(s->open[k].reader);
+    for (int k = 0; k < SERIES_OPEN_PARTS; k++) tiff_file_close(s->open[k].reader);
     for (int k = 0; s->paths && k < s->part_count; k++) free(s->paths[k]);
     free(s->paths);
     free(s->plane_file);

@@ -1,5 +1,6 @@
-/* Internal to the TIFF reader: an OME-TIFF movie spread over several files (Micro-Manager writes
- * name_MMStack_Pos0.ome.tif, name_MMStack_Pos0_1.ome.tif, … each a continuation), read as one movie.
+/* Internal to the TIFF reader (tiff_read.h): an OME-TIFF movie spread over several files
+ * (Micro-Manager writes name_MMStack_Pos0.ome.tif, name_MMStack_Pos0_1.ome.tif, … each a
+ * continuation), read as one movie, its parts with tiff_file.h.
  *
  * The first file's OME-XML gives the sizes, the dimension order and, per TiffData block, the file
  * (UUID FileName, beside the first file) and IFDs of each plane. Images are numbered as mumloc
@@ -11,7 +12,7 @@
 
 #include <stdint.h>
 
-#include "io/tiff_read.h"
+#include "io/tiff_file.h"
 #include "mumloc.h"
 
 typedef struct tiff_series tiff_series;

@@ -3,7 +3,8 @@
  * Files: pipeline_options.c (defaults, checks), pipeline.c (the streaming localizer: photons →
  * network, tiled → one assembled full-frame output → decode → photometry/CRLB → pending records),
  * pipeline_queue.c (the same on a GPU, batches of frames through model/model_infer.h's queue),
- * pipeline_localizer.h (the localizer's state both share),
+ * pipeline_cs.c (the compressed-sensing path), pipeline_frame.c (one frame's steps around the
+ * network, which all three call), pipeline_localizer.h (the localizer's state they share),
  * pipeline_file.c (TIFF → CSV in frame batches, rows streamed through an atomic file),
  * pipeline_movie.{h,c} (which axis holds the planes; optics recorded in a mumloc movie), tiling.{h,c}
  * (tile layout, receptive radius from the model's layers).
@@ -31,17 +32,13 @@
 #ifndef MUMLOC_LOCALIZE_PIPELINE_H
 #define MUMLOC_LOCALIZE_PIPELINE_H
 
+#include "localize/pipeline_options.h"
 #include "mumloc.h"
 
 /* Seconds spent in the network's forward passes since the localizer was created. */
 double pipeline_network_seconds(const mumloc_localizer *localizer);
 /* The localizer's stage timers into a summary (network, convert, decode, refine, measure). */
 void pipeline_stage_seconds(const mumloc_localizer *localizer, mumloc_localize_summary *summary);
-
-/* The automatic tile edge for a model: on the CPU regression 512, voxel 64 (the voxel network's
- * activations are 128 channels at 8× the resolution, 128 MiB per 64×64 tile); on a GPU the largest
- * that fits its free memory (model_infer_auto_tile). */
-int pipeline_default_tile(const mumloc_model *model);
 
 /* Frames per batch of the GPU batch queue (pipeline_queue.c), 0 on the frame-by-frame path (the
  * CPU, tiled frames). */
@@ -50,8 +47,5 @@ int pipeline_queue_batch(const mumloc_localizer *localizer);
 /* Puts the localizer (untiled, no queue yet) on the batched path with `batch` frames (1..32) a
  * batch, whatever its backend: the GPU path chooses this itself; tests run it on the CPU. */
 mumloc_status pipeline_queue_start(mumloc_localizer *localizer, int batch);
-
-/* Monotonic wall-clock seconds. */
-double pipeline_now(void);
 
 #endif

@@ -11,6 +11,7 @@
 #include "cs/cs_localize.h"
 #include "decode/decode_common.h"
 #include "localize/pipeline.h"
+#include "localize/pipeline_frame.h"
 #include "localize/pipeline_localizer.h"
 
 mumloc_status pipeline_cs_create(const mumloc_localize_options *o, int width, int height,
@@ -35,8 +36,11 @@ mumloc_status pipeline_cs_create(const mumloc_localize_options *o, int width, in
     l->ys = malloc(sizeof *l->ys * (size_t)l->ny);
     l->found_cap = 1024;
     l->found = malloc(sizeof *l->found * (size_t)l->found_cap);
-    if (!l->xs || !l->ys || !l->found) {
-        mumloc_localizer_destroy(l);
+    if (!l->xs || !l->ys || !l->found) { /* only these exist yet (no call back to pipeline.c) */
+        free(l->xs);
+        free(l->ys);
+        free(l->found);
+        free(l);
         return mumloc_fail(MUMLOC_ERR_OUT_OF_MEMORY, "no memory for the CS regions");
     }
     tiling_axis(width, edge, margin, l->xs, l->nx);

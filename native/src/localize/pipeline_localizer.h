@@ -1,5 +1,6 @@
 /* The streaming localizer's state, shared by pipeline.c (creation, the frame-by-frame path, taking
- * records) and pipeline_queue.c (the batched path through the device batch queue on a GPU). */
+ * records), pipeline_queue.c (the batched path through the device batch queue on a GPU),
+ * pipeline_cs.c (the CS path) and pipeline_frame.c (one frame's steps, which they all call). */
 #ifndef MUMLOC_LOCALIZE_PIPELINE_LOCALIZER_H
 #define MUMLOC_LOCALIZE_PIPELINE_LOCALIZER_H
 
@@ -56,11 +57,6 @@ struct mumloc_localizer {
 mumloc_status pipeline_localizer_create(mumloc_model *model, const mumloc_localize_options *options,
                                         int width, int height, mumloc_localizer **out);
 
-/* Camera values of one frame → photons (the batch was checked for non-finite values before); with a
- * rig, each camera's own conversion into l->rig->raw_photons, then the registered field for the
- * network into photons. */
-void pipeline_convert_frame(const mumloc_localizer *l, const float *values, float *photons);
-
 /* pipeline_rig.c: sets up l->rig for options->rig and frames of width × height camera pixels; the
  * network's frame is the common field (l->width, l->height set to its size). */
 mumloc_status pipeline_rig_create(mumloc_localizer *l, const mumloc_rig *rig, int width,
@@ -68,14 +64,6 @@ mumloc_status pipeline_rig_create(mumloc_localizer *l, const mumloc_rig *rig, in
 void pipeline_rig_free(pipeline_rig *rig);
 /* Floats of one pushed frame: k × the raw camera frame with a rig, else k × width × height. */
 int64_t pipeline_input_floats(const mumloc_localizer *l);
-
-/* Everything after the network for one frame: decode its full output, refine, measure, append to
- * the pending records, report the drift. */
-mumloc_status pipeline_localize_frame(mumloc_localizer *l, int64_t frame, const float *photons,
-                                      const float *output);
-
-/* Appends found[0..count) to the pending records. */
-mumloc_status pipeline_append_pending(mumloc_localizer *l, int count);
 
 /* pipeline_cs.c: the localizer of options->method CS (optics from options->optics; regions of
  * cs.tile pixels reuse the tile spans xs, ys), and its push. */

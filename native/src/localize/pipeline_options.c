@@ -5,7 +5,7 @@
 
 #include "core/enum_names.h"
 #include "core/error.h"
-#include "localize/pipeline.h"
+#include "localize/pipeline_options.h"
 #include "model/model_infer.h"
 
 void mumloc_localize_options_default(mumloc_localize_options *o) {

@@ -15,6 +15,7 @@
 
 #include "core/error.h"
 #include "localize/pipeline.h"
+#include "localize/pipeline_frame.h"
 #include "localize/pipeline_localizer.h"
 
 /* At most this many frames a batch (beyond a few dozen 256×256 frames a GPU gains nothing) … */

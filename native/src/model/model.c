@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "backend/device.h"
 #include "core/enum_names.h"
 #include "core/error.h"
 #include "core/runtime.h"
@@ -33,9 +34,28 @@ mumloc_status mumloc_arch_from_name(const char *name, mumloc_arch *out) {
     return status;
 }
 
-mumloc_status mumloc_model_create(mumloc_arch arch, const mumloc_optics *optics,
-                                  const mumloc_camera *camera, double weight_max, uint64_t seed,
-                                  mumloc_model **out) {
+/* The backend a new model is built on: the CPU where no device is named (the handle's "where models
+ * start"), else the device's, resolved as mumloc_device_resolve says (choice filled). */
+static mumloc_status new_backend(const mumloc_device *device, nn_backend **be,
+                                 mumloc_device_choice *choice) {
+    if (!device) return nn_backend_cpu_create(be);
+    mumloc_threads_apply();
+    return nn_backend_create_for_device(*device, be, choice);
+}
+
+/* A handle made on a named device says so, and takes the precision request's effect there (fp32 at
+ * first, as a model moved there by mumloc_model_set_device). */
+static mumloc_status placed(mumloc_model *m, const mumloc_device *device,
+                            const mumloc_device_choice *choice) {
+    if (!device) return MUMLOC_OK;
+    m->device = *choice;
+    return model_apply_precision(m, 0);
+}
+
+mumloc_status model_create_on(mumloc_arch arch, const mumloc_optics *optics,
+                              const mumloc_camera *camera, double weight_max, uint64_t seed,
+                              const mumloc_device *device, mumloc_device_choice *choice,
+                              mumloc_model **out) {
     if (!out) return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT, "mumloc_model_create needs out");
     *out = NULL;
     if (!mumloc_arch_name((int)arch))
@@ -55,37 +75,63 @@ mumloc_status mumloc_model_create(mumloc_arch arch, const mumloc_optics *optics,
     nn_model_config_default(&cfg, arch == MUMLOC_ARCH_VOXEL ? NN_ARCH_VOXEL : NN_ARCH_REGRESSION);
     cfg.planes = optics->planes;
     cfg.seed = seed;
+    mumloc_device_choice local;
+    if (!choice) choice = &local;
     nn_backend *be = NULL;
-    MUMLOC_TRY(nn_backend_cpu_create(&be));
+    MUMLOC_TRY(new_backend(device, &be, choice));
     nn_model *nn = NULL;
-    mumloc_status st = nn_model_create(be, &cfg, &nn);
+    mumloc_status st = nn_model_create(be, &cfg, &nn); /* weights drawn on the host, uploaded */
     if (st != MUMLOC_OK) {
         nn_backend_destroy(be);
         return st;
     }
-    return model_adopt_new(be, nn, optics, camera, weight_max, out);
-}
-
-mumloc_status mumloc_model_load(const char *path, mumloc_model **out) {
-    if (!out || !path) return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT, "mumloc_model_load needs a path");
-    *out = NULL;
-    mumloc_threads_apply();
-    nn_backend *be = NULL;
-    MUMLOC_TRY(nn_backend_cpu_create(&be));
-    nn_model *nn = NULL;
-    mumloc_status st = nn_model_load(be, path, &nn);
-    if (st != MUMLOC_OK) {
-        nn_backend_destroy(be);
-        return st;
-    }
-    MUMLOC_TRY(model_adopt_loaded(be, nn, path, out));
-    /* the file's digest, for the provenance of the tables this model makes */
-    st = mumloc_sha256_file(path, (*out)->sha256);
+    MUMLOC_TRY(model_adopt_new(be, nn, optics, camera, weight_max, out));
+    st = placed(*out, device, choice);
     if (st != MUMLOC_OK) {
         mumloc_model_destroy(*out);
         *out = NULL;
     }
     return st;
+}
+
+mumloc_status mumloc_model_create(mumloc_arch arch, const mumloc_optics *optics,
+                                  const mumloc_camera *camera, double weight_max, uint64_t seed,
+                                  mumloc_model **out) {
+    return model_create_on(arch, optics, camera, weight_max, seed, NULL, NULL, out);
+}
+
+mumloc_status mumloc_model_load_on_device(const char *path, const mumloc_device *device,
+                                          mumloc_device_choice *choice, mumloc_model **out) {
+    mumloc_device_choice local;
+    if (!choice) choice = &local;
+    memset(choice, 0, sizeof *choice);
+    choice->device.kind = MUMLOC_DEVICE_CPU;
+    if (!out || !path) return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT, "mumloc_model_load needs a path");
+    *out = NULL;
+    mumloc_threads_apply();
+    nn_backend *be = NULL;
+    MUMLOC_TRY(new_backend(device, &be, choice));
+    nn_model *nn = NULL;
+    mumloc_status st = nn_model_load(be, path, &nn); /* read on the host, uploaded tensor by tensor */
+    if (st != MUMLOC_OK) {
+        nn_backend_destroy(be);
+        return st;
+    }
+    MUMLOC_TRY(model_adopt_loaded(be, nn, path, out));
+    st = placed(*out, device, choice);
+    /* the file's digest, for the provenance of the tables this model makes */
+    if (st == MUMLOC_OK) st = mumloc_sha256_file(path, (*out)->sha256);
+    if (st != MUMLOC_OK) {
+        mumloc_model_destroy(*out);
+        *out = NULL;
+        return st;
+    }
+    *choice = (*out)->device;
+    return MUMLOC_OK;
+}
+
+mumloc_status mumloc_model_load(const char *path, mumloc_model **out) {
+    return mumloc_model_load_on_device(path, NULL, NULL, out);
 }
 
 const char *mumloc_model_sha256(const mumloc_model *model) { return model ? model->sha256 : ""; }
@@ -95,14 +141,6 @@ mumloc_status mumloc_model_save(mumloc_model *model, const char *path) {
         return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT, "mumloc_model_save needs a model and a path");
     /* a trained model keeps Adam's state so that training can resume from the file */
     return nn_model_save(model->nn, path, model->nn->adam_steps > 0);
-}
-
-void mumloc_model_destroy(mumloc_model *model) {
-    if (!model) return;
-    nn_model_destroy(model->nn);
-    nn_backend_destroy(model->be);
-    mumloc_text_free(&model->info);
-    free(model);
 }
 
 mumloc_arch mumloc_model_arch(const mumloc_model *model) {

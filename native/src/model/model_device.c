@@ -10,13 +10,6 @@
 #include "core/runtime.h"
 #include "model/model_handle.h"
 
-void model_device_init_cpu(mumloc_model *model) {
-    memset(&model->device, 0, sizeof model->device);
-    model->device.device.kind = MUMLOC_DEVICE_CPU;
-    snprintf(model->device.reason, sizeof model->device.reason, "CPU: where models start");
-    model->precision = MUMLOC_PRECISION_FP32;
-}
-
 static int same_device(mumloc_device a, mumloc_device b) {
     return a.kind == b.kind && (a.kind != MUMLOC_DEVICE_CUDA || a.index == b.index);
 }

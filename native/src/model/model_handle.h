@@ -1,5 +1,5 @@
 /*
- * The public model handle (mumloc_model in mumloc.h) around an engine model (nn/model.h): the optics
+ * The public model handle (mumloc_model in mumloc.h) around an engine model (nn/network.h): the optics
  * it was made for, the input normalisation, and the metadata the model file carries. Shared by the
  * model/ files and by training (train/), which builds and updates models through these functions.
  *
@@ -14,7 +14,7 @@
 #include "backend/backend.h"
 #include "io/text_buffer.h"
 #include "mumloc.h"
-#include "nn/model.h"
+#include "nn/network.h"
 
 struct mumloc_model {
     nn_backend *be;           /* owned */
@@ -32,13 +32,24 @@ struct mumloc_model {
 /* Lateral upsampling of the voxel network's output (three stride-2 transposed convolutions). */
 #define MODEL_VOXEL_UPSAMPLING 8
 
+/* A new handle around an engine model and its backend (owned from then on, also on failure), marked
+ * as computing on the CPU in fp32 until its maker says otherwise (model_handle.c, which also holds
+ * mumloc_model_destroy). */
+mumloc_status model_handle_wrap(nn_backend *be, nn_model *nn, mumloc_model **out);
+
+/* mumloc_model_create on a device's backend directly (device NULL: the CPU, as mumloc_model_create;
+ * choice may be NULL), for training, which computes there from the start. */
+mumloc_status model_create_on(mumloc_arch arch, const mumloc_optics *optics,
+                              const mumloc_camera *camera, double weight_max, uint64_t seed,
+                              const mumloc_device *device, mumloc_device_choice *choice,
+                              mumloc_model **out);
+
 /* Wraps an engine model (taking ownership of be and nn) and writes or reads the metadata above:
  * model_adopt_new sets it from the arguments; model_adopt_loaded validates what the file holds. */
 mumloc_status model_adopt_new(nn_backend *be, nn_model *nn, const mumloc_optics *optics,
                               const mumloc_camera *camera, double weight_max, mumloc_model **out);
 mumloc_status model_adopt_loaded(nn_backend *be, nn_model *nn, const char *path, mumloc_model **out);
 
-/* Marks a new handle as computing on the CPU in fp32 (every model starts there). */
 /* Points a model at other optics and camera for fine-tuning: weights kept, metadata (optics, camera,
  * input scale for the new optics) rewritten as model_adopt_new would. The plane count must stay the
  * network's. A failure before any change leaves the model as it was; one while writing the metadata
@@ -46,8 +57,6 @@ mumloc_status model_adopt_loaded(nn_backend *be, nn_model *nn, const char *path,
 mumloc_status model_retarget(mumloc_model *model, const mumloc_optics *optics,
                              const mumloc_camera *camera, double weight_max);
 
-/* Marks a new handle as computing on the CPU (every model starts there). */
-void model_device_init_cpu(mumloc_model *model);
 
 /* Rebuilds the model on backend `to` (owned from then on, also on failure): weights, batch-norm
  * statistics, Adam's state and metadata travel through host memory; the device becomes *choice.

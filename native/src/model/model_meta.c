@@ -109,24 +109,10 @@ static mumloc_status write_meta(mumloc_model *m, const mumloc_camera *camera) {
     return set_number(m, "decode_threshold", m->threshold);
 }
 
-static mumloc_status make_handle(nn_backend *be, nn_model *nn, mumloc_model **out) {
-    mumloc_model *m = calloc(1, sizeof *m);
-    if (!m) {
-        nn_model_destroy(nn);
-        nn_backend_destroy(be);
-        return mumloc_fail(MUMLOC_ERR_OUT_OF_MEMORY, "no memory for a model");
-    }
-    m->be = be;
-    m->nn = nn;
-    model_device_init_cpu(m);
-    *out = m;
-    return MUMLOC_OK;
-}
-
 mumloc_status model_adopt_new(nn_backend *be, nn_model *nn, const mumloc_optics *optics,
                               const mumloc_camera *camera, double weight_max, mumloc_model **out) {
     mumloc_model *m = NULL;
-    MUMLOC_TRY(make_handle(be, nn, &m));
+    MUMLOC_TRY(model_handle_wrap(be, nn, &m));
     m->optics = *optics;
     m->input_background = camera->background_photons;
     m->input_scale = model_input_scale(optics, weight_max);
@@ -201,7 +187,7 @@ static mumloc_status read_optics(const nn_model *nn, const char *path, mumloc_op
 mumloc_status model_adopt_loaded(nn_backend *be, nn_model *nn, const char *path,
                                  mumloc_model **out) {
     mumloc_model *m = NULL;
-    MUMLOC_TRY(make_handle(be, nn, &m));
+    MUMLOC_TRY(model_handle_wrap(be, nn, &m));
     mumloc_status st = read_optics(nn, path, &m->optics);
     if (st == MUMLOC_OK && m->optics.planes != nn->cfg.planes)
         st = mumloc_fail(MUMLOC_ERR_FORMAT, "model '%s': optics has %d planes, the network %d", path,

@@ -15,19 +15,6 @@
 #include "io/text_buffer.h"
 #include "nn/model_file_layout.h"
 
-static const char *const reserved[] = {"format",       "format_version", "architecture",
-                                       "planes",       "depth_slices",   "negative_ratio",
-                                       "bn_eps",       "bn_momentum",    "parameter_count",
-                                       "adam_steps",   "library_version"};
-
-_Static_assert(sizeof reserved / sizeof reserved[0] == NN_FILE_RESERVED_KEYS, "NN_FILE_RESERVED_KEYS");
-
-int nn_model_file_reserved_key(const char *key) {
-    for (size_t i = 0; i < sizeof reserved / sizeof reserved[0]; i++)
-        if (strcmp(key, reserved[i]) == 0) return 1;
-    return 0;
-}
-
 int nn_model_file_entries(const nn_model *m, int with_optimizer, nn_file_entry *e) {
     int n = 0;
     for (int i = 0; i < m->layer_count; i++) {

@@ -8,7 +8,7 @@
  *
  * Tensors, per layer i (1-based; the last layer is "head"): blockI.conv.weight, blockI.conv.bias,
  * blockI.bn.weight (γ), blockI.bn.bias (β), blockI.bn.running_mean, blockI.bn.running_var; head.weight,
- * head.bias. Regression's two heads are stored as the one fused head (see model.h for the channel
+ * head.bias. Regression's two heads are stored as the one fused head (see network.h for the channel
  * order). With the optimiser state (checkpoints): optimizer.m.<name> and optimizer.v.<name> for every
  * trainable tensor, and the metadata key adam_steps.
  *
@@ -28,7 +28,8 @@
 #ifndef MUMLOC_NN_MODEL_FILE_H
 #define MUMLOC_NN_MODEL_FILE_H
 
-#include "nn/model.h"
+#include "nn/network.h"
+#include "nn/model_file_keys.h"
 
 #define NN_MODEL_FORMAT "mumloc-model"
 #define NN_MODEL_FORMAT_VERSION 1
@@ -38,8 +39,5 @@ mumloc_status nn_model_save(nn_model *m, const char *path, int with_optimizer);
 
 /* Reads a model onto backend be. The optimiser state, if present, is restored too. */
 mumloc_status nn_model_load(nn_backend *be, const char *path, nn_model **out);
-
-/* Non-zero for metadata keys this module writes itself. */
-int nn_model_file_reserved_key(const char *key);
 
 #endif

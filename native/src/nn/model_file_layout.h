@@ -1,12 +1,12 @@
 /* What saving (model_file.c) and loading (model_file_load.c) a model file share: the tensors of a
- * model in file order and the number of metadata keys the file format reserves. */
+ * model in file order and the number of metadata keys the file format reserves (model_file_keys.h). */
 #ifndef MUMLOC_NN_MODEL_FILE_LAYOUT_H
 #define MUMLOC_NN_MODEL_FILE_LAYOUT_H
 
-#include "nn/model.h"
+#include "nn/network.h"
+#include "nn/model_file_keys.h"
 
 #define NN_FILE_MAX_ENTRIES (3 * NN_MAX_PARAMS + 2 * NN_MAX_LAYERS)
-#define NN_FILE_RESERVED_KEYS 11 /* see nn_model_file_reserved_key */
 
 typedef struct nn_file_entry {
     char name[96];

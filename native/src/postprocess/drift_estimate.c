@@ -48,13 +48,6 @@ mumloc_status mumloc_drift_options_validate(const mumloc_drift_options *o) {
     return MUMLOC_OK;
 }
 
-mumloc_status drift_progress_step(drift_progress *progress, int64_t steps) {
-    progress->done += steps;
-    if (progress->fn && progress->fn(progress->user, progress->done, progress->total))
-        return mumloc_fail(MUMLOC_ERR_CANCELLED, "drift correction: cancelled");
-    return MUMLOC_OK;
-}
-
 static mumloc_status read_points(const mumloc_table *table, int with_z, drift_points *p) {
     const char *what = "drift correction";
     int fc = mumloc_table_find_column(table, "frame", NULL);

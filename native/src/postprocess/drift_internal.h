@@ -4,6 +4,7 @@
 
 #include <stdint.h>
 
+#include "core/error.h"
 #include "mumloc.h"
 
 /* The localizations drift estimation reads: frames are integers ≥ 1 (checked), z NULL without z. */
@@ -21,7 +22,12 @@ typedef struct drift_progress {
 } drift_progress;
 
 /* Adds steps and reports; MUMLOC_ERR_CANCELLED if the callback asks to stop. */
-mumloc_status drift_progress_step(drift_progress *progress, int64_t steps);
+static inline mumloc_status drift_progress_step(drift_progress *progress, int64_t steps) {
+    progress->done += steps;
+    if (progress->fn && progress->fn(progress->user, progress->done, progress->total))
+        return mumloc_fail(MUMLOC_ERR_CANCELLED, "drift correction: cancelled");
+    return MUMLOC_OK;
+}
 
 /* Per-frame drift, frames first_frame..last_frame: dx[k] is frame first_frame + k. dz all 0 without
  * z. Filled by the methods; the caller moves the origin to the first frame. */

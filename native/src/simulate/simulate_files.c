@@ -9,6 +9,7 @@
 #include "io/atomic_file.h"
 #include "io/csv_write.h"
 #include "io/rig_stack.h"
+#include "postprocess/drift_internal.h"
 #include "simulate/simulate_files.h"
 #include "rig/rig_internal.h"
 #include "simulate/simulator.h"
@@ -215,5 +216,31 @@ mumloc_status mumloc_simulate_to_files_batched(const mumloc_sim_params *params, 
     free(r.description);
     free(r.pixels);
     free(r.emitters);
+    return s;
+}
+
+/* The stage drift of a simulation (stage_drift.c) as a drift table file. */
+mumloc_status mumloc_simulate_write_stage_drift(const mumloc_sim_params *params, const char *path) {
+    if (!path) return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT, "stage drift: path must not be NULL");
+    mumloc_simulator *sim = NULL;
+    MUMLOC_TRY(mumloc_simulator_create(params, &sim));
+    int64_t n = params->frames;
+    double *d = malloc((size_t)n * 3 * sizeof *d);
+    if (!d) {
+        mumloc_simulator_destroy(sim);
+        return mumloc_fail(MUMLOC_ERR_OUT_OF_MEMORY, "stage drift: out of memory for %lld frames",
+                           (long long)n);
+    }
+    double xyz[3];
+    for (int64_t k = 0; k < n; k++) {
+        mumloc_sim_stage_drift(sim, k, xyz);
+        for (int a = 0; a < 3; a++) d[a * n + k] = xyz[a];
+    }
+    mumloc_simulator_destroy(sim);
+    mumloc_table *table = NULL;
+    mumloc_status s = drift_table_make(1, n, d, d + n, d + 2 * n, &table);
+    free(d);
+    if (s == MUMLOC_OK) s = mumloc_table_write_csv(table, path);
+    mumloc_table_destroy(table);
     return s;
 }

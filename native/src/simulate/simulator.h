@@ -102,9 +102,9 @@ void mumloc_sim_render_view(const mumloc_optics *optics, const mumloc_sim_view *
                             const mumloc_emitter *emitters, int n, mumloc_emitter *mapped,
                             double *out, double *scratch);
 
-/* Adds the pixel-integrated PSFs of n emitters to rows [row0, row1) of plane `plane` (its own PSF
- * curve and photon share) imaging `depth`, with the plane's drift (dx, dy): out holds (row1 − row0)
- * × width doubles, row-major, and is added to. scratch needs 2·(width + height + 2) doubles. The
+/* psf_pixels.c: adds the pixel-integrated PSFs of n emitters to rows [row0, row1) of plane `plane`
+ * (its own PSF curve and photon share) imaging `depth`, with the plane's drift (dx, dy): out holds
+ * (row1 − row0) × width doubles, row-major, and is added to. scratch needs 2·(width + height + 2) doubles. The
  * ±5w window is clipped to the image. */
 void mumloc_render_plane_rows(const mumloc_optics *optics, int plane, int width, int height,
                               int row0, int row1, double depth_nm, double dx_nm, double dy_nm,

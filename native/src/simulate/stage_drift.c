@@ -7,7 +7,6 @@
 #include <stdlib.h>
 
 #include "core/error.h"
-#include "postprocess/drift_internal.h"
 #include "simulate/rng.h"
 #include "simulate/simulator.h"
 
@@ -67,29 +66,4 @@ mumloc_status mumloc_simulate_stage_drift(const mumloc_simulator *sim, int64_t f
                            "0 and %lld (got %lld)", (long long)MUMLOC_RNG_MAX_FRAME - 1, (long long)frame);
     mumloc_sim_stage_drift(sim, frame, dxyz);
     return MUMLOC_OK;
-}
-
-mumloc_status mumloc_simulate_write_stage_drift(const mumloc_sim_params *params, const char *path) {
-    if (!path) return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT, "stage drift: path must not be NULL");
-    mumloc_simulator *sim = NULL;
-    MUMLOC_TRY(mumloc_simulator_create(params, &sim));
-    int64_t n = params->frames;
-    double *d = malloc((size_t)n * 3 * sizeof *d);
-    if (!d) {
-        mumloc_simulator_destroy(sim);
-        return mumloc_fail(MUMLOC_ERR_OUT_OF_MEMORY, "stage drift: out of memory for %lld frames",
-                           (long long)n);
-    }
-    double xyz[3];
-    for (int64_t k = 0; k < n; k++) {
-        mumloc_sim_stage_drift(sim, k, xyz);
-        for (int a = 0; a < 3; a++) d[a * n + k] = xyz[a];
-    }
-    mumloc_simulator_destroy(sim);
-    mumloc_table *table = NULL;
-    mumloc_status s = drift_table_make(1, n, d, d + n, d + 2 * n, &table);
-    free(d);
-    if (s == MUMLOC_OK) s = mumloc_table_write_csv(table, path);
-    mumloc_table_destroy(table);
-    return s;
 }

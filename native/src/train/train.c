@@ -165,18 +165,19 @@ static mumloc_status set_prior_bias(mumloc_model *model, const mumloc_train_opti
     return MUMLOC_OK;
 }
 
-/* The model to train: a new one, or the one saved by an earlier run (checked against the options). */
+/* The model to train, on options->device: a new one, or the one saved by an earlier run (checked
+ * against the options). */
 static mumloc_status start_model(const mumloc_train_options *o, mumloc_model **out,
                                  int64_t *done) {
     *done = 0;
     if (!o->resume_path) {
-        MUMLOC_TRY(mumloc_model_create(o->arch, &o->sim.optics, &o->sim.camera, o->sim.weight_max,
-                                       o->seed, out));
+        MUMLOC_TRY(model_create_on(o->arch, &o->sim.optics, &o->sim.camera, o->sim.weight_max,
+                                   o->seed, &o->device, NULL, out));
         MUMLOC_TRY(set_prior_bias(*out, o));
         MUMLOC_TRY(set_step(*out, 0));
         return model_set_meta(*out, "validation", "{}");
     }
-    MUMLOC_TRY(mumloc_model_load(o->resume_path, out));
+    MUMLOC_TRY(mumloc_model_load_on_device(o->resume_path, &o->device, NULL, out));
     mumloc_model *m = *out;
     if (mumloc_model_arch(m) != o->arch)
         return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT, "resume: '%s' is a %s model, not %s",
@@ -362,9 +363,9 @@ mumloc_status mumloc_train(const mumloc_train_options *options, mumloc_train_fn 
     mumloc_threads_apply();
     mumloc_model *model = NULL;
     int64_t done = 0;
+    /* made or loaded on the device: everything after this (data, targets, validation) uses its
+     * backend */
     mumloc_status st = start_model(options, &model, &done);
-    /* a model starts on the CPU; everything after this (data, targets, validation) uses its backend */
-    if (st == MUMLOC_OK) st = mumloc_model_set_device(model, &options->device, NULL);
     int cancelled = 0;
     if (st == MUMLOC_OK) st = run(options, model, done, progress, user, &cancelled);
     if (st == MUMLOC_OK && cancelled)

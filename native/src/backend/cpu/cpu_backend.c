@@ -7,10 +7,6 @@
 
 #include "core/error.h"
 
-uint64_t cpu_version_clock = 0;
-int cpu_use_deconvolution_primitive = 0;
-int cpu_conv_winograd = 0;
-
 static mumloc_status tensor_create(nn_backend *be, nn_shape shape, nn_tensor **out) {
     (void)be;
     *out = NULL;

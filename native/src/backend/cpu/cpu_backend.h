@@ -58,7 +58,7 @@ extern int cpu_use_deconvolution_primitive;
 extern int cpu_conv_winograd;
 #define CPU_WINOGRAD_ENV "MUMLOC_CPU_WINOGRAD"
 
-/* --- oneDNN helpers (cpu_dnnl.c) ------------------------------------------------------------------ */
+/* --- oneDNN helpers and the version clock (cpu_dnnl.c) --------------------------------------- */
 mumloc_status cpu_dnnl_check(dnnl_status_t st, const char *what);
 #define CPU_DNNL(call, what) MUMLOC_TRY(cpu_dnnl_check((call), (what)))
 

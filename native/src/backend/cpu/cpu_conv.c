@@ -37,6 +37,10 @@
 
 #include "core/error.h"
 
+/* The plan switches of cpu_backend.h (the backend sets cpu_conv_winograd when it is created). */
+int cpu_use_deconvolution_primitive = 0;
+int cpu_conv_winograd = 0;
+
 typedef struct part {
     int kh, kw;
     dnnl_memory_desc_t w_md; /* the part's weights in our layout: (out, in, kh, kw) as ohwi */

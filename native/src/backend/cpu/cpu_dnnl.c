@@ -6,6 +6,8 @@
 
 #include "core/error.h"
 
+uint64_t cpu_version_clock = 0;
+
 mumloc_status cpu_dnnl_check(dnnl_status_t st, const char *what) {
     switch (st) {
     case dnnl_success: return MUMLOC_OK;

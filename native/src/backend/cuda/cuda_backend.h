@@ -32,7 +32,8 @@ typedef struct cuda_backend {
 
 static inline cuda_backend *cuda_of(nn_backend *be) { return (cuda_backend *)be->impl; }
 
-/* The host's error reporter, set when libmumloc asks for the table. */
+/* The host's error reporter, set when libmumloc asks for the table. Defined with the helpers below in
+ * cuda_common.cu, below every op file and cuda_entry.cu. */
 extern const mumloc_cuda_host *cuda_host;
 #define CU_FAIL(...) (cuda_host->fail(__VA_ARGS__))
 

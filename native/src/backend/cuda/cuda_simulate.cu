@@ -9,7 +9,8 @@
 #include "backend/cuda/cuda_backend.h"
 #include "optics/psf.h"
 
-// render.c's window: first and last pixel meeting [lo, hi], clipped to [first, last]; 0 when empty.
+// simulate/psf_pixels.c's window: first and last pixel meeting [lo, hi], clipped to [first,
+// last]; 0 when empty.
 static __device__ int window(double lo, double hi, double pixel, int first, int last, int *i0, int *i1) {
     double a = floor(lo / pixel), b = floor(hi / pixel);
     if (b < first || a > last) return 0;
@@ -18,7 +19,7 @@ static __device__ int window(double lo, double hi, double pixel, int first, int 
     return 1;
 }
 
-// The fraction of a unit 1-D Gaussian on pixel i, as render.c computes it.
+// The fraction of a unit 1-D Gaussian on pixel i, as simulate/psf_pixels.c computes it.
 static __device__ double mass(int i, double centre, double k, double pixel) {
     return 0.5 * (mumloc_psf_edge((i + 1) * pixel, centre, k) - mumloc_psf_edge(i * pixel, centre, k));
 }

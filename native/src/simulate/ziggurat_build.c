@@ -1,4 +1,4 @@
-/* Builds the ziggurat layers of ziggurat.h. */
+/* Host-side construction of the ziggurat tables (ziggurat_build.h; sampling is ziggurat.h). */
 #include "simulate/ziggurat_build.h"
 
 #include <math.h>

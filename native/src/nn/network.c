@@ -1,5 +1,5 @@
-/* The two published architectures (see model.h): construction, initialisation, passes, Adam. */
-#include "nn/model.h"
+/* The two published architectures (see network.h): construction, initialisation, passes, Adam. */
+#include "nn/network.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -7,7 +7,7 @@
 #include <string.h>
 
 #include "core/error.h"
-#include "nn/model_file.h"
+#include "nn/model_file_keys.h"
 
 void nn_model_config_default(nn_model_config *cfg, nn_arch arch) {
     memset(cfg, 0, sizeof *cfg);
