@@ -10,7 +10,7 @@
 # 0.1), the final threshold tuned on the validation set.
 # Usage: scripts/train_voxel_model.sh MUMLOC OUTDIR [SPLIT] [STOP_AT_HHMM] [DECAY_AT]
 set -euo pipefail
-MUMLOC=$1; OUT=$2; SPLIT=${3:-1000}; STOP_AT=${4:-01:28}; DECAY_AT=${5:-2300}
+MUMLOC=$1; OUT=$2; SPLIT=${3:-1000}; STOP_AT=${4:-01:28}; DECAY_AT=${5:-1400}
 mkdir -p "$OUT"
 common=(--arch voxel --batch 8 --lr 1e-3 --lr-decay 0.3 --lr-decay-steps "$DECAY_AT" --seed 1
         --threshold 0.01 --validation-frames 200 --validation-interval 500 --checkpoint-interval 100
