@@ -9,7 +9,7 @@
 #   2020 Table 5 protocol: FRAMES5 frames of 64x64x4, 50 molecules, background 10, τ = 0.5: TP, FN,
 #     FP and Jaccard.
 # Models: the bundled regression model; the voxel model $VOXEL_MODEL (default the bundled
-# test-data/voxel-model.safetensors, if installed); for Fig. 7/8 also $VOXEL_DRIFT_SHORT and
+# test-data/voxel-model.safetensors, if installed; none is shipped yet); for Fig. 7/8 also $VOXEL_DRIFT_SHORT and
 # $VOXEL_NODRIFT, a drift-trained and a drift-free voxel model of equal training length
 # (scripts/train_voxel_model.sh writes them; not shipped: rows without a model are left out).
 # Errors are RMSE from `mumloc evaluate` (150 nm matching; lateral radial) beside the bounds; the
