@@ -64,24 +64,31 @@ static int parse_frames(const char *text, int64_t *first, int64_t *count) {
     return 1;
 }
 
-/* MUMLOC_DEFAULT_MODEL, else ../../test-data/default-model.safetensors from the executable's folder
- * (build/bin/mumloc → the repository's test-data). */
-static void default_model_path(char *path, size_t cap) {
+/* The bundled model `file` in ../../test-data/ from the executable's folder (build/bin/mumloc → the
+ * repository's test-data); for the regression model MUMLOC_DEFAULT_MODEL first when set. */
+static void bundled_model_path(const char *file, int honour_env, char *path, size_t cap) {
     const char *env = getenv("MUMLOC_DEFAULT_MODEL");
-    if (env && *env) {
+    if (honour_env && env && *env) {
         snprintf(path, cap, "%s", env);
         return;
     }
     char exe[PATH_MAX];
     ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
     if (n <= 0) {
-        snprintf(path, cap, "test-data/default-model.safetensors");
+        snprintf(path, cap, "test-data/%s", file);
         return;
     }
     exe[n] = '\0';
     char *slash = strrchr(exe, '/');
     if (slash) *slash = '\0';
-    snprintf(path, cap, "%s/../../test-data/default-model.safetensors", exe);
+    snprintf(path, cap, "%s/../../test-data/%s", exe, file);
+}
+
+/* --model NAME: an architecture's name picks its bundled model; -1 for a path. */
+static int bundled_arch(const char *model) {
+    for (int a = 0; model && mumloc_arch_name(a); a++)
+        if (strcmp(model, mumloc_arch_name(a)) == 0) return a;
+    return -1;
 }
 
 /* The progress lines, preceded once by where the network runs: the first report comes after the
@@ -246,8 +253,8 @@ int cmd_localize(int argc, char **argv) {
          NULL, NULL, CLI_REQUIRED, NULL},
         {"out", "FILE", "localization table to write (ThunderSTORM CSV)", CLI_STRING, &out_path,
          NULL, NULL, CLI_REQUIRED, NULL},
-        {"model", "FILE", "trained model (safetensors)", CLI_STRING, &model_path, NULL, NULL, 0,
-         "the bundled default model"},
+        {"model", "FILE", "trained model (safetensors), or regression|voxel: that bundled model",
+         CLI_STRING, &model_path, NULL, NULL, 0, "the bundled regression model"},
         {"rig", "FILE", "the movie is a rig's raw camera data (rig file from mumloc calibrate): "
          "each camera converted with its own offset and gain, registered onto camera 1",
          CLI_STRING, &rig_path, NULL, NULL, 0, NULL},
@@ -283,6 +290,9 @@ int cmd_localize(int argc, char **argv) {
          &opt.threshold, NULL, NULL, 0, "the model's"},
         {"merge-distance", "NM", "merge duplicate detections closer than this; 0 = never",
          CLI_DOUBLE, &opt.merge_distance_nm, NULL, NULL, 0, NULL},
+        {"neighbourhood", "R", "voxel models: half-size of a peak's averaging window, voxels; 0 = "
+         "the peak voxel's centre (the 2021 paper's argmax)", CLI_INT, &opt.neighbourhood, NULL,
+         NULL, 0, NULL},
         {"frames", "FIRST-LAST", "frames to localize (1-based; FIRST- = to the end)", CLI_STRING,
          &frames_text, NULL, NULL, 0, "all"},
         {"tile", "N", "tile edge in pixels for large frames; 0 = automatic", CLI_INT, &opt.tile,
@@ -328,8 +338,10 @@ int cmd_localize(int argc, char **argv) {
         "the uncertainty columns are then for that drift. --drift-window N estimates that drift\n"
         "over the whole movie as a smooth function of time (a span every N frames), applies it\n"
         "to every position and adds its uncertainty to the uncertainty columns. Large frames run in overlapping\n"
-        "tiles whose seams neither lose nor duplicate molecules. Without --model the bundled\n"
-        "model is used (test-data/default-model.safetensors, or $MUMLOC_DEFAULT_MODEL).\n"
+        "tiles whose seams neither lose nor duplicate molecules. Without --model (or with\n"
+        "--model regression) the bundled regression model is used (test-data/default-model\n"
+        ".safetensors, or $MUMLOC_DEFAULT_MODEL); --model voxel takes the bundled voxel model\n"
+        "(test-data/voxel-model.safetensors); a file named like that is ./regression.\n"
         "With --rig the network sees every camera resampled onto camera 1's grid, cropped to\n"
         "the field all cameras see; the refinement, photometry and uncertainties fit each\n"
         "camera's raw frame through the rig's exact affine (--refine positions, the default:\n"
@@ -385,11 +397,15 @@ int cmd_localize(int argc, char **argv) {
 
     if (opt.method == MUMLOC_METHOD_CS) return localize_cs(&opt, in_path, out_path, optics_path, quiet);
     char bundled[PATH_MAX + 64];
-    if (!model_path) {
-        default_model_path(bundled, sizeof bundled);
+    const int arch = model_path ? bundled_arch(model_path) : MUMLOC_ARCH_REGRESSION;
+    if (arch >= 0) {
+        bundled_model_path(mumloc_bundled_model_file(arch), arch == MUMLOC_ARCH_REGRESSION, bundled,
+                           sizeof bundled);
         if (access(bundled, R_OK) != 0) {
-            fprintf(stderr, "mumloc localize: no bundled model is installed (looked for %s); "
-                            "pass --model FILE\n", bundled);
+            fprintf(stderr, "mumloc localize: no bundled %s%smodel is installed (looked for %s); "
+                            "pass --model FILE\n", arch == MUMLOC_ARCH_REGRESSION ? "" :
+                            mumloc_arch_name(arch), arch == MUMLOC_ARCH_REGRESSION ? "" : " ",
+                    bundled);
             return CLI_EXIT_USAGE;
         }
         model_path = bundled;

@@ -622,6 +622,11 @@ typedef enum mumloc_arch {
 MUMLOC_API const char *mumloc_arch_name(int arch);
 /* The architecture of that name; MUMLOC_ERR_INVALID_ARGUMENT listing the names otherwise. */
 MUMLOC_API mumloc_status mumloc_arch_from_name(const char *name, mumloc_arch *out);
+/* File name (no folder) of the bundled model of an architecture: "default-model.safetensors"
+ * (regression), "voxel-model.safetensors" (voxel); NULL out of range. `localize --model NAME` and
+ * Fiji's model=NAME take an architecture's name for its bundled model; whether the file is installed
+ * is the caller's to check. */
+MUMLOC_API const char *mumloc_bundled_model_file(int arch);
 
 typedef struct mumloc_model mumloc_model;
 
@@ -950,17 +955,17 @@ MUMLOC_API mumloc_status mumloc_localizations_to_table(const mumloc_localization
 typedef enum mumloc_drift_outcome {
     MUMLOC_DRIFT_ESTIMATED = 0,        /* every plane 2..k estimated */
     MUMLOC_DRIFT_PARTIAL = 1,          /* some planes' bound exceeds 15 nm (values lean on the prior) */
-    MUMLOC_DRIFT_TOO_FEW_MOLECULES = 2,/* fewer than 2 molecules the fit could use: all 0 */
+    MUMLOC_DRIFT_TOO_FEW_MOLECULES = 2,/* no molecule the fit could use: all 0 */
     MUMLOC_DRIFT_TOO_LITTLE_INFORMATION = 3 /* no plane's bound within 15 nm (values lean on the prior) */
 } mumloc_drift_outcome;
 
 typedef struct mumloc_frame_drift {
     double dx_dy[2 * MUMLOC_MAX_PLANES];    /* layout of mumloc_simulate_drift: plane d at 2d, 2d+1;
-                                               plane 1 is 0 (and all are when too few molecules) */
+                                               plane 1 is 0 (and all are when no molecule) */
     double sigma_nm[2 * MUMLOC_MAX_PLANES]; /* Cramér–Rao bound of each value given the molecules
                                                (their positions, photons, backgrounds estimated
                                                jointly, the prior included); 0 for plane 1,
-                                               Infinity when too few molecules */
+                                               Infinity when no molecule */
     int estimated[MUMLOC_MAX_PLANES];       /* 1 where the plane's bound is within 15 nm */
     int molecules;                          /* localizations that informed the estimate */
     int iterations;                         /* drift updates made */
@@ -2158,7 +2163,8 @@ MUMLOC_API mumloc_status mumloc_localizations_refine(const mumloc_optics *optics
  * re-estimated (two rounds at most). Each drift value has a N(0, (48 nm)²) prior (a residual of the
  * cameras' registration, science.md §2), so the estimate is the maximum a posteriori: a plane the
  * molecules hardly inform is shrunk towards 0 rather than fixed there, a well-informed one (bound
- * ~8 nm) by ~3 %. Guards: with fewer than 2 usable molecules nothing is estimated (all 0); a plane
+ * ~8 nm) by ~3 %. One usable molecule suffices (plane 1 anchors its position; outlier rejection
+ * keeps at least 2). Guards: with no usable molecule nothing is estimated (all 0); a plane
  * whose bound (sigma_nm) exceeds 15 nm is reported (estimated = 0, outcome PARTIAL) but keeps its
  * estimate; values are clamped to ±2 camera pixels (clamped = 1). Each record then gets the position
  * fitted at the final drift under refine's trust rule (other fields untouched): pass drift->dx_dy

@@ -75,5 +75,9 @@ int main(void) {
     CHECK(MUMLOC_NOISE_NONE == 1 && MUMLOC_SAMPLE_FILAMENTS == 2 && MUMLOC_PLANES_SLICES == 2);
     CHECK(MUMLOC_RENDER_ASH == 2 && MUMLOC_REFINE_DRIFT == 2 && MUMLOC_ARCH_VOXEL == 1);
     CHECK(MUMLOC_DRIFT_FIDUCIAL == 1 && MUMLOC_COLORMAP_TURBO == 1);
+    /* one bundled model file per architecture, the regression one's name unchanged since issue 4 */
+    CHECK(strcmp(mumloc_bundled_model_file(MUMLOC_ARCH_REGRESSION), "default-model.safetensors") == 0);
+    CHECK(strcmp(mumloc_bundled_model_file(MUMLOC_ARCH_VOXEL), "voxel-model.safetensors") == 0);
+    CHECK(mumloc_bundled_model_file(2) == NULL && mumloc_bundled_model_file(-1) == NULL);
     return CHECK_DONE("enum names");
 }

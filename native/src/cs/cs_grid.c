@@ -102,6 +102,7 @@ void cs_forward(const cs_grid *g, const float *c, float *y, float *scratch) {
         }
         if (!any) continue;
         for (int d = 0; d < g->planes; d++) {
+            if (g->share[d] == 0.0) continue;
             const float *m = cs_grid_table(g, d, l);
             const int lo = g->lo[(size_t)d * g->slices + l], hi = g->hi[(size_t)d * g->slices + l];
             const int dx = g->shift[d][0], dy = g->shift[d][1];
@@ -132,9 +133,11 @@ void cs_forward(const cs_grid *g, const float *c, float *y, float *scratch) {
 }
 
 /* The adjoint is most of the solver's time: AVX2 + FMA where the CPU has them (a clone chosen at load
- * time; the library itself targets the baseline x86-64). */
+ * time; the library itself targets the baseline x86-64). The clone is named by ISA level, not by
+ * CPU: GCC dispatches "arch=haswell" on the processor's model, so AMD CPUs got the baseline clone
+ * (1.5× slower CS on the Table 3 frames, measured on an EPYC). */
 #if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
-#define CS_HOT __attribute__((target_clones("arch=haswell", "default")))
+#define CS_HOT __attribute__((target_clones("arch=x86-64-v3", "default")))
 #else
 #define CS_HOT
 #endif
@@ -145,6 +148,7 @@ CS_HOT void cs_adjoint(const cs_grid *g, const float *r, float *out, float *b) {
         float *gl = out + (size_t)l * rows * cols;
         memset(gl, 0, sizeof(float) * (size_t)rows * cols);
         for (int d = 0; d < g->planes; d++) {
+            if (g->share[d] == 0.0) continue; /* a plane left out (the drift search's refits) */
             const float *m = cs_grid_table(g, d, l);
             const int lo = g->lo[(size_t)d * g->slices + l], hi = g->hi[(size_t)d * g->slices + l];
             const int dx = g->shift[d][0], dy = g->shift[d][1];

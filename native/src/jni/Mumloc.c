@@ -43,6 +43,7 @@ static const struct {
                    {"render_method", mumloc_render_method_name},
                    {"refine", mumloc_refine_mode_name},
                    {"arch", mumloc_arch_name},
+                   {"bundled_model", mumloc_bundled_model_file},
                    {"colormap", mumloc_colormap_name},
                    {"drift_method", mumloc_drift_method_name},
                    {"precision", mumloc_precision_name},

@@ -118,24 +118,43 @@ static mumloc_status finish_frame(mumloc_localizer *l, int64_t frame, const floa
     }
     if (tracked) start[count] = n;
     const mumloc_camera *cam = &l->opt.camera;
-    if (l->opt.refine == MUMLOC_REFINE_DRIFT) {
+    int refine = l->opt.refine;
+    if (refine == MUMLOC_REFINE_DRIFT) {
+        /* With no usable molecule the joint fit leaves every drift at 0, which would throw away
+         * CS's own estimate: then positions are refined at each region's CS drift instead, and
+         * that drift is the one reported. */
+        mumloc_localization *decoded = malloc(sizeof *decoded * (size_t)(n > 0 ? n : 1));
+        if (!decoded) return mumloc_fail(MUMLOC_ERR_OUT_OF_MEMORY, "no memory for %d records", n);
+        memcpy(decoded, l->found, sizeof *decoded * (size_t)n);
         mumloc_frame_drift drift;
-        MUMLOC_TRY(mumloc_localizations_refine_with_drift(&l->optics, cam, photons, l->width,
-                                                          l->height, l->found, n, &drift));
-        if (l->opt.measure && n > 0)
-            MUMLOC_TRY(mumloc_localizations_measure(&l->optics, cam, photons, l->width, l->height,
-                                                    drift.dx_dy, l->found, n));
-        mumloc_localizations_sort(l->found, n);
-        MUMLOC_TRY(pipeline_append_pending(l, n));
+        mumloc_status st = mumloc_localizations_refine_with_drift(&l->optics, cam, photons,
+                                                                  l->width, l->height, l->found, n,
+                                                                  &drift);
+        const int fall_back = st == MUMLOC_OK && n > 0 &&
+                              drift.outcome == MUMLOC_DRIFT_TOO_FEW_MOLECULES;
+        if (fall_back) memcpy(l->found, decoded, sizeof *decoded * (size_t)n);
+        free(decoded);
+        MUMLOC_TRY(st);
+        if (fall_back) {
+            refine = MUMLOC_REFINE_POSITIONS;
+            if (count == 1)
+                for (int v = 2; v < 2 * l->planes; v++) drift.dx_dy[v] = regions[0].dx_dy[v];
+        } else {
+            if (l->opt.measure && n > 0)
+                MUMLOC_TRY(mumloc_localizations_measure(&l->optics, cam, photons, l->width,
+                                                        l->height, drift.dx_dy, l->found, n));
+            mumloc_localizations_sort(l->found, n);
+            MUMLOC_TRY(pipeline_append_pending(l, n));
+        }
         if (l->opt.drift_callback) l->opt.drift_callback(l->opt.drift_user, frame, &drift);
-        return MUMLOC_OK;
+        if (!fall_back) return MUMLOC_OK;
     }
     for (int t = 0; t < count; t++) {
         /* each region's records at its own drift estimate */
         const int a = tracked ? start[t] : 0, b = tracked ? start[t + 1] : n;
         const double *dx_dy = tracked ? regions[t].dx_dy : NULL;
         if (b <= a) continue;
-        if (l->opt.refine == MUMLOC_REFINE_POSITIONS)
+        if (refine == MUMLOC_REFINE_POSITIONS)
             MUMLOC_TRY(mumloc_localizations_refine(&l->optics, cam, photons, l->width, l->height,
                                                    dx_dy, l->found + a, b - a));
         if (l->opt.measure)

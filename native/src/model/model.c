@@ -18,6 +18,14 @@ const char *mumloc_arch_name(int arch) {
     return enum_name(arch_names, ENUM_COUNT(arch_names), arch);
 }
 
+/* The bundled models, one per architecture, in the repository's test-data/ (and the plugin jar). */
+static const char *const bundled_model_files[] = {"default-model.safetensors",
+                                                  "voxel-model.safetensors"};
+
+const char *mumloc_bundled_model_file(int arch) {
+    return enum_name(bundled_model_files, ENUM_COUNT(bundled_model_files), arch);
+}
+
 mumloc_status mumloc_arch_from_name(const char *name, mumloc_arch *out) {
     int v = 0;
     mumloc_status status =

@@ -57,8 +57,8 @@ public class LocalizeCommand implements PlugIn {
     static final String METHOD_NETWORK = "network";
     static final String METHOD_CS = "cs";
 
-    /** Where the bundled default model would be inside the jar. */
-    static final String BUNDLED_MODEL = "/test-data/default-model.safetensors";
+    /** Where the bundled models (mumloc_bundled_model_file) would be inside the jar. */
+    static final String BUNDLED_FOLDER = "/test-data/";
     static final String[] DEVICES = {"auto", "cpu", "cuda"};
     static final String[] NO_YES = {"no", "yes"};
     private static final String[] CAMERA_KEYS = {"offset", "gain", "em_gain", "read_noise"};
@@ -97,7 +97,7 @@ public class LocalizeCommand implements PlugIn {
         f.number("Cs_count (method=cs: molecules per frame and region if known; 0 = unknown)", cs.csKnownCount);
         f.number("Cs_min_photons (method=cs: least photons of a localization)", cs.csMinPhotons);
         f.message("Network");
-        f.file("Model (safetensors; empty = the bundled default)", "");
+        f.file("Model (safetensors, or regression / voxel = that bundled model; empty = regression)", "");
         f.number("Threshold (0 = the model's)", 0);
         f.choice("Refine (maximum-likelihood fit; drift = also each frame's plane drift)", Localizer.refineNames(),
                 Localizer.REFINE_POSITIONS);
@@ -335,20 +335,25 @@ public class LocalizeCommand implements PlugIn {
         }
     }
 
-    /** The model named, or the bundled default when the name is empty. */
+    /**
+     * The model named: a file, or an architecture's name (regression, voxel) for its bundled model;
+     * empty = the bundled regression model. The names and file names are the library's.
+     */
     static Model loadModel(String name) {
-        String path = Tables.pathOrNull(name);
-        if (path != null) return Model.load(path);
-        try (InputStream in = LocalizeCommand.class.getResourceAsStream(BUNDLED_MODEL)) {
+        String[] archs = Mumloc.enumNames("arch"), files = Mumloc.enumNames("bundled_model");
+        int arch = name.trim().isEmpty() ? 0 : java.util.Arrays.asList(archs).indexOf(name.trim());
+        if (arch < 0) return Model.load(Tables.pathOrNull(name));
+        String what = archs[arch], file = files[arch];
+        try (InputStream in = LocalizeCommand.class.getResourceAsStream(BUNDLED_FOLDER + file)) {
             if (in == null)
-                throw new UserError("no bundled default model is installed in this plugin yet: train one with "
+                throw new UserError("no bundled " + what + " model is installed in this plugin: train one with "
                         + "MUMLoc Train (or mumloc train) and give its file as model=[path to the .safetensors]");
-            File tmp = File.createTempFile("mumloc-default-model", ".safetensors");
+            File tmp = File.createTempFile("mumloc-" + what + "-model", ".safetensors");
             tmp.deleteOnExit();
             Files.copy(in, tmp.toPath(), StandardCopyOption.REPLACE_EXISTING);
             return Model.load(tmp.getPath());
         } catch (IOException e) {
-            throw new UserError("cannot unpack the bundled default model: " + e.getMessage());
+            throw new UserError("cannot unpack the bundled " + what + " model: " + e.getMessage());
         }
     }
 

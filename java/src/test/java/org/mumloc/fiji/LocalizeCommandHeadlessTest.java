@@ -292,6 +292,24 @@ class LocalizeCommandHeadlessTest {
     }
 
     @Test
+    void modelByArchitectureName() throws Exception {
+        Path bundled = dir.resolve("by default.csv"), named = dir.resolve("by name.csv");
+        run(new LocalizeCommand(), "in=[" + movie + "] csv=[" + bundled + "] threads=1");
+        String log = run(new LocalizeCommand(), "in=[" + movie + "] model=regression csv=[" + named + "] threads=1");
+        assertFalse(log.contains("error"), log);
+        assertArrayEquals(Files.readAllBytes(bundled), Files.readAllBytes(named), "model=regression is the default");
+        Path voxel = dir.resolve("voxel.csv");
+        String voxelLog = run(new LocalizeCommand(), "in=[" + movie + "] model=voxel csv=[" + voxel + "] threads=1");
+        if (LocalizeCommand.class.getResource(LocalizeCommand.BUNDLED_FOLDER + "voxel-model.safetensors") == null) {
+            assertTrue(voxelLog.contains("no bundled voxel model is installed"), voxelLog);
+            assertFalse(Files.exists(voxel), voxelLog);
+        } else {
+            assertFalse(voxelLog.contains("error"), voxelLog);
+            assertTrue(Files.exists(voxel), voxelLog);
+        }
+    }
+
+    @Test
     void userErrorsAreLogLinesAndNoFile() throws Exception {
         Path csv = dir.resolve("never.csv");
         Path bundledCsv = dir.resolve("bundled.csv");
