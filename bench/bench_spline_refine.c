@@ -119,7 +119,7 @@ int main(int argc, char **argv) {
             }
         for (int model = 0; model < 2 && n > 0; model++) {
             for (int m = 0; m < n; m++)
-                locs[m] = (mumloc_localization){f, start[m][0], start[m][1], start[m][2], 1, 0, {0}, 0, 0, 0, 0};
+                locs[m] = (mumloc_localization){f, start[m][0], start[m][1], start[m][2], 1, 0, {0}, 0, 0, 0, 0, -1};
             const double t0 = cpu_seconds();
             const mumloc_status refined = mumloc_localizations_refine_mapped(&rig.optics, &camera, &maps[model], frame, W, H, NULL, locs, n);
             seconds[model] += cpu_seconds() - t0;

@@ -225,5 +225,9 @@ else
 fi
 
 echo
+echo "== plane drift over windows of frames: slow creep of planes 2..4, per-frame vs windowed drift"
+THREADS=$threads bash "$(dirname "$0")/bench_drift_window.sh" "$build"
+
+echo
 echo "== pupil-function PSF data (independent simulator): calibrate, fine-tune, localize, evaluate"
 bash "$(dirname "$0")/bench_pupil.sh" "$build"

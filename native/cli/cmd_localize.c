@@ -32,6 +32,15 @@ static int usage(const char *message, const char *value) {
 }
 
 /* "FIRST-LAST" (1-based, inclusive), "FIRST-" (to the end) or "N" (one frame). */
+/* 1 when the option (e.g. "--refine") was given, as "--refine X" or "--refine=X". */
+static int option_given(int argc, char **argv, const char *name) {
+    const size_t n = strlen(name);
+    for (int i = 1; i < argc; i++)
+        if (strncmp(argv[i], name, n) == 0 && (argv[i][n] == '\0' || argv[i][n] == '='))
+            return 1;
+    return 0;
+}
+
 static int parse_frames(const char *text, int64_t *first, int64_t *count) {
     char *end = NULL;
     long long a = strtoll(text, &end, 10);
@@ -294,6 +303,11 @@ int cmd_localize(int argc, char **argv) {
          "(default: each molecule fitted with its neighbours' light modelled), or drift (positions "
          "and each frame's plane drift jointly; for drifted planes)",
          CLI_CHOICE, &refine, NULL, refine_choices, 0, NULL},
+        {"drift-window", "N", "with --refine drift (implied when --refine is not given): 1 = each "
+         "frame's own drift; N >= 2 = the drift as a smooth function of time (cubic spline, a "
+         "span every N frames) estimated from every molecule of the movie; 200 suits a slow "
+         "creep at >= 8 molecules a frame", CLI_INT, &opt.drift_window, NULL, NULL, 0,
+         "1 (per frame)"},
         {"drift-out", "FILE", "with --refine drift: write the estimated drift per frame and plane "
          "(CSV: frame, plane, dx, dy, their uncertainties in nm, molecules used)", CLI_STRING,
          &drift_path, NULL, NULL, 0, NULL},
@@ -321,7 +335,9 @@ int cmd_localize(int argc, char **argv) {
         "Camera values become photons as (value - offset) / (gain x em-gain); the defaults mean\n"
         "the movie is already in photons. --refine drift fits each frame's molecules together\n"
         "with the lateral drift of planes 2..k against plane 1 (residual registration error);\n"
-        "the uncertainty columns are then for that drift. Large frames run in overlapping\n"
+        "the uncertainty columns are then for that drift. --drift-window N estimates that drift\n"
+        "over the whole movie as a smooth function of time (a span every N frames), applies it\n"
+        "to every position and adds its uncertainty to the uncertainty columns. Large frames run in overlapping\n"
         "tiles whose seams neither lose nor duplicate molecules. Without --model (or with\n"
         "--model regression) the bundled regression model is used (test-data/default-model\n"
         ".safetensors, or $MUMLOC_DEFAULT_MODEL); --model voxel takes the bundled voxel model\n"
@@ -338,6 +354,8 @@ int cmd_localize(int argc, char **argv) {
     opt.planes = (mumloc_plane_axis)planes;
     opt.measure = !no_measure;
     opt.refine = (mumloc_refine_mode)refine;
+    if (opt.drift_window > 1 && !option_given(argc, argv, "--refine"))
+        opt.refine = MUMLOC_REFINE_DRIFT; /* a drift window asks for the drift */
     if (layout >= 0 && !rig_path) return usage("--layout describes a rig's raw data: give --rig", NULL);
     static mumloc_rig rig; /* large (its calibration record): not on the stack */
     mumloc_status status;
@@ -366,6 +384,8 @@ int cmd_localize(int argc, char **argv) {
         return usage("--model is for --method network (cs needs no model)", NULL);
     if (drift_path && opt.refine != MUMLOC_REFINE_DRIFT)
         return usage("--drift-out needs --refine drift (only it estimates the drift)", NULL);
+    if (opt.drift_window > 1 && opt.refine != MUMLOC_REFINE_DRIFT)
+        return usage("--drift-window needs --refine drift (only it estimates the drift)", NULL);
     if (frames_text && !parse_frames(frames_text, &opt.first_frame, &opt.frame_count))
         return usage("--frames expects FIRST-LAST, FIRST- or N (1-based, FIRST <= LAST), got '",
                      frames_text);

@@ -232,6 +232,9 @@ int cmd_simulate(int argc, char **argv) {
          drift_default},
         {"drift-step", "NM", "drift is a multiple of this; 0 = continuous", CLI_DOUBLE,
          &params.drift_step_nm, NULL, NULL, 0, NULL},
+        {"camera-drift", "NM", "slow drift of planes 2..k: per plane and axis a constant plus a "
+         "smooth random path, within +-NM (added to --drift; --drift 0 for slow drift alone)",
+         CLI_DOUBLE, &params.camera_drift_nm, NULL, NULL, 0, "0 (none)"},
         {"stage-drift", "NM", "sample drift: smooth random 3D path, at most NM (z: NM/2)",
          CLI_DOUBLE, &params.stage_drift_nm, NULL, NULL, 0, "0 (none)"},
         {"stage-drift-file", "FILE", "stage-drift CSV to write (frame, dx, dy, dz [nm])",

@@ -269,6 +269,11 @@ typedef struct mumloc_sim_params {
                                      0 at the first frame, at most this far from it per axis (dz at
                                      most half); the camera sees molecules displaced by it, the
                                      truth keeps their true positions (default 0: none) */
+    double camera_drift_nm;       /* slow camera drift of planes 2..k (a registration error that
+                                     creeps): per plane and axis a constant offset plus a smooth
+                                     random path over the movie (three slow harmonics), within
+                                     ±camera_drift_nm; added to the per-frame draws of drift_max_nm
+                                     (set that to 0 for slow drift alone). Default 0: none. */
 } mumloc_sim_params;
 
 MUMLOC_API void mumloc_sim_params_default(mumloc_sim_params *params);
@@ -926,13 +931,21 @@ typedef struct mumloc_localization {
     double bkgstd;              /* residual std of the photometry fit, photons per pixel */
     double uncertainty_xy_nm;   /* lateral CRLB sqrt((σx² + σy²) / 2) at photons and background */
     double uncertainty_z_nm;    /* axial CRLB σz */
+    int unresolved;             /* 1: another record of the frame is closer than the two molecules'
+                                   images can be told apart (Sparrow: 2 × their RMS width, in the
+                                   plane where the pair is sharpest) — the refinement fitted both
+                                   but cannot separate them; 0: resolved; -1: not assessed (no
+                                   multi-emitter refinement: refine none, per-frame drift, CS).
+                                   Table column "unresolved" (NaN for -1). */
 } mumloc_localization;
 
 /* Appends localizations to a table as ThunderSTORM columns, in this order: "id" (1-based row
  * number), "frame" (frame + 1), "x [nm]", "y [nm]", "z [nm]", "intensity [photon]",
- * "offset [photon]", "bkgstd [photon]", "uncertainty_xy [nm]", "uncertainty_z [nm]", "probability".
+ * "offset [photon]", "bkgstd [photon]", "uncertainty_xy [nm]", "uncertainty_z [nm]", "probability",
+ * "unresolved" (1/0, NaN when not assessed: mumloc_localization.unresolved).
  * An empty table gets these columns; otherwise it must already have them (by name and unit; other
- * columns get NaN in the new rows). On failure the table is left as it was. */
+ * columns get NaN in the new rows), except "unresolved", which a table filled before it existed
+ * gets added (NaN in its earlier rows). On failure the table is left as it was. */
 MUMLOC_API mumloc_status mumloc_localizations_to_table(const mumloc_localization *locs,
                                                        int64_t count, mumloc_table *table);
 
@@ -959,6 +972,10 @@ typedef struct mumloc_frame_drift {
     int converged;                          /* 1: the last update moved every value < 0.1 nm */
     int clamped;                            /* 1: a value hit ±2 camera pixels (suspect) */
     mumloc_drift_outcome outcome;
+    /* The posterior covariance of the P = 2(k − 1) values dx, dy of planes 2..k (P × P, row-major,
+     * plane 2's dx first; sigma_nm holds the square roots of its diagonal); zeros when nothing was
+     * estimated. The pipeline adds the drift's share to every position's bounds from it. */
+    double covariance[4 * (MUMLOC_MAX_PLANES - 1) * (MUMLOC_MAX_PLANES - 1)];
 } mumloc_frame_drift;
 
 /* Appends one frame's plane drift to a table, a row per plane 1..planes: "frame" (frame + 1),
@@ -1037,7 +1054,9 @@ MUMLOC_API mumloc_status mumloc_plane_layout(int64_t channels, int64_t slices, i
  *              frame, removes the network's bias, Jaccard unchanged; ≈0.3-1 ms per molecule);
  *   DRIFT      mumloc_localizations_refine_with_drift per frame: the drift of planes 2..k and the
  *              positions jointly; the photometry and the uncertainty columns are then for the
- *              estimated drift (a few times the cost of POSITIONS). */
+ *              estimated drift, the bounds including the drift estimate's share (its covariance
+ *              through each molecule's −A⁻¹B: the joint Cramér–Rao bound) (a few times the cost of
+ *              POSITIONS); with drift_window ≥ 2 the drift is estimated over the whole movie. */
 typedef enum mumloc_refine_mode {
     MUMLOC_REFINE_NONE = 0,
     MUMLOC_REFINE_POSITIONS = 1,
@@ -1133,7 +1152,25 @@ typedef struct mumloc_localize_options {
     mumloc_cs_options cs;       /* method CS: the compressed-sensing solver's settings */
     const mumloc_optics *optics; /* method CS: the optics (NULL: the movie's record, which
                                     mumloc_localize_file then requires); unused by NETWORK */
+    int drift_window;           /* refine DRIFT: 1 (default) = each frame's own drift (the papers'
+                                   per-frame drift, for data that jump frame to frame); N ≥ 2 =
+                                   windowed: the drift of planes 2..k is a smooth function of time,
+                                   a cubic B-spline with a span every N frames (one constant when the
+                                   frames localized number fewer than 1.5 N), estimated jointly from
+                                   every molecule of the movie (each molecule's own parameters
+                                   profiled out per frame), applied to every position (refitted
+                                   with the drift held) and counted in the uncertainty columns
+                                   (the drift estimate's share added in quadrature). The streaming
+                                   localizer then holds the records and a spool of the frames (a
+                                   temporary file, k × the frame in floats per frame) until
+                                   mumloc_localizer_finish; mumloc_localize_file calls it.
+                                   MUMLOC_DRIFT_WINDOW_SLOW suits a slow creep at ≥ 8 molecules a
+                                   frame: its bound is ~11 nm / sqrt(N) per value. */
 } mumloc_localize_options;
+
+/* Frames per span of the windowed drift for a slow camera creep (drift_window). */
+#define MUMLOC_DRIFT_WINDOW_SLOW 200
+#define MUMLOC_MAX_DRIFT_WINDOW 1000000
 
 MUMLOC_API void mumloc_localize_options_default(mumloc_localize_options *options);
 /* Checks every field; the message names the first bad one and its accepted range. */
@@ -1161,6 +1198,13 @@ MUMLOC_API void mumloc_localizer_destroy(mumloc_localizer *localizer);
  * anything of the batch is localized. The localizations are kept until taken. */
 MUMLOC_API mumloc_status mumloc_localizer_push(mumloc_localizer *localizer, const float *frames,
                                                int count, int64_t first_frame);
+/* Ends the frames pushed so far. With refine DRIFT and drift_window ≥ 2 it estimates the drift over
+ * every frame pushed since the last finish (in the order pushed, times = frame indices), refits
+ * their positions with it held, measures them, makes them pending (none is before) and reports each
+ * frame's drift to drift_callback in push order (sigma_nm: the bound of the drift at that frame from
+ * the whole estimate; molecules: that frame's records that informed it); costs a few passes of the
+ * refinement over the spooled frames. Otherwise nothing to do (MUMLOC_OK). */
+MUMLOC_API mumloc_status mumloc_localizer_finish(mumloc_localizer *localizer);
 /* Localizations found and not yet taken. */
 MUMLOC_API int64_t mumloc_localizer_pending(const mumloc_localizer *localizer);
 /* Moves up to cap pending localizations (in push order; within a frame sorted by y, x, z) into out;
@@ -1333,6 +1377,35 @@ MUMLOC_API const char *mumloc_evaluation_json(const mumloc_evaluation *evaluatio
 /* Writes the JSON report (with a final newline) to path atomically. */
 MUMLOC_API mumloc_status mumloc_evaluation_save_json(const mumloc_evaluation *evaluation,
                                                      const char *path);
+
+/* Pixel locking: a localizer biased towards (or away from) pixel centres piles its positions up at
+ * some sub-pixel phases; an unbiased one spreads them evenly. The histogram of the sub-pixel phase
+ * frac(x / pixel_nm) (and of y) of every row of a table (columns "x", "y" in nm or without unit;
+ * rows with a non-finite position are skipped) in `bins` equal bins of a pixel, with Pearson's
+ * χ² against the uniform distribution (bins − 1 degrees of freedom), its p-value (Wilson–Hilferty)
+ * and the largest relative deviation of a bin from the expected count. */
+#define MUMLOC_SUBPIXEL_MAX_BINS 100
+typedef struct mumloc_subpixel_histogram {
+    double pixel_nm;
+    int bins;
+    int64_t count;                            /* rows counted */
+    int64_t x[MUMLOC_SUBPIXEL_MAX_BINS], y[MUMLOC_SUBPIXEL_MAX_BINS]; /* bin 0: phase [0, 1/bins) */
+    double chi2_x, chi2_y;
+    double p_x, p_y;                          /* P(χ² this large | uniform) */
+    double max_deviation_x, max_deviation_y;  /* max over bins |count / expected − 1| */
+} mumloc_subpixel_histogram;
+
+/* Fills *out; bins 2..MUMLOC_SUBPIXEL_MAX_BINS, pixel_nm > 0; MUMLOC_ERR_INVALID_ARGUMENT for a table
+ * without x and y, or no finite row. */
+MUMLOC_API mumloc_status mumloc_subpixel_histogram_of(const mumloc_table *table, double pixel_nm,
+                                                      int bins, mumloc_subpixel_histogram *out);
+/* Writes the histogram as CSV ("bin" 1-based, "phase" the bin's centre as a fraction of a pixel,
+ * "x", "y" counts), atomically; it reads back with mumloc_table_read_csv. */
+MUMLOC_API mumloc_status mumloc_subpixel_histogram_write_csv(const mumloc_subpixel_histogram *h,
+                                                             const char *path);
+/* One line: "Sub-pixel positions (N rows, B bins of P nm): x chi2 C (p P), max deviation D%; y …". */
+MUMLOC_API void mumloc_subpixel_histogram_text(const mumloc_subpixel_histogram *h, char *out,
+                                               size_t cap);
 
 /* ---------------------------------------------------------------------------------------------- */
 /* Rendering                                                                                       */

@@ -52,7 +52,7 @@ static void photometry(void) {
                     alone = 0;
             if (!alone) continue;
             isolated++;
-            mumloc_localization l = {f, e[m].x_nm, e[m].y_nm, e[m].z_nm, 1, 0, {0}, 0, 0, 0, 0};
+            mumloc_localization l = {f, e[m].x_nm, e[m].y_nm, e[m].z_nm, 1, 0, {0}, 0, 0, 0, 0, 0};
             CHECK_OK(mumloc_localizations_measure(&sp.optics, &sp.camera, frame, 64, 64, drift, &l,
                                                   1));
             CHECK_NEAR(l.photons, e[m].photons, 1e-4 * e[m].photons);

@@ -116,8 +116,8 @@ static void refine_api(void) {
     double drift[2 * MUMLOC_MAX_PLANES];
     CHECK_OK(mumloc_simulate_drift(sim, f, drift));
     CHECK_OK(mumloc_simulate_frames(sim, f, 1, frame));
-    mumloc_localization l[2] = {{f, e.x_nm + 60, e.y_nm + 50, e.z_nm - 90, 0.8, 0, {0}, 0, 0, 0, 0},
-                                {f, e.x_nm + 3 * 192, e.y_nm, e.z_nm, 0.6, 0, {0}, 0, 0, 0, 0}};
+    mumloc_localization l[2] = {{f, e.x_nm + 60, e.y_nm + 50, e.z_nm - 90, 0.8, 0, {0}, 0, 0, 0, 0, 0},
+                                {f, e.x_nm + 3 * 192, e.y_nm, e.z_nm, 0.6, 0, {0}, 0, 0, 0, 0, 0}};
     mumloc_localization far = l[1];
     CHECK_OK(mumloc_localizations_refine(&sp->optics, &sp->camera, frame, SIDE, SIDE, drift, l, 2));
     CHECK_NEAR(l[0].x_nm, e.x_nm, 0.01);

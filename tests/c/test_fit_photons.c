@@ -48,7 +48,7 @@ static void exact_recovery(void) {
         CHECK(fit.bkgstd < 1e-3);
 
         /* The record form: the same numbers, the mean background, and the CRLB at them. */
-        mumloc_localization l = {f, e.x_nm, e.y_nm, e.z_nm, 0.9, 0, {0}, 0, 0, 0, 0};
+        mumloc_localization l = {f, e.x_nm, e.y_nm, e.z_nm, 0.9, 0, {0}, 0, 0, 0, 0, 0};
         CHECK_OK(mumloc_localizations_measure(&sp->optics, &sp->camera, frame, SIDE, SIDE, NULL,
                                               &l, 1));
         double bg[PLANES], s[3];
@@ -140,8 +140,8 @@ static void borders_and_errors(void) {
 
     CHECK_STATUS(mumloc_fit_photons(&o, frame, SIDE, SIDE, -5000.0, 100.0, 300.0, NULL, NULL, &fit),
                  MUMLOC_ERR_INVALID_ARGUMENT);
-    mumloc_localization l[2] = {{0, 1000, 1000, 500, 1, 0, {0}, 0, 0, 0, 0},
-                                {0, 1e6, 1000, 500, 1, 0, {0}, 0, 0, 0, 0}};
+    mumloc_localization l[2] = {{0, 1000, 1000, 500, 1, 0, {0}, 0, 0, 0, 0, 0},
+                                {0, 1e6, 1000, 500, 1, 0, {0}, 0, 0, 0, 0, 0}};
     CHECK_STATUS(mumloc_localizations_measure(&o, &cam, frame, SIDE, SIDE, NULL, l, 2),
                  MUMLOC_ERR_INVALID_ARGUMENT);
     CHECK(strstr(mumloc_last_error(), "localization 2") != NULL);
@@ -152,7 +152,7 @@ static void borders_and_errors(void) {
     /* Negative photons (noise on an empty spot) give infinite uncertainty, not a failure. */
     for (int i = 0; i < PLANES * SIDE * SIDE; i++) frame[i] = 5.0f;
     frame[10 * SIDE + 10] = 0.0f;
-    mumloc_localization hole = {0, 10.5 * 192, 10.5 * 192, 200, 1, 0, {0}, 0, 0, 0, 0};
+    mumloc_localization hole = {0, 10.5 * 192, 10.5 * 192, 200, 1, 0, {0}, 0, 0, 0, 0, 0};
     CHECK_OK(mumloc_localizations_measure(&o, &cam, frame, SIDE, SIDE, NULL, &hole, 1));
     CHECK(hole.photons < 0 && isinf(hole.uncertainty_xy_nm) && isinf(hole.uncertainty_z_nm));
 }
@@ -169,7 +169,7 @@ static void threads(void) {
     CHECK_OK(mumloc_simulate_truth(sim, 0, e, 30, &n));
     CHECK_OK(mumloc_simulate_frames(sim, 0, 1, frame));
     for (int m = 0; m < n; m++)
-        a[m] = (mumloc_localization){0, e[m].x_nm, e[m].y_nm, e[m].z_nm, 1, 0, {0}, 0, 0, 0, 0};
+        a[m] = (mumloc_localization){0, e[m].x_nm, e[m].y_nm, e[m].z_nm, 1, 0, {0}, 0, 0, 0, 0, 0};
     memcpy(b, a, sizeof a);
     mumloc_set_threads(1);
     CHECK_OK(mumloc_localizations_measure(&sp->optics, &sp->camera, frame, SIDE, SIDE, NULL, a, n));

@@ -101,7 +101,7 @@ static void compare(const char *label, const mumloc_plane_map *gauss_map, double
     mumloc_localization g[MOLECULES], s[MOLECULES];
     for (int m = 0; m < MOLECULES; m++) {
         g[m] = (mumloc_localization){0, truth[3 * m] + 40, truth[3 * m + 1] - 30, truth[3 * m + 2] + 60,
-                                     1, 0, {0}, 0, 0, 0, 0};
+                                     1, 0, {0}, 0, 0, 0, 0, -1};
         s[m] = g[m];
     }
     CHECK_OK(mumloc_localizations_refine_mapped(&o, &camera, gauss_map, frame, SIDE, SIDE, drift, g, MOLECULES));

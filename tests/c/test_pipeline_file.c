@@ -69,7 +69,7 @@ static int cancel_second(void *user, int64_t done, int64_t total) {
 
 static const char *header =
     "\"id\",\"frame\",\"x [nm]\",\"y [nm]\",\"z [nm]\",\"intensity [photon]\",\"offset [photon]\","
-    "\"bkgstd [photon]\",\"uncertainty_xy [nm]\",\"uncertainty_z [nm]\",\"probability\"\n";
+    "\"bkgstd [photon]\",\"uncertainty_xy [nm]\",\"uncertainty_z [nm]\",\"probability\",\"unresolved\"\n";
 
 int main(void) {
     mumloc_set_threads(1);

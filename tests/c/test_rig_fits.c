@@ -126,7 +126,7 @@ static void lateral_bound_is_rotation_invariant(void) {
     CHECK_OK(mumloc_psf_model_image(o, x, y, z, n, bg, NULL, &map, SIDE, SIDE, mu, NULL, NULL,
                                     NULL, NULL));
     for (int i = 0; i < N_PIX; i++) frame[i] = (float)mu[i];
-    mumloc_localization mapped = {0, x, y, z, 1, 0, {0}, 0, 0, 0, 0};
+    mumloc_localization mapped = {0, x, y, z, 1, 0, {0}, 0, 0, 0, 0, 0};
     CHECK_OK(mumloc_localizations_measure_mapped(o, &camera, &map, frame, SIDE, SIDE, NULL,
                                                  &mapped, 1));
     CHECK_NEAR(mapped.photons, n, 1e-3 * n);
@@ -146,7 +146,7 @@ static void lateral_bound_is_rotation_invariant(void) {
     CHECK_OK(mumloc_crlb(&one, &camera, u * p, v * p, z, n, bg1, &s_direct[0], &s_direct[1],
                          &s_direct[2]));
     /* the rotated camera's bound, from the photometry of its noise-free frame */
-    mumloc_localization rot = {0, x, y, z, 1, 0, {0}, 0, 0, 0, 0};
+    mumloc_localization rot = {0, x, y, z, 1, 0, {0}, 0, 0, 0, 0, 0};
     static float frame1[SIDE * SIDE];
     static double mu1[SIDE * SIDE];
     CHECK_OK(mumloc_psf_model_image(&one, x, y, z, n, bg1, NULL, &map1, SIDE, SIDE, mu1, NULL,
@@ -177,7 +177,7 @@ static void refinement_on_raw_frames(void) {
         CHECK_OK(mumloc_psf_model_image(o, x, y, z, n, bg, NULL, &map, SIDE, SIDE, mu, NULL, NULL,
                                         NULL, NULL));
         for (int i = 0; i < N_PIX; i++) frame[i] = (float)mu[i];
-        mumloc_localization l = {0, x + 60, y - 45, z + 90, 1, 0, {0}, 0, 0, 0, 0};
+        mumloc_localization l = {0, x + 60, y - 45, z + 90, 1, 0, {0}, 0, 0, 0, 0, 0};
         CHECK_OK(mumloc_localizations_refine_mapped(o, &camera, &map, frame, SIDE, SIDE, NULL,
                                                     &l, 1));
         CHECK_NEAR(l.x_nm, x, 0.05);
@@ -188,7 +188,7 @@ static void refinement_on_raw_frames(void) {
         CHECK_NEAR(l.photons, n, 1e-3 * n);
         for (int d = 0; d < PLANES; d++) CHECK_NEAR(l.background[d], bg[d], 1e-3);
         /* without the map the same frames are another molecule's: the fit cannot find this one */
-        mumloc_localization wrong = {0, x + 60, y - 45, z + 90, 1, 0, {0}, 0, 0, 0, 0};
+        mumloc_localization wrong = {0, x + 60, y - 45, z + 90, 1, 0, {0}, 0, 0, 0, 0, 0};
         mumloc_localizations_refine_mapped(o, &camera, NULL, frame, SIDE, SIDE, NULL, &wrong, 1);
         CHECK(fabs(wrong.x_nm - x) + fabs(wrong.y_nm - y) > 1.0);
     }

@@ -12,15 +12,15 @@ MOVIE="$SCRATCH/movie.tif"
 
 "$MUMLOC" localize --in movie.tif --out loc.csv --model model.safetensors --threads 1 \
   >"$SCRATCH/stdout" 2>"$SCRATCH/stderr" || fail "localize failed: $(cat "$SCRATCH/stderr")"
-expected='"id","frame","x [nm]","y [nm]","z [nm]","intensity [photon]","offset [photon]","bkgstd [photon]","uncertainty_xy [nm]","uncertainty_z [nm]","probability"'
+expected='"id","frame","x [nm]","y [nm]","z [nm]","intensity [photon]","offset [photon]","bkgstd [photon]","uncertainty_xy [nm]","uncertainty_z [nm]","probability","unresolved"'
 [ "$(head -n 1 loc.csv)" = "$expected" ] || fail "header: $(head -n 1 loc.csv)"
 rows=$(($(wc -l <loc.csv) - 1))
 [ "$rows" -gt 0 ] || fail "no localizations"
 grep -Eq "^mumloc localize: 6 frames of 20x16x4 \(planes as channels\), $rows localizations, [0-9.]+ s \([0-9.]+ frames/s; [0-9]+% outside the network\); wrote loc.csv$" \
   "$SCRATCH/stdout" || fail "summary: $(cat "$SCRATCH/stdout")"
 [ "$(tail -n 1 "$SCRATCH/stderr")" = "mumloc localize: 100% (6/6)" ] || fail "progress: $(cat "$SCRATCH/stderr")"
-# every row: id = row number, frame 1..6, 11 fields
-awk -F, 'NR > 1 && ($1 != NR - 1 || $2 < 1 || $2 > 6 || NF != 11) { bad = 1 } END { exit bad }' loc.csv ||
+# every row: id = row number, frame 1..6, 12 fields
+awk -F, 'NR > 1 && ($1 != NR - 1 || $2 < 1 || $2 > 6 || NF != 12) { bad = 1 } END { exit bad }' loc.csv ||
   fail "rows are not numbered 1..n with frames 1..6"
 
 # a frame range keeps the movie's frame numbers

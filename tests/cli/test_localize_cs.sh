@@ -11,7 +11,7 @@ cd "$SCRATCH"
 "$MUMLOC" localize --in sparse.tif --out cs.csv --method cs --threads 2 --quiet >stdout \
   2>"$SCRATCH/stderr" || fail "--method cs failed: $(cat "$SCRATCH/stderr")"
 grep -q '^mumloc localize: 6 frames of 24x22x4' stdout || fail "summary: $(cat stdout)"
-expected='"id","frame","x [nm]","y [nm]","z [nm]","intensity [photon]","offset [photon]","bkgstd [photon]","uncertainty_xy [nm]","uncertainty_z [nm]","probability"'
+expected='"id","frame","x [nm]","y [nm]","z [nm]","intensity [photon]","offset [photon]","bkgstd [photon]","uncertainty_xy [nm]","uncertainty_z [nm]","probability","unresolved"'
 [ "$(head -n 1 cs.csv)" = "$expected" ] || fail "header: $(head -n 1 cs.csv)"
 grep -q '"model_sha256":null' cs.csv.json || fail "sidecar: $(cat cs.csv.json)"
 "$MUMLOC" evaluate --truth sparse.csv --in cs.csv >eval.txt 2>&1 || fail "evaluate: $(cat eval.txt)"

@@ -97,10 +97,10 @@ grep -q "^mumloc merge: warning: 20 frames of the movie are in no table" "$SCRAT
 # several movies: a movie column (1 = the first movie named), or frames offset by the earlier movies
 "$MUMLOC" merge --out both.csv --movies column other.csv part-1-10.csv part-11-20.csv part-21-30.csv \
   part-31-40.csv --quiet || fail "merge --movies column"
-head -1 both.csv | grep -q ',"probability","movie"$' || fail "no movie column: $(head -1 both.csv)"
-[ "$(awk -F, 'NR > 1 && $NF == 1' both.csv | cut -d, -f2-11)" = "$(tail -n +2 other.csv | cut -d, -f2-)" ] ||
+head -1 both.csv | grep -q ',"unresolved","movie"$' || fail "no movie column: $(head -1 both.csv)"
+[ "$(awk -F, 'NR > 1 && $NF == 1' both.csv | cut -d, -f2-12)" = "$(tail -n +2 other.csv | cut -d, -f2-)" ] ||
   fail "movie 1 of the column merge is not other.csv's rows"
-[ "$(awk -F, 'NR > 1 && $NF == 2' both.csv | cut -d, -f2-11)" = "$(tail -n +2 whole.csv | cut -d, -f2-)" ] ||
+[ "$(awk -F, 'NR > 1 && $NF == 2' both.csv | cut -d, -f2-12)" = "$(tail -n +2 whole.csv | cut -d, -f2-)" ] ||
   fail "movie 2 of the column merge is not movie.tif's rows"
 "$MUMLOC" merge --out offset.csv --movies offset whole.csv other.csv --quiet || fail "merge --movies offset"
 [ "$(awk -F, 'NR > 1 && $2 > 40 { $2 -= 40; print }' OFS=, offset.csv | cut -d, -f2-)" = \

@@ -333,7 +333,7 @@ if [ -f "$target/test-classes/org/mumloc/fiji/TableDialogDriver.class" ]; then
     for key in ' results=[Dialog truth] ' ' ground_truth=[Dialog truth] ' ' tolerance=100 ' ' bin=400 ' " json=[$out/dialog report.json]"; do
         case " ${recorded#*\"MUMLoc Evaluate\", \"}" in *"$key"*) pass ;; *) fail "the recorded line lacks '$key': $recorded" ;; esac
     done
-    expect table-dialogs "plotsShown=2"
+    expect table-dialogs "plotsShown=3"
     expect table-dialogs "jsonJaccard1=true"
     expect table-dialogs "jsonTolerance100=true"
     expect table-dialogs "replayedIdentical=true"
@@ -396,7 +396,7 @@ before=$failures
     fail "mumloc train failed: $(cat "$work/cli-train.log")"
 run_macro localize "$out"
 expect localize "image=movie.tif"
-expect localize 'headings=id|frame|x [nm]|y [nm]|z [nm]|intensity [photon]|offset [photon]|bkgstd [photon]|uncertainty_xy [nm]|uncertainty_z [nm]|probability'
+expect localize 'headings=id|frame|x [nm]|y [nm]|z [nm]|intensity [photon]|offset [photon]|bkgstd [photon]|uncertainty_xy [nm]|uncertainty_z [nm]|probability|unresolved'
 expect localize "firstFrame=1"
 expect localize "rangeFirstFrame=3"
 expect localize "rendered=MUMLoc Render of movie.tif bitDepth=24"
@@ -415,7 +415,7 @@ same_file "$out/cli.csv" "$out/plugin.csv" "Localize CSV vs mumloc localize"
 same_file "$out/cli3.csv" "$out/frame3.csv" "Localize first=3 last=3 vs --frames 3-3"
 if [ -f "$out/plugin.csv" ]; then
     header=$(head -n 1 "$out/plugin.csv")
-    [ "$header" = '"id","frame","x [nm]","y [nm]","z [nm]","intensity [photon]","offset [photon]","bkgstd [photon]","uncertainty_xy [nm]","uncertainty_z [nm]","probability"' ] &&
+    [ "$header" = '"id","frame","x [nm]","y [nm]","z [nm]","intensity [photon]","offset [photon]","bkgstd [photon]","uncertainty_xy [nm]","uncertainty_z [nm]","probability","unresolved"' ] &&
         pass || fail "the Localize CSV header is not ThunderSTORM's: $header"
     rows=$(($(wc -l <"$out/plugin.csv") - 1))
     expect localize "rows=$rows"

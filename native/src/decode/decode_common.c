@@ -43,6 +43,7 @@ mumloc_localization mumloc_localization_new(int64_t frame, double x, double y, d
     l.bkgstd = NAN;
     l.uncertainty_xy_nm = NAN;
     l.uncertainty_z_nm = NAN;
+    l.unresolved = -1; /* until a multi-emitter refinement assesses it */
     return l;
 }
 

@@ -18,6 +18,7 @@
 
 #include "core/error.h"
 #include "core/runtime.h"
+#include "fit/drift_profile.h"
 #include "fit/fit_mle.h"
 #include "fit/mapped_fits.h"
 
@@ -41,7 +42,6 @@
 #define MAX_HALVINGS 4
 #define MIN_PHOTONS 1.0      /* a fit with fewer photons says nothing about the drift */
 #define MAX_REJECTION_ROUNDS 2
-#define MAX_VALUES (2 * (MUMLOC_MAX_PLANES - 1)) /* drift values: dx, dy of planes 2..k */
 
 typedef struct molecule {
     mumloc_mle_problem problem;
@@ -53,8 +53,8 @@ typedef struct molecule {
      * r = g_d − Bᵀ A⁻¹ g; A⁻¹ g and A⁻¹ B give its part of the joint step. */
     int profiled; /* 0: degenerate (no finite likelihood or A singular): no share */
     double nll, trial_nll;
-    double S[MAX_VALUES * MAX_VALUES], r[MAX_VALUES];
-    double Ainv_g[MUMLOC_MLE_MAX_PARAMS], Ainv_B[MAX_VALUES][MUMLOC_MLE_MAX_PARAMS];
+    mumloc_drift_share share; /* its share of the profiled problem at the current state
+                                 (profile_all; drift_profile.h) */
 } molecule;
 
 typedef struct frame_fit {
@@ -152,31 +152,9 @@ static double total_nll(const frame_fit *f) {
 /* One molecule's share of the profiled information and gradient at the current drift, and its
  * likelihood there (molecule.profiled = 0 and no share when degenerate). */
 static void profile_one(const frame_fit *f, molecule *mol) {
-    const int n = f->n, P = f->P, M = n + P;
-    double g[MUMLOC_MLE_MAX_EXTENDED], F[MUMLOC_MLE_MAX_EXTENDED * MUMLOC_MLE_MAX_EXTENDED];
-    mol->profiled = 0;
     mol->problem.dx_dy = f->drift;
-    mol->nll = mumloc_mle_problem_extended(&mol->problem, mol->theta, g, F);
-    if (!isfinite(mol->nll)) return;
-    double A[MUMLOC_MLE_MAX_PARAMS * MUMLOC_MLE_MAX_PARAMS], col[MUMLOC_MLE_MAX_PARAMS];
-    for (int i = 0; i < n; i++)
-        for (int j = 0; j < n; j++) A[i * n + j] = F[i * M + j];
-    if (!mumloc_solve_spd(A, g, n, mol->Ainv_g)) return;
-    for (int q = 0; q < P; q++) {
-        for (int i = 0; i < n; i++) col[i] = F[i * M + n + q];
-        if (!mumloc_solve_spd(A, col, n, mol->Ainv_B[q])) return;
-    }
-    for (int q = 0; q < P; q++) {
-        double rq = g[n + q];
-        for (int i = 0; i < n; i++) rq -= F[i * M + n + q] * mol->Ainv_g[i];
-        mol->r[q] = rq;
-        for (int t = 0; t < P; t++) {
-            double v = F[(n + q) * M + n + t];
-            for (int i = 0; i < n; i++) v -= F[i * M + n + q] * mol->Ainv_B[t][i];
-            mol->S[q * P + t] = v;
-        }
-    }
-    mol->profiled = 1;
+    mol->profiled = mumloc_drift_share_of(&mol->problem, mol->theta, f->P, &mol->share);
+    mol->nll = mol->share.nll;
 }
 
 /* Every usable molecule's share at the current state (in parallel: each is independent). */
@@ -200,8 +178,8 @@ static double profiled(const frame_fit *f, double *S, double *r) {
         nll += mol->nll;
         if (!mol->profiled) continue;
         for (int q = 0; q < P; q++) {
-            r[q] += mol->r[q];
-            for (int t = 0; t < P; t++) S[q * P + t] += mol->S[q * P + t];
+            r[q] += mol->share.r[q];
+            for (int t = 0; t < P; t++) S[q * P + t] += mol->share.S[q * P + t];
         }
     }
     for (int q = 0; q < P; q++) { /* the prior's information and gradient */
@@ -250,8 +228,8 @@ static double joint_trial(frame_fit *f, const double *trial, const double *delta
         memcpy(mol->theta, mol->saved, sizeof mol->theta);
         if (mol->profiled) {
             for (int i = 0; i < n; i++) {
-                double v = s * mol->Ainv_g[i];
-                for (int q = 0; q < P; q++) v += mol->Ainv_B[q][i] * delta[q];
+                double v = s * mol->share.Ainv_g[i];
+                for (int q = 0; q < P; q++) v += mol->share.Ainv_B[q][i] * delta[q];
                 mol->theta[i] -= v;
             }
             mumloc_mle_problem_project(&mol->problem, mol->theta);
@@ -415,12 +393,6 @@ static void converge(frame_fit *f, mumloc_frame_drift *out, double *S, double *r
     profiled(f, S, r);
 }
 
-/* Chi-square quantile at p = 1e-3 for dof degrees of freedom (Wilson–Hilferty). */
-static double chi2_999(int dof) {
-    const double a = 2.0 / (9.0 * dof), c = 1.0 - a + 3.09 * sqrt(a);
-    return dof * c * c * c;
-}
-
 /* Molecules that disagree with the frame's drift: a blend of two molecules fitted as one, a false
  * detection on a neighbour's tail. Score test per molecule: its profiled gradient r_m at the
  * estimate against its own information S_m, r_mᵀ S_m⁻¹ r_m ~ χ² with one degree per drift value
@@ -430,22 +402,12 @@ static int reject_outliers(frame_fit *f) {
     const int P = f->P;
     int usable = 0, rejected = 0;
     for (int m = 0; m < f->count; m++) usable += f->mol[m].usable;
-    const double limit = chi2_999(P);
+    const double limit = mumloc_drift_chi2_999(P);
     double stat[f->count > 0 ? f->count : 1];
-    for (int m = 0; m < f->count; m++) {
-        stat[m] = 0;
-        if (!f->mol[m].usable) continue;
-        double Sa[4 * MUMLOC_MAX_PLANES * MUMLOC_MAX_PLANES], x[2 * MUMLOC_MAX_PLANES];
-        if (!f->mol[m].profiled) continue;
-        const int a = P;
-        const double *ra = f->mol[m].r;
-        memcpy(Sa, f->mol[m].S, sizeof(double) * (size_t)P * P);
-        double ridge = 0;
-        for (int i = 0; i < a; i++) ridge = Sa[i * a + i] > ridge ? Sa[i * a + i] : ridge;
-        for (int i = 0; i < a; i++) Sa[i * a + i] += 1e-6 * ridge + 1e-300;
-        if (!mumloc_solve_spd(Sa, ra, a, x)) continue;
-        for (int i = 0; i < a; i++) stat[m] += ra[i] * x[i];
-    }
+    for (int m = 0; m < f->count; m++)
+        stat[m] = f->mol[m].usable && f->mol[m].profiled
+                      ? mumloc_drift_share_score(&f->mol[m].share, P)
+                      : 0.0;
     for (;;) { /* the worst first, while enough molecules remain */
         int worst = -1;
         for (int m = 0; m < f->count; m++)
@@ -475,6 +437,10 @@ static void estimate(frame_fit *f, mumloc_frame_drift *out) {
     for (int q = 0; q < P; q++) {
         out->dx_dy[2 + q] = f->drift[2 + q];
         out->sigma_nm[2 + q] = sigma[q];
+        double e[2 * MUMLOC_MAX_PLANES] = {0}, x[2 * MUMLOC_MAX_PLANES];
+        e[q] = 1.0;
+        const int ok = mumloc_solve_spd(S, e, P, x);
+        for (int t = 0; t < P; t++) out->covariance[q * P + t] = ok ? x[t] : (q == t ? INFINITY : 0);
     }
     const int planes = well_informed_planes(f, S, out);
     out->outcome = planes == f->k - 1 ? MUMLOC_DRIFT_ESTIMATED

@@ -1,6 +1,7 @@
 /* mumloc_localizations_refine: maximum-likelihood refinement of decoded positions, each fit modelling
  * its neighbours' light (multi_emitter.h; contract in mumloc.h). */
 #include <math.h>
+#include <stdlib.h>
 
 #include "core/error.h"
 #include "fit/mapped_fits.h"
@@ -17,8 +18,15 @@ mumloc_status mumloc_localizations_refine_mapped(const mumloc_optics *optics,
     MUMLOC_TRY(mumloc_localizations_check(optics, camera, frame, width, height, locs, count));
     const mumloc_pixel_noise noise = mumloc_pixel_noise_of(camera);
     mumloc_threads_apply();
-    return mumloc_refine_multi_emitter(optics, &noise, frame, width, height, dx_dy, map, locs,
-                                       count, NULL, NULL);
+    int *unresolved = count > 0 ? malloc(sizeof *unresolved * (size_t)count) : NULL;
+    if (count > 0 && !unresolved)
+        return mumloc_fail(MUMLOC_ERR_OUT_OF_MEMORY, "no memory for %d records", count);
+    mumloc_status st = mumloc_refine_multi_emitter(optics, &noise, frame, width, height, dx_dy,
+                                                   map, locs, count, unresolved, NULL);
+    if (st == MUMLOC_OK)
+        for (int m = 0; m < count; m++) locs[m].unresolved = unresolved[m];
+    free(unresolved);
+    return st;
 }
 
 mumloc_status mumloc_localizations_refine(const mumloc_optics *optics, const mumloc_camera *camera,

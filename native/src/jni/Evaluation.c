@@ -129,3 +129,44 @@ JNI_METHOD(Evaluation, void, nEvaluate, JNIEnv *env, jclass cls, jobject jtruth,
     mumloc_evaluation_destroy(e);
     free(json_path);
 }
+
+#define F(name, sig, member) {name, sig, offsetof(mumloc_subpixel_histogram, member)}
+enum { SUBPIXEL_X, SUBPIXEL_Y };
+static const jni_field subpixel_fields[] = {
+    {"x", "[J", 0}, {"y", "[J", 0},
+    F("pixelNm", "D", pixel_nm), F("bins", "I", bins), F("count", "J", count),
+    F("chi2X", "D", chi2_x), F("chi2Y", "D", chi2_y), F("pX", "D", p_x), F("pY", "D", p_y),
+    F("maxDeviationX", "D", max_deviation_x), F("maxDeviationY", "D", max_deviation_y),
+};
+#undef F
+static jni_mirror subpixel_mirror = JNI_MIRROR("the sub-pixel histogram", subpixel_fields);
+
+/* The sub-pixel histogram of a table (mumloc_subpixel_histogram_of) into an Evaluation.Subpixel;
+ * csv_path (may be null): also written there (mumloc_subpixel_histogram_write_csv). */
+JNI_METHOD(Evaluation, void, nSubpixel, JNIEnv *env, jclass cls, jobject jlocs, jdouble pixel_nm,
+           jint bins, jstring jcsv, jobject out) {
+    (void)cls;
+    mumloc_table *t = jni_table_of(env, jlocs, "the localizations");
+    if (!t || jni_mirror_ids(env, &subpixel_mirror, out)) return;
+    int failed = 0;
+    char *csv = jni_utf8(env, jcsv, "the histogram file path", &failed);
+    if (failed) return;
+    mumloc_subpixel_histogram h;
+    if (!jni_check(env, mumloc_subpixel_histogram_of(t, pixel_nm, bins, &h)) &&
+        !(csv && jni_check(env, mumloc_subpixel_histogram_write_csv(&h, csv))) &&
+        !jni_mirror_write(env, &subpixel_mirror, &h, out)) {
+        _Static_assert(sizeof(jlong) == sizeof(int64_t), "jlong is 64 bits");
+        const int64_t *counts[2] = {h.x, h.y};
+        for (int axis = 0; axis < 2; axis++) {
+            jlongArray a = (*env)->NewLongArray(env, h.bins);
+            if (!a) {
+                jni_alloc_failed(env, "copying the histogram");
+                break;
+            }
+            (*env)->SetLongArrayRegion(env, a, 0, h.bins, (const jlong *)counts[axis]);
+            jni_mirror_set_object(env, &subpixel_mirror, out, axis == 0 ? SUBPIXEL_X : SUBPIXEL_Y, a);
+            (*env)->DeleteLocalRef(env, a);
+        }
+    }
+    free(csv);
+}

@@ -15,7 +15,7 @@ static const jni_field options_fields[] = {
     {"precision", "Ljava/lang/String;", 0},
     F("threshold", "D", threshold), F("threads", "I", threads), F("csLambda", "D", cs.lambda),
     F("csFrames", "I", cs.frames), F("csKnownCount", "I", cs.known_count),
-    F("csMinPhotons", "D", cs.min_photons),
+    F("csMinPhotons", "D", cs.min_photons), F("driftWindow", "I", drift_window),
 };
 #undef F
 static jni_mirror options_mirror = JNI_MIRROR("the localize options", options_fields);
@@ -157,6 +157,35 @@ JNI_METHOD(Localizer, void, nDestroy, JNIEnv *env, jclass cls, jlong handle) {
     destroy((jni_localizer *)(intptr_t)handle);
 }
 
+/* Moves the pending localizations into the table; how many, or 0 (exception pending). */
+static jlong take_pending(JNIEnv *env, jni_localizer *j) {
+    int64_t pending = mumloc_localizer_pending(j->loc);
+    if (pending <= 0) return 0;
+    mumloc_localization *locs = malloc((size_t)pending * sizeof *locs);
+    if (!locs) {
+        jni_oom(env, "taking the localizations");
+        return 0;
+    }
+    int64_t taken = 0;
+    mumloc_status st = mumloc_localizer_take(j->loc, locs, pending, &taken);
+    if (st == MUMLOC_OK) st = mumloc_localizations_to_table(locs, taken, j->table);
+    free(locs);
+    return jni_check(env, st) ? 0 : taken;
+}
+
+/* The end of the pushed frames: the windowed drift (drift_window >= 2) is estimated over them and
+ * their localizations taken; nothing to do otherwise. 1 on success, 0 (exception pending). */
+static int finish(JNIEnv *env, jni_localizer *j) {
+    if (jni_check(env, mumloc_localizer_finish(j->loc))) return 0;
+    if (j->drift_status != MUMLOC_OK) {
+        jni_check(env, j->drift_status);
+        j->drift_status = MUMLOC_OK;
+        return 0;
+    }
+    take_pending(env, j);
+    return !(*env)->ExceptionCheck(env);
+}
+
 /* Pushes count frames (frame, plane, row, column floats) numbered from first_frame (0-based), then
  * moves what was found into the table; returns how many localizations this batch gave. */
 JNI_METHOD(Localizer, jlong, nPush, JNIEnv *env, jclass cls, jlong handle, jfloatArray jframes,
@@ -196,32 +225,21 @@ JNI_METHOD(Localizer, jlong, nPush, JNIEnv *env, jclass cls, jlong handle, jfloa
         jni_check(env, st);
         return 0;
     }
-    int64_t pending = mumloc_localizer_pending(j->loc);
-    if (pending <= 0) return 0;
-    mumloc_localization *locs = malloc((size_t)pending * sizeof *locs);
-    if (!locs) {
-        jni_oom(env, "taking the localizations");
-        return 0;
-    }
-    int64_t taken = 0;
-    st = mumloc_localizer_take(j->loc, locs, pending, &taken);
-    if (st == MUMLOC_OK) st = mumloc_localizations_to_table(locs, taken, j->table);
-    free(locs);
-    return jni_check(env, st) ? 0 : taken;
+    return take_pending(env, j);
 }
 
 /* Everything found so far, as a Table of its own (a copy inside the library, not through Java). */
 JNI_METHOD(Localizer, jobject, nTable, JNIEnv *env, jclass cls, jlong handle) {
     (void)cls;
     jni_localizer *j = localizer_of(env, handle);
-    return j ? jni_table_copy(env, j->table) : NULL;
+    return j && finish(env, j) ? jni_table_copy(env, j->table) : NULL;
 }
 
 /* The drift estimated so far (refine "drift"; otherwise no rows), with its columns even when empty. */
 JNI_METHOD(Localizer, jobject, nDrift, JNIEnv *env, jclass cls, jlong handle) {
     (void)cls;
     jni_localizer *j = localizer_of(env, handle);
-    if (!j) return NULL;
+    if (!j || !finish(env, j)) return NULL;
     if (mumloc_table_columns(j->drift) == 0) {
         mumloc_frame_drift none;
         memset(&none, 0, sizeof none);

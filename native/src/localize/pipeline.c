@@ -35,6 +35,7 @@ static float *alloc_floats(int64_t n) { return n > 0 ? malloc((size_t)n * sizeof
 void mumloc_localizer_destroy(mumloc_localizer *l) {
     if (!l) return;
     pipeline_queue_free(l);
+    pipeline_window_free(l);
     pipeline_free_slots(l);
     pipeline_rig_free(l->rig);
     free(l->xs);
@@ -176,6 +177,7 @@ mumloc_status pipeline_localizer_create(mumloc_model *model, const mumloc_locali
     }
     if (st == MUMLOC_OK) st = pipeline_alloc_slots(l, l->group);
     if (st == MUMLOC_OK) st = pipeline_queue_plan(l);
+    if (st == MUMLOC_OK) st = pipeline_window_create(l);
     if (st != MUMLOC_OK) {
         mumloc_localizer_destroy(l);
         return st;

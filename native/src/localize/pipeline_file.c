@@ -254,6 +254,10 @@ static mumloc_status localize(mumloc_model *model, const char *const *paths, int
             return mumloc_fail(MUMLOC_ERR_CANCELLED, "localization cancelled after %lld of %lld "
                                "frames; no table written", (long long)done, (long long)total);
     }
+    /* the windowed drift: estimated over every frame, then the records become pending */
+    MUMLOC_TRY(mumloc_localizer_finish(s->localizer));
+    MUMLOC_TRY(write_pending(s));
+    MUMLOC_TRY(s->drift_status);
     if (o->drift_path) MUMLOC_TRY(mumloc_atomic_commit(&s->drift_out));
     /* the table appears together with its record of what made it (table/provenance.h) */
     const mumloc_table_origin origin = {in_path, movie_first + movie_frames,

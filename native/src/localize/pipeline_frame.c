@@ -14,10 +14,12 @@
 #include <string.h>
 
 #include "core/error.h"
+#include "fit/drift_window.h"
 #include "fit/mapped_fits.h"
 #include "localize/pipeline_options.h"
 #include "localize/pipeline_frame.h"
 #include "localize/pipeline_localizer.h"
+#include "localize/pipeline_pending.h"
 
 #define FIRST_FOUND_CAP 1024
 
@@ -63,32 +65,6 @@ static mumloc_status decode(const mumloc_localizer *l, pipeline_frame *w) {
     }
 }
 
-mumloc_status pipeline_append_pending(mumloc_localizer *l, int count) {
-    return pipeline_append_records(l, l->found, count);
-}
-
-mumloc_status pipeline_append_records(mumloc_localizer *l, const mumloc_localization *records,
-                                      int count) {
-    if (count == 0) return MUMLOC_OK; /* buffers may still be NULL: no pointer arithmetic on them */
-    if (l->pending_first > 0) { /* drop what was taken (one move per push, not per take) */
-        memmove(l->pending, l->pending + l->pending_first,
-                sizeof *l->pending * (size_t)l->pending_count);
-        l->pending_first = 0;
-    }
-    if (l->pending_count + count > l->pending_cap) {
-        int64_t cap = (l->pending_count + count) * 2 + 64;
-        mumloc_localization *grown = realloc(l->pending, sizeof *grown * (size_t)cap);
-        if (!grown)
-            return mumloc_fail(MUMLOC_ERR_OUT_OF_MEMORY, "no memory for %lld localizations "
-                               "(take them more often)", (long long)cap);
-        l->pending = grown;
-        l->pending_cap = cap;
-    }
-    memcpy(l->pending + l->pending_count, records, sizeof *records * (size_t)count);
-    l->pending_count += count;
-    return MUMLOC_OK;
-}
-
 void pipeline_convert_frame(const mumloc_localizer *l, const float *values, float *photons) {
     if (l->rig) {
         pipeline_rig *r = l->rig;
@@ -108,6 +84,7 @@ void pipeline_convert_frame(const mumloc_localizer *l, const float *values, floa
 static mumloc_status work(const mumloc_localizer *l, pipeline_frame *w) {
     w->count = 0;
     w->has_drift = 0;
+    w->held = 0;
     w->decode_seconds = w->refine_seconds = w->measure_seconds = 0;
     double t0 = pipeline_now();
     MUMLOC_TRY(decode(l, w));
@@ -127,6 +104,10 @@ static mumloc_status work(const mumloc_localizer *l, pipeline_frame *w) {
             found[m].x_nm += r->field.x0 * l->optics.pixel_nm;
             found[m].y_nm += r->field.y0 * l->optics.pixel_nm;
         }
+    if (l->window) { /* the drift comes from every frame: refined and measured at the finish */
+        w->held = 1;
+        return MUMLOC_OK;
+    }
     const double *dx_dy = NULL;
     if (l->opt.refine == MUMLOC_REFINE_POSITIONS && n > 0)
         MUMLOC_TRY(mumloc_localizations_refine_mapped(&l->optics, camera, map, fit_frame,
@@ -143,11 +124,25 @@ static mumloc_status work(const mumloc_localizer *l, pipeline_frame *w) {
     if (l->opt.measure && n > 0)
         MUMLOC_TRY(mumloc_localizations_measure_mapped(&l->optics, camera, map, fit_frame,
                                                        fit_width, fit_height, dx_dy, found, n));
+    if (l->opt.measure && n > 0 && dx_dy && l->planes > 1) { /* the frame's drift estimate's share */
+        const mumloc_pixel_noise noise = mumloc_pixel_noise_of(camera);
+        MUMLOC_TRY(mumloc_drift_add_uncertainty(&l->optics, &noise, map, fit_frame, fit_width,
+                                                fit_height, dx_dy, w->drift.covariance, found, n));
+    }
     w->measure_seconds = pipeline_now() - t2;
     return MUMLOC_OK;
 }
 
+/* In frame order: with a drift window the decoded records and the fit frame are held for
+ * mumloc_localizer_finish (the spool keeps push order), else the records become pending. */
 static mumloc_status commit(mumloc_localizer *l, pipeline_frame *w) {
+    if (w->held) {
+        const double t = pipeline_now();
+        const float *fit_frame = l->rig ? l->rig->raw_photons : w->photons;
+        MUMLOC_TRY(pipeline_window_hold(l, w->frame, fit_frame, w->found, w->count));
+        l->refine_seconds += pipeline_now() - t;
+        return MUMLOC_OK;
+    }
     MUMLOC_TRY(pipeline_append_records(l, w->found, w->count));
     if (w->has_drift && l->opt.drift_callback)
         l->opt.drift_callback(l->opt.drift_user, w->frame, &w->drift);

@@ -3,6 +3,7 @@
 #define MUMLOC_LOCALIZE_PIPELINE_FRAME_H
 
 #include "localize/pipeline_localizer.h"
+#include "localize/pipeline_pending.h" /* pipeline_append_pending, _records */
 
 /* Camera values of one frame → photons (the batch was checked for non-finite values before); with a
  * rig, each camera's own conversion into l->rig->raw_photons, then the registered field for the
@@ -25,10 +26,5 @@ mumloc_status pipeline_localize_frames(mumloc_localizer *l, int64_t first_frame,
 mumloc_status pipeline_alloc_slots(mumloc_localizer *l, int count);
 void pipeline_free_slots(mumloc_localizer *l);
 
-/* Appends found[0..count) to the pending records. */
-mumloc_status pipeline_append_pending(mumloc_localizer *l, int count);
-/* Appends records[0..count) to the pending records. */
-mumloc_status pipeline_append_records(mumloc_localizer *l, const mumloc_localization *records,
-                                      int count);
 
 #endif

@@ -31,6 +31,7 @@ typedef struct pipeline_frame {
     int found_cap, count;
     mumloc_frame_drift drift; /* refine drift: the frame's estimate */
     int has_drift;
+    int held; /* drift window: decoded only, held by commit for the finish */
     mumloc_status status;
     double decode_seconds, refine_seconds, measure_seconds; /* thread time of each stage */
 } pipeline_frame;
@@ -70,7 +71,17 @@ struct mumloc_localizer {
     int64_t pending_first, pending_count, pending_cap;
     double network_seconds;
     double convert_seconds, decode_seconds, refine_seconds, measure_seconds; /* per-stage timers */
+    struct pipeline_window *window; /* refine DRIFT with drift_window ≥ 2: held frames, else NULL */
 };
+
+/* pipeline_window.c: the windowed drift (options.drift_window ≥ 2). create sets l->window up (a
+ * no-op otherwise); hold keeps a decoded frame's records (records[0..count)) and spools its fit
+ * frame (k × fit_width × fit_height photons) until mumloc_localizer_finish; frames are held in the
+ * order they are committed (frame order). */
+mumloc_status pipeline_window_create(mumloc_localizer *l);
+void pipeline_window_free(mumloc_localizer *l);
+mumloc_status pipeline_window_hold(mumloc_localizer *l, int64_t frame, const float *fit_frame,
+                                   const mumloc_localization *records, int count);
 
 /* mumloc_localizer_create after its checks: options valid, threads set (mumloc_localize_file makes
  * them once for the whole run). */

@@ -31,6 +31,7 @@ void mumloc_localize_options_default(mumloc_localize_options *o) {
     o->method = MUMLOC_METHOD_NETWORK;
     mumloc_cs_options_default(&o->cs);
     o->optics = NULL;
+    o->drift_window = 1;
 }
 
 static const char *const refine_names[] = {"none", "positions", "drift"};
@@ -101,6 +102,18 @@ mumloc_status mumloc_localize_options_validate(const mumloc_localize_options *o)
         return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT,
                            "a drift output (file or callback) needs refine = drift: only the drift "
                            "refinement estimates the drift");
+    if (o->drift_window < 1 || o->drift_window > MUMLOC_MAX_DRIFT_WINDOW)
+        return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT,
+                           "drift-window must be 1 (each frame its own drift) to %d frames, got %d",
+                           MUMLOC_MAX_DRIFT_WINDOW, o->drift_window);
+    if (o->drift_window > 1 && o->refine != MUMLOC_REFINE_DRIFT)
+        return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT,
+                           "drift-window %d needs refine = drift: only the drift refinement "
+                           "estimates the drift", o->drift_window);
+    if (o->drift_window > 1 && o->method == MUMLOC_METHOD_CS)
+        return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT,
+                           "drift-window is for the network's refinement; method cs shares one "
+                           "drift over cs.frames frames");
     if (!mumloc_localize_method_name((int)o->method))
         return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT,
                            "method must be network (0) or cs (1), got %d", (int)o->method);

@@ -76,6 +76,7 @@ void mumloc_sim_frame_drift(const mumloc_simulator *sim, int64_t frame, double *
         dx_dy[2 * d] = drift_axis(ux, p->drift_max_nm, p->drift_step_nm);
         dx_dy[2 * d + 1] = drift_axis(uy, p->drift_max_nm, p->drift_step_nm);
     }
+    mumloc_sim_add_camera_drift(sim, frame, dx_dy);
 }
 
 static mumloc_status check_frame(const mumloc_simulator *sim, int64_t frame) {

@@ -29,6 +29,7 @@ enum mumloc_rng_purpose {
     MUMLOC_RNG_STRUCTURE = 5,    /* at create time: the helix/filament shapes; index = curve */
     MUMLOC_RNG_COUNT_RANGE = 6,  /* per frame: the uniform molecule count (molecules_min mode) */
     MUMLOC_RNG_STAGE_DRIFT = 7,  /* at create time: the stage drift path; index = axis */
+    MUMLOC_RNG_CAMERA_DRIFT = 9, /* at create time: the slow camera drift; plane, index = axis */
     MUMLOC_RNG_BEADS = 8,        /* bead z-stacks: frame 0 bead positions (index = draw), frame 1 the
                                     scan drift direction */
     MUMLOC_RNG_TEST = 255        /* reserved for tests */

@@ -27,6 +27,7 @@ void mumloc_sim_params_default(mumloc_sim_params *params) {
     params->drift_step_nm = 24.0;
     params->filaments = 5;
     params->stage_drift_nm = 0.0; /* none */
+    params->camera_drift_nm = 0.0; /* none */
 }
 
 double mumloc_sim_field_area_um2(const mumloc_sim_params *params) {
@@ -90,5 +91,7 @@ mumloc_status mumloc_sim_params_validate(const mumloc_sim_params *params) {
     MUMLOC_TRY(mumloc_check_range("drift-step", params->drift_step_nm, 0.0, DRIFT_LIMIT_NM, "nm"));
     MUMLOC_TRY(mumloc_check_int_range("filaments", params->filaments, 1, MUMLOC_SIM_MAX_FILAMENTS));
     MUMLOC_TRY(mumloc_check_range("stage-drift", params->stage_drift_nm, 0.0, DRIFT_LIMIT_NM, "nm"));
+    MUMLOC_TRY(mumloc_check_range("camera-drift", params->camera_drift_nm, 0.0, DRIFT_LIMIT_NM,
+                                  "nm"));
     return MUMLOC_OK;
 }

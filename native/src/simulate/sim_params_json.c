@@ -39,6 +39,7 @@ static void write_params(mumloc_text *t, const mumloc_sim_params *p) {
                        p->molecules_min);
     /* Only when used, so that records of movies without it stay as they were. */
     if (p->stage_drift_nm > 0.0) put_number(t, "stage_drift_nm", p->stage_drift_nm);
+    if (p->camera_drift_nm > 0.0) put_number(t, "camera_drift_nm", p->camera_drift_nm);
     mumloc_text_puts(t, "}");
 }
 

@@ -37,6 +37,7 @@ static const number_field fields[] = {
     {"drift_step_nm", FIELD_DOUBLE, offsetof(mumloc_sim_params, drift_step_nm)},
     {"filaments", FIELD_INT, offsetof(mumloc_sim_params, filaments)},
     {"stage_drift_nm", FIELD_DOUBLE, offsetof(mumloc_sim_params, stage_drift_nm)},
+    {"camera_drift_nm", FIELD_DOUBLE, offsetof(mumloc_sim_params, camera_drift_nm)},
     {"background_photons", FIELD_DOUBLE, offsetof(mumloc_sim_params, camera.background_photons)},
     {"read_noise_e", FIELD_DOUBLE, offsetof(mumloc_sim_params, camera.read_noise_e)},
     {"em_gain", FIELD_DOUBLE, offsetof(mumloc_sim_params, camera.em_gain)},

@@ -56,6 +56,7 @@ mumloc_status mumloc_simulator_create(const mumloc_sim_params *params, mumloc_si
     else
         sim->max_emitters = params->molecules;
     mumloc_sim_build_stage_drift(sim);
+    mumloc_sim_build_camera_drift(sim);
     mumloc_status status = mumloc_sim_build_curves(sim);
     if (status == MUMLOC_OK) status = mumloc_sim_build_tables(sim);
     if (status != MUMLOC_OK) {

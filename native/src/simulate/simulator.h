@@ -39,6 +39,10 @@ struct mumloc_simulator {
     /* Stage drift (mumloc_sim_stage_drift): per axis, harmonics h = 1..3 of sin(π h t + phase),
      * t = frame / frames, minus the value at t = 0, times scale. */
     double stage_amplitude[3][3], stage_phase[3][3], stage_offset[3], stage_scale[3];
+    /* Slow camera drift (camera_drift.c): per plane and axis a constant plus harmonics h = 1..3 of
+     * sin(π h t + phase), t = frame / frames, scaled into ±camera_drift_nm. */
+    double camera_constant[MUMLOC_MAX_PLANES][2], camera_amplitude[MUMLOC_MAX_PLANES][2][3];
+    double camera_phase[MUMLOC_MAX_PLANES][2][3];
     /* The PSF: NULL, the optics' Gaussian model; else a measured PSF, one spline per plane (owned
      * copies; mumloc_sim_set_spline). */
     mumloc_spline_psf *spline;
@@ -83,6 +87,10 @@ void mumloc_sim_build_stage_drift(mumloc_simulator *sim);
 void mumloc_sim_stage_drift(const mumloc_simulator *sim, int64_t frame, double *dxyz);
 /* Drifts of one frame: dx_dy[2d], dx_dy[2d + 1] per plane d; plane 0 is 0. */
 void mumloc_sim_frame_drift(const mumloc_simulator *sim, int64_t frame, double *dx_dy);
+/* Draws the slow camera drift of sim->params (camera_drift_nm 0: none). */
+void mumloc_sim_build_camera_drift(mumloc_simulator *sim);
+/* Adds the slow camera drift at a frame to dx_dy (mumloc_simulate_drift's layout). */
+void mumloc_sim_add_camera_drift(const mumloc_simulator *sim, int64_t frame, double *dx_dy);
 
 /* How one plane's camera sees the reference scene: a rig camera (mumloc_rig_camera) with its own
  * geometry, camera model and frame offset. */

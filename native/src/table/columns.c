@@ -1,13 +1,15 @@
 /* The column table of localizations and plane drifts (columns.h). */
 #include "table/columns.h"
 
+#include <math.h>
+
 #include "core/error.h"
 
 const mumloc_csv_column table_localization_columns[TABLE_LOCALIZATION_COLUMNS] = {
     {"id", ""},          {"frame", ""},           {"x", "nm"},
     {"y", "nm"},         {"z", "nm"},             {"intensity", "photon"},
     {"offset", "photon"}, {"bkgstd", "photon"},   {"uncertainty_xy", "nm"},
-    {"uncertainty_z", "nm"}, {"probability", ""},
+    {"uncertainty_z", "nm"}, {"probability", ""},    {"unresolved", ""},
 };
 
 void table_localization_row(const mumloc_localization *l, int64_t id, double *row) {
@@ -22,6 +24,7 @@ void table_localization_row(const mumloc_localization *l, int64_t id, double *ro
     row[8] = l->uncertainty_xy_nm;
     row[9] = l->uncertainty_z_nm;
     row[10] = l->probability;
+    row[11] = l->unresolved < 0 ? NAN : (double)l->unresolved; /* −1: not assessed */
 }
 
 const mumloc_csv_column table_plane_drift_columns[TABLE_PLANE_DRIFT_COLUMNS] = {
@@ -40,7 +43,7 @@ void table_plane_drift_row(int64_t frame, int plane, const mumloc_frame_drift *d
 }
 
 mumloc_status table_columns_map(mumloc_table *table, const mumloc_csv_column *columns, int count,
-                                const char *filler, int *index) {
+                                int required, const char *filler, int *index) {
     int fresh = mumloc_table_columns(table) == 0;
     for (int c = 0; c < count; c++) {
         const char *unit = columns[c].unit ? columns[c].unit : "";
@@ -49,6 +52,10 @@ mumloc_status table_columns_map(mumloc_table *table, const mumloc_csv_column *co
             continue;
         }
         index[c] = mumloc_table_find_column(table, columns[c].name, unit);
+        if (index[c] < 0 && c >= required) { /* a column newer than the table: NaN before */
+            MUMLOC_TRY(mumloc_table_add_column(table, columns[c].name, unit, &index[c]));
+            continue;
+        }
         if (index[c] < 0)
             return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT,
                                "the table has no column \"%s%s%s%s\": pass an empty table or one "

@@ -11,8 +11,10 @@
 #include "mumloc.h"
 
 /* "id", "frame", "x [nm]", "y [nm]", "z [nm]", "intensity [photon]", "offset [photon]",
- * "bkgstd [photon]", "uncertainty_xy [nm]", "uncertainty_z [nm]", "probability". */
-enum { TABLE_LOCALIZATION_COLUMNS = 11 };
+ * "bkgstd [photon]", "uncertainty_xy [nm]", "uncertainty_z [nm]", "probability", "unresolved"
+ * (1 within the Sparrow limit of another record, 0 resolved, NaN not assessed). A table filled
+ * before the columns from TABLE_LOCALIZATION_REQUIRED on existed gets them added. */
+enum { TABLE_LOCALIZATION_COLUMNS = 12, TABLE_LOCALIZATION_REQUIRED = 11 };
 extern const mumloc_csv_column table_localization_columns[TABLE_LOCALIZATION_COLUMNS];
 /* The row of one record: id (1-based row number), frame + 1, then the record's fields. */
 void table_localization_row(const mumloc_localization *l, int64_t id, double *row);
@@ -27,8 +29,9 @@ extern const mumloc_csv_column table_plane_drift_columns[TABLE_PLANE_DRIFT_COLUM
 void table_plane_drift_row(int64_t frame, int plane, const mumloc_frame_drift *drift, double *row);
 
 /* Index in table of each of count columns: added when the table has no columns, else found by name
- * and unit; a missing one fails naming it and `filler` (the function whose tables these are). */
+ * and unit; a missing one among the first `required` fails naming it and `filler` (the function
+ * whose tables these are), a missing later one is added (NaN in the earlier rows). */
 mumloc_status table_columns_map(mumloc_table *table, const mumloc_csv_column *columns, int count,
-                                const char *filler, int *index);
+                                int required, const char *filler, int *index);
 
 #endif

@@ -46,7 +46,8 @@ mumloc_status mumloc_localizations_to_table(const mumloc_localization *locs, int
                            "localizations_to_table needs a table, records and count >= 0");
     int index[TABLE_LOCALIZATION_COLUMNS];
     MUMLOC_TRY(table_columns_map(table, table_localization_columns, TABLE_LOCALIZATION_COLUMNS,
-                                 "mumloc_localizations_to_table", index));
+                                 TABLE_LOCALIZATION_REQUIRED, "mumloc_localizations_to_table",
+                                 index));
     if (count == 0) return MUMLOC_OK;
     const localizations ctx = {locs, mumloc_table_rows(table) + 1};
     return append(table, index, TABLE_LOCALIZATION_COLUMNS, count, localization_row, &ctx);
@@ -72,7 +73,7 @@ mumloc_status mumloc_plane_drift_to_table(int64_t frame, int planes,
                            MUMLOC_MAX_PLANES, (long long)frame, planes);
     int n = uncertainties ? TABLE_PLANE_DRIFT_COLUMNS : TABLE_PLANE_DRIFT_BASIC;
     int index[TABLE_PLANE_DRIFT_COLUMNS];
-    MUMLOC_TRY(table_columns_map(table, table_plane_drift_columns, n,
+    MUMLOC_TRY(table_columns_map(table, table_plane_drift_columns, n, n,
                                  "mumloc_plane_drift_to_table", index));
     const plane_drift ctx = {frame, drift};
     return append(table, index, n, planes, plane_drift_row, &ctx);

@@ -137,6 +137,37 @@ public final class Evaluation {
         return json;
     }
 
+    /**
+     * The pixel-locking check ({@code mumloc_subpixel_histogram_of}): the histogram of the sub-pixel
+     * phases of x and y in bins of a camera pixel, with its flatness (filled by the library).
+     */
+    public static final class Subpixel {
+        public double pixelNm;
+        public int bins;
+        /** Rows counted. */
+        public long count;
+        /** Counts per phase bin (bin 0: phase [0, 1/bins)). */
+        public long[] x, y;
+        /** Pearson chi-square against a flat histogram, and P(chi-square this large | flat). */
+        public double chi2X, chi2Y, pX, pY;
+        /** The largest |count / expected - 1| over the bins. */
+        public double maxDeviationX, maxDeviationY;
+    }
+
+    /**
+     * The sub-pixel histogram of localizations (x and y in nm) for a pixelNm camera pixel in bins
+     * (2 to 100) bins; csvPath (or null) also gets it as the CLI's {@code evaluate --subpixel-out}
+     * writes it.
+     */
+    public static Subpixel subpixel(Table localizations, double pixelNm, int bins, String csvPath) {
+        Mumloc.load();
+        Subpixel out = new Subpixel();
+        nSubpixel(localizations, pixelNm, bins, csvPath, out);
+        return out;
+    }
+
+    private static native void nSubpixel(Table localizations, double pixelNm, int bins, String csvPath,
+            Subpixel out);
     private static native void nDefaults(Options out);
     private static native void nEvaluate(Table truth, Table localizations, Options options, String jsonPath,
             ProgressListener progress, Evaluation out);

@@ -61,6 +61,10 @@ public final class Localizer implements AutoCloseable {
         public int csFrames;
         public int csKnownCount;
         public double csMinPhotons;
+        /** Refine "drift": 1 = each frame's own drift; N &ge; 2 = the drift as a smooth function of time
+         * (a cubic spline with a span every N frames) from every molecule pushed; the localizations and
+         * the drift then come at {@link #table()} / {@link #drift()}, after the last push. */
+        public int driftWindow;
 
         /** The library's defaults. */
         public Options() {
@@ -110,6 +114,19 @@ public final class Localizer implements AutoCloseable {
             double threshold, int threads, String device, String refine, String precision, int width, int height) {
         this(model, options(offsetAdu, aduPerElectron, emGain, readNoiseE, threshold, threads, device, refine,
                 precision), width, height);
+    }
+
+    /** As above, with refine "drift" estimated over windows of driftWindow frames ({@link Options#driftWindow}). */
+    public Localizer(Model model, double offsetAdu, double aduPerElectron, double emGain, double readNoiseE,
+            double threshold, int threads, String device, String refine, String precision, int driftWindow,
+            int width, int height) {
+        this(model, withDriftWindow(options(offsetAdu, aduPerElectron, emGain, readNoiseE, threshold, threads,
+                device, refine, precision), driftWindow), width, height);
+    }
+
+    private static Options withDriftWindow(Options o, int driftWindow) {
+        o.driftWindow = driftWindow;
+        return o;
     }
 
     private static Options options(double offsetAdu, double aduPerElectron, double emGain, double readNoiseE,
@@ -174,7 +191,10 @@ public final class Localizer implements AutoCloseable {
         return nPush(handle(), frames, count, firstFrame);
     }
 
-    /** Everything found so far ("id", "frame", "x [nm]", ...; the columns even when empty). */
+    /**
+     * Everything found so far ("id", "frame", "x [nm]", ...; the columns even when empty); with a drift
+     * window it first estimates the drift over every frame pushed and refines their localizations.
+     */
     public synchronized Table table() {
         return nTable(handle());
     }

@@ -40,6 +40,27 @@ public class EvaluateCommand implements PlugIn {
         Commands.run(TITLE, this::execute);
     }
 
+    /** The sub-pixel histogram (counts of x and y per phase bin) as an ImageJ plot. */
+    static ij.gui.Plot subpixelPlot(Evaluation.Subpixel h) {
+        int bins = h.bins;
+        double[] phase = new double[bins], x = new double[bins], y = new double[bins];
+        for (int b = 0; b < bins; b++) {
+            phase[b] = (b + 0.5) / bins;
+            x[b] = h.x[b];
+            y[b] = h.y[b];
+        }
+        ij.gui.Plot plot = new ij.gui.Plot("MUMLoc Sub-pixel positions", "phase within a pixel", "localizations");
+        plot.setColor(java.awt.Color.BLUE);
+        plot.addPoints(phase, x, ij.gui.Plot.CONNECTED_CIRCLES);
+        plot.setLabel(-1, "x");
+        plot.setColor(java.awt.Color.RED);
+        plot.addPoints(phase, y, ij.gui.Plot.CONNECTED_CIRCLES);
+        plot.setLabel(-1, "y");
+        plot.addLegend(null);
+        plot.setLimits(0, 1, 0, Double.NaN);
+        return plot;
+    }
+
     static OptionForm form(Evaluation.Options d) {
         OptionForm f = new OptionForm(TITLE);
         f.message("Localizations: an open table, or a CSV file");
@@ -59,6 +80,8 @@ public class EvaluateCommand implements PlugIn {
         f.file("Depth_plot (PNG: errors vs depth)", "");
         f.file("Histogram (PNG: lateral errors)", "");
         f.number("Histogram_bin (nm)", 5);
+        f.file("Subpixel_out (CSV: histogram of the sub-pixel positions, pixel-locking check)", "");
+        f.number("Subpixel_bins", 10);
         return f;
     }
 
@@ -88,6 +111,18 @@ public class EvaluateCommand implements PlugIn {
         Tables.publish(metricsTable(e), TABLE);
 
         boolean show = !Commands.isHeadless() && !Commands.isBatchMode();
+        String subpixelPath = Tables.pathOrNull(f.string("subpixel_out"));
+        if (show || subpixelPath != null) {
+            int bins = (int) f.wholeNumber("subpixel_bins", 2, 100);
+            double pixelNm = pixel > 0 ? pixel : org.mumloc.Optics.defaults().pixelNm;
+            Evaluation.Subpixel h = Evaluation.subpixel(locs, pixelNm, bins, subpixelPath);
+            IJ.log(String.format(java.util.Locale.ROOT, "%s: sub-pixel positions (%d rows, %d bins of a %s nm pixel; "
+                    + "flat = no pixel locking): x chi2 %.1f (p %.3g), max deviation %.1f%%; y chi2 %.1f (p %.3g), "
+                    + "max deviation %.1f%%", TITLE, h.count, bins, java.math.BigDecimal.valueOf(pixelNm).stripTrailingZeros().toPlainString(), h.chi2X, h.pX,
+                    100 * h.maxDeviationX, h.chi2Y, h.pY, 100 * h.maxDeviationY));
+            if (subpixelPath != null) IJ.log(TITLE + ": wrote " + subpixelPath);
+            if (show) subpixelPlot(h).show();
+        }
         if (show || plotPath != null) {
             ImagePlus plot = depthPlot(e).getImagePlus();
             if (plotPath != null) save(plot, plotPath);

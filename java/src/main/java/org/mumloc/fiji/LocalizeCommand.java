@@ -113,7 +113,17 @@ public class LocalizeCommand implements PlugIn {
         f.file("Drift_csv (refine=drift: drift per frame and plane, CSV)", "");
         f.choice("Render (show a depth-coloured image)", NO_YES, "no");
         f.file("Png (rendering file, .png or .tif)", "");
+        f.message("Plane drift (refine=drift)");
+        f.number("Drift_window (frames: 1 = each frame's own drift; N = a smooth drift with a span every N frames, "
+                + "from every molecule; 200 suits a slow creep)", 1);
+        f.file("Drift_out (drift per frame and plane, CSV; as drift_csv)", "");
         return f;
+    }
+
+    /** Whether the user set this field (a macro's option, or the dialog): otherwise its default stands. */
+    private static boolean dialogGave(OptionForm f, String key) {
+        String options = Macro.getOptions();
+        return options == null || options.contains(key + "=");
     }
 
     private void execute() {
@@ -136,6 +146,18 @@ public class LocalizeCommand implements PlugIn {
         String refine = f.string("refine");
         String precision = f.string("precision");
         String driftCsv = Tables.pathOrNull(f.string("drift_csv"));
+        String driftOut = Tables.pathOrNull(f.string("drift_out"));
+        if (driftOut != null && driftCsv != null && !driftOut.equals(driftCsv))
+            throw new UserError("drift_out and drift_csv name the same output: give one of them");
+        if (driftOut != null) driftCsv = driftOut;
+        int driftWindow = (int) f.wholeNumber("drift_window", 1, 1000000);
+        // a drift window asks for the drift, as the CLI's --drift-window does without --refine
+        if (driftWindow > 1 && !Localizer.REFINE_DRIFT.equals(refine)) {
+            if (dialogGave(f, "refine"))
+                throw new UserError("drift_window: only refine=drift estimates the drift (refine=" + refine
+                        + "); choose refine=drift or drift_window=1");
+            refine = Localizer.REFINE_DRIFT;
+        }
         if (driftCsv != null && !Localizer.REFINE_DRIFT.equals(refine))
             throw new UserError("drift_csv: only refine=drift estimates the drift (refine=" + refine
                     + "); choose refine=drift or leave drift_csv empty");
@@ -177,8 +199,8 @@ public class LocalizeCommand implements PlugIn {
                 long end = last == 0 ? layout.frames : Math.min(last, layout.frames);
                 if (end < first) throw new UserError("last: " + last + " is before first=" + first);
                 Localized found = localize(imp.getStack(), layout, model,
-                        new double[] {offset, gain, emGain, readNoise}, threshold, refine, precision, threads, batch,
-                        (int) first - 1, (int) (end - first + 1), device, headless);
+                        new double[] {offset, gain, emGain, readNoise}, threshold, refine, precision, driftWindow,
+                        threads, batch, (int) first - 1, (int) (end - first + 1), device, headless);
                 output(found.table, csv, render, png, headless, imp.getTitle());
                 if (csv != null)
                     provenance(model, csv, moviePath(imp, f.string("in")), layout, threshold, refine, first, end,
@@ -381,9 +403,17 @@ public class LocalizeCommand implements PlugIn {
      */
     static Localized localize(ImageStack stack, PlaneLayout layout, Model model, double[] camera, double threshold,
             String refine, String precision, int threads, int batchFrames, int first, int count, Device device, boolean headless) {
+        return localize(stack, layout, model, camera, threshold, refine, precision, 1, threads, batchFrames, first,
+                count, device, headless);
+    }
+
+    /** As above, with refine=drift over windows of driftWindow frames (1 = per frame). */
+    static Localized localize(ImageStack stack, PlaneLayout layout, Model model, double[] camera, double threshold,
+            String refine, String precision, int driftWindow, int threads, int batchFrames, int first, int count,
+            Device device, boolean headless) {
         int w = stack.getWidth(), h = stack.getHeight();
         Localizer loc = new Localizer(model, camera[0], camera[1], camera[2], camera[3], threshold, threads,
-                device.device, refine, precision, w, h);
+                device.device, refine, precision, driftWindow, w, h);
         // the library's sentence: "CPU: no CUDA device (...)", "CUDA:0: ..."
         return run(loc, stack, layout, batchFrames, first, count, device.reason, headless);
     }
@@ -485,9 +515,13 @@ public class LocalizeCommand implements PlugIn {
         return null;
     }
 
-    /** The drift table "MUMLoc Drift" (shown; kept by title when headless) and its CSV, if asked for. */
+    /**
+     * The drift table "MUMLoc Drift" (shown; kept by title when headless), its CSV if asked for, and,
+     * interactively (neither headless nor batch mode), a plot of each plane's dx and dy against the frame.
+     */
     private static void outputDrift(Table drift, String driftCsv) {
         Tables.publish(Tables.toResultsTable(drift), DRIFT);
+        if (!Commands.isHeadless() && !ij.macro.Interpreter.isBatchMode()) DriftPlot.of(drift).show();
         if (driftCsv != null) {
             drift.writeCsv(driftCsv);
             IJ.log(TITLE + ": wrote " + driftCsv);

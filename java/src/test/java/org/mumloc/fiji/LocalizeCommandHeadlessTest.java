@@ -42,7 +42,7 @@ import org.mumloc.TestFiles;
  */
 class LocalizeCommandHeadlessTest {
     private static final String HEADER = "\"id\",\"frame\",\"x [nm]\",\"y [nm]\",\"z [nm]\",\"intensity [photon]\","
-            + "\"offset [photon]\",\"bkgstd [photon]\",\"uncertainty_xy [nm]\",\"uncertainty_z [nm]\",\"probability\"";
+            + "\"offset [photon]\",\"bkgstd [photon]\",\"uncertainty_xy [nm]\",\"uncertainty_z [nm]\",\"probability\",\"unresolved\"";
     private static final String DRIFT_HEADER = "\"frame\",\"plane\",\"dx [nm]\",\"dy [nm]\",\"uncertainty_dx [nm]\","
             + "\"uncertainty_dy [nm]\",\"molecules\"";
     private static Path dir;
@@ -184,6 +184,32 @@ class LocalizeCommandHeadlessTest {
         assertFalse(Files.exists(never));
         String typo = run(new LocalizeCommand(), "in=[" + movie + "] model=[" + model + "] refine=drfit");
         assertTrue(typo.contains("none, positions, drift"), typo);
+    }
+
+    @Test
+    void driftWindowGivesTheCliWindowedDrift() throws Exception {
+        // drift_window= implies refine=drift; drift_out= is the CLI's --drift-out; both equal the CLI's files
+        Path csv = dir.resolve("window locs.csv");
+        Path drift = dir.resolve("window drift.csv");
+        String log = run(new LocalizeCommand(), "in=[" + movie + "] model=[" + model + "] drift_window=2 csv=[" + csv
+                + "] drift_out=[" + drift + "] threads=1");
+        assertTrue(log.contains("wrote " + drift), log);
+        String[] lines = new String(Files.readAllBytes(drift), StandardCharsets.UTF_8).split("\n");
+        assertEquals(DRIFT_HEADER, lines[0]);
+        assertEquals(1 + 4 * 4, lines.length, "one row per frame and plane (4 frames x 4 planes)");
+        File cli = TestFiles.cli();
+        if (cli != null) {
+            Path cliCsv = dir.resolve("cli window locs.csv");
+            Path cliDrift = dir.resolve("cli window drift.csv");
+            int rc = TestFiles.run(dir.resolve("cli-window.log").toFile(), cli.getPath(), "localize", "--in",
+                    movie.toString(), "--out", cliCsv.toString(), "--model", model.toString(), "--drift-window", "2",
+                    "--drift-out", cliDrift.toString(), "--threads", "1", "--quiet");
+            assertEquals(0, rc, () -> readLog(dir.resolve("cli-window.log")));
+            assertArrayEquals(Files.readAllBytes(cliDrift), Files.readAllBytes(drift), "the CLI's drift, byte for byte");
+            assertArrayEquals(Files.readAllBytes(cliCsv), Files.readAllBytes(csv), "the CLI's refined table");
+        }
+        String wrong = run(new LocalizeCommand(), "in=[" + movie + "] model=[" + model + "] refine=positions drift_window=5");
+        assertTrue(wrong.contains("drift_window: only refine=drift"), wrong);
     }
 
     @Test

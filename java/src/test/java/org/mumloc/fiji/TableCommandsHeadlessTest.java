@@ -105,6 +105,14 @@ class TableCommandsHeadlessTest {
         ImagePlus h = new Opener().openImage(hist.toString());
         assertNotNull(h);
         assertEquals(60, h.getWidth()); // ±150 nm in 5 nm bins
+        // the pixel-locking check: the CLI's --subpixel-out file and its flatness line
+        Path subpixel = dir.resolve("subpixel.csv");
+        String sub = run(new EvaluateCommand(), "truth=[" + truth + "] in=[" + truth + "] subpixel_out=[" + subpixel
+                + "] subpixel_bins=4");
+        assertTrue(sub.contains("sub-pixel positions (4 rows, 4 bins of a 192 nm pixel") && sub.contains("chi2"), sub);
+        String[] lines = new String(Files.readAllBytes(subpixel), StandardCharsets.UTF_8).split("\n");
+        assertEquals("\"bin\",\"phase\",\"x\",\"y\"", lines[0]);
+        assertEquals(1 + 4, lines.length);
     }
 
     @Test

@@ -89,7 +89,8 @@ public final class TableDialogDriver {
         System.out.println("replayedRenderIdentical=" + DialogUser.replayWritesSameFile(renderLine, png));
 
         // Evaluate: text fields Results, In, Ground_truth, Truth, Json, Depth_plot, Histogram; numbers
-        // Tolerance, Tolerance_xy, Tolerance_z, Bin, Pixel_size, Histogram_bin.
+        // Tolerance, Tolerance_xy, Tolerance_z, Bin, Pixel_size, Histogram_bin. Three plots: depth, lateral
+        // histogram, sub-pixel histogram.
         int imagesBefore = WindowManager.getImageCount();
         DialogUser.answer(EvaluateCommand.TITLE, (numbers, strings) -> {
             strings.get(0).setText("Dialog truth");
@@ -102,7 +103,7 @@ public final class TableDialogDriver {
         String line = DialogUser.recorded(recorder, EvaluateCommand.TITLE, 60000);
         System.out.println("recordedEvaluate=" + line);
         long end = System.currentTimeMillis() + 30000;
-        while (WindowManager.getImageCount() < imagesBefore + 2 && System.currentTimeMillis() < end) Thread.sleep(50);
+        while (WindowManager.getImageCount() < imagesBefore + 3 && System.currentTimeMillis() < end) Thread.sleep(50);
         System.out.println("plotsShown=" + (WindowManager.getImageCount() - imagesBefore));
         String first = Files.exists(json) ? new String(Files.readAllBytes(json), StandardCharsets.UTF_8) : "";
         System.out.println("jsonJaccard1=" + first.contains("\"jaccard\":1,"));
