@@ -1,7 +1,7 @@
 /* Small helpers the table benchmarks share: clocks and a deterministic generator for synthetic
  * tables (the library's Philox is for simulation; these tables only need to be reproducible). */
-#ifndef MUMLOC_BENCH_COMMON_H
-#define MUMLOC_BENCH_COMMON_H
+#ifndef BENCH_COMMON_H
+#define BENCH_COMMON_H
 
 #include <stdint.h>
 #include <time.h>

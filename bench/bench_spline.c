@@ -36,27 +36,27 @@ static inline void accumulate(double N, double bg, double y, double g, double gx
 static double gaussian_iteration(const mumloc_optics *o, double x, double y, double z,
                                  double *buffer, double acc[30]) {
     for (int d = 0; d < o->planes; d++) {
-        mumloc_psf_plane pl;
-        mumloc_psf_plane_window(o, d, x, y, z, NULL, NULL, 0, 0, &pl);
-        mumloc_psf_plane_eval(o, &pl, buffer);
+        psf_plane pl;
+        psf_plane_window(o, d, x, y, z, NULL, NULL, 0, 0, &pl);
+        psf_plane_eval(o, &pl, buffer);
         for (int b = 0; b < pl.ny; b++)
             for (int a = 0; a < pl.nx; a++) {
                 double g, gx, gy, gz;
-                mumloc_psf_plane_pixel(&pl, a, b, &g, &gx, &gy, &gz);
+                psf_plane_pixel(&pl, a, b, &g, &gx, &gy, &gz);
                 accumulate(1000.0, 10.0, 12.0, g, gx, gy, gz, 0.25, acc);
             }
     }
     return acc[0];
 }
 
-static double spline_iteration(const mumloc_optics *o, const mumloc_spline_psf *psf, double x,
+static double spline_iteration(const mumloc_optics *o, const spline_plane_psf *psf, double x,
                                double y, double z, double *buffer, double acc[30]) {
     for (int d = 0; d < o->planes; d++) {
-        mumloc_psf_plane pl; /* the same windows as the Gaussian model's */
-        mumloc_psf_plane_window(o, d, x, y, z, NULL, NULL, 0, 0, &pl);
+        psf_plane pl; /* the same windows as the Gaussian model's */
+        psf_plane_window(o, d, x, y, z, NULL, NULL, 0, 0, &pl);
         size_t count = (size_t)pl.nx * pl.ny;
         double *g = buffer, *gx = g + count, *gy = gx + count, *gz = gy + count;
-        mumloc_spline_psf_window(&psf[d], x, y, z, pl.i0, pl.j0, pl.nx, pl.ny, g, gx, gy, gz);
+        spline_psf_window(&psf[d], x, y, z, pl.i0, pl.j0, pl.nx, pl.ny, g, gx, gy, gz);
         for (size_t i = 0; i < count; i++) accumulate(1000.0, 10.0, 12.0, g[i], gx[i], gy[i], gz[i], 0.25, acc);
     }
     return acc[0];
@@ -67,7 +67,7 @@ static int compare(const mumloc_optics *o, int os, int molecules) {
     /* splines sampled from the Gaussian model (the values do not change the cost) */
     const int n = 2 * HALF * os + 1, nz = 121, c = HALF * os;
     const double h = o->pixel_nm / os;
-    mumloc_spline_psf psf[MUMLOC_MAX_PLANES];
+    spline_plane_psf psf[MUMLOC_MAX_PLANES];
     double *values = malloc(sizeof(double) * n * n * nz);
     for (int d = 0; d < o->planes; d++) {
         for (int m = 0; m < nz; m++) {
@@ -75,12 +75,12 @@ static int compare(const mumloc_optics *o, int os, int molecules) {
             for (int v = 0; v < n; v++)
                 for (int u = 0; u < n; u++) {
                     double mx, my;
-                    mumloc_psf_masses(0.5 * o->pixel_nm - (u - c) * h, w, o->pixel_nm, 0, 1, &mx, NULL, NULL);
-                    mumloc_psf_masses(0.5 * o->pixel_nm - (v - c) * h, w, o->pixel_nm, 0, 1, &my, NULL, NULL);
+                    psf_masses(0.5 * o->pixel_nm - (u - c) * h, w, o->pixel_nm, 0, 1, &mx, NULL, NULL);
+                    psf_masses(0.5 * o->pixel_nm - (v - c) * h, w, o->pixel_nm, 0, 1, &my, NULL, NULL);
                     values[((size_t)m * n + v) * n + u] = mx * my;
                 }
         }
-        if (mumloc_spline_psf_from_nodes(o->pixel_nm, os, HALF, nz, -400.0, 20.0, values, &psf[d]) != MUMLOC_OK) {
+        if (spline_psf_from_nodes(o->pixel_nm, os, HALF, nz, -400.0, 20.0, values, &psf[d]) != MUMLOC_OK) {
             fprintf(stderr, "bench_spline: %s\n", mumloc_last_error());
             return 1;
         }
@@ -103,7 +103,7 @@ static int compare(const mumloc_optics *o, int os, int molecules) {
            "(%s): Gaussian %.2f µs, spline %.2f µs per molecule; spline/Gaussian %.2f×   [%g]\n",
            os, os < 4 ? "shared z contraction, calibrate's nodes" : "per-pixel contraction",
            1e6 * best[0] / molecules, 1e6 * best[1] / molecules, best[1] / best[0], sink > 0 ? 0.0 : 1.0);
-    for (int d = 0; d < o->planes; d++) mumloc_spline_psf_free(&psf[d]);
+    for (int d = 0; d < o->planes; d++) spline_psf_free(&psf[d]);
     free(buffer);
     return 0;
 }

@@ -56,9 +56,9 @@ int main(int argc, char **argv) {
     mumloc_set_threads(1);
     static mumloc_rig rig;
     if (mumloc_rig_load(argv[1], &rig) != MUMLOC_OK) return fail("rig");
-    mumloc_spline_set set;
-    mumloc_psf_model psf;
-    if (mumloc_rig_psf_model(&rig, &set, &psf) != MUMLOC_OK) return fail("spline PSF");
+    spline_set set;
+    psf_model psf;
+    if (rig_psf_model(&rig, &set, &psf) != MUMLOC_OK) return fail("spline PSF");
     if (psf.kind != MUMLOC_PSF_SPLINE) {
         fprintf(stderr, "bench_spline_refine: the rig has no spline PSF (calibrate --psf spline)\n");
         return 2;
@@ -83,8 +83,8 @@ int main(int argc, char **argv) {
     const double *tz = mumloc_table_column_data(truth, mumloc_table_find_column(truth, "z", NULL));
     const int64_t rows = mumloc_table_rows(truth);
 
-    mumloc_plane_map maps[2];
-    mumloc_plane_map_from_rig(&rig, &maps[0]);
+    plane_map maps[2];
+    plane_map_from_rig(&rig, &maps[0]);
     maps[1] = maps[0];
     maps[1].spline = psf.spline;
     mumloc_camera camera;
@@ -121,11 +121,11 @@ int main(int argc, char **argv) {
             for (int m = 0; m < n; m++)
                 locs[m] = (mumloc_localization){f, start[m][0], start[m][1], start[m][2], 1, 0, {0}, 0, 0, 0, 0, -1};
             const double t0 = cpu_seconds();
-            const mumloc_status refined = mumloc_localizations_refine_mapped(&rig.optics, &camera, &maps[model], frame, W, H, NULL, locs, n);
+            const mumloc_status refined = localizations_refine_mapped(&rig.optics, &camera, &maps[model], frame, W, H, NULL, locs, n);
             seconds[model] += cpu_seconds() - t0;
             fitted += model ? n : 0;
             if (refined != MUMLOC_OK ||
-                mumloc_localizations_measure_mapped(&rig.optics, &camera, &maps[model], frame, W, H, NULL, locs, n) != MUMLOC_OK)
+                localizations_measure_mapped(&rig.optics, &camera, &maps[model], frame, W, H, NULL, locs, n) != MUMLOC_OK)
                 return fail("refine");
             for (int m = 0; m < n; m++) {
                 int b = (int)floor(real[m][2] / BIN_NM);
@@ -171,7 +171,7 @@ int main(int argc, char **argv) {
     free(locs);
     free(start);
     free(real);
-    mumloc_spline_set_free(&set);
+    spline_set_free(&set);
     mumloc_table_destroy(truth);
     mumloc_movie_close(movie);
     return 0;

@@ -35,12 +35,12 @@ static char dir[] = "/tmp/mumloc-bench-spline-XXXXXX";
 static void file_in(char *buf, const char *name) { snprintf(buf, 1024, "%.200s/%.800s", dir, name); }
 
 /* Writes the spline file of `set` beside dir/name.json, saves and reloads the rig as a spline rig. */
-static int make_spline_rig(mumloc_rig *rig, mumloc_spline_set *set, const char *name) {
+static int make_spline_rig(mumloc_rig *rig, spline_set *set, const char *name) {
     char rig_path[1024], psf_path[1024], file[1024];
     snprintf(file, sizeof file, "%s.json", name);
     file_in(rig_path, file);
     if (mumloc_rig_psf_sidecar_path(rig_path, psf_path, sizeof psf_path) != MUMLOC_OK ||
-        mumloc_spline_set_save(psf_path, set) != MUMLOC_OK)
+        spline_set_save(psf_path, set) != MUMLOC_OK)
         return 0;
     rig->psf = MUMLOC_PSF_SPLINE;
     snprintf(rig->psf_file, sizeof rig->psf_file, "%s", strrchr(psf_path, '/') + 1);
@@ -106,11 +106,11 @@ static int speed(int repeats, int steps) {
     static mumloc_rig gauss, spline;
     mumloc_rig_default(&gauss, 4, 64, 64);
     spline = gauss;
-    mumloc_spline_set set = {.planes = 4};
+    spline_set set = {.planes = 4};
     for (int d = 0; d < 4; d++)
         gaussian_spline_of_plane(&gauss.optics, d, 4, 12, 61, -400.0, 40.0, &set.plane[d]);
     if (!make_spline_rig(&spline, &set, "speed")) return 1;
-    mumloc_spline_set_free(&set);
+    spline_set_free(&set);
     printf("training step (4 planes, 64x64, 20 molecules, batch 16, %d steps; wall s/step after the "
            "first), interleaved:\n", steps);
     double sum_g = 0, sum_s = 0, fill_g = 0, fill_s = 0;
@@ -127,7 +127,7 @@ static int speed(int repeats, int steps) {
 }
 
 /* k = 1 astigmatic (x focus 300 nm above 800, y 300 nm below) or the optics' Gaussian planes. */
-static void splines_for(const mumloc_optics *o, mumloc_spline_set *set) {
+static void splines_for(const mumloc_optics *o, spline_set *set) {
     enum { NZ = 61 };
     const double z0 = -400.0, zs = 40.0;
     memset(set, 0, sizeof *set);
@@ -144,10 +144,10 @@ static int accuracy_case(int k, int steps) {
     mumloc_rig_default(&rig, k, 64, 64);
     if (k == 1) rig.optics.plane_depth_nm[0] = 800.0;
     else rig.optics.plane_depth_nm[0] = 500.0, rig.optics.plane_depth_nm[1] = 1100.0;
-    mumloc_spline_set set;
+    spline_set set;
     splines_for(&rig.optics, &set);
     if (!make_spline_rig(&rig, &set, k == 1 ? "astigmatic" : "biplane")) return 1;
-    mumloc_spline_set_free(&set);
+    spline_set_free(&set);
     mumloc_train_options o;
     mumloc_train_options_default(&o, MUMLOC_ARCH_REGRESSION);
     o.sim.optics = rig.optics;

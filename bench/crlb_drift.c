@@ -25,7 +25,7 @@
 #include "optics/crlb.h"
 #include "optics/psf_model.h"
 
-#define MAXN (MUMLOC_CRLB_BACKGROUND + MUMLOC_MAX_PLANES + 2 * MUMLOC_MAX_PLANES)
+#define MAXN (CRLB_BACKGROUND + MUMLOC_MAX_PLANES + 2 * MUMLOC_MAX_PLANES)
 
 /* Diagonal of the inverse of a symmetric positive definite n × n matrix; 0 when it is not. */
 static int inverse_diagonal(const double *a, int n, double *diag) {
@@ -57,12 +57,12 @@ static int inverse_diagonal(const double *a, int n, double *diag) {
 }
 
 /* σ (x, y, z) at a known drift (0) and with the drift of planes 2..k unknown. */
-static int bounds(const mumloc_optics *o, const mumloc_pixel_noise *noise, double x, double y,
+static int bounds(const mumloc_optics *o, const pixel_noise *noise, double x, double y,
                   double z, double photons, const double *bg, double prior_nm, double known[3],
                   double unknown[3], double with_prior[3]) {
-    const int k = o->planes, n0 = MUMLOC_CRLB_BACKGROUND + k, n = n0 + 2 * (k - 1);
-    mumloc_psf_plane pl[MUMLOC_MAX_PLANES], one[MUMLOC_MAX_PLANES];
-    double *buffer = mumloc_psf_planes_unclipped(o, x, y, z, NULL, NULL, pl);
+    const int k = o->planes, n0 = CRLB_BACKGROUND + k, n = n0 + 2 * (k - 1);
+    psf_plane pl[MUMLOC_MAX_PLANES], one[MUMLOC_MAX_PLANES];
+    double *buffer = psf_planes_unclipped(o, x, y, z, NULL, NULL, pl);
     if (!buffer) return 0;
     double full[MAXN * MAXN] = {0}, fd[MAXN * MAXN];
     for (int d = 0; d < k; d++) {
@@ -70,13 +70,13 @@ static int bounds(const mumloc_optics *o, const mumloc_pixel_noise *noise, doubl
             one[e] = pl[e];
             if (e != d) one[e].gain = 0.0; /* only plane d's light: its own Fisher block */
         }
-        mumloc_crlb_fisher_planes(o, noise, one, photons, bg, fd);
+        crlb_fisher_planes(o, noise, one, photons, bg, fd);
         /* its rows: x, y, z, photons and its own background (the others' background rows hold
          * their planes' pixels again, already counted in their own blocks) */
-        const int own = MUMLOC_CRLB_BACKGROUND + d;
+        const int own = CRLB_BACKGROUND + d;
         for (int r = 0; r < n0; r++)
             for (int c = 0; c < n0; c++)
-                if ((r < MUMLOC_CRLB_BACKGROUND || r == own) && (c < MUMLOC_CRLB_BACKGROUND || c == own))
+                if ((r < CRLB_BACKGROUND || r == own) && (c < CRLB_BACKGROUND || c == own))
                     full[r * n + c] += fd[r * n0 + c];
         if (d == 0) continue;
         /* δ of plane d: its derivative is minus plane d's x (y) derivative */
@@ -123,7 +123,7 @@ int main(int argc, char **argv) {
     mumloc_camera cam;
     mumloc_camera_default(&cam);
     cam.read_noise_e = read_noise;
-    const mumloc_pixel_noise noise = mumloc_pixel_noise_of(&cam);
+    const pixel_noise noise = pixel_noise_of(&cam);
     double bg[MUMLOC_MAX_PLANES];
     for (int d = 0; d < o.planes; d++) bg[d] = background;
     const double *x = mumloc_table_column_data(t, mumloc_table_find_column(t, "x", NULL));

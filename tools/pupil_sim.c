@@ -260,14 +260,14 @@ static int render(const config *c, const source *s, float *frame) {
 
 /* Camera noise on a frame of expected photons, each pixel its own counter stream. */
 static void add_noise(const config *c, int64_t frame, float *pixels) {
-    mumloc_camera_model cam = {c->camera.background_photons, c->camera.read_noise_e,
+    camera_noise_model cam = {c->camera.background_photons, c->camera.read_noise_e,
                                c->camera.em_gain, c->camera.adu_per_electron, c->camera.offset_adu,
                                c->physical, NULL, 0, NULL};
     for (int d = 0; d < c->planes; d++)
         for (int p = 0; p < c->width * c->height; p++) {
-            mumloc_rng r = mumloc_rng_stream(c->seed, frame, MUMLOC_RNG_NOISE, d, (uint32_t)p);
+            philox_rng r = rng_stream(c->seed, frame, RNG_NOISE, d, (uint32_t)p);
             float *v = &pixels[(size_t)d * c->width * c->height + p];
-            *v = (float)mumloc_camera_pixel(&cam, *v, &r);
+            *v = (float)camera_pixel(&cam, *v, &r);
         }
 }
 
@@ -280,9 +280,9 @@ static int sources_of(const config *c, int64_t image, source *out) {
         int cols = (int)(W / spacing), rows = (int)(H / spacing), n = 0;
         for (int b = 0; b < rows && n < c->beads; b++)
             for (int a = 0; a < cols && n < c->beads; a++, n++) {
-                mumloc_rng r = mumloc_rng_stream(c->seed, 0, MUMLOC_RNG_EMITTER, 0, (uint32_t)n);
-                out[n].x = (a + 0.5 + 0.5 * (mumloc_rng_uniform(&r) - 0.5)) * spacing;
-                out[n].y = (b + 0.5 + 0.5 * (mumloc_rng_uniform(&r) - 0.5)) * spacing;
+                philox_rng r = rng_stream(c->seed, 0, RNG_EMITTER, 0, (uint32_t)n);
+                out[n].x = (a + 0.5 + 0.5 * (rng_uniform(&r) - 0.5)) * spacing;
+                out[n].y = (b + 0.5 + 0.5 * (rng_uniform(&r) - 0.5)) * spacing;
                 out[n].z = c->z_min + image * c->z_step;
                 out[n].photons = c->bead_photons;
                 out[n].weight = 1.0;
@@ -290,11 +290,11 @@ static int sources_of(const config *c, int64_t image, source *out) {
         return n;
     }
     for (int m = 0; m < c->molecules; m++) {
-        mumloc_rng r = mumloc_rng_stream(c->seed, image, MUMLOC_RNG_EMITTER, 0, (uint32_t)m);
-        out[m].x = mumloc_rng_uniform(&r) * W;
-        out[m].y = mumloc_rng_uniform(&r) * H;
-        out[m].z = c->z_min + mumloc_rng_uniform(&r) * (c->z_max - c->z_min);
-        out[m].weight = c->w_min + mumloc_rng_uniform(&r) * (c->w_max - c->w_min);
+        philox_rng r = rng_stream(c->seed, image, RNG_EMITTER, 0, (uint32_t)m);
+        out[m].x = rng_uniform(&r) * W;
+        out[m].y = rng_uniform(&r) * H;
+        out[m].z = c->z_min + rng_uniform(&r) * (c->z_max - c->z_min);
+        out[m].weight = c->w_min + rng_uniform(&r) * (c->w_max - c->w_min);
         out[m].photons = c->planes * out[m].weight * c->amplitude / (p * p);
     }
     return c->molecules;
@@ -302,7 +302,7 @@ static int sources_of(const config *c, int64_t image, source *out) {
 
 enum { BATCH = 16 };
 
-static const mumloc_csv_column truth_columns[] = {
+static const csv_column truth_columns[] = {
     {"id", NULL}, {"frame", NULL}, {"x", "nm"}, {"y", "nm"}, {"z", "nm"}, {"intensity", "photon"},
     {"weight", NULL}};
 
@@ -312,28 +312,28 @@ static mumloc_status run(const config *c) {
     if (c->beads_mode) {
         double spacing = (2.0 * c->window + 2.0);
         if ((int)(c->width / spacing) * (int)(c->height / spacing) < c->beads)
-            return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT,
+            return error_fail(MUMLOC_ERR_INVALID_ARGUMENT,
                                "%d beads do not fit %d×%d pixels at a spacing of %.0f pixels; use "
                                "fewer --beads, a larger field or a smaller --window",
                                c->beads, c->width, c->height, spacing);
     }
-    mumloc_atomic_file movie = {0}, truth = {0};
-    mumloc_tiff_writer *tiff = NULL;
+    atomic_file movie = {0}, truth = {0};
+    tiff_writer *tiff = NULL;
     size_t frame_px = (size_t)c->planes * c->width * c->height;
     float *pixels = malloc(BATCH * frame_px * sizeof *pixels);
     source *src = malloc(BATCH * ((size_t)cap + 1) * sizeof *src);
-    mumloc_status s = pixels && src ? MUMLOC_OK : mumloc_fail(MUMLOC_ERR_OUT_OF_MEMORY, "out of memory");
+    mumloc_status s = pixels && src ? MUMLOC_OK : error_fail(MUMLOC_ERR_OUT_OF_MEMORY, "out of memory");
     char description[64];
     snprintf(description, sizeof description, "pupil_sim=%s", c->beads_mode ? "beads" : "movie");
-    mumloc_tiff_write_options o = {c->width, c->height, c->planes,
+    tiff_write_options o = {c->width, c->height, c->planes,
                                    c->beads_mode ? images : 1, c->beads_mode ? 1 : images,
                                    c->optics.pixel_nm / 1000.0, description,
-                                   MUMLOC_TIFF_LAYOUT_AUTO, MUMLOC_TIFF_FORMAT_AUTO, 32};
-    if (s == MUMLOC_OK) s = mumloc_atomic_open(&movie, c->out);
-    if (s == MUMLOC_OK && c->truth) s = mumloc_atomic_open(&truth, c->truth);
-    if (s == MUMLOC_OK) s = mumloc_tiff_writer_open(movie.file, c->out, &o, &tiff);
-    mumloc_csv_writer csv;
-    if (s == MUMLOC_OK && c->truth) s = mumloc_csv_writer_begin(&csv, truth.file, c->truth, truth_columns, 7);
+                                   TIFF_LAYOUT_AUTO, TIFF_FORMAT_AUTO, 32};
+    if (s == MUMLOC_OK) s = atomic_open(&movie, c->out);
+    if (s == MUMLOC_OK && c->truth) s = atomic_open(&truth, c->truth);
+    if (s == MUMLOC_OK) s = tiff_writer_open(movie.file, c->out, &o, &tiff);
+    csv_writer csv;
+    if (s == MUMLOC_OK && c->truth) s = csv_writer_begin(&csv, truth.file, c->truth, truth_columns, 7);
     /* frames of a batch are rendered in parallel (each a pure function of the seed and its index),
      * then written in order */
     int64_t id = 0;
@@ -348,24 +348,24 @@ static mumloc_status run(const config *c) {
             for (int m = 0; m < n; m++) rendered = rendered && render(c, &mine[m], pixels + f * frame_px);
             add_noise(c, first + f, pixels + f * frame_px);
         }
-        if (!rendered) s = mumloc_fail(MUMLOC_ERR_OUT_OF_MEMORY, "out of memory");
+        if (!rendered) s = error_fail(MUMLOC_ERR_OUT_OF_MEMORY, "out of memory");
         for (int f = 0; f < count && s == MUMLOC_OK && c->truth; f++) {
             source *mine = src + (size_t)f * (cap + 1);
             int n = sources_of(c, first + f, mine);
             for (int m = 0; m < n && s == MUMLOC_OK; m++) {
                 double row[7] = {(double)++id, (double)(first + f + 1), mine[m].x, mine[m].y,
                                  mine[m].z, mine[m].photons, mine[m].weight};
-                s = mumloc_csv_writer_row(&csv, row);
+                s = csv_writer_row(&csv, row);
             }
         }
-        if (s == MUMLOC_OK) s = mumloc_tiff_writer_append(tiff, pixels, (int64_t)count * c->planes);
+        if (s == MUMLOC_OK) s = tiff_writer_append(tiff, pixels, (int64_t)count * c->planes);
     }
-    if (s == MUMLOC_OK) s = mumloc_tiff_writer_finish(tiff);
-    mumloc_tiff_writer_free(tiff);
-    if (s == MUMLOC_OK) s = mumloc_atomic_commit(&movie);
-    if (s == MUMLOC_OK && c->truth) s = mumloc_atomic_commit(&truth);
-    mumloc_atomic_abort(&movie);
-    mumloc_atomic_abort(&truth);
+    if (s == MUMLOC_OK) s = tiff_writer_finish(tiff);
+    tiff_writer_free(tiff);
+    if (s == MUMLOC_OK) s = atomic_commit(&movie);
+    if (s == MUMLOC_OK && c->truth) s = atomic_commit(&truth);
+    atomic_abort(&movie);
+    atomic_abort(&truth);
     free(pixels);
     free(src);
     return s;

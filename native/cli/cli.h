@@ -1,6 +1,6 @@
 /* What every `mumloc` command shares: exit codes and the command entry points (one file each). */
-#ifndef MUMLOC_CLI_H
-#define MUMLOC_CLI_H
+#ifndef CLI_H
+#define CLI_H
 
 /* Exit codes of the `mumloc` tool. */
 enum {

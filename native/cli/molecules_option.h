@@ -1,7 +1,7 @@
 /* --molecules M or A-B, shared by simulate and train: a fixed count per frame, or a range from
  * which each frame's count is drawn uniformly (mumloc_sim_params.molecules_min). */
-#ifndef MUMLOC_CLI_MOLECULES_OPTION_H
-#define MUMLOC_CLI_MOLECULES_OPTION_H
+#ifndef CLI_MOLECULES_OPTION_H
+#define CLI_MOLECULES_OPTION_H
 
 /* Help text of the option, the same for every command. */
 #define CLI_MOLECULES_HELP "molecules per frame, or A-B: uniform per frame; --density overrides"

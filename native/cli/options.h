@@ -7,8 +7,8 @@
  *
  * Accepted forms: --name VALUE, --name=VALUE, --flag, -h/--help anywhere, and "--" to end options.
  * Every error is one line on stderr, "mumloc COMMAND: --name expects ..., got '...'". */
-#ifndef MUMLOC_CLI_OPTIONS_H
-#define MUMLOC_CLI_OPTIONS_H
+#ifndef CLI_OPTIONS_H
+#define CLI_OPTIONS_H
 
 #include <stdint.h>
 

@@ -3,8 +3,8 @@
  * cli_progress_report is a mumloc_progress_fn: it prints "mumloc COMMAND: 40% (80/200)" to stderr
  * each time another tenth of the work is done (nothing when quiet), and asks the library to stop once
  * the user pressed Ctrl-C. A second Ctrl-C kills the process the ordinary way. */
-#ifndef MUMLOC_CLI_PROGRESS_H
-#define MUMLOC_CLI_PROGRESS_H
+#ifndef CLI_PROGRESS_H
+#define CLI_PROGRESS_H
 
 #include <stdint.h>
 

@@ -1,7 +1,7 @@
 /* The rig branches of `mumloc simulate`: a movie as a rig's cameras record it (--rig), and a bead
  * z-stack for calibration (--beads). cmd_simulate.c parses the options and calls these. */
-#ifndef MUMLOC_CLI_SIMULATE_RIG_H
-#define MUMLOC_CLI_SIMULATE_RIG_H
+#ifndef CLI_SIMULATE_RIG_H
+#define CLI_SIMULATE_RIG_H
 
 #include "mumloc.h"
 

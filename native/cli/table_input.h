@@ -1,6 +1,6 @@
 /* Reading the localization table a post-processing command works on (merge-blinks, filter, frc). */
-#ifndef MUMLOC_CLI_TABLE_INPUT_H
-#define MUMLOC_CLI_TABLE_INPUT_H
+#ifndef CLI_TABLE_INPUT_H
+#define CLI_TABLE_INPUT_H
 
 #include <stdint.h>
 

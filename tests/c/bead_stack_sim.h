@@ -3,8 +3,8 @@
  * affine maps (flips included) with per-plane Gaussian defocus curves and transmissions, a known
  * lateral drift during the scan, Poisson noise, then ADU = offset + gain · photo-electrons. The pixel
  * integrals use the library's pixel-integrated PSF masses (optics/psf_model.h). */
-#ifndef MUMLOC_TESTS_BEAD_STACK_SIM_H
-#define MUMLOC_TESTS_BEAD_STACK_SIM_H
+#ifndef TESTS_BEAD_STACK_SIM_H
+#define TESTS_BEAD_STACK_SIM_H
 
 #include <math.h>
 #include <stdlib.h>
@@ -79,8 +79,8 @@ static inline void sim_render_camera(const sim_rig *r, int cam, float *out) {
             int half = (int)ceil(6 * w) + 1;
             int i0 = (int)floor(u) - half, j0 = (int)floor(v) - half, nn = 2 * half + 1;
             if (nn > 512) continue;
-            mumloc_psf_masses(u, w, 1.0, i0, nn, mx, NULL, NULL);
-            mumloc_psf_masses(v, w, 1.0, j0, nn, my, NULL, NULL);
+            psf_masses(u, w, 1.0, i0, nn, mx, NULL, NULL);
+            psf_masses(v, w, 1.0, j0, nn, my, NULL, NULL);
             for (int jj = 0; jj < nn; jj++)
                 for (int ii = 0; ii < nn; ii++) {
                     int pi = i0 + ii, pj = j0 + jj;
@@ -89,8 +89,8 @@ static inline void sim_render_camera(const sim_rig *r, int cam, float *out) {
                 }
         }
         for (size_t p = 0; p < area; p++) {
-            mumloc_rng g = mumloc_rng_stream(r->seed, i, MUMLOC_RNG_TEST, cam, (uint32_t)p);
-            double adu = r->offset_adu + r->gain * mumloc_rng_poisson(&g, mu[p]);
+            philox_rng g = rng_stream(r->seed, i, RNG_TEST, cam, (uint32_t)p);
+            double adu = r->offset_adu + r->gain * rng_poisson(&g, mu[p]);
             if (r->saturate && adu > 65535) adu = 65535;
             out[(size_t)i * area + p] = (float)adu;
         }
@@ -129,17 +129,17 @@ static inline void sim_rig_default(sim_rig *r, int k, int w, int h, int beads, u
     /* The scan runs from 800 nm above plane 1's focus to 800 nm below plane k's. */
     double z0 = r->depth[0] - 800;
     r->steps = (int)ceil((r->depth[k - 1] + 800 - z0) / r->z_step_nm) + 1;
-    mumloc_rng g = mumloc_rng_stream(seed, 0, MUMLOC_RNG_TEST, 200, 0);
+    philox_rng g = rng_stream(seed, 0, RNG_TEST, 200, 0);
     for (int b = 0; b < beads; b++) {
         for (int tries = 0; tries < 100; tries++) {
-            r->bead_x[b] = 0.1 * w + 0.8 * w * mumloc_rng_uniform(&g);
-            r->bead_y[b] = 0.1 * h + 0.8 * h * mumloc_rng_uniform(&g);
+            r->bead_x[b] = 0.1 * w + 0.8 * w * rng_uniform(&g);
+            r->bead_y[b] = 0.1 * h + 0.8 * h * rng_uniform(&g);
             int close = 0;
             for (int o = 0; o < b; o++)
                 close |= hypot(r->bead_x[o] - r->bead_x[b], r->bead_y[o] - r->bead_y[b]) < r->separation;
             if (!close) break;
         }
-        r->bead_z[b] = z0 + 60.0 * (mumloc_rng_uniform(&g) - 0.5);
+        r->bead_z[b] = z0 + 60.0 * (rng_uniform(&g) - 0.5);
     }
     int identity[4] = {1, 0, 0, 1};
     for (int d = 0; d < k; d++) sim_affine(r, d, identity, 0, 1, 0, 0);

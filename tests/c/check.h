@@ -1,6 +1,6 @@
 /* Minimal assertions for the C tests: each failure prints where and what, the test exits non-zero. */
-#ifndef MUMLOC_TESTS_CHECK_H
-#define MUMLOC_TESTS_CHECK_H
+#ifndef TESTS_CHECK_H
+#define TESTS_CHECK_H
 
 #include <math.h>
 #include <stdio.h>

@@ -2,8 +2,8 @@
  * simulator's rendering by central differences over the fit window, information
  * Σ ∂μ∂μ/(F μ + r²) over (x, y, z, photons, b_1..b_k), inverse by Gauss–Jordan (a different method
  * from the library's Cholesky). The molecule must sit well inside a BRUTE_SIDE² image. */
-#ifndef MUMLOC_TESTS_CRLB_BRUTE_FORCE_H
-#define MUMLOC_TESTS_CRLB_BRUTE_FORCE_H
+#ifndef TESTS_CRLB_BRUTE_FORCE_H
+#define TESTS_CRLB_BRUTE_FORCE_H
 
 #include <math.h>
 #include <string.h>
@@ -25,7 +25,7 @@ static void brute_render(const mumloc_optics *o, int plane, double x, double y, 
     memset(brute_image, 0, sizeof brute_image);
     double weight = photons / o->planes / (o->psf_amplitude / (o->pixel_nm * o->pixel_nm));
     mumloc_emitter e = {0, x, y, z, weight, 0};
-    mumloc_render_plane_rows(o, plane, BRUTE_SIDE, BRUTE_SIDE, 0, BRUTE_SIDE,
+    render_plane_rows(o, plane, BRUTE_SIDE, BRUTE_SIDE, 0, BRUTE_SIDE,
                              o->plane_depth_nm[plane], 0, 0, &e, 1, brute_image, brute_scratch);
 }
 
@@ -70,8 +70,8 @@ static void brute_force(const mumloc_optics *o, const mumloc_camera *cam, double
     double read = cam->read_noise_e / cam->em_gain;
     static double base[BRUTE_SIDE * BRUTE_SIDE], grad[4][BRUTE_SIDE * BRUTE_SIDE];
     for (int d = 0; d < k; d++) {
-        mumloc_psf_plane pl;
-        mumloc_psf_plane_window(o, d, x, y, z, NULL, NULL, 0, 0, &pl);
+        psf_plane pl;
+        psf_plane_window(o, d, x, y, z, NULL, NULL, 0, 0, &pl);
         CHECK(pl.i0 >= 0 && pl.j0 >= 0 && pl.i0 + pl.nx <= BRUTE_SIDE &&
               pl.j0 + pl.ny <= BRUTE_SIDE);
         brute_render(o, d, x, y, z, n_photons);

@@ -1,8 +1,8 @@
 /* Synthetic localization tables with a known stage drift for the drift-correction tests: blinking
  * sites along a few curved 3D filaments, each localization a random site plus Gaussian noise plus
  * the drift of its frame. */
-#ifndef MUMLOC_TESTS_DRIFT_TABLES_H
-#define MUMLOC_TESTS_DRIFT_TABLES_H
+#ifndef TESTS_DRIFT_TABLES_H
+#define TESTS_DRIFT_TABLES_H
 
 #include <math.h>
 #include <stdint.h>

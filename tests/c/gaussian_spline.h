@@ -2,8 +2,8 @@
  * pixel masses of a Gaussian (optics/psf_model.h, erf over the pixel) at the node offsets and depths,
  * so every comparison with the Gaussian path measures only the spline's interpolation. z nodes
  * z0 + m · z_step, m < nz; lateral ±half pixels, oversample nodes per pixel. */
-#ifndef MUMLOC_TESTS_GAUSSIAN_SPLINE_H
-#define MUMLOC_TESTS_GAUSSIAN_SPLINE_H
+#ifndef TESTS_GAUSSIAN_SPLINE_H
+#define TESTS_GAUSSIAN_SPLINE_H
 
 #include <math.h>
 #include <stdlib.h>
@@ -15,20 +15,20 @@
 /* An elliptic Gaussian: widths wx[m] along x and wy[m] along y at z node m. */
 static inline void elliptic_gaussian_spline(double p, int os, int half, int nz, double z0,
                                             double z_step, const double *wx, const double *wy,
-                                            mumloc_spline_psf *out) {
+                                            spline_plane_psf *out) {
     const int n = 2 * half * os + 1, c = half * os;
     const double h = p / os;
     double *values = malloc(sizeof(double) * n * n * nz), *mx = malloc(sizeof(double) * n),
            *my = malloc(sizeof(double) * n);
     for (int m = 0; m < nz; m++) {
         for (int u = 0; u < n; u++) {
-            mumloc_psf_masses(0.5 * p - (u - c) * h, wx[m], p, 0, 1, &mx[u], NULL, NULL);
-            mumloc_psf_masses(0.5 * p - (u - c) * h, wy[m], p, 0, 1, &my[u], NULL, NULL);
+            psf_masses(0.5 * p - (u - c) * h, wx[m], p, 0, 1, &mx[u], NULL, NULL);
+            psf_masses(0.5 * p - (u - c) * h, wy[m], p, 0, 1, &my[u], NULL, NULL);
         }
         for (int v = 0; v < n; v++)
             for (int u = 0; u < n; u++) values[((size_t)m * n + v) * n + u] = mx[u] * my[v];
     }
-    CHECK_OK(mumloc_spline_psf_from_nodes(p, os, half, nz, z0, z_step, values, out));
+    CHECK_OK(spline_psf_from_nodes(p, os, half, nz, z0, z_step, values, out));
     free(values), free(mx), free(my);
 }
 
@@ -36,7 +36,7 @@ static inline void elliptic_gaussian_spline(double p, int os, int half, int nz, 
  * f = x_focus, along y with f = y_focus — the depth is coded by the shape alone (k = 1). */
 static inline void astigmatic_spline(double p, int os, int half, int nz, double z0, double z_step,
                                      double x_focus, double y_focus, double w0, double d,
-                                     mumloc_spline_psf *out) {
+                                     spline_plane_psf *out) {
     double *wx = malloc(sizeof(double) * nz), *wy = malloc(sizeof(double) * nz);
     for (int m = 0; m < nz; m++) {
         double z = z0 + m * z_step, tx = (z - x_focus) / d, ty = (z - y_focus) / d;
@@ -49,7 +49,7 @@ static inline void astigmatic_spline(double p, int os, int half, int nz, double 
 
 /* Plane d of the optics' Gaussian model (its own curve, imaging plane_depth_nm[d]). */
 static inline void gaussian_spline_of_plane(const mumloc_optics *o, int d, int os, int half, int nz,
-                                            double z0, double z_step, mumloc_spline_psf *out) {
+                                            double z0, double z_step, spline_plane_psf *out) {
     mumloc_plane_psf curve = mumloc_optics_plane_psf(o, d);
     double *w = malloc(sizeof(double) * nz);
     for (int m = 0; m < nz; m++) {

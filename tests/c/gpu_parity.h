@@ -1,7 +1,7 @@
 /* Helpers of the GPU-vs-CPU parity tests: get the CUDA backend or skip (exit 0 with a line the lead
  * can grep), deterministic random data, and comparisons with a stated tolerance. */
-#ifndef MUMLOC_TESTS_GPU_PARITY_H
-#define MUMLOC_TESTS_GPU_PARITY_H
+#ifndef TESTS_GPU_PARITY_H
+#define TESTS_GPU_PARITY_H
 
 #include <math.h>
 #include <stdint.h>

@@ -2,8 +2,8 @@
  * and compute does: two batches in flight, batch i−2 collected just before batch i is submitted, so
  * the device always has the next batch queued while the host takes outputs. Shared by
  * test_device_infer (CPU) and test_gpu_parity_localize (CUDA). */
-#ifndef MUMLOC_TESTS_INFER_QUEUE_RUN_H
-#define MUMLOC_TESTS_INFER_QUEUE_RUN_H
+#ifndef TESTS_INFER_QUEUE_RUN_H
+#define TESTS_INFER_QUEUE_RUN_H
 
 #include <stdlib.h>
 #include <string.h>

@@ -1,7 +1,7 @@
 /* A made-up rig for the per-plane optics tests: the default four planes, each with its own PSF curve
  * (w0, d, A, B) and transmission, all unlike the papers' common values. */
-#ifndef MUMLOC_TESTS_RIG_OPTICS_H
-#define MUMLOC_TESTS_RIG_OPTICS_H
+#ifndef TESTS_RIG_OPTICS_H
+#define TESTS_RIG_OPTICS_H
 
 #include "mumloc.h"
 

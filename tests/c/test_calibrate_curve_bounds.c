@@ -24,7 +24,7 @@ int main(void) {
             cal_spot *s = &spots[b * STEPS + i];
             s->x = 10 + 5 * b;
             s->y = 10;
-            s->w = mumloc_psf_width(w0, d, A, B, dz) / pixel;
+            s->w = psf_width(w0, d, A, B, dz) / pixel;
             s->sw = 0.005;
             s->photons = 5000;
             s->sphotons = 70;

@@ -22,11 +22,11 @@ int main(void) {
     r.separation = 30;
     r.drift_amplitude_px = 0;
     r.photons = 2 * 3e6; /* bright beads: the pipeline's geometry, more than bead noise, is tested */
-    mumloc_rng g = mumloc_rng_stream(5, 0, MUMLOC_RNG_TEST, 201, 0);
+    philox_rng g = rng_stream(5, 0, RNG_TEST, 201, 0);
     for (int b = 0; b < r.beads; b++) { /* re-place the beads at that separation, all at one depth */
         for (int tries = 0; tries < 200; tries++) {
-            r.bead_x[b] = 14 + 100 * mumloc_rng_uniform(&g);
-            r.bead_y[b] = 14 + 100 * mumloc_rng_uniform(&g);
+            r.bead_x[b] = 14 + 100 * rng_uniform(&g);
+            r.bead_y[b] = 14 + 100 * rng_uniform(&g);
             int close = 0;
             for (int o = 0; o < b; o++) close |= hypot(r.bead_x[o] - r.bead_x[b], r.bead_y[o] - r.bead_y[b]) < r.separation;
             if (!close) break;
@@ -64,9 +64,9 @@ int main(void) {
     CHECK(rig.psf == MUMLOC_PSF_SPLINE && strcmp(rig.psf_file, "rig.psf.safetensors") == 0);
     CHECK_OK(mumloc_rig_save(rig_path, &rig));
     CHECK_OK(mumloc_rig_load(rig_path, &loaded));
-    mumloc_spline_set set;
-    mumloc_psf_model psf;
-    CHECK_OK(mumloc_rig_psf_model(&loaded, &set, &psf));
+    spline_set set;
+    psf_model psf;
+    CHECK_OK(rig_psf_model(&loaded, &set, &psf));
     CHECK(psf.kind == MUMLOC_PSF_SPLINE && set.planes == 2);
 
     /* the truth: the simulator's curves and transmissions (shares of the photons, mean 1) */
@@ -76,13 +76,13 @@ int main(void) {
         truth.plane_depth_nm[d] = r.depth[d];
         truth.plane_psf[d] = (mumloc_plane_psf){r.w0[d], r.d[d], r.A[d], r.B[d], r.transmission[d] / mean_t};
     }
-    mumloc_plane_map gauss_map, spline_map;
-    mumloc_plane_map_from_rig(&loaded, &gauss_map);
+    plane_map gauss_map, spline_map;
+    plane_map_from_rig(&loaded, &gauss_map);
     spline_map = gauss_map;
     spline_map.spline = psf.spline;
     mumloc_camera camera;
     mumloc_camera_default(&camera);
-    mumloc_pixel_noise noise = mumloc_pixel_noise_of(&camera);
+    pixel_noise noise = pixel_noise_of(&camera);
     const double bg[2] = {8, 8};
     double worst_bound = 0, worst_image = 0;
     enum { S = 24 };
@@ -90,12 +90,12 @@ int main(void) {
     for (double z = r.depth[0] - 300; z <= r.depth[1] + 300; z += 100) {
         double sg[3], ss[3];
         const double x = 11.3 * r.pixel_nm, y = 12.6 * r.pixel_nm;
-        CHECK_OK(mumloc_crlb_bounds(&truth, &noise, x, y, z, 3000, bg, NULL, &gauss_map, sg));
-        CHECK_OK(mumloc_crlb_bounds(&truth, &noise, x, y, z, 3000, bg, NULL, &spline_map, ss));
+        CHECK_OK(crlb_bounds(&truth, &noise, x, y, z, 3000, bg, NULL, &gauss_map, sg));
+        CHECK_OK(crlb_bounds(&truth, &noise, x, y, z, 3000, bg, NULL, &spline_map, ss));
         for (int a = 0; a < 3; a++) worst_bound = fmax(worst_bound, fabs(ss[a] / sg[a] - 1));
         /* the expected image near camera 1's origin (camera 2 mirrors it off the frame: plane 1) */
-        CHECK_OK(mumloc_psf_model_image(&truth, x, y, z, 3000, NULL, NULL, &gauss_map, S, S, mu_g, NULL, NULL, NULL, NULL));
-        CHECK_OK(mumloc_psf_model_image(&truth, x, y, z, 3000, NULL, NULL, &spline_map, S, S, mu_s, NULL, NULL, NULL, NULL));
+        CHECK_OK(psf_model_image(&truth, x, y, z, 3000, NULL, NULL, &gauss_map, S, S, mu_g, NULL, NULL, NULL, NULL));
+        CHECK_OK(psf_model_image(&truth, x, y, z, 3000, NULL, NULL, &spline_map, S, S, mu_s, NULL, NULL, NULL, NULL));
         double peak = 0, e = 0;
         for (int i = 0; i < S * S; i++) peak = fmax(peak, mu_g[i]), e = fmax(e, fabs(mu_s[i] - mu_g[i]));
         worst_image = fmax(worst_image, e / peak);
@@ -104,7 +104,7 @@ int main(void) {
            "%.2f %% of its peak\n", 100 * worst_bound, 100 * worst_image);
     CHECK(worst_bound < 0.02);
     CHECK(worst_image < 0.02);
-    mumloc_spline_set_free(&set);
+    spline_set_free(&set);
     mumloc_bead_stack_free(&stack);
     free(hyper);
     free(cam);

@@ -1,5 +1,5 @@
 /* Messages never carry raw control bytes from a file: the escaping helper byte by byte, and every
- * message of mumloc_fail (which escapes once, whatever the caller quoted). */
+ * message of error_fail (which escapes once, whatever the caller quoted). */
 #include <string.h>
 
 #include "check.h"
@@ -9,7 +9,7 @@
 
 static void expect_escaped(const char *in, const char *expected) {
     char out[256];
-    size_t n = mumloc_escape_text(in, out, sizeof out);
+    size_t n = escape_text(in, out, sizeof out);
     if (strcmp(out, expected) != 0 || n != strlen(expected)) {
         fprintf(stderr, "escape: got \"%s\", expected \"%s\"\n", out, expected);
         check_failures++;
@@ -41,26 +41,26 @@ static void test_bytes(void) {
 static void test_truncation(void) {
     char out[6];
     /* "ab" + \x1B needs 2 + 4 bytes + NUL: the escape is left out whole, never cut */
-    CHECK(mumloc_escape_text("ab\x1b", out, sizeof out) == 2 && strcmp(out, "ab") == 0);
+    CHECK(escape_text("ab\x1b", out, sizeof out) == 2 && strcmp(out, "ab") == 0);
     /* a 2-byte character that does not fit is left out whole */
-    CHECK(mumloc_escape_text("abcd\xC2\xB5", out, sizeof out) == 4 && strcmp(out, "abcd") == 0);
-    CHECK(mumloc_escape_text("abc", out, 1) == 0 && out[0] == '\0');
+    CHECK(escape_text("abcd\xC2\xB5", out, sizeof out) == 4 && strcmp(out, "abcd") == 0);
+    CHECK(escape_text("abc", out, 1) == 0 && out[0] == '\0');
 }
 
 static void test_fail_escapes(void) {
-    mumloc_fail(MUMLOC_ERR_FORMAT, "'%s' line %d: '%s' is not a number", "t.csv", 2,
+    error_fail(MUMLOC_ERR_FORMAT, "'%s' line %d: '%s' is not a number", "t.csv", 2,
                 "1\x1b]0;owned\x07");
     CHECK(strcmp(mumloc_last_error(), "'t.csv' line 2: '1\\x1B]0;owned\\x07' is not a number") == 0);
     CHECK(printable(mumloc_last_error()));
     /* a message that quotes the previous one is not escaped twice, and does not overlap itself */
-    mumloc_fail(MUMLOC_ERR_FORMAT, "reading 'x': %s", mumloc_last_error());
+    error_fail(MUMLOC_ERR_FORMAT, "reading 'x': %s", mumloc_last_error());
     CHECK(strcmp(mumloc_last_error(),
                  "reading 'x': 't.csv' line 2: '1\\x1B]0;owned\\x07' is not a number") == 0);
     /* a long hostile message stays within the buffer, escapes whole */
     char field[2000];
     memset(field, '\x1b', sizeof field - 1);
     field[sizeof field - 1] = '\0';
-    mumloc_fail(MUMLOC_ERR_FORMAT, "%s", field);
+    error_fail(MUMLOC_ERR_FORMAT, "%s", field);
     size_t n = strlen(mumloc_last_error());
     CHECK(n > 900 && n < 1024 && n % 4 == 0 && printable(mumloc_last_error()));
 }

@@ -7,12 +7,12 @@
 #include "core/sha256.h"
 
 static int digest_is(const char *message, size_t len, size_t piece, const char *expected) {
-    mumloc_sha256 h;
-    mumloc_sha256_init(&h);
+    sha256_state h;
+    sha256_init(&h);
     for (size_t at = 0; at < len; at += piece)
-        mumloc_sha256_update(&h, message + at, len - at < piece ? len - at : piece);
+        sha256_update(&h, message + at, len - at < piece ? len - at : piece);
     char hex[65];
-    mumloc_sha256_hex(&h, hex);
+    sha256_hex(&h, hex);
     if (strcmp(hex, expected) != 0) fprintf(stderr, "got %s\nexpected %s\n", hex, expected);
     return strcmp(hex, expected) == 0;
 }

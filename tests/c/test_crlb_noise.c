@@ -28,7 +28,7 @@ static void run(double em_gain, double read_noise, double adu_gain, double offse
     mumloc_simulator *sim = NULL;
     CHECK_OK(mumloc_simulator_create(&sp, &sim));
     if (!sim) return;
-    mumloc_pixel_noise noise = mumloc_pixel_noise_of(&sp.camera);
+    pixel_noise noise = pixel_noise_of(&sp.camera);
     static float frame[N_PIX];
     static double mu[N_PIX], dmx[N_PIX];
     const int frames = 400;
@@ -42,7 +42,7 @@ static void run(double em_gain, double read_noise, double adu_gain, double offse
         CHECK_OK(mumloc_simulate_drift(sim, f, drift));
         CHECK_OK(mumloc_simulate_frames(sim, f, 1, frame));
         for (int d = 0; d < PLANES; d++) bg[d] = sp.camera.background_photons;
-        CHECK_OK(mumloc_psf_model_image(&sp.optics, e.x_nm, e.y_nm, e.z_nm, e.photons, bg, drift, NULL,
+        CHECK_OK(psf_model_image(&sp.optics, e.x_nm, e.y_nm, e.z_nm, e.photons, bg, drift, NULL,
                                         SIDE, SIDE, mu, dmx, NULL, NULL, NULL));
         double t = 0, fi = 0;
         for (int i = 0; i < N_PIX; i++) {

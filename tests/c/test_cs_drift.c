@@ -30,7 +30,7 @@ int main(void) {
     for (int t = 0; t < T; t++) {
         for (size_t p = 0; p < px; p++) frames[t * px + p] = 10.0f; /* a flat background */
         for (int m = 0; m < 2; m++) {
-            CHECK_OK(mumloc_psf_model_image(&o, mol[t][m][0], mol[t][m][1], mol[t][m][2],
+            CHECK_OK(psf_model_image(&o, mol[t][m][0], mol[t][m][1], mol[t][m][2],
                                             mol[t][m][3], NULL, dx_dy, NULL, W, H, mu, NULL, NULL, NULL,
                                             NULL));
             for (size_t p = 0; p < px; p++) frames[t * px + p] += (float)mu[p];

@@ -1,5 +1,5 @@
 /* The CS operator against a dense reference built from the PSF model's own expected images
- * (mumloc_psf_model_image, an independent erf path), the adjoint identity ⟨Hx, y⟩ = ⟨x, Hᵀy⟩, and
+ * (psf_model_image, an independent erf path), the adjoint identity ⟨Hx, y⟩ = ⟨x, Hᵀy⟩, and
  * the Lasso solvers against a problem whose optimum is known in closed form. */
 #include <math.h>
 #include <stdlib.h>
@@ -24,7 +24,7 @@ static void dense_column(const mumloc_optics *o, const cs_grid *g, size_t v, dou
         dx_dy[2 * d] = g->shift[d][0] * g->voxel_nm;
         dx_dy[2 * d + 1] = g->shift[d][1] * g->voxel_nm;
     }
-    CHECK_OK(mumloc_psf_model_image(o, (i + 0.5) * g->voxel_nm, (j + 0.5) * g->voxel_nm,
+    CHECK_OK(psf_model_image(o, (i + 0.5) * g->voxel_nm, (j + 0.5) * g->voxel_nm,
                                     g->z0_nm + (l + 0.5) * g->slice_nm, 1.0, NULL, dx_dy, NULL, g->width,
                                     g->height, col, NULL, NULL, NULL, NULL));
 }

@@ -9,7 +9,7 @@
 
 int main(void) {
     /* Before the first probe: the answer is cached per process. */
-    setenv(MUMLOC_CUDA_LIBRARY_ENV, "/nonexistent/dir/libmumloc_cuda.so", 1);
+    setenv(CUDA_LIBRARY_ENV, "/nonexistent/dir/libmumloc_cuda.so", 1);
     mumloc_device_choice c;
     CHECK_OK(mumloc_device_resolve((mumloc_device){MUMLOC_DEVICE_AUTO, 0}, &c));
     printf("auto with the CUDA object missing: %s\n", c.reason);

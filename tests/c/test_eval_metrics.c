@@ -83,18 +83,18 @@ static void check_known_metrics(void) {
 
     /* The JSON report parses and carries the same numbers; NaN is null. */
     const char *json = mumloc_evaluation_json(e);
-    mumloc_json *doc = NULL;
-    CHECK_OK(mumloc_json_parse(json, strlen(json), "report", &doc));
+    json_value *doc = NULL;
+    CHECK_OK(json_parse(json, strlen(json), "report", &doc));
     if (doc) {
-        const mumloc_json *overall = mumloc_json_get(doc, "overall");
-        CHECK(overall && mumloc_json_get(overall, "tp")->number == 2);
-        CHECK(overall && fabs(mumloc_json_get(overall, "rmse_z_nm")->number - 20) < 1e-9);
-        const mumloc_json *bins = mumloc_json_get(doc, "bins");
-        CHECK(bins && bins->type == MUMLOC_JSON_ARRAY && bins->count == 6);
+        const json_value *overall = json_get(doc, "overall");
+        CHECK(overall && json_get(overall, "tp")->number == 2);
+        CHECK(overall && fabs(json_get(overall, "rmse_z_nm")->number - 20) < 1e-9);
+        const json_value *bins = json_get(doc, "bins");
+        CHECK(bins && bins->type == JSON_ARRAY && bins->count == 6);
         if (bins && bins->count == 6)
-            CHECK(mumloc_json_get(&bins->items[3], "recall")->type == MUMLOC_JSON_NULL);
-        CHECK(strcmp(mumloc_json_get(mumloc_json_get(doc, "tolerance"), "mode")->string, "3d") == 0);
-        mumloc_json_free(doc);
+            CHECK(json_get(&bins->items[3], "recall")->type == JSON_NULL);
+        CHECK(strcmp(json_get(json_get(doc, "tolerance"), "mode")->string, "3d") == 0);
+        json_free(doc);
     }
     const char *text = mumloc_evaluation_text(e);
     CHECK(strstr(text, "TP 2, FP 2, FN 2") != NULL);

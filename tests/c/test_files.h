@@ -1,7 +1,7 @@
 /* Whole-file helpers for the C tests: read a file, compare two files byte for byte, find the bundled
  * model. */
-#ifndef MUMLOC_TESTS_TEST_FILES_H
-#define MUMLOC_TESTS_TEST_FILES_H
+#ifndef TESTS_TEST_FILES_H
+#define TESTS_TEST_FILES_H
 
 #include <stdio.h>
 #include <stdlib.h>

@@ -83,22 +83,22 @@ static void free_movie(movie *m) {
     free(m->drift);
 }
 
-static mumloc_status estimate(movie *m, int window, const mumloc_pixel_noise *noise,
-                              mumloc_drift_window_result *r) {
-    const mumloc_drift_window_input in = {&m->sp.optics, noise, NULL, SIDE, SIDE, window,
+static mumloc_status estimate(movie *m, int window, const pixel_noise *noise,
+                              drift_window_result *r) {
+    const drift_window_input in = {&m->sp.optics, noise, NULL, SIDE, SIDE, window,
                                           m->frames, m->frame, m->first, m->locs, read_frame, m};
-    return mumloc_drift_window_estimate(&in, r);
+    return drift_window_estimate(&in, r);
 }
 
 /* Partition of unity, clamped ends, values in [0, 1], continuity across span borders. */
 static void basis(void) {
-    mumloc_drift_basis b;
-    CHECK_OK(mumloc_drift_basis_init(&b, 10, 609, 100)); /* 600 frames: 6 spans */
+    drift_basis b;
+    CHECK_OK(drift_basis_init(&b, 10, 609, 100)); /* 600 frames: 6 spans */
     CHECK(b.spans == 6 && b.functions == 9);
     for (double t = 10; t <= 609; t += 0.7) {
         double phi[4];
         int count;
-        int j0 = mumloc_drift_basis_eval(&b, t, phi, &count);
+        int j0 = drift_basis_eval(&b, t, phi, &count);
         double sum = 0;
         for (int a = 0; a < count; a++) {
             sum += phi[a];
@@ -109,35 +109,35 @@ static void basis(void) {
     }
     double phi[4], left[4], right[4];
     int count;
-    CHECK(mumloc_drift_basis_eval(&b, 10, phi, &count) == 0);
+    CHECK(drift_basis_eval(&b, 10, phi, &count) == 0);
     CHECK_NEAR(phi[0], 1.0, 1e-12);
-    CHECK(mumloc_drift_basis_eval(&b, 609, phi, &count) == b.functions - 4);
+    CHECK(drift_basis_eval(&b, 609, phi, &count) == b.functions - 4);
     CHECK_NEAR(phi[3], 1.0, 1e-12);
     /* continuity at the border of spans 2 and 3 (t = 210): both sides give the same functions */
-    int jl = mumloc_drift_basis_eval(&b, 210 - 1e-9, left, &count);
-    int jr = mumloc_drift_basis_eval(&b, 210 + 1e-9, right, &count);
+    int jl = drift_basis_eval(&b, 210 - 1e-9, left, &count);
+    int jr = drift_basis_eval(&b, 210 + 1e-9, right, &count);
     for (int j = 0; j < b.functions; j++) {
         double vl = j >= jl && j < jl + 4 ? left[j - jl] : 0, vr = j >= jr && j < jr + 4 ? right[j - jr] : 0;
         CHECK_NEAR(vl, vr, 1e-7);
     }
-    mumloc_drift_basis_free(&b);
-    CHECK_OK(mumloc_drift_basis_init(&b, 0, 99, 200)); /* fewer frames than a window: constant */
+    drift_basis_free(&b);
+    CHECK_OK(drift_basis_init(&b, 0, 99, 200)); /* fewer frames than a window: constant */
     CHECK(b.functions == 1);
-    mumloc_drift_basis_free(&b);
+    drift_basis_free(&b);
 }
 
 /* Band Cholesky, solve and the band of the inverse against a dense Gauss–Jordan inverse. */
 static void band(void) {
     enum { N = 23, BW = 5 };
-    mumloc_band m, z;
-    CHECK_OK(mumloc_band_init(&m, N, BW));
-    CHECK_OK(mumloc_band_init(&z, N, BW));
+    band_matrix m, z;
+    CHECK_OK(band_init(&m, N, BW));
+    CHECK_OK(band_init(&z, N, BW));
     double dense[N][2 * N];
     memset(dense, 0, sizeof dense);
     for (int i = 0; i < N; i++)
         for (int j = i > BW ? i - BW : 0; j <= i; j++) {
             double v = i == j ? 10.0 + i % 3 : 1.0 / (1 + i + 2 * j) - 0.05 * ((i * 7 + j) % 5);
-            mumloc_band_add(&m, i, j, v);
+            band_add(&m, i, j, v);
             dense[i][j] = dense[j][i] = v;
         }
     for (int i = 0; i < N; i++) dense[i][N + i] = 1.0;
@@ -150,21 +150,21 @@ static void band(void) {
                 for (int j = 0; j < 2 * N; j++) dense[r][j] -= f * dense[c][j];
             }
     }
-    CHECK(mumloc_band_cholesky(&m));
+    CHECK(band_cholesky(&m));
     double b[N], x[N];
     for (int i = 0; i < N; i++) b[i] = sin(i + 1.0);
-    mumloc_band_solve(&m, b, x);
+    band_solve(&m, b, x);
     for (int i = 0; i < N; i++) {
         double v = 0;
         for (int j = 0; j < N; j++) v += dense[i][N + j] * b[j];
         CHECK_NEAR(x[i], v, 1e-12);
     }
-    mumloc_band_inverse(&m, &z);
+    band_inverse(&m, &z);
     for (int i = 0; i < N; i++)
         for (int j = 0; j < N; j++)
-            if (abs(i - j) <= BW) CHECK_NEAR(mumloc_band_get(&z, i, j), dense[i][N + j], 1e-12);
-    mumloc_band_free(&m);
-    mumloc_band_free(&z);
+            if (abs(i - j) <= BW) CHECK_NEAR(band_get(&z, i, j), dense[i][N + j], 1e-12);
+    band_free(&m);
+    band_free(&z);
 }
 
 /* Noise-free: the likelihood peaks at the truth, so the estimate is the truth up to the prior's
@@ -173,21 +173,21 @@ static void band(void) {
 static void noise_free(double scale, int frames, int molecules, int window, double tol) {
     movie m;
     if (!make_movie(&m, frames, molecules, MUMLOC_NOISE_NONE, 21, scale)) return;
-    const mumloc_pixel_noise noise = mumloc_pixel_noise_of(&m.sp.camera);
-    mumloc_drift_window_result r;
+    const pixel_noise noise = pixel_noise_of(&m.sp.camera);
+    drift_window_result r;
     CHECK_OK(estimate(&m, window, &noise, &r));
     CHECK(r.converged);
     double worst = 0;
     for (int f = 0; f < frames; f++) {
         double d[2 * MUMLOC_MAX_PLANES];
-        mumloc_drift_window_at(&r, PLANES, f, d, NULL);
+        drift_window_at(&r, PLANES, f, d, NULL);
         CHECK(d[0] == 0 && d[1] == 0);
         for (int q = 2; q < 2 * PLANES; q++) worst = fmax(worst, fabs(d[q] - m.drift[f][q]));
     }
     printf("noise-free, path over %.0f frames, %d frames, window %d: %d passes, worst error "
            "%.3f nm\n", scale, frames, window, r.passes, worst);
     CHECK(worst <= tol);
-    mumloc_drift_window_free(&r);
+    drift_window_free(&r);
     free_movie(&m);
 }
 
@@ -200,12 +200,12 @@ static void noisy(void) {
     for (int s = 0; s < MOVIES; s++) {
         movie m;
         if (!make_movie(&m, FRAMES, MOLECULES, MUMLOC_NOISE_PHYSICAL, 100 + s, 1e9)) return;
-        const mumloc_pixel_noise noise = mumloc_pixel_noise_of(&m.sp.camera);
-        mumloc_drift_window_result r;
+        const pixel_noise noise = pixel_noise_of(&m.sp.camera);
+        drift_window_result r;
         CHECK_OK(estimate(&m, 1000, &noise, &r));
         CHECK(r.basis.functions == 1);
         double d[2 * MUMLOC_MAX_PLANES], cov[36];
-        mumloc_drift_window_at(&r, PLANES, FRAMES / 2, d, cov);
+        drift_window_at(&r, PLANES, FRAMES / 2, d, cov);
         for (int q = 0; q < 2 * (PLANES - 1); q++) {
             const double sigma = sqrt(cov[q * 6 + q]), e = d[2 + q] - m.drift[FRAMES / 2][2 + q];
             z2 += (e / sigma) * (e / sigma);
@@ -213,7 +213,7 @@ static void noisy(void) {
             sigma_sum += sigma;
             n++;
         }
-        mumloc_drift_window_free(&r);
+        drift_window_free(&r);
         free_movie(&m);
     }
     const double zrms = sqrt(z2 / n), zmean = zsum / n;
@@ -230,7 +230,7 @@ static void noisy(void) {
 static void uncertainty_share(void) {
     movie m;
     if (!make_movie(&m, 1, MOLECULES, MUMLOC_NOISE_NONE, 5, 1e9)) return;
-    const mumloc_pixel_noise noise = mumloc_pixel_noise_of(&m.sp.camera);
+    const pixel_noise noise = pixel_noise_of(&m.sp.camera);
     const int n = (int)m.first[1];
     mumloc_localization base[MOLECULES];
     memcpy(base, m.locs, sizeof base[0] * (size_t)n);
@@ -241,9 +241,9 @@ static void uncertainty_share(void) {
     mumloc_localization a[MOLECULES], b[MOLECULES];
     memcpy(a, base, sizeof a);
     memcpy(b, base, sizeof b);
-    CHECK_OK(mumloc_drift_add_uncertainty(&m.sp.optics, &noise, NULL, m.pixels, SIDE, SIDE,
+    CHECK_OK(drift_add_uncertainty(&m.sp.optics, &noise, NULL, m.pixels, SIDE, SIDE,
                                           m.drift[0], zero, a, n));
-    CHECK_OK(mumloc_drift_add_uncertainty(&m.sp.optics, &noise, NULL, m.pixels, SIDE, SIDE,
+    CHECK_OK(drift_add_uncertainty(&m.sp.optics, &noise, NULL, m.pixels, SIDE, SIDE,
                                           m.drift[0], cov, b, n));
     for (int i = 0; i < n; i++) {
         CHECK_NEAR(a[i].uncertainty_xy_nm, base[i].uncertainty_xy_nm, 1e-9);

@@ -37,7 +37,7 @@ static void noise_free(void) {
     mumloc_simulator *sim = make(MUMLOC_NOISE_NONE, 4);
     if (!sim) return;
     const mumloc_sim_params *sp = mumloc_simulator_params(sim);
-    mumloc_pixel_noise noise = mumloc_pixel_noise_of(&sp->camera);
+    pixel_noise noise = pixel_noise_of(&sp->camera);
     static float frame[PLANES * SIDE * SIDE];
     for (int64_t f = 0; f < 10; f++) {
         mumloc_emitter e;
@@ -46,8 +46,8 @@ static void noise_free(void) {
         CHECK_OK(mumloc_simulate_truth(sim, f, &e, 1, &n));
         CHECK_OK(mumloc_simulate_drift(sim, f, drift));
         CHECK_OK(mumloc_simulate_frames(sim, f, 1, frame));
-        mumloc_mle_result r;
-        CHECK_OK(mumloc_fit_mle(&sp->optics, &noise, frame, SIDE, SIDE, e.x_nm + 40, e.y_nm - 30,
+        mle_result r;
+        CHECK_OK(fit_mle(&sp->optics, &noise, frame, SIDE, SIDE, e.x_nm + 40, e.y_nm - 30,
                                 e.z_nm + 80, drift, NULL, &r));
         CHECK(r.converged);
         CHECK_NEAR(r.x_nm, e.x_nm, 0.01);
@@ -64,7 +64,7 @@ static void efficiency(void) {
     mumloc_simulator *sim = make(MUMLOC_NOISE_PHYSICAL, 8);
     if (!sim) return;
     const mumloc_sim_params *sp = mumloc_simulator_params(sim);
-    mumloc_pixel_noise noise = mumloc_pixel_noise_of(&sp->camera);
+    pixel_noise noise = pixel_noise_of(&sp->camera);
     static float frame[PLANES * SIDE * SIDE];
     double se[3] = {0}, se2[3] = {0}, bound2[3] = {0};
     int trials = 0;
@@ -76,8 +76,8 @@ static void efficiency(void) {
         if (!centred(&e)) continue;
         CHECK_OK(mumloc_simulate_drift(sim, f, drift));
         CHECK_OK(mumloc_simulate_frames(sim, f, 1, frame));
-        mumloc_mle_result r;
-        CHECK_OK(mumloc_fit_mle(&sp->optics, &noise, frame, SIDE, SIDE, e.x_nm + 20, e.y_nm - 20,
+        mle_result r;
+        CHECK_OK(fit_mle(&sp->optics, &noise, frame, SIDE, SIDE, e.x_nm + 20, e.y_nm - 20,
                                 e.z_nm + 50, drift, NULL, &r));
         double s[3];
         CHECK_OK(mumloc_crlb(&sp->optics, &sp->camera, e.x_nm, e.y_nm, e.z_nm, e.photons, NULL,

@@ -35,7 +35,7 @@ static void expected(const truth *t, int count, double *mu, double (*d)[PIXELS])
     static double one[PIXELS], dx[PIXELS], dy[PIXELS], dz[PIXELS], dn[PIXELS];
     for (int i = 0; i < PIXELS; i++) mu[i] = BACKGROUND;
     for (int m = 0; m < count; m++) {
-        CHECK_OK(mumloc_psf_model_image(&optics, t[m].x, t[m].y, t[m].z, t[m].photons, NULL, NULL,
+        CHECK_OK(psf_model_image(&optics, t[m].x, t[m].y, t[m].z, t[m].photons, NULL, NULL,
                                         NULL, SIDE, SIDE, one, dx, dy, dz, dn));
         for (int i = 0; i < PIXELS; i++) mu[i] += one[i];
         if (!d) continue;
@@ -54,7 +54,7 @@ static void joint_bound(const truth *t, int count, double sigma[][3]) {
     const int P = 4 * count + PLANES;
     for (int q = 0; q < PLANES; q++)
         for (int i = 0; i < PIXELS; i++) d[4 * count + q][i] = i / (SIDE * SIDE) == q;
-    const mumloc_pixel_noise noise = mumloc_pixel_noise_of(&camera);
+    const pixel_noise noise = pixel_noise_of(&camera);
     double F[(4 * MAX_MOL + PLANES) * (4 * MAX_MOL + PLANES)];
     for (int a = 0; a < P; a++)
         for (int b = 0; b < P; b++) {
@@ -67,26 +67,26 @@ static void joint_bound(const truth *t, int count, double sigma[][3]) {
         for (int a = 0; a < 3; a++) {
             double e[4 * MAX_MOL + PLANES] = {0}, x[4 * MAX_MOL + PLANES];
             e[4 * m + a] = 1.0;
-            CHECK(mumloc_solve_spd(F, e, P, x));
+            CHECK(solve_spd(F, e, P, x));
             sigma[m][a] = sqrt(x[4 * m + a]);
         }
 }
 
 /* A frame of the camera model: Poisson(μ) + N(0, σ²) photons per pixel. */
 static void noisy_frame(const double *mu, uint64_t trial, float *frame) {
-    mumloc_rng r = mumloc_rng_stream(97, (int64_t)trial, 0, 0, 0);
+    philox_rng r = rng_stream(97, (int64_t)trial, 0, 0, 0);
     for (int i = 0; i < PIXELS; i++)
-        frame[i] = (float)(mumloc_rng_poisson(&r, mu[i]) + camera.read_noise_e * mumloc_rng_normal(&r));
+        frame[i] = (float)(rng_poisson(&r, mu[i]) + camera.read_noise_e * rng_normal(&r));
 }
 
 /* Records at the truth moved by a few tens of nm (a decoder's error), one per molecule. */
 static void starts(const truth *t, int count, mumloc_localization *l, uint64_t trial) {
-    mumloc_rng r = mumloc_rng_stream(98, (int64_t)trial, 0, 0, 0);
+    philox_rng r = rng_stream(98, (int64_t)trial, 0, 0, 0);
     for (int m = 0; m < count; m++) {
         memset(&l[m], 0, sizeof l[m]);
-        l[m].x_nm = t[m].x + 25 * mumloc_rng_normal(&r);
-        l[m].y_nm = t[m].y + 25 * mumloc_rng_normal(&r);
-        l[m].z_nm = t[m].z + 40 * mumloc_rng_normal(&r);
+        l[m].x_nm = t[m].x + 25 * rng_normal(&r);
+        l[m].y_nm = t[m].y + 25 * rng_normal(&r);
+        l[m].z_nm = t[m].z + 40 * rng_normal(&r);
     }
 }
 
@@ -108,10 +108,10 @@ static void pair_exact(const truth *t, int too_close) {
     for (int i = 0; i < PIXELS; i++) frame[i] = (float)mu[i];
     mumloc_localization l[2];
     starts(t, 2, l, 1);
-    const mumloc_pixel_noise noise = mumloc_pixel_noise_of(&camera);
+    const pixel_noise noise = pixel_noise_of(&camera);
     int unresolved[2];
-    mumloc_multi_emitter_stats stats;
-    CHECK_OK(mumloc_refine_multi_emitter(&optics, &noise, frame, SIDE, SIDE, NULL, NULL, l, 2,
+    multi_emitter_stats stats;
+    CHECK_OK(refine_multi_emitter(&optics, &noise, frame, SIDE, SIDE, NULL, NULL, l, 2,
                                          unresolved, &stats));
     printf("noise-free pair: %d sweeps, %d refits\n", stats.sweeps, stats.refits);
     CHECK(unresolved[0] == too_close && unresolved[1] == too_close);
@@ -125,12 +125,12 @@ static void pair_exact(const truth *t, int too_close) {
 }
 
 /* RMSE per molecule and axis over TRIALS noisy frames: joint refinement (the public API) and, with
- * rmse_alone, fits that ignore the neighbours (mumloc_fit_mle from the same start). */
+ * rmse_alone, fits that ignore the neighbours (fit_mle from the same start). */
 static void monte_carlo(const truth *t, int count, double rmse[][3], double rmse_alone[][3]) {
     static double mu[PIXELS];
     static float frame[PIXELS];
     expected(t, count, mu, NULL);
-    const mumloc_pixel_noise noise = mumloc_pixel_noise_of(&camera);
+    const pixel_noise noise = pixel_noise_of(&camera);
     double se[MAX_MOL][3] = {{0}}, se_alone[MAX_MOL][3] = {{0}};
     for (int trial = 0; trial < TRIALS; trial++) {
         noisy_frame(mu, (uint64_t)trial, frame);
@@ -142,8 +142,8 @@ static void monte_carlo(const truth *t, int count, double rmse[][3], double rmse
             const double err[3] = {l[m].x_nm - t[m].x, l[m].y_nm - t[m].y, l[m].z_nm - t[m].z};
             for (int a = 0; a < 3; a++) se[m][a] += err[a] * err[a];
             if (!rmse_alone) continue;
-            mumloc_mle_result r;
-            CHECK_OK(mumloc_fit_mle(&optics, &noise, frame, SIDE, SIDE, l0[m].x_nm, l0[m].y_nm,
+            mle_result r;
+            CHECK_OK(fit_mle(&optics, &noise, frame, SIDE, SIDE, l0[m].x_nm, l0[m].y_nm,
                                     l0[m].z_nm, NULL, NULL, &r));
             const double e0[3] = {r.x_nm - t[m].x, r.y_nm - t[m].y, r.z_nm - t[m].z};
             for (int a = 0; a < 3; a++) se_alone[m][a] += e0[a] * e0[a];

@@ -39,8 +39,8 @@ static void exact_recovery(void) {
         CHECK_OK(mumloc_simulate_truth(sim, f, &e, 1, &n));
         CHECK_OK(mumloc_simulate_drift(sim, f, drift));
         CHECK_OK(mumloc_simulate_frames(sim, f, 1, frame));
-        mumloc_photon_fit fit;
-        CHECK_OK(mumloc_fit_photons(&sp->optics, frame, SIDE, SIDE, e.x_nm, e.y_nm, e.z_nm, drift, NULL,
+        photon_fit fit;
+        CHECK_OK(fit_photons(&sp->optics, frame, SIDE, SIDE, e.x_nm, e.y_nm, e.z_nm, drift, NULL,
                                     &fit));
         CHECK_NEAR(fit.photons, e.photons, 1e-4 * e.photons);
         for (int d = 0; d < PLANES; d++) CHECK_NEAR(fit.background[d], 10.0, 1e-3);
@@ -79,8 +79,8 @@ static void unbiased(void) {
         CHECK_OK(mumloc_simulate_truth(sim, f, &e, 1, &n));
         CHECK_OK(mumloc_simulate_drift(sim, f, drift));
         CHECK_OK(mumloc_simulate_frames(sim, f, 1, frame));
-        mumloc_photon_fit fit;
-        CHECK_OK(mumloc_fit_photons(&sp->optics, frame, SIDE, SIDE, e.x_nm, e.y_nm, e.z_nm, drift, NULL,
+        photon_fit fit;
+        CHECK_OK(fit_photons(&sp->optics, frame, SIDE, SIDE, e.x_nm, e.y_nm, e.z_nm, drift, NULL,
                                     &fit));
         double err = fit.photons - e.photons, berr = fit.background[(int)(f % PLANES)] - 10.0;
         se += err;
@@ -107,8 +107,8 @@ static void background_std(void) {
     double s = 0, sp2 = 0, sumn = 0;
     for (int64_t f = 0; f < trials; f++) {
         CHECK_OK(mumloc_simulate_frames(sim, f, 1, frame));
-        mumloc_photon_fit fit;
-        CHECK_OK(mumloc_fit_photons(&sp->optics, frame, SIDE, SIDE, 2000 + f, 2300 - f, 800, NULL, NULL,
+        photon_fit fit;
+        CHECK_OK(fit_photons(&sp->optics, frame, SIDE, SIDE, 2000 + f, 2300 - f, 800, NULL, NULL,
                                     &fit));
         s += fit.bkgstd * fit.bkgstd;
         sumn += fit.photons;
@@ -130,15 +130,15 @@ static void borders_and_errors(void) {
     static double mu[PLANES * SIDE * SIDE];
     static float frame[PLANES * SIDE * SIDE];
     const double bg[PLANES] = {1, 2, 3, 4};
-    CHECK_OK(mumloc_psf_model_image(&o, 30.0, 4500.0, 300.0, 3000.0, bg, NULL, NULL, SIDE, SIDE, mu,
+    CHECK_OK(psf_model_image(&o, 30.0, 4500.0, 300.0, 3000.0, bg, NULL, NULL, SIDE, SIDE, mu,
                                     NULL, NULL, NULL, NULL));
     for (int i = 0; i < PLANES * SIDE * SIDE; i++) frame[i] = (float)mu[i];
-    mumloc_photon_fit fit;
-    CHECK_OK(mumloc_fit_photons(&o, frame, SIDE, SIDE, 30.0, 4500.0, 300.0, NULL, NULL, &fit));
+    photon_fit fit;
+    CHECK_OK(fit_photons(&o, frame, SIDE, SIDE, 30.0, 4500.0, 300.0, NULL, NULL, &fit));
     CHECK_NEAR(fit.photons, 3000.0, 0.01);
     for (int d = 0; d < PLANES; d++) CHECK_NEAR(fit.background[d], bg[d], 1e-4);
 
-    CHECK_STATUS(mumloc_fit_photons(&o, frame, SIDE, SIDE, -5000.0, 100.0, 300.0, NULL, NULL, &fit),
+    CHECK_STATUS(fit_photons(&o, frame, SIDE, SIDE, -5000.0, 100.0, 300.0, NULL, NULL, &fit),
                  MUMLOC_ERR_INVALID_ARGUMENT);
     mumloc_localization l[2] = {{0, 1000, 1000, 500, 1, 0, {0}, 0, 0, 0, 0, 0},
                                 {0, 1e6, 1000, 500, 1, 0, {0}, 0, 0, 0, 0, 0}};

@@ -41,7 +41,7 @@ static void against_simulator(void) {
         CHECK_OK(mumloc_simulate_drift(sim, f, drift));
         CHECK_OK(mumloc_simulate_frames(sim, f, 1, frame));
         for (int d = 0; d < PLANES; d++) bg[d] = sp.camera.background_photons;
-        CHECK_OK(mumloc_psf_model_image(&sp.optics, e.x_nm, e.y_nm, e.z_nm, e.photons, bg, drift, NULL,
+        CHECK_OK(psf_model_image(&sp.optics, e.x_nm, e.y_nm, e.z_nm, e.photons, bg, drift, NULL,
                                         SIDE, SIDE, mu, NULL, NULL, NULL, NULL));
         double worst = 0;
         for (int i = 0; i < N_PIX; i++) {
@@ -69,16 +69,16 @@ static void against_finite_differences(void) {
                              {1850.0, 1980.0, 1420.0, 1500.0}};
     for (size_t m = 0; m < sizeof pos / sizeof pos[0]; m++) {
         double x = pos[m][0], y = pos[m][1], z = pos[m][2], n = pos[m][3];
-        CHECK_OK(mumloc_psf_model_image(&o, x, y, z, n, bg, drift, NULL, SIDE, SIDE, mu, dx, dy, dz, dn));
+        CHECK_OK(psf_model_image(&o, x, y, z, n, bg, drift, NULL, SIDE, SIDE, mu, dx, dy, dz, dn));
         const double h[4] = {1e-3, 1e-3, 1e-3, 1e-3 * n};
         double *analytic[4] = {dx, dy, dz, dn};
         for (int p = 0; p < 4; p++) {
             double a[4] = {x, y, z, n}, b[4] = {x, y, z, n};
             a[p] += h[p];
             b[p] -= h[p];
-            CHECK_OK(mumloc_psf_model_image(&o, a[0], a[1], a[2], a[3], bg, drift, NULL, SIDE, SIDE, plus,
+            CHECK_OK(psf_model_image(&o, a[0], a[1], a[2], a[3], bg, drift, NULL, SIDE, SIDE, plus,
                                             NULL, NULL, NULL, NULL));
-            CHECK_OK(mumloc_psf_model_image(&o, b[0], b[1], b[2], b[3], bg, drift, NULL, SIDE, SIDE,
+            CHECK_OK(psf_model_image(&o, b[0], b[1], b[2], b[3], bg, drift, NULL, SIDE, SIDE,
                                             minus, NULL, NULL, NULL, NULL));
             double scale = max_abs(analytic[p], N_PIX);
             CHECK(scale > 0);
@@ -100,15 +100,15 @@ static void width_slope(void) {
     for (double dz = -1500; dz <= 1500; dz += 137.5) {
         double h = 1e-4;
         double fd = (mumloc_psf_width_nm(&o, dz + h) - mumloc_psf_width_nm(&o, dz - h)) / (2 * h);
-        CHECK_NEAR(mumloc_psf_width_slope(&o, dz), fd, 1e-7);
+        CHECK_NEAR(psf_width_slope(&o, dz), fd, 1e-7);
     }
-    CHECK(mumloc_psf_width_slope(&o, 0.0) == 0.0);
+    CHECK(psf_width_slope(&o, 0.0) == 0.0);
 }
 
 /* Masses of a unit Gaussian sum to 1 over a wide range, and their derivatives sum to 0. */
 static void masses(void) {
     double m[80], dc[80], dw[80];
-    mumloc_psf_masses(3.3 * 192, 150.0, 192.0, -40, 80, m, dc, dw);
+    psf_masses(3.3 * 192, 150.0, 192.0, -40, 80, m, dc, dw);
     double sm = 0, sc = 0, sw = 0;
     for (int i = 0; i < 80; i++) {
         sm += m[i];

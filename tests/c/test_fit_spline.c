@@ -20,17 +20,17 @@ static const double Z0 = -500.0, ZSTEP = 20.0;
 
 /* The Gaussian model's pixel values of plane d on the spline's nodes, in the camera's own units
  * (width scaled as the map scales it). */
-static void spline_of_plane(const mumloc_optics *o, int d, double scale, mumloc_spline_psf *out) {
+static void spline_of_plane(const mumloc_optics *o, int d, double scale, spline_plane_psf *out) {
     const int n = 2 * HALF * OS + 1, c = HALF * OS;
     const double p = o->pixel_nm, h = p / OS;
     double *values = malloc(sizeof(double) * n * n * NZ), mass[2 * HALF * OS + 1];
     for (int m = 0; m < NZ; m++) {
         double w = scale * mumloc_psf_plane_width_nm(o, d, o->plane_depth_nm[d] - (Z0 + m * ZSTEP));
-        for (int u = 0; u < n; u++) mumloc_psf_masses(0.5 * p - (u - c) * h, w, p, 0, 1, &mass[u], NULL, NULL);
+        for (int u = 0; u < n; u++) psf_masses(0.5 * p - (u - c) * h, w, p, 0, 1, &mass[u], NULL, NULL);
         for (int v = 0; v < n; v++)
             for (int u = 0; u < n; u++) values[((size_t)m * n + v) * n + u] = mass[u] * mass[v];
     }
-    CHECK_OK(mumloc_spline_psf_from_nodes(p, OS, HALF, NZ, Z0, ZSTEP, values, out));
+    CHECK_OK(spline_psf_from_nodes(p, OS, HALF, NZ, Z0, ZSTEP, values, out));
     free(values);
 }
 
@@ -43,13 +43,13 @@ static double normal(unsigned *s) {
     return sqrt(-2 * log(u1)) * cos(6.283185307179586 * u2);
 }
 
-static void noisy_frame(const mumloc_optics *o, const mumloc_plane_map *map, const double *truth,
+static void noisy_frame(const mumloc_optics *o, const plane_map *map, const double *truth,
                         const double *drift, unsigned seed, double noise, float *frame) {
     const size_t n = (size_t)o->planes * SIDE * SIDE;
     double *mu = malloc(sizeof(double) * n), *one = malloc(sizeof(double) * n);
     for (size_t i = 0; i < n; i++) mu[i] = 10.0;
     for (int m = 0; m < MOLECULES; m++) {
-        CHECK_OK(mumloc_psf_model_image(o, truth[3 * m], truth[3 * m + 1], truth[3 * m + 2], 4000,
+        CHECK_OK(psf_model_image(o, truth[3 * m], truth[3 * m + 1], truth[3 * m + 2], 4000,
                                         NULL, drift, map, SIDE, SIDE, one, NULL, NULL, NULL, NULL));
         for (size_t i = 0; i < n; i++) mu[i] += one[i];
     }
@@ -58,16 +58,16 @@ static void noisy_frame(const mumloc_optics *o, const mumloc_plane_map *map, con
     free(one);
 }
 
-static void compare(const char *label, const mumloc_plane_map *gauss_map, double scale) {
+static void compare(const char *label, const plane_map *gauss_map, double scale) {
     mumloc_optics o;
     mumloc_optics_default(&o);
     o.pixel_nm = 110.0;
     mumloc_camera camera;
     mumloc_camera_default(&camera);
-    mumloc_spline_psf splines[4];
+    spline_plane_psf splines[4];
     for (int d = 0; d < o.planes; d++)
         spline_of_plane(&o, d, gauss_map ? gauss_map->width_scale[d] : scale, &splines[d]);
-    mumloc_plane_map spline_map;
+    plane_map spline_map;
     if (gauss_map) {
         spline_map = *gauss_map;
     } else { /* registered planes: the identity map */
@@ -83,8 +83,8 @@ static void compare(const char *label, const mumloc_plane_map *gauss_map, double
     /* the expected image through the spline map is the Gaussian's */
     const size_t pixels = (size_t)o.planes * SIDE * SIDE;
     double *mu_g = malloc(sizeof(double) * pixels), *mu_s = malloc(sizeof(double) * pixels);
-    CHECK_OK(mumloc_psf_model_image(&o, 2100, 2000, 600, 5000, NULL, NULL, gauss_map, SIDE, SIDE, mu_g, NULL, NULL, NULL, NULL));
-    CHECK_OK(mumloc_psf_model_image(&o, 2100, 2000, 600, 5000, NULL, NULL, &spline_map, SIDE, SIDE, mu_s, NULL, NULL, NULL, NULL));
+    CHECK_OK(psf_model_image(&o, 2100, 2000, 600, 5000, NULL, NULL, gauss_map, SIDE, SIDE, mu_g, NULL, NULL, NULL, NULL));
+    CHECK_OK(psf_model_image(&o, 2100, 2000, 600, 5000, NULL, NULL, &spline_map, SIDE, SIDE, mu_s, NULL, NULL, NULL, NULL));
     double peak = 0, worst_image = 0;
     for (size_t i = 0; i < pixels; i++) peak = fmax(peak, mu_g[i]), worst_image = fmax(worst_image, fabs(mu_s[i] - mu_g[i]));
     printf("%s: expected image within %.4f %% of the peak\n", label, 100 * worst_image / peak);
@@ -104,10 +104,10 @@ static void compare(const char *label, const mumloc_plane_map *gauss_map, double
                                      1, 0, {0}, 0, 0, 0, 0, -1};
         s[m] = g[m];
     }
-    CHECK_OK(mumloc_localizations_refine_mapped(&o, &camera, gauss_map, frame, SIDE, SIDE, drift, g, MOLECULES));
-    CHECK_OK(mumloc_localizations_refine_mapped(&o, &camera, &spline_map, frame, SIDE, SIDE, drift, s, MOLECULES));
-    CHECK_OK(mumloc_localizations_measure_mapped(&o, &camera, gauss_map, frame, SIDE, SIDE, drift, g, MOLECULES));
-    CHECK_OK(mumloc_localizations_measure_mapped(&o, &camera, &spline_map, frame, SIDE, SIDE, drift, s, MOLECULES));
+    CHECK_OK(localizations_refine_mapped(&o, &camera, gauss_map, frame, SIDE, SIDE, drift, g, MOLECULES));
+    CHECK_OK(localizations_refine_mapped(&o, &camera, &spline_map, frame, SIDE, SIDE, drift, s, MOLECULES));
+    CHECK_OK(localizations_measure_mapped(&o, &camera, gauss_map, frame, SIDE, SIDE, drift, g, MOLECULES));
+    CHECK_OK(localizations_measure_mapped(&o, &camera, &spline_map, frame, SIDE, SIDE, drift, s, MOLECULES));
     double worst_xy = 0, worst_z = 0, worst_photons = 0, worst_bound = 0;
     for (int m = 0; m < MOLECULES; m++) {
         worst_xy = fmax(worst_xy, fmax(fabs(g[m].x_nm - s[m].x_nm), fabs(g[m].y_nm - s[m].y_nm)) / g[m].uncertainty_xy_nm);
@@ -129,14 +129,14 @@ static void compare(const char *label, const mumloc_plane_map *gauss_map, double
         g[m].y_nm = s[m].y_nm = truth[3 * m + 1] - 20;
         g[m].z_nm = s[m].z_nm = truth[3 * m + 2] + 30;
     }
-    CHECK_OK(mumloc_localizations_refine_with_drift_mapped(&o, &camera, gauss_map, frame, SIDE, SIDE, g, MOLECULES, &dg));
-    CHECK_OK(mumloc_localizations_refine_with_drift_mapped(&o, &camera, &spline_map, frame, SIDE, SIDE, s, MOLECULES, &ds));
+    CHECK_OK(localizations_refine_with_drift_mapped(&o, &camera, gauss_map, frame, SIDE, SIDE, g, MOLECULES, &dg));
+    CHECK_OK(localizations_refine_with_drift_mapped(&o, &camera, &spline_map, frame, SIDE, SIDE, s, MOLECULES, &ds));
     double worst_drift = 0;
     for (int i = 2; i < 2 * o.planes; i++) worst_drift = fmax(worst_drift, fabs(dg.dx_dy[i] - ds.dx_dy[i]));
     printf("%s: drift fit: planes' drift within %.3f nm of the Gaussian's\n", label, worst_drift);
 
     CHECK(worst_drift < 1.0);
-    for (int d = 0; d < o.planes; d++) mumloc_spline_psf_free(&splines[d]);
+    for (int d = 0; d < o.planes; d++) spline_psf_free(&splines[d]);
     free(frame);
 }
 
@@ -150,8 +150,8 @@ int main(void) {
     memcpy(rig.camera[1].to_camera, mirror, sizeof mirror);
     rig.camera[1].flip_x = 1;
     memcpy(rig.camera[2].to_camera, turned, sizeof turned);
-    mumloc_plane_map map;
-    mumloc_plane_map_from_rig(&rig, &map);
+    plane_map map;
+    plane_map_from_rig(&rig, &map);
     compare("rig map", &map, 1.0);
     return CHECK_DONE("test_fit_spline");
 }

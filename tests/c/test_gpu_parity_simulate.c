@@ -31,11 +31,11 @@ static mumloc_simulator *make(mumloc_noise noise, mumloc_sample sample, int per_
     mumloc_simulator *sim = NULL;
     CHECK_OK(mumloc_simulator_create(&p, &sim));
     if (sim && per_plane == 2) {
-        mumloc_spline_psf s[MUMLOC_MAX_PLANES];
+        spline_plane_psf s[MUMLOC_MAX_PLANES];
         for (int d = 0; d < p.optics.planes; d++)
             gaussian_spline_of_plane(&p.optics, d, 4, 12, 45, -200.0, 50.0, &s[d]);
-        CHECK_OK(mumloc_sim_set_spline(sim, s));
-        for (int d = 0; d < p.optics.planes; d++) mumloc_spline_psf_free(&s[d]);
+        CHECK_OK(sim_set_spline(sim, s));
+        for (int d = 0; d < p.optics.planes; d++) spline_psf_free(&s[d]);
     }
     return sim;
 }

@@ -17,18 +17,18 @@ enum { W = 5, H = 3, C = 2, T = 3, N = C * T };
 
 static float pixel_value(int image, int p) { return (float)(image * 100 + p) * 0.5f - 7.25f; }
 
-static void write_movie(const char *path, mumloc_tiff_layout layout, mumloc_tiff_format format) {
+static void write_movie(const char *path, tiff_layout layout, tiff_format format) {
     float pixels[N * W * H];
     for (int i = 0; i < N; i++)
         for (int p = 0; p < W * H; p++) pixels[i * W * H + p] = pixel_value(i, p);
-    mumloc_tiff_write_options o = {W, H, C, 1, T, 0.192, "mumloc={\"seed\":3}", layout, format, 32};
+    tiff_write_options o = {W, H, C, 1, T, 0.192, "mumloc={\"seed\":3}", layout, format, 32};
     FILE *f = fopen(path, "wb");
-    mumloc_tiff_writer *w = NULL;
-    CHECK_OK(mumloc_tiff_writer_open(f, path, &o, &w));
-    CHECK(w && mumloc_tiff_writer_is_bigtiff(w) == (format == MUMLOC_TIFF_FORMAT_BIG));
-    if (w) CHECK_OK(mumloc_tiff_writer_append(w, pixels, N));
-    if (w) CHECK_OK(mumloc_tiff_writer_finish(w));
-    mumloc_tiff_writer_free(w);
+    tiff_writer *w = NULL;
+    CHECK_OK(tiff_writer_open(f, path, &o, &w));
+    CHECK(w && tiff_writer_is_bigtiff(w) == (format == TIFF_FORMAT_BIG));
+    if (w) CHECK_OK(tiff_writer_append(w, pixels, N));
+    if (w) CHECK_OK(tiff_writer_finish(w));
+    tiff_writer_free(w);
     if (f) fclose(f);
 }
 
@@ -53,40 +53,40 @@ static void check_header(const char *path) {
 }
 
 static void check_same_movie(const char *big_path, const char *classic_path) {
-    mumloc_tiff_reader *big = NULL, *classic = NULL;
-    CHECK_OK(mumloc_tiff_reader_open(big_path, &big));
-    CHECK_OK(mumloc_tiff_reader_open(classic_path, &classic));
+    tiff_reader *big = NULL, *classic = NULL;
+    CHECK_OK(tiff_reader_open(big_path, &big));
+    CHECK_OK(tiff_reader_open(classic_path, &classic));
     if (!big || !classic) {
-        mumloc_tiff_reader_close(big);
-        mumloc_tiff_reader_close(classic);
+        tiff_reader_close(big);
+        tiff_reader_close(classic);
         return;
     }
-    const mumloc_tiff_info *in = mumloc_tiff_reader_info(big);
+    const tiff_info *in = tiff_reader_info(big);
     CHECK(in->width == W && in->height == H && in->images == N);
     CHECK(in->channels == C && in->slices == 1 && in->frames == T);
     CHECK(in->bits_per_sample == 32 && in->sample_format == 3 && in->imagej);
     CHECK_NEAR(in->pixel_um, 0.192, 1e-12);
-    CHECK(strcmp(mumloc_tiff_reader_description(big), mumloc_tiff_reader_description(classic)) == 0);
+    CHECK(strcmp(tiff_reader_description(big), tiff_reader_description(classic)) == 0);
     char value[64];
-    CHECK(mumloc_tiff_description_value(mumloc_tiff_reader_description(big), "mumloc", value,
+    CHECK(tiff_description_value(tiff_reader_description(big), "mumloc", value,
                                         sizeof value) &&
           strcmp(value, "{\"seed\":3}") == 0);
     float image[W * H];
     for (int i = 0; i < N; i++) {
-        CHECK_OK(mumloc_tiff_reader_read(big, i, image));
+        CHECK_OK(tiff_reader_read(big, i, image));
         for (int p = 0; p < W * H; p++) CHECK(image[p] == pixel_value(i, p));
     }
-    mumloc_tiff_reader_close(big);
-    mumloc_tiff_reader_close(classic);
+    tiff_reader_close(big);
+    tiff_reader_close(classic);
 }
 
 static void test_round_trip(void) {
-    const mumloc_tiff_layout layouts[] = {MUMLOC_TIFF_LAYOUT_MULTI_IFD, MUMLOC_TIFF_LAYOUT_SINGLE_IFD};
+    const tiff_layout layouts[] = {TIFF_LAYOUT_MULTI_IFD, TIFF_LAYOUT_SINGLE_IFD};
     for (int l = 0; l < 2; l++) {
         const char *big = path_of(l ? "single-big.tif" : "multi-big.tif");
         const char *classic = path_of(l ? "single-classic.tif" : "multi-classic.tif");
-        write_movie(big, layouts[l], MUMLOC_TIFF_FORMAT_BIG);
-        write_movie(classic, layouts[l], MUMLOC_TIFF_FORMAT_CLASSIC);
+        write_movie(big, layouts[l], TIFF_FORMAT_BIG);
+        write_movie(classic, layouts[l], TIFF_FORMAT_CLASSIC);
         check_header(big);
         check_same_movie(big, classic);
     }
@@ -173,30 +173,30 @@ static void test_hand_built_big_endian(void) {
     image_ifd(&t, pixels + 4, 0, 0, 0);
     spill(path_of("be.tif"), &t);
 
-    mumloc_tiff_reader *r = NULL;
-    CHECK_OK(mumloc_tiff_reader_open(path_of("be.tif"), &r));
+    tiff_reader *r = NULL;
+    CHECK_OK(tiff_reader_open(path_of("be.tif"), &r));
     if (!r) return;
-    const mumloc_tiff_info *in = mumloc_tiff_reader_info(r);
+    const tiff_info *in = tiff_reader_info(r);
     CHECK(in->width == 2 && in->height == 1 && in->images == 2 && in->big_endian && !in->contiguous);
-    CHECK(strcmp(mumloc_tiff_reader_description(r), text) == 0);
+    CHECK(strcmp(tiff_reader_description(r), text) == 0);
     float image[2];
-    CHECK_OK(mumloc_tiff_reader_read(r, 0, image));
+    CHECK_OK(tiff_reader_read(r, 0, image));
     CHECK(image[0] == 1000.0f && image[1] == 65535.0f);
-    CHECK_OK(mumloc_tiff_reader_read(r, 1, image));
+    CHECK_OK(tiff_reader_read(r, 1, image));
     CHECK(image[0] == 7.0f && image[1] == 8.0f);
-    mumloc_tiff_reader_close(r);
+    tiff_reader_close(r);
 
     /* the second IFD links back to the first: a loop */
     patch64(&t, t.len - 8, first);
     spill(path_of("loop.tif"), &t);
-    CHECK_STATUS(mumloc_tiff_reader_open(path_of("loop.tif"), &r), MUMLOC_ERR_FORMAT);
+    CHECK_STATUS(tiff_reader_open(path_of("loop.tif"), &r), MUMLOC_ERR_FORMAT);
     CHECK(strstr(mumloc_last_error(), "IFD loop") != NULL);
 }
 
 static void expect_refused(builder *t, const char *name, const char *words) {
-    mumloc_tiff_reader *r = NULL;
+    tiff_reader *r = NULL;
     spill(path_of(name), t);
-    CHECK_STATUS(mumloc_tiff_reader_open(path_of(name), &r), MUMLOC_ERR_FORMAT);
+    CHECK_STATUS(tiff_reader_open(path_of(name), &r), MUMLOC_ERR_FORMAT);
     if (!strstr(mumloc_last_error(), words)) {
         fprintf(stderr, "%s: message '%s' lacks '%s'\n", name, mumloc_last_error(), words);
         check_failures++;

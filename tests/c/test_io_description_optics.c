@@ -37,16 +37,16 @@ static void test_movie_file(void) {
     other_params(&p);
     const char *movie = path_of("other optics.tif");
     CHECK_OK(mumloc_simulate_to_files(&p, movie, NULL, NULL, NULL, NULL));
-    mumloc_tiff_reader *reader = NULL;
-    CHECK_OK(mumloc_tiff_reader_open(movie, &reader));
+    tiff_reader *reader = NULL;
+    CHECK_OK(tiff_reader_open(movie, &reader));
     if (!reader) return;
     mumloc_optics read;
     mumloc_optics_default(&read);
     int found = -1;
-    CHECK_OK(mumloc_optics_from_description(mumloc_tiff_reader_description(reader), &found, &read));
+    CHECK_OK(mumloc_optics_from_description(tiff_reader_description(reader), &found, &read));
     CHECK(found == 1);
     CHECK(same_optics(&read, &p.optics)); /* bit-exact: the record's numbers round-trip */
-    mumloc_tiff_reader_close(reader);
+    tiff_reader_close(reader);
 }
 
 static void test_info_forms(void) {

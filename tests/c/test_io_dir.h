@@ -1,7 +1,7 @@
 /* A private scratch folder per io test run: $MUMLOC_TEST_TMP (or /tmp) / <name>_<pid>, emptied and
  * removed at the end when every check passed (kept for inspection otherwise). */
-#ifndef MUMLOC_TESTS_TEST_IO_DIR_H
-#define MUMLOC_TESTS_TEST_IO_DIR_H
+#ifndef TESTS_TEST_IO_DIR_H
+#define TESTS_TEST_IO_DIR_H
 
 #include <dirent.h>
 #include <stdio.h>

@@ -31,8 +31,8 @@ static void readers_refuse(const char *path, const char *kind) {
     mumloc_model *model = NULL;
     expect_io_error(mumloc_model_load(path, &model), path, kind);
     CHECK(model == NULL);
-    mumloc_tiff_reader *reader = NULL;
-    expect_io_error(mumloc_tiff_reader_open(path, &reader), path, kind);
+    tiff_reader *reader = NULL;
+    expect_io_error(tiff_reader_open(path, &reader), path, kind);
     CHECK(reader == NULL);
 }
 

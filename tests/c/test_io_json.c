@@ -7,16 +7,16 @@
 #include "io/json.h"
 #include "mumloc.h"
 
-static mumloc_json *parse(const char *text) {
-    mumloc_json *v = NULL;
-    CHECK_OK(mumloc_json_parse(text, strlen(text), "doc", &v));
+static json_value *parse(const char *text) {
+    json_value *v = NULL;
+    CHECK_OK(json_parse(text, strlen(text), "doc", &v));
     return v;
 }
 
 /* The document must fail with a message containing `where` (e.g. "line 2, column 5") and `what`. */
 static void expect_error(const char *text, const char *where, const char *what) {
-    mumloc_json *v = NULL;
-    mumloc_status s = mumloc_json_parse(text, strlen(text), "doc", &v);
+    json_value *v = NULL;
+    mumloc_status s = json_parse(text, strlen(text), "doc", &v);
     const char *msg = mumloc_last_error();
     if (s != MUMLOC_ERR_FORMAT || v != NULL || !strstr(msg, where) || !strstr(msg, what) ||
         !strstr(msg, "'doc'")) {
@@ -24,43 +24,43 @@ static void expect_error(const char *text, const char *where, const char *what) 
                 mumloc_status_string(s), msg, where, what);
         check_failures++;
     }
-    mumloc_json_free(v);
+    json_free(v);
 }
 
 static void test_valid(void) {
-    mumloc_json *v = parse(" {\"a\": 1.5, \"b\": [true, false, null, -0, 2e3, -1.25E-2],\n"
+    json_value *v = parse(" {\"a\": 1.5, \"b\": [true, false, null, -0, 2e3, -1.25E-2],\n"
                            "  \"s\": \"q\\\"\\\\\\/\\n\\t\\u00e9\\ud83d\\ude00\", \"o\": {}, \"e\": []} ");
     if (!v) return;
-    CHECK(v->type == MUMLOC_JSON_OBJECT && v->count == 5);
+    CHECK(v->type == JSON_OBJECT && v->count == 5);
     CHECK(v->line == 1 && v->column == 2);
-    const mumloc_json *a = mumloc_json_get(v, "a");
-    CHECK(a && a->type == MUMLOC_JSON_NUMBER && a->number == 1.5);
-    const mumloc_json *b = mumloc_json_get(v, "b");
-    CHECK(b && b->type == MUMLOC_JSON_ARRAY && b->count == 6);
+    const json_value *a = json_get(v, "a");
+    CHECK(a && a->type == JSON_NUMBER && a->number == 1.5);
+    const json_value *b = json_get(v, "b");
+    CHECK(b && b->type == JSON_ARRAY && b->count == 6);
     if (b && b->count == 6) {
-        CHECK(b->items[0].type == MUMLOC_JSON_BOOL && b->items[0].boolean == 1);
-        CHECK(b->items[1].type == MUMLOC_JSON_BOOL && b->items[1].boolean == 0);
-        CHECK(b->items[2].type == MUMLOC_JSON_NULL);
+        CHECK(b->items[0].type == JSON_BOOL && b->items[0].boolean == 1);
+        CHECK(b->items[1].type == JSON_BOOL && b->items[1].boolean == 0);
+        CHECK(b->items[2].type == JSON_NULL);
         CHECK(b->items[3].number == 0);
         CHECK(b->items[4].number == 2000);
         CHECK(b->items[5].number == -0.0125);
     }
-    const mumloc_json *s = mumloc_json_get(v, "s");
+    const json_value *s = json_get(v, "s");
     /* q " \ / newline tab é (C3 A9) 😀 (F0 9F 98 80) */
-    CHECK(s && s->type == MUMLOC_JSON_STRING &&
+    CHECK(s && s->type == JSON_STRING &&
           strcmp(s->string, "q\"\\/\n\t\xC3\xA9\xF0\x9F\x98\x80") == 0);
     CHECK(s && s->line == 2 && s->column == 8);
-    const mumloc_json *o = mumloc_json_get(v, "o");
-    CHECK(o && o->type == MUMLOC_JSON_OBJECT && o->count == 0);
-    CHECK(mumloc_json_get(v, "missing") == NULL);
-    mumloc_json_free(v);
+    const json_value *o = json_get(v, "o");
+    CHECK(o && o->type == JSON_OBJECT && o->count == 0);
+    CHECK(json_get(v, "missing") == NULL);
+    json_free(v);
 
     v = parse("42");
-    CHECK(v && v->type == MUMLOC_JSON_NUMBER && v->number == 42);
-    mumloc_json_free(v);
+    CHECK(v && v->type == JSON_NUMBER && v->number == 42);
+    json_free(v);
     v = parse("\"\"");
-    CHECK(v && v->type == MUMLOC_JSON_STRING && v->string[0] == '\0');
-    mumloc_json_free(v);
+    CHECK(v && v->type == JSON_STRING && v->string[0] == '\0');
+    json_free(v);
 }
 
 static void test_invalid(void) {
@@ -92,57 +92,57 @@ static void test_invalid(void) {
 }
 
 static void test_write_round_trip(void) {
-    mumloc_text t = {0};
-    mumloc_text_puts(&t, "{\"name\":");
-    mumloc_json_write_string(&t, "tab\tquote\"back\\slash\x01");
-    mumloc_text_puts(&t, ",\"values\":[");
+    text_buffer t = {0};
+    text_puts(&t, "{\"name\":");
+    json_write_string(&t, "tab\tquote\"back\\slash\x01");
+    text_puts(&t, ",\"values\":[");
     const double values[] = {0.1, 1.0 / 3.0, -2.5e-300, 1e20, 12288, 5.00e7, 7.37e-4, NAN};
     for (int i = 0; i < 8; i++) {
-        if (i) mumloc_text_puts(&t, ",");
-        mumloc_json_write_number(&t, values[i]);
+        if (i) text_puts(&t, ",");
+        json_write_number(&t, values[i]);
     }
-    mumloc_text_puts(&t, "]}");
-    CHECK_OK(mumloc_text_status(&t));
+    text_puts(&t, "]}");
+    CHECK_OK(text_status(&t));
     CHECK(strstr(t.data, "0.1,0.333333333333333") != NULL);  /* shortest text that round-trips */
     CHECK(strstr(t.data, ",12288,50000000,0.000737,null]") != NULL);
-    mumloc_json *v = parse(t.data);
+    json_value *v = parse(t.data);
     if (v) {
-        const mumloc_json *name = mumloc_json_get(v, "name");
+        const json_value *name = json_get(v, "name");
         CHECK(name && strcmp(name->string, "tab\tquote\"back\\slash\x01") == 0);
-        const mumloc_json *arr = mumloc_json_get(v, "values");
+        const json_value *arr = json_get(v, "values");
         CHECK(arr && arr->count == 8);
         for (int i = 0; arr && i < 7; i++) CHECK(arr->items[i].number == values[i]);
-        CHECK(arr && arr->items[7].type == MUMLOC_JSON_NULL);
+        CHECK(arr && arr->items[7].type == JSON_NULL);
         /* DOM → text → DOM gives the same text */
-        mumloc_text again = {0};
-        mumloc_json_write(&again, v);
-        mumloc_json *v2 = parse(again.data);
-        mumloc_text third = {0};
-        if (v2) mumloc_json_write(&third, v2);
+        text_buffer again = {0};
+        json_write(&again, v);
+        json_value *v2 = parse(again.data);
+        text_buffer third = {0};
+        if (v2) json_write(&third, v2);
         CHECK(third.data && strcmp(again.data, third.data) == 0);
-        mumloc_json_free(v2);
-        mumloc_text_free(&again);
-        mumloc_text_free(&third);
+        json_free(v2);
+        text_free(&again);
+        text_free(&third);
     }
-    mumloc_json_free(v);
-    mumloc_text_free(&t);
+    json_free(v);
+    text_free(&t);
 }
 
 /* A long document (a safetensors header can hold thousands of entries) parses in linear time and
  * still reports the right line for an error at its end. */
 static void test_long_document(void) {
-    mumloc_text t = {0};
-    mumloc_text_puts(&t, "[\n");
-    for (int i = 0; i < 50000; i++) mumloc_text_printf(&t, "  {\"tensor_%d\": [%d, 3, 3]},\n", i, i);
-    mumloc_text_puts(&t, "  nul]");
+    text_buffer t = {0};
+    text_puts(&t, "[\n");
+    for (int i = 0; i < 50000; i++) text_printf(&t, "  {\"tensor_%d\": [%d, 3, 3]},\n", i, i);
+    text_puts(&t, "  nul]");
     expect_error(t.data, "line 50002, column 3", "expected a value");
     t.data[t.len - 4] = '7'; /* "  7ul]" */
     expect_error(t.data, "line 50002, column 4", "expected ',' or ']'");
     memcpy(t.data + t.len - 4, "7  ]", 4);
-    mumloc_json *v = parse(t.data);
+    json_value *v = parse(t.data);
     CHECK(v && v->count == 50001 && v->items[49999].line == 50001 && v->items[49999].column == 3);
-    mumloc_json_free(v);
-    mumloc_text_free(&t);
+    json_free(v);
+    text_free(&t);
 }
 
 int main(void) {

@@ -36,18 +36,18 @@ int main(void) {
     CHECK_OK(mumloc_format_number(1.5e-7, buf, sizeof buf));
     CHECK(strcmp(buf, "0.00000015") == 0);
 
-    mumloc_text t = {0};
-    mumloc_text_puts(&t, "[");
-    mumloc_json_write_number(&t, 0.1);
-    mumloc_text_puts(&t, ",");
-    mumloc_json_write_number(&t, 2.5e-300);
-    mumloc_text_puts(&t, "]");
+    text_buffer t = {0};
+    text_puts(&t, "[");
+    json_write_number(&t, 0.1);
+    text_puts(&t, ",");
+    json_write_number(&t, 2.5e-300);
+    text_puts(&t, "]");
     CHECK(t.data && strcmp(t.data, "[0.1,2.5e-300]") == 0);
-    mumloc_json *v = NULL;
-    CHECK_OK(mumloc_json_parse(t.data, t.len, "doc", &v));
+    json_value *v = NULL;
+    CHECK_OK(json_parse(t.data, t.len, "doc", &v));
     CHECK(v && v->count == 2 && v->items[0].number == 0.1 && v->items[1].number == 2.5e-300);
-    mumloc_json_free(v);
-    mumloc_text_free(&t);
+    json_free(v);
+    text_free(&t);
 
     const char *base = getenv("MUMLOC_TEST_TMP");
     char path[600];
@@ -57,13 +57,13 @@ int main(void) {
     FILE *f = fopen(path, "wb");
     fputs("\"x [nm]\",\"y [nm]\"\n1.25,-0.5\n", f);
     fclose(f);
-    mumloc_csv_reader *r = NULL;
-    CHECK_OK(mumloc_csv_reader_open(path, &r));
+    csv_reader *r = NULL;
+    CHECK_OK(csv_reader_open(path, &r));
     double row[2] = {0, 0};
     int has_row = 0;
-    if (r) CHECK_OK(mumloc_csv_reader_next(r, row, &has_row));
+    if (r) CHECK_OK(csv_reader_next(r, row, &has_row));
     CHECK(has_row && row[0] == 1.25 && row[1] == -0.5);
-    mumloc_csv_reader_close(r);
+    csv_reader_close(r);
     unlink(path);
     return CHECK_DONE("test_io_locale");
 }

@@ -114,21 +114,21 @@ static void write_series(const char *order, int per_plane, int size_t_claimed) {
 }
 
 static void check_movie(const char *what) {
-    mumloc_tiff_reader *r = NULL;
-    CHECK_OK(mumloc_tiff_reader_open(path_of(part_name(0)), &r));
+    tiff_reader *r = NULL;
+    CHECK_OK(tiff_reader_open(path_of(part_name(0)), &r));
     if (!r) return;
-    const mumloc_tiff_info *in = mumloc_tiff_reader_info(r);
+    const tiff_info *in = tiff_reader_info(r);
     if (in->images != PLANES || in->channels != C || in->slices != Z || in->frames != T) {
         fprintf(stderr, "%s: %lld images as %d x %d x %d, expected %d as %d x %d x %d\n", what,
                 (long long)in->images, in->channels, in->slices, in->frames, PLANES, C, Z, T);
         check_failures++;
     }
     CHECK(in->width == W && in->height == H && in->bits_per_sample == 16);
-    CHECK(strncmp(mumloc_tiff_reader_description(r), "<?xml", 5) == 0); /* the OME-XML kept */
+    CHECK(strncmp(tiff_reader_description(r), "<?xml", 5) == 0); /* the OME-XML kept */
     float image[W * H];
     for (int i = PLANES - 1; i >= 0 && in->images == PLANES; i--) { /* any order, across files */
         int c = i % C, t = i / C;
-        CHECK_OK(mumloc_tiff_reader_read(r, i, image));
+        CHECK_OK(tiff_reader_read(r, i, image));
         for (int p = 0; p < W * H; p++)
             if (image[p] != (float)pixel_value(c, 0, t, p)) {
                 fprintf(stderr, "%s: image %d pixel %d is %g, expected %u (c %d, t %d)\n", what, i, p,
@@ -136,7 +136,7 @@ static void check_movie(const char *what) {
                 check_failures++;
             }
     }
-    mumloc_tiff_reader_close(r);
+    tiff_reader_close(r);
 }
 
 static void test_series(void) {
@@ -149,8 +149,8 @@ static void test_series(void) {
 static void test_missing_part(void) {
     write_series("CZT", 1, T);
     remove(path_of(part_name(2)));
-    mumloc_tiff_reader *r = NULL;
-    CHECK_STATUS(mumloc_tiff_reader_open(path_of(part_name(0)), &r), MUMLOC_ERR_IO);
+    tiff_reader *r = NULL;
+    CHECK_STATUS(tiff_reader_open(path_of(part_name(0)), &r), MUMLOC_ERR_IO);
     const char *m = mumloc_last_error();
     CHECK(strstr(m, "'cells_MMStack_Pos0_2.ome.tif' listed by the OME-XML") && strstr(m, "missing next to"));
     CHECK(r == NULL);
@@ -162,15 +162,15 @@ static void test_inconsistent_xml(void) {
     const int claimed[] = {T + 1, 2000000000};
     for (int k = 0; k < 2; k++) {
         write_series("CZT", 1, claimed[k]);
-        mumloc_tiff_reader *r = NULL;
-        CHECK_OK(mumloc_tiff_reader_open(path_of(part_name(0)), &r));
+        tiff_reader *r = NULL;
+        CHECK_OK(tiff_reader_open(path_of(part_name(0)), &r));
         if (!r) return;
-        const mumloc_tiff_info *in = mumloc_tiff_reader_info(r);
+        const tiff_info *in = tiff_reader_info(r);
         CHECK(in->images == PER_PART);
         float image[W * H];
-        CHECK_OK(mumloc_tiff_reader_read(r, PER_PART - 1, image));
+        CHECK_OK(tiff_reader_read(r, PER_PART - 1, image));
         CHECK(image[1] == (float)pixel_value(1, 0, 1, 1)); /* plane 3 in CZT order: c 1, t 1 */
-        mumloc_tiff_reader_close(r);
+        tiff_reader_close(r);
     }
 }
 
@@ -183,10 +183,10 @@ static void test_planes_past_the_file(void) {
              C, T, W, H, Z);
     uint16_t pixels[PER_PART * W * H] = {0};
     write_part(path_of("alone.ome.tif"), pixels, PER_PART, xml, NULL);
-    mumloc_tiff_reader *r = NULL;
-    CHECK_OK(mumloc_tiff_reader_open(path_of("alone.ome.tif"), &r));
-    CHECK(r && mumloc_tiff_reader_info(r)->images == PER_PART);
-    mumloc_tiff_reader_close(r);
+    tiff_reader *r = NULL;
+    CHECK_OK(tiff_reader_open(path_of("alone.ome.tif"), &r));
+    CHECK(r && tiff_reader_info(r)->images == PER_PART);
+    tiff_reader_close(r);
 }
 
 int main(void) {

@@ -53,18 +53,18 @@ static void test_round_trip(void) {
     size_t n = f ? fread(text, 1, sizeof text - 1, f) : 0;
     if (f) fclose(f);
     text[n] = '\0';
-    mumloc_json *doc = NULL;
-    CHECK_OK(mumloc_json_parse(text, n, "custom.json", &doc));
+    json_value *doc = NULL;
+    CHECK_OK(json_parse(text, n, "custom.json", &doc));
     if (doc) {
         const char *names[] = {"planes", "plane_depth_nm", "pixel_nm", "psf_amplitude",
                                "psf_w0_nm", "psf_d_nm", "psf_A", "psf_B"};
         CHECK(doc->count == 8);
-        for (int i = 0; i < 8; i++) CHECK(mumloc_json_get(doc, names[i]) != NULL);
-        const mumloc_json *depths = mumloc_json_get(doc, "plane_depth_nm");
+        for (int i = 0; i < 8; i++) CHECK(json_get(doc, names[i]) != NULL);
+        const json_value *depths = json_get(doc, "plane_depth_nm");
         CHECK(depths && depths->count == 3);
-        CHECK(mumloc_json_get(doc, "planes")->number == 3);
+        CHECK(json_get(doc, "planes")->number == 3);
     }
-    mumloc_json_free(doc);
+    json_free(doc);
 }
 
 static void test_partial_files(void) {

@@ -130,19 +130,19 @@ static void test_file_round_trip(void) {
     /* the file holds "plane_psf" with one object of the five documented members per plane */
     char text[8192];
     size_t n = read_text(path_of("rig.json"), text, sizeof text);
-    mumloc_json *doc = NULL;
-    CHECK_OK(mumloc_json_parse(text, n, "rig.json", &doc));
-    const mumloc_json *planes = doc ? mumloc_json_get(doc, "plane_psf") : NULL;
-    CHECK(planes && planes->type == MUMLOC_JSON_ARRAY && planes->count == 3);
+    json_value *doc = NULL;
+    CHECK_OK(json_parse(text, n, "rig.json", &doc));
+    const json_value *planes = doc ? json_get(doc, "plane_psf") : NULL;
+    CHECK(planes && planes->type == JSON_ARRAY && planes->count == 3);
     if (planes && planes->count == 3) {
         const char *names[] = {"w0_nm", "d_nm", "A", "B", "transmission"};
         for (int d = 0; d < 3; d++) {
             CHECK(planes->items[d].count == 5);
-            for (int f = 0; f < 5; f++) CHECK(mumloc_json_get(&planes->items[d], names[f]) != NULL);
+            for (int f = 0; f < 5; f++) CHECK(json_get(&planes->items[d], names[f]) != NULL);
         }
-        CHECK(mumloc_json_get(&planes->items[2], "transmission")->number == 1.3);
+        CHECK(json_get(&planes->items[2], "transmission")->number == 1.3);
     }
-    mumloc_json_free(doc);
+    json_free(doc);
 }
 
 /* What optics files held before per-plane optics, byte for byte: they still load (per_plane 0),
@@ -226,35 +226,35 @@ static void test_embedded(void) {
     mumloc_optics r;
     rig_optics(&r);
     for (int indent = -1; indent <= 4; indent += 5) {
-        mumloc_text t = {0};
-        mumloc_text_puts(&t, "{\"mumloc_rig\": 1, \"optics\": {");
-        mumloc_optics_write_json_members(&t, &r, indent);
-        mumloc_text_puts(&t, "}, \"width\": 64}");
-        CHECK_OK(mumloc_text_status(&t));
-        mumloc_json *doc = NULL;
-        CHECK_OK(mumloc_json_parse(t.data, t.len, "embedded", &doc));
-        const mumloc_json *optics = doc ? mumloc_json_get(doc, "optics") : NULL;
+        text_buffer t = {0};
+        text_puts(&t, "{\"mumloc_rig\": 1, \"optics\": {");
+        optics_write_json_members(&t, &r, indent);
+        text_puts(&t, "}, \"width\": 64}");
+        CHECK_OK(text_status(&t));
+        json_value *doc = NULL;
+        CHECK_OK(json_parse(t.data, t.len, "embedded", &doc));
+        const json_value *optics = doc ? json_get(doc, "optics") : NULL;
         CHECK(optics != NULL);
         if (optics) {
             mumloc_optics read;
             mumloc_optics_default(&read);
-            CHECK_OK(mumloc_optics_from_json(optics, "embedded", 1, &read));
+            CHECK_OK(optics_from_json(optics, "embedded", 1, &read));
             CHECK(same_optics(&read, &r));
             /* a complete record without plane_psf means per_plane 0, whatever was there before */
             mumloc_optics papers;
             mumloc_optics_default(&papers);
-            mumloc_text u = {0};
-            mumloc_optics_write_json(&u, &papers, 0);
-            mumloc_json *pdoc = NULL;
-            CHECK_OK(mumloc_json_parse(u.data, u.len, "papers", &pdoc));
-            if (pdoc) CHECK_OK(mumloc_optics_from_json(pdoc, "papers", 1, &read));
+            text_buffer u = {0};
+            optics_write_json(&u, &papers, 0);
+            json_value *pdoc = NULL;
+            CHECK_OK(json_parse(u.data, u.len, "papers", &pdoc));
+            if (pdoc) CHECK_OK(optics_from_json(pdoc, "papers", 1, &read));
             CHECK(read.per_plane == 0 && same_optics(&read, &papers));
-            mumloc_json_free(pdoc);
-            mumloc_text_free(&u);
+            json_free(pdoc);
+            text_free(&u);
         }
         if (indent < 0) CHECK(strchr(t.data, '\n') == NULL);
-        mumloc_json_free(doc);
-        mumloc_text_free(&t);
+        json_free(doc);
+        text_free(&t);
     }
 }
 

@@ -67,10 +67,10 @@ static mumloc_sim_params small_params(void) {
 }
 
 static void check_movie(const mumloc_sim_params *p, const char *path) {
-    mumloc_tiff_reader *r = NULL;
-    CHECK_OK(mumloc_tiff_reader_open(path, &r));
+    tiff_reader *r = NULL;
+    CHECK_OK(tiff_reader_open(path, &r));
     if (!r) return;
-    const mumloc_tiff_info *in = mumloc_tiff_reader_info(r);
+    const tiff_info *in = tiff_reader_info(r);
     int k = p->optics.planes;
     CHECK(in->width == p->width && in->height == p->height && in->images == k * p->frames);
     CHECK(in->channels == k && in->slices == 1 && in->frames == p->frames && in->hyperstack);
@@ -80,7 +80,7 @@ static void check_movie(const mumloc_sim_params *p, const char *path) {
     /* the description carries the parameters exactly as mumloc_sim_params_to_json writes them */
     char json[8192], value[8192];
     CHECK_OK(mumloc_sim_params_to_json(p, json, sizeof json, NULL));
-    CHECK(mumloc_tiff_description_value(mumloc_tiff_reader_description(r), "mumloc", value,
+    CHECK(tiff_description_value(tiff_reader_description(r), "mumloc", value,
                                         sizeof value));
     CHECK(strcmp(value, json) == 0);
 
@@ -92,14 +92,14 @@ static void check_movie(const mumloc_sim_params *p, const char *path) {
     CHECK_OK(mumloc_simulate_frames(sim, 0, p->frames, expected));
     int mismatches = 0;
     for (int64_t i = 0; i < k * p->frames; i++) {
-        CHECK_OK(mumloc_tiff_reader_read(r, i, image));
+        CHECK_OK(tiff_reader_read(r, i, image));
         mismatches += memcmp(image, expected + i * plane, plane * sizeof(float)) != 0;
     }
     CHECK(mismatches == 0);
     free(expected);
     free(image);
     mumloc_simulator_destroy(sim);
-    mumloc_tiff_reader_close(r);
+    tiff_reader_close(r);
 }
 
 static void check_truth(const mumloc_sim_params *p, const char *path) {
@@ -110,10 +110,10 @@ static void check_truth(const mumloc_sim_params *p, const char *path) {
     free(text);
     mumloc_simulator *sim = NULL;
     CHECK_OK(mumloc_simulator_create(p, &sim));
-    mumloc_csv_reader *r = NULL;
-    CHECK_OK(mumloc_csv_reader_open(path, &r));
+    csv_reader *r = NULL;
+    CHECK_OK(csv_reader_open(path, &r));
     if (!r || !sim) return;
-    CHECK(mumloc_csv_reader_columns(r) == 7);
+    CHECK(csv_reader_columns(r) == 7);
     mumloc_emitter *e = malloc(sizeof *e * (size_t)mumloc_simulator_max_emitters(sim));
     double row[7];
     int has_row = 1, id = 0;
@@ -121,7 +121,7 @@ static void check_truth(const mumloc_sim_params *p, const char *path) {
         int count = 0;
         CHECK_OK(mumloc_simulate_truth(sim, f, e, mumloc_simulator_max_emitters(sim), &count));
         for (int m = 0; m < count; m++) {
-            CHECK_OK(mumloc_csv_reader_next(r, row, &has_row));
+            CHECK_OK(csv_reader_next(r, row, &has_row));
             if (!has_row) break;
             CHECK(row[0] == ++id && row[1] == f + 1);
             CHECK_NEAR(row[2], e[m].x_nm, 1e-8 * fabs(e[m].x_nm));
@@ -132,10 +132,10 @@ static void check_truth(const mumloc_sim_params *p, const char *path) {
         }
     }
     CHECK(id > 0);
-    CHECK_OK(mumloc_csv_reader_next(r, row, &has_row));
+    CHECK_OK(csv_reader_next(r, row, &has_row));
     CHECK(has_row == 0); /* as many rows as the simulator's truth, no more */
     free(e);
-    mumloc_csv_reader_close(r);
+    csv_reader_close(r);
     mumloc_simulator_destroy(sim);
 }
 
@@ -146,24 +146,24 @@ static void check_drift(const mumloc_sim_params *p, const char *path) {
     free(text);
     mumloc_simulator *sim = NULL;
     CHECK_OK(mumloc_simulator_create(p, &sim));
-    mumloc_csv_reader *r = NULL;
-    CHECK_OK(mumloc_csv_reader_open(path, &r));
+    csv_reader *r = NULL;
+    CHECK_OK(csv_reader_open(path, &r));
     if (!r || !sim) return;
     double row[4], dx_dy[2 * MUMLOC_MAX_PLANES];
     int has_row = 1;
     for (int64_t f = 0; f < p->frames; f++) {
         CHECK_OK(mumloc_simulate_drift(sim, f, dx_dy));
         for (int d = 0; d < p->optics.planes; d++) {
-            CHECK_OK(mumloc_csv_reader_next(r, row, &has_row));
+            CHECK_OK(csv_reader_next(r, row, &has_row));
             CHECK(has_row && row[0] == f + 1 && row[1] == d + 1);
             CHECK_NEAR(row[2], dx_dy[2 * d], 1e-8 * fabs(dx_dy[2 * d]));
             CHECK_NEAR(row[3], dx_dy[2 * d + 1], 1e-8 * fabs(dx_dy[2 * d + 1]));
             if (d == 0) CHECK(row[2] == 0 && row[3] == 0);
         }
     }
-    CHECK_OK(mumloc_csv_reader_next(r, row, &has_row));
+    CHECK_OK(csv_reader_next(r, row, &has_row));
     CHECK(has_row == 0);
-    mumloc_csv_reader_close(r);
+    csv_reader_close(r);
     mumloc_simulator_destroy(sim);
 }
 
@@ -189,7 +189,7 @@ static void test_outputs(void) {
 
     /* batches of 2 frames: progress after each batch, and the very same bytes */
     progress_log batched = {0, 0, -1, 0, 1};
-    CHECK_OK(mumloc_simulate_to_files_batched(&p, NULL, 32, path_of("movie2.tif"), path_of("truth2.csv"),
+    CHECK_OK(simulate_to_files_batched(&p, NULL, 32, path_of("movie2.tif"), path_of("truth2.csv"),
                                               path_of("drift2.csv"), on_progress, &batched, 2));
     CHECK(batched.calls == 4 && batched.monotonic && batched.last_done == 7);
     CHECK(same_file(path_of("movie.tif"), path_of("movie2.tif")));
@@ -209,7 +209,7 @@ static void test_nothing_left_behind(void) {
     fputs("previous contents", old);
     fclose(old);
     progress_log log = {0, 2, -1, 0, 1};
-    CHECK_STATUS(mumloc_simulate_to_files_batched(&p, NULL, 32, path_of("kept.tif"), path_of("c-truth.csv"),
+    CHECK_STATUS(simulate_to_files_batched(&p, NULL, 32, path_of("kept.tif"), path_of("c-truth.csv"),
                                                   path_of("c-drift.csv"), on_progress, &log, 3),
                  MUMLOC_ERR_CANCELLED);
     CHECK(log.calls == 2);

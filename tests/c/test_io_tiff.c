@@ -54,31 +54,31 @@ static float pixel_value(int image, int p) {
     return (float)image * 100.0f + (float)p * 0.25f - 7.0f;
 }
 
-static void write_movie(const char *path, mumloc_tiff_layout layout, mumloc_tiff_layout *used) {
+static void write_movie(const char *path, tiff_layout layout, tiff_layout *used) {
     float pixels[N * W * H];
     for (int i = 0; i < N; i++)
         for (int p = 0; p < W * H; p++) pixels[i * W * H + p] = pixel_value(i, p);
-    mumloc_tiff_write_options o = {W, H, C, 1, T, 0.192, "mumloc={\"seed\":7,\"noise\":\"none\"}", layout,
-                                   MUMLOC_TIFF_FORMAT_AUTO, 32};
+    tiff_write_options o = {W, H, C, 1, T, 0.192, "mumloc={\"seed\":7,\"noise\":\"none\"}", layout,
+                                   TIFF_FORMAT_AUTO, 32};
     FILE *f = fopen(path, "wb");
-    mumloc_tiff_writer *w = NULL;
-    CHECK_OK(mumloc_tiff_writer_open(f, path, &o, &w));
+    tiff_writer *w = NULL;
+    CHECK_OK(tiff_writer_open(f, path, &o, &w));
     if (!w) return;
-    CHECK_OK(mumloc_tiff_writer_append(w, pixels, 2));                 /* streaming: two batches */
-    CHECK_STATUS(mumloc_tiff_writer_finish(w), MUMLOC_ERR_INVALID_ARGUMENT); /* 2 of 6 so far */
-    CHECK_OK(mumloc_tiff_writer_append(w, pixels + 2 * W * H, N - 2));
-    CHECK_STATUS(mumloc_tiff_writer_append(w, pixels, 1), MUMLOC_ERR_INVALID_ARGUMENT); /* 7th */
-    CHECK_OK(mumloc_tiff_writer_finish(w));
-    *used = mumloc_tiff_writer_layout(w);
-    mumloc_tiff_writer_free(w);
+    CHECK_OK(tiff_writer_append(w, pixels, 2));                 /* streaming: two batches */
+    CHECK_STATUS(tiff_writer_finish(w), MUMLOC_ERR_INVALID_ARGUMENT); /* 2 of 6 so far */
+    CHECK_OK(tiff_writer_append(w, pixels + 2 * W * H, N - 2));
+    CHECK_STATUS(tiff_writer_append(w, pixels, 1), MUMLOC_ERR_INVALID_ARGUMENT); /* 7th */
+    CHECK_OK(tiff_writer_finish(w));
+    *used = tiff_writer_layout(w);
+    tiff_writer_free(w);
     fclose(f);
 }
 
 static void check_description_and_pixels(const char *path) {
-    mumloc_tiff_reader *r = NULL;
-    CHECK_OK(mumloc_tiff_reader_open(path, &r));
+    tiff_reader *r = NULL;
+    CHECK_OK(tiff_reader_open(path, &r));
     if (!r) return;
-    const mumloc_tiff_info *in = mumloc_tiff_reader_info(r);
+    const tiff_info *in = tiff_reader_info(r);
     CHECK(in->width == W && in->height == H && in->images == N);
     CHECK(in->bits_per_sample == 32 && in->sample_format == 3 && !in->big_endian);
     CHECK(in->imagej && in->hyperstack && in->contiguous);
@@ -87,14 +87,14 @@ static void check_description_and_pixels(const char *path) {
     CHECK_NEAR(in->pixel_width, 0.192, 1e-12);
     CHECK_NEAR(in->pixel_um, 0.192, 1e-12);
 
-    const char *d = mumloc_tiff_reader_description(r);
+    const char *d = tiff_reader_description(r);
     CHECK(strncmp(d, "ImageJ=1.53t\n", 13) == 0);
     const char *keys[][2] = {{"images", "6"}, {"channels", "2"}, {"slices", "1"}, {"frames", "3"},
                              {"hyperstack", "true"}, {"mode", "grayscale"}, {"unit", "micron"},
                              {"loop", "false"}, {"mumloc", "{\"seed\":7,\"noise\":\"none\"}"}};
     for (size_t k = 0; k < sizeof keys / sizeof keys[0]; k++) {
         char value[128];
-        int found = mumloc_tiff_description_value(d, keys[k][0], value, sizeof value);
+        int found = tiff_description_value(d, keys[k][0], value, sizeof value);
         if (!found || strcmp(value, keys[k][1]) != 0) {
             fprintf(stderr, "%s: description %s=%s, expected %s\n", path, keys[k][0],
                     found ? value : "(absent)", keys[k][1]);
@@ -104,18 +104,18 @@ static void check_description_and_pixels(const char *path) {
     CHECK(d[strlen(d) - 1] == '\n');
     float image[W * H];
     for (int i = N - 1; i >= 0; i--) { /* any order */
-        CHECK_OK(mumloc_tiff_reader_read(r, i, image));
+        CHECK_OK(tiff_reader_read(r, i, image));
         for (int p = 0; p < W * H; p++) CHECK(image[p] == pixel_value(i, p));
     }
-    CHECK_STATUS(mumloc_tiff_reader_read(r, N, image), MUMLOC_ERR_INVALID_ARGUMENT);
-    mumloc_tiff_reader_close(r);
+    CHECK_STATUS(tiff_reader_read(r, N, image), MUMLOC_ERR_INVALID_ARGUMENT);
+    tiff_reader_close(r);
 }
 
 static void test_multi_ifd(void) {
     const char *path = path_of("multi.tif");
-    mumloc_tiff_layout used = MUMLOC_TIFF_LAYOUT_AUTO;
-    write_movie(path, MUMLOC_TIFF_LAYOUT_AUTO, &used);
-    CHECK(used == MUMLOC_TIFF_LAYOUT_MULTI_IFD); /* small files: one IFD per image */
+    tiff_layout used = TIFF_LAYOUT_AUTO;
+    write_movie(path, TIFF_LAYOUT_AUTO, &used);
+    CHECK(used == TIFF_LAYOUT_MULTI_IFD); /* small files: one IFD per image */
     check_description_and_pixels(path);
 
     /* independent walk: II*, data from byte 8, N linked IFDs after the data, each pointing at its
@@ -147,9 +147,9 @@ static void test_multi_ifd(void) {
 
 static void test_single_ifd(void) {
     const char *path = path_of("single.tif");
-    mumloc_tiff_layout used = MUMLOC_TIFF_LAYOUT_AUTO;
-    write_movie(path, MUMLOC_TIFF_LAYOUT_SINGLE_IFD, &used);
-    CHECK(used == MUMLOC_TIFF_LAYOUT_SINGLE_IFD);
+    tiff_layout used = TIFF_LAYOUT_AUTO;
+    write_movie(path, TIFF_LAYOUT_SINGLE_IFD, &used);
+    CHECK(used == TIFF_LAYOUT_SINGLE_IFD);
     check_description_and_pixels(path);
 
     /* independent walk: one IFD at byte 8 with no successor, the data contiguous to the end */
@@ -172,64 +172,64 @@ static void test_single_ifd(void) {
     f = slurp(path, &len);
     spill(path_of("single-cut.tif"), f, len - 1);
     free(f);
-    mumloc_tiff_reader *r = NULL;
-    CHECK_STATUS(mumloc_tiff_reader_open(path_of("single-cut.tif"), &r), MUMLOC_ERR_FORMAT);
+    tiff_reader *r = NULL;
+    CHECK_STATUS(tiff_reader_open(path_of("single-cut.tif"), &r), MUMLOC_ERR_FORMAT);
     CHECK(strstr(mumloc_last_error(), "truncated") && strstr(mumloc_last_error(), "6 images"));
 }
 
 static void test_layout_switch(void) {
     /* 68 images of 4096 x 4096 floats = 4.25 GiB: AUTO keeps one IFD per image in a BigTIFF (only
      * the header is written here); one IFD per image in a classic TIFF is refused */
-    mumloc_tiff_write_options o = {4096, 4096, 4, 1, 17, 0.1, NULL, MUMLOC_TIFF_LAYOUT_AUTO,
-                                   MUMLOC_TIFF_FORMAT_AUTO, 32};
+    tiff_write_options o = {4096, 4096, 4, 1, 17, 0.1, NULL, TIFF_LAYOUT_AUTO,
+                                   TIFF_FORMAT_AUTO, 32};
     FILE *f = fopen(path_of("huge.tif"), "wb");
-    mumloc_tiff_writer *w = NULL;
-    CHECK_OK(mumloc_tiff_writer_open(f, "huge.tif", &o, &w));
-    CHECK(w && mumloc_tiff_writer_layout(w) == MUMLOC_TIFF_LAYOUT_MULTI_IFD);
-    CHECK(w && mumloc_tiff_writer_is_bigtiff(w));
-    CHECK(w && mumloc_tiff_writer_finish(w) == MUMLOC_ERR_INVALID_ARGUMENT); /* nothing appended */
-    mumloc_tiff_writer_free(w);
-    o.layout = MUMLOC_TIFF_LAYOUT_SINGLE_IFD; /* ImageJ's form stays classic */
-    CHECK_OK(mumloc_tiff_writer_open(f, "huge.tif", &o, &w));
-    CHECK(w && !mumloc_tiff_writer_is_bigtiff(w));
-    mumloc_tiff_writer_free(w);
-    o.layout = MUMLOC_TIFF_LAYOUT_MULTI_IFD;
-    o.format = MUMLOC_TIFF_FORMAT_CLASSIC;
+    tiff_writer *w = NULL;
+    CHECK_OK(tiff_writer_open(f, "huge.tif", &o, &w));
+    CHECK(w && tiff_writer_layout(w) == TIFF_LAYOUT_MULTI_IFD);
+    CHECK(w && tiff_writer_is_bigtiff(w));
+    CHECK(w && tiff_writer_finish(w) == MUMLOC_ERR_INVALID_ARGUMENT); /* nothing appended */
+    tiff_writer_free(w);
+    o.layout = TIFF_LAYOUT_SINGLE_IFD; /* ImageJ's form stays classic */
+    CHECK_OK(tiff_writer_open(f, "huge.tif", &o, &w));
+    CHECK(w && !tiff_writer_is_bigtiff(w));
+    tiff_writer_free(w);
+    o.layout = TIFF_LAYOUT_MULTI_IFD;
+    o.format = TIFF_FORMAT_CLASSIC;
     w = NULL;
-    CHECK_STATUS(mumloc_tiff_writer_open(f, "huge.tif", &o, &w), MUMLOC_ERR_INVALID_ARGUMENT);
+    CHECK_STATUS(tiff_writer_open(f, "huge.tif", &o, &w), MUMLOC_ERR_INVALID_ARGUMENT);
     CHECK(strstr(mumloc_last_error(), "4 GiB") != NULL && w == NULL);
     /* 64 images = 4 GiB of data: the trailing IFDs would pass the limit too */
     o.frames = 16;
-    o.layout = MUMLOC_TIFF_LAYOUT_AUTO;
-    o.format = MUMLOC_TIFF_FORMAT_AUTO;
-    CHECK_OK(mumloc_tiff_writer_open(f, "huge.tif", &o, &w));
-    CHECK(w && mumloc_tiff_writer_is_bigtiff(w));
-    mumloc_tiff_writer_free(w);
+    o.layout = TIFF_LAYOUT_AUTO;
+    o.format = TIFF_FORMAT_AUTO;
+    CHECK_OK(tiff_writer_open(f, "huge.tif", &o, &w));
+    CHECK(w && tiff_writer_is_bigtiff(w));
+    tiff_writer_free(w);
     o.frames = 15; /* 3.75 GiB: still a classic TIFF */
-    CHECK_OK(mumloc_tiff_writer_open(f, "huge.tif", &o, &w));
-    CHECK(w && mumloc_tiff_writer_layout(w) == MUMLOC_TIFF_LAYOUT_MULTI_IFD);
-    CHECK(w && !mumloc_tiff_writer_is_bigtiff(w));
-    mumloc_tiff_writer_free(w);
+    CHECK_OK(tiff_writer_open(f, "huge.tif", &o, &w));
+    CHECK(w && tiff_writer_layout(w) == TIFF_LAYOUT_MULTI_IFD);
+    CHECK(w && !tiff_writer_is_bigtiff(w));
+    tiff_writer_free(w);
     fclose(f);
     unlink(path_of("huge.tif"));
 
     o.width = 0;
-    CHECK_STATUS(mumloc_tiff_writer_open(stdout, "x", &o, &w), MUMLOC_ERR_INVALID_ARGUMENT);
+    CHECK_STATUS(tiff_writer_open(stdout, "x", &o, &w), MUMLOC_ERR_INVALID_ARGUMENT);
     o.width = 8;
     o.extra_description = "a=b\\c";
-    CHECK_STATUS(mumloc_tiff_writer_open(stdout, "x", &o, &w), MUMLOC_ERR_INVALID_ARGUMENT);
+    CHECK_STATUS(tiff_writer_open(stdout, "x", &o, &w), MUMLOC_ERR_INVALID_ARGUMENT);
 }
 
 /* A single-IFD movie past 4 GiB, made sparse (the prelude written, the file extended with
  * ftruncate, one marker pixel written past 4 GiB), read back with 64-bit offsets. */
 static void test_past_4_gib(void) {
     const char *path = path_of("sparse.tif");
-    mumloc_tiff_write_options o = {4096, 4096, 4, 1, 17, 0.1, NULL, MUMLOC_TIFF_LAYOUT_SINGLE_IFD,
-                                   MUMLOC_TIFF_FORMAT_AUTO, 32};
+    tiff_write_options o = {4096, 4096, 4, 1, 17, 0.1, NULL, TIFF_LAYOUT_SINGLE_IFD,
+                                   TIFF_FORMAT_AUTO, 32};
     FILE *f = fopen(path, "wb");
-    mumloc_tiff_writer *w = NULL;
-    CHECK_OK(mumloc_tiff_writer_open(f, path, &o, &w));
-    mumloc_tiff_writer_free(w);
+    tiff_writer *w = NULL;
+    CHECK_OK(tiff_writer_open(f, path, &o, &w));
+    tiff_writer_free(w);
     fclose(f);
     size_t len = 0;
     unsigned char *head = slurp(path, &len);
@@ -245,20 +245,20 @@ static void test_past_4_gib(void) {
     const unsigned char marker[4] = {0x00, 0x00, 0x28, 0x42}; /* 42.0f little-endian */
     if (g && fseeko(g, (off_t)(last + 4 * 4097), SEEK_SET) == 0) fwrite(marker, 1, 4, g);
     if (g) fclose(g);
-    mumloc_tiff_reader *r = NULL;
-    CHECK_OK(mumloc_tiff_reader_open(path, &r));
+    tiff_reader *r = NULL;
+    CHECK_OK(tiff_reader_open(path, &r));
     if (r) {
-        const mumloc_tiff_info *in = mumloc_tiff_reader_info(r);
+        const tiff_info *in = tiff_reader_info(r);
         CHECK(in->images == 68 && in->contiguous && in->channels == 4 && in->frames == 17);
         float *image = malloc(image_bytes);
-        CHECK_OK(mumloc_tiff_reader_read(r, 67, image));
+        CHECK_OK(tiff_reader_read(r, 67, image));
         CHECK(image && image[4097] == 42.0f && image[0] == 0.0f && image[4096] == 0.0f);
         free(image);
-        mumloc_tiff_reader_close(r);
+        tiff_reader_close(r);
     }
     /* one byte short: truncated */
     CHECK(truncate(path, (off_t)(data + 68 * image_bytes - 1)) == 0);
-    CHECK_STATUS(mumloc_tiff_reader_open(path, &r), MUMLOC_ERR_FORMAT);
+    CHECK_STATUS(tiff_reader_open(path, &r), MUMLOC_ERR_FORMAT);
     unlink(path);
 }
 
@@ -342,17 +342,17 @@ static long s16_value(int i, int p) { return (long)(uint16_t)(int16_t)(-100 * i 
 static long u8_value(int i, int p) { return (37L * i + 3L * p) % 251; }
 
 static void check_read(const char *path, int images, int w, int h, double (*expected)(int, int)) {
-    mumloc_tiff_reader *r = NULL;
-    CHECK_OK(mumloc_tiff_reader_open(path, &r));
+    tiff_reader *r = NULL;
+    CHECK_OK(tiff_reader_open(path, &r));
     if (!r) return;
-    const mumloc_tiff_info *in = mumloc_tiff_reader_info(r);
+    const tiff_info *in = tiff_reader_info(r);
     CHECK(in->images == images && in->width == w && in->height == h);
     float image[64];
     for (int i = 0; i < images; i++) {
-        CHECK_OK(mumloc_tiff_reader_read(r, i, image));
+        CHECK_OK(tiff_reader_read(r, i, image));
         for (int p = 0; p < w * h; p++) CHECK(image[p] == (float)expected(i, p));
     }
-    mumloc_tiff_reader_close(r);
+    tiff_reader_close(r);
 }
 
 static double u16_expected(int i, int p) { return (double)u16_value(i, p); }
@@ -363,13 +363,13 @@ static void test_foreign_files(void) {
     /* big-endian unsigned 16-bit, 3 images in strips of one row, no description: a plain stack */
     build(path_of("be16.tif"), 1, 16, 1, 1, 4, 3, 3, NULL, u16_value);
     check_read(path_of("be16.tif"), 3, 4, 3, u16_expected);
-    mumloc_tiff_reader *r = NULL;
-    CHECK_OK(mumloc_tiff_reader_open(path_of("be16.tif"), &r));
+    tiff_reader *r = NULL;
+    CHECK_OK(tiff_reader_open(path_of("be16.tif"), &r));
     if (r) {
-        const mumloc_tiff_info *in = mumloc_tiff_reader_info(r);
+        const tiff_info *in = tiff_reader_info(r);
         CHECK(in->big_endian && !in->imagej && !in->contiguous && in->bits_per_sample == 16);
         CHECK(in->channels == 1 && in->slices == 3 && in->frames == 1 && in->pixel_um == 0);
-        mumloc_tiff_reader_close(r);
+        tiff_reader_close(r);
     }
     /* little-endian signed 16-bit and 8-bit */
     build(path_of("le16s.tif"), 0, 16, 2, 1, 3, 2, 2, NULL, s16_value);
@@ -380,33 +380,33 @@ static void test_foreign_files(void) {
     build(path_of("ij16.tif"), 1, 16, 1, 1, 4, 3, 4,
           "ImageJ=1.52i\nimages=4\nchannels=2\nframes=2\nhyperstack=true\n", u16_value);
     check_read(path_of("ij16.tif"), 4, 4, 3, u16_expected);
-    CHECK_OK(mumloc_tiff_reader_open(path_of("ij16.tif"), &r));
+    CHECK_OK(tiff_reader_open(path_of("ij16.tif"), &r));
     if (r) {
-        const mumloc_tiff_info *in = mumloc_tiff_reader_info(r);
+        const tiff_info *in = tiff_reader_info(r);
         CHECK(in->imagej && in->contiguous && in->hyperstack);
         CHECK(in->channels == 2 && in->slices == 1 && in->frames == 2);
-        mumloc_tiff_reader_close(r);
+        tiff_reader_close(r);
     }
     /* dimensions that do not multiply to the image count fall back to a plain stack, as in ImageJ */
     build(path_of("ij-odd.tif"), 0, 8, 1, 1, 2, 2, 3, "ImageJ=1.52i\nimages=3\nchannels=2\n", u8_value);
-    CHECK_OK(mumloc_tiff_reader_open(path_of("ij-odd.tif"), &r));
+    CHECK_OK(tiff_reader_open(path_of("ij-odd.tif"), &r));
     if (r) {
-        const mumloc_tiff_info *in = mumloc_tiff_reader_info(r);
+        const tiff_info *in = tiff_reader_info(r);
         CHECK(in->channels == 1 && in->slices == 3 && in->frames == 1);
-        mumloc_tiff_reader_close(r);
+        tiff_reader_close(r);
     }
 }
 
 static void expect_open_error(const char *name, mumloc_status status, const char *f1, const char *f2) {
-    mumloc_tiff_reader *r = NULL;
-    mumloc_status s = mumloc_tiff_reader_open(path_of(name), &r);
+    tiff_reader *r = NULL;
+    mumloc_status s = tiff_reader_open(path_of(name), &r);
     const char *msg = mumloc_last_error();
     if (s != status || r != NULL || !strstr(msg, f1) || !strstr(msg, f2) || !strstr(msg, name)) {
         fprintf(stderr, "open %s: %s \"%s\", expected %s with \"%s\" and \"%s\"\n", name,
                 mumloc_status_string(s), msg, mumloc_status_string(status), f1, f2);
         check_failures++;
     }
-    mumloc_tiff_reader_close(r);
+    tiff_reader_close(r);
 }
 
 static void test_bad_files(void) {

@@ -75,14 +75,14 @@ static void save(builder *t, const char *name) {
 }
 
 static void expect_format_error(const char *name, const char *fragment) {
-    mumloc_tiff_reader *r = NULL;
-    mumloc_status s = mumloc_tiff_reader_open(path_of(name), &r);
+    tiff_reader *r = NULL;
+    mumloc_status s = tiff_reader_open(path_of(name), &r);
     if (s != MUMLOC_ERR_FORMAT || r || !strstr(mumloc_last_error(), fragment)) {
         fprintf(stderr, "%s: %s \"%s\", expected a format error with \"%s\"\n", name,
                 mumloc_status_string(s), mumloc_last_error(), fragment);
         check_failures++;
     }
-    mumloc_tiff_reader_close(r);
+    tiff_reader_close(r);
 }
 
 static void expect_loop(const char *name, uint32_t offset) {
@@ -140,15 +140,15 @@ static void test_shared_strip_tables(void) {
         if (i < 199) put32(&t, next, (uint32_t)t.len);
     }
     save(&t, "stack200.tif");
-    mumloc_tiff_reader *r = NULL;
-    CHECK_OK(mumloc_tiff_reader_open(path_of("stack200.tif"), &r));
+    tiff_reader *r = NULL;
+    CHECK_OK(tiff_reader_open(path_of("stack200.tif"), &r));
     if (r) {
-        CHECK(mumloc_tiff_reader_info(r)->images == 200);
+        CHECK(tiff_reader_info(r)->images == 200);
         float v = 0;
-        CHECK_OK(mumloc_tiff_reader_read(r, 199, &v));
+        CHECK_OK(tiff_reader_read(r, 199, &v));
         CHECK(v == 7.0f);
     }
-    mumloc_tiff_reader_close(r);
+    tiff_reader_close(r);
 }
 
 /* channels=3, slices=3⁻¹ mod 2⁶³, frames=2: the product wraps to 2 in 64 bits, the image count. */
@@ -163,16 +163,16 @@ static void test_overflowing_hyperstack(void) {
     put32(&t, 4, (uint32_t)t.len);
     ifd(&t, 1, 0, 0, description, description_at);
     save(&t, "overflow-hyperstack.tif");
-    mumloc_tiff_reader *r = NULL;
-    CHECK_OK(mumloc_tiff_reader_open(path_of("overflow-hyperstack.tif"), &r));
+    tiff_reader *r = NULL;
+    CHECK_OK(tiff_reader_open(path_of("overflow-hyperstack.tif"), &r));
     if (!r) return;
-    const mumloc_tiff_info *in = mumloc_tiff_reader_info(r);
+    const tiff_info *in = tiff_reader_info(r);
     CHECK(in->images == 2);
     CHECK(in->channels == 1 && in->slices == 2 && in->frames == 1); /* a plain stack */
     float v = 0;
-    CHECK_OK(mumloc_tiff_reader_read(r, 1, &v));
+    CHECK_OK(tiff_reader_read(r, 1, &v));
     CHECK(v == 9.0f);
-    mumloc_tiff_reader_close(r);
+    tiff_reader_close(r);
 }
 
 int main(void) {

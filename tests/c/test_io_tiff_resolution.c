@@ -12,23 +12,23 @@
 
 static void write_one(const char *path, double pixel_um) {
     const float pixel = 1.5f;
-    mumloc_tiff_write_options o = {1, 1, 1, 1, 1, pixel_um, NULL, MUMLOC_TIFF_LAYOUT_MULTI_IFD,
-                                   MUMLOC_TIFF_FORMAT_AUTO, 32};
+    tiff_write_options o = {1, 1, 1, 1, 1, pixel_um, NULL, TIFF_LAYOUT_MULTI_IFD,
+                                   TIFF_FORMAT_AUTO, 32};
     FILE *f = fopen(path, "wb");
-    mumloc_tiff_writer *w = NULL;
+    tiff_writer *w = NULL;
     CHECK(f != NULL);
-    CHECK_OK(mumloc_tiff_writer_open(f, path, &o, &w));
-    if (w) CHECK_OK(mumloc_tiff_writer_append(w, &pixel, 1));
-    if (w) CHECK_OK(mumloc_tiff_writer_finish(w));
-    mumloc_tiff_writer_free(w);
+    CHECK_OK(tiff_writer_open(f, path, &o, &w));
+    if (w) CHECK_OK(tiff_writer_append(w, &pixel, 1));
+    if (w) CHECK_OK(tiff_writer_finish(w));
+    tiff_writer_free(w);
     if (f) fclose(f);
 }
 
 static double read_pixel_um(const char *path) {
-    mumloc_tiff_reader *r = NULL;
-    CHECK_OK(mumloc_tiff_reader_open(path, &r));
-    double pixel_um = r ? mumloc_tiff_reader_info(r)->pixel_um : NAN;
-    mumloc_tiff_reader_close(r);
+    tiff_reader *r = NULL;
+    CHECK_OK(tiff_reader_open(path, &r));
+    double pixel_um = r ? tiff_reader_info(r)->pixel_um : NAN;
+    tiff_reader_close(r);
     return pixel_um;
 }
 

@@ -18,7 +18,7 @@ static void render(const mumloc_optics *o, double x, double y, double z, double 
                    double dx, double dy) {
     memset(image, 0, sizeof image);
     mumloc_emitter e = {0, x, y, z, c, 0};
-    mumloc_render_plane_rows(o, 0, W, H, 0, H, depth, dx, dy, &e, 1, image, scratch);
+    render_plane_rows(o, 0, W, H, 0, H, depth, dx, dy, &e, 1, image, scratch);
 }
 
 static void moments(const mumloc_optics *o, double *total, double *cx, double *cy, double *vx,
@@ -127,10 +127,10 @@ int main(void) {
         static double whole[H * W], banded[H * W];
         memset(whole, 0, sizeof whole);
         memset(banded, 0, sizeof banded);
-        mumloc_render_plane_rows(&o, 1, W, H, 0, H, 600.0, 12.0, -7.0, e, 3, whole, scratch);
+        render_plane_rows(&o, 1, W, H, 0, H, 600.0, 12.0, -7.0, e, 3, whole, scratch);
         const int cuts[] = {0, 10, 37, 38, H};
         for (int b = 0; b < 4; b++)
-            mumloc_render_plane_rows(&o, 1, W, H, cuts[b], cuts[b + 1], 600.0, 12.0, -7.0, e, 3,
+            render_plane_rows(&o, 1, W, H, cuts[b], cuts[b + 1], 600.0, 12.0, -7.0, e, 3,
                                      banded + cuts[b] * W, scratch);
         CHECK(memcmp(whole, banded, sizeof whole) == 0);
     }

@@ -18,12 +18,12 @@ static const int NZ = 121; /* −400 .. 2000 nm */
 /* Gaussian model: photon fraction on a pixel centred at offset (u, v) from a molecule at depth z. */
 static double gaussian_node(const mumloc_optics *o, int plane, double u, double v, double z) {
     double w = mumloc_psf_width_nm(o, o->plane_depth_nm[plane] - z), p = o->pixel_nm, mx, my;
-    mumloc_psf_masses(0.5 * p - u, w, p, 0, 1, &mx, NULL, NULL);
-    mumloc_psf_masses(0.5 * p - v, w, p, 0, 1, &my, NULL, NULL);
+    psf_masses(0.5 * p - u, w, p, 0, 1, &mx, NULL, NULL);
+    psf_masses(0.5 * p - v, w, p, 0, 1, &my, NULL, NULL);
     return mx * my;
 }
 
-static void build_from_gaussian(const mumloc_optics *o, int plane, mumloc_spline_psf *psf) {
+static void build_from_gaussian(const mumloc_optics *o, int plane, spline_plane_psf *psf) {
     const int n = 2 * HALF * OS + 1, c = HALF * OS;
     const double h = o->pixel_nm / OS;
     double *values = malloc(sizeof(double) * n * n * NZ);
@@ -32,7 +32,7 @@ static void build_from_gaussian(const mumloc_optics *o, int plane, mumloc_spline
             for (int u = 0; u < n; u++)
                 values[((size_t)m * n + v) * n + u] =
                     gaussian_node(o, plane, (u - c) * h, (v - c) * h, Z0 + m * ZSTEP);
-    CHECK_OK(mumloc_spline_psf_from_nodes(o->pixel_nm, OS, HALF, NZ, Z0, ZSTEP, values, psf));
+    CHECK_OK(spline_psf_from_nodes(o->pixel_nm, OS, HALF, NZ, Z0, ZSTEP, values, psf));
     free(values);
 }
 
@@ -44,7 +44,7 @@ static double uniform(unsigned *state) {
 int main(void) {
     mumloc_optics o;
     mumloc_optics_default(&o);
-    mumloc_spline_psf psf[MUMLOC_MAX_PLANES];
+    spline_plane_psf psf[MUMLOC_MAX_PLANES];
     for (int d = 0; d < o.planes; d++) build_from_gaussian(&o, d, &psf[d]);
 
     /* Values and derivatives against the Gaussian model over its own fit windows (where the spline's
@@ -56,17 +56,17 @@ int main(void) {
         double x = 3000 + 192 * uniform(&seed), y = 3000 + 192 * uniform(&seed);
         double z = 1600 * uniform(&seed);
         int d = trial % o.planes;
-        mumloc_psf_plane pl;
-        mumloc_psf_plane_window(&o, d, x, y, z, NULL, NULL, 0, 0, &pl);
-        double *factors = malloc(sizeof(double) * mumloc_psf_plane_buffer_size(&pl));
-        mumloc_psf_plane_eval(&o, &pl, factors);
+        psf_plane pl;
+        psf_plane_window(&o, d, x, y, z, NULL, NULL, 0, 0, &pl);
+        double *factors = malloc(sizeof(double) * psf_plane_buffer_size(&pl));
+        psf_plane_eval(&o, &pl, factors);
         size_t count = (size_t)pl.nx * pl.ny;
         double *g = buf, *gx = g + count, *gy = gx + count, *gz = gy + count;
-        mumloc_spline_psf_window(&psf[d], x, y, z, pl.i0, pl.j0, pl.nx, pl.ny, g, gx, gy, gz);
+        spline_psf_window(&psf[d], x, y, z, pl.i0, pl.j0, pl.nx, pl.ny, g, gx, gy, gz);
         for (int b = 0; b < pl.ny; b++)
             for (int a = 0; a < pl.nx; a++) {
                 double e[4], s[4];
-                mumloc_psf_plane_pixel(&pl, a, b, &e[0], &e[1], &e[2], &e[3]);
+                psf_plane_pixel(&pl, a, b, &e[0], &e[1], &e[2], &e[3]);
                 size_t at = (size_t)b * pl.nx + a;
                 /* the spline covers pixel centres within ±HALF pixels; a far-defocused Gaussian
                  * window reaches further (its pixels there hold under 1e-3 of the peak) */
@@ -90,30 +90,30 @@ int main(void) {
     /* Cramér–Rao bounds over the same windows: within 2 %. */
     mumloc_camera cam;
     mumloc_camera_default(&cam);
-    mumloc_pixel_noise noise = mumloc_pixel_noise_of(&cam);
+    pixel_noise noise = pixel_noise_of(&cam);
     double bg[MUMLOC_MAX_PLANES], share[MUMLOC_MAX_PLANES], worst_crlb = 0;
     for (int d = 0; d < o.planes; d++) bg[d] = 10.0, share[d] = 1.0 / o.planes;
     for (int trial = 0; trial < 9; trial++) {
         double x = 5000 + 37 * trial, y = 4000 - 23 * trial, z = 100 + 175 * trial, photons = 4000;
         double fisher_g[64], fisher_s[64], diag_g[8], diag_s[8];
-        CHECK_OK(mumloc_crlb_fisher(&o, &noise, x, y, z, photons, bg, NULL, NULL, fisher_g));
-        mumloc_psf_dense views[MUMLOC_MAX_PLANES];
+        CHECK_OK(crlb_fisher(&o, &noise, x, y, z, photons, bg, NULL, NULL, fisher_g));
+        psf_dense views[MUMLOC_MAX_PLANES];
         double *store[MUMLOC_MAX_PLANES];
         for (int d = 0; d < o.planes; d++) {
-            mumloc_psf_plane pl;
-            mumloc_psf_plane_window(&o, d, x, y, z, NULL, NULL, 0, 0, &pl);
+            psf_plane pl;
+            psf_plane_window(&o, d, x, y, z, NULL, NULL, 0, 0, &pl);
             size_t count = (size_t)pl.nx * pl.ny;
             store[d] = malloc(sizeof(double) * 4 * count);
-            mumloc_spline_psf_window(&psf[d], x, y, z, pl.i0, pl.j0, pl.nx, pl.ny, store[d],
+            spline_psf_window(&psf[d], x, y, z, pl.i0, pl.j0, pl.nx, pl.ny, store[d],
                                      store[d] + count, store[d] + 2 * count, store[d] + 3 * count);
-            views[d] = (mumloc_psf_dense){pl.i0, pl.j0, pl.nx, pl.ny, store[d], store[d] + count,
+            views[d] = (psf_dense){pl.i0, pl.j0, pl.nx, pl.ny, store[d], store[d] + count,
                                           store[d] + 2 * count, store[d] + 3 * count};
         }
-        mumloc_fisher_dense(o.planes, &noise, views, share, photons, bg, fisher_s);
+        fisher_dense(o.planes, &noise, views, share, photons, bg, fisher_s);
         for (int d = 0; d < o.planes; d++) free(store[d]);
-        int n = MUMLOC_CRLB_BACKGROUND + o.planes;
-        mumloc_fisher_inverse_diagonal(fisher_g, n, diag_g);
-        mumloc_fisher_inverse_diagonal(fisher_s, n, diag_s);
+        int n = CRLB_BACKGROUND + o.planes;
+        fisher_inverse_diagonal(fisher_g, n, diag_g);
+        fisher_inverse_diagonal(fisher_s, n, diag_s);
         for (int a = 0; a < 3; a++) {
             double r = sqrt(diag_s[a] / diag_g[a]) - 1.0;
             if (fabs(r) > worst_crlb) worst_crlb = fabs(r);
@@ -126,14 +126,14 @@ int main(void) {
     /* Analytic derivatives against central differences of the spline itself (3×3 pixels). */
     {
         double x = 5010.3, y = 4999.1, z = 733.0, e = 0.5, g[9], dx[9], dy[9], dz[9], gp[9], gm[9];
-        mumloc_spline_psf_window(&psf[1], x, y, z, 24, 24, 3, 3, g, dx, dy, dz);
+        spline_psf_window(&psf[1], x, y, z, 24, 24, 3, 3, g, dx, dy, dz);
         double worst_fd = 0, big = 0;
         for (int axis = 0; axis < 3; axis++) {
             double xp[3] = {x, y, z}, xm[3] = {x, y, z};
             xp[axis] += e;
             xm[axis] -= e;
-            mumloc_spline_psf_window(&psf[1], xp[0], xp[1], xp[2], 24, 24, 3, 3, gp, NULL, NULL, NULL);
-            mumloc_spline_psf_window(&psf[1], xm[0], xm[1], xm[2], 24, 24, 3, 3, gm, NULL, NULL, NULL);
+            spline_psf_window(&psf[1], xp[0], xp[1], xp[2], 24, 24, 3, 3, gp, NULL, NULL, NULL);
+            spline_psf_window(&psf[1], xm[0], xm[1], xm[2], 24, 24, 3, 3, gm, NULL, NULL, NULL);
             const double *an = axis == 0 ? dx : axis == 1 ? dy : dz;
             for (int i = 0; i < 9; i++) {
                 double fd = (gp[i] - gm[i]) / (2 * e);
@@ -159,8 +159,8 @@ int main(void) {
             for (int k = 0; k < 3; k++) lo[k] = hi[k] = at[which][k];
             lo[which == 0 ? 0 : 2] -= eps;
             hi[which == 0 ? 0 : 2] += eps;
-            mumloc_spline_psf_window(&psf[2], lo[0], lo[1], lo[2], 24, 24, 3, 3, a[0], a[1], a[2], a[3]);
-            mumloc_spline_psf_window(&psf[2], hi[0], hi[1], hi[2], 24, 24, 3, 3, b[0], b[1], b[2], b[3]);
+            spline_psf_window(&psf[2], lo[0], lo[1], lo[2], 24, 24, 3, 3, a[0], a[1], a[2], a[3]);
+            spline_psf_window(&psf[2], hi[0], hi[1], hi[2], 24, 24, 3, 3, b[0], b[1], b[2], b[3]);
             for (int q = 0; q < 4; q++)
                 for (int i = 0; i < 9; i++) {
                     if (fabs(a[q][i] - b[q][i]) > worst_jump) worst_jump = fabs(a[q][i] - b[q][i]);
@@ -174,14 +174,14 @@ int main(void) {
     /* Outside the lateral grid g is 0; bad grids are refused with a message. */
     {
         double g[1], gx[1], gy[1], gz[1];
-        mumloc_spline_psf_window(&psf[0], 0.0, 0.0, 200.0, 40, 40, 1, 1, g, gx, gy, gz);
+        spline_psf_window(&psf[0], 0.0, 0.0, 200.0, 40, 40, 1, 1, g, gx, gy, gz);
         CHECK(g[0] == 0.0 && gx[0] == 0.0);
-        mumloc_spline_psf bad;
+        spline_plane_psf bad;
         double one[4] = {0};
-        CHECK_STATUS(mumloc_spline_psf_from_nodes(192.0, 4, 0, 1, 0.0, 10.0, one, &bad),
+        CHECK_STATUS(spline_psf_from_nodes(192.0, 4, 0, 1, 0.0, 10.0, one, &bad),
                      MUMLOC_ERR_INVALID_ARGUMENT);
     }
     free(buf);
-    for (int d = 0; d < o.planes; d++) mumloc_spline_psf_free(&psf[d]);
+    for (int d = 0; d < o.planes; d++) spline_psf_free(&psf[d]);
     return check_failures ? 1 : 0;
 }

@@ -21,13 +21,13 @@ static int exists(const char *path) {
 /* A float TIFF of count images with these hyperstack dimensions. */
 static void write_float_tiff(const char *path, const float *images, int c, int z, int t) {
     FILE *f = fopen(path, "wb");
-    mumloc_tiff_write_options o = {W, H, c, z, t, 0.192, NULL, MUMLOC_TIFF_LAYOUT_AUTO,
-                                   MUMLOC_TIFF_FORMAT_AUTO, 32};
-    mumloc_tiff_writer *w = NULL;
-    CHECK_OK(mumloc_tiff_writer_open(f, path, &o, &w));
-    CHECK_OK(mumloc_tiff_writer_append(w, images, (int64_t)c * z * t));
-    CHECK_OK(mumloc_tiff_writer_finish(w));
-    mumloc_tiff_writer_free(w);
+    tiff_write_options o = {W, H, c, z, t, 0.192, NULL, TIFF_LAYOUT_AUTO,
+                                   TIFF_FORMAT_AUTO, 32};
+    tiff_writer *w = NULL;
+    CHECK_OK(tiff_writer_open(f, path, &o, &w));
+    CHECK_OK(tiff_writer_append(w, images, (int64_t)c * z * t));
+    CHECK_OK(tiff_writer_finish(w));
+    tiff_writer_free(w);
     fclose(f);
 }
 

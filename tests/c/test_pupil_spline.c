@@ -55,10 +55,10 @@ int main(void) {
             for (int i = 0; i < SIDE * SIDE; i++) img[i] = (float)(PHOTONS * px[i] + BG);
         }
     }
-    mumloc_spline_beads in = {images, BEADS, STEPS, SIDE, NULL, NULL, bgs, Z0, ZSTEP, 0.0};
-    mumloc_spline_psf psf;
+    spline_beads in = {images, BEADS, STEPS, SIDE, NULL, NULL, bgs, Z0, ZSTEP, 0.0};
+    spline_plane_psf psf;
     double fx[BEADS], fy[BEADS];
-    CHECK_OK(mumloc_spline_psf_from_beads(&in, p, OS, HALF, &psf, fx, fy));
+    CHECK_OK(spline_psf_from_beads(&in, p, OS, HALF, &psf, fx, fy));
     /* The PSF is point-symmetric (astigmatism, spherical), so its centre is the bead's position.
      * Known limit: its in-focus core (σ ≈ 85 nm) is narrower than half a pixel, so the centroid
      * start is pulled towards pixel centres, and registration against a spline built from those
@@ -94,7 +94,7 @@ int main(void) {
         double mx = 3000 + p * uniform(&seed), my = 3000 + p * uniform(&seed);
         double z = -500 + 1000 * uniform(&seed);
         int i0 = (int)floor(mx / p) - W / 2, j0 = (int)floor(my / p) - W / 2;
-        mumloc_spline_psf_window(&psf, mx, my, z, i0, j0, W, W, g, NULL, NULL, NULL);
+        spline_psf_window(&psf, mx, my, z, i0, j0, W, W, g, NULL, NULL, NULL);
         CHECK(pupil_pixels(&po, &ab, mx, my, z, i0, j0, W, W, truth));
         for (int i = 0; i < W * W; i++) {
             truth[i] /= F;
@@ -105,7 +105,7 @@ int main(void) {
     /* photons: the in-focus window of the spline holds what the pupil PSF's does */
     {
         double sum_s = 0, sum_t = 0;
-        mumloc_spline_psf_window(&psf, 3100, 3050, 0.0, 15 - W / 2, 15 - W / 2, W, W, g, NULL, NULL, NULL);
+        spline_psf_window(&psf, 3100, 3050, 0.0, 15 - W / 2, 15 - W / 2, W, W, g, NULL, NULL, NULL);
         CHECK(pupil_pixels(&po, &ab, 3100, 3050, 0.0, 15 - W / 2, 15 - W / 2, W, W, truth));
         for (int i = 0; i < W * W; i++) sum_s += g[i], sum_t += truth[i] / F;
         in_focus = sum_s / sum_t - 1;
@@ -117,9 +117,9 @@ int main(void) {
 
     /* astigmatism: σx − σy of the spline changes sign across focus, as the pupil PSF's does */
     double sxp, syp, sxm, sym, txp, typ, txm, tym;
-    mumloc_spline_psf_window(&psf, 3000.5, 3000.5, 400, 11, 11, W, W, g, NULL, NULL, NULL);
+    spline_psf_window(&psf, 3000.5, 3000.5, 400, 11, 11, W, W, g, NULL, NULL, NULL);
     widths(g, W, &sxp, &syp);
-    mumloc_spline_psf_window(&psf, 3000.5, 3000.5, -400, 11, 11, W, W, g, NULL, NULL, NULL);
+    spline_psf_window(&psf, 3000.5, 3000.5, -400, 11, 11, W, W, g, NULL, NULL, NULL);
     widths(g, W, &sxm, &sym);
     CHECK(pupil_pixels(&po, &ab, 3000.5, 3000.5, 400, 11, 11, W, W, truth));
     widths(truth, W, &txp, &typ);
@@ -130,25 +130,25 @@ int main(void) {
     CHECK((sxp - syp) * (sxm - sym) < 0);
     CHECK_NEAR(sxp - syp, txp - typ, 0.05);
     CHECK_NEAR(sxm - sym, txm - tym, 0.05);
-    mumloc_spline_psf_free(&psf);
+    spline_psf_free(&psf);
 
     /* With the beads' true centres given, the builder itself reproduces the pupil PSF closely. */
     in.x_nm = x;
     in.y_nm = y;
-    CHECK_OK(mumloc_spline_psf_from_beads(&in, p, OS, HALF, &psf, NULL, NULL));
+    CHECK_OK(spline_psf_from_beads(&in, p, OS, HALF, &psf, NULL, NULL));
     worst = 0;
     for (int t = 0; t < 12; t++) {
         double mx = 3000 + p * uniform(&seed), my = 3000 + p * uniform(&seed);
         double z = -500 + 1000 * uniform(&seed);
         int i0 = (int)floor(mx / p) - W / 2, j0 = (int)floor(my / p) - W / 2;
-        mumloc_spline_psf_window(&psf, mx, my, z, i0, j0, W, W, g, NULL, NULL, NULL);
+        spline_psf_window(&psf, mx, my, z, i0, j0, W, W, g, NULL, NULL, NULL);
         CHECK(pupil_pixels(&po, &ab, mx, my, z, i0, j0, W, W, truth));
         for (int i = 0; i < W * W; i++)
             if (fabs(g[i] - truth[i] / F) > worst) worst = fabs(g[i] - truth[i] / F);
     }
     printf("centres given: worst %.3f %% of the peak\n", 100 * worst / peak);
     CHECK(worst < 0.005 * peak);
-    mumloc_spline_psf_free(&psf);
+    spline_psf_free(&psf);
     free(images);
     free(px);
     return check_failures ? 1 : 0;

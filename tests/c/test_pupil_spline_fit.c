@@ -44,9 +44,9 @@ int main(void) {
                 images[((size_t)b * STEPS + m) * SIDE * SIDE + i] = (float)(1e5 * px[i]);
         }
     }
-    mumloc_spline_beads in = {images, BEADS, STEPS, SIDE, bx, by, bg, Z0, ZSTEP, 0.0};
-    mumloc_spline_psf psf;
-    CHECK_OK(mumloc_spline_psf_from_beads(&in, p, OS, HALF, &psf, NULL, NULL));
+    spline_beads in = {images, BEADS, STEPS, SIDE, bx, by, bg, Z0, ZSTEP, 0.0};
+    spline_plane_psf psf;
+    CHECK_OK(spline_psf_from_beads(&in, p, OS, HALF, &psf, NULL, NULL));
 
     mumloc_optics o;
     mumloc_optics_default(&o);
@@ -54,14 +54,14 @@ int main(void) {
     o.pixel_nm = p;
     o.plane_depth_nm[0] = 0.0;
     CHECK_OK(mumloc_optics_validate(&o));
-    mumloc_plane_map map;
+    plane_map map;
     memset(&map, 0, sizeof map);
     map.planes = 1;
     map.jacobian[0][0] = map.jacobian[0][3] = map.width_scale[0] = 1.0;
     map.spline = &psf;
     mumloc_camera camera;
     mumloc_camera_default(&camera);
-    const mumloc_pixel_noise noise = mumloc_pixel_noise_of(&camera);
+    const pixel_noise noise = pixel_noise_of(&camera);
     float frame[FRAME * FRAME];
     double pixels[FRAME * FRAME], worst_xy = 0, worst_z = 0;
     for (int t = 0; t < 9; t++) {
@@ -69,8 +69,8 @@ int main(void) {
         const double z = -400.0 + 100.0 * t + 13.0;
         CHECK(pupil_pixels(&po, &ab, x, y, z, 0, 0, FRAME, FRAME, pixels));
         for (int i = 0; i < FRAME * FRAME; i++) frame[i] = (float)(5000.0 * pixels[i] + 5.0);
-        mumloc_mle_result r;
-        CHECK_OK(mumloc_fit_mle(&o, &noise, frame, FRAME, FRAME, x + 30, y - 25, z + (t % 2 ? 60 : -60),
+        mle_result r;
+        CHECK_OK(fit_mle(&o, &noise, frame, FRAME, FRAME, x + 30, y - 25, z + (t % 2 ? 60 : -60),
                                 NULL, &map, &r));
         CHECK(r.converged);
         worst_xy = fmax(worst_xy, fmax(fabs(r.x_nm - x), fabs(r.y_nm - y)));
@@ -80,7 +80,7 @@ int main(void) {
            "%.2f nm axially\n", worst_xy, worst_z);
     CHECK(worst_xy < 2.0);
     CHECK(worst_z < 5.0);
-    mumloc_spline_psf_free(&psf);
+    spline_psf_free(&psf);
     free(images);
     return CHECK_DONE("test_pupil_spline_fit");
 }

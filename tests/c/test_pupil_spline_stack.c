@@ -1,4 +1,4 @@
-/* Splines of a two-plane bead hyperstack cut from whole images (mumloc_spline_psf_from_stack, the
+/* Splines of a two-plane bead hyperstack cut from whole images (spline_psf_from_stack, the
  * background from the images' median): each plane's spline reproduces that plane's pupil PSF (its
  * own astigmatism and focus) at held-out positions and depths; beads too near the edge are left out. */
 #include <math.h>
@@ -50,14 +50,14 @@ int main(void) {
             }
         }
     for (int d = 0; d < PLANES; d++) {
-        mumloc_spline_psf psf;
+        spline_plane_psf psf;
         int used = 0;
-        CHECK_OK(mumloc_spline_psf_from_stack(stack, PLANES, d, WIDTH, HEIGHT, STEPS, Z0, ZSTEP, bx,
+        CHECK_OK(spline_psf_from_stack(stack, PLANES, d, WIDTH, HEIGHT, STEPS, Z0, ZSTEP, bx,
                                               by, BEADS, p, OS, HALF, -1.0, &psf, &used));
         CHECK(used == BEADS - 1);
         /* compare shapes: both normalised to their in-focus 9 × 9 window sum */
         double worst = 0, peak = 0, g[W * W], t[W * W], gs = 0, ts = 0;
-        mumloc_spline_psf_window(&psf, 3000, 3000, DEPTH[d], 15 - W / 2, 15 - W / 2, W, W, g, NULL,
+        spline_psf_window(&psf, 3000, 3000, DEPTH[d], 15 - W / 2, 15 - W / 2, W, W, g, NULL,
                                  NULL, NULL);
         CHECK(pupil_pixels(&po, &ab[d], 3000, 3000, 0.0, 15 - W / 2, 15 - W / 2, W, W, t));
         for (int i = 0; i < W * W; i++) gs += g[i], ts += t[i];
@@ -65,7 +65,7 @@ int main(void) {
             double mx = 3000 + p * uniform(&seed), my = 3000 + p * uniform(&seed);
             double z = DEPTH[d] - 350 + 700 * uniform(&seed); /* inside the steps */
             int i0 = (int)floor(mx / p) - W / 2, j0 = (int)floor(my / p) - W / 2;
-            mumloc_spline_psf_window(&psf, mx, my, z, i0, j0, W, W, g, NULL, NULL, NULL);
+            spline_psf_window(&psf, mx, my, z, i0, j0, W, W, g, NULL, NULL, NULL);
             CHECK(pupil_pixels(&po, &ab[d], mx, my, z - DEPTH[d], i0, j0, W, W, t));
             for (int i = 0; i < W * W; i++) {
                 worst = fmax(worst, fabs(g[i] / gs - t[i] / ts));
@@ -77,7 +77,7 @@ int main(void) {
         /* 15 beads, 50 nm steps, centres found by the builder (to ~4 nm, see test_pupil_spline.c):
          * a few % of the peak */
         CHECK(worst < 0.03 * peak);
-        mumloc_spline_psf_free(&psf);
+        spline_psf_free(&psf);
     }
     free(stack);
     return check_failures ? 1 : 0;

@@ -154,36 +154,36 @@ static void test_tiff_and_zstack(void) {
     CHECK_OK(mumloc_render_file(&p, table, image, stack, &info, NULL, NULL));
     CHECK(info.slices == 16);
 
-    mumloc_tiff_reader *reader = NULL;
-    CHECK_OK(mumloc_tiff_reader_open(stack, &reader));
+    tiff_reader *reader = NULL;
+    CHECK_OK(tiff_reader_open(stack, &reader));
     if (reader) {
-        const mumloc_tiff_info *ti = mumloc_tiff_reader_info(reader);
+        const tiff_info *ti = tiff_reader_info(reader);
         CHECK(ti->width == 6 && ti->height == 2 && ti->slices == 16 && ti->channels == 1);
         CHECK_NEAR(ti->pixel_um, 0.01, 1e-9);
         char spacing[32];
-        CHECK(mumloc_tiff_description_value(mumloc_tiff_reader_description(reader), "spacing",
+        CHECK(tiff_description_value(tiff_reader_description(reader), "spacing",
                                             spacing, sizeof spacing));
         CHECK(strcmp(spacing, "0.1") == 0);
         float plane[12];
         for (int s = 0; s < 16; s++) {
-            CHECK_OK(mumloc_tiff_reader_read(reader, s, plane));
+            CHECK_OK(tiff_reader_read(reader, s, plane));
             for (int i = 0; i < 6; i++) CHECK(plane[i] == (slice[i] == s ? 1.0f : 0.0f));
             for (int i = 6; i < 12; i++) CHECK(plane[i] == 0.0f);
         }
-        mumloc_tiff_reader_close(reader);
+        tiff_reader_close(reader);
     }
     /* The image TIFF: density and R, G, B channels. */
-    CHECK_OK(mumloc_tiff_reader_open(image, &reader));
+    CHECK_OK(tiff_reader_open(image, &reader));
     if (reader) {
-        const mumloc_tiff_info *ti = mumloc_tiff_reader_info(reader);
+        const tiff_info *ti = tiff_reader_info(reader);
         CHECK(ti->width == 6 && ti->height == 2 && ti->channels == 4);
         float d[12], red[12];
-        CHECK_OK(mumloc_tiff_reader_read(reader, 0, d));
-        CHECK_OK(mumloc_tiff_reader_read(reader, 1, red));
+        CHECK_OK(tiff_reader_read(reader, 0, d));
+        CHECK_OK(tiff_reader_read(reader, 1, red));
         for (int i = 0; i < 6; i++) CHECK(d[i] == 1.0f);
         CHECK(red[0] > 60.0f && red[0] < 75.0f); /* z = 50: close to viridis' first red, 68 */
         CHECK(red[3] == 0xfd);                   /* z = z_max */
-        mumloc_tiff_reader_close(reader);
+        tiff_reader_close(reader);
     }
     remove(table);
     remove(image);

@@ -212,7 +212,7 @@ static void test_affine(void) {
     for (int i = 0; i < 6; i++) CHECK_NEAR(inv[i], expected[i], 1e-15);
     const double singular[6] = {1, 2, 0, 2, 4, 0};
     CHECK_STATUS(mumloc_rig_affine_invert(singular, inv), MUMLOC_ERR_INVALID_ARGUMENT);
-    CHECK_NEAR(mumloc_rig_scale(t), 1.01, 1e-12);
+    CHECK_NEAR(rig_scale(t), 1.01, 1e-12);
 }
 
 static void test_layouts(void) {
@@ -237,7 +237,7 @@ static void test_layouts(void) {
                 mumloc_rig rig;
                 mumloc_rig_default(&rig, 2, 16, 16);
                 double m[4];
-                mumloc_rig_discrete_part(fx, fy, q, m);
+                rig_discrete_part(fx, fy, q, m);
                 double *t = rig.camera[1].to_camera;
                 t[0] = 1.01 * m[0];
                 t[1] = 1.01 * m[1];

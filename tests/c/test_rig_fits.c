@@ -55,20 +55,20 @@ static void orthogonal_map_moves_the_psf(void) {
     set_affine(&rig.camera[1], 0.0, 1, 1, 0, 1, SIDE + 0.37, -0.81);
     set_affine(&rig.camera[2], 90.0, 1, 1, 0, 0, SIDE - 0.2, 0.45);
     set_affine(&rig.camera[3], 90.0, 1, 1, 0, 1, 1.7, 0.3);
-    mumloc_plane_map map;
-    mumloc_plane_map_from_rig(&rig, &map);
+    plane_map map;
+    plane_map_from_rig(&rig, &map);
     const mumloc_optics *o = &rig.optics;
     const double x = 3011.0, y = 2870.0, z = 700.0, n = 4000.0, p = o->pixel_nm;
     const double bg[PLANES] = {1, 2, 3, 4};
     static double mapped[N_PIX], direct[N_PIX];
-    CHECK_OK(mumloc_psf_model_image(o, x, y, z, n, bg, NULL, &map, SIDE, SIDE, mapped, NULL, NULL,
+    CHECK_OK(psf_model_image(o, x, y, z, n, bg, NULL, &map, SIDE, SIDE, mapped, NULL, NULL,
                                     NULL, NULL));
     for (int d = 0; d < PLANES; d++) {
         /* camera d's own nm of the molecule, by the rig's affine in pixel units */
         double u, v;
         mumloc_rig_affine_apply(rig.camera[d].to_camera, x / p, y / p, &u, &v);
         /* its plane alone, unmapped, at (u, v): plane d's depth and photons are the same */
-        CHECK_OK(mumloc_psf_model_image(o, u * p, v * p, z, n, bg, NULL, NULL, SIDE, SIDE, direct,
+        CHECK_OK(psf_model_image(o, u * p, v * p, z, n, bg, NULL, NULL, SIDE, SIDE, direct,
                                         NULL, NULL, NULL, NULL));
         double worst = 0;
         for (int i = d * SIDE * SIDE; i < (d + 1) * SIDE * SIDE; i++)
@@ -80,23 +80,23 @@ static void orthogonal_map_moves_the_psf(void) {
 static void derivatives_through_a_general_map(void) {
     mumloc_rig rig;
     general_rig(&rig);
-    mumloc_plane_map map;
-    mumloc_plane_map_from_rig(&rig, &map);
+    plane_map map;
+    plane_map_from_rig(&rig, &map);
     const mumloc_optics *o = &rig.optics;
     static double mu[N_PIX], dx[N_PIX], dy[N_PIX], dz[N_PIX], plus[N_PIX], minus[N_PIX];
     const double drift[2 * MUMLOC_MAX_PLANES] = {0, 0, 17.5, -30.0, -48.0, 5.0, 24.0, 24.0};
     const double bg[PLANES] = {3, 7, 11, 0};
     const double x = 3020.3, y = 2950.8, z = 813.0, n = 2000.0;
-    CHECK_OK(mumloc_psf_model_image(o, x, y, z, n, bg, drift, &map, SIDE, SIDE, mu, dx, dy, dz,
+    CHECK_OK(psf_model_image(o, x, y, z, n, bg, drift, &map, SIDE, SIDE, mu, dx, dy, dz,
                                     NULL));
     double *analytic[3] = {dx, dy, dz};
     for (int q = 0; q < 3; q++) {
         double a[3] = {x, y, z}, b[3] = {x, y, z};
         a[q] += 1e-3;
         b[q] -= 1e-3;
-        CHECK_OK(mumloc_psf_model_image(o, a[0], a[1], a[2], n, bg, drift, &map, SIDE, SIDE, plus,
+        CHECK_OK(psf_model_image(o, a[0], a[1], a[2], n, bg, drift, &map, SIDE, SIDE, plus,
                                         NULL, NULL, NULL, NULL));
-        CHECK_OK(mumloc_psf_model_image(o, b[0], b[1], b[2], n, bg, drift, &map, SIDE, SIDE,
+        CHECK_OK(psf_model_image(o, b[0], b[1], b[2], n, bg, drift, &map, SIDE, SIDE,
                                         minus, NULL, NULL, NULL, NULL));
         const double scale = max_abs(analytic[q], N_PIX);
         int bad = 0;
@@ -111,8 +111,8 @@ static void lateral_bound_is_rotation_invariant(void) {
     mumloc_rig rig;
     mumloc_rig_default(&rig, PLANES, SIDE, SIDE);
     for (int d = 1; d < PLANES; d++) set_affine(&rig.camera[d], 37.0, 1, 1, 0, d == 2, 9.0, -4.0);
-    mumloc_plane_map map;
-    mumloc_plane_map_from_rig(&rig, &map);
+    plane_map map;
+    plane_map_from_rig(&rig, &map);
     mumloc_camera camera;
     mumloc_camera_default(&camera);
     const mumloc_optics *o = &rig.optics;
@@ -123,11 +123,11 @@ static void lateral_bound_is_rotation_invariant(void) {
     static float frame[N_PIX];
     static double mu[N_PIX];
     const double bg[PLANES] = {10, 10, 10, 10};
-    CHECK_OK(mumloc_psf_model_image(o, x, y, z, n, bg, NULL, &map, SIDE, SIDE, mu, NULL, NULL,
+    CHECK_OK(psf_model_image(o, x, y, z, n, bg, NULL, &map, SIDE, SIDE, mu, NULL, NULL,
                                     NULL, NULL));
     for (int i = 0; i < N_PIX; i++) frame[i] = (float)mu[i];
     mumloc_localization mapped = {0, x, y, z, 1, 0, {0}, 0, 0, 0, 0, 0};
-    CHECK_OK(mumloc_localizations_measure_mapped(o, &camera, &map, frame, SIDE, SIDE, NULL,
+    CHECK_OK(localizations_measure_mapped(o, &camera, &map, frame, SIDE, SIDE, NULL,
                                                  &mapped, 1));
     CHECK_NEAR(mapped.photons, n, 1e-3 * n);
     /* the same optics with one plane: plane 2 alone, rotated vs unrotated */
@@ -138,8 +138,8 @@ static void lateral_bound_is_rotation_invariant(void) {
     mumloc_rig_default(&single, 1, SIDE, SIDE);
     single.optics = one;
     single.camera[0] = rig.camera[1];
-    mumloc_plane_map map1;
-    mumloc_plane_map_from_rig(&single, &map1);
+    plane_map map1;
+    plane_map_from_rig(&single, &map1);
     const double bg1[1] = {10};
     double s_direct[3], u, v;
     mumloc_rig_affine_apply(rig.camera[1].to_camera, x / p, y / p, &u, &v);
@@ -149,10 +149,10 @@ static void lateral_bound_is_rotation_invariant(void) {
     mumloc_localization rot = {0, x, y, z, 1, 0, {0}, 0, 0, 0, 0, 0};
     static float frame1[SIDE * SIDE];
     static double mu1[SIDE * SIDE];
-    CHECK_OK(mumloc_psf_model_image(&one, x, y, z, n, bg1, NULL, &map1, SIDE, SIDE, mu1, NULL,
+    CHECK_OK(psf_model_image(&one, x, y, z, n, bg1, NULL, &map1, SIDE, SIDE, mu1, NULL,
                                     NULL, NULL, NULL));
     for (int i = 0; i < SIDE * SIDE; i++) frame1[i] = (float)mu1[i];
-    CHECK_OK(mumloc_localizations_measure_mapped(&one, &camera, &map1, frame1, SIDE, SIDE, NULL,
+    CHECK_OK(localizations_measure_mapped(&one, &camera, &map1, frame1, SIDE, SIDE, NULL,
                                                  &rot, 1));
     const double direct_xy = sqrt(0.5 * (s_direct[0] * s_direct[0] + s_direct[1] * s_direct[1]));
     CHECK_NEAR(rot.uncertainty_xy_nm, direct_xy, 1e-3 * direct_xy);
@@ -162,8 +162,8 @@ static void lateral_bound_is_rotation_invariant(void) {
 static void refinement_on_raw_frames(void) {
     mumloc_rig rig;
     general_rig(&rig);
-    mumloc_plane_map map;
-    mumloc_plane_map_from_rig(&rig, &map);
+    plane_map map;
+    plane_map_from_rig(&rig, &map);
     mumloc_camera camera;
     mumloc_camera_default(&camera);
     const mumloc_optics *o = &rig.optics;
@@ -174,22 +174,22 @@ static void refinement_on_raw_frames(void) {
                                {3100.0, 3000.0, 1400.0}};
     for (int m = 0; m < 3; m++) {
         const double x = truth[m][0], y = truth[m][1], z = truth[m][2], n = 5000.0;
-        CHECK_OK(mumloc_psf_model_image(o, x, y, z, n, bg, NULL, &map, SIDE, SIDE, mu, NULL, NULL,
+        CHECK_OK(psf_model_image(o, x, y, z, n, bg, NULL, &map, SIDE, SIDE, mu, NULL, NULL,
                                         NULL, NULL));
         for (int i = 0; i < N_PIX; i++) frame[i] = (float)mu[i];
         mumloc_localization l = {0, x + 60, y - 45, z + 90, 1, 0, {0}, 0, 0, 0, 0, 0};
-        CHECK_OK(mumloc_localizations_refine_mapped(o, &camera, &map, frame, SIDE, SIDE, NULL,
+        CHECK_OK(localizations_refine_mapped(o, &camera, &map, frame, SIDE, SIDE, NULL,
                                                     &l, 1));
         CHECK_NEAR(l.x_nm, x, 0.05);
         CHECK_NEAR(l.y_nm, y, 0.05);
         CHECK_NEAR(l.z_nm, z, 0.2);
-        CHECK_OK(mumloc_localizations_measure_mapped(o, &camera, &map, frame, SIDE, SIDE, NULL,
+        CHECK_OK(localizations_measure_mapped(o, &camera, &map, frame, SIDE, SIDE, NULL,
                                                      &l, 1));
         CHECK_NEAR(l.photons, n, 1e-3 * n);
         for (int d = 0; d < PLANES; d++) CHECK_NEAR(l.background[d], bg[d], 1e-3);
         /* without the map the same frames are another molecule's: the fit cannot find this one */
         mumloc_localization wrong = {0, x + 60, y - 45, z + 90, 1, 0, {0}, 0, 0, 0, 0, 0};
-        mumloc_localizations_refine_mapped(o, &camera, NULL, frame, SIDE, SIDE, NULL, &wrong, 1);
+        localizations_refine_mapped(o, &camera, NULL, frame, SIDE, SIDE, NULL, &wrong, 1);
         CHECK(fabs(wrong.x_nm - x) + fabs(wrong.y_nm - y) > 1.0);
     }
 }

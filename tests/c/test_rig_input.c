@@ -26,13 +26,13 @@ static float value(int d, int f, int i, int j) { return (float)(1000 * d + 100 *
 static void write_tiff(const char *path, int width, int height, int c, int z, int t,
                        const float *pixels) {
     FILE *f = fopen(path, "wb");
-    mumloc_tiff_write_options o = {.width = width, .height = height, .channels = c,
+    tiff_write_options o = {.width = width, .height = height, .channels = c,
                                    .slices = z, .frames = t};
-    mumloc_tiff_writer *w = NULL;
-    CHECK_OK(mumloc_tiff_writer_open(f, path, &o, &w));
-    CHECK_OK(mumloc_tiff_writer_append(w, pixels, (int64_t)c * z * t));
-    CHECK_OK(mumloc_tiff_writer_finish(w));
-    mumloc_tiff_writer_free(w);
+    tiff_writer *w = NULL;
+    CHECK_OK(tiff_writer_open(f, path, &o, &w));
+    CHECK_OK(tiff_writer_append(w, pixels, (int64_t)c * z * t));
+    CHECK_OK(tiff_writer_finish(w));
+    tiff_writer_free(w);
     fclose(f);
 }
 

@@ -154,22 +154,22 @@ static void test_layouts(void) {
             for (int d = 0; d < K; d++) {
                 char name[1024];
                 CHECK_OK(mumloc_rig_camera_path(out, d + 1, name, sizeof name));
-                mumloc_tiff_reader *r = NULL;
-                CHECK_OK(mumloc_tiff_reader_open(name, &r));
+                tiff_reader *r = NULL;
+                CHECK_OK(tiff_reader_open(name, &r));
                 if (!r) continue;
-                const mumloc_tiff_info *info = mumloc_tiff_reader_info(r);
+                const tiff_info *info = tiff_reader_info(r);
                 CHECK(info->width == W && info->height == H && info->images == T);
                 CHECK(info->channels == 1 && info->frames == T);
                 for (int t = 0; t < T; t++)
-                    CHECK_OK(mumloc_tiff_reader_read(r, t, got + ((size_t)t * K + d) * area));
-                mumloc_tiff_reader_close(r);
+                    CHECK_OK(tiff_reader_read(r, t, got + ((size_t)t * K + d) * area));
+                tiff_reader_close(r);
                 unlink(name);
             }
         } else {
-            mumloc_tiff_reader *r = NULL;
-            CHECK_OK(mumloc_tiff_reader_open(out, &r));
+            tiff_reader *r = NULL;
+            CHECK_OK(tiff_reader_open(out, &r));
             if (!r) continue;
-            const mumloc_tiff_info *info = mumloc_tiff_reader_info(r);
+            const tiff_info *info = tiff_reader_info(r);
             CHECK(info->width == chip_w[layout] && info->height == chip_h[layout]);
             int channels = layout == MUMLOC_RIG_HYPERSTACK ? K : 1;
             CHECK(info->channels == channels && info->frames == T && info->slices == 1);
@@ -178,13 +178,13 @@ static void test_layouts(void) {
             for (int t = 0; t < T; t++) {
                 if (layout == MUMLOC_RIG_HYPERSTACK) {
                     for (int d = 0; d < K; d++)
-                        CHECK_OK(mumloc_tiff_reader_read(r, t * K + d, got + ((size_t)t * K + d) * area));
+                        CHECK_OK(tiff_reader_read(r, t * K + d, got + ((size_t)t * K + d) * area));
                 } else {
-                    CHECK_OK(mumloc_tiff_reader_read(r, t, chip));
+                    CHECK_OK(tiff_reader_read(r, t, chip));
                     CHECK_OK(mumloc_rig_tiles_split(&rig, chip, got + (size_t)t * K * area));
                 }
             }
-            mumloc_tiff_reader_close(r);
+            tiff_reader_close(r);
             unlink(out);
         }
         if (memcmp(got, expected, sizeof(float) * T * K * area) != 0) {
@@ -201,11 +201,11 @@ static void test_layouts(void) {
     /* 16-bit: camera counts rounded and clipped */
     rig.layout = MUMLOC_RIG_HYPERSTACK;
     CHECK_OK(mumloc_simulate_rig_to_files(&p, &rig, 16, path_of("m16.tif"), NULL, NULL, NULL, NULL));
-    mumloc_tiff_reader *r = NULL;
-    CHECK_OK(mumloc_tiff_reader_open(path_of("m16.tif"), &r));
+    tiff_reader *r = NULL;
+    CHECK_OK(tiff_reader_open(path_of("m16.tif"), &r));
     if (r) {
-        CHECK(mumloc_tiff_reader_info(r)->bits_per_sample == 16);
-        CHECK_OK(mumloc_tiff_reader_read(r, 1, chip));
+        CHECK(tiff_reader_info(r)->bits_per_sample == 16);
+        CHECK_OK(tiff_reader_read(r, 1, chip));
         for (size_t i = 0; i < area; i++) {
             double v = expected[area + i];
             double want = v <= 0 ? 0 : v >= 65535 ? 65535 : nearbyint(v);
@@ -215,7 +215,7 @@ static void test_layouts(void) {
                 break;
             }
         }
-        mumloc_tiff_reader_close(r);
+        tiff_reader_close(r);
     }
     unlink(path_of("m16.tif"));
     free(expected);
@@ -307,10 +307,10 @@ static void test_beads(void) {
     const size_t area = (size_t)rig.width * rig.height;
     CHECK_OK(mumloc_simulate_beads(&rig, &b, path_of("beads.tif"), path_of("beads.csv"),
                                    path_of("scan.csv"), NULL, NULL));
-    mumloc_tiff_reader *r = NULL;
-    CHECK_OK(mumloc_tiff_reader_open(path_of("beads.tif"), &r));
+    tiff_reader *r = NULL;
+    CHECK_OK(tiff_reader_open(path_of("beads.tif"), &r));
     if (!r) return;
-    const mumloc_tiff_info *info = mumloc_tiff_reader_info(r);
+    const tiff_info *info = tiff_reader_info(r);
     CHECK(info->channels == K && info->slices == steps && info->frames == 1);
     CHECK(info->bits_per_sample == 16 && info->width == rig.width && info->height == rig.height);
     /* sharpness Σ(I − flat)² per camera and step: largest where the camera is in focus */
@@ -321,7 +321,7 @@ static void test_beads(void) {
         double best = -1;
         int best_step = -1;
         for (int s = 0; s < steps; s++) {
-            CHECK_OK(mumloc_tiff_reader_read(r, (int64_t)s * K + d, img));
+            CHECK_OK(tiff_reader_read(r, (int64_t)s * K + d, img));
             double sharp = 0;
             for (size_t i = 0; i < area; i++) sharp += (img[i] - flat) * (img[i] - flat);
             if (sharp > best) {
@@ -332,7 +332,7 @@ static void test_beads(void) {
         CHECK_NEAR(b.z_from_nm + best_step * b.z_step_nm, rig.optics.plane_depth_nm[d], 0.5);
     }
     free(img);
-    mumloc_tiff_reader_close(r);
+    tiff_reader_close(r);
     /* beads that cannot be placed: an error naming the options */
     b.beads = 500;
     CHECK_STATUS(mumloc_simulate_beads(&rig, &b, path_of("no.tif"), NULL, NULL, NULL, NULL),

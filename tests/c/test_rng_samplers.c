@@ -9,7 +9,7 @@
 
 #define N 200000
 
-static mumloc_rng stream(uint32_t index) { return mumloc_rng_stream(12345, 0, MUMLOC_RNG_TEST, 0, index); }
+static philox_rng stream(uint32_t index) { return rng_stream(12345, 0, RNG_TEST, 0, index); }
 
 /* Poisson pmf by logs, independent of the sampler's own log-factorial. */
 static double pmf(double mean, int k) { return exp(-mean + k * log(mean) - lgamma(k + 1.0)); }
@@ -17,13 +17,13 @@ static double pmf(double mean, int k) { return exp(-mean + k * log(mean) - lgamm
 /* Chi-square over the bins [lo, hi] (tails merged into the end bins) against the pmf; returns the
  * statistic divided by its degrees of freedom. */
 /* Which sampler poisson_chi2 draws from: the dispatcher, plain inversion, or a table. */
-static const mumloc_poisson_table *chi2_table = NULL;
+static const poisson_table *chi2_table = NULL;
 static int chi2_inversion = 0;
 
-static double draw(mumloc_rng *r, double mean) {
-    if (chi2_table) return mumloc_poisson_table_sample(chi2_table, r);
-    if (chi2_inversion) return mumloc_poisson_inversion(r, mean);
-    return mumloc_rng_poisson(r, mean);
+static double draw(philox_rng *r, double mean) {
+    if (chi2_table) return poisson_table_sample(chi2_table, r);
+    if (chi2_inversion) return poisson_inversion(r, mean);
+    return rng_poisson(r, mean);
 }
 
 static double poisson_chi2(double mean, int lo, int hi, uint32_t salt) {
@@ -31,7 +31,7 @@ static double poisson_chi2(double mean, int lo, int hi, uint32_t salt) {
     int bins = hi - lo + 1;
     for (int i = 0; i < bins; i++) counts[i] = 0;
     for (int i = 0; i < N; i++) {
-        mumloc_rng r = stream(salt + (uint32_t)i);
+        philox_rng r = stream(salt + (uint32_t)i);
         int k = (int)draw(&r, mean);
         if (k < lo) k = lo;
         if (k > hi) k = hi;
@@ -60,8 +60,8 @@ static void poisson_moments(double mean, uint32_t salt) {
     double s = 0, s2 = 0;
     int all_integers = 1;
     for (int i = 0; i < N; i++) {
-        mumloc_rng r = stream(salt + (uint32_t)i);
-        double k = mumloc_rng_poisson(&r, mean);
+        philox_rng r = stream(salt + (uint32_t)i);
+        double k = rng_poisson(&r, mean);
         if (k != floor(k) || k < 0) all_integers = 0;
         s += k;
         s2 += k * k;
@@ -90,12 +90,12 @@ static double ks_normal(double *x, int n) {
 }
 
 /* A normal sampler: moments, the tail beyond 3.4426 (the ziggurat's tail path) and KS. */
-static void normal_law(double (*sample)(mumloc_rng *, const void *), const void *ctx, uint32_t salt,
+static void normal_law(double (*sample)(philox_rng *, const void *), const void *ctx, uint32_t salt,
                        const char *name) {
     static double x[N];
     double m1 = 0, m2 = 0, m4 = 0, tail = 0;
     for (int i = 0; i < N; i++) {
-        mumloc_rng r = stream(salt + (uint32_t)i);
+        philox_rng r = stream(salt + (uint32_t)i);
         x[i] = sample(&r, ctx);
         m1 += x[i];
         m2 += x[i] * x[i];
@@ -112,20 +112,20 @@ static void normal_law(double (*sample)(mumloc_rng *, const void *), const void 
     CHECK(d * sqrt(N) < 1.95); /* p ≈ 0.001 */
 }
 
-static double quantile_normal(mumloc_rng *r, const void *ctx) {
+static double quantile_normal(philox_rng *r, const void *ctx) {
     (void)ctx;
-    return mumloc_rng_normal(r);
+    return rng_normal(r);
 }
 
-static double ziggurat_normal(mumloc_rng *r, const void *ctx) {
-    return mumloc_ziggurat_normal((const mumloc_ziggurat *)ctx, r);
+static double ziggurat_normal(philox_rng *r, const void *ctx) {
+    return ziggurat_sample_normal((const ziggurat_table *)ctx, r);
 }
 
 static void gamma_moments(double shape, double scale, uint32_t salt) {
     double s = 0, s2 = 0;
     for (int i = 0; i < N; i++) {
-        mumloc_rng r = stream(salt + (uint32_t)i);
-        double g = mumloc_rng_gamma(&r, shape, scale);
+        philox_rng r = stream(salt + (uint32_t)i);
+        double g = rng_gamma(&r, shape, scale);
         s += g;
         s2 += g * g;
     }
@@ -138,10 +138,10 @@ static void gamma_moments(double shape, double scale, uint32_t salt) {
 
 int main(void) {
     /* Uniform: mean 1/2, variance 1/12. */
-    mumloc_rng r = stream(0);
+    philox_rng r = stream(0);
     double s = 0, s2 = 0;
     for (int i = 0; i < N; i++) {
-        double u = mumloc_rng_uniform(&r);
+        double u = rng_uniform(&r);
         CHECK(u > 0.0 && u < 1.0);
         s += u;
         s2 += u * u;
@@ -150,12 +150,12 @@ int main(void) {
     CHECK_NEAR(s2 / N - (s / N) * (s / N), 1.0 / 12, 6 * 0.0745 / sqrt(N));
 
     /* Normal by the quantile (AS 241) and by the ziggurat. */
-    CHECK_NEAR(mumloc_normal_quantile(0.975), 1.959963984540054, 1e-14);
-    CHECK_NEAR(mumloc_normal_quantile(1e-6), -4.753424308822899, 1e-12);
-    CHECK_NEAR(mumloc_normal_quantile(0.5), 0.0, 1e-300);
+    CHECK_NEAR(normal_quantile(0.975), 1.959963984540054, 1e-14);
+    CHECK_NEAR(normal_quantile(1e-6), -4.753424308822899, 1e-12);
+    CHECK_NEAR(normal_quantile(0.5), 0.0, 1e-300);
     normal_law(quantile_normal, NULL, 100000000, "quantile normal");
-    mumloc_ziggurat zig;
-    mumloc_ziggurat_build(&zig);
+    ziggurat_table zig;
+    ziggurat_build(&zig);
     /* 128 layers of equal area stack up exactly to the peak f(0) = 1 (checks R and the layers). */
     double top = zig.f[127] + (zig.x[0] * zig.f[0]) / zig.x[127];
     CHECK_NEAR(top, 1.0, 1e-9);
@@ -169,9 +169,9 @@ int main(void) {
     poisson_moments(10.0, 4000000);
     poisson_moments(37.5, 5000000);
     poisson_moments(1e4, 6000000);
-    CHECK(mumloc_rng_poisson(&r, 0.0) == 0.0);
-    CHECK(mumloc_rng_poisson(&r, -1.0) == 0.0);
-    CHECK(mumloc_rng_poisson(&r, NAN) == 0.0);
+    CHECK(rng_poisson(&r, 0.0) == 0.0);
+    CHECK(rng_poisson(&r, -1.0) == 0.0);
+    CHECK(rng_poisson(&r, NAN) == 0.0);
     /* Goodness of fit: chi²/dof of a correct sampler is 1 ± sqrt(2/dof); 2.0 is far beyond that
      * (p < 0.01 at 12 or more degrees of freedom) while a wrong law gives tens or hundreds. */
     double c_small = poisson_chi2(3.0, 0, 12, 7000000);
@@ -191,9 +191,9 @@ int main(void) {
     CHECK(c_tiny < 2.5);
     CHECK(c_faint < 3.0);
     /* The background's table sampler. */
-    mumloc_poisson_table table10, table400;
-    CHECK_OK(mumloc_poisson_table_build(10.0, &table10));
-    CHECK_OK(mumloc_poisson_table_build(400.0, &table400));
+    poisson_table table10, table400;
+    CHECK_OK(poisson_table_build(10.0, &table10));
+    CHECK_OK(poisson_table_build(400.0, &table400));
     CHECK_NEAR(table10.cdf[table10.size - 1], 1.0, 1e-12);
     chi2_table = &table10;
     double c_t10 = poisson_chi2(10.0, 2, 22, 11500000);
@@ -203,27 +203,27 @@ int main(void) {
     printf("table chi2/dof: mean 10 %.3f, mean 400 %.3f\n", c_t10, c_t400);
     CHECK(c_t10 < 2.0);
     CHECK(c_t400 < 1.6);
-    mumloc_poisson_table_free(&table10);
-    mumloc_poisson_table_free(&table400);
-    CHECK_STATUS(mumloc_poisson_table_build(-1.0, &table10), MUMLOC_ERR_INVALID_ARGUMENT);
-    mumloc_poisson_table zero;
-    CHECK_OK(mumloc_poisson_table_build(0.0, &zero));
+    poisson_table_free(&table10);
+    poisson_table_free(&table400);
+    CHECK_STATUS(poisson_table_build(-1.0, &table10), MUMLOC_ERR_INVALID_ARGUMENT);
+    poisson_table zero;
+    CHECK_OK(poisson_table_build(0.0, &zero));
     for (uint32_t i = 0; i < 1000; i++) {
-        mumloc_rng z = stream(i);
-        CHECK(mumloc_poisson_table_sample(&zero, &z) == 0.0);
+        philox_rng z = stream(i);
+        CHECK(poisson_table_sample(&zero, &z) == 0.0);
     }
-    mumloc_poisson_table_free(&zero);
+    poisson_table_free(&zero);
     CHECK(c_switch < 2.0);
     CHECK(c_large < 2.0);
 
     /* Log-factorial: table and Stirling's series agree with lgamma. */
-    for (int k = 0; k < 200; k++) CHECK_NEAR(mumloc_log_factorial(k), lgamma(k + 1.0), 1e-10 * (1 + k));
+    for (int k = 0; k < 200; k++) CHECK_NEAR(log_factorial(k), lgamma(k + 1.0), 1e-10 * (1 + k));
 
     /* Gamma: mean shape·scale, variance shape·scale², including shape < 1 (boost) and EM-like. */
     gamma_moments(0.5, 2.0, 10000000);
     gamma_moments(1.0, 1.0, 11000000);
     gamma_moments(7.0, 100.0, 12000000);
     gamma_moments(250.0, 300.0, 13000000);
-    CHECK(mumloc_rng_gamma(&r, 0.0, 5.0) == 0.0);
+    CHECK(rng_gamma(&r, 0.0, 5.0) == 0.0);
     return CHECK_DONE("test_rng_samplers");
 }

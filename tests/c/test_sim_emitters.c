@@ -19,7 +19,7 @@ static mumloc_simulator *make(const mumloc_sim_params *p) {
 static double curve_distance2(const mumloc_simulator *sim, double x, double y, double z) {
     double best = INFINITY;
     for (int f = 0; f < sim->curve_count; f++) {
-        const mumloc_curve *c = &sim->curves[f];
+        const sim_curve *c = &sim->curves[f];
         for (int i = 0; i < c->points; i++) {
             double dx = c->x[i] - x, dy = c->y[i] - y, dz = c->z[i] - z;
             best = fmin(best, dx * dx + dy * dy + dz * dz);
@@ -195,7 +195,7 @@ int main(void) {
         mumloc_simulator *twin = make(&q);
         CHECK(sim->curve_count == 4);
         for (int f = 0; f < sim->curve_count; f++) {
-            const mumloc_curve *c = &sim->curves[f];
+            const sim_curve *c = &sim->curves[f];
             CHECK(memcmp(c->x, twin->curves[f].x, (size_t)c->points * sizeof(double)) == 0);
             double step = c->arc[c->points - 1] / (c->points - 1), worst_turn = 0.0;
             for (int i = 0; i < c->points; i++) {

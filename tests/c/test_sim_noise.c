@@ -99,11 +99,11 @@ int main(void) {
         double *scratch = malloc(2 * ((size_t)W + H + 2) * sizeof *scratch);
         /* Each pixel can be rebuilt alone from its documented address (seed, frame, noise purpose,
          * plane, row·W + column) with the one-pixel camera function. */
-        mumloc_poisson_table tables[64];
-        for (int j = 0; j < 64; j++) CHECK_OK(mumloc_poisson_table_build(5.0 + j, &tables[j]));
-        mumloc_ziggurat ziggurat;
-        mumloc_ziggurat_build(&ziggurat);
-        mumloc_camera_model cam = {5.0, 2.0, p.camera.em_gain, 1.7, 20.0, 1, tables, 64, &ziggurat};
+        poisson_table tables[64];
+        for (int j = 0; j < 64; j++) CHECK_OK(poisson_table_build(5.0 + j, &tables[j]));
+        ziggurat_table ziggurat;
+        ziggurat_build(&ziggurat);
+        camera_noise_model cam = {5.0, 2.0, p.camera.em_gain, 1.7, 20.0, 1, tables, 64, &ziggurat};
         size_t rebuilt = 0, matching = 0;
         mumloc_emitter truth[64];
         double drift[2 * MUMLOC_MAX_PLANES];
@@ -116,7 +116,7 @@ int main(void) {
             for (int m = 0; m < count; m++) truth_photons += truth[m].photons;
             for (int d = 0; d < k; d++) {
                 memset(signal, 0, (size_t)W * H * sizeof *signal);
-                mumloc_render_plane_rows(&p.optics, d, W, H, 0, H, p.optics.plane_depth_nm[d],
+                render_plane_rows(&p.optics, d, W, H, 0, H, p.optics.plane_depth_nm[d],
                                          drift[2 * d], drift[2 * d + 1], truth, count, signal, scratch);
                 size_t base = ((size_t)f * k + d) * W * H;
                 for (int i = 0; i < W * H; i++) {
@@ -132,15 +132,15 @@ int main(void) {
                     zs += z;
                     zs2 += z * z;
                     if (i % 61 == 0) {
-                        mumloc_rng r = mumloc_rng_stream(p.seed, f, MUMLOC_RNG_NOISE, d, (uint32_t)i);
+                        philox_rng r = rng_stream(p.seed, f, RNG_NOISE, d, (uint32_t)i);
                         rebuilt++;
-                        matching += (float)mumloc_camera_pixel(&cam, s, &r) == noisy[base + i];
+                        matching += (float)camera_pixel(&cam, s, &r) == noisy[base + i];
                     }
                 }
             }
         }
         CHECK(rebuilt > 1000 && matching == rebuilt);
-        for (int j = 0; j < 64; j++) mumloc_poisson_table_free(&tables[j]);
+        for (int j = 0; j < 64; j++) poisson_table_free(&tables[j]);
         /* Float storage is the only difference from the exact expectation. */
         CHECK(worst <= 1e-7);
         double zm = zs / n, zv = zs2 / n - zm * zm;

@@ -85,7 +85,7 @@ static void transmission_sets_the_share(void) {
     for (int d = 0; d < 4; d++) {
         mumloc_emitter e = {0, 32.3 * p, 31.6 * p, 700.0, weight, total};
         memset(image, 0, sizeof image);
-        mumloc_render_plane_rows(&o, d, SIDE, SIDE, 0, SIDE, o.plane_depth_nm[d], 0, 0, &e, 1,
+        render_plane_rows(&o, d, SIDE, SIDE, 0, SIDE, o.plane_depth_nm[d], 0, 0, &e, 1,
                                  image, scratch);
         sums[d] = image_sum();
         CHECK_NEAR(sums[d], total * t[d] / t_sum, 3e-6 * total);
@@ -153,7 +153,7 @@ static void own_curve_sets_the_width(void) {
         double w = cases[c].w0 * sqrt(1 + t * t + cases[c].A * t * t * t + cases[c].B * t * t * t * t);
         mumloc_emitter e = {0, 32.25 * p, 32.5 * p, o.plane_depth_nm[d] - cases[c].dz, 1.0, 0};
         memset(image, 0, sizeof image);
-        mumloc_render_plane_rows(&o, d, SIDE, SIDE, 0, SIDE, o.plane_depth_nm[d], 0, 0, &e, 1,
+        render_plane_rows(&o, d, SIDE, SIDE, 0, SIDE, o.plane_depth_nm[d], 0, 0, &e, 1,
                                  image, scratch);
         double measured = sqrt(moment_x(p) - p * p / 12.0);
         CHECK_NEAR(measured, w, 1e-4 * w);
@@ -162,7 +162,7 @@ static void own_curve_sets_the_width(void) {
         /* the PSF model (fits, CRLB) sees the same plane: its image matches the renderer's */
         static double mu[4 * SIDE * SIDE];
         double photons = e.weight * o.planes * o.psf_amplitude / (p * p);
-        CHECK_OK(mumloc_psf_model_image(&o, e.x_nm, e.y_nm, e.z_nm, photons, NULL, NULL, NULL, SIDE, SIDE,
+        CHECK_OK(psf_model_image(&o, e.x_nm, e.y_nm, e.z_nm, photons, NULL, NULL, NULL, SIDE, SIDE,
                                         mu, NULL, NULL, NULL, NULL));
         double peak = 0, worst = 0;
         for (int i = 0; i < SIDE * SIDE; i++) {
@@ -186,7 +186,7 @@ static void derivatives_match_finite_differences(void) {
     double *der[4] = {mu + n, mu + 2 * n, mu + 3 * n, mu + 4 * n};
     const double bg[4] = {3, 4, 5, 6}, drift[8] = {0, 0, 30, -12, -25, 8, 14, 40};
     const double theta[4] = {11.3 * 192, 12.7 * 192, 820.0, 4000.0};
-    CHECK_OK(mumloc_psf_model_image(&o, theta[0], theta[1], theta[2], theta[3], bg, drift, NULL, S, S, mu,
+    CHECK_OK(psf_model_image(&o, theta[0], theta[1], theta[2], theta[3], bg, drift, NULL, S, S, mu,
                                     der[0], der[1], der[2], der[3]));
     const double h[4] = {0.05, 0.05, 0.05, 1.0};
     for (int q = 0; q < 4; q++) {
@@ -195,9 +195,9 @@ static void derivatives_match_finite_differences(void) {
         memcpy(b, theta, sizeof b);
         a[q] += h[q];
         b[q] -= h[q];
-        CHECK_OK(mumloc_psf_model_image(&o, a[0], a[1], a[2], a[3], bg, drift, NULL, S, S, plus, NULL,
+        CHECK_OK(psf_model_image(&o, a[0], a[1], a[2], a[3], bg, drift, NULL, S, S, plus, NULL,
                                         NULL, NULL, NULL));
-        CHECK_OK(mumloc_psf_model_image(&o, b[0], b[1], b[2], b[3], bg, drift, NULL, S, S, minus, NULL,
+        CHECK_OK(psf_model_image(&o, b[0], b[1], b[2], b[3], bg, drift, NULL, S, S, minus, NULL,
                                         NULL, NULL, NULL));
         double scale = 0, worst = 0;
         for (size_t i = 0; i < n; i++) {

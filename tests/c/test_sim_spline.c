@@ -37,12 +37,12 @@ static void to_photons(const mumloc_sim_params *p, float *f, size_t n) {
 }
 
 /* Simulates with splines (NULL: the Gaussian) into photons. */
-static float *simulate(const mumloc_sim_params *p, const mumloc_spline_psf *splines) {
+static float *simulate(const mumloc_sim_params *p, const spline_plane_psf *splines) {
     size_t n = (size_t)FRAMES * p->optics.planes * W * H;
     float *f = malloc(n * sizeof *f);
     mumloc_simulator *sim = NULL;
     CHECK_OK(mumloc_simulator_create(p, &sim));
-    CHECK_OK(mumloc_sim_set_spline(sim, splines));
+    CHECK_OK(sim_set_spline(sim, splines));
     CHECK_OK(mumloc_simulate_frames(sim, 0, FRAMES, f));
     mumloc_simulator_destroy(sim);
     to_photons(p, f, n);
@@ -50,7 +50,7 @@ static float *simulate(const mumloc_sim_params *p, const mumloc_spline_psf *spli
 }
 
 /* max |spline frames − expected images summed over the frame's molecules| (photons). */
-static double versus_expected(const mumloc_sim_params *p, const mumloc_spline_psf *splines,
+static double versus_expected(const mumloc_sim_params *p, const spline_plane_psf *splines,
                               const float *frames) {
     const int k = p->optics.planes;
     const size_t area = (size_t)W * H;
@@ -58,15 +58,15 @@ static double versus_expected(const mumloc_sim_params *p, const mumloc_spline_ps
     CHECK_OK(mumloc_simulator_create(p, &sim));
     mumloc_emitter *e = malloc(((size_t)mumloc_simulator_max_emitters(sim) + 1) * sizeof *e);
     double *sum = malloc(k * area * sizeof *sum), *one = malloc(k * area * sizeof *one);
-    mumloc_psf_model model = {MUMLOC_PSF_SPLINE, &p->optics, splines};
+    psf_model model = {MUMLOC_PSF_SPLINE, &p->optics, splines};
     double worst = 0;
     for (int f = 0; f < FRAMES; f++) {
         double drift[2 * MUMLOC_MAX_PLANES];
-        int count = mumloc_sim_frame_imaged_emitters(sim, f, e);
-        mumloc_sim_frame_drift(sim, f, drift);
+        int count = sim_frame_imaged_emitters(sim, f, e);
+        sim_frame_drift(sim, f, drift);
         memset(sum, 0, k * area * sizeof *sum);
         for (int m = 0; m < count; m++) {
-            CHECK_OK(mumloc_psf_model_expected(&model, e[m].x_nm, e[m].y_nm, e[m].z_nm, e[m].photons,
+            CHECK_OK(psf_model_expected(&model, e[m].x_nm, e[m].y_nm, e[m].z_nm, e[m].photons,
                                                NULL, drift, W, H, one));
             for (size_t i = 0; i < k * area; i++) sum[i] += one[i];
         }
@@ -89,7 +89,7 @@ static void compare(const mumloc_optics *o, int os, int half, const char *label)
     mumloc_sim_params p;
     params_of(o, &p);
     const int k = o->planes;
-    mumloc_spline_psf s[MUMLOC_MAX_PLANES];
+    spline_plane_psf s[MUMLOC_MAX_PLANES];
     for (int d = 0; d < k; d++) gaussian_spline_of_plane(o, d, os, half, 61, -400.0, 40.0, &s[d]);
     const size_t n = (size_t)FRAMES * k * W * H;
     float *gauss = simulate(&p, NULL), *spline = simulate(&p, s);
@@ -105,36 +105,36 @@ static void compare(const mumloc_optics *o, int os, int half, const char *label)
     /* back to the Gaussian: the Gaussian frames bit for bit */
     mumloc_simulator *sim = NULL;
     CHECK_OK(mumloc_simulator_create(&p, &sim));
-    CHECK_OK(mumloc_sim_set_spline(sim, s));
-    CHECK(mumloc_sim_spline(sim, k - 1) != NULL);
-    CHECK_OK(mumloc_sim_set_spline(sim, NULL));
+    CHECK_OK(sim_set_spline(sim, s));
+    CHECK(sim_spline(sim, k - 1) != NULL);
+    CHECK_OK(sim_set_spline(sim, NULL));
     float *again = malloc(n * sizeof *again);
     CHECK_OK(mumloc_simulate_frames(sim, 0, FRAMES, again));
     to_photons(&p, again, n);
     CHECK(memcmp(again, gauss, n * sizeof *again) == 0);
     mumloc_simulator_destroy(sim);
     free(again), free(gauss), free(spline);
-    for (int d = 0; d < k; d++) mumloc_spline_psf_free(&s[d]);
+    for (int d = 0; d < k; d++) spline_psf_free(&s[d]);
 }
 
 /* A band of rows renders the numbers of the whole image (each pixel is the pixel's own function). */
 static void test_bands(void) {
     mumloc_optics o;
     mumloc_optics_default(&o);
-    mumloc_spline_psf s;
+    spline_plane_psf s;
     gaussian_spline_of_plane(&o, 1, 4, 10, 41, -200.0, 50.0, &s);
     mumloc_emitter e[3] = {{0, 2000, 1900, 500, 0.8, 0}, {0, 3100, 2500, 900, 0.5, 0},
                            {0, 150, 6800, 1300, 1.0, 0}};
     double *whole = calloc(W * H, sizeof *whole), *cut = calloc(W * H, sizeof *cut);
-    mumloc_render_spline_rows(&o, &s, 1, W, H, 0, H, 12.0, -7.0, e, 3, whole);
+    render_spline_rows(&o, &s, 1, W, H, 0, H, 12.0, -7.0, e, 3, whole);
     const int cuts[] = {0, 5, 11, 30, H};
     for (int b = 0; b < 4; b++)
-        mumloc_render_spline_rows(&o, &s, 1, W, H, cuts[b], cuts[b + 1], 12.0, -7.0, e, 3,
+        render_spline_rows(&o, &s, 1, W, H, cuts[b], cuts[b + 1], 12.0, -7.0, e, 3,
                                   cut + (size_t)cuts[b] * W);
     CHECK(memcmp(whole, cut, W * H * sizeof *whole) == 0);
     CHECK(whole[(size_t)(2500 / o.pixel_nm) * W + (size_t)(3100 / o.pixel_nm)] > 0.01);
     free(whole), free(cut);
-    mumloc_spline_psf_free(&s);
+    spline_psf_free(&s);
 }
 
 static void test_refusal(void) {
@@ -142,17 +142,17 @@ static void test_refusal(void) {
     mumloc_optics_default(&o);
     mumloc_sim_params p;
     params_of(&o, &p);
-    mumloc_spline_psf s[MUMLOC_MAX_PLANES];
+    spline_plane_psf s[MUMLOC_MAX_PLANES];
     for (int d = 0; d < 4; d++) gaussian_spline_of_plane(&o, d, 2, 6, 11, 0.0, 160.0, &s[d]);
     s[2].pixel_nm = 100.0;
     mumloc_simulator *sim = NULL;
     CHECK_OK(mumloc_simulator_create(&p, &sim));
-    CHECK_STATUS(mumloc_sim_set_spline(sim, s), MUMLOC_ERR_INVALID_ARGUMENT);
+    CHECK_STATUS(sim_set_spline(sim, s), MUMLOC_ERR_INVALID_ARGUMENT);
     CHECK(strstr(mumloc_last_error(), "plane 3") != NULL);
-    CHECK(mumloc_sim_spline(sim, 0) == NULL); /* still the Gaussian */
+    CHECK(sim_spline(sim, 0) == NULL); /* still the Gaussian */
     s[2].pixel_nm = o.pixel_nm;
     mumloc_simulator_destroy(sim);
-    for (int d = 0; d < 4; d++) mumloc_spline_psf_free(&s[d]);
+    for (int d = 0; d < 4; d++) spline_psf_free(&s[d]);
 }
 
 /* A measured spline rings slightly negative in its tails: the simulators draw no negative photons
@@ -165,7 +165,7 @@ static void test_negative_tails(void) {
     params_of(&o, &p);
     p.noise = MUMLOC_NOISE_PHYSICAL;
     p.molecules = 20;
-    mumloc_spline_psf s;
+    spline_plane_psf s;
     gaussian_spline_of_plane(&o, 0, 2, 6, 11, 0.0, 160.0, &s);
     for (size_t i = 0; i < (size_t)s.n * s.n * s.nz; i++) s.coef[i] -= 2e-3f; /* tails below 0 */
     const size_t n = (size_t)FRAMES * W * H;
@@ -180,7 +180,7 @@ static void test_negative_tails(void) {
     for (size_t i = 0; i < n; i++) low = fmin(low, f[i]);
     CHECK(low > -1e-3); /* photons above the background, float rounding only */
     free(f);
-    mumloc_spline_psf_free(&s);
+    spline_psf_free(&s);
 }
 
 int main(void) {

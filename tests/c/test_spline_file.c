@@ -20,7 +20,7 @@
 enum { OS = 2, HALF = 4, NZ = 5 };
 
 /* A smooth bump with a plane-dependent shift, so the planes differ. */
-static void make_set(int planes, double seed, mumloc_spline_set *set) {
+static void make_set(int planes, double seed, spline_set *set) {
     memset(set, 0, sizeof *set);
     set->planes = planes;
     const int n = 2 * HALF * OS + 1, c = HALF * OS;
@@ -32,7 +32,7 @@ static void make_set(int planes, double seed, mumloc_spline_set *set) {
                     double du = (u - c - 0.3 * d) / (3.0 + m), dv = (v - c + 0.2 * m) / (2.5 + d);
                     values[((size_t)m * n + v) * n + u] = exp(-du * du - dv * dv) * (0.02 + seed);
                 }
-        CHECK_OK(mumloc_spline_psf_from_nodes(100.0, OS, HALF, NZ, -200.0 + 50 * d, 100.0, values,
+        CHECK_OK(spline_psf_from_nodes(100.0, OS, HALF, NZ, -200.0 + 50 * d, 100.0, values,
                                               &set->plane[d]));
     }
     free(values);
@@ -51,20 +51,20 @@ static void write_bytes(const char *path, const void *data, size_t n) {
 }
 
 static void round_trip(void) {
-    mumloc_spline_set a, b, c;
+    spline_set a, b, c;
     make_set(3, 0.0, &a);
     const char *p1 = path_of("a.psf.safetensors"), *p2 = path_of("b.psf.safetensors");
-    CHECK_OK(mumloc_spline_set_save(p1, &a));
-    CHECK_OK(mumloc_spline_set_load(p1, &b));
+    CHECK_OK(spline_set_save(p1, &a));
+    CHECK_OK(spline_set_load(p1, &b));
     CHECK(b.planes == 3 && strcmp(a.sha256, b.sha256) == 0);
     for (int d = 0; d < 3; d++) {
-        const mumloc_spline_psf *x = &a.plane[d], *y = &b.plane[d];
+        const spline_plane_psf *x = &a.plane[d], *y = &b.plane[d];
         CHECK(x->n == y->n && x->nz == y->nz && x->oversample == y->oversample && x->half == y->half);
         CHECK(x->z0_nm == y->z0_nm && x->z_step_nm == y->z_step_nm && x->pixel_nm == y->pixel_nm);
         CHECK(memcmp(x->coef, y->coef, sizeof(float) * x->n * x->n * x->nz) == 0);
         CHECK(memcmp(x->rms_nm, y->rms_nm, sizeof(double) * x->nz) == 0);
     }
-    CHECK_OK(mumloc_spline_set_save(p2, &b));
+    CHECK_OK(spline_set_save(p2, &b));
     CHECK(same_file(p1, p2));
 
     /* the documented layout, read independently */
@@ -77,11 +77,11 @@ static void round_trip(void) {
     char *header = strndup((const char *)file + 8, n);
     CHECK(strstr(header, "\"format\":\"mumloc-spline-psf\"") != NULL);
     CHECK(strstr(header, "\"plane2.coef\":{\"dtype\":\"F32\",\"shape\":[5,17,17]") != NULL);
-    mumloc_sha256 h;
-    mumloc_sha256_init(&h);
-    mumloc_sha256_update(&h, file + 8 + n, (size_t)size - 8 - n);
+    sha256_state h;
+    sha256_init(&h);
+    sha256_update(&h, file + 8 + n, (size_t)size - 8 - n);
     char hex[65];
-    mumloc_sha256_hex(&h, hex);
+    sha256_hex(&h, hex);
     CHECK(strstr(header, hex) != NULL && strcmp(hex, a.sha256) == 0);
     /* plane 2's coefficient 7, little-endian float32 */
     const unsigned char *at = file + 8 + n + plane_bytes + 4 * 7;
@@ -96,13 +96,13 @@ static void round_trip(void) {
     const long cuts[] = {0, 5, 8, 8 + (long)n / 2, 8 + (long)n, 8 + (long)n + 100, size - 1};
     for (size_t i = 0; i < sizeof cuts / sizeof cuts[0]; i++) {
         write_bytes(bad, file, (size_t)cuts[i]);
-        mumloc_status s = mumloc_spline_set_load(bad, &c);
+        mumloc_status s = spline_set_load(bad, &c);
         CHECK(s == MUMLOC_ERR_FORMAT || s == MUMLOC_ERR_IO);
         CHECK(strstr(mumloc_last_error(), bad) != NULL);
     }
     file[size - 3] ^= 0x10;
     write_bytes(bad, file, (size_t)size);
-    CHECK_STATUS(mumloc_spline_set_load(bad, &c), MUMLOC_ERR_FORMAT);
+    CHECK_STATUS(spline_set_load(bad, &c), MUMLOC_ERR_FORMAT);
     CHECK(strstr(mumloc_last_error(), "changed") != NULL);
     file[size - 3] ^= 0x10;
     char *planes = strstr((char *)file + 8, "\"planes\":\"3\"");
@@ -110,16 +110,16 @@ static void round_trip(void) {
     if (planes) {
         planes[10] = '2';
         write_bytes(bad, file, (size_t)size);
-        CHECK_STATUS(mumloc_spline_set_load(bad, &c), MUMLOC_ERR_FORMAT);
+        CHECK_STATUS(spline_set_load(bad, &c), MUMLOC_ERR_FORMAT);
         planes[10] = '3';
     }
     file[7] = 0x7f; /* a header length of ~9e18 */
     write_bytes(bad, file, (size_t)size);
-    CHECK_STATUS(mumloc_spline_set_load(bad, &c), MUMLOC_ERR_FORMAT);
-    CHECK_STATUS(mumloc_spline_set_load(test_dir, &c), MUMLOC_ERR_IO); /* a folder */
+    CHECK_STATUS(spline_set_load(bad, &c), MUMLOC_ERR_FORMAT);
+    CHECK_STATUS(spline_set_load(test_dir, &c), MUMLOC_ERR_IO); /* a folder */
     free(file);
-    mumloc_spline_set_free(&a);
-    mumloc_spline_set_free(&b);
+    spline_set_free(&a);
+    spline_set_free(&b);
 }
 
 static void rig_with_spline(void) {
@@ -139,9 +139,9 @@ static void rig_with_spline(void) {
     CHECK(text && strstr(text, "\"psf\":") == NULL);
     free(text);
 
-    mumloc_spline_set set;
+    spline_set set;
     make_set(3, 0.0, &set);
-    CHECK_OK(mumloc_spline_set_save(path_of("rig.psf.safetensors"), &set));
+    CHECK_OK(spline_set_save(path_of("rig.psf.safetensors"), &set));
     rig.psf = MUMLOC_PSF_SPLINE;
     snprintf(rig.psf_file, sizeof rig.psf_file, "rig.psf.safetensors");
     memcpy(rig.psf_hash, set.sha256, 65);
@@ -149,27 +149,27 @@ static void rig_with_spline(void) {
     CHECK_OK(mumloc_rig_load(rig_path, &loaded));
     CHECK(loaded.psf == MUMLOC_PSF_SPLINE && strcmp(loaded.psf_file, "rig.psf.safetensors") == 0);
     CHECK(strcmp(loaded.psf_path, path_of("rig.psf.safetensors")) == 0);
-    mumloc_spline_set got;
-    mumloc_psf_model model;
-    CHECK_OK(mumloc_rig_psf_model(&loaded, &got, &model));
+    spline_set got;
+    psf_model model;
+    CHECK_OK(rig_psf_model(&loaded, &got, &model));
     CHECK(model.kind == MUMLOC_PSF_SPLINE && model.spline == got.plane && model.optics == &loaded.optics);
     CHECK(got.planes == 3 && memcmp(got.plane[2].coef, set.plane[2].coef, sizeof(float) * 17 * 17 * NZ) == 0);
-    mumloc_spline_set_free(&got);
+    spline_set_free(&got);
 
     /* a changed spline file (another PSF), a spline of other planes, a missing file */
-    mumloc_spline_set other;
+    spline_set other;
     make_set(3, 0.001, &other);
-    CHECK_OK(mumloc_spline_set_save(path_of("rig.psf.safetensors"), &other));
+    CHECK_OK(spline_set_save(path_of("rig.psf.safetensors"), &other));
     CHECK_STATUS(mumloc_rig_load(rig_path, &loaded), MUMLOC_ERR_FORMAT);
     CHECK(strstr(mumloc_last_error(), "rig.psf.safetensors") != NULL);
-    mumloc_spline_set_free(&other);
+    spline_set_free(&other);
     make_set(2, 0.0, &other);
-    CHECK_OK(mumloc_spline_set_save(path_of("rig.psf.safetensors"), &other));
+    CHECK_OK(spline_set_save(path_of("rig.psf.safetensors"), &other));
     memcpy(rig.psf_hash, other.sha256, 65);
     CHECK_OK(mumloc_rig_save(rig_path, &rig));
     CHECK_STATUS(mumloc_rig_load(rig_path, &loaded), MUMLOC_ERR_FORMAT);
     CHECK(strstr(mumloc_last_error(), "2 planes") != NULL);
-    mumloc_spline_set_free(&other);
+    spline_set_free(&other);
     remove(path_of("rig.psf.safetensors"));
     CHECK_STATUS(mumloc_rig_load(rig_path, &loaded), MUMLOC_ERR_IO);
     CHECK(strstr(mumloc_last_error(), "rig.psf.safetensors") != NULL);
@@ -183,7 +183,7 @@ static void rig_with_spline(void) {
           f);
     fclose(f);
     CHECK_STATUS(mumloc_rig_load(typo, &loaded), MUMLOC_ERR_FORMAT);
-    mumloc_spline_set_free(&set);
+    spline_set_free(&set);
 }
 
 int main(void) {

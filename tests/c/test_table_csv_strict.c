@@ -165,16 +165,16 @@ static void write_wide(const char *name, int n, int duplicate) {
 
 static void test_wide_headers(void) {
     mumloc_table *t = NULL;
-    write_wide("wide.csv", MUMLOC_CSV_MAX_COLUMNS, 0);
+    write_wide("wide.csv", CSV_MAX_COLUMNS, 0);
     CHECK_OK(mumloc_table_read_csv(path_of("wide.csv"), "c4096,c1", &t));
     if (t) {
-        CHECK(mumloc_table_columns(t) == MUMLOC_CSV_MAX_COLUMNS);
+        CHECK(mumloc_table_columns(t) == CSV_MAX_COLUMNS);
         CHECK(mumloc_table_find_column(t, "c4000", "nm") == 3999);
         CHECK(mumloc_table_column_data(t, 4095)[0] == 4096);
     }
     mumloc_table_destroy(t);
     t = NULL;
-    write_wide("wider.csv", MUMLOC_CSV_MAX_COLUMNS + 1, 0);
+    write_wide("wider.csv", CSV_MAX_COLUMNS + 1, 0);
     CHECK_STATUS(mumloc_table_read_csv(path_of("wider.csv"), NULL, &t), MUMLOC_ERR_FORMAT);
     CHECK(t == NULL && strstr(mumloc_last_error(), "more than 4096 columns"));
     write_wide("dup.csv", 3000, 1);

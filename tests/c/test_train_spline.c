@@ -23,7 +23,7 @@ static const double Z0 = -200.0, ZSTEP = 50.0;
 
 /* k = 1: an astigmatic plane at 800 nm (x and y foci 300 nm either side); k = 2: the optics'
  * Gaussian planes (a biplane pair). */
-static void splines_for(const mumloc_optics *o, mumloc_spline_set *set) {
+static void splines_for(const mumloc_optics *o, spline_set *set) {
     memset(set, 0, sizeof *set);
     set->planes = o->planes;
     if (o->planes == 1) {
@@ -74,19 +74,19 @@ static void run_case(int k, const char *dir) {
     if (k == 1) rig.optics.plane_depth_nm[0] = 800.0;
     else rig.optics.plane_depth_nm[0] = 500.0, rig.optics.plane_depth_nm[1] = 1100.0;
     gauss_rig = rig;
-    mumloc_spline_set set;
+    spline_set set;
     splines_for(&rig.optics, &set);
     char rig_path[1024], psf_path[1024], movie[1024], gauss_movie[1024], truth[1024], model_path[1024],
         table[1024], gauss_model[1024];
     path_in(rig_path, dir, "rig.json");
     CHECK_OK(mumloc_rig_psf_sidecar_path(rig_path, psf_path, sizeof psf_path));
-    CHECK_OK(mumloc_spline_set_save(psf_path, &set));
+    CHECK_OK(spline_set_save(psf_path, &set));
     rig.psf = MUMLOC_PSF_SPLINE;
     snprintf(rig.psf_file, sizeof rig.psf_file, "rig.psf.safetensors");
     snprintf(rig.psf_hash, sizeof rig.psf_hash, "%s", set.sha256);
     CHECK_OK(mumloc_rig_save(rig_path, &rig));
     CHECK_OK(mumloc_rig_load(rig_path, &rig));
-    mumloc_spline_set_free(&set);
+    spline_set_free(&set);
 
     /* simulate: the spline draws the frames */
     mumloc_sim_params p;

@@ -1,8 +1,8 @@
 /* Shared by the libFuzzer harnesses (tests/fuzz/fuzz_*.c): scratch files for readers that take a
  * path, whole-file comparison, and the check that turns a broken round trip into a crash libFuzzer
  * reports (with the input saved as crash-<hash>). */
-#ifndef MUMLOC_TESTS_FUZZ_COMMON_H
-#define MUMLOC_TESTS_FUZZ_COMMON_H
+#ifndef TESTS_FUZZ_COMMON_H
+#define TESTS_FUZZ_COMMON_H
 
 #include <stddef.h>
 #include <stdint.h>

@@ -19,9 +19,9 @@ int LLVMFuzzerInitialize(int *argc, char ***argv) {
     return 0;
 }
 
-static void compact_optics(const mumloc_optics *optics, mumloc_text *out) {
-    mumloc_optics_write_json(out, optics, 0);
-    FUZZ_ASSERT(mumloc_text_status(out) == MUMLOC_OK, "writing optics failed");
+static void compact_optics(const mumloc_optics *optics, text_buffer *out) {
+    optics_write_json(out, optics, 0);
+    FUZZ_ASSERT(text_status(out) == MUMLOC_OK, "writing optics failed");
 }
 
 static void recorded_optics(const char *description) {
@@ -37,10 +37,10 @@ static void recorded_optics(const char *description) {
         return;
     }
     FUZZ_ASSERT(found == 1, "found is %d", found);
-    mumloc_text first = {0}, record = {0}, second = {0};
+    text_buffer first = {0}, record = {0}, second = {0};
     compact_optics(&optics, &first);
-    mumloc_text_printf(&record, "ImageJ=1.53t\nimages=1\nmumloc={\"optics\":%s}\n", first.data);
-    FUZZ_ASSERT(mumloc_text_status(&record) == MUMLOC_OK, "out of memory");
+    text_printf(&record, "ImageJ=1.53t\nimages=1\nmumloc={\"optics\":%s}\n", first.data);
+    FUZZ_ASSERT(text_status(&record) == MUMLOC_OK, "out of memory");
     mumloc_optics again;
     mumloc_optics_default(&again);
     FUZZ_ASSERT(mumloc_optics_from_description(record.data, &found, &again) == MUMLOC_OK && found,
@@ -48,9 +48,9 @@ static void recorded_optics(const char *description) {
     compact_optics(&again, &second);
     FUZZ_ASSERT(strcmp(first.data, second.data) == 0, "optics record -> read -> write changed\n  %s\n  into\n  %s",
                 first.data, second.data);
-    mumloc_text_free(&first);
-    mumloc_text_free(&record);
-    mumloc_text_free(&second);
+    text_free(&first);
+    text_free(&record);
+    text_free(&second);
 }
 
 static void wrapped_in_a_movie(const char *description) {
@@ -66,10 +66,10 @@ static void wrapped_in_a_movie(const char *description) {
     fuzz_write_file(path, file.data, file.len);
     size_t size = file.len;
     free(file.data);
-    mumloc_tiff_reader *r = NULL;
-    if (mumloc_tiff_reader_open(path, &r) != MUMLOC_OK) return; /* e.g. images= past the data */
-    const mumloc_tiff_info *info = mumloc_tiff_reader_info(r);
-    FUZZ_ASSERT(strcmp(mumloc_tiff_reader_description(r), description) == 0,
+    tiff_reader *r = NULL;
+    if (tiff_reader_open(path, &r) != MUMLOC_OK) return; /* e.g. images= past the data */
+    const tiff_info *info = tiff_reader_info(r);
+    FUZZ_ASSERT(strcmp(tiff_reader_description(r), description) == 0,
                 "the description did not come back verbatim");
     /* ImageJ's rule reads images=N back to back from the first strip: the IFD after the pixels
      * counts as image data too, but nothing past the end of the file */
@@ -80,10 +80,10 @@ static void wrapped_in_a_movie(const char *description) {
                 info->slices, info->frames, (long long)info->images);
     for (int64_t i = 0; i < info->images; i++) {
         float pixel = 0;
-        FUZZ_ASSERT(mumloc_tiff_reader_read(r, i, &pixel) == MUMLOC_OK, "image %lld of %lld unreadable",
+        FUZZ_ASSERT(tiff_reader_read(r, i, &pixel) == MUMLOC_OK, "image %lld of %lld unreadable",
                     (long long)i, (long long)info->images);
     }
-    mumloc_tiff_reader_close(r);
+    tiff_reader_close(r);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {

@@ -21,19 +21,19 @@ int LLVMFuzzerInitialize(int *argc, char ***argv) {
 
 /* The data section length a header asks for: the largest "data_offsets" end, within MAX_DATA. */
 static size_t data_length(const uint8_t *header, size_t len) {
-    mumloc_json *doc = NULL;
-    if (mumloc_json_parse((const char *)header, len, "header", &doc) != MUMLOC_OK) return 0;
+    json_value *doc = NULL;
+    if (json_parse((const char *)header, len, "header", &doc) != MUMLOC_OK) return 0;
     double longest = 0;
-    for (size_t i = 0; doc->type == MUMLOC_JSON_OBJECT && i < doc->count; i++) {
-        const mumloc_json *offsets = mumloc_json_get(&doc->items[i], "data_offsets");
-        if (doc->items[i].type != MUMLOC_JSON_OBJECT || !offsets ||
-            offsets->type != MUMLOC_JSON_ARRAY || offsets->count != 2 ||
-            offsets->items[1].type != MUMLOC_JSON_NUMBER)
+    for (size_t i = 0; doc->type == JSON_OBJECT && i < doc->count; i++) {
+        const json_value *offsets = json_get(&doc->items[i], "data_offsets");
+        if (doc->items[i].type != JSON_OBJECT || !offsets ||
+            offsets->type != JSON_ARRAY || offsets->count != 2 ||
+            offsets->items[1].type != JSON_NUMBER)
             continue;
         double end = offsets->items[1].number;
         if (end > longest && end <= MAX_DATA) longest = end;
     }
-    mumloc_json_free(doc);
+    json_free(doc);
     return (size_t)longest;
 }
 

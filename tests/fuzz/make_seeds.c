@@ -112,39 +112,39 @@ static void simulated_seeds(void) {
     snprintf(truth, sizeof truth, "%s", seed_path("csv", "truth.csv"));
     snprintf(drift, sizeof drift, "%s", seed_path("csv", "drift.csv"));
     if (mumloc_simulate_to_files(&p, movie, truth, drift, NULL, NULL) != MUMLOC_OK) die("simulate");
-    mumloc_tiff_reader *r = NULL;
-    if (mumloc_tiff_reader_open(movie, &r) != MUMLOC_OK) die(movie);
-    seed_text("description", "simulated.txt", mumloc_tiff_reader_description(r));
+    tiff_reader *r = NULL;
+    if (tiff_reader_open(movie, &r) != MUMLOC_OK) die(movie);
+    seed_text("description", "simulated.txt", tiff_reader_description(r));
     /* the same movie in the single-IFD layout (ImageJ's form past 4 GiB) */
-    const mumloc_tiff_info *in = mumloc_tiff_reader_info(r);
+    const tiff_info *in = tiff_reader_info(r);
     size_t pixels = (size_t)in->width * (size_t)in->height;
     float *data = malloc((size_t)in->images * pixels * sizeof(float));
     for (int64_t i = 0; data && i < in->images; i++)
-        if (mumloc_tiff_reader_read(r, i, data + (size_t)i * pixels) != MUMLOC_OK) die(movie);
-    mumloc_tiff_write_options o = {in->width, in->height, in->channels, in->slices, in->frames,
-                                   0.192, "mumloc={\"optics\":{}}", MUMLOC_TIFF_LAYOUT_SINGLE_IFD,
-                                   MUMLOC_TIFF_FORMAT_AUTO, 32};
+        if (tiff_reader_read(r, i, data + (size_t)i * pixels) != MUMLOC_OK) die(movie);
+    tiff_write_options o = {in->width, in->height, in->channels, in->slices, in->frames,
+                                   0.192, "mumloc={\"optics\":{}}", TIFF_LAYOUT_SINGLE_IFD,
+                                   TIFF_FORMAT_AUTO, 32};
     const char *single = seed_path("tiff", "single-ifd.tif");
     FILE *f = fopen(single, "wb");
-    mumloc_tiff_writer *w = NULL;
-    if (!data || !f || mumloc_tiff_writer_open(f, single, &o, &w) != MUMLOC_OK ||
-        mumloc_tiff_writer_append(w, data, in->images) != MUMLOC_OK ||
-        mumloc_tiff_writer_finish(w) != MUMLOC_OK || fclose(f) != 0)
+    tiff_writer *w = NULL;
+    if (!data || !f || tiff_writer_open(f, single, &o, &w) != MUMLOC_OK ||
+        tiff_writer_append(w, data, in->images) != MUMLOC_OK ||
+        tiff_writer_finish(w) != MUMLOC_OK || fclose(f) != 0)
         die(single);
-    mumloc_tiff_writer_free(w);
+    tiff_writer_free(w);
     /* and as BigTIFF (mumloc's form past 4 GiB) */
     const char *big = seed_path("tiff", "bigtiff.tif");
-    o.layout = MUMLOC_TIFF_LAYOUT_MULTI_IFD;
-    o.format = MUMLOC_TIFF_FORMAT_BIG;
+    o.layout = TIFF_LAYOUT_MULTI_IFD;
+    o.format = TIFF_FORMAT_BIG;
     f = fopen(big, "wb");
     w = NULL;
-    if (!f || mumloc_tiff_writer_open(f, big, &o, &w) != MUMLOC_OK ||
-        mumloc_tiff_writer_append(w, data, in->images) != MUMLOC_OK ||
-        mumloc_tiff_writer_finish(w) != MUMLOC_OK || fclose(f) != 0)
+    if (!f || tiff_writer_open(f, big, &o, &w) != MUMLOC_OK ||
+        tiff_writer_append(w, data, in->images) != MUMLOC_OK ||
+        tiff_writer_finish(w) != MUMLOC_OK || fclose(f) != 0)
         die(big);
-    mumloc_tiff_writer_free(w);
+    tiff_writer_free(w);
     free(data);
-    mumloc_tiff_reader_close(r);
+    tiff_reader_close(r);
 }
 
 /* --- descriptions, tables and TIFFs as other software writes them -------------------------- */

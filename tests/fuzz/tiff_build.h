@@ -1,8 +1,8 @@
 /* Builds small classic TIFFs in memory the way other software lays them out (either byte order,
  * 8/16/32/64-bit samples, several strips per image, a description, a resolution), for the fuzzers'
  * seed corpora and for the description fuzzer's wrapper movie. */
-#ifndef MUMLOC_TESTS_FUZZ_TIFF_BUILD_H
-#define MUMLOC_TESTS_FUZZ_TIFF_BUILD_H
+#ifndef TESTS_FUZZ_TIFF_BUILD_H
+#define TESTS_FUZZ_TIFF_BUILD_H
 
 #include <stdint.h>
 #include <stdlib.h>

@@ -12,8 +12,8 @@
  * The field at lateral position r is E(r) = Σ_k P(k) e^{i k·r}; the intensity |E|² is normalised by
  * Parseval over the grid's period L = 2π/Δk, so it integrates to one photon over the plane. Pixels are
  * integrated by the midpoint rule on oversample × oversample points per pixel. */
-#ifndef MUMLOC_TOOLS_PUPIL_PSF_H
-#define MUMLOC_TOOLS_PUPIL_PSF_H
+#ifndef TOOLS_PUPIL_PSF_H
+#define TOOLS_PUPIL_PSF_H
 
 typedef struct pupil_aberrations {
     double astig_nm, astig45_nm, coma_x_nm, coma_y_nm, spherical_nm; /* Zernike RMS, nm */

@@ -21,8 +21,8 @@
  *
  * Errors are values (core/error.h): every call returns a status and sets the thread's message.
  */
-#ifndef MUMLOC_BACKEND_BACKEND_H
-#define MUMLOC_BACKEND_BACKEND_H
+#ifndef BACKEND_BACKEND_H
+#define BACKEND_BACKEND_H
 
 #include <stddef.h>
 #include <stdint.h>

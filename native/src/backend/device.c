@@ -6,11 +6,11 @@
 #include "core/error.h"
 
 /* The object carries code for compute capability 7.5 and newer only (CUDA 13 cannot target older). */
-static int usable_capability(const mumloc_cuda_device_props *p) {
+static int usable_capability(const cuda_device_props *p) {
     return p->compute_major > 7 || (p->compute_major == 7 && p->compute_minor >= 5);
 }
 
-static void describe(int index, const mumloc_cuda_device_props *p, char *buf, size_t cap) {
+static void describe(int index, const cuda_device_props *p, char *buf, size_t cap) {
     snprintf(buf, cap, "CUDA:%d: %s (%.1f GB, compute %d.%d)", index, p->name,
              (double)p->memory_bytes / 1e9, p->compute_major, p->compute_minor);
 }
@@ -23,7 +23,7 @@ static mumloc_status cpu_choice(mumloc_device_choice *out, const char *fmt, cons
 }
 
 mumloc_status mumloc_device_resolve(mumloc_device requested, mumloc_device_choice *out) {
-    if (!out) return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT, "device resolve: out is required");
+    if (!out) return error_fail(MUMLOC_ERR_INVALID_ARGUMENT, "device resolve: out is required");
     memset(out, 0, sizeof *out);
     out->device.kind = MUMLOC_DEVICE_CPU;
     switch (requested.kind) {
@@ -31,13 +31,13 @@ mumloc_status mumloc_device_resolve(mumloc_device requested, mumloc_device_choic
     case MUMLOC_DEVICE_AUTO:
     case MUMLOC_DEVICE_CUDA: break;
     default:
-        return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT, "device resolve: unknown kind %d",
+        return error_fail(MUMLOC_ERR_INVALID_ARGUMENT, "device resolve: unknown kind %d",
                            (int)requested.kind);
     }
     const int want = requested.kind == MUMLOC_DEVICE_CUDA ? requested.index : 0;
     const device_cuda_probe *probe = device_cuda_probe_cached();
     char why[320]; /* leaves room in out->reason for the prefix */
-    mumloc_cuda_device_props props;
+    cuda_device_props props;
     memset(&props, 0, sizeof props);
     mumloc_status bad = MUMLOC_ERR_UNSUPPORTED;
     if (probe->count < 1) {
@@ -59,12 +59,12 @@ mumloc_status mumloc_device_resolve(mumloc_device requested, mumloc_device_choic
     }
     if (requested.kind == MUMLOC_DEVICE_AUTO) return cpu_choice(out, "CPU: no CUDA device (%s)", why);
     cpu_choice(out, "CPU: CUDA requested but unusable (%s)", why);
-    return mumloc_fail(bad, "CUDA requested but unusable: %s", why);
+    return error_fail(bad, "CUDA requested but unusable: %s", why);
 }
 
 mumloc_status mumloc_device_list(mumloc_device_info *out, int capacity, int *count) {
     if (!count || capacity < 0 || (capacity > 0 && !out))
-        return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT, "device list: count and a buffer are required");
+        return error_fail(MUMLOC_ERR_INVALID_ARGUMENT, "device list: count and a buffer are required");
     const device_cuda_probe *probe = device_cuda_probe_cached();
     int n = 0;
     if (n < capacity) {
@@ -74,7 +74,7 @@ mumloc_status mumloc_device_list(mumloc_device_info *out, int capacity, int *cou
     }
     n++;
     for (int i = 0; i < probe->count; i++) {
-        mumloc_cuda_device_props p;
+        cuda_device_props p;
         if (probe->api->device_props(i, &p) != MUMLOC_OK || !usable_capability(&p)) continue;
         if (n < capacity) {
             memset(&out[n], 0, sizeof out[n]);
@@ -93,11 +93,11 @@ mumloc_status mumloc_device_list(mumloc_device_info *out, int capacity, int *cou
 
 mumloc_status nn_backend_create_for_device(mumloc_device requested, nn_backend **out,
                                            mumloc_device_choice *choice) {
-    if (!out) return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT, "backend: out is required");
+    if (!out) return error_fail(MUMLOC_ERR_INVALID_ARGUMENT, "backend: out is required");
     *out = NULL;
     mumloc_device_choice local;
     mumloc_device_choice *c = choice ? choice : &local;
-    MUMLOC_TRY(mumloc_device_resolve(requested, c));
+    ERROR_TRY(mumloc_device_resolve(requested, c));
     if (c->device.kind == MUMLOC_DEVICE_CPU) return nn_backend_cpu_create(out);
     mumloc_status st = device_cuda_probe_cached()->api->backend_create(c->device.index, out);
     if (st == MUMLOC_OK || requested.kind != MUMLOC_DEVICE_AUTO) return st;

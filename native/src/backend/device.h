@@ -6,8 +6,8 @@
  * object missing, cuDNN missing, no driver, driver too old, no GPU, wrong cuDNN major — becomes a
  * sentence in the probe's `reason`, never a crash.
  */
-#ifndef MUMLOC_BACKEND_DEVICE_H
-#define MUMLOC_BACKEND_DEVICE_H
+#ifndef BACKEND_DEVICE_H
+#define BACKEND_DEVICE_H
 
 #include <limits.h>
 
@@ -16,14 +16,14 @@
 #include "mumloc.h"
 
 /* Environment variable naming the CUDA object explicitly (tests point it at a missing path). */
-#define MUMLOC_CUDA_LIBRARY_ENV "MUMLOC_CUDA_LIBRARY"
-#define MUMLOC_CUDA_OBJECT_NAME "libmumloc_cuda.so"
+#define CUDA_LIBRARY_ENV "MUMLOC_CUDA_LIBRARY"
+#define CUDA_OBJECT_NAME "libmumloc_cuda.so"
 
 typedef struct device_cuda_probe {
     int count;                  /* usable CUDA devices; 0 when CUDA is unusable */
     char reason[320];           /* why CUDA is unusable (count == 0), else a short summary */
     char path[PATH_MAX + 32];   /* the object tried ("" when none was found) */
-    const mumloc_cuda_api *api; /* the object's table when it loaded */
+    const cuda_api *api; /* the object's table when it loaded */
     void *handle;               /* dlopen handle, kept for the process's lifetime */
 } device_cuda_probe;
 

@@ -12,19 +12,19 @@
 #include "backend/device.h"
 #include "core/error.h"
 
-static const mumloc_cuda_host host_table = {MUMLOC_CUDA_ABI_VERSION, mumloc_fail};
+static const cuda_abi_host host_table = {CUDA_ABI_VERSION, error_fail};
 
 static int file_exists(const char *path) { return access(path, F_OK) == 0; }
 
 /* $MUMLOC_CUDA_LIBRARY, else libmumloc_cuda.so in this library's folder, else in ../lib from it (the
  * CLI and the tests live in bin/ beside lib/). Returns 0 and a reason when nothing is there. */
 static int find_object(char *path, size_t cap, char *reason, size_t rcap) {
-    const char *env = getenv(MUMLOC_CUDA_LIBRARY_ENV);
+    const char *env = getenv(CUDA_LIBRARY_ENV);
     if (env && *env) {
         snprintf(path, cap, "%s", env);
         if (file_exists(path)) return 1;
         snprintf(reason, rcap, "CUDA backend not found at %.200s (set by %s)", env,
-                 MUMLOC_CUDA_LIBRARY_ENV);
+                 CUDA_LIBRARY_ENV);
         return 0;
     }
     Dl_info info;
@@ -40,11 +40,11 @@ static int find_object(char *path, size_t cap, char *reason, size_t rcap) {
     char *slash = strrchr(dir, '/');
     if (slash) *slash = '\0';
     else snprintf(dir, sizeof dir, ".");
-    snprintf(path, cap, "%s/%s", dir, MUMLOC_CUDA_OBJECT_NAME);
+    snprintf(path, cap, "%s/%s", dir, CUDA_OBJECT_NAME);
     if (file_exists(path)) return 1;
-    snprintf(path, cap, "%s/../lib/%s", dir, MUMLOC_CUDA_OBJECT_NAME);
+    snprintf(path, cap, "%s/../lib/%s", dir, CUDA_OBJECT_NAME);
     if (file_exists(path)) return 1;
-    snprintf(reason, rcap, "CUDA backend not installed (no %s in %.200s)", MUMLOC_CUDA_OBJECT_NAME, dir);
+    snprintf(reason, rcap, "CUDA backend not installed (no %s in %.200s)", CUDA_OBJECT_NAME, dir);
     path[0] = '\0';
     return 0;
 }
@@ -70,18 +70,18 @@ void device_probe_cuda(const char *path, device_cuda_probe *out) {
         else snprintf(out->reason, sizeof out->reason, "cannot load the CUDA backend (%s)", err);
         return;
     }
-    mumloc_cuda_api_get_fn get = NULL;
-    *(void **)&get = dlsym(handle, MUMLOC_CUDA_ENTRY);
-    const mumloc_cuda_api *api = get ? get(&host_table) : NULL;
+    cuda_api_get_fn get = NULL;
+    *(void **)&get = dlsym(handle, CUDA_ENTRY);
+    const cuda_api *api = get ? get(&host_table) : NULL;
     if (!api) {
         snprintf(out->reason, sizeof out->reason, "%.240s is not a mumloc CUDA backend", out->path);
         dlclose(handle);
         return;
     }
-    if (api->abi_version != MUMLOC_CUDA_ABI_VERSION) {
+    if (api->abi_version != CUDA_ABI_VERSION) {
         snprintf(out->reason, sizeof out->reason,
                  "CUDA backend from another mumloc version (interface %d, this library %d)",
-                 api->abi_version, MUMLOC_CUDA_ABI_VERSION);
+                 api->abi_version, CUDA_ABI_VERSION);
         dlclose(handle);
         return;
     }

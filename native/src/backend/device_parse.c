@@ -15,14 +15,14 @@ static const char *skip_word(const char *s, const char *word) {
 
 mumloc_status mumloc_device_parse(const char *text, mumloc_device *out) {
     if (!text || !out)
-        return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT, "device parse: text and out are required");
+        return error_fail(MUMLOC_ERR_INVALID_ARGUMENT, "device parse: text and out are required");
     const char *s = text;
     while (isspace((unsigned char)*s)) s++;
     size_t len = strlen(s);
     while (len > 0 && isspace((unsigned char)s[len - 1])) len--;
     char buf[32];
     if (len == 0 || len >= sizeof buf)
-        return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT,
+        return error_fail(MUMLOC_ERR_INVALID_ARGUMENT,
                            "device \"%.40s\" not understood: use auto, cpu, cuda or cuda:N", text);
     memcpy(buf, s, len);
     buf[len] = '\0';
@@ -39,12 +39,12 @@ mumloc_status mumloc_device_parse(const char *text, mumloc_device *out) {
             for (; isdigit((unsigned char)*rest) && v < 100000; rest++, digits++)
                 v = v * 10 + (*rest - '0');
             if (!digits || *rest || v > 4096)
-                return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT,
+                return error_fail(MUMLOC_ERR_INVALID_ARGUMENT,
                                    "device \"%s\": the CUDA device number must be 0 to 4096", buf);
             d.index = (int)v;
         }
     } else
-        return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT,
+        return error_fail(MUMLOC_ERR_INVALID_ARGUMENT,
                            "device \"%s\" not understood: use auto, cpu, cuda or cuda:N", buf);
     *out = d;
     return MUMLOC_OK;
@@ -52,7 +52,7 @@ mumloc_status mumloc_device_parse(const char *text, mumloc_device *out) {
 
 mumloc_status mumloc_device_format(mumloc_device device, char *buf, size_t cap) {
     if (!buf || cap < 16)
-        return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT, "device format needs a 16-byte buffer");
+        return error_fail(MUMLOC_ERR_INVALID_ARGUMENT, "device format needs a 16-byte buffer");
     switch (device.kind) {
     case MUMLOC_DEVICE_AUTO: snprintf(buf, cap, "auto"); return MUMLOC_OK;
     case MUMLOC_DEVICE_CPU: snprintf(buf, cap, "cpu"); return MUMLOC_OK;
@@ -62,6 +62,6 @@ mumloc_status mumloc_device_format(mumloc_device device, char *buf, size_t cap) 
         return MUMLOC_OK;
     }
     buf[0] = '\0';
-    return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT, "device format: unknown device kind %d",
+    return error_fail(MUMLOC_ERR_INVALID_ARGUMENT, "device format: unknown device kind %d",
                        (int)device.kind);
 }

@@ -10,9 +10,9 @@
 #include "simulate/simulator.h"
 
 /* The pixel model's fields, as frames.c sets them for the CPU. */
-static mumloc_camera_model camera_model(const mumloc_simulator *sim) {
+static camera_noise_model camera_model(const mumloc_simulator *sim) {
     const mumloc_sim_params *p = &sim->params;
-    mumloc_camera_model cam;
+    camera_noise_model cam;
     memset(&cam, 0, sizeof cam);
     cam.background = p->camera.background_photons;
     cam.read_noise = p->camera.read_noise_e;
@@ -30,7 +30,7 @@ static mumloc_status simulate_cuda(const mumloc_simulator *sim, int device, int6
                                    int64_t count, float *pixels) {
     const mumloc_sim_params *p = &sim->params;
     const int planes = p->optics.planes, stride = sim->max_emitters + 1;
-    mumloc_cuda_sim_job job;
+    cuda_sim_job job;
     memset(&job, 0, sizeof job);
     job.width = p->width;
     job.height = p->height;
@@ -42,7 +42,7 @@ static mumloc_status simulate_cuda(const mumloc_simulator *sim, int device, int6
     job.psf_amplitude = p->optics.psf_amplitude;
     for (int d = 0; d < planes; d++) {
         job.plane_psf[d] = mumloc_optics_plane_psf(&p->optics, d);
-        job.plane_gain[d] = mumloc_optics_plane_gain(&p->optics, d);
+        job.plane_gain[d] = optics_plane_gain(&p->optics, d);
     }
     memcpy(job.depth_nm, p->optics.plane_depth_nm, sizeof job.depth_nm);
     job.spline_psf = sim->spline != NULL;
@@ -54,15 +54,15 @@ static mumloc_status simulate_cuda(const mumloc_simulator *sim, int device, int6
     mumloc_emitter *emitters = malloc((size_t)count * stride * sizeof *emitters);
     mumloc_status st = MUMLOC_OK;
     if (!drift || !counts || !emitters)
-        st = mumloc_fail(MUMLOC_ERR_OUT_OF_MEMORY,
+        st = error_fail(MUMLOC_ERR_OUT_OF_MEMORY,
                          "simulate frames on CUDA: no host memory for %lld frames' emitters; "
                          "simulate fewer frames per call", (long long)count);
     if (st == MUMLOC_OK) {
-        mumloc_threads_apply(); /* the library's thread count */
+        threads_apply(); /* the library's thread count */
 #pragma omp parallel for schedule(dynamic, 4)
         for (int64_t f = 0; f < count; f++) {
-            counts[f] = mumloc_sim_frame_imaged_emitters(sim, first + f, emitters + f * stride);
-            mumloc_sim_frame_drift(sim, first + f, drift + f * 2 * planes);
+            counts[f] = sim_frame_imaged_emitters(sim, first + f, emitters + f * stride);
+            sim_frame_drift(sim, first + f, drift + f * 2 * planes);
         }
         job.drift = drift;
         job.emitter_count = counts;
@@ -78,9 +78,9 @@ static mumloc_status simulate_cuda(const mumloc_simulator *sim, int device, int6
 mumloc_status mumloc_simulate_frames_on(const mumloc_simulator *sim, mumloc_device device,
                                         int64_t first, int64_t count, float *pixels) {
     mumloc_device_choice choice;
-    MUMLOC_TRY(mumloc_device_resolve(device, &choice));
+    ERROR_TRY(mumloc_device_resolve(device, &choice));
     if (choice.device.kind == MUMLOC_DEVICE_CPU || !sim || count <= 0 || first < 0 || !pixels ||
-        first > MUMLOC_RNG_MAX_FRAME - count)
+        first > RNG_MAX_FRAME - count)
         return mumloc_simulate_frames(sim, first, count, pixels); /* which also validates */
     return simulate_cuda(sim, choice.device.index, first, count, pixels);
 }

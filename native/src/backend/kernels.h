@@ -1,26 +1,26 @@
 /*
- * Element-wise kernels of the engine, written once (MUMLOC_HD): the CPU backend calls them from
+ * Element-wise kernels of the engine, written once (HD): the CPU backend calls them from
  * OpenMP loops and a CUDA backend from thin kernels, so the GPU runs the logic the CPU tests check.
  */
-#ifndef MUMLOC_NN_KERNELS_H
-#define MUMLOC_NN_KERNELS_H
+#ifndef NN_KERNELS_H
+#define NN_KERNELS_H
 
 #include <math.h>
 
 #include "core/hd.h"
 
 /* --- activations: derivatives are written in terms of the output y ------------------------------ */
-MUMLOC_HD float nn_relu(float x) { return x > 0.0f ? x : 0.0f; }
-MUMLOC_HD float nn_relu_backward(float y, float dy) { return y > 0.0f ? dy : 0.0f; }
+HD float nn_relu(float x) { return x > 0.0f ? x : 0.0f; }
+HD float nn_relu_backward(float y, float dy) { return y > 0.0f ? dy : 0.0f; }
 
-MUMLOC_HD float nn_sigmoid(float x) {
+HD float nn_sigmoid(float x) {
     /* 1 / (1 + e^−x) for x ≥ 0 and e^x / (1 + e^x) below, so exp never overflows; written as selects
      * (e = e^−|x|) rather than branches, which mispredict on outputs of either sign. */
     float e = expf(-fabsf(x));
     float num = x >= 0.0f ? 1.0f : e;
     return num / (1.0f + e);
 }
-MUMLOC_HD float nn_sigmoid_backward(float y, float dy) { return dy * y * (1.0f - y); }
+HD float nn_sigmoid_backward(float y, float dy) { return dy * y * (1.0f - y); }
 
 /* --- binary cross-entropy on probabilities ------------------------------------------------------- */
 /* Logs are floored at −100, as PyTorch's BCELoss does, so p = 0 or 1 gives a finite loss. */
@@ -28,7 +28,7 @@ MUMLOC_HD float nn_sigmoid_backward(float y, float dy) { return dy * y * (1.0f -
 /* Gradients use p clamped away from 0 and 1 so a saturated output gives a large finite slope. */
 #define NN_BCE_P_EPS 1e-12f
 
-MUMLOC_HD float nn_bce(float p, float t) {
+HD float nn_bce(float p, float t) {
     /* Each log only where its weight is non-zero: targets are mostly exactly 0 or 1, and the log is
      * the loss's whole cost. */
     float loss = 0.0f;
@@ -42,20 +42,20 @@ MUMLOC_HD float nn_bce(float p, float t) {
     }
     return loss;
 }
-MUMLOC_HD float nn_bce_grad(float p, float t) {
+HD float nn_bce_grad(float p, float t) {
     float q = p * (1.0f - p);
     if (q < NN_BCE_P_EPS) q = NN_BCE_P_EPS;
     return (p - t) / q;
 }
 
 /* --- L1 ------------------------------------------------------------------------------------------- */
-MUMLOC_HD float nn_l1(float a, float b) { return fabsf(a - b); }
+HD float nn_l1(float a, float b) { return fabsf(a - b); }
 /* Subgradient 0 at a == b. */
-MUMLOC_HD float nn_l1_grad(float a, float b) { return a > b ? 1.0f : (a < b ? -1.0f : 0.0f); }
+HD float nn_l1_grad(float a, float b) { return a > b ? 1.0f : (a < b ? -1.0f : 0.0f); }
 
 /* --- Adam ------------------------------------------------------------------------------------------ */
 /* One element: moments updated in place, returns the new parameter. c1 = 1 − β1^t, c2 = 1 − β2^t. */
-MUMLOC_HD float nn_adam_update(float param, float grad, float *m, float *v, float lr, float beta1,
+HD float nn_adam_update(float param, float grad, float *m, float *v, float lr, float beta1,
                                float beta2, float eps, float c1, float c2) {
     float mm = beta1 * *m + (1.0f - beta1) * grad;
     float vv = beta2 * *v + (1.0f - beta2) * grad * grad;
@@ -67,18 +67,18 @@ MUMLOC_HD float nn_adam_update(float param, float grad, float *m, float *v, floa
 /* --- batch-norm statistics --------------------------------------------------------------------- */
 /* Running average update; `count` values went into the batch variance (biased), and the running
  * variance receives the unbiased one (count / (count − 1)), as PyTorch does. */
-MUMLOC_HD float nn_bn_running_mean(float running, float batch_mean, float momentum) {
+HD float nn_bn_running_mean(float running, float batch_mean, float momentum) {
     return (1.0f - momentum) * running + momentum * batch_mean;
 }
-MUMLOC_HD float nn_bn_running_var(float running, float batch_var, float count, float momentum) {
+HD float nn_bn_running_var(float running, float batch_var, float count, float momentum) {
     float unbiased = count > 1.0f ? batch_var * count / (count - 1.0f) : batch_var;
     return (1.0f - momentum) * running + momentum * unbiased;
 }
 /* Folding eval-mode BN into a convolution: w' = w·s, b' = (b − μ)·s + β with s = γ / sqrt(σ² + eps). */
-MUMLOC_HD float nn_bn_fold_scale(float gamma, float running_var, float eps) {
+HD float nn_bn_fold_scale(float gamma, float running_var, float eps) {
     return gamma / sqrtf(running_var + eps);
 }
-MUMLOC_HD float nn_bn_fold_bias(float bias, float beta, float running_mean, float scale) {
+HD float nn_bn_fold_bias(float bias, float beta, float running_mean, float scale) {
     return (bias - running_mean) * scale + beta;
 }
 
@@ -87,7 +87,7 @@ MUMLOC_HD float nn_bn_fold_bias(float bias, float beta, float running_mean, floa
  * from input rows p (+ d, d ∈ {0,1}) through kernel row nn_tconv_tap(a, d); −1 means no tap. From
  * oy = 2·iy − 1 + ky: a = 0 takes only iy = p with ky = 1; a = 1 takes iy = p (ky = 2) and iy = p + 1
  * (ky = 0). The same holds for columns. */
-MUMLOC_HD int nn_tconv_tap(int a, int d) {
+HD int nn_tconv_tap(int a, int d) {
     if (a == 0) return d == 0 ? 1 : -1;
     return d == 0 ? 2 : 0;
 }

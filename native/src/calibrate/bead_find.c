@@ -35,7 +35,7 @@ mumloc_status cal_beads_find(const float *photons, const float *raw, double satu
     memset(beads, 0, sizeof *beads);
     size_t area = (size_t)width * height;
     float *proj = malloc(area * 3 * sizeof *proj);
-    if (!proj) return mumloc_fail(MUMLOC_ERR_OUT_OF_MEMORY, "out of memory for a bead projection");
+    if (!proj) return error_fail(MUMLOC_ERR_OUT_OF_MEMORY, "out of memory for a bead projection");
     float *smooth = proj + area, *sorted = smooth + area;
     for (size_t p = 0; p < area; p++) proj[p] = photons[p];
     for (int s = 1; s < steps; s++)
@@ -68,7 +68,7 @@ mumloc_status cal_beads_find(const float *photons, const float *raw, double satu
     double *x = malloc(capacity * sizeof *x), *y = malloc(capacity * sizeof *y),
            *peak = malloc(capacity * sizeof *peak);
     mumloc_status status = MUMLOC_OK;
-    if (!x || !y || !peak) status = mumloc_fail(MUMLOC_ERR_OUT_OF_MEMORY, "out of memory for beads");
+    if (!x || !y || !peak) status = error_fail(MUMLOC_ERR_OUT_OF_MEMORY, "out of memory for beads");
     for (int j = 0; j < height && status == MUMLOC_OK; j++)
         for (int i = 0; i < width; i++) {
             float v = smooth[(size_t)j * width + i];
@@ -108,7 +108,7 @@ mumloc_status cal_beads_find(const float *photons, const float *raw, double satu
                 double *np = realloc(peak, capacity * sizeof *peak);
                 if (np) peak = np;
                 if (!nx || !ny || !np) {
-                    status = mumloc_fail(MUMLOC_ERR_OUT_OF_MEMORY, "out of memory for beads");
+                    status = error_fail(MUMLOC_ERR_OUT_OF_MEMORY, "out of memory for beads");
                     break;
                 }
             }
@@ -121,7 +121,7 @@ mumloc_status cal_beads_find(const float *photons, const float *raw, double satu
     int *saturated = status == MUMLOC_OK ? calloc((size_t)(count > 0 ? count : 1), sizeof *saturated)
                                          : NULL;
     if (status == MUMLOC_OK && !saturated)
-        status = mumloc_fail(MUMLOC_ERR_OUT_OF_MEMORY, "out of memory for beads");
+        status = error_fail(MUMLOC_ERR_OUT_OF_MEMORY, "out of memory for beads");
     if (status != MUMLOC_OK) {
         free(x);
         free(y);

@@ -139,7 +139,7 @@ mumloc_status cal_match_beads(const cal_beads *ref, const cal_beads *cam, int ca
                               int min_beads, cal_match *match) {
     memset(match, 0, sizeof *match);
     if (ref->count < min_beads || cam->count < min_beads)
-        return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT,
+        return error_fail(MUMLOC_ERR_INVALID_ARGUMENT,
                            "too few beads to register camera %d: %d found in camera 1 and %d in "
                            "camera %d, at least %d needed in each; use a bead sample with more "
                            "beads in the field, or check that the stack holds beads in every camera",
@@ -152,7 +152,7 @@ mumloc_status cal_match_beads(const cal_beads *ref, const cal_beads *cam, int ca
     if (!pair || !buf) {
         free(pair);
         free(buf);
-        return mumloc_fail(MUMLOC_ERR_OUT_OF_MEMORY, "out of memory matching beads");
+        return error_fail(MUMLOC_ERR_OUT_OF_MEMORY, "out of memory matching beads");
     }
     int *inlier = pair + n_ref, *owner = inlier + n_ref;
     double *dist = buf, *px = buf + n_ref, *py = px + n_ref, *pu = py + n_ref, *pv = pu + n_ref;
@@ -166,7 +166,7 @@ mumloc_status cal_match_beads(const cal_beads *ref, const cal_beads *cam, int ca
             free(pair);
             free(buf);
             free(grid);
-            return mumloc_fail(MUMLOC_ERR_OUT_OF_MEMORY, "out of memory matching beads");
+            return error_fail(MUMLOC_ERR_OUT_OF_MEMORY, "out of memory matching beads");
         }
         int m[4];
         cal_dihedral(e, m);
@@ -185,14 +185,14 @@ mumloc_status cal_match_beads(const cal_beads *ref, const cal_beads *cam, int ca
     match->second_dihedral = second;
     mumloc_status status = MUMLOC_OK;
     if (score[best] < min_beads)
-        status = mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT,
+        status = error_fail(MUMLOC_ERR_INVALID_ARGUMENT,
                              "too few beads matched in camera %d: at best %d of its %d beads line up "
                              "with camera 1's %d (assuming %s), at least %d needed; check that every "
                              "camera sees the same field and use a sample with more beads",
                              camera, score[best], cam->count, ref->count, dihedral_words(best),
                              min_beads);
     else if (score[second] >= 0.8 * score[best])
-        status = mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT,
+        status = error_fail(MUMLOC_ERR_INVALID_ARGUMENT,
                              "the flips of camera %d cannot be resolved: %s matches %d beads and %s "
                              "%d; the bead pattern is too symmetric or too sparse (a regular grid, "
                              "a few beads): image a sample with more, randomly placed beads",
@@ -225,7 +225,7 @@ mumloc_status cal_match_beads(const cal_beads *ref, const cal_beads *cam, int ca
         }
         pairs = pair_beads(ref, cam, a, tol, pair, dist, owner);
         if (pairs < min_beads)
-            status = mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT,
+            status = error_fail(MUMLOC_ERR_INVALID_ARGUMENT,
                                  "too few beads matched in camera %d: %d of camera 1's %d beads "
                                  "after the affine fit, at least %d needed; use a sample with more "
                                  "beads, spread over the whole field",

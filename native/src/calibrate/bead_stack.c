@@ -20,7 +20,7 @@ static mumloc_status allocate(mumloc_bead_stack *s) {
         s->pixels[d] = malloc(n * sizeof *s->pixels[d] + 1);
         if (!s->pixels[d]) {
             mumloc_bead_stack_free(s);
-            return mumloc_fail(MUMLOC_ERR_OUT_OF_MEMORY,
+            return error_fail(MUMLOC_ERR_OUT_OF_MEMORY,
                                "out of memory for the bead stack (%d cameras × %d steps of %d × %d "
                                "pixels)",
                                s->cameras, s->steps, s->width, s->height);
@@ -41,7 +41,7 @@ static mumloc_status splitter_open(tile_splitter *t, const mumloc_bead_stack *s)
     if (!t->geometry || !t->tiles) {
         free(t->geometry);
         free(t->tiles);
-        return mumloc_fail(MUMLOC_ERR_OUT_OF_MEMORY, "out of memory for the tiles");
+        return error_fail(MUMLOC_ERR_OUT_OF_MEMORY, "out of memory for the tiles");
     }
     mumloc_rig_default(t->geometry, s->cameras, s->width, s->height);
     t->geometry->layout = s->layout;
@@ -54,7 +54,7 @@ static void splitter_close(tile_splitter *t) {
 }
 
 static mumloc_status split_tiles(tile_splitter *t, const float *chip, int step, mumloc_bead_stack *s) {
-    MUMLOC_TRY(mumloc_rig_tiles_split(t->geometry, chip, t->tiles));
+    ERROR_TRY(mumloc_rig_tiles_split(t->geometry, chip, t->tiles));
     size_t area = (size_t)s->width * s->height;
     for (int d = 0; d < s->cameras; d++)
         memcpy(s->pixels[d] + (size_t)step * area, t->tiles + (size_t)d * area, area * sizeof *t->tiles);
@@ -71,16 +71,16 @@ static mumloc_status check_shape(const char *what, int width, int height, int ch
                                  int64_t per_channel, mumloc_rig_layout layout,
                                  mumloc_bead_stack *s) {
     int columns, rows;
-    MUMLOC_TRY(mumloc_rig_layout_grid(layout, &columns, &rows));
+    ERROR_TRY(mumloc_rig_layout_grid(layout, &columns, &rows));
     if (tiled(layout)) {
         if (channels != 1)
-            return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT,
+            return error_fail(MUMLOC_ERR_INVALID_ARGUMENT,
                                "the stack does not fit layout %s: %s has %d channels, but tiles "
                                "come from one chip (C = 1, one image per stage step); pass "
                                "--layout hyperstack if the channels are the cameras",
                                layout_word(layout), what, channels);
         if (width % columns || height % rows)
-            return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT,
+            return error_fail(MUMLOC_ERR_INVALID_ARGUMENT,
                                "the stack does not fit layout %s: %s is %d × %d pixels, which does "
                                "not split into %d × %d equal tiles; crop it to a multiple of %d × "
                                "%d pixels or choose the layout the camera wrote",
@@ -89,7 +89,7 @@ static mumloc_status check_shape(const char *what, int width, int height, int ch
         s->cameras = columns * rows;
     } else if (layout == MUMLOC_RIG_HYPERSTACK) {
         if (channels < 2)
-            return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT,
+            return error_fail(MUMLOC_ERR_INVALID_ARGUMENT,
                                "the stack does not fit layout hyperstack: %s has %d channel, but a "
                                "hyperstack holds the cameras as channels (C = k); for one file per "
                                "camera pass --beads a.tif,b.tif,... --layout files, for one chip "
@@ -100,11 +100,11 @@ static mumloc_status check_shape(const char *what, int width, int height, int ch
         s->cameras = channels;
     }
     if (s->cameras > MUMLOC_MAX_PLANES)
-        return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT,
+        return error_fail(MUMLOC_ERR_INVALID_ARGUMENT,
                            "%s holds %d cameras; mumloc handles at most %d planes", what,
                            s->cameras, MUMLOC_MAX_PLANES);
     if (per_channel < 2 || per_channel > 100000)
-        return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT,
+        return error_fail(MUMLOC_ERR_INVALID_ARGUMENT,
                            "%s has %lld image(s) per camera: a bead z-stack steps the stage through "
                            "every plane's focus, typically 40 to 200 steps",
                            what, (long long)per_channel);
@@ -119,13 +119,13 @@ mumloc_status mumloc_bead_stack_from_images(const float *images, int width, int 
                                             int channels, int images_per_channel,
                                             int bits_per_sample, mumloc_rig_layout layout,
                                             mumloc_bead_stack *stack) {
-    if (!stack) return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT, "bead stack: stack is NULL");
+    if (!stack) return error_fail(MUMLOC_ERR_INVALID_ARGUMENT, "bead stack: stack is NULL");
     memset(stack, 0, sizeof *stack);
     if (!images || width <= 0 || height <= 0 || channels <= 0)
-        return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT, "bead stack: no images");
-    MUMLOC_TRY(check_shape("the image", width, height, channels, images_per_channel, layout, stack));
+        return error_fail(MUMLOC_ERR_INVALID_ARGUMENT, "bead stack: no images");
+    ERROR_TRY(check_shape("the image", width, height, channels, images_per_channel, layout, stack));
     stack->bits_per_sample = bits_per_sample;
-    MUMLOC_TRY(allocate(stack));
+    ERROR_TRY(allocate(stack));
     tile_splitter t = {0};
     mumloc_status st = tiled(layout) ? splitter_open(&t, stack) : MUMLOC_OK;
     size_t image_area = (size_t)width * height;
@@ -150,11 +150,11 @@ static mumloc_status read_movie(mumloc_movie *movie, const mumloc_movie_info *in
     float *scratch = NULL;
     tile_splitter t = {0};
     if (tiled(layout)) {
-        MUMLOC_TRY(splitter_open(&t, s));
+        ERROR_TRY(splitter_open(&t, s));
         scratch = malloc(image_area * sizeof *scratch);
         if (!scratch) {
             splitter_close(&t);
-            return mumloc_fail(MUMLOC_ERR_OUT_OF_MEMORY, "out of memory for an image");
+            return error_fail(MUMLOC_ERR_OUT_OF_MEMORY, "out of memory for an image");
         }
     }
     int channels = layout == MUMLOC_RIG_FILES ? 1 : info->channels;
@@ -177,17 +177,17 @@ static mumloc_status read_movie(mumloc_movie *movie, const mumloc_movie_info *in
 
 mumloc_status mumloc_bead_stack_read(const char *const *paths, int count,
                                      mumloc_rig_layout layout, mumloc_bead_stack *stack) {
-    if (!stack) return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT, "bead stack: stack is NULL");
+    if (!stack) return error_fail(MUMLOC_ERR_INVALID_ARGUMENT, "bead stack: stack is NULL");
     memset(stack, 0, sizeof *stack);
     if (!paths || count < 1)
-        return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT, "bead stack: no file given");
+        return error_fail(MUMLOC_ERR_INVALID_ARGUMENT, "bead stack: no file given");
     if (layout != MUMLOC_RIG_FILES && count != 1)
-        return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT,
+        return error_fail(MUMLOC_ERR_INVALID_ARGUMENT,
                            "layout %s reads one file, %d were given; for one file per camera pass "
                            "--layout files",
                            layout_word(layout), count);
     if (layout == MUMLOC_RIG_FILES && count > MUMLOC_MAX_PLANES)
-        return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT,
+        return error_fail(MUMLOC_ERR_INVALID_ARGUMENT,
                            "%d bead files given; mumloc handles at most %d cameras", count,
                            MUMLOC_MAX_PLANES);
     mumloc_status st = MUMLOC_OK;
@@ -203,7 +203,7 @@ mumloc_status mumloc_bead_stack_read(const char *const *paths, int count,
         int64_t per_channel = info.channels > 0 ? info.images / info.channels : 0;
         if (layout == MUMLOC_RIG_FILES) {
             if (info.channels != 1)
-                st = mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT,
+                st = error_fail(MUMLOC_ERR_INVALID_ARGUMENT,
                                  "the stack does not fit layout files: %s has %d channels, but "
                                  "each file holds one camera's Z stack; pass a hyperstack with the "
                                  "cameras as channels with --layout hyperstack",
@@ -219,7 +219,7 @@ mumloc_status mumloc_bead_stack_read(const char *const *paths, int count,
                 }
             } else if (info.width != first.width || info.height != first.height ||
                        info.images != first.images)
-                st = mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT,
+                st = error_fail(MUMLOC_ERR_INVALID_ARGUMENT,
                                  "the bead files differ: '%s' has %lld images of %d × %d pixels, "
                                  "%s %lld of %d × %d; every camera's file must hold the same scan",
                                  paths[0], (long long)first.images, first.width, first.height,

@@ -54,8 +54,8 @@ typedef struct window {
 
 /* Log-likelihood at p (and, when fisher/grad are not NULL, its gradient and Fisher matrix). */
 static double evaluate(window *w, const double p[NP], double fisher[NP][NP], double grad[NP]) {
-    mumloc_psf_masses(p[0], p[2], 1.0, w->i0, w->nx, w->mx, w->dmx, w->wmx);
-    mumloc_psf_masses(p[1], p[2], 1.0, w->j0, w->ny, w->my, w->dmy, w->wmy);
+    psf_masses(p[0], p[2], 1.0, w->i0, w->nx, w->mx, w->dmx, w->wmx);
+    psf_masses(p[1], p[2], 1.0, w->j0, w->ny, w->my, w->dmy, w->wmy);
     if (fisher) {
         memset(fisher, 0, sizeof(double) * NP * NP);
         memset(grad, 0, sizeof(double) * NP);

@@ -30,35 +30,35 @@ void mumloc_calibrate_options_default(mumloc_calibrate_options *o) {
 }
 
 static mumloc_status check_options(const mumloc_bead_stack *s, const mumloc_calibrate_options *o) {
-    if (!s || !o) return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT, "calibrate: stack and options are required");
+    if (!s || !o) return error_fail(MUMLOC_ERR_INVALID_ARGUMENT, "calibrate: stack and options are required");
     if (s->cameras < 1 || s->cameras > MUMLOC_MAX_PLANES || s->width < 8 || s->height < 8)
-        return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT,
+        return error_fail(MUMLOC_ERR_INVALID_ARGUMENT,
                            "calibrate: the bead stack must hold 1 to %d cameras of at least 8 × 8 "
                            "pixels (got %d cameras of %d × %d)",
                            MUMLOC_MAX_PLANES, s->cameras, s->width, s->height);
     for (int d = 0; d < s->cameras; d++)
         if (!s->pixels[d])
-            return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT, "calibrate: camera %d has no images", d + 1);
+            return error_fail(MUMLOC_ERR_INVALID_ARGUMENT, "calibrate: camera %d has no images", d + 1);
     if (s->steps < MIN_STEPS)
-        return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT,
+        return error_fail(MUMLOC_ERR_INVALID_ARGUMENT,
                            "the bead stack has %d images per camera: step the stage through every "
                            "plane's focus and ±800 nm beyond (at least %d steps; 40 to 200 usual)",
                            s->steps, MIN_STEPS);
     if (!(fabs(o->z_step_nm) > 0) || !isfinite(o->z_step_nm) || fabs(o->z_step_nm) > 2000)
-        return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT,
+        return error_fail(MUMLOC_ERR_INVALID_ARGUMENT,
                            "z-step must be the stage step between images in nm, non-zero and at "
                            "most 2000 (got %g)",
                            o->z_step_nm);
     if (o->min_beads < 3)
-        return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT,
+        return error_fail(MUMLOC_ERR_INVALID_ARGUMENT,
                            "min-beads must be at least 3 (an affine map needs 3 beads; got %d)",
                            o->min_beads);
-    MUMLOC_TRY(mumloc_optics_validate(&o->optics));
+    ERROR_TRY(mumloc_optics_validate(&o->optics));
     if (o->psf != MUMLOC_PSF_GAUSSIAN && o->psf != MUMLOC_PSF_SPLINE)
-        return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT, "calibrate: psf must be gaussian or spline");
+        return error_fail(MUMLOC_ERR_INVALID_ARGUMENT, "calibrate: psf must be gaussian or spline");
     if (o->psf == MUMLOC_PSF_SPLINE &&
         (!o->psf_path || !*o->psf_path || strlen(o->psf_path) >= MUMLOC_RIG_PSF_FILE_MAX))
-        return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT,
+        return error_fail(MUMLOC_ERR_INVALID_ARGUMENT,
                            "calibrate with psf spline needs psf_path, the spline PSF file to write "
                            "beside the rig file (under %d bytes; mumloc_rig_psf_sidecar_path)",
                            MUMLOC_RIG_PSF_FILE_MAX);
@@ -72,7 +72,7 @@ static mumloc_status check_options(const mumloc_bead_stack *s, const mumloc_cali
         if (mumloc_camera_validate(&c) != MUMLOC_OK) {
             char message[512];
             snprintf(message, sizeof message, "%s", mumloc_last_error());
-            return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT, "camera %d: %s", d + 1, message);
+            return error_fail(MUMLOC_ERR_INVALID_ARGUMENT, "camera %d: %s", d + 1, message);
         }
     }
     return MUMLOC_OK;
@@ -128,51 +128,51 @@ static double largest_drift_nm(const cal_result *r, double pixel_nm) {
 /* The rig's "calibration" record: what was read and how well everything fitted. */
 static mumloc_status write_record(const mumloc_bead_stack *s, const mumloc_calibrate_options *o,
                                   const cal_result *r, mumloc_rig *rig) {
-    mumloc_text t = {0};
+    text_buffer t = {0};
     char inputs[4096];
     snprintf(inputs, sizeof inputs, "%s", o->inputs ? o->inputs : "");
-    mumloc_text_puts(&t, "{\"mumloc_version\":");
-    mumloc_json_write_string(&t, mumloc_version());
-    mumloc_text_puts(&t, ",\"inputs\":");
-    mumloc_json_write_string(&t, inputs);
-    mumloc_text_printf(&t, ",\"layout\":\"%s\",\"steps\":%d,\"z_step_nm\":",
+    text_puts(&t, "{\"mumloc_version\":");
+    json_write_string(&t, mumloc_version());
+    text_puts(&t, ",\"inputs\":");
+    json_write_string(&t, inputs);
+    text_printf(&t, ",\"layout\":\"%s\",\"steps\":%d,\"z_step_nm\":",
                        mumloc_rig_layout_name(s->layout), s->steps);
-    mumloc_json_write_number(&t, o->z_step_nm);
-    mumloc_text_puts(&t, ",\"bits_per_sample\":");
-    mumloc_json_write_number(&t, s->bits_per_sample);
-    mumloc_text_puts(&t, ",\"z_model\":\"image i shows each bead at depth z_b + i*z_step_nm, z_b "
+    json_write_number(&t, o->z_step_nm);
+    text_puts(&t, ",\"bits_per_sample\":");
+    json_write_number(&t, s->bits_per_sample);
+    text_puts(&t, ",\"z_model\":\"image i shows each bead at depth z_b + i*z_step_nm, z_b "
                          "fitted per bead; plane 1's focus at 200 nm\"");
-    mumloc_text_puts(&t, ",\"scan_drift_max_nm\":");
-    mumloc_json_write_number(&t, largest_drift_nm(r, o->optics.pixel_nm));
-    mumloc_text_puts(&t, ",\"cameras\":[");
+    text_puts(&t, ",\"scan_drift_max_nm\":");
+    json_write_number(&t, largest_drift_nm(r, o->optics.pixel_nm));
+    text_puts(&t, ",\"cameras\":[");
     for (int d = 0; d < s->cameras; d++) {
-        mumloc_text_printf(&t, "%s{\"beads_found\":%d,\"beads_saturated\":%d,\"beads_matched\":%d,"
+        text_printf(&t, "%s{\"beads_found\":%d,\"beads_saturated\":%d,\"beads_matched\":%d,"
                                "\"residual_nm\":",
                            d ? "," : "", r->found[d], r->saturated[d], r->matched[d]);
-        mumloc_json_write_number(&t, r->residual_nm[d]);
-        mumloc_text_puts(&t, ",\"pixel_nm\":");
-        mumloc_json_write_number(&t, r->nm_per_pixel[d]);
-        mumloc_text_puts(&t, "}");
+        json_write_number(&t, r->residual_nm[d]);
+        text_puts(&t, ",\"pixel_nm\":");
+        json_write_number(&t, r->nm_per_pixel[d]);
+        text_puts(&t, "}");
     }
-    mumloc_text_puts(&t, "],\"planes\":[");
+    text_puts(&t, "],\"planes\":[");
     for (int d = 0; d < s->cameras; d++) {
-        mumloc_text_printf(&t, "%s{\"beads\":%d,\"widths\":%d,\"width_rms_nm\":", d ? "," : "",
+        text_printf(&t, "%s{\"beads\":%d,\"widths\":%d,\"width_rms_nm\":", d ? "," : "",
                            r->psf.beads[d], r->psf.points[d]);
-        mumloc_json_write_number(&t, r->psf.width_rms_nm[d]);
-        mumloc_text_puts(&t, ",\"reduced_chi2\":");
-        mumloc_json_write_number(&t, r->psf.chi2_dof[d]);
-        mumloc_text_puts(&t, "}");
+        json_write_number(&t, r->psf.width_rms_nm[d]);
+        text_puts(&t, ",\"reduced_chi2\":");
+        json_write_number(&t, r->psf.chi2_dof[d]);
+        text_puts(&t, "}");
     }
-    mumloc_text_puts(&t, "]}");
-    mumloc_status st = mumloc_text_status(&t);
+    text_puts(&t, "]}");
+    mumloc_status st = text_status(&t);
     if (st == MUMLOC_OK) {
         if (t.len < sizeof rig->calibration)
             memcpy(rig->calibration, t.data, t.len + 1);
         else
-            st = mumloc_fail(MUMLOC_ERR_INTERNAL, "calibration record of %zu bytes is too long",
+            st = error_fail(MUMLOC_ERR_INTERNAL, "calibration record of %zu bytes is too long",
                              t.len);
     }
-    mumloc_text_free(&t);
+    text_free(&t);
     return st;
 }
 
@@ -241,9 +241,9 @@ static void summarize(const mumloc_bead_stack *s, const mumloc_calibrate_options
 /* --psf spline: the measured PSF per camera, written to options->psf_path and named by the rig. */
 static mumloc_status write_spline(const cal_input *in, const cal_result *r,
                                   const mumloc_calibrate_options *o, mumloc_rig *rig) {
-    mumloc_spline_set set;
-    MUMLOC_TRY(cal_spline_psf(in, r, &set));
-    mumloc_status st = mumloc_spline_set_save(o->psf_path, &set);
+    spline_set set;
+    ERROR_TRY(cal_spline_psf(in, r, &set));
+    mumloc_status st = spline_set_save(o->psf_path, &set);
     if (st == MUMLOC_OK) {
         const char *slash = strrchr(o->psf_path, '/');
         rig->psf = MUMLOC_PSF_SPLINE;
@@ -251,15 +251,15 @@ static mumloc_status write_spline(const cal_input *in, const cal_result *r,
         snprintf(rig->psf_path, sizeof rig->psf_path, "%s", o->psf_path);
         memcpy(rig->psf_hash, set.sha256, sizeof rig->psf_hash);
     }
-    mumloc_spline_set_free(&set);
+    spline_set_free(&set);
     return st;
 }
 
 mumloc_status mumloc_calibrate(const mumloc_bead_stack *stack,
                                const mumloc_calibrate_options *options, mumloc_rig *rig,
                                mumloc_calibrate_summary *summary) {
-    MUMLOC_TRY(check_options(stack, options));
-    if (!rig) return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT, "calibrate: rig is NULL");
+    ERROR_TRY(check_options(stack, options));
+    if (!rig) return error_fail(MUMLOC_ERR_INVALID_ARGUMENT, "calibrate: rig is NULL");
     const int k = stack->cameras;
     size_t size = (size_t)stack->steps * stack->width * stack->height;
     cal_input in;
@@ -281,7 +281,7 @@ mumloc_status mumloc_calibrate(const mumloc_bead_stack *stack,
     for (int d = 0; d < k && st == MUMLOC_OK; d++) {
         photons[d] = malloc(size * sizeof *photons[d]);
         if (!photons[d]) {
-            st = mumloc_fail(MUMLOC_ERR_OUT_OF_MEMORY, "out of memory converting camera %d", d + 1);
+            st = error_fail(MUMLOC_ERR_OUT_OF_MEMORY, "out of memory converting camera %d", d + 1);
             break;
         }
         double per_photon = options->adu_per_electron[d] * options->em_gain[d];
@@ -306,7 +306,7 @@ mumloc_status mumloc_calibrate(const mumloc_bead_stack *stack,
             for (int e = 0; e < k && n < sizeof depths; e++)
                 n += (size_t)snprintf(depths + n, sizeof depths - n, "%s%.0f", e ? ", " : "",
                                       r.psf.depth_nm[e]);
-            st = mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT,
+            st = error_fail(MUMLOC_ERR_INVALID_ARGUMENT,
                              "the planes' focal depths do not increase from camera to camera (%s "
                              "nm; plane %d is not deeper than plane %d): if the stage moved the "
                              "other way, pass z-step %g; otherwise give the cameras in order of "
@@ -314,7 +314,7 @@ mumloc_status mumloc_calibrate(const mumloc_bead_stack *stack,
                              depths, d + 1, d, -options->z_step_nm);
         }
     mumloc_rig *out = st == MUMLOC_OK ? malloc(sizeof *out) : NULL;
-    if (st == MUMLOC_OK && !out) st = mumloc_fail(MUMLOC_ERR_OUT_OF_MEMORY, "out of memory for the rig");
+    if (st == MUMLOC_OK && !out) st = error_fail(MUMLOC_ERR_OUT_OF_MEMORY, "out of memory for the rig");
     if (st == MUMLOC_OK) {
         fill_rig(stack, options, &r, out);
         st = write_record(stack, options, &r, out);
@@ -326,7 +326,7 @@ mumloc_status mumloc_calibrate(const mumloc_bead_stack *stack,
         if (st != MUMLOC_OK) {
             char message[1024];
             snprintf(message, sizeof message, "%s", mumloc_last_error());
-            st = mumloc_fail(st, "the calibrated rig is not valid: %s; check the bead stack and "
+            st = error_fail(st, "the calibrated rig is not valid: %s; check the bead stack and "
                                  "the options (look at the report)", message);
         }
     }

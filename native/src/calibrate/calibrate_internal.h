@@ -2,8 +2,8 @@
  *
  * Coordinates are in pixels of the camera named, with pixel (i, j) covering [i, i+1) × [j, j+1)
  * (the rig file's convention). An affine a[6] maps (x, y) to (a0·x + a1·y + a2, a3·x + a4·y + a5). */
-#ifndef MUMLOC_CALIBRATE_INTERNAL_H
-#define MUMLOC_CALIBRATE_INTERNAL_H
+#ifndef CALIBRATE_INTERNAL_H
+#define CALIBRATE_INTERNAL_H
 
 #include "mumloc.h"
 #include "optics/spline_file.h"
@@ -144,6 +144,6 @@ void cal_result_free(cal_result *r);
 /* One spline per camera from in's photons after cal_run: beads of the curve fit that have no
  * neighbour within a patch, in each camera's pixels, depths as the curve fit set them (the beads'
  * median z_b). Fails naming the camera and what to do. */
-mumloc_status cal_spline_psf(const cal_input *in, const cal_result *r, mumloc_spline_set *set);
+mumloc_status cal_spline_psf(const cal_input *in, const cal_result *r, spline_set *set);
 
 #endif

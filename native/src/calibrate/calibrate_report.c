@@ -35,7 +35,7 @@ static void paste(canvas *c, const unsigned char *rgb, int w, int h, int x0, int
 static mumloc_status draw(canvas *c, int panel, const plot_spec *spec) {
     unsigned char *rgb;
     int w, h;
-    MUMLOC_TRY(plot_render_rgb(spec, &rgb, &w, &h));
+    ERROR_TRY(plot_render_rgb(spec, &rgb, &w, &h));
     paste(c, rgb, w, h, (panel % COLUMNS) * PANEL_W, (panel / COLUMNS) * PANEL_H);
     free(rgb);
     return MUMLOC_OK;
@@ -65,7 +65,7 @@ static mumloc_status plane_panel(canvas *c, int panel, const cal_result *r, cons
     if (!px || !py) {
         free(px);
         free(py);
-        return mumloc_fail(MUMLOC_ERR_OUT_OF_MEMORY, "out of memory for the calibration report");
+        return error_fail(MUMLOC_ERR_OUT_OF_MEMORY, "out of memory for the calibration report");
     }
     double z_lo = INFINITY, z_hi = -INFINITY;
     for (int b = 0; b < r->beads; b++) {
@@ -81,7 +81,7 @@ static mumloc_status plane_panel(canvas *c, int panel, const cal_result *r, cons
     double y_hi = 4.0 * f->w0_nm[d];
     for (int k = 0; k <= 200; k++) {
         cx[k] = z_lo + (z_hi - z_lo) * k / 200.0;
-        double w = mumloc_psf_width(f->w0_nm[d], f->d_nm[d], f->A[d], f->B[d],
+        double w = psf_width(f->w0_nm[d], f->d_nm[d], f->A[d], f->B[d],
                                     f->depth_nm[d] - cx[k]);
         cy[k] = w <= y_hi ? w : NAN;
     }
@@ -128,7 +128,7 @@ static mumloc_status residual_panel(canvas *c, int panel, const cal_result *r, c
     if (!px || !py) {
         free(px);
         free(py);
-        return mumloc_fail(MUMLOC_ERR_OUT_OF_MEMORY, "out of memory for the calibration report");
+        return error_fail(MUMLOC_ERR_OUT_OF_MEMORY, "out of memory for the calibration report");
     }
     const double p = in->pixel_nm, field = fmax(in->width, in->height) * p;
     double largest = 0;
@@ -191,7 +191,7 @@ static mumloc_status residual_panel(canvas *c, int panel, const cal_result *r, c
 
 static mumloc_status drift_panel(canvas *c, int panel, const cal_result *r, const cal_input *in) {
     double *z = malloc((size_t)r->steps * 3 * sizeof *z);
-    if (!z) return mumloc_fail(MUMLOC_ERR_OUT_OF_MEMORY, "out of memory for the calibration report");
+    if (!z) return error_fail(MUMLOC_ERR_OUT_OF_MEMORY, "out of memory for the calibration report");
     double *x = z + r->steps, *y = x + r->steps;
     for (int i = 0; i < r->steps; i++) {
         z[i] = i * in->z_step_nm;
@@ -227,20 +227,20 @@ mumloc_status cal_report_png(const cal_result *r, const cal_input *in, const cha
     int panels = in->cameras + 2, lines = (panels + COLUMNS - 1) / COLUMNS;
     canvas c = {NULL, COLUMNS * PANEL_W, lines * PANEL_H};
     c.rgb = malloc((size_t)c.width * c.height * 3);
-    if (!c.rgb) return mumloc_fail(MUMLOC_ERR_OUT_OF_MEMORY, "out of memory for the calibration report");
+    if (!c.rgb) return error_fail(MUMLOC_ERR_OUT_OF_MEMORY, "out of memory for the calibration report");
     memset(c.rgb, 255, (size_t)c.width * c.height * 3);
     mumloc_status st = MUMLOC_OK;
     for (int d = 0; d < in->cameras && st == MUMLOC_OK; d++) st = plane_panel(&c, d, r, in, d);
     if (st == MUMLOC_OK) st = residual_panel(&c, in->cameras, r, in);
     if (st == MUMLOC_OK) st = drift_panel(&c, in->cameras + 1, r, in);
     if (st == MUMLOC_OK) {
-        mumloc_atomic_file af = {0};
-        st = mumloc_atomic_open(&af, path);
+        atomic_file af = {0};
+        st = atomic_open(&af, path);
         if (st == MUMLOC_OK) {
             rows src = {&c};
-            st = mumloc_png_write_rgb(af.file, path, c.width, c.height, 0.0, row_fn, &src);
-            if (st == MUMLOC_OK) st = mumloc_atomic_commit(&af);
-            else mumloc_atomic_abort(&af);
+            st = png_write_rgb(af.file, path, c.width, c.height, 0.0, row_fn, &src);
+            if (st == MUMLOC_OK) st = atomic_commit(&af);
+            else atomic_abort(&af);
         }
     }
     free(c.rgb);

@@ -1,6 +1,6 @@
 /* The calibration report PNG (calibrate_report.c). */
-#ifndef MUMLOC_CALIBRATE_REPORT_H
-#define MUMLOC_CALIBRATE_REPORT_H
+#ifndef CALIBRATE_REPORT_H
+#define CALIBRATE_REPORT_H
 
 #include "calibrate/calibrate_internal.h"
 

@@ -35,7 +35,7 @@ static mumloc_status drop_saturated(cal_beads *b, int camera, double level, int 
     }
     *dropped = b->count - kept;
     if (*dropped > 0 && 2 * *dropped >= b->count)
-        return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT,
+        return error_fail(MUMLOC_ERR_INVALID_ARGUMENT,
                            "saturated beads in camera %d: %d of its %d beads reach %.0f ADU in some "
                            "slice; record the bead stack again with less laser power or a shorter "
                            "exposure (saturated beads have flat tops that bias widths and positions)",
@@ -60,7 +60,7 @@ mumloc_status cal_run(const cal_input *in, cal_result *out) {
         out->found[d] = beads[d].count;
     }
     if (status == MUMLOC_OK && beads[0].count < in->min_beads)
-        status = mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT,
+        status = error_fail(MUMLOC_ERR_INVALID_ARGUMENT,
                              "too few beads in camera 1 (the reference): %d found, at least %d "
                              "needed; use a sample with more beads in the field, or check the "
                              "offset and gain",
@@ -82,7 +82,7 @@ mumloc_status cal_run(const cal_input *in, cal_result *out) {
             out->res_y[d] = malloc((size_t)nb * sizeof *out->res_y[d]);
             ok = out->spots[d] && out->present[d] && out->res_x[d] && out->res_y[d];
         }
-        if (!ok) status = mumloc_fail(MUMLOC_ERR_OUT_OF_MEMORY, "out of memory for the bead fits");
+        if (!ok) status = error_fail(MUMLOC_ERR_OUT_OF_MEMORY, "out of memory for the bead fits");
     }
     double linear[MUMLOC_MAX_PLANES][4];
     double *centres[MUMLOC_MAX_PLANES] = {0};
@@ -108,7 +108,7 @@ mumloc_status cal_run(const cal_input *in, cal_result *out) {
             linear[d][3] = a[4];
             centres[d] = malloc((size_t)(nb > 0 ? nb : 1) * 2 * sizeof *centres[d]);
             if (!centres[d])
-                status = mumloc_fail(MUMLOC_ERR_OUT_OF_MEMORY, "out of memory for the bead fits");
+                status = error_fail(MUMLOC_ERR_OUT_OF_MEMORY, "out of memory for the bead fits");
         }
     }
     if (status == MUMLOC_OK)
@@ -118,7 +118,7 @@ mumloc_status cal_run(const cal_input *in, cal_result *out) {
     double *buf = status == MUMLOC_OK ? malloc((size_t)(nb > 0 ? nb : 1) * 5 * sizeof *buf) : NULL;
     int *inlier = status == MUMLOC_OK ? malloc((size_t)(nb > 0 ? nb : 1) * sizeof *inlier) : NULL;
     if (status == MUMLOC_OK && (!buf || !inlier))
-        status = mumloc_fail(MUMLOC_ERR_OUT_OF_MEMORY, "out of memory for the registration");
+        status = error_fail(MUMLOC_ERR_OUT_OF_MEMORY, "out of memory for the registration");
     for (int b = 0; b < nb && status == MUMLOC_OK; b++) {
         out->ref_x[b] = centres[0][2 * b];
         out->ref_y[b] = centres[0][2 * b + 1];
@@ -148,7 +148,7 @@ mumloc_status cal_run(const cal_input *in, cal_result *out) {
         double a[6], rms;
         int kept = cal_affine_robust(x, y, u, v, n, 0.05, a, inlier, &rms);
         if (kept < in->min_beads) {
-            status = mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT,
+            status = error_fail(MUMLOC_ERR_INVALID_ARGUMENT,
                                  "too few beads matched in camera %d: %d beads agree with one "
                                  "affine map from camera 1 (of %d matched), at least %d needed; use "
                                  "a sample with more beads spread over the field",

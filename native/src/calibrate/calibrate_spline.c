@@ -75,7 +75,7 @@ static mumloc_status far_background(const float *stack, const cal_input *in, con
     if (!far || !values) {
         free(far);
         free(values);
-        return mumloc_fail(MUMLOC_ERR_OUT_OF_MEMORY, "out of memory for the spline PSF");
+        return error_fail(MUMLOC_ERR_OUT_OF_MEMORY, "out of memory for the spline PSF");
     }
     memset(far, 1, (size_t)W * H);
     size_t count = (size_t)W * H;
@@ -104,20 +104,20 @@ static mumloc_status far_background(const float *stack, const cal_input *in, con
     return MUMLOC_OK;
 }
 
-mumloc_status cal_spline_psf(const cal_input *in, const cal_result *r, mumloc_spline_set *set) {
+mumloc_status cal_spline_psf(const cal_input *in, const cal_result *r, spline_set *set) {
     memset(set, 0, sizeof *set);
     const int k = in->cameras, steps = in->steps, B = r->beads > 0 ? r->beads : 1;
     double *z = malloc(B * sizeof *z), *bx = malloc(B * sizeof *bx), *by = malloc(B * sizeof *by);
     int *which = malloc(B * sizeof *which);
     float *reversed = NULL;
     mumloc_status s = z && bx && by && which ? MUMLOC_OK
-                                             : mumloc_fail(MUMLOC_ERR_OUT_OF_MEMORY,
+                                             : error_fail(MUMLOC_ERR_OUT_OF_MEMORY,
                                                            "out of memory for the spline PSF");
     int nz = 0;
     for (int b = 0; b < r->beads && s == MUMLOC_OK; b++)
         if (isfinite(r->psf.bead_z_nm[b])) z[nz++] = r->psf.bead_z_nm[b];
     if (s == MUMLOC_OK && nz == 0)
-        s = mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT,
+        s = error_fail(MUMLOC_ERR_INVALID_ARGUMENT,
                         "spline PSF: no bead has a fitted depth; use --psf gaussian or a stack "
                         "with more beads in focus");
     double z0 = 0;
@@ -134,7 +134,7 @@ mumloc_status cal_spline_psf(const cal_input *in, const cal_result *r, mumloc_sp
         half = MIN_HALF;
         n = isolated_beads(r, 2 * half + 1, which);
         if (n < MIN_SPLINE_BEADS)
-            s = mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT,
+            s = error_fail(MUMLOC_ERR_INVALID_ARGUMENT,
                             "spline PSF: only %d beads lie %d pixels or more from their neighbours "
                             "(%d needed): use a sparser bead sample, or --psf gaussian",
                             n, 2 * half + 1, MIN_SPLINE_BEADS);
@@ -144,7 +144,7 @@ mumloc_status cal_spline_psf(const cal_input *in, const cal_result *r, mumloc_sp
     const size_t image = (size_t)in->width * in->height;
     if (s == MUMLOC_OK && step < 0) {
         reversed = malloc((size_t)steps * image * sizeof *reversed);
-        if (!reversed) s = mumloc_fail(MUMLOC_ERR_OUT_OF_MEMORY, "out of memory for the spline PSF");
+        if (!reversed) s = error_fail(MUMLOC_ERR_OUT_OF_MEMORY, "out of memory for the spline PSF");
         first = z0 + (steps - 1) * step;
         step = -step;
     }
@@ -170,21 +170,21 @@ mumloc_status cal_spline_psf(const cal_input *in, const cal_result *r, mumloc_sp
         s = far_background(stack, in, r, d, half + 2.0, &background);
         if (s != MUMLOC_OK) break;
         int used = 0;
-        s = mumloc_spline_psf_from_stack_at(stack, 1, 0, in->width, in->height, steps, first, step,
+        s = spline_psf_from_stack_at(stack, 1, 0, in->width, in->height, steps, first, step,
                                             bx, by, n, in->pixel_nm, oversample, half, background,
                                             Z_SMOOTHING_NM, &set->plane[d], &used);
         if (s == MUMLOC_OK && used < MIN_SPLINE_BEADS)
-            s = mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT,
+            s = error_fail(MUMLOC_ERR_INVALID_ARGUMENT,
                             "spline PSF: camera %d sees only %d isolated beads whole (%d needed); "
                             "use a sample with more beads away from the edges, or --psf gaussian",
                             d + 1, used, MIN_SPLINE_BEADS);
         else if (s != MUMLOC_OK) {
             char message[512];
             snprintf(message, sizeof message, "%s", mumloc_last_error());
-            s = mumloc_fail(s, "spline PSF of camera %d: %s", d + 1, message);
+            s = error_fail(s, "spline PSF of camera %d: %s", d + 1, message);
         }
     }
-    if (s != MUMLOC_OK) mumloc_spline_set_free(set);
+    if (s != MUMLOC_OK) spline_set_free(set);
     free(z);
     free(bx);
     free(by);

@@ -93,7 +93,7 @@ static mumloc_status solve_lm(const problem *pr, double *q, const int *frozen) {
     if (!jtj || !g) {
         free(jtj);
         free(g);
-        return mumloc_fail(MUMLOC_ERR_OUT_OF_MEMORY, "out of memory for the PSF fit");
+        return error_fail(MUMLOC_ERR_OUT_OF_MEMORY, "out of memory for the PSF fit");
     }
     double *a = jtj + (size_t)n * n, *step = g + n, *trial = step + n;
     double lambda = 1e-3, current = chi2(pr, q);
@@ -187,7 +187,7 @@ mumloc_status cal_psf_curves(cal_spot *const *spots, const int *const *present, 
     fit->bead_z_nm = malloc((size_t)(beads > 0 ? beads : 1) * sizeof *fit->bead_z_nm);
     mumloc_status status = MUMLOC_OK;
     if (!pr.pts || !focus || !frozen || !q || !tmp || !focus_w || !fit->bead_z_nm) {
-        status = mumloc_fail(MUMLOC_ERR_OUT_OF_MEMORY, "out of memory for the PSF fit");
+        status = error_fail(MUMLOC_ERR_OUT_OF_MEMORY, "out of memory for the PSF fit");
         goto done;
     }
     /* The data points and each bead's sharpest slice in each plane. */
@@ -223,7 +223,7 @@ mumloc_status cal_psf_curves(cal_spot *const *spots, const int *const *present, 
             high += f == steps - 1;
         }
         if (seen == 0) {
-            status = mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT,
+            status = error_fail(MUMLOC_ERR_INVALID_ARGUMENT,
                                  "plane %d: no bead could be measured in any slice; check the "
                                  "camera's offset and gain, and that the scan passes its focus",
                                  d + 1);
@@ -232,7 +232,7 @@ mumloc_status cal_psf_curves(cal_spot *const *spots, const int *const *present, 
         if (2 * low > seen || 2 * high > seen) {
             int at_start = 2 * low > seen;
             double first = 0, last = (steps - 1) * z_step_nm;
-            status = mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT,
+            status = error_fail(MUMLOC_ERR_INVALID_ARGUMENT,
                                  "the z range misses plane %d's focus: its beads are sharpest at the "
                                  "%s of the scan (stage %.0f to %.0f nm in %d steps); extend the scan "
                                  "by at least %.0f nm at its %s so that every plane's focus lies well "
@@ -317,7 +317,7 @@ mumloc_status cal_psf_curves(cal_spot *const *spots, const int *const *present, 
         double share[MUMLOC_MAX_PLANES] = {0};
         double *per = malloc(cells * sizeof *per);
         if (!per) {
-            status = mumloc_fail(MUMLOC_ERR_OUT_OF_MEMORY, "out of memory for the PSF fit");
+            status = error_fail(MUMLOC_ERR_OUT_OF_MEMORY, "out of memory for the PSF fit");
             goto done;
         }
         int complete = 0;

@@ -39,7 +39,7 @@ mumloc_status cal_scan_drift(cal_spot *const *spots, const int *const *present, 
                              int beads, int steps, const double (*L)[4], double *drift,
                              double *const *centres) {
     int *has = malloc((size_t)steps * sizeof *has);
-    if (!has) return mumloc_fail(MUMLOC_ERR_OUT_OF_MEMORY, "out of memory for the scan drift");
+    if (!has) return error_fail(MUMLOC_ERR_OUT_OF_MEMORY, "out of memory for the scan drift");
     for (int i = 0; i < 2 * steps; i++) drift[i] = 0;
     for (int outer = 0; outer < 3; outer++) {
         for (int it = 0; it < 40; it++) {

@@ -26,6 +26,6 @@ mumloc_status enum_from_name(const char *const *names, int count, const char *wh
         if (n < 0) break;
         used += (size_t)n;
     }
-    return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT, "unknown %s '%s': use %s", what,
+    return error_fail(MUMLOC_ERR_INVALID_ARGUMENT, "unknown %s '%s': use %s", what,
                        name ? name : "(null)", list);
 }

@@ -1,8 +1,8 @@
 /* Names of the library's enumerations: each enum keeps its names in one table, in value order, in
  * the folder of its concern; these two functions turn a table into the public _name/_from_name pair,
  * so that the CLI's choice lists, Java's lists and the files all read the same words. */
-#ifndef MUMLOC_CORE_ENUM_NAMES_H
-#define MUMLOC_CORE_ENUM_NAMES_H
+#ifndef CORE_ENUM_NAMES_H
+#define CORE_ENUM_NAMES_H
 
 #include "mumloc.h"
 

@@ -11,17 +11,17 @@ static _Thread_local char last_error[1024];
 /* Messages quote file content (names, fields, descriptions): every message is escaped once here,
  * so no caller can forget to, and a message that quotes another needs no second pass (the escapes
  * themselves are printable). */
-mumloc_status mumloc_fail(mumloc_status status, const char *fmt, ...) {
+mumloc_status error_fail(mumloc_status status, const char *fmt, ...) {
     char raw[sizeof last_error];
     va_list args;
     va_start(args, fmt);
     vsnprintf(raw, sizeof raw, fmt, args);
     va_end(args);
-    mumloc_escape_text(raw, last_error, sizeof last_error);
+    escape_text(raw, last_error, sizeof last_error);
     return status;
 }
 
-void mumloc_clear_error(void) { last_error[0] = '\0'; }
+void clear_error(void) { last_error[0] = '\0'; }
 
 const char *mumloc_last_error(void) { return last_error; }
 

@@ -5,7 +5,7 @@
 
 #include "core/error.h"
 
-uint64_t mumloc_hash_u64(uint64_t v) { /* the splitmix64 finaliser: every input bit moves the low bits */
+uint64_t hash_u64(uint64_t v) { /* the splitmix64 finaliser: every input bit moves the low bits */
     v ^= v >> 30;
     v *= 0xBF58476D1CE4E5B9ull;
     v ^= v >> 27;
@@ -13,17 +13,17 @@ uint64_t mumloc_hash_u64(uint64_t v) { /* the splitmix64 finaliser: every input 
     return v ^ (v >> 31);
 }
 
-uint64_t mumloc_hash_string(const char *text) {
+uint64_t hash_string(const char *text) {
     uint64_t h = 14695981039346656037ull;
     for (const unsigned char *p = (const unsigned char *)text; *p; p++) h = (h ^ *p) * 1099511628211ull;
-    return mumloc_hash_u64(h); /* FNV-1a alone leaves the low bits, which pick the slot, weak */
+    return hash_u64(h); /* FNV-1a alone leaves the low bits, which pick the slot, weak */
 }
 
-int mumloc_hash_index_find(const mumloc_hash_index *index, uint64_t hash, mumloc_hash_match match,
+int hash_index_find(const hash_index *index, uint64_t hash, hash_match match,
                            const void *probe, uint64_t *stored) {
     if (index->cap == 0) return 0;
     for (size_t i = (size_t)hash & (index->cap - 1);; i = (i + 1) & (index->cap - 1)) {
-        const mumloc_hash_slot *slot = &index->slots[i];
+        const hash_slot *slot = &index->slots[i];
         if (!slot->used) return 0;
         if (slot->hash == hash &&
             (match ? match(probe, slot->value) : slot->value == *(const uint64_t *)probe)) {
@@ -33,17 +33,17 @@ int mumloc_hash_index_find(const mumloc_hash_index *index, uint64_t hash, mumloc
     }
 }
 
-static void put(mumloc_hash_slot *slots, size_t cap, uint64_t hash, uint64_t value) {
+static void put(hash_slot *slots, size_t cap, uint64_t hash, uint64_t value) {
     size_t i = (size_t)hash & (cap - 1);
     while (slots[i].used) i = (i + 1) & (cap - 1);
-    slots[i] = (mumloc_hash_slot){hash, value, 1};
+    slots[i] = (hash_slot){hash, value, 1};
 }
 
-mumloc_status mumloc_hash_index_add(mumloc_hash_index *index, uint64_t hash, uint64_t value) {
+mumloc_status hash_index_add(hash_index *index, uint64_t hash, uint64_t value) {
     if (2 * (index->count + 1) > index->cap) {
         size_t cap = index->cap ? 2 * index->cap : 16;
-        mumloc_hash_slot *slots = calloc(cap, sizeof *slots);
-        if (!slots) return mumloc_fail(MUMLOC_ERR_OUT_OF_MEMORY, "out of memory indexing names");
+        hash_slot *slots = calloc(cap, sizeof *slots);
+        if (!slots) return error_fail(MUMLOC_ERR_OUT_OF_MEMORY, "out of memory indexing names");
         for (size_t i = 0; i < index->cap; i++)
             if (index->slots[i].used) put(slots, cap, index->slots[i].hash, index->slots[i].value);
         free(index->slots);
@@ -55,7 +55,7 @@ mumloc_status mumloc_hash_index_add(mumloc_hash_index *index, uint64_t hash, uin
     return MUMLOC_OK;
 }
 
-void mumloc_hash_index_free(mumloc_hash_index *index) {
+void hash_index_free(hash_index *index) {
     free(index->slots);
-    *index = (mumloc_hash_index){0};
+    *index = (hash_index){0};
 }

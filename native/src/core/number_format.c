@@ -61,7 +61,7 @@ static void layout_plain(const char *digits, int n, int exponent, int negative, 
 
 mumloc_status mumloc_format_number(double value, char *buf, size_t cap) {
     if (!buf || cap < 64)
-        return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT,
+        return error_fail(MUMLOC_ERR_INVALID_ARGUMENT,
                            "mumloc_format_number needs a buffer of at least 64 bytes, got %zu",
                            buf ? cap : (size_t)0);
     if (isnan(value)) { strcpy(buf, "NaN"); return MUMLOC_OK; }

@@ -15,22 +15,22 @@ static number_text plain(double v) {
     return t;
 }
 
-mumloc_status mumloc_check_range(const char *name, double value, double lo, double hi,
+mumloc_status range_check(const char *name, double value, double lo, double hi,
                                  const char *unit) {
     if (isfinite(value) && value >= lo && value <= hi) return MUMLOC_OK;
-    return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT, "%s must be between %s and %s%s%s (got %s)", name,
+    return error_fail(MUMLOC_ERR_INVALID_ARGUMENT, "%s must be between %s and %s%s%s (got %s)", name,
                        plain(lo).s, plain(hi).s, spaced(unit), unit, plain(value).s);
 }
 
-mumloc_status mumloc_check_int_range(const char *name, long long value, long long lo, long long hi) {
+mumloc_status check_int_range(const char *name, long long value, long long lo, long long hi) {
     if (value >= lo && value <= hi) return MUMLOC_OK;
-    return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT, "%s must be between %lld and %lld (got %lld)", name,
+    return error_fail(MUMLOC_ERR_INVALID_ARGUMENT, "%s must be between %lld and %lld (got %lld)", name,
                        lo, hi, value);
 }
 
-mumloc_status mumloc_check_positive(const char *name, double value, double hi, const char *unit) {
+mumloc_status check_positive(const char *name, double value, double hi, const char *unit) {
     if (isfinite(value) && value > 0.0 && value <= hi) return MUMLOC_OK;
-    return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT,
+    return error_fail(MUMLOC_ERR_INVALID_ARGUMENT,
                        "%s must be greater than 0 and at most %s%s%s (got %s)", name, plain(hi).s,
                        spaced(unit), unit, plain(value).s);
 }

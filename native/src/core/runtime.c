@@ -8,28 +8,28 @@
 #include "core/error.h"
 
 /* "MAJOR.MINOR.PATCH" from the public header's numbers. */
-#define MUMLOC_STRINGIFY_(x) #x
-#define MUMLOC_STRINGIFY(x) MUMLOC_STRINGIFY_(x)
-#define MUMLOC_HEADER_VERSION                                                                      \
-    MUMLOC_STRINGIFY(MUMLOC_VERSION_MAJOR)                                                         \
-    "." MUMLOC_STRINGIFY(MUMLOC_VERSION_MINOR) "." MUMLOC_STRINGIFY(MUMLOC_VERSION_PATCH)
+#define STRINGIFY_(x) #x
+#define STRINGIFY(x) STRINGIFY_(x)
+#define HEADER_VERSION                                                                      \
+    STRINGIFY(MUMLOC_VERSION_MAJOR)                                                         \
+    "." STRINGIFY(MUMLOC_VERSION_MINOR) "." STRINGIFY(MUMLOC_VERSION_PATCH)
 
 /* OpenMP's thread count is a per-thread setting, but callers (a Fiji plugin thread, the CLI) expect
  * one library-wide setting: keep it here and apply it on entry to every parallel API call. */
 static atomic_int configured_threads = 0; /* 0: OpenMP's default (all cores or OMP_NUM_THREADS) */
 
-const char *mumloc_version(void) { return MUMLOC_HEADER_VERSION; }
+const char *mumloc_version(void) { return HEADER_VERSION; }
 
 mumloc_status mumloc_set_threads(int threads) {
     if (threads < 0 || threads > 4096)
-        return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT,
+        return error_fail(MUMLOC_ERR_INVALID_ARGUMENT,
                            "threads must be 0 (all cores) or 1..4096, got %d", threads);
     atomic_store(&configured_threads, threads);
-    mumloc_threads_apply();
+    threads_apply();
     return MUMLOC_OK;
 }
 
-void mumloc_threads_apply(void) {
+void threads_apply(void) {
     int threads = atomic_load(&configured_threads);
     if (threads > 0) omp_set_num_threads(threads);
 }

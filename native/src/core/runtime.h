@@ -1,11 +1,11 @@
 /* The library-wide thread setting (see runtime.c). */
-#ifndef MUMLOC_CORE_RUNTIME_H
-#define MUMLOC_CORE_RUNTIME_H
+#ifndef CORE_RUNTIME_H
+#define CORE_RUNTIME_H
 
 #include "mumloc.h"
 
 /* Applies mumloc_set_threads' value to the calling thread's OpenMP pool; call on entry to every
  * API function that runs parallel work. */
-void mumloc_threads_apply(void);
+void threads_apply(void);
 
 #endif

@@ -54,7 +54,7 @@ static void compress(uint32_t state[8], const unsigned char block[64]) {
     state[7] += h;
 }
 
-void mumloc_sha256_init(mumloc_sha256 *h) {
+void sha256_init(sha256_state *h) {
     static const uint32_t initial[8] = {0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a,
                                         0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19};
     memcpy(h->state, initial, sizeof initial);
@@ -62,7 +62,7 @@ void mumloc_sha256_init(mumloc_sha256 *h) {
     h->used = 0;
 }
 
-void mumloc_sha256_update(mumloc_sha256 *h, const void *data, size_t len) {
+void sha256_update(sha256_state *h, const void *data, size_t len) {
     const unsigned char *p = data;
     h->bytes += len;
     while (len > 0) {
@@ -78,30 +78,30 @@ void mumloc_sha256_update(mumloc_sha256 *h, const void *data, size_t len) {
     }
 }
 
-void mumloc_sha256_hex(mumloc_sha256 *h, char hex[65]) {
+void sha256_hex(sha256_state *h, char hex[65]) {
     const uint64_t bits = h->bytes * 8;
     /* padding: 0x80, zeros up to 56 mod 64, then the bit length big-endian */
     unsigned char pad[72] = {0x80};
     size_t zeros = (h->used < 56 ? 56 : 120) - h->used;
     for (int i = 0; i < 8; i++) pad[zeros + i] = (unsigned char)(bits >> (56 - 8 * i));
-    mumloc_sha256_update(h, pad, zeros + 8);
+    sha256_update(h, pad, zeros + 8);
     static const char digits[] = "0123456789abcdef";
     for (int i = 0; i < 8; i++)
         for (int b = 0; b < 8; b++) hex[8 * i + b] = digits[(h->state[i] >> (28 - 4 * b)) & 15];
     hex[64] = '\0';
 }
 
-mumloc_status mumloc_sha256_file(const char *path, char hex[65]) {
+mumloc_status sha256_file(const char *path, char hex[65]) {
     FILE *f = fopen(path, "rb");
-    if (!f) return mumloc_fail(MUMLOC_ERR_IO, "cannot open '%s' to hash it: %s", path, strerror(errno));
-    mumloc_sha256 h;
-    mumloc_sha256_init(&h);
+    if (!f) return error_fail(MUMLOC_ERR_IO, "cannot open '%s' to hash it: %s", path, strerror(errno));
+    sha256_state h;
+    sha256_init(&h);
     unsigned char chunk[1 << 16];
     size_t n;
-    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0) mumloc_sha256_update(&h, chunk, n);
+    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0) sha256_update(&h, chunk, n);
     int failed = ferror(f);
     fclose(f);
-    if (failed) return mumloc_fail(MUMLOC_ERR_IO, "cannot read '%s' to hash it", path);
-    mumloc_sha256_hex(&h, hex);
+    if (failed) return error_fail(MUMLOC_ERR_IO, "cannot read '%s' to hash it", path);
+    sha256_hex(&h, hex);
     return MUMLOC_OK;
 }

@@ -25,7 +25,7 @@ static int is_invisible_control(uint32_t c) {
     return (c >= 0x80 && c <= 0x9F) || (c >= 0x202A && c <= 0x202E) || (c >= 0x2066 && c <= 0x2069);
 }
 
-size_t mumloc_escape_text(const char *text, char *out, size_t cap) {
+size_t escape_text(const char *text, char *out, size_t cap) {
     static const char hex[] = "0123456789ABCDEF";
     if (cap == 0) return 0;
     size_t used = 0;

@@ -1,7 +1,7 @@
 /* Escaping of untrusted text for messages: file content echoed in an error must not drive the
  * user's terminal (escape sequences), break a log line, or hand invalid UTF-8 to Java. */
-#ifndef MUMLOC_CORE_TEXT_ESCAPE_H
-#define MUMLOC_CORE_TEXT_ESCAPE_H
+#ifndef CORE_TEXT_ESCAPE_H
+#define CORE_TEXT_ESCAPE_H
 
 #include <stddef.h>
 
@@ -11,6 +11,6 @@
  * bidirectional overrides (U+202A..U+202E, U+2066..U+2069). Printable ASCII and other valid UTF-8
  * pass unchanged, so "µm" stays readable; backslashes are not doubled. Output that does not fit is
  * cut before a whole character or escape. Returns the length written. */
-size_t mumloc_escape_text(const char *text, char *out, size_t cap);
+size_t escape_text(const char *text, char *out, size_t cap);
 
 #endif

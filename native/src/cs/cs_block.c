@@ -17,7 +17,7 @@ static double refit_cost(const cs_grid *g, const float *y, int frames, const cs_
 
 static mumloc_status copy_sparse(const cs_sparse *from, cs_sparse *to) {
     if (!cs_sparse_reserve(to, from->n > 0 ? from->n : 1))
-        return mumloc_fail(MUMLOC_ERR_OUT_OF_MEMORY, "no memory for the drift search");
+        return error_fail(MUMLOC_ERR_OUT_OF_MEMORY, "no memory for the drift search");
     memcpy(to->idx, from->idx, sizeof *to->idx * (size_t)from->n);
     memcpy(to->val, from->val, sizeof *to->val * (size_t)from->n);
     to->n = from->n;
@@ -39,7 +39,7 @@ static mumloc_status search_plane(cs_grid *g, int d, const float *y, int frames,
             st = cs_lasso_solve(g, y + t * cs_grid_pixels(g), p, &without[t], w, NULL);
     }
     g->share[d] = share;
-    MUMLOC_TRY(st);
+    ERROR_TRY(st);
     const int keep_x = g->shift[d][0], keep_y = g->shift[d][1];
     double best = refit_cost(g, y, frames, without, p, w);
     int bx = keep_x, by = keep_y;
@@ -65,7 +65,7 @@ mumloc_status cs_drift_search(cs_grid *g, const float *y, int frames, const cs_s
                               const cs_lasso_params *p, cs_work *w, int *changed) {
     *changed = 0;
     cs_sparse *without = calloc((size_t)frames, sizeof *without);
-    if (!without) return mumloc_fail(MUMLOC_ERR_OUT_OF_MEMORY, "no memory for the drift search");
+    if (!without) return error_fail(MUMLOC_ERR_OUT_OF_MEMORY, "no memory for the drift search");
     mumloc_status st = MUMLOC_OK;
     for (int d = 1; d < g->planes && st == MUMLOC_OK; d++)
         st = search_plane(g, d, y, frames, c, p, w, without, changed);
@@ -82,13 +82,13 @@ mumloc_status cs_block_solve(cs_grid *g, const mumloc_optics *o, const float *y,
         for (int t = 0; t < frames; t++) {
             int its = 0;
             const float *yt = y + t * cs_grid_pixels(g);
-            MUMLOC_TRY(full_grid ? cs_lasso_full(g, yt, p, &c[t], w, &its)
+            ERROR_TRY(full_grid ? cs_lasso_full(g, yt, p, &c[t], w, &its)
                                  : cs_lasso_solve(g, yt, p, &c[t], w, &its));
             total += its;
         }
         if (g->max_drift == 0 || round + 1 >= CS_ALTERNATIONS_MAX) break;
         int changed = 0;
-        MUMLOC_TRY(cs_drift_search(g, y, frames, c, p, w, &changed));
+        ERROR_TRY(cs_drift_search(g, y, frames, c, p, w, &changed));
         if (!changed) break;
     }
     if (lasso_iterations) *lasso_iterations = total;

@@ -8,8 +8,8 @@
  * Lasso, no ghosts for it), and each step is scored by the objective over all planes with that
  * support's amplitudes refitted (cs_support_refit: a Lasso over a few dozen voxels). Each full Lasso
  * then re-solves at the new drift; it stops when no plane's drift changes. */
-#ifndef MUMLOC_CS_BLOCK_H
-#define MUMLOC_CS_BLOCK_H
+#ifndef CS_BLOCK_H
+#define CS_BLOCK_H
 
 #include "cs/cs_lasso.h"
 

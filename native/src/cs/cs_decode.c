@@ -68,12 +68,12 @@ mumloc_status cs_decode(const cs_grid *g, const cs_sparse *c, double merge_nm, d
     const int clusters = cl ? cs_clusters(g, c, merge_nm, cl) : -1;
     if (clusters < 0) {
         free(cl);
-        return mumloc_fail(MUMLOC_ERR_OUT_OF_MEMORY, "no memory to decode a CS solution");
+        return error_fail(MUMLOC_ERR_OUT_OF_MEMORY, "no memory to decode a CS solution");
     }
     mumloc_localization *first = out + *n;
     int found = 0;
     for (int a = 0; a < clusters; a++) {
-        mumloc_localization r = mumloc_localization_new(
+        mumloc_localization r = localization_new(
             frame, (cl[a].i + 0.5) * g->voxel_nm, (cl[a].j + 0.5) * g->voxel_nm,
             g->z0_nm + (cl[a].l + 0.5) * g->slice_nm, 1.0);
         r.photons = cl[a].photons;
@@ -89,7 +89,7 @@ mumloc_status cs_decode(const cs_grid *g, const cs_sparse *c, double merge_nm, d
             if (first[a].photons >= min_photons) first[kept++] = first[a];
         found = kept;
     }
-    mumloc_localizations_sort(first, found);
+    localizations_sort(first, found);
     *n += found;
     return MUMLOC_OK;
 }

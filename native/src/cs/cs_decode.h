@@ -1,8 +1,8 @@
 /* A frame's CS solution → localizations: greedy local maxima (the largest unclaimed voxel is a peak;
  * it claims every unclaimed non-zero voxel within merge_nm laterally and ceil(merge/slice) slices),
  * each at its claimed voxels' photon-weighted mean, with their photons summed. */
-#ifndef MUMLOC_CS_DECODE_H
-#define MUMLOC_CS_DECODE_H
+#ifndef CS_DECODE_H
+#define CS_DECODE_H
 
 #include "cs/cs_lasso.h"
 

@@ -30,10 +30,10 @@ mumloc_status cs_grid_init(cs_grid *g, const mumloc_optics *o, int width, int he
                            double slice_nm, int max_drift) {
     memset(g, 0, sizeof *g);
     double z0, z1;
-    MUMLOC_TRY(mumloc_voxel_slab(o, &z0, &z1));
+    ERROR_TRY(voxel_slab(o, &z0, &z1));
     const int slices = (int)floor((z1 - z0) / slice_nm + 0.5);
     if (slices < 1 || slices > 256)
-        return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT,
+        return error_fail(MUMLOC_ERR_INVALID_ARGUMENT,
                            "a CS slice of %g nm cuts the %g nm slab into %d slices; use 1..256",
                            slice_nm, z1 - z0, slices);
     g->width = width;
@@ -57,7 +57,7 @@ mumloc_status cs_grid_init(cs_grid *g, const mumloc_optics *o, int width, int he
     g->hi = malloc(tables * sizeof *g->hi);
     if (!g->mass || !g->lo || !g->hi) {
         cs_grid_free(g);
-        return mumloc_fail(MUMLOC_ERR_OUT_OF_MEMORY, "no memory for the CS operator's tables");
+        return error_fail(MUMLOC_ERR_OUT_OF_MEMORY, "no memory for the CS operator's tables");
     }
     const double s = g->voxel_nm, p = g->pixel_nm;
     for (int d = 0; d < g->planes; d++) {
@@ -65,14 +65,14 @@ mumloc_status cs_grid_init(cs_grid *g, const mumloc_optics *o, int width, int he
         for (int l = 0; l < slices; l++) {
             const double z = z0 + (l + 0.5) * g->slice_nm;
             const double w = plane_width(o, d, o->plane_depth_nm[d] - z);
-            const double reach = MUMLOC_PSF_WINDOW_WIDTHS * w; /* the simulator's cut-off */
+            const double reach = PSF_WINDOW_WIDTHS * w; /* the simulator's cut-off */
             float *m = g->mass + ((size_t)d * slices + l) * g->len + g->span;
             int lo = g->span + 1, hi = -g->span - 1;
             for (int off = -g->span; off <= g->span; off++) {
                 const double centre = (off + 0.5) * s; /* from the pixel's left edge */
                 if (centre - p > reach || -centre > reach) continue; /* the pixel is beyond 5w */
                 double mass;
-                mumloc_psf_masses(centre, w, p, 0, 1, &mass, NULL, NULL);
+                psf_masses(centre, w, p, 0, 1, &mass, NULL, NULL);
                 m[off] = (float)mass;
                 if (off < lo) lo = off;
                 if (off > hi) hi = off;

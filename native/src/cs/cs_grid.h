@@ -9,8 +9,8 @@
  * each (plane, slice) needs one 1D table of m over every offset o; H is a strided separable
  * convolution by it, applied row-wise then column-wise (cost ∝ table band, not band²), and an integer
  * drift is an index shift of the same table. */
-#ifndef MUMLOC_CS_GRID_H
-#define MUMLOC_CS_GRID_H
+#ifndef CS_GRID_H
+#define CS_GRID_H
 
 #include "mumloc.h"
 

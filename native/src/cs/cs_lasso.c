@@ -68,7 +68,7 @@ mumloc_status cs_work_init(cs_work *w, const cs_grid *g) {
     if (!w->sums || !w->grad || !w->scratch || !w->resid || !w->fx || !w->fy || !w->gram || !w->q || !w->x ||
         !w->z || !w->gz || !w->x_old || !w->ws) {
         cs_work_free(w);
-        return mumloc_fail(MUMLOC_ERR_OUT_OF_MEMORY,
+        return error_fail(MUMLOC_ERR_OUT_OF_MEMORY,
                            "no memory for the CS solver of a %dx%d region (%zu voxels)", g->width,
                            g->height, cs_grid_voxels(g));
     }
@@ -252,7 +252,7 @@ mumloc_status cs_lasso_solve(const cs_grid *g, const float *y, const cs_lasso_pa
         if (top_cap < want) {
             violator *grown = realloc(top, sizeof *grown * (size_t)want);
             if (!grown) {
-                st = mumloc_fail(MUMLOC_ERR_OUT_OF_MEMORY, "no memory for the working set");
+                st = error_fail(MUMLOC_ERR_OUT_OF_MEMORY, "no memory for the working set");
                 break;
             }
             top = grown;
@@ -298,7 +298,7 @@ mumloc_status cs_lasso_solve(const cs_grid *g, const float *y, const cs_lasso_pa
         total += restricted_fista(w->gram, w->q, w->x, n, lambda, p->tolerance, p->max_iterations,
                                   w);
         if (!cs_sparse_reserve(c, n)) {
-            st = mumloc_fail(MUMLOC_ERR_OUT_OF_MEMORY, "no memory for a CS solution");
+            st = error_fail(MUMLOC_ERR_OUT_OF_MEMORY, "no memory for a CS solution");
             break;
         }
         c->n = 0;
@@ -354,7 +354,7 @@ mumloc_status cs_lasso_full(const cs_grid *g, const float *y, const cs_lasso_par
     float *x_old = malloc(sizeof *x_old * voxels), *hz = malloc(sizeof *hz * pixels);
     if (!x || !z || !x_old || !hz) {
         free(x), free(z), free(x_old), free(hz);
-        return mumloc_fail(MUMLOC_ERR_OUT_OF_MEMORY, "no memory for full-grid FISTA");
+        return error_fail(MUMLOC_ERR_OUT_OF_MEMORY, "no memory for full-grid FISTA");
     }
     /* L = ‖P H‖² by power iteration on HᵀPH */
     for (size_t v = 0; v < voxels; v++) z[v] = 1.0f;
@@ -415,7 +415,7 @@ mumloc_status cs_lasso_full(const cs_grid *g, const float *y, const cs_lasso_par
     int n = 0;
     for (size_t v = 0; v < voxels; v++) n += x[v] > 0.0f;
     mumloc_status st = MUMLOC_OK;
-    if (!cs_sparse_reserve(c, n)) st = mumloc_fail(MUMLOC_ERR_OUT_OF_MEMORY, "no memory for a CS solution");
+    if (!cs_sparse_reserve(c, n)) st = error_fail(MUMLOC_ERR_OUT_OF_MEMORY, "no memory for a CS solution");
     else {
         c->n = 0;
         for (size_t v = 0; v < voxels; v++)

@@ -12,8 +12,8 @@
  * operator applications, a round one, and FISTA needs hundreds of them on this ill-conditioned
  * dictionary (neighbouring voxels 24 nm apart correlate at > 0.99). cs_lasso_full is the plain
  * full-grid FISTA, kept as the reference the tests compare against. */
-#ifndef MUMLOC_CS_LASSO_H
-#define MUMLOC_CS_LASSO_H
+#ifndef CS_LASSO_H
+#define CS_LASSO_H
 
 #include "cs/cs_grid.h"
 

@@ -28,49 +28,49 @@ void mumloc_cs_options_default(mumloc_cs_options *o) {
 }
 
 mumloc_status mumloc_cs_options_validate(const mumloc_cs_options *o) {
-    if (!o) return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT, "CS options must not be NULL");
+    if (!o) return error_fail(MUMLOC_ERR_INVALID_ARGUMENT, "CS options must not be NULL");
     if (!(o->lambda >= 0.0 && isfinite(o->lambda)))
-        return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT,
+        return error_fail(MUMLOC_ERR_INVALID_ARGUMENT,
                            "CS lambda must be 0 (automatic) or a positive number of photons, got %g",
                            o->lambda);
     if (o->frames < 1 || o->frames > 1000)
-        return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT,
+        return error_fail(MUMLOC_ERR_INVALID_ARGUMENT,
                            "CS frames (sharing one drift) must be 1..1000, got %d", o->frames);
     if (o->upsampling < 1 || o->upsampling > 32)
-        return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT, "CS upsampling must be 1..32, got %d",
+        return error_fail(MUMLOC_ERR_INVALID_ARGUMENT, "CS upsampling must be 1..32, got %d",
                            o->upsampling);
     if (!(o->slice_nm >= 1.0 && o->slice_nm <= 10000.0))
-        return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT, "CS slice must be 1..10000 nm, got %g",
+        return error_fail(MUMLOC_ERR_INVALID_ARGUMENT, "CS slice must be 1..10000 nm, got %g",
                            o->slice_nm);
     if (o->max_drift < 0 || o->max_drift > 8)
-        return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT,
+        return error_fail(MUMLOC_ERR_INVALID_ARGUMENT,
                            "CS drift range must be 0..8 voxel steps, got %d", o->max_drift);
     if (o->known_count < 0 || o->known_count > 100000)
-        return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT,
+        return error_fail(MUMLOC_ERR_INVALID_ARGUMENT,
                            "CS known count must be 0 (unknown) or 1..100000, got %d",
                            o->known_count);
     if (!(o->min_photons >= 0.0 && isfinite(o->min_photons)))
-        return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT,
+        return error_fail(MUMLOC_ERR_INVALID_ARGUMENT,
                            "CS minimum photons must be a finite number >= 0, got %g",
                            o->min_photons);
     if (!(o->merge_nm >= 0.0 && o->merge_nm <= 10000.0))
-        return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT, "CS merge distance must be 0..10000 nm, "
+        return error_fail(MUMLOC_ERR_INVALID_ARGUMENT, "CS merge distance must be 0..10000 nm, "
                            "got %g", o->merge_nm);
     if (o->tile < 4 || o->tile > 256)
-        return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT,
+        return error_fail(MUMLOC_ERR_INVALID_ARGUMENT,
                            "CS tile must be 4..256 pixels (the solver's cost grows with the cube "
                            "of the tile edge), got %d", o->tile);
     if (o->margin < 0 || o->margin > 64)
-        return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT, "CS margin must be 0..64 pixels, got %d",
+        return error_fail(MUMLOC_ERR_INVALID_ARGUMENT, "CS margin must be 0..64 pixels, got %d",
                            o->margin);
     if (o->max_iterations < 1 || o->max_iterations > 10000000)
-        return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT,
+        return error_fail(MUMLOC_ERR_INVALID_ARGUMENT,
                            "CS iterations must be 1..10000000, got %d", o->max_iterations);
     if (!(o->tolerance > 0.0 && o->tolerance < 1.0))
-        return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT, "CS tolerance must be in (0, 1), got %g",
+        return error_fail(MUMLOC_ERR_INVALID_ARGUMENT, "CS tolerance must be in (0, 1), got %g",
                            o->tolerance);
     if (o->full_grid != 0 && o->full_grid != 1)
-        return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT, "CS full_grid must be 0 or 1, got %d",
+        return error_fail(MUMLOC_ERR_INVALID_ARGUMENT, "CS full_grid must be 0 or 1, got %d",
                            o->full_grid);
     return MUMLOC_OK;
 }
@@ -96,7 +96,7 @@ double cs_auto_lambda(const cs_grid *g, const mumloc_camera *camera, const float
         median = copy[n / 2];
         free(copy);
     }
-    const mumloc_pixel_noise noise = mumloc_pixel_noise_of(camera);
+    const pixel_noise noise = pixel_noise_of(camera);
     const double sigma = sqrt(noise.excess * (median > 0.0 ? median : 0.0) + noise.read_variance +
                               1e-6);
     /* max over slices of ‖P h‖ for a voxel at the region's centre */
@@ -127,14 +127,14 @@ mumloc_status cs_localize_region(const mumloc_optics *optics, const mumloc_camer
     *found = NULL;
     *count = 0;
     cs_grid g;
-    MUMLOC_TRY(cs_grid_init(&g, optics, width, height, o->upsampling, o->slice_nm, o->max_drift));
+    ERROR_TRY(cs_grid_init(&g, optics, width, height, o->upsampling, o->slice_nm, o->max_drift));
     const size_t px = cs_grid_pixels(&g);
     float *y = malloc(sizeof *y * px * (size_t)frames);
     cs_sparse *c = calloc((size_t)frames, sizeof *c);
     cs_work w;
     mumloc_status st = cs_work_init(&w, &g);
     if (st == MUMLOC_OK && (!y || !c))
-        st = mumloc_fail(MUMLOC_ERR_OUT_OF_MEMORY, "no memory for %d CS frames", frames);
+        st = error_fail(MUMLOC_ERR_OUT_OF_MEMORY, "no memory for %d CS frames", frames);
     double lambda = o->lambda;
     int iterations = 0;
     if (st == MUMLOC_OK) {
@@ -149,7 +149,7 @@ mumloc_status cs_localize_region(const mumloc_optics *optics, const mumloc_camer
     mumloc_localization *out = NULL;
     if (st == MUMLOC_OK) {
         out = malloc(sizeof *out * (size_t)(total > 0 ? total : 1));
-        if (!out) st = mumloc_fail(MUMLOC_ERR_OUT_OF_MEMORY, "no memory for CS localizations");
+        if (!out) st = error_fail(MUMLOC_ERR_OUT_OF_MEMORY, "no memory for CS localizations");
     }
     int n = 0;
     for (int t = 0; t < frames && st == MUMLOC_OK; t++)
@@ -184,31 +184,31 @@ mumloc_status mumloc_cs_localize(const mumloc_optics *optics, const mumloc_camer
                                  int frames, int width, int height, int64_t first_frame,
                                  mumloc_localization *out, int cap, int *count, double *dx_dy) {
     if (!optics || !camera || !options || !photons || !count)
-        return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT,
+        return error_fail(MUMLOC_ERR_INVALID_ARGUMENT,
                            "mumloc_cs_localize needs optics, camera, options, frames and count");
-    MUMLOC_TRY(mumloc_optics_validate(optics));
-    MUMLOC_TRY(mumloc_camera_validate(camera));
-    MUMLOC_TRY(mumloc_cs_options_validate(options));
+    ERROR_TRY(mumloc_optics_validate(optics));
+    ERROR_TRY(mumloc_camera_validate(camera));
+    ERROR_TRY(mumloc_cs_options_validate(options));
     if (frames < 1 || width < 1 || height < 1 || width > 4096 || height > 4096 || first_frame < 0 ||
         cap < 0)
-        return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT,
+        return error_fail(MUMLOC_ERR_INVALID_ARGUMENT,
                            "CS needs frames >= 1, a region of 1..4096 pixels a side, first_frame "
                            ">= 0 and cap >= 0 (got %d frames of %dx%d)", frames, width, height);
     const size_t n = (size_t)frames * optics->planes * width * height;
     for (size_t i = 0; i < n; i++)
         if (!isfinite(photons[i]))
-            return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT,
+            return error_fail(MUMLOC_ERR_INVALID_ARGUMENT,
                                "CS frames hold NaN or infinite pixels (value %zu)", i);
-    mumloc_threads_apply();
+    threads_apply();
     mumloc_localization *found = NULL;
     int total = 0;
-    MUMLOC_TRY(cs_localize_region(optics, camera, options, photons, frames, width, height,
+    ERROR_TRY(cs_localize_region(optics, camera, options, photons, frames, width, height,
                                   first_frame, &found, &total, dx_dy, NULL));
     *count = total;
     mumloc_status st = MUMLOC_OK;
     if (out || cap > 0) {
         if (total > cap)
-            st = mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT,
+            st = error_fail(MUMLOC_ERR_INVALID_ARGUMENT,
                              "the output holds %d localizations but %d were found: pass a buffer "
                              "of at least %d", cap, total, total);
         else if (total > 0)

@@ -1,6 +1,6 @@
 /* The CS localizer of one region, for the pipeline (pipeline_cs.c) and mumloc_cs_localize. */
-#ifndef MUMLOC_CS_LOCALIZE_H
-#define MUMLOC_CS_LOCALIZE_H
+#ifndef CS_LOCALIZE_H
+#define CS_LOCALIZE_H
 
 #include "cs/cs_grid.h"
 

@@ -14,22 +14,22 @@ void mumloc_decode_options_default(mumloc_decode_options *o) {
     o->neighbourhood = 1;         /* 3×3×3, as DeepSTORM3D's post-processing */
 }
 
-mumloc_status mumloc_decode_options_check(const mumloc_decode_options *o) {
-    if (!o) return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT, "decode options must not be NULL");
+mumloc_status decode_options_check(const mumloc_decode_options *o) {
+    if (!o) return error_fail(MUMLOC_ERR_INVALID_ARGUMENT, "decode options must not be NULL");
     if (!(o->threshold >= 0.0 && o->threshold < 1.0))
-        return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT,
+        return error_fail(MUMLOC_ERR_INVALID_ARGUMENT,
                            "threshold must be at least 0 and below 1 (got %g)", o->threshold);
     if (!(o->merge_distance_nm >= 0.0 && o->merge_distance_nm <= 1e5))
-        return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT,
+        return error_fail(MUMLOC_ERR_INVALID_ARGUMENT,
                            "merge distance must be between 0 and 100000 nm (got %g)",
                            o->merge_distance_nm);
     if (o->neighbourhood < 0 || o->neighbourhood > 8)
-        return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT,
+        return error_fail(MUMLOC_ERR_INVALID_ARGUMENT,
                            "neighbourhood must be between 0 and 8 voxels (got %d)", o->neighbourhood);
     return MUMLOC_OK;
 }
 
-mumloc_localization mumloc_localization_new(int64_t frame, double x, double y, double z,
+mumloc_localization localization_new(int64_t frame, double x, double y, double z,
                                             double probability) {
     mumloc_localization l;
     l.frame = frame;
@@ -58,19 +58,19 @@ static int by_position(const void *pa, const void *pb) {
     return c;
 }
 
-void mumloc_localizations_sort(mumloc_localization *locs, int count) {
+void localizations_sort(mumloc_localization *locs, int count) {
     if (count > 1) qsort(locs, (size_t)count, sizeof *locs, by_position);
 }
 
-mumloc_status mumloc_decode_deliver(mumloc_localization *found, int n, mumloc_localization *out,
+mumloc_status decode_deliver(mumloc_localization *found, int n, mumloc_localization *out,
                                     int cap, int *count) {
     *count = n;
     if (!out && cap == 0) return MUMLOC_OK; /* a query for the size */
     if (n > cap)
-        return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT,
+        return error_fail(MUMLOC_ERR_INVALID_ARGUMENT,
                            "the output holds %d localizations but %d were found: pass a buffer of "
                            "at least %d", cap, n, n);
-    mumloc_localizations_sort(found, n);
+    localizations_sort(found, n);
     if (n > 0) memcpy(out, found, (size_t)n * sizeof *out);
     return MUMLOC_OK;
 }

@@ -30,15 +30,15 @@ typedef struct group {
 static mumloc_status check_inputs(const mumloc_optics *optics, const float *output, int width,
                                   int height, const mumloc_decode_options *options, int cap,
                                   int *count) {
-    MUMLOC_TRY(mumloc_optics_validate(optics));
-    MUMLOC_TRY(mumloc_decode_options_check(options));
+    ERROR_TRY(mumloc_optics_validate(optics));
+    ERROR_TRY(decode_options_check(options));
     if (!output || !count)
-        return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT, "network output and count must not be NULL");
+        return error_fail(MUMLOC_ERR_INVALID_ARGUMENT, "network output and count must not be NULL");
     if (width < 1 || height < 1 || (int64_t)width * height * optics->planes > (1 << 30))
-        return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT,
+        return error_fail(MUMLOC_ERR_INVALID_ARGUMENT,
                            "output size must be at least 1x1 and hold at most 2^30 voxels "
                            "(got %dx%d with %d planes)", width, height, optics->planes);
-    if (cap < 0) return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT, "cap must be >= 0 (got %d)", cap);
+    if (cap < 0) return error_fail(MUMLOC_ERR_INVALID_ARGUMENT, "cap must be >= 0 (got %d)", cap);
     return MUMLOC_OK;
 }
 
@@ -98,14 +98,14 @@ mumloc_status mumloc_decode_regression(const mumloc_optics *optics, const float 
                                        int height, const mumloc_decode_options *options,
                                        int64_t frame, mumloc_localization *out, int cap,
                                        int *count) {
-    MUMLOC_TRY(check_inputs(optics, output, width, height, options, cap, count));
+    ERROR_TRY(check_inputs(optics, output, width, height, options, cap, count));
     const int k = optics->planes;
     double lo[MUMLOC_MAX_PLANES], hi[MUMLOC_MAX_PLANES];
-    for (int d = 0; d < k; d++) MUMLOC_TRY(mumloc_voxel_layer(optics, d, &lo[d], &hi[d]));
+    for (int d = 0; d < k; d++) ERROR_TRY(voxel_layer(optics, d, &lo[d], &hi[d]));
 
     candidate *cands = NULL;
     int n = collect(optics, output, width, height, options->threshold, lo, hi, &cands);
-    if (n < 0) return mumloc_fail(MUMLOC_ERR_OUT_OF_MEMORY, "out of memory decoding a frame");
+    if (n < 0) return error_fail(MUMLOC_ERR_OUT_OF_MEMORY, "out of memory decoding a frame");
     qsort(cands, (size_t)n, sizeof *cands, by_probability);
 
     int *seed_map = calloc((size_t)k * width * height, sizeof *seed_map);
@@ -116,7 +116,7 @@ mumloc_status mumloc_decode_regression(const mumloc_optics *optics, const float 
         free(seed_map);
         free(groups);
         free(found);
-        return mumloc_fail(MUMLOC_ERR_OUT_OF_MEMORY, "out of memory decoding a frame");
+        return error_fail(MUMLOC_ERR_OUT_OF_MEMORY, "out of memory decoding a frame");
     }
     int groups_used = 0;
     for (int m = 0; m < n; m++) {
@@ -137,10 +137,10 @@ mumloc_status mumloc_decode_regression(const mumloc_optics *optics, const float 
     }
     for (int g = 0; g < groups_used; g++) {
         const group *gr = &groups[g];
-        found[g] = mumloc_localization_new(frame, gr->sum_x / gr->sum_p, gr->sum_y / gr->sum_p,
+        found[g] = localization_new(frame, gr->sum_x / gr->sum_p, gr->sum_y / gr->sum_p,
                                            gr->sum_z / gr->sum_p, gr->best);
     }
-    mumloc_status status = mumloc_decode_deliver(found, groups_used, out, cap, count);
+    mumloc_status status = decode_deliver(found, groups_used, out, cap, count);
     free(cands);
     free(seed_map);
     free(groups);

@@ -124,23 +124,23 @@ static int window_mean(volume *vol, const index_list *plateau, int r, index_list
 static mumloc_status check_inputs(const mumloc_optics *optics, const float *probabilities,
                                   int slices, int upsampling, int width, int height,
                                   const mumloc_decode_options *options, int cap, int *count) {
-    MUMLOC_TRY(mumloc_optics_validate(optics));
-    MUMLOC_TRY(mumloc_decode_options_check(options));
+    ERROR_TRY(mumloc_optics_validate(optics));
+    ERROR_TRY(decode_options_check(options));
     if (!probabilities || !count)
-        return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT, "volume and count must not be NULL");
+        return error_fail(MUMLOC_ERR_INVALID_ARGUMENT, "volume and count must not be NULL");
     if (slices < 1 || slices > 4096)
-        return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT,
+        return error_fail(MUMLOC_ERR_INVALID_ARGUMENT,
                            "depth slices must be between 1 and 4096 (got %d)", slices);
     if (upsampling < 1 || upsampling > 64)
-        return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT,
+        return error_fail(MUMLOC_ERR_INVALID_ARGUMENT,
                            "upsampling must be between 1 and 64 (got %d)", upsampling);
     if (width < 1 || height < 1 ||
         (double)slices * upsampling * width * (double)upsampling * height > (double)(1u << 31))
-        return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT,
+        return error_fail(MUMLOC_ERR_INVALID_ARGUMENT,
                            "input size must be at least 1x1 and the volume at most 2^31 voxels "
                            "(got %dx%d, %d slices, upsampling %d)", width, height, slices,
                            upsampling);
-    if (cap < 0) return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT, "cap must be >= 0 (got %d)", cap);
+    if (cap < 0) return error_fail(MUMLOC_ERR_INVALID_ARGUMENT, "cap must be >= 0 (got %d)", cap);
     return MUMLOC_OK;
 }
 
@@ -148,10 +148,10 @@ mumloc_status mumloc_decode_voxel(const mumloc_optics *optics, const float *prob
                                   int slices, int upsampling, int width, int height,
                                   const mumloc_decode_options *options, int64_t frame,
                                   mumloc_localization *out, int cap, int *count) {
-    MUMLOC_TRY(check_inputs(optics, probabilities, slices, upsampling, width, height, options, cap,
+    ERROR_TRY(check_inputs(optics, probabilities, slices, upsampling, width, height, options, cap,
                             count));
     double z0, z1;
-    MUMLOC_TRY(mumloc_voxel_slab(optics, &z0, &z1));
+    ERROR_TRY(voxel_slab(optics, &z0, &z1));
     const double lateral = optics->pixel_nm / upsampling, axial = (z1 - z0) / slices;
     volume vol = {probabilities, slices, upsampling * height, upsampling * width, NULL};
     const size_t total = (size_t)slices * vol.rows * vol.cols;
@@ -184,11 +184,11 @@ mumloc_status mumloc_decode_voxel(const mumloc_optics *optics, const float *prob
             found = grown;
             found_cap *= 2;
         }
-        found[n++] = mumloc_localization_new(frame, (mi + 0.5) * lateral, (mj + 0.5) * lateral,
+        found[n++] = localization_new(frame, (mi + 0.5) * lateral, (mj + 0.5) * lateral,
                                              z0 + (ms + 0.5) * axial, value);
     }
-    if (status == MUMLOC_OK) status = mumloc_decode_deliver(found, n, out, cap, count);
-    else mumloc_fail(status, "out of memory decoding a %dx%dx%d voxel volume", slices, vol.rows,
+    if (status == MUMLOC_OK) status = decode_deliver(found, n, out, cap, count);
+    else error_fail(status, "out of memory decoding a %dx%dx%d voxel volume", slices, vol.rows,
                      vol.cols);
     free(vol.mark);
     free(plateau.at);

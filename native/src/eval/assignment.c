@@ -48,14 +48,14 @@ static void solve(int n, int m, const double *cost, int transposed, int stride, 
         if (col_row[j] > 0) row_to_col[col_row[j] - 1] = j - 1;
 }
 
-mumloc_status mumloc_assign_min_cost(int rows, int cols, const double *cost, int *row_to_col) {
+mumloc_status assign_min_cost(int rows, int cols, const double *cost, int *row_to_col) {
     if (rows < 0 || cols < 0 || (rows > 0 && cols > 0 && !cost) || (rows > 0 && !row_to_col))
-        return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT, "assign_min_cost: bad matrix");
+        return error_fail(MUMLOC_ERR_INVALID_ARGUMENT, "assign_min_cost: bad matrix");
     for (int r = 0; r < rows; r++) row_to_col[r] = -1;
     if (rows == 0 || cols == 0) return MUMLOC_OK;
     for (size_t k = 0; k < (size_t)rows * (size_t)cols; k++)
         if (!isfinite(cost[k]))
-            return mumloc_fail(MUMLOC_ERR_INTERNAL, "assign_min_cost: cost %zu is not finite", k);
+            return error_fail(MUMLOC_ERR_INTERNAL, "assign_min_cost: cost %zu is not finite", k);
     int transposed = rows > cols; /* the algorithm needs n ≤ m: solve the transpose */
     int n = transposed ? cols : rows, m = transposed ? rows : cols;
     double *u = malloc((size_t)(n + 1) * sizeof *u);
@@ -67,7 +67,7 @@ mumloc_status mumloc_assign_min_cost(int rows, int cols, const double *cost, int
     int *assigned = malloc((size_t)n * sizeof *assigned);
     mumloc_status s = MUMLOC_OK;
     if (!u || !v || !min_reduced || !col_row || !way || !used || !assigned) {
-        s = mumloc_fail(MUMLOC_ERR_OUT_OF_MEMORY, "out of memory matching %d x %d molecules", rows, cols);
+        s = error_fail(MUMLOC_ERR_OUT_OF_MEMORY, "out of memory matching %d x %d molecules", rows, cols);
     } else {
         solve(n, m, cost, transposed, cols, u, v, min_reduced, col_row, way, used, assigned);
         if (!transposed) {

@@ -21,17 +21,17 @@ void mumloc_eval_options_default(mumloc_eval_options *o) {
 }
 
 mumloc_status mumloc_eval_options_validate(const mumloc_eval_options *o) {
-    if (!o) return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT, "evaluation options are NULL");
+    if (!o) return error_fail(MUMLOC_ERR_INVALID_ARGUMENT, "evaluation options are NULL");
     int separate = o->tolerance_xy_nm != 0 || o->tolerance_z_nm != 0;
     if (!separate && !(o->tolerance_nm > 0))
-        return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT,
+        return error_fail(MUMLOC_ERR_INVALID_ARGUMENT,
                            "tolerance_nm must be > 0 (nm; +Infinity allowed)");
     if (separate && !(o->tolerance_xy_nm > 0 && o->tolerance_z_nm > 0))
-        return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT,
+        return error_fail(MUMLOC_ERR_INVALID_ARGUMENT,
                            "tolerance_xy_nm and tolerance_z_nm must both be > 0 (nm; +Infinity "
                            "allowed), or both 0 to use the 3D tolerance_nm");
     if (!(o->bin_nm > 0) || !isfinite(o->bin_nm))
-        return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT, "bin_nm must be a finite number > 0 (nm)");
+        return error_fail(MUMLOC_ERR_INVALID_ARGUMENT, "bin_nm must be a finite number > 0 (nm)");
     return MUMLOC_OK;
 }
 
@@ -47,12 +47,12 @@ static mumloc_status length_column(const mumloc_table *t, const char *what, cons
     int c = mumloc_table_find_column(t, name, NULL);
     if (c < 0) {
         if (!required) return MUMLOC_OK;
-        return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT,
+        return error_fail(MUMLOC_ERR_INVALID_ARGUMENT,
                            "%s has no column \"%s\"; evaluation needs frame, x, y and z (nm)", what, name);
     }
     const char *unit = t->units[c];
     if (*unit && strcmp(unit, "nm") != 0)
-        return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT,
+        return error_fail(MUMLOC_ERR_INVALID_ARGUMENT,
                            "%s: column \"%s\" is in %s, evaluation needs nm; convert it first (the "
                            "camera pixel size converts px)",
                            what, name, unit);
@@ -61,22 +61,22 @@ static mumloc_status length_column(const mumloc_table *t, const char *what, cons
 }
 
 static mumloc_status read_columns(const mumloc_table *t, const char *role, int localizations,
-                                  mumloc_eval_columns *cols) {
+                                  eval_columns *cols) {
     char what[600];
     describe(t, role, what, sizeof what);
     int frame = mumloc_table_find_column(t, "frame", NULL);
     if (frame < 0)
-        return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT,
+        return error_fail(MUMLOC_ERR_INVALID_ARGUMENT,
                            "%s has no column \"frame\"; evaluation needs frame, x, y and z (nm)", what);
     cols->frame = t->data[frame];
-    MUMLOC_TRY(length_column(t, what, "x", 1, &cols->x));
-    MUMLOC_TRY(length_column(t, what, "y", 1, &cols->y));
-    MUMLOC_TRY(length_column(t, what, "z", 1, &cols->z));
+    ERROR_TRY(length_column(t, what, "x", 1, &cols->x));
+    ERROR_TRY(length_column(t, what, "y", 1, &cols->y));
+    ERROR_TRY(length_column(t, what, "z", 1, &cols->z));
     cols->crlb_xy = cols->crlb_z = NULL;
     if (localizations) {
-        MUMLOC_TRY(length_column(t, what, "uncertainty_xy", 0, &cols->crlb_xy));
-        if (!cols->crlb_xy) MUMLOC_TRY(length_column(t, what, "uncertainty", 0, &cols->crlb_xy));
-        MUMLOC_TRY(length_column(t, what, "uncertainty_z", 0, &cols->crlb_z));
+        ERROR_TRY(length_column(t, what, "uncertainty_xy", 0, &cols->crlb_xy));
+        if (!cols->crlb_xy) ERROR_TRY(length_column(t, what, "uncertainty", 0, &cols->crlb_xy));
+        ERROR_TRY(length_column(t, what, "uncertainty_z", 0, &cols->crlb_z));
     }
     const char *names[4] = {"frame", "x", "y", "z"};
     const double *data[4] = {cols->frame, cols->x, cols->y, cols->z};
@@ -85,7 +85,7 @@ static mumloc_status read_columns(const mumloc_table *t, const char *role, int l
             if (!isfinite(data[k][r])) {
                 char text[64];
                 mumloc_format_number(data[k][r], text, sizeof text);
-                return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT,
+                return error_fail(MUMLOC_ERR_INVALID_ARGUMENT,
                                    "%s, row %lld: %s is %s; every row needs a finite frame, x, y and z",
                                    what, (long long)r + 1, names[k], text);
             }
@@ -113,24 +113,24 @@ static frame_row *sorted_rows(const double *frame, int64_t rows) {
 }
 
 typedef struct frame_scratch {
-    mumloc_point3 *truths, *locs;
+    point3 *truths, *locs;
     int64_t *truth_match, *loc_match;
 } frame_scratch;
 
-static mumloc_status match_one_frame(const mumloc_match_tolerance *tol, const mumloc_eval_columns *tc,
+static mumloc_status match_one_frame(const match_tolerance *tol, const eval_columns *tc,
                                      const frame_row *t_rows, int64_t nt,
-                                     const mumloc_eval_columns *lc, const frame_row *l_rows,
+                                     const eval_columns *lc, const frame_row *l_rows,
                                      int64_t nl, frame_scratch *s, mumloc_evaluation *e) {
     for (int64_t i = 0; i < nt; i++) {
         int64_t r = t_rows[i].row;
-        s->truths[i] = (mumloc_point3){tc->x[r], tc->y[r], tc->z[r]};
+        s->truths[i] = (point3){tc->x[r], tc->y[r], tc->z[r]};
     }
     for (int64_t j = 0; j < nl; j++) {
         int64_t r = l_rows[j].row;
-        s->locs[j] = (mumloc_point3){lc->x[r], lc->y[r], lc->z[r]};
+        s->locs[j] = (point3){lc->x[r], lc->y[r], lc->z[r]};
     }
-    MUMLOC_TRY(mumloc_match_frame(tol, s->truths, nt, s->locs, nl, s->truth_match, s->loc_match,
-                                  MUMLOC_MATCH_AUTO));
+    ERROR_TRY(match_frame(tol, s->truths, nt, s->locs, nl, s->truth_match, s->loc_match,
+                                  MATCH_AUTO));
     for (int64_t i = 0; i < nt; i++)
         e->truth_match[t_rows[i].row] = s->truth_match[i] < 0 ? -1 : l_rows[s->truth_match[i]].row;
     for (int64_t j = 0; j < nl; j++)
@@ -151,16 +151,16 @@ static mumloc_status report(eval_progress *p, int64_t done, int64_t total) {
     if (!p->fn || done < p->next) return MUMLOC_OK;
     p->next = done + PROGRESS_ROWS;
     if (p->fn(p->user, done, total))
-        return mumloc_fail(MUMLOC_ERR_CANCELLED, "evaluate: cancelled after %lld of %lld rows",
+        return error_fail(MUMLOC_ERR_CANCELLED, "evaluate: cancelled after %lld of %lld rows",
                            (long long)done, (long long)total);
     return MUMLOC_OK;
 }
 
 /* Walks both tables frame by frame (merge of the two sorted row lists). */
-static mumloc_status match_all(mumloc_evaluation *e, const mumloc_eval_columns *tc,
-                               const mumloc_eval_columns *lc, eval_progress *progress) {
+static mumloc_status match_all(mumloc_evaluation *e, const eval_columns *tc,
+                               const eval_columns *lc, eval_progress *progress) {
     const mumloc_eval_options *o = &e->options;
-    mumloc_match_tolerance tol = {o->tolerance_xy_nm != 0, o->tolerance_nm, o->tolerance_xy_nm,
+    match_tolerance tol = {o->tolerance_xy_nm != 0, o->tolerance_nm, o->tolerance_xy_nm,
                                   o->tolerance_z_nm};
     int64_t nt = e->truth_rows, nl = e->loc_rows, most = nt > nl ? nt : nl;
     frame_row *t_rows = sorted_rows(tc->frame, nt), *l_rows = sorted_rows(lc->frame, nl);
@@ -169,7 +169,7 @@ static mumloc_status match_all(mumloc_evaluation *e, const mumloc_eval_columns *
                        malloc((size_t)(most + 1) * sizeof *s.loc_match)};
     mumloc_status status = MUMLOC_OK;
     if (!t_rows || !l_rows || !s.truths || !s.locs || !s.truth_match || !s.loc_match)
-        status = mumloc_fail(MUMLOC_ERR_OUT_OF_MEMORY, "out of memory evaluating %lld + %lld rows",
+        status = error_fail(MUMLOC_ERR_OUT_OF_MEMORY, "out of memory evaluating %lld + %lld rows",
                              (long long)nt, (long long)nl);
     for (int64_t i = 0, j = 0; status == MUMLOC_OK && (i < nt || j < nl);) {
         double frame = i < nt && (j >= nl || t_rows[i].frame <= l_rows[j].frame) ? t_rows[i].frame
@@ -193,16 +193,16 @@ static mumloc_status match_all(mumloc_evaluation *e, const mumloc_eval_columns *
 
 static mumloc_status evaluate(mumloc_evaluation *e, const mumloc_table *truth,
                               const mumloc_table *locs, eval_progress *progress) {
-    mumloc_eval_columns tc, lc;
-    MUMLOC_TRY(read_columns(truth, "truth", 0, &tc));
-    MUMLOC_TRY(read_columns(locs, "localization", 1, &lc));
+    eval_columns tc, lc;
+    ERROR_TRY(read_columns(truth, "truth", 0, &tc));
+    ERROR_TRY(read_columns(locs, "localization", 1, &lc));
     e->truth_rows = truth->rows;
     e->loc_rows = locs->rows;
     e->truth_match = malloc((size_t)(truth->rows + 1) * sizeof *e->truth_match);
     e->loc_match = malloc((size_t)(locs->rows + 1) * sizeof *e->loc_match);
     if (!e->truth_match || !e->loc_match)
-        return mumloc_fail(MUMLOC_ERR_OUT_OF_MEMORY, "out of memory evaluating");
-    MUMLOC_TRY(match_all(e, &tc, &lc, progress));
+        return error_fail(MUMLOC_ERR_OUT_OF_MEMORY, "out of memory evaluating");
+    ERROR_TRY(match_all(e, &tc, &lc, progress));
     if (truth->rows > 0) {
         double lo = INFINITY, hi = -INFINITY;
         for (int64_t r = 0; r < truth->rows; r++) {
@@ -214,14 +214,14 @@ static mumloc_status evaluate(mumloc_evaluation *e, const mumloc_table *truth,
             char span[64], width[64];
             mumloc_format_number(round(hi - lo), span, sizeof span);
             mumloc_format_number(e->options.bin_nm, width, sizeof width);
-            return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT,
+            return error_fail(MUMLOC_ERR_INVALID_ARGUMENT,
                                "the true z spans %s nm: bins of %s nm would make more than %d depth "
                                "bins; use wider bins",
                                span, width, MAX_BINS);
         }
         e->bin_count = (int)bins;
         e->bins = calloc((size_t)e->bin_count, sizeof *e->bins);
-        if (!e->bins) return mumloc_fail(MUMLOC_ERR_OUT_OF_MEMORY, "out of memory evaluating");
+        if (!e->bins) return error_fail(MUMLOC_ERR_OUT_OF_MEMORY, "out of memory evaluating");
         double first = floor(lo / e->options.bin_nm);
         e->first_bin = first;
         for (int b = 0; b < e->bin_count; b++) {
@@ -229,8 +229,8 @@ static mumloc_status evaluate(mumloc_evaluation *e, const mumloc_table *truth,
             e->bins[b].z_max_nm = (first + b + 1) * e->options.bin_nm;
         }
     }
-    MUMLOC_TRY(mumloc_eval_compute_metrics(e, &tc, &lc));
-    return mumloc_eval_build_reports(e);
+    ERROR_TRY(eval_compute_metrics(e, &tc, &lc));
+    return eval_build_reports(e);
 }
 
 mumloc_status mumloc_evaluate(const mumloc_table *truth, const mumloc_table *localizations,
@@ -242,15 +242,15 @@ mumloc_status mumloc_evaluate_progress(const mumloc_table *truth, const mumloc_t
                                        const mumloc_eval_options *options, mumloc_evaluation **out,
                                        mumloc_progress_fn progress_fn, void *user) {
     if (!truth || !localizations || !out)
-        return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT,
+        return error_fail(MUMLOC_ERR_INVALID_ARGUMENT,
                            "evaluate: the truth table, the localization table and out are required");
     *out = NULL;
     mumloc_eval_options defaults;
     mumloc_eval_options_default(&defaults);
     if (!options) options = &defaults;
-    MUMLOC_TRY(mumloc_eval_options_validate(options));
+    ERROR_TRY(mumloc_eval_options_validate(options));
     mumloc_evaluation *e = calloc(1, sizeof *e);
-    if (!e) return mumloc_fail(MUMLOC_ERR_OUT_OF_MEMORY, "out of memory evaluating");
+    if (!e) return error_fail(MUMLOC_ERR_OUT_OF_MEMORY, "out of memory evaluating");
     e->options = *options;
     eval_progress progress = {progress_fn, user, PROGRESS_ROWS};
     mumloc_status s = evaluate(e, truth, localizations, &progress);

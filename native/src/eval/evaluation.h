@@ -1,6 +1,6 @@
 /* Internal view of mumloc_evaluation and the steps that build it. */
-#ifndef MUMLOC_EVAL_EVALUATION_H
-#define MUMLOC_EVAL_EVALUATION_H
+#ifndef EVAL_EVALUATION_H
+#define EVAL_EVALUATION_H
 
 #include <stdint.h>
 
@@ -19,16 +19,16 @@ struct mumloc_evaluation {
 };
 
 /* Columns evaluation reads from a table (-1 when absent; only the localizations have CRLBs). */
-typedef struct mumloc_eval_columns {
+typedef struct eval_columns {
     const double *frame, *x, *y, *z;
     const double *crlb_xy, *crlb_z;
-} mumloc_eval_columns;
+} eval_columns;
 
 /* Fills overall and bins from the matches (metrics.c). */
-mumloc_status mumloc_eval_compute_metrics(mumloc_evaluation *e, const mumloc_eval_columns *truth,
-                                          const mumloc_eval_columns *locs);
+mumloc_status eval_compute_metrics(mumloc_evaluation *e, const eval_columns *truth,
+                                          const eval_columns *locs);
 
 /* Builds e->text and e->json (report.c). */
-mumloc_status mumloc_eval_build_reports(mumloc_evaluation *e);
+mumloc_status eval_build_reports(mumloc_evaluation *e);
 
 #endif

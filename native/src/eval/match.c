@@ -27,8 +27,8 @@ typedef struct edge_list {
     size_t count, cap;
 } edge_list;
 
-int mumloc_match_allowed(const mumloc_match_tolerance *tol, const mumloc_point3 *a,
-                         const mumloc_point3 *b, double *cost) {
+int match_allowed(const match_tolerance *tol, const point3 *a,
+                         const point3 *b, double *cost) {
     double dx = a->x - b->x, dy = a->y - b->y, dz = a->z - b->z;
     double lateral2 = dx * dx + dy * dy;
     *cost = lateral2 + dz * dz;
@@ -49,14 +49,14 @@ static int push_edge(edge_list *list, int64_t t, int64_t l, double cost) {
     return 1;
 }
 
-static mumloc_status edges_all_pairs(const mumloc_match_tolerance *tol, const mumloc_point3 *truths,
-                                     int64_t nt, const mumloc_point3 *locs, int64_t nl,
+static mumloc_status edges_all_pairs(const match_tolerance *tol, const point3 *truths,
+                                     int64_t nt, const point3 *locs, int64_t nl,
                                      edge_list *edges) {
     for (int64_t t = 0; t < nt; t++)
         for (int64_t l = 0; l < nl; l++) {
             double cost;
-            if (mumloc_match_allowed(tol, &truths[t], &locs[l], &cost) && !push_edge(edges, t, l, cost))
-                return mumloc_fail(MUMLOC_ERR_OUT_OF_MEMORY, "out of memory matching molecules");
+            if (match_allowed(tol, &truths[t], &locs[l], &cost) && !push_edge(edges, t, l, cost))
+                return error_fail(MUMLOC_ERR_OUT_OF_MEMORY, "out of memory matching molecules");
         }
     return MUMLOC_OK;
 }
@@ -64,8 +64,8 @@ static mumloc_status edges_all_pairs(const mumloc_match_tolerance *tol, const mu
 /* Localizations bucketed in lateral cells of side ≥ the lateral tolerance: a truth's partners lie in
  * its own cell or the 8 around it. The cell side carries a small margin so that rounding in the
  * cell arithmetic never hides a pair exactly at the tolerance. */
-static mumloc_status edges_grid(const mumloc_match_tolerance *tol, const mumloc_point3 *truths,
-                                int64_t nt, const mumloc_point3 *locs, int64_t nl, edge_list *edges) {
+static mumloc_status edges_grid(const match_tolerance *tol, const point3 *truths,
+                                int64_t nt, const point3 *locs, int64_t nl, edge_list *edges) {
     double lateral = tol->separate ? tol->tolerance_xy : tol->tolerance_3d;
     double min_x = locs[0].x, max_x = locs[0].x, min_y = locs[0].y, max_y = locs[0].y;
     for (int64_t l = 1; l < nl; l++) {
@@ -82,7 +82,7 @@ static mumloc_status edges_grid(const mumloc_match_tolerance *tol, const mumloc_
     int64_t *cell_of = malloc((size_t)nl * sizeof *cell_of), *order = malloc((size_t)nl * sizeof *order);
     mumloc_status s = MUMLOC_OK;
     if (!start || !cell_of || !order) {
-        s = mumloc_fail(MUMLOC_ERR_OUT_OF_MEMORY, "out of memory matching molecules");
+        s = error_fail(MUMLOC_ERR_OUT_OF_MEMORY, "out of memory matching molecules");
         goto done;
     }
     for (int64_t l = 0; l < nl; l++) {
@@ -108,9 +108,9 @@ static mumloc_status edges_grid(const mumloc_match_tolerance *tol, const mumloc_
                 int64_t c = y * cells_x + x;
                 for (int64_t k = start[c]; k < start[c + 1]; k++) {
                     double cost;
-                    if (mumloc_match_allowed(tol, &truths[t], &locs[order[k]], &cost) &&
+                    if (match_allowed(tol, &truths[t], &locs[order[k]], &cost) &&
                         !push_edge(edges, t, order[k], cost)) {
-                        s = mumloc_fail(MUMLOC_ERR_OUT_OF_MEMORY, "out of memory matching molecules");
+                        s = error_fail(MUMLOC_ERR_OUT_OF_MEMORY, "out of memory matching molecules");
                         break;
                     }
                 }
@@ -167,7 +167,7 @@ static mumloc_status solve_group(const edge *edges, size_t count, int *local_t, 
     for (int64_t k = 0; k < n; k++)
         if (cols == 0 || group_l[cols - 1] != group_l[k]) group_l[cols++] = group_l[k];
     if (rows * cols > MAX_GROUP_CELLS)
-        return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT,
+        return error_fail(MUMLOC_ERR_INVALID_ARGUMENT,
                            "%lld true molecules and %lld localizations of one frame are all linked "
                            "within the tolerance: too many to match exactly; use a smaller tolerance",
                            (long long)rows, (long long)cols);
@@ -181,7 +181,7 @@ static mumloc_status solve_group(const edge *edges, size_t count, int *local_t, 
     int *row_to_col = malloc((size_t)rows * sizeof *row_to_col);
     mumloc_status s = MUMLOC_OK;
     if (!cost || !allowed || !row_to_col) {
-        s = mumloc_fail(MUMLOC_ERR_OUT_OF_MEMORY, "out of memory matching molecules");
+        s = error_fail(MUMLOC_ERR_OUT_OF_MEMORY, "out of memory matching molecules");
     } else {
         for (int64_t k = 0; k < rows * cols; k++) cost[k] = beyond;
         for (size_t e = 0; e < count; e++) {
@@ -189,7 +189,7 @@ static mumloc_status solve_group(const edge *edges, size_t count, int *local_t, 
             cost[k] = edges[e].cost;
             allowed[k] = 1;
         }
-        s = mumloc_assign_min_cost((int)rows, (int)cols, cost, row_to_col);
+        s = assign_min_cost((int)rows, (int)cols, cost, row_to_col);
         for (int64_t i = 0; i < rows && s == MUMLOC_OK; i++) {
             int j = row_to_col[i];
             if (j < 0 || !allowed[i * cols + j]) continue;
@@ -213,7 +213,7 @@ static mumloc_status solve_groups(edge_list *edges, int64_t nt, int64_t nl, int6
     int64_t *scratch = malloc(2 * edges->count * sizeof *scratch);
     mumloc_status s = MUMLOC_OK;
     if (!parent || !local_t || !local_l || !scratch) {
-        s = mumloc_fail(MUMLOC_ERR_OUT_OF_MEMORY, "out of memory matching molecules");
+        s = error_fail(MUMLOC_ERR_OUT_OF_MEMORY, "out of memory matching molecules");
         goto done;
     }
     for (int64_t k = 0; k < nt + nl; k++) parent[k] = k;
@@ -240,19 +240,19 @@ done:
     return s;
 }
 
-mumloc_status mumloc_match_frame(const mumloc_match_tolerance *tol, const mumloc_point3 *truths,
-                                 int64_t nt, const mumloc_point3 *locs, int64_t nl,
+mumloc_status match_frame(const match_tolerance *tol, const point3 *truths,
+                                 int64_t nt, const point3 *locs, int64_t nl,
                                  int64_t *truth_match, int64_t *loc_match, int search) {
     for (int64_t t = 0; t < nt; t++) truth_match[t] = -1;
     for (int64_t l = 0; l < nl; l++) loc_match[l] = -1;
     if (nt == 0 || nl == 0) return MUMLOC_OK;
     double lateral = tol->separate ? tol->tolerance_xy : tol->tolerance_3d;
-    if (search == MUMLOC_MATCH_AUTO)
-        search = ((double)nt * (double)nl <= ALL_PAIRS_LIMIT || !isfinite(lateral)) ? MUMLOC_MATCH_ALL_PAIRS
-                                                                                 : MUMLOC_MATCH_GRID;
-    if (!isfinite(lateral)) search = MUMLOC_MATCH_ALL_PAIRS;
+    if (search == MATCH_AUTO)
+        search = ((double)nt * (double)nl <= ALL_PAIRS_LIMIT || !isfinite(lateral)) ? MATCH_ALL_PAIRS
+                                                                                 : MATCH_GRID;
+    if (!isfinite(lateral)) search = MATCH_ALL_PAIRS;
     edge_list edges = {0};
-    mumloc_status s = search == MUMLOC_MATCH_GRID ? edges_grid(tol, truths, nt, locs, nl, &edges)
+    mumloc_status s = search == MATCH_GRID ? edges_grid(tol, truths, nt, locs, nl, &edges)
                                                   : edges_all_pairs(tol, truths, nt, locs, nl, &edges);
     if (s == MUMLOC_OK && edges.count > 0) s = solve_groups(&edges, nt, nl, truth_match, loc_match);
     free(edges.items);

@@ -70,7 +70,7 @@ static double median_of_sorted(const double *v, int64_t n) {
 }
 
 /* Median of column[loc] over the matched localizations: overall, and per_bin[bin_count]. */
-static mumloc_status medians(const mumloc_evaluation *e, const mumloc_eval_columns *truth,
+static mumloc_status medians(const mumloc_evaluation *e, const eval_columns *truth,
                              const double *column, double *overall, double *per_bin) {
     *overall = NAN;
     for (int b = 0; b < e->bin_count; b++) per_bin[b] = NAN;
@@ -80,7 +80,7 @@ static mumloc_status medians(const mumloc_evaluation *e, const mumloc_eval_colum
     if (!items || !values) {
         free(items);
         free(values);
-        return mumloc_fail(MUMLOC_ERR_OUT_OF_MEMORY, "out of memory evaluating");
+        return error_fail(MUMLOC_ERR_OUT_OF_MEMORY, "out of memory evaluating");
     }
     int64_t n = 0;
     for (int64_t r = 0; r < e->truth_rows; r++) {
@@ -107,11 +107,11 @@ static mumloc_status medians(const mumloc_evaluation *e, const mumloc_eval_colum
     return MUMLOC_OK;
 }
 
-mumloc_status mumloc_eval_compute_metrics(mumloc_evaluation *e, const mumloc_eval_columns *truth,
-                                          const mumloc_eval_columns *locs) {
+mumloc_status eval_compute_metrics(mumloc_evaluation *e, const eval_columns *truth,
+                                          const eval_columns *locs) {
     accumulator all = {0};
     accumulator *per_bin = calloc((size_t)e->bin_count + 1, sizeof *per_bin);
-    if (!per_bin) return mumloc_fail(MUMLOC_ERR_OUT_OF_MEMORY, "out of memory evaluating");
+    if (!per_bin) return error_fail(MUMLOC_ERR_OUT_OF_MEMORY, "out of memory evaluating");
     for (int64_t r = 0; r < e->truth_rows; r++) {
         int b = bin_of(e, truth->z[r]);
         accumulator *targets[2] = {&all, b >= 0 ? &per_bin[b] : NULL};
@@ -151,7 +151,7 @@ mumloc_status mumloc_eval_compute_metrics(mumloc_evaluation *e, const mumloc_eva
     double *xy = malloc(((size_t)e->bin_count + 1) * sizeof *xy);
     double *z = malloc(((size_t)e->bin_count + 1) * sizeof *z);
     mumloc_status s = (xy && z) ? MUMLOC_OK
-                                : mumloc_fail(MUMLOC_ERR_OUT_OF_MEMORY, "out of memory evaluating");
+                                : error_fail(MUMLOC_ERR_OUT_OF_MEMORY, "out of memory evaluating");
     if (s == MUMLOC_OK) s = medians(e, truth, locs->crlb_xy, &e->overall.crlb_xy_median_nm, xy);
     if (s == MUMLOC_OK) s = medians(e, truth, locs->crlb_z, &e->overall.crlb_z_median_nm, z);
     for (int b = 0; b < e->bin_count && s == MUMLOC_OK; b++) {

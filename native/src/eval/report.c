@@ -22,50 +22,50 @@ static const char *fixed(double v, int decimals, char *buf) {
     return buf;
 }
 
-static void text_overall(mumloc_text *t, const mumloc_evaluation *e) {
+static void text_overall(text_buffer *t, const mumloc_evaluation *e) {
     const mumloc_eval_metrics *m = &e->overall;
     const mumloc_eval_options *o = &e->options;
     char a[64], b[64], c[64], d[64];
-    mumloc_text_printf(t, "Ground truth: %lld molecules; localizations: %lld\n", (long long)m->truths,
+    text_printf(t, "Ground truth: %lld molecules; localizations: %lld\n", (long long)m->truths,
                        (long long)m->localizations);
     if (o->tolerance_xy_nm != 0)
-        mumloc_text_printf(t, "Matching: one-to-one per frame, within %s nm laterally and %s nm axially\n",
+        text_printf(t, "Matching: one-to-one per frame, within %s nm laterally and %s nm axially\n",
                            fixed(o->tolerance_xy_nm, 3, a), fixed(o->tolerance_z_nm, 3, b));
     else
-        mumloc_text_printf(t, "Matching: one-to-one per frame, within %s nm in 3D\n",
+        text_printf(t, "Matching: one-to-one per frame, within %s nm in 3D\n",
                            fixed(o->tolerance_nm, 3, a));
-    mumloc_text_printf(t, "TP %lld, FP %lld, FN %lld\n", (long long)m->tp, (long long)m->fp,
+    text_printf(t, "TP %lld, FP %lld, FN %lld\n", (long long)m->tp, (long long)m->fp,
                        (long long)m->fn);
-    mumloc_text_printf(t, "Jaccard %s, recall %s, precision %s\n", fixed(m->jaccard, 4, a),
+    text_printf(t, "Jaccard %s, recall %s, precision %s\n", fixed(m->jaccard, 4, a),
                        fixed(m->recall, 4, b), fixed(m->precision, 4, c));
-    mumloc_text_printf(t, "RMSE lateral %s nm, axial %s nm", fixed(m->rmse_xy_nm, 2, a),
+    text_printf(t, "RMSE lateral %s nm, axial %s nm", fixed(m->rmse_xy_nm, 2, a),
                        fixed(m->rmse_z_nm, 2, b));
     if (isnan(m->crlb_xy_median_nm) && isnan(m->crlb_z_median_nm))
-        mumloc_text_puts(t, " (no CRLB: the localizations have no uncertainty columns)\n");
+        text_puts(t, " (no CRLB: the localizations have no uncertainty columns)\n");
     else
-        mumloc_text_printf(t, " (median CRLB lateral %s nm, axial %s nm)\n",
+        text_printf(t, " (median CRLB lateral %s nm, axial %s nm)\n",
                            fixed(m->crlb_xy_median_nm, 2, a), fixed(m->crlb_z_median_nm, 2, b));
     if (!isnan(m->crlb_rmse_xy_nm) || !isnan(m->crlb_rmse_z_nm))
-        mumloc_text_printf(t, "CRLB-limited RMSE on these pairs: lateral %s nm, axial %s nm "
+        text_printf(t, "CRLB-limited RMSE on these pairs: lateral %s nm, axial %s nm "
                               "(RMSE / bound: lateral %s, axial %s)\n",
                            fixed(m->crlb_rmse_xy_nm, 2, a), fixed(m->crlb_rmse_z_nm, 2, b),
                            fixed(m->rmse_xy_nm / m->crlb_rmse_xy_nm, 2, c),
                            fixed(m->rmse_z_nm / m->crlb_rmse_z_nm, 2, d));
-    mumloc_text_printf(t, "Bias (localization - truth): x %s nm, y %s nm, z %s nm\n",
+    text_printf(t, "Bias (localization - truth): x %s nm, y %s nm, z %s nm\n",
                        fixed(m->bias_x_nm, 2, a), fixed(m->bias_y_nm, 2, b), fixed(m->bias_z_nm, 2, c));
 }
 
-static void text_bins(mumloc_text *t, const mumloc_evaluation *e) {
+static void text_bins(text_buffer *t, const mumloc_evaluation *e) {
     if (e->bin_count == 0) return;
     char buf[11][64];
-    mumloc_text_printf(t, "\nPer depth bin (true z, %s nm bins; FP by the localization's own z):\n",
+    text_printf(t, "\nPer depth bin (true z, %s nm bins; FP by the localization's own z):\n",
                        fixed(e->options.bin_nm, 3, buf[0]));
-    mumloc_text_printf(t, "%9s %9s %7s %7s %7s %8s %8s %8s %8s %8s %8s\n", "z from", "z to", "TP", "FP",
+    text_printf(t, "%9s %9s %7s %7s %7s %8s %8s %8s %8s %8s %8s\n", "z from", "z to", "TP", "FP",
                        "FN", "Jaccard", "RMSE xy", "RMSE z", "bias z", "CRLB xy", "CRLB z");
     for (int i = 0; i < e->bin_count; i++) {
         const mumloc_eval_bin *bin = &e->bins[i];
         const mumloc_eval_metrics *m = &bin->metrics;
-        mumloc_text_printf(t, "%9s %9s %7lld %7lld %7lld %8s %8s %8s %8s %8s %8s\n",
+        text_printf(t, "%9s %9s %7lld %7lld %7lld %8s %8s %8s %8s %8s %8s\n",
                            fixed(bin->z_min_nm, 1, buf[0]), fixed(bin->z_max_nm, 1, buf[1]),
                            (long long)m->tp, (long long)m->fp, (long long)m->fn,
                            fixed(m->jaccard, 4, buf[2]), fixed(m->rmse_xy_nm, 2, buf[3]),
@@ -74,14 +74,14 @@ static void text_bins(mumloc_text *t, const mumloc_evaluation *e) {
     }
 }
 
-static void json_field(mumloc_text *t, const char *name, double v, int first) {
-    if (!first) mumloc_text_puts(t, ",");
-    mumloc_json_write_string(t, name);
-    mumloc_text_puts(t, ":");
-    mumloc_json_write_number(t, v);
+static void json_field(text_buffer *t, const char *name, double v, int first) {
+    if (!first) text_puts(t, ",");
+    json_write_string(t, name);
+    text_puts(t, ":");
+    json_write_number(t, v);
 }
 
-static void json_metrics(mumloc_text *t, const mumloc_eval_metrics *m, int first) {
+static void json_metrics(text_buffer *t, const mumloc_eval_metrics *m, int first) {
     json_field(t, "truths", (double)m->truths, first);
     json_field(t, "localizations", (double)m->localizations, 0);
     json_field(t, "tp", (double)m->tp, 0);
@@ -99,44 +99,44 @@ static void json_metrics(mumloc_text *t, const mumloc_eval_metrics *m, int first
     json_field(t, "crlb_z_median_nm", m->crlb_z_median_nm, 0);
     json_field(t, "crlb_rmse_xy_nm", m->crlb_rmse_xy_nm, 0);
     json_field(t, "crlb_rmse_z_nm", m->crlb_rmse_z_nm, 0);
-    mumloc_text_puts(t, "}");
+    text_puts(t, "}");
 }
 
-static void json_report(mumloc_text *t, const mumloc_evaluation *e) {
+static void json_report(text_buffer *t, const mumloc_evaluation *e) {
     const mumloc_eval_options *o = &e->options;
-    mumloc_text_puts(t, "{\"tolerance\":{\"mode\":");
+    text_puts(t, "{\"tolerance\":{\"mode\":");
     if (o->tolerance_xy_nm != 0) {
-        mumloc_json_write_string(t, "lateral_axial");
+        json_write_string(t, "lateral_axial");
         json_field(t, "xy_nm", o->tolerance_xy_nm, 0);
         json_field(t, "z_nm", o->tolerance_z_nm, 0);
     } else {
-        mumloc_json_write_string(t, "3d");
+        json_write_string(t, "3d");
         json_field(t, "nm", o->tolerance_nm, 0);
     }
-    mumloc_text_puts(t, "}");
+    text_puts(t, "}");
     json_field(t, "bin_nm", o->bin_nm, 0);
-    mumloc_text_puts(t, ",\"overall\":{");
+    text_puts(t, ",\"overall\":{");
     json_metrics(t, &e->overall, 1);
-    mumloc_text_puts(t, ",\"bins\":[");
+    text_puts(t, ",\"bins\":[");
     for (int i = 0; i < e->bin_count; i++) {
-        mumloc_text_puts(t, i ? ",{" : "{");
+        text_puts(t, i ? ",{" : "{");
         json_field(t, "z_min_nm", e->bins[i].z_min_nm, 1);
         json_field(t, "z_max_nm", e->bins[i].z_max_nm, 0);
         json_metrics(t, &e->bins[i].metrics, 0);
     }
-    mumloc_text_puts(t, "]}");
+    text_puts(t, "]}");
 }
 
-mumloc_status mumloc_eval_build_reports(mumloc_evaluation *e) {
-    mumloc_text text = {0}, json = {0};
+mumloc_status eval_build_reports(mumloc_evaluation *e) {
+    text_buffer text = {0}, json = {0};
     text_overall(&text, e);
     text_bins(&text, e);
     json_report(&json, e);
-    mumloc_status s = mumloc_text_status(&text);
-    if (s == MUMLOC_OK) s = mumloc_text_status(&json);
+    mumloc_status s = text_status(&text);
+    if (s == MUMLOC_OK) s = text_status(&json);
     if (s != MUMLOC_OK) {
-        mumloc_text_free(&text);
-        mumloc_text_free(&json);
+        text_free(&text);
+        text_free(&json);
         return s;
     }
     e->text = text.data;
@@ -146,13 +146,13 @@ mumloc_status mumloc_eval_build_reports(mumloc_evaluation *e) {
 
 mumloc_status mumloc_evaluation_save_json(const mumloc_evaluation *e, const char *path) {
     if (!e || !path)
-        return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT, "evaluation_save_json: evaluation and path are required");
-    mumloc_atomic_file af = {0};
-    MUMLOC_TRY(mumloc_atomic_open(&af, path));
+        return error_fail(MUMLOC_ERR_INVALID_ARGUMENT, "evaluation_save_json: evaluation and path are required");
+    atomic_file af = {0};
+    ERROR_TRY(atomic_open(&af, path));
     if (fputs(e->json, af.file) == EOF || fputc('\n', af.file) == EOF) {
-        mumloc_status s = mumloc_fail(MUMLOC_ERR_IO, "cannot write '%s': %s", path, strerror(errno));
-        mumloc_atomic_abort(&af);
+        mumloc_status s = error_fail(MUMLOC_ERR_IO, "cannot write '%s': %s", path, strerror(errno));
+        atomic_abort(&af);
         return s;
     }
-    return mumloc_atomic_commit(&af);
+    return atomic_commit(&af);
 }

@@ -9,10 +9,10 @@
 static mumloc_status nm_column(const mumloc_table *t, const char *name, const double **out) {
     const int c = mumloc_table_find_column(t, name, NULL);
     if (c < 0)
-        return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT,
+        return error_fail(MUMLOC_ERR_INVALID_ARGUMENT,
                            "the sub-pixel histogram needs a column \"%s\" (nm)", name);
     if (*t->units[c] && strcmp(t->units[c], "nm") != 0)
-        return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT,
+        return error_fail(MUMLOC_ERR_INVALID_ARGUMENT,
                            "column \"%s\" is in %s; the sub-pixel histogram needs nm (convert px "
                            "with the camera pixel size first)", name, t->units[c]);
     *out = t->data[c];
@@ -39,17 +39,17 @@ static void flatness(const int64_t *counts, int bins, int64_t total, double *chi
 mumloc_status mumloc_subpixel_histogram_of(const mumloc_table *table, double pixel_nm, int bins,
                                            mumloc_subpixel_histogram *out) {
     if (!table || !out)
-        return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT, "the sub-pixel histogram needs a table");
+        return error_fail(MUMLOC_ERR_INVALID_ARGUMENT, "the sub-pixel histogram needs a table");
     if (!(pixel_nm > 0) || !isfinite(pixel_nm))
-        return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT,
+        return error_fail(MUMLOC_ERR_INVALID_ARGUMENT,
                            "the sub-pixel histogram needs the camera pixel size > 0 nm (got %g)",
                            pixel_nm);
     if (bins < 2 || bins > MUMLOC_SUBPIXEL_MAX_BINS)
-        return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT,
+        return error_fail(MUMLOC_ERR_INVALID_ARGUMENT,
                            "sub-pixel bins must be 2 to %d (got %d)", MUMLOC_SUBPIXEL_MAX_BINS, bins);
     const double *x, *y;
-    MUMLOC_TRY(nm_column(table, "x", &x));
-    MUMLOC_TRY(nm_column(table, "y", &y));
+    ERROR_TRY(nm_column(table, "x", &x));
+    ERROR_TRY(nm_column(table, "y", &y));
     memset(out, 0, sizeof *out);
     out->pixel_nm = pixel_nm;
     out->bins = bins;
@@ -63,7 +63,7 @@ mumloc_status mumloc_subpixel_histogram_of(const mumloc_table *table, double pix
         out->count++;
     }
     if (out->count == 0)
-        return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT,
+        return error_fail(MUMLOC_ERR_INVALID_ARGUMENT,
                            "the sub-pixel histogram found no row with a finite x and y");
     flatness(out->x, bins, out->count, &out->chi2_x, &out->p_x, &out->max_deviation_x);
     flatness(out->y, bins, out->count, &out->chi2_y, &out->p_y, &out->max_deviation_y);
@@ -73,11 +73,11 @@ mumloc_status mumloc_subpixel_histogram_of(const mumloc_table *table, double pix
 mumloc_status mumloc_subpixel_histogram_write_csv(const mumloc_subpixel_histogram *h,
                                                   const char *path) {
     if (!h || !path || h->bins < 2 || h->bins > MUMLOC_SUBPIXEL_MAX_BINS)
-        return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT,
+        return error_fail(MUMLOC_ERR_INVALID_ARGUMENT,
                            "writing a sub-pixel histogram needs one (from "
                            "mumloc_subpixel_histogram_of) and a path");
     mumloc_table *t = NULL;
-    MUMLOC_TRY(mumloc_table_create(&t));
+    ERROR_TRY(mumloc_table_create(&t));
     static const char *const names[] = {"bin", "phase", "x", "y"};
     mumloc_status st = MUMLOC_OK;
     for (int c = 0; c < 4 && st == MUMLOC_OK; c++) st = mumloc_table_add_column(t, names[c], "", NULL);

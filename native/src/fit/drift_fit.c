@@ -44,16 +44,16 @@
 #define MAX_REJECTION_ROUNDS 2
 
 typedef struct molecule {
-    mumloc_mle_problem problem;
-    double theta[MUMLOC_MLE_MAX_PARAMS], saved[MUMLOC_MLE_MAX_PARAMS];
-    mumloc_mle_result fit;
+    mle_problem problem;
+    double theta[MLE_MAX_PARAMS], saved[MLE_MAX_PARAMS];
+    mle_result fit;
     int usable;
     /* Its share of the profiled problem at the current state (profile_all): with the joint Fisher
      * blocks A (own), B (own × drift), D (drift) and gradient g, S = D − Bᵀ A⁻¹ B and
      * r = g_d − Bᵀ A⁻¹ g; A⁻¹ g and A⁻¹ B give its part of the joint step. */
     int profiled; /* 0: degenerate (no finite likelihood or A singular): no share */
     double nll, trial_nll;
-    mumloc_drift_share share; /* its share of the profiled problem at the current state
+    drift_share share; /* its share of the profiled problem at the current state
                                  (profile_all; drift_profile.h) */
 } molecule;
 
@@ -71,13 +71,13 @@ static mumloc_status check_inputs(const mumloc_optics *o, const mumloc_camera *c
                                   const float *frame, int width, int height,
                                   const mumloc_localization *locs, int count,
                                   const mumloc_frame_drift *drift) {
-    MUMLOC_TRY(mumloc_optics_validate(o));
-    MUMLOC_TRY(mumloc_camera_validate(camera));
+    ERROR_TRY(mumloc_optics_validate(o));
+    ERROR_TRY(mumloc_camera_validate(camera));
     if (!frame || !drift || (count > 0 && !locs))
-        return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT,
+        return error_fail(MUMLOC_ERR_INVALID_ARGUMENT,
                            "drift refinement needs a frame, the localizations and a drift result");
     if (width < 1 || height < 1 || count < 0)
-        return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT,
+        return error_fail(MUMLOC_ERR_INVALID_ARGUMENT,
                            "frame size must be at least 1x1 and count >= 0 (got %dx%d, %d)", width,
                            height, count);
     const size_t plane_px = (size_t)width * height;
@@ -85,13 +85,13 @@ static mumloc_status check_inputs(const mumloc_optics *o, const mumloc_camera *c
         int bad = 0;
         for (size_t i = 0; i < plane_px; i++) bad |= !isfinite(frame[d * plane_px + i]);
         if (bad)
-            return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT,
+            return error_fail(MUMLOC_ERR_INVALID_ARGUMENT,
                                "plane %d of the frame holds NaN or infinite pixels; drift "
                                "refinement needs finite photons", d + 1);
     }
     for (int m = 0; m < count; m++)
         if (!isfinite(locs[m].x_nm) || !isfinite(locs[m].y_nm) || !isfinite(locs[m].z_nm))
-            return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT,
+            return error_fail(MUMLOC_ERR_INVALID_ARGUMENT,
                                "localization %d has a non-finite position", m + 1);
     return MUMLOC_OK;
 }
@@ -103,7 +103,7 @@ static void fit_all(frame_fit *f, const double *drift, int all) {
         molecule *mol = &f->mol[m];
         if (!all && !mol->usable) continue;
         mol->problem.dx_dy = drift;
-        mumloc_mle_problem_fit(&mol->problem, mol->theta, &mol->fit);
+        mle_problem_fit(&mol->problem, mol->theta, &mol->fit);
     }
 }
 
@@ -116,17 +116,17 @@ static void profile_one(const frame_fit *f, molecule *mol);
 static void model_neighbours_then(frame_fit *f, const double *drift, int profile) {
     /* only the windows are ever read: clearing them costs what the molecules cost, not the frame */
     for (int m = 0; m < f->count; m++)
-        mumloc_mle_problem_clear_signal(&f->mol[m].problem, f->signal);
+        mle_problem_clear_signal(&f->mol[m].problem, f->signal);
     for (int m = 0; m < f->count; m++) {
         molecule *mol = &f->mol[m];
         mol->problem.dx_dy = drift;
-        if (mumloc_mle_trusted(f->o, &mol->fit, f->locs[m].x_nm, f->locs[m].y_nm,
+        if (mle_trusted(f->o, &mol->fit, f->locs[m].x_nm, f->locs[m].y_nm,
                                f->locs[m].z_nm) && mol->fit.photons > MIN_PHOTONS)
-            mumloc_mle_problem_add_signal(&mol->problem, mol->theta, 1.0, f->signal);
+            mle_problem_add_signal(&mol->problem, mol->theta, 1.0, f->signal);
     }
 #pragma omp parallel for schedule(dynamic, 4)
     for (int m = 0; m < f->count; m++) {
-        mumloc_mle_problem_set_others(&f->mol[m].problem, f->mol[m].theta, f->signal);
+        mle_problem_set_others(&f->mol[m].problem, f->mol[m].theta, f->signal);
         if (profile && f->mol[m].usable) profile_one(f, &f->mol[m]);
     }
 }
@@ -153,7 +153,7 @@ static double total_nll(const frame_fit *f) {
  * likelihood there (molecule.profiled = 0 and no share when degenerate). */
 static void profile_one(const frame_fit *f, molecule *mol) {
     mol->problem.dx_dy = f->drift;
-    mol->profiled = mumloc_drift_share_of(&mol->problem, mol->theta, f->P, &mol->share);
+    mol->profiled = drift_share_of(&mol->problem, mol->theta, f->P, &mol->share);
     mol->nll = mol->share.nll;
 }
 
@@ -196,7 +196,7 @@ static void bounds(const frame_fit *f, const double *S, double *sigma) {
         sigma[q] = INFINITY;
         memset(e, 0, sizeof e);
         e[q] = 1.0;
-        if (mumloc_solve_spd(S, e, f->P, x) && x[q] > 0) sigma[q] = sqrt(x[q]);
+        if (solve_spd(S, e, f->P, x) && x[q] > 0) sigma[q] = sqrt(x[q]);
     }
 }
 
@@ -232,10 +232,10 @@ static double joint_trial(frame_fit *f, const double *trial, const double *delta
                 for (int q = 0; q < P; q++) v += mol->share.Ainv_B[q][i] * delta[q];
                 mol->theta[i] -= v;
             }
-            mumloc_mle_problem_project(&mol->problem, mol->theta);
+            mle_problem_project(&mol->problem, mol->theta);
         }
         mol->problem.dx_dy = trial;
-        mol->trial_nll = mumloc_mle_problem_extended(&mol->problem, mol->theta, NULL, NULL);
+        mol->trial_nll = mle_problem_extended(&mol->problem, mol->theta, NULL, NULL);
         mol->problem.dx_dy = f->drift;
     }
     double sum = 0;
@@ -285,7 +285,7 @@ static double trial_drift(const frame_fit *f, const double *step, double scale, 
 static double update(frame_fit *f, const double *S, const double *r, double *nll, int *clamped) {
     double minus_r[2 * MUMLOC_MAX_PLANES], step[2 * MUMLOC_MAX_PLANES];
     for (int q = 0; q < f->P; q++) minus_r[q] = -r[q];
-    if (!mumloc_solve_spd(S, minus_r, f->P, step)) return 0.0;
+    if (!solve_spd(S, minus_r, f->P, step)) return 0.0;
     double longest = 0;
     for (int q = 0; q < f->P; q++)
         if (fabs(step[q]) > longest) longest = fabs(step[q]);
@@ -324,21 +324,21 @@ static double update(frame_fit *f, const double *S, const double *r, double *nll
 }
 
 /* Windows at the decoded positions without drift, then a zero-drift fit of every molecule. */
-static mumloc_status start(frame_fit *f, const mumloc_pixel_noise *noise,
-                           const mumloc_plane_map *map, const float *frame, int width,
+static mumloc_status start(frame_fit *f, const pixel_noise *noise,
+                           const plane_map *map, const float *frame, int width,
                            int height, const mumloc_localization *locs) {
     static const double zero[2 * MUMLOC_MAX_PLANES] = {0};
     for (int m = 0; m < f->count; m++) {
         molecule *mol = &f->mol[m];
         const mumloc_localization *l = &locs[m];
-        MUMLOC_TRY(mumloc_mle_problem_init(&mol->problem, f->o, noise, frame, width, height,
+        ERROR_TRY(mle_problem_init(&mol->problem, f->o, noise, frame, width, height,
                                            l->x_nm, l->y_nm, l->z_nm, zero, map));
-        mumloc_status st = mumloc_mle_problem_start(&mol->problem, l->x_nm, l->y_nm, l->z_nm,
+        mumloc_status st = mle_problem_start(&mol->problem, l->x_nm, l->y_nm, l->z_nm,
                                                     mol->theta);
         if (st != MUMLOC_OK) {
             char why[512];
             snprintf(why, sizeof why, "%s", mumloc_last_error());
-            return mumloc_fail(st, "localization %d: %s", m + 1, why);
+            return error_fail(st, "localization %d: %s", m + 1, why);
         }
     }
     fit_all(f, zero, 1);
@@ -346,7 +346,7 @@ static mumloc_status start(frame_fit *f, const mumloc_pixel_noise *noise,
     fit_all(f, zero, 1);
     for (int m = 0; m < f->count; m++) {
         molecule *mol = &f->mol[m];
-        mol->usable = mumloc_mle_trusted(f->o, &mol->fit, locs[m].x_nm, locs[m].y_nm,
+        mol->usable = mle_trusted(f->o, &mol->fit, locs[m].x_nm, locs[m].y_nm,
                                          locs[m].z_nm) &&
                       mol->fit.photons > MIN_PHOTONS && isfinite(mol->fit.nll);
     }
@@ -360,7 +360,7 @@ static double current_nll(frame_fit *f) {
         molecule *mol = &f->mol[m];
         if (!mol->usable) continue;
         mol->problem.dx_dy = f->drift;
-        mol->nll = mumloc_mle_problem_extended(&mol->problem, mol->theta, NULL, NULL);
+        mol->nll = mle_problem_extended(&mol->problem, mol->theta, NULL, NULL);
     }
     double sum = 0;
     for (int m = 0; m < f->count; m++)
@@ -402,11 +402,11 @@ static int reject_outliers(frame_fit *f) {
     const int P = f->P;
     int usable = 0, rejected = 0;
     for (int m = 0; m < f->count; m++) usable += f->mol[m].usable;
-    const double limit = mumloc_drift_chi2_999(P);
+    const double limit = drift_chi2_999(P);
     double stat[f->count > 0 ? f->count : 1];
     for (int m = 0; m < f->count; m++)
         stat[m] = f->mol[m].usable && f->mol[m].profiled
-                      ? mumloc_drift_share_score(&f->mol[m].share, P)
+                      ? drift_share_score(&f->mol[m].share, P)
                       : 0.0;
     for (;;) { /* the worst first, while enough molecules remain */
         int worst = -1;
@@ -439,7 +439,7 @@ static void estimate(frame_fit *f, mumloc_frame_drift *out) {
         out->sigma_nm[2 + q] = sigma[q];
         double e[2 * MUMLOC_MAX_PLANES] = {0}, x[2 * MUMLOC_MAX_PLANES];
         e[q] = 1.0;
-        const int ok = mumloc_solve_spd(S, e, P, x);
+        const int ok = solve_spd(S, e, P, x);
         for (int t = 0; t < P; t++) out->covariance[q * P + t] = ok ? x[t] : (q == t ? INFINITY : 0);
     }
     const int planes = well_informed_planes(f, S, out);
@@ -453,24 +453,24 @@ mumloc_status mumloc_localizations_refine_with_drift(const mumloc_optics *o,
                                                      const float *frame, int width, int height,
                                                      mumloc_localization *locs, int count,
                                                      mumloc_frame_drift *out) {
-    return mumloc_localizations_refine_with_drift_mapped(o, camera, NULL, frame, width, height,
+    return localizations_refine_with_drift_mapped(o, camera, NULL, frame, width, height,
                                                          locs, count, out);
 }
 
-mumloc_status mumloc_localizations_refine_with_drift_mapped(const mumloc_optics *o,
+mumloc_status localizations_refine_with_drift_mapped(const mumloc_optics *o,
                                                             const mumloc_camera *camera,
-                                                            const mumloc_plane_map *map,
+                                                            const plane_map *map,
                                                             const float *frame, int width,
                                                             int height, mumloc_localization *locs,
                                                             int count, mumloc_frame_drift *out) {
-    MUMLOC_TRY(check_inputs(o, camera, frame, width, height, locs, count, out));
+    ERROR_TRY(check_inputs(o, camera, frame, width, height, locs, count, out));
     memset(out, 0, sizeof *out);
     for (int d = 1; d < MUMLOC_MAX_PLANES; d++)
         out->sigma_nm[2 * d] = out->sigma_nm[2 * d + 1] = INFINITY;
     out->outcome = MUMLOC_DRIFT_TOO_FEW_MOLECULES;
     if (count == 0) return MUMLOC_OK;
-    mumloc_threads_apply();
-    const mumloc_pixel_noise noise = mumloc_pixel_noise_of(camera);
+    threads_apply();
+    const pixel_noise noise = pixel_noise_of(camera);
     frame_fit f;
     memset(&f, 0, sizeof f);
     f.o = o;
@@ -485,7 +485,7 @@ mumloc_status mumloc_localizations_refine_with_drift_mapped(const mumloc_optics 
     if (!f.mol || !f.signal) {
         free(f.mol);
         free(f.signal);
-        return mumloc_fail(MUMLOC_ERR_OUT_OF_MEMORY, "no memory for %d fits", count);
+        return error_fail(MUMLOC_ERR_OUT_OF_MEMORY, "no memory for %d fits", count);
     }
     mumloc_status st = start(&f, &noise, map, frame, width, height, locs);
     if (st == MUMLOC_OK) {
@@ -502,7 +502,7 @@ mumloc_status mumloc_localizations_refine_with_drift_mapped(const mumloc_optics 
         for (int m = 0; m < count && st == MUMLOC_OK; m++)
             if (!f.mol[m].usable) {
                 f.mol[m].problem.dx_dy = out->dx_dy;
-                st = mumloc_mle_problem_start(&f.mol[m].problem, locs[m].x_nm, locs[m].y_nm,
+                st = mle_problem_start(&f.mol[m].problem, locs[m].x_nm, locs[m].y_nm,
                                               locs[m].z_nm, f.mol[m].theta);
             }
         if (st == MUMLOC_OK) {
@@ -512,15 +512,15 @@ mumloc_status mumloc_localizations_refine_with_drift_mapped(const mumloc_optics 
     }
     if (st == MUMLOC_OK) {
         for (int m = 0; m < count; m++) {
-            const mumloc_mle_result *r = &f.mol[m].fit;
-            if (mumloc_mle_trusted(o, r, locs[m].x_nm, locs[m].y_nm, locs[m].z_nm)) {
+            const mle_result *r = &f.mol[m].fit;
+            if (mle_trusted(o, r, locs[m].x_nm, locs[m].y_nm, locs[m].z_nm)) {
                 locs[m].x_nm = r->x_nm;
                 locs[m].y_nm = r->y_nm;
                 locs[m].z_nm = r->z_nm;
             }
         }
     }
-    for (int m = 0; m < count; m++) mumloc_mle_problem_free(&f.mol[m].problem);
+    for (int m = 0; m < count; m++) mle_problem_free(&f.mol[m].problem);
     free(f.mol);
     free(f.signal);
     return st;

@@ -6,9 +6,9 @@
 #include "core/error.h"
 #include "fit/drift_path.h"
 
-#define DEGREE (MUMLOC_DRIFT_PATH_ORDER - 1)
+#define DEGREE (DRIFT_PATH_ORDER - 1)
 
-mumloc_status mumloc_drift_basis_init(mumloc_drift_basis *b, double t0, double t1, int window) {
+mumloc_status drift_basis_init(drift_basis *b, double t0, double t1, int window) {
     memset(b, 0, sizeof *b);
     b->t0 = t0;
     b->t1 = t1 > t0 ? t1 : t0;
@@ -21,10 +21,10 @@ mumloc_status mumloc_drift_basis_init(mumloc_drift_basis *b, double t0, double t
         return MUMLOC_OK;
     }
     b->functions = b->spans + DEGREE;
-    b->knots = malloc(sizeof *b->knots * (size_t)(b->functions + MUMLOC_DRIFT_PATH_ORDER));
-    if (!b->knots) return mumloc_fail(MUMLOC_ERR_OUT_OF_MEMORY, "no memory for %d drift knots",
+    b->knots = malloc(sizeof *b->knots * (size_t)(b->functions + DRIFT_PATH_ORDER));
+    if (!b->knots) return error_fail(MUMLOC_ERR_OUT_OF_MEMORY, "no memory for %d drift knots",
                                       b->spans);
-    for (int i = 0; i < b->functions + MUMLOC_DRIFT_PATH_ORDER; i++) {
+    for (int i = 0; i < b->functions + DRIFT_PATH_ORDER; i++) {
         int s = i - DEGREE; /* interior knot index: clamped at both ends */
         s = s < 0 ? 0 : s > b->spans ? b->spans : s;
         b->knots[i] = b->t0 + (b->t1 - b->t0) * s / b->spans;
@@ -32,13 +32,13 @@ mumloc_status mumloc_drift_basis_init(mumloc_drift_basis *b, double t0, double t
     return MUMLOC_OK;
 }
 
-void mumloc_drift_basis_free(mumloc_drift_basis *b) {
+void drift_basis_free(drift_basis *b) {
     free(b->knots);
     b->knots = NULL;
 }
 
-int mumloc_drift_basis_eval(const mumloc_drift_basis *b, double t, double *phi, int *count) {
-    for (int i = 0; i < MUMLOC_DRIFT_PATH_ORDER; i++) phi[i] = 0.0;
+int drift_basis_eval(const drift_basis *b, double t, double *phi, int *count) {
+    for (int i = 0; i < DRIFT_PATH_ORDER; i++) phi[i] = 0.0;
     if (b->functions == 1) {
         phi[0] = 1.0;
         *count = 1;
@@ -51,7 +51,7 @@ int mumloc_drift_basis_eval(const mumloc_drift_basis *b, double t, double *phi, 
     /* Cox–de Boor over the knots of span (knot index i = span + DEGREE) */
     const double *U = b->knots;
     const int i = span + DEGREE;
-    double left[MUMLOC_DRIFT_PATH_ORDER], right[MUMLOC_DRIFT_PATH_ORDER];
+    double left[DRIFT_PATH_ORDER], right[DRIFT_PATH_ORDER];
     phi[0] = 1.0;
     for (int j = 1; j <= DEGREE; j++) {
         left[j] = t - U[i + 1 - j];
@@ -64,32 +64,32 @@ int mumloc_drift_basis_eval(const mumloc_drift_basis *b, double t, double *phi, 
         }
         phi[j] = saved;
     }
-    *count = MUMLOC_DRIFT_PATH_ORDER;
+    *count = DRIFT_PATH_ORDER;
     return span;
 }
 
-mumloc_status mumloc_band_init(mumloc_band *m, int n, int bw) {
+mumloc_status band_init(band_matrix *m, int n, int bw) {
     m->n = n;
     m->bw = bw;
     m->band = calloc((size_t)n * (size_t)(bw + 1), sizeof *m->band);
-    if (!m->band) return mumloc_fail(MUMLOC_ERR_OUT_OF_MEMORY, "no memory for %d drift unknowns", n);
+    if (!m->band) return error_fail(MUMLOC_ERR_OUT_OF_MEMORY, "no memory for %d drift unknowns", n);
     return MUMLOC_OK;
 }
 
-void mumloc_band_free(mumloc_band *m) {
+void band_free(band_matrix *m) {
     free(m->band);
     m->band = NULL;
 }
 
-void mumloc_band_zero(mumloc_band *m) {
+void band_zero(band_matrix *m) {
     memset(m->band, 0, sizeof *m->band * (size_t)m->n * (size_t)(m->bw + 1));
 }
 
-static double *at(const mumloc_band *m, int i, int j) { /* i ≥ j, i − j ≤ bw */
+static double *at(const band_matrix *m, int i, int j) { /* i ≥ j, i − j ≤ bw */
     return &m->band[(size_t)i * (size_t)(m->bw + 1) + (size_t)(i - j)];
 }
 
-void mumloc_band_add(mumloc_band *m, int i, int j, double v) {
+void band_add(band_matrix *m, int i, int j, double v) {
     if (i < j) {
         int t = i;
         i = j;
@@ -98,7 +98,7 @@ void mumloc_band_add(mumloc_band *m, int i, int j, double v) {
     *at(m, i, j) += v;
 }
 
-double mumloc_band_get(const mumloc_band *m, int i, int j) {
+double band_get(const band_matrix *m, int i, int j) {
     if (i < j) {
         int t = i;
         i = j;
@@ -107,7 +107,7 @@ double mumloc_band_get(const mumloc_band *m, int i, int j) {
     return i - j <= m->bw ? *at(m, i, j) : 0.0;
 }
 
-int mumloc_band_cholesky(mumloc_band *m) {
+int band_cholesky(band_matrix *m) {
     for (int i = 0; i < m->n; i++) {
         const int lo = i - m->bw > 0 ? i - m->bw : 0;
         for (int j = lo; j <= i; j++) {
@@ -125,7 +125,7 @@ int mumloc_band_cholesky(mumloc_band *m) {
     return 1;
 }
 
-void mumloc_band_solve(const mumloc_band *L, const double *b, double *x) {
+void band_solve(const band_matrix *L, const double *b, double *x) {
     const int n = L->n, bw = L->bw;
     if (x != b) memcpy(x, b, sizeof *x * (size_t)n);
     for (int i = 0; i < n; i++) { /* L y = b */
@@ -143,15 +143,15 @@ void mumloc_band_solve(const mumloc_band *L, const double *b, double *x) {
 /* Takahashi: with A = L Lᵀ and Z = A⁻¹, Lᵀ Z = L⁻¹ is lower triangular with diagonal 1/L_ii, so
  * for j ≥ i, Z_ij = (δ_ij / L_ii − Σ_{k = i+1}^{i+bw} L_ki Z_kj) / L_ii; the Z_kj needed lie within
  * the band of rows already done (k, j in (i, i + bw]), taken from the bottom row up. */
-void mumloc_band_inverse(const mumloc_band *L, mumloc_band *Z) {
+void band_inverse(const band_matrix *L, band_matrix *Z) {
     const int n = L->n, bw = L->bw;
-    mumloc_band_zero(Z);
+    band_zero(Z);
     for (int i = n - 1; i >= 0; i--) {
         const int hi = i + bw < n - 1 ? i + bw : n - 1;
         const double lii = *at(L, i, i);
         for (int j = hi; j >= i; j--) {
             double sum = j == i ? 1.0 / lii : 0.0;
-            for (int k = i + 1; k <= hi; k++) sum -= *at(L, k, i) * mumloc_band_get(Z, k, j);
+            for (int k = i + 1; k <= hi; k++) sum -= *at(L, k, i) * band_get(Z, k, j);
             *at(Z, j, i) = sum / lii;
         }
     }

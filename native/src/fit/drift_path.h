@@ -7,49 +7,49 @@
  * Also the banded normal equations of such a basis: the information Σ_t φ(t)φ(t)ᵀ ⊗ S_t couples
  * functions at most 3 apart, so its Cholesky factor and the band of its inverse (Takahashi's
  * recursion: the covariance of neighbouring coefficients) cost O(n b²), b = 4P − 1. */
-#ifndef MUMLOC_FIT_DRIFT_PATH_H
-#define MUMLOC_FIT_DRIFT_PATH_H
+#ifndef FIT_DRIFT_PATH_H
+#define FIT_DRIFT_PATH_H
 
 #include <stdint.h>
 
 #include "mumloc.h"
 
-#define MUMLOC_DRIFT_PATH_ORDER 4 /* non-zero functions at any t (cubic) */
+#define DRIFT_PATH_ORDER 4 /* non-zero functions at any t (cubic) */
 
-typedef struct mumloc_drift_basis {
+typedef struct drift_basis {
     double t0, t1;
     int spans;     /* W */
     int functions; /* 1 (constant) or W + 3 */
     double *knots; /* functions + 4 values (cubic), NULL when constant */
-} mumloc_drift_basis;
+} drift_basis;
 
 /* The basis over frames [t0, t1] with a window of `window` frames (≥ 1). */
-mumloc_status mumloc_drift_basis_init(mumloc_drift_basis *b, double t0, double t1, int window);
-void mumloc_drift_basis_free(mumloc_drift_basis *b);
+mumloc_status drift_basis_init(drift_basis *b, double t0, double t1, int window);
+void drift_basis_free(drift_basis *b);
 
-/* The non-zero functions at t (clamped into [t0, t1]): values into phi (MUMLOC_DRIFT_PATH_ORDER;
+/* The non-zero functions at t (clamped into [t0, t1]): values into phi (DRIFT_PATH_ORDER;
  * zeros beyond the count), returns the index of the first; *count gets how many (1 or 4). */
-int mumloc_drift_basis_eval(const mumloc_drift_basis *b, double t, double *phi, int *count);
+int drift_basis_eval(const drift_basis *b, double t, double *phi, int *count);
 
 /* A symmetric positive-definite band matrix of n unknowns, half-bandwidth bw: row i holds columns
  * i − bw .. i at band[i·(bw + 1) + (i − j)]. */
-typedef struct mumloc_band {
+typedef struct band_matrix {
     int n, bw;
     double *band;
-} mumloc_band;
+} band_matrix;
 
-mumloc_status mumloc_band_init(mumloc_band *m, int n, int bw);
-void mumloc_band_free(mumloc_band *m);
-void mumloc_band_zero(mumloc_band *m);
+mumloc_status band_init(band_matrix *m, int n, int bw);
+void band_free(band_matrix *m);
+void band_zero(band_matrix *m);
 /* Adds v at (i, j), |i − j| ≤ bw (either order: the matrix is symmetric). */
-void mumloc_band_add(mumloc_band *m, int i, int j, double v);
-double mumloc_band_get(const mumloc_band *m, int i, int j); /* 0 outside the band */
+void band_add(band_matrix *m, int i, int j, double v);
+double band_get(const band_matrix *m, int i, int j); /* 0 outside the band */
 /* Cholesky factor in place (lower); 0 when not positive definite. */
-int mumloc_band_cholesky(mumloc_band *m);
-/* Solves L Lᵀ x = b with a factor from mumloc_band_cholesky (x may be b). */
-void mumloc_band_solve(const mumloc_band *factor, const double *b, double *x);
+int band_cholesky(band_matrix *m);
+/* Solves L Lᵀ x = b with a factor from band_cholesky (x may be b). */
+void band_solve(const band_matrix *factor, const double *b, double *x);
 /* The band of the inverse of L Lᵀ (the covariance of coefficients within bw of each other) into
  * inverse (initialised with the same n and bw). */
-void mumloc_band_inverse(const mumloc_band *factor, mumloc_band *inverse);
+void band_inverse(const band_matrix *factor, band_matrix *inverse);
 
 #endif

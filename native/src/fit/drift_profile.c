@@ -1,21 +1,21 @@
-/* mumloc_drift_share_of: a molecule's share of the profiled drift information (drift_profile.h). */
+/* drift_share_of: a molecule's share of the profiled drift information (drift_profile.h). */
 #include <math.h>
 
 #include "fit/drift_profile.h"
 
-int mumloc_drift_share_of(mumloc_mle_problem *p, const double *theta, int P,
-                          mumloc_drift_share *out) {
+int drift_share_of(mle_problem *p, const double *theta, int P,
+                          drift_share *out) {
     const int n = p->n, M = n + P;
-    double g[MUMLOC_MLE_MAX_EXTENDED], F[MUMLOC_MLE_MAX_EXTENDED * MUMLOC_MLE_MAX_EXTENDED];
-    out->nll = mumloc_mle_problem_extended(p, theta, g, F);
+    double g[MLE_MAX_EXTENDED], F[MLE_MAX_EXTENDED * MLE_MAX_EXTENDED];
+    out->nll = mle_problem_extended(p, theta, g, F);
     if (!isfinite(out->nll)) return 0;
-    double A[MUMLOC_MLE_MAX_PARAMS * MUMLOC_MLE_MAX_PARAMS], col[MUMLOC_MLE_MAX_PARAMS];
+    double A[MLE_MAX_PARAMS * MLE_MAX_PARAMS], col[MLE_MAX_PARAMS];
     for (int i = 0; i < n; i++)
         for (int j = 0; j < n; j++) A[i * n + j] = F[i * M + j];
-    if (!mumloc_solve_spd(A, g, n, out->Ainv_g)) return 0;
+    if (!solve_spd(A, g, n, out->Ainv_g)) return 0;
     for (int q = 0; q < P; q++) {
         for (int i = 0; i < n; i++) col[i] = F[i * M + n + q];
-        if (!mumloc_solve_spd(A, col, n, out->Ainv_B[q])) return 0;
+        if (!solve_spd(A, col, n, out->Ainv_B[q])) return 0;
     }
     for (int q = 0; q < P; q++) {
         double rq = g[n + q];
@@ -30,18 +30,18 @@ int mumloc_drift_share_of(mumloc_mle_problem *p, const double *theta, int P,
     return 1;
 }
 
-double mumloc_drift_share_score(const mumloc_drift_share *share, int P) {
-    double Sa[MUMLOC_DRIFT_MAX_VALUES * MUMLOC_DRIFT_MAX_VALUES], x[MUMLOC_DRIFT_MAX_VALUES];
+double drift_share_score(const drift_share *share, int P) {
+    double Sa[DRIFT_MAX_VALUES * DRIFT_MAX_VALUES], x[DRIFT_MAX_VALUES];
     double ridge = 0, stat = 0;
     for (int i = 0; i < P * P; i++) Sa[i] = share->S[i];
     for (int i = 0; i < P; i++) ridge = Sa[i * P + i] > ridge ? Sa[i * P + i] : ridge;
     for (int i = 0; i < P; i++) Sa[i * P + i] += 1e-6 * ridge + 1e-300;
-    if (!mumloc_solve_spd(Sa, share->r, P, x)) return 0.0;
+    if (!solve_spd(Sa, share->r, P, x)) return 0.0;
     for (int i = 0; i < P; i++) stat += share->r[i] * x[i];
     return stat;
 }
 
-double mumloc_drift_chi2_999(int dof) {
+double drift_chi2_999(int dof) {
     const double a = 2.0 / (9.0 * dof), c = 1.0 - a + 3.09 * sqrt(a);
     return dof * c * c * c;
 }

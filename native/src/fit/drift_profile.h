@@ -4,31 +4,31 @@
  * information with its own parameters re-optimised is S = D − Bᵀ A⁻¹ B, of the profiled gradient
  * r = g_d − Bᵀ A⁻¹ g; A⁻¹ g and A⁻¹ B give its part of a joint Gauss–Newton step and, after the
  * fit, how its position follows a change of the drift (−A⁻¹ B). */
-#ifndef MUMLOC_FIT_DRIFT_PROFILE_H
-#define MUMLOC_FIT_DRIFT_PROFILE_H
+#ifndef FIT_DRIFT_PROFILE_H
+#define FIT_DRIFT_PROFILE_H
 
 #include "fit/fit_mle.h"
 
-#define MUMLOC_DRIFT_MAX_VALUES (2 * (MUMLOC_MAX_PLANES - 1)) /* dx, dy of planes 2..k */
+#define DRIFT_MAX_VALUES (2 * (MUMLOC_MAX_PLANES - 1)) /* dx, dy of planes 2..k */
 
-typedef struct mumloc_drift_share {
+typedef struct drift_share {
     double nll; /* the molecule's likelihood at theta and the problem's drift (INFINITY: none) */
-    double S[MUMLOC_DRIFT_MAX_VALUES * MUMLOC_DRIFT_MAX_VALUES], r[MUMLOC_DRIFT_MAX_VALUES];
-    double Ainv_g[MUMLOC_MLE_MAX_PARAMS];
-    double Ainv_B[MUMLOC_DRIFT_MAX_VALUES][MUMLOC_MLE_MAX_PARAMS];
-} mumloc_drift_share;
+    double S[DRIFT_MAX_VALUES * DRIFT_MAX_VALUES], r[DRIFT_MAX_VALUES];
+    double Ainv_g[MLE_MAX_PARAMS];
+    double Ainv_B[DRIFT_MAX_VALUES][MLE_MAX_PARAMS];
+} drift_share;
 
 /* The share of molecule p at theta and p's drift (P = 2(k − 1) drift values); 1 when computed,
  * 0 when degenerate (no finite likelihood, or A singular: out->nll is still set). */
-int mumloc_drift_share_of(mumloc_mle_problem *p, const double *theta, int P,
-                          mumloc_drift_share *out);
+int drift_share_of(mle_problem *p, const double *theta, int P,
+                          drift_share *out);
 
 /* The score test of a molecule against the drift it was profiled at: rᵀ S⁻¹ r (S with a tiny ridge),
  * χ² with P degrees of freedom when the molecule agrees with that drift; 0 when S is singular. A
  * blend of two molecules fitted as one, or a false detection on a neighbour's tail, disagrees. */
-double mumloc_drift_share_score(const mumloc_drift_share *share, int P);
+double drift_share_score(const drift_share *share, int P);
 
 /* Chi-square quantile at p = 1e-3 for dof degrees of freedom (Wilson–Hilferty). */
-double mumloc_drift_chi2_999(int dof);
+double drift_chi2_999(int dof);
 
 #endif

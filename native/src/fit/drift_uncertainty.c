@@ -1,4 +1,4 @@
-/* mumloc_drift_add_uncertainty: the drift estimate's share of each position's bound (drift_window.h).
+/* drift_add_uncertainty: the drift estimate's share of each position's bound (drift_window.h).
  * A record's position was fitted with the drift held at its estimate; had the drift been off by δ,
  * the fit would have moved by −A⁻¹B δ (its own Fisher blocks), so the estimate's covariance C adds
  * (A⁻¹B) C (A⁻¹B)ᵀ to the position's covariance. The drift comes from the other molecules of many
@@ -10,8 +10,8 @@
 #include "fit/drift_window.h"
 #include "fit/fit_mle.h"
 
-mumloc_status mumloc_drift_add_uncertainty(const mumloc_optics *o, const mumloc_pixel_noise *noise,
-                                           const mumloc_plane_map *map, const float *frame,
+mumloc_status drift_add_uncertainty(const mumloc_optics *o, const pixel_noise *noise,
+                                           const plane_map *map, const float *frame,
                                            int width, int height, const double *dx_dy,
                                            const double *cov, mumloc_localization *locs,
                                            int count) {
@@ -22,19 +22,19 @@ mumloc_status mumloc_drift_add_uncertainty(const mumloc_optics *o, const mumloc_
     for (int m = 0; m < count; m++) {
         mumloc_localization *l = &locs[m];
         if (!(l->photons > 0.0) || !isfinite(l->photons)) continue;
-        mumloc_mle_problem p;
-        mumloc_status r = mumloc_mle_problem_init(&p, o, noise, frame, width, height, l->x_nm,
+        mle_problem p;
+        mumloc_status r = mle_problem_init(&p, o, noise, frame, width, height, l->x_nm,
                                                   l->y_nm, l->z_nm, dx_dy, map);
         if (r != MUMLOC_OK) {
 #pragma omp critical(drift_uncertainty_error)
             st = r;
             continue;
         }
-        double theta[MUMLOC_MLE_MAX_PARAMS] = {l->x_nm, l->y_nm, l->z_nm, l->photons};
+        double theta[MLE_MAX_PARAMS] = {l->x_nm, l->y_nm, l->z_nm, l->photons};
         for (int d = 0; d < o->planes; d++)
             theta[4 + d] = isfinite(l->background[d]) && l->background[d] > 0 ? l->background[d] : 0;
-        mumloc_drift_share sh;
-        if (mumloc_drift_share_of(&p, theta, P, &sh)) {
+        drift_share sh;
+        if (drift_share_of(&p, theta, P, &sh)) {
             double var[3] = {0, 0, 0};
             for (int a = 0; a < 3; a++)
                 for (int q = 0; q < P; q++)
@@ -48,7 +48,7 @@ mumloc_status mumloc_drift_add_uncertainty(const mumloc_optics *o, const mumloc_
                 l->uncertainty_xy_nm = l->uncertainty_z_nm = INFINITY;
             }
         }
-        mumloc_mle_problem_free(&p);
+        mle_problem_free(&p);
     }
     return st;
 }

@@ -1,4 +1,4 @@
-/* mumloc_drift_window_estimate: the plane drift as a smooth function of time from every molecule of
+/* drift_window_estimate: the plane drift as a smooth function of time from every molecule of
  * a movie (drift_window.h).
  *
  * Why passes over the movie rather than one frame's joint step (drift_fit.c): the drift couples all
@@ -34,8 +34,8 @@
 #define MIN_MOLECULES 2
 #define CROWD_PIXELS 16       /* more than one record per this many pixels: a crowd */
 #define CHUNK_FLOATS ((int64_t)1 << 23) /* frames read per parallel chunk: 32 MiB */
-#define MAXP MUMLOC_MLE_MAX_PARAMS
-#define MAXV MUMLOC_DRIFT_MAX_VALUES
+#define MAXP MLE_MAX_PARAMS
+#define MAXV DRIFT_MAX_VALUES
 
 typedef struct slot_share {
     double S[MAXV * MAXV], r[MAXV];
@@ -45,7 +45,7 @@ typedef struct slot_share {
 } slot_share;
 
 typedef struct state {
-    const mumloc_drift_window_input *in;
+    const drift_window_input *in;
     int k, P;
     double *theta;          /* per record: its parameters (NaN: no start) */
     unsigned char *usable;  /* per record, decided at the first pass */
@@ -60,29 +60,29 @@ static const double ZERO[2 * MUMLOC_MAX_PLANES];
  * usable ones' shares summed into *out. */
 static mumloc_status slot_pass(state *s, int64_t slot, const float *pixels, const double *drift,
                                int first_pass, slot_share *out) {
-    const mumloc_drift_window_input *in = s->in;
+    const drift_window_input *in = s->in;
     const mumloc_optics *o = in->optics;
     const int64_t r0 = in->first[slot];
     const int n = (int)(in->first[slot + 1] - r0), P = s->P;
     memset(out, 0, sizeof *out);
     if (n == 0) return MUMLOC_OK;
-    mumloc_mle_problem *pr = calloc((size_t)n, sizeof *pr);
-    mumloc_mle_result *fit = calloc((size_t)n, sizeof *fit);
+    mle_problem *pr = calloc((size_t)n, sizeof *pr);
+    mle_result *fit = calloc((size_t)n, sizeof *fit);
     const size_t planes_px = (size_t)o->planes * in->width * in->height;
     double *signal = n > 1 ? malloc(planes_px * sizeof *signal) : NULL;
     mumloc_status st = MUMLOC_OK;
     if (!pr || !fit || (n > 1 && !signal))
-        st = mumloc_fail(MUMLOC_ERR_OUT_OF_MEMORY, "no memory for a frame's %d fits", n);
+        st = error_fail(MUMLOC_ERR_OUT_OF_MEMORY, "no memory for a frame's %d fits", n);
     int ready = 0;
     for (int m = 0; m < n && st == MUMLOC_OK; m++, ready++) {
         const mumloc_localization *l = &in->locs[r0 + m];
         double *theta = s->theta + (r0 + m) * MAXP;
-        st = mumloc_mle_problem_init(&pr[m], o, in->noise, pixels, in->width, in->height, l->x_nm,
+        st = mle_problem_init(&pr[m], o, in->noise, pixels, in->width, in->height, l->x_nm,
                                      l->y_nm, l->z_nm, ZERO, in->map);
         if (st != MUMLOC_OK) break;
         pr[m].dx_dy = drift;
         if (first_pass &&
-            mumloc_mle_problem_start(&pr[m], l->x_nm, l->y_nm, l->z_nm, theta) != MUMLOC_OK)
+            mle_problem_start(&pr[m], l->x_nm, l->y_nm, l->z_nm, theta) != MUMLOC_OK)
             theta[0] = NAN; /* no photometry there: neither fitted nor counted */
     }
     /* each fit with its neighbours' light held (the trusted ones'), modelled from the last pass's
@@ -93,21 +93,21 @@ static mumloc_status slot_pass(state *s, int64_t slot, const float *pixels, cons
     const int first_round = first_pass || crowd ? 0 : 1, last_round = crowd ? 0 : 2;
     for (int round = first_round; round <= last_round && st == MUMLOC_OK; round++) {
         if (round > 0 && n > 1) {
-            for (int m = 0; m < n; m++) mumloc_mle_problem_clear_signal(&pr[m], signal);
+            for (int m = 0; m < n; m++) mle_problem_clear_signal(&pr[m], signal);
             for (int m = 0; m < n; m++)
                 if (s->trusted[r0 + m])
-                    mumloc_mle_problem_add_signal(&pr[m], s->theta + (r0 + m) * MAXP, 1.0, signal);
+                    mle_problem_add_signal(&pr[m], s->theta + (r0 + m) * MAXP, 1.0, signal);
             for (int m = 0; m < n; m++)
                 if (!isnan(s->theta[(r0 + m) * MAXP]))
-                    mumloc_mle_problem_set_others(&pr[m], s->theta + (r0 + m) * MAXP, signal);
+                    mle_problem_set_others(&pr[m], s->theta + (r0 + m) * MAXP, signal);
         }
         for (int m = 0; m < n; m++) {
             const mumloc_localization *l = &in->locs[r0 + m];
             double *theta = s->theta + (r0 + m) * MAXP;
             s->trusted[r0 + m] = 0;
             if (isnan(theta[0])) continue;
-            mumloc_mle_problem_fit(&pr[m], theta, &fit[m]);
-            s->trusted[r0 + m] = mumloc_mle_trusted(o, &fit[m], l->x_nm, l->y_nm, l->z_nm) &&
+            mle_problem_fit(&pr[m], theta, &fit[m]);
+            s->trusted[r0 + m] = mle_trusted(o, &fit[m], l->x_nm, l->y_nm, l->z_nm) &&
                                  fit[m].photons > MIN_PHOTONS && isfinite(fit[m].nll);
         }
         if (n < 2) break;
@@ -117,8 +117,8 @@ static mumloc_status slot_pass(state *s, int64_t slot, const float *pixels, cons
         if (first_pass) s->usable[rec] = s->trusted[rec];
         s->stat[rec] = 0.0;
         if (!s->usable[rec]) continue;
-        mumloc_drift_share sh;
-        const int ok = mumloc_drift_share_of(&pr[m], s->theta + rec * MAXP, P, &sh);
+        drift_share sh;
+        const int ok = drift_share_of(&pr[m], s->theta + rec * MAXP, P, &sh);
         if (!isfinite(sh.nll)) {
             s->usable[rec] = 0;
             out->lost++;
@@ -127,13 +127,13 @@ static mumloc_status slot_pass(state *s, int64_t slot, const float *pixels, cons
         out->nll += sh.nll;
         out->molecules++;
         if (!ok) continue;
-        s->stat[rec] = mumloc_drift_share_score(&sh, P);
+        s->stat[rec] = drift_share_score(&sh, P);
         for (int q = 0; q < P; q++) {
             out->r[q] += sh.r[q];
             for (int t = 0; t < P; t++) out->S[q * P + t] += sh.S[q * P + t];
         }
     }
-    for (int m = 0; m < ready; m++) mumloc_mle_problem_free(&pr[m]);
+    for (int m = 0; m < ready; m++) mle_problem_free(&pr[m]);
     free(pr);
     free(fit);
     free(signal);
@@ -141,10 +141,10 @@ static mumloc_status slot_pass(state *s, int64_t slot, const float *pixels, cons
 }
 
 /* The drift at frame t from coefficients c (2k layout). */
-static void drift_at(const mumloc_drift_basis *b, int P, const double *c, double t, double *dx_dy) {
-    double phi[MUMLOC_DRIFT_PATH_ORDER];
+static void drift_at(const drift_basis *b, int P, const double *c, double t, double *dx_dy) {
+    double phi[DRIFT_PATH_ORDER];
     int count;
-    const int j0 = mumloc_drift_basis_eval(b, t, phi, &count);
+    const int j0 = drift_basis_eval(b, t, phi, &count);
     memset(dx_dy, 0, sizeof(double) * 2 * MUMLOC_MAX_PLANES);
     for (int a = 0; a < count; a++)
         for (int q = 0; q < P; q++) dx_dy[2 + q] += phi[a] * c[(j0 + a) * P + q];
@@ -152,16 +152,16 @@ static void drift_at(const mumloc_drift_basis *b, int P, const double *c, double
 
 /* Every slot refitted at the drift coefficients c: shares into s->share; returns the summed
  * likelihood in *nll and the molecules whose likelihood became undefined in *lost. */
-static mumloc_status pass_all(state *s, const mumloc_drift_basis *b, const double *c, int first,
+static mumloc_status pass_all(state *s, const drift_basis *b, const double *c, int first,
                               float *buffer, int64_t chunk, double *nll, int64_t *lost) {
-    const mumloc_drift_window_input *in = s->in;
+    const drift_window_input *in = s->in;
     const int64_t frame_floats = (int64_t)s->k * in->width * in->height;
     *nll = 0.0;
     *lost = 0;
     for (int64_t s0 = 0; s0 < in->slots; s0 += chunk) {
         const int64_t count = in->slots - s0 < chunk ? in->slots - s0 : chunk;
         for (int64_t i = 0; i < count; i++)
-            MUMLOC_TRY(in->read(in->user, s0 + i, buffer + i * frame_floats));
+            ERROR_TRY(in->read(in->user, s0 + i, buffer + i * frame_floats));
         mumloc_status st = MUMLOC_OK;
 #pragma omp parallel for schedule(dynamic, 1)
         for (int64_t i = 0; i < count; i++) {
@@ -174,7 +174,7 @@ static mumloc_status pass_all(state *s, const mumloc_drift_basis *b, const doubl
                 st = r;
             }
         }
-        MUMLOC_TRY(st);
+        ERROR_TRY(st);
         for (int64_t i = 0; i < count; i++) { /* in slot order: the same sum on any thread count */
             *nll += s->share[s0 + i].nll;
             *lost += s->share[s0 + i].lost;
@@ -184,17 +184,17 @@ static mumloc_status pass_all(state *s, const mumloc_drift_basis *b, const doubl
 }
 
 /* The normal equations at the last pass: H (band) and gradient g over the coefficients c. */
-static void assemble(const state *s, const mumloc_drift_basis *b, const double *c, mumloc_band *H,
+static void assemble(const state *s, const drift_basis *b, const double *c, band_matrix *H,
                      double *g) {
     const int P = s->P, n = b->functions * P;
-    mumloc_band_zero(H);
+    band_zero(H);
     memset(g, 0, sizeof *g * (size_t)n);
     for (int64_t slot = 0; slot < s->in->slots; slot++) {
         const slot_share *sh = &s->share[slot];
         if (sh->molecules == 0) continue;
-        double phi[MUMLOC_DRIFT_PATH_ORDER];
+        double phi[DRIFT_PATH_ORDER];
         int count;
-        const int j0 = mumloc_drift_basis_eval(b, (double)s->in->frame[slot], phi, &count);
+        const int j0 = drift_basis_eval(b, (double)s->in->frame[slot], phi, &count);
         for (int a = 0; a < count; a++)
             for (int q = 0; q < P; q++) {
                 const int row = (j0 + a) * P + q;
@@ -202,19 +202,19 @@ static void assemble(const state *s, const mumloc_drift_basis *b, const double *
                 for (int bb = 0; bb < count; bb++)
                     for (int t = 0; t < P; t++) {
                         const int col = (j0 + bb) * P + t;
-                        if (col <= row) mumloc_band_add(H, row, col, phi[a] * phi[bb] * sh->S[q * P + t]);
+                        if (col <= row) band_add(H, row, col, phi[a] * phi[bb] * sh->S[q * P + t]);
                     }
             }
     }
     for (int i = 0; i < n; i++) {
-        mumloc_band_add(H, i, i, 1.0 / (PRIOR_NM * PRIOR_NM));
+        band_add(H, i, i, 1.0 / (PRIOR_NM * PRIOR_NM));
         g[i] += c[i] / (PRIOR_NM * PRIOR_NM);
     }
 }
 
 /* Marks the usable records whose score exceeds p = 1e-3 unusable; returns how many. */
 static int64_t reject(state *s) {
-    const double limit = mumloc_drift_chi2_999(s->P);
+    const double limit = drift_chi2_999(s->P);
     const int64_t records = s->in->first[s->in->slots];
     int64_t usable = 0, rejected = 0;
     for (int64_t i = 0; i < records; i++) usable += s->usable[i];
@@ -226,17 +226,17 @@ static int64_t reject(state *s) {
     return rejected;
 }
 
-static mumloc_status estimate(state *s, mumloc_drift_window_result *out, float *buffer,
+static mumloc_status estimate(state *s, drift_window_result *out, float *buffer,
                               int64_t chunk) {
-    const mumloc_drift_basis *b = &out->basis;
+    const drift_basis *b = &out->basis;
     const int P = s->P, n = b->functions * P;
     const double limit = CLAMP_PIXELS * s->in->optics->pixel_nm;
     const double max_step = MAX_STEP_PIXELS * s->in->optics->pixel_nm;
     double *c = out->coefficient;
     double *step = calloc((size_t)n, sizeof *step), *g = calloc((size_t)n, sizeof *g);
-    mumloc_band H = {0};
-    mumloc_status st = step && g ? mumloc_band_init(&H, n, MUMLOC_DRIFT_PATH_ORDER * P - 1)
-                                 : mumloc_fail(MUMLOC_ERR_OUT_OF_MEMORY,
+    band_matrix H = {0};
+    mumloc_status st = step && g ? band_init(&H, n, DRIFT_PATH_ORDER * P - 1)
+                                 : error_fail(MUMLOC_ERR_OUT_OF_MEMORY,
                                                "no memory for the drift's equations");
     int rounds = 0, factored = 0, since = 0;
     for (int pass = 0; pass < MAX_PASSES && st == MUMLOC_OK; pass++) {
@@ -251,9 +251,9 @@ static mumloc_status estimate(state *s, mumloc_drift_window_result *out, float *
             if (out->used < MIN_MOLECULES) break;
         }
         assemble(s, b, c, &H, g);
-        factored = mumloc_band_cholesky(&H);
+        factored = band_cholesky(&H);
         if (!factored) break;
-        mumloc_band_solve(&H, g, step);
+        band_solve(&H, g, step);
         double longest = 0;
         for (int i = 0; i < n; i++) {
             step[i] = -step[i];
@@ -279,18 +279,18 @@ static mumloc_status estimate(state *s, mumloc_drift_window_result *out, float *
         }
     }
     if (st == MUMLOC_OK && factored) {
-        st = mumloc_band_init(&out->covariance, n, H.bw);
-        if (st == MUMLOC_OK) mumloc_band_inverse(&H, &out->covariance);
+        st = band_init(&out->covariance, n, H.bw);
+        if (st == MUMLOC_OK) band_inverse(&H, &out->covariance);
     }
     if (st == MUMLOC_OK && !factored) memset(c, 0, sizeof *c * (size_t)n);
-    mumloc_band_free(&H);
+    band_free(&H);
     free(step);
     free(g);
     return st;
 }
 
-mumloc_status mumloc_drift_window_estimate(const mumloc_drift_window_input *in,
-                                           mumloc_drift_window_result *out) {
+mumloc_status drift_window_estimate(const drift_window_input *in,
+                                           drift_window_result *out) {
     memset(out, 0, sizeof *out);
     const int k = in->optics->planes;
     out->P = 2 * (k - 1);
@@ -299,7 +299,7 @@ mumloc_status mumloc_drift_window_estimate(const mumloc_drift_window_input *in,
         if (i == 0 || in->frame[i] < t0) t0 = in->frame[i];
         if (i == 0 || in->frame[i] > t1) t1 = in->frame[i];
     }
-    MUMLOC_TRY(mumloc_drift_basis_init(&out->basis, (double)t0, (double)t1, in->window));
+    ERROR_TRY(drift_basis_init(&out->basis, (double)t0, (double)t1, in->window));
     const int64_t records = in->slots > 0 ? in->first[in->slots] : 0;
     const int64_t frame_floats = (int64_t)k * in->width * in->height;
     int64_t chunk = CHUNK_FLOATS / (frame_floats > 0 ? frame_floats : 1);
@@ -319,7 +319,7 @@ mumloc_status mumloc_drift_window_estimate(const mumloc_drift_window_input *in,
     if (!out->coefficient || !out->molecules || !s.theta || !s.usable || !s.trusted || !s.stat ||
         !s.share ||
         !buffer)
-        st = mumloc_fail(MUMLOC_ERR_OUT_OF_MEMORY, "no memory to estimate the drift of %lld frames",
+        st = error_fail(MUMLOC_ERR_OUT_OF_MEMORY, "no memory to estimate the drift of %lld frames",
                          (long long)in->slots);
     if (st == MUMLOC_OK && k > 1 && records > 0) st = estimate(&s, out, buffer, chunk);
     if (st == MUMLOC_OK) {
@@ -336,20 +336,20 @@ mumloc_status mumloc_drift_window_estimate(const mumloc_drift_window_input *in,
     free(s.stat);
     free(s.share);
     free(buffer);
-    if (st != MUMLOC_OK) mumloc_drift_window_free(out);
+    if (st != MUMLOC_OK) drift_window_free(out);
     return st;
 }
 
-void mumloc_drift_window_free(mumloc_drift_window_result *r) {
-    mumloc_drift_basis_free(&r->basis);
-    mumloc_band_free(&r->covariance);
+void drift_window_free(drift_window_result *r) {
+    drift_basis_free(&r->basis);
+    band_free(&r->covariance);
     free(r->coefficient);
     free(r->molecules);
     r->coefficient = NULL;
     r->molecules = NULL;
 }
 
-void mumloc_drift_window_at(const mumloc_drift_window_result *r, int planes, double t,
+void drift_window_at(const drift_window_result *r, int planes, double t,
                             double *dx_dy, double *cov) {
     const int P = r->P;
     (void)planes;
@@ -359,16 +359,16 @@ void mumloc_drift_window_at(const mumloc_drift_window_result *r, int planes, dou
         for (int q = 0; q < P * P; q++) cov[q] = q % (P + 1) == 0 ? INFINITY : 0.0;
         return;
     }
-    double phi[MUMLOC_DRIFT_PATH_ORDER];
+    double phi[DRIFT_PATH_ORDER];
     int count;
-    const int j0 = mumloc_drift_basis_eval(&r->basis, t, phi, &count);
+    const int j0 = drift_basis_eval(&r->basis, t, phi, &count);
     for (int q = 0; q < P; q++)
         for (int u = 0; u < P; u++) {
             double v = 0;
             for (int a = 0; a < count; a++)
                 for (int b = 0; b < count; b++)
                     v += phi[a] * phi[b] *
-                         mumloc_band_get(&r->covariance, (j0 + a) * P + q, (j0 + b) * P + u);
+                         band_get(&r->covariance, (j0 + a) * P + q, (j0 + b) * P + u);
             cov[q * P + u] = v;
         }
 }

@@ -7,8 +7,8 @@
  * window of N frames estimates its drift from N frames' molecules: the bound falls as 1/√N from one
  * frame's (~11 nm at 8 molecules per 64×64 frame). The frames are read again on every pass through
  * a callback (a spool of the pushed frames, pipeline_window.c). */
-#ifndef MUMLOC_FIT_DRIFT_WINDOW_H
-#define MUMLOC_FIT_DRIFT_WINDOW_H
+#ifndef FIT_DRIFT_WINDOW_H
+#define FIT_DRIFT_WINDOW_H
 
 #include <stdint.h>
 
@@ -19,41 +19,41 @@
 #include "optics/plane_map.h"
 
 /* Reads held frame `slot` (k × height × width photons) into pixels. */
-typedef mumloc_status (*mumloc_drift_window_read_fn)(void *user, int64_t slot, float *pixels);
+typedef mumloc_status (*drift_window_read_fn)(void *user, int64_t slot, float *pixels);
 
-typedef struct mumloc_drift_window_input {
+typedef struct drift_window_input {
     const mumloc_optics *optics;
-    const mumloc_pixel_noise *noise;
-    const mumloc_plane_map *map; /* a rig's plane map for raw camera frames, or NULL */
+    const pixel_noise *noise;
+    const plane_map *map; /* a rig's plane map for raw camera frames, or NULL */
     int width, height;           /* of the frames read */
     int window;                  /* frames per span of the drift's basis (≥ 2) */
     int64_t slots;               /* frames held */
     const int64_t *frame;        /* slots values: each held frame's index (time) */
     const int64_t *first;        /* slots + 1 values: slot s holds records first[s] .. first[s+1] */
     const mumloc_localization *locs; /* the decoded records (start positions, trust regions) */
-    mumloc_drift_window_read_fn read;
+    drift_window_read_fn read;
     void *user;
-} mumloc_drift_window_input;
+} drift_window_input;
 
-typedef struct mumloc_drift_window_result {
-    mumloc_drift_basis basis;
+typedef struct drift_window_result {
+    drift_basis basis;
     int P;              /* drift values per function: 2(k − 1) */
     double *coefficient; /* functions × P */
-    mumloc_band covariance; /* the band of the coefficients' posterior covariance */
+    band_matrix covariance; /* the band of the coefficients' posterior covariance */
     int *molecules;     /* per slot: records that informed the estimate */
     int64_t used;       /* all of them */
     int passes, converged, clamped, rejected;
-} mumloc_drift_window_result;
+} drift_window_result;
 
 /* Estimates the drift over the held frames (records must be finite, frames finite photons). With
  * fewer than 2 usable molecules in all, the drift is 0 with an infinite covariance. */
-mumloc_status mumloc_drift_window_estimate(const mumloc_drift_window_input *in,
-                                           mumloc_drift_window_result *out);
-void mumloc_drift_window_free(mumloc_drift_window_result *r);
+mumloc_status drift_window_estimate(const drift_window_input *in,
+                                           drift_window_result *out);
+void drift_window_free(drift_window_result *r);
 
 /* The drift at frame t in mumloc_simulate_drift's layout (dx_dy, 2 per plane, plane 1 zero) and,
  * when cov is not NULL, its P × P covariance. */
-void mumloc_drift_window_at(const mumloc_drift_window_result *r, int planes, double t,
+void drift_window_at(const drift_window_result *r, int planes, double t,
                             double *dx_dy, double *cov);
 
 /* The drift estimate's share of each record's position error: with its own Fisher blocks at its
@@ -61,9 +61,9 @@ void mumloc_drift_window_at(const mumloc_drift_window_result *r, int planes, dou
  * by −A⁻¹B δ, so cov (P × P, the drift's covariance at this frame) adds (A⁻¹B) cov (A⁻¹B)ᵀ to its
  * bounds: uncertainty_xy and uncertainty_z grow in quadrature. Records without finite positive
  * photons are left as they are. */
-mumloc_status mumloc_drift_add_uncertainty(const mumloc_optics *optics,
-                                           const mumloc_pixel_noise *noise,
-                                           const mumloc_plane_map *map, const float *frame,
+mumloc_status drift_add_uncertainty(const mumloc_optics *optics,
+                                           const pixel_noise *noise,
+                                           const plane_map *map, const float *frame,
                                            int width, int height, const double *dx_dy,
                                            const double *cov, mumloc_localization *locs,
                                            int count);

@@ -14,7 +14,7 @@
 #include "fit/photon_fit.h"
 #include "optics/psf_model.h"
 
-#define MAX_PARAMS MUMLOC_MLE_MAX_PARAMS
+#define MAX_PARAMS MLE_MAX_PARAMS
 #define MAX_ITERATIONS 50
 #define MIN_PHOTONS 1e-3
 #define MIN_BACKGROUND 1e-6
@@ -22,7 +22,7 @@
 #define STEP_NM 0.01
 #define STEP_PHOTONS 1e-4
 
-typedef mumloc_mle_problem problem;
+typedef mle_problem problem;
 
 /* Sums over one plane's window pixels of the gradient and Fisher terms of the 5 parameters a plane
  * informs (x, y, z, photons, its background; the Fisher matrix as its upper triangle). */
@@ -38,7 +38,7 @@ static void sums_to_reference(const double *jacobian, plane_sums *s) {
     double f[25];
     for (int r = 0; r < 5; r++)
         for (int c = 0; c < 5; c++) f[r * 5 + c] = s->f[r <= c ? upper(r, c) : upper(c, r)];
-    mumloc_plane_map_to_reference(jacobian, 5, s->g, f);
+    plane_map_to_reference(jacobian, 5, s->g, f);
     for (int r = 0; r < 5; r++)
         for (int c = r; c < 5; c++) s->f[upper(r, c)] = f[r * 5 + c];
 }
@@ -48,7 +48,7 @@ static void sums_to_reference(const double *jacobian, plane_sums *s) {
 __attribute__((noinline)) static double plane_terms_dense(const problem *p, int d,
                                                            const double *theta, double nll,
                                                            plane_sums *sums) {
-    const mumloc_psf_plane *pl = &p->pl[d];
+    const psf_plane *pl = &p->pl[d];
     const int k = p->o->planes;
     const double per_plane = theta[3] / k * pl->gain, bg = theta[4 + d], r2 = p->read_variance;
     const float *image = p->frame + (size_t)d * p->width * p->height;
@@ -98,8 +98,8 @@ __attribute__((noinline)) static double plane_terms_dense(const problem *p, int 
  * registers (a call, log's, would force them all to memory on every pixel). */
 static double plane_terms(const problem *p, int d, const double *theta, double nll,
                           plane_sums *sums) {
-    enum { MAX_ROW = 2 * MUMLOC_PSF_FIT_MAX_HALF + 1 };
-    const mumloc_psf_plane *pl = &p->pl[d];
+    enum { MAX_ROW = 2 * PSF_FIT_MAX_HALF + 1 };
+    const psf_plane *pl = &p->pl[d];
     if (pl->spline) return plane_terms_dense(p, d, theta, nll, sums);
     const int k = p->o->planes;
     /* the plane's share of the photons (× gain 1.0 exactly for the papers' optics) */
@@ -160,9 +160,9 @@ static double plane_terms(const problem *p, int d, const double *theta, double n
  * recomputed only when centre or width changed, since a drift fit evaluates the same parameters
  * several times over (neighbour model, profile, trial) and the erf/exp calls are a fifth of it. */
 static void plane_at(problem *p, int d, const double *theta) {
-    mumloc_psf_plane *pl = &p->pl[d];
-    const mumloc_psf_plane before = *pl;
-    mumloc_psf_plane_place(p->o, d, theta[0], theta[1], theta[2], p->dx_dy, p->map, pl);
+    psf_plane *pl = &p->pl[d];
+    const psf_plane before = *pl;
+    psf_plane_place(p->o, d, theta[0], theta[1], theta[2], p->dx_dy, p->map, pl);
     if (p->evaluated[d] && pl->cx == before.cx && pl->cy == before.cy &&
         pl->width_nm == before.width_nm && (!pl->spline || pl->z_nm == before.z_nm)) {
         /* same centre and width (and depth), same factors: the buffer still holds them */
@@ -172,7 +172,7 @@ static void plane_at(problem *p, int d, const double *theta) {
         pl->stride = before.stride;
         return;
     }
-    mumloc_psf_plane_eval(p->o, pl, p->buffer[d]);
+    psf_plane_eval(p->o, pl, p->buffer[d]);
     p->evaluated[d] = 1;
 }
 
@@ -254,13 +254,13 @@ static double evaluate(problem *p, const double *theta, double *grad, double *fi
     return nll;
 }
 
-double mumloc_mle_problem_extended(mumloc_mle_problem *p, const double *theta, double *grad,
+double mle_problem_extended(mle_problem *p, const double *theta, double *grad,
                                    double *fisher) {
     return evaluate(p, theta, grad, fisher, 1);
 }
 
-int mumloc_solve_spd(const double *A, const double *b, int n, double *x) {
-    double L[MUMLOC_MLE_MAX_EXTENDED][MUMLOC_MLE_MAX_EXTENDED];
+int solve_spd(const double *A, const double *b, int n, double *x) {
+    double L[MLE_MAX_EXTENDED][MLE_MAX_EXTENDED];
     for (int i = 0; i < n; i++)
         for (int j = 0; j <= i; j++) {
             double s = A[i * n + j];
@@ -272,7 +272,7 @@ int mumloc_solve_spd(const double *A, const double *b, int n, double *x) {
                 L[i][j] = s / L[j][j];
             }
         }
-    double z[MUMLOC_MLE_MAX_EXTENDED];
+    double z[MLE_MAX_EXTENDED];
     for (int i = 0; i < n; i++) {
         double s = b[i];
         for (int t = 0; t < i; t++) s -= L[i][t] * z[t];
@@ -293,7 +293,7 @@ static void project(problem *p, double *theta) {
         if (!(theta[4 + d] > MIN_BACKGROUND)) theta[4 + d] = MIN_BACKGROUND;
 }
 
-void mumloc_mle_problem_project(mumloc_mle_problem *p, double *theta) { project(p, theta); }
+void mle_problem_project(mle_problem *p, double *theta) { project(p, theta); }
 
 /* The state of a fit between steps: theta's likelihood and, when have_fisher, its gradient and
  * Fisher matrix (the first trial of a step computes them: usually it is taken, and then the next
@@ -320,7 +320,7 @@ static int step(problem *p, double *theta, lm_state *s, double *delta, int last)
         for (int i = 0; i < fixed; i++)
             for (int j = 0; j < n; j++) A[i * n + j] = A[j * n + i] = i == j ? 1.0 : 0.0;
         for (int i = 0; i < n; i++) A[i * n + i] *= 1.0 + s->lambda;
-        if (mumloc_solve_spd(A, minus_grad, n, delta)) {
+        if (solve_spd(A, minus_grad, n, delta)) {
             for (int i = 0; i < n; i++) trial[i] = theta[i] + delta[i];
             project(p, trial);
             const int first = tries == 0 && !last;
@@ -344,10 +344,10 @@ static int step(problem *p, double *theta, lm_state *s, double *delta, int last)
     return 0;
 }
 
-mumloc_status mumloc_mle_problem_init(mumloc_mle_problem *p, const mumloc_optics *o,
-                                      const mumloc_pixel_noise *noise, const float *frame,
+mumloc_status mle_problem_init(mle_problem *p, const mumloc_optics *o,
+                                      const pixel_noise *noise, const float *frame,
                                       int width, int height, double x, double y, double z,
-                                      const double *dx_dy, const mumloc_plane_map *map) {
+                                      const double *dx_dy, const plane_map *map) {
     memset(p, 0, sizeof *p);
     p->o = o;
     p->frame = frame;
@@ -359,16 +359,16 @@ mumloc_status mumloc_mle_problem_init(mumloc_mle_problem *p, const mumloc_optics
     p->read_variance = noise->read_variance;
     size_t need = 0;
     for (int d = 0; d < o->planes; d++) {
-        p->inside[d] = mumloc_psf_plane_window(o, d, x, y, z, dx_dy, map, width, height, &p->pl[d]);
+        p->inside[d] = psf_plane_window(o, d, x, y, z, dx_dy, map, width, height, &p->pl[d]);
         if (p->inside[d])
-            need += mumloc_psf_plane_buffer_size(&p->pl[d]) + (size_t)p->pl[d].nx * p->pl[d].ny;
+            need += psf_plane_buffer_size(&p->pl[d]) + (size_t)p->pl[d].nx * p->pl[d].ny;
     }
     double *next = p->storage = calloc(need ? need : 1, sizeof *p->storage);
-    if (!p->storage) return mumloc_fail(MUMLOC_ERR_OUT_OF_MEMORY, "out of memory for a PSF fit");
+    if (!p->storage) return error_fail(MUMLOC_ERR_OUT_OF_MEMORY, "out of memory for a PSF fit");
     for (int d = 0; d < o->planes; d++)
         if (p->inside[d]) {
             p->buffer[d] = next;
-            next += mumloc_psf_plane_buffer_size(&p->pl[d]);
+            next += psf_plane_buffer_size(&p->pl[d]);
             p->others[d] = next;
             next += (size_t)p->pl[d].nx * p->pl[d].ny;
         }
@@ -384,7 +384,7 @@ mumloc_status mumloc_mle_problem_init(mumloc_mle_problem *p, const mumloc_optics
         for (int d = 0; d < k_; d++) {                                                             \
             if (!(p)->inside[d]) continue;                                                         \
             plane_at((p), d, (theta));                                                             \
-            const mumloc_psf_plane *pl = &(p)->pl[d];                                              \
+            const psf_plane *pl = &(p)->pl[d];                                              \
             for (int b = 0; b < pl->ny; b++)                                                       \
                 for (int a = 0; a < pl->nx; a++) {                                                 \
                     const size_t pixel = d * area_ + (size_t)(pl->j0 + b) * (p)->width + pl->i0 + a; \
@@ -396,23 +396,23 @@ mumloc_status mumloc_mle_problem_init(mumloc_mle_problem *p, const mumloc_optics
         }                                                                                          \
     } while (0)
 
-void mumloc_mle_problem_add_signal(mumloc_mle_problem *p, const double *theta, double scale,
+void mle_problem_add_signal(mle_problem *p, const double *theta, double scale,
                                    double *image) {
     FOR_WINDOW_PIXELS(p, theta, (void)local; image[pixel] += scale * own);
 }
 
-void mumloc_mle_problem_clear_signal(const mumloc_mle_problem *p, double *image) {
+void mle_problem_clear_signal(const mle_problem *p, double *image) {
     const size_t area = (size_t)p->width * p->height;
     for (int d = 0; d < p->o->planes; d++) {
         if (!p->inside[d]) continue;
-        const mumloc_psf_plane *pl = &p->pl[d];
+        const psf_plane *pl = &p->pl[d];
         for (int b = 0; b < pl->ny; b++)
             memset(image + d * area + (size_t)(pl->j0 + b) * p->width + pl->i0, 0,
                    (size_t)pl->nx * sizeof *image);
     }
 }
 
-void mumloc_mle_problem_set_others(mumloc_mle_problem *p, const double *theta,
+void mle_problem_set_others(mle_problem *p, const double *theta,
                                    const double *image) {
     FOR_WINDOW_PIXELS(p, theta, {
         double v = image[pixel] - own;
@@ -420,16 +420,16 @@ void mumloc_mle_problem_set_others(mumloc_mle_problem *p, const double *theta,
     });
 }
 
-void mumloc_mle_problem_free(mumloc_mle_problem *p) {
+void mle_problem_free(mle_problem *p) {
     if (!p) return;
     free(p->storage);
     p->storage = NULL;
 }
 
-mumloc_status mumloc_mle_problem_start(mumloc_mle_problem *p, double x, double y, double z,
+mumloc_status mle_problem_start(mle_problem *p, double x, double y, double z,
                                        double *theta) {
-    mumloc_photon_fit start;
-    MUMLOC_TRY(mumloc_fit_photons(p->o, p->frame, p->width, p->height, x, y, z, p->dx_dy, p->map,
+    photon_fit start;
+    ERROR_TRY(fit_photons(p->o, p->frame, p->width, p->height, x, y, z, p->dx_dy, p->map,
                                   &start));
     theta[0] = x;
     theta[1] = y;
@@ -441,7 +441,7 @@ mumloc_status mumloc_mle_problem_start(mumloc_mle_problem *p, double x, double y
     return MUMLOC_OK;
 }
 
-void mumloc_mle_problem_fit(mumloc_mle_problem *p, double *theta, mumloc_mle_result *out) {
+void mle_problem_fit(mle_problem *p, double *theta, mle_result *out) {
     const mumloc_optics *o = p->o;
     project(p, theta);
     lm_state s;
@@ -473,22 +473,22 @@ void mumloc_mle_problem_fit(mumloc_mle_problem *p, double *theta, mumloc_mle_res
         out->background[d] = d < o->planes && p->inside[d] ? theta[4 + d] : NAN;
 }
 
-mumloc_status mumloc_fit_mle(const mumloc_optics *o, const mumloc_pixel_noise *noise,
+mumloc_status fit_mle(const mumloc_optics *o, const pixel_noise *noise,
                              const float *frame, int width, int height, double x, double y,
-                             double z, const double *dx_dy, const mumloc_plane_map *map,
-                             mumloc_mle_result *out) {
-    mumloc_mle_problem p;
-    MUMLOC_TRY(mumloc_mle_problem_init(&p, o, noise, frame, width, height, x, y, z, dx_dy, map));
+                             double z, const double *dx_dy, const plane_map *map,
+                             mle_result *out) {
+    mle_problem p;
+    ERROR_TRY(mle_problem_init(&p, o, noise, frame, width, height, x, y, z, dx_dy, map));
     double theta[MAX_PARAMS];
-    mumloc_status st = mumloc_mle_problem_start(&p, x, y, z, theta);
-    if (st == MUMLOC_OK) mumloc_mle_problem_fit(&p, theta, out);
-    mumloc_mle_problem_free(&p);
+    mumloc_status st = mle_problem_start(&p, x, y, z, theta);
+    if (st == MUMLOC_OK) mle_problem_fit(&p, theta, out);
+    mle_problem_free(&p);
     return st;
 }
 
 /* How far a fit may move a position and still be trusted: one camera pixel laterally, half the
  * plane spacing axially. Farther means the fit went to a neighbour or to noise. */
-int mumloc_mle_trusted(const mumloc_optics *o, const mumloc_mle_result *r, double x_nm,
+int mle_trusted(const mumloc_optics *o, const mle_result *r, double x_nm,
                        double y_nm, double z_nm) {
     const double lateral = o->pixel_nm;
     const double axial =

@@ -10,11 +10,11 @@
 #include "fit/photon_fit.h"
 #include "optics/crlb.h"
 
-static mumloc_status measure_with(const mumloc_optics *o, const mumloc_pixel_noise *noise,
+static mumloc_status measure_with(const mumloc_optics *o, const pixel_noise *noise,
                                   const float *frame, int width, int height,
-                                  const mumloc_psf_plane *planes, mumloc_localization *l) {
-    mumloc_photon_fit fit;
-    MUMLOC_TRY(mumloc_fit_photons_planes(o, frame, width, height, l->x_nm, l->y_nm, l->z_nm, planes,
+                                  const psf_plane *planes, mumloc_localization *l) {
+    photon_fit fit;
+    ERROR_TRY(fit_photons_planes(o, frame, width, height, l->x_nm, l->y_nm, l->z_nm, planes,
                                          &fit));
     double bg[MUMLOC_MAX_PLANES], sum = 0;
     int seen = 0;
@@ -43,29 +43,29 @@ static mumloc_status measure_with(const mumloc_optics *o, const mumloc_pixel_noi
         return MUMLOC_OK;
     }
     double sigma[3];
-    mumloc_crlb_bounds_planes(o, noise, planes, fit.photons, bg, sigma);
+    crlb_bounds_planes(o, noise, planes, fit.photons, bg, sigma);
     l->uncertainty_xy_nm = sqrt(0.5 * (sigma[0] * sigma[0] + sigma[1] * sigma[1]));
     l->uncertainty_z_nm = sigma[2];
     return MUMLOC_OK;
 }
 
-static mumloc_status measure_one(const mumloc_optics *o, const mumloc_pixel_noise *noise,
+static mumloc_status measure_one(const mumloc_optics *o, const pixel_noise *noise,
                                  const float *frame, int width, int height, const double *dx_dy,
-                                 const mumloc_plane_map *map, mumloc_localization *l) {
-    mumloc_psf_plane planes[MUMLOC_MAX_PLANES];
-    double *buffer = mumloc_psf_planes_unclipped(o, l->x_nm, l->y_nm, l->z_nm, dx_dy, map, planes);
-    if (!buffer) return mumloc_fail(MUMLOC_ERR_OUT_OF_MEMORY, "out of memory for a measurement");
+                                 const plane_map *map, mumloc_localization *l) {
+    psf_plane planes[MUMLOC_MAX_PLANES];
+    double *buffer = psf_planes_unclipped(o, l->x_nm, l->y_nm, l->z_nm, dx_dy, map, planes);
+    if (!buffer) return error_fail(MUMLOC_ERR_OUT_OF_MEMORY, "out of memory for a measurement");
     mumloc_status s = measure_with(o, noise, frame, width, height, planes, l);
     free(buffer);
     return s;
 }
 
-mumloc_status mumloc_localizations_measure_mapped(const mumloc_optics *optics,
+mumloc_status localizations_measure_mapped(const mumloc_optics *optics,
                                                   const mumloc_camera *camera,
-                                                  const mumloc_plane_map *map, const float *frame,
+                                                  const plane_map *map, const float *frame,
                                                   int width, int height, const double *dx_dy,
                                                   mumloc_localization *locs, int count) {
-    return mumloc_for_each_localization(optics, camera, frame, width, height, dx_dy, map, locs,
+    return for_each_localization(optics, camera, frame, width, height, dx_dy, map, locs,
                                         count, measure_one, "measured");
 }
 
@@ -73,6 +73,6 @@ mumloc_status mumloc_localizations_measure(const mumloc_optics *optics, const mu
                                            const float *frame, int width, int height,
                                            const double *dx_dy, mumloc_localization *locs,
                                            int count) {
-    return mumloc_localizations_measure_mapped(optics, camera, NULL, frame, width, height, dx_dy,
+    return localizations_measure_mapped(optics, camera, NULL, frame, width, height, dx_dy,
                                                locs, count);
 }

@@ -2,7 +2,7 @@
  *
  * Why block coordinate ascent rather than one joint Levenberg–Marquardt over all molecules: a
  * molecule's parameters couple only to the molecules whose windows overlap its own, so fitting one
- * molecule with its neighbours' expected light held in the model (mumloc_mle_problem_set_others)
+ * molecule with its neighbours' expected light held in the model (mle_problem_set_others)
  * is an exact maximisation of the joint likelihood over that molecule's block; repeating it until
  * nothing moves reaches the joint optimum at the cost of a few warm single-molecule fits, and stays
  * parallel. The update order is Gauss–Seidel over a colouring of the overlap graph: molecules of
@@ -46,10 +46,10 @@
 #define SPARROW_WIDTHS 2.0
 
 typedef struct emitter {
-    mumloc_mle_problem problem;
-    double theta[MUMLOC_MLE_MAX_PARAMS]; /* accepted: in the others' models */
-    double start[MUMLOC_MLE_MAX_PARAMS]; /* at the decoded position, from the linear photometry */
-    mumloc_mle_result fit;
+    mle_problem problem;
+    double theta[MLE_MAX_PARAMS]; /* accepted: in the others' models */
+    double start[MLE_MAX_PARAMS]; /* at the decoded position, from the linear photometry */
+    mle_result fit;
     int trusted, dirty, moved;
     int pinned; /* held at the decoded position: its fit joined another record's molecule */
 } emitter;
@@ -64,10 +64,10 @@ typedef struct joint {
     double *signal;                     /* k × H × W: every record's accepted light */
 } joint;
 
-static int windows_overlap(const mumloc_mle_problem *a, const mumloc_mle_problem *b, int k) {
+static int windows_overlap(const mle_problem *a, const mle_problem *b, int k) {
     for (int d = 0; d < k; d++) {
         if (!a->inside[d] || !b->inside[d]) continue;
-        const mumloc_psf_plane *p = &a->pl[d], *q = &b->pl[d];
+        const psf_plane *p = &a->pl[d], *q = &b->pl[d];
         if (p->i0 < q->i0 + q->nx && q->i0 < p->i0 + p->nx && p->j0 < q->j0 + q->ny &&
             q->j0 < p->j0 + p->ny)
             return 1;
@@ -82,7 +82,7 @@ static mumloc_status build_graph(joint *j) {
     j->neighbour_start = calloc((size_t)n + 1, sizeof *j->neighbour_start);
     if (!degree || !j->neighbour_start) {
         free(degree);
-        return mumloc_fail(MUMLOC_ERR_OUT_OF_MEMORY, "out of memory for %d records' neighbours", n);
+        return error_fail(MUMLOC_ERR_OUT_OF_MEMORY, "out of memory for %d records' neighbours", n);
     }
     for (int a = 0; a < n; a++)
         for (int b = a + 1; b < n; b++)
@@ -95,7 +95,7 @@ static mumloc_status build_graph(joint *j) {
     j->colour_start = calloc((size_t)n + 2, sizeof *j->colour_start);
     mumloc_status st = MUMLOC_OK;
     if (!j->neighbours || !colour || !used || !j->order || !j->colour_start) {
-        st = mumloc_fail(MUMLOC_ERR_OUT_OF_MEMORY, "out of memory for %d records' neighbours", n);
+        st = error_fail(MUMLOC_ERR_OUT_OF_MEMORY, "out of memory for %d records' neighbours", n);
         goto done;
     }
     memset(degree, 0, (size_t)n * sizeof *degree);
@@ -129,9 +129,9 @@ done:
 
 /* A fit is kept only inside the trust region and inside the imaged field: a molecule whose fit
  * leaves the frame was a detection on the border the data cannot place. */
-static int keep_fit(const joint *j, const mumloc_mle_result *r, const mumloc_localization *l) {
+static int keep_fit(const joint *j, const mle_result *r, const mumloc_localization *l) {
     const double p = j->o->pixel_nm;
-    return mumloc_mle_trusted(j->o, r, l->x_nm, l->y_nm, l->z_nm) && r->x_nm >= 0 &&
+    return mle_trusted(j->o, r, l->x_nm, l->y_nm, l->z_nm) && r->x_nm >= 0 &&
            r->y_nm >= 0 && r->x_nm <= j->width * p && r->y_nm <= j->height * p;
 }
 
@@ -143,32 +143,32 @@ static void refit(joint *j, int m) {
     emitter *e = &j->e[m];
     const mumloc_localization *l = &j->locs[m];
     const int n = e->problem.n;
-    double theta[MUMLOC_MLE_MAX_PARAMS];
-    mumloc_mle_problem_set_others(&e->problem, e->theta, j->signal);
+    double theta[MLE_MAX_PARAMS];
+    mle_problem_set_others(&e->problem, e->theta, j->signal);
     memcpy(theta, e->trusted ? e->theta : e->start, sizeof theta);
     if (!e->trusted) memcpy(theta + 3, e->theta + 3, (size_t)(n - 3) * sizeof *theta);
     e->problem.max_iterations = REFIT_ITERATIONS;
     if (!e->pinned) {
         e->problem.fixed_position = 0;
-        mumloc_mle_problem_fit(&e->problem, theta, &e->fit);
-        mumloc_mle_result judged = e->fit; /* a capped refit counts as converging: sweeps go on */
+        mle_problem_fit(&e->problem, theta, &e->fit);
+        mle_result judged = e->fit; /* a capped refit counts as converging: sweeps go on */
         judged.converged |= e->fit.iterations >= REFIT_ITERATIONS;
         e->trusted = keep_fit(j, &judged, l);
     }
     if (!e->trusted) {
         memcpy(theta, e->start, 3 * sizeof *theta);
         memcpy(theta + 3, e->theta + 3, (size_t)(n - 3) * sizeof *theta);
-        mumloc_mle_result light;
+        mle_result light;
         e->problem.fixed_position = 1;
-        mumloc_mle_problem_fit(&e->problem, theta, &light);
+        mle_problem_fit(&e->problem, theta, &light);
         e->problem.fixed_position = 0;
     }
     double change = 0;
     for (int i = 0; i < 3; i++) change = fmax(change, fabs(theta[i] - e->theta[i]));
     e->moved = change > MOVE_NM || fabs(theta[3] - e->theta[3]) > MOVE_PHOTONS * e->theta[3];
     if (e->moved) {
-        mumloc_mle_problem_add_signal(&e->problem, e->theta, -1.0, j->signal);
-        mumloc_mle_problem_add_signal(&e->problem, theta, 1.0, j->signal);
+        mle_problem_add_signal(&e->problem, e->theta, -1.0, j->signal);
+        mle_problem_add_signal(&e->problem, theta, 1.0, j->signal);
     }
     memcpy(e->theta, theta, sizeof theta);
 }
@@ -181,7 +181,7 @@ static int swept(const joint *j, int m) {
 
 /* Sweeps in colour order over the records marked dirty, each refit marking its neighbours dirty
  * when it moved, until a sweep moves nothing. */
-static void sweep_until_settled(joint *j, mumloc_multi_emitter_stats *stats) {
+static void sweep_until_settled(joint *j, multi_emitter_stats *stats) {
     stats->converged = 1;
     for (int sweep = 0; sweep < MAX_SWEEPS; sweep++) {
         int any = 0;
@@ -215,20 +215,20 @@ static void sweep_until_settled(joint *j, mumloc_multi_emitter_stats *stats) {
 
 /* Windows and start values at the decoded positions, then every record fitted on its own (the
  * first sweep: neighbours unknown yet), and every record's accepted light drawn. */
-static mumloc_status start(joint *j, const mumloc_pixel_noise *noise, const float *frame,
+static mumloc_status start(joint *j, const pixel_noise *noise, const float *frame,
                            int width, int height, const double *dx_dy,
-                           const mumloc_plane_map *map) {
+                           const plane_map *map) {
     for (int m = 0; m < j->count; m++) {
         emitter *e = &j->e[m];
         const mumloc_localization *l = &j->locs[m];
-        MUMLOC_TRY(mumloc_mle_problem_init(&e->problem, j->o, noise, frame, width, height, l->x_nm,
+        ERROR_TRY(mle_problem_init(&e->problem, j->o, noise, frame, width, height, l->x_nm,
                                            l->y_nm, l->z_nm, dx_dy, map));
-        mumloc_status st = mumloc_mle_problem_start(&e->problem, l->x_nm, l->y_nm, l->z_nm,
+        mumloc_status st = mle_problem_start(&e->problem, l->x_nm, l->y_nm, l->z_nm,
                                                     e->start);
         if (st != MUMLOC_OK) {
             char why[512];
             snprintf(why, sizeof why, "%s", mumloc_last_error());
-            return mumloc_fail(st, "localization %d: %s", m + 1, why);
+            return error_fail(st, "localization %d: %s", m + 1, why);
         }
     }
 #pragma omp parallel for schedule(dynamic, 1)
@@ -236,13 +236,13 @@ static mumloc_status start(joint *j, const mumloc_pixel_noise *noise, const floa
         emitter *e = &j->e[m];
         const mumloc_localization *l = &j->locs[m];
         memcpy(e->theta, e->start, sizeof e->theta);
-        mumloc_mle_problem_fit(&e->problem, e->theta, &e->fit);
+        mle_problem_fit(&e->problem, e->theta, &e->fit);
         e->trusted = keep_fit(j, &e->fit, l);
         if (!e->trusted) memcpy(e->theta, e->start, sizeof e->theta);
     }
-    for (int m = 0; m < j->count; m++) mumloc_mle_problem_clear_signal(&j->e[m].problem, j->signal);
+    for (int m = 0; m < j->count; m++) mle_problem_clear_signal(&j->e[m].problem, j->signal);
     for (int m = 0; m < j->count; m++)
-        mumloc_mle_problem_add_signal(&j->e[m].problem, j->e[m].theta, 1.0, j->signal);
+        mle_problem_add_signal(&j->e[m].problem, j->e[m].theta, 1.0, j->signal);
     return MUMLOC_OK;
 }
 
@@ -282,7 +282,7 @@ static int pin_duplicates(joint *j) {
 }
 
 /* The Sparrow flag of every record against every other (see multi_emitter.h). */
-static void flag_unresolved(const joint *j, const double *dx_dy, const mumloc_plane_map *map,
+static void flag_unresolved(const joint *j, const double *dx_dy, const plane_map *map,
                             int *unresolved) {
     const mumloc_optics *o = j->o;
     for (int a = 0; a < j->count; a++) unresolved[a] = 0;
@@ -293,9 +293,9 @@ static void flag_unresolved(const joint *j, const double *dx_dy, const mumloc_pl
             const double distance = sqrt(dx * dx + dy * dy);
             double limit = INFINITY;
             for (int d = 0; d < o->planes; d++) {
-                mumloc_psf_plane pa, pb;
-                mumloc_psf_plane_place(o, d, p->x_nm, p->y_nm, p->z_nm, dx_dy, map, &pa);
-                mumloc_psf_plane_place(o, d, q->x_nm, q->y_nm, q->z_nm, dx_dy, map, &pb);
+                psf_plane pa, pb;
+                psf_plane_place(o, d, p->x_nm, p->y_nm, p->z_nm, dx_dy, map, &pa);
+                psf_plane_place(o, d, q->x_nm, q->y_nm, q->z_nm, dx_dy, map, &pb);
                 limit = fmin(limit, SPARROW_WIDTHS * sqrt(0.5 * (pa.width_nm * pa.width_nm +
                                                                   pb.width_nm * pb.width_nm)));
             }
@@ -303,12 +303,12 @@ static void flag_unresolved(const joint *j, const double *dx_dy, const mumloc_pl
         }
 }
 
-mumloc_status mumloc_refine_multi_emitter(const mumloc_optics *o, const mumloc_pixel_noise *noise,
+mumloc_status refine_multi_emitter(const mumloc_optics *o, const pixel_noise *noise,
                                           const float *frame, int width, int height,
-                                          const double *dx_dy, const mumloc_plane_map *map,
+                                          const double *dx_dy, const plane_map *map,
                                           mumloc_localization *locs, int count, int *unresolved,
-                                          mumloc_multi_emitter_stats *stats) {
-    mumloc_multi_emitter_stats own;
+                                          multi_emitter_stats *stats) {
+    multi_emitter_stats own;
     if (!stats) stats = &own;
     memset(stats, 0, sizeof *stats);
     stats->converged = 1;
@@ -324,7 +324,7 @@ mumloc_status mumloc_refine_multi_emitter(const mumloc_optics *o, const mumloc_p
     j.signal = malloc((size_t)o->planes * width * height * sizeof *j.signal);
     mumloc_status st = MUMLOC_OK;
     if (!j.e || !j.signal)
-        st = mumloc_fail(MUMLOC_ERR_OUT_OF_MEMORY, "out of memory for %d fits", count);
+        st = error_fail(MUMLOC_ERR_OUT_OF_MEMORY, "out of memory for %d fits", count);
     if (st == MUMLOC_OK) st = start(&j, noise, frame, width, height, dx_dy, map);
     /* more records than one per CROWD_PIXELS pixels (5x the papers' densest data): a crowd no fit
      * separates, typically an untrained network's detections; the independent fits stand, and the
@@ -356,7 +356,7 @@ mumloc_status mumloc_refine_multi_emitter(const mumloc_optics *o, const mumloc_p
         if (unresolved) flag_unresolved(&j, dx_dy, map, unresolved);
     }
     if (j.e)
-        for (int m = 0; m < count; m++) mumloc_mle_problem_free(&j.e[m].problem);
+        for (int m = 0; m < count; m++) mle_problem_free(&j.e[m].problem);
     free(j.e);
     free(j.signal);
     free(j.neighbour_start);

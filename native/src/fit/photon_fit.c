@@ -18,12 +18,12 @@ typedef struct plane_sums {
     double mean_a, mean_y, saa, say;
 } plane_sums;
 
-static void sums(const mumloc_psf_plane *pl, const float *image, int width, int k, plane_sums *s) {
+static void sums(const psf_plane *pl, const float *image, int width, int k, plane_sums *s) {
     double sa = 0, sy = 0;
     s->n = pl->nx * pl->ny;
     for (int b = 0; b < pl->ny; b++)
         for (int a = 0; a < pl->nx; a++) {
-            sa += mumloc_psf_plane_value(pl, a, b) * pl->gain / k;
+            sa += psf_plane_value(pl, a, b) * pl->gain / k;
             sy += image[(size_t)(pl->j0 + b) * width + pl->i0 + a];
         }
     s->mean_a = sa / s->n;
@@ -31,14 +31,14 @@ static void sums(const mumloc_psf_plane *pl, const float *image, int width, int 
     s->saa = s->say = 0;
     for (int b = 0; b < pl->ny; b++)
         for (int a = 0; a < pl->nx; a++) {
-            double da = mumloc_psf_plane_value(pl, a, b) * pl->gain / k - s->mean_a;
+            double da = psf_plane_value(pl, a, b) * pl->gain / k - s->mean_a;
             double dy = image[(size_t)(pl->j0 + b) * width + pl->i0 + a] - s->mean_y;
             s->saa += da * da;
             s->say += da * dy;
         }
 }
 
-static double residual_squares(const mumloc_psf_plane *pl, const float *image, int width, int k,
+static double residual_squares(const psf_plane *pl, const float *image, int width, int k,
                                double photons, double background) {
     double rss = 0;
     for (int b = 0; b < pl->ny; b++)
@@ -53,9 +53,9 @@ static double residual_squares(const mumloc_psf_plane *pl, const float *image, i
     return rss;
 }
 
-/* The part of an unclipped plane view that lies on the image (the window mumloc_psf_plane_window
+/* The part of an unclipped plane view that lies on the image (the window psf_plane_window
  * gives with the image size): the same pixels, so the same factor values. */
-static int clip_to_image(const mumloc_psf_plane *full, int width, int height, mumloc_psf_plane *pl) {
+static int clip_to_image(const psf_plane *full, int width, int height, psf_plane *pl) {
     *pl = *full;
     int i1 = full->i0 + full->nx - 1, j1 = full->j0 + full->ny - 1;
     int i0 = full->i0 < 0 ? 0 : full->i0, j0 = full->j0 < 0 ? 0 : full->j0;
@@ -81,13 +81,13 @@ static int clip_to_image(const mumloc_psf_plane *full, int width, int height, mu
     return 1;
 }
 
-mumloc_status mumloc_fit_photons_planes(const mumloc_optics *o, const float *frame, int width,
+mumloc_status fit_photons_planes(const mumloc_optics *o, const float *frame, int width,
                                         int height, double x, double y, double z,
-                                        const mumloc_psf_plane *unclipped,
-                                        mumloc_photon_fit *out) {
+                                        const psf_plane *unclipped,
+                                        photon_fit *out) {
     const int k = o->planes;
     const size_t area = (size_t)width * height;
-    mumloc_psf_plane pl[MUMLOC_MAX_PLANES];
+    psf_plane pl[MUMLOC_MAX_PLANES];
     int inside[MUMLOC_MAX_PLANES];
     plane_sums s[MUMLOC_MAX_PLANES];
     double num = 0, den = 0;
@@ -102,7 +102,7 @@ mumloc_status mumloc_fit_photons_planes(const mumloc_optics *o, const float *fra
         unknowns++;
     }
     if (!(den > 0.0))
-        return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT,
+        return error_fail(MUMLOC_ERR_INVALID_ARGUMENT,
                            "no pixel of the %dx%d image sees the PSF of a molecule at (%g, %g, %g) "
                            "nm: is the position outside the image?", width, height, x, y, z);
     out->photons = num / den;
@@ -119,13 +119,13 @@ mumloc_status mumloc_fit_photons_planes(const mumloc_optics *o, const float *fra
     return MUMLOC_OK;
 }
 
-mumloc_status mumloc_fit_photons(const mumloc_optics *o, const float *frame, int width, int height,
+mumloc_status fit_photons(const mumloc_optics *o, const float *frame, int width, int height,
                                  double x, double y, double z, const double *dx_dy,
-                                 const mumloc_plane_map *map, mumloc_photon_fit *out) {
-    mumloc_psf_plane pl[MUMLOC_MAX_PLANES];
-    double *buffer = mumloc_psf_planes_unclipped(o, x, y, z, dx_dy, map, pl);
-    if (!buffer) return mumloc_fail(MUMLOC_ERR_OUT_OF_MEMORY, "out of memory for a photon fit");
-    mumloc_status s = mumloc_fit_photons_planes(o, frame, width, height, x, y, z, pl, out);
+                                 const plane_map *map, photon_fit *out) {
+    psf_plane pl[MUMLOC_MAX_PLANES];
+    double *buffer = psf_planes_unclipped(o, x, y, z, dx_dy, map, pl);
+    if (!buffer) return error_fail(MUMLOC_ERR_OUT_OF_MEMORY, "out of memory for a photon fit");
+    mumloc_status s = fit_photons_planes(o, frame, width, height, x, y, z, pl, out);
     free(buffer);
     return s;
 }

@@ -10,18 +10,18 @@
 #include "fit/multi_emitter.h"
 #include "core/runtime.h"
 
-mumloc_status mumloc_localizations_refine_mapped(const mumloc_optics *optics,
+mumloc_status localizations_refine_mapped(const mumloc_optics *optics,
                                                  const mumloc_camera *camera,
-                                                 const mumloc_plane_map *map, const float *frame,
+                                                 const plane_map *map, const float *frame,
                                                  int width, int height, const double *dx_dy,
                                                  mumloc_localization *locs, int count) {
-    MUMLOC_TRY(mumloc_localizations_check(optics, camera, frame, width, height, locs, count));
-    const mumloc_pixel_noise noise = mumloc_pixel_noise_of(camera);
-    mumloc_threads_apply();
+    ERROR_TRY(localizations_check(optics, camera, frame, width, height, locs, count));
+    const pixel_noise noise = pixel_noise_of(camera);
+    threads_apply();
     int *unresolved = count > 0 ? malloc(sizeof *unresolved * (size_t)count) : NULL;
     if (count > 0 && !unresolved)
-        return mumloc_fail(MUMLOC_ERR_OUT_OF_MEMORY, "no memory for %d records", count);
-    mumloc_status st = mumloc_refine_multi_emitter(optics, &noise, frame, width, height, dx_dy,
+        return error_fail(MUMLOC_ERR_OUT_OF_MEMORY, "no memory for %d records", count);
+    mumloc_status st = refine_multi_emitter(optics, &noise, frame, width, height, dx_dy,
                                                    map, locs, count, unresolved, NULL);
     if (st == MUMLOC_OK)
         for (int m = 0; m < count; m++) locs[m].unresolved = unresolved[m];
@@ -33,6 +33,6 @@ mumloc_status mumloc_localizations_refine(const mumloc_optics *optics, const mum
                                           const float *frame, int width, int height,
                                           const double *dx_dy, mumloc_localization *locs,
                                           int count) {
-    return mumloc_localizations_refine_mapped(optics, camera, NULL, frame, width, height, dx_dy,
+    return localizations_refine_mapped(optics, camera, NULL, frame, width, height, dx_dy,
                                               locs, count);
 }

@@ -22,7 +22,7 @@ static locale_t c_locale(void) {
     return created;
 }
 
-double mumloc_strtod_c(const char *text, char **end) {
+double strtod_c(const char *text, char **end) {
     locale_t loc = c_locale();
     if (!loc) return strtod(text, end); /* cannot happen for "C"; fall back to the process locale */
     locale_t previous = uselocale(loc);
@@ -54,14 +54,14 @@ static size_t decimal_length(const char *text) {
     return (size_t)(p - text);
 }
 
-mumloc_number_check mumloc_parse_table_number(const char *text, double *value) {
-    if (strcmp(text, "NaN") == 0) { *value = NAN; return MUMLOC_NUMBER_OK; }
-    if (strcmp(text, "Infinity") == 0) { *value = INFINITY; return MUMLOC_NUMBER_OK; }
-    if (strcmp(text, "-Infinity") == 0) { *value = -INFINITY; return MUMLOC_NUMBER_OK; }
+number_check parse_table_number(const char *text, double *value) {
+    if (strcmp(text, "NaN") == 0) { *value = NAN; return NUMBER_OK; }
+    if (strcmp(text, "Infinity") == 0) { *value = INFINITY; return NUMBER_OK; }
+    if (strcmp(text, "-Infinity") == 0) { *value = -INFINITY; return NUMBER_OK; }
     size_t len = decimal_length(text);
-    if (len == 0 || text[len] != '\0') return MUMLOC_NUMBER_NOT_DECIMAL;
-    double v = mumloc_strtod_c(text, NULL);
-    if (isinf(v)) return MUMLOC_NUMBER_TOO_LARGE;
+    if (len == 0 || text[len] != '\0') return NUMBER_NOT_DECIMAL;
+    double v = strtod_c(text, NULL);
+    if (isinf(v)) return NUMBER_TOO_LARGE;
     *value = v;
-    return MUMLOC_NUMBER_OK;
+    return NUMBER_OK;
 }

@@ -3,9 +3,9 @@
 
 #include <string.h>
 
-mumloc_csv_heading mumloc_csv_heading_split(const char *field) {
+csv_heading csv_heading_split(const char *field) {
     size_t len = strlen(field);
-    mumloc_csv_heading h = {len, NULL, 0};
+    csv_heading h = {len, NULL, 0};
     if (len < 2 || field[len - 1] != ']') return h;
     const char *open = strrchr(field, '[');
     if (!open || memchr(open + 1, ']', (size_t)(field + len - 1 - (open + 1))) != NULL) return h;
@@ -18,12 +18,12 @@ mumloc_csv_heading mumloc_csv_heading_split(const char *field) {
     return h;
 }
 
-int mumloc_csv_unit_writable(const char *unit) { return !unit || strpbrk(unit, "[]") == NULL; }
+int csv_unit_writable(const char *unit) { return !unit || strpbrk(unit, "[]") == NULL; }
 
 /* Whether a name written without unit needs the empty group " []" to read back as itself. */
-static int name_needs_empty_unit(const char *name) { return mumloc_csv_heading_split(name).unit != NULL; }
+static int name_needs_empty_unit(const char *name) { return csv_heading_split(name).unit != NULL; }
 
-void mumloc_csv_heading_brackets(const char *name, const char *unit, const char **open,
+void csv_heading_brackets(const char *name, const char *unit, const char **open,
                                  const char **close) {
     int bracket = (unit && *unit) || name_needs_empty_unit(name);
     *open = bracket ? " [" : "";

@@ -7,26 +7,26 @@
  *   - A unit may not hold '[' or ']'. A name without unit that would read as "name [unit]" (such
  *     as "a [x]" or "a [x][]") is written with an empty group, "a [x] []", which reads back as
  *     itself. */
-#ifndef MUMLOC_IO_CSV_HEADING_H
-#define MUMLOC_IO_CSV_HEADING_H
+#ifndef IO_CSV_HEADING_H
+#define IO_CSV_HEADING_H
 
 #include <stddef.h>
 
-typedef struct mumloc_csv_heading {
+typedef struct csv_heading {
     size_t name_len;  /* the name is the field's first name_len bytes */
     const char *unit; /* inside the field; NULL when the field has no unit group */
     size_t unit_len;
-} mumloc_csv_heading;
+} csv_heading;
 
 /* Splits a header field (quotes already removed) by the rule above. */
-mumloc_csv_heading mumloc_csv_heading_split(const char *field);
+csv_heading csv_heading_split(const char *field);
 
 /* Whether a unit can be written (it holds no '[' or ']'). */
-int mumloc_csv_unit_writable(const char *unit);
+int csv_unit_writable(const char *unit);
 
 /* What goes around the unit in the field "name<open>unit<close>": " [" and "]" for a unit or a
  * name that needs the empty group, else "" and "" (unit NULL = ""). */
-void mumloc_csv_heading_brackets(const char *name, const char *unit, const char **open,
+void csv_heading_brackets(const char *name, const char *unit, const char **open,
                                  const char **close);
 
 #endif

@@ -14,7 +14,7 @@
 #include "io/c_number.h"
 #include "io/csv_heading.h"
 
-struct mumloc_csv_reader {
+struct csv_reader {
     FILE *file;
     char *path;
     char *line;      /* getline buffer */
@@ -25,13 +25,13 @@ struct mumloc_csv_reader {
     int columns, column_cap;
     char **names;
     char **units;
-    mumloc_hash_index by_name; /* names → column, so header checks and lookups stay linear */
+    hash_index by_name; /* names → column, so header checks and lookups stay linear */
 };
 
 /* Reads the next line without its line end; returns 0 at end of file, -1 on a read error. */
 /* 1: a line; 0: end of file; -1: read error (errno); -2: a NUL byte (a binary file, e.g. a TIFF,
  * which would otherwise read as a table cut at its first NUL). */
-static int read_line(mumloc_csv_reader *r) {
+static int read_line(csv_reader *r) {
     errno = 0;
     ssize_t len = getline(&r->line, &r->line_cap, r->file);
     if (len < 0) return ferror(r->file) ? -1 : 0;
@@ -42,8 +42,8 @@ static int read_line(mumloc_csv_reader *r) {
     return 1;
 }
 
-static mumloc_status binary_file(const mumloc_csv_reader *r) {
-    return mumloc_fail(MUMLOC_ERR_FORMAT,
+static mumloc_status binary_file(const csv_reader *r) {
+    return error_fail(MUMLOC_ERR_FORMAT,
                        "'%s' line %lld holds a NUL byte: not a text file, so not a CSV table (is it "
                        "an image or a model?)", r->path, (long long)r->line_number);
 }
@@ -94,7 +94,7 @@ static char *copy_text(const char *text, size_t len) {
 }
 
 typedef struct name_probe {
-    const mumloc_csv_reader *reader;
+    const csv_reader *reader;
     const char *name;
 } name_probe;
 
@@ -103,55 +103,55 @@ static int same_name(const void *probe, uint64_t stored) {
     return strcmp(p->reader->names[stored], p->name) == 0;
 }
 
-static mumloc_status grow_columns(mumloc_csv_reader *r) {
+static mumloc_status grow_columns(csv_reader *r) {
     if (r->columns < r->column_cap) return MUMLOC_OK;
     int cap = r->column_cap ? 2 * r->column_cap : 16;
     char **names = realloc(r->names, (size_t)cap * sizeof *names);
     if (names) r->names = names;
     char **units = realloc(r->units, (size_t)cap * sizeof *units);
     if (units) r->units = units;
-    if (!names || !units) return mumloc_fail(MUMLOC_ERR_OUT_OF_MEMORY, "out of memory reading a CSV header");
+    if (!names || !units) return error_fail(MUMLOC_ERR_OUT_OF_MEMORY, "out of memory reading a CSV header");
     r->column_cap = cap;
     return MUMLOC_OK;
 }
 
 /* Splits "name [unit]" into its parts by the rule of csv_heading.h. */
-static mumloc_status add_column(mumloc_csv_reader *r, const char *field) {
-    if (r->columns == MUMLOC_CSV_MAX_COLUMNS)
-        return mumloc_fail(MUMLOC_ERR_FORMAT,
+static mumloc_status add_column(csv_reader *r, const char *field) {
+    if (r->columns == CSV_MAX_COLUMNS)
+        return error_fail(MUMLOC_ERR_FORMAT,
                            "'%s' line 1: the header has more than %d columns, more than mumloc reads "
                            "(is this a localization table?)",
-                           r->path, MUMLOC_CSV_MAX_COLUMNS);
-    mumloc_csv_heading h = mumloc_csv_heading_split(field);
+                           r->path, CSV_MAX_COLUMNS);
+    csv_heading h = csv_heading_split(field);
     if (h.name_len == 0)
-        return mumloc_fail(MUMLOC_ERR_FORMAT, "'%s' line 1: column %d of the header has no name",
+        return error_fail(MUMLOC_ERR_FORMAT, "'%s' line 1: column %d of the header has no name",
                            r->path, r->columns + 1);
-    MUMLOC_TRY(grow_columns(r));
+    ERROR_TRY(grow_columns(r));
     char *name = copy_text(field, h.name_len);
     char *unit = h.unit ? copy_text(h.unit, h.unit_len) : copy_text("", 0);
     if (!name || !unit) {
         free(name);
         free(unit);
-        return mumloc_fail(MUMLOC_ERR_OUT_OF_MEMORY, "out of memory reading a CSV header");
+        return error_fail(MUMLOC_ERR_OUT_OF_MEMORY, "out of memory reading a CSV header");
     }
     r->names[r->columns] = name;
     r->units[r->columns] = unit;
     r->columns++;
-    if (mumloc_csv_reader_find(r, name) >= 0)
-        return mumloc_fail(MUMLOC_ERR_FORMAT, "'%s' line 1: column \"%s\" appears twice in the header",
+    if (csv_reader_find(r, name) >= 0)
+        return error_fail(MUMLOC_ERR_FORMAT, "'%s' line 1: column \"%s\" appears twice in the header",
                            r->path, name);
-    return mumloc_hash_index_add(&r->by_name, mumloc_hash_string(name), (uint64_t)(r->columns - 1));
+    return hash_index_add(&r->by_name, hash_string(name), (uint64_t)(r->columns - 1));
 }
 
-static mumloc_status parse_header(mumloc_csv_reader *r) {
+static mumloc_status parse_header(csv_reader *r) {
     int got;
     do {
         got = read_line(r);
         if (got == -2) return binary_file(r);
         if (got < 0)
-            return mumloc_fail(MUMLOC_ERR_IO, "cannot read '%s': %s", r->path, strerror(errno));
+            return error_fail(MUMLOC_ERR_IO, "cannot read '%s': %s", r->path, strerror(errno));
         if (got == 0)
-            return mumloc_fail(MUMLOC_ERR_FORMAT, "'%s' is empty: a CSV table starts with a header line",
+            return error_fail(MUMLOC_ERR_FORMAT, "'%s' is empty: a CSV table starts with a header line",
                                r->path);
     } while (is_blank(r->line));
     char *cursor = r->line;
@@ -160,38 +160,38 @@ static mumloc_status parse_header(mumloc_csv_reader *r) {
         cursor += 3; /* UTF-8 byte-order mark */
     int bad_quote = 0;
     char *field;
-    while ((field = next_field(&cursor, &bad_quote)) != NULL) MUMLOC_TRY(add_column(r, field));
+    while ((field = next_field(&cursor, &bad_quote)) != NULL) ERROR_TRY(add_column(r, field));
     if (bad_quote)
-        return mumloc_fail(MUMLOC_ERR_FORMAT, "'%s' line %lld: unbalanced '\"' in the header",
+        return error_fail(MUMLOC_ERR_FORMAT, "'%s' line %lld: unbalanced '\"' in the header",
                            r->path, (long long)r->line_number);
     return MUMLOC_OK;
 }
 
-mumloc_status mumloc_csv_reader_open(const char *path, mumloc_csv_reader **out) {
-    if (!path || !out) return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT, "CSV path and output are required");
+mumloc_status csv_reader_open(const char *path, csv_reader **out) {
+    if (!path || !out) return error_fail(MUMLOC_ERR_INVALID_ARGUMENT, "CSV path and output are required");
     *out = NULL;
-    mumloc_csv_reader *r = calloc(1, sizeof *r);
+    csv_reader *r = calloc(1, sizeof *r);
     if (!r || !(r->path = copy_text(path, strlen(path)))) {
         free(r);
-        return mumloc_fail(MUMLOC_ERR_OUT_OF_MEMORY, "out of memory opening a CSV table");
+        return error_fail(MUMLOC_ERR_OUT_OF_MEMORY, "out of memory opening a CSV table");
     }
-    mumloc_status opened = mumloc_input_fopen(path, NULL, &r->file);
+    mumloc_status opened = input_fopen(path, NULL, &r->file);
     if (opened != MUMLOC_OK) {
-        mumloc_csv_reader_close(r);
+        csv_reader_close(r);
         return opened;
     }
     struct stat st;
     if (fstat(fileno(r->file), &st) == 0 && S_ISREG(st.st_mode)) r->file_size = (int64_t)st.st_size;
     mumloc_status s = parse_header(r);
     if (s != MUMLOC_OK) {
-        mumloc_csv_reader_close(r);
+        csv_reader_close(r);
         return s;
     }
     *out = r;
     return MUMLOC_OK;
 }
 
-void mumloc_csv_reader_close(mumloc_csv_reader *r) {
+void csv_reader_close(csv_reader *r) {
     if (!r) return;
     if (r->file) fclose(r->file);
     for (int i = 0; i < r->columns; i++) {
@@ -200,34 +200,34 @@ void mumloc_csv_reader_close(mumloc_csv_reader *r) {
     }
     free(r->names);
     free(r->units);
-    mumloc_hash_index_free(&r->by_name);
+    hash_index_free(&r->by_name);
     free(r->line);
     free(r->path);
     free(r);
 }
 
-int mumloc_csv_reader_columns(const mumloc_csv_reader *r) { return r->columns; }
-const char *mumloc_csv_reader_name(const mumloc_csv_reader *r, int c) { return r->names[c]; }
-const char *mumloc_csv_reader_unit(const mumloc_csv_reader *r, int c) { return r->units[c]; }
-int64_t mumloc_csv_reader_line(const mumloc_csv_reader *r) { return r->line_number; }
-int64_t mumloc_csv_reader_bytes_read(const mumloc_csv_reader *r) { return r->bytes_read; }
-int64_t mumloc_csv_reader_file_size(const mumloc_csv_reader *r) { return r->file_size; }
+int csv_reader_columns(const csv_reader *r) { return r->columns; }
+const char *csv_reader_name(const csv_reader *r, int c) { return r->names[c]; }
+const char *csv_reader_unit(const csv_reader *r, int c) { return r->units[c]; }
+int64_t csv_reader_line(const csv_reader *r) { return r->line_number; }
+int64_t csv_reader_bytes_read(const csv_reader *r) { return r->bytes_read; }
+int64_t csv_reader_file_size(const csv_reader *r) { return r->file_size; }
 
-int mumloc_csv_reader_find(const mumloc_csv_reader *r, const char *name) {
+int csv_reader_find(const csv_reader *r, const char *name) {
     name_probe probe = {r, name};
     uint64_t column;
-    return mumloc_hash_index_find(&r->by_name, mumloc_hash_string(name), same_name, &probe, &column)
+    return hash_index_find(&r->by_name, hash_string(name), same_name, &probe, &column)
                ? (int)column
                : -1;
 }
 
-mumloc_status mumloc_csv_reader_next(mumloc_csv_reader *r, double *values, int *has_row) {
+mumloc_status csv_reader_next(csv_reader *r, double *values, int *has_row) {
     *has_row = 0;
     int got;
     do {
         got = read_line(r);
         if (got == -2) return binary_file(r);
-        if (got < 0) return mumloc_fail(MUMLOC_ERR_IO, "cannot read '%s': %s", r->path, strerror(errno));
+        if (got < 0) return error_fail(MUMLOC_ERR_IO, "cannot read '%s': %s", r->path, strerror(errno));
         if (got == 0) return MUMLOC_OK;
     } while (is_blank(r->line));
 
@@ -241,22 +241,22 @@ mumloc_status mumloc_csv_reader_next(mumloc_csv_reader *r, double *values, int *
             break;
         }
         double v = 0;
-        mumloc_number_check check = mumloc_parse_table_number(field, &v);
-        if (check != MUMLOC_NUMBER_OK)
-            return mumloc_fail(MUMLOC_ERR_FORMAT,
+        number_check check = parse_table_number(field, &v);
+        if (check != NUMBER_OK)
+            return error_fail(MUMLOC_ERR_FORMAT,
                                "'%s' line %lld, column %d (\"%s\"): '%s' %s", r->path,
                                (long long)r->line_number, count + 1, r->names[count], field,
-                               check == MUMLOC_NUMBER_TOO_LARGE
+                               check == NUMBER_TOO_LARGE
                                    ? "is beyond the range of a double"
                                    : "is not a number (write plain decimals such as -12.5 or "
                                      "1e-9, or NaN, Infinity, -Infinity)");
         values[count++] = v;
     }
     if (bad_quote)
-        return mumloc_fail(MUMLOC_ERR_FORMAT, "'%s' line %lld: unbalanced '\"'", r->path,
+        return error_fail(MUMLOC_ERR_FORMAT, "'%s' line %lld: unbalanced '\"'", r->path,
                            (long long)r->line_number);
     if (count != r->columns)
-        return mumloc_fail(MUMLOC_ERR_FORMAT, "'%s' line %lld has %d fields, the header has %d",
+        return error_fail(MUMLOC_ERR_FORMAT, "'%s' line %lld has %d fields, the header has %d",
                            r->path, (long long)r->line_number, count, r->columns);
     *has_row = 1;
     return MUMLOC_OK;

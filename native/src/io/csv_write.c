@@ -11,15 +11,15 @@ static int has_forbidden_char(const char *text) {
     return text && strpbrk(text, "\",\r\n") != NULL;
 }
 
-static mumloc_status write_failed(const mumloc_csv_writer *writer) {
-    return mumloc_fail(MUMLOC_ERR_IO, "cannot write to '%s': %s (is the disk full?)", writer->label,
+static mumloc_status write_failed(const csv_writer *writer) {
+    return error_fail(MUMLOC_ERR_IO, "cannot write to '%s': %s (is the disk full?)", writer->label,
                        strerror(errno));
 }
 
-mumloc_status mumloc_csv_writer_begin(mumloc_csv_writer *writer, FILE *file, const char *label,
-                                      const mumloc_csv_column *columns, int count) {
+mumloc_status csv_writer_begin(csv_writer *writer, FILE *file, const char *label,
+                                      const csv_column *columns, int count) {
     if (!writer || !file || !columns || count < 1)
-        return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT,
+        return error_fail(MUMLOC_ERR_INVALID_ARGUMENT,
                            "a CSV table needs an open file and at least one column");
     writer->file = file;
     writer->label = label ? label : "(table)";
@@ -27,19 +27,19 @@ mumloc_status mumloc_csv_writer_begin(mumloc_csv_writer *writer, FILE *file, con
     for (int i = 0; i < count; i++) {
         const char *name = columns[i].name, *unit = columns[i].unit;
         if (!name || !*name || has_forbidden_char(name) || has_forbidden_char(unit))
-            return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT,
+            return error_fail(MUMLOC_ERR_INVALID_ARGUMENT,
                                "CSV column %d has an empty name or a '\"', ',' or line break in its "
                                "name or unit",
                                i + 1);
-        if (!mumloc_csv_unit_writable(unit))
-            return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT,
+        if (!csv_unit_writable(unit))
+            return error_fail(MUMLOC_ERR_INVALID_ARGUMENT,
                                "CSV column %d (\"%s\"): its unit \"%s\" holds '[' or ']', which a "
                                "header cannot hold",
                                i + 1, name, unit);
     }
     for (int i = 0; i < count; i++) {
         const char *name = columns[i].name, *unit = columns[i].unit, *open, *close;
-        mumloc_csv_heading_brackets(name, unit, &open, &close);
+        csv_heading_brackets(name, unit, &open, &close);
         int ok = fprintf(file, "%s\"%s%s%s%s\"", i ? "," : "", name, open, unit ? unit : "", close);
         if (ok < 0) return write_failed(writer);
     }
@@ -47,12 +47,12 @@ mumloc_status mumloc_csv_writer_begin(mumloc_csv_writer *writer, FILE *file, con
     return MUMLOC_OK;
 }
 
-mumloc_status mumloc_csv_writer_row(mumloc_csv_writer *writer, const double *values) {
+mumloc_status csv_writer_row(csv_writer *writer, const double *values) {
     char line[4096];
     size_t used = 0;
     for (int i = 0; i < writer->columns; i++) {
         char number[64];
-        MUMLOC_TRY(mumloc_format_number(values[i], number, sizeof number));
+        ERROR_TRY(mumloc_format_number(values[i], number, sizeof number));
         size_t len = strlen(number);
         if (used + len + 2 > sizeof line) { /* flush a long row in pieces */
             if (fwrite(line, 1, used, writer->file) != used) return write_failed(writer);

@@ -33,7 +33,7 @@ static mumloc_status identify(const char *path, file_id *id) {
     id->name = slash ? slash + 1 : path;
     size_t folder_len = slash ? (slash == path ? 1 : (size_t)(slash - path)) : 1;
     char *folder = malloc(folder_len + 1);
-    if (!folder) return mumloc_fail(MUMLOC_ERR_OUT_OF_MEMORY, "out of memory checking '%s'", path);
+    if (!folder) return error_fail(MUMLOC_ERR_OUT_OF_MEMORY, "out of memory checking '%s'", path);
     memcpy(folder, slash ? path : ".", folder_len);
     folder[folder_len] = '\0';
     if (stat(folder, &st) == 0) {
@@ -63,13 +63,13 @@ static const char *label_of(const mumloc_file_role *f) { return f->label ? f->la
 /* The first problem of file i alone, or with a file before it. */
 static mumloc_status check_one(const mumloc_file_role *files, const file_id *ids, int i) {
     const mumloc_file_role *f = &files[i];
-    const char *kind = ids[i].exists ? mumloc_file_kind(ids[i].mode) : NULL;
+    const char *kind = ids[i].exists ? file_kind(ids[i].mode) : NULL;
     if (!f->output && kind)
-        return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT,
+        return error_fail(MUMLOC_ERR_INVALID_ARGUMENT,
                            "%s '%s' is %s, not a regular file: give a file to read", label_of(f),
                            f->path, kind);
     if (f->output && kind) /* writing replaces it: a device, say, must not become a plain file */
-        return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT,
+        return error_fail(MUMLOC_ERR_INVALID_ARGUMENT,
                            "%s '%s' is %s: give the name of a regular file to write", label_of(f),
                            f->path, kind);
     for (int j = 0; j < i; j++) {
@@ -77,11 +77,11 @@ static mumloc_status check_one(const mumloc_file_role *files, const file_id *ids
         if (!g->path || (!f->output && !g->output) || !same_id(&ids[i], f->path, &ids[j], g->path))
             continue;
         if (f->output && g->output)
-            return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT,
+            return error_fail(MUMLOC_ERR_INVALID_ARGUMENT,
                                "%s '%s' and %s '%s' name the same file: give each output its own file",
                                label_of(g), g->path, label_of(f), f->path);
         const mumloc_file_role *out = f->output ? f : g, *in = f->output ? g : f;
-        return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT,
+        return error_fail(MUMLOC_ERR_INVALID_ARGUMENT,
                            "%s '%s' is the same file as %s '%s': writing it would destroy the input; "
                            "choose another output file",
                            label_of(out), out->path, label_of(in), in->path);
@@ -91,9 +91,9 @@ static mumloc_status check_one(const mumloc_file_role *files, const file_id *ids
 
 mumloc_status mumloc_check_files(const mumloc_file_role *files, int count) {
     if (count < 0 || (count > 0 && !files))
-        return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT, "mumloc_check_files needs count files");
+        return error_fail(MUMLOC_ERR_INVALID_ARGUMENT, "mumloc_check_files needs count files");
     file_id *ids = calloc(count > 0 ? (size_t)count : 1, sizeof *ids);
-    if (!ids) return mumloc_fail(MUMLOC_ERR_OUT_OF_MEMORY, "out of memory checking files");
+    if (!ids) return error_fail(MUMLOC_ERR_OUT_OF_MEMORY, "out of memory checking files");
     mumloc_status st = MUMLOC_OK;
     for (int i = 0; st == MUMLOC_OK && i < count; i++) {
         if (!files[i].path) continue;

@@ -9,11 +9,11 @@
 #include "core/error.h"
 
 static mumloc_status cannot_open(const char *path, const char *what, int err) {
-    return mumloc_fail(MUMLOC_ERR_IO, "cannot open %s%s'%s': %s", what ? what : "", what ? " " : "",
+    return error_fail(MUMLOC_ERR_IO, "cannot open %s%s'%s': %s", what ? what : "", what ? " " : "",
                        path, strerror(err));
 }
 
-const char *mumloc_file_kind(mode_t mode) {
+const char *file_kind(mode_t mode) {
     if (S_ISREG(mode)) return NULL;
     if (S_ISDIR(mode)) return "a directory";
     if (S_ISFIFO(mode)) return "a FIFO (named pipe)";
@@ -23,9 +23,9 @@ const char *mumloc_file_kind(mode_t mode) {
     return "not a regular file";
 }
 
-mumloc_status mumloc_input_open(const char *path, const char *what, int *fd, uint64_t *size) {
+mumloc_status input_open(const char *path, const char *what, int *fd, uint64_t *size) {
     *fd = -1;
-    if (!path || !*path) return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT, "an input path is required");
+    if (!path || !*path) return error_fail(MUMLOC_ERR_INVALID_ARGUMENT, "an input path is required");
     /* O_NONBLOCK: opening a FIFO without a writer would otherwise wait here, before any check */
     int f = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
     struct stat st;
@@ -34,10 +34,10 @@ mumloc_status mumloc_input_open(const char *path, const char *what, int *fd, uin
         if (f >= 0) close(f);
         return cannot_open(path, what, err);
     }
-    const char *kind = mumloc_file_kind(st.st_mode);
+    const char *kind = file_kind(st.st_mode);
     if (kind) {
         close(f);
-        return mumloc_fail(MUMLOC_ERR_IO, "'%s' is %s, not a regular file: give a file to read",
+        return error_fail(MUMLOC_ERR_IO, "'%s' is %s, not a regular file: give a file to read",
                            path, kind);
     }
     int flags = fcntl(f, F_GETFL);
@@ -47,10 +47,10 @@ mumloc_status mumloc_input_open(const char *path, const char *what, int *fd, uin
     return MUMLOC_OK;
 }
 
-mumloc_status mumloc_input_fopen(const char *path, const char *what, FILE **file) {
+mumloc_status input_fopen(const char *path, const char *what, FILE **file) {
     *file = NULL;
     int fd;
-    MUMLOC_TRY(mumloc_input_open(path, what, &fd, NULL));
+    ERROR_TRY(input_open(path, what, &fd, NULL));
     *file = fdopen(fd, "rb");
     if (!*file) {
         int err = errno;
@@ -60,14 +60,14 @@ mumloc_status mumloc_input_fopen(const char *path, const char *what, FILE **file
     return MUMLOC_OK;
 }
 
-mumloc_status mumloc_input_read_at(int fd, void *buf, size_t n, uint64_t offset, const char *path,
+mumloc_status input_read_at(int fd, void *buf, size_t n, uint64_t offset, const char *path,
                                    const char *what) {
     unsigned char *p = buf;
     while (n > 0) {
         ssize_t got = pread(fd, p, n, (off_t)offset);
         if (got < 0 && errno == EINTR) continue;
         if (got <= 0)
-            return mumloc_fail(MUMLOC_ERR_IO, "cannot read %s '%s': %s", what, path,
+            return error_fail(MUMLOC_ERR_IO, "cannot read %s '%s': %s", what, path,
                                got < 0 ? strerror(errno) : "the file ended early (is it being written?)");
         p += got;
         n -= (size_t)got;

@@ -28,13 +28,13 @@ static mumloc_status fail_at(const parser *p, size_t pos, const char *what) {
     int line, column;
     position(p, pos, &line, &column);
     if (pos >= p->len)
-        return mumloc_fail(MUMLOC_ERR_FORMAT, "'%s' line %d, column %d: %s, found the end of the text",
+        return error_fail(MUMLOC_ERR_FORMAT, "'%s' line %d, column %d: %s, found the end of the text",
                            p->label, line, column, what);
     unsigned char c = (unsigned char)p->text[pos];
     if (c >= 0x20 && c < 0x7f)
-        return mumloc_fail(MUMLOC_ERR_FORMAT, "'%s' line %d, column %d: %s, found '%c'", p->label,
+        return error_fail(MUMLOC_ERR_FORMAT, "'%s' line %d, column %d: %s, found '%c'", p->label,
                            line, column, what, c);
-    return mumloc_fail(MUMLOC_ERR_FORMAT, "'%s' line %d, column %d: %s, found byte 0x%02X", p->label,
+    return error_fail(MUMLOC_ERR_FORMAT, "'%s' line %d, column %d: %s, found byte 0x%02X", p->label,
                        line, column, what, c);
 }
 
@@ -54,11 +54,11 @@ static int peek(const parser *p) { return p->pos < p->len ? (unsigned char)p->te
 
 static int is_digit(int c) { return c >= '0' && c <= '9'; }
 
-static mumloc_status parse_value(parser *p, mumloc_json *v);
+static mumloc_status parse_value(parser *p, json_value *v);
 
-static mumloc_status parse_literal(parser *p, mumloc_json *v) {
-    static const struct { const char *word; mumloc_json_type type; int boolean; } words[] = {
-        {"true", MUMLOC_JSON_BOOL, 1}, {"false", MUMLOC_JSON_BOOL, 0}, {"null", MUMLOC_JSON_NULL, 0}};
+static mumloc_status parse_literal(parser *p, json_value *v) {
+    static const struct { const char *word; json_type type; int boolean; } words[] = {
+        {"true", JSON_BOOL, 1}, {"false", JSON_BOOL, 0}, {"null", JSON_NULL, 0}};
     for (size_t i = 0; i < sizeof words / sizeof words[0]; i++) {
         size_t n = strlen(words[i].word);
         if (p->len - p->pos >= n && memcmp(p->text + p->pos, words[i].word, n) == 0) {
@@ -71,7 +71,7 @@ static mumloc_status parse_literal(parser *p, mumloc_json *v) {
     return fail_at(p, p->pos, "expected a value (object, array, string, number, true, false or null)");
 }
 
-static mumloc_status parse_number(parser *p, mumloc_json *v) {
+static mumloc_status parse_number(parser *p, json_value *v) {
     size_t start = p->pos;
     if (peek(p) == '-') p->pos++;
     if (peek(p) == '0') {
@@ -94,11 +94,11 @@ static mumloc_status parse_number(parser *p, mumloc_json *v) {
     }
     size_t n = p->pos - start;
     char small[64], *copy = n < sizeof small ? small : malloc(n + 1);
-    if (!copy) return mumloc_fail(MUMLOC_ERR_OUT_OF_MEMORY, "out of memory parsing JSON");
+    if (!copy) return error_fail(MUMLOC_ERR_OUT_OF_MEMORY, "out of memory parsing JSON");
     memcpy(copy, p->text + start, n);
     copy[n] = '\0';
-    v->type = MUMLOC_JSON_NUMBER;
-    v->number = mumloc_strtod_c(copy, NULL);
+    v->type = JSON_NUMBER;
+    v->number = strtod_c(copy, NULL);
     if (copy != small) free(copy);
     if (isinf(v->number)) return fail_at(p, start, "number too large for a double");
     return MUMLOC_OK;
@@ -122,7 +122,7 @@ static mumloc_status read_hex4(parser *p, unsigned *code) {
     return MUMLOC_OK;
 }
 
-static void put_utf8(mumloc_text *t, unsigned code) {
+static void put_utf8(text_buffer *t, unsigned code) {
     char b[4];
     size_t n;
     if (code < 0x80) { b[0] = (char)code; n = 1; }
@@ -134,32 +134,32 @@ static void put_utf8(mumloc_text *t, unsigned code) {
         b[0] = (char)(0xF0 | code >> 18); b[1] = (char)(0x80 | ((code >> 12) & 0x3F));
         b[2] = (char)(0x80 | ((code >> 6) & 0x3F)); b[3] = (char)(0x80 | (code & 0x3F)); n = 4;
     }
-    mumloc_text_append(t, b, n);
+    text_append(t, b, n);
 }
 
-static mumloc_status parse_escape(parser *p, mumloc_text *t) {
+static mumloc_status parse_escape(parser *p, text_buffer *t) {
     size_t at = p->pos;
     int c = peek(p);
     p->pos++;
     switch (c) {
-    case '"': mumloc_text_append(t, "\"", 1); return MUMLOC_OK;
-    case '\\': mumloc_text_append(t, "\\", 1); return MUMLOC_OK;
-    case '/': mumloc_text_append(t, "/", 1); return MUMLOC_OK;
-    case 'b': mumloc_text_append(t, "\b", 1); return MUMLOC_OK;
-    case 'f': mumloc_text_append(t, "\f", 1); return MUMLOC_OK;
-    case 'n': mumloc_text_append(t, "\n", 1); return MUMLOC_OK;
-    case 'r': mumloc_text_append(t, "\r", 1); return MUMLOC_OK;
-    case 't': mumloc_text_append(t, "\t", 1); return MUMLOC_OK;
+    case '"': text_append(t, "\"", 1); return MUMLOC_OK;
+    case '\\': text_append(t, "\\", 1); return MUMLOC_OK;
+    case '/': text_append(t, "/", 1); return MUMLOC_OK;
+    case 'b': text_append(t, "\b", 1); return MUMLOC_OK;
+    case 'f': text_append(t, "\f", 1); return MUMLOC_OK;
+    case 'n': text_append(t, "\n", 1); return MUMLOC_OK;
+    case 'r': text_append(t, "\r", 1); return MUMLOC_OK;
+    case 't': text_append(t, "\t", 1); return MUMLOC_OK;
     case 'u': {
         unsigned code;
-        MUMLOC_TRY(read_hex4(p, &code));
+        ERROR_TRY(read_hex4(p, &code));
         if (code >= 0xDC00 && code <= 0xDFFF) return fail_at(p, at - 1, "lone low surrogate escape");
         if (code >= 0xD800 && code <= 0xDBFF) {
             if (peek(p) != '\\' || p->pos + 1 >= p->len || p->text[p->pos + 1] != 'u')
                 return fail_at(p, p->pos, "expected a \\u low surrogate after a high surrogate");
             p->pos += 2;
             unsigned low;
-            MUMLOC_TRY(read_hex4(p, &low));
+            ERROR_TRY(read_hex4(p, &low));
             if (low < 0xDC00 || low > 0xDFFF) return fail_at(p, p->pos - 6, "expected a low surrogate");
             code = 0x10000 + ((code - 0xD800) << 10) + (low - 0xDC00);
         }
@@ -173,7 +173,7 @@ static mumloc_status parse_escape(parser *p, mumloc_text *t) {
 
 /* Parses a string starting at its opening quote into a malloc'ed C string. */
 static mumloc_status parse_string(parser *p, char **out) {
-    mumloc_text t = {0};
+    text_buffer t = {0};
     p->pos++; /* opening quote */
     mumloc_status s = MUMLOC_OK;
     for (;;) {
@@ -191,13 +191,13 @@ static mumloc_status parse_string(parser *p, char **out) {
         while (run < p->len && p->text[run] != '"' && p->text[run] != '\\' &&
                (unsigned char)p->text[run] >= 0x20)
             run++;
-        mumloc_text_append(&t, p->text + p->pos, run - p->pos);
+        text_append(&t, p->text + p->pos, run - p->pos);
         p->pos = run;
     }
-    if (s == MUMLOC_OK && !t.data) mumloc_text_append(&t, "", 0);
-    if (s == MUMLOC_OK) s = mumloc_text_status(&t);
+    if (s == MUMLOC_OK && !t.data) text_append(&t, "", 0);
+    if (s == MUMLOC_OK) s = text_status(&t);
     if (s != MUMLOC_OK) {
-        mumloc_text_free(&t);
+        text_free(&t);
         return s;
     }
     *out = t.data;
@@ -205,30 +205,30 @@ static mumloc_status parse_string(parser *p, char **out) {
 }
 
 /* Appends a zeroed slot to a growing array of values (and keys for objects). */
-static mumloc_status grow(mumloc_json *v, size_t *cap, int with_keys) {
+static mumloc_status grow(json_value *v, size_t *cap, int with_keys) {
     if (v->count < *cap) return MUMLOC_OK;
     size_t n = *cap ? *cap * 2 : 4;
-    mumloc_json *items = realloc(v->items, n * sizeof *items);
+    json_value *items = realloc(v->items, n * sizeof *items);
     if (items) v->items = items;
     char **keys = with_keys ? realloc(v->keys, n * sizeof *keys) : NULL;
     if (keys) v->keys = keys;
     if (!items || (with_keys && !keys))
-        return mumloc_fail(MUMLOC_ERR_OUT_OF_MEMORY, "out of memory parsing JSON");
+        return error_fail(MUMLOC_ERR_OUT_OF_MEMORY, "out of memory parsing JSON");
     *cap = n;
     return MUMLOC_OK;
 }
 
-static mumloc_status parse_array(parser *p, mumloc_json *v) {
-    v->type = MUMLOC_JSON_ARRAY;
+static mumloc_status parse_array(parser *p, json_value *v) {
+    v->type = JSON_ARRAY;
     size_t cap = 0;
     p->pos++;
     skip_space(p);
     if (peek(p) == ']') { p->pos++; return MUMLOC_OK; }
     for (;;) {
-        MUMLOC_TRY(grow(v, &cap, 0));
+        ERROR_TRY(grow(v, &cap, 0));
         memset(&v->items[v->count], 0, sizeof v->items[0]);
         v->count++;
-        MUMLOC_TRY(parse_value(p, &v->items[v->count - 1]));
+        ERROR_TRY(parse_value(p, &v->items[v->count - 1]));
         skip_space(p);
         if (peek(p) == ',') { p->pos++; continue; }
         if (peek(p) == ']') { p->pos++; return MUMLOC_OK; }
@@ -247,39 +247,39 @@ static int same_key(const void *probe, uint64_t stored) {
 }
 
 /* Parses the members after '{' (hashing the names, so that the duplicate check stays linear). */
-static mumloc_status parse_members(parser *p, mumloc_json *v, mumloc_hash_index *seen) {
+static mumloc_status parse_members(parser *p, json_value *v, hash_index *seen) {
     size_t cap = 0;
     for (;;) {
         skip_space(p);
         if (peek(p) != '"') return fail_at(p, p->pos, "expected a member name in double quotes");
         size_t key_pos = p->pos;
-        if (v->count == MUMLOC_JSON_MAX_MEMBERS) {
+        if (v->count == JSON_MAX_MEMBERS) {
             int line, column;
             position(p, key_pos, &line, &column);
-            return mumloc_fail(MUMLOC_ERR_FORMAT,
+            return error_fail(MUMLOC_ERR_FORMAT,
                                "'%s' line %d, column %d: an object with more than %d members; "
                                "mumloc's JSON files have far fewer (is this the right file?)",
-                               p->label, line, column, MUMLOC_JSON_MAX_MEMBERS);
+                               p->label, line, column, JSON_MAX_MEMBERS);
         }
-        MUMLOC_TRY(grow(v, &cap, 1));
+        ERROR_TRY(grow(v, &cap, 1));
         memset(&v->items[v->count], 0, sizeof v->items[0]);
         v->keys[v->count] = NULL;
         v->count++;
-        MUMLOC_TRY(parse_string(p, &v->keys[v->count - 1]));
+        ERROR_TRY(parse_string(p, &v->keys[v->count - 1]));
         const char *key = v->keys[v->count - 1];
-        uint64_t hash = mumloc_hash_string(key);
+        uint64_t hash = hash_string(key);
         key_probe probe = {v->keys, key};
-        if (mumloc_hash_index_find(seen, hash, same_key, &probe, NULL)) {
+        if (hash_index_find(seen, hash, same_key, &probe, NULL)) {
             int line, column;
             position(p, key_pos, &line, &column);
-            return mumloc_fail(MUMLOC_ERR_FORMAT, "'%s' line %d, column %d: \"%s\" appears twice",
+            return error_fail(MUMLOC_ERR_FORMAT, "'%s' line %d, column %d: \"%s\" appears twice",
                                p->label, line, column, key);
         }
-        MUMLOC_TRY(mumloc_hash_index_add(seen, hash, v->count - 1));
+        ERROR_TRY(hash_index_add(seen, hash, v->count - 1));
         skip_space(p);
         if (peek(p) != ':') return fail_at(p, p->pos, "expected ':' after a member name");
         p->pos++;
-        MUMLOC_TRY(parse_value(p, &v->items[v->count - 1]));
+        ERROR_TRY(parse_value(p, &v->items[v->count - 1]));
         skip_space(p);
         if (peek(p) == ',') { p->pos++; continue; }
         if (peek(p) == '}') { p->pos++; return MUMLOC_OK; }
@@ -287,18 +287,18 @@ static mumloc_status parse_members(parser *p, mumloc_json *v, mumloc_hash_index 
     }
 }
 
-static mumloc_status parse_object(parser *p, mumloc_json *v) {
-    v->type = MUMLOC_JSON_OBJECT;
+static mumloc_status parse_object(parser *p, json_value *v) {
+    v->type = JSON_OBJECT;
     p->pos++;
     skip_space(p);
     if (peek(p) == '}') { p->pos++; return MUMLOC_OK; }
-    mumloc_hash_index seen = {0};
+    hash_index seen = {0};
     mumloc_status s = parse_members(p, v, &seen);
-    mumloc_hash_index_free(&seen);
+    hash_index_free(&seen);
     return s;
 }
 
-static mumloc_status parse_value(parser *p, mumloc_json *v) {
+static mumloc_status parse_value(parser *p, json_value *v) {
     skip_space(p);
     position(p, p->pos, &v->line, &v->column);
     int c = peek(p);
@@ -309,14 +309,14 @@ static mumloc_status parse_value(parser *p, mumloc_json *v) {
         return s;
     }
     if (c == '"') {
-        v->type = MUMLOC_JSON_STRING;
+        v->type = JSON_STRING;
         return parse_string(p, &v->string);
     }
     if (c == '-' || is_digit(c)) return parse_number(p, v);
     return parse_literal(p, v);
 }
 
-static void free_contents(mumloc_json *v) {
+static void free_contents(json_value *v) {
     for (size_t i = 0; i < v->count; i++) {
         free_contents(&v->items[i]);
         if (v->keys) free(v->keys[i]);
@@ -326,46 +326,46 @@ static void free_contents(mumloc_json *v) {
     free(v->string);
 }
 
-void mumloc_json_free(mumloc_json *v) {
+void json_free(json_value *v) {
     if (!v) return;
     free_contents(v);
     free(v);
 }
 
-mumloc_status mumloc_json_parse(const char *text, size_t len, const char *label, mumloc_json **out) {
-    if (!text || !out) return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT, "JSON text and output are required");
+mumloc_status json_parse(const char *text, size_t len, const char *label, json_value **out) {
+    if (!text || !out) return error_fail(MUMLOC_ERR_INVALID_ARGUMENT, "JSON text and output are required");
     *out = NULL;
     parser p = {text, label ? label : "(JSON)", len, 0, 0, 1, 0};
-    mumloc_json *v = calloc(1, sizeof *v);
-    if (!v) return mumloc_fail(MUMLOC_ERR_OUT_OF_MEMORY, "out of memory parsing JSON");
+    json_value *v = calloc(1, sizeof *v);
+    if (!v) return error_fail(MUMLOC_ERR_OUT_OF_MEMORY, "out of memory parsing JSON");
     mumloc_status s = parse_value(&p, v);
     if (s == MUMLOC_OK) {
         skip_space(&p);
         if (p.pos < p.len) s = fail_at(&p, p.pos, "expected the end of the text after the value");
     }
     if (s != MUMLOC_OK) {
-        mumloc_json_free(v);
+        json_free(v);
         return s;
     }
     *out = v;
     return MUMLOC_OK;
 }
 
-const mumloc_json *mumloc_json_get(const mumloc_json *object, const char *key) {
-    if (!object || object->type != MUMLOC_JSON_OBJECT) return NULL;
+const json_value *json_get(const json_value *object, const char *key) {
+    if (!object || object->type != JSON_OBJECT) return NULL;
     for (size_t i = 0; i < object->count; i++)
         if (strcmp(object->keys[i], key) == 0) return &object->items[i];
     return NULL;
 }
 
-const char *mumloc_json_type_name(mumloc_json_type type) {
+const char *json_type_name(json_type type) {
     switch (type) {
-    case MUMLOC_JSON_NULL: return "null";
-    case MUMLOC_JSON_BOOL: return "true or false";
-    case MUMLOC_JSON_NUMBER: return "a number";
-    case MUMLOC_JSON_STRING: return "a string";
-    case MUMLOC_JSON_ARRAY: return "an array";
-    case MUMLOC_JSON_OBJECT: return "an object";
+    case JSON_NULL: return "null";
+    case JSON_BOOL: return "true or false";
+    case JSON_NUMBER: return "a number";
+    case JSON_STRING: return "a string";
+    case JSON_ARRAY: return "an array";
+    case JSON_OBJECT: return "an object";
     }
     return "an unknown value";
 }

@@ -8,15 +8,15 @@
 #include "io/tiff_read.h"
 
 struct mumloc_movie {
-    mumloc_tiff_reader *reader;
+    tiff_reader *reader;
 };
 
 mumloc_status mumloc_movie_open(const char *path, mumloc_movie **out) {
-    if (!path || !out) return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT, "movie_open: path and out are required");
+    if (!path || !out) return error_fail(MUMLOC_ERR_INVALID_ARGUMENT, "movie_open: path and out are required");
     *out = NULL;
     mumloc_movie *m = calloc(1, sizeof *m);
-    if (!m) return mumloc_fail(MUMLOC_ERR_OUT_OF_MEMORY, "out of memory opening '%s'", path);
-    mumloc_status s = mumloc_tiff_reader_open(path, &m->reader);
+    if (!m) return error_fail(MUMLOC_ERR_OUT_OF_MEMORY, "out of memory opening '%s'", path);
+    mumloc_status s = tiff_reader_open(path, &m->reader);
     if (s != MUMLOC_OK) {
         free(m);
         return s;
@@ -27,12 +27,12 @@ mumloc_status mumloc_movie_open(const char *path, mumloc_movie **out) {
 
 void mumloc_movie_close(mumloc_movie *movie) {
     if (!movie) return;
-    mumloc_tiff_reader_close(movie->reader);
+    tiff_reader_close(movie->reader);
     free(movie);
 }
 
 void mumloc_movie_get_info(const mumloc_movie *movie, mumloc_movie_info *info) {
-    const mumloc_tiff_info *t = mumloc_tiff_reader_info(movie->reader);
+    const tiff_info *t = tiff_reader_info(movie->reader);
     memset(info, 0, sizeof *info);
     info->width = t->width;
     info->height = t->height;
@@ -47,10 +47,10 @@ void mumloc_movie_get_info(const mumloc_movie *movie, mumloc_movie_info *info) {
 }
 
 const char *mumloc_movie_description(const mumloc_movie *movie) {
-    return mumloc_tiff_reader_description(movie->reader);
+    return tiff_reader_description(movie->reader);
 }
 
 mumloc_status mumloc_movie_read(const mumloc_movie *movie, int64_t index, float *out) {
-    if (!movie || !out) return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT, "movie_read: movie and out are required");
-    return mumloc_tiff_reader_read(movie->reader, index, out);
+    if (!movie || !out) return error_fail(MUMLOC_ERR_INVALID_ARGUMENT, "movie_read: movie and out are required");
+    return tiff_reader_read(movie->reader, index, out);
 }

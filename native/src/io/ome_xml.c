@@ -68,7 +68,7 @@ static mumloc_status count_value(span v, const char *attribute, int64_t *out) {
     for (; i < v.len && isdigit((unsigned char)v.at[i]) && n <= (INT64_MAX - 9) / 10; i++)
         n = 10 * n + (v.at[i] - '0');
     if (v.len == 0 || i != v.len)
-        return mumloc_fail(MUMLOC_ERR_FORMAT, "the OME-XML's %s=\"%.*s\" is not a count", attribute,
+        return error_fail(MUMLOC_ERR_FORMAT, "the OME-XML's %s=\"%.*s\" is not a count", attribute,
                            (int)(v.len > 40 ? 40 : v.len), v.at);
     *out = n;
     return MUMLOC_OK;
@@ -104,7 +104,7 @@ static mumloc_status pixels_attributes(const char *p, ome_pixels *px) {
     while ((p = next_attribute(p, &name, &value, &closed)) != NULL) {
         for (int k = 0; k < 5; k++)
             if (span_is(name, keys[k])) {
-                MUMLOC_TRY(count_value(value, keys[k], sizes[k]));
+                ERROR_TRY(count_value(value, keys[k], sizes[k]));
                 have[k] = *sizes[k] > 0;
             }
         if (span_is(name, "DimensionOrder") && value.len == 5 && strncmp(value.at, "XY", 2) == 0) {
@@ -115,7 +115,7 @@ static mumloc_status pixels_attributes(const char *p, ome_pixels *px) {
     }
     for (int k = 0; k < 6; k++)
         if (!have[k])
-            return mumloc_fail(MUMLOC_ERR_FORMAT,
+            return error_fail(MUMLOC_ERR_FORMAT,
                                "the OME-XML's Pixels element lacks a valid %s", k < 5 ? keys[k]
                                                                                   : "DimensionOrder");
     return MUMLOC_OK;
@@ -124,7 +124,7 @@ static mumloc_status pixels_attributes(const char *p, ome_pixels *px) {
 static mumloc_status add_block(const char *p, ome_pixels *px) {
     if (px->block_count % 256 == 0) {
         ome_tiff_block *grown = realloc(px->blocks, (size_t)(px->block_count + 256) * sizeof *grown);
-        if (!grown) return mumloc_fail(MUMLOC_ERR_OUT_OF_MEMORY, "out of memory reading OME-XML");
+        if (!grown) return error_fail(MUMLOC_ERR_OUT_OF_MEMORY, "out of memory reading OME-XML");
         px->blocks = grown;
     }
     ome_tiff_block *b = &px->blocks[px->block_count++];
@@ -133,13 +133,13 @@ static mumloc_status add_block(const char *p, ome_pixels *px) {
     int closed = 0, has_ifd = 0;
     while ((p = next_attribute(p, &name, &value, &closed)) != NULL) {
         if (span_is(name, "IFD")) {
-            MUMLOC_TRY(count_value(value, "IFD", &b->ifd));
+            ERROR_TRY(count_value(value, "IFD", &b->ifd));
             has_ifd = 1;
         }
-        if (span_is(name, "FirstC")) MUMLOC_TRY(count_value(value, "FirstC", &b->first_c));
-        if (span_is(name, "FirstZ")) MUMLOC_TRY(count_value(value, "FirstZ", &b->first_z));
-        if (span_is(name, "FirstT")) MUMLOC_TRY(count_value(value, "FirstT", &b->first_t));
-        if (span_is(name, "PlaneCount")) MUMLOC_TRY(count_value(value, "PlaneCount", &b->planes));
+        if (span_is(name, "FirstC")) ERROR_TRY(count_value(value, "FirstC", &b->first_c));
+        if (span_is(name, "FirstZ")) ERROR_TRY(count_value(value, "FirstZ", &b->first_z));
+        if (span_is(name, "FirstT")) ERROR_TRY(count_value(value, "FirstT", &b->first_t));
+        if (span_is(name, "PlaneCount")) ERROR_TRY(count_value(value, "PlaneCount", &b->planes));
     }
     if (b->planes < 0 && has_ifd) b->planes = 1; /* the schema's default when IFD is given */
     return MUMLOC_OK;
@@ -159,7 +159,7 @@ static mumloc_status uuid_file(const char *p, ome_pixels *px) {
             }
         if (value.len == 0) continue; /* no file named: the block stays in this file */
         char *file = decoded(value);
-        if (!file) return mumloc_fail(MUMLOC_ERR_OUT_OF_MEMORY, "out of memory reading OME-XML");
+        if (!file) return error_fail(MUMLOC_ERR_OUT_OF_MEMORY, "out of memory reading OME-XML");
         int k = 0;
         while (k < px->file_count && strcmp(px->files[k], file) != 0) k++;
         if (k < px->file_count) {
@@ -170,7 +170,7 @@ static mumloc_status uuid_file(const char *p, ome_pixels *px) {
                                : NULL;
             if (!grown) {
                 free(file);
-                return mumloc_fail(MUMLOC_ERR_FORMAT, "the OME-XML names more than %d files",
+                return error_fail(MUMLOC_ERR_FORMAT, "the OME-XML names more than %d files",
                                    MAX_FILES);
             }
             px->files = grown;
@@ -202,18 +202,18 @@ mumloc_status ome_pixels_parse(const char *xml, ome_pixels *px) {
         if (span_is(name, "Pixels")) {
             if (in_pixels) break;
             in_pixels = 1;
-            MUMLOC_TRY(pixels_attributes(p, px));
+            ERROR_TRY(pixels_attributes(p, px));
         } else if (in_pixels && span_is(name, "TiffData")) {
-            MUMLOC_TRY(add_block(p, px));
+            ERROR_TRY(add_block(p, px));
             span a, v;
             int closed = 0;
             for (const char *q = p; (q = next_attribute(q, &a, &v, &closed)) != NULL;) {}
             in_tiff_data = !closed;
         } else if (in_tiff_data && span_is(name, "UUID")) {
-            MUMLOC_TRY(uuid_file(p, px));
+            ERROR_TRY(uuid_file(p, px));
         }
     }
-    if (!in_pixels) return mumloc_fail(MUMLOC_ERR_FORMAT, "the OME-XML has no Pixels element");
+    if (!in_pixels) return error_fail(MUMLOC_ERR_FORMAT, "the OME-XML has no Pixels element");
     return MUMLOC_OK;
 }
 

@@ -1,8 +1,8 @@
 /* The few facts of an OME-XML description (OME-TIFF) that map a movie's planes to TIFF files and
  * IFDs: the first Image's Pixels sizes and DimensionOrder, and its TiffData blocks with the FileName
  * of their UUID. A linear scan of elements and attributes, no validation against the schema. */
-#ifndef MUMLOC_IO_OME_XML_H
-#define MUMLOC_IO_OME_XML_H
+#ifndef IO_OME_XML_H
+#define IO_OME_XML_H
 
 #include <stdint.h>
 

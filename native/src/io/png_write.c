@@ -24,27 +24,27 @@ static void on_png_warning(png_structp png, png_const_charp message) {
     (void)message; /* the library never prints */
 }
 
-mumloc_status mumloc_png_write_rgb(FILE *file, const char *label, int width, int height,
-                                   double pixel_nm, mumloc_png_row_fn row, void *user) {
+mumloc_status png_write_rgb(FILE *file, const char *label, int width, int height,
+                                   double pixel_nm, png_row_fn row, void *user) {
     if (!file || !row || width <= 0 || height <= 0)
-        return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT,
+        return error_fail(MUMLOC_ERR_INVALID_ARGUMENT,
                            "PNG '%s': needs a file, a row source and a positive size (%d x %d)",
                            label, width, height);
     png_failure failure = {{0}};
     png_structp png = png_create_write_struct(PNG_LIBPNG_VER_STRING, &failure, on_png_error,
                                               on_png_warning);
-    if (!png) return mumloc_fail(MUMLOC_ERR_OUT_OF_MEMORY, "PNG '%s': out of memory", label);
+    if (!png) return error_fail(MUMLOC_ERR_OUT_OF_MEMORY, "PNG '%s': out of memory", label);
     png_infop info = png_create_info_struct(png);
     unsigned char *volatile line = malloc((size_t)width * 3);
     if (!info || !line) {
         png_destroy_write_struct(&png, info ? &info : NULL);
         free(line);
-        return mumloc_fail(MUMLOC_ERR_OUT_OF_MEMORY, "PNG '%s': out of memory", label);
+        return error_fail(MUMLOC_ERR_OUT_OF_MEMORY, "PNG '%s': out of memory", label);
     }
     if (setjmp(png_jmpbuf(png))) {
         png_destroy_write_struct(&png, &info);
         free(line);
-        return mumloc_fail(MUMLOC_ERR_IO, "cannot write PNG '%s': %s", label, failure.message);
+        return error_fail(MUMLOC_ERR_IO, "cannot write PNG '%s': %s", label, failure.message);
     }
     png_init_io(png, file);
     png_set_compression_level(png, 3);
@@ -66,6 +66,6 @@ mumloc_status mumloc_png_write_rgb(FILE *file, const char *label, int width, int
     png_destroy_write_struct(&png, &info);
     free(line);
     if (ferror(file))
-        return mumloc_fail(MUMLOC_ERR_IO, "cannot write PNG '%s' (disk full?)", label);
+        return error_fail(MUMLOC_ERR_IO, "cannot write PNG '%s' (disk full?)", label);
     return MUMLOC_OK;
 }

@@ -2,8 +2,8 @@
  * the cameras as channels, one TIFF per camera (mumloc_rig_camera_path), or one chip of tiles
  * (mumloc_rig_tiles_join). Movies (T = frames) and bead z-stacks (Z = stage steps) both go through it.
  * Every file is written under a temporary name until rig_stack_commit. */
-#ifndef MUMLOC_IO_RIG_STACK_H
-#define MUMLOC_IO_RIG_STACK_H
+#ifndef IO_RIG_STACK_H
+#define IO_RIG_STACK_H
 
 #include <stdint.h>
 
@@ -14,8 +14,8 @@
 typedef struct rig_stack {
     int outputs;                         /* files written: 1, or one per camera */
     char *paths[MUMLOC_MAX_PLANES];
-    mumloc_atomic_file files[MUMLOC_MAX_PLANES];
-    mumloc_tiff_writer *tiff[MUMLOC_MAX_PLANES];
+    atomic_file files[MUMLOC_MAX_PLANES];
+    tiff_writer *tiff[MUMLOC_MAX_PLANES];
     int planes, width, height;           /* one camera's image */
     int tiles;                           /* 1: the chip layouts */
     mumloc_rig tile_rig;                 /* the geometry mumloc_rig_tiles_join needs */

@@ -1,7 +1,7 @@
 /* Reading a small text document (JSON settings such as rig files) whole, with a size cap so that a
  * wrong file (a movie given as a rig) fails at once with a clear message. */
-#ifndef MUMLOC_IO_SMALL_FILE_H
-#define MUMLOC_IO_SMALL_FILE_H
+#ifndef IO_SMALL_FILE_H
+#define IO_SMALL_FILE_H
 
 #include <stddef.h>
 
@@ -9,7 +9,7 @@
 
 /* *text (caller frees) gets the file's bytes plus a NUL, *len their count. what names the file's
  * role in messages ("rig file"); files over max_bytes fail with MUMLOC_ERR_FORMAT. */
-mumloc_status mumloc_read_small_file(const char *path, const char *what, size_t max_bytes,
+mumloc_status read_small_file(const char *path, const char *what, size_t max_bytes,
                                      char **text, size_t *len);
 
 #endif

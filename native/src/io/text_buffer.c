@@ -8,7 +8,7 @@
 
 #include "core/error.h"
 
-static int reserve(mumloc_text *t, size_t extra) {
+static int reserve(text_buffer *t, size_t extra) {
     if (t->failed) return 0;
     if (t->len + extra + 1 <= t->cap) return 1;
     size_t cap = t->cap ? t->cap : 256;
@@ -23,16 +23,16 @@ static int reserve(mumloc_text *t, size_t extra) {
     return 1;
 }
 
-void mumloc_text_append(mumloc_text *t, const char *bytes, size_t n) {
+void text_append(text_buffer *t, const char *bytes, size_t n) {
     if (!reserve(t, n)) return;
     memcpy(t->data + t->len, bytes, n);
     t->len += n;
     t->data[t->len] = '\0';
 }
 
-void mumloc_text_puts(mumloc_text *t, const char *s) { mumloc_text_append(t, s, strlen(s)); }
+void text_puts(text_buffer *t, const char *s) { text_append(t, s, strlen(s)); }
 
-void mumloc_text_printf(mumloc_text *t, const char *fmt, ...) {
+void text_printf(text_buffer *t, const char *fmt, ...) {
     va_list args;
     va_start(args, fmt);
     char small[256];
@@ -43,7 +43,7 @@ void mumloc_text_printf(mumloc_text *t, const char *fmt, ...) {
         return;
     }
     if ((size_t)n < sizeof small) {
-        mumloc_text_append(t, small, (size_t)n);
+        text_append(t, small, (size_t)n);
         return;
     }
     if (!reserve(t, (size_t)n)) return;
@@ -53,12 +53,12 @@ void mumloc_text_printf(mumloc_text *t, const char *fmt, ...) {
     t->len += (size_t)n;
 }
 
-mumloc_status mumloc_text_status(const mumloc_text *t) {
-    return t->failed ? mumloc_fail(MUMLOC_ERR_OUT_OF_MEMORY, "out of memory building text")
+mumloc_status text_status(const text_buffer *t) {
+    return t->failed ? error_fail(MUMLOC_ERR_OUT_OF_MEMORY, "out of memory building text")
                      : MUMLOC_OK;
 }
 
-void mumloc_text_free(mumloc_text *t) {
+void text_free(text_buffer *t) {
     free(t->data);
     t->data = NULL;
     t->len = t->cap = 0;

@@ -20,7 +20,7 @@ struct tiff_file {
     tiff_source src;
     char *path;
     char *description;
-    mumloc_tiff_info info;
+    tiff_info info;
     size_t image_bytes;
     uint64_t first_offset;   /* contiguous layout: image i at first_offset + i · image_bytes */
     int64_t *strip_begin;    /* other layouts: image i's strips are [strip_begin[i], strip_begin[i+1]) */
@@ -28,7 +28,7 @@ struct tiff_file {
     int64_t strips_used, strips_cap, images_cap;
 };
 
-int mumloc_tiff_description_value(const char *description, const char *key, char *value, size_t cap) {
+int tiff_description_value(const char *description, const char *key, char *value, size_t cap) {
     size_t key_len = strlen(key);
     for (const char *line = description; line && *line;) {
         const char *end = strchr(line, '\n');
@@ -50,7 +50,7 @@ int mumloc_tiff_description_value(const char *description, const char *key, char
 
 static long long description_integer(const char *description, const char *key, long long fallback) {
     char text[64];
-    if (!mumloc_tiff_description_value(description, key, text, sizeof text)) return fallback;
+    if (!tiff_description_value(description, key, text, sizeof text)) return fallback;
     char *end;
     long long v = strtoll(text, &end, 10);
     return end == text ? fallback : v;
@@ -73,17 +73,17 @@ static const char *compression_name(uint32_t c) {
 static mumloc_status check_supported(const tiff_file *r, const tiff_ifd *ifd, int64_t index) {
     const char *p = r->path;
     if (ifd->compression != 1)
-        return mumloc_fail(MUMLOC_ERR_UNSUPPORTED,
+        return error_fail(MUMLOC_ERR_UNSUPPORTED,
                            "'%s' is compressed (%s, TIFF compression %u); mumloc reads uncompressed "
                            "TIFFs only: re-save it uncompressed, e.g. with ImageJ's File > Save As > Tiff",
                            p, compression_name(ifd->compression), ifd->compression);
     if (ifd->tiled)
-        return mumloc_fail(MUMLOC_ERR_UNSUPPORTED,
+        return error_fail(MUMLOC_ERR_UNSUPPORTED,
                            "'%s' stores its pixels in tiles; mumloc reads strip TIFFs only: re-save "
                            "it with ImageJ's File > Save As > Tiff",
                            p);
     if (ifd->samples != 1)
-        return mumloc_fail(MUMLOC_ERR_UNSUPPORTED,
+        return error_fail(MUMLOC_ERR_UNSUPPORTED,
                            "'%s' has %u samples per pixel (RGB or similar); mumloc needs grayscale "
                            "images (one sample per pixel)",
                            p, ifd->samples);
@@ -93,19 +93,19 @@ static mumloc_status check_supported(const tiff_file *r, const tiff_ifd *ifd, in
              : ifd->bits == 64 ? fmt == TIFF_SAMPLE_FLOAT
                                : 0;
     if (!ok)
-        return mumloc_fail(MUMLOC_ERR_UNSUPPORTED,
+        return error_fail(MUMLOC_ERR_UNSUPPORTED,
                            "'%s' has %u-bit samples of format %d; mumloc reads 8/16/32-bit integer "
                            "and 32/64-bit float grayscale images",
                            p, ifd->bits, fmt);
     if ((uint64_t)ifd->width * ifd->height > r->src.size || ifd->width > INT32_MAX ||
         ifd->height > INT32_MAX)
-        return mumloc_fail(MUMLOC_ERR_FORMAT,
+        return error_fail(MUMLOC_ERR_FORMAT,
                            "'%s': IFD %lld says the image is %u x %u pixels, more than the file's "
                            "%llu bytes can hold (is the file damaged?)",
                            p, (long long)index, ifd->width, ifd->height,
                            (unsigned long long)r->src.size);
     if (ifd->width == 0 || ifd->height == 0 || !ifd->strip_offsets || ifd->strips == 0)
-        return mumloc_fail(MUMLOC_ERR_FORMAT,
+        return error_fail(MUMLOC_ERR_FORMAT,
                            "'%s': IFD %lld has no image (width %u, height %u, %u strips)", p,
                            (long long)index, ifd->width, ifd->height, ifd->strips);
     return MUMLOC_OK;
@@ -116,7 +116,7 @@ static mumloc_status add_image_strips(tiff_file *r, const tiff_ifd *ifd, int64_t
     for (uint32_t s = 0; s < ifd->strips; s++) {
         uint64_t end = ifd->strip_offsets[s] + ifd->strip_counts[s];
         if (end > r->src.size)
-            return mumloc_fail(MUMLOC_ERR_FORMAT,
+            return error_fail(MUMLOC_ERR_FORMAT,
                                "'%s' is truncated: image %lld needs bytes up to %llu but the file "
                                "has %llu bytes (was it copied or written completely?)",
                                r->path, (long long)index + 1, (unsigned long long)end,
@@ -124,12 +124,12 @@ static mumloc_status add_image_strips(tiff_file *r, const tiff_ifd *ifd, int64_t
         total += ifd->strip_counts[s];
     }
     if (total < r->image_bytes)
-        return mumloc_fail(MUMLOC_ERR_FORMAT, "'%s': image %lld has %llu bytes of strips, needs %zu",
+        return error_fail(MUMLOC_ERR_FORMAT, "'%s': image %lld has %llu bytes of strips, needs %zu",
                            r->path, (long long)index + 1, (unsigned long long)total, r->image_bytes);
     /* A strip's offset and count take at least 2 bytes each in the file, or share a 12-byte IFD
      * entry when inline: only arrays that overlap (a crafted file) list more strips than this. */
     if ((uint64_t)r->strips_used + ifd->strips > r->src.size / 2)
-        return mumloc_fail(MUMLOC_ERR_FORMAT,
+        return error_fail(MUMLOC_ERR_FORMAT,
                            "'%s': its IFDs list more strips than a file of %llu bytes can hold (the "
                            "strip tables overlap; is the file damaged?)",
                            r->path, (unsigned long long)r->src.size);
@@ -139,13 +139,13 @@ static mumloc_status add_image_strips(tiff_file *r, const tiff_ifd *ifd, int64_t
         if (o) r->strip_offsets = o;
         uint64_t *c = realloc(r->strip_counts, (size_t)cap * sizeof *c);
         if (c) r->strip_counts = c;
-        if (!o || !c) return mumloc_fail(MUMLOC_ERR_OUT_OF_MEMORY, "out of memory indexing '%s'", r->path);
+        if (!o || !c) return error_fail(MUMLOC_ERR_OUT_OF_MEMORY, "out of memory indexing '%s'", r->path);
         r->strips_cap = cap;
     }
     if (index + 2 > r->images_cap) {
         int64_t cap = 2 * (index + 2);
         int64_t *grown = realloc(r->strip_begin, (size_t)cap * sizeof *grown);
-        if (!grown) return mumloc_fail(MUMLOC_ERR_OUT_OF_MEMORY, "out of memory indexing '%s'", r->path);
+        if (!grown) return error_fail(MUMLOC_ERR_OUT_OF_MEMORY, "out of memory indexing '%s'", r->path);
         r->strip_begin = grown;
         r->images_cap = cap;
     }
@@ -160,34 +160,34 @@ static mumloc_status add_image_strips(tiff_file *r, const tiff_ifd *ifd, int64_t
 
 /* Remembers an IFD's offset; a second visit is a loop, refused at once (a loop that lists many
  * strips would otherwise be indexed again and again). */
-static mumloc_status visit_ifd(const tiff_file *r, mumloc_hash_index *seen, uint64_t offset) {
-    uint64_t hash = mumloc_hash_u64(offset);
-    if (mumloc_hash_index_find(seen, hash, NULL, &offset, NULL))
-        return mumloc_fail(MUMLOC_ERR_FORMAT,
+static mumloc_status visit_ifd(const tiff_file *r, hash_index *seen, uint64_t offset) {
+    uint64_t hash = hash_u64(offset);
+    if (hash_index_find(seen, hash, NULL, &offset, NULL))
+        return error_fail(MUMLOC_ERR_FORMAT,
                            "'%s': IFD loop at offset %llu (the chain of images comes back to an "
                            "IFD it has read; is the file damaged?)",
                            r->path, (unsigned long long)offset);
-    return mumloc_hash_index_add(seen, hash, offset);
+    return hash_index_add(seen, hash, offset);
 }
 
 /* Every further IFD of the chain is one more image of the same kind. */
 static mumloc_status walk_ifd_chain(tiff_file *r, const tiff_ifd *first,
-                                    uint64_t first_offset, mumloc_hash_index *seen) {
-    MUMLOC_TRY(visit_ifd(r, seen, first_offset));
-    MUMLOC_TRY(add_image_strips(r, first, 0));
+                                    uint64_t first_offset, hash_index *seen) {
+    ERROR_TRY(visit_ifd(r, seen, first_offset));
+    ERROR_TRY(add_image_strips(r, first, 0));
     int64_t images = 1, visited = 1;
     uint64_t next = first->next;
     while (next != 0) {
-        MUMLOC_TRY(visit_ifd(r, seen, next));
+        ERROR_TRY(visit_ifd(r, seen, next));
         visited++;
         tiff_ifd ifd;
-        MUMLOC_TRY(tiff_ifd_parse(&r->src, next, visited - 1, &ifd));
+        ERROR_TRY(tiff_ifd_parse(&r->src, next, visited - 1, &ifd));
         mumloc_status s = MUMLOC_OK;
         if (!(ifd.subfile_type & 1)) { /* bit 0: a reduced-resolution copy (thumbnail) */
             s = check_supported(r, &ifd, visited - 1);
             if (s == MUMLOC_OK && (ifd.width != first->width || ifd.height != first->height ||
                                    ifd.bits != first->bits || ifd.sample_format != first->sample_format))
-                s = mumloc_fail(MUMLOC_ERR_UNSUPPORTED,
+                s = error_fail(MUMLOC_ERR_UNSUPPORTED,
                                 "'%s': image %lld is %ux%u with %u-bit samples but image 1 is %ux%u "
                                 "with %u-bit samples; mumloc reads stacks of equal images only",
                                 r->path, (long long)images + 1, ifd.width, ifd.height, ifd.bits,
@@ -196,7 +196,7 @@ static mumloc_status walk_ifd_chain(tiff_file *r, const tiff_ifd *first,
         }
         next = ifd.next;
         tiff_ifd_free(&ifd);
-        MUMLOC_TRY(s);
+        ERROR_TRY(s);
     }
     r->info.images = images;
     return MUMLOC_OK;
@@ -204,9 +204,9 @@ static mumloc_status walk_ifd_chain(tiff_file *r, const tiff_ifd *first,
 
 static mumloc_status index_ifd_chain(tiff_file *r, const tiff_ifd *first,
                                      uint64_t first_offset) {
-    mumloc_hash_index seen = {0};
+    hash_index seen = {0};
     mumloc_status s = walk_ifd_chain(r, first, first_offset, &seen);
-    mumloc_hash_index_free(&seen);
+    hash_index_free(&seen);
     return s;
 }
 
@@ -222,7 +222,7 @@ static double unit_in_um(const char *unit) {
 }
 
 static void fill_info(tiff_file *r, const tiff_ifd *ifd) {
-    mumloc_tiff_info *in = &r->info;
+    tiff_info *in = &r->info;
     const char *d = r->description;
     in->width = (int)ifd->width;
     in->height = (int)ifd->height;
@@ -238,7 +238,7 @@ static void fill_info(tiff_file *r, const tiff_ifd *ifd) {
     in->slices = in->images > INT32_MAX ? INT32_MAX : (int)in->images;
     in->frames = 1;
     if (in->imagej) {
-        mumloc_tiff_description_value(d, "unit", in->unit, sizeof in->unit);
+        tiff_description_value(d, "unit", in->unit, sizeof in->unit);
         long long c = description_integer(d, "channels", 1), z = description_integer(d, "slices", 1),
                   t = description_integer(d, "frames", 1);
         /* c, z and t come from the file: compared by division, as their product may overflow */
@@ -249,7 +249,7 @@ static void fill_info(tiff_file *r, const tiff_ifd *ifd) {
             in->frames = (int)t;
         }
         char flag[16];
-        in->hyperstack = mumloc_tiff_description_value(d, "hyperstack", flag, sizeof flag) &&
+        in->hyperstack = tiff_description_value(d, "hyperstack", flag, sizeof flag) &&
                          strcmp(flag, "true") == 0;
     }
     in->pixel_um = in->pixel_width * unit_in_um(in->unit);
@@ -258,28 +258,28 @@ static void fill_info(tiff_file *r, const tiff_ifd *ifd) {
 static mumloc_status read_header(tiff_file *r, uint64_t *first_ifd) {
     unsigned char h[16] = {0};
     size_t n = r->src.size < 16 ? (size_t)r->src.size : 16;
-    MUMLOC_TRY(tiff_read_at(&r->src, 0, h, n, "the header"));
+    ERROR_TRY(tiff_read_at(&r->src, 0, h, n, "the header"));
     int little = h[0] == 'I' && h[1] == 'I', big = h[0] == 'M' && h[1] == 'M';
     if (n < 8 || (!little && !big))
-        return mumloc_fail(MUMLOC_ERR_FORMAT,
+        return error_fail(MUMLOC_ERR_FORMAT,
                            "'%s' is not a TIFF file (it starts with bytes %02X %02X %02X %02X, a TIFF "
                            "starts with \"II\" or \"MM\")",
                            r->path, h[0], h[1], h[2], h[3]);
     r->src.big_endian = big;
     uint32_t version = tiff_get16(h + 2, big);
     if (version != TIFF_CLASSIC_VERSION && version != TIFF_BIG_VERSION)
-        return mumloc_fail(MUMLOC_ERR_FORMAT,
+        return error_fail(MUMLOC_ERR_FORMAT,
                            "'%s' is not a TIFF file (version %u, expected 42, or 43 for BigTIFF)",
                            r->path, version);
     r->src.bigtiff = version == TIFF_BIG_VERSION;
     if (r->src.bigtiff && (n < 16 || tiff_get16(h + 4, big) != 8 || tiff_get16(h + 6, big) != 0))
-        return mumloc_fail(MUMLOC_ERR_FORMAT,
+        return error_fail(MUMLOC_ERR_FORMAT,
                            "'%s' is not a valid BigTIFF: its header must give 8-byte offsets and "
                            "hold the first IFD's offset in 16 bytes",
                            r->path);
     *first_ifd = r->src.bigtiff ? tiff_get64(h + 8, big) : tiff_get32(h + 4, big);
     if (*first_ifd < (r->src.bigtiff ? 16u : 8u))
-        return mumloc_fail(MUMLOC_ERR_FORMAT, "'%s' is not a valid TIFF: its first IFD offset is %llu",
+        return error_fail(MUMLOC_ERR_FORMAT, "'%s' is not a valid TIFF: its first IFD offset is %llu",
                            r->path, (unsigned long long)*first_ifd);
     return MUMLOC_OK;
 }
@@ -299,14 +299,14 @@ static int second_image_follows(const tiff_file *r, const tiff_ifd *first) {
 /* part: a file of an OME-TIFF series, whose TiffData count IFDs: ImageJ's rule does not apply. */
 static mumloc_status index_file(tiff_file *r, int part) {
     uint64_t offset = 0;
-    MUMLOC_TRY(read_header(r, &offset));
+    ERROR_TRY(read_header(r, &offset));
     tiff_ifd first;
-    MUMLOC_TRY(tiff_ifd_parse(&r->src, offset, 0, &first));
+    ERROR_TRY(tiff_ifd_parse(&r->src, offset, 0, &first));
     mumloc_status s = check_supported(r, &first, 0);
     if (s == MUMLOC_OK) {
         r->description = first.description ? first.description : strdup("");
         first.description = NULL;
-        if (!r->description) s = mumloc_fail(MUMLOC_ERR_OUT_OF_MEMORY, "out of memory");
+        if (!r->description) s = error_fail(MUMLOC_ERR_OUT_OF_MEMORY, "out of memory");
     }
     if (s == MUMLOC_OK) {
         r->image_bytes = (size_t)first.width * first.height * (first.bits / 8);
@@ -319,7 +319,7 @@ static mumloc_status index_file(tiff_file *r, int part) {
             r->first_offset = first.strip_offsets[0];
             uint64_t room = r->first_offset < r->src.size ? r->src.size - r->first_offset : 0;
             if ((uint64_t)n > room / r->image_bytes)
-                s = mumloc_fail(MUMLOC_ERR_FORMAT,
+                s = error_fail(MUMLOC_ERR_FORMAT,
                                 "'%s' is truncated: its description says %lld images of %zu bytes "
                                 "from byte %llu, which needs %.0f bytes, but the file has %llu",
                                 r->path, n, r->image_bytes, (unsigned long long)r->first_offset,
@@ -335,16 +335,16 @@ static mumloc_status index_file(tiff_file *r, int part) {
 }
 
 mumloc_status tiff_file_open(const char *path, int part, tiff_file **out) {
-    if (!path || !out) return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT, "TIFF path and output are required");
+    if (!path || !out) return error_fail(MUMLOC_ERR_INVALID_ARGUMENT, "TIFF path and output are required");
     *out = NULL;
     tiff_file *r = calloc(1, sizeof *r);
     if (!r || !(r->path = strdup(path))) {
         free(r);
-        return mumloc_fail(MUMLOC_ERR_OUT_OF_MEMORY, "out of memory opening '%s'", path);
+        return error_fail(MUMLOC_ERR_OUT_OF_MEMORY, "out of memory opening '%s'", path);
     }
     r->src.path = r->path;
     r->src.skip_descriptions = part; /* a part's (Micro-Manager repeats megabytes of OME-XML) */
-    mumloc_status s = mumloc_input_open(path, NULL, &r->src.fd, &r->src.size);
+    mumloc_status s = input_open(path, NULL, &r->src.fd, &r->src.size);
     if (s == MUMLOC_OK) s = index_file(r, part);
     if (s != MUMLOC_OK) {
         tiff_file_close(r);
@@ -365,7 +365,7 @@ void tiff_file_close(tiff_file *r) {
     free(r);
 }
 
-const mumloc_tiff_info *tiff_file_info(const tiff_file *r) { return &r->info; }
+const tiff_info *tiff_file_info(const tiff_file *r) { return &r->info; }
 const char *tiff_file_description(const tiff_file *r) { return r->description; }
 
 /* Converts n samples held in bytes (file order) to floats in place; bytes and out may alias as long
@@ -396,11 +396,11 @@ static void to_float(const unsigned char *bytes, float *out, size_t n, int bits,
 
 mumloc_status tiff_file_read(const tiff_file *r, int64_t index, float *out) {
     if (index < 0 || index >= r->info.images)
-        return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT, "'%s' has images 0..%lld, not %lld", r->path,
+        return error_fail(MUMLOC_ERR_INVALID_ARGUMENT, "'%s' has images 0..%lld, not %lld", r->path,
                            (long long)r->info.images - 1, (long long)index);
     int bits = r->info.bits_per_sample;
     unsigned char *bytes = bits <= 32 ? (unsigned char *)out : malloc(r->image_bytes);
-    if (!bytes) return mumloc_fail(MUMLOC_ERR_OUT_OF_MEMORY, "out of memory reading '%s'", r->path);
+    if (!bytes) return error_fail(MUMLOC_ERR_OUT_OF_MEMORY, "out of memory reading '%s'", r->path);
     char what[64];
     snprintf(what, sizeof what, "image %lld", (long long)index + 1);
     mumloc_status s = MUMLOC_OK;

@@ -7,15 +7,15 @@
  * Classic TIFF and BigTIFF (8-byte offsets, files over 4 GiB) are read alike. Compressed, tiled and
  * multi-sample (RGB) files are refused with MUMLOC_ERR_UNSUPPORTED; foreign and truncated files
  * with MUMLOC_ERR_FORMAT. */
-#ifndef MUMLOC_IO_TIFF_FILE_H
-#define MUMLOC_IO_TIFF_FILE_H
+#ifndef IO_TIFF_FILE_H
+#define IO_TIFF_FILE_H
 
 #include <stddef.h>
 #include <stdint.h>
 
 #include "mumloc.h"
 
-typedef struct mumloc_tiff_info {
+typedef struct tiff_info {
     int width, height;
     int64_t images;
     int bits_per_sample;   /* 8, 16, 32 or 64 */
@@ -30,7 +30,7 @@ typedef struct mumloc_tiff_info {
     double pixel_width, pixel_height; /* from X/YResolution, in `unit`; 0 when absent */
     char unit[32];         /* ImageJ's unit= ("micron", …), else "inch"/"cm" from the TIFF, else "" */
     double pixel_um;       /* pixel width in µm when the unit is a known length, else 0 */
-} mumloc_tiff_info;
+} tiff_info;
 
 typedef struct tiff_file tiff_file;
 
@@ -39,7 +39,7 @@ typedef struct tiff_file tiff_file;
 mumloc_status tiff_file_open(const char *path, int part, tiff_file **out);
 void tiff_file_close(tiff_file *file);
 
-const mumloc_tiff_info *tiff_file_info(const tiff_file *file);
+const tiff_info *tiff_file_info(const tiff_file *file);
 /* The first IFD's ImageDescription ("" when none). */
 const char *tiff_file_description(const tiff_file *file);
 /* Reads image `index` (0-based, checked) as width · height floats; thread-safe (positioned reads). */
@@ -47,7 +47,7 @@ mumloc_status tiff_file_read(const tiff_file *file, int64_t index, float *out);
 
 /* Finds "key=value" among the description's lines; copies value (truncated to cap − 1) and returns
  * 1, or returns 0 when the key is absent. */
-int mumloc_tiff_description_value(const char *description, const char *key, char *value,
+int tiff_description_value(const char *description, const char *key, char *value,
                                   size_t cap);
 
 #endif

@@ -16,7 +16,7 @@
 mumloc_status tiff_read_at(const tiff_source *src, uint64_t offset, void *buf, size_t n,
                            const char *what) {
     if (offset > src->size || n > src->size - offset)
-        return mumloc_fail(MUMLOC_ERR_FORMAT,
+        return error_fail(MUMLOC_ERR_FORMAT,
                            "'%s' is truncated: %s needs bytes %llu to %llu but the file has %llu "
                            "bytes (was it copied or written completely?)",
                            src->path, what, (unsigned long long)offset,
@@ -26,7 +26,7 @@ mumloc_status tiff_read_at(const tiff_source *src, uint64_t offset, void *buf, s
         ssize_t got = pread(src->fd, p, n, (off_t)offset);
         if (got < 0 && errno == EINTR) continue;
         if (got <= 0)
-            return mumloc_fail(MUMLOC_ERR_IO, "cannot read '%s' at byte %llu: %s", src->path,
+            return error_fail(MUMLOC_ERR_IO, "cannot read '%s' at byte %llu: %s", src->path,
                                (unsigned long long)offset, got < 0 ? strerror(errno) : "end of file");
         p += got;
         offset += (uint64_t)got;
@@ -61,13 +61,13 @@ static mumloc_status entry_bytes(const entry *e, unsigned char **data, size_t *l
     *data = NULL;
     /* compared by division: a BigTIFF count is 64 bits and the product may overflow */
     if (size == 0 || e->count > (e->src->size + inline_bytes) / size)
-        return mumloc_fail(MUMLOC_ERR_FORMAT, "'%s': tag %u of IFD %lld has type %u and count %llu, "
+        return error_fail(MUMLOC_ERR_FORMAT, "'%s': tag %u of IFD %lld has type %u and count %llu, "
                            "which is not valid TIFF",
                            e->src->path, e->tag, (long long)e->ifd_index, e->type,
                            (unsigned long long)e->count);
     *len = (size_t)e->count * size;
     *data = malloc(*len ? *len : 1);
-    if (!*data) return mumloc_fail(MUMLOC_ERR_OUT_OF_MEMORY, "out of memory reading a TIFF tag");
+    if (!*data) return error_fail(MUMLOC_ERR_OUT_OF_MEMORY, "out of memory reading a TIFF tag");
     if (*len <= inline_bytes) {
         memcpy(*data, e->inline_value, *len);
         return MUMLOC_OK;
@@ -103,14 +103,14 @@ static int is_integer_type(uint32_t type) {
 
 static mumloc_status entry_array(const entry *e, uint64_t **out, uint32_t *count) {
     if (!is_integer_type(e->type))
-        return mumloc_fail(MUMLOC_ERR_FORMAT, "'%s': tag %u of IFD %lld should hold integers",
+        return error_fail(MUMLOC_ERR_FORMAT, "'%s': tag %u of IFD %lld should hold integers",
                            e->src->path, e->tag, (long long)e->ifd_index);
     unsigned char *data;
     size_t len;
-    MUMLOC_TRY(entry_bytes(e, &data, &len)); /* first: the count must fit the file */
+    ERROR_TRY(entry_bytes(e, &data, &len)); /* first: the count must fit the file */
     if (e->count > UINT32_MAX) {
         free(data);
-        return mumloc_fail(MUMLOC_ERR_FORMAT, "'%s': tag %u of IFD %lld has count %llu, more "
+        return error_fail(MUMLOC_ERR_FORMAT, "'%s': tag %u of IFD %lld has count %llu, more "
                            "values than mumloc indexes (is the file damaged?)",
                            e->src->path, e->tag, (long long)e->ifd_index,
                            (unsigned long long)e->count);
@@ -118,7 +118,7 @@ static mumloc_status entry_array(const entry *e, uint64_t **out, uint32_t *count
     uint64_t *values = malloc((e->count ? e->count : 1) * sizeof *values);
     if (!values) {
         free(data);
-        return mumloc_fail(MUMLOC_ERR_OUT_OF_MEMORY, "out of memory reading TIFF strips");
+        return error_fail(MUMLOC_ERR_OUT_OF_MEMORY, "out of memory reading TIFF strips");
     }
     for (uint32_t i = 0; i < e->count; i++) values[i] = element(e, data, i);
     free(data);
@@ -129,11 +129,11 @@ static mumloc_status entry_array(const entry *e, uint64_t **out, uint32_t *count
 
 static mumloc_status entry_scalar(const entry *e, uint32_t *value) {
     if (!is_integer_type(e->type) || e->count < 1)
-        return mumloc_fail(MUMLOC_ERR_FORMAT, "'%s': tag %u of IFD %lld should hold an integer",
+        return error_fail(MUMLOC_ERR_FORMAT, "'%s': tag %u of IFD %lld should hold an integer",
                            e->src->path, e->tag, (long long)e->ifd_index);
     unsigned char *data;
     size_t len;
-    MUMLOC_TRY(entry_bytes(e, &data, &len));
+    ERROR_TRY(entry_bytes(e, &data, &len));
     *value = (uint32_t)element(e, data, 0);
     free(data);
     return MUMLOC_OK;
@@ -146,7 +146,7 @@ static mumloc_status entry_rational(const entry *e, double *value) {
     }
     unsigned char *data;
     size_t len;
-    MUMLOC_TRY(entry_bytes(e, &data, &len));
+    ERROR_TRY(entry_bytes(e, &data, &len));
     uint32_t num = tiff_get32(data, e->src->big_endian), den = tiff_get32(data + 4, e->src->big_endian);
     free(data);
     *value = den ? (double)num / den : 0;
@@ -156,11 +156,11 @@ static mumloc_status entry_rational(const entry *e, double *value) {
 static mumloc_status entry_text(const entry *e, char **text) {
     unsigned char *data;
     size_t len;
-    MUMLOC_TRY(entry_bytes(e, &data, &len));
+    ERROR_TRY(entry_bytes(e, &data, &len));
     char *s = realloc(data, len + 1); /* in place: an OME-XML description may be megabytes */
     if (!s) {
         free(data);
-        return mumloc_fail(MUMLOC_ERR_OUT_OF_MEMORY, "out of memory reading a TIFF description");
+        return error_fail(MUMLOC_ERR_OUT_OF_MEMORY, "out of memory reading a TIFF description");
     }
     s[len] = '\0';
     free(*text);
@@ -172,7 +172,7 @@ static mumloc_status entry_text(const entry *e, char **text) {
  * kept, as it alone describes the whole series; otherwise the last one counts. */
 static mumloc_status entry_description(const entry *e, tiff_ifd *ifd) {
     char *text = NULL;
-    MUMLOC_TRY(entry_text(e, &text));
+    ERROR_TRY(entry_text(e, &text));
     if (ome_xml_is(ifd->description) && !ome_xml_is(text)) {
         free(text);
     } else {
@@ -225,18 +225,18 @@ mumloc_status tiff_ifd_parse(const tiff_source *src, uint64_t offset, int64_t in
     const int big = src->big_endian, wide = src->bigtiff;
     const size_t count_size = wide ? 8 : 2, entry_size = wide ? 20 : 12, next_size = wide ? 8 : 4;
     unsigned char count_bytes[8];
-    MUMLOC_TRY(tiff_read_at(src, offset, count_bytes, count_size, what));
+    ERROR_TRY(tiff_read_at(src, offset, count_bytes, count_size, what));
     uint64_t entries = wide ? tiff_get64(count_bytes, big) : tiff_get16(count_bytes, big);
     uint64_t room = src->size - offset - count_size; /* tiff_read_at checked offset + count_size */
     if (entries > room / entry_size || entries * entry_size + next_size > room)
         /* refused before allocating what the file cannot hold */
-        return mumloc_fail(MUMLOC_ERR_FORMAT,
+        return error_fail(MUMLOC_ERR_FORMAT,
                            "'%s' is truncated: %s lists %llu entries, more than the %llu bytes after "
                            "it can hold (was it copied or written completely?)",
                            src->path, what, (unsigned long long)entries, (unsigned long long)room);
     size_t len = (size_t)entries * entry_size + next_size;
     unsigned char *table = malloc(len);
-    if (!table) return mumloc_fail(MUMLOC_ERR_OUT_OF_MEMORY, "out of memory reading a TIFF IFD");
+    if (!table) return error_fail(MUMLOC_ERR_OUT_OF_MEMORY, "out of memory reading a TIFF IFD");
     mumloc_status s = tiff_read_at(src, offset + count_size, table, len, what);
     for (uint64_t i = 0; s == MUMLOC_OK && i < entries; i++) {
         const unsigned char *p = table + entry_size * i;
@@ -249,10 +249,10 @@ mumloc_status tiff_ifd_parse(const tiff_source *src, uint64_t offset, int64_t in
         ifd->next = wide ? tiff_get64(table + len - 8, big) : tiff_get32(table + len - 4, big);
     free(table);
     if (s == MUMLOC_OK && ifd->strip_offsets && !ifd->strip_counts)
-        s = mumloc_fail(MUMLOC_ERR_FORMAT, "'%s': IFD %lld has strip offsets but no strip byte counts",
+        s = error_fail(MUMLOC_ERR_FORMAT, "'%s': IFD %lld has strip offsets but no strip byte counts",
                         src->path, (long long)index);
     if (s == MUMLOC_OK && ifd->strip_counts && ifd->strip_count_entries != ifd->strips)
-        s = mumloc_fail(MUMLOC_ERR_FORMAT,
+        s = error_fail(MUMLOC_ERR_FORMAT,
                         "'%s': IFD %lld has %u strip offsets but %u strip byte counts", src->path,
                         (long long)index, ifd->strips, ifd->strip_count_entries);
     if (s != MUMLOC_OK) tiff_ifd_free(ifd);

@@ -1,6 +1,6 @@
 /* Internal to the TIFF reader: positioned reads with bounds checks, and parsing of one IFD. */
-#ifndef MUMLOC_IO_TIFF_IFD_H
-#define MUMLOC_IO_TIFF_IFD_H
+#ifndef IO_TIFF_IFD_H
+#define IO_TIFF_IFD_H
 
 #include <stddef.h>
 #include <stdint.h>

@@ -29,7 +29,7 @@ struct tiff_series {
     int64_t *plane_ifd;
     int64_t size[3];            /* sizes of the dimension order's letters, fastest first */
     int axis_of_c, axis_of_z, axis_of_t;
-    mumloc_tiff_info first;
+    tiff_info first;
     pthread_mutex_t lock;
     open_part open[SERIES_OPEN_PARTS];
     uint64_t uses;
@@ -56,13 +56,13 @@ static mumloc_status part_paths(tiff_series *s, const char *first_path, const om
     s->part_count = px->file_count > 1 ? px->file_count + 1 : 1;
     s->paths = calloc((size_t)s->part_count, sizeof *s->paths);
     if (!s->paths || !(s->paths[0] = strdup(first_path)))
-        return mumloc_fail(MUMLOC_ERR_OUT_OF_MEMORY, "out of memory reading an OME-TIFF series");
+        return error_fail(MUMLOC_ERR_OUT_OF_MEMORY, "out of memory reading an OME-TIFF series");
     size_t folder = folder_length(first_path);
     for (int k = 1; k < s->part_count; k++) {
         const char *base = px->files[k - 1]; /* a bare name: never outside the first file's folder */
         size_t n = folder + strlen(base) + 1;
         if (!(s->paths[k] = malloc(n)))
-            return mumloc_fail(MUMLOC_ERR_OUT_OF_MEMORY, "out of memory reading an OME-TIFF series");
+            return error_fail(MUMLOC_ERR_OUT_OF_MEMORY, "out of memory reading an OME-TIFF series");
         snprintf(s->paths[k], n, "%.*s%s", (int)folder, first_path, base);
     }
     return MUMLOC_OK;
@@ -76,12 +76,12 @@ static mumloc_status check_parts(const tiff_series *s, uint64_t *planes_room) {
     for (int k = 0; k < s->part_count; k++) {
         struct stat st;
         if (stat(s->paths[k], &st) == 0 && !S_ISREG(st.st_mode))
-            return mumloc_fail(MUMLOC_ERR_IO, "'%s' listed by the OME-XML of '%s' is %s, not a file",
-                               s->paths[k], s->paths[0], mumloc_file_kind(st.st_mode));
+            return error_fail(MUMLOC_ERR_IO, "'%s' listed by the OME-XML of '%s' is %s, not a file",
+                               s->paths[k], s->paths[0], file_kind(st.st_mode));
         if (stat(s->paths[k], &st) != 0) {
             const char *base = s->paths[k] + folder_length(s->paths[k]);
             size_t folder = folder_length(s->paths[0]);
-            return mumloc_fail(MUMLOC_ERR_IO,
+            return error_fail(MUMLOC_ERR_IO,
                                "'%s' listed by the OME-XML of '%s' is missing next to it (in '%.*s'): "
                                "keep every file of the series in one folder with the names it was "
                                "written with",
@@ -116,7 +116,7 @@ static int map_planes(tiff_series *s, const ome_pixels *px) {
 }
 
 /* 1 when the XML's sizes agree with the first file and each other; fills the dimensions. */
-static int take_dimensions(tiff_series *s, const ome_pixels *px, const mumloc_tiff_info *first,
+static int take_dimensions(tiff_series *s, const ome_pixels *px, const tiff_info *first,
                            uint64_t planes_room) {
     if (px->size_x != first->width || px->size_y != first->height || px->size_c > INT32_MAX ||
         px->size_z > INT32_MAX || px->size_t > INT32_MAX || px->block_count == 0)
@@ -150,7 +150,7 @@ static mumloc_status build(tiff_series *s, const char *first_path, const char *x
         s->plane_file = malloc((size_t)s->images * sizeof *s->plane_file);
         s->plane_ifd = malloc((size_t)s->images * sizeof *s->plane_ifd);
         if (!s->plane_file || !s->plane_ifd)
-            st = mumloc_fail(MUMLOC_ERR_OUT_OF_MEMORY, "out of memory indexing '%s'", first_path);
+            st = error_fail(MUMLOC_ERR_OUT_OF_MEMORY, "out of memory indexing '%s'", first_path);
         else
             *usable = map_planes(s, &px);
     }
@@ -158,12 +158,12 @@ static mumloc_status build(tiff_series *s, const char *first_path, const char *x
     return st;
 }
 
-mumloc_status tiff_series_open(const char *first_path, const char *xml, const mumloc_tiff_info *first,
+mumloc_status tiff_series_open(const char *first_path, const char *xml, const tiff_info *first,
                                tiff_series **out) {
     *out = NULL;
     if (!ome_xml_is(xml)) return MUMLOC_OK;
     tiff_series *s = calloc(1, sizeof *s);
-    if (!s) return mumloc_fail(MUMLOC_ERR_OUT_OF_MEMORY, "out of memory opening '%s'", first_path);
+    if (!s) return error_fail(MUMLOC_ERR_OUT_OF_MEMORY, "out of memory opening '%s'", first_path);
     s->first = *first;
     for (int k = 0; k < SERIES_OPEN_PARTS; k++) s->open[k].file = -1;
     pthread_mutex_init(&s->lock, NULL);
@@ -186,11 +186,11 @@ void tiff_series_dimensions(const tiff_series *s, int *channels, int *slices, in
 }
 
 /* A part must hold images like the first file's. */
-static mumloc_status check_part(const tiff_series *s, const char *path, const mumloc_tiff_info *in) {
-    const mumloc_tiff_info *f = &s->first;
+static mumloc_status check_part(const tiff_series *s, const char *path, const tiff_info *in) {
+    const tiff_info *f = &s->first;
     if (in->width != f->width || in->height != f->height || in->bits_per_sample != f->bits_per_sample ||
         in->sample_format != f->sample_format)
-        return mumloc_fail(MUMLOC_ERR_FORMAT,
+        return error_fail(MUMLOC_ERR_FORMAT,
                            "'%s', a part of the OME-TIFF series '%s', holds %dx%d %d-bit images but "
                            "the first file %dx%d %d-bit ones",
                            path, s->paths[0], in->width, in->height, in->bits_per_sample, f->width,
@@ -212,7 +212,7 @@ static mumloc_status part_reader(tiff_series *s, int file, tiff_file **out) {
     tiff_file_close(slot->reader);
     *slot = (open_part){-1, NULL, 0};
     tiff_file *r = NULL;
-    MUMLOC_TRY(tiff_file_open(s->paths[file], 1, &r));
+    ERROR_TRY(tiff_file_open(s->paths[file], 1, &r));
     mumloc_status st = check_part(s, s->paths[file], tiff_file_info(r));
     if (st != MUMLOC_OK) {
         tiff_file_close(r);
@@ -233,7 +233,7 @@ mumloc_status tiff_series_read(tiff_series *s, int64_t index, float *out) {
     tiff_file *r = NULL;
     mumloc_status st = part_reader(s, file, &r);
     if (st == MUMLOC_OK && ifd >= tiff_file_info(r)->images)
-        st = mumloc_fail(MUMLOC_ERR_FORMAT,
+        st = error_fail(MUMLOC_ERR_FORMAT,
                          "'%s' has %lld images, but the OME-XML of '%s' puts image %lld (IFD %lld) "
                          "there (was the acquisition stopped early, or a part overwritten?)",
                          s->paths[file], (long long)tiff_file_info(r)->images, s->paths[0],

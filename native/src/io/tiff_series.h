@@ -7,8 +7,8 @@
  * numbers hyperstack images (channel fastest, then slice, then frame) whatever the dimension order.
  * Memory stays bounded: a table of (file, IFD) per plane, and at most SERIES_OPEN_PARTS part files
  * open (and indexed) at once, opened when first read. */
-#ifndef MUMLOC_IO_TIFF_SERIES_H
-#define MUMLOC_IO_TIFF_SERIES_H
+#ifndef IO_TIFF_SERIES_H
+#define IO_TIFF_SERIES_H
 
 #include <stdint.h>
 
@@ -20,7 +20,7 @@ typedef struct tiff_series tiff_series;
 /* *out is NULL (and the call succeeds) when the XML is absent or inconsistent with the first file
  * (the caller then reads that file alone); fails with MUMLOC_ERR_IO naming the file when one it
  * lists is missing. first describes the first file (images: its IFDs). */
-mumloc_status tiff_series_open(const char *first_path, const char *xml, const mumloc_tiff_info *first,
+mumloc_status tiff_series_open(const char *first_path, const char *xml, const tiff_info *first,
                                tiff_series **out);
 /* channels, slices, frames (and images, their product) of the whole series. */
 void tiff_series_dimensions(const tiff_series *series, int *channels, int *slices, int *frames,

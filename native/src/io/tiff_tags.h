@@ -1,6 +1,6 @@
 /* TIFF 6.0 and BigTIFF constants shared by the TIFF writer and reader, and byte-order helpers. */
-#ifndef MUMLOC_IO_TIFF_TAGS_H
-#define MUMLOC_IO_TIFF_TAGS_H
+#ifndef IO_TIFF_TAGS_H
+#define IO_TIFF_TAGS_H
 
 #include <stdint.h>
 

@@ -14,11 +14,11 @@
 #define TIFF_OFFSET_LIMIT 0xFFFFFFFFull
 enum { MAX_ENTRIES = 16 };
 
-struct mumloc_tiff_writer {
+struct tiff_writer {
     FILE *file;
     char *label;
-    mumloc_tiff_write_options options;
-    mumloc_tiff_layout layout;
+    tiff_write_options options;
+    tiff_layout layout;
     int bigtiff;               /* 8-byte offsets and counts, 20-byte IFD entries */
     int bits;                  /* 32 (float) or 16 (unsigned) */
     int64_t images, written;
@@ -53,7 +53,7 @@ static void ifd_add(ifd_builder *b, uint32_t tag, uint32_t type, uint64_t count,
 }
 
 /* One image's IFD, tags in ascending order as TIFF requires. */
-static uint32_t build_ifd(const mumloc_tiff_writer *w, ifd_builder *b, uint64_t strip_offset,
+static uint32_t build_ifd(const tiff_writer *w, ifd_builder *b, uint64_t strip_offset,
                           uint64_t description_offset, uint64_t resolution_offset,
                           uint64_t next_ifd, int with_description) {
     b->entries = 0;
@@ -92,23 +92,23 @@ static uint32_t build_ifd(const mumloc_tiff_writer *w, ifd_builder *b, uint64_t 
 }
 
 /* Bytes of the IFD build_ifd writes, with or without the description entry. */
-static uint32_t ifd_bytes(const mumloc_tiff_writer *w, int with_description) {
+static uint32_t ifd_bytes(const tiff_writer *w, int with_description) {
     ifd_builder b;
     return build_ifd(w, &b, 0, 0, 0, 0, with_description);
 }
 
-static mumloc_status write_failed(const mumloc_tiff_writer *w) {
-    return mumloc_fail(MUMLOC_ERR_IO, "cannot write '%s': %s (is the disk full?)", w->label,
+static mumloc_status write_failed(const tiff_writer *w) {
+    return error_fail(MUMLOC_ERR_IO, "cannot write '%s': %s (is the disk full?)", w->label,
                        strerror(errno ? errno : EIO));
 }
 
-static mumloc_status write_bytes(mumloc_tiff_writer *w, const void *bytes, size_t n) {
+static mumloc_status write_bytes(tiff_writer *w, const void *bytes, size_t n) {
     errno = 0;
     if (n && fwrite(bytes, 1, n, w->file) != n) return write_failed(w);
     return MUMLOC_OK;
 }
 
-static mumloc_status seek_to(mumloc_tiff_writer *w, uint64_t offset) {
+static mumloc_status seek_to(tiff_writer *w, uint64_t offset) {
     errno = 0;
     if (fseeko(w->file, (off_t)offset, SEEK_SET) != 0) return write_failed(w);
     return MUMLOC_OK;
@@ -139,58 +139,58 @@ static void resolution_rational(double pixel_um, uint32_t *num, uint32_t *den) {
     *den = (uint32_t)(d / g);
 }
 
-static mumloc_status check_options(const mumloc_tiff_write_options *o) {
+static mumloc_status check_options(const tiff_write_options *o) {
     if (o->width < 1 || o->height < 1 || (uint64_t)o->width * (uint64_t)o->height * 4 > TIFF_OFFSET_LIMIT)
-        return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT,
+        return error_fail(MUMLOC_ERR_INVALID_ARGUMENT,
                            "TIFF image size %d x %d is out of range: each side at least 1 and the "
                            "image below 4 GiB",
                            o->width, o->height);
     if (o->channels < 1 || o->slices < 1 || o->frames < 1)
-        return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT,
+        return error_fail(MUMLOC_ERR_INVALID_ARGUMENT,
                            "TIFF channels, slices and frames must be at least 1 (got %d, %d, %d)",
                            o->channels, o->slices, o->frames);
     if ((int64_t)o->channels * o->slices * o->frames > INT32_MAX)
-        return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT,
+        return error_fail(MUMLOC_ERR_INVALID_ARGUMENT,
                            "a TIFF hyperstack holds at most 2147483647 images (ImageJ's limit)");
     if (!(o->pixel_um >= 0) || o->pixel_um > 1e9)
-        return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT,
+        return error_fail(MUMLOC_ERR_INVALID_ARGUMENT,
                            "TIFF pixel size must be 0 (uncalibrated) or a positive number of µm");
     if (o->extra_description && strchr(o->extra_description, '\\'))
-        return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT,
+        return error_fail(MUMLOC_ERR_INVALID_ARGUMENT,
                            "the TIFF description must not contain backslashes (ImageJ reads it as "
                            "Java properties)");
-    if (o->layout != MUMLOC_TIFF_LAYOUT_AUTO && o->layout != MUMLOC_TIFF_LAYOUT_MULTI_IFD &&
-        o->layout != MUMLOC_TIFF_LAYOUT_SINGLE_IFD)
-        return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT, "unknown TIFF layout %d", (int)o->layout);
+    if (o->layout != TIFF_LAYOUT_AUTO && o->layout != TIFF_LAYOUT_MULTI_IFD &&
+        o->layout != TIFF_LAYOUT_SINGLE_IFD)
+        return error_fail(MUMLOC_ERR_INVALID_ARGUMENT, "unknown TIFF layout %d", (int)o->layout);
     if (o->bits != 0 && o->bits != 16 && o->bits != 32)
-        return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT,
+        return error_fail(MUMLOC_ERR_INVALID_ARGUMENT,
                            "TIFF bits per sample must be 16 (unsigned) or 32 (float), not %d", o->bits);
-    if (o->format != MUMLOC_TIFF_FORMAT_AUTO && o->format != MUMLOC_TIFF_FORMAT_CLASSIC &&
-        o->format != MUMLOC_TIFF_FORMAT_BIG)
-        return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT, "unknown TIFF format %d", (int)o->format);
+    if (o->format != TIFF_FORMAT_AUTO && o->format != TIFF_FORMAT_CLASSIC &&
+        o->format != TIFF_FORMAT_BIG)
+        return error_fail(MUMLOC_ERR_INVALID_ARGUMENT, "unknown TIFF format %d", (int)o->format);
     return MUMLOC_OK;
 }
 
-static mumloc_status build_description(mumloc_tiff_writer *w, const char *extra) {
-    const mumloc_tiff_write_options *o = &w->options;
+static mumloc_status build_description(tiff_writer *w, const char *extra) {
+    const tiff_write_options *o = &w->options;
     if (!extra) extra = "";
     size_t extra_len = strlen(extra);
     size_t cap = 256 + extra_len;
     w->description = malloc(cap);
-    if (!w->description) return mumloc_fail(MUMLOC_ERR_OUT_OF_MEMORY, "out of memory for a TIFF description");
+    if (!w->description) return error_fail(MUMLOC_ERR_OUT_OF_MEMORY, "out of memory for a TIFF description");
     int n = snprintf(w->description, cap,
                      "ImageJ=1.53t\nimages=%lld\nchannels=%d\nslices=%d\nframes=%d\n"
                      "hyperstack=true\nmode=grayscale\n%sloop=false\n%s%s",
                      (long long)w->images, o->channels, o->slices, o->frames,
                      o->pixel_um > 0 ? "unit=micron\n" : "", extra,
                      (extra_len && extra[extra_len - 1] != '\n') ? "\n" : "");
-    if (n < 0 || (size_t)n >= cap) return mumloc_fail(MUMLOC_ERR_INTERNAL, "TIFF description overflow");
+    if (n < 0 || (size_t)n >= cap) return error_fail(MUMLOC_ERR_INTERNAL, "TIFF description overflow");
     w->description_bytes = (uint32_t)n + 1;
     return MUMLOC_OK;
 }
 
 /* The header; first_ifd 0 is set at finish (multi-IFD layout). */
-static mumloc_status write_header(mumloc_tiff_writer *w, uint64_t first_ifd) {
+static mumloc_status write_header(tiff_writer *w, uint64_t first_ifd) {
     unsigned char header[16] = {'I', 'I', TIFF_CLASSIC_VERSION, 0};
     if (w->bigtiff) {
         header[2] = TIFF_BIG_VERSION;
@@ -203,7 +203,7 @@ static mumloc_status write_header(mumloc_tiff_writer *w, uint64_t first_ifd) {
 }
 
 /* Single-IFD layout: everything but the pixels goes first, so no offset ever passes 4 GiB. */
-static mumloc_status write_single_ifd_prelude(mumloc_tiff_writer *w) {
+static mumloc_status write_single_ifd_prelude(tiff_writer *w) {
     uint64_t ifd_offset = header_bytes(w->bigtiff);
     uint64_t description_offset = ifd_offset + ifd_bytes(w, 1);
     uint64_t resolution_offset = description_offset + w->description_bytes + (w->description_bytes & 1);
@@ -215,25 +215,25 @@ static mumloc_status write_single_ifd_prelude(mumloc_tiff_writer *w) {
     tiff_put32le(resolution, w->x_num);
     tiff_put32le(resolution + 4, w->x_den);
     unsigned char zeros[16] = {0};
-    MUMLOC_TRY(write_header(w, ifd_offset));
-    MUMLOC_TRY(write_bytes(w, b.bytes, n));
-    MUMLOC_TRY(write_bytes(w, w->description, w->description_bytes));
-    MUMLOC_TRY(write_bytes(w, zeros, w->description_bytes & 1));
-    MUMLOC_TRY(write_bytes(w, resolution, sizeof resolution));
+    ERROR_TRY(write_header(w, ifd_offset));
+    ERROR_TRY(write_bytes(w, b.bytes, n));
+    ERROR_TRY(write_bytes(w, w->description, w->description_bytes));
+    ERROR_TRY(write_bytes(w, zeros, w->description_bytes & 1));
+    ERROR_TRY(write_bytes(w, resolution, sizeof resolution));
     return write_bytes(w, zeros, (size_t)(w->data_offset - resolution_offset - 8));
 }
 
-mumloc_status mumloc_tiff_writer_open(FILE *file, const char *label,
-                                      const mumloc_tiff_write_options *options,
-                                      mumloc_tiff_writer **out) {
+mumloc_status tiff_writer_open(FILE *file, const char *label,
+                                      const tiff_write_options *options,
+                                      tiff_writer **out) {
     if (!file || !options || !out)
-        return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT, "TIFF writer needs a file, options and output");
+        return error_fail(MUMLOC_ERR_INVALID_ARGUMENT, "TIFF writer needs a file, options and output");
     *out = NULL;
-    MUMLOC_TRY(check_options(options));
-    mumloc_tiff_writer *w = calloc(1, sizeof *w);
+    ERROR_TRY(check_options(options));
+    tiff_writer *w = calloc(1, sizeof *w);
     if (!w || !(w->label = strdup(label ? label : "(TIFF)"))) {
         free(w);
-        return mumloc_fail(MUMLOC_ERR_OUT_OF_MEMORY, "out of memory opening a TIFF writer");
+        return error_fail(MUMLOC_ERR_OUT_OF_MEMORY, "out of memory opening a TIFF writer");
     }
     w->file = file;
     w->options = *options;
@@ -244,7 +244,7 @@ mumloc_status mumloc_tiff_writer_open(FILE *file, const char *label,
     if (options->pixel_um > 0) resolution_rational(options->pixel_um, &w->x_num, &w->x_den);
     mumloc_status s = build_description(w, options->extra_description);
     if (s != MUMLOC_OK) {
-        mumloc_tiff_writer_free(w);
+        tiff_writer_free(w);
         return s;
     }
 
@@ -252,34 +252,34 @@ mumloc_status mumloc_tiff_writer_open(FILE *file, const char *label,
     uint64_t multi_end = header_bytes(0) + (uint64_t)w->images * w->image_bytes +
                          w->description_bytes + 1 + 8 + ifd_bytes(w, 1) +
                          (uint64_t)(w->images - 1) * ifd_bytes(w, 0);
-    w->layout = options->layout == MUMLOC_TIFF_LAYOUT_AUTO ? MUMLOC_TIFF_LAYOUT_MULTI_IFD
+    w->layout = options->layout == TIFF_LAYOUT_AUTO ? TIFF_LAYOUT_MULTI_IFD
                                                            : options->layout;
-    int beyond_classic = w->layout == MUMLOC_TIFF_LAYOUT_MULTI_IFD && multi_end > TIFF_OFFSET_LIMIT;
-    if (beyond_classic && options->format == MUMLOC_TIFF_FORMAT_CLASSIC) {
-        mumloc_tiff_writer_free(w);
-        return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT,
+    int beyond_classic = w->layout == TIFF_LAYOUT_MULTI_IFD && multi_end > TIFF_OFFSET_LIMIT;
+    if (beyond_classic && options->format == TIFF_FORMAT_CLASSIC) {
+        tiff_writer_free(w);
+        return error_fail(MUMLOC_ERR_INVALID_ARGUMENT,
                            "'%s' would be %llu bytes: a classic TIFF with one IFD per image must "
                            "stay below 4 GiB; write BigTIFF or the single-IFD layout",
                            label, (unsigned long long)multi_end);
     }
-    w->bigtiff = options->format == MUMLOC_TIFF_FORMAT_BIG || beyond_classic;
-    if (w->layout == MUMLOC_TIFF_LAYOUT_SINGLE_IFD) {
+    w->bigtiff = options->format == TIFF_FORMAT_BIG || beyond_classic;
+    if (w->layout == TIFF_LAYOUT_SINGLE_IFD) {
         s = write_single_ifd_prelude(w);
     } else {
         w->data_offset = header_bytes(w->bigtiff);
         s = write_header(w, 0);
     }
     if (s != MUMLOC_OK) {
-        mumloc_tiff_writer_free(w);
+        tiff_writer_free(w);
         return s;
     }
     *out = w;
     return MUMLOC_OK;
 }
 
-mumloc_status mumloc_tiff_writer_append(mumloc_tiff_writer *w, const float *pixels, int64_t count) {
+mumloc_status tiff_writer_append(tiff_writer *w, const float *pixels, int64_t count) {
     if (count < 0 || count > w->images - w->written)
-        return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT,
+        return error_fail(MUMLOC_ERR_INVALID_ARGUMENT,
                            "'%s': appending %lld images to %lld of %lld would pass the declared count",
                            w->label, (long long)count, (long long)w->written, (long long)w->images);
     size_t values = (size_t)count * (w->image_bytes / (w->bits / 8));
@@ -294,10 +294,10 @@ mumloc_status mumloc_tiff_writer_append(mumloc_tiff_writer *w, const float *pixe
                 uint32_t count16 = !(v > 0.0f) ? 0u : v >= 65535.0f ? 65535u : (uint32_t)lrintf(v);
                 tiff_put16le(chunk + 2 * n, count16);
             }
-            MUMLOC_TRY(write_bytes(w, chunk, n * 2));
+            ERROR_TRY(write_bytes(w, chunk, n * 2));
         }
     } else if (!tiff_host_is_big_endian()) {
-        MUMLOC_TRY(write_bytes(w, pixels, values * 4));
+        ERROR_TRY(write_bytes(w, pixels, values * 4));
     } else {
         unsigned char chunk[4096];
         for (size_t i = 0; i < values;) {
@@ -307,23 +307,23 @@ mumloc_status mumloc_tiff_writer_append(mumloc_tiff_writer *w, const float *pixe
                 memcpy(&bits, &pixels[i], 4);
                 tiff_put32le(chunk + 4 * n, bits);
             }
-            MUMLOC_TRY(write_bytes(w, chunk, n * 4));
+            ERROR_TRY(write_bytes(w, chunk, n * 4));
         }
     }
     w->written += count;
     return MUMLOC_OK;
 }
 
-static mumloc_status write_multi_ifd_trailer(mumloc_tiff_writer *w) {
+static mumloc_status write_multi_ifd_trailer(tiff_writer *w) {
     uint64_t description_offset = w->data_offset + (uint64_t)w->images * w->image_bytes;
     uint64_t resolution_offset = description_offset + w->description_bytes + (w->description_bytes & 1);
     uint64_t ifd_offset = resolution_offset + 8;
     unsigned char resolution[8], zero = 0;
     tiff_put32le(resolution, w->x_num);
     tiff_put32le(resolution + 4, w->x_den);
-    MUMLOC_TRY(write_bytes(w, w->description, w->description_bytes));
-    MUMLOC_TRY(write_bytes(w, &zero, w->description_bytes & 1));
-    MUMLOC_TRY(write_bytes(w, resolution, sizeof resolution));
+    ERROR_TRY(write_bytes(w, w->description, w->description_bytes));
+    ERROR_TRY(write_bytes(w, &zero, w->description_bytes & 1));
+    ERROR_TRY(write_bytes(w, resolution, sizeof resolution));
     uint64_t offset = ifd_offset;
     for (int64_t i = 0; i < w->images; i++) {
         int first = i == 0;
@@ -331,29 +331,29 @@ static mumloc_status write_multi_ifd_trailer(mumloc_tiff_writer *w) {
         ifd_builder b;
         uint32_t n = build_ifd(w, &b, w->data_offset + (uint64_t)i * w->image_bytes, description_offset,
                                resolution_offset, i + 1 < w->images ? next : 0, first);
-        MUMLOC_TRY(write_bytes(w, b.bytes, n));
+        ERROR_TRY(write_bytes(w, b.bytes, n));
         offset = next;
     }
-    MUMLOC_TRY(seek_to(w, 0));
-    MUMLOC_TRY(write_header(w, ifd_offset));
+    ERROR_TRY(seek_to(w, 0));
+    ERROR_TRY(write_header(w, ifd_offset));
     return seek_to(w, offset);
 }
 
-mumloc_status mumloc_tiff_writer_finish(mumloc_tiff_writer *w) {
+mumloc_status tiff_writer_finish(tiff_writer *w) {
     if (w->written != w->images)
-        return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT,
+        return error_fail(MUMLOC_ERR_INVALID_ARGUMENT,
                            "'%s': only %lld of the %lld declared images were written", w->label,
                            (long long)w->written, (long long)w->images);
-    if (w->layout == MUMLOC_TIFF_LAYOUT_MULTI_IFD) MUMLOC_TRY(write_multi_ifd_trailer(w));
+    if (w->layout == TIFF_LAYOUT_MULTI_IFD) ERROR_TRY(write_multi_ifd_trailer(w));
     errno = 0;
     if (fflush(w->file) != 0) return write_failed(w);
     return MUMLOC_OK;
 }
 
-mumloc_tiff_layout mumloc_tiff_writer_layout(const mumloc_tiff_writer *w) { return w->layout; }
-int mumloc_tiff_writer_is_bigtiff(const mumloc_tiff_writer *w) { return w->bigtiff; }
+tiff_layout tiff_writer_layout(const tiff_writer *w) { return w->layout; }
+int tiff_writer_is_bigtiff(const tiff_writer *w) { return w->bigtiff; }
 
-void mumloc_tiff_writer_free(mumloc_tiff_writer *w) {
+void tiff_writer_free(tiff_writer *w) {
     if (!w) return;
     free(w->description);
     free(w->label);

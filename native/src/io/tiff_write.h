@@ -22,52 +22,52 @@
  * tifffile, but not by ImageJ 1.53t itself); a single-IFD file stays classic (ImageJ's own form).
  * FORMAT_BIG writes BigTIFF whatever the size (tests use it on small movies); FORMAT_CLASSIC refuses
  * a multi-IFD file past 4 GiB. */
-#ifndef MUMLOC_IO_TIFF_WRITE_H
-#define MUMLOC_IO_TIFF_WRITE_H
+#ifndef IO_TIFF_WRITE_H
+#define IO_TIFF_WRITE_H
 
 #include <stdint.h>
 #include <stdio.h>
 
 #include "mumloc.h"
 
-typedef enum mumloc_tiff_layout {
-    MUMLOC_TIFF_LAYOUT_AUTO = 0,
-    MUMLOC_TIFF_LAYOUT_MULTI_IFD = 1,
-    MUMLOC_TIFF_LAYOUT_SINGLE_IFD = 2
-} mumloc_tiff_layout;
+typedef enum tiff_layout {
+    TIFF_LAYOUT_AUTO = 0,
+    TIFF_LAYOUT_MULTI_IFD = 1,
+    TIFF_LAYOUT_SINGLE_IFD = 2
+} tiff_layout;
 
-typedef enum mumloc_tiff_format {
-    MUMLOC_TIFF_FORMAT_AUTO = 0,
-    MUMLOC_TIFF_FORMAT_CLASSIC = 1,
-    MUMLOC_TIFF_FORMAT_BIG = 2
-} mumloc_tiff_format;
+typedef enum tiff_format {
+    TIFF_FORMAT_AUTO = 0,
+    TIFF_FORMAT_CLASSIC = 1,
+    TIFF_FORMAT_BIG = 2
+} tiff_format;
 
-typedef struct mumloc_tiff_write_options {
+typedef struct tiff_write_options {
     int width, height;
     int channels, slices, frames;  /* the file holds channels · slices · frames images */
     double pixel_um;               /* pixel size in µm; 0 = uncalibrated */
     const char *extra_description; /* extra "key=value" lines (no backslashes, no NUL), or NULL */
-    mumloc_tiff_layout layout;
-    mumloc_tiff_format format;
+    tiff_layout layout;
+    tiff_format format;
     int bits;                      /* 0 or 32: 32-bit float; 16: unsigned 16-bit (camera counts:
                                       the floats appended are rounded and clipped to 0..65535) */
-} mumloc_tiff_write_options;
+} tiff_write_options;
 
-typedef struct mumloc_tiff_writer mumloc_tiff_writer;
+typedef struct tiff_writer tiff_writer;
 
 /* Starts a TIFF in file (opened "wb", seekable, not owned). label names it in error messages. */
-mumloc_status mumloc_tiff_writer_open(FILE *file, const char *label,
-                                      const mumloc_tiff_write_options *options,
-                                      mumloc_tiff_writer **out);
+mumloc_status tiff_writer_open(FILE *file, const char *label,
+                                      const tiff_write_options *options,
+                                      tiff_writer **out);
 /* Appends count images (count · width · height floats, row-major) in order. */
-mumloc_status mumloc_tiff_writer_append(mumloc_tiff_writer *writer, const float *pixels,
+mumloc_status tiff_writer_append(tiff_writer *writer, const float *pixels,
                                         int64_t count);
 /* Checks that every image was appended and writes what remains (IFDs). Does not close the file. */
-mumloc_status mumloc_tiff_writer_finish(mumloc_tiff_writer *writer);
+mumloc_status tiff_writer_finish(tiff_writer *writer);
 /* The layout actually used (never AUTO). */
-mumloc_tiff_layout mumloc_tiff_writer_layout(const mumloc_tiff_writer *writer);
+tiff_layout tiff_writer_layout(const tiff_writer *writer);
 /* 1 when the file is a BigTIFF. */
-int mumloc_tiff_writer_is_bigtiff(const mumloc_tiff_writer *writer);
-void mumloc_tiff_writer_free(mumloc_tiff_writer *writer);
+int tiff_writer_is_bigtiff(const tiff_writer *writer);
+void tiff_writer_free(tiff_writer *writer);
 
 #endif

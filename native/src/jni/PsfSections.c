@@ -27,13 +27,13 @@ static const jni_field sections_fields[] = {
 static jni_mirror sections_mirror = JNI_MIRROR("the PSF sections", sections_fields);
 
 /* The sections of every plane in one new PsfSections, or NULL for a rig with the Gaussian model. */
-static jobject sections(JNIEnv *env, jclass cls, const mumloc_psf_model *m) {
+static jobject sections(JNIEnv *env, jclass cls, const psf_model *m) {
     const int k = m->optics->planes;
-    mumloc_psf_sections_grid g;
-    mumloc_psf_sections_grid_of(m, 0, &g);
+    psf_sections_grid g;
+    psf_sections_grid_of(m, 0, &g);
     for (int d = 1; d < k; d++) { /* planes may differ in grid: the first plane's shape for all */
-        mumloc_psf_sections_grid gd;
-        mumloc_psf_sections_grid_of(m, d, &gd);
+        psf_sections_grid gd;
+        psf_sections_grid_of(m, d, &gd);
         if (gd.width != g.width || gd.height != g.height) {
             jni_invalid(env, "the rig's spline planes have different grids (plane %d); "
                                "recalibrate with --psf spline", d + 1);
@@ -49,9 +49,9 @@ static jobject sections(JNIEnv *env, jclass cls, const mumloc_psf_model *m) {
     jobject out = NULL;
     mumloc_status st = MUMLOC_OK;
     for (int d = 0; d < k && st == MUMLOC_OK; d++) {
-        mumloc_psf_sections_grid gd;
-        mumloc_psf_sections_grid_of(m, d, &gd);
-        st = mumloc_psf_sections(m, d, &gd, pixels + d * area);
+        psf_sections_grid gd;
+        psf_sections_grid_of(m, d, &gd);
+        st = psf_sections(m, d, &gd, pixels + d * area);
     }
     if (!jni_check(env, st)) {
         const sections_shape shape = {k, g.width, g.height, g.lateral,
@@ -85,11 +85,11 @@ JNI_METHOD(PsfSections, jobject, nOfRig, JNIEnv *env, jclass cls, jstring jpath)
     mumloc_status st = mumloc_rig_load(path, rig);
     free(path);
     if (!jni_check(env, st) && rig->psf == MUMLOC_PSF_SPLINE) {
-        mumloc_spline_set set;
-        mumloc_psf_model model;
-        if (!jni_check(env, mumloc_rig_psf_model(rig, &set, &model))) {
+        spline_set set;
+        psf_model model;
+        if (!jni_check(env, rig_psf_model(rig, &set, &model))) {
             out = sections(env, cls, &model);
-            mumloc_spline_set_free(&set);
+            spline_set_free(&set);
         }
     }
     free(rig);

@@ -56,7 +56,7 @@ static mumloc_status plan_tiles(mumloc_localizer *l) {
     l->tiled = l->width > tile || l->height > tile;
     if (!l->tiled) return MUMLOC_OK;
     if (tile <= 2 * overlap)
-        return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT,
+        return error_fail(MUMLOC_ERR_INVALID_ARGUMENT,
                            "tile %d is too small for this network: tiles overlap by its receptive "
                            "radius of %d pixels on each side, so a tile needs more than %d pixels",
                            tile, overlap, 2 * overlap);
@@ -64,7 +64,7 @@ static mumloc_status plan_tiles(mumloc_localizer *l) {
     l->ny = tiling_axis(l->height, tile, overlap, NULL, 0);
     l->xs = malloc(sizeof *l->xs * (size_t)l->nx);
     l->ys = malloc(sizeof *l->ys * (size_t)l->ny);
-    if (!l->xs || !l->ys) return mumloc_fail(MUMLOC_ERR_OUT_OF_MEMORY, "no memory for the tiles");
+    if (!l->xs || !l->ys) return error_fail(MUMLOC_ERR_OUT_OF_MEMORY, "no memory for the tiles");
     tiling_axis(l->width, tile, overlap, l->xs, l->nx);
     tiling_axis(l->height, tile, overlap, l->ys, l->ny);
     l->tile_w = l->xs[0].size;
@@ -87,7 +87,7 @@ static mumloc_status plan_tiles(mumloc_localizer *l) {
     l->tile_out = alloc_floats((int64_t)l->tiles_per_call * l->channels * l->tile_out_w *
                                l->tile_out_h);
     if (!l->tile_in || !l->tile_out)
-        return mumloc_fail(MUMLOC_ERR_OUT_OF_MEMORY, "no memory for %d tiles of %dx%d",
+        return error_fail(MUMLOC_ERR_OUT_OF_MEMORY, "no memory for %d tiles of %dx%d",
                            l->tiles_per_call, l->tile_w, l->tile_h);
     return MUMLOC_OK;
 }
@@ -106,16 +106,16 @@ static int frame_group(const mumloc_localizer *l, int64_t floats_per_frame) {
 
 mumloc_status mumloc_localizer_create(mumloc_model *model, const mumloc_localize_options *options,
                                       int width, int height, mumloc_localizer **out) {
-    if (!out) return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT, "mumloc_localizer_create needs out");
+    if (!out) return error_fail(MUMLOC_ERR_INVALID_ARGUMENT, "mumloc_localizer_create needs out");
     *out = NULL;
     mumloc_localize_options defaults;
     mumloc_localize_options_default(&defaults);
     if (!options) options = &defaults;
     const int cs = options->method == MUMLOC_METHOD_CS;
     if (!model && !cs)
-        return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT, "a localizer needs a model (or method cs)");
-    MUMLOC_TRY(mumloc_localize_options_validate(options));
-    if (options->threads > 0) MUMLOC_TRY(mumloc_set_threads(options->threads));
+        return error_fail(MUMLOC_ERR_INVALID_ARGUMENT, "a localizer needs a model (or method cs)");
+    ERROR_TRY(mumloc_localize_options_validate(options));
+    if (options->threads > 0) ERROR_TRY(mumloc_set_threads(options->threads));
     return pipeline_localizer_create(model, options, width, height, out);
 }
 
@@ -123,14 +123,14 @@ mumloc_status pipeline_localizer_create(mumloc_model *model, const mumloc_locali
                                         int width, int height, mumloc_localizer **out) {
     *out = NULL;
     if (width < 1 || height < 1 || width > 65536 || height > 65536)
-        return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT,
+        return error_fail(MUMLOC_ERR_INVALID_ARGUMENT,
                            "frames must be 1 to 65536 pixels a side, got %dx%d", width, height);
     if (options->method == MUMLOC_METHOD_CS) return pipeline_cs_create(options, width, height, out);
     /* before anything is sized from the model: the network then runs where it was asked to */
-    MUMLOC_TRY(mumloc_model_set_device(model, &options->device, NULL));
-    MUMLOC_TRY(mumloc_model_set_precision(model, options->precision));
+    ERROR_TRY(mumloc_model_set_device(model, &options->device, NULL));
+    ERROR_TRY(mumloc_model_set_precision(model, options->precision));
     mumloc_localizer *l = calloc(1, sizeof *l);
-    if (!l) return mumloc_fail(MUMLOC_ERR_OUT_OF_MEMORY, "no memory for a localizer");
+    if (!l) return error_fail(MUMLOC_ERR_OUT_OF_MEMORY, "no memory for a localizer");
     l->model = model;
     l->opt = *options;
     l->arch = mumloc_model_arch(model);
@@ -156,7 +156,7 @@ mumloc_status pipeline_localizer_create(mumloc_model *model, const mumloc_locali
     const int64_t out_floats = (int64_t)l->channels * l->out_width * l->out_height;
     mumloc_status st = MUMLOC_OK;
     if (out_floats > MAX_OUTPUT_FLOATS)
-        st = mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT,
+        st = error_fail(MUMLOC_ERR_INVALID_ARGUMENT,
                          "a %dx%d frame gives %lld network output values (%s network), more than "
                          "the 2^31 this pipeline holds per frame; crop the movie",
                          width, height, (long long)out_floats, mumloc_arch_name((int)l->arch));
@@ -165,7 +165,7 @@ mumloc_status pipeline_localizer_create(mumloc_model *model, const mumloc_locali
         l->photons = alloc_floats((int64_t)l->group * l->planes * width * height);
         l->output = alloc_floats((int64_t)l->group * out_floats);
         if (!l->photons || !l->output)
-            st = mumloc_fail(MUMLOC_ERR_OUT_OF_MEMORY, "no memory for a %dx%d frame's output",
+            st = error_fail(MUMLOC_ERR_OUT_OF_MEMORY, "no memory for a %dx%d frame's output",
                              width, height);
     }
     if (st == MUMLOC_OK) st = plan_tiles(l);
@@ -173,7 +173,7 @@ mumloc_status pipeline_localizer_create(mumloc_model *model, const mumloc_locali
         int64_t staged = (int64_t)l->planes * width * height;
         if (l->tiled) staged = (int64_t)l->tiles_per_call * l->planes * l->tile_w * l->tile_h;
         if (!(l->staging = alloc_floats(staged)))
-            st = mumloc_fail(MUMLOC_ERR_OUT_OF_MEMORY, "no memory for the network's input");
+            st = error_fail(MUMLOC_ERR_OUT_OF_MEMORY, "no memory for the network's input");
     }
     if (st == MUMLOC_OK) st = pipeline_alloc_slots(l, l->group);
     if (st == MUMLOC_OK) st = pipeline_queue_plan(l);
@@ -247,7 +247,7 @@ static mumloc_status check_finite(const mumloc_localizer *l, const float *frames
             int bad = 0;
             for (int64_t i = 0; i < plane_px; i++) bad |= !isfinite(p[i]);
             if (bad)
-                return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT,
+                return error_fail(MUMLOC_ERR_INVALID_ARGUMENT,
                                    "frame %lld, plane %d holds NaN or infinite pixels; the "
                                    "network needs finite pixels",
                                    (long long)(first_frame + f + 1), d + 1);
@@ -258,10 +258,10 @@ static mumloc_status check_finite(const mumloc_localizer *l, const float *frames
 mumloc_status mumloc_localizer_push(mumloc_localizer *l, const float *frames, int count,
                                     int64_t first_frame) {
     if (!l || (!frames && count > 0) || count < 0 || first_frame < 0)
-        return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT,
+        return error_fail(MUMLOC_ERR_INVALID_ARGUMENT,
                            "push needs a localizer, frames, count >= 0 and first_frame >= 0");
-    mumloc_threads_apply();
-    MUMLOC_TRY(check_finite(l, frames, count, first_frame));
+    threads_apply();
+    ERROR_TRY(check_finite(l, frames, count, first_frame));
     if (l->cs) return pipeline_cs_push(l, frames, count, first_frame);
     if (l->queue) return pipeline_queue_push(l, frames, count, first_frame);
     /* the network frame by frame, then the group's frames localized together */
@@ -275,11 +275,11 @@ mumloc_status mumloc_localizer_push(mumloc_localizer *l, const float *frames, in
             pipeline_convert_frame(l, frames + (first + g) * frame_floats,
                                    l->photons + g * photon_floats);
             l->convert_seconds += pipeline_now() - start;
-            MUMLOC_TRY(run_network(l, l->photons + g * photon_floats, l->output + g * out_floats));
+            ERROR_TRY(run_network(l, l->photons + g * photon_floats, l->output + g * out_floats));
             l->last_slot = g;
             l->has_output = 1;
         }
-        MUMLOC_TRY(pipeline_localize_frames(l, first_frame + first, n, l->photons, photon_floats,
+        ERROR_TRY(pipeline_localize_frames(l, first_frame + first, n, l->photons, photon_floats,
                                             l->output, out_floats));
     }
     return MUMLOC_OK;
@@ -290,7 +290,7 @@ int64_t mumloc_localizer_pending(const mumloc_localizer *l) { return l ? l->pend
 mumloc_status mumloc_localizer_take(mumloc_localizer *l, mumloc_localization *out, int64_t cap,
                                     int64_t *taken) {
     if (!l || !taken || cap < 0 || (!out && cap > 0))
-        return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT,
+        return error_fail(MUMLOC_ERR_INVALID_ARGUMENT,
                            "take needs a localizer, a buffer of cap >= 0 records and taken");
     int64_t n = l->pending_count < cap ? l->pending_count : cap;
     if (n > 0) memcpy(out, l->pending + l->pending_first, sizeof *out * (size_t)n);

@@ -29,8 +29,8 @@
  *   - mumloc_localize_file writes rows as each batch finishes (io/csv_write.h) instead of building
  *     a mumloc_table, so a 30,000-frame movie never holds its table in memory; the columns are
  *     mumloc_localizations_to_table's, in its order (test_pipeline_file checks the header). */
-#ifndef MUMLOC_LOCALIZE_PIPELINE_H
-#define MUMLOC_LOCALIZE_PIPELINE_H
+#ifndef LOCALIZE_PIPELINE_H
+#define LOCALIZE_PIPELINE_H
 
 #include "localize/pipeline_options.h"
 #include "mumloc.h"

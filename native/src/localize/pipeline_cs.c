@@ -17,11 +17,11 @@
 mumloc_status pipeline_cs_create(const mumloc_localize_options *o, int width, int height,
                                  mumloc_localizer **out) {
     if (!o->optics)
-        return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT,
+        return error_fail(MUMLOC_ERR_INVALID_ARGUMENT,
                            "the CS localizer needs the optics (options->optics): it has no model "
                            "to take them from");
     mumloc_localizer *l = calloc(1, sizeof *l);
-    if (!l) return mumloc_fail(MUMLOC_ERR_OUT_OF_MEMORY, "no memory for a localizer");
+    if (!l) return error_fail(MUMLOC_ERR_OUT_OF_MEMORY, "no memory for a localizer");
     l->cs = 1;
     l->opt = *o;
     l->optics = *o->optics;
@@ -41,7 +41,7 @@ mumloc_status pipeline_cs_create(const mumloc_localize_options *o, int width, in
         free(l->ys);
         free(l->found);
         free(l);
-        return mumloc_fail(MUMLOC_ERR_OUT_OF_MEMORY, "no memory for the CS regions");
+        return error_fail(MUMLOC_ERR_OUT_OF_MEMORY, "no memory for the CS regions");
     }
     tiling_axis(width, edge, margin, l->xs, l->nx);
     tiling_axis(height, edge, margin, l->ys, l->ny);
@@ -64,7 +64,7 @@ static void solve_region(const mumloc_localizer *l, const float *photons, int fr
     const int k = l->planes, w = sx->size, h = sy->size;
     float *cut = malloc(sizeof *cut * (size_t)frames * k * w * h);
     if (!cut) {
-        r->status = mumloc_fail(MUMLOC_ERR_OUT_OF_MEMORY, "no memory for a CS region");
+        r->status = error_fail(MUMLOC_ERR_OUT_OF_MEMORY, "no memory for a CS region");
         return;
     }
     for (int t = 0; t < frames; t++)
@@ -97,7 +97,7 @@ static mumloc_status grow_found(mumloc_localizer *l, int need) {
     if (need <= l->found_cap) return MUMLOC_OK;
     int cap = need + need / 2 + 64;
     mumloc_localization *grown = realloc(l->found, sizeof *grown * (size_t)cap);
-    if (!grown) return mumloc_fail(MUMLOC_ERR_OUT_OF_MEMORY, "no memory for %d records", cap);
+    if (!grown) return error_fail(MUMLOC_ERR_OUT_OF_MEMORY, "no memory for %d records", cap);
     l->found = grown;
     l->found_cap = cap;
     return MUMLOC_OK;
@@ -111,7 +111,7 @@ static mumloc_status finish_frame(mumloc_localizer *l, int64_t frame, const floa
     for (int t = 0; t < count; t++) {
         int here = 0;
         for (int a = 0; a < regions[t].n; a++) here += regions[t].recs[a].frame == frame;
-        MUMLOC_TRY(grow_found(l, n + here));
+        ERROR_TRY(grow_found(l, n + here));
         if (tracked) start[t] = n;
         for (int a = 0; a < regions[t].n; a++)
             if (regions[t].recs[a].frame == frame) l->found[n++] = regions[t].recs[a];
@@ -124,7 +124,7 @@ static mumloc_status finish_frame(mumloc_localizer *l, int64_t frame, const floa
          * CS's own estimate: then positions are refined at each region's CS drift instead, and
          * that drift is the one reported. */
         mumloc_localization *decoded = malloc(sizeof *decoded * (size_t)(n > 0 ? n : 1));
-        if (!decoded) return mumloc_fail(MUMLOC_ERR_OUT_OF_MEMORY, "no memory for %d records", n);
+        if (!decoded) return error_fail(MUMLOC_ERR_OUT_OF_MEMORY, "no memory for %d records", n);
         memcpy(decoded, l->found, sizeof *decoded * (size_t)n);
         mumloc_frame_drift drift;
         mumloc_status st = mumloc_localizations_refine_with_drift(&l->optics, cam, photons,
@@ -134,17 +134,17 @@ static mumloc_status finish_frame(mumloc_localizer *l, int64_t frame, const floa
                               drift.outcome == MUMLOC_DRIFT_TOO_FEW_MOLECULES;
         if (fall_back) memcpy(l->found, decoded, sizeof *decoded * (size_t)n);
         free(decoded);
-        MUMLOC_TRY(st);
+        ERROR_TRY(st);
         if (fall_back) {
             refine = MUMLOC_REFINE_POSITIONS;
             if (count == 1)
                 for (int v = 2; v < 2 * l->planes; v++) drift.dx_dy[v] = regions[0].dx_dy[v];
         } else {
             if (l->opt.measure && n > 0)
-                MUMLOC_TRY(mumloc_localizations_measure(&l->optics, cam, photons, l->width,
+                ERROR_TRY(mumloc_localizations_measure(&l->optics, cam, photons, l->width,
                                                         l->height, drift.dx_dy, l->found, n));
-            mumloc_localizations_sort(l->found, n);
-            MUMLOC_TRY(pipeline_append_pending(l, n));
+            localizations_sort(l->found, n);
+            ERROR_TRY(pipeline_append_pending(l, n));
         }
         if (l->opt.drift_callback) l->opt.drift_callback(l->opt.drift_user, frame, &drift);
         if (!fall_back) return MUMLOC_OK;
@@ -155,14 +155,14 @@ static mumloc_status finish_frame(mumloc_localizer *l, int64_t frame, const floa
         const double *dx_dy = tracked ? regions[t].dx_dy : NULL;
         if (b <= a) continue;
         if (refine == MUMLOC_REFINE_POSITIONS)
-            MUMLOC_TRY(mumloc_localizations_refine(&l->optics, cam, photons, l->width, l->height,
+            ERROR_TRY(mumloc_localizations_refine(&l->optics, cam, photons, l->width, l->height,
                                                    dx_dy, l->found + a, b - a));
         if (l->opt.measure)
-            MUMLOC_TRY(mumloc_localizations_measure(&l->optics, cam, photons, l->width, l->height,
+            ERROR_TRY(mumloc_localizations_measure(&l->optics, cam, photons, l->width, l->height,
                                                     dx_dy, l->found + a, b - a));
         if (!tracked) break;
     }
-    mumloc_localizations_sort(l->found, n);
+    localizations_sort(l->found, n);
     return pipeline_append_pending(l, n);
 }
 
@@ -177,7 +177,7 @@ mumloc_status pipeline_cs_push(mumloc_localizer *l, const float *frames, int cou
     if (!photons || !res) {
         free(photons);
         free(res);
-        return mumloc_fail(MUMLOC_ERR_OUT_OF_MEMORY, "no memory for a batch of %d frames", count);
+        return error_fail(MUMLOC_ERR_OUT_OF_MEMORY, "no memory for a batch of %d frames", count);
     }
     for (int f = 0; f < count; f++)
         pipeline_convert_frame(l, frames + f * frame_floats, photons + f * frame_floats);

@@ -18,19 +18,19 @@
 #include "table/provenance.h"
 
 typedef struct run_state {
-    mumloc_tiff_reader *reader;
+    tiff_reader *reader;
     mumloc_rig_movie *rig_movie; /* options->rig: the rig's raw movie instead of reader */
     mumloc_localizer *localizer;
-    mumloc_atomic_file out;
-    mumloc_csv_writer csv;
+    atomic_file out;
+    csv_writer csv;
     float *frames;
     mumloc_localization *records;
     int64_t record_cap;
     int64_t rows;
     /* drift table */
     int planes;
-    mumloc_atomic_file drift_out;
-    mumloc_csv_writer drift_csv;
+    atomic_file drift_out;
+    csv_writer drift_csv;
     mumloc_status drift_status; /* the first write failure (the callback cannot return it) */
     mumloc_drift_fn user_drift;
     void *user_drift_data;
@@ -42,7 +42,7 @@ static void write_drift(void *user, int64_t frame, const mumloc_frame_drift *dri
     for (int d = 0; d < s->planes && s->drift_status == MUMLOC_OK; d++) {
         double row[TABLE_PLANE_DRIFT_COLUMNS];
         table_plane_drift_row(frame, d, drift, row);
-        s->drift_status = mumloc_csv_writer_row(&s->drift_csv, row);
+        s->drift_status = csv_writer_row(&s->drift_csv, row);
     }
     if (s->user_drift) s->user_drift(s->user_drift_data, frame, drift);
 }
@@ -50,12 +50,12 @@ static void write_drift(void *user, int64_t frame, const mumloc_frame_drift *dri
 static mumloc_status write_pending(run_state *s) {
     for (;;) {
         int64_t n = 0;
-        MUMLOC_TRY(mumloc_localizer_take(s->localizer, s->records, s->record_cap, &n));
+        ERROR_TRY(mumloc_localizer_take(s->localizer, s->records, s->record_cap, &n));
         if (n == 0) return MUMLOC_OK;
         for (int64_t i = 0; i < n; i++) {
             double row[TABLE_LOCALIZATION_COLUMNS];
             table_localization_row(&s->records[i], s->rows + 1, row);
-            MUMLOC_TRY(mumloc_csv_writer_row(&s->csv, row));
+            ERROR_TRY(csv_writer_row(&s->csv, row));
             s->rows++;
         }
     }
@@ -79,7 +79,7 @@ static mumloc_status read_batch(run_state *s, int64_t first, int count, int k, i
     const int64_t images = (int64_t)count * k;
 #pragma omp parallel for schedule(static)
     for (int64_t i = 0; i < images; i++) {
-        mumloc_status r = mumloc_tiff_reader_read(s->reader, first * k + i, s->frames + i * plane_px);
+        mumloc_status r = tiff_reader_read(s->reader, first * k + i, s->frames + i * plane_px);
         if (r != MUMLOC_OK) {
 #pragma omp critical(pipeline_read)
             st = r;
@@ -92,23 +92,23 @@ static mumloc_status check_optics(mumloc_model *model, const run_state *s, const
     mumloc_optics recorded;
     int found = 0;
     const char *description = s->rig_movie ? mumloc_rig_movie_description(s->rig_movie)
-                                           : mumloc_tiff_reader_description(s->reader);
-    MUMLOC_TRY(mumloc_optics_from_description(description, &found, &recorded));
+                                           : tiff_reader_description(s->reader);
+    ERROR_TRY(mumloc_optics_from_description(description, &found, &recorded));
     if (!found) return MUMLOC_OK; /* a movie without mumloc's record: the user vouches for the optics */
-    mumloc_psf_record psf;
-    MUMLOC_TRY(mumloc_psf_record_from_description(description, &psf));
+    psf_record psf;
+    ERROR_TRY(psf_record_from_description(description, &psf));
     mumloc_status st = model_check_psf(model, &psf, "movie");
     if (st != MUMLOC_OK) {
         char message[1536];
         snprintf(message, sizeof message, "%s", mumloc_last_error());
-        return mumloc_fail(st, "'%s' was recorded with another PSF than the model's: %s", path,
+        return error_fail(st, "'%s' was recorded with another PSF than the model's: %s", path,
                            message);
     }
     st = mumloc_model_check_optics(model, &recorded);
     if (st == MUMLOC_OK) return st;
     char message[1536];
     snprintf(message, sizeof message, "%s", mumloc_last_error());
-    return mumloc_fail(st, "'%s' was recorded with other optics than the model's: %s", path,
+    return error_fail(st, "'%s' was recorded with other optics than the model's: %s", path,
                        message);
 }
 
@@ -120,12 +120,12 @@ static mumloc_status cs_optics(run_state *s, const mumloc_localize_options *o, c
         *optics = *o->optics;
         return MUMLOC_OK;
     }
-    MUMLOC_TRY(mumloc_tiff_reader_open(path, &s->reader));
+    ERROR_TRY(tiff_reader_open(path, &s->reader));
     int found = 0;
-    MUMLOC_TRY(mumloc_optics_from_description(mumloc_tiff_reader_description(s->reader), &found,
+    ERROR_TRY(mumloc_optics_from_description(tiff_reader_description(s->reader), &found,
                                               optics));
     if (!found)
-        return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT,
+        return error_fail(MUMLOC_ERR_INVALID_ARGUMENT,
                            "CS needs the optics: '%s' does not record them; give an optics file "
                            "(--optics)", path);
     return MUMLOC_OK;
@@ -139,7 +139,7 @@ static mumloc_status open_movie(run_state *s, const char *const *paths, int coun
                                 int64_t *movie_frames) {
     *movie_first = 0;
     if (o->rig) {
-        MUMLOC_TRY(mumloc_rig_movie_open(o->rig, paths, count, o->planes, &s->rig_movie));
+        ERROR_TRY(mumloc_rig_movie_open(o->rig, paths, count, o->planes, &s->rig_movie));
         mumloc_rig_movie_frames(s->rig_movie, movie_first, movie_frames);
         *width = o->rig->width;
         *height = o->rig->height;
@@ -147,13 +147,13 @@ static mumloc_status open_movie(run_state *s, const char *const *paths, int coun
         return MUMLOC_OK;
     }
     if (count != 1)
-        return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT, "%d movies were given; several files "
+        return error_fail(MUMLOC_ERR_INVALID_ARGUMENT, "%d movies were given; several files "
                            "make one movie only with a rig of layout files", count);
-    if (!s->reader) MUMLOC_TRY(mumloc_tiff_reader_open(paths[0], &s->reader));
-    const mumloc_tiff_info *info = mumloc_tiff_reader_info(s->reader);
+    if (!s->reader) ERROR_TRY(tiff_reader_open(paths[0], &s->reader));
+    const tiff_info *info = tiff_reader_info(s->reader);
     char what[64 + 4096];
     snprintf(what, sizeof what, "'%.4096s'", paths[0]);
-    MUMLOC_TRY(mumloc_plane_layout(info->channels, info->slices, info->frames, k, o->planes, what,
+    ERROR_TRY(mumloc_plane_layout(info->channels, info->slices, info->frames, k, o->planes, what,
                                    &sum->planes_from, movie_frames));
     *width = info->width;
     *height = info->height;
@@ -167,17 +167,17 @@ static mumloc_status localize(mumloc_model *model, const char *const *paths, int
     const char *in_path = paths[0];
     mumloc_optics optics;
     if (model) mumloc_model_optics(model, &optics);
-    else MUMLOC_TRY(cs_optics(s, o, in_path, &optics));
+    else ERROR_TRY(cs_optics(s, o, in_path, &optics));
     const int k = optics.planes;
     int64_t movie_frames = 0, movie_first = 0;
     int width = 0, height = 0;
-    MUMLOC_TRY(open_movie(s, paths, path_count, k, o, sum, &width, &height, &movie_first,
+    ERROR_TRY(open_movie(s, paths, path_count, k, o, sum, &width, &height, &movie_first,
                           &movie_frames));
     if (movie_frames < 1)
-        return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT, "'%s' holds no frames to localize",
+        return error_fail(MUMLOC_ERR_INVALID_ARGUMENT, "'%s' holds no frames to localize",
                            in_path);
     if (o->first_frame >= movie_frames)
-        return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT,
+        return error_fail(MUMLOC_ERR_INVALID_ARGUMENT,
                            "the first frame to localize (%lld) is past the movie's end: '%s' has "
                            "frames 1..%lld", (long long)o->first_frame + 1, in_path,
                            (long long)movie_frames);
@@ -185,7 +185,7 @@ static mumloc_status localize(mumloc_model *model, const char *const *paths, int
     if (o->frame_count > 0 && o->frame_count < total) total = o->frame_count;
     /* with a rig the model is checked against the rig's (calibrated) optics instead: a movie's
      * record, where one exists, is the simulation's truth, which a calibration only approaches */
-    if (model && !o->rig) MUMLOC_TRY(check_optics(model, s, in_path));
+    if (model && !o->rig) ERROR_TRY(check_optics(model, s, in_path));
     sum->width = width;
     sum->height = height;
     sum->field = (mumloc_rig_field){0, 0, width, height};
@@ -198,14 +198,14 @@ static mumloc_status localize(mumloc_model *model, const char *const *paths, int
         s->user_drift_data = o->drift_user;
         with_drift.drift_callback = write_drift;
         with_drift.drift_user = s;
-        MUMLOC_TRY(mumloc_atomic_open(&s->drift_out, o->drift_path));
-        MUMLOC_TRY(mumloc_csv_writer_begin(&s->drift_csv, s->drift_out.file, o->drift_path,
+        ERROR_TRY(atomic_open(&s->drift_out, o->drift_path));
+        ERROR_TRY(csv_writer_begin(&s->drift_csv, s->drift_out.file, o->drift_path,
                                            table_plane_drift_columns,
                                            TABLE_PLANE_DRIFT_COLUMNS));
     }
     /* options were checked and threads set once, at the entry */
-    MUMLOC_TRY(pipeline_localizer_create(model, &with_drift, width, height, &s->localizer));
-    if (o->rig) MUMLOC_TRY(mumloc_rig_common_field(o->rig, &sum->field));
+    ERROR_TRY(pipeline_localizer_create(model, &with_drift, width, height, &s->localizer));
+    if (o->rig) ERROR_TRY(mumloc_rig_common_field(o->rig, &sum->field));
 
     const int64_t plane_px = (int64_t)width * height;
     int64_t batch = o->batch_frames > 0 ? o->batch_frames : ((int64_t)1 << 20) / (plane_px * k);
@@ -225,45 +225,45 @@ static mumloc_status localize(mumloc_model *model, const char *const *paths, int
     s->record_cap = 4096;
     s->records = malloc(sizeof *s->records * (size_t)s->record_cap);
     if (!s->frames || !s->records)
-        return mumloc_fail(MUMLOC_ERR_OUT_OF_MEMORY, "no memory for a batch of %lld frames",
+        return error_fail(MUMLOC_ERR_OUT_OF_MEMORY, "no memory for a batch of %lld frames",
                            (long long)batch);
-    MUMLOC_TRY(mumloc_atomic_open(&s->out, out_path));
-    MUMLOC_TRY(mumloc_csv_writer_begin(&s->csv, s->out.file, out_path, table_localization_columns,
+    ERROR_TRY(atomic_open(&s->out, out_path));
+    ERROR_TRY(csv_writer_begin(&s->csv, s->out.file, out_path, table_localization_columns,
                                        TABLE_LOCALIZATION_COLUMNS));
     if (progress && progress(user, 0, total))
-        return mumloc_fail(MUMLOC_ERR_CANCELLED, "localization cancelled");
+        return error_fail(MUMLOC_ERR_CANCELLED, "localization cancelled");
     for (int64_t done = 0; done < total;) {
         int count = (int)(total - done < batch ? total - done : batch);
         const int64_t first = movie_first + o->first_frame + done;
         double t0 = pipeline_now();
-        MUMLOC_TRY(read_batch(s, first, count, k, plane_px));
+        ERROR_TRY(read_batch(s, first, count, k, plane_px));
         sum->read_seconds += pipeline_now() - t0;
         mumloc_status st = mumloc_localizer_push(s->localizer, s->frames, count, first);
         if (st != MUMLOC_OK) {
             char message[1536];
             snprintf(message, sizeof message, "%s", mumloc_last_error());
-            return mumloc_fail(st, "'%s': %s", in_path, message);
+            return error_fail(st, "'%s': %s", in_path, message);
         }
         double t1 = pipeline_now();
-        MUMLOC_TRY(write_pending(s));
+        ERROR_TRY(write_pending(s));
         sum->write_seconds += pipeline_now() - t1;
-        MUMLOC_TRY(s->drift_status);
+        ERROR_TRY(s->drift_status);
         done += count;
         sum->frames = done;
         if (progress && progress(user, done, total))
-            return mumloc_fail(MUMLOC_ERR_CANCELLED, "localization cancelled after %lld of %lld "
+            return error_fail(MUMLOC_ERR_CANCELLED, "localization cancelled after %lld of %lld "
                                "frames; no table written", (long long)done, (long long)total);
     }
     /* the windowed drift: estimated over every frame, then the records become pending */
-    MUMLOC_TRY(mumloc_localizer_finish(s->localizer));
-    MUMLOC_TRY(write_pending(s));
-    MUMLOC_TRY(s->drift_status);
-    if (o->drift_path) MUMLOC_TRY(mumloc_atomic_commit(&s->drift_out));
+    ERROR_TRY(mumloc_localizer_finish(s->localizer));
+    ERROR_TRY(write_pending(s));
+    ERROR_TRY(s->drift_status);
+    if (o->drift_path) ERROR_TRY(atomic_commit(&s->drift_out));
     /* the table appears together with its record of what made it (table/provenance.h) */
     const mumloc_table_origin origin = {in_path, movie_first + movie_frames,
                                         movie_first + o->first_frame, total, s->rows};
     provenance record;
-    MUMLOC_TRY(provenance_for_run(&record, model, &with_drift, &origin));
+    ERROR_TRY(provenance_for_run(&record, model, &with_drift, &origin));
     mumloc_status st = provenance_commit_with_table(&s->out, out_path, &record);
     provenance_free(&record);
     return st;
@@ -284,29 +284,29 @@ mumloc_status mumloc_localize_files(mumloc_model *model, const char *const *in_p
                                     mumloc_progress_fn progress, void *user) {
     const int cs = options && options->method == MUMLOC_METHOD_CS;
     if ((!model && !cs) || !in_paths || count < 1 || !out_csv_path)
-        return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT,
+        return error_fail(MUMLOC_ERR_INVALID_ARGUMENT,
                            "mumloc_localize_file needs a model (or method cs), a movie and a table "
                            "path");
     for (int f = 0; f < count; f++) {
         const char *in_path = in_paths[f];
         if (!in_path)
-            return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT, "movie file %d is missing", f + 1);
+            return error_fail(MUMLOC_ERR_INVALID_ARGUMENT, "movie file %d is missing", f + 1);
         if (mumloc_files_same(in_path, out_csv_path))
-            return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT,
+            return error_fail(MUMLOC_ERR_INVALID_ARGUMENT,
                                "the table must not overwrite the movie '%s'", in_path);
         if (options && options->drift_path &&
             (mumloc_files_same(options->drift_path, in_path) ||
              mumloc_files_same(options->drift_path, out_csv_path)))
-            return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT,
+            return error_fail(MUMLOC_ERR_INVALID_ARGUMENT,
                                "the drift table '%s' must not overwrite the movie or the table",
                                options->drift_path);
     }
     mumloc_localize_options defaults;
     mumloc_localize_options_default(&defaults);
     if (!options) options = &defaults;
-    MUMLOC_TRY(mumloc_localize_options_validate(options));
-    if (options->threads > 0) MUMLOC_TRY(mumloc_set_threads(options->threads));
-    mumloc_threads_apply();
+    ERROR_TRY(mumloc_localize_options_validate(options));
+    if (options->threads > 0) ERROR_TRY(mumloc_set_threads(options->threads));
+    threads_apply();
     const double start = pipeline_now();
     mumloc_localize_summary sum;
     memset(&sum, 0, sizeof sum);
@@ -315,8 +315,8 @@ mumloc_status mumloc_localize_files(mumloc_model *model, const char *const *in_p
     mumloc_status st = localize(model, in_paths, count, out_csv_path, options, &sum, progress,
                                 user, &s);
     if (st != MUMLOC_OK) {
-        mumloc_atomic_abort(&s.out);
-        mumloc_atomic_abort(&s.drift_out);
+        atomic_abort(&s.out);
+        atomic_abort(&s.drift_out);
     }
     sum.localizations = s.rows;
     pipeline_stage_seconds(s.localizer, &sum);
@@ -324,7 +324,7 @@ mumloc_status mumloc_localize_files(mumloc_model *model, const char *const *in_p
     if (model) mumloc_model_device(model, &sum.device);
     else sum.device = (mumloc_device_choice){{MUMLOC_DEVICE_CPU, 0}, "CPU: the CS solver runs on the CPU"};
     mumloc_localizer_destroy(s.localizer);
-    mumloc_tiff_reader_close(s.reader);
+    tiff_reader_close(s.reader);
     mumloc_rig_movie_close(s.rig_movie);
     free(s.frames);
     free(s.records);

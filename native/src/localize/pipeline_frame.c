@@ -33,13 +33,13 @@ void pipeline_free_slots(mumloc_localizer *l) {
 mumloc_status pipeline_alloc_slots(mumloc_localizer *l, int count) {
     pipeline_free_slots(l);
     l->slots = calloc((size_t)count, sizeof *l->slots);
-    if (!l->slots) return mumloc_fail(MUMLOC_ERR_OUT_OF_MEMORY, "no memory for %d frames' work", count);
+    if (!l->slots) return error_fail(MUMLOC_ERR_OUT_OF_MEMORY, "no memory for %d frames' work", count);
     l->slot_count = count;
     for (int s = 0; s < count; s++) {
         /* never NULL: the decoders read (NULL, 0) as a size query */
         l->slots[s].found = malloc(sizeof *l->slots[s].found * FIRST_FOUND_CAP);
         if (!l->slots[s].found)
-            return mumloc_fail(MUMLOC_ERR_OUT_OF_MEMORY, "no memory for a frame's records");
+            return error_fail(MUMLOC_ERR_OUT_OF_MEMORY, "no memory for a frame's records");
         l->slots[s].found_cap = FIRST_FOUND_CAP;
     }
     return MUMLOC_OK;
@@ -59,7 +59,7 @@ static mumloc_status decode(const mumloc_localizer *l, pipeline_frame *w) {
         if (st == MUMLOC_OK || w->count <= w->found_cap) return st;
         int cap = w->count + w->count / 2 + 64;
         mumloc_localization *grown = realloc(w->found, sizeof *grown * (size_t)cap);
-        if (!grown) return mumloc_fail(MUMLOC_ERR_OUT_OF_MEMORY, "no memory for %d records", cap);
+        if (!grown) return error_fail(MUMLOC_ERR_OUT_OF_MEMORY, "no memory for %d records", cap);
         w->found = grown;
         w->found_cap = cap;
     }
@@ -87,7 +87,7 @@ static mumloc_status work(const mumloc_localizer *l, pipeline_frame *w) {
     w->held = 0;
     w->decode_seconds = w->refine_seconds = w->measure_seconds = 0;
     double t0 = pipeline_now();
-    MUMLOC_TRY(decode(l, w));
+    ERROR_TRY(decode(l, w));
     double t1 = pipeline_now();
     w->decode_seconds = t1 - t0;
     const int n = w->count;
@@ -95,7 +95,7 @@ static mumloc_status work(const mumloc_localizer *l, pipeline_frame *w) {
     /* with a rig: positions from the field back to camera 1's whole frame, and the fits on the
      * raw camera images through the exact affine (one frame at a time: raw_photons is the rig's) */
     const pipeline_rig *r = l->rig;
-    const mumloc_plane_map *map = r ? &r->map : NULL;
+    const plane_map *map = r ? &r->map : NULL;
     const mumloc_camera *camera = r ? &r->noise_camera : &l->opt.camera;
     const float *fit_frame = r ? r->raw_photons : w->photons;
     const int fit_width = r ? r->raw_width : l->width, fit_height = r ? r->raw_height : l->height;
@@ -110,10 +110,10 @@ static mumloc_status work(const mumloc_localizer *l, pipeline_frame *w) {
     }
     const double *dx_dy = NULL;
     if (l->opt.refine == MUMLOC_REFINE_POSITIONS && n > 0)
-        MUMLOC_TRY(mumloc_localizations_refine_mapped(&l->optics, camera, map, fit_frame,
+        ERROR_TRY(localizations_refine_mapped(&l->optics, camera, map, fit_frame,
                                                       fit_width, fit_height, NULL, found, n));
     if (l->opt.refine == MUMLOC_REFINE_DRIFT) {
-        MUMLOC_TRY(mumloc_localizations_refine_with_drift_mapped(&l->optics, camera, map,
+        ERROR_TRY(localizations_refine_with_drift_mapped(&l->optics, camera, map,
                                                                  fit_frame, fit_width, fit_height,
                                                                  found, n, &w->drift));
         dx_dy = w->drift.dx_dy;
@@ -122,11 +122,11 @@ static mumloc_status work(const mumloc_localizer *l, pipeline_frame *w) {
     double t2 = pipeline_now();
     w->refine_seconds = t2 - t1;
     if (l->opt.measure && n > 0)
-        MUMLOC_TRY(mumloc_localizations_measure_mapped(&l->optics, camera, map, fit_frame,
+        ERROR_TRY(localizations_measure_mapped(&l->optics, camera, map, fit_frame,
                                                        fit_width, fit_height, dx_dy, found, n));
     if (l->opt.measure && n > 0 && dx_dy && l->planes > 1) { /* the frame's drift estimate's share */
-        const mumloc_pixel_noise noise = mumloc_pixel_noise_of(camera);
-        MUMLOC_TRY(mumloc_drift_add_uncertainty(&l->optics, &noise, map, fit_frame, fit_width,
+        const pixel_noise noise = pixel_noise_of(camera);
+        ERROR_TRY(drift_add_uncertainty(&l->optics, &noise, map, fit_frame, fit_width,
                                                 fit_height, dx_dy, w->drift.covariance, found, n));
     }
     w->measure_seconds = pipeline_now() - t2;
@@ -139,11 +139,11 @@ static mumloc_status commit(mumloc_localizer *l, pipeline_frame *w) {
     if (w->held) {
         const double t = pipeline_now();
         const float *fit_frame = l->rig ? l->rig->raw_photons : w->photons;
-        MUMLOC_TRY(pipeline_window_hold(l, w->frame, fit_frame, w->found, w->count));
+        ERROR_TRY(pipeline_window_hold(l, w->frame, fit_frame, w->found, w->count));
         l->refine_seconds += pipeline_now() - t;
         return MUMLOC_OK;
     }
-    MUMLOC_TRY(pipeline_append_records(l, w->found, w->count));
+    ERROR_TRY(pipeline_append_records(l, w->found, w->count));
     if (w->has_drift && l->opt.drift_callback)
         l->opt.drift_callback(l->opt.drift_user, w->frame, &w->drift);
     return MUMLOC_OK;
@@ -191,10 +191,10 @@ mumloc_status pipeline_localize_frames(mumloc_localizer *l, int64_t first_frame,
             /* messages are per thread: redo the frame here for the caller's message */
             mumloc_status again = work(l, w);
             if (again != MUMLOC_OK) return again;
-            return mumloc_fail(w->status, "frame %lld could not be localized",
+            return error_fail(w->status, "frame %lld could not be localized",
                                (long long)w->frame + 1);
         }
-        MUMLOC_TRY(commit(l, w));
+        ERROR_TRY(commit(l, w));
     }
     return MUMLOC_OK;
 }

@@ -1,6 +1,6 @@
 /* One frame's steps around the network (pipeline_frame.c), called by each path of the localizer. */
-#ifndef MUMLOC_LOCALIZE_PIPELINE_FRAME_H
-#define MUMLOC_LOCALIZE_PIPELINE_FRAME_H
+#ifndef LOCALIZE_PIPELINE_FRAME_H
+#define LOCALIZE_PIPELINE_FRAME_H
 
 #include "localize/pipeline_localizer.h"
 #include "localize/pipeline_pending.h" /* pipeline_append_pending, _records */

@@ -1,8 +1,8 @@
 /* The streaming localizer's state, shared by pipeline.c (creation, the frame-by-frame path, taking
  * records), pipeline_queue.c (the batched path through the device batch queue on a GPU),
  * pipeline_cs.c (the CS path) and pipeline_frame.c (one frame's steps, which they all call). */
-#ifndef MUMLOC_LOCALIZE_PIPELINE_LOCALIZER_H
-#define MUMLOC_LOCALIZE_PIPELINE_LOCALIZER_H
+#ifndef LOCALIZE_PIPELINE_LOCALIZER_H
+#define LOCALIZE_PIPELINE_LOCALIZER_H
 
 #include "localize/tiling.h"
 #include "model/model_infer.h"
@@ -14,8 +14,8 @@
  * registered field lies in camera 1's frame (pipeline_rig.c). */
 typedef struct pipeline_rig {
     mumloc_rig rig;
-    mumloc_plane_map map;       /* with the rig's spline PSF (psf) when it has one */
-    mumloc_spline_set psf;      /* the rig's measured PSF; empty for a Gaussian rig */
+    plane_map map;       /* with the rig's spline PSF (psf) when it has one */
+    spline_set psf;      /* the rig's measured PSF; empty for a Gaussian rig */
     mumloc_rig_field field;
     mumloc_camera noise_camera; /* camera 1's read noise and EM gain, for the fits' noise model */
     int raw_width, raw_height;

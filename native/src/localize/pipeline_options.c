@@ -49,81 +49,81 @@ mumloc_status mumloc_refine_mode_from_name(const char *name, mumloc_refine_mode 
 }
 
 mumloc_status mumloc_localize_options_validate(const mumloc_localize_options *o) {
-    if (!o) return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT, "localize options must not be NULL");
-    MUMLOC_TRY(mumloc_camera_validate(&o->camera));
-    if (o->rig) MUMLOC_TRY(mumloc_rig_validate(o->rig));
+    if (!o) return error_fail(MUMLOC_ERR_INVALID_ARGUMENT, "localize options must not be NULL");
+    ERROR_TRY(mumloc_camera_validate(&o->camera));
+    if (o->rig) ERROR_TRY(mumloc_rig_validate(o->rig));
     if (!(o->threshold >= 0.0 && o->threshold < 1.0))
-        return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT,
+        return error_fail(MUMLOC_ERR_INVALID_ARGUMENT,
                            "threshold must be in [0, 1) (0 = the model's default), got %g",
                            o->threshold);
     if (!(o->merge_distance_nm >= 0.0 && isfinite(o->merge_distance_nm)))
-        return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT,
+        return error_fail(MUMLOC_ERR_INVALID_ARGUMENT,
                            "merge distance must be a finite number of nm >= 0, got %g",
                            o->merge_distance_nm);
     if (o->neighbourhood < 0 || o->neighbourhood > 8)
-        return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT, "neighbourhood must be 0..8, got %d",
+        return error_fail(MUMLOC_ERR_INVALID_ARGUMENT, "neighbourhood must be 0..8, got %d",
                            o->neighbourhood);
     if (o->planes < MUMLOC_PLANES_AUTO || o->planes > MUMLOC_PLANES_SLICES)
-        return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT,
+        return error_fail(MUMLOC_ERR_INVALID_ARGUMENT,
                            "planes must be auto, channels or slices (got %d)", (int)o->planes);
     if (o->first_frame < 0 || o->frame_count < 0)
-        return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT,
+        return error_fail(MUMLOC_ERR_INVALID_ARGUMENT,
                            "frame range must be first >= 0 and count >= 0 (got %lld, %lld)",
                            (long long)o->first_frame, (long long)o->frame_count);
     if (o->tile != 0 && (o->tile < 8 || o->tile > 65536))
-        return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT,
+        return error_fail(MUMLOC_ERR_INVALID_ARGUMENT,
                            "tile must be 0 (automatic) or 8..65536 pixels, got %d", o->tile);
     if (o->threads < 0 || o->threads > 4096)
-        return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT, "threads must be 0..4096, got %d",
+        return error_fail(MUMLOC_ERR_INVALID_ARGUMENT, "threads must be 0..4096, got %d",
                            o->threads);
     if (o->measure != 0 && o->measure != 1)
-        return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT, "measure must be 0 or 1, got %d",
+        return error_fail(MUMLOC_ERR_INVALID_ARGUMENT, "measure must be 0 or 1, got %d",
                            o->measure);
     if (o->batch_frames < 0 || o->batch_frames > 1000000)
-        return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT,
+        return error_fail(MUMLOC_ERR_INVALID_ARGUMENT,
                            "batch_frames must be 0 (automatic) or 1..1000000, got %d",
                            o->batch_frames);
     if (o->device.kind == MUMLOC_DEVICE_CUDA && o->device.index < 0)
-        return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT, "device cuda:%d: the number must be >= 0",
+        return error_fail(MUMLOC_ERR_INVALID_ARGUMENT, "device cuda:%d: the number must be >= 0",
                            o->device.index);
     if (o->device.kind != MUMLOC_DEVICE_CPU && o->device.kind != MUMLOC_DEVICE_AUTO &&
         o->device.kind != MUMLOC_DEVICE_CUDA)
-        return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT, "unknown device kind %d",
+        return error_fail(MUMLOC_ERR_INVALID_ARGUMENT, "unknown device kind %d",
                            (int)o->device.kind);
     if (!mumloc_refine_mode_name((int)o->refine))
-        return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT,
+        return error_fail(MUMLOC_ERR_INVALID_ARGUMENT,
                            "refine must be none (0), positions (1) or drift (2), got %d",
                            (int)o->refine);
     if (!mumloc_precision_name((int)o->precision))
-        return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT,
+        return error_fail(MUMLOC_ERR_INVALID_ARGUMENT,
                            "precision must be auto (0), fp32 (1) or bf16 (2), got %d",
                            (int)o->precision);
     if ((o->drift_path || o->drift_callback) && o->refine != MUMLOC_REFINE_DRIFT)
-        return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT,
+        return error_fail(MUMLOC_ERR_INVALID_ARGUMENT,
                            "a drift output (file or callback) needs refine = drift: only the drift "
                            "refinement estimates the drift");
     if (o->drift_window < 1 || o->drift_window > MUMLOC_MAX_DRIFT_WINDOW)
-        return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT,
+        return error_fail(MUMLOC_ERR_INVALID_ARGUMENT,
                            "drift-window must be 1 (each frame its own drift) to %d frames, got %d",
                            MUMLOC_MAX_DRIFT_WINDOW, o->drift_window);
     if (o->drift_window > 1 && o->refine != MUMLOC_REFINE_DRIFT)
-        return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT,
+        return error_fail(MUMLOC_ERR_INVALID_ARGUMENT,
                            "drift-window %d needs refine = drift: only the drift refinement "
                            "estimates the drift", o->drift_window);
     if (o->drift_window > 1 && o->method == MUMLOC_METHOD_CS)
-        return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT,
+        return error_fail(MUMLOC_ERR_INVALID_ARGUMENT,
                            "drift-window is for the network's refinement; method cs shares one "
                            "drift over cs.frames frames");
     if (!mumloc_localize_method_name((int)o->method))
-        return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT,
+        return error_fail(MUMLOC_ERR_INVALID_ARGUMENT,
                            "method must be network (0) or cs (1), got %d", (int)o->method);
     if (o->method == MUMLOC_METHOD_CS) {
         if (o->rig)
-            return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT,
+            return error_fail(MUMLOC_ERR_INVALID_ARGUMENT,
                                "method cs takes registered movies, not a rig's raw camera data: "
                                "localize the rig with the network (method network)");
-        MUMLOC_TRY(mumloc_cs_options_validate(&o->cs));
-        if (o->optics) MUMLOC_TRY(mumloc_optics_validate(o->optics));
+        ERROR_TRY(mumloc_cs_options_validate(&o->cs));
+        if (o->optics) ERROR_TRY(mumloc_optics_validate(o->optics));
     }
     return MUMLOC_OK;
 }

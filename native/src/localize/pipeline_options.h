@@ -1,7 +1,7 @@
 /* The pipeline's options (pipeline_options.c; defaults and checks are public, mumloc.h) and two
  * helpers every pipeline file uses: the automatic tile edge and the clock of the stage timers. */
-#ifndef MUMLOC_LOCALIZE_PIPELINE_OPTIONS_H
-#define MUMLOC_LOCALIZE_PIPELINE_OPTIONS_H
+#ifndef LOCALIZE_PIPELINE_OPTIONS_H
+#define LOCALIZE_PIPELINE_OPTIONS_H
 
 #include "mumloc.h"
 

@@ -22,7 +22,7 @@ mumloc_status pipeline_append_records(mumloc_localizer *l, const mumloc_localiza
         int64_t cap = (l->pending_count + count) * 2 + 64;
         mumloc_localization *grown = realloc(l->pending, sizeof *grown * (size_t)cap);
         if (!grown)
-            return mumloc_fail(MUMLOC_ERR_OUT_OF_MEMORY, "no memory for %lld localizations "
+            return error_fail(MUMLOC_ERR_OUT_OF_MEMORY, "no memory for %lld localizations "
                                "(take them more often)", (long long)cap);
         l->pending = grown;
         l->pending_cap = cap;

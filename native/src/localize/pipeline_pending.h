@@ -1,6 +1,6 @@
 /* The localizer's pending records, taken by mumloc_localizer_take (pipeline_pending.c). */
-#ifndef MUMLOC_LOCALIZE_PIPELINE_PENDING_H
-#define MUMLOC_LOCALIZE_PIPELINE_PENDING_H
+#ifndef LOCALIZE_PIPELINE_PENDING_H
+#define LOCALIZE_PIPELINE_PENDING_H
 
 #include "localize/pipeline_localizer.h"
 

@@ -38,15 +38,15 @@ void pipeline_queue_free(mumloc_localizer *l) {
 
 mumloc_status pipeline_queue_start(mumloc_localizer *l, int batch) {
     if (!l || batch < 1 || batch > QUEUE_MAX_FRAMES || l->tiled || l->queue || l->rig)
-        return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT,
+        return error_fail(MUMLOC_ERR_INVALID_ARGUMENT,
                            "batched localization needs an untiled localizer without a queue or rig and 1 "
                            "to %d frames a batch (got %d)", QUEUE_MAX_FRAMES, batch);
-    MUMLOC_TRY(model_infer_create(l->model, batch, l->width, l->height, &l->queue));
+    ERROR_TRY(model_infer_create(l->model, batch, l->width, l->height, &l->queue));
     l->queue_batch = batch;
     l->batch_photons = malloc(sizeof(float) * (size_t)(2 * batch * frame_floats(l)));
     if (!l->batch_photons) {
         pipeline_queue_free(l);
-        return mumloc_fail(MUMLOC_ERR_OUT_OF_MEMORY, "no memory for two batches of %d frames",
+        return error_fail(MUMLOC_ERR_OUT_OF_MEMORY, "no memory for two batches of %d frames",
                            batch);
     }
     /* a batch's frames are localized together: a work slot each */
@@ -76,9 +76,9 @@ static mumloc_status localize_collected(mumloc_localizer *l, int64_t frame, cons
     const double start = pipeline_now();
     mumloc_status st = model_infer_collect(l->queue, &outputs, &count);
     l->network_seconds += pipeline_now() - start;
-    MUMLOC_TRY(st);
+    ERROR_TRY(st);
     const int64_t out_floats = model_infer_output_floats(l->queue);
-    MUMLOC_TRY(pipeline_localize_frames(l, frame, count, photons, frame_floats(l), outputs,
+    ERROR_TRY(pipeline_localize_frames(l, frame, count, photons, frame_floats(l), outputs,
                                         out_floats));
     memcpy(l->output, outputs + (int64_t)(count - 1) * out_floats,
            sizeof(float) * (size_t)out_floats);
@@ -120,7 +120,7 @@ mumloc_status pipeline_queue_push(mumloc_localizer *l, const float *frames, int 
         while (model_infer_in_flight(l->queue) > 0 &&
                model_infer_collect(l->queue, &outputs, &n) == MUMLOC_OK) {
         }
-        mumloc_fail(st, "%s", message);
+        error_fail(st, "%s", message);
     }
     return st;
 }

@@ -37,13 +37,13 @@ static void fit_frame_size(const mumloc_localizer *l, int *width, int *height) {
 mumloc_status pipeline_window_create(mumloc_localizer *l) {
     if (l->opt.refine != MUMLOC_REFINE_DRIFT || l->opt.drift_window < 2) return MUMLOC_OK;
     pipeline_window *w = calloc(1, sizeof *w);
-    if (!w) return mumloc_fail(MUMLOC_ERR_OUT_OF_MEMORY, "no memory for the drift window");
+    if (!w) return error_fail(MUMLOC_ERR_OUT_OF_MEMORY, "no memory for the drift window");
     l->window = w;
     int width, height;
     fit_frame_size(l, &width, &height);
     w->frame_floats = (int64_t)l->planes * width * height;
     w->first = calloc(1, sizeof *w->first);
-    if (!w->first) return mumloc_fail(MUMLOC_ERR_OUT_OF_MEMORY, "no memory for the drift window");
+    if (!w->first) return error_fail(MUMLOC_ERR_OUT_OF_MEMORY, "no memory for the drift window");
     return MUMLOC_OK;
 }
 
@@ -60,7 +60,7 @@ void pipeline_window_free(mumloc_localizer *l) {
 
 static mumloc_status grow(void **p, int64_t count, size_t size) {
     void *g = realloc(*p, (size_t)count * size);
-    if (!g) return mumloc_fail(MUMLOC_ERR_OUT_OF_MEMORY, "no memory to hold %lld frames' records "
+    if (!g) return error_fail(MUMLOC_ERR_OUT_OF_MEMORY, "no memory to hold %lld frames' records "
                                "for the drift window", (long long)count);
     *p = g;
     return MUMLOC_OK;
@@ -70,23 +70,23 @@ mumloc_status pipeline_window_hold(mumloc_localizer *l, int64_t frame, const flo
                                    const mumloc_localization *records, int count) {
     pipeline_window *w = l->window;
     if (!w->spool && !(w->spool = tmpfile()))
-        return mumloc_fail(MUMLOC_ERR_IO, "cannot make a temporary file for the drift window's "
+        return error_fail(MUMLOC_ERR_IO, "cannot make a temporary file for the drift window's "
                            "frames (the system's temporary folder)");
     if (w->slots == w->slot_cap) {
         const int64_t cap = w->slot_cap * 2 + 64;
-        MUMLOC_TRY(grow((void **)&w->frame, cap, sizeof *w->frame));
-        MUMLOC_TRY(grow((void **)&w->first, cap + 1, sizeof *w->first));
+        ERROR_TRY(grow((void **)&w->frame, cap, sizeof *w->frame));
+        ERROR_TRY(grow((void **)&w->first, cap + 1, sizeof *w->first));
         w->slot_cap = cap;
     }
     if (w->count + count > w->cap) {
         const int64_t cap = (w->count + count) * 2 + 256;
-        MUMLOC_TRY(grow((void **)&w->locs, cap, sizeof *w->locs));
+        ERROR_TRY(grow((void **)&w->locs, cap, sizeof *w->locs));
         w->cap = cap;
     }
     if (fseeko(w->spool, (off_t)(w->slots * w->frame_floats * (int64_t)sizeof(float)), SEEK_SET) ||
         fwrite(fit_frame, sizeof(float), (size_t)w->frame_floats, w->spool) !=
             (size_t)w->frame_floats)
-        return mumloc_fail(MUMLOC_ERR_IO, "cannot write frame %lld to the drift window's "
+        return error_fail(MUMLOC_ERR_IO, "cannot write frame %lld to the drift window's "
                            "temporary file (disk full?)", (long long)frame + 1);
     if (count > 0) memcpy(w->locs + w->count, records, sizeof *w->locs * (size_t)count);
     w->frame[w->slots] = frame;
@@ -99,16 +99,16 @@ static mumloc_status read_slot(void *user, int64_t slot, float *pixels) {
     pipeline_window *w = user;
     if (fseeko(w->spool, (off_t)(slot * w->frame_floats * (int64_t)sizeof(float)), SEEK_SET) ||
         fread(pixels, sizeof(float), (size_t)w->frame_floats, w->spool) != (size_t)w->frame_floats)
-        return mumloc_fail(MUMLOC_ERR_IO, "cannot read frame %lld back from the drift window's "
+        return error_fail(MUMLOC_ERR_IO, "cannot read frame %lld back from the drift window's "
                            "temporary file", (long long)w->frame[slot] + 1);
     return MUMLOC_OK;
 }
 
 /* The per-frame report of the windowed estimate at slot's frame. */
-static void frame_report(const mumloc_drift_window_result *r, int planes, double t, int molecules,
+static void frame_report(const drift_window_result *r, int planes, double t, int molecules,
                          const double *cov, mumloc_frame_drift *out) {
     memset(out, 0, sizeof *out);
-    mumloc_drift_window_at(r, planes, t, out->dx_dy, NULL);
+    drift_window_at(r, planes, t, out->dx_dy, NULL);
     int estimated = 0;
     for (int d = 1; d < planes; d++) {
         const int q = 2 * (d - 1);
@@ -130,11 +130,11 @@ static void frame_report(const mumloc_drift_window_result *r, int planes, double
 
 /* Every held record refitted with the drift held, measured, its bounds widened by the drift's
  * share, made pending and its frame's drift reported (slot order). */
-static mumloc_status apply(mumloc_localizer *l, const mumloc_drift_window_result *r,
-                           const mumloc_pixel_noise *noise) {
+static mumloc_status apply(mumloc_localizer *l, const drift_window_result *r,
+                           const pixel_noise *noise) {
     pipeline_window *w = l->window;
     const pipeline_rig *rig = l->rig;
-    const mumloc_plane_map *map = rig ? &rig->map : NULL;
+    const plane_map *map = rig ? &rig->map : NULL;
     const mumloc_camera *camera = rig ? &rig->noise_camera : &l->opt.camera;
     int width, height;
     fit_frame_size(l, &width, &height);
@@ -147,7 +147,7 @@ static mumloc_status apply(mumloc_localizer *l, const mumloc_drift_window_result
     if (!buffer || !cov) {
         free(buffer);
         free(cov);
-        return mumloc_fail(MUMLOC_ERR_OUT_OF_MEMORY, "no memory for %lld frames", (long long)chunk);
+        return error_fail(MUMLOC_ERR_OUT_OF_MEMORY, "no memory for %lld frames", (long long)chunk);
     }
     mumloc_status st = MUMLOC_OK;
     for (int64_t s0 = 0; s0 < w->slots && st == MUMLOC_OK; s0 += chunk) {
@@ -162,16 +162,16 @@ static mumloc_status apply(mumloc_localizer *l, const mumloc_drift_window_result
             mumloc_localization *locs = w->locs + w->first[slot];
             const int n = (int)(w->first[slot + 1] - w->first[slot]);
             double dx_dy[2 * MUMLOC_MAX_PLANES], *c = cov + i * P * P;
-            mumloc_drift_window_at(r, l->planes, (double)w->frame[slot], dx_dy, c);
+            drift_window_at(r, l->planes, (double)w->frame[slot], dx_dy, c);
             mumloc_status s = MUMLOC_OK;
             if (n > 0)
-                s = mumloc_localizations_refine_mapped(&l->optics, camera, map, px, width, height,
+                s = localizations_refine_mapped(&l->optics, camera, map, px, width, height,
                                                        dx_dy, locs, n);
             if (s == MUMLOC_OK && n > 0 && l->opt.measure)
-                s = mumloc_localizations_measure_mapped(&l->optics, camera, map, px, width,
+                s = localizations_measure_mapped(&l->optics, camera, map, px, width,
                                                         height, dx_dy, locs, n);
             if (s == MUMLOC_OK && n > 0 && l->opt.measure && r->P > 0)
-                s = mumloc_drift_add_uncertainty(&l->optics, noise, map, px, width, height, dx_dy,
+                s = drift_add_uncertainty(&l->optics, noise, map, px, width, height, dx_dy,
                                                  c, locs, n);
             if (s != MUMLOC_OK) {
 #pragma omp critical(pipeline_window_error)
@@ -196,23 +196,23 @@ static mumloc_status apply(mumloc_localizer *l, const mumloc_drift_window_result
 }
 
 mumloc_status mumloc_localizer_finish(mumloc_localizer *l) {
-    if (!l) return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT, "finish needs a localizer");
+    if (!l) return error_fail(MUMLOC_ERR_INVALID_ARGUMENT, "finish needs a localizer");
     pipeline_window *w = l->window;
     if (!w || w->slots == 0) return MUMLOC_OK;
-    mumloc_threads_apply();
+    threads_apply();
     const double start = pipeline_now();
     const mumloc_camera *camera = l->rig ? &l->rig->noise_camera : &l->opt.camera;
-    const mumloc_pixel_noise noise = mumloc_pixel_noise_of(camera);
+    const pixel_noise noise = pixel_noise_of(camera);
     int width, height;
     fit_frame_size(l, &width, &height);
-    const mumloc_drift_window_input in = {&l->optics, &noise, l->rig ? &l->rig->map : NULL,
+    const drift_window_input in = {&l->optics, &noise, l->rig ? &l->rig->map : NULL,
                                           width, height, l->opt.drift_window, w->slots,
                                           w->frame, w->first, w->locs, read_slot, w};
-    mumloc_drift_window_result r;
-    mumloc_status st = mumloc_drift_window_estimate(&in, &r);
+    drift_window_result r;
+    mumloc_status st = drift_window_estimate(&in, &r);
     if (st == MUMLOC_OK) {
         st = apply(l, &r, &noise);
-        mumloc_drift_window_free(&r);
+        drift_window_free(&r);
     }
     w->slots = 0; /* the next push starts another movie */
     w->count = 0;

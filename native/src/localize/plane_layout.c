@@ -9,9 +9,9 @@ mumloc_status mumloc_plane_layout(int64_t channels, int64_t slices, int64_t fram
     const long long c = channels, z = slices, t = frames;
     const int k = planes;
     if (!axis || !movie_frames || !what)
-        return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT, "plane layout: null argument");
+        return error_fail(MUMLOC_ERR_INVALID_ARGUMENT, "plane layout: null argument");
     if (k < 1 || c < 1 || z < 1 || t < 1 || z > INT64_MAX / t)
-        return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT,
+        return error_fail(MUMLOC_ERR_INVALID_ARGUMENT,
                            "%s has C=%lld, Z=%lld, T=%lld: not a movie of %d-plane frames", what, c,
                            z, t, k);
     const long long images = z * t; /* per channel */
@@ -22,7 +22,7 @@ mumloc_status mumloc_plane_layout(int64_t channels, int64_t slices, int64_t fram
         if (channels_fit) requested = MUMLOC_PLANES_CHANNELS;
         else if (slices_fit) requested = MUMLOC_PLANES_SLICES;
         else
-            return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT,
+            return error_fail(MUMLOC_ERR_INVALID_ARGUMENT,
                                "%s has C=%lld channels, Z=%lld slices, T=%lld frames and the model "
                                "needs %d planes per frame: neither C nor Z is %d, so the planes "
                                "cannot be found; %s",
@@ -34,21 +34,21 @@ mumloc_status mumloc_plane_layout(int64_t channels, int64_t slices, int64_t fram
     }
     if (requested == MUMLOC_PLANES_CHANNELS) {
         if (!channels_fit)
-            return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT,
+            return error_fail(MUMLOC_ERR_INVALID_ARGUMENT,
                                "%s has %lld channel(s) but the model needs %d planes per frame%s",
                                what, c, k,
                                slices_fit || plain_fit ? " (its slices fit: pass planes=slices)" : "");
         *movie_frames = images;
     } else if (requested == MUMLOC_PLANES_SLICES) {
         if (!plain_fit)
-            return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT,
+            return error_fail(MUMLOC_ERR_INVALID_ARGUMENT,
                                "%s has C=%lld, Z=%lld, T=%lld but planes as slices need C=1 and "
                                "Z=%d, or a plain stack of a multiple of %d images%s",
                                what, c, z, t, k, k,
                                channels_fit ? " (its channels fit: pass planes=channels)" : "");
         *movie_frames = slices_fit ? t : images / k;
     } else {
-        return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT,
+        return error_fail(MUMLOC_ERR_INVALID_ARGUMENT,
                            "planes of %s: axis %d is not auto (0), channels (1) or slices (2)",
                            what, (int)requested);
     }

@@ -2,8 +2,8 @@
  * axis. Tile i spans [start, start + size); its core [core_begin, core_end) lies at least `overlap`
  * pixels inside every tile edge that is not a frame edge, so a network whose outputs depend only on
  * inputs within `overlap` pixels computes the core exactly as it would on the whole frame. */
-#ifndef MUMLOC_LOCALIZE_TILING_H
-#define MUMLOC_LOCALIZE_TILING_H
+#ifndef LOCALIZE_TILING_H
+#define LOCALIZE_TILING_H
 
 #include "mumloc.h"
 

@@ -39,7 +39,7 @@ mumloc_status mumloc_arch_from_name(const char *name, mumloc_arch *out) {
 static mumloc_status new_backend(const mumloc_device *device, nn_backend **be,
                                  mumloc_device_choice *choice) {
     if (!device) return nn_backend_cpu_create(be);
-    mumloc_threads_apply();
+    threads_apply();
     return nn_backend_create_for_device(*device, be, choice);
 }
 
@@ -56,18 +56,18 @@ mumloc_status model_create_on(mumloc_arch arch, const mumloc_optics *optics,
                               const mumloc_camera *camera, double weight_max, uint64_t seed,
                               const mumloc_device *device, mumloc_device_choice *choice,
                               mumloc_model **out) {
-    if (!out) return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT, "mumloc_model_create needs out");
+    if (!out) return error_fail(MUMLOC_ERR_INVALID_ARGUMENT, "mumloc_model_create needs out");
     *out = NULL;
     if (!mumloc_arch_name((int)arch))
-        return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT, "unknown architecture %d", (int)arch);
-    if (!optics) return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT, "a model needs optics");
-    MUMLOC_TRY(mumloc_optics_validate(optics));
+        return error_fail(MUMLOC_ERR_INVALID_ARGUMENT, "unknown architecture %d", (int)arch);
+    if (!optics) return error_fail(MUMLOC_ERR_INVALID_ARGUMENT, "a model needs optics");
+    ERROR_TRY(mumloc_optics_validate(optics));
     mumloc_camera default_camera;
     mumloc_camera_default(&default_camera);
     if (!camera) camera = &default_camera;
-    MUMLOC_TRY(mumloc_camera_validate(camera));
+    ERROR_TRY(mumloc_camera_validate(camera));
     if (!(weight_max > 0)) weight_max = 1.0;
-    mumloc_threads_apply();
+    threads_apply();
     nn_model_config cfg;
     nn_model_config_default(&cfg, arch == MUMLOC_ARCH_VOXEL ? NN_ARCH_VOXEL : NN_ARCH_REGRESSION);
     cfg.planes = optics->planes;
@@ -75,14 +75,14 @@ mumloc_status model_create_on(mumloc_arch arch, const mumloc_optics *optics,
     mumloc_device_choice local;
     if (!choice) choice = &local;
     nn_backend *be = NULL;
-    MUMLOC_TRY(new_backend(device, &be, choice));
+    ERROR_TRY(new_backend(device, &be, choice));
     nn_model *nn = NULL;
     mumloc_status st = nn_model_create(be, &cfg, &nn); /* weights drawn on the host, uploaded */
     if (st != MUMLOC_OK) {
         nn_backend_destroy(be);
         return st;
     }
-    MUMLOC_TRY(model_adopt_new(be, nn, optics, camera, weight_max, out));
+    ERROR_TRY(model_adopt_new(be, nn, optics, camera, weight_max, out));
     st = placed(*out, device, choice);
     if (st != MUMLOC_OK) {
         mumloc_model_destroy(*out);
@@ -103,21 +103,21 @@ mumloc_status mumloc_model_load_on_device(const char *path, const mumloc_device 
     if (!choice) choice = &local;
     memset(choice, 0, sizeof *choice);
     choice->device.kind = MUMLOC_DEVICE_CPU;
-    if (!out || !path) return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT, "mumloc_model_load needs a path");
+    if (!out || !path) return error_fail(MUMLOC_ERR_INVALID_ARGUMENT, "mumloc_model_load needs a path");
     *out = NULL;
-    mumloc_threads_apply();
+    threads_apply();
     nn_backend *be = NULL;
-    MUMLOC_TRY(new_backend(device, &be, choice));
+    ERROR_TRY(new_backend(device, &be, choice));
     nn_model *nn = NULL;
     mumloc_status st = nn_model_load(be, path, &nn); /* read on the host, uploaded tensor by tensor */
     if (st != MUMLOC_OK) {
         nn_backend_destroy(be);
         return st;
     }
-    MUMLOC_TRY(model_adopt_loaded(be, nn, path, out));
+    ERROR_TRY(model_adopt_loaded(be, nn, path, out));
     st = placed(*out, device, choice);
     /* the file's digest, for the provenance of the tables this model makes */
-    if (st == MUMLOC_OK) st = mumloc_sha256_file(path, (*out)->sha256);
+    if (st == MUMLOC_OK) st = sha256_file(path, (*out)->sha256);
     if (st != MUMLOC_OK) {
         mumloc_model_destroy(*out);
         *out = NULL;
@@ -135,7 +135,7 @@ const char *mumloc_model_sha256(const mumloc_model *model) { return model ? mode
 
 mumloc_status mumloc_model_save(mumloc_model *model, const char *path) {
     if (!model || !path)
-        return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT, "mumloc_model_save needs a model and a path");
+        return error_fail(MUMLOC_ERR_INVALID_ARGUMENT, "mumloc_model_save needs a model and a path");
     /* a trained model keeps Adam's state so that training can resume from the file */
     return nn_model_save(model->nn, path, model->nn->adam_steps > 0);
 }
@@ -160,7 +160,7 @@ static int differs(double a, double b) { return fabs(a - b) > 1e-9 * fmax(fabs(a
 
 mumloc_status mumloc_model_check_optics(const mumloc_model *model, const mumloc_optics *optics) {
     if (!model || !optics)
-        return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT, "optics check needs a model and optics");
+        return error_fail(MUMLOC_ERR_INVALID_ARGUMENT, "optics check needs a model and optics");
     const mumloc_optics *m = &model->optics;
     char message[1024] = "";
     size_t used = 0;
@@ -210,7 +210,7 @@ mumloc_status mumloc_model_check_optics(const mumloc_model *model, const mumloc_
     }
 #undef NOTE
     if (!used) return MUMLOC_OK;
-    return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT,
+    return error_fail(MUMLOC_ERR_INVALID_ARGUMENT,
                        "the model was trained for other optics%s; retrain it for these optics or "
                        "use the model's optics", message);
 }
@@ -230,15 +230,15 @@ double mumloc_model_macs(const mumloc_model *model, int width, int height) {
 mumloc_status mumloc_model_forward(mumloc_model *model, const float *photons, int count, int width,
                                    int height, float *out) {
     if (!model || !photons || !out)
-        return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT, "forward needs a model, input and output");
+        return error_fail(MUMLOC_ERR_INVALID_ARGUMENT, "forward needs a model, input and output");
     if (count < 1 || width < 1 || height < 1 || (int64_t)width * height > (1 << 26))
-        return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT,
+        return error_fail(MUMLOC_ERR_INVALID_ARGUMENT,
                            "forward needs count >= 1 and a frame of 1x1 to 2^26 pixels (got %d of "
                            "%dx%d)", count, width, height);
-    mumloc_threads_apply();
+    threads_apply();
     const int64_t values = (int64_t)count * model->nn->cfg.planes * width * height;
     float *staging = malloc((size_t)values * sizeof *staging);
-    if (!staging) return mumloc_fail(MUMLOC_ERR_OUT_OF_MEMORY, "no memory for %d frames", count);
+    if (!staging) return error_fail(MUMLOC_ERR_OUT_OF_MEMORY, "no memory for %d frames", count);
     mumloc_status st = model_forward_staged(model, photons, count, width, height, staging, out);
     free(staging);
     return st;

@@ -23,7 +23,7 @@ static int by_value(const void *a, const void *b) {
 static mumloc_status random_upload(nn_backend *be, nn_tensor *x) {
     const int64_t count = nn_shape_count(be->tensor_shape(x));
     float *host = malloc((size_t)count * sizeof *host);
-    if (!host) return mumloc_fail(MUMLOC_ERR_OUT_OF_MEMORY, "no memory for benchmark input");
+    if (!host) return error_fail(MUMLOC_ERR_OUT_OF_MEMORY, "no memory for benchmark input");
     uint64_t state = 12345;
     for (int64_t i = 0; i < count; i++) {
         state = state * 6364136223846793005ULL + 1442695040888963407ULL;
@@ -39,35 +39,35 @@ static mumloc_status one_call(mumloc_model *model, nn_tensor *x, nn_tensor *targ
     if (!training) return nn_model_forward(model->nn, x, NN_MODE_INFER, &y);
     static const nn_adam_hyper hyper = {1e-3f, 0.9f, 0.999f, 1e-8f};
     double loss;
-    MUMLOC_TRY(nn_model_forward(model->nn, x, NN_MODE_TRAIN, &y));
-    MUMLOC_TRY(nn_model_loss(model->nn, target, &loss));
-    MUMLOC_TRY(nn_model_backward(model->nn, x, NULL));
+    ERROR_TRY(nn_model_forward(model->nn, x, NN_MODE_TRAIN, &y));
+    ERROR_TRY(nn_model_loss(model->nn, target, &loss));
+    ERROR_TRY(nn_model_backward(model->nn, x, NULL));
     return nn_model_adam_step(model->nn, &hyper);
 }
 
 mumloc_status mumloc_model_benchmark(mumloc_model *model, int batch, int width, int height,
                                      int training, double min_seconds, mumloc_bench_result *result) {
     if (!model || !result)
-        return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT, "benchmark needs a model and a result");
+        return error_fail(MUMLOC_ERR_INVALID_ARGUMENT, "benchmark needs a model and a result");
     if (batch < 1 || batch > 4096 || width < 1 || height < 1 || (int64_t)width * height > (1 << 24))
-        return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT,
+        return error_fail(MUMLOC_ERR_INVALID_ARGUMENT,
                            "benchmark needs batch 1..4096 and frames of 1x1 to 4096x4096 (got %d of "
                            "%dx%d)", batch, width, height);
     if (!(min_seconds >= 0 && min_seconds <= 3600))
-        return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT, "benchmark time must be 0..3600 s");
-    mumloc_threads_apply();
+        return error_fail(MUMLOC_ERR_INVALID_ARGUMENT, "benchmark time must be 0..3600 s");
+    threads_apply();
     nn_backend *be = model->be;
     nn_tensor *x = NULL, *target = NULL;
-    MUMLOC_TRY(nn_model_input(model->nn, batch, height, width, &x));
-    MUMLOC_TRY(random_upload(be, x));
+    ERROR_TRY(nn_model_input(model->nn, batch, height, width, &x));
+    ERROR_TRY(random_upload(be, x));
     if (training) {
         nn_shape os = nn_model_output_shape(model->nn, be->tensor_shape(x));
-        MUMLOC_TRY(be->tensor_create(be, os, &target));
+        ERROR_TRY(be->tensor_create(be, os, &target));
     }
     mumloc_status st = target ? be->fill(be, target, 0.0f) : MUMLOC_OK;
     int cap = 64, n = 0;
     double *times = malloc((size_t)cap * sizeof *times);
-    if (!times) st = mumloc_fail(MUMLOC_ERR_OUT_OF_MEMORY, "no memory for timings");
+    if (!times) st = error_fail(MUMLOC_ERR_OUT_OF_MEMORY, "no memory for timings");
     for (int warm = 0; st == MUMLOC_OK && warm < 2; warm++) st = one_call(model, x, target, training);
     const double started = now();
     while (st == MUMLOC_OK && (n < 3 || now() - started < min_seconds)) {
@@ -76,7 +76,7 @@ mumloc_status mumloc_model_benchmark(mumloc_model *model, int batch, int width, 
         if (n == cap) {
             double *grown = realloc(times, (size_t)(2 * cap) * sizeof *times);
             if (!grown) {
-                st = mumloc_fail(MUMLOC_ERR_OUT_OF_MEMORY, "no memory for timings");
+                st = error_fail(MUMLOC_ERR_OUT_OF_MEMORY, "no memory for timings");
                 break;
             }
             times = grown;

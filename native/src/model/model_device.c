@@ -18,30 +18,30 @@ static int same_device(mumloc_device a, mumloc_device b) {
 static mumloc_status copy_tensor(nn_backend *from, const nn_tensor *src, nn_backend *to,
                                  nn_tensor *dst, float *buf) {
     if (!src || !dst) return MUMLOC_OK;
-    MUMLOC_TRY(from->download(from, src, buf));
+    ERROR_TRY(from->download(from, src, buf));
     return to->upload(to, dst, buf);
 }
 
 static mumloc_status copy_state(const nn_model *old, nn_model *nn, float *buf) {
     nn_backend *from = old->be, *to = nn->be;
     const int optimiser = old->param_count > 0 && old->params[0].m != NULL;
-    if (optimiser) MUMLOC_TRY(nn_model_ensure_training_state(nn));
+    if (optimiser) ERROR_TRY(nn_model_ensure_training_state(nn));
     for (int i = 0; i < old->param_count; i++) {
         const nn_param *p = &old->params[i];
         nn_param *q = &nn->params[i];
-        MUMLOC_TRY(copy_tensor(from, p->value, to, q->value, buf));
+        ERROR_TRY(copy_tensor(from, p->value, to, q->value, buf));
         if (optimiser) {
-            MUMLOC_TRY(copy_tensor(from, p->m, to, q->m, buf));
-            MUMLOC_TRY(copy_tensor(from, p->v, to, q->v, buf));
+            ERROR_TRY(copy_tensor(from, p->m, to, q->m, buf));
+            ERROR_TRY(copy_tensor(from, p->v, to, q->v, buf));
         }
     }
     for (int i = 0; i < old->layer_count; i++) {
-        MUMLOC_TRY(copy_tensor(from, old->layers[i].running_mean, to, nn->layers[i].running_mean, buf));
-        MUMLOC_TRY(copy_tensor(from, old->layers[i].running_var, to, nn->layers[i].running_var, buf));
+        ERROR_TRY(copy_tensor(from, old->layers[i].running_mean, to, nn->layers[i].running_mean, buf));
+        ERROR_TRY(copy_tensor(from, old->layers[i].running_var, to, nn->layers[i].running_var, buf));
     }
     nn->adam_steps = old->adam_steps;
     for (int i = 0; i < old->meta.count; i++)
-        MUMLOC_TRY(nn_model_set_meta(nn, old->meta.keys[i], old->meta.values[i]));
+        ERROR_TRY(nn_model_set_meta(nn, old->meta.keys[i], old->meta.values[i]));
     nn_model_touch(nn); /* the new model's folded weights must come from the copied values */
     return MUMLOC_OK;
 }
@@ -54,7 +54,7 @@ mumloc_status model_move(mumloc_model *model, nn_backend *to, const mumloc_devic
     float *buf = malloc((size_t)largest * sizeof *buf);
     nn_model *nn = NULL;
     mumloc_status st = buf ? nn_model_create(to, &old->cfg, &nn)
-                           : mumloc_fail(MUMLOC_ERR_OUT_OF_MEMORY, "no memory to move a model");
+                           : error_fail(MUMLOC_ERR_OUT_OF_MEMORY, "no memory to move a model");
     if (st == MUMLOC_OK) st = copy_state(old, nn, buf);
     free(buf);
     if (st != MUMLOC_OK) {
@@ -76,15 +76,15 @@ mumloc_status mumloc_model_set_device(mumloc_model *model, const mumloc_device *
     mumloc_device_choice *c = choice ? choice : &local;
     memset(c, 0, sizeof *c);
     c->device.kind = MUMLOC_DEVICE_CPU;
-    if (!model) return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT, "set_device needs a model");
+    if (!model) return error_fail(MUMLOC_ERR_INVALID_ARGUMENT, "set_device needs a model");
     const mumloc_device want = requested ? *requested : (mumloc_device){MUMLOC_DEVICE_AUTO, 0};
-    MUMLOC_TRY(mumloc_device_resolve(want, c));
+    ERROR_TRY(mumloc_device_resolve(want, c));
     if (same_device(c->device, model->device.device)) {
         /* nothing moves: a model kept on the CPU computes exactly as before */
         model->device = *c;
         return MUMLOC_OK;
     }
-    mumloc_threads_apply();
+    threads_apply();
     nn_backend *be = NULL;
     mumloc_status st = nn_backend_create_for_device(want, &be, c);
     if (st != MUMLOC_OK) { /* the GPU could not start a backend: the model stays, say why */

@@ -13,7 +13,7 @@ mumloc_status model_handle_wrap(nn_backend *be, nn_model *nn, mumloc_model **out
     if (!m) {
         nn_model_destroy(nn);
         nn_backend_destroy(be);
-        return mumloc_fail(MUMLOC_ERR_OUT_OF_MEMORY, "no memory for a model");
+        return error_fail(MUMLOC_ERR_OUT_OF_MEMORY, "no memory for a model");
     }
     m->be = be;
     m->nn = nn;
@@ -28,6 +28,6 @@ void mumloc_model_destroy(mumloc_model *model) {
     if (!model) return;
     nn_model_destroy(model->nn);
     nn_backend_destroy(model->be);
-    mumloc_text_free(&model->info);
+    text_free(&model->info);
     free(model);
 }

@@ -8,8 +8,8 @@
  * "upsampling", "depth_convention", "decode_threshold". Training adds "training" (the recipe, JSON),
  * "train_step" and "validation" (the last validation metrics, JSON).
  */
-#ifndef MUMLOC_MODEL_MODEL_HANDLE_H
-#define MUMLOC_MODEL_MODEL_HANDLE_H
+#ifndef MODEL_MODEL_HANDLE_H
+#define MODEL_MODEL_HANDLE_H
 
 #include "backend/backend.h"
 #include "io/text_buffer.h"
@@ -24,7 +24,7 @@ struct mumloc_model {
     double input_scale;       /* then divided by this */
     double threshold;         /* default decoding threshold τ */
     mumloc_device_choice device; /* where be computes, and the sentence of its selection */
-    mumloc_text info;         /* last info_json / info_text result */
+    text_buffer info;         /* last info_json / info_text result */
     char sha256[65];          /* SHA-256 of the file it was loaded from; "" when made in memory */
     mumloc_precision precision; /* the last mumloc_model_set_precision request (FP32 at first) */
 };

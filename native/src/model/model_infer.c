@@ -60,29 +60,29 @@ static mumloc_status make_slot(model_infer_queue *q, infer_slot *sl) {
     nn_backend *be = q->be;
     const nn_shape xs = {q->batch, q->model->nn->cfg.planes, q->height, q->width};
     const nn_shape ys = nn_model_output_shape(q->model->nn, xs);
-    MUMLOC_TRY(be->tensor_create(be, xs, &sl->x));
-    MUMLOC_TRY(be->tensor_create(be, ys, &sl->y));
-    MUMLOC_TRY(nn_backend_host_alloc(be, sizeof(float) * (size_t)nn_shape_count(xs),
+    ERROR_TRY(be->tensor_create(be, xs, &sl->x));
+    ERROR_TRY(be->tensor_create(be, ys, &sl->y));
+    ERROR_TRY(nn_backend_host_alloc(be, sizeof(float) * (size_t)nn_shape_count(xs),
                                      (void **)&sl->host_in));
-    MUMLOC_TRY(nn_backend_host_alloc(be, sizeof(float) * (size_t)nn_shape_count(ys),
+    ERROR_TRY(nn_backend_host_alloc(be, sizeof(float) * (size_t)nn_shape_count(ys),
                                      (void **)&sl->host_out));
     /* padding frames of a short batch hold zeros, never garbage */
     memset(sl->host_in, 0, sizeof(float) * (size_t)nn_shape_count(xs));
-    MUMLOC_TRY(nn_backend_event_create(be, &sl->uploaded));
+    ERROR_TRY(nn_backend_event_create(be, &sl->uploaded));
     return nn_backend_event_create(be, &sl->downloaded);
 }
 
 mumloc_status model_infer_create(mumloc_model *model, int batch, int width, int height,
                                  model_infer_queue **out) {
-    if (!out) return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT, "batch queue: out is required");
+    if (!out) return error_fail(MUMLOC_ERR_INVALID_ARGUMENT, "batch queue: out is required");
     *out = NULL;
-    if (!model) return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT, "batch queue: a model is required");
+    if (!model) return error_fail(MUMLOC_ERR_INVALID_ARGUMENT, "batch queue: a model is required");
     if (batch < 1 || width < 1 || height < 1 || (int64_t)batch * width * height > ((int64_t)1 << 31))
-        return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT,
+        return error_fail(MUMLOC_ERR_INVALID_ARGUMENT,
                            "batch queue: need batch >= 1 and frames of at least 1x1, at most 2^31 "
                            "pixels per batch (got %d frames of %dx%d)", batch, width, height);
     model_infer_queue *q = calloc(1, sizeof *q);
-    if (!q) return mumloc_fail(MUMLOC_ERR_OUT_OF_MEMORY, "no memory for a batch queue");
+    if (!q) return error_fail(MUMLOC_ERR_OUT_OF_MEMORY, "no memory for a batch queue");
     q->model = model;
     q->be = model->be;
     q->batch = batch;
@@ -127,26 +127,26 @@ static mumloc_status queue_batch(model_infer_queue *q, infer_slot *sl, const flo
         memset(sl->host_in + values, 0, sizeof(float) * (size_t)((sl->count - count) * q->in_floats));
     sl->count = count;
     const nn_tensor *out = NULL;
-    MUMLOC_TRY(nn_backend_upload_async(be, sl->x, sl->host_in, sl->uploaded));
-    MUMLOC_TRY(nn_model_forward(q->model->nn, sl->x, NN_MODE_INFER, &out));
-    MUMLOC_TRY(be->copy(be, out, sl->y));
+    ERROR_TRY(nn_backend_upload_async(be, sl->x, sl->host_in, sl->uploaded));
+    ERROR_TRY(nn_model_forward(q->model->nn, sl->x, NN_MODE_INFER, &out));
+    ERROR_TRY(be->copy(be, out, sl->y));
     return nn_backend_download_async(be, sl->y, sl->host_out, sl->downloaded);
 }
 
 mumloc_status model_infer_submit(model_infer_queue *q, const float *photons, int count) {
     if (!q || !photons)
-        return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT, "batch submit: queue and photons required");
+        return error_fail(MUMLOC_ERR_INVALID_ARGUMENT, "batch submit: queue and photons required");
     if (q->broken)
-        return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT,
+        return error_fail(MUMLOC_ERR_INVALID_ARGUMENT,
                            "batch submit: an earlier error stopped this queue; create a new one");
     if (count < 1 || count > q->batch)
-        return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT,
+        return error_fail(MUMLOC_ERR_INVALID_ARGUMENT,
                            "batch submit: %d frames, the queue takes 1 to %d per batch", count,
                            q->batch);
     if (q->submitted - q->collected >= SLOTS)
-        return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT,
+        return error_fail(MUMLOC_ERR_INVALID_ARGUMENT,
                            "batch submit: %d batches already in flight; collect one first", SLOTS);
-    mumloc_threads_apply();
+    threads_apply();
     mumloc_status st = queue_batch(q, &q->slot[q->submitted % SLOTS], photons, count);
     if (st != MUMLOC_OK) {
         q->broken = 1;
@@ -158,11 +158,11 @@ mumloc_status model_infer_submit(model_infer_queue *q, const float *photons, int
 
 mumloc_status model_infer_collect(model_infer_queue *q, const float **outputs, int *count) {
     if (!q || !outputs || !count)
-        return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT, "batch collect: queue, outputs and count");
+        return error_fail(MUMLOC_ERR_INVALID_ARGUMENT, "batch collect: queue, outputs and count");
     *outputs = NULL;
     *count = 0;
     if (q->collected == q->submitted)
-        return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT, "batch collect: no batch in flight");
+        return error_fail(MUMLOC_ERR_INVALID_ARGUMENT, "batch collect: no batch in flight");
     infer_slot *sl = &q->slot[q->collected % SLOTS];
     mumloc_status st = nn_backend_event_wait(q->be, sl->downloaded);
     if (st != MUMLOC_OK) {

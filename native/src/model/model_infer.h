@@ -13,8 +13,8 @@
  * Neither is used by the localization pipeline yet; CUDA.md ("Inference throughput") says how to plug
  * them in.
  */
-#ifndef MUMLOC_MODEL_MODEL_INFER_H
-#define MUMLOC_MODEL_MODEL_INFER_H
+#ifndef MODEL_MODEL_INFER_H
+#define MODEL_MODEL_INFER_H
 
 #include <stdint.h>
 

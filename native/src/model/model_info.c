@@ -11,21 +11,21 @@
 
 /* Metadata values that hold JSON objects or arrays (optics, training recipe, ...) are embedded as
  * JSON; everything else is a string. */
-static void write_value(mumloc_text *t, const char *value) {
-    mumloc_json *doc = NULL;
+static void write_value(text_buffer *t, const char *value) {
+    json_value *doc = NULL;
     if ((value[0] == '{' || value[0] == '[') &&
-        mumloc_json_parse(value, strlen(value), "metadata", &doc) == MUMLOC_OK) {
-        mumloc_json_write(t, doc);
-        mumloc_json_free(doc);
+        json_parse(value, strlen(value), "metadata", &doc) == MUMLOC_OK) {
+        json_write(t, doc);
+        json_free(doc);
         return;
     }
-    mumloc_json_write_string(t, value);
+    json_write_string(t, value);
 }
 
 /* The entries the model file writes itself, then the model's own metadata. */
-typedef void (*entry_fn)(mumloc_text *t, int index, const char *key, const char *value);
+typedef void (*entry_fn)(text_buffer *t, int index, const char *key, const char *value);
 
-static void each_entry(mumloc_model *model, mumloc_text *t, entry_fn fn) {
+static void each_entry(mumloc_model *model, text_buffer *t, entry_fn fn) {
     const nn_model *nn = model->nn;
     char count[32], planes[16], slices[16], version[16], steps[32];
     snprintf(count, sizeof count, "%" PRId64, nn_model_parameter_count(nn));
@@ -45,27 +45,27 @@ static void each_entry(mumloc_model *model, mumloc_text *t, entry_fn fn) {
     for (int k = 0; k < nn->meta.count; k++) fn(t, i++, nn->meta.keys[k], nn->meta.values[k]);
 }
 
-static void json_entry(mumloc_text *t, int index, const char *key, const char *value) {
-    if (index) mumloc_text_puts(t, ",");
-    mumloc_json_write_string(t, key);
-    mumloc_text_puts(t, ":");
+static void json_entry(text_buffer *t, int index, const char *key, const char *value) {
+    if (index) text_puts(t, ",");
+    json_write_string(t, key);
+    text_puts(t, ":");
     write_value(t, value);
 }
 
-static void text_entry(mumloc_text *t, int index, const char *key, const char *value) {
-    mumloc_text_printf(t, "%s: %s\n", key, value);
+static void text_entry(text_buffer *t, int index, const char *key, const char *value) {
+    text_printf(t, "%s: %s\n", key, value);
 }
 
 const char *mumloc_model_info_json(mumloc_model *model) {
-    mumloc_text_free(&model->info);
-    mumloc_text_puts(&model->info, "{");
+    text_free(&model->info);
+    text_puts(&model->info, "{");
     each_entry(model, &model->info, json_entry);
-    mumloc_text_puts(&model->info, "}");
+    text_puts(&model->info, "}");
     return model->info.failed ? "{}" : model->info.data;
 }
 
 const char *mumloc_model_info_text(mumloc_model *model) {
-    mumloc_text_free(&model->info);
+    text_free(&model->info);
     each_entry(model, &model->info, text_entry);
     return model->info.failed ? "" : model->info.data;
 }

@@ -40,9 +40,9 @@ mumloc_status model_apply_precision(mumloc_model *model, int strict) {
 }
 
 mumloc_status mumloc_model_set_precision(mumloc_model *model, mumloc_precision precision) {
-    if (!model) return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT, "set_precision needs a model");
+    if (!model) return error_fail(MUMLOC_ERR_INVALID_ARGUMENT, "set_precision needs a model");
     if (!mumloc_precision_name((int)precision))
-        return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT,
+        return error_fail(MUMLOC_ERR_INVALID_ARGUMENT,
                            "precision must be auto (0), fp32 (1) or bf16 (2), got %d", (int)precision);
     const mumloc_precision before = model->precision;
     model->precision = precision;

@@ -4,22 +4,22 @@
  * the rig file, checked against the same hash when the rig loads), every run that uses a spline model
  * has that rig at hand (localize --rig), and the model file stays the size of its weights. A Gaussian
  * model has no "psf" entry, as models always had (old files load unchanged). */
-#ifndef MUMLOC_MODEL_MODEL_PSF_H
-#define MUMLOC_MODEL_MODEL_PSF_H
+#ifndef MODEL_MODEL_PSF_H
+#define MODEL_MODEL_PSF_H
 
 #include "model/model_handle.h"
 #include "optics/psf_record.h"
 
 /* Records r: a spline's record; the Gaussian writes nothing, unless the model recorded a spline
  * before (fine-tuning), which is then replaced by {"model": "gaussian"}. */
-mumloc_status model_set_psf(mumloc_model *model, const mumloc_psf_record *r);
+mumloc_status model_set_psf(mumloc_model *model, const psf_record *r);
 
 /* The model's record (no "psf": the Gaussian). MUMLOC_ERR_FORMAT for a malformed entry. */
-mumloc_status model_psf(const mumloc_model *model, mumloc_psf_record *out);
+mumloc_status model_psf(const mumloc_model *model, psf_record *out);
 
 /* Fails (MUMLOC_ERR_INVALID_ARGUMENT) when the model was trained with another PSF than `given`,
  * naming both and what to do; label says what `given` belongs to ("the rig", "'movie.tif'"). */
-mumloc_status model_check_psf(const mumloc_model *model, const mumloc_psf_record *given,
+mumloc_status model_check_psf(const mumloc_model *model, const psf_record *given,
                               const char *label);
 
 #endif

@@ -41,14 +41,14 @@ static int same(nn_shape a, nn_shape b) {
 }
 
 static mumloc_status ensure(nn_backend *be, nn_tensor **t, nn_shape s) {
-    if (!*t) MUMLOC_TRY(be->tensor_create(be, s, t));
+    if (!*t) ERROR_TRY(be->tensor_create(be, s, t));
     return MUMLOC_OK;
 }
 
 /* Plans and buffers for this input shape and mode (created lazily, kept across calls). */
 static mumloc_status prepare(nn_backend *be, nn_layer *l, nn_shape in, nn_mode mode) {
     if (in.c != l->in_c)
-        return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT, "layer expects %d input channels, got %d",
+        return error_fail(MUMLOC_ERR_INVALID_ARGUMENT, "layer expects %d input channels, got %d",
                            l->in_c, in.c);
     if (!same(in, l->in_shape)) {
         nn_layer_release(be, l);
@@ -56,47 +56,47 @@ static mumloc_status prepare(nn_backend *be, nn_layer *l, nn_shape in, nn_mode m
         l->out_shape = nn_layer_output_shape(l, in);
     }
     nn_shape o = l->out_shape;
-    MUMLOC_TRY(ensure(be, &l->out, o));
+    ERROR_TRY(ensure(be, &l->out, o));
     nn_conv_desc d = {in.n, l->in_c, l->out_c, in.h, in.w, l->kernel, l->transposed, NN_ACT_NONE, NN_PRECISION_FP32, 0};
     if (mode == NN_MODE_INFER) {
         if (!l->infer_plan) {
             d.fused = l->act;
             d.precision = l->precision;
             d.output_fp32 = l->output_layer;
-            MUMLOC_TRY(be->conv_plan_create(be, &d, &l->infer_plan));
+            ERROR_TRY(be->conv_plan_create(be, &d, &l->infer_plan));
         }
         if (l->batch_norm) {
-            MUMLOC_TRY(ensure(be, &l->folded_w, l->w->shape));
-            MUMLOC_TRY(ensure(be, &l->folded_b, l->b->shape));
+            ERROR_TRY(ensure(be, &l->folded_w, l->w->shape));
+            ERROR_TRY(ensure(be, &l->folded_b, l->b->shape));
         }
         return MUMLOC_OK;
     }
-    if (!l->train_plan) MUMLOC_TRY(be->conv_plan_create(be, &d, &l->train_plan));
+    if (!l->train_plan) ERROR_TRY(be->conv_plan_create(be, &d, &l->train_plan));
     if (l->batch_norm) {
         if (!l->bn_plan) {
             /* BN then ReLU in one pass where the backend can (the same arithmetic). */
             l->bn_relu = l->act == NN_ACT_RELU && be->bn_fuses_relu;
             nn_bn_desc bd = {o.n, o.c, o.h, o.w, l->bn_eps, l->bn_momentum,
                              l->bn_relu ? NN_ACT_RELU : NN_ACT_NONE};
-            MUMLOC_TRY(be->bn_plan_create(be, &bd, &l->bn_plan));
+            ERROR_TRY(be->bn_plan_create(be, &bd, &l->bn_plan));
         }
-        MUMLOC_TRY(ensure(be, &l->pre, o));
+        ERROR_TRY(ensure(be, &l->pre, o));
         nn_shape vs = {1, o.c, 1, 1};
-        MUMLOC_TRY(ensure(be, &l->mean, vs));
-        MUMLOC_TRY(ensure(be, &l->var, vs));
+        ERROR_TRY(ensure(be, &l->mean, vs));
+        ERROR_TRY(ensure(be, &l->var, vs));
     }
-    if (mode == NN_MODE_TRAIN) MUMLOC_TRY(ensure(be, &l->grad, o));
+    if (mode == NN_MODE_TRAIN) ERROR_TRY(ensure(be, &l->grad, o));
     return MUMLOC_OK;
 }
 
 mumloc_status nn_layer_forward(nn_backend *be, nn_layer *l, const nn_tensor *in, nn_mode mode,
                                uint64_t stamp) {
-    MUMLOC_TRY(prepare(be, l, be->tensor_shape(in), mode));
+    ERROR_TRY(prepare(be, l, be->tensor_shape(in), mode));
     if (mode == NN_MODE_INFER) {
         const nn_tensor *w = l->w->value, *b = l->b->value;
         if (l->batch_norm) {
             if (l->folded_stamp != stamp) {
-                MUMLOC_TRY(be->bn_fold(be, l->w->value, l->b->value, l->gamma->value,
+                ERROR_TRY(be->bn_fold(be, l->w->value, l->b->value, l->gamma->value,
                                        l->beta->value, l->running_mean, l->running_var, l->bn_eps,
                                        l->transposed ? 1 : 0, l->folded_w, l->folded_b));
                 l->folded_stamp = stamp;
@@ -107,15 +107,15 @@ mumloc_status nn_layer_forward(nn_backend *be, nn_layer *l, const nn_tensor *in,
         return be->conv_forward(be, l->infer_plan, in, w, b, l->out);
     }
     if (!l->batch_norm) {
-        MUMLOC_TRY(be->conv_forward(be, l->train_plan, in, l->w->value, l->b->value, l->out));
+        ERROR_TRY(be->conv_forward(be, l->train_plan, in, l->w->value, l->b->value, l->out));
     } else {
-        MUMLOC_TRY(be->conv_forward(be, l->train_plan, in, l->w->value, l->b->value, l->pre));
+        ERROR_TRY(be->conv_forward(be, l->train_plan, in, l->w->value, l->b->value, l->pre));
         if (mode == NN_MODE_TRAIN)
-            MUMLOC_TRY(be->bn_forward_training(be, l->bn_plan, l->pre, l->gamma->value,
+            ERROR_TRY(be->bn_forward_training(be, l->bn_plan, l->pre, l->gamma->value,
                                                l->beta->value, l->out, l->mean, l->var,
                                                l->running_mean, l->running_var));
         else
-            MUMLOC_TRY(be->bn_forward_inference(be, l->bn_plan, l->pre, l->gamma->value,
+            ERROR_TRY(be->bn_forward_inference(be, l->bn_plan, l->pre, l->gamma->value,
                                                 l->beta->value, l->running_mean, l->running_var,
                                                 l->out));
         if (l->bn_relu) return MUMLOC_OK;
@@ -125,15 +125,15 @@ mumloc_status nn_layer_forward(nn_backend *be, nn_layer *l, const nn_tensor *in,
 
 mumloc_status nn_layer_backward(nn_backend *be, nn_layer *l, const nn_tensor *in, nn_tensor *din) {
     if (!l->train_plan || !l->grad || !same(be->tensor_shape(in), l->in_shape))
-        return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT,
+        return error_fail(MUMLOC_ERR_INVALID_ARGUMENT,
                            "backward needs a training forward with the same input first");
     /* grad: ∂L/∂out → ∂L/∂(activation input) → (BN) ∂L/∂pre, all in place (a ReLU fused into the
      * batch norm is differentiated by its backward). */
-    if (!l->bn_relu) MUMLOC_TRY(be->activation_backward(be, l->act, l->out, l->grad, l->grad));
+    if (!l->bn_relu) ERROR_TRY(be->activation_backward(be, l->act, l->out, l->grad, l->grad));
     if (l->batch_norm)
-        MUMLOC_TRY(be->bn_backward(be, l->bn_plan, l->pre, l->mean, l->var, l->gamma->value,
+        ERROR_TRY(be->bn_backward(be, l->bn_plan, l->pre, l->mean, l->var, l->gamma->value,
                                    l->grad, l->grad, l->gamma->grad, l->beta->grad));
-    MUMLOC_TRY(be->conv_backward_weights(be, l->train_plan, in, l->grad, l->w->grad, l->b->grad));
-    if (din) MUMLOC_TRY(be->conv_backward_data(be, l->train_plan, l->grad, l->w->value, din));
+    ERROR_TRY(be->conv_backward_weights(be, l->train_plan, in, l->grad, l->w->grad, l->b->grad));
+    if (din) ERROR_TRY(be->conv_backward_data(be, l->train_plan, l->grad, l->w->value, din));
     return MUMLOC_OK;
 }

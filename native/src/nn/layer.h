@@ -7,8 +7,8 @@
  * statistics, BN as its own op — the reference for folding), NN_MODE_INFER (BN folded into the
  * convolution, activation fused into it: one kernel per layer, the fast path).
  */
-#ifndef MUMLOC_NN_LAYER_H
-#define MUMLOC_NN_LAYER_H
+#ifndef NN_LAYER_H
+#define NN_LAYER_H
 
 #include "backend/backend.h"
 

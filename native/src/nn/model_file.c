@@ -51,16 +51,16 @@ int nn_model_file_entries(const nn_model *m, int with_optimizer, nn_file_entry *
     return n;
 }
 
-static void put_meta(mumloc_text *t, int *first, const char *key, const char *value) {
-    if (!*first) mumloc_text_puts(t, ",");
+static void put_meta(text_buffer *t, int *first, const char *key, const char *value) {
+    if (!*first) text_puts(t, ",");
     *first = 0;
-    mumloc_json_write_string(t, key);
-    mumloc_text_puts(t, ":");
-    mumloc_json_write_string(t, value);
+    json_write_string(t, key);
+    text_puts(t, ":");
+    json_write_string(t, value);
 }
 
 /* The shortest plain decimal that reads back to the same float (1e-5f → "0.00001"). */
-static void put_float(mumloc_text *t, int *first, const char *key, float v) {
+static void put_float(text_buffer *t, int *first, const char *key, float v) {
     char buf[64] = "";
     for (int digits = 1; digits <= 9; digits++) {
         double r = v;
@@ -69,7 +69,7 @@ static void put_float(mumloc_text *t, int *first, const char *key, float v) {
             r = round((double)v * scale) / scale;
         }
         if (mumloc_format_number(r, buf, sizeof buf) != MUMLOC_OK) buf[0] = 0;
-        if ((float)mumloc_strtod_c(buf, NULL) == v) break;
+        if ((float)strtod_c(buf, NULL) == v) break;
     }
     put_meta(t, first, key, buf);
 }
@@ -81,14 +81,14 @@ int nn_host_is_little_endian(void) {
 
 mumloc_status nn_model_save(nn_model *m, const char *path, int with_optimizer) {
     if (!nn_host_is_little_endian())
-        return mumloc_fail(MUMLOC_ERR_UNSUPPORTED, "model files need a little-endian machine");
-    if (with_optimizer) MUMLOC_TRY(nn_model_ensure_training_state(m));
+        return error_fail(MUMLOC_ERR_UNSUPPORTED, "model files need a little-endian machine");
+    if (with_optimizer) ERROR_TRY(nn_model_ensure_training_state(m));
     nn_file_entry e[NN_FILE_MAX_ENTRIES];
     const int n = nn_model_file_entries(m, with_optimizer, e);
-    mumloc_text t = {0};
+    text_buffer t = {0};
     int first = 1;
     char buf[64];
-    mumloc_text_puts(&t, "{\"__metadata__\":{");
+    text_puts(&t, "{\"__metadata__\":{");
     put_meta(&t, &first, "format", NN_MODEL_FORMAT);
     snprintf(buf, sizeof buf, "%d", NN_MODEL_FORMAT_VERSION);
     put_meta(&t, &first, "format_version", buf);
@@ -108,56 +108,56 @@ mumloc_status nn_model_save(nn_model *m, const char *path, int with_optimizer) {
     }
     put_meta(&t, &first, "library_version", mumloc_version());
     for (int i = 0; i < m->meta.count; i++) put_meta(&t, &first, m->meta.keys[i], m->meta.values[i]);
-    mumloc_text_puts(&t, "}");
+    text_puts(&t, "}");
     uint64_t offset = 0;
     for (int i = 0; i < n; i++) {
         uint64_t bytes = (uint64_t)nn_shape_count(e[i].shape) * sizeof(float);
-        mumloc_text_puts(&t, ",");
-        mumloc_json_write_string(&t, e[i].name);
+        text_puts(&t, ",");
+        json_write_string(&t, e[i].name);
         if (e[i].rank == 1)
-            mumloc_text_printf(&t, ":{\"dtype\":\"F32\",\"shape\":[%d]", e[i].shape.c);
+            text_printf(&t, ":{\"dtype\":\"F32\",\"shape\":[%d]", e[i].shape.c);
         else
-            mumloc_text_printf(&t, ":{\"dtype\":\"F32\",\"shape\":[%d,%d,%d,%d]", e[i].shape.n,
+            text_printf(&t, ":{\"dtype\":\"F32\",\"shape\":[%d,%d,%d,%d]", e[i].shape.n,
                                e[i].shape.c, e[i].shape.h, e[i].shape.w);
-        mumloc_text_printf(&t, ",\"data_offsets\":[%" PRIu64 ",%" PRIu64 "]}", offset, offset + bytes);
+        text_printf(&t, ",\"data_offsets\":[%" PRIu64 ",%" PRIu64 "]}", offset, offset + bytes);
         offset += bytes;
     }
-    mumloc_text_puts(&t, "}");
-    while (t.len % 8) mumloc_text_puts(&t, " ");
-    mumloc_status st = mumloc_text_status(&t);
+    text_puts(&t, "}");
+    while (t.len % 8) text_puts(&t, " ");
+    mumloc_status st = text_status(&t);
     if (st != MUMLOC_OK) {
-        mumloc_text_free(&t);
+        text_free(&t);
         return st;
     }
-    mumloc_atomic_file af;
-    st = mumloc_atomic_open(&af, path);
+    atomic_file af;
+    st = atomic_open(&af, path);
     if (st != MUMLOC_OK) {
-        mumloc_text_free(&t);
+        text_free(&t);
         return st;
     }
     unsigned char len8[8];
     for (int i = 0; i < 8; i++) len8[i] = (unsigned char)((uint64_t)t.len >> (8 * i));
     int ok = fwrite(len8, 1, 8, af.file) == 8 && fwrite(t.data, 1, t.len, af.file) == t.len;
-    mumloc_text_free(&t);
+    text_free(&t);
     for (int i = 0; ok && i < n; i++) {
         size_t count = (size_t)nn_shape_count(e[i].shape);
         float *host = malloc(count * sizeof *host);
         if (!host) {
-            mumloc_atomic_abort(&af);
-            return mumloc_fail(MUMLOC_ERR_OUT_OF_MEMORY, "no memory to save '%s'", path);
+            atomic_abort(&af);
+            return error_fail(MUMLOC_ERR_OUT_OF_MEMORY, "no memory to save '%s'", path);
         }
         st = m->be->download(m->be, e[i].tensor, host);
         if (st == MUMLOC_OK) ok = fwrite(host, sizeof *host, count, af.file) == count;
         free(host);
         if (st != MUMLOC_OK) {
-            mumloc_atomic_abort(&af);
+            atomic_abort(&af);
             return st;
         }
     }
     if (!ok) {
         int err = errno;
-        mumloc_atomic_abort(&af);
-        return mumloc_fail(MUMLOC_ERR_IO, "cannot write '%s': %s", path, strerror(err));
+        atomic_abort(&af);
+        return error_fail(MUMLOC_ERR_IO, "cannot write '%s': %s", path, strerror(err));
     }
-    return mumloc_atomic_commit(&af);
+    return atomic_commit(&af);
 }

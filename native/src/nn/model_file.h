@@ -25,8 +25,8 @@
  * overlapping, out-of-range or fractional data offsets, and a NaN or infinite value (or a negative
  * running variance) in the data.
  */
-#ifndef MUMLOC_NN_MODEL_FILE_H
-#define MUMLOC_NN_MODEL_FILE_H
+#ifndef NN_MODEL_FILE_H
+#define NN_MODEL_FILE_H
 
 #include "nn/network.h"
 #include "nn/model_file_keys.h"

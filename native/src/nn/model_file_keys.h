@@ -1,8 +1,8 @@
 /* The metadata keys the model file format writes itself (model_file.h lists them in order): saving
  * writes them, loading and nn_model_set_meta keep a model's own metadata off them. Below both the
  * engine model and its file, so neither depends on the other for it. */
-#ifndef MUMLOC_NN_MODEL_FILE_KEYS_H
-#define MUMLOC_NN_MODEL_FILE_KEYS_H
+#ifndef NN_MODEL_FILE_KEYS_H
+#define NN_MODEL_FILE_KEYS_H
 
 #define NN_FILE_RESERVED_KEYS 11
 

@@ -1,7 +1,7 @@
 /* What saving (model_file.c) and loading (model_file_load.c) a model file share: the tensors of a
  * model in file order and the number of metadata keys the file format reserves (model_file_keys.h). */
-#ifndef MUMLOC_NN_MODEL_FILE_LAYOUT_H
-#define MUMLOC_NN_MODEL_FILE_LAYOUT_H
+#ifndef NN_MODEL_FILE_LAYOUT_H
+#define NN_MODEL_FILE_LAYOUT_H
 
 #include "nn/network.h"
 #include "nn/model_file_keys.h"

@@ -55,7 +55,7 @@ static mumloc_status upload_values(nn_backend *be, nn_tensor *t, nn_shape s, uin
                                    double bound, double constant) {
     int64_t count = nn_shape_count(s);
     float *host = malloc((size_t)count * sizeof *host);
-    if (!host) return mumloc_fail(MUMLOC_ERR_OUT_OF_MEMORY, "no memory for initial weights");
+    if (!host) return error_fail(MUMLOC_ERR_OUT_OF_MEMORY, "no memory for initial weights");
     for (int64_t i = 0; i < count; i++)
         host[i] = (float)(bound > 0 ? (2.0 * next_uniform(rng) - 1.0) * bound : constant);
     mumloc_status st = be->upload(be, t, host);
@@ -97,23 +97,23 @@ static mumloc_status build(nn_model *m) {
         double bound = 1.0 / sqrt((double)ws.c * s->kernel * s->kernel);
         if (last) snprintf(name, sizeof name, "head.weight");
         else snprintf(name, sizeof name, "block%d.conv.weight", i + 1);
-        MUMLOC_TRY(add_param(m, name, ws, &l->w));
-        MUMLOC_TRY(upload_values(be, l->w->value, ws, &rng, bound, 0));
+        ERROR_TRY(add_param(m, name, ws, &l->w));
+        ERROR_TRY(upload_values(be, l->w->value, ws, &rng, bound, 0));
         if (last) snprintf(name, sizeof name, "head.bias");
         else snprintf(name, sizeof name, "block%d.conv.bias", i + 1);
-        MUMLOC_TRY(add_param(m, name, vs, &l->b));
-        MUMLOC_TRY(upload_values(be, l->b->value, vs, &rng, bound, 0));
+        ERROR_TRY(add_param(m, name, vs, &l->b));
+        ERROR_TRY(upload_values(be, l->b->value, vs, &rng, bound, 0));
         if (s->batch_norm) {
             snprintf(name, sizeof name, "block%d.bn.weight", i + 1);
-            MUMLOC_TRY(add_param(m, name, vs, &l->gamma));
-            MUMLOC_TRY(be->fill(be, l->gamma->value, 1.0f));
+            ERROR_TRY(add_param(m, name, vs, &l->gamma));
+            ERROR_TRY(be->fill(be, l->gamma->value, 1.0f));
             snprintf(name, sizeof name, "block%d.bn.bias", i + 1);
-            MUMLOC_TRY(add_param(m, name, vs, &l->beta));
-            MUMLOC_TRY(be->fill(be, l->beta->value, 0.0f));
-            MUMLOC_TRY(be->tensor_create(be, vs, &l->running_mean));
-            MUMLOC_TRY(be->tensor_create(be, vs, &l->running_var));
-            MUMLOC_TRY(be->fill(be, l->running_mean, 0.0f));
-            MUMLOC_TRY(be->fill(be, l->running_var, 1.0f));
+            ERROR_TRY(add_param(m, name, vs, &l->beta));
+            ERROR_TRY(be->fill(be, l->beta->value, 0.0f));
+            ERROR_TRY(be->tensor_create(be, vs, &l->running_mean));
+            ERROR_TRY(be->tensor_create(be, vs, &l->running_var));
+            ERROR_TRY(be->fill(be, l->running_mean, 0.0f));
+            ERROR_TRY(be->fill(be, l->running_var, 1.0f));
         }
     }
     return MUMLOC_OK;
@@ -121,30 +121,30 @@ static mumloc_status build(nn_model *m) {
 
 mumloc_status nn_model_config_check(const nn_model_config *cfg) {
     if (cfg->arch != NN_ARCH_REGRESSION && cfg->arch != NN_ARCH_VOXEL)
-        return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT, "unknown architecture %d", (int)cfg->arch);
+        return error_fail(MUMLOC_ERR_INVALID_ARGUMENT, "unknown architecture %d", (int)cfg->arch);
     if (cfg->planes < 1 || cfg->planes > MUMLOC_MAX_PLANES)
-        return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT, "planes must be 1..%d, got %d",
+        return error_fail(MUMLOC_ERR_INVALID_ARGUMENT, "planes must be 1..%d, got %d",
                            MUMLOC_MAX_PLANES, cfg->planes);
     if (cfg->arch == NN_ARCH_VOXEL && (cfg->depth_slices < 1 || cfg->depth_slices > 1024))
-        return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT, "depth slices must be 1..1024, got %d",
+        return error_fail(MUMLOC_ERR_INVALID_ARGUMENT, "depth slices must be 1..1024, got %d",
                            cfg->depth_slices);
     if (!(cfg->negative_ratio >= 0.0f) || !isfinite(cfg->negative_ratio))
-        return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT,
+        return error_fail(MUMLOC_ERR_INVALID_ARGUMENT,
                            "negative_ratio must be a finite number ≥ 0, got %g", cfg->negative_ratio);
     if (!(cfg->bn_eps > 0.0f && cfg->bn_eps <= 1.0f))
-        return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT, "bn_eps must be in (0, 1], got %g",
+        return error_fail(MUMLOC_ERR_INVALID_ARGUMENT, "bn_eps must be in (0, 1], got %g",
                            cfg->bn_eps);
     if (!(cfg->bn_momentum >= 0.0f && cfg->bn_momentum <= 1.0f))
-        return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT, "bn_momentum must be in [0, 1], got %g",
+        return error_fail(MUMLOC_ERR_INVALID_ARGUMENT, "bn_momentum must be in [0, 1], got %g",
                            cfg->bn_momentum);
     return MUMLOC_OK;
 }
 
 mumloc_status nn_model_create(nn_backend *be, const nn_model_config *cfg, nn_model **out) {
     *out = NULL;
-    MUMLOC_TRY(nn_model_config_check(cfg));
+    ERROR_TRY(nn_model_config_check(cfg));
     nn_model *m = calloc(1, sizeof *m);
-    if (!m) return mumloc_fail(MUMLOC_ERR_OUT_OF_MEMORY, "no memory for a model");
+    if (!m) return error_fail(MUMLOC_ERR_OUT_OF_MEMORY, "no memory for a model");
     m->be = be;
     m->cfg = *cfg;
     m->stamp = 1;
@@ -205,7 +205,7 @@ double nn_model_macs(const nn_model *m, int h, int w) {
 void nn_model_touch(nn_model *m) { m->stamp++; }
 
 mumloc_status nn_model_set_precision(nn_model *m, nn_precision precision) {
-    MUMLOC_TRY(nn_backend_precision_check(m->be, precision));
+    ERROR_TRY(nn_backend_precision_check(m->be, precision));
     m->precision = precision;
     for (int i = 0; i < m->layer_count; i++) {
         nn_layer *l = &m->layers[i];
@@ -226,7 +226,7 @@ mumloc_status nn_model_input(nn_model *m, int n, int h, int w, nn_tensor **input
             m->input = NULL;
         }
     }
-    if (!m->input) MUMLOC_TRY(m->be->tensor_create(m->be, want, &m->input));
+    if (!m->input) ERROR_TRY(m->be->tensor_create(m->be, want, &m->input));
     *input = m->input;
     return MUMLOC_OK;
 }
@@ -235,12 +235,12 @@ mumloc_status nn_model_forward(nn_model *m, const nn_tensor *input, nn_mode mode
                                const nn_tensor **output) {
     nn_shape s = m->be->tensor_shape(input);
     if (s.c != m->cfg.planes)
-        return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT, "the model takes %d planes, input has %d",
+        return error_fail(MUMLOC_ERR_INVALID_ARGUMENT, "the model takes %d planes, input has %d",
                            m->cfg.planes, s.c);
     const nn_tensor *x = input;
     m->backward_ready = 0;
     for (int i = 0; i < m->layer_count; i++) {
-        MUMLOC_TRY(nn_layer_forward(m->be, &m->layers[i], x, mode, m->stamp));
+        ERROR_TRY(nn_layer_forward(m->be, &m->layers[i], x, mode, m->stamp));
         x = m->layers[i].out;
     }
     if (mode == NN_MODE_TRAIN) {
@@ -254,7 +254,7 @@ mumloc_status nn_model_forward(nn_model *m, const nn_tensor *input, nn_mode mode
 mumloc_status nn_model_loss(nn_model *m, const nn_tensor *target, double *loss) {
     nn_backend *be = m->be;
     const nn_tensor *out = m->layers[m->layer_count - 1].out;
-    if (!out) return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT, "the loss needs a forward pass first");
+    if (!out) return error_fail(MUMLOC_ERR_INVALID_ARGUMENT, "the loss needs a forward pass first");
     nn_shape s = be->tensor_shape(out);
     if (m->loss_grad) {
         nn_shape g = be->tensor_shape(m->loss_grad);
@@ -263,7 +263,7 @@ mumloc_status nn_model_loss(nn_model *m, const nn_tensor *target, double *loss) 
             m->loss_grad = NULL;
         }
     }
-    if (!m->loss_grad) MUMLOC_TRY(be->tensor_create(be, s, &m->loss_grad));
+    if (!m->loss_grad) ERROR_TRY(be->tensor_create(be, s, &m->loss_grad));
     if (m->cfg.arch == NN_ARCH_VOXEL) return be->loss_bce(be, out, target, m->loss_grad, loss);
     return be->loss_regression(be, m->cfg.planes, m->cfg.negative_ratio, out, target, m->loss_grad,
                                loss);
@@ -271,12 +271,12 @@ mumloc_status nn_model_loss(nn_model *m, const nn_tensor *target, double *loss) 
 
 mumloc_status nn_model_set_meta(nn_model *m, const char *key, const char *value) {
     if (!key || !*key || !value)
-        return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT, "metadata needs a non-empty key and a value");
+        return error_fail(MUMLOC_ERR_INVALID_ARGUMENT, "metadata needs a non-empty key and a value");
     if (nn_model_file_reserved_key(key))
-        return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT,
+        return error_fail(MUMLOC_ERR_INVALID_ARGUMENT,
                            "metadata key '%s' is written by the model file itself", key);
     char *v = strdup(value);
-    if (!v) return mumloc_fail(MUMLOC_ERR_OUT_OF_MEMORY, "no memory for metadata");
+    if (!v) return error_fail(MUMLOC_ERR_OUT_OF_MEMORY, "no memory for metadata");
     for (int i = 0; i < m->meta.count; i++)
         if (strcmp(m->meta.keys[i], key) == 0) {
             free(m->meta.values[i]);
@@ -285,13 +285,13 @@ mumloc_status nn_model_set_meta(nn_model *m, const char *key, const char *value)
         }
     if (m->meta.count == NN_MAX_META) {
         free(v);
-        return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT, "a model holds at most %d metadata entries",
+        return error_fail(MUMLOC_ERR_INVALID_ARGUMENT, "a model holds at most %d metadata entries",
                            NN_MAX_META);
     }
     char *k = strdup(key);
     if (!k) {
         free(v);
-        return mumloc_fail(MUMLOC_ERR_OUT_OF_MEMORY, "no memory for metadata");
+        return error_fail(MUMLOC_ERR_OUT_OF_MEMORY, "no memory for metadata");
     }
     m->meta.keys[m->meta.count] = k;
     m->meta.values[m->meta.count++] = v;
@@ -322,39 +322,39 @@ mumloc_status nn_model_ensure_training_state(nn_model *m) {
     for (int i = 0; i < m->param_count; i++) {
         nn_param *p = &m->params[i];
         if (p->grad) continue;
-        MUMLOC_TRY(m->be->tensor_create(m->be, p->shape, &p->grad));
-        MUMLOC_TRY(m->be->tensor_create(m->be, p->shape, &p->m));
-        MUMLOC_TRY(m->be->tensor_create(m->be, p->shape, &p->v));
-        MUMLOC_TRY(m->be->fill(m->be, p->m, 0.0f));
-        MUMLOC_TRY(m->be->fill(m->be, p->v, 0.0f));
+        ERROR_TRY(m->be->tensor_create(m->be, p->shape, &p->grad));
+        ERROR_TRY(m->be->tensor_create(m->be, p->shape, &p->m));
+        ERROR_TRY(m->be->tensor_create(m->be, p->shape, &p->v));
+        ERROR_TRY(m->be->fill(m->be, p->m, 0.0f));
+        ERROR_TRY(m->be->fill(m->be, p->v, 0.0f));
     }
     return MUMLOC_OK;
 }
 
 mumloc_status nn_model_backward(nn_model *m, const nn_tensor *input, const nn_tensor *dout) {
     nn_backend *be = m->be;
-    MUMLOC_TRY(nn_model_ensure_training_state(m));
+    ERROR_TRY(nn_model_ensure_training_state(m));
     nn_layer *last = &m->layers[m->layer_count - 1];
     if (!m->backward_ready || !last->grad)
-        return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT,
+        return error_fail(MUMLOC_ERR_INVALID_ARGUMENT,
                            "backward needs a training forward (NN_MODE_TRAIN) just before it");
     if (!dout) dout = m->loss_grad;
-    if (!dout) return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT, "backward needs ∂L/∂output");
-    MUMLOC_TRY(be->copy(be, dout, last->grad));
+    if (!dout) return error_fail(MUMLOC_ERR_INVALID_ARGUMENT, "backward needs ∂L/∂output");
+    ERROR_TRY(be->copy(be, dout, last->grad));
     for (int i = m->layer_count - 1; i >= 0; i--) {
         const nn_tensor *in = i > 0 ? m->layers[i - 1].out : input;
         nn_tensor *din = i > 0 ? m->layers[i - 1].grad : NULL;
-        MUMLOC_TRY(nn_layer_backward(be, &m->layers[i], in, din));
+        ERROR_TRY(nn_layer_backward(be, &m->layers[i], in, din));
     }
     return MUMLOC_OK;
 }
 
 mumloc_status nn_model_adam_step(nn_model *m, const nn_adam_hyper *hyper) {
-    MUMLOC_TRY(nn_model_ensure_training_state(m));
+    ERROR_TRY(nn_model_ensure_training_state(m));
     m->adam_steps++;
     for (int i = 0; i < m->param_count; i++) {
         nn_param *p = &m->params[i];
-        MUMLOC_TRY(m->be->adam_step(m->be, hyper, m->adam_steps, p->value, p->grad, p->m, p->v));
+        ERROR_TRY(m->be->adam_step(m->be, hyper, m->adam_steps, p->value, p->grad, p->m, p->v));
     }
     m->stamp++;
     return MUMLOC_OK;

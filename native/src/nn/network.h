@@ -15,8 +15,8 @@
  * PyTorch does (uniform ±1/sqrt(fan_in) for weights and biases, γ = 1, β = 0, running mean 0,
  * variance 1), from a seed, so a model is reproducible.
  */
-#ifndef MUMLOC_NN_NETWORK_H
-#define MUMLOC_NN_NETWORK_H
+#ifndef NN_NETWORK_H
+#define NN_NETWORK_H
 
 #include "nn/layer.h"
 

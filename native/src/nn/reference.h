@@ -5,8 +5,8 @@
  * definitions (NCHW host arrays, loops over every index), so tests can compare the fast backends with
  * them and take finite differences of them.
  */
-#ifndef MUMLOC_NN_REFERENCE_H
-#define MUMLOC_NN_REFERENCE_H
+#ifndef NN_REFERENCE_H
+#define NN_REFERENCE_H
 
 /* y (n, co, h, w) = b + Σ x (n, ci, h, w) ⋆ w (co, ci, k, k), stride 1, zero padding (k−1)/2. */
 void nn_ref_conv(const double *x, int n, int ci, int h, int w, const double *wt, const double *b,

@@ -12,11 +12,11 @@ void mumloc_camera_default(mumloc_camera *camera) {
 }
 
 mumloc_status mumloc_camera_validate(const mumloc_camera *camera) {
-    if (!camera) return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT, "camera must not be NULL");
-    MUMLOC_TRY(mumloc_check_range("background", camera->background_photons, 0.0, 1e6, "photons"));
-    MUMLOC_TRY(mumloc_check_range("read-noise", camera->read_noise_e, 0.0, 1e4, "electrons"));
-    MUMLOC_TRY(mumloc_check_range("em-gain", camera->em_gain, 1.0, 1e4, ""));
-    MUMLOC_TRY(mumloc_check_positive("gain", camera->adu_per_electron, 1e6, "ADU per electron"));
-    MUMLOC_TRY(mumloc_check_range("offset", camera->offset_adu, -1e9, 1e9, "ADU"));
+    if (!camera) return error_fail(MUMLOC_ERR_INVALID_ARGUMENT, "camera must not be NULL");
+    ERROR_TRY(range_check("background", camera->background_photons, 0.0, 1e6, "photons"));
+    ERROR_TRY(range_check("read-noise", camera->read_noise_e, 0.0, 1e4, "electrons"));
+    ERROR_TRY(range_check("em-gain", camera->em_gain, 1.0, 1e4, ""));
+    ERROR_TRY(check_positive("gain", camera->adu_per_electron, 1e6, "ADU per electron"));
+    ERROR_TRY(range_check("offset", camera->offset_adu, -1e9, 1e9, "ADU"));
     return MUMLOC_OK;
 }

@@ -8,10 +8,10 @@
 #include "core/error.h"
 #include "optics/psf_model.h"
 
-#define MAX_PARAMS (MUMLOC_CRLB_BACKGROUND + MUMLOC_MAX_PLANES)
+#define MAX_PARAMS (CRLB_BACKGROUND + MUMLOC_MAX_PLANES)
 
-mumloc_pixel_noise mumloc_pixel_noise_of(const mumloc_camera *camera) {
-    mumloc_pixel_noise n;
+pixel_noise pixel_noise_of(const mumloc_camera *camera) {
+    pixel_noise n;
     /* The simulator's EM register turns n electrons into Gamma(n, G): variance 2 G² μ for any G > 1,
      * i.e. twice the Poisson variance once expressed in photons. Read noise σ electrons after the
      * register is σ / G photons. */
@@ -21,26 +21,26 @@ mumloc_pixel_noise mumloc_pixel_noise_of(const mumloc_camera *camera) {
     return n;
 }
 
-mumloc_status mumloc_crlb_fisher(const mumloc_optics *o, const mumloc_pixel_noise *noise, double x,
+mumloc_status crlb_fisher(const mumloc_optics *o, const pixel_noise *noise, double x,
                                  double y, double z, double photons, const double *background,
-                                 const double *dx_dy, const mumloc_plane_map *map,
+                                 const double *dx_dy, const plane_map *map,
                                  double *fisher) {
-    mumloc_psf_plane pl[MUMLOC_MAX_PLANES];
-    double *buffer = mumloc_psf_planes_unclipped(o, x, y, z, dx_dy, map, pl);
-    if (!buffer) return mumloc_fail(MUMLOC_ERR_OUT_OF_MEMORY, "out of memory for a CRLB");
-    mumloc_crlb_fisher_planes(o, noise, pl, photons, background, fisher);
+    psf_plane pl[MUMLOC_MAX_PLANES];
+    double *buffer = psf_planes_unclipped(o, x, y, z, dx_dy, map, pl);
+    if (!buffer) return error_fail(MUMLOC_ERR_OUT_OF_MEMORY, "out of memory for a CRLB");
+    crlb_fisher_planes(o, noise, pl, photons, background, fisher);
     free(buffer);
     return MUMLOC_OK;
 }
 
-void mumloc_crlb_fisher_planes(const mumloc_optics *o, const mumloc_pixel_noise *noise,
-                               const mumloc_psf_plane *planes, double photons,
+void crlb_fisher_planes(const mumloc_optics *o, const pixel_noise *noise,
+                               const psf_plane *planes, double photons,
                                const double *background, double *fisher) {
-    const int k = o->planes, n = MUMLOC_CRLB_BACKGROUND + k;
+    const int k = o->planes, n = CRLB_BACKGROUND + k;
     const double equal_split = photons / k;
     memset(fisher, 0, (size_t)n * n * sizeof *fisher);
     for (int d = 0; d < k; d++) {
-        const mumloc_psf_plane pl = planes[d];
+        const psf_plane pl = planes[d];
         /* the plane's share of the photons (× 1.0 exactly for the papers' optics) */
         const double per_plane = equal_split * pl.gain;
         /* The 4×4 block of (x, y, z, photons), and the plane's background row, accumulated in
@@ -100,8 +100,8 @@ void mumloc_crlb_fisher_planes(const mumloc_optics *o, const mumloc_pixel_noise 
                           {fxz, fyz, fzz, fzn, fbz},
                           {fxn, fyn, fzn, fnn, fbn},
                           {fbx, fby, fbz, fbn, fbb}};
-        mumloc_plane_map_to_reference(pl.jacobian, 5, NULL, &f[0][0]);
-        const int bd = MUMLOC_CRLB_BACKGROUND + d;
+        plane_map_to_reference(pl.jacobian, 5, NULL, &f[0][0]);
+        const int bd = CRLB_BACKGROUND + d;
         for (int r = 0; r < 4; r++) {
             for (int c = r; c < 4; c++) {
                 fisher[r * n + c] += f[r][c];
@@ -114,7 +114,7 @@ void mumloc_crlb_fisher_planes(const mumloc_optics *o, const mumloc_pixel_noise 
     }
 }
 
-void mumloc_fisher_inverse_diagonal(const double *fisher, int n, double *diagonal) {
+void fisher_inverse_diagonal(const double *fisher, int n, double *diagonal) {
     /* Work on the correlation form C = S F S, S = diag(1/√F_ii), so the pivot test is scale-free;
      * then (F⁻¹)_ii = (C⁻¹)_ii / F_ii. */
     double scale[MAX_PARAMS], L[MAX_PARAMS][MAX_PARAMS];
@@ -161,69 +161,69 @@ void mumloc_fisher_inverse_diagonal(const double *fisher, int n, double *diagona
 
 static void bounds_of(const mumloc_optics *o, const double *fisher, double sigma[3]) {
     double diagonal[MAX_PARAMS];
-    mumloc_fisher_inverse_diagonal(fisher, MUMLOC_CRLB_BACKGROUND + o->planes, diagonal);
+    fisher_inverse_diagonal(fisher, CRLB_BACKGROUND + o->planes, diagonal);
     for (int a = 0; a < 3; a++) sigma[a] = sqrt(diagonal[a]);
 }
 
-mumloc_status mumloc_crlb_bounds(const mumloc_optics *o, const mumloc_pixel_noise *noise, double x,
+mumloc_status crlb_bounds(const mumloc_optics *o, const pixel_noise *noise, double x,
                                  double y, double z, double photons, const double *background,
-                                 const double *dx_dy, const mumloc_plane_map *map,
+                                 const double *dx_dy, const plane_map *map,
                                  double sigma[3]) {
     double fisher[MAX_PARAMS * MAX_PARAMS];
-    MUMLOC_TRY(mumloc_crlb_fisher(o, noise, x, y, z, photons, background, dx_dy, map, fisher));
+    ERROR_TRY(crlb_fisher(o, noise, x, y, z, photons, background, dx_dy, map, fisher));
     bounds_of(o, fisher, sigma);
     return MUMLOC_OK;
 }
 
-void mumloc_crlb_bounds_planes(const mumloc_optics *o, const mumloc_pixel_noise *noise,
-                               const mumloc_psf_plane *planes, double photons,
+void crlb_bounds_planes(const mumloc_optics *o, const pixel_noise *noise,
+                               const psf_plane *planes, double photons,
                                const double *background, double sigma[3]) {
     double fisher[MAX_PARAMS * MAX_PARAMS];
-    mumloc_crlb_fisher_planes(o, noise, planes, photons, background, fisher);
+    crlb_fisher_planes(o, noise, planes, photons, background, fisher);
     bounds_of(o, fisher, sigma);
 }
 
 mumloc_status mumloc_crlb(const mumloc_optics *optics, const mumloc_camera *camera, double x_nm,
                           double y_nm, double z_nm, double photons, const double *background,
                           double *sx_nm, double *sy_nm, double *sz_nm) {
-    MUMLOC_TRY(mumloc_optics_validate(optics));
-    MUMLOC_TRY(mumloc_camera_validate(camera));
+    ERROR_TRY(mumloc_optics_validate(optics));
+    ERROR_TRY(mumloc_camera_validate(camera));
     if (!sx_nm || !sy_nm || !sz_nm)
-        return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT, "CRLB outputs must not be NULL");
+        return error_fail(MUMLOC_ERR_INVALID_ARGUMENT, "CRLB outputs must not be NULL");
     if (!isfinite(x_nm) || !isfinite(y_nm) || !isfinite(z_nm) || fabs(x_nm) > 1e9 ||
         fabs(y_nm) > 1e9 || fabs(z_nm) > 1e9)
-        return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT,
+        return error_fail(MUMLOC_ERR_INVALID_ARGUMENT,
                            "CRLB position must be finite and within ±1e9 nm (got %g, %g, %g)", x_nm,
                            y_nm, z_nm);
     if (!(photons > 0.0 && photons <= 1e15))
-        return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT,
+        return error_fail(MUMLOC_ERR_INVALID_ARGUMENT,
                            "CRLB photons must be above 0 and at most 1e15 (got %g)", photons);
     double bg[MUMLOC_MAX_PLANES];
     for (int d = 0; d < optics->planes; d++) {
         bg[d] = background ? background[d] : camera->background_photons;
         if (!(bg[d] >= 0.0 && bg[d] <= 1e9))
-            return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT,
+            return error_fail(MUMLOC_ERR_INVALID_ARGUMENT,
                                "CRLB background of plane %d must be between 0 and 1e9 photons per "
                                "pixel (got %g)", d + 1, bg[d]);
     }
-    mumloc_pixel_noise noise = mumloc_pixel_noise_of(camera);
+    pixel_noise noise = pixel_noise_of(camera);
     double sigma[3];
-    MUMLOC_TRY(mumloc_crlb_bounds(optics, &noise, x_nm, y_nm, z_nm, photons, bg, NULL, NULL, sigma));
+    ERROR_TRY(crlb_bounds(optics, &noise, x_nm, y_nm, z_nm, photons, bg, NULL, NULL, sigma));
     *sx_nm = sigma[0];
     *sy_nm = sigma[1];
     *sz_nm = sigma[2];
     return MUMLOC_OK;
 }
 
-void mumloc_fisher_dense(int k, const mumloc_pixel_noise *noise, const mumloc_psf_dense *views,
+void fisher_dense(int k, const pixel_noise *noise, const psf_dense *views,
                          const double *share, double photons, const double *background,
                          double *fisher) {
-    const int n = MUMLOC_CRLB_BACKGROUND + k;
+    const int n = CRLB_BACKGROUND + k;
     memset(fisher, 0, (size_t)n * n * sizeof *fisher);
     for (int d = 0; d < k; d++) {
-        const mumloc_psf_dense *v = &views[d];
+        const psf_dense *v = &views[d];
         const double N = photons * share[d], bg = background[d];
-        const int bd = MUMLOC_CRLB_BACKGROUND + d;
+        const int bd = CRLB_BACKGROUND + d;
         for (size_t i = 0; i < (size_t)v->nx * v->ny; i++) {
             double var = noise->excess * (N * v->g[i] + bg) + noise->read_variance;
             double inv = var > 0.0 ? 1.0 / var : 0.0;

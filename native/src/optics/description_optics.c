@@ -11,13 +11,13 @@
 
 /* The record's "optics" object read strictly (every field, as the writer writes them): a partial
  * object is not mumloc's record, so it would say nothing reliable about the movie. */
-static int record_optics(const mumloc_json *record, mumloc_optics *optics) {
-    if (record->type != MUMLOC_JSON_OBJECT) return 0;
-    const mumloc_json *o = mumloc_json_get(record, "optics");
+static int record_optics(const json_value *record, mumloc_optics *optics) {
+    if (record->type != JSON_OBJECT) return 0;
+    const json_value *o = json_get(record, "optics");
     if (!o) return 0;
     mumloc_optics read;
     mumloc_optics_default(&read);
-    if (mumloc_optics_from_json(o, "movie description", 1, &read) != MUMLOC_OK) return 0;
+    if (optics_from_json(o, "movie description", 1, &read) != MUMLOC_OK) return 0;
     *optics = read;
     return 1;
 }
@@ -25,7 +25,7 @@ static int record_optics(const mumloc_json *record, mumloc_optics *optics) {
 mumloc_status mumloc_optics_from_description(const char *description, int *found,
                                              mumloc_optics *optics) {
     if (!found || !optics)
-        return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT,
+        return error_fail(MUMLOC_ERR_INVALID_ARGUMENT,
                            "mumloc_optics_from_description needs found and optics");
     *found = 0;
     if (!description) return MUMLOC_OK;
@@ -33,12 +33,12 @@ mumloc_status mumloc_optics_from_description(const char *description, int *found
     size_t cap = strlen(description) + 1;
     char *value = malloc(cap);
     if (!value)
-        return mumloc_fail(MUMLOC_ERR_OUT_OF_MEMORY, "out of memory reading a movie description");
-    if (mumloc_tiff_description_value(description, "mumloc", value, cap)) {
-        mumloc_json *record = NULL;
-        if (mumloc_json_parse(value, strlen(value), "movie description", &record) == MUMLOC_OK) {
+        return error_fail(MUMLOC_ERR_OUT_OF_MEMORY, "out of memory reading a movie description");
+    if (tiff_description_value(description, "mumloc", value, cap)) {
+        json_value *record = NULL;
+        if (json_parse(value, strlen(value), "movie description", &record) == MUMLOC_OK) {
             *found = record_optics(record, optics);
-            mumloc_json_free(record);
+            json_free(record);
         }
     }
     free(value);

@@ -3,7 +3,7 @@
 
 #include <string.h>
 
-void mumloc_plane_map_to_reference(const double *j, int n, double *gradient, double *matrix) {
+void plane_map_to_reference(const double *j, int n, double *gradient, double *matrix) {
     if (!j) return;
     if (gradient) {
         const double gu = gradient[0], gv = gradient[1];

@@ -8,7 +8,7 @@
 #include "core/error.h"
 #include "optics/psf_model.h"
 
-#define MAX_PARAMS (MUMLOC_CRLB_BACKGROUND + MUMLOC_MAX_PLANES)
+#define MAX_PARAMS (CRLB_BACKGROUND + MUMLOC_MAX_PLANES)
 
 static const char *const kind_names[] = {"gaussian", "spline"};
 
@@ -18,27 +18,27 @@ const char *mumloc_psf_kind_name(int kind) {
 
 mumloc_status mumloc_psf_kind_from_name(const char *name, mumloc_psf_kind *kind) {
     int v;
-    if (!kind) return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT, "PSF model: no output given");
-    MUMLOC_TRY(enum_from_name(kind_names, ENUM_COUNT(kind_names), "PSF model", name, &v));
+    if (!kind) return error_fail(MUMLOC_ERR_INVALID_ARGUMENT, "PSF model: no output given");
+    ERROR_TRY(enum_from_name(kind_names, ENUM_COUNT(kind_names), "PSF model", name, &v));
     *kind = (mumloc_psf_kind)v;
     return MUMLOC_OK;
 }
 
-mumloc_status mumloc_psf_model_check(const mumloc_psf_model *m) {
+mumloc_status psf_model_check(const psf_model *m) {
     if (!m || !m->optics)
-        return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT, "a PSF model needs its optics");
+        return error_fail(MUMLOC_ERR_INVALID_ARGUMENT, "a PSF model needs its optics");
     if (m->kind == MUMLOC_PSF_GAUSSIAN) return MUMLOC_OK;
     if (m->kind != MUMLOC_PSF_SPLINE || !m->spline)
-        return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT,
+        return error_fail(MUMLOC_ERR_INVALID_ARGUMENT,
                            "PSF model: kind must be gaussian or spline, and a spline model needs "
                            "one spline per plane (calibrate with --psf spline)");
     for (int d = 0; d < m->optics->planes; d++) {
-        const mumloc_spline_psf *s = &m->spline[d];
+        const spline_plane_psf *s = &m->spline[d];
         if (!s->coef)
-            return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT,
+            return error_fail(MUMLOC_ERR_INVALID_ARGUMENT,
                                "spline PSF: plane %d has no spline; calibrate every plane", d + 1);
         if (fabs(s->pixel_nm - m->optics->pixel_nm) > 1e-9 * m->optics->pixel_nm)
-            return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT,
+            return error_fail(MUMLOC_ERR_INVALID_ARGUMENT,
                                "spline PSF: plane %d was measured with %g nm pixels but the optics "
                                "say %g nm; use the optics of the calibration",
                                d + 1, s->pixel_nm, m->optics->pixel_nm);
@@ -53,15 +53,15 @@ static int pixel_of(double v_nm, double pixel_nm) {
     return (int)f;
 }
 
-void mumloc_psf_model_window(const mumloc_psf_model *m, int plane, double x, double y, double z,
+void psf_model_window(const psf_model *m, int plane, double x, double y, double z,
                              const double *dx_dy, int *i0, int *j0, int *nx, int *ny) {
     if (m->kind == MUMLOC_PSF_GAUSSIAN) {
-        mumloc_psf_plane pl;
-        mumloc_psf_plane_window(m->optics, plane, x, y, z, dx_dy, NULL, 0, 0, &pl);
+        psf_plane pl;
+        psf_plane_window(m->optics, plane, x, y, z, dx_dy, NULL, 0, 0, &pl);
         *i0 = pl.i0, *j0 = pl.j0, *nx = pl.nx, *ny = pl.ny;
         return;
     }
-    const int h = mumloc_spline_psf_window_half(&m->spline[plane], z);
+    const int h = spline_psf_window_half(&m->spline[plane], z);
     const double p = m->optics->pixel_nm;
     double cx = x - (dx_dy ? dx_dy[2 * plane] : 0.0), cy = y - (dx_dy ? dx_dy[2 * plane + 1] : 0.0);
     *i0 = pixel_of(cx, p) - h;
@@ -69,26 +69,26 @@ void mumloc_psf_model_window(const mumloc_psf_model *m, int plane, double x, dou
     *nx = *ny = 2 * h + 1;
 }
 
-mumloc_status mumloc_psf_model_eval(const mumloc_psf_model *m, int plane, double x, double y,
+mumloc_status psf_model_eval(const psf_model *m, int plane, double x, double y,
                                     double z, const double *dx_dy, int i0, int j0, int nx, int ny,
                                     double *g, double *gx, double *gy, double *gz) {
     if (m->kind == MUMLOC_PSF_SPLINE) {
         double cx = x - (dx_dy ? dx_dy[2 * plane] : 0.0);
         double cy = y - (dx_dy ? dx_dy[2 * plane + 1] : 0.0);
-        mumloc_spline_psf_window(&m->spline[plane], cx, cy, z, i0, j0, nx, ny, g, gx, gy, gz);
+        spline_psf_window(&m->spline[plane], cx, cy, z, i0, j0, nx, ny, g, gx, gy, gz);
         return MUMLOC_OK;
     }
-    mumloc_psf_plane pl;
-    mumloc_psf_plane_place(m->optics, plane, x, y, z, dx_dy, NULL, &pl);
+    psf_plane pl;
+    psf_plane_place(m->optics, plane, x, y, z, dx_dy, NULL, &pl);
     pl.i0 = i0, pl.j0 = j0, pl.nx = nx, pl.ny = ny;
-    double *buffer = malloc(mumloc_psf_plane_buffer_size(&pl) * sizeof *buffer + 1);
-    if (!buffer) return mumloc_fail(MUMLOC_ERR_OUT_OF_MEMORY, "out of memory evaluating a PSF");
-    mumloc_psf_plane_eval(m->optics, &pl, buffer);
+    double *buffer = malloc(psf_plane_buffer_size(&pl) * sizeof *buffer + 1);
+    if (!buffer) return error_fail(MUMLOC_ERR_OUT_OF_MEMORY, "out of memory evaluating a PSF");
+    psf_plane_eval(m->optics, &pl, buffer);
     for (int b = 0; b < ny; b++)
         for (int a = 0; a < nx; a++) {
             size_t at = (size_t)b * nx + a;
             double v, vx, vy, vz;
-            mumloc_psf_plane_pixel(&pl, a, b, &v, &vx, &vy, &vz);
+            psf_plane_pixel(&pl, a, b, &v, &vx, &vy, &vz);
             g[at] = v;
             if (gx) gx[at] = vx, gy[at] = vy, gz[at] = vz;
         }
@@ -96,45 +96,45 @@ mumloc_status mumloc_psf_model_eval(const mumloc_psf_model *m, int plane, double
     return MUMLOC_OK;
 }
 
-mumloc_status mumloc_psf_model_bounds(const mumloc_psf_model *m, const mumloc_pixel_noise *noise,
+mumloc_status psf_model_bounds(const psf_model *m, const pixel_noise *noise,
                                       double x, double y, double z, double photons,
                                       const double *background, const double *dx_dy,
                                       double sigma[3]) {
     const int k = m->optics->planes;
-    mumloc_psf_dense views[MUMLOC_MAX_PLANES];
+    psf_dense views[MUMLOC_MAX_PLANES];
     double *store[MUMLOC_MAX_PLANES] = {0}, share[MUMLOC_MAX_PLANES];
     mumloc_status s = MUMLOC_OK;
     for (int d = 0; d < k && s == MUMLOC_OK; d++) {
         int i0, j0, nx, ny;
-        mumloc_psf_model_window(m, d, x, y, z, dx_dy, &i0, &j0, &nx, &ny);
+        psf_model_window(m, d, x, y, z, dx_dy, &i0, &j0, &nx, &ny);
         size_t count = (size_t)nx * ny;
         store[d] = malloc(4 * count * sizeof(double) + 1);
         if (!store[d]) {
-            s = mumloc_fail(MUMLOC_ERR_OUT_OF_MEMORY, "out of memory for a CRLB");
+            s = error_fail(MUMLOC_ERR_OUT_OF_MEMORY, "out of memory for a CRLB");
             break;
         }
         double *g = store[d], *gx = g + count, *gy = gx + count, *gz = gy + count;
-        s = mumloc_psf_model_eval(m, d, x, y, z, dx_dy, i0, j0, nx, ny, g, gx, gy, gz);
-        views[d] = (mumloc_psf_dense){i0, j0, nx, ny, g, gx, gy, gz};
+        s = psf_model_eval(m, d, x, y, z, dx_dy, i0, j0, nx, ny, g, gx, gy, gz);
+        views[d] = (psf_dense){i0, j0, nx, ny, g, gx, gy, gz};
         share[d] = mumloc_optics_plane_share(m->optics, d);
     }
     if (s == MUMLOC_OK) {
         double fisher[MAX_PARAMS * MAX_PARAMS], diagonal[MAX_PARAMS];
-        mumloc_fisher_dense(k, noise, views, share, photons, background, fisher);
-        mumloc_fisher_inverse_diagonal(fisher, MUMLOC_CRLB_BACKGROUND + k, diagonal);
+        fisher_dense(k, noise, views, share, photons, background, fisher);
+        fisher_inverse_diagonal(fisher, CRLB_BACKGROUND + k, diagonal);
         for (int a = 0; a < 3; a++) sigma[a] = sqrt(diagonal[a]);
     }
     for (int d = 0; d < k; d++) free(store[d]);
     return s;
 }
 
-mumloc_status mumloc_psf_model_expected(const mumloc_psf_model *m, double x, double y, double z,
+mumloc_status psf_model_expected(const psf_model *m, double x, double y, double z,
                                         double photons, const double *background,
                                         const double *dx_dy, int width, int height, double *mu) {
     const size_t area = (size_t)width * height;
     for (int d = 0; d < m->optics->planes; d++) {
         double *plane = mu + d * area, N = photons * mumloc_optics_plane_share(m->optics, d);
-        MUMLOC_TRY(mumloc_psf_model_eval(m, d, x, y, z, dx_dy, 0, 0, width, height, plane, NULL,
+        ERROR_TRY(psf_model_eval(m, d, x, y, z, dx_dy, 0, 0, width, height, plane, NULL,
                                          NULL, NULL));
         double b = background ? background[d] : 0.0;
         for (size_t i = 0; i < area; i++) plane[i] = N * plane[i] + b;

@@ -5,8 +5,8 @@
  * The image of a molecule in a plane is separable: pixel (i, j) gets mx[i] · my[j] per photon in that
  * plane, where mx[i] is the mass of a unit 1D Gaussian (centre cx, width w) on column i. So a window
  * of nx × ny pixels needs only nx + ny erf/exp evaluations per quantity. */
-#ifndef MUMLOC_OPTICS_PSF_MODEL_H
-#define MUMLOC_OPTICS_PSF_MODEL_H
+#ifndef OPTICS_PSF_MODEL_H
+#define OPTICS_PSF_MODEL_H
 
 #include "mumloc.h"
 #include "optics/plane_map.h"
@@ -16,17 +16,17 @@
 /* Masses of a unit 1D Gaussian (centre, width) on pixels i0 .. i0 + n − 1 (pixel i spans
  * [i·p, (i+1)·p)), and, when the pointers are not NULL, their derivatives with respect to the centre
  * and to the width. */
-void mumloc_psf_masses(double centre_nm, double width_nm, double pixel_nm, int i0, int n,
+void psf_masses(double centre_nm, double width_nm, double pixel_nm, int i0, int n,
                        double *mass, double *d_centre, double *d_width);
 
 /* ∂w/∂Δz of the common curve w(Δz) = w0 · sqrt(1 + t² + A t³ + B t⁴), t = Δz/d. (For a molecule at
  * depth z imaged by a plane at depth D, Δz = D − z, so ∂w/∂z = −this.) */
-double mumloc_psf_width_slope(const mumloc_optics *optics, double dz_nm);
+double psf_width_slope(const mumloc_optics *optics, double dz_nm);
 /* The same for one plane's own curve (mumloc_optics_plane_psf). */
-double mumloc_psf_curve_slope(const mumloc_plane_psf *psf, double dz_nm);
+double psf_curve_slope(const mumloc_plane_psf *psf, double dz_nm);
 
 /* One plane's view of one molecule: its window and the separable factors over it. */
-typedef struct mumloc_psf_plane {
+typedef struct psf_plane {
     double cx, cy;          /* centre in this plane's camera (drift and plane map applied), nm */
     double gain;            /* this plane's photons relative to an equal split (1 for the papers'
                                optics): it holds photons / k · gain of a molecule's photons */
@@ -37,54 +37,54 @@ typedef struct mumloc_psf_plane {
     double *my, *dmy, *wmy; /* per row: the same along y */
     const double *jacobian; /* ∂(cx, cy)/∂(x, y) of the plane map, NULL for none (identity): the
                                factors' derivatives are along the camera's axes, turned into the
-                               reference's by mumloc_psf_plane_pixel / mumloc_plane_map_to_reference */
+                               reference's by psf_plane_pixel / plane_map_to_reference */
     /* A measured PSF (the plane map's spline): NULL for the Gaussian factors above; else width_nm
      * is the spline's RMS width at z (for windows), and eval fills dense values g and derivatives
      * gx, gy (camera axes), gz over the window, pixel (a, b) at [b · stride + a]. */
-    const struct mumloc_spline_psf *spline;
+    const struct spline_plane_psf *spline;
     double z_nm;
     int stride;
     double *g, *gx, *gy, *gz;
-} mumloc_psf_plane;
+} psf_plane;
 
 /* Sets centre, width, slope and the window of plane `plane` for a molecule at (x, y, z); dx_dy is the
  * frame's drift (2 per plane, the molecule appears at x − dx), or NULL for none; map is the rig's
  * registration (plane_map.h), or NULL when the planes are registered: the molecule then appears in
  * plane d's camera at map(x − dx, y − dy), with its width scaled by the map's sqrt|det|. When width > 0 the
  * window is clipped to [0, width) × [0, height); returns 0 when nothing of it is left. The factor
- * arrays are set by mumloc_psf_plane_eval into a buffer the caller sizes with
- * mumloc_psf_plane_buffer_size. */
-int mumloc_psf_plane_window(const mumloc_optics *optics, int plane, double x_nm, double y_nm,
-                            double z_nm, const double *dx_dy, const mumloc_plane_map *map,
-                            int width, int height, mumloc_psf_plane *pl);
+ * arrays are set by psf_plane_eval into a buffer the caller sizes with
+ * psf_plane_buffer_size. */
+int psf_plane_window(const mumloc_optics *optics, int plane, double x_nm, double y_nm,
+                            double z_nm, const double *dx_dy, const plane_map *map,
+                            int width, int height, psf_plane *pl);
 
-/* Same as mumloc_psf_plane_window, but the window is the whole image [0, width) × [0, height). */
-void mumloc_psf_plane_full(const mumloc_optics *optics, int plane, double x_nm, double y_nm,
-                           double z_nm, const double *dx_dy, const mumloc_plane_map *map,
-                           int width, int height, mumloc_psf_plane *pl);
+/* Same as psf_plane_window, but the window is the whole image [0, width) × [0, height). */
+void psf_plane_full(const mumloc_optics *optics, int plane, double x_nm, double y_nm,
+                           double z_nm, const double *dx_dy, const plane_map *map,
+                           int width, int height, psf_plane *pl);
 
 /* Moves the molecule to (x, y, z): sets centre, width and slope, keeps the window (fits iterate over
  * a fixed set of pixels). */
-void mumloc_psf_plane_place(const mumloc_optics *optics, int plane, double x_nm, double y_nm,
-                            double z_nm, const double *dx_dy, const mumloc_plane_map *map,
-                            mumloc_psf_plane *pl);
+void psf_plane_place(const mumloc_optics *optics, int plane, double x_nm, double y_nm,
+                            double z_nm, const double *dx_dy, const plane_map *map,
+                            psf_plane *pl);
 
-/* Doubles mumloc_psf_plane_eval needs for a window (3 · (nx + ny); a spline's 4 · nx · ny). */
-size_t mumloc_psf_plane_buffer_size(const mumloc_psf_plane *pl);
+/* Doubles psf_plane_eval needs for a window (3 · (nx + ny); a spline's 4 · nx · ny). */
+size_t psf_plane_buffer_size(const psf_plane *pl);
 
-/* Computes the factor arrays into buffer (mumloc_psf_plane_buffer_size doubles). */
-void mumloc_psf_plane_eval(const mumloc_optics *optics, mumloc_psf_plane *pl, double *buffer);
+/* Computes the factor arrays into buffer (psf_plane_buffer_size doubles). */
+void psf_plane_eval(const mumloc_optics *optics, psf_plane *pl, double *buffer);
 
-/* Windows (unclipped: mumloc_psf_plane_window with width 0) and factors of all optics->planes planes
+/* Windows (unclipped: psf_plane_window with width 0) and factors of all optics->planes planes
  * of a molecule, into pl[0 .. planes−1]; returns the buffer holding the factors (the caller frees it)
  * or NULL when out of memory. Photometry and CRLB of one molecule share this one evaluation. */
-double *mumloc_psf_planes_unclipped(const mumloc_optics *optics, double x_nm, double y_nm,
-                                    double z_nm, const double *dx_dy, const mumloc_plane_map *map,
-                                    mumloc_psf_plane *pl);
+double *psf_planes_unclipped(const mumloc_optics *optics, double x_nm, double y_nm,
+                                    double z_nm, const double *dx_dy, const plane_map *map,
+                                    psf_plane *pl);
 
 /* Per photon in the plane, at window pixel (a, b) = (column i0 + a, row j0 + b): the value g and its
  * derivatives with respect to the molecule's x, y and z. */
-static inline void mumloc_psf_plane_pixel(const mumloc_psf_plane *pl, int a, int b, double *g,
+static inline void psf_plane_pixel(const psf_plane *pl, int a, int b, double *g,
                                           double *gx, double *gy, double *gz) {
     if (pl->spline) {
         const size_t at = (size_t)b * pl->stride + a;
@@ -108,7 +108,7 @@ static inline void mumloc_psf_plane_pixel(const mumloc_psf_plane *pl, int a, int
 
 /* Per photon in the plane, g at window pixel (a, b) alone (the product mx[a] · my[b] for the
  * Gaussian). */
-static inline double mumloc_psf_plane_value(const mumloc_psf_plane *pl, int a, int b) {
+static inline double psf_plane_value(const psf_plane *pl, int a, int b) {
     return pl->spline ? pl->g[(size_t)b * pl->stride + a] : pl->mx[a] * pl->my[b];
 }
 
@@ -120,9 +120,9 @@ static inline double mumloc_psf_plane_value(const mumloc_psf_plane *pl, int a, i
  * derivative array (same size) receives ∂μ/∂x, ∂μ/∂y, ∂μ/∂z, ∂μ/∂photons. Returns
  * MUMLOC_ERR_OUT_OF_MEMORY on allocation failure. This is the simulator's expected image with
  * noise none (photons = k · c · a'/p²), without its ±5w cut-off. */
-mumloc_status mumloc_psf_model_image(const mumloc_optics *optics, double x_nm, double y_nm,
+mumloc_status psf_model_image(const mumloc_optics *optics, double x_nm, double y_nm,
                                      double z_nm, double photons, const double *background,
-                                     const double *dx_dy, const mumloc_plane_map *map, int width,
+                                     const double *dx_dy, const plane_map *map, int width,
                                      int height, double *mu,
                                      double *d_x, double *d_y, double *d_z, double *d_photons);
 

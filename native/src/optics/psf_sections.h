@@ -3,27 +3,27 @@
  * of a molecule moved along x (xz section) or y (yz section) past a pixel centre, against depth. One
  * image per plane, four panels side by side with a 1-sample gap: measured xz | Gaussian xz |
  * measured yz | Gaussian yz; rows are depths (first row the shallowest). */
-#ifndef MUMLOC_OPTICS_PSF_SECTIONS_H
-#define MUMLOC_OPTICS_PSF_SECTIONS_H
+#ifndef OPTICS_PSF_SECTIONS_H
+#define OPTICS_PSF_SECTIONS_H
 
 #include "optics/psf_interface.h"
 
-typedef struct mumloc_psf_sections_grid {
+typedef struct psf_sections_grid {
     int lateral;            /* samples per panel row, centred on the pixel centre */
     double lateral_step_nm; /* the spline's node spacing */
     int depths;             /* rows */
     double z0_nm, z_step_nm;
     int width, height;      /* of one plane's image: 4 · lateral + 3, depths */
-} mumloc_psf_sections_grid;
+} psf_sections_grid;
 
 /* The grid of plane `plane` of a spline model: the spline's lateral extent at its node spacing, its
  * z range at half its z step. */
-void mumloc_psf_sections_grid_of(const mumloc_psf_model *spline, int plane,
-                                 mumloc_psf_sections_grid *grid);
+void psf_sections_grid_of(const psf_model *spline, int plane,
+                                 psf_sections_grid *grid);
 
 /* Plane `plane`'s image (grid->width × grid->height floats) from the measured model (spline) and the
  * Gaussian model of the same optics. */
-mumloc_status mumloc_psf_sections(const mumloc_psf_model *spline, int plane,
-                                  const mumloc_psf_sections_grid *grid, float *out);
+mumloc_status psf_sections(const psf_model *spline, int plane,
+                                  const psf_sections_grid *grid, float *out);
 
 #endif

@@ -123,7 +123,7 @@ static int compare_float(const void *a, const void *b) {
 }
 
 /* Median of the patch's border pixels over all steps. */
-static double border_median(const mumloc_spline_beads *in, int bead, float *scratch) {
+static double border_median(const spline_beads *in, int bead, float *scratch) {
     const int S = in->side;
     size_t k = 0;
     for (int m = 0; m < in->steps; m++) {
@@ -138,7 +138,7 @@ static double border_median(const mumloc_spline_beads *in, int bead, float *scra
 
 /* The bead's in-focus photons: the largest 3-step running mean of its background-subtracted patch
  * sums (near focus nearly all its light is inside the patch). */
-static double focus_photons(const mumloc_spline_beads *in, int bead, double bg) {
+static double focus_photons(const spline_beads *in, int bead, double bg) {
     const int S = in->side;
     double best = 0, sums[3] = {0};
     for (int m = 0; m < in->steps; m++) {
@@ -158,7 +158,7 @@ static double focus_photons(const mumloc_spline_beads *in, int bead, double bg) 
  * towards pixel centres, a bias that registration against the spline cannot undo (spline and
  * positions would trade it between them). */
 /* Centroid of the bead's background-subtracted patch summed over the steps. */
-static void centroid(const mumloc_spline_beads *in, int bead, double bg, double p, double *x,
+static void centroid(const spline_beads *in, int bead, double bg, double p, double *x,
                      double *y) {
     const int S = in->side;
     double m0 = 0, mx = 0, my = 0;
@@ -178,7 +178,7 @@ static void centroid(const mumloc_spline_beads *in, int bead, double bg, double 
 }
 
 typedef struct beads_state {
-    const mumloc_spline_beads *in;
+    const spline_beads *in;
     double pixel, *x, *y, *bg, *scale;
     int oversample, half;
     double smoothing; /* λ relative to the data weight per coefficient */
@@ -196,7 +196,7 @@ static mumloc_status smooth_along_z(double *slices, int steps, size_t N, double 
     const double q = 2.0 - 2.0 * cos(omega), mu = 1.0 / (q * q);
     const int n = steps;
     double *diag = malloc(3 * (size_t)n * sizeof *diag), *off1 = diag + n, *off2 = off1 + n;
-    if (!diag) return mumloc_fail(MUMLOC_ERR_OUT_OF_MEMORY, "out of memory smoothing a spline PSF");
+    if (!diag) return error_fail(MUMLOC_ERR_OUT_OF_MEMORY, "out of memory smoothing a spline PSF");
     /* A = I + μ DᵀD: rows of D are (1, −2, 1) at m, m+1, m+2 */
     for (int m = 0; m < n; m++) diag[m] = 1.0, off1[m] = off2[m] = 0.0;
     for (int r = 0; r + 2 < n; r++) {
@@ -239,8 +239,8 @@ static mumloc_status smooth_along_z(double *slices, int steps, size_t N, double 
 }
 
 /* The spline through all steps from the current centres. */
-static mumloc_status build_once(const beads_state *st, mumloc_spline_psf *out) {
-    const mumloc_spline_beads *in = st->in;
+static mumloc_status build_once(const beads_state *st, spline_plane_psf *out) {
+    const spline_beads *in = st->in;
     const int S = in->side, os = st->oversample, n = 2 * st->half * os + 1, c = st->half * os;
     const double p = st->pixel, h = p / os;
     const size_t N = (size_t)n * n;
@@ -249,7 +249,7 @@ static mumloc_status build_once(const beads_state *st, mumloc_spline_psf *out) {
     double *coef = calloc(N, sizeof *coef);
     mumloc_status status = MUMLOC_OK;
     if (!sys.obs || !slices || !work || !coef)
-        status = mumloc_fail(MUMLOC_ERR_OUT_OF_MEMORY, "out of memory building a spline PSF");
+        status = error_fail(MUMLOC_ERR_OUT_OF_MEMORY, "out of memory building a spline PSF");
     for (int m = 0; m < in->steps && status == MUMLOC_OK; m++) {
         sys.count = 0;
         for (int b = 0; b < in->beads; b++) {
@@ -263,8 +263,8 @@ static mumloc_status build_once(const beads_state *st, mumloc_spline_psf *out) {
                     double dw[4];
                     o->kx = (int)fu;
                     o->ky = (int)fv;
-                    mumloc_bspline_weights(su - fu, o->wx, dw);
-                    mumloc_bspline_weights(sv - fv, o->wy, dw);
+                    bspline_weights(su - fu, o->wx, dw);
+                    bspline_weights(sv - fv, o->wy, dw);
                     o->value = (img[j * S + i] - st->bg[b]) / st->scale[b];
                 }
         }
@@ -276,7 +276,7 @@ static mumloc_status build_once(const beads_state *st, mumloc_spline_psf *out) {
     if (status == MUMLOC_OK)
         status = smooth_along_z(slices, in->steps, N, in->z_step_nm, in->z_smoothing_nm);
     if (status == MUMLOC_OK)
-        status = mumloc_spline_psf_from_slices(p, os, st->half, in->steps, in->z0_nm, in->z_step_nm,
+        status = spline_psf_from_slices(p, os, st->half, in->steps, in->z0_nm, in->z_step_nm,
                                                slices, out);
     free(sys.obs);
     free(slices);
@@ -287,8 +287,8 @@ static mumloc_status build_once(const beads_state *st, mumloc_spline_psf *out) {
 
 /* Registration of each bead against the spline: Gauss–Newton on its lateral position (shared by
  * every step) with its scale fixed. */
-static double register_beads(const beads_state *st, const mumloc_spline_psf *psf, double *g) {
-    const mumloc_spline_beads *in = st->in;
+static double register_beads(const beads_state *st, const spline_plane_psf *psf, double *g) {
+    const spline_beads *in = st->in;
     const int S = in->side;
     double *gx = g + S * S, *gy = gx + S * S, *gz = gy + S * S, moved = 0;
     for (int b = 0; b < in->beads; b++) {
@@ -297,7 +297,7 @@ static double register_beads(const beads_state *st, const mumloc_spline_psf *psf
             double Hxx = 0, Hxy = 0, Hyy = 0, jx = 0, jy = 0;
             for (int m = 0; m < in->steps; m++) {
                 const float *img = in->images + ((size_t)b * in->steps + m) * S * S;
-                mumloc_spline_psf_window(psf, st->x[b], st->y[b], in->z0_nm + m * in->z_step_nm, 0, 0,
+                spline_psf_window(psf, st->x[b], st->y[b], in->z0_nm + m * in->z_step_nm, 0, 0,
                                          S, S, g, gx, gy, gz);
                 for (int i = 0; i < S * S; i++) {
                     double r = (img[i] - st->bg[b]) / st->scale[b] - g[i];
@@ -324,7 +324,7 @@ static double register_beads(const beads_state *st, const mumloc_spline_psf *psf
 
 /* Where the spline's in-focus PSF has its centroid, relative to its origin: g sampled on the fine
  * lateral grid (offsets every h) at the z node where it is most concentrated (largest Σ g²). */
-static void focus_centroid(const mumloc_spline_psf *psf, double *dx, double *dy) {
+static void focus_centroid(const spline_plane_psf *psf, double *dx, double *dy) {
     const int side = 2 * psf->half + 1, os = psf->oversample;
     const double p = psf->pixel_nm, h = p / os, centre = (psf->half + 0.5) * p;
     double *g = malloc((size_t)side * side * sizeof *g);
@@ -333,7 +333,7 @@ static void focus_centroid(const mumloc_spline_psf *psf, double *dx, double *dy)
     double best = -1, z_focus = psf->z0_nm;
     for (int m = 0; m < psf->nz; m++) {
         double z = psf->z0_nm + m * psf->z_step_nm, sum = 0;
-        mumloc_spline_psf_window(psf, centre, centre, z, 0, 0, side, side, g, NULL, NULL, NULL);
+        spline_psf_window(psf, centre, centre, z, 0, 0, side, side, g, NULL, NULL, NULL);
         for (int i = 0; i < side * side; i++) sum += g[i] * g[i];
         if (sum > best) best = sum, z_focus = z;
     }
@@ -341,7 +341,7 @@ static void focus_centroid(const mumloc_spline_psf *psf, double *dx, double *dy)
     for (int sy = 0; sy < os; sy++)
         for (int sx = 0; sx < os; sx++) {
             /* the molecule moved by (sx, sy)·h: pixel offsets shift by −(sx, sy)·h */
-            mumloc_spline_psf_window(psf, centre + sx * h, centre + sy * h, z_focus, 0, 0, side, side,
+            spline_psf_window(psf, centre + sx * h, centre + sy * h, z_focus, 0, 0, side, side,
                                      g, NULL, NULL, NULL);
             for (int j = 0; j < side; j++)
                 for (int i = 0; i < side; i++) {
@@ -355,12 +355,12 @@ static void focus_centroid(const mumloc_spline_psf *psf, double *dx, double *dy)
     if (m0 > 0) *dx = mx / m0, *dy = my / m0;
 }
 
-mumloc_status mumloc_spline_psf_from_beads(const mumloc_spline_beads *in, double pixel_nm,
-                                           int oversample, int half, mumloc_spline_psf *out,
+mumloc_status spline_psf_from_beads(const spline_beads *in, double pixel_nm,
+                                           int oversample, int half, spline_plane_psf *out,
                                            double *x_out, double *y_out) {
     memset(out, 0, sizeof *out);
     if (!in || !in->images || in->beads < MIN_BEADS || in->steps < 2 || in->side < 2 * half + 1)
-        return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT,
+        return error_fail(MUMLOC_ERR_INVALID_ARGUMENT,
                            "spline PSF from beads: need at least %d beads (got %d), 2 z steps (got "
                            "%d) and patches of at least %d pixels (got %d); image more beads or "
                            "use a smaller PSF extent",
@@ -368,14 +368,14 @@ mumloc_status mumloc_spline_psf_from_beads(const mumloc_spline_beads *in, double
                            in ? in->side : 0);
     const int B = in->beads, S = in->side;
     if (!(in->z_step_nm > 0) || !isfinite(in->z0_nm))
-        return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT,
+        return error_fail(MUMLOC_ERR_INVALID_ARGUMENT,
                            "spline PSF from beads: the z step must be above 0 nm (got %g) and the "
                            "first depth finite",
                            in->z_step_nm);
     for (size_t i = 0; i < (size_t)B * in->steps * S * S; i++)
         if (!isfinite(in->images[i])) {
             size_t per_bead = (size_t)in->steps * S * S;
-            return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT,
+            return error_fail(MUMLOC_ERR_INVALID_ARGUMENT,
                                "spline PSF from beads: bead %zu holds a pixel that is not a number "
                                "in step %zu; leave that bead out or fix the stack",
                                i / per_bead + 1, (i % per_bead) / ((size_t)S * S) + 1);
@@ -387,7 +387,7 @@ mumloc_status mumloc_spline_psf_from_beads(const mumloc_spline_beads *in, double
         free(mem);
         free(scratch);
         free(g);
-        return mumloc_fail(MUMLOC_ERR_OUT_OF_MEMORY, "out of memory building a spline PSF");
+        return error_fail(MUMLOC_ERR_OUT_OF_MEMORY, "out of memory building a spline PSF");
     }
     beads_state st = {in,         pixel_nm, mem, mem + B, mem + 2 * B, mem + 3 * B, oversample, half,
                       in->x_nm ? SMOOTHING : ALIGN_SMOOTHING};
@@ -396,7 +396,7 @@ mumloc_status mumloc_spline_psf_from_beads(const mumloc_spline_beads *in, double
         st.bg[b] = in->background ? in->background[b] : border_median(in, b, scratch);
         st.scale[b] = focus_photons(in, b, st.bg[b]);
         if (!(st.scale[b] > 0))
-            status = mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT,
+            status = error_fail(MUMLOC_ERR_INVALID_ARGUMENT,
                                  "spline PSF from beads: bead %d holds no light above its background "
                                  "in any step; leave it out",
                                  b + 1);
@@ -408,13 +408,13 @@ mumloc_status mumloc_spline_psf_from_beads(const mumloc_spline_beads *in, double
      * moves by more than ALIGN_TOLERANCE_NM (centroids of truncated patches are biased by tails) */
     for (int round = 0; status == MUMLOC_OK && !in->x_nm && round < ALIGN_ROUNDS; round++) {
         double moved = register_beads(&st, out, g);
-        mumloc_spline_psf_free(out);
+        spline_psf_free(out);
         status = build_once(&st, out);
         if (moved < ALIGN_TOLERANCE_NM) break;
     }
     if (status == MUMLOC_OK && st.smoothing != SMOOTHING) { /* the final spline, fully detailed */
         st.smoothing = SMOOTHING;
-        mumloc_spline_psf_free(out);
+        spline_psf_free(out);
         status = build_once(&st, out);
     }
     /* the origin: the in-focus PSF's centroid (registration fixes the beads only up to a common
@@ -424,7 +424,7 @@ mumloc_status mumloc_spline_psf_from_beads(const mumloc_spline_beads *in, double
         focus_centroid(out, &dx, &dy);
         if (hypot(dx, dy) < ALIGN_TOLERANCE_NM) break;
         for (int b = 0; b < B; b++) st.x[b] += dx, st.y[b] += dy;
-        mumloc_spline_psf_free(out);
+        spline_psf_free(out);
         status = build_once(&st, out);
     }
     if (status == MUMLOC_OK && x_out && y_out)
@@ -435,16 +435,16 @@ mumloc_status mumloc_spline_psf_from_beads(const mumloc_spline_beads *in, double
     return status;
 }
 
-/* mumloc_spline_psf_from_stack(_at): given = 1 keeps the positions as the beads' centres. */
+/* spline_psf_from_stack(_at): given = 1 keeps the positions as the beads' centres. */
 static mumloc_status from_stack(const float *stack, int planes, int plane, int width, int height,
                                 int steps, double z0, double z_step, const double *bx,
                                 const double *by, int beads, double p, int oversample, int half,
                                 double background, int given, double z_smoothing_nm,
-                                mumloc_spline_psf *out, int *used) {
+                                spline_plane_psf *out, int *used) {
     memset(out, 0, sizeof *out);
     if (!stack || !bx || !by || planes < 1 || plane < 0 || plane >= planes || width < 1 ||
         height < 1 || steps < 2 || beads < 1 || !(p > 0) || half < 1)
-        return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT,
+        return error_fail(MUMLOC_ERR_INVALID_ARGUMENT,
                            "spline PSF from a bead stack: bad stack (plane %d of %d, %d × %d pixels, "
                            "%d steps, %d beads)",
                            plane + 1, planes, width, height, steps, beads);
@@ -454,7 +454,7 @@ static mumloc_status from_stack(const float *stack, int planes, int plane, int w
     if (!patches || !cx) {
         free(patches);
         free(cx);
-        return mumloc_fail(MUMLOC_ERR_OUT_OF_MEMORY, "out of memory cutting bead patches");
+        return error_fail(MUMLOC_ERR_OUT_OF_MEMORY, "out of memory cutting bead patches");
     }
     int kept = 0;
     for (int b = 0; b < beads; b++) {
@@ -481,7 +481,7 @@ static mumloc_status from_stack(const float *stack, int planes, int plane, int w
     float *scratch = malloc((size_t)width * height * sizeof *scratch);
     double *bgs = malloc(((size_t)kept + 1) * sizeof *bgs);
     mumloc_status s = scratch && bgs ? MUMLOC_OK
-                                     : mumloc_fail(MUMLOC_ERR_OUT_OF_MEMORY, "out of memory cutting bead patches");
+                                     : error_fail(MUMLOC_ERR_OUT_OF_MEMORY, "out of memory cutting bead patches");
     for (int m = 0; m < steps && s == MUMLOC_OK && estimate; m++) {
         memcpy(scratch, stack + ((size_t)m * planes + plane) * width * height,
                (size_t)width * height * sizeof *scratch);
@@ -492,9 +492,9 @@ static mumloc_status from_stack(const float *stack, int planes, int plane, int w
     for (int b = 0; b < kept && s == MUMLOC_OK; b++) bgs[b] = background;
     /* unless given, the positions only choose the patches: the builder finds and aligns the
      * centres itself */
-    mumloc_spline_beads in = {patches, kept,   steps, S, given ? cx : NULL, given ? cy : NULL,
+    spline_beads in = {patches, kept,   steps, S, given ? cx : NULL, given ? cy : NULL,
                               bgs,     z0,     z_step, z_smoothing_nm};
-    if (s == MUMLOC_OK) s = mumloc_spline_psf_from_beads(&in, p, oversample, half, out, NULL, NULL);
+    if (s == MUMLOC_OK) s = spline_psf_from_beads(&in, p, oversample, half, out, NULL, NULL);
     free(scratch);
     free(bgs);
     free(patches);
@@ -502,21 +502,21 @@ static mumloc_status from_stack(const float *stack, int planes, int plane, int w
     return s;
 }
 
-mumloc_status mumloc_spline_psf_from_stack(const float *stack, int planes, int plane, int width,
+mumloc_status spline_psf_from_stack(const float *stack, int planes, int plane, int width,
                                            int height, int steps, double z0, double z_step,
                                            const double *bx, const double *by, int beads,
                                            double p, int oversample, int half, double background,
-                                           mumloc_spline_psf *out, int *used) {
+                                           spline_plane_psf *out, int *used) {
     return from_stack(stack, planes, plane, width, height, steps, z0, z_step, bx, by, beads, p,
                       oversample, half, background, 0, 0.0, out, used);
 }
 
-mumloc_status mumloc_spline_psf_from_stack_at(const float *stack, int planes, int plane, int width,
+mumloc_status spline_psf_from_stack_at(const float *stack, int planes, int plane, int width,
                                               int height, int steps, double z0, double z_step,
                                               const double *bx, const double *by, int beads,
                                               double p, int oversample, int half,
                                               double background, double z_smoothing_nm,
-                                              mumloc_spline_psf *out, int *used) {
+                                              spline_plane_psf *out, int *used) {
     return from_stack(stack, planes, plane, width, height, steps, z0, z_step, bx, by, beads, p,
                       oversample, half, background, 1, z_smoothing_nm, out, used);
 }

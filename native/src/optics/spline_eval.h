@@ -1,13 +1,13 @@
-/* The spline PSF's per-pixel evaluation as element-wise MUMLOC_HD functions: the CPU window
- * (mumloc_spline_psf_window), the CPU simulator and the CUDA simulator all call these, so the logic
+/* The spline PSF's per-pixel evaluation as element-wise HD functions: the CPU window
+ * (spline_psf_window), the CPU simulator and the CUDA simulator all call these, so the logic
  * the GPU runs is the logic the CPU tests exercise. On the GPU, psf->coef and psf->rms_nm are device
  * copies (the struct is passed by value with its pointers swapped).
  *
  * A molecule is located once per plane against a window origin (pixel i0, j0): the basis weights of
  * its fractional position, shared by every pixel of the window (pixels lie a whole number of
  * oversample nodes apart); pixel (i0 + a, j0 + b) then reads the node block a · os, b · os further. */
-#ifndef MUMLOC_OPTICS_SPLINE_EVAL_H
-#define MUMLOC_OPTICS_SPLINE_EVAL_H
+#ifndef OPTICS_SPLINE_EVAL_H
+#define OPTICS_SPLINE_EVAL_H
 
 #include <math.h>
 
@@ -15,16 +15,16 @@
 #include "optics/psf.h"
 #include "optics/spline_grid.h"
 
-typedef struct mumloc_spline_at {
+typedef struct spline_at {
     long kx0, ky0;             /* node of the cell holding pixel (i0, j0)'s centre */
     int kz, z_inside;          /* z cell; z_inside: no mirrored z tap */
     int zi[4];                 /* z nodes with mirror ends */
     float wz[4], dwz[4];       /* z weights and their derivatives by z (0 outside the range) */
     double wx[4], dwx[4], wy[4], dwy[4]; /* lateral weights; derivatives by the molecule's x, y */
-} mumloc_spline_at;
+} spline_at;
 
 /* The cubic B-spline basis at t ∈ [0, 1): weights of nodes k−1 .. k+2 and their derivatives by t. */
-MUMLOC_HD void mumloc_bspline_basis(double t, double w[4], double dw[4]) {
+HD void bspline_basis(double t, double w[4], double dw[4]) {
     double s = 1.0 - t, t2 = t * t, t3 = t2 * t;
     w[0] = s * s * s / 6.0;
     w[1] = (3.0 * t3 - 6.0 * t2 + 4.0) / 6.0;
@@ -37,15 +37,15 @@ MUMLOC_HD void mumloc_bspline_basis(double t, double w[4], double dw[4]) {
 }
 
 /* Node index with the prefilter's mirror ends. */
-MUMLOC_HD int mumloc_spline_mirror(int k, int n) {
+HD int spline_mirror(int k, int n) {
     if (k < 0) return -k;
     if (k > n - 1) return 2 * (n - 1) - k;
     return k;
 }
 
 /* Locates a molecule at (cx, cy, z) (nm, this plane's frame) against window origin (i0, j0). */
-MUMLOC_HD void mumloc_spline_locate(const mumloc_spline_psf *psf, double cx, double cy, double z,
-                                    int i0, int j0, mumloc_spline_at *at) {
+HD void spline_locate(const spline_plane_psf *psf, double cx, double cy, double z,
+                                    int i0, int j0, spline_at *at) {
     const int nz = psf->nz, c = psf->half * psf->oversample;
     const double p = psf->pixel_nm, h = p / psf->oversample;
     /* z: clamped to the nodes' range, where ∂/∂z is 0 */
@@ -55,9 +55,9 @@ MUMLOC_HD void mumloc_spline_locate(const mumloc_spline_psf *psf, double cx, dou
     int kz = (int)floor(sz);
     if (kz > nz - 2) kz = nz - 2;
     double wz[4], dwz[4];
-    mumloc_bspline_basis(sz - kz, wz, dwz);
+    bspline_basis(sz - kz, wz, dwz);
     for (int m = 0; m < 4; m++) {
-        at->zi[m] = mumloc_spline_mirror(kz - 1 + m, nz);
+        at->zi[m] = spline_mirror(kz - 1 + m, nz);
         at->wz[m] = (float)wz[m];
         at->dwz[m] = (float)(dwz[m] * z_scale);
     }
@@ -67,8 +67,8 @@ MUMLOC_HD void mumloc_spline_locate(const mumloc_spline_psf *psf, double cx, dou
     double sx = ((i0 + 0.5) * p - cx) / h + c, sy = ((j0 + 0.5) * p - cy) / h + c;
     if (!(fabs(sx) < 1e9 && fabs(sy) < 1e9)) sx = sy = -1e9; /* far away or not finite: all zero */
     double fx = floor(sx), fy = floor(sy);
-    mumloc_bspline_basis(sx - fx, at->wx, at->dwx);
-    mumloc_bspline_basis(sy - fy, at->wy, at->dwy);
+    bspline_basis(sx - fx, at->wx, at->dwx);
+    bspline_basis(sy - fy, at->wy, at->dwy);
     const double inv_h = 1.0 / h;
     for (int m = 0; m < 4; m++) {
         at->dwx[m] *= -inv_h; /* ∂/∂cx = −∂/∂u */
@@ -80,7 +80,7 @@ MUMLOC_HD void mumloc_spline_locate(const mumloc_spline_psf *psf, double cx, dou
 
 /* g at pixel (i0 + a, j0 + b), per photon in the plane; with d (not NULL) also ∂g/∂x, ∂g/∂y, ∂g/∂z
  * in d[0..2]. Zero beyond the spline's lateral extent. */
-MUMLOC_HD double mumloc_spline_pixel(const mumloc_spline_psf *psf, const mumloc_spline_at *at, int a,
+HD double spline_pixel(const spline_plane_psf *psf, const spline_at *at, int a,
                                      int b, double *d) {
     const int n = psf->n;
     const long kx = at->kx0 + (long)a * psf->oversample, ky = at->ky0 + (long)b * psf->oversample;
@@ -107,9 +107,9 @@ MUMLOC_HD double mumloc_spline_pixel(const mumloc_spline_psf *psf, const mumloc_
         }
     } else {
         for (int q = 0; q < 4; q++) {
-            int yi = mumloc_spline_mirror((int)ky - 1 + q, n);
+            int yi = spline_mirror((int)ky - 1 + q, n);
             for (int r = 0; r < 4; r++) {
-                int xi = mumloc_spline_mirror((int)kx - 1 + r, n);
+                int xi = spline_mirror((int)kx - 1 + r, n);
                 s0[q][r] = s1[q][r] = 0.0f;
                 for (int m = 0; m < 4; m++) {
                     float cv = psf->coef[(size_t)at->zi[m] * plane + (size_t)yi * n + xi];
@@ -137,14 +137,14 @@ MUMLOC_HD double mumloc_spline_pixel(const mumloc_spline_psf *psf, const mumloc_
 
 /* What the simulators draw: g at pixel (i0 + a, j0 + b), never below 0 — a measured spline rings
  * slightly negative in its tails (noise, interpolation), and an expected photon count cannot be. */
-MUMLOC_HD double mumloc_spline_photon_share(const mumloc_spline_psf *psf, const mumloc_spline_at *at,
+HD double spline_photon_share(const spline_plane_psf *psf, const spline_at *at,
                                             int a, int b) {
-    double g = mumloc_spline_pixel(psf, at, a, b, NULL);
+    double g = spline_pixel(psf, at, a, b, NULL);
     return g > 0.0 ? g : 0.0;
 }
 
 /* The spline's RMS width at depth z (nm), interpolated linearly between the z nodes' widths. */
-MUMLOC_HD double mumloc_spline_rms_nm(const mumloc_spline_psf *psf, double z) {
+HD double spline_rms_nm(const spline_plane_psf *psf, double z) {
     double s = (z - psf->z0_nm) / psf->z_step_nm;
     if (!(s > 0)) s = 0;
     if (s > psf->nz - 1) s = psf->nz - 1;
@@ -154,10 +154,10 @@ MUMLOC_HD double mumloc_spline_rms_nm(const mumloc_spline_psf *psf, double z) {
     return (1 - t) * psf->rms_nm[m] + t * psf->rms_nm[m + 1];
 }
 
-/* How far from its centre (nm) the simulators draw a molecule at depth z: MUMLOC_PSF_WINDOW_WIDTHS
+/* How far from its centre (nm) the simulators draw a molecule at depth z: PSF_WINDOW_WIDTHS
  * times the spline's RMS width there (as the Gaussian's ±5w), at most the spline's extent. */
-MUMLOC_HD double mumloc_spline_reach_nm(const mumloc_spline_psf *psf, double z) {
-    double reach = MUMLOC_PSF_WINDOW_WIDTHS * mumloc_spline_rms_nm(psf, z);
+HD double spline_reach_nm(const spline_plane_psf *psf, double z) {
+    double reach = PSF_WINDOW_WIDTHS * spline_rms_nm(psf, z);
     double extent = psf->half * psf->pixel_nm;
     return reach < extent ? reach : extent;
 }

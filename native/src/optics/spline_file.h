@@ -22,32 +22,32 @@
  * spline_psf's limits, shapes that disagree with the grid, data offsets that leave gaps, overlap or
  * run past the end, a data hash that differs from the header's (a changed file), and a NaN or
  * infinite coefficient. */
-#ifndef MUMLOC_OPTICS_SPLINE_FILE_H
-#define MUMLOC_OPTICS_SPLINE_FILE_H
+#ifndef OPTICS_SPLINE_FILE_H
+#define OPTICS_SPLINE_FILE_H
 
 #include "mumloc.h"
 #include "optics/spline_psf.h"
 
-#define MUMLOC_SPLINE_FILE_FORMAT "mumloc-spline-psf"
-#define MUMLOC_SPLINE_FILE_VERSION 1
+#define SPLINE_FILE_FORMAT "mumloc-spline-psf"
+#define SPLINE_FILE_VERSION 1
 
 /* A measured PSF: one spline per plane, all on the same camera pixel. */
-typedef struct mumloc_spline_set {
+typedef struct spline_set {
     int planes;                               /* 1..MUMLOC_MAX_PLANES */
-    mumloc_spline_psf plane[MUMLOC_MAX_PLANES];
+    spline_plane_psf plane[MUMLOC_MAX_PLANES];
     char sha256[65];                          /* content hash (see above); filled by save and load */
-} mumloc_spline_set;
+} spline_set;
 
 /* The content hash of the set's coefficients as a file stores them (64 lowercase hex digits). */
-mumloc_status mumloc_spline_set_hash(const mumloc_spline_set *set, char hex[65]);
+mumloc_status spline_set_hash(const spline_set *set, char hex[65]);
 
 /* Writes the set atomically and stores its hash in set->sha256. Fails on an empty plane, planes
  * out of range or pixels that differ between planes. */
-mumloc_status mumloc_spline_set_save(const char *path, mumloc_spline_set *set);
+mumloc_status spline_set_save(const char *path, spline_set *set);
 
-/* Reads a set (errors as above). *set is zeroed first; free it with mumloc_spline_set_free. */
-mumloc_status mumloc_spline_set_load(const char *path, mumloc_spline_set *set);
+/* Reads a set (errors as above). *set is zeroed first; free it with spline_set_free. */
+mumloc_status spline_set_load(const char *path, spline_set *set);
 
-void mumloc_spline_set_free(mumloc_spline_set *set);
+void spline_set_free(spline_set *set);
 
 #endif

@@ -13,9 +13,9 @@
 /* Nodes of the shared contraction (on the stack: 2 blocks and 3 half-size ones of doubles, 112 KiB). */
 enum { SHARED_NODES = 4096 };
 
-void mumloc_bspline_weights(double t, double w[4], double dw[4]) { mumloc_bspline_basis(t, w, dw); }
+void bspline_weights(double t, double w[4], double dw[4]) { bspline_basis(t, w, dw); }
 
-void mumloc_bspline_prefilter(double *f, int n, size_t stride, double *cp) {
+void bspline_prefilter(double *f, int n, size_t stride, double *cp) {
     /* Thomas algorithm on the rows ×6: sub 1, diagonal 4, super 1; row 0 has super 2 and row n−1
      * sub 2 (the mirrored neighbour counted twice). */
     double denom = 4.0;
@@ -33,7 +33,7 @@ void mumloc_bspline_prefilter(double *f, int n, size_t stride, double *cp) {
 static mumloc_status check_sizes(double pixel_nm, int oversample, int half, int nz, double z_step) {
     if (!(pixel_nm > 0.0) || oversample < 1 || oversample > 16 || half < 1 || half > 64 || nz < 2 ||
         nz > 100000 || !(z_step > 0.0))
-        return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT,
+        return error_fail(MUMLOC_ERR_INVALID_ARGUMENT,
                            "spline PSF: bad grid (pixel %g nm, oversample %d, half %d pixels, %d z "
                            "nodes, z step %g nm); need pixel > 0, oversample 1..16, half 1..64, at "
                            "least 2 z nodes and a z step > 0",
@@ -42,9 +42,9 @@ static mumloc_status check_sizes(double pixel_nm, int oversample, int half, int 
 }
 
 static mumloc_status spline_alloc(double pixel_nm, int oversample, int half, int nz, double z0,
-                                  double z_step, mumloc_spline_psf *out) {
+                                  double z_step, spline_plane_psf *out) {
     memset(out, 0, sizeof *out);
-    MUMLOC_TRY(check_sizes(pixel_nm, oversample, half, nz, z_step));
+    ERROR_TRY(check_sizes(pixel_nm, oversample, half, nz, z_step));
     out->pixel_nm = pixel_nm;
     out->oversample = oversample;
     out->half = half;
@@ -55,20 +55,20 @@ static mumloc_status spline_alloc(double pixel_nm, int oversample, int half, int
     out->coef = malloc((size_t)out->n * out->n * nz * sizeof *out->coef);
     out->rms_nm = malloc((size_t)nz * sizeof *out->rms_nm);
     if (!out->coef || !out->rms_nm) {
-        mumloc_spline_psf_free(out);
-        return mumloc_fail(MUMLOC_ERR_OUT_OF_MEMORY, "out of memory for a spline PSF");
+        spline_psf_free(out);
+        return error_fail(MUMLOC_ERR_OUT_OF_MEMORY, "out of memory for a spline PSF");
     }
     return MUMLOC_OK;
 }
 
 /* rms_nm per z node, from the finished spline. */
-static mumloc_status measure_widths(mumloc_spline_psf *psf) {
+static mumloc_status measure_widths(spline_plane_psf *psf) {
     const int side = 2 * psf->half + 1;
     const double p = psf->pixel_nm, centre = (psf->half + 0.5) * p;
     double *g = malloc((size_t)side * side * sizeof *g);
-    if (!g) return mumloc_fail(MUMLOC_ERR_OUT_OF_MEMORY, "out of memory for a spline PSF");
+    if (!g) return error_fail(MUMLOC_ERR_OUT_OF_MEMORY, "out of memory for a spline PSF");
     for (int m = 0; m < psf->nz; m++) {
-        mumloc_spline_psf_window(psf, centre, centre, psf->z0_nm + m * psf->z_step_nm, 0, 0, side,
+        spline_psf_window(psf, centre, centre, psf->z0_nm + m * psf->z_step_nm, 0, 0, side,
                                  side, g, NULL, NULL, NULL);
         double m0 = 0, mx = 0, my = 0, mxx = 0, myy = 0;
         for (int j = 0; j < side; j++)
@@ -84,7 +84,7 @@ static mumloc_status measure_widths(mumloc_spline_psf *psf) {
     return MUMLOC_OK;
 }
 
-double mumloc_spline_psf_width_nm(const mumloc_spline_psf *psf, double z) {
+double spline_psf_width_nm(const spline_plane_psf *psf, double z) {
     double s = (z - psf->z0_nm) / psf->z_step_nm;
     if (!(s > 0)) s = 0;
     if (s > psf->nz - 1) s = psf->nz - 1;
@@ -95,9 +95,9 @@ double mumloc_spline_psf_width_nm(const mumloc_spline_psf *psf, double z) {
     return sqrt(fmax(rms * rms - p * p / 12.0, p * p / 16.0));
 }
 
-int mumloc_spline_psf_window_half(const mumloc_spline_psf *psf, double z) {
-    double half = ceil(MUMLOC_PSF_FIT_WIDTHS * mumloc_spline_psf_width_nm(psf, z) / psf->pixel_nm);
-    if (half < MUMLOC_PSF_FIT_MIN_HALF) half = MUMLOC_PSF_FIT_MIN_HALF;
+int spline_psf_window_half(const spline_plane_psf *psf, double z) {
+    double half = ceil(PSF_FIT_WIDTHS * spline_psf_width_nm(psf, z) / psf->pixel_nm);
+    if (half < PSF_FIT_MIN_HALF) half = PSF_FIT_MIN_HALF;
     /* a pixel ±h pixels from the molecule's pixel lies up to h + ½ from it: within the grid */
     if (half > psf->half - 1) half = psf->half - 1;
     if (half < 1) half = 1;
@@ -105,69 +105,69 @@ int mumloc_spline_psf_window_half(const mumloc_spline_psf *psf, double z) {
 }
 
 /* Prefilters work ([m][v][u]) along the axes asked for, then stores it as float. */
-static mumloc_status finish(double *work, int lateral, mumloc_spline_psf *out) {
+static mumloc_status finish(double *work, int lateral, spline_plane_psf *out) {
     const int n = out->n, nz = out->nz;
     double *scratch = malloc((size_t)(n > nz ? n : nz) * sizeof *scratch);
-    if (!scratch) return mumloc_fail(MUMLOC_ERR_OUT_OF_MEMORY, "out of memory for a spline PSF");
+    if (!scratch) return error_fail(MUMLOC_ERR_OUT_OF_MEMORY, "out of memory for a spline PSF");
     const size_t plane = (size_t)n * n;
     for (int m = 0; m < nz && lateral; m++) {
         double *slice = work + m * plane;
-        for (int v = 0; v < n; v++) mumloc_bspline_prefilter(slice + (size_t)v * n, n, 1, scratch);
-        for (int u = 0; u < n; u++) mumloc_bspline_prefilter(slice + u, n, n, scratch);
+        for (int v = 0; v < n; v++) bspline_prefilter(slice + (size_t)v * n, n, 1, scratch);
+        for (int u = 0; u < n; u++) bspline_prefilter(slice + u, n, n, scratch);
     }
-    for (size_t at = 0; at < plane; at++) mumloc_bspline_prefilter(work + at, nz, plane, scratch);
+    for (size_t at = 0; at < plane; at++) bspline_prefilter(work + at, nz, plane, scratch);
     free(scratch);
     for (size_t at = 0; at < plane * nz; at++) out->coef[at] = (float)work[at];
     return measure_widths(out);
 }
 
 static mumloc_status build(double pixel_nm, int oversample, int half, int nz, double z0, double zs,
-                           const double *values, int lateral, mumloc_spline_psf *out) {
-    MUMLOC_TRY(spline_alloc(pixel_nm, oversample, half, nz, z0, zs, out));
+                           const double *values, int lateral, spline_plane_psf *out) {
+    ERROR_TRY(spline_alloc(pixel_nm, oversample, half, nz, z0, zs, out));
     size_t count = (size_t)out->n * out->n * nz;
     double *work = malloc(count * sizeof *work);
     mumloc_status s = work ? MUMLOC_OK
-                           : mumloc_fail(MUMLOC_ERR_OUT_OF_MEMORY, "out of memory for a spline PSF");
+                           : error_fail(MUMLOC_ERR_OUT_OF_MEMORY, "out of memory for a spline PSF");
     if (s == MUMLOC_OK) {
         memcpy(work, values, count * sizeof *work);
         s = finish(work, lateral, out);
     }
     free(work);
-    if (s != MUMLOC_OK) mumloc_spline_psf_free(out);
+    if (s != MUMLOC_OK) spline_psf_free(out);
     return s;
 }
 
-mumloc_status mumloc_spline_psf_from_nodes(double pixel_nm, int oversample, int half, int nz,
+mumloc_status spline_psf_from_nodes(double pixel_nm, int oversample, int half, int nz,
                                            double z0, double zs, const double *values,
-                                           mumloc_spline_psf *out) {
+                                           spline_plane_psf *out) {
     return build(pixel_nm, oversample, half, nz, z0, zs, values, 1, out);
 }
 
-mumloc_status mumloc_spline_psf_from_slices(double pixel_nm, int oversample, int half, int nz,
+mumloc_status spline_psf_from_slices(double pixel_nm, int oversample, int half, int nz,
                                             double z0, double zs, const double *slices,
-                                            mumloc_spline_psf *out) {
+                                            spline_plane_psf *out) {
     return build(pixel_nm, oversample, half, nz, z0, zs, slices, 0, out);
 }
 
-mumloc_status mumloc_spline_psf_from_coefficients(double pixel_nm, int oversample, int half, int nz,
+mumloc_status spline_psf_from_coefficients(double pixel_nm, int oversample, int half, int nz,
                                                  double z0, double zs, const float *coef,
-                                                 mumloc_spline_psf *out) {
-    MUMLOC_TRY(spline_alloc(pixel_nm, oversample, half, nz, z0, zs, out));
+                                                 spline_plane_psf *out) {
+    ERROR_TRY(spline_alloc(pixel_nm, oversample, half, nz, z0, zs, out));
     memcpy(out->coef, coef, (size_t)out->n * out->n * nz * sizeof *out->coef);
     mumloc_status s = measure_widths(out);
-    if (s != MUMLOC_OK) mumloc_spline_psf_free(out);
+    if (s != MUMLOC_OK) spline_psf_free(out);
     return s;
 }
 
-mumloc_status mumloc_spline_psf_copy(const mumloc_spline_psf *src, mumloc_spline_psf *out) {
-    MUMLOC_TRY(spline_alloc(src->pixel_nm, src->oversample, src->half, src->nz, src->z0_nm,
+mumloc_status spline_psf_copy(const spline_plane_psf *src, spline_plane_psf *out) {
+    ERROR_TRY(spline_alloc(src->pixel_nm, src->oversample, src->half, src->nz, src->z0_nm,
                             src->z_step_nm, out));
     memcpy(out->coef, src->coef, (size_t)out->n * out->n * out->nz * sizeof *out->coef);
     memcpy(out->rms_nm, src->rms_nm, (size_t)out->nz * sizeof *out->rms_nm);
     return MUMLOC_OK;
 }
 
-void mumloc_spline_psf_free(mumloc_spline_psf *psf) {
+void spline_psf_free(spline_plane_psf *psf) {
     free(psf->coef);
     free(psf->rms_nm);
     psf->coef = NULL;
@@ -181,7 +181,7 @@ static int mirror(int k, int n) {
     return k;
 }
 
-void mumloc_spline_psf_window(const mumloc_spline_psf *psf, double cx, double cy, double z, int i0,
+void spline_psf_window(const spline_plane_psf *psf, double cx, double cy, double z, int i0,
                               int j0, int nx, int ny, double *g, double *gx, double *gy,
                               double *gz) {
     const int n = psf->n, nz = psf->nz, os = psf->oversample, c = psf->half * os;
@@ -193,7 +193,7 @@ void mumloc_spline_psf_window(const mumloc_spline_psf *psf, double cx, double cy
     int kz = (int)floor(sz);
     if (kz > nz - 2) kz = nz - 2;
     double wz[4], dwz[4];
-    mumloc_bspline_weights(sz - kz, wz, dwz);
+    bspline_weights(sz - kz, wz, dwz);
     int zi[4];
     for (int m = 0; m < 4; m++) {
         zi[m] = mirror(kz - 1 + m, nz);
@@ -204,8 +204,8 @@ void mumloc_spline_psf_window(const mumloc_spline_psf *psf, double cx, double cy
     if (!(fabs(sx) < 1e9 && fabs(sy) < 1e9)) sx = sy = -1e9; /* far away or not finite: all zero */
     double fx = floor(sx), fy = floor(sy);
     double wx[4], dwx[4], wy[4], dwy[4];
-    mumloc_bspline_weights(sx - fx, wx, dwx);
-    mumloc_bspline_weights(sy - fy, wy, dwy);
+    bspline_weights(sx - fx, wx, dwx);
+    bspline_weights(sy - fy, wy, dwy);
     const double inv_h = 1.0 / h;
     for (int m = 0; m < 4; m++) {
         dwx[m] *= -inv_h; /* ∂/∂cx = −∂/∂u */

@@ -1,7 +1,7 @@
 /* Where the networks' voxels lie in the sample (science.md §3): the depth layer of each plane's
  * regression voxels and the slab they tile, which the voxel network cuts into depth slices. */
-#ifndef MUMLOC_LOCALIZE_VOXEL_GEOMETRY_H
-#define MUMLOC_LOCALIZE_VOXEL_GEOMETRY_H
+#ifndef LOCALIZE_VOXEL_GEOMETRY_H
+#define LOCALIZE_VOXEL_GEOMETRY_H
 
 #include "mumloc.h"
 
@@ -10,12 +10,12 @@
  * (default optics: [0, 400), [400, 800), …). A single plane (k = 1, an engineered PSF such as an
  * astigmatic one that codes depth by its shape) has no spacing: its layer is ±800 nm around its
  * depth, the depth of the default 1.6 µm slab. */
-#define MUMLOC_SINGLE_PLANE_HALF_DEPTH_NM 800.0
+#define SINGLE_PLANE_HALF_DEPTH_NM 800.0
 
-mumloc_status mumloc_voxel_layer(const mumloc_optics *optics, int plane, double *lo_nm,
+mumloc_status voxel_layer(const mumloc_optics *optics, int plane, double *lo_nm,
                                  double *hi_nm);
 
 /* The slab the layers tile: [lo of the first plane, hi of the last). */
-mumloc_status mumloc_voxel_slab(const mumloc_optics *optics, double *lo_nm, double *hi_nm);
+mumloc_status voxel_slab(const mumloc_optics *optics, double *lo_nm, double *hi_nm);
 
 #endif

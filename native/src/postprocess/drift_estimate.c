@@ -27,24 +27,24 @@ void mumloc_drift_options_default(mumloc_drift_options *options) {
 }
 
 mumloc_status mumloc_drift_options_validate(const mumloc_drift_options *o) {
-    if (!o) return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT, "drift options must not be NULL");
+    if (!o) return error_fail(MUMLOC_ERR_INVALID_ARGUMENT, "drift options must not be NULL");
     if (o->method != MUMLOC_DRIFT_RCC && o->method != MUMLOC_DRIFT_FIDUCIAL)
-        return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT, "method must be rcc or fiducial (got %d)",
+        return error_fail(MUMLOC_ERR_INVALID_ARGUMENT, "method must be rcc or fiducial (got %d)",
                            (int)o->method);
-    MUMLOC_TRY(mumloc_check_int_range("segment-frames", o->segment_frames, 0, (long long)MAX_FRAME));
-    MUMLOC_TRY(mumloc_check_positive("pixel", o->pixel_nm, 1000.0, "nm"));
-    MUMLOC_TRY(mumloc_check_positive("max-drift", o->max_drift_nm, 1e5, "nm"));
+    ERROR_TRY(check_int_range("segment-frames", o->segment_frames, 0, (long long)MAX_FRAME));
+    ERROR_TRY(check_positive("pixel", o->pixel_nm, 1000.0, "nm"));
+    ERROR_TRY(check_positive("max-drift", o->max_drift_nm, 1e5, "nm"));
     if (o->max_drift_nm < 2.0 * o->pixel_nm)
-        return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT,
+        return error_fail(MUMLOC_ERR_INVALID_ARGUMENT,
                            "max-drift must be at least 2 pixels (2 x %g nm) (got %g nm)", o->pixel_nm,
                            o->max_drift_nm);
-    MUMLOC_TRY(mumloc_check_int_range("min-segment-localizations", o->min_segment_localizations, 1,
+    ERROR_TRY(check_int_range("min-segment-localizations", o->min_segment_localizations, 1,
                                       1000000000));
     if (o->correct_z != 0 && o->correct_z != 1)
-        return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT, "correct_z must be 0 or 1 (got %d)",
+        return error_fail(MUMLOC_ERR_INVALID_ARGUMENT, "correct_z must be 0 or 1 (got %d)",
                            o->correct_z);
-    MUMLOC_TRY(mumloc_check_positive("fiducial-presence", o->fiducial_presence, 1.0, ""));
-    MUMLOC_TRY(mumloc_check_positive("fiducial-radius", o->fiducial_radius_nm, 1e5, "nm"));
+    ERROR_TRY(check_positive("fiducial-presence", o->fiducial_presence, 1.0, ""));
+    ERROR_TRY(check_positive("fiducial-radius", o->fiducial_radius_nm, 1e5, "nm"));
     return MUMLOC_OK;
 }
 
@@ -52,26 +52,26 @@ static mumloc_status read_points(const mumloc_table *table, int with_z, drift_po
     const char *what = "drift correction";
     int fc = mumloc_table_find_column(table, "frame", NULL);
     if (fc < 0)
-        return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT, "%s: the table has no \"frame\" column",
+        return error_fail(MUMLOC_ERR_INVALID_ARGUMENT, "%s: the table has no \"frame\" column",
                            what);
     p->frame = mumloc_table_column_data(table, fc);
-    MUMLOC_TRY(post_length_column(table, what, "x", 1, &p->x));
-    MUMLOC_TRY(post_length_column(table, what, "y", 1, &p->y));
+    ERROR_TRY(post_length_column(table, what, "x", 1, &p->x));
+    ERROR_TRY(post_length_column(table, what, "y", 1, &p->y));
     p->z = NULL;
-    if (with_z) MUMLOC_TRY(post_length_column(table, "drift correction in z (or use --no-z)", "z", 1, &p->z));
+    if (with_z) ERROR_TRY(post_length_column(table, "drift correction in z (or use --no-z)", "z", 1, &p->z));
     p->n = mumloc_table_rows(table);
     if (p->n < 1)
-        return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT, "%s: the table has no rows", what);
+        return error_fail(MUMLOC_ERR_INVALID_ARGUMENT, "%s: the table has no rows", what);
     p->first_frame = INT64_MAX;
     p->last_frame = 0;
     for (int64_t r = 0; r < p->n; r++) {
         double f = p->frame[r];
         if (!(f >= 1.0 && f <= MAX_FRAME) || f != floor(f))
-            return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT,
+            return error_fail(MUMLOC_ERR_INVALID_ARGUMENT,
                                "%s: row %lld has frame %g; frames must be whole numbers >= 1", what,
                                (long long)r + 1, f);
         if (!isfinite(p->x[r]) || !isfinite(p->y[r]) || (p->z && !isfinite(p->z[r])))
-            return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT,
+            return error_fail(MUMLOC_ERR_INVALID_ARGUMENT,
                                "%s: row %lld has a position that is not a finite number", what,
                                (long long)r + 1);
         if ((int64_t)f < p->first_frame) p->first_frame = (int64_t)f;
@@ -83,7 +83,7 @@ static mumloc_status read_points(const mumloc_table *table, int with_z, drift_po
 mumloc_status drift_table_make(int64_t first, int64_t count, const double *dx, const double *dy,
                                const double *dz, mumloc_table **out) {
     mumloc_table *t = NULL;
-    MUMLOC_TRY(mumloc_table_create(&t));
+    ERROR_TRY(mumloc_table_create(&t));
     mumloc_status s = mumloc_table_add_column(t, "frame", "", NULL);
     if (s == MUMLOC_OK) s = mumloc_table_add_column(t, "dx", "nm", NULL);
     if (s == MUMLOC_OK) s = mumloc_table_add_column(t, "dy", "nm", NULL);
@@ -91,7 +91,7 @@ mumloc_status drift_table_make(int64_t first, int64_t count, const double *dx, c
     if (s == MUMLOC_OK) s = mumloc_table_set_rows(t, count);
     double *frames = s == MUMLOC_OK ? malloc((size_t)(count > 0 ? count : 1) * sizeof *frames) : NULL;
     if (s == MUMLOC_OK && !frames)
-        s = mumloc_fail(MUMLOC_ERR_OUT_OF_MEMORY, "drift table: out of memory");
+        s = error_fail(MUMLOC_ERR_OUT_OF_MEMORY, "drift table: out of memory");
     if (s == MUMLOC_OK) {
         for (int64_t k = 0; k < count; k++) frames[k] = (double)(first + k);
         s = mumloc_table_set_column(t, 0, 0, frames, count);
@@ -118,15 +118,15 @@ mumloc_status mumloc_drift_estimate(const mumloc_table *table, const mumloc_drif
                                     mumloc_drift_info *info, mumloc_progress_fn progress, void *user,
                                     mumloc_table **out) {
     if (!table || !out)
-        return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT, "drift correction: table and out must not be NULL");
+        return error_fail(MUMLOC_ERR_INVALID_ARGUMENT, "drift correction: table and out must not be NULL");
     *out = NULL;
     mumloc_drift_options o;
     if (options) o = *options;
     else mumloc_drift_options_default(&o);
-    MUMLOC_TRY(mumloc_drift_options_validate(&o));
-    mumloc_threads_apply();
+    ERROR_TRY(mumloc_drift_options_validate(&o));
+    threads_apply();
     drift_points points;
-    MUMLOC_TRY(read_points(table, o.correct_z, &points));
+    ERROR_TRY(read_points(table, o.correct_z, &points));
 
     mumloc_drift_info local = {0};
     drift_curve curve = {0};
@@ -137,7 +137,7 @@ mumloc_status mumloc_drift_estimate(const mumloc_table *table, const mumloc_drif
     curve.dz = calloc((size_t)curve.frames, sizeof(double));
     if (!curve.dx || !curve.dy || !curve.dz) {
         curve_free(&curve);
-        return mumloc_fail(MUMLOC_ERR_OUT_OF_MEMORY, "drift correction: out of memory");
+        return error_fail(MUMLOC_ERR_OUT_OF_MEMORY, "drift correction: out of memory");
     }
     drift_progress steps = {progress, user, 0, 0};
     mumloc_status s = o.method == MUMLOC_DRIFT_RCC
@@ -161,39 +161,39 @@ mumloc_status mumloc_drift_estimate(const mumloc_table *table, const mumloc_drif
 
 mumloc_status mumloc_drift_apply(mumloc_table *table, const mumloc_table *drift) {
     if (!table || !drift)
-        return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT, "drift apply: tables must not be NULL");
+        return error_fail(MUMLOC_ERR_INVALID_ARGUMENT, "drift apply: tables must not be NULL");
     const char *what = "drift apply: the drift table";
     int dc[4];
     const char *dnames[4] = {"frame", "dx", "dy", "dz"};
     for (int a = 0; a < 4; a++) {
         dc[a] = mumloc_table_find_column(drift, dnames[a], NULL);
         if (dc[a] < 0)
-            return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT,
+            return error_fail(MUMLOC_ERR_INVALID_ARGUMENT,
                                "%s has no \"%s\" column (it needs frame, dx, dy, dz)", what,
                                dnames[a]);
     }
     int64_t frames = mumloc_table_rows(drift);
     const double *df = mumloc_table_column_data(drift, dc[0]);
-    if (frames < 1) return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT, "%s has no rows", what);
+    if (frames < 1) return error_fail(MUMLOC_ERR_INVALID_ARGUMENT, "%s has no rows", what);
     double first = df[0];
     for (int64_t k = 0; k < frames; k++)
         if (df[k] != first + (double)k)
-            return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT,
+            return error_fail(MUMLOC_ERR_INVALID_ARGUMENT,
                                "%s must list consecutive frames; row %lld has frame %g, expected %g",
                                what, (long long)k + 1, df[k], first + (double)k);
     int fc = mumloc_table_find_column(table, "frame", NULL);
-    if (fc < 0) return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT, "drift apply: the table has no \"frame\" column");
+    if (fc < 0) return error_fail(MUMLOC_ERR_INVALID_ARGUMENT, "drift apply: the table has no \"frame\" column");
     const double *x, *y, *z = NULL;
-    MUMLOC_TRY(post_length_column(table, "drift apply", "x", 1, &x));
-    MUMLOC_TRY(post_length_column(table, "drift apply", "y", 1, &y));
+    ERROR_TRY(post_length_column(table, "drift apply", "x", 1, &x));
+    ERROR_TRY(post_length_column(table, "drift apply", "y", 1, &y));
     if (mumloc_table_find_column(table, "z", NULL) >= 0)
-        MUMLOC_TRY(post_length_column(table, "drift apply", "z", 1, &z));
+        ERROR_TRY(post_length_column(table, "drift apply", "z", 1, &z));
     int64_t rows = mumloc_table_rows(table);
     const double *frame = mumloc_table_column_data(table, fc);
     for (int64_t r = 0; r < rows; r++) {
         double k = frame[r] - first;
         if (!(k >= 0.0 && k < (double)frames) || k != floor(k))
-            return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT,
+            return error_fail(MUMLOC_ERR_INVALID_ARGUMENT,
                                "drift apply: row %lld has frame %g, which the drift table (frames "
                                "%g to %g) does not hold",
                                (long long)r + 1, frame[r], first, first + (double)(frames - 1));

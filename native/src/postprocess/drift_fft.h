@@ -1,7 +1,7 @@
 /* A small complex FFT for the drift cross-correlations: sizes 2^a·3^b·5^c, fastest for 2^a and
  * 3·2^a (drift_fft_good_size picks one), single precision (the correlations are of histograms; float keeps the stored spectra small). */
-#ifndef MUMLOC_POSTPROCESS_DRIFT_FFT_H
-#define MUMLOC_POSTPROCESS_DRIFT_FFT_H
+#ifndef POSTPROCESS_DRIFT_FFT_H
+#define POSTPROCESS_DRIFT_FFT_H
 
 #include <complex.h>
 

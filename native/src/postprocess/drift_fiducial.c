@@ -48,7 +48,7 @@ static mumloc_status by_frame(const drift_points *p, int64_t frames, int64_t **s
     int64_t *fill = malloc((size_t)frames * sizeof *fill);
     if (!*start || !*order || !fill) {
         free(fill);
-        return mumloc_fail(MUMLOC_ERR_OUT_OF_MEMORY, "drift correction: out of memory");
+        return error_fail(MUMLOC_ERR_OUT_OF_MEMORY, "drift correction: out of memory");
     }
     for (int64_t r = 0; r < p->n; r++) (*start)[(int64_t)p->frame[r] - p->first_frame + 1]++;
     for (int64_t k = 0; k < frames; k++) (*start)[k + 1] += (*start)[k];
@@ -277,7 +277,7 @@ mumloc_status drift_fiducial(const drift_points *p, const mumloc_drift_options *
     candidate *cand = malloc(MAX_CANDIDATES * sizeof *cand);
     bead_tracks beads = {0};
     mumloc_status s = steps && cand ? by_frame(p, frames, &start, &order)
-                                    : mumloc_fail(MUMLOC_ERR_OUT_OF_MEMORY, "drift correction: out of memory");
+                                    : error_fail(MUMLOC_ERR_OUT_OF_MEMORY, "drift correction: out of memory");
     if (s != MUMLOC_OK) goto done;
     int64_t window = frames / WINDOW_DIVISOR;
     if (window < MIN_WINDOW) window = MIN_WINDOW;
@@ -285,7 +285,7 @@ mumloc_status drift_fiducial(const drift_points *p, const mumloc_drift_options *
     int found = find_candidates(p, start, order, window, o->fiducial_radius_nm, o->fiducial_presence,
                                 cand);
     if (found < 0) {
-        s = mumloc_fail(MUMLOC_ERR_OUT_OF_MEMORY, "drift correction: out of memory for the bead "
+        s = error_fail(MUMLOC_ERR_OUT_OF_MEMORY, "drift correction: out of memory for the bead "
                         "search; use a larger --fiducial-radius");
         goto done;
     }
@@ -293,7 +293,7 @@ mumloc_status drift_fiducial(const drift_points *p, const mumloc_drift_options *
     if ((s = drift_progress_step(progress, 1)) != MUMLOC_OK) goto done;
     beads.pos = malloc((size_t)MAX_BEADS * frames * 3 * sizeof *beads.pos);
     if (!beads.pos) {
-        s = mumloc_fail(MUMLOC_ERR_OUT_OF_MEMORY, "drift correction: out of memory for %d beads",
+        s = error_fail(MUMLOC_ERR_OUT_OF_MEMORY, "drift correction: out of memory for %d beads",
                         found);
         goto done;
     }
@@ -323,7 +323,7 @@ mumloc_status drift_fiducial(const drift_points *p, const mumloc_drift_options *
         if ((s = drift_progress_step(progress, 1)) != MUMLOC_OK) goto done;
     }
     if (beads.count == 0) {
-        s = mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT,
+        s = error_fail(MUMLOC_ERR_INVALID_ARGUMENT,
                         "drift correction: no bead is seen in at least %g%% of the %lld frames "
                         "(within %g nm of its last position, holding still); lower "
                         "--fiducial-presence, raise --fiducial-radius, or use --method rcc",

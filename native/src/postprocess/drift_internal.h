@@ -1,6 +1,6 @@
 /* Internals of sample drift correction shared by its source files (and callable from the tests). */
-#ifndef MUMLOC_POSTPROCESS_DRIFT_INTERNAL_H
-#define MUMLOC_POSTPROCESS_DRIFT_INTERNAL_H
+#ifndef POSTPROCESS_DRIFT_INTERNAL_H
+#define POSTPROCESS_DRIFT_INTERNAL_H
 
 #include <stdint.h>
 
@@ -25,7 +25,7 @@ typedef struct drift_progress {
 static inline mumloc_status drift_progress_step(drift_progress *progress, int64_t steps) {
     progress->done += steps;
     if (progress->fn && progress->fn(progress->user, progress->done, progress->total))
-        return mumloc_fail(MUMLOC_ERR_CANCELLED, "drift correction: cancelled");
+        return error_fail(MUMLOC_ERR_CANCELLED, "drift correction: cancelled");
     return MUMLOC_OK;
 }
 

@@ -55,18 +55,18 @@ static mumloc_status make_segments(const drift_points *p, const mumloc_drift_opt
         frames = (span + wanted - 1) / wanted;
     }
     if (span < 2)
-        return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT,
+        return error_fail(MUMLOC_ERR_INVALID_ARGUMENT,
                            "drift correction: the table holds one frame (%lld) only; drift needs "
                            "localizations from several frames",
                            (long long)p->first_frame);
     int64_t count = (span - 1) / frames + 1;
     if (count < 2)
-        return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT,
+        return error_fail(MUMLOC_ERR_INVALID_ARGUMENT,
                            "drift correction: segments of %lld frames make one segment of this "
                            "table's %lld frames; use --segment-frames smaller than %lld",
                            (long long)frames, (long long)span, (long long)(span / 2 + 1));
     if (count > MAX_SEGMENTS)
-        return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT,
+        return error_fail(MUMLOC_ERR_INVALID_ARGUMENT,
                            "drift correction: segments of %lld frames make %lld segments (at most "
                            "%d); use --segment-frames larger than %lld",
                            (long long)frames, (long long)count, MAX_SEGMENTS,
@@ -77,7 +77,7 @@ static mumloc_status make_segments(const drift_points *p, const mumloc_drift_opt
     seg->order = malloc((size_t)p->n * sizeof *seg->order);
     seg->centre = calloc((size_t)count, sizeof *seg->centre);
     if (!seg->offset || !seg->order || !seg->centre)
-        return mumloc_fail(MUMLOC_ERR_OUT_OF_MEMORY, "drift correction: out of memory");
+        return error_fail(MUMLOC_ERR_OUT_OF_MEMORY, "drift correction: out of memory");
     for (int64_t r = 0; r < p->n; r++) {
         int s = (int)(((int64_t)p->frame[r] - p->first_frame) / frames);
         seg->offset[s + 1]++;
@@ -88,7 +88,7 @@ static mumloc_status make_segments(const drift_points *p, const mumloc_drift_opt
         if (have < o->min_segment_localizations) {
             int64_t first = p->first_frame + s * frames;
             int64_t last = first + frames - 1 < p->last_frame ? first + frames - 1 : p->last_frame;
-            return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT,
+            return error_fail(MUMLOC_ERR_INVALID_ARGUMENT,
                                "drift correction: segment %d (frames %lld-%lld) has only %lld "
                                "localizations (at least %d needed); use --segment-frames larger "
                                "than %lld",
@@ -99,7 +99,7 @@ static mumloc_status make_segments(const drift_points *p, const mumloc_drift_opt
     }
     for (int s = 0; s < seg->count; s++) seg->offset[s + 1] += seg->offset[s];
     int64_t *fill = malloc((size_t)count * sizeof *fill);
-    if (!fill) return mumloc_fail(MUMLOC_ERR_OUT_OF_MEMORY, "drift correction: out of memory");
+    if (!fill) return error_fail(MUMLOC_ERR_OUT_OF_MEMORY, "drift correction: out of memory");
     memcpy(fill, seg->offset, (size_t)count * sizeof *fill);
     for (int64_t r = 0; r < p->n; r++) {
         int s = (int)(((int64_t)p->frame[r] - p->first_frame) / frames);
@@ -176,7 +176,7 @@ static mumloc_status lateral_plan(const drift_points *p, const mumloc_drift_opti
     if (!drift_fft_init(&g->fx, g->nx) || !drift_fft_init(&g->fy, g->ny) ||
         !(g->gx = smoothing(g->nx)) || !(g->gy = smoothing(g->ny)) ||
         !(g->spectra = calloc((size_t)segments * g->nx * g->ny, sizeof *g->spectra)))
-        return mumloc_fail(MUMLOC_ERR_OUT_OF_MEMORY, "drift correction: out of memory for %d "
+        return error_fail(MUMLOC_ERR_OUT_OF_MEMORY, "drift correction: out of memory for %d "
                            "segments of %dx%d bins; use larger --segment-frames or --pixel",
                            segments, g->nx, g->ny);
     return MUMLOC_OK;
@@ -277,7 +277,7 @@ static mumloc_status axial_plan(const drift_points *p, const mumloc_drift_option
     if (!drift_fft_init(&g->fz, g->nz) || !(g->gz = smoothing(g->nz)) ||
         !(g->spectra = calloc((size_t)segments * g->cells * g->nz, sizeof *g->spectra)) ||
         !(g->used = calloc((size_t)segments * g->cells, 1)))
-        return mumloc_fail(MUMLOC_ERR_OUT_OF_MEMORY, "drift correction: out of memory for the z "
+        return error_fail(MUMLOC_ERR_OUT_OF_MEMORY, "drift correction: out of memory for the z "
                            "profiles; use larger --segment-frames or --pixel");
     return MUMLOC_OK;
 }
@@ -355,13 +355,13 @@ static mumloc_status scratch_make(scratch *sc, size_t buf, size_t tmp, size_t wi
     sc->tmp = calloc((size_t)sc->threads, sizeof *sc->tmp);
     sc->win = calloc((size_t)sc->threads, sizeof *sc->win);
     if (!sc->buf || !sc->tmp || !sc->win)
-        return mumloc_fail(MUMLOC_ERR_OUT_OF_MEMORY, "drift correction: out of memory");
+        return error_fail(MUMLOC_ERR_OUT_OF_MEMORY, "drift correction: out of memory");
     for (int t = 0; t < sc->threads; t++) {
         sc->buf[t] = malloc(buf * sizeof(drift_cpx));
         sc->tmp[t] = malloc(tmp * sizeof(drift_cpx));
         sc->win[t] = malloc(win * sizeof(float));
         if (!sc->buf[t] || !sc->tmp[t] || !sc->win[t])
-            return mumloc_fail(MUMLOC_ERR_OUT_OF_MEMORY, "drift correction: out of memory");
+            return error_fail(MUMLOC_ERR_OUT_OF_MEMORY, "drift correction: out of memory");
     }
     return MUMLOC_OK;
 }
@@ -369,7 +369,7 @@ static mumloc_status scratch_make(scratch *sc, size_t buf, size_t tmp, size_t wi
 static mumloc_status unlinked_error(const segment_set *seg, const drift_points *p, int s, double range,
                                     const char *axis) {
     int64_t first = p->first_frame + s * seg->frames;
-    return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT,
+    return error_fail(MUMLOC_ERR_INVALID_ARGUMENT,
                        "drift correction: the %s shift of segment %d (frames %lld-%lld) against "
                        "the others is beyond the search range of +-%g nm (or the segments share "
                        "too little structure); raise --max-drift, or use larger --segment-frames",
@@ -392,7 +392,7 @@ mumloc_status drift_rcc(const drift_points *p, const mumloc_drift_options *o, dr
     d = calloc((size_t)S * 2, sizeof *d);
     values = malloc((size_t)S * sizeof *values);
     if (!pairs || !d || !values) {
-        s = mumloc_fail(MUMLOC_ERR_OUT_OF_MEMORY, "drift correction: out of memory");
+        s = error_fail(MUMLOC_ERR_OUT_OF_MEMORY, "drift correction: out of memory");
         goto done;
     }
     for (int i = 0, k = 0; i < S; i++)

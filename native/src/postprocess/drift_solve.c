@@ -95,12 +95,12 @@ mumloc_status drift_solve_pairs(drift_pair *pairs, int pair_count, int segments,
     mumloc_status status = MUMLOC_OK;
     *unlinked = -1;
     if (!m || !rhs || !res || !parent || !was) {
-        status = mumloc_fail(MUMLOC_ERR_OUT_OF_MEMORY, "drift correction: out of memory");
+        status = error_fail(MUMLOC_ERR_OUT_OF_MEMORY, "drift correction: out of memory");
         goto done;
     }
     *unlinked = first_unlinked(pairs, pair_count, segments, parent);
     if (*unlinked >= 0) {
-        status = mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT, "segment %d is not linked", *unlinked + 1);
+        status = error_fail(MUMLOC_ERR_INVALID_ARGUMENT, "segment %d is not linked", *unlinked + 1);
         goto done;
     }
     for (int round = 0; round < MAX_ROUNDS; round++) {

@@ -14,7 +14,7 @@ mumloc_status drift_spline_eval(const double *t, const double *v, int n, int64_t
         free(m);
         free(c);
         free(r);
-        return mumloc_fail(MUMLOC_ERR_OUT_OF_MEMORY, "drift correction: out of memory");
+        return error_fail(MUMLOC_ERR_OUT_OF_MEMORY, "drift correction: out of memory");
     }
     /* Interior equations h_{i−1} m_{i−1} + 2 (h_{i−1} + h_i) m_i + h_i m_{i+1} = 6 (s_i − s_{i−1}),
      * s_i the slope of interval i; Thomas algorithm. */

@@ -104,7 +104,7 @@ mumloc_status filter_density(const double *x, const double *y, const double *z, 
     g.start = calloc((size_t)buckets + 1, sizeof *g.start);
     mumloc_status s = MUMLOC_OK;
     if (!bucket || !g.points || !g.start)
-        s = mumloc_fail(MUMLOC_ERR_OUT_OF_MEMORY, "filter: out of memory for the density grid");
+        s = error_fail(MUMLOC_ERR_OUT_OF_MEMORY, "filter: out of memory for the density grid");
     if (s == MUMLOC_OK) { /* counting sort of the points by bucket */
         for (int64_t i = 0; i < count; i++) {
             int64_t r = rows[i];

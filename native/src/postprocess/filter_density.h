@@ -1,6 +1,6 @@
 /* Density filtering: which points have at least a given number of other points within a radius. */
-#ifndef MUMLOC_POSTPROCESS_FILTER_DENSITY_H
-#define MUMLOC_POSTPROCESS_FILTER_DENSITY_H
+#ifndef POSTPROCESS_FILTER_DENSITY_H
+#define POSTPROCESS_FILTER_DENSITY_H
 
 #include <stdint.h>
 

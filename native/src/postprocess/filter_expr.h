@@ -1,7 +1,7 @@
 /* Filter expressions (mumloc.h, "Filtering"): a recursive-descent parser compiling the text to a
  * postfix program, and its column-wise evaluation over blocks of rows. */
-#ifndef MUMLOC_POSTPROCESS_FILTER_EXPR_H
-#define MUMLOC_POSTPROCESS_FILTER_EXPR_H
+#ifndef POSTPROCESS_FILTER_EXPR_H
+#define POSTPROCESS_FILTER_EXPR_H
 
 #include <stdint.h>
 

@@ -37,7 +37,7 @@ static mumloc_status error_at(parser *p, size_t at, const char *fmt, const char 
     if (p->status != MUMLOC_OK) return p->status;
     char message[1400];
     snprintf(message, sizeof message, fmt, what);
-    p->status = mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT, "filter expression \"%s\", at character %zu: %s",
+    p->status = error_fail(MUMLOC_ERR_INVALID_ARGUMENT, "filter expression \"%s\", at character %zu: %s",
                             p->text, at + 1, message);
     return p->status;
 }
@@ -54,7 +54,7 @@ static void next_token(parser *p) {
     }
     if (isdigit((unsigned char)s[i]) || (s[i] == '.' && isdigit((unsigned char)s[i + 1]))) {
         char *stop;
-        p->number = mumloc_strtod_c(s + i, &stop);
+        p->number = strtod_c(s + i, &stop);
         p->kind = TOKEN_NUMBER;
         p->end = (size_t)(stop - s);
         return;
@@ -99,7 +99,7 @@ static void emit(parser *p, filter_opcode code, int column, double value, int po
         int cap = g->cap ? 2 * g->cap : 32;
         filter_op *ops = realloc(g->ops, (size_t)cap * sizeof *ops);
         if (!ops) {
-            p->status = mumloc_fail(MUMLOC_ERR_OUT_OF_MEMORY, "filter: out of memory");
+            p->status = error_fail(MUMLOC_ERR_OUT_OF_MEMORY, "filter: out of memory");
             return;
         }
         g->ops = ops;
@@ -311,7 +311,7 @@ static int parse_or(parser *p) {
 mumloc_status filter_compile(const char *expression, const mumloc_table *table, filter_program *out) {
     memset(out, 0, sizeof *out);
     if (!expression)
-        return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT, "filter: the expression is NULL");
+        return error_fail(MUMLOC_ERR_INVALID_ARGUMENT, "filter: the expression is NULL");
     parser p = {expression, table, out, 0, TOKEN_END, 0, 0, 0.0, MUMLOC_OK};
     next_token(&p);
     if (p.kind == TOKEN_END && p.status == MUMLOC_OK)

@@ -18,22 +18,22 @@ void mumloc_filter_options_default(mumloc_filter_options *o) {
 static int has_expression(const mumloc_filter_options *o) { return o->expression && *o->expression; }
 
 mumloc_status mumloc_filter_validate(const mumloc_filter_options *o, const mumloc_table *table) {
-    if (!o) return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT, "filter: options are NULL");
+    if (!o) return error_fail(MUMLOC_ERR_INVALID_ARGUMENT, "filter: options are NULL");
     if (o->density_radius_nm != 0 || o->density_min_neighbors != 0) {
         if (!(o->density_radius_nm > 0 && isfinite(o->density_radius_nm)))
-            return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT,
+            return error_fail(MUMLOC_ERR_INVALID_ARGUMENT,
                                "filter: the density radius must be a finite number > 0 nm (0 with 0 "
                                "neighbours: no density filtering)");
         if (o->density_min_neighbors < 1)
-            return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT,
+            return error_fail(MUMLOC_ERR_INVALID_ARGUMENT,
                                "filter: density filtering needs a minimum of neighbours >= 1, got %d",
                                o->density_min_neighbors);
     }
     if (o->density_use_z != 0 && o->density_use_z != 1)
-        return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT, "filter: density_use_z must be 0 or 1");
+        return error_fail(MUMLOC_ERR_INVALID_ARGUMENT, "filter: density_use_z must be 0 or 1");
     if (!has_expression(o)) return MUMLOC_OK;
     filter_program program;
-    MUMLOC_TRY(filter_compile(o->expression, table, &program));
+    ERROR_TRY(filter_compile(o->expression, table, &program));
     filter_program_free(&program);
     return MUMLOC_OK;
 }
@@ -48,9 +48,9 @@ static mumloc_status run_expression(const mumloc_table *t, const char *expressio
         return MUMLOC_OK;
     }
     filter_program g;
-    MUMLOC_TRY(filter_compile(expression, t, &g));
+    ERROR_TRY(filter_compile(expression, t, &g));
     unsigned char *keep = malloc((size_t)(rows > 0 ? rows : 1));
-    mumloc_status s = keep ? MUMLOC_OK : mumloc_fail(MUMLOC_ERR_OUT_OF_MEMORY, "filter: out of memory");
+    mumloc_status s = keep ? MUMLOC_OK : error_fail(MUMLOC_ERR_OUT_OF_MEMORY, "filter: out of memory");
     const int64_t chunk = 32 * FILTER_BLOCK; /* between progress reports */
     for (int64_t lo = 0; s == MUMLOC_OK && lo < rows; lo += chunk) {
         int64_t hi = lo + chunk < rows ? lo + chunk : rows;
@@ -67,7 +67,7 @@ static mumloc_status run_expression(const mumloc_table *t, const char *expressio
                 if (stack) filter_program_run(&g, t, b, hi - b < FILTER_BLOCK ? hi - b : FILTER_BLOCK, stack, keep + b);
             free(stack);
         }
-        if (failed) s = mumloc_fail(MUMLOC_ERR_OUT_OF_MEMORY, "filter: out of memory");
+        if (failed) s = error_fail(MUMLOC_ERR_OUT_OF_MEMORY, "filter: out of memory");
         if (s == MUMLOC_OK) s = post_progress_report(progress, hi, 0);
     }
     int64_t n = 0;
@@ -82,11 +82,11 @@ static mumloc_status run_expression(const mumloc_table *t, const char *expressio
 static mumloc_status run_density(const mumloc_table *t, const mumloc_filter_options *o, int64_t *kept,
                                  int64_t *count, post_progress *progress) {
     const double *x, *y, *z = NULL;
-    MUMLOC_TRY(post_length_column(t, "filter (density)", "x", 1, &x));
-    MUMLOC_TRY(post_length_column(t, "filter (density)", "y", 1, &y));
-    if (o->density_use_z) MUMLOC_TRY(post_length_column(t, "filter (density, 3D)", "z", 1, &z));
+    ERROR_TRY(post_length_column(t, "filter (density)", "x", 1, &x));
+    ERROR_TRY(post_length_column(t, "filter (density)", "y", 1, &y));
+    if (o->density_use_z) ERROR_TRY(post_length_column(t, "filter (density, 3D)", "z", 1, &z));
     unsigned char *keep = malloc((size_t)(*count > 0 ? *count : 1));
-    if (!keep) return mumloc_fail(MUMLOC_ERR_OUT_OF_MEMORY, "filter: out of memory");
+    if (!keep) return error_fail(MUMLOC_ERR_OUT_OF_MEMORY, "filter: out of memory");
     double scale = *count > 0 ? (double)t->rows / (double)*count : 0.0;
     mumloc_status s = filter_density(x, y, z, kept, *count, o->density_radius_nm,
                                      o->density_min_neighbors, keep, progress, t->rows, scale);
@@ -101,19 +101,19 @@ static mumloc_status run_density(const mumloc_table *t, const mumloc_filter_opti
 mumloc_status mumloc_filter_table(const mumloc_table *table, const mumloc_filter_options *options,
                                   mumloc_table **out, mumloc_progress_fn progress, void *user) {
     if (!table || !options || !out)
-        return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT, "filter: the table, options and out are required");
+        return error_fail(MUMLOC_ERR_INVALID_ARGUMENT, "filter: the table, options and out are required");
     *out = NULL;
-    MUMLOC_TRY(mumloc_filter_validate(options, NULL));
+    ERROR_TRY(mumloc_filter_validate(options, NULL));
     int density = options->density_radius_nm > 0;
     int64_t rows = table->rows;
     int64_t *kept = malloc((size_t)(rows > 0 ? rows : 1) * sizeof *kept), count = 0;
-    if (!kept) return mumloc_fail(MUMLOC_ERR_OUT_OF_MEMORY, "filter: out of memory for %lld rows", (long long)rows);
+    if (!kept) return error_fail(MUMLOC_ERR_OUT_OF_MEMORY, "filter: out of memory for %lld rows", (long long)rows);
     post_progress p;
     post_progress_init(&p, "filter", progress, user, density ? 2 * rows : rows);
     mumloc_status s = run_expression(table, has_expression(options) ? options->expression : NULL, kept,
                                      &count, &p);
     if (s == MUMLOC_OK && density) s = run_density(table, options, kept, &count, &p);
-    if (s == MUMLOC_OK) s = mumloc_table_select_rows(table, kept, count, out);
+    if (s == MUMLOC_OK) s = table_select_rows(table, kept, count, out);
     if (s == MUMLOC_OK) s = post_progress_report(&p, p.total, 1);
     if (s != MUMLOC_OK) {
         mumloc_table_destroy(*out);

@@ -23,19 +23,19 @@ void mumloc_frc_options_default(mumloc_frc_options *o) {
 }
 
 mumloc_status mumloc_frc_options_validate(const mumloc_frc_options *o) {
-    if (!o) return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT, "frc: options are NULL");
+    if (!o) return error_fail(MUMLOC_ERR_INVALID_ARGUMENT, "frc: options are NULL");
     if (!(o->pixel_nm >= 0 && isfinite(o->pixel_nm)))
-        return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT,
+        return error_fail(MUMLOC_ERR_INVALID_ARGUMENT,
                            "frc: the pixel must be a finite number > 0 nm, or 0 for automatic");
     if (o->split != MUMLOC_FRC_SPLIT_FRAME_BLOCKS && o->split != MUMLOC_FRC_SPLIT_RANDOM)
-        return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT, "frc: split must be frame blocks (0) or random (1)");
+        return error_fail(MUMLOC_ERR_INVALID_ARGUMENT, "frc: split must be frame blocks (0) or random (1)");
     if (o->block_frames < 1)
-        return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT, "frc: blocks must hold >= 1 frame, got %d",
+        return error_fail(MUMLOC_ERR_INVALID_ARGUMENT, "frc: blocks must hold >= 1 frame, got %d",
                            o->block_frames);
     if (!(o->threshold > 0 && o->threshold < 1))
-        return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT, "frc: the threshold must be in (0, 1), e.g. 1/7 = 0.142857");
+        return error_fail(MUMLOC_ERR_INVALID_ARGUMENT, "frc: the threshold must be in (0, 1), e.g. 1/7 = 0.142857");
     if (o->smooth_rings < -1)
-        return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT,
+        return error_fail(MUMLOC_ERR_INVALID_ARGUMENT,
                            "frc: smoothing must be >= 0 rings, or -1 for automatic");
     return MUMLOC_OK;
 }
@@ -73,7 +73,7 @@ static mumloc_status frame_image(frc_input *in, const mumloc_frc_options *o) {
     in->pixel = o->pixel_nm > 0 ? o->pixel_nm : fmax(AUTO_PIXEL_NM, extent / (AUTO_MAX_SIZE - 1));
     double pixels = floor(extent / in->pixel) + 1;
     if (pixels > MUMLOC_FRC_MAX_SIZE)
-        return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT,
+        return error_fail(MUMLOC_ERR_INVALID_ARGUMENT,
                            "frc: the data span %.0f nm: pixels of %g nm would need an image of %.0f "
                            "pixels a side, more than %d; use a pixel of at least %.1f nm",
                            extent, in->pixel, pixels, MUMLOC_FRC_MAX_SIZE,
@@ -139,7 +139,7 @@ static double crossing(const mumloc_frc *f) {
 
 static mumloc_status compute(mumloc_frc *f, frc_input *in, mumloc_progress_fn progress_fn, void *user) {
     const mumloc_frc_options *o = &f->options;
-    MUMLOC_TRY(frame_image(in, o));
+    ERROR_TRY(frame_image(in, o));
     int n = in->n, rings = n / 2 + 1;
     post_progress progress;
     post_progress_init(&progress, "frc", progress_fn, user, in->rows + 2 * (int64_t)n);
@@ -150,7 +150,7 @@ static mumloc_status compute(mumloc_frc *f, frc_input *in, mumloc_progress_fn pr
     double *sums = calloc(3 * (size_t)rings, sizeof *sums);
     mumloc_status s = MUMLOC_OK;
     if (!z || !f->frequency || !f->curve || !f->smoothed || !sums)
-        s = mumloc_fail(MUMLOC_ERR_OUT_OF_MEMORY, "frc: out of memory for a %d x %d image; use a larger pixel", n, n);
+        s = error_fail(MUMLOC_ERR_OUT_OF_MEMORY, "frc: out of memory for a %d x %d image; use a larger pixel", n, n);
     int64_t counts[2] = {0, 0};
     for (int64_t r = 0; s == MUMLOC_OK && r < in->rows; r++) {
         int h = half_of(in, o, r);
@@ -160,7 +160,7 @@ static mumloc_status compute(mumloc_frc *f, frc_input *in, mumloc_progress_fn pr
         if ((r & 0xFFFF) == 0xFFFF) s = post_progress_report(&progress, r + 1, 0);
     }
     if (s == MUMLOC_OK && (counts[0] == 0 || counts[1] == 0))
-        s = mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT,
+        s = error_fail(MUMLOC_ERR_INVALID_ARGUMENT,
                         "frc: one half of the table is empty (%lld and %lld rows)%s",
                         (long long)counts[0], (long long)counts[1],
                         o->split == MUMLOC_FRC_SPLIT_FRAME_BLOCKS
@@ -187,30 +187,30 @@ static mumloc_status compute(mumloc_frc *f, frc_input *in, mumloc_progress_fn pr
 
 mumloc_status mumloc_frc_compute(const mumloc_table *table, const mumloc_frc_options *options,
                                  mumloc_frc **out, mumloc_progress_fn progress, void *user) {
-    if (!table || !out) return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT, "frc: the table and out are required");
+    if (!table || !out) return error_fail(MUMLOC_ERR_INVALID_ARGUMENT, "frc: the table and out are required");
     *out = NULL;
     mumloc_frc_options defaults;
     mumloc_frc_options_default(&defaults);
     if (!options) options = &defaults;
-    MUMLOC_TRY(mumloc_frc_options_validate(options));
+    ERROR_TRY(mumloc_frc_options_validate(options));
     frc_input in = {mumloc_table_rows(table), NULL, NULL, NULL, 0, 0, 0, 0};
-    MUMLOC_TRY(post_length_column(table, "frc", "x", 1, &in.x));
-    MUMLOC_TRY(post_length_column(table, "frc", "y", 1, &in.y));
-    MUMLOC_TRY(post_require_finite("frc", "x", in.x, in.rows));
-    MUMLOC_TRY(post_require_finite("frc", "y", in.y, in.rows));
+    ERROR_TRY(post_length_column(table, "frc", "x", 1, &in.x));
+    ERROR_TRY(post_length_column(table, "frc", "y", 1, &in.y));
+    ERROR_TRY(post_require_finite("frc", "x", in.x, in.rows));
+    ERROR_TRY(post_require_finite("frc", "y", in.y, in.rows));
     if (options->split == MUMLOC_FRC_SPLIT_FRAME_BLOCKS) {
         in.frame = post_column(table, "frame");
         if (!in.frame)
-            return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT,
+            return error_fail(MUMLOC_ERR_INVALID_ARGUMENT,
                                "frc: the table has no column \"frame\" to split by blocks of frames; "
                                "use the random split");
-        MUMLOC_TRY(post_require_finite("frc", "frame", in.frame, in.rows));
+        ERROR_TRY(post_require_finite("frc", "frame", in.frame, in.rows));
     }
     if (in.rows < 2)
-        return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT, "frc: the table has %lld rows; two halves need more",
+        return error_fail(MUMLOC_ERR_INVALID_ARGUMENT, "frc: the table has %lld rows; two halves need more",
                            (long long)in.rows);
     mumloc_frc *f = calloc(1, sizeof *f);
-    if (!f) return mumloc_fail(MUMLOC_ERR_OUT_OF_MEMORY, "frc: out of memory");
+    if (!f) return error_fail(MUMLOC_ERR_OUT_OF_MEMORY, "frc: out of memory");
     f->options = *options;
     mumloc_status s = compute(f, &in, progress, user);
     if (s == MUMLOC_OK) s = frc_build_reports(f);
@@ -233,7 +233,7 @@ void mumloc_frc_destroy(mumloc_frc *f) {
 }
 
 mumloc_status mumloc_frc_get_summary(const mumloc_frc *f, mumloc_frc_summary *summary) {
-    if (!f || !summary) return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT, "frc: result and summary are required");
+    if (!f || !summary) return error_fail(MUMLOC_ERR_INVALID_ARGUMENT, "frc: result and summary are required");
     *summary = f->summary;
     return MUMLOC_OK;
 }

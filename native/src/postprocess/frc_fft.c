@@ -58,14 +58,14 @@ static mumloc_status rows_pass(float *a, int n, const float *tw, post_progress *
         int hi = lo + chunk < n ? lo + chunk : n;
 #pragma omp parallel for schedule(static)
         for (int r = lo; r < hi; r++) fft_row(a + 2 * (size_t)r * n, n, tw);
-        MUMLOC_TRY(post_progress_report(progress, done + hi, 1)); /* few, slow steps: each reported */
+        ERROR_TRY(post_progress_report(progress, done + hi, 1)); /* few, slow steps: each reported */
     }
     return MUMLOC_OK;
 }
 
 mumloc_status frc_fft2d(float *data, int n, post_progress *progress, int64_t done) {
     float *tw = malloc((size_t)n * sizeof *tw);
-    if (!tw) return mumloc_fail(MUMLOC_ERR_OUT_OF_MEMORY, "frc: out of memory");
+    if (!tw) return error_fail(MUMLOC_ERR_OUT_OF_MEMORY, "frc: out of memory");
     for (int k = 0; k < n / 2; k++) {
         double angle = -2.0 * 3.14159265358979323846 * k / n;
         tw[2 * k] = (float)cos(angle);

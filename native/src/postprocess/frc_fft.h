@@ -2,8 +2,8 @@
  * iterative radix-2 transforms of the rows, a blocked transpose, and the rows again. The result is
  * the 2D transform TRANSPOSED (element [u][v] holds frequency (v, u)): ring sums do not care, and the
  * transpose back is saved. */
-#ifndef MUMLOC_POSTPROCESS_FRC_FFT_H
-#define MUMLOC_POSTPROCESS_FRC_FFT_H
+#ifndef POSTPROCESS_FRC_FFT_H
+#define POSTPROCESS_FRC_FFT_H
 
 #include "mumloc.h"
 #include "postprocess/post_common.h"

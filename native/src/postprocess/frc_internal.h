@@ -1,6 +1,6 @@
 /* Internal view of mumloc_frc: the computation (frc.c) and its outputs (frc_output.c). */
-#ifndef MUMLOC_POSTPROCESS_FRC_INTERNAL_H
-#define MUMLOC_POSTPROCESS_FRC_INTERNAL_H
+#ifndef POSTPROCESS_FRC_INTERNAL_H
+#define POSTPROCESS_FRC_INTERNAL_H
 
 #include "mumloc.h"
 

@@ -20,34 +20,34 @@ mumloc_status frc_build_reports(mumloc_frc *f) {
     if (f->options.split == MUMLOC_FRC_SPLIT_RANDOM)
         snprintf(split, sizeof split, "at random (seed %llu)", (unsigned long long)f->options.seed);
     else snprintf(split, sizeof split, "by alternate blocks of %d frames", f->options.block_frames);
-    mumloc_text text = {0};
+    text_buffer text = {0};
     if (isfinite(s->resolution_nm))
-        mumloc_text_printf(&text, "FRC resolution: %.1f nm", s->resolution_nm);
+        text_printf(&text, "FRC resolution: %.1f nm", s->resolution_nm);
     else
-        mumloc_text_printf(&text, "FRC resolution: not found: the curve stays above the threshold up to "
+        text_printf(&text, "FRC resolution: not found: the curve stays above the threshold up to "
                                   "the Nyquist frequency 1/(2 x %g nm), so use a smaller pixel, or the "
                                   "halves share blinks (merge blinks first, or use larger blocks)",
                            s->pixel_nm);
-    mumloc_text_printf(&text, " (threshold %.4g; halves of %lld and %lld localizations split %s; %g nm "
+    text_printf(&text, " (threshold %.4g; halves of %lld and %lld localizations split %s; %g nm "
                               "pixels, %d x %d image, smoothed over +-%d rings)",
                        s->threshold, (long long)s->rows_half1, (long long)s->rows_half2, split,
                        s->pixel_nm, s->image_size, s->image_size, s->smooth_rings);
-    mumloc_text json = {0};
-    mumloc_text_puts(&json, "{\"resolution_nm\":");
-    mumloc_json_write_number(&json, s->resolution_nm);
-    mumloc_text_puts(&json, ",\"threshold\":");
-    mumloc_json_write_number(&json, s->threshold);
-    mumloc_text_puts(&json, ",\"pixel_nm\":");
-    mumloc_json_write_number(&json, s->pixel_nm);
-    mumloc_text_printf(&json, ",\"image_size\":%d,\"smooth_rings\":%d,\"rows_half1\":%lld,"
+    text_buffer json = {0};
+    text_puts(&json, "{\"resolution_nm\":");
+    json_write_number(&json, s->resolution_nm);
+    text_puts(&json, ",\"threshold\":");
+    json_write_number(&json, s->threshold);
+    text_puts(&json, ",\"pixel_nm\":");
+    json_write_number(&json, s->pixel_nm);
+    text_printf(&json, ",\"image_size\":%d,\"smooth_rings\":%d,\"rows_half1\":%lld,"
                               "\"rows_half2\":%lld,\"split\":\"%s\"}",
                        s->image_size, s->smooth_rings, (long long)s->rows_half1,
                        (long long)s->rows_half2, split_name(f));
-    mumloc_status st = mumloc_text_status(&text);
-    if (st == MUMLOC_OK) st = mumloc_text_status(&json);
+    mumloc_status st = text_status(&text);
+    if (st == MUMLOC_OK) st = text_status(&json);
     if (st != MUMLOC_OK) {
-        mumloc_text_free(&text);
-        mumloc_text_free(&json);
+        text_free(&text);
+        text_free(&json);
         return st;
     }
     f->text = text.data;
@@ -56,9 +56,9 @@ mumloc_status frc_build_reports(mumloc_frc *f) {
 }
 
 mumloc_status mumloc_frc_write_curve(const mumloc_frc *f, const char *path) {
-    if (!f || !path || !*path) return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT, "frc: result and curve path are required");
+    if (!f || !path || !*path) return error_fail(MUMLOC_ERR_INVALID_ARGUMENT, "frc: result and curve path are required");
     mumloc_table *t = NULL;
-    MUMLOC_TRY(mumloc_table_create(&t));
+    ERROR_TRY(mumloc_table_create(&t));
     const char *names[3] = {"frequency", "frc", "frc_smoothed"}, *units[3] = {"1/nm", "", ""};
     const double *columns[3] = {f->frequency, f->curve, f->smoothed};
     mumloc_status s = MUMLOC_OK;
@@ -71,7 +71,7 @@ mumloc_status mumloc_frc_write_curve(const mumloc_frc *f, const char *path) {
 }
 
 mumloc_status mumloc_frc_write_plot(const mumloc_frc *f, const char *path) {
-    if (!f || !path || !*path) return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT, "frc: result and plot path are required");
+    if (!f || !path || !*path) return error_fail(MUMLOC_ERR_INVALID_ARGUMENT, "frc: result and plot path are required");
     const mumloc_frc_summary *s = &f->summary;
     double q_max = f->frequency[s->rings - 1];
     double tx[2] = {0, q_max}, ty[2] = {s->threshold, s->threshold};

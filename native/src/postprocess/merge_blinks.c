@@ -18,21 +18,21 @@ void mumloc_blink_merge_options_default(mumloc_blink_merge_options *o) {
 }
 
 mumloc_status mumloc_blink_merge_options_validate(const mumloc_blink_merge_options *o) {
-    if (!o) return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT, "merge: options are NULL");
+    if (!o) return error_fail(MUMLOC_ERR_INVALID_ARGUMENT, "merge: options are NULL");
     int separate = o->max_distance_xy_nm != 0 || o->max_distance_z_nm != 0;
     if (!separate && !(o->max_distance_nm > 0 && isfinite(o->max_distance_nm)))
-        return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT,
+        return error_fail(MUMLOC_ERR_INVALID_ARGUMENT,
                            "merge: the distance must be a finite number > 0 nm");
     if (separate && !(o->max_distance_xy_nm > 0 && isfinite(o->max_distance_xy_nm) &&
                       o->max_distance_z_nm > 0 && isfinite(o->max_distance_z_nm)))
-        return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT,
+        return error_fail(MUMLOC_ERR_INVALID_ARGUMENT,
                            "merge: the lateral and axial distances must both be finite numbers > 0 "
                            "nm, or both 0 to use the 3D distance");
     if (o->max_off_frames < 0)
-        return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT, "merge: off frames must be >= 0, got %d",
+        return error_fail(MUMLOC_ERR_INVALID_ARGUMENT, "merge: off frames must be >= 0, got %d",
                            o->max_off_frames);
     if (o->max_frames < 0)
-        return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT,
+        return error_fail(MUMLOC_ERR_INVALID_ARGUMENT,
                            "merge: frames per molecule must be >= 0 (0 = no limit), got %d",
                            o->max_frames);
     return MUMLOC_OK;
@@ -115,13 +115,13 @@ static combine_kind kind_of(const char *name, const merge_plan *p, const double 
 
 static mumloc_status build_output(const mumloc_table *in, const merge_plan *plan,
                                   const int64_t *row_track, int64_t tracks, mumloc_table **out) {
-    MUMLOC_TRY(mumloc_table_same_columns(in, tracks, out));
+    ERROR_TRY(table_same_columns(in, tracks, out));
     mumloc_table *t = *out;
     int detections = mumloc_table_find_column(t, "detections", NULL);
-    if (detections < 0) MUMLOC_TRY(mumloc_table_add_column(t, "detections", NULL, &detections));
+    if (detections < 0) ERROR_TRY(mumloc_table_add_column(t, "detections", NULL, &detections));
     int64_t rows = in->rows;
     double *n = calloc((size_t)tracks + 1, sizeof *n);
-    if (!n) return mumloc_fail(MUMLOC_ERR_OUT_OF_MEMORY, "merge: out of memory");
+    if (!n) return error_fail(MUMLOC_ERR_OUT_OF_MEMORY, "merge: out of memory");
     for (int64_t r = 0; r < rows; r++) n[row_track[r]] += 1.0;
     int failed = 0;
 #pragma omp parallel
@@ -143,7 +143,7 @@ static mumloc_status build_output(const mumloc_table *in, const merge_plan *plan
         free(scratch);
     }
     free(n);
-    if (failed) return mumloc_fail(MUMLOC_ERR_OUT_OF_MEMORY, "merge: out of memory");
+    if (failed) return error_fail(MUMLOC_ERR_OUT_OF_MEMORY, "merge: out of memory");
     (void)detections;
     return MUMLOC_OK;
 }
@@ -151,40 +151,40 @@ static mumloc_status build_output(const mumloc_table *in, const merge_plan *plan
 mumloc_status mumloc_merge_blinks(const mumloc_table *table, const mumloc_blink_merge_options *options,
                                   mumloc_table **out, mumloc_progress_fn progress, void *user) {
     if (!table || !out)
-        return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT, "merge: the table and out are required");
+        return error_fail(MUMLOC_ERR_INVALID_ARGUMENT, "merge: the table and out are required");
     *out = NULL;
     mumloc_blink_merge_options defaults;
     mumloc_blink_merge_options_default(&defaults);
     const mumloc_blink_merge_options *o = options ? options : &defaults;
-    MUMLOC_TRY(mumloc_blink_merge_options_validate(o));
+    ERROR_TRY(mumloc_blink_merge_options_validate(o));
     merge_input in = {table->rows, NULL, NULL, NULL, NULL, NULL, NULL};
     in.frame = post_column(table, "frame");
     if (!in.frame)
-        return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT,
+        return error_fail(MUMLOC_ERR_INVALID_ARGUMENT,
                            "merge: the table has no column \"frame\"; merging joins localizations of "
                            "consecutive frames");
-    MUMLOC_TRY(post_length_column(table, "merge", "x", 1, &in.x));
-    MUMLOC_TRY(post_length_column(table, "merge", "y", 1, &in.y));
-    MUMLOC_TRY(post_length_column(table, "merge", "z", 0, &in.z));
-    MUMLOC_TRY(post_require_finite("merge", "x", in.x, in.rows));
-    MUMLOC_TRY(post_require_finite("merge", "y", in.y, in.rows));
-    if (in.z) MUMLOC_TRY(post_require_finite("merge", "z", in.z, in.rows));
+    ERROR_TRY(post_length_column(table, "merge", "x", 1, &in.x));
+    ERROR_TRY(post_length_column(table, "merge", "y", 1, &in.y));
+    ERROR_TRY(post_length_column(table, "merge", "z", 0, &in.z));
+    ERROR_TRY(post_require_finite("merge", "x", in.x, in.rows));
+    ERROR_TRY(post_require_finite("merge", "y", in.y, in.rows));
+    if (in.z) ERROR_TRY(post_require_finite("merge", "z", in.z, in.rows));
 
     merge_plan plan = {NULL, NULL, NULL};
     const double *u_xy = NULL, *u_z = NULL;
-    MUMLOC_TRY(post_length_column(table, "merge", "uncertainty_xy", 0, &u_xy));
+    ERROR_TRY(post_length_column(table, "merge", "uncertainty_xy", 0, &u_xy));
     if (u_xy) plan.xy_uncertainty = "uncertainty_xy";
     else {
-        MUMLOC_TRY(post_length_column(table, "merge", "uncertainty", 0, &u_xy));
+        ERROR_TRY(post_length_column(table, "merge", "uncertainty", 0, &u_xy));
         if (u_xy) plan.xy_uncertainty = "uncertainty";
     }
-    MUMLOC_TRY(post_length_column(table, "merge", "uncertainty_z", 0, &u_z));
+    ERROR_TRY(post_length_column(table, "merge", "uncertainty_z", 0, &u_z));
     const double *intensity = post_column(table, "intensity");
     double *w_xy = row_weights(u_xy, intensity, in.rows), *w_z = row_weights(u_z, intensity, in.rows);
     int64_t *row_track = malloc((size_t)(in.rows > 0 ? in.rows : 1) * sizeof *row_track);
     mumloc_status s = MUMLOC_OK;
     if (!row_track || ((u_xy || intensity) && !w_xy) || ((u_z || intensity) && !w_z))
-        s = mumloc_fail(MUMLOC_ERR_OUT_OF_MEMORY, "merge: out of memory for %lld rows", (long long)in.rows);
+        s = error_fail(MUMLOC_ERR_OUT_OF_MEMORY, "merge: out of memory for %lld rows", (long long)in.rows);
     in.weight_xy = plan.weight_xy = w_xy;
     in.weight_z = plan.weight_z = w_z;
 

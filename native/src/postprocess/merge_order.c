@@ -12,7 +12,7 @@ static mumloc_status radix_sort(const double *frame, int64_t rows, double lo, do
     if (!other || !count) {
         free(other);
         free(count);
-        return mumloc_fail(MUMLOC_ERR_OUT_OF_MEMORY, "merge: out of memory sorting rows by frame");
+        return error_fail(MUMLOC_ERR_OUT_OF_MEMORY, "merge: out of memory sorting rows by frame");
     }
     for (int64_t r = 0; r < rows; r++) order[r] = r;
     uint64_t span = (uint64_t)(hi - lo);
@@ -34,7 +34,7 @@ static mumloc_status counting_sort(const double *frame, int64_t rows, double lo,
                                    int64_t *order) {
     int64_t bins = (int64_t)(hi - lo) + 1;
     int64_t *start = calloc((size_t)bins + 1, sizeof *start);
-    if (!start) return mumloc_fail(MUMLOC_ERR_OUT_OF_MEMORY, "merge: out of memory sorting rows by frame");
+    if (!start) return error_fail(MUMLOC_ERR_OUT_OF_MEMORY, "merge: out of memory sorting rows by frame");
     for (int64_t r = 0; r < rows; r++) start[(int64_t)(frame[r] - lo) + 1]++;
     for (int64_t b = 0; b < bins; b++) start[b + 1] += start[b];
     for (int64_t r = 0; r < rows; r++) order[start[(int64_t)(frame[r] - lo)]++] = r;
@@ -49,7 +49,7 @@ mumloc_status merge_frame_order(const double *frame, int64_t rows, int64_t **ord
     for (int64_t r = 0; r < rows; r++) {
         double f = frame[r];
         if (!isfinite(f) || f != floor(f) || fabs(f) > 1e15)
-            return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT,
+            return error_fail(MUMLOC_ERR_INVALID_ARGUMENT,
                                "merge: row %lld: frame %g is not a whole number; frames number the "
                                "movie's frames (1, 2, ...)",
                                (long long)r + 1, f);
@@ -58,7 +58,7 @@ mumloc_status merge_frame_order(const double *frame, int64_t rows, int64_t **ord
         hi = fmax(hi, f);
     }
     int64_t *out = malloc((size_t)(rows > 0 ? rows : 1) * sizeof *out);
-    if (!out) return mumloc_fail(MUMLOC_ERR_OUT_OF_MEMORY, "merge: out of memory sorting rows by frame");
+    if (!out) return error_fail(MUMLOC_ERR_OUT_OF_MEMORY, "merge: out of memory sorting rows by frame");
     mumloc_status s = MUMLOC_OK;
     if (sorted) {
         for (int64_t r = 0; r < rows; r++) out[r] = r;

@@ -1,6 +1,6 @@
 /* Row order by frame for the merging of blinks: the table's rows sorted by (frame, row). */
-#ifndef MUMLOC_POSTPROCESS_MERGE_ORDER_H
-#define MUMLOC_POSTPROCESS_MERGE_ORDER_H
+#ifndef POSTPROCESS_MERGE_ORDER_H
+#define POSTPROCESS_MERGE_ORDER_H
 
 #include <stdint.h>
 

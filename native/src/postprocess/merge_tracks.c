@@ -38,7 +38,7 @@ static mumloc_status grid_build(track_grid *g, const track *open, int64_t count)
     while (want < 2 * count) want *= 2;
     if (want > g->buckets) {
         int64_t *head = realloc(g->head, (size_t)want * sizeof *head);
-        if (!head) return mumloc_fail(MUMLOC_ERR_OUT_OF_MEMORY, "merge: out of memory");
+        if (!head) return error_fail(MUMLOC_ERR_OUT_OF_MEMORY, "merge: out of memory");
         g->head = head;
         g->buckets = want;
     }
@@ -120,7 +120,7 @@ static mumloc_status grow(track_state *s, int64_t need) {
     if (taken) s->taken = taken;
     int64_t *next = realloc(s->grid.next, (size_t)cap * sizeof *next);
     if (next) s->grid.next = next;
-    if (!open || !taken || !next) return mumloc_fail(MUMLOC_ERR_OUT_OF_MEMORY, "merge: out of memory");
+    if (!open || !taken || !next) return error_fail(MUMLOC_ERR_OUT_OF_MEMORY, "merge: out of memory");
     s->cap = cap;
     return MUMLOC_OK;
 }
@@ -147,9 +147,9 @@ static mumloc_status assign(const merge_input *in, const mumloc_blink_merge_opti
         int64_t frame = (int64_t)in->frame[order[i]], end = i;
         while (end < in->rows && (int64_t)in->frame[order[end]] == frame) end++;
         close_tracks(s, frame, o);
-        MUMLOC_TRY(grow(s, s->count + (end - i)));
+        ERROR_TRY(grow(s, s->count + (end - i)));
         int64_t indexed = s->count; /* tracks opened in this frame are not candidates in it */
-        MUMLOC_TRY(grid_build(&s->grid, s->open, indexed));
+        ERROR_TRY(grid_build(&s->grid, s->open, indexed));
         for (; i < end; i++) {
             int64_t r = order[i];
             int64_t k = indexed > 0 ? nearest(&s->grid, s->open, s->taken, frame, o, in, r) : -1;
@@ -163,7 +163,7 @@ static mumloc_status assign(const merge_input *in, const mumloc_blink_merge_opti
             s->taken[k] = frame;
             row_track[r] = s->open[k].id;
         }
-        MUMLOC_TRY(post_progress_report(progress, i, 0));
+        ERROR_TRY(post_progress_report(progress, i, 0));
     }
     *tracks = next_id;
     return MUMLOC_OK;
@@ -173,7 +173,7 @@ mumloc_status merge_assign_tracks(const merge_input *in, const mumloc_blink_merg
                                   int64_t *row_track, int64_t *tracks, post_progress *progress) {
     *tracks = 0;
     int64_t *order = NULL;
-    MUMLOC_TRY(merge_frame_order(in->frame, in->rows, &order));
+    ERROR_TRY(merge_frame_order(in->frame, in->rows, &order));
     double lateral = o->max_distance_xy_nm > 0 ? o->max_distance_xy_nm : o->max_distance_nm;
     track_state s = {0};
     s.grid.cell = lateral;

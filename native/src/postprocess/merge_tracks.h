@@ -1,6 +1,6 @@
 /* The first step of merging blinks: which molecule (track) each localization belongs to. */
-#ifndef MUMLOC_POSTPROCESS_MERGE_TRACKS_H
-#define MUMLOC_POSTPROCESS_MERGE_TRACKS_H
+#ifndef POSTPROCESS_MERGE_TRACKS_H
+#define POSTPROCESS_MERGE_TRACKS_H
 
 #include <stdint.h>
 

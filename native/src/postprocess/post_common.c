@@ -16,12 +16,12 @@ mumloc_status post_length_column(const mumloc_table *t, const char *task, const 
     int c = mumloc_table_find_column(t, name, NULL);
     if (c < 0) {
         if (!required) return MUMLOC_OK;
-        return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT, "%s: the table has no column \"%s\"", task,
+        return error_fail(MUMLOC_ERR_INVALID_ARGUMENT, "%s: the table has no column \"%s\"", task,
                            name);
     }
     const char *unit = mumloc_table_column_unit(t, c);
     if (*unit && strcmp(unit, "nm") != 0)
-        return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT,
+        return error_fail(MUMLOC_ERR_INVALID_ARGUMENT,
                            "%s: column \"%s\" is in %s; convert it to nm first (the camera pixel "
                            "size converts px)",
                            task, name, unit);
@@ -35,7 +35,7 @@ mumloc_status post_require_finite(const char *task, const char *name, const doub
         if (!isfinite(values[r])) {
             char text[64];
             mumloc_format_number(values[r], text, sizeof text);
-            return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT,
+            return error_fail(MUMLOC_ERR_INVALID_ARGUMENT,
                                "%s: row %lld: %s is %s; every row needs a finite %s", task,
                                (long long)r + 1, name, text, name);
         }
@@ -51,6 +51,6 @@ mumloc_status post_progress_report(post_progress *p, int64_t done, int last) {
     if (!p->fn || (!last && done < p->next)) return MUMLOC_OK;
     p->next = done + POST_PROGRESS_STEP;
     if (p->fn(p->user, done, p->total))
-        return mumloc_fail(MUMLOC_ERR_CANCELLED, "%s: cancelled", p->task);
+        return error_fail(MUMLOC_ERR_CANCELLED, "%s: cancelled", p->task);
     return MUMLOC_OK;
 }

@@ -1,7 +1,7 @@
 /* What merging, filtering and FRC share: reading length columns from a table (nm or no unit) with
  * messages naming the task, and progress reporting with cancellation. */
-#ifndef MUMLOC_POSTPROCESS_POST_COMMON_H
-#define MUMLOC_POSTPROCESS_POST_COMMON_H
+#ifndef POSTPROCESS_POST_COMMON_H
+#define POSTPROCESS_POST_COMMON_H
 
 #include <stdint.h>
 

@@ -1,8 +1,8 @@
 /* The colour bar drawn in a margin right of the image: a vertical gradient of the colour map (z_max at
  * the top), ticks at round depths labelled in nm, and the title "z [nm]" above. Drawn row by row so
  * that an image can be written without holding its RGB canvas in memory. */
-#ifndef MUMLOC_RENDER_COLORBAR_H
-#define MUMLOC_RENDER_COLORBAR_H
+#ifndef RENDER_COLORBAR_H
+#define RENDER_COLORBAR_H
 
 #include "mumloc.h"
 

@@ -40,7 +40,7 @@ mumloc_status mumloc_colormap_from_name(const char *name, mumloc_colormap *out) 
             if (out) *out = (mumloc_colormap)m;
             return MUMLOC_OK;
         }
-    return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT,
+    return error_fail(MUMLOC_ERR_INVALID_ARGUMENT,
                        "colormap '%s' is unknown; the colour maps are viridis, turbo",
                        name ? name : "(null)");
 }
@@ -61,10 +61,10 @@ void render_colormap_eval(mumloc_colormap map, double t, float rgb[3]) {
 
 mumloc_status mumloc_colormap_color(mumloc_colormap colormap, double t, unsigned char rgb[3]) {
     if ((int)colormap < 0 || (int)colormap >= MUMLOC_COLORMAP_COUNT)
-        return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT, "colormap %d is out of range 0..%d",
+        return error_fail(MUMLOC_ERR_INVALID_ARGUMENT, "colormap %d is out of range 0..%d",
                            (int)colormap, MUMLOC_COLORMAP_COUNT - 1);
-    if (isnan(t)) return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT, "colormap position t is NaN");
-    if (!rgb) return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT, "colormap colour output is NULL");
+    if (isnan(t)) return error_fail(MUMLOC_ERR_INVALID_ARGUMENT, "colormap position t is NaN");
+    if (!rgb) return error_fail(MUMLOC_ERR_INVALID_ARGUMENT, "colormap colour output is NULL");
     float value[3];
     render_colormap_eval(colormap, t, value);
     for (int c = 0; c < 3; c++) rgb[c] = (unsigned char)lrintf(value[c]);

@@ -1,6 +1,6 @@
 /* Colour maps as tables of control points (see colormap.c), interpolated linearly in sRGB. */
-#ifndef MUMLOC_RENDER_COLORMAP_H
-#define MUMLOC_RENDER_COLORMAP_H
+#ifndef RENDER_COLORMAP_H
+#define RENDER_COLORMAP_H
 
 #include "mumloc.h"
 

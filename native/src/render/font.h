@@ -1,7 +1,7 @@
 /* A tiny 5×7 bitmap font for the colour bar's and the plots' labels: digits, ASCII letters and
  * common punctuation (- . [ ] ( ) / : , + % = _ ^ < >); other characters draw as a space. */
-#ifndef MUMLOC_RENDER_FONT_H
-#define MUMLOC_RENDER_FONT_H
+#ifndef RENDER_FONT_H
+#define RENDER_FONT_H
 
 enum { FONT_GLYPH_WIDTH = 5, FONT_GLYPH_HEIGHT = 7, FONT_ADVANCE = 6 };
 

@@ -1,8 +1,8 @@
 /* The standard normal CDF Φ from a table with linear interpolation: a Gaussian kernel needs Φ at every
  * pixel edge it covers, and erfc there dominated the Gaussian method's time. With 32768 steps over
  * [−8, 8] the interpolation error is below 1e-8 (h²/8 · max|Φ''|); beyond ±8, Φ is 0 or 1 to 1e-15. */
-#ifndef MUMLOC_RENDER_NORMAL_TABLE_H
-#define MUMLOC_RENDER_NORMAL_TABLE_H
+#ifndef RENDER_NORMAL_TABLE_H
+#define RENDER_NORMAL_TABLE_H
 
 enum { NORMAL_TABLE_STEPS = 32768 };
 #define NORMAL_TABLE_LIMIT 8.0

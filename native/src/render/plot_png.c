@@ -122,14 +122,14 @@ void plot_spec_default(plot_spec *s) {
 
 mumloc_status plot_render_rgb(const plot_spec *s, unsigned char **rgb, int *width, int *height) {
     if (!s || !rgb || !width || !height || s->series_count < 0 || (s->series_count > 0 && !s->series))
-        return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT, "plot: needs a spec and outputs");
+        return error_fail(MUMLOC_ERR_INVALID_ARGUMENT, "plot: needs a spec and outputs");
     *rgb = NULL;
     int w = s->width > 0 ? s->width : 800, h = s->height > 0 ? s->height : 500;
     if (w < 200 || h < 150 || w > 8000 || h > 8000)
-        return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT,
+        return error_fail(MUMLOC_ERR_INVALID_ARGUMENT,
                            "plot: %d x %d pixels is outside 200 x 150 .. 8000 x 8000", w, h);
     canvas c = {malloc((size_t)w * h * 3), w, h};
-    if (!c.rgb) return mumloc_fail(MUMLOC_ERR_OUT_OF_MEMORY, "plot: out of memory");
+    if (!c.rgb) return error_fail(MUMLOC_ERR_OUT_OF_MEMORY, "plot: out of memory");
     memset(c.rgb, 255, (size_t)w * h * 3);
     int sc = 1 + (w >= 600 && h >= 360), glyph_h = FONT_GLYPH_HEIGHT * sc;
 
@@ -148,7 +148,7 @@ mumloc_status plot_render_rgb(const plot_spec *s, unsigned char **rgb, int *widt
     int bottom = h - (6 * sc + glyph_h + 6 * sc + (s->x_label ? glyph_h + 6 * sc : 0));
     if (right - left < 40 || bottom - top < 40) {
         free(c.rgb);
-        return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT, "plot: %d x %d pixels leave no room to plot", w, h);
+        return error_fail(MUMLOC_ERR_INVALID_ARGUMENT, "plot: %d x %d pixels leave no room to plot", w, h);
     }
 #define PX(v) (left + ((v) - ax.lo) / (ax.hi - ax.lo) * (right - left))
 #define PY(v) (bottom - ((v) - ay.lo) / (ay.hi - ay.lo) * (bottom - top))
@@ -216,17 +216,17 @@ static void png_row(void *user, int y, unsigned char *out) {
 }
 
 mumloc_status plot_write_png(const plot_spec *s, const char *path) {
-    if (!path || !*path) return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT, "plot: a PNG path is required");
+    if (!path || !*path) return error_fail(MUMLOC_ERR_INVALID_ARGUMENT, "plot: a PNG path is required");
     unsigned char *rgb;
     int w, h;
-    MUMLOC_TRY(plot_render_rgb(s, &rgb, &w, &h));
-    mumloc_atomic_file af = {0};
-    mumloc_status st = mumloc_atomic_open(&af, path);
+    ERROR_TRY(plot_render_rgb(s, &rgb, &w, &h));
+    atomic_file af = {0};
+    mumloc_status st = atomic_open(&af, path);
     if (st == MUMLOC_OK) {
         png_source src = {rgb, w};
-        st = mumloc_png_write_rgb(af.file, path, w, h, 0.0, png_row, &src);
-        if (st == MUMLOC_OK) st = mumloc_atomic_commit(&af);
-        else mumloc_atomic_abort(&af);
+        st = png_write_rgb(af.file, path, w, h, 0.0, png_row, &src);
+        if (st == MUMLOC_OK) st = atomic_commit(&af);
+        else atomic_abort(&af);
     }
     free(rgb);
     return st;

@@ -1,8 +1,8 @@
 /* A small line-plot renderer for the library's diagnostic plots (FRC curve, drift vs frame, ...):
  * one or more series of (x, y) points drawn as lines on white, with axes, round ticks, axis labels,
  * a title and a legend, written as an RGB PNG. Deliberately plain: enough to read a curve. */
-#ifndef MUMLOC_RENDER_PLOT_PNG_H
-#define MUMLOC_RENDER_PLOT_PNG_H
+#ifndef RENDER_PLOT_PNG_H
+#define RENDER_PLOT_PNG_H
 
 #include <stdint.h>
 

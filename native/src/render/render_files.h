@@ -1,6 +1,6 @@
 /* Which image format a path asks for (by its extension). */
-#ifndef MUMLOC_RENDER_FILES_H
-#define MUMLOC_RENDER_FILES_H
+#ifndef RENDER_FILES_H
+#define RENDER_FILES_H
 
 #include "mumloc.h"
 

@@ -43,7 +43,7 @@ static mumloc_status smooth_rows(float *data, int width, int height, int channel
         }
         free(copy);
     }
-    return failed ? mumloc_fail(MUMLOC_ERR_OUT_OF_MEMORY, "render: out of memory smoothing") : MUMLOC_OK;
+    return failed ? error_fail(MUMLOC_ERR_OUT_OF_MEMORY, "render: out of memory smoothing") : MUMLOC_OK;
 }
 
 /* Convolves along columns in place. Each thread takes vertical strips of the image and walks down
@@ -90,13 +90,13 @@ static mumloc_status smooth_columns(float *data, int width, int height, int chan
         }
         free(ring);
     }
-    return failed ? mumloc_fail(MUMLOC_ERR_OUT_OF_MEMORY, "render: out of memory smoothing") : MUMLOC_OK;
+    return failed ? error_fail(MUMLOC_ERR_OUT_OF_MEMORY, "render: out of memory smoothing") : MUMLOC_OK;
 }
 
 static mumloc_status smooth(float *data, int width, int height, int channels, int shifts) {
     float w[2 * RENDER_MAX_ASH_SHIFTS - 1];
     int taps = triangle(shifts, w);
-    MUMLOC_TRY(smooth_rows(data, width, height, channels, w, taps));
+    ERROR_TRY(smooth_rows(data, width, height, channels, w, taps));
     return smooth_columns(data, width, height, channels, w, taps);
 }
 
@@ -138,7 +138,7 @@ static mumloc_status saturation_from_percentile(const mumloc_renderer *r, double
         return MUMLOC_OK;
     }
     float *values = malloc(sizeof *values * n);
-    if (!values) return mumloc_fail(MUMLOC_ERR_OUT_OF_MEMORY, "render: out of memory for the contrast");
+    if (!values) return error_fail(MUMLOC_ERR_OUT_OF_MEMORY, "render: out of memory for the contrast");
     size_t k = 0;
     for (size_t i = 0; i < pixels; i++)
         if (r->image[i * RENDER_CHANNELS] > 0.0f) values[k++] = r->image[i * RENDER_CHANNELS];
@@ -152,17 +152,17 @@ static mumloc_status saturation_from_percentile(const mumloc_renderer *r, double
 
 mumloc_status render_finish(mumloc_renderer *r) {
     if (r->finished) return MUMLOC_OK;
-    mumloc_threads_apply();
+    threads_apply();
     if (r->p.method == MUMLOC_RENDER_ASH && r->p.ash_shifts > 1) {
-        MUMLOC_TRY(smooth(r->image, r->width, r->height, RENDER_CHANNELS, r->p.ash_shifts));
+        ERROR_TRY(smooth(r->image, r->width, r->height, RENDER_CHANNELS, r->p.ash_shifts));
         for (int s = 0; s < r->slices; s++)
-            MUMLOC_TRY(smooth(r->stack + (size_t)s * (size_t)r->width * (size_t)r->height,
+            ERROR_TRY(smooth(r->stack + (size_t)s * (size_t)r->width * (size_t)r->height,
                               r->width, r->height, 1, r->p.ash_shifts));
     }
     if (r->p.saturation_density > 0.0)
         r->saturation = r->p.saturation_density;
     else
-        MUMLOC_TRY(saturation_from_percentile(r, r->p.saturation_percentile, &r->saturation));
+        ERROR_TRY(saturation_from_percentile(r, r->p.saturation_percentile, &r->saturation));
     r->finished = 1;
     return MUMLOC_OK;
 }
@@ -206,13 +206,13 @@ void render_canvas_row(const mumloc_renderer *r, int row, unsigned char *rgb) {
 }
 
 static mumloc_status begin_output(mumloc_renderer *r, const void *out) {
-    if (!r) return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT, "render: renderer is NULL");
-    if (!out) return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT, "render: output buffer is NULL");
+    if (!r) return error_fail(MUMLOC_ERR_INVALID_ARGUMENT, "render: renderer is NULL");
+    if (!out) return error_fail(MUMLOC_ERR_INVALID_ARGUMENT, "render: output buffer is NULL");
     return render_finish(r);
 }
 
 mumloc_status mumloc_renderer_info(mumloc_renderer *r, mumloc_render_info *info) {
-    MUMLOC_TRY(begin_output(r, info));
+    ERROR_TRY(begin_output(r, info));
     *info = (mumloc_render_info){0};
     info->width = r->width;
     info->height = r->height;
@@ -228,14 +228,14 @@ mumloc_status mumloc_renderer_info(mumloc_renderer *r, mumloc_render_info *info)
 }
 
 mumloc_status mumloc_renderer_density(mumloc_renderer *r, float *out) {
-    MUMLOC_TRY(begin_output(r, out));
+    ERROR_TRY(begin_output(r, out));
     size_t pixels = (size_t)r->width * (size_t)r->height;
     for (size_t i = 0; i < pixels; i++) out[i] = r->image[i * RENDER_CHANNELS];
     return MUMLOC_OK;
 }
 
 mumloc_status mumloc_renderer_rgb(mumloc_renderer *r, unsigned char *out) {
-    MUMLOC_TRY(begin_output(r, out));
+    ERROR_TRY(begin_output(r, out));
     int canvas_w, canvas_h;
     render_canvas_size(r, &canvas_w, &canvas_h);
     for (int row = 0; row < canvas_h; row++)
@@ -244,9 +244,9 @@ mumloc_status mumloc_renderer_rgb(mumloc_renderer *r, unsigned char *out) {
 }
 
 mumloc_status mumloc_renderer_zstack(mumloc_renderer *r, float *out) {
-    MUMLOC_TRY(begin_output(r, out));
+    ERROR_TRY(begin_output(r, out));
     if (!r->stack)
-        return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT,
+        return error_fail(MUMLOC_ERR_INVALID_ARGUMENT,
                            "render: no z-stack was accumulated; set params.zstack = 1");
     memcpy(out, r->stack, sizeof *out * (size_t)r->slices * (size_t)r->width * (size_t)r->height);
     return MUMLOC_OK;

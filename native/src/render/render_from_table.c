@@ -9,11 +9,11 @@ static mumloc_status nm_column(const mumloc_table *table, const char *name, cons
                                const double **data) {
     int column = mumloc_table_find_column(table, name, NULL);
     if (column < 0)
-        return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT, "render: the table has no column \"%s\"%s",
+        return error_fail(MUMLOC_ERR_INVALID_ARGUMENT, "render: the table has no column \"%s\"%s",
                            name, why);
     const char *unit = mumloc_table_column_unit(table, column);
     if (unit && *unit && strcmp(unit, "nm") != 0)
-        return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT,
+        return error_fail(MUMLOC_ERR_INVALID_ARGUMENT,
                            "render: the table's column \"%s\" is in [%s]; convert it to nm first "
                            "(mumloc_table_convert_to_nm)",
                            name, unit);
@@ -23,28 +23,28 @@ static mumloc_status nm_column(const mumloc_table *table, const char *name, cons
 
 mumloc_status mumloc_render_table(const mumloc_render_params *params, const mumloc_table *table,
                                   mumloc_renderer **out) {
-    if (!out) return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT, "render: output pointer is NULL");
+    if (!out) return error_fail(MUMLOC_ERR_INVALID_ARGUMENT, "render: output pointer is NULL");
     *out = NULL;
-    if (!table) return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT, "render: the table is NULL");
-    MUMLOC_TRY(mumloc_render_params_validate(params));
+    if (!table) return error_fail(MUMLOC_ERR_INVALID_ARGUMENT, "render: the table is NULL");
+    ERROR_TRY(mumloc_render_params_validate(params));
     const double *x = NULL, *y = NULL, *z = NULL, *sigma = NULL;
-    MUMLOC_TRY(nm_column(table, "x", " (x [nm] is required)", &x));
-    MUMLOC_TRY(nm_column(table, "y", " (y [nm] is required)", &y));
-    MUMLOC_TRY(nm_column(table, "z", " (z [nm] is required: depth is encoded by colour)", &z));
+    ERROR_TRY(nm_column(table, "x", " (x [nm] is required)", &x));
+    ERROR_TRY(nm_column(table, "y", " (y [nm] is required)", &y));
+    ERROR_TRY(nm_column(table, "z", " (z [nm] is required: depth is encoded by colour)", &z));
     if (params->method == MUMLOC_RENDER_GAUSSIAN && params->sigma_nm == 0.0) {
         const char *name = mumloc_table_find_column(table, "uncertainty_xy", NULL) >= 0
                                ? "uncertainty_xy"
                                : "uncertainty";
-        MUMLOC_TRY(nm_column(table, name,
+        ERROR_TRY(nm_column(table, name,
                              " (nor \"uncertainty_xy\"): the Gaussian method needs each "
                              "localization's uncertainty, or a fixed sigma",
                              &sigma));
     }
     int64_t rows = mumloc_table_rows(table);
     mumloc_render_params p = *params;
-    MUMLOC_TRY(mumloc_render_params_fit(&p, rows, x, y, z));
+    ERROR_TRY(mumloc_render_params_fit(&p, rows, x, y, z));
     mumloc_renderer *r = NULL;
-    MUMLOC_TRY(mumloc_renderer_create(&p, &r));
+    ERROR_TRY(mumloc_renderer_create(&p, &r));
     mumloc_status s = mumloc_renderer_add(r, rows, x, y, z, sigma);
     if (s != MUMLOC_OK) {
         mumloc_renderer_destroy(r);

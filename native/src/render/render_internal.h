@@ -1,6 +1,6 @@
 /* The renderer's state, shared by the files of render/ (accumulation, finishing, outputs). */
-#ifndef MUMLOC_RENDER_INTERNAL_H
-#define MUMLOC_RENDER_INTERNAL_H
+#ifndef RENDER_INTERNAL_H
+#define RENDER_INTERNAL_H
 
 #include <stdint.h>
 

@@ -33,63 +33,63 @@ void mumloc_render_params_default(mumloc_render_params *p) {
 
 static mumloc_status check_range(const char *name, double value, double lo, double hi) {
     if (!(value >= lo && value <= hi))
-        return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT, "render: %s must be in [%g, %g], got %g",
+        return error_fail(MUMLOC_ERR_INVALID_ARGUMENT, "render: %s must be in [%g, %g], got %g",
                            name, lo, hi, value);
     return MUMLOC_OK;
 }
 
 mumloc_status mumloc_render_params_validate(const mumloc_render_params *p) {
-    if (!p) return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT, "render: parameters are NULL");
+    if (!p) return error_fail(MUMLOC_ERR_INVALID_ARGUMENT, "render: parameters are NULL");
     if (!(p->pixel_nm > 0.0) || !(p->pixel_nm <= 1e6))
-        return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT,
+        return error_fail(MUMLOC_ERR_INVALID_ARGUMENT,
                            "render: pixel_nm must be > 0 and at most 1000000 nm, got %g", p->pixel_nm);
     if ((int)p->method < 0 || (int)p->method > MUMLOC_RENDER_ASH)
-        return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT,
+        return error_fail(MUMLOC_ERR_INVALID_ARGUMENT,
                            "render: method must be histogram (0), gaussian (1) or ash (2), got %d",
                            (int)p->method);
-    MUMLOC_TRY(check_range("sigma_nm (0 = from the table)", p->sigma_nm, 0.0, LENGTH_LIMIT_NM));
+    ERROR_TRY(check_range("sigma_nm (0 = from the table)", p->sigma_nm, 0.0, LENGTH_LIMIT_NM));
     if (!(p->sigma_min_nm > 0.0))
-        return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT, "render: sigma_min_nm must be > 0, got %g",
+        return error_fail(MUMLOC_ERR_INVALID_ARGUMENT, "render: sigma_min_nm must be > 0, got %g",
                            p->sigma_min_nm);
     if (!(p->sigma_max_nm >= p->sigma_min_nm) || !(p->sigma_max_nm <= 1e6))
-        return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT,
+        return error_fail(MUMLOC_ERR_INVALID_ARGUMENT,
                            "render: sigma_max_nm must be in [sigma_min_nm = %g, 1000000], got %g",
                            p->sigma_min_nm, p->sigma_max_nm);
     if (p->ash_shifts < 1 || p->ash_shifts > RENDER_MAX_ASH_SHIFTS)
-        return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT, "render: ash_shifts must be in 1..%d, got %d",
+        return error_fail(MUMLOC_ERR_INVALID_ARGUMENT, "render: ash_shifts must be in 1..%d, got %d",
                            RENDER_MAX_ASH_SHIFTS, p->ash_shifts);
-    MUMLOC_TRY(check_range("field_width_nm (0 = from the data)", p->field_width_nm, 0.0,
+    ERROR_TRY(check_range("field_width_nm (0 = from the data)", p->field_width_nm, 0.0,
                            LENGTH_LIMIT_NM));
-    MUMLOC_TRY(check_range("field_height_nm (0 = from the data)", p->field_height_nm, 0.0,
+    ERROR_TRY(check_range("field_height_nm (0 = from the data)", p->field_height_nm, 0.0,
                            LENGTH_LIMIT_NM));
     if (!p->z_from_data) {
-        MUMLOC_TRY(check_range("z_min_nm", p->z_min_nm, -LENGTH_LIMIT_NM, LENGTH_LIMIT_NM));
-        MUMLOC_TRY(check_range("z_max_nm", p->z_max_nm, -LENGTH_LIMIT_NM, LENGTH_LIMIT_NM));
+        ERROR_TRY(check_range("z_min_nm", p->z_min_nm, -LENGTH_LIMIT_NM, LENGTH_LIMIT_NM));
+        ERROR_TRY(check_range("z_max_nm", p->z_max_nm, -LENGTH_LIMIT_NM, LENGTH_LIMIT_NM));
         if (!(p->z_max_nm > p->z_min_nm))
-            return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT,
+            return error_fail(MUMLOC_ERR_INVALID_ARGUMENT,
                                "render: z range is empty: z_max_nm (%g) must be greater than "
                                "z_min_nm (%g)",
                                p->z_max_nm, p->z_min_nm);
     }
     if ((int)p->colormap < 0 || (int)p->colormap >= MUMLOC_COLORMAP_COUNT)
-        return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT,
+        return error_fail(MUMLOC_ERR_INVALID_ARGUMENT,
                            "render: colormap must be 0..%d (viridis, turbo), got %d",
                            MUMLOC_COLORMAP_COUNT - 1, (int)p->colormap);
-    MUMLOC_TRY(check_range("saturation_percentile", p->saturation_percentile, 0.0, 100.0));
+    ERROR_TRY(check_range("saturation_percentile", p->saturation_percentile, 0.0, 100.0));
     if (!(p->saturation_percentile > 0.0))
-        return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT,
+        return error_fail(MUMLOC_ERR_INVALID_ARGUMENT,
                            "render: saturation_percentile must be in (0, 100], got %g",
                            p->saturation_percentile);
-    MUMLOC_TRY(check_range("saturation_density (0 = from the percentile)", p->saturation_density,
+    ERROR_TRY(check_range("saturation_density (0 = from the percentile)", p->saturation_density,
                            0.0, 1e30));
     if (p->colorbar != 0 && p->colorbar != 1)
-        return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT, "render: colorbar must be 0 or 1, got %d",
+        return error_fail(MUMLOC_ERR_INVALID_ARGUMENT, "render: colorbar must be 0 or 1, got %d",
                            p->colorbar);
     if (p->zstack != 0 && p->zstack != 1)
-        return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT, "render: zstack must be 0 or 1, got %d",
+        return error_fail(MUMLOC_ERR_INVALID_ARGUMENT, "render: zstack must be 0 or 1, got %d",
                            p->zstack);
     if (p->zstack && (!(p->z_bin_nm > 0.0) || !(p->z_bin_nm <= LENGTH_LIMIT_NM)))
-        return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT,
+        return error_fail(MUMLOC_ERR_INVALID_ARGUMENT,
                            "render: z_bin_nm (z-stack slice thickness) must be > 0, got %g",
                            p->z_bin_nm);
     return MUMLOC_OK;
@@ -108,14 +108,14 @@ void render_extent_add(render_extent *e, double x, double y, double z) {
 }
 
 mumloc_status render_extent_apply(const render_extent *e, mumloc_render_params *p) {
-    MUMLOC_TRY(mumloc_render_params_validate(p));
+    ERROR_TRY(mumloc_render_params_validate(p));
     /* The field holds the largest coordinate: floor(max / p) + 1 whole pixels. */
     if (p->field_width_nm == 0.0) p->field_width_nm = (floor(fmax(e->x_max, 0.0) / p->pixel_nm) + 1) * p->pixel_nm;
     if (p->field_height_nm == 0.0)
         p->field_height_nm = (floor(fmax(e->y_max, 0.0) / p->pixel_nm) + 1) * p->pixel_nm;
     if (p->z_from_data) {
         if (e->count == 0)
-            return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT,
+            return error_fail(MUMLOC_ERR_INVALID_ARGUMENT,
                                "render: the z range cannot come from the data: there are no "
                                "localizations; give z_min and z_max");
         p->z_min_nm = e->z_min;
@@ -128,7 +128,7 @@ mumloc_status render_extent_apply(const render_extent *e, mumloc_render_params *
 
 mumloc_status render_check_finite(int64_t index, double x, double y, double z) {
     if (!isfinite(x) || !isfinite(y) || !isfinite(z))
-        return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT,
+        return error_fail(MUMLOC_ERR_INVALID_ARGUMENT,
                            "render: localization %lld has a non-finite coordinate (x %g, y %g, "
                            "z %g); remove such rows first",
                            (long long)index, x, y, z);
@@ -137,15 +137,15 @@ mumloc_status render_check_finite(int64_t index, double x, double y, double z) {
 
 mumloc_status mumloc_render_params_fit(mumloc_render_params *p, int64_t count, const double *x,
                                        const double *y, const double *z) {
-    if (!p) return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT, "render: parameters are NULL");
+    if (!p) return error_fail(MUMLOC_ERR_INVALID_ARGUMENT, "render: parameters are NULL");
     if (count < 0 || (count > 0 && (!x || !y || !z)))
-        return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT,
+        return error_fail(MUMLOC_ERR_INVALID_ARGUMENT,
                            "render: fit needs count >= 0 and x, y, z arrays (count %lld)",
                            (long long)count);
     render_extent e;
     render_extent_init(&e);
     for (int64_t i = 0; i < count; i++) {
-        MUMLOC_TRY(render_check_finite(i, x[i], y[i], z[i]));
+        ERROR_TRY(render_check_finite(i, x[i], y[i], z[i]));
         render_extent_add(&e, x[i], y[i], z[i]);
     }
     return render_extent_apply(&e, p);

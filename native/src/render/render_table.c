@@ -36,38 +36,38 @@ static double nm_per_unit(const char *unit) {
     return 0.0;
 }
 
-static mumloc_status length_column(mumloc_csv_reader *reader, const char *path, const char *name,
+static mumloc_status length_column(csv_reader *reader, const char *path, const char *name,
                                    const char *why, int *index, double *scale) {
-    *index = mumloc_csv_reader_find(reader, name);
+    *index = csv_reader_find(reader, name);
     if (*index < 0)
-        return mumloc_fail(MUMLOC_ERR_FORMAT, "render: '%s' has no column \"%s\"%s", path, name, why);
-    const char *unit = mumloc_csv_reader_unit(reader, *index);
+        return error_fail(MUMLOC_ERR_FORMAT, "render: '%s' has no column \"%s\"%s", path, name, why);
+    const char *unit = csv_reader_unit(reader, *index);
     *scale = nm_per_unit(unit);
     if (*scale == 0.0)
-        return mumloc_fail(MUMLOC_ERR_FORMAT,
+        return error_fail(MUMLOC_ERR_FORMAT,
                            "render: '%s' column \"%s\" is in [%s]; rendering needs nm or um (convert "
                            "pixel units to nm first)",
                            path, name, unit);
     return MUMLOC_OK;
 }
 
-static mumloc_status find_columns(mumloc_csv_reader *reader, const char *path, int needs_sigma,
+static mumloc_status find_columns(csv_reader *reader, const char *path, int needs_sigma,
                                   table_columns *c) {
     double scale_x, scale_y, scale_z;
-    MUMLOC_TRY(length_column(reader, path, "x", " (x [nm] is required)", &c->x, &scale_x));
-    MUMLOC_TRY(length_column(reader, path, "y", " (y [nm] is required)", &c->y, &scale_y));
-    MUMLOC_TRY(length_column(reader, path, "z",
+    ERROR_TRY(length_column(reader, path, "x", " (x [nm] is required)", &c->x, &scale_x));
+    ERROR_TRY(length_column(reader, path, "y", " (y [nm] is required)", &c->y, &scale_y));
+    ERROR_TRY(length_column(reader, path, "z",
                              " (z [nm] is required: depth is encoded by colour)", &c->z, &scale_z));
     if (scale_x != scale_y || scale_x != scale_z)
-        return mumloc_fail(MUMLOC_ERR_FORMAT, "render: '%s' columns x, y and z must share one unit",
+        return error_fail(MUMLOC_ERR_FORMAT, "render: '%s' columns x, y and z must share one unit",
                            path);
     c->xyz_scale = scale_x;
     c->sigma = -1;
     c->sigma_scale = 1.0;
     if (needs_sigma) {
-        const char *name = mumloc_csv_reader_find(reader, "uncertainty_xy") >= 0 ? "uncertainty_xy"
+        const char *name = csv_reader_find(reader, "uncertainty_xy") >= 0 ? "uncertainty_xy"
                                                                                  : "uncertainty";
-        MUMLOC_TRY(length_column(reader, path, name,
+        ERROR_TRY(length_column(reader, path, name,
                                  " (nor \"uncertainty_xy\"): the Gaussian method needs each "
                                  "localization's uncertainty, or a fixed sigma",
                                  &c->sigma, &c->sigma_scale));
@@ -76,25 +76,25 @@ static mumloc_status find_columns(mumloc_csv_reader *reader, const char *path, i
 }
 
 /* Reads the next row into the batch; *more is 0 at the end of the table. */
-static mumloc_status read_row(mumloc_csv_reader *reader, const char *path, const table_columns *c,
+static mumloc_status read_row(csv_reader *reader, const char *path, const table_columns *c,
                               batch *b, int *more) {
-    MUMLOC_TRY(mumloc_csv_reader_next(reader, b->row, more));
+    ERROR_TRY(csv_reader_next(reader, b->row, more));
     if (!*more) return MUMLOC_OK;
     double x = b->row[c->x] * c->xyz_scale, y = b->row[c->y] * c->xyz_scale,
            z = b->row[c->z] * c->xyz_scale;
     if (!isfinite(x) || !isfinite(y) || !isfinite(z))
-        return mumloc_fail(MUMLOC_ERR_FORMAT,
+        return error_fail(MUMLOC_ERR_FORMAT,
                            "render: '%s' line %lld: x, y and z must be finite numbers, got %g, %g, "
                            "%g; remove such rows",
-                           path, (long long)mumloc_csv_reader_line(reader), x, y, z);
+                           path, (long long)csv_reader_line(reader), x, y, z);
     double sigma = 0.0;
     if (c->sigma >= 0) {
         sigma = b->row[c->sigma] * c->sigma_scale;
         if (isnan(sigma))
-            return mumloc_fail(MUMLOC_ERR_FORMAT,
+            return error_fail(MUMLOC_ERR_FORMAT,
                                "render: '%s' line %lld: the uncertainty is NaN; remove such rows or "
                                "give a fixed sigma",
-                               path, (long long)mumloc_csv_reader_line(reader));
+                               path, (long long)csv_reader_line(reader));
     }
     b->x[b->count] = x;
     b->y[b->count] = y;
@@ -105,7 +105,7 @@ static mumloc_status read_row(mumloc_csv_reader *reader, const char *path, const
 }
 
 static mumloc_status cancelled(int64_t rows) {
-    return mumloc_fail(MUMLOC_ERR_CANCELLED,
+    return error_fail(MUMLOC_ERR_CANCELLED,
                        "render cancelled after %lld rows; no file was written", (long long)rows);
 }
 
@@ -127,7 +127,7 @@ static void spill_batch(FILE **spill, const batch *b) {
 static mumloc_status replay(FILE *spill, batch *b, mumloc_renderer *renderer, int64_t total,
                             mumloc_progress_fn progress, void *user) {
     if (fflush(spill) != 0 || fseek(spill, 0, SEEK_SET) != 0)
-        return mumloc_fail(MUMLOC_ERR_IO, "render: cannot read back the temporary file");
+        return error_fail(MUMLOC_ERR_IO, "render: cannot read back the temporary file");
     int64_t rows = 0;
     int32_t n;
     while (fread(&n, sizeof n, 1, spill) == 1) {
@@ -135,13 +135,13 @@ static mumloc_status replay(FILE *spill, batch *b, mumloc_renderer *renderer, in
         if (n <= 0 || n > BATCH_ROWS || fread(b->x, sizeof *b->x, k, spill) != k ||
             fread(b->y, sizeof *b->y, k, spill) != k || fread(b->z, sizeof *b->z, k, spill) != k ||
             fread(b->sigma, sizeof *b->sigma, k, spill) != k)
-            return mumloc_fail(MUMLOC_ERR_IO, "render: the temporary file was cut short");
-        MUMLOC_TRY(mumloc_renderer_add(renderer, n, b->x, b->y, b->z, b->sigma));
+            return error_fail(MUMLOC_ERR_IO, "render: the temporary file was cut short");
+        ERROR_TRY(mumloc_renderer_add(renderer, n, b->x, b->y, b->z, b->sigma));
         rows += n;
         if (progress && progress(user, rows, total)) return cancelled(rows);
     }
     if (rows != total)
-        return mumloc_fail(MUMLOC_ERR_IO, "render: the temporary file holds %lld of %lld rows",
+        return error_fail(MUMLOC_ERR_IO, "render: the temporary file holds %lld of %lld rows",
                            (long long)rows, (long long)total);
     return MUMLOC_OK;
 }
@@ -151,13 +151,13 @@ static mumloc_status replay(FILE *spill, batch *b, mumloc_renderer *renderer, in
 static mumloc_status pass(const char *path, int needs_sigma, batch *b, render_extent *extent,
                           FILE **spill, mumloc_renderer *renderer, int64_t total, int64_t *rows,
                           mumloc_progress_fn progress, void *user) {
-    mumloc_csv_reader *reader = NULL;
-    MUMLOC_TRY(mumloc_csv_reader_open(path, &reader));
+    csv_reader *reader = NULL;
+    ERROR_TRY(csv_reader_open(path, &reader));
     table_columns c;
     mumloc_status s = find_columns(reader, path, needs_sigma, &c);
     if (s == MUMLOC_OK) {
-        b->row = malloc(sizeof *b->row * (size_t)mumloc_csv_reader_columns(reader));
-        if (!b->row) s = mumloc_fail(MUMLOC_ERR_OUT_OF_MEMORY, "render: out of memory");
+        b->row = malloc(sizeof *b->row * (size_t)csv_reader_columns(reader));
+        if (!b->row) s = error_fail(MUMLOC_ERR_OUT_OF_MEMORY, "render: out of memory");
     }
     *rows = 0;
     int more = 1;
@@ -177,23 +177,23 @@ static mumloc_status pass(const char *path, int needs_sigma, batch *b, render_ex
     }
     free(b->row);
     b->row = NULL;
-    mumloc_csv_reader_close(reader);
+    csv_reader_close(reader);
     return s;
 }
 
 static mumloc_status check_paths(const mumloc_render_params *p, const char *table,
                                  const char *image, const char *zstack) {
-    if (!table || !*table) return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT, "render: a table path is required");
+    if (!table || !*table) return error_fail(MUMLOC_ERR_INVALID_ARGUMENT, "render: a table path is required");
     render_format format;
-    MUMLOC_TRY(render_image_format(image, &format));
+    ERROR_TRY(render_image_format(image, &format));
     if (zstack && !p->zstack)
-        return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT,
+        return error_fail(MUMLOC_ERR_INVALID_ARGUMENT,
                            "render: a z-stack path was given but params.zstack is 0");
     const char *paths[3] = {table, image, zstack};
     for (int a = 0; a < 3; a++)
         for (int b = a + 1; b < 3; b++)
             if (mumloc_files_same(paths[a], paths[b]))
-                return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT,
+                return error_fail(MUMLOC_ERR_INVALID_ARGUMENT,
                                    "render: the table, image and z-stack paths must name "
                                    "different files ('%s' and '%s' are one file)",
                                    paths[a], paths[b]);
@@ -234,8 +234,8 @@ static mumloc_status render_with(mumloc_render_params *p, const char *table, con
 mumloc_status mumloc_render_file(const mumloc_render_params *params, const char *table_path,
                                  const char *image_path, const char *zstack_path,
                                  mumloc_render_info *info, mumloc_progress_fn progress, void *user) {
-    MUMLOC_TRY(mumloc_render_params_validate(params));
-    MUMLOC_TRY(check_paths(params, table_path, image_path, zstack_path));
+    ERROR_TRY(mumloc_render_params_validate(params));
+    ERROR_TRY(check_paths(params, table_path, image_path, zstack_path));
     mumloc_render_params p = *params;
     batch b = {0};
     b.x = malloc(sizeof *b.x * BATCH_ROWS);
@@ -244,7 +244,7 @@ mumloc_status mumloc_render_file(const mumloc_render_params *params, const char 
     b.sigma = malloc(sizeof *b.sigma * BATCH_ROWS);
     mumloc_status s;
     if (!b.x || !b.y || !b.z || !b.sigma)
-        s = mumloc_fail(MUMLOC_ERR_OUT_OF_MEMORY, "render: out of memory");
+        s = error_fail(MUMLOC_ERR_OUT_OF_MEMORY, "render: out of memory");
     else
         s = render_with(&p, table_path, image_path, zstack_path, info, &b, progress, user);
     free(b.x);

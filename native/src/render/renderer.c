@@ -35,7 +35,7 @@ static double pixels_for(double length_nm, double pixel_nm) {
 static mumloc_status check_size(const mumloc_render_params *p, int *width, int *height,
                                 int *slices) {
     if (p->field_width_nm <= 0.0 || p->field_height_nm <= 0.0 || p->z_from_data)
-        return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT,
+        return error_fail(MUMLOC_ERR_INVALID_ARGUMENT,
                            "render: the field size and z range must be resolved before creating a "
                            "renderer (call mumloc_render_params_fit, or give them)");
     double w = pixels_for(p->field_width_nm, p->pixel_nm);
@@ -43,7 +43,7 @@ static mumloc_status check_size(const mumloc_render_params *p, int *width, int *
     if (w < 1) w = 1;
     if (h < 1) h = 1;
     if (w * h > (double)MUMLOC_RENDER_MAX_PIXELS || w > 1e9 || h > 1e9)
-        return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT,
+        return error_fail(MUMLOC_ERR_INVALID_ARGUMENT,
                            "render: a %g x %g nm field at %g nm pixels is %.0f x %.0f pixels, "
                            "above the limit of %lld pixels; use a larger pixel size (at least "
                            "%.3g nm) or a smaller field",
@@ -55,7 +55,7 @@ static mumloc_status check_size(const mumloc_render_params *p, int *width, int *
         s = ceil((p->z_max_nm - p->z_min_nm) / p->z_bin_nm - 1e-9);
         if (s < 1) s = 1;
         if (s * w * h > (double)MUMLOC_RENDER_MAX_VOXELS)
-            return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT,
+            return error_fail(MUMLOC_ERR_INVALID_ARGUMENT,
                                "render: the z-stack would be %.0f slices of %.0f x %.0f pixels, "
                                "above the limit of %lld voxels; use a thicker z bin or a larger "
                                "pixel size",
@@ -68,13 +68,13 @@ static mumloc_status check_size(const mumloc_render_params *p, int *width, int *
 }
 
 mumloc_status mumloc_renderer_create(const mumloc_render_params *params, mumloc_renderer **out) {
-    if (!out) return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT, "render: output pointer is NULL");
+    if (!out) return error_fail(MUMLOC_ERR_INVALID_ARGUMENT, "render: output pointer is NULL");
     *out = NULL;
-    MUMLOC_TRY(mumloc_render_params_validate(params));
+    ERROR_TRY(mumloc_render_params_validate(params));
     int width = 0, height = 0, slices = 0;
-    MUMLOC_TRY(check_size(params, &width, &height, &slices));
+    ERROR_TRY(check_size(params, &width, &height, &slices));
     mumloc_renderer *r = calloc(1, sizeof *r);
-    if (!r) return mumloc_fail(MUMLOC_ERR_OUT_OF_MEMORY, "render: out of memory");
+    if (!r) return error_fail(MUMLOC_ERR_OUT_OF_MEMORY, "render: out of memory");
     r->p = *params;
     r->width = width;
     r->height = height;
@@ -84,7 +84,7 @@ mumloc_status mumloc_renderer_create(const mumloc_render_params *params, mumloc_
         r->cdf = malloc(sizeof *r->cdf);
         if (!r->cdf) {
             mumloc_renderer_destroy(r);
-            return mumloc_fail(MUMLOC_ERR_OUT_OF_MEMORY, "render: out of memory");
+            return error_fail(MUMLOC_ERR_OUT_OF_MEMORY, "render: out of memory");
         }
         normal_table_fill(r->cdf);
     }
@@ -93,7 +93,7 @@ mumloc_status mumloc_renderer_create(const mumloc_render_params *params, mumloc_
     if (slices > 0) r->stack = calloc(pixels * (size_t)slices, sizeof *r->stack);
     if (!r->image || (slices > 0 && !r->stack)) {
         mumloc_renderer_destroy(r);
-        return mumloc_fail(MUMLOC_ERR_OUT_OF_MEMORY,
+        return error_fail(MUMLOC_ERR_OUT_OF_MEMORY,
                            "render: out of memory for a %d x %d image%s; use a larger pixel size",
                            width, height, slices > 0 ? " and its z-stack" : "");
     }
@@ -206,7 +206,7 @@ static mumloc_status accumulate(mumloc_renderer *r, const prepared *q, const uns
     int bands = (r->height + band_rows - 1) / band_rows;
     size_t entries = 0;
     int64_t *start = calloc((size_t)bands + 1, sizeof *start);
-    if (!start) return mumloc_fail(MUMLOC_ERR_OUT_OF_MEMORY, "render: out of memory");
+    if (!start) return error_fail(MUMLOC_ERR_OUT_OF_MEMORY, "render: out of memory");
     for (int i = 0; i < n; i++)
         if (inside[i])
             for (int b = q[i].row0 / band_rows; b <= q[i].row1 / band_rows; b++) start[b + 1]++;
@@ -218,7 +218,7 @@ static mumloc_status accumulate(mumloc_renderer *r, const prepared *q, const uns
         free(start);
         free(list);
         free(fill);
-        return mumloc_fail(MUMLOC_ERR_OUT_OF_MEMORY, "render: out of memory");
+        return error_fail(MUMLOC_ERR_OUT_OF_MEMORY, "render: out of memory");
     }
     memcpy(fill, start, sizeof *fill * (size_t)bands);
     for (int i = 0; i < n; i++)
@@ -258,42 +258,42 @@ static mumloc_status accumulate(mumloc_renderer *r, const prepared *q, const uns
     }
     free(start);
     free(list);
-    if (failed) return mumloc_fail(MUMLOC_ERR_OUT_OF_MEMORY, "render: out of memory for kernels");
+    if (failed) return error_fail(MUMLOC_ERR_OUT_OF_MEMORY, "render: out of memory for kernels");
     return MUMLOC_OK;
 }
 
 mumloc_status mumloc_renderer_add(mumloc_renderer *r, int64_t count, const double *x,
                                   const double *y, const double *z, const double *sigma) {
-    if (!r) return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT, "render: renderer is NULL");
+    if (!r) return error_fail(MUMLOC_ERR_INVALID_ARGUMENT, "render: renderer is NULL");
     if (r->finished)
-        return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT,
+        return error_fail(MUMLOC_ERR_INVALID_ARGUMENT,
                            "render: the image is final once an output was read; create a new "
                            "renderer to add more localizations");
     if (count < 0 || (count > 0 && (!x || !y || !z)))
-        return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT,
+        return error_fail(MUMLOC_ERR_INVALID_ARGUMENT,
                            "render: add needs count >= 0 and x, y, z arrays (count %lld)",
                            (long long)count);
     int needs_sigma = r->p.method == MUMLOC_RENDER_GAUSSIAN && r->p.sigma_nm == 0.0;
     if (count > 0 && needs_sigma && !sigma)
-        return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT,
+        return error_fail(MUMLOC_ERR_INVALID_ARGUMENT,
                            "render: the Gaussian method needs each localization's sigma (the "
                            "uncertainty_xy column) or a fixed sigma_nm > 0");
     for (int64_t i = 0; i < count; i++) {
-        MUMLOC_TRY(render_check_finite(i, x[i], y[i], z[i]));
+        ERROR_TRY(render_check_finite(i, x[i], y[i], z[i]));
         if (needs_sigma && isnan(sigma[i]))
-            return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT,
+            return error_fail(MUMLOC_ERR_INVALID_ARGUMENT,
                                "render: localization %lld has no sigma (NaN); give a fixed "
                                "sigma_nm or remove such rows",
                                (long long)i);
     }
-    mumloc_threads_apply();
+    threads_apply();
     int64_t chunk_cap = count < PREP_CHUNK ? count : PREP_CHUNK;
     prepared *q = malloc(sizeof *q * (size_t)(chunk_cap > 0 ? chunk_cap : 1));
     unsigned char *inside = malloc((size_t)(chunk_cap > 0 ? chunk_cap : 1));
     if (!q || !inside) {
         free(q);
         free(inside);
-        return mumloc_fail(MUMLOC_ERR_OUT_OF_MEMORY, "render: out of memory");
+        return error_fail(MUMLOC_ERR_OUT_OF_MEMORY, "render: out of memory");
     }
     for (int64_t start = 0; start < count; start += PREP_CHUNK) {
         int n = (int)(count - start < PREP_CHUNK ? count - start : PREP_CHUNK);

@@ -12,7 +12,7 @@ struct mumloc_rig_movie {
     int k, width, height;
     mumloc_rig_layout layout;
     int files;                                /* readers open: k for FILES, else 1 */
-    mumloc_tiff_reader *reader[MUMLOC_MAX_PLANES];
+    tiff_reader *reader[MUMLOC_MAX_PLANES];
     int frame_offset[MUMLOC_MAX_PLANES];
     int tile_x[MUMLOC_MAX_PLANES], tile_y[MUMLOC_MAX_PLANES]; /* tile origins on the chip, pixels */
     int chip_width, chip_height;
@@ -20,11 +20,11 @@ struct mumloc_rig_movie {
 };
 
 static mumloc_status check_rig(const mumloc_rig *rig) {
-    MUMLOC_TRY(mumloc_rig_validate(rig));
+    ERROR_TRY(mumloc_rig_validate(rig));
     int columns, rows;
-    MUMLOC_TRY(mumloc_rig_layout_grid(rig->layout, &columns, &rows));
+    ERROR_TRY(mumloc_rig_layout_grid(rig->layout, &columns, &rows));
     if (columns * rows > 1 && rig->optics.planes != columns * rows)
-        return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT, "layout %s holds %d cameras but the rig "
+        return error_fail(MUMLOC_ERR_INVALID_ARGUMENT, "layout %s holds %d cameras but the rig "
                            "has %d", mumloc_rig_layout_name(rig->layout), columns * rows,
                            rig->optics.planes);
     return MUMLOC_OK;
@@ -37,24 +37,24 @@ static mumloc_status open_layout(mumloc_rig_movie *m, const mumloc_rig *rig,
     const int k = m->k;
     const int wanted = m->layout == MUMLOC_RIG_FILES ? k : 1;
     if (count != wanted)
-        return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT,
+        return error_fail(MUMLOC_ERR_INVALID_ARGUMENT,
                            "layout %s needs %d file%s (%s), got %d", mumloc_rig_layout_name(m->layout),
                            wanted, wanted == 1 ? "" : "s",
                            wanted == 1 ? "one movie" : "one per camera, in camera order", count);
     for (int f = 0; f < count; f++)
         if (!paths[f] || !paths[f][0])
-            return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT, "file %d of the rig's movie is "
+            return error_fail(MUMLOC_ERR_INVALID_ARGUMENT, "file %d of the rig's movie is "
                                "empty", f + 1);
     m->files = count;
-    for (int f = 0; f < count; f++) MUMLOC_TRY(mumloc_tiff_reader_open(paths[f], &m->reader[f]));
+    for (int f = 0; f < count; f++) ERROR_TRY(tiff_reader_open(paths[f], &m->reader[f]));
     int columns, rows;
-    MUMLOC_TRY(mumloc_rig_layout_grid(m->layout, &columns, &rows));
+    ERROR_TRY(mumloc_rig_layout_grid(m->layout, &columns, &rows));
     m->chip_width = rig->width * columns;
     m->chip_height = rig->height * rows;
     for (int f = 0; f < count; f++) {
-        const mumloc_tiff_info *info = mumloc_tiff_reader_info(m->reader[f]);
+        const tiff_info *info = tiff_reader_info(m->reader[f]);
         if (info->width != m->chip_width || info->height != m->chip_height)
-            return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT,
+            return error_fail(MUMLOC_ERR_INVALID_ARGUMENT,
                                "'%s' has %dx%d images but the rig's layout %s needs %dx%d (%s of "
                                "%dx%d); check --layout and the rig file",
                                paths[f], info->width, info->height, mumloc_rig_layout_name(m->layout),
@@ -62,17 +62,17 @@ static mumloc_status open_layout(mumloc_rig_movie *m, const mumloc_rig *rig,
                                columns * rows > 1 ? "a chip of tiles" : "camera frames", rig->width,
                                rig->height);
     }
-    const mumloc_tiff_info *info = mumloc_tiff_reader_info(m->reader[0]);
+    const tiff_info *info = tiff_reader_info(m->reader[0]);
     if (m->layout == MUMLOC_RIG_HYPERSTACK) {
         char what[64 + 4096];
         snprintf(what, sizeof what, "'%.4096s'", paths[0]);
         mumloc_plane_axis axis;
         int64_t frames = 0;
-        MUMLOC_TRY(mumloc_plane_layout(info->channels, info->slices, info->frames, k, planes, what,
+        ERROR_TRY(mumloc_plane_layout(info->channels, info->slices, info->frames, k, planes, what,
                                        &axis, &frames));
         for (int d = 0; d < k; d++) camera_frames[d] = frames;
     } else if (m->layout == MUMLOC_RIG_FILES) {
-        for (int d = 0; d < k; d++) camera_frames[d] = mumloc_tiff_reader_info(m->reader[d])->images;
+        for (int d = 0; d < k; d++) camera_frames[d] = tiff_reader_info(m->reader[d])->images;
     } else {
         for (int d = 0; d < k; d++) {
             camera_frames[d] = info->images;
@@ -86,11 +86,11 @@ static mumloc_status open_layout(mumloc_rig_movie *m, const mumloc_rig *rig,
 mumloc_status mumloc_rig_movie_open(const mumloc_rig *rig, const char *const *paths, int count,
                                     mumloc_plane_axis planes, mumloc_rig_movie **out) {
     if (!rig || !paths || !out)
-        return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT, "rig_movie_open needs a rig, paths and out");
+        return error_fail(MUMLOC_ERR_INVALID_ARGUMENT, "rig_movie_open needs a rig, paths and out");
     *out = NULL;
-    MUMLOC_TRY(check_rig(rig));
+    ERROR_TRY(check_rig(rig));
     mumloc_rig_movie *m = calloc(1, sizeof *m);
-    if (!m) return mumloc_fail(MUMLOC_ERR_OUT_OF_MEMORY, "no memory for a rig movie");
+    if (!m) return error_fail(MUMLOC_ERR_OUT_OF_MEMORY, "no memory for a rig movie");
     m->k = rig->optics.planes;
     m->width = rig->width;
     m->height = rig->height;
@@ -111,7 +111,7 @@ mumloc_status mumloc_rig_movie_open(const mumloc_rig *rig, const char *const *pa
         m->first = first;
         m->frames = end > first ? end - first : 0;
         if (m->frames < 1)
-            st = mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT,
+            st = error_fail(MUMLOC_ERR_INVALID_ARGUMENT,
                              "no frame was recorded by every camera: camera %d starts at reference "
                              "frame %lld (its frame offset) and camera %d ends before it (%lld "
                              "frames, offset %d); check the frame offsets in the rig file",
@@ -128,7 +128,7 @@ mumloc_status mumloc_rig_movie_open(const mumloc_rig *rig, const char *const *pa
 
 void mumloc_rig_movie_close(mumloc_rig_movie *m) {
     if (!m) return;
-    for (int f = 0; f < m->files; f++) mumloc_tiff_reader_close(m->reader[f]);
+    for (int f = 0; f < m->files; f++) tiff_reader_close(m->reader[f]);
     free(m);
 }
 
@@ -138,14 +138,14 @@ void mumloc_rig_movie_frames(const mumloc_rig_movie *m, int64_t *first, int64_t 
 }
 
 const char *mumloc_rig_movie_description(const mumloc_rig_movie *m) {
-    return m && m->reader[0] ? mumloc_tiff_reader_description(m->reader[0]) : "";
+    return m && m->reader[0] ? tiff_reader_description(m->reader[0]) : "";
 }
 
 mumloc_status mumloc_rig_movie_read(const mumloc_rig_movie *m, int64_t frame, float *out) {
     if (!m || !out)
-        return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT, "rig_movie_read needs a movie and out");
+        return error_fail(MUMLOC_ERR_INVALID_ARGUMENT, "rig_movie_read needs a movie and out");
     if (frame < m->first || frame >= m->first + m->frames)
-        return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT,
+        return error_fail(MUMLOC_ERR_INVALID_ARGUMENT,
                            "reference frame %lld is not in the rig's movie (frames %lld..%lld)",
                            (long long)frame + 1, (long long)m->first + 1,
                            (long long)(m->first + m->frames));
@@ -154,20 +154,20 @@ mumloc_status mumloc_rig_movie_read(const mumloc_rig_movie *m, int64_t frame, fl
         for (int d = 0; d < m->k; d++) {
             const int64_t f = frame - m->frame_offset[d];
             const int files = m->layout == MUMLOC_RIG_FILES;
-            MUMLOC_TRY(mumloc_tiff_reader_read(m->reader[files ? d : 0],
+            ERROR_TRY(tiff_reader_read(m->reader[files ? d : 0],
                                                files ? f : f * m->k + d, out + d * area));
         }
         return MUMLOC_OK;
     }
     /* tiles: one chip image per camera frame; cameras on different frames read their own chip */
     float *chip = malloc(sizeof *chip * (size_t)m->chip_width * m->chip_height);
-    if (!chip) return mumloc_fail(MUMLOC_ERR_OUT_OF_MEMORY, "no memory for a %dx%d chip image",
+    if (!chip) return error_fail(MUMLOC_ERR_OUT_OF_MEMORY, "no memory for a %dx%d chip image",
                                   m->chip_width, m->chip_height);
     mumloc_status st = MUMLOC_OK;
     int64_t loaded = -1;
     for (int d = 0; d < m->k && st == MUMLOC_OK; d++) {
         const int64_t f = frame - m->frame_offset[d];
-        if (f != loaded) st = mumloc_tiff_reader_read(m->reader[0], f, chip);
+        if (f != loaded) st = tiff_reader_read(m->reader[0], f, chip);
         loaded = st == MUMLOC_OK ? f : -1;
         for (int r = 0; r < m->height && st == MUMLOC_OK; r++)
             memcpy(out + d * area + (size_t)r * m->width,

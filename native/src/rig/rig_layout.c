@@ -16,10 +16,10 @@ static void tile_origin(const mumloc_rig *rig, int columns, int d, size_t *x0, s
 
 static mumloc_status tiles_check(const mumloc_rig *rig, const void *a, const void *b, int *columns,
                                  int *rows) {
-    if (!rig || !a || !b) return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT, "rig tiles: NULL argument");
-    MUMLOC_TRY(mumloc_rig_layout_grid(rig->layout, columns, rows));
+    if (!rig || !a || !b) return error_fail(MUMLOC_ERR_INVALID_ARGUMENT, "rig tiles: NULL argument");
+    ERROR_TRY(mumloc_rig_layout_grid(rig->layout, columns, rows));
     if (*columns * *rows != rig->optics.planes || *columns * *rows < 2)
-        return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT,
+        return error_fail(MUMLOC_ERR_INVALID_ARGUMENT,
                            "rig layout %s is not one chip of %d tiles",
                            mumloc_rig_layout_name(rig->layout), rig->optics.planes);
     return MUMLOC_OK;
@@ -27,7 +27,7 @@ static mumloc_status tiles_check(const mumloc_rig *rig, const void *a, const voi
 
 mumloc_status mumloc_rig_tiles_join(const mumloc_rig *rig, const float *cameras, float *chip) {
     int columns, rows;
-    MUMLOC_TRY(tiles_check(rig, cameras, chip, &columns, &rows));
+    ERROR_TRY(tiles_check(rig, cameras, chip, &columns, &rows));
     const size_t w = (size_t)rig->width, h = (size_t)rig->height, chip_w = w * (size_t)columns;
     for (int d = 0; d < rig->optics.planes; d++) {
         size_t x0, y0;
@@ -40,7 +40,7 @@ mumloc_status mumloc_rig_tiles_join(const mumloc_rig *rig, const float *cameras,
 
 mumloc_status mumloc_rig_tiles_split(const mumloc_rig *rig, const float *chip, float *cameras) {
     int columns, rows;
-    MUMLOC_TRY(tiles_check(rig, chip, cameras, &columns, &rows));
+    ERROR_TRY(tiles_check(rig, chip, cameras, &columns, &rows));
     const size_t w = (size_t)rig->width, h = (size_t)rig->height, chip_w = w * (size_t)columns;
     for (int d = 0; d < rig->optics.planes; d++) {
         size_t x0, y0;
@@ -53,7 +53,7 @@ mumloc_status mumloc_rig_tiles_split(const mumloc_rig *rig, const float *chip, f
 
 mumloc_status mumloc_rig_camera_path(const char *path, int camera, char *buf, size_t cap) {
     if (!path || !*path || !buf || camera < 1 || camera > MUMLOC_MAX_PLANES)
-        return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT,
+        return error_fail(MUMLOC_ERR_INVALID_ARGUMENT,
                            "rig camera path needs a path and a camera number 1 to %d",
                            MUMLOC_MAX_PLANES);
     size_t len = strlen(path);
@@ -70,6 +70,6 @@ mumloc_status mumloc_rig_camera_path(const char *path, int camera, char *buf, si
     }
     int n = snprintf(buf, cap, "%.*s_cam%d%s", (int)len, path, camera, extension);
     if (n < 0 || (size_t)n >= cap)
-        return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT, "rig camera path for '%s' is too long", path);
+        return error_fail(MUMLOC_ERR_INVALID_ARGUMENT, "rig camera path for '%s' is too long", path);
     return MUMLOC_OK;
 }

@@ -5,7 +5,7 @@
 #include "optics/plane_map.h"
 #include "rig/rig_internal.h"
 
-void mumloc_plane_map_from_rig(const mumloc_rig *rig, mumloc_plane_map *map) {
+void plane_map_from_rig(const mumloc_rig *rig, plane_map *map) {
     memset(map, 0, sizeof *map);
     map->planes = rig->optics.planes;
     const double p = rig->optics.pixel_nm;
@@ -18,6 +18,6 @@ void mumloc_plane_map_from_rig(const mumloc_rig *rig, mumloc_plane_map *map) {
         /* pixel units scale both sides alike: only the shift needs nm */
         map->shift_nm[d][0] = t[2] * p;
         map->shift_nm[d][1] = t[5] * p;
-        map->width_scale[d] = mumloc_rig_scale(t);
+        map->width_scale[d] = rig_scale(t);
     }
 }

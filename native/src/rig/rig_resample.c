@@ -58,22 +58,22 @@ static void largest_rectangle(const unsigned char *mask, int width, int height, 
 
 mumloc_status mumloc_rig_common_field(const mumloc_rig *rig, mumloc_rig_field *field) {
     if (!rig || !field)
-        return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT, "rig_common_field needs a rig and a field");
+        return error_fail(MUMLOC_ERR_INVALID_ARGUMENT, "rig_common_field needs a rig and a field");
     const int k = rig->optics.planes, w = rig->width, h = rig->height;
     if (k < 1 || k > MUMLOC_MAX_PLANES || w < 1 || h < 1 || w > 65536 || h > 65536)
-        return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT, "the rig's cameras (%d) or frame (%dx%d) "
+        return error_fail(MUMLOC_ERR_INVALID_ARGUMENT, "the rig's cameras (%d) or frame (%dx%d) "
                            "are out of range", k, w, h);
     for (int d = 0; d < k; d++)
         for (int q = 0; q < 6; q++)
             if (!isfinite(rig->camera[d].to_camera[q]))
-                return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT, "camera %d's to_camera holds a "
+                return error_fail(MUMLOC_ERR_INVALID_ARGUMENT, "camera %d's to_camera holds a "
                                    "non-finite value", d + 1);
     unsigned char *mask = malloc((size_t)w * h);
     int *heights = malloc(sizeof(int) * ((size_t)w + 1));
     int *stack = malloc(sizeof(int) * ((size_t)w + 1));
     if (!mask || !heights || !stack) {
         free(mask), free(heights), free(stack);
-        return mumloc_fail(MUMLOC_ERR_OUT_OF_MEMORY, "no memory for a %dx%d field", w, h);
+        return error_fail(MUMLOC_ERR_OUT_OF_MEMORY, "no memory for a %dx%d field", w, h);
     }
     long long seen[MUMLOC_MAX_PLANES] = {0};
     for (int y = 0; y < h; y++)
@@ -92,7 +92,7 @@ mumloc_status mumloc_rig_common_field(const mumloc_rig *rig, mumloc_rig_field *f
         int least = 0;
         for (int d = 1; d < k; d++)
             if (seen[d] < seen[least]) least = d;
-        return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT,
+        return error_fail(MUMLOC_ERR_INVALID_ARGUMENT,
                            "no pixel of camera 1's field is seen by every camera (camera %d sees "
                            "%lld of its %d pixels); check the rig's to_camera transforms",
                            least + 1, seen[least], w * h);
@@ -130,13 +130,13 @@ static float interpolate(const float *image, int width, int height, double s, do
 mumloc_status mumloc_rig_resample(const mumloc_rig *rig, const mumloc_rig_field *field,
                                   const float *cameras, float *out) {
     if (!rig || !field || !cameras || !out)
-        return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT, "rig_resample needs a rig, a field, the "
+        return error_fail(MUMLOC_ERR_INVALID_ARGUMENT, "rig_resample needs a rig, a field, the "
                            "camera images and out");
     const int k = rig->optics.planes, w = rig->width, h = rig->height;
     if (k < 1 || k > MUMLOC_MAX_PLANES || field->width < 1 || field->height < 1 ||
         field->x0 < 0 || field->y0 < 0 || field->x0 + field->width > w ||
         field->y0 + field->height > h)
-        return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT, "field %dx%d at (%d, %d) is not inside "
+        return error_fail(MUMLOC_ERR_INVALID_ARGUMENT, "field %dx%d at (%d, %d) is not inside "
                            "the rig's %dx%d frame", field->width, field->height, field->x0,
                            field->y0, w, h);
     const size_t area = (size_t)w * h, out_area = (size_t)field->width * field->height;

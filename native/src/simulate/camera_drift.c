@@ -20,16 +20,16 @@ static double harmonics(const mumloc_simulator *sim, int d, int a, double t) {
     return v;
 }
 
-void mumloc_sim_build_camera_drift(mumloc_simulator *sim) {
+void sim_build_camera_drift(mumloc_simulator *sim) {
     const mumloc_sim_params *p = &sim->params;
     const double half = 0.5 * p->camera_drift_nm;
     for (int d = 1; d < p->optics.planes && half > 0.0; d++)
         for (int a = 0; a < 2; a++) {
-            mumloc_rng r = mumloc_rng_stream(p->seed, 0, MUMLOC_RNG_CAMERA_DRIFT, (uint32_t)d,
+            philox_rng r = rng_stream(p->seed, 0, RNG_CAMERA_DRIFT, (uint32_t)d,
                                              (uint32_t)a);
-            sim->camera_constant[d][a] = half * (2.0 * mumloc_rng_uniform(&r) - 1.0);
+            sim->camera_constant[d][a] = half * (2.0 * rng_uniform(&r) - 1.0);
             for (int h = 0; h < HARMONICS; h++) {
-                double u = mumloc_rng_uniform(&r), v = mumloc_rng_uniform(&r);
+                double u = rng_uniform(&r), v = rng_uniform(&r);
                 sim->camera_amplitude[d][a][h] = (0.5 + u) / (h + 1);
                 sim->camera_phase[d][a][h] = 2.0 * PI * v;
             }
@@ -41,7 +41,7 @@ void mumloc_sim_build_camera_drift(mumloc_simulator *sim) {
         }
 }
 
-void mumloc_sim_add_camera_drift(const mumloc_simulator *sim, int64_t frame, double *dx_dy) {
+void sim_add_camera_drift(const mumloc_simulator *sim, int64_t frame, double *dx_dy) {
     const mumloc_sim_params *p = &sim->params;
     if (!(p->camera_drift_nm > 0.0)) return;
     const double t = (double)frame / (double)p->frames;

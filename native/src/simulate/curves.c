@@ -14,18 +14,18 @@
 /* Structured samples keep 5 % of the field free on every side. */
 #define MARGIN 0.05
 
-static mumloc_status curve_alloc(mumloc_curve *c, int points) {
+static mumloc_status curve_alloc(sim_curve *c, int points) {
     c->points = points;
     c->x = malloc(4 * (size_t)points * sizeof(double));
     if (!c->x)
-        return mumloc_fail(MUMLOC_ERR_OUT_OF_MEMORY, "simulator: out of memory for the sample's curves");
+        return error_fail(MUMLOC_ERR_OUT_OF_MEMORY, "simulator: out of memory for the sample's curves");
     c->y = c->x + points;
     c->z = c->y + points;
     c->arc = c->z + points;
     return MUMLOC_OK;
 }
 
-static void curve_measure(mumloc_curve *c) {
+static void curve_measure(sim_curve *c) {
     c->arc[0] = 0.0;
     for (int i = 1; i < c->points; i++) {
         double dx = c->x[i] - c->x[i - 1], dy = c->y[i] - c->y[i - 1], dz = c->z[i] - c->z[i - 1];
@@ -36,11 +36,11 @@ static void curve_measure(mumloc_curve *c) {
 /* An elliptical helix whose axis runs along x through the middle of the field and of the z range:
  * three turns over the central 90 % of the width, lateral radius a quarter of the field height,
  * depth radius 45 % of the z range; the phase comes from the seed. */
-static void build_helix(const mumloc_sim_params *p, mumloc_curve *c) {
+static void build_helix(const mumloc_sim_params *p, sim_curve *c) {
     double w_nm = p->width * p->optics.pixel_nm, h_nm = p->height * p->optics.pixel_nm;
     double z_mid = 0.5 * (p->z_min_nm + p->z_max_nm), z_radius = 0.45 * (p->z_max_nm - p->z_min_nm);
-    mumloc_rng r = mumloc_rng_stream(p->seed, 0, MUMLOC_RNG_STRUCTURE, 0, 0);
-    double phase0 = TWO_PI * mumloc_rng_uniform(&r);
+    philox_rng r = rng_stream(p->seed, 0, RNG_STRUCTURE, 0, 0);
+    double phase0 = TWO_PI * rng_uniform(&r);
     double x0 = MARGIN * w_nm, length = (1.0 - 2.0 * MARGIN) * w_nm;
     for (int i = 0; i < c->points; i++) {
         double t = (double)i / (c->points - 1);
@@ -54,23 +54,23 @@ static void build_helix(const mumloc_sim_params *p, mumloc_curve *c) {
 /* A filament: a planar curve whose heading wanders smoothly (two sinusoids of the arc length), scaled
  * down if needed and placed at random inside the field, with a depth that varies as a slow sinusoid
  * kept inside [z_min, z_max]. Filament f draws from its own stream. */
-static void build_filament(const mumloc_sim_params *p, int f, mumloc_curve *c) {
+static void build_filament(const mumloc_sim_params *p, int f, sim_curve *c) {
     double w_nm = p->width * p->optics.pixel_nm, h_nm = p->height * p->optics.pixel_nm;
-    mumloc_rng r = mumloc_rng_stream(p->seed, 0, MUMLOC_RNG_STRUCTURE, 0, (uint32_t)f);
-    double length = (0.6 + 0.6 * mumloc_rng_uniform(&r)) * sqrt(w_nm * h_nm);
-    double heading0 = TWO_PI * mumloc_rng_uniform(&r);
-    double a1 = 0.4 + 0.6 * mumloc_rng_uniform(&r);
-    double k1 = TWO_PI / (length * (0.7 + 0.9 * mumloc_rng_uniform(&r)));
-    double phi1 = TWO_PI * mumloc_rng_uniform(&r);
-    double a2 = 0.1 + 0.2 * mumloc_rng_uniform(&r);
-    double k2 = TWO_PI / (length * (0.2 + 0.3 * mumloc_rng_uniform(&r)));
-    double phi2 = TWO_PI * mumloc_rng_uniform(&r);
+    philox_rng r = rng_stream(p->seed, 0, RNG_STRUCTURE, 0, (uint32_t)f);
+    double length = (0.6 + 0.6 * rng_uniform(&r)) * sqrt(w_nm * h_nm);
+    double heading0 = TWO_PI * rng_uniform(&r);
+    double a1 = 0.4 + 0.6 * rng_uniform(&r);
+    double k1 = TWO_PI / (length * (0.7 + 0.9 * rng_uniform(&r)));
+    double phi1 = TWO_PI * rng_uniform(&r);
+    double a2 = 0.1 + 0.2 * rng_uniform(&r);
+    double k2 = TWO_PI / (length * (0.2 + 0.3 * rng_uniform(&r)));
+    double phi2 = TWO_PI * rng_uniform(&r);
     double half = 0.5 * (p->z_max_nm - p->z_min_nm);
-    double z_amp = half * (0.4 + 0.55 * mumloc_rng_uniform(&r));
-    double z_centre = p->z_min_nm + half + (2.0 * mumloc_rng_uniform(&r) - 1.0) * (half - z_amp);
-    double kz = TWO_PI / (length * (1.0 + 2.0 * mumloc_rng_uniform(&r)));
-    double phiz = TWO_PI * mumloc_rng_uniform(&r);
-    double place_x = mumloc_rng_uniform(&r), place_y = mumloc_rng_uniform(&r);
+    double z_amp = half * (0.4 + 0.55 * rng_uniform(&r));
+    double z_centre = p->z_min_nm + half + (2.0 * rng_uniform(&r) - 1.0) * (half - z_amp);
+    double kz = TWO_PI / (length * (1.0 + 2.0 * rng_uniform(&r)));
+    double phiz = TWO_PI * rng_uniform(&r);
+    double place_x = rng_uniform(&r), place_y = rng_uniform(&r);
 
     int n = c->points;
     double ds = length / (n - 1);
@@ -101,7 +101,7 @@ static void build_filament(const mumloc_sim_params *p, int f, mumloc_curve *c) {
     }
 }
 
-mumloc_status mumloc_sim_build_curves(mumloc_simulator *sim) {
+mumloc_status sim_build_curves(mumloc_simulator *sim) {
     const mumloc_sim_params *p = &sim->params;
     sim->curve_count = 0;
     sim->curves = NULL;
@@ -111,17 +111,17 @@ mumloc_status mumloc_sim_build_curves(mumloc_simulator *sim) {
     sim->curves = calloc((size_t)count, sizeof *sim->curves);
     sim->curve_end = calloc((size_t)count, sizeof *sim->curve_end);
     if (!sim->curves || !sim->curve_end) {
-        mumloc_sim_free_curves(sim);
-        return mumloc_fail(MUMLOC_ERR_OUT_OF_MEMORY, "simulator: out of memory for the sample's curves");
+        sim_free_curves(sim);
+        return error_fail(MUMLOC_ERR_OUT_OF_MEMORY, "simulator: out of memory for the sample's curves");
     }
     sim->curve_count = count;
     double total = 0.0;
     for (int f = 0; f < count; f++) {
-        mumloc_curve *c = &sim->curves[f];
+        sim_curve *c = &sim->curves[f];
         mumloc_status status =
             curve_alloc(c, p->sample == MUMLOC_SAMPLE_HELIX ? HELIX_POINTS : FILAMENT_POINTS);
         if (status != MUMLOC_OK) {
-            mumloc_sim_free_curves(sim);
+            sim_free_curves(sim);
             return status;
         }
         if (p->sample == MUMLOC_SAMPLE_HELIX)
@@ -135,7 +135,7 @@ mumloc_status mumloc_sim_build_curves(mumloc_simulator *sim) {
     return MUMLOC_OK;
 }
 
-void mumloc_sim_free_curves(mumloc_simulator *sim) {
+void sim_free_curves(mumloc_simulator *sim) {
     if (sim->curves)
         for (int f = 0; f < sim->curve_count; f++) free(sim->curves[f].x);
     free(sim->curves);
@@ -158,10 +158,10 @@ static int first_above(const double *a, int n, double v) {
     return lo;
 }
 
-void mumloc_sim_curve_point(const mumloc_simulator *sim, double s, double *x, double *y, double *z) {
+void sim_curve_point(const mumloc_simulator *sim, double s, double *x, double *y, double *z) {
     int f = first_above(sim->curve_end, sim->curve_count, s);
     if (f >= sim->curve_count) f = sim->curve_count - 1;
-    const mumloc_curve *c = &sim->curves[f];
+    const sim_curve *c = &sim->curves[f];
     double local = s - (f > 0 ? sim->curve_end[f - 1] : 0.0);
     int i = first_above(c->arc, c->points, local) - 1;
     if (i < 0) i = 0;

@@ -8,11 +8,11 @@
 
 /* Uniform on {lo, ..., hi} from whole 32-bit words: Lemire's multiply-and-shift with rejection of the
  * 2^32 mod span words that would favour small values, so the law is exactly uniform. */
-static int uniform_count(mumloc_rng *r, int lo, int hi) {
+static int uniform_count(philox_rng *r, int lo, int hi) {
     uint64_t span = (uint64_t)(hi - lo) + 1;
     uint32_t reject_below = (uint32_t)((((uint64_t)1 << 32) - span) % span);
     for (;;) {
-        uint64_t product = (uint64_t)mumloc_rng_u32(r) * span;
+        uint64_t product = (uint64_t)rng_u32(r) * span;
         if ((uint32_t)product >= reject_below) return lo + (int)(product >> 32);
     }
 }
@@ -21,11 +21,11 @@ static int frame_count(const mumloc_simulator *sim, int64_t frame) {
     const mumloc_sim_params *p = &sim->params;
     if (!(p->density_per_um2 > 0.0)) {
         if (p->molecules_min <= 0) return p->molecules; /* no draw: movies as before the option */
-        mumloc_rng r = mumloc_rng_stream(p->seed, frame, MUMLOC_RNG_COUNT_RANGE, 0, 0);
+        philox_rng r = rng_stream(p->seed, frame, RNG_COUNT_RANGE, 0, 0);
         return uniform_count(&r, p->molecules_min, p->molecules);
     }
-    mumloc_rng r = mumloc_rng_stream(p->seed, frame, MUMLOC_RNG_COUNT, 0, 0);
-    double n = mumloc_rng_poisson(&r, p->density_per_um2 * mumloc_sim_field_area_um2(p));
+    philox_rng r = rng_stream(p->seed, frame, RNG_COUNT, 0, 0);
+    double n = rng_poisson(&r, p->density_per_um2 * sim_field_area_um2(p));
     /* The documented cap (mean + 10·sqrt(mean) + 10) is practically never reached. */
     return n > sim->max_emitters ? sim->max_emitters : (int)n;
 }
@@ -33,9 +33,9 @@ static int frame_count(const mumloc_simulator *sim, int64_t frame) {
 /* Emitter `index` of `frame`: one Philox block (four uniforms) per emitter. */
 static void frame_emitter(const mumloc_simulator *sim, int64_t frame, int index, mumloc_emitter *e) {
     const mumloc_sim_params *p = &sim->params;
-    mumloc_rng r = mumloc_rng_stream(p->seed, frame, MUMLOC_RNG_EMITTER, 0, (uint32_t)index);
-    double u0 = mumloc_rng_uniform(&r), u1 = mumloc_rng_uniform(&r);
-    double u2 = mumloc_rng_uniform(&r), u3 = mumloc_rng_uniform(&r);
+    philox_rng r = rng_stream(p->seed, frame, RNG_EMITTER, 0, (uint32_t)index);
+    double u0 = rng_uniform(&r), u1 = rng_uniform(&r);
+    double u2 = rng_uniform(&r), u3 = rng_uniform(&r);
     e->frame = frame;
     if (p->sample == MUMLOC_SAMPLE_UNIFORM) {
         e->x_nm = u0 * p->width * p->optics.pixel_nm;
@@ -44,14 +44,14 @@ static void frame_emitter(const mumloc_simulator *sim, int64_t frame, int index,
     } else {
         /* Blinking emitters uniform by arc length along the helix or the filaments. */
         double total = sim->curve_end[sim->curve_count - 1];
-        mumloc_sim_curve_point(sim, u0 * total, &e->x_nm, &e->y_nm, &e->z_nm);
+        sim_curve_point(sim, u0 * total, &e->x_nm, &e->y_nm, &e->z_nm);
     }
     e->weight = p->weight_min + u3 * (p->weight_max - p->weight_min);
     double pixel = p->optics.pixel_nm;
     e->photons = p->optics.planes * e->weight * p->optics.psf_amplitude / (pixel * pixel);
 }
 
-int mumloc_sim_frame_emitters(const mumloc_simulator *sim, int64_t frame, mumloc_emitter *out) {
+int sim_frame_emitters(const mumloc_simulator *sim, int64_t frame, mumloc_emitter *out) {
     int n = frame_count(sim, frame);
     for (int i = 0; i < n; i++) frame_emitter(sim, frame, i, &out[i]);
     return n;
@@ -67,35 +67,35 @@ static double drift_axis(double u, double max_nm, double step_nm) {
     return step_nm * s;
 }
 
-void mumloc_sim_frame_drift(const mumloc_simulator *sim, int64_t frame, double *dx_dy) {
+void sim_frame_drift(const mumloc_simulator *sim, int64_t frame, double *dx_dy) {
     const mumloc_sim_params *p = &sim->params;
     dx_dy[0] = dx_dy[1] = 0.0; /* plane 1 is the reference */
     for (int d = 1; d < p->optics.planes; d++) {
-        mumloc_rng r = mumloc_rng_stream(p->seed, frame, MUMLOC_RNG_DRIFT, d, 0);
-        double ux = mumloc_rng_uniform(&r), uy = mumloc_rng_uniform(&r);
+        philox_rng r = rng_stream(p->seed, frame, RNG_DRIFT, d, 0);
+        double ux = rng_uniform(&r), uy = rng_uniform(&r);
         dx_dy[2 * d] = drift_axis(ux, p->drift_max_nm, p->drift_step_nm);
         dx_dy[2 * d + 1] = drift_axis(uy, p->drift_max_nm, p->drift_step_nm);
     }
-    mumloc_sim_add_camera_drift(sim, frame, dx_dy);
+    sim_add_camera_drift(sim, frame, dx_dy);
 }
 
 static mumloc_status check_frame(const mumloc_simulator *sim, int64_t frame) {
-    if (!sim) return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT, "simulator must not be NULL");
-    if (frame < 0 || frame >= MUMLOC_RNG_MAX_FRAME)
-        return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT,
+    if (!sim) return error_fail(MUMLOC_ERR_INVALID_ARGUMENT, "simulator must not be NULL");
+    if (frame < 0 || frame >= RNG_MAX_FRAME)
+        return error_fail(MUMLOC_ERR_INVALID_ARGUMENT,
                            "frame index must be between 0 and %lld (got %lld)",
-                           (long long)MUMLOC_RNG_MAX_FRAME - 1, (long long)frame);
+                           (long long)RNG_MAX_FRAME - 1, (long long)frame);
     return MUMLOC_OK;
 }
 
 mumloc_status mumloc_simulate_truth(const mumloc_simulator *sim, int64_t frame, mumloc_emitter *out,
                                     int cap, int *count) {
-    MUMLOC_TRY(check_frame(sim, frame));
-    if (!count) return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT, "simulate truth: count must not be NULL");
+    ERROR_TRY(check_frame(sim, frame));
+    if (!count) return error_fail(MUMLOC_ERR_INVALID_ARGUMENT, "simulate truth: count must not be NULL");
     *count = 0;
     int n = frame_count(sim, frame);
     if (n > 0 && (!out || cap < n))
-        return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT,
+        return error_fail(MUMLOC_ERR_INVALID_ARGUMENT,
                            "simulate truth: frame %lld has %d emitters but the buffer holds %d; size "
                            "it with mumloc_simulator_max_emitters (%d)",
                            (long long)frame, n, out ? cap : 0, sim->max_emitters);
@@ -105,8 +105,8 @@ mumloc_status mumloc_simulate_truth(const mumloc_simulator *sim, int64_t frame, 
 }
 
 mumloc_status mumloc_simulate_drift(const mumloc_simulator *sim, int64_t frame, double *dx_dy) {
-    MUMLOC_TRY(check_frame(sim, frame));
-    if (!dx_dy) return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT, "simulate drift: dx_dy must not be NULL");
-    mumloc_sim_frame_drift(sim, frame, dx_dy);
+    ERROR_TRY(check_frame(sim, frame));
+    if (!dx_dy) return error_fail(MUMLOC_ERR_INVALID_ARGUMENT, "simulate drift: dx_dy must not be NULL");
+    sim_frame_drift(sim, frame, dx_dy);
     return MUMLOC_OK;
 }

@@ -49,8 +49,8 @@ static void scratch_free(thread_scratch *s) {
 }
 
 /* One task: rows [row0, row1) of plane `plane` of frame `frame`, written to out (that band). */
-static void simulate_band(const mumloc_simulator *sim, const mumloc_camera_model *cam,
-                          const mumloc_sim_view *view, thread_scratch *s, int64_t frame, int plane,
+static void simulate_band(const mumloc_simulator *sim, const camera_noise_model *cam,
+                          const sim_view *view, thread_scratch *s, int64_t frame, int plane,
                           int row0, int row1, float *out) {
     const mumloc_sim_params *p = &sim->params;
     const int width = p->width;
@@ -58,8 +58,8 @@ static void simulate_band(const mumloc_simulator *sim, const mumloc_camera_model
     const int64_t source = view ? frame + view->frame_offset : frame;
     if (s->cached_frame != source) {
         if (source >= 0) {
-            s->count = mumloc_sim_frame_imaged_emitters(sim, source, s->emitters);
-            mumloc_sim_frame_drift(sim, source, s->drift);
+            s->count = sim_frame_imaged_emitters(sim, source, s->emitters);
+            sim_frame_drift(sim, source, s->drift);
         } else {
             s->count = 0;
             memset(s->drift, 0, sizeof s->drift);
@@ -68,50 +68,50 @@ static void simulate_band(const mumloc_simulator *sim, const mumloc_camera_model
     }
     size_t n = (size_t)(row1 - row0) * width;
     memset(s->signal, 0, n * sizeof *s->signal);
-    mumloc_sim_render_view(&p->optics, mumloc_sim_spline(sim, plane), view, plane, width, p->height, row0, row1, s->drift[2 * plane],
+    sim_render_view(&p->optics, sim_spline(sim, plane), view, plane, width, p->height, row0, row1, s->drift[2 * plane],
                            s->drift[2 * plane + 1], s->emitters, s->count, s->mapped, s->signal,
                            s->edges);
     uint32_t first_pixel = (uint32_t)row0 * (uint32_t)width;
     for (size_t i = 0; i < n; i++) {
-        mumloc_rng r = mumloc_rng_stream(p->seed, frame, MUMLOC_RNG_NOISE, plane,
+        philox_rng r = rng_stream(p->seed, frame, RNG_NOISE, plane,
                                          first_pixel + (uint32_t)i);
-        out[i] = (float)mumloc_camera_pixel(cam, s->signal[i], &r);
+        out[i] = (float)camera_pixel(cam, s->signal[i], &r);
     }
 }
 
 mumloc_status mumloc_simulate_frames(const mumloc_simulator *sim, int64_t first, int64_t count,
                                      float *pixels) {
-    return mumloc_sim_frames_viewed(sim, NULL, first, count, pixels);
+    return sim_frames_viewed(sim, NULL, first, count, pixels);
 }
 
-mumloc_status mumloc_sim_frames_viewed(const mumloc_simulator *sim, const mumloc_sim_view *views,
+mumloc_status sim_frames_viewed(const mumloc_simulator *sim, const sim_view *views,
                                        int64_t first, int64_t count, float *pixels) {
-    if (!sim) return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT, "simulator must not be NULL");
-    if (first < 0 || count < 0 || first > MUMLOC_RNG_MAX_FRAME - count)
-        return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT,
+    if (!sim) return error_fail(MUMLOC_ERR_INVALID_ARGUMENT, "simulator must not be NULL");
+    if (first < 0 || count < 0 || first > RNG_MAX_FRAME - count)
+        return error_fail(MUMLOC_ERR_INVALID_ARGUMENT,
                            "simulate frames: first (%lld) and count (%lld) must be non-negative with "
                            "first + count at most %lld",
-                           (long long)first, (long long)count, (long long)MUMLOC_RNG_MAX_FRAME);
+                           (long long)first, (long long)count, (long long)RNG_MAX_FRAME);
     if (count == 0) return MUMLOC_OK;
     for (int d = 0; views && d < sim->params.optics.planes; d++)
-        if (first + count + views[d].frame_offset > MUMLOC_RNG_MAX_FRAME)
-            return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT,
+        if (first + count + views[d].frame_offset > RNG_MAX_FRAME)
+            return error_fail(MUMLOC_ERR_INVALID_ARGUMENT,
                                "simulate frames: frame %lld of camera %d (frame offset %lld) is past "
                                "the last frame index %lld",
                                (long long)(first + count), d + 1, (long long)views[d].frame_offset,
-                               (long long)MUMLOC_RNG_MAX_FRAME);
-    if (!pixels) return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT, "simulate frames: pixels must not be NULL");
+                               (long long)RNG_MAX_FRAME);
+    if (!pixels) return error_fail(MUMLOC_ERR_INVALID_ARGUMENT, "simulate frames: pixels must not be NULL");
 
     const mumloc_sim_params *p = &sim->params;
     const int planes = p->optics.planes, height = p->height, width = p->width;
-    mumloc_camera_model cams[MUMLOC_MAX_PLANES];
+    camera_noise_model cams[MUMLOC_MAX_PLANES];
     for (int d = 0; d < planes; d++)
-        cams[d] = mumloc_sim_camera_model(&p->camera, views ? &views[d] : NULL,
+        cams[d] = sim_camera_model(&p->camera, views ? &views[d] : NULL,
                                           p->noise == MUMLOC_NOISE_PHYSICAL, sim->tables,
                                           sim->table_count, &sim->ziggurat);
 
     /* Small batches are cut into bands of rows so that every thread has work. */
-    mumloc_threads_apply();
+    threads_apply();
     int threads = omp_get_max_threads();
     int64_t plane_tasks = count * planes;
     int64_t bands = 1;
@@ -152,7 +152,7 @@ mumloc_status mumloc_sim_frames_viewed(const mumloc_simulator *sim, const mumloc
         scratch_free(&s);
     }
     if (failed)
-        return mumloc_fail(MUMLOC_ERR_OUT_OF_MEMORY,
+        return error_fail(MUMLOC_ERR_OUT_OF_MEMORY,
                            "simulate frames: out of memory for the per-thread buffers (%d x %d pixels, "
                            "%d emitters); try fewer threads or a smaller frame",
                            width, height, sim->max_emitters);

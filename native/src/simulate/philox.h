@@ -2,26 +2,26 @@
  * counter-based generator. The output is a pure function of a 128-bit counter and a 64-bit key, so
  * every random number mumloc draws can be addressed by what it is for instead of by a shared state
  * that threads would have to pass along. */
-#ifndef MUMLOC_SIMULATE_PHILOX_H
-#define MUMLOC_SIMULATE_PHILOX_H
+#ifndef SIMULATE_PHILOX_H
+#define SIMULATE_PHILOX_H
 
 #include <stdint.h>
 
 #include "core/hd.h"
 
-typedef struct mumloc_philox_block {
+typedef struct philox_block {
     uint32_t v[4];
-} mumloc_philox_block;
+} philox_block;
 
 /* The published multipliers and Weyl key increments of Philox4x32. */
-#define MUMLOC_PHILOX_M0 0xD2511F53u
-#define MUMLOC_PHILOX_M1 0xCD9E8D57u
-#define MUMLOC_PHILOX_W0 0x9E3779B9u
-#define MUMLOC_PHILOX_W1 0xBB67AE85u
+#define PHILOX_M0 0xD2511F53u
+#define PHILOX_M1 0xCD9E8D57u
+#define PHILOX_W0 0x9E3779B9u
+#define PHILOX_W1 0xBB67AE85u
 
-MUMLOC_HD void mumloc_philox_round(uint32_t c[4], uint32_t k0, uint32_t k1) {
-    uint64_t p0 = (uint64_t)MUMLOC_PHILOX_M0 * c[0];
-    uint64_t p1 = (uint64_t)MUMLOC_PHILOX_M1 * c[2];
+HD void philox_round(uint32_t c[4], uint32_t k0, uint32_t k1) {
+    uint64_t p0 = (uint64_t)PHILOX_M0 * c[0];
+    uint64_t p1 = (uint64_t)PHILOX_M1 * c[2];
     uint32_t hi0 = (uint32_t)(p0 >> 32), lo0 = (uint32_t)p0;
     uint32_t hi1 = (uint32_t)(p1 >> 32), lo1 = (uint32_t)p1;
     uint32_t n0 = hi1 ^ c[1] ^ k0;
@@ -33,17 +33,17 @@ MUMLOC_HD void mumloc_philox_round(uint32_t c[4], uint32_t k0, uint32_t k1) {
 }
 
 /* Ten rounds, the key bumped by the Weyl constants between rounds. */
-MUMLOC_HD mumloc_philox_block mumloc_philox4x32_10(const uint32_t counter[4], const uint32_t key[2]) {
+HD philox_block philox4x32_10(const uint32_t counter[4], const uint32_t key[2]) {
     uint32_t c[4] = {counter[0], counter[1], counter[2], counter[3]};
     uint32_t k0 = key[0], k1 = key[1];
     for (int round = 0; round < 10; round++) {
         if (round > 0) {
-            k0 += MUMLOC_PHILOX_W0;
-            k1 += MUMLOC_PHILOX_W1;
+            k0 += PHILOX_W0;
+            k1 += PHILOX_W1;
         }
-        mumloc_philox_round(c, k0, k1);
+        philox_round(c, k0, k1);
     }
-    mumloc_philox_block out = {{c[0], c[1], c[2], c[3]}};
+    philox_block out = {{c[0], c[1], c[2], c[3]}};
     return out;
 }
 

@@ -13,16 +13,16 @@ void mumloc_rig_sim_params(const mumloc_rig *rig, mumloc_sim_params *params) {
     params->height = rig->height;
 }
 
-void mumloc_rig_sim_views(const mumloc_rig *rig, int registered, mumloc_sim_view *views) {
+void rig_sim_views(const mumloc_rig *rig, int registered, sim_view *views) {
     for (int d = 0; d < rig->optics.planes; d++) {
         const mumloc_rig_camera *c = &rig->camera[d];
-        mumloc_sim_view *v = &views[d];
+        sim_view *v = &views[d];
         memset(v, 0, sizeof *v);
         /* registered frames are what the network sees after resampling onto camera 1's grid: the
          * reference geometry, each camera's own noise; camera 1 needs no mapping either way */
         v->mapped = !registered && d > 0;
         memcpy(v->to_camera, c->to_camera, sizeof v->to_camera);
-        v->width_scale = mumloc_rig_scale(c->to_camera);
+        v->width_scale = rig_scale(c->to_camera);
         v->frame_offset = registered ? 0 : c->frame_offset;
         v->offset_adu = c->offset_adu;
         v->adu_per_electron = c->adu_per_electron;
@@ -34,25 +34,25 @@ void mumloc_rig_sim_views(const mumloc_rig *rig, int registered, mumloc_sim_view
 mumloc_status mumloc_simulate_rig_frames(const mumloc_simulator *sim, const mumloc_rig *rig,
                                          int64_t first, int64_t count, float *pixels) {
     if (!sim || !rig)
-        return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT, "simulate rig frames: simulator and rig are required");
-    MUMLOC_TRY(mumloc_rig_validate(rig));
+        return error_fail(MUMLOC_ERR_INVALID_ARGUMENT, "simulate rig frames: simulator and rig are required");
+    ERROR_TRY(mumloc_rig_validate(rig));
     const mumloc_sim_params *p = mumloc_simulator_params(sim);
     if (memcmp(&p->optics, &rig->optics, sizeof rig->optics) != 0 || p->width != rig->width ||
         p->height != rig->height)
-        return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT,
+        return error_fail(MUMLOC_ERR_INVALID_ARGUMENT,
                            "simulate rig frames: the simulator's optics and frame size must be the "
                            "rig's; make its parameters with mumloc_rig_sim_params");
-    mumloc_sim_view views[MUMLOC_MAX_PLANES];
-    mumloc_rig_sim_views(rig, 0, views);
-    return mumloc_sim_frames_viewed(sim, views, first, count, pixels);
+    sim_view views[MUMLOC_MAX_PLANES];
+    rig_sim_views(rig, 0, views);
+    return sim_frames_viewed(sim, views, first, count, pixels);
 }
 
-mumloc_status mumloc_sim_use_rig_psf(mumloc_simulator *sim, const mumloc_rig *rig) {
-    if (!rig || rig->psf == MUMLOC_PSF_GAUSSIAN) return mumloc_sim_set_spline(sim, NULL);
-    mumloc_spline_set set;
-    mumloc_psf_model model;
-    MUMLOC_TRY(mumloc_rig_psf_model(rig, &set, &model));
-    mumloc_status st = mumloc_sim_set_spline(sim, model.spline);
-    mumloc_spline_set_free(&set);
+mumloc_status sim_use_rig_psf(mumloc_simulator *sim, const mumloc_rig *rig) {
+    if (!rig || rig->psf == MUMLOC_PSF_GAUSSIAN) return sim_set_spline(sim, NULL);
+    spline_set set;
+    psf_model model;
+    ERROR_TRY(rig_psf_model(rig, &set, &model));
+    mumloc_status st = sim_set_spline(sim, model.spline);
+    spline_set_free(&set);
     return st;
 }

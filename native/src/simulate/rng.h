@@ -8,8 +8,8 @@
  *   word 2  frame index bits 32..47 (low 16 bits) | plane << 16 | purpose << 24
  *   word 3  sub-draw: the block number inside this stream, counting from 0
  */
-#ifndef MUMLOC_SIMULATE_RNG_H
-#define MUMLOC_SIMULATE_RNG_H
+#ifndef SIMULATE_RNG_H
+#define SIMULATE_RNG_H
 
 #include <math.h>
 #include <stdint.h>
@@ -18,33 +18,33 @@
 #include "simulate/philox.h"
 
 /* Frame indices must stay below 2^48 to keep their own counter bits. */
-#define MUMLOC_RNG_MAX_FRAME ((int64_t)1 << 48)
+#define RNG_MAX_FRAME ((int64_t)1 << 48)
 
 /* What a stream is for (8 bits). New purposes get new numbers; never reuse one. */
-enum mumloc_rng_purpose {
-    MUMLOC_RNG_NOISE = 1,        /* per pixel: camera noise; index = row · W + column */
-    MUMLOC_RNG_EMITTER = 2,      /* per emitter: position and weight; index = emitter */
-    MUMLOC_RNG_COUNT = 3,        /* per frame: the Poisson molecule count (density mode) */
-    MUMLOC_RNG_DRIFT = 4,        /* per plane: the lateral drift of that plane */
-    MUMLOC_RNG_STRUCTURE = 5,    /* at create time: the helix/filament shapes; index = curve */
-    MUMLOC_RNG_COUNT_RANGE = 6,  /* per frame: the uniform molecule count (molecules_min mode) */
-    MUMLOC_RNG_STAGE_DRIFT = 7,  /* at create time: the stage drift path; index = axis */
-    MUMLOC_RNG_CAMERA_DRIFT = 9, /* at create time: the slow camera drift; plane, index = axis */
-    MUMLOC_RNG_BEADS = 8,        /* bead z-stacks: frame 0 bead positions (index = draw), frame 1 the
+enum rng_purpose {
+    RNG_NOISE = 1,        /* per pixel: camera noise; index = row · W + column */
+    RNG_EMITTER = 2,      /* per emitter: position and weight; index = emitter */
+    RNG_COUNT = 3,        /* per frame: the Poisson molecule count (density mode) */
+    RNG_DRIFT = 4,        /* per plane: the lateral drift of that plane */
+    RNG_STRUCTURE = 5,    /* at create time: the helix/filament shapes; index = curve */
+    RNG_COUNT_RANGE = 6,  /* per frame: the uniform molecule count (molecules_min mode) */
+    RNG_STAGE_DRIFT = 7,  /* at create time: the stage drift path; index = axis */
+    RNG_CAMERA_DRIFT = 9, /* at create time: the slow camera drift; plane, index = axis */
+    RNG_BEADS = 8,        /* bead z-stacks: frame 0 bead positions (index = draw), frame 1 the
                                     scan drift direction */
-    MUMLOC_RNG_TEST = 255        /* reserved for tests */
+    RNG_TEST = 255        /* reserved for tests */
 };
 
-typedef struct mumloc_rng {
+typedef struct philox_rng {
     uint32_t key[2];
     uint32_t counter[4];
     uint32_t block[4];
     int used;          /* words of `block` already handed out (4 = empty) */
-} mumloc_rng;
+} philox_rng;
 
-MUMLOC_HD mumloc_rng mumloc_rng_stream(uint64_t seed, int64_t frame, int purpose, int plane,
+HD philox_rng rng_stream(uint64_t seed, int64_t frame, int purpose, int plane,
                                        uint32_t index) {
-    mumloc_rng r;
+    philox_rng r;
     uint64_t f = (uint64_t)frame;
     r.key[0] = (uint32_t)seed;
     r.key[1] = (uint32_t)(seed >> 32);
@@ -58,9 +58,9 @@ MUMLOC_HD mumloc_rng mumloc_rng_stream(uint64_t seed, int64_t frame, int purpose
     return r;
 }
 
-MUMLOC_HD uint32_t mumloc_rng_u32(mumloc_rng *r) {
+HD uint32_t rng_u32(philox_rng *r) {
     if (r->used == 4) {
-        mumloc_philox_block b = mumloc_philox4x32_10(r->counter, r->key);
+        philox_block b = philox4x32_10(r->counter, r->key);
         r->block[0] = b.v[0];
         r->block[1] = b.v[1];
         r->block[2] = b.v[2];
@@ -72,18 +72,18 @@ MUMLOC_HD uint32_t mumloc_rng_u32(mumloc_rng *r) {
 }
 
 /* Uniform in the open interval (0, 1): the word's midpoint, never 0 (logs stay finite) nor 1. */
-MUMLOC_HD double mumloc_uniform_from_u32(uint32_t word) {
+HD double uniform_from_u32(uint32_t word) {
     return ((double)word + 0.5) * (1.0 / 4294967296.0);
 }
 
-MUMLOC_HD double mumloc_rng_uniform(mumloc_rng *r) {
-    return mumloc_uniform_from_u32(mumloc_rng_u32(r));
+HD double rng_uniform(philox_rng *r) {
+    return uniform_from_u32(rng_u32(r));
 }
 
 /* Standard normal quantile by Wichura's rational approximations (Algorithm AS 241, Applied
  * Statistics 37, 1988: PPND16, relative accuracy about 1e-16). Only its two regions for
  * u ≥ exp(−25) are needed: the stream's uniforms never come closer than 2^−33 to 0 or 1. */
-MUMLOC_HD double mumloc_normal_quantile(double u) {
+HD double normal_quantile(double u) {
     double q = u - 0.5;
     if (fabs(q) <= 0.425) {
         double r = 0.180625 - q * q;
@@ -112,8 +112,8 @@ MUMLOC_HD double mumloc_normal_quantile(double u) {
 
 /* Standard normal by inversion: one uniform per draw and no table (the Gamma sampler's normals;
  * the per-pixel read noise uses the faster ziggurat of ziggurat.h). */
-MUMLOC_HD double mumloc_rng_normal(mumloc_rng *r) {
-    return mumloc_normal_quantile(mumloc_rng_uniform(r));
+HD double rng_normal(philox_rng *r) {
+    return normal_quantile(rng_uniform(r));
 }
 
 #endif

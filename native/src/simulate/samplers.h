@@ -1,7 +1,7 @@
 /* Exact Poisson and Gamma samplers drawing from a counter stream (rng.h). Pure functions of the
- * stream, usable from CUDA later (MUMLOC_HD). */
-#ifndef MUMLOC_SIMULATE_SAMPLERS_H
-#define MUMLOC_SIMULATE_SAMPLERS_H
+ * stream, usable from CUDA later (HD). */
+#ifndef SIMULATE_SAMPLERS_H
+#define SIMULATE_SAMPLERS_H
 
 #include <math.h>
 
@@ -9,10 +9,10 @@
 #include "simulate/rng.h"
 
 /* Means below this use inversion (cost grows with the mean); above, transformed rejection. */
-#define MUMLOC_POISSON_INVERSION_LIMIT 10.0
+#define POISSON_INVERSION_LIMIT 10.0
 
 /* log(k!) for k ≥ 0: exact values for small k, Stirling's series beyond (error < 1e-12). */
-MUMLOC_HD double mumloc_log_factorial(double k) {
+HD double log_factorial(double k) {
     const double small[16] = {0.0,
                               0.0,
                               0.69314718055994495,
@@ -36,8 +36,8 @@ MUMLOC_HD double mumloc_log_factorial(double k) {
 }
 
 /* Inversion by sequential search of the CDF: exact, about mean + 1 steps. */
-MUMLOC_HD double mumloc_poisson_inversion(mumloc_rng *r, double mean) {
-    double u = mumloc_rng_uniform(r);
+HD double poisson_inversion(philox_rng *r, double mean) {
+    double u = rng_uniform(r);
     if (mean < 1.0) {
         /* Faint PSF tails cover most pixels: decide 0 or 1 without an exp where Taylor bounds
          * allow. For mean ≥ 0, T3 = 1 − m + m²/2 − m³/6 ≤ exp(−m) ≤ T2 = 1 − m + m²/2, so u ≤ T3
@@ -64,7 +64,7 @@ MUMLOC_HD double mumloc_poisson_inversion(mumloc_rng *r, double mean) {
 /* Hörmann's PTRS (transformed rejection with squeeze, 1993) for mean ≥ 10: exact, about 1.2 pairs of
  * uniforms per draw. The slow acceptance test compares logs; its terms are merged so that it costs
  * two logarithms (three when k ≥ 16), and log(mean) is taken once per draw. */
-MUMLOC_HD double mumloc_poisson_ptrs(mumloc_rng *r, double mean) {
+HD double poisson_ptrs(philox_rng *r, double mean) {
     double root = sqrt(mean);
     double b = 0.931 + 2.53 * root;
     double a = -0.059 + 0.02483 * b;
@@ -72,24 +72,24 @@ MUMLOC_HD double mumloc_poisson_ptrs(mumloc_rng *r, double mean) {
     double v_r = 0.9277 - 3.6224 / (b - 2.0);
     double log_mean = 0.0; /* computed on the first slow test */
     for (;;) {
-        double u = mumloc_rng_uniform(r) - 0.5;
-        double v = mumloc_rng_uniform(r);
+        double u = rng_uniform(r) - 0.5;
+        double v = rng_uniform(r);
         double us = 0.5 - fabs(u);
         double k = floor((2.0 * a / us + b) * u + mean + 0.43);
         if (us >= 0.07 && v <= v_r) return k;
         if (k < 0.0 || (us < 0.013 && v > us)) continue;
         if (log_mean == 0.0) log_mean = log(mean);
         double lhs = log(v * inv_alpha / (a / (us * us) + b));
-        double rhs = -mean + k * log_mean - mumloc_log_factorial(k);
+        double rhs = -mean + k * log_mean - log_factorial(k);
         if (lhs <= rhs) return k;
     }
 }
 
 /* Poisson(mean) as a double holding an integer; 0 for mean ≤ 0 (and for NaN). */
-MUMLOC_HD double mumloc_rng_poisson(mumloc_rng *r, double mean) {
+HD double rng_poisson(philox_rng *r, double mean) {
     if (!(mean > 0.0)) return 0.0;
-    if (mean < MUMLOC_POISSON_INVERSION_LIMIT) return mumloc_poisson_inversion(r, mean);
-    return mumloc_poisson_ptrs(r, mean);
+    if (mean < POISSON_INVERSION_LIMIT) return poisson_inversion(r, mean);
+    return poisson_ptrs(r, mean);
 }
 
 /* Poisson of one fixed mean by inversion through a precomputed CDF and a guide table (Chen and Asau,
@@ -97,15 +97,15 @@ MUMLOC_HD double mumloc_rng_poisson(mumloc_rng *r, double mean) {
  * λ + j (λ the camera background, j = 0, 1, …) and draws a pixel's Poisson(λ + s) as the table of
  * λ + ⌊s⌋ plus Poisson(s − ⌊s⌋): a sum of independent Poisson variables is Poisson with the summed
  * mean, so pixels stay exact while the costly part becomes a table lookup. */
-typedef struct mumloc_poisson_table {
+typedef struct poisson_table {
     double mean;
     int size;             /* cdf[k] = P(X ≤ k) for k < size; the tail beyond is below 1e-20 */
     const double *cdf;
     const int *guide;     /* guide[j] = min{k : cdf[k] ≥ j / size}, j < size */
-} mumloc_poisson_table;
+} poisson_table;
 
-MUMLOC_HD double mumloc_poisson_table_sample(const mumloc_poisson_table *t, mumloc_rng *r) {
-    double u = mumloc_rng_uniform(r);
+HD double poisson_table_sample(const poisson_table *t, philox_rng *r) {
+    double u = rng_uniform(r);
     int k = t->guide[(int)(u * t->size)];
     while (k < t->size - 1 && u > t->cdf[k]) k++;
     return (double)k;
@@ -113,21 +113,21 @@ MUMLOC_HD double mumloc_poisson_table_sample(const mumloc_poisson_table *t, muml
 
 /* Gamma(shape, scale) by Marsaglia and Tsang (2000); shape < 1 through the boost
  * Gamma(a) = Gamma(a + 1) · U^(1/a). 0 for shape ≤ 0. */
-MUMLOC_HD double mumloc_rng_gamma(mumloc_rng *r, double shape, double scale) {
+HD double rng_gamma(philox_rng *r, double shape, double scale) {
     if (!(shape > 0.0)) return 0.0;
     double boost = 1.0;
     if (shape < 1.0) {
-        boost = pow(mumloc_rng_uniform(r), 1.0 / shape);
+        boost = pow(rng_uniform(r), 1.0 / shape);
         shape += 1.0;
     }
     double d = shape - 1.0 / 3.0;
     double c = 1.0 / sqrt(9.0 * d);
     for (;;) {
-        double x = mumloc_rng_normal(r);
+        double x = rng_normal(r);
         double t = 1.0 + c * x;
         if (t <= 0.0) continue;
         double v = t * t * t;
-        double u = mumloc_rng_uniform(r);
+        double u = rng_uniform(r);
         double x2 = x * x;
         if (u < 1.0 - 0.0331 * x2 * x2 || log(u) < 0.5 * x2 + d * (1.0 - v + log(v)))
             return d * v * scale * boost;

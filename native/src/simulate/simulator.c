@@ -14,7 +14,7 @@
 /* Beyond it a single table for λ alone; beyond this, none. */
 #define SINGLE_TABLE_MAX_BACKGROUND 1000.0
 
-mumloc_status mumloc_sim_build_tables(mumloc_simulator *sim) {
+mumloc_status sim_build_tables(mumloc_simulator *sim) {
     const mumloc_sim_params *p = &sim->params;
     double background = p->camera.background_photons;
     sim->table_count = 0;
@@ -23,42 +23,42 @@ mumloc_status mumloc_sim_build_tables(mumloc_simulator *sim) {
         return MUMLOC_OK;
     int count = background <= SHIFTED_TABLES_MAX_BACKGROUND ? SHIFTED_TABLES : 1;
     sim->tables = calloc((size_t)count, sizeof *sim->tables);
-    if (!sim->tables) return mumloc_fail(MUMLOC_ERR_OUT_OF_MEMORY, "simulator: out of memory for tables");
+    if (!sim->tables) return error_fail(MUMLOC_ERR_OUT_OF_MEMORY, "simulator: out of memory for tables");
     for (int j = 0; j < count; j++) {
-        MUMLOC_TRY(mumloc_poisson_table_build(background + j, &sim->tables[j]));
+        ERROR_TRY(poisson_table_build(background + j, &sim->tables[j]));
         sim->table_count = j + 1;
     }
     return MUMLOC_OK;
 }
 
-void mumloc_sim_free_tables(mumloc_simulator *sim) {
-    for (int j = 0; j < sim->table_count; j++) mumloc_poisson_table_free(&sim->tables[j]);
+void sim_free_tables(mumloc_simulator *sim) {
+    for (int j = 0; j < sim->table_count; j++) poisson_table_free(&sim->tables[j]);
     free(sim->tables);
     sim->tables = NULL;
     sim->table_count = 0;
 }
 
-int mumloc_sim_density_cap(double mean) {
+int sim_density_cap(double mean) {
     return (int)ceil(mean + 10.0 * sqrt(mean) + 10.0);
 }
 
 mumloc_status mumloc_simulator_create(const mumloc_sim_params *params, mumloc_simulator **out) {
-    if (!out) return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT, "simulator: out must not be NULL");
+    if (!out) return error_fail(MUMLOC_ERR_INVALID_ARGUMENT, "simulator: out must not be NULL");
     *out = NULL;
-    MUMLOC_TRY(mumloc_sim_params_validate(params));
+    ERROR_TRY(mumloc_sim_params_validate(params));
     mumloc_simulator *sim = calloc(1, sizeof *sim);
-    if (!sim) return mumloc_fail(MUMLOC_ERR_OUT_OF_MEMORY, "simulator: out of memory");
+    if (!sim) return error_fail(MUMLOC_ERR_OUT_OF_MEMORY, "simulator: out of memory");
     sim->params = *params;
-    mumloc_ziggurat_build(&sim->ziggurat);
+    ziggurat_build(&sim->ziggurat);
     if (params->density_per_um2 > 0.0)
         sim->max_emitters =
-            mumloc_sim_density_cap(params->density_per_um2 * mumloc_sim_field_area_um2(params));
+            sim_density_cap(params->density_per_um2 * sim_field_area_um2(params));
     else
         sim->max_emitters = params->molecules;
-    mumloc_sim_build_stage_drift(sim);
-    mumloc_sim_build_camera_drift(sim);
-    mumloc_status status = mumloc_sim_build_curves(sim);
-    if (status == MUMLOC_OK) status = mumloc_sim_build_tables(sim);
+    sim_build_stage_drift(sim);
+    sim_build_camera_drift(sim);
+    mumloc_status status = sim_build_curves(sim);
+    if (status == MUMLOC_OK) status = sim_build_tables(sim);
     if (status != MUMLOC_OK) {
         mumloc_simulator_destroy(sim);
         return status;
@@ -69,9 +69,9 @@ mumloc_status mumloc_simulator_create(const mumloc_sim_params *params, mumloc_si
 
 void mumloc_simulator_destroy(mumloc_simulator *sim) {
     if (!sim) return;
-    mumloc_sim_set_spline(sim, NULL);
-    mumloc_sim_free_curves(sim);
-    mumloc_sim_free_tables(sim);
+    sim_set_spline(sim, NULL);
+    sim_free_curves(sim);
+    sim_free_tables(sim);
     free(sim);
 }
 
@@ -81,30 +81,30 @@ const mumloc_sim_params *mumloc_simulator_params(const mumloc_simulator *sim) {
 
 int mumloc_simulator_max_emitters(const mumloc_simulator *sim) { return sim ? sim->max_emitters : 0; }
 
-mumloc_status mumloc_sim_set_spline(mumloc_simulator *sim, const mumloc_spline_psf *per_plane) {
-    if (!sim) return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT, "simulator must not be NULL");
+mumloc_status sim_set_spline(mumloc_simulator *sim, const spline_plane_psf *per_plane) {
+    if (!sim) return error_fail(MUMLOC_ERR_INVALID_ARGUMENT, "simulator must not be NULL");
     const int k = sim->params.optics.planes;
-    mumloc_spline_psf *copies = NULL;
+    spline_plane_psf *copies = NULL;
     if (per_plane) {
-        mumloc_psf_model model = {MUMLOC_PSF_SPLINE, &sim->params.optics, per_plane};
-        MUMLOC_TRY(mumloc_psf_model_check(&model));
+        psf_model model = {MUMLOC_PSF_SPLINE, &sim->params.optics, per_plane};
+        ERROR_TRY(psf_model_check(&model));
         copies = calloc((size_t)k, sizeof *copies);
-        if (!copies) return mumloc_fail(MUMLOC_ERR_OUT_OF_MEMORY, "simulator: out of memory for the PSF");
+        if (!copies) return error_fail(MUMLOC_ERR_OUT_OF_MEMORY, "simulator: out of memory for the PSF");
         for (int d = 0; d < k; d++) {
-            mumloc_status st = mumloc_spline_psf_copy(&per_plane[d], &copies[d]);
+            mumloc_status st = spline_psf_copy(&per_plane[d], &copies[d]);
             if (st != MUMLOC_OK) {
-                for (int e = 0; e < d; e++) mumloc_spline_psf_free(&copies[e]);
+                for (int e = 0; e < d; e++) spline_psf_free(&copies[e]);
                 free(copies);
                 return st;
             }
         }
     }
-    for (int d = 0; sim->spline && d < k; d++) mumloc_spline_psf_free(&sim->spline[d]);
+    for (int d = 0; sim->spline && d < k; d++) spline_psf_free(&sim->spline[d]);
     free(sim->spline);
     sim->spline = copies;
     return MUMLOC_OK;
 }
 
-const mumloc_spline_psf *mumloc_sim_spline(const mumloc_simulator *sim, int plane) {
+const spline_plane_psf *sim_spline(const mumloc_simulator *sim, int plane) {
     return sim->spline ? &sim->spline[plane] : NULL;
 }

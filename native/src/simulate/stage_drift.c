@@ -21,14 +21,14 @@ static double path(const mumloc_simulator *sim, int a, double t) {
     return sim->stage_scale[a] * (v - sim->stage_offset[a]); /* exactly 0 at t = 0 */
 }
 
-void mumloc_sim_build_stage_drift(mumloc_simulator *sim) {
+void sim_build_stage_drift(mumloc_simulator *sim) {
     const mumloc_sim_params *p = &sim->params;
     for (int a = 0; a < 3; a++) {
-        mumloc_rng r = mumloc_rng_stream(p->seed, 0, MUMLOC_RNG_STAGE_DRIFT, 0, (uint32_t)a);
+        philox_rng r = rng_stream(p->seed, 0, RNG_STAGE_DRIFT, 0, (uint32_t)a);
         sim->stage_offset[a] = 0.0;
         sim->stage_scale[a] = 1.0;
         for (int h = 0; h < HARMONICS; h++) {
-            double u = mumloc_rng_uniform(&r), v = mumloc_rng_uniform(&r);
+            double u = rng_uniform(&r), v = rng_uniform(&r);
             sim->stage_amplitude[a][h] = (0.5 + u) / (h + 1);
             sim->stage_phase[a][h] = 2.0 * PI * v;
         }
@@ -40,16 +40,16 @@ void mumloc_sim_build_stage_drift(mumloc_simulator *sim) {
     }
 }
 
-void mumloc_sim_stage_drift(const mumloc_simulator *sim, int64_t frame, double *dxyz) {
+void sim_stage_drift(const mumloc_simulator *sim, int64_t frame, double *dxyz) {
     double t = (double)frame / (double)sim->params.frames;
     for (int a = 0; a < 3; a++) dxyz[a] = sim->params.stage_drift_nm > 0.0 ? path(sim, a, t) : 0.0;
 }
 
-int mumloc_sim_frame_imaged_emitters(const mumloc_simulator *sim, int64_t frame, mumloc_emitter *out) {
-    int n = mumloc_sim_frame_emitters(sim, frame, out);
+int sim_frame_imaged_emitters(const mumloc_simulator *sim, int64_t frame, mumloc_emitter *out) {
+    int n = sim_frame_emitters(sim, frame, out);
     if (!(sim->params.stage_drift_nm > 0.0)) return n;
     double d[3];
-    mumloc_sim_stage_drift(sim, frame, d);
+    sim_stage_drift(sim, frame, d);
     for (int i = 0; i < n; i++) {
         out[i].x_nm += d[0];
         out[i].y_nm += d[1];
@@ -60,10 +60,10 @@ int mumloc_sim_frame_imaged_emitters(const mumloc_simulator *sim, int64_t frame,
 
 mumloc_status mumloc_simulate_stage_drift(const mumloc_simulator *sim, int64_t frame, double *dxyz) {
     if (!sim || !dxyz)
-        return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT, "stage drift: sim and dxyz must not be NULL");
-    if (frame < 0 || frame >= MUMLOC_RNG_MAX_FRAME)
-        return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT, "stage drift: frame index must be between "
-                           "0 and %lld (got %lld)", (long long)MUMLOC_RNG_MAX_FRAME - 1, (long long)frame);
-    mumloc_sim_stage_drift(sim, frame, dxyz);
+        return error_fail(MUMLOC_ERR_INVALID_ARGUMENT, "stage drift: sim and dxyz must not be NULL");
+    if (frame < 0 || frame >= RNG_MAX_FRAME)
+        return error_fail(MUMLOC_ERR_INVALID_ARGUMENT, "stage drift: frame index must be between "
+                           "0 and %lld (got %lld)", (long long)RNG_MAX_FRAME - 1, (long long)frame);
+    sim_stage_drift(sim, frame, dxyz);
     return MUMLOC_OK;
 }

@@ -1,12 +1,12 @@
-/* One plane as a camera sees it (mumloc_sim_view): the rendering and the camera model that the movie
+/* One plane as a camera sees it (sim_view): the rendering and the camera model that the movie
  * simulator (frames.c) and the bead z-stack simulator (beads.c) share. */
 #include "simulate/camera_noise.h"
 #include "simulate/simulator.h"
 
-mumloc_camera_model mumloc_sim_camera_model(const mumloc_camera *camera, const mumloc_sim_view *view,
-                                            int physical, const mumloc_poisson_table *tables,
-                                            int table_count, const mumloc_ziggurat *ziggurat) {
-    mumloc_camera_model cam;
+camera_noise_model sim_camera_model(const mumloc_camera *camera, const sim_view *view,
+                                            int physical, const poisson_table *tables,
+                                            int table_count, const ziggurat_table *ziggurat) {
+    camera_noise_model cam;
     cam.background = camera->background_photons;
     cam.read_noise = view ? view->read_noise_e : camera->read_noise_e;
     cam.em_gain = view ? view->em_gain : camera->em_gain;
@@ -19,18 +19,18 @@ mumloc_camera_model mumloc_sim_camera_model(const mumloc_camera *camera, const m
     return cam;
 }
 
-void mumloc_sim_render_view(const mumloc_optics *optics, const mumloc_spline_psf *spline,
-                            const mumloc_sim_view *view, int plane,
+void sim_render_view(const mumloc_optics *optics, const spline_plane_psf *spline,
+                            const sim_view *view, int plane,
                             int width, int height, int row0, int row1, double dx_nm, double dy_nm,
                             const mumloc_emitter *emitters, int n, mumloc_emitter *mapped,
                             double *out, double *scratch) {
     const double depth = optics->plane_depth_nm[plane];
     if (!view || !view->mapped) {
         if (spline)
-            mumloc_render_spline_rows(optics, spline, plane, width, height, row0, row1, dx_nm, dy_nm,
+            render_spline_rows(optics, spline, plane, width, height, row0, row1, dx_nm, dy_nm,
                                       emitters, n, out);
         else
-            mumloc_render_plane_rows(optics, plane, width, height, row0, row1, depth, dx_nm, dy_nm,
+            render_plane_rows(optics, plane, width, height, row0, row1, depth, dx_nm, dy_nm,
                                  emitters, n, out, scratch);
         return;
     }
@@ -46,7 +46,7 @@ void mumloc_sim_render_view(const mumloc_optics *optics, const mumloc_spline_psf
         mapped[m] = e;
     }
     if (spline) {
-        mumloc_render_spline_rows(optics, spline, plane, width, height, row0, row1, 0.0, 0.0, mapped,
+        render_spline_rows(optics, spline, plane, width, height, row0, row1, 0.0, 0.0, mapped,
                                   n, out);
         return;
     }
@@ -58,6 +58,6 @@ void mumloc_sim_render_view(const mumloc_optics *optics, const mumloc_spline_psf
     mumloc_optics scaled = *optics;
     if (scaled.per_plane) scaled.plane_psf[plane].w0_nm *= view->width_scale;
     else scaled.psf_w0_nm *= view->width_scale;
-    mumloc_render_plane_rows(&scaled, plane, width, height, row0, row1, depth, 0.0, 0.0, mapped, n,
+    render_plane_rows(&scaled, plane, width, height, row0, row1, depth, 0.0, 0.0, mapped, n,
                              out, scratch);
 }

@@ -5,7 +5,7 @@
 
 #include "core/error.h"
 
-const mumloc_csv_column table_localization_columns[TABLE_LOCALIZATION_COLUMNS] = {
+const csv_column table_localization_columns[TABLE_LOCALIZATION_COLUMNS] = {
     {"id", ""},          {"frame", ""},           {"x", "nm"},
     {"y", "nm"},         {"z", "nm"},             {"intensity", "photon"},
     {"offset", "photon"}, {"bkgstd", "photon"},   {"uncertainty_xy", "nm"},
@@ -27,7 +27,7 @@ void table_localization_row(const mumloc_localization *l, int64_t id, double *ro
     row[11] = l->unresolved < 0 ? NAN : (double)l->unresolved; /* −1: not assessed */
 }
 
-const mumloc_csv_column table_plane_drift_columns[TABLE_PLANE_DRIFT_COLUMNS] = {
+const csv_column table_plane_drift_columns[TABLE_PLANE_DRIFT_COLUMNS] = {
     {"frame", ""}, {"plane", ""}, {"dx", "nm"}, {"dy", "nm"},
     {"uncertainty_dx", "nm"}, {"uncertainty_dy", "nm"}, {"molecules", ""},
 };
@@ -42,22 +42,22 @@ void table_plane_drift_row(int64_t frame, int plane, const mumloc_frame_drift *d
     row[6] = (double)drift->molecules;
 }
 
-mumloc_status table_columns_map(mumloc_table *table, const mumloc_csv_column *columns, int count,
+mumloc_status table_columns_map(mumloc_table *table, const csv_column *columns, int count,
                                 int required, const char *filler, int *index) {
     int fresh = mumloc_table_columns(table) == 0;
     for (int c = 0; c < count; c++) {
         const char *unit = columns[c].unit ? columns[c].unit : "";
         if (fresh) {
-            MUMLOC_TRY(mumloc_table_add_column(table, columns[c].name, unit, &index[c]));
+            ERROR_TRY(mumloc_table_add_column(table, columns[c].name, unit, &index[c]));
             continue;
         }
         index[c] = mumloc_table_find_column(table, columns[c].name, unit);
         if (index[c] < 0 && c >= required) { /* a column newer than the table: NaN before */
-            MUMLOC_TRY(mumloc_table_add_column(table, columns[c].name, unit, &index[c]));
+            ERROR_TRY(mumloc_table_add_column(table, columns[c].name, unit, &index[c]));
             continue;
         }
         if (index[c] < 0)
-            return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT,
+            return error_fail(MUMLOC_ERR_INVALID_ARGUMENT,
                                "the table has no column \"%s%s%s%s\": pass an empty table or one "
                                "filled by %s",
                                columns[c].name, unit[0] ? " [" : "", unit, unit[0] ? "]" : "",

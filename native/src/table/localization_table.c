@@ -12,7 +12,7 @@ static mumloc_status append(mumloc_table *table, const int *index, int n, int64_
                             const void *ctx) {
     const int64_t first = mumloc_table_rows(table);
     double *columns = malloc((size_t)count * (size_t)n * sizeof *columns);
-    if (!columns) return mumloc_fail(MUMLOC_ERR_OUT_OF_MEMORY, "out of memory for %lld rows",
+    if (!columns) return error_fail(MUMLOC_ERR_OUT_OF_MEMORY, "out of memory for %lld rows",
                                      (long long)count);
     double values[TABLE_LOCALIZATION_COLUMNS + TABLE_PLANE_DRIFT_COLUMNS];
     for (int64_t r = 0; r < count; r++) {
@@ -42,10 +42,10 @@ static void localization_row(const void *ctx, int64_t r, double *values) {
 mumloc_status mumloc_localizations_to_table(const mumloc_localization *locs, int64_t count,
                                             mumloc_table *table) {
     if (!table || count < 0 || (count > 0 && !locs))
-        return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT,
+        return error_fail(MUMLOC_ERR_INVALID_ARGUMENT,
                            "localizations_to_table needs a table, records and count >= 0");
     int index[TABLE_LOCALIZATION_COLUMNS];
-    MUMLOC_TRY(table_columns_map(table, table_localization_columns, TABLE_LOCALIZATION_COLUMNS,
+    ERROR_TRY(table_columns_map(table, table_localization_columns, TABLE_LOCALIZATION_COLUMNS,
                                  TABLE_LOCALIZATION_REQUIRED, "mumloc_localizations_to_table",
                                  index));
     if (count == 0) return MUMLOC_OK;
@@ -67,13 +67,13 @@ mumloc_status mumloc_plane_drift_to_table(int64_t frame, int planes,
                                           const mumloc_frame_drift *drift, int uncertainties,
                                           mumloc_table *table) {
     if (!table || !drift || frame < 0 || planes < 1 || planes > MUMLOC_MAX_PLANES)
-        return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT,
+        return error_fail(MUMLOC_ERR_INVALID_ARGUMENT,
                            "plane_drift_to_table needs a table, a drift, frame >= 0 and 1 to %d "
                            "planes (got frame %lld, %d planes)",
                            MUMLOC_MAX_PLANES, (long long)frame, planes);
     int n = uncertainties ? TABLE_PLANE_DRIFT_COLUMNS : TABLE_PLANE_DRIFT_BASIC;
     int index[TABLE_PLANE_DRIFT_COLUMNS];
-    MUMLOC_TRY(table_columns_map(table, table_plane_drift_columns, n, n,
+    ERROR_TRY(table_columns_map(table, table_plane_drift_columns, n, n,
                                  "mumloc_plane_drift_to_table", index));
     const plane_drift ctx = {frame, drift};
     return append(table, index, n, planes, plane_drift_row, &ctx);

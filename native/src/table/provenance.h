@@ -1,7 +1,7 @@
 /* The sidecar "<table>.json" that records what made a localization table (format in mumloc.h,
  * "Table provenance and merging"): built by the localization, read and combined by the merge. */
-#ifndef MUMLOC_TABLE_PROVENANCE_H
-#define MUMLOC_TABLE_PROVENANCE_H
+#ifndef TABLE_PROVENANCE_H
+#define TABLE_PROVENANCE_H
 
 #include <stdint.h>
 
@@ -49,7 +49,7 @@ mumloc_status provenance_read(const char *table_path, provenance *p, int *found)
 /* Commits a table's pending atomic file together with its sidecar: the sidecar is written first
  * to its own temporary file, then both are renamed in place; if anything fails, neither file is
  * left (the table's temporary file is aborted). */
-mumloc_status provenance_commit_with_table(mumloc_atomic_file *table, const char *table_path,
+mumloc_status provenance_commit_with_table(atomic_file *table, const char *table_path,
                                            const provenance *p);
 
 /* Appends a copy of part to p (the movie string copied). */

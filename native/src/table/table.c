@@ -19,12 +19,12 @@ static char *copy_string(const char *text) {
 }
 
 mumloc_status mumloc_table_create(mumloc_table **out) {
-    if (!out) return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT, "table_create: out is NULL");
+    if (!out) return error_fail(MUMLOC_ERR_INVALID_ARGUMENT, "table_create: out is NULL");
     *out = NULL;
     mumloc_table *t = calloc(1, sizeof *t);
     if (!t || !(t->label = copy_string(""))) {
         free(t);
-        return mumloc_fail(MUMLOC_ERR_OUT_OF_MEMORY, "out of memory creating a table");
+        return error_fail(MUMLOC_ERR_OUT_OF_MEMORY, "out of memory creating a table");
     }
     *out = t;
     return MUMLOC_OK;
@@ -44,17 +44,17 @@ void mumloc_table_destroy(mumloc_table *t) {
     free(t);
 }
 
-mumloc_status mumloc_table_set_label(mumloc_table *t, const char *label) {
+mumloc_status table_set_label(mumloc_table *t, const char *label) {
     char *copy = copy_string(label ? label : "");
-    if (!copy) return mumloc_fail(MUMLOC_ERR_OUT_OF_MEMORY, "out of memory naming a table");
+    if (!copy) return error_fail(MUMLOC_ERR_OUT_OF_MEMORY, "out of memory naming a table");
     free(t->label);
     t->label = copy;
     return MUMLOC_OK;
 }
 
-mumloc_status mumloc_table_reserve(mumloc_table *t, int64_t rows) {
+mumloc_status table_reserve(mumloc_table *t, int64_t rows) {
     if (rows > MAX_ROWS)
-        return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT, "a table holds at most %lld rows, not %lld",
+        return error_fail(MUMLOC_ERR_INVALID_ARGUMENT, "a table holds at most %lld rows, not %lld",
                            (long long)MAX_ROWS, (long long)rows);
     if (rows <= t->row_cap) return MUMLOC_OK;
     int64_t cap = t->row_cap ? t->row_cap : 64;
@@ -62,7 +62,7 @@ mumloc_status mumloc_table_reserve(mumloc_table *t, int64_t rows) {
     for (int c = 0; c < t->columns; c++) {
         double *grown = realloc(t->data[c], (size_t)cap * sizeof *grown);
         if (!grown)
-            return mumloc_fail(MUMLOC_ERR_OUT_OF_MEMORY, "out of memory growing a table to %lld rows",
+            return error_fail(MUMLOC_ERR_OUT_OF_MEMORY, "out of memory growing a table to %lld rows",
                                (long long)rows);
         t->data[c] = grown;
     }
@@ -72,31 +72,31 @@ mumloc_status mumloc_table_reserve(mumloc_table *t, int64_t rows) {
 
 static int bad_text(const char *text) { return strpbrk(text, "\",\r\n") != NULL; }
 
-mumloc_status mumloc_table_check_column_text(const char *name, const char *unit) {
+mumloc_status table_check_column_text(const char *name, const char *unit) {
     if (!*name || bad_text(name) || bad_text(unit))
-        return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT,
+        return error_fail(MUMLOC_ERR_INVALID_ARGUMENT,
                            "column \"%s\" [%s]: a column needs a name, and neither name nor unit may "
                            "hold '\"', ',' or a line break",
                            name, unit);
-    if (!mumloc_csv_unit_writable(unit))
-        return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT,
+    if (!csv_unit_writable(unit))
+        return error_fail(MUMLOC_ERR_INVALID_ARGUMENT,
                            "column \"%s\": its unit \"%s\" may not hold '[' or ']'", name, unit);
     return MUMLOC_OK;
 }
 
 mumloc_status mumloc_table_add_column(mumloc_table *t, const char *name, const char *unit,
                                       int *index) {
-    if (!t || !name) return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT, "table_add_column: table and name are required");
+    if (!t || !name) return error_fail(MUMLOC_ERR_INVALID_ARGUMENT, "table_add_column: table and name are required");
     if (mumloc_table_find_column(t, name, NULL) >= 0)
-        return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT,
+        return error_fail(MUMLOC_ERR_INVALID_ARGUMENT,
                            "the table already has a column \"%s\"; column names must be unique", name);
-    return mumloc_table_add_new_column(t, name, unit, index);
+    return table_add_new_column(t, name, unit, index);
 }
 
-mumloc_status mumloc_table_add_new_column(mumloc_table *t, const char *name, const char *unit,
+mumloc_status table_add_new_column(mumloc_table *t, const char *name, const char *unit,
                                           int *index) {
     if (!unit) unit = "";
-    MUMLOC_TRY(mumloc_table_check_column_text(name, unit));
+    ERROR_TRY(table_check_column_text(name, unit));
     if (t->columns == t->column_cap) {
         int cap = t->column_cap ? 2 * t->column_cap : 8;
         char **names = realloc(t->names, (size_t)cap * sizeof *names);
@@ -106,7 +106,7 @@ mumloc_status mumloc_table_add_new_column(mumloc_table *t, const char *name, con
         double **data = realloc(t->data, (size_t)cap * sizeof *data);
         if (data) t->data = data;
         if (!names || !units || !data)
-            return mumloc_fail(MUMLOC_ERR_OUT_OF_MEMORY, "out of memory adding a table column");
+            return error_fail(MUMLOC_ERR_OUT_OF_MEMORY, "out of memory adding a table column");
         t->column_cap = cap;
     }
     char *name_copy = copy_string(name), *unit_copy = copy_string(unit);
@@ -115,7 +115,7 @@ mumloc_status mumloc_table_add_new_column(mumloc_table *t, const char *name, con
         free(name_copy);
         free(unit_copy);
         free(values);
-        return mumloc_fail(MUMLOC_ERR_OUT_OF_MEMORY, "out of memory adding a table column");
+        return error_fail(MUMLOC_ERR_OUT_OF_MEMORY, "out of memory adding a table column");
     }
     for (int64_t r = 0; r < t->rows; r++) values[r] = NAN;
     t->names[t->columns] = name_copy;
@@ -128,11 +128,11 @@ mumloc_status mumloc_table_add_new_column(mumloc_table *t, const char *name, con
 
 mumloc_status mumloc_table_append_rows(mumloc_table *t, const double *values, int64_t rows) {
     if (!t || (!values && rows > 0) || rows < 0)
-        return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT,
+        return error_fail(MUMLOC_ERR_INVALID_ARGUMENT,
                            "table_append_rows: needs a table, values and rows >= 0");
     if (rows > 0 && t->columns == 0)
-        return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT, "table_append_rows: add columns first");
-    MUMLOC_TRY(mumloc_table_reserve(t, t->rows + rows));
+        return error_fail(MUMLOC_ERR_INVALID_ARGUMENT, "table_append_rows: add columns first");
+    ERROR_TRY(table_reserve(t, t->rows + rows));
     for (int64_t r = 0; r < rows; r++)
         for (int c = 0; c < t->columns; c++) t->data[c][t->rows + r] = values[r * t->columns + c];
     t->rows += rows;
@@ -141,8 +141,8 @@ mumloc_status mumloc_table_append_rows(mumloc_table *t, const double *values, in
 
 mumloc_status mumloc_table_set_rows(mumloc_table *t, int64_t rows) {
     if (!t || rows < 0)
-        return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT, "table_set_rows: needs a table and rows >= 0");
-    MUMLOC_TRY(mumloc_table_reserve(t, rows));
+        return error_fail(MUMLOC_ERR_INVALID_ARGUMENT, "table_set_rows: needs a table and rows >= 0");
+    ERROR_TRY(table_reserve(t, rows));
     for (int c = 0; c < t->columns; c++)
         for (int64_t r = t->rows; r < rows; r++) t->data[c][r] = NAN;
     t->rows = rows;
@@ -152,11 +152,11 @@ mumloc_status mumloc_table_set_rows(mumloc_table *t, int64_t rows) {
 mumloc_status mumloc_table_set_column(mumloc_table *t, int column, int64_t first_row,
                                       const double *values, int64_t count) {
     if (!t || column < 0 || column >= t->columns)
-        return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT, "table_set_column: column %d does not exist (the table has %d)",
+        return error_fail(MUMLOC_ERR_INVALID_ARGUMENT, "table_set_column: column %d does not exist (the table has %d)",
                            column, t ? t->columns : 0);
     if (first_row < 0 || count < 0 || first_row > t->rows || count > t->rows - first_row ||
         (!values && count > 0))
-        return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT,
+        return error_fail(MUMLOC_ERR_INVALID_ARGUMENT,
                            "table_set_column: rows [%lld, %lld) are outside the table's %lld rows",
                            (long long)first_row, (long long)(first_row + count), (long long)t->rows);
     if (count > 0) memcpy(t->data[column] + first_row, values, (size_t)count * sizeof *values);
@@ -193,10 +193,10 @@ static int first_px_column(const mumloc_table *t) {
 }
 
 mumloc_status mumloc_table_convert_to_nm(mumloc_table *t, double pixel_nm) {
-    if (!t) return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT, "table_convert_to_nm: table is NULL");
+    if (!t) return error_fail(MUMLOC_ERR_INVALID_ARGUMENT, "table_convert_to_nm: table is NULL");
     int has_px = first_px_column(t);
     if (has_px >= 0 && !(pixel_nm > 0 && isfinite(pixel_nm)))
-        return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT,
+        return error_fail(MUMLOC_ERR_INVALID_ARGUMENT,
                            "column \"%s\" is in px: give the camera pixel size in nm (a positive "
                            "number) to convert it to nm",
                            t->names[has_px]);
@@ -207,7 +207,7 @@ mumloc_status mumloc_table_convert_to_nm(mumloc_table *t, double pixel_nm) {
         else if (strcmp(unit, "px") == 0) scale = pixel_nm;
         else continue;
         char *nm = copy_string("nm");
-        if (!nm) return mumloc_fail(MUMLOC_ERR_OUT_OF_MEMORY, "out of memory converting units");
+        if (!nm) return error_fail(MUMLOC_ERR_OUT_OF_MEMORY, "out of memory converting units");
         for (int64_t r = 0; r < t->rows; r++) t->data[c][r] *= scale;
         free(t->units[c]);
         t->units[c] = nm;

@@ -25,7 +25,7 @@ static mumloc_status split_required(char *buffer, char **names, int *count) {
         while (len > 0 && p[len - 1] == ' ') p[--len] = '\0';
         if (len > 0) {
             if (*count == MAX_REQUIRED)
-                return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT,
+                return error_fail(MUMLOC_ERR_INVALID_ARGUMENT,
                                    "table_read_csv: at most %d required columns", MAX_REQUIRED);
             names[(*count)++] = p;
         }
@@ -34,19 +34,19 @@ static mumloc_status split_required(char *buffer, char **names, int *count) {
     return MUMLOC_OK;
 }
 
-static mumloc_status missing_column(const char *path, const mumloc_csv_reader *reader,
+static mumloc_status missing_column(const char *path, const csv_reader *reader,
                                     const char *name, const char *required) {
-    mumloc_text present = {0};
-    for (int c = 0; c < mumloc_csv_reader_columns(reader); c++) {
-        const char *column = mumloc_csv_reader_name(reader, c), *unit = mumloc_csv_reader_unit(reader, c);
+    text_buffer present = {0};
+    for (int c = 0; c < csv_reader_columns(reader); c++) {
+        const char *column = csv_reader_name(reader, c), *unit = csv_reader_unit(reader, c);
         const char *open, *close; /* as the header field would be written */
-        mumloc_csv_heading_brackets(column, unit, &open, &close);
-        mumloc_text_printf(&present, "%s\"%s%s%s%s\"", c ? ", " : "", column, open, unit, close);
+        csv_heading_brackets(column, unit, &open, &close);
+        text_printf(&present, "%s\"%s%s%s%s\"", c ? ", " : "", column, open, unit, close);
     }
-    mumloc_status s = mumloc_fail(MUMLOC_ERR_FORMAT,
+    mumloc_status s = error_fail(MUMLOC_ERR_FORMAT,
                                   "'%s' has no column \"%s\" (required: %s); its columns are: %s",
                                   path, name, required, present.data ? present.data : "(none)");
-    mumloc_text_free(&present);
+    text_free(&present);
     return s;
 }
 
@@ -58,29 +58,29 @@ typedef struct read_progress {
 } read_progress;
 
 /* Reads every row into t, checking the required columns hold finite numbers. */
-static mumloc_status read_rows(mumloc_csv_reader *reader, const char *path, mumloc_table *t,
+static mumloc_status read_rows(csv_reader *reader, const char *path, mumloc_table *t,
                                const int *required, int required_count, read_progress progress) {
     double *values = malloc((size_t)t->columns * sizeof *values);
-    if (!values) return mumloc_fail(MUMLOC_ERR_OUT_OF_MEMORY, "out of memory reading '%s'", path);
+    if (!values) return error_fail(MUMLOC_ERR_OUT_OF_MEMORY, "out of memory reading '%s'", path);
     mumloc_status s = MUMLOC_OK;
     for (;;) {
         int has_row = 0;
-        if ((s = mumloc_csv_reader_next(reader, values, &has_row)) != MUMLOC_OK || !has_row) break;
+        if ((s = csv_reader_next(reader, values, &has_row)) != MUMLOC_OK || !has_row) break;
         for (int i = 0; i < required_count && s == MUMLOC_OK; i++) {
             double v = values[required[i]];
             if (isfinite(v)) continue;
             char text[64];
             mumloc_format_number(v, text, sizeof text);
             const char *name = t->names[required[i]];
-            s = mumloc_fail(MUMLOC_ERR_FORMAT, "'%s' line %lld: \"%s\" is %s; every row needs a finite %s",
-                            path, (long long)mumloc_csv_reader_line(reader), name, text, name);
+            s = error_fail(MUMLOC_ERR_FORMAT, "'%s' line %lld: \"%s\" is %s; every row needs a finite %s",
+                            path, (long long)csv_reader_line(reader), name, text, name);
         }
         if (s == MUMLOC_OK) s = mumloc_table_append_rows(t, values, 1);
         if (s != MUMLOC_OK) break;
         if (progress.fn && t->rows % PROGRESS_ROWS == 0 &&
-            progress.fn(progress.user, mumloc_csv_reader_bytes_read(reader),
-                        mumloc_csv_reader_file_size(reader))) {
-            s = mumloc_fail(MUMLOC_ERR_CANCELLED, "reading '%s' was cancelled", path);
+            progress.fn(progress.user, csv_reader_bytes_read(reader),
+                        csv_reader_file_size(reader))) {
+            s = error_fail(MUMLOC_ERR_CANCELLED, "reading '%s' was cancelled", path);
             break;
         }
     }
@@ -88,26 +88,26 @@ static mumloc_status read_rows(mumloc_csv_reader *reader, const char *path, muml
     return s;
 }
 
-static mumloc_status read_into(mumloc_csv_reader *reader, const char *path, const char *required,
+static mumloc_status read_into(csv_reader *reader, const char *path, const char *required,
                                mumloc_table *t, read_progress progress) {
-    for (int c = 0; c < mumloc_csv_reader_columns(reader); c++) /* names are unique: the reader checked */
-        if (mumloc_table_add_new_column(t, mumloc_csv_reader_name(reader, c),
-                                        mumloc_csv_reader_unit(reader, c), NULL) != MUMLOC_OK)
-            return mumloc_fail(MUMLOC_ERR_FORMAT, "'%s' line 1, column %d: %s", path, c + 1,
+    for (int c = 0; c < csv_reader_columns(reader); c++) /* names are unique: the reader checked */
+        if (table_add_new_column(t, csv_reader_name(reader, c),
+                                        csv_reader_unit(reader, c), NULL) != MUMLOC_OK)
+            return error_fail(MUMLOC_ERR_FORMAT, "'%s' line 1, column %d: %s", path, c + 1,
                                mumloc_last_error());
     int required_index[MAX_REQUIRED], required_count = 0;
     if (required && *required) {
         char *buffer = malloc(strlen(required) + 1);
-        if (!buffer) return mumloc_fail(MUMLOC_ERR_OUT_OF_MEMORY, "out of memory reading '%s'", path);
+        if (!buffer) return error_fail(MUMLOC_ERR_OUT_OF_MEMORY, "out of memory reading '%s'", path);
         strcpy(buffer, required);
         char *names[MAX_REQUIRED];
         mumloc_status s = split_required(buffer, names, &required_count);
         for (int i = 0; i < required_count && s == MUMLOC_OK; i++) {
-            required_index[i] = mumloc_csv_reader_find(reader, names[i]);
+            required_index[i] = csv_reader_find(reader, names[i]);
             if (required_index[i] < 0) s = missing_column(path, reader, names[i], required);
         }
         free(buffer);
-        MUMLOC_TRY(s);
+        ERROR_TRY(s);
     }
     return read_rows(reader, path, t, required_index, required_count, progress);
 }
@@ -119,15 +119,15 @@ mumloc_status mumloc_table_read_csv(const char *path, const char *required, muml
 mumloc_status mumloc_table_read_csv_progress(const char *path, const char *required,
                                              mumloc_table **out, mumloc_progress_fn progress,
                                              void *user) {
-    if (!path || !out) return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT, "table_read_csv: path and out are required");
+    if (!path || !out) return error_fail(MUMLOC_ERR_INVALID_ARGUMENT, "table_read_csv: path and out are required");
     *out = NULL;
-    mumloc_csv_reader *reader = NULL;
-    MUMLOC_TRY(mumloc_csv_reader_open(path, &reader));
+    csv_reader *reader = NULL;
+    ERROR_TRY(csv_reader_open(path, &reader));
     mumloc_table *t = NULL;
     mumloc_status s = mumloc_table_create(&t);
-    if (s == MUMLOC_OK) s = mumloc_table_set_label(t, path);
+    if (s == MUMLOC_OK) s = table_set_label(t, path);
     if (s == MUMLOC_OK) s = read_into(reader, path, required, t, (read_progress){progress, user});
-    mumloc_csv_reader_close(reader);
+    csv_reader_close(reader);
     if (s != MUMLOC_OK) {
         mumloc_table_destroy(t);
         return s;
@@ -136,19 +136,19 @@ mumloc_status mumloc_table_read_csv_progress(const char *path, const char *requi
     return MUMLOC_OK;
 }
 
-mumloc_status mumloc_table_write_csv_to(const mumloc_table *t, mumloc_atomic_file *af, const char *path) {
-    mumloc_csv_column *columns = malloc((size_t)t->columns * sizeof *columns);
+mumloc_status table_write_csv_to(const mumloc_table *t, atomic_file *af, const char *path) {
+    csv_column *columns = malloc((size_t)t->columns * sizeof *columns);
     double *row = malloc((size_t)t->columns * sizeof *row);
     mumloc_status s = MUMLOC_OK;
-    if (!columns || !row) s = mumloc_fail(MUMLOC_ERR_OUT_OF_MEMORY, "out of memory writing '%s'", path);
-    mumloc_csv_writer writer;
+    if (!columns || !row) s = error_fail(MUMLOC_ERR_OUT_OF_MEMORY, "out of memory writing '%s'", path);
+    csv_writer writer;
     if (s == MUMLOC_OK) {
-        for (int c = 0; c < t->columns; c++) columns[c] = (mumloc_csv_column){t->names[c], t->units[c]};
-        s = mumloc_csv_writer_begin(&writer, af->file, path, columns, t->columns);
+        for (int c = 0; c < t->columns; c++) columns[c] = (csv_column){t->names[c], t->units[c]};
+        s = csv_writer_begin(&writer, af->file, path, columns, t->columns);
     }
     for (int64_t r = 0; r < t->rows && s == MUMLOC_OK; r++) {
         for (int c = 0; c < t->columns; c++) row[c] = t->data[c][r];
-        s = mumloc_csv_writer_row(&writer, row);
+        s = csv_writer_row(&writer, row);
     }
     free(columns);
     free(row);
@@ -156,34 +156,34 @@ mumloc_status mumloc_table_write_csv_to(const mumloc_table *t, mumloc_atomic_fil
 }
 
 mumloc_status mumloc_table_write_csv(const mumloc_table *t, const char *path) {
-    if (!t || !path) return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT, "table_write_csv: table and path are required");
+    if (!t || !path) return error_fail(MUMLOC_ERR_INVALID_ARGUMENT, "table_write_csv: table and path are required");
     if (t->columns == 0)
-        return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT,
+        return error_fail(MUMLOC_ERR_INVALID_ARGUMENT,
                            "cannot write '%s': the table has no columns (a CSV needs a header)", path);
-    mumloc_atomic_file af = {0};
-    MUMLOC_TRY(mumloc_atomic_open(&af, path));
-    mumloc_status s = mumloc_table_write_csv_to(t, &af, path);
-    if (s == MUMLOC_OK) return mumloc_atomic_commit(&af);
-    mumloc_atomic_abort(&af);
+    atomic_file af = {0};
+    ERROR_TRY(atomic_open(&af, path));
+    mumloc_status s = table_write_csv_to(t, &af, path);
+    if (s == MUMLOC_OK) return atomic_commit(&af);
+    atomic_abort(&af);
     return s;
 }
 
 mumloc_status mumloc_table_heading(const char *name, const char *unit, char *out, size_t cap) {
-    if (!name || !out) return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT, "table_heading: name and out are required");
+    if (!name || !out) return error_fail(MUMLOC_ERR_INVALID_ARGUMENT, "table_heading: name and out are required");
     if (!unit) unit = "";
-    MUMLOC_TRY(mumloc_table_check_column_text(name, unit));
+    ERROR_TRY(table_check_column_text(name, unit));
     const char *open, *close;
-    mumloc_csv_heading_brackets(name, unit, &open, &close);
+    csv_heading_brackets(name, unit, &open, &close);
     int n = snprintf(out, cap, "%s%s%s%s", name, open, unit, close);
     if (n < 0 || (size_t)n >= cap)
-        return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT, "table_heading: %d bytes do not fit in %zu",
+        return error_fail(MUMLOC_ERR_INVALID_ARGUMENT, "table_heading: %d bytes do not fit in %zu",
                            n + 1, cap);
     return MUMLOC_OK;
 }
 
 static mumloc_status copy_part(const char *text, size_t len, char *out, size_t cap) {
     if (!out || len >= cap)
-        return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT,
+        return error_fail(MUMLOC_ERR_INVALID_ARGUMENT,
                            "table_split_heading: a part of %zu bytes does not fit in %zu", len + 1, cap);
     memcpy(out, text, len);
     out[len] = '\0';
@@ -192,8 +192,8 @@ static mumloc_status copy_part(const char *text, size_t len, char *out, size_t c
 
 mumloc_status mumloc_table_split_heading(const char *heading, char *name, size_t name_cap,
                                          char *unit, size_t unit_cap) {
-    if (!heading) return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT, "table_split_heading: heading is NULL");
-    mumloc_csv_heading h = mumloc_csv_heading_split(heading);
-    MUMLOC_TRY(copy_part(heading, h.name_len, name, name_cap));
+    if (!heading) return error_fail(MUMLOC_ERR_INVALID_ARGUMENT, "table_split_heading: heading is NULL");
+    csv_heading h = csv_heading_split(heading);
+    ERROR_TRY(copy_part(heading, h.name_len, name, name_cap));
     return copy_part(h.unit ? h.unit : "", h.unit_len, unit, unit_cap);
 }

@@ -38,7 +38,7 @@ static mumloc_status problem(merge_state *m, const char *fmt, ...) {
     va_start(args, fmt);
     vsnprintf(text, sizeof text, fmt, args);
     va_end(args);
-    if (!m->options->force) return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT, "%s (--force merges anyway)", text);
+    if (!m->options->force) return error_fail(MUMLOC_ERR_INVALID_ARGUMENT, "%s (--force merges anyway)", text);
     if (m->summary->overridden++ == 0)
         snprintf(m->summary->first_overridden, sizeof m->summary->first_overridden, "%s", text);
     return MUMLOC_OK;
@@ -76,7 +76,7 @@ static mumloc_status made_up_record(merge_input *in, int frame_column) {
 }
 
 static mumloc_status read_input(merge_state *m, merge_input *in, const mumloc_table *first) {
-    MUMLOC_TRY(mumloc_table_read_csv(in->path, "frame", &in->table));
+    ERROR_TRY(mumloc_table_read_csv(in->path, "frame", &in->table));
     const mumloc_table *t = in->table;
     if (first && (t->columns != first->columns)) goto columns_differ;
     for (int c = 0; first && c < t->columns; c++)
@@ -84,26 +84,26 @@ static mumloc_status read_input(merge_state *m, merge_input *in, const mumloc_ta
             goto columns_differ;
     const int frame_column = mumloc_table_find_column(t, "frame", NULL);
     int found = 0;
-    MUMLOC_TRY(provenance_read(in->path, &in->record, &found));
+    ERROR_TRY(provenance_read(in->path, &in->record, &found));
     if (!found) {
-        MUMLOC_TRY(problem(m, "'%s' has no sidecar '%s.json' recording what made it (mumloc "
+        ERROR_TRY(problem(m, "'%s' has no sidecar '%s.json' recording what made it (mumloc "
                            "localize writes one)", in->path, in->path));
         return made_up_record(in, frame_column);
     }
     if (in->record.rows != t->rows) {
-        MUMLOC_TRY(problem(m, "'%s' has %lld rows but its sidecar records %lld: the sidecar is "
+        ERROR_TRY(problem(m, "'%s' has %lld rows but its sidecar records %lld: the sidecar is "
                            "from another table", in->path, (long long)t->rows,
                            (long long)in->record.rows));
         provenance_free(&in->record);
         return made_up_record(in, frame_column);
     }
     if (in->record.movies != MUMLOC_MERGE_ONE_MOVIE)
-        return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT,
+        return error_fail(MUMLOC_ERR_INVALID_ARGUMENT,
                            "'%s' is already a merge of several movies; merge its parts together "
                            "with the other tables in one go", in->path);
     return MUMLOC_OK;
 columns_differ:
-    return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT,
+    return error_fail(MUMLOC_ERR_INVALID_ARGUMENT,
                        "'%s' has other columns than '%s' (%d and %d columns, or other names or "
                        "units); tables to merge must have the same columns", in->path,
                        first->label, t->columns, first->columns);
@@ -137,14 +137,14 @@ static mumloc_status check_recipe(merge_state *m, const merge_input *in, int cou
             const provenance_part *q = &in[i].record.parts[j];
             if (!q->movie[0] || !ref->movie[0]) continue; /* made up: already a problem */
             if (strcmp(q->sha256, ref->sha256) != 0)
-                MUMLOC_TRY(problem(m, "'%s' was made by another model (SHA-256 %.12s…) than '%s' "
+                ERROR_TRY(problem(m, "'%s' was made by another model (SHA-256 %.12s…) than '%s' "
                                    "(%.12s…)", in[i].path, q->sha256[0] ? q->sha256 : "unknown",
                                    in[0].path, ref->sha256[0] ? ref->sha256 : "unknown"));
             else if (!same_optics(&q->optics, &ref->optics))
-                MUMLOC_TRY(problem(m, "'%s' was made for other optics than '%s'", in[i].path,
+                ERROR_TRY(problem(m, "'%s' was made for other optics than '%s'", in[i].path,
                                    in[0].path));
             else if (q->threshold != ref->threshold || q->refine != ref->refine)
-                MUMLOC_TRY(problem(m, "'%s' was made with another threshold or refinement (%g, %s) "
+                ERROR_TRY(problem(m, "'%s' was made with another threshold or refinement (%g, %s) "
                                    "than '%s' (%g, %s)", in[i].path, q->threshold,
                                    mumloc_refine_mode_name(q->refine), in[0].path, ref->threshold,
                                    mumloc_refine_mode_name(ref->refine)));
@@ -177,7 +177,7 @@ static mumloc_status check_coverage(merge_state *m, merge_input *in, int count, 
     for (int k = 0; k < n; k++) {
         const provenance_part *q = scratch[k];
         if (q->first_frame <= covered_to)
-            MUMLOC_TRY(problem(m, "frames %lld..%lld of '%s' are in more than one table: their "
+            ERROR_TRY(problem(m, "frames %lld..%lld of '%s' are in more than one table: their "
                                "rows would be there twice", (long long)q->first_frame,
                                (long long)(q->last_frame < covered_to ? q->last_frame : covered_to),
                                q->movie[0] ? q->movie : "(unknown movie)"));
@@ -195,7 +195,7 @@ static mumloc_status assign_movies(merge_state *m, merge_input *in, int count, m
         const provenance_part *q = &in[i].record.parts[0];
         for (int j = 1; j < in[i].record.part_count; j++)
             if (!same_movie(q, &in[i].record.parts[j]))
-                return mumloc_fail(MUMLOC_ERR_FORMAT, "'%s.json' lists parts of several movies but "
+                return error_fail(MUMLOC_ERR_FORMAT, "'%s.json' lists parts of several movies but "
                                    "says \"movies\": \"one\"", in[i].path);
         int k = 0;
         while (k < n && !same_movie(movies[k].first, q)) k++;
@@ -207,7 +207,7 @@ static mumloc_status assign_movies(merge_state *m, merge_input *in, int count, m
     }
     m->summary->movies = n;
     if (n > 1 && m->options->movies == MUMLOC_MERGE_ONE_MOVIE)
-        return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT,
+        return error_fail(MUMLOC_ERR_INVALID_ARGUMENT,
                            "the tables come from %d movies ('%s' and '%s' among them): choose how "
                            "to tell them apart, --movies column (a \"movie\" column) or --movies "
                            "offset (frames of each movie follow the previous one's)", n,
@@ -238,19 +238,19 @@ static mumloc_status build_table(const merge_state *m, const merge_input *in, in
     int64_t rows = 0;
     for (int i = 0; i < count; i++) rows += in[i].table->rows;
     for (int c = 0; c < first->columns; c++)
-        MUMLOC_TRY(mumloc_table_add_column(out, first->names[c], first->units[c], NULL));
+        ERROR_TRY(mumloc_table_add_column(out, first->names[c], first->units[c], NULL));
     const int with_movie = m->options->movies == MUMLOC_MERGE_MOVIE_COLUMN && m->summary->movies > 1;
     int movie_column = -1;
-    if (with_movie) MUMLOC_TRY(mumloc_table_add_column(out, "movie", NULL, &movie_column));
+    if (with_movie) ERROR_TRY(mumloc_table_add_column(out, "movie", NULL, &movie_column));
     const int frame_column = mumloc_table_find_column(first, "frame", NULL);
     const int offset = m->options->movies == MUMLOC_MERGE_FRAME_OFFSET;
-    MUMLOC_TRY(mumloc_table_set_rows(out, rows));
+    ERROR_TRY(mumloc_table_set_rows(out, rows));
     row_key *keys = malloc((size_t)(rows > 0 ? rows : 1) * sizeof *keys);
     double *sorted = malloc((size_t)(rows > 0 ? rows : 1) * sizeof *sorted);
     if (!keys || !sorted) {
         free(keys);
         free(sorted);
-        return mumloc_fail(MUMLOC_ERR_OUT_OF_MEMORY, "out of memory merging %lld rows", (long long)rows);
+        return error_fail(MUMLOC_ERR_OUT_OF_MEMORY, "out of memory merging %lld rows", (long long)rows);
     }
     int64_t at = 0;
     for (int i = 0; i < count; i++) {
@@ -292,34 +292,34 @@ static mumloc_status merged_record(const merge_state *m, const merge_input *in, 
             provenance_part q = in[i].record.parts[j];
             q.movie_index = in[i].movie;
             q.frame_offset = out->movies == MUMLOC_MERGE_FRAME_OFFSET ? movies[in[i].movie - 1].offset : 0;
-            MUMLOC_TRY(provenance_add_part(out, &q));
+            ERROR_TRY(provenance_add_part(out, &q));
         }
     qsort(out->parts, (size_t)out->part_count, sizeof *out->parts, compare_parts);
     return MUMLOC_OK;
 }
 
 static mumloc_status merge(merge_state *m, merge_input *in, int count, const char *out_path) {
-    for (int i = 0; i < count; i++) MUMLOC_TRY(read_input(m, &in[i], i ? in[0].table : NULL));
-    MUMLOC_TRY(check_recipe(m, in, count));
+    for (int i = 0; i < count; i++) ERROR_TRY(read_input(m, &in[i], i ? in[0].table : NULL));
+    ERROR_TRY(check_recipe(m, in, count));
     int parts = 0;
     for (int i = 0; i < count; i++) parts += in[i].record.part_count;
     movie_info *movies = calloc((size_t)count, sizeof *movies);
     const provenance_part **scratch = calloc((size_t)parts, sizeof *scratch);
     mumloc_table *table = NULL;
     provenance record = {0};
-    mumloc_atomic_file af = {0};
+    atomic_file af = {0};
     mumloc_status s = movies && scratch ? MUMLOC_OK
-                                        : mumloc_fail(MUMLOC_ERR_OUT_OF_MEMORY, "out of memory merging tables");
+                                        : error_fail(MUMLOC_ERR_OUT_OF_MEMORY, "out of memory merging tables");
     if (s == MUMLOC_OK) s = assign_movies(m, in, count, movies);
     for (int k = 0; s == MUMLOC_OK && k < m->summary->movies; k++)
         s = check_coverage(m, in, count, k + 1, &movies[k], scratch);
     if (s == MUMLOC_OK) s = mumloc_table_create(&table);
     if (s == MUMLOC_OK) s = build_table(m, in, count, movies, table);
     if (s == MUMLOC_OK) s = merged_record(m, in, count, movies, table->rows, &record);
-    if (s == MUMLOC_OK) s = mumloc_atomic_open(&af, out_path);
-    if (s == MUMLOC_OK) s = mumloc_table_write_csv_to(table, &af, out_path);
+    if (s == MUMLOC_OK) s = atomic_open(&af, out_path);
+    if (s == MUMLOC_OK) s = table_write_csv_to(table, &af, out_path);
     if (s == MUMLOC_OK) s = provenance_commit_with_table(&af, out_path, &record);
-    mumloc_atomic_abort(&af);
+    atomic_abort(&af);
     if (s == MUMLOC_OK) m->summary->rows = table->rows;
     mumloc_table_destroy(table);
     provenance_free(&record);
@@ -332,9 +332,9 @@ static mumloc_status merge(merge_state *m, merge_input *in, int count, const cha
  * rename would still destroy it). */
 static mumloc_status check_paths(const char *const *paths, int count, const char *out_path) {
     for (int i = 0; i < count; i++) {
-        if (!paths[i]) return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT, "merge: table %d is NULL", i + 1);
+        if (!paths[i]) return error_fail(MUMLOC_ERR_INVALID_ARGUMENT, "merge: table %d is NULL", i + 1);
         if (mumloc_files_same(paths[i], out_path))
-            return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT,
+            return error_fail(MUMLOC_ERR_INVALID_ARGUMENT,
                                "the merged table '%s' must not overwrite the input table '%s'",
                                out_path, paths[i]);
     }
@@ -344,20 +344,20 @@ static mumloc_status check_paths(const char *const *paths, int count, const char
 mumloc_status mumloc_merge_tables(const char *const *table_paths, int count, const char *out_path,
                                   const mumloc_merge_options *options, mumloc_merge_summary *summary) {
     if (!table_paths || count < 1 || !out_path)
-        return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT,
+        return error_fail(MUMLOC_ERR_INVALID_ARGUMENT,
                            "mumloc_merge_tables needs at least one table and an output path");
     mumloc_merge_options defaults;
     mumloc_merge_options_default(&defaults);
     if (!options) options = &defaults;
     if ((int)options->movies < 0 || (int)options->movies > MUMLOC_MERGE_FRAME_OFFSET)
-        return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT, "merge: movies must be one, column or offset");
-    MUMLOC_TRY(check_paths(table_paths, count, out_path));
+        return error_fail(MUMLOC_ERR_INVALID_ARGUMENT, "merge: movies must be one, column or offset");
+    ERROR_TRY(check_paths(table_paths, count, out_path));
     mumloc_merge_summary sum;
     memset(&sum, 0, sizeof sum);
     sum.tables = count;
     merge_state m = {options, &sum};
     merge_input *in = calloc((size_t)count, sizeof *in);
-    if (!in) return mumloc_fail(MUMLOC_ERR_OUT_OF_MEMORY, "out of memory merging %d tables", count);
+    if (!in) return error_fail(MUMLOC_ERR_OUT_OF_MEMORY, "out of memory merging %d tables", count);
     for (int i = 0; i < count; i++) in[i].path = table_paths[i];
     mumloc_status s = merge(&m, in, count, out_path);
     for (int i = 0; i < count; i++) {

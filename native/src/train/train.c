@@ -48,37 +48,37 @@ static double now(void) {
     return (double)t.tv_sec + 1e-9 * (double)t.tv_nsec;
 }
 
-static void put_number(mumloc_text *t, const char *key, double v) {
-    mumloc_text_printf(t, ",\"%s\":", key);
-    mumloc_json_write_number(t, v);
+static void put_number(text_buffer *t, const char *key, double v) {
+    text_printf(t, ",\"%s\":", key);
+    json_write_number(t, v);
 }
 
 /* The PSF this run's frames are drawn with: the rig's, else the Gaussian of the optics. */
-static void run_psf(const mumloc_train_options *o, mumloc_psf_record *out) {
-    if (o->rig) mumloc_psf_record_of_rig(o->rig, out);
+static void run_psf(const mumloc_train_options *o, psf_record *out) {
+    if (o->rig) psf_record_of_rig(o->rig, out);
     else memset(out, 0, sizeof *out);
 }
 
 /* Metadata "rig": the camera models the frames were recorded with (the optics are the model's). */
 static mumloc_status set_rig(mumloc_model *model, const mumloc_rig *rig) {
-    mumloc_text t = {0};
-    mumloc_text_printf(&t, "{\"mumloc_rig\":%d,\"cameras\":[", rig->version);
+    text_buffer t = {0};
+    text_printf(&t, "{\"mumloc_rig\":%d,\"cameras\":[", rig->version);
     for (int d = 0; d < rig->optics.planes; d++) {
         const mumloc_rig_camera *c = &rig->camera[d];
-        mumloc_text_puts(&t, d ? ",{" : "{");
+        text_puts(&t, d ? ",{" : "{");
         const struct { const char *key; double value; } fields[] = {
             {"offset_adu", c->offset_adu}, {"adu_per_electron", c->adu_per_electron},
             {"em_gain", c->em_gain}, {"read_noise_e", c->read_noise_e}};
         for (int f = 0; f < 4; f++) {
-            mumloc_text_printf(&t, "%s\"%s\":", f ? "," : "", fields[f].key);
-            mumloc_json_write_number(&t, fields[f].value);
+            text_printf(&t, "%s\"%s\":", f ? "," : "", fields[f].key);
+            json_write_number(&t, fields[f].value);
         }
-        mumloc_text_puts(&t, "}");
+        text_puts(&t, "}");
     }
-    mumloc_text_puts(&t, "]}");
-    mumloc_status st = mumloc_text_status(&t);
+    text_puts(&t, "]}");
+    mumloc_status st = text_status(&t);
     if (st == MUMLOC_OK) st = model_set_meta(model, "rig", t.data);
-    mumloc_text_free(&t);
+    text_free(&t);
     return st;
 }
 
@@ -90,10 +90,10 @@ static mumloc_status set_recipe(mumloc_model *model, const mumloc_train_options 
     char probe[1];
     mumloc_sim_params_to_json(&sim, probe, sizeof probe, &needed);
     char *sim_json = malloc(needed ? needed : 1);
-    if (!sim_json) return mumloc_fail(MUMLOC_ERR_OUT_OF_MEMORY, "no memory for the recipe");
+    if (!sim_json) return error_fail(MUMLOC_ERR_OUT_OF_MEMORY, "no memory for the recipe");
     mumloc_status st = mumloc_sim_params_to_json(&sim, sim_json, needed, NULL);
-    mumloc_text t = {0};
-    mumloc_text_printf(&t, "{\"architecture\":\"%s\",\"simulation\":%s", mumloc_arch_name((int)o->arch),
+    text_buffer t = {0};
+    text_printf(&t, "{\"architecture\":\"%s\",\"simulation\":%s", mumloc_arch_name((int)o->arch),
                        st == MUMLOC_OK ? sim_json : "null");
     free(sim_json);
     put_number(&t, "steps", (double)s->total);
@@ -112,10 +112,10 @@ static mumloc_status set_recipe(mumloc_model *model, const mumloc_train_options 
     put_number(&t, "validation_frames", o->validation_frames);
     put_number(&t, "validation_seed", (double)o->validation_seed);
     put_number(&t, "validation_every_steps", (double)s->validate_every);
-    mumloc_text_puts(&t, "}");
-    if (st == MUMLOC_OK) st = mumloc_text_status(&t);
+    text_puts(&t, "}");
+    if (st == MUMLOC_OK) st = text_status(&t);
     if (st == MUMLOC_OK) st = model_set_meta(model, "training", t.data);
-    mumloc_text_free(&t);
+    text_free(&t);
     return st;
 }
 
@@ -127,8 +127,8 @@ static mumloc_status set_step(mumloc_model *model, int64_t step) {
 
 static mumloc_status set_validation(mumloc_model *model, const train_metrics *m, int frames,
                                     int64_t step) {
-    mumloc_text t = {0};
-    mumloc_text_printf(&t, "{\"step\":%" PRId64 ",\"frames\":%d", step, frames);
+    text_buffer t = {0};
+    text_printf(&t, "{\"step\":%" PRId64 ",\"frames\":%d", step, frames);
     put_number(&t, "threshold", mumloc_model_threshold(model));
     put_number(&t, "tolerance_nm", 150);
     put_number(&t, "loss", m->loss);
@@ -141,10 +141,10 @@ static mumloc_status set_validation(mumloc_model *model, const train_metrics *m,
     put_number(&t, "tp", (double)m->tp);
     put_number(&t, "fp", (double)m->fp);
     put_number(&t, "fn", (double)m->fn);
-    mumloc_text_puts(&t, "}");
-    mumloc_status st = mumloc_text_status(&t);
+    text_puts(&t, "}");
+    mumloc_status st = text_status(&t);
     if (st == MUMLOC_OK) st = model_set_meta(model, "validation", t.data);
-    mumloc_text_free(&t);
+    text_free(&t);
     return st;
 }
 
@@ -167,7 +167,7 @@ static mumloc_status set_prior_bias(mumloc_model *model, const mumloc_train_opti
     if (!(prior > 0)) return MUMLOC_OK;
     if (prior > 0.5) prior = 0.5;
     nn_layer *head = &model->nn->layers[model->nn->layer_count - 1];
-    MUMLOC_TRY(model->be->fill(model->be, head->b->value, (float)log(prior / (1 - prior))));
+    ERROR_TRY(model->be->fill(model->be, head->b->value, (float)log(prior / (1 - prior))));
     nn_model_touch(model->nn);
     return MUMLOC_OK;
 }
@@ -178,37 +178,37 @@ static mumloc_status start_model(const mumloc_train_options *o, mumloc_model **o
                                  int64_t *done) {
     *done = 0;
     if (!o->resume_path) {
-        MUMLOC_TRY(model_create_on(o->arch, &o->sim.optics, &o->sim.camera, o->sim.weight_max,
+        ERROR_TRY(model_create_on(o->arch, &o->sim.optics, &o->sim.camera, o->sim.weight_max,
                                    o->seed, &o->device, NULL, out));
-        MUMLOC_TRY(set_prior_bias(*out, o));
-        MUMLOC_TRY(set_step(*out, 0));
+        ERROR_TRY(set_prior_bias(*out, o));
+        ERROR_TRY(set_step(*out, 0));
         return model_set_meta(*out, "validation", "{}");
     }
-    MUMLOC_TRY(mumloc_model_load_on_device(o->resume_path, &o->device, NULL, out));
+    ERROR_TRY(mumloc_model_load_on_device(o->resume_path, &o->device, NULL, out));
     mumloc_model *m = *out;
     if (mumloc_model_arch(m) != o->arch)
-        return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT, "resume: '%s' is a %s model, not %s",
+        return error_fail(MUMLOC_ERR_INVALID_ARGUMENT, "resume: '%s' is a %s model, not %s",
                            o->resume_path, mumloc_arch_name((int)mumloc_model_arch(m)),
                            mumloc_arch_name((int)o->arch));
-    mumloc_psf_record psf, model_record;
+    psf_record psf, model_record;
     run_psf(o, &psf);
-    MUMLOC_TRY(model_psf(m, &model_record));
+    ERROR_TRY(model_psf(m, &model_record));
     if (mumloc_model_check_optics(m, &o->sim.optics) != MUMLOC_OK ||
-        mumloc_psf_record_differs(&model_record, "", &psf, "", NULL, 0)) {
+        psf_record_differs(&model_record, "", &psf, "", NULL, 0)) {
         /* Trained for other optics or another PSF: fine-tune it for these (a rig's), weights as
          * the start and the schedule from step 0. */
-        mumloc_clear_error();
-        MUMLOC_TRY(model_retarget(m, &o->sim.optics, &o->sim.camera, o->sim.weight_max));
-        MUMLOC_TRY(set_step(m, 0));
-        MUMLOC_TRY(model_set_meta(m, "fine_tuned_from", o->resume_path));
-        MUMLOC_TRY(model_set_meta(m, "validation", "{}"));
+        clear_error();
+        ERROR_TRY(model_retarget(m, &o->sim.optics, &o->sim.camera, o->sim.weight_max));
+        ERROR_TRY(set_step(m, 0));
+        ERROR_TRY(model_set_meta(m, "fine_tuned_from", o->resume_path));
+        ERROR_TRY(model_set_meta(m, "validation", "{}"));
         return MUMLOC_OK;
     }
     const char *s = mumloc_model_metadata(m, "train_step");
     char *end = NULL;
     long long step = s ? strtoll(s, &end, 10) : -1;
     if (!s || !*s || *end || step < 0)
-        return mumloc_fail(MUMLOC_ERR_FORMAT,
+        return error_fail(MUMLOC_ERR_FORMAT,
                            "resume: '%s' has no training step count (metadata 'train_step'): it "
                            "was not written by mumloc_train", o->resume_path);
     *done = step;
@@ -221,13 +221,13 @@ static mumloc_status train_step(mumloc_model *model, train_data *d, nn_tensor *t
     nn_backend *be = model->be;
     nn_tensor *x = NULL;
     const nn_tensor *y = NULL;
-    MUMLOC_TRY(train_data_fill(d, TRAIN_FRAME_BASE + step * batch, batch));
-    MUMLOC_TRY(nn_model_input(model->nn, batch, d->height, d->width, &x));
-    MUMLOC_TRY(be->upload(be, x, d->input));
-    MUMLOC_TRY(be->upload(be, target, d->target));
-    MUMLOC_TRY(nn_model_forward(model->nn, x, NN_MODE_TRAIN, &y));
-    MUMLOC_TRY(nn_model_loss(model->nn, target, loss));
-    MUMLOC_TRY(nn_model_backward(model->nn, x, NULL));
+    ERROR_TRY(train_data_fill(d, TRAIN_FRAME_BASE + step * batch, batch));
+    ERROR_TRY(nn_model_input(model->nn, batch, d->height, d->width, &x));
+    ERROR_TRY(be->upload(be, x, d->input));
+    ERROR_TRY(be->upload(be, target, d->target));
+    ERROR_TRY(nn_model_forward(model->nn, x, NN_MODE_TRAIN, &y));
+    ERROR_TRY(nn_model_loss(model->nn, target, loss));
+    ERROR_TRY(nn_model_backward(model->nn, x, NULL));
     const nn_adam_hyper hyper = {lr, (float)o->beta1, (float)o->beta2, (float)o->eps};
     return nn_model_adam_step(model->nn, &hyper);
 }
@@ -247,7 +247,7 @@ static void no_metrics(mumloc_train_progress *p) {
 static mumloc_status set_threshold(mumloc_model *model, double threshold) {
     if (!(threshold > 0)) return MUMLOC_OK;
     char buf[64];
-    MUMLOC_TRY(mumloc_format_number(threshold, buf, sizeof buf));
+    ERROR_TRY(mumloc_format_number(threshold, buf, sizeof buf));
     model->threshold = threshold;
     return model_set_meta(model, "decode_threshold", buf);
 }
@@ -264,24 +264,24 @@ enum { TUNE_COUNT = sizeof TUNE_THRESHOLDS / sizeof TUNE_THRESHOLDS[0] };
 static mumloc_status tune_threshold(mumloc_model *model, train_data *val, int frames,
                                     train_metrics *best) {
     train_metrics m[TUNE_COUNT];
-    MUMLOC_TRY(train_validate_sweep(model, val, frames, TUNE_THRESHOLDS, TUNE_COUNT, m));
+    ERROR_TRY(train_validate_sweep(model, val, frames, TUNE_THRESHOLDS, TUNE_COUNT, m));
     int b = -1;
-    mumloc_text t = {0};
-    mumloc_text_puts(&t, "[");
+    text_buffer t = {0};
+    text_puts(&t, "[");
     for (int i = 0; i < TUNE_COUNT; i++) {
         if (isfinite(m[i].jaccard) && (b < 0 || m[i].jaccard >= m[b].jaccard)) b = i;
-        mumloc_text_puts(&t, i ? ",{\"threshold\":" : "{\"threshold\":");
-        mumloc_json_write_number(&t, TUNE_THRESHOLDS[i]);
+        text_puts(&t, i ? ",{\"threshold\":" : "{\"threshold\":");
+        json_write_number(&t, TUNE_THRESHOLDS[i]);
         put_number(&t, "jaccard", m[i].jaccard);
         put_number(&t, "recall", m[i].recall);
         put_number(&t, "precision", m[i].precision);
-        mumloc_text_puts(&t, "}");
+        text_puts(&t, "}");
     }
-    mumloc_text_puts(&t, "]");
-    mumloc_status st = mumloc_text_status(&t);
+    text_puts(&t, "]");
+    mumloc_status st = text_status(&t);
     if (st == MUMLOC_OK) st = model_set_meta(model, "threshold_sweep", t.data);
-    mumloc_text_free(&t);
-    MUMLOC_TRY(st);
+    text_free(&t);
+    ERROR_TRY(st);
     if (b < 0) /* nothing to detect in the validation set: keep the threshold */
         return train_validate(model, val, frames, best);
     *best = m[b];
@@ -292,11 +292,11 @@ static mumloc_status validate_into(mumloc_model *model, train_data *val, const m
                                    int64_t step, int tune, mumloc_train_progress *p) {
     train_metrics m;
     if (tune)
-        MUMLOC_TRY(tune_threshold(model, val, o->validation_frames, &m));
+        ERROR_TRY(tune_threshold(model, val, o->validation_frames, &m));
     else
-        MUMLOC_TRY(train_validate(model, val, o->validation_frames, &m));
+        ERROR_TRY(train_validate(model, val, o->validation_frames, &m));
     if (!tune) nn_model_remove_meta(model->nn, "threshold_sweep"); /* it described other weights */
-    MUMLOC_TRY(set_validation(model, &m, o->validation_frames, step));
+    ERROR_TRY(set_validation(model, &m, o->validation_frames, step));
     p->validated = 1;
     p->val_loss = m.loss;
     p->val_jaccard = m.jaccard;
@@ -310,14 +310,14 @@ static mumloc_status validate_into(mumloc_model *model, train_data *val, const m
 static mumloc_status run(const mumloc_train_options *o, mumloc_model *model, int64_t done,
                          mumloc_train_fn progress, void *user, int *cancelled) {
     const schedule s = make_schedule(o);
-    MUMLOC_TRY(set_threshold(model, o->threshold));
-    MUMLOC_TRY(set_recipe(model, o, &s));
-    if (o->rig) MUMLOC_TRY(set_rig(model, o->rig));
-    mumloc_psf_record psf;
+    ERROR_TRY(set_threshold(model, o->threshold));
+    ERROR_TRY(set_recipe(model, o, &s));
+    if (o->rig) ERROR_TRY(set_rig(model, o->rig));
+    psf_record psf;
     run_psf(o, &psf);
-    MUMLOC_TRY(model_set_psf(model, &psf));
+    ERROR_TRY(model_set_psf(model, &psf));
     train_data train, val;
-    MUMLOC_TRY(train_data_init(&train, &o->sim, o->rig, o->seed, model, o->batch));
+    ERROR_TRY(train_data_init(&train, &o->sim, o->rig, o->seed, model, o->batch));
     mumloc_status st = train_data_init(&val, &o->sim, o->rig, o->validation_seed, model, o->batch);
     if (st != MUMLOC_OK) {
         train_data_free(&train);
@@ -374,8 +374,8 @@ static mumloc_status run(const mumloc_train_options *o, mumloc_model *model, int
 mumloc_status mumloc_train(const mumloc_train_options *options, mumloc_train_fn progress,
                            void *user, mumloc_model **out) {
     if (out) *out = NULL;
-    MUMLOC_TRY(mumloc_train_options_validate(options));
-    mumloc_threads_apply();
+    ERROR_TRY(mumloc_train_options_validate(options));
+    threads_apply();
     mumloc_model *model = NULL;
     int64_t done = 0;
     /* made or loaded on the device: everything after this (data, targets, validation) uses its
@@ -384,7 +384,7 @@ mumloc_status mumloc_train(const mumloc_train_options *options, mumloc_train_fn 
     int cancelled = 0;
     if (st == MUMLOC_OK) st = run(options, model, done, progress, user, &cancelled);
     if (st == MUMLOC_OK && cancelled)
-        st = mumloc_fail(MUMLOC_ERR_CANCELLED, "training stopped on request after step %s; the "
+        st = error_fail(MUMLOC_ERR_CANCELLED, "training stopped on request after step %s; the "
                          "model so far is saved in '%s'",
                          mumloc_model_metadata(model, "train_step"), options->out_path);
     if (out && (st == MUMLOC_OK || st == MUMLOC_ERR_CANCELLED)) *out = model;

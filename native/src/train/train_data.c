@@ -14,14 +14,14 @@ mumloc_status train_data_init(train_data *d, const mumloc_sim_params *sim, const
     memset(d, 0, sizeof *d);
     if (rig) {
         d->rig = 1;
-        mumloc_rig_sim_views(rig, 1, d->views);
+        rig_sim_views(rig, 1, d->views);
     }
     mumloc_sim_params params = *sim;
     params.seed = seed;
     params.frames = 1;
-    MUMLOC_TRY(mumloc_simulator_create(&params, &d->sim));
+    ERROR_TRY(mumloc_simulator_create(&params, &d->sim));
     if (rig) {
-        mumloc_status st = mumloc_sim_use_rig_psf(d->sim, rig); /* the rig's PSF draws the frames */
+        mumloc_status st = sim_use_rig_psf(d->sim, rig); /* the rig's PSF draws the frames */
         if (st != MUMLOC_OK) {
             train_data_free(d);
             return st;
@@ -33,8 +33,8 @@ mumloc_status train_data_init(train_data *d, const mumloc_sim_params *sim, const
     d->planes = sim->optics.planes;
     d->capacity = capacity;
     d->max_emitters = mumloc_simulator_max_emitters(d->sim);
-    for (int p = 0; p < d->planes; p++) MUMLOC_TRY(mumloc_voxel_layer(&sim->optics, p, &d->lo[p], &d->hi[p]));
-    MUMLOC_TRY(mumloc_voxel_slab(&sim->optics, &d->slab_lo, &d->slab_hi));
+    for (int p = 0; p < d->planes; p++) ERROR_TRY(voxel_layer(&sim->optics, p, &d->lo[p], &d->hi[p]));
+    ERROR_TRY(voxel_slab(&sim->optics, &d->slab_lo, &d->slab_hi));
     int channels, ow, oh;
     mumloc_model_output_size(model, d->width, d->height, &channels, &ow, &oh);
     d->target_per_frame = (int64_t)channels * ow * oh;
@@ -46,7 +46,7 @@ mumloc_status train_data_init(train_data *d, const mumloc_sim_params *sim, const
     d->weight_map = malloc((size_t)d->planes * area * sizeof *d->weight_map);
     if (!d->input || !d->target || !d->truth || !d->truth_count || !d->weight_map) {
         train_data_free(d);
-        return mumloc_fail(MUMLOC_ERR_OUT_OF_MEMORY,
+        return error_fail(MUMLOC_ERR_OUT_OF_MEMORY,
                            "no memory for training batches of %d frames of %dx%d (lower the batch)",
                            capacity, d->width, d->height);
     }
@@ -107,11 +107,11 @@ static void voxel_target(const train_data *d, const mumloc_emitter *e, int n, fl
 
 mumloc_status train_data_fill(train_data *d, int64_t first, int count) {
     if (count > d->capacity)
-        return mumloc_fail(MUMLOC_ERR_INTERNAL, "training batch of %d frames exceeds %d", count,
+        return error_fail(MUMLOC_ERR_INTERNAL, "training batch of %d frames exceeds %d", count,
                            d->capacity);
     const mumloc_camera *camera = &mumloc_simulator_params(d->sim)->camera;
     const int64_t values = (int64_t)count * d->planes * d->width * d->height;
-    MUMLOC_TRY(mumloc_sim_frames_viewed(d->sim, d->rig ? d->views : NULL, first, count, d->input));
+    ERROR_TRY(sim_frames_viewed(d->sim, d->rig ? d->views : NULL, first, count, d->input));
     /* camera counts → photons, as a user converts real data before the model sees it (a rig: each
      * camera with its own offset and gains) */
     const int64_t area = (int64_t)d->width * d->height;
@@ -125,7 +125,7 @@ mumloc_status train_data_fill(train_data *d, int64_t first, int count) {
     model_normalise(d->model, d->input, values);
     for (int f = 0; f < count; f++) {
         mumloc_emitter *e = d->truth + (size_t)f * d->max_emitters;
-        MUMLOC_TRY(mumloc_simulate_truth(d->sim, first + f, e, d->max_emitters, &d->truth_count[f]));
+        ERROR_TRY(mumloc_simulate_truth(d->sim, first + f, e, d->max_emitters, &d->truth_count[f]));
         float *t = d->target + f * d->target_per_frame;
         if (mumloc_model_arch(d->model) == MUMLOC_ARCH_VOXEL) voxel_target(d, e, d->truth_count[f], t);
         else regression_target(d, e, d->truth_count[f], t);

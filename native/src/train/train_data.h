@@ -9,8 +9,8 @@
  *   voxel: (n, D, 8h, 8w) — 1 where a molecule is, 0 elsewhere.
  * Molecules outside the field or the slab are no target.
  */
-#ifndef MUMLOC_TRAIN_TRAIN_DATA_H
-#define MUMLOC_TRAIN_TRAIN_DATA_H
+#ifndef TRAIN_TRAIN_DATA_H
+#define TRAIN_TRAIN_DATA_H
 
 #include <stdint.h>
 
@@ -21,7 +21,7 @@
 typedef struct train_data {
     mumloc_simulator *sim;
     int rig;                 /* 1: each plane with its own camera model (views) */
-    mumloc_sim_view views[MUMLOC_MAX_PLANES];
+    sim_view views[MUMLOC_MAX_PLANES];
     const mumloc_model *model;
     int width, height, planes, capacity; /* capacity: frames per batch */
     int max_emitters;

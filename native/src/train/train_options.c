@@ -35,47 +35,47 @@ void mumloc_train_options_default(mumloc_train_options *o, mumloc_arch arch) {
 }
 
 mumloc_status mumloc_train_options_validate(const mumloc_train_options *o) {
-    if (!o) return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT, "training options must not be NULL");
+    if (!o) return error_fail(MUMLOC_ERR_INVALID_ARGUMENT, "training options must not be NULL");
     if (!mumloc_arch_name((int)o->arch))
-        return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT, "arch must be regression or voxel (got %d)",
+        return error_fail(MUMLOC_ERR_INVALID_ARGUMENT, "arch must be regression or voxel (got %d)",
                            (int)o->arch);
-    MUMLOC_TRY(mumloc_sim_params_validate(&o->sim));
+    ERROR_TRY(mumloc_sim_params_validate(&o->sim));
     if (o->sim.sample != MUMLOC_SAMPLE_UNIFORM)
-        return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT,
+        return error_fail(MUMLOC_ERR_INVALID_ARGUMENT,
                            "sample must be uniform for training (independent molecules)");
-    MUMLOC_TRY(mumloc_check_int_range("steps", (long long)o->steps, 0, 1000000000LL));
+    ERROR_TRY(check_int_range("steps", (long long)o->steps, 0, 1000000000LL));
     if (o->steps == 0) {
-        MUMLOC_TRY(mumloc_check_int_range("epochs", o->epochs, 1, 100000));
-        MUMLOC_TRY(mumloc_check_int_range("frames-per-epoch", (long long)o->frames_per_epoch, 1,
+        ERROR_TRY(check_int_range("epochs", o->epochs, 1, 100000));
+        ERROR_TRY(check_int_range("frames-per-epoch", (long long)o->frames_per_epoch, 1,
                                           1000000000LL));
     }
-    MUMLOC_TRY(mumloc_check_int_range("batch", o->batch, 1, 4096));
-    MUMLOC_TRY(mumloc_check_positive("lr", o->lr, 10.0, ""));
-    MUMLOC_TRY(mumloc_check_range("beta1", o->beta1, 0.0, 0.999999, ""));
-    MUMLOC_TRY(mumloc_check_range("beta2", o->beta2, 0.0, 0.999999999, ""));
-    MUMLOC_TRY(mumloc_check_positive("eps", o->eps, 1.0, ""));
-    MUMLOC_TRY(mumloc_check_positive("lr-decay", o->lr_decay, 1.0, ""));
-    MUMLOC_TRY(mumloc_check_int_range("lr-decay-steps", (long long)o->lr_decay_steps, 0,
+    ERROR_TRY(check_int_range("batch", o->batch, 1, 4096));
+    ERROR_TRY(check_positive("lr", o->lr, 10.0, ""));
+    ERROR_TRY(range_check("beta1", o->beta1, 0.0, 0.999999, ""));
+    ERROR_TRY(range_check("beta2", o->beta2, 0.0, 0.999999999, ""));
+    ERROR_TRY(check_positive("eps", o->eps, 1.0, ""));
+    ERROR_TRY(check_positive("lr-decay", o->lr_decay, 1.0, ""));
+    ERROR_TRY(check_int_range("lr-decay-steps", (long long)o->lr_decay_steps, 0,
                                       1000000000LL));
-    MUMLOC_TRY(mumloc_check_int_range("validation-frames", o->validation_frames, 1, 1000000));
-    MUMLOC_TRY(mumloc_check_int_range("validation-interval", (long long)o->validation_interval, 0,
+    ERROR_TRY(check_int_range("validation-frames", o->validation_frames, 1, 1000000));
+    ERROR_TRY(check_int_range("validation-interval", (long long)o->validation_interval, 0,
                                       1000000000LL));
-    MUMLOC_TRY(mumloc_check_int_range("checkpoint-interval", (long long)o->checkpoint_interval, 0,
+    ERROR_TRY(check_int_range("checkpoint-interval", (long long)o->checkpoint_interval, 0,
                                       1000000000LL));
-    MUMLOC_TRY(mumloc_check_range("threshold", o->threshold, 0.0, 0.999999, ""));
-    MUMLOC_TRY(mumloc_check_int_range("tune-threshold", o->tune_threshold, 0, 1));
+    ERROR_TRY(range_check("threshold", o->threshold, 0.0, 0.999999, ""));
+    ERROR_TRY(check_int_range("tune-threshold", o->tune_threshold, 0, 1));
     if ((o->device.kind != MUMLOC_DEVICE_AUTO && o->device.kind != MUMLOC_DEVICE_CPU &&
          o->device.kind != MUMLOC_DEVICE_CUDA) || o->device.index < 0)
-        return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT, "device: kind %d index %d is not a device",
+        return error_fail(MUMLOC_ERR_INVALID_ARGUMENT, "device: kind %d index %d is not a device",
                            (int)o->device.kind, o->device.index);
     if (o->rig) {
-        MUMLOC_TRY(mumloc_rig_validate(o->rig));
+        ERROR_TRY(mumloc_rig_validate(o->rig));
         if (memcmp(&o->rig->optics, &o->sim.optics, sizeof o->sim.optics) != 0)
-            return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT,
+            return error_fail(MUMLOC_ERR_INVALID_ARGUMENT,
                                "rig: training with a rig simulates its optics: set sim.optics to the "
                                "rig's optics (do not give other optics with a rig)");
     }
     if (!o->out_path || !*o->out_path)
-        return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT, "out: training needs a model file to write");
+        return error_fail(MUMLOC_ERR_INVALID_ARGUMENT, "out: training needs a model file to write");
     return MUMLOC_OK;
 }

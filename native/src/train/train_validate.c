@@ -17,9 +17,9 @@ typedef struct tables {
 } tables;
 
 static mumloc_status add_xyz_columns(mumloc_table *t) {
-    MUMLOC_TRY(mumloc_table_add_column(t, "frame", "", NULL));
-    MUMLOC_TRY(mumloc_table_add_column(t, "x", "nm", NULL));
-    MUMLOC_TRY(mumloc_table_add_column(t, "y", "nm", NULL));
+    ERROR_TRY(mumloc_table_add_column(t, "frame", "", NULL));
+    ERROR_TRY(mumloc_table_add_column(t, "x", "nm", NULL));
+    ERROR_TRY(mumloc_table_add_column(t, "y", "nm", NULL));
     return mumloc_table_add_column(t, "z", "nm", NULL);
 }
 
@@ -50,13 +50,13 @@ static mumloc_status decode_frame(mumloc_model *model, const train_data *d, cons
         if (st == MUMLOC_OK) break;
         if (count <= *cap || attempt) return st;
         mumloc_localization *grown = realloc(*buffer, (size_t)count * sizeof *grown);
-        if (!grown) return mumloc_fail(MUMLOC_ERR_OUT_OF_MEMORY, "no memory for localizations");
+        if (!grown) return error_fail(MUMLOC_ERR_OUT_OF_MEMORY, "no memory for localizations");
         *buffer = grown;
         *cap = count;
     }
     for (int i = 0; i < count; i++) {
         const mumloc_localization *l = &(*buffer)[i];
-        MUMLOC_TRY(add_row(found, frame, l->x_nm, l->y_nm, l->z_nm));
+        ERROR_TRY(add_row(found, frame, l->x_nm, l->y_nm, l->z_nm));
     }
     return MUMLOC_OK;
 }
@@ -65,7 +65,7 @@ static mumloc_status run(mumloc_model *model, train_data *d, int frames, tables 
                          double *loss_sum) {
     int cap = 4 * d->max_emitters + 64;
     mumloc_localization *buffer = malloc((size_t)cap * sizeof *buffer);
-    if (!buffer) return mumloc_fail(MUMLOC_ERR_OUT_OF_MEMORY, "no memory for localizations");
+    if (!buffer) return error_fail(MUMLOC_ERR_OUT_OF_MEMORY, "no memory for localizations");
     nn_backend *be = model->be;
     mumloc_status st = MUMLOC_OK;
     nn_tensor *target = NULL;
@@ -108,7 +108,7 @@ mumloc_status train_validate_sweep(mumloc_model *model, train_data *d, int frame
     double loss_sum = 0;
     mumloc_status st = output && t.found
                            ? MUMLOC_OK
-                           : mumloc_fail(MUMLOC_ERR_OUT_OF_MEMORY, "no memory for validation");
+                           : error_fail(MUMLOC_ERR_OUT_OF_MEMORY, "no memory for validation");
     if (st == MUMLOC_OK) st = mumloc_table_create(&t.truth);
     if (st == MUMLOC_OK) st = add_xyz_columns(t.truth);
     for (int i = 0; st == MUMLOC_OK && i < count; i++) {

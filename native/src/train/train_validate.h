@@ -1,6 +1,6 @@
 /* The fixed validation set of a training run: loss and detection metrics after decoding. */
-#ifndef MUMLOC_TRAIN_TRAIN_VALIDATE_H
-#define MUMLOC_TRAIN_TRAIN_VALIDATE_H
+#ifndef TRAIN_TRAIN_VALIDATE_H
+#define TRAIN_TRAIN_VALIDATE_H
 
 #include "train/train_data.h"
 

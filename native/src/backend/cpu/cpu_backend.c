@@ -11,15 +11,15 @@ static mumloc_status tensor_create(nn_backend *be, nn_shape shape, nn_tensor **o
     (void)be;
     *out = NULL;
     if (shape.n < 1 || shape.c < 1 || shape.h < 1 || shape.w < 1)
-        return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT, "tensor shape %d×%d×%d×%d must be positive",
+        return error_fail(MUMLOC_ERR_INVALID_ARGUMENT, "tensor shape %d×%d×%d×%d must be positive",
                            shape.n, shape.c, shape.h, shape.w);
     nn_tensor *t = calloc(1, sizeof *t);
-    if (!t) return mumloc_fail(MUMLOC_ERR_OUT_OF_MEMORY, "no memory for a tensor");
+    if (!t) return error_fail(MUMLOC_ERR_OUT_OF_MEMORY, "no memory for a tensor");
     t->shape = shape;
     t->data = cpu_alloc_floats((size_t)nn_shape_count(shape));
     if (!t->data) {
         free(t);
-        return mumloc_fail(MUMLOC_ERR_OUT_OF_MEMORY, "no memory for a %d×%d×%d×%d tensor", shape.n,
+        return error_fail(MUMLOC_ERR_OUT_OF_MEMORY, "no memory for a %d×%d×%d×%d tensor", shape.n,
                            shape.c, shape.h, shape.w);
     }
     memset(t->data, 0, (size_t)nn_shape_count(shape) * sizeof(float));
@@ -98,7 +98,7 @@ static mumloc_status fill(nn_backend *be, nn_tensor *t, float value) {
 
 static mumloc_status copy(nn_backend *be, const nn_tensor *src, nn_tensor *dst) {
     (void)be;
-    MUMLOC_TRY(cpu_same_shape(src, dst, "copy"));
+    ERROR_TRY(cpu_same_shape(src, dst, "copy"));
     memcpy(dst->data, src->data, (size_t)nn_shape_count(src->shape) * sizeof(float));
     cpu_touch(dst);
     dst->bf16 = src->bf16;
@@ -123,7 +123,7 @@ mumloc_status nn_backend_cpu_create(nn_backend **out) {
     if (!be || !cb) {
         free(be);
         free(cb);
-        return mumloc_fail(MUMLOC_ERR_OUT_OF_MEMORY, "no memory for the CPU backend");
+        return error_fail(MUMLOC_ERR_OUT_OF_MEMORY, "no memory for the CPU backend");
     }
     be->name = "cpu";
     be->impl = cb;

@@ -11,8 +11,8 @@
  * are reordered to whatever layout the convolution kernel asks for and cached until the weights
  * change (every write stamps a tensor with a new, globally unique `version`).
  */
-#ifndef MUMLOC_BACKEND_CPU_CPU_BACKEND_H
-#define MUMLOC_BACKEND_CPU_CPU_BACKEND_H
+#ifndef BACKEND_CPU_CPU_BACKEND_H
+#define BACKEND_CPU_CPU_BACKEND_H
 
 #include <stddef.h>
 #include <stdint.h>
@@ -60,7 +60,7 @@ extern int cpu_conv_winograd;
 
 /* --- oneDNN helpers and the version clock (cpu_dnnl.c) --------------------------------------- */
 mumloc_status cpu_dnnl_check(dnnl_status_t st, const char *what);
-#define CPU_DNNL(call, what) MUMLOC_TRY(cpu_dnnl_check((call), (what)))
+#define CPU_DNNL(call, what) ERROR_TRY(cpu_dnnl_check((call), (what)))
 
 /* Aligned buffers (64 bytes); NULL-safe free. */
 float *cpu_alloc_floats(size_t count);

@@ -145,8 +145,8 @@ static mumloc_status create_part_forward(cpu_backend *cb, nn_conv_plan *p, part 
     dnnl_memory_desc_t w_any, x_md, y_md;
     dnnl_convolution_desc_t cd;
     part_padding(p, q, pl, pr);
-    MUMLOC_TRY(any_weights(p, q, &w_any));
-    MUMLOC_TRY(data_mds(p, !p->winograd, &x_md, &y_md));
+    ERROR_TRY(any_weights(p, q, &w_any));
+    ERROR_TRY(data_mds(p, !p->winograd, &x_md, &y_md));
     if (p->bf16) {
         x_md = p->src_bf16_md;
         y_md = p->part_dst_md;
@@ -161,15 +161,15 @@ static mumloc_status create_part_forward(cpu_backend *cb, nn_conv_plan *p, part 
                                                 strides, pl, pr),
              "a convolution");
     dnnl_primitive_attr_t attr;
-    MUMLOC_TRY(make_attr(d->fused, &attr));
+    ERROR_TRY(make_attr(d->fused, &attr));
     mumloc_status st = cpu_prim_create(cb, &cd, attr, NULL, &q->fwd, "a convolution");
     if (attr) dnnl_primitive_attr_destroy(attr);
     if (st != MUMLOC_OK || !p->winograd) return st;
-    MUMLOC_TRY(cpu_layout_cache_init(cb, &q->x_fwd, &p->src_md,
+    ERROR_TRY(cpu_layout_cache_init(cb, &q->x_fwd, &p->src_md,
                                      cpu_prim_md(&q->fwd, dnnl_query_src_md)));
     q->y_kernel_md = *cpu_prim_md(&q->fwd, dnnl_query_dst_md);
     q->y_kernel = cpu_alloc_bytes(dnnl_memory_desc_get_size(&q->y_kernel_md));
-    if (!q->y_kernel) return mumloc_fail(MUMLOC_ERR_OUT_OF_MEMORY, "no memory for a convolution");
+    if (!q->y_kernel) return error_fail(MUMLOC_ERR_OUT_OF_MEMORY, "no memory for a convolution");
     return MUMLOC_OK;
 }
 
@@ -183,14 +183,14 @@ static mumloc_status create_deconvolution(cpu_backend *cb, nn_conv_plan *p, part
     dnnl_deconvolution_desc_t dd;
     CPU_DNNL(dnnl_memory_desc_init_by_tag(&w_any, 4, wdims, dnnl_f32, dnnl_format_tag_any), "w");
     CPU_DNNL(dnnl_memory_desc_init_by_strides(&q->w_md, 4, wdims, dnnl_f32, wstrides), "w");
-    MUMLOC_TRY(cpu_md_nhwc(&y_md, d->n, d->out_c, 2 * d->h, 2 * d->w));
+    ERROR_TRY(cpu_md_nhwc(&y_md, d->n, d->out_c, 2 * d->h, 2 * d->w));
     dnnl_prop_kind_t prop = d->fused == NN_ACT_NONE ? dnnl_forward_training : dnnl_forward_inference;
     CPU_DNNL(dnnl_deconvolution_forward_desc_init(&dd, prop, dnnl_deconvolution_direct, &p->src_md,
                                                   &w_any, &p->b_md, &y_md, strides, pl, pr),
              "a deconvolution");
     p->part_dst_md = y_md;
     dnnl_primitive_attr_t attr;
-    MUMLOC_TRY(make_attr(d->fused, &attr));
+    ERROR_TRY(make_attr(d->fused, &attr));
     mumloc_status st = cpu_prim_create(cb, &dd, attr, NULL, &q->fwd, "a deconvolution");
     if (attr) dnnl_primitive_attr_destroy(attr);
     return st;
@@ -198,20 +198,20 @@ static mumloc_status create_deconvolution(cpu_backend *cb, nn_conv_plan *p, part
 
 static mumloc_status create_parts(cpu_backend *cb, nn_conv_plan *p) {
     const nn_conv_desc *d = &p->d;
-    MUMLOC_TRY(cpu_md_nhwc(&p->src_md, d->n, d->in_c, d->h, d->w));
-    MUMLOC_TRY(cpu_md_vec(&p->b_md, d->out_c));
-    MUMLOC_TRY(cpu_md_nhwc(&p->part_dst_md, d->n, d->out_c, d->h, d->w));
+    ERROR_TRY(cpu_md_nhwc(&p->src_md, d->n, d->in_c, d->h, d->w));
+    ERROR_TRY(cpu_md_vec(&p->b_md, d->out_c));
+    ERROR_TRY(cpu_md_nhwc(&p->part_dst_md, d->n, d->out_c, d->h, d->w));
     if (p->bf16) {
         dnnl_dims_t x_dims = {d->n, d->in_c, d->h, d->w}, y_dims = {d->n, d->out_c, d->h, d->w};
         CPU_DNNL(dnnl_memory_desc_init_by_tag(&p->src_bf16_md, 4, x_dims, dnnl_bf16, dnnl_nhwc), "x");
-        MUMLOC_TRY(cpu_layout_cache_init(cb, &p->x_bf16, &p->src_md, &p->src_bf16_md));
+        ERROR_TRY(cpu_layout_cache_init(cb, &p->x_bf16, &p->src_md, &p->src_bf16_md));
         if (!d->output_fp32 && !d->transposed)
             CPU_DNNL(dnnl_memory_desc_init_by_tag(&p->part_dst_md, 4, y_dims, dnnl_bf16, dnnl_nhwc),
                      "y");
     }
     if (p->via_deconv) {
         p->parts = 1;
-        MUMLOC_TRY(create_deconvolution(cb, p, &p->part[0]));
+        ERROR_TRY(create_deconvolution(cb, p, &p->part[0]));
     } else {
         p->parts = d->transposed ? 4 : 1;
         for (int i = 0; i < p->parts; i++) {
@@ -221,18 +221,18 @@ static mumloc_status create_parts(cpu_backend *cb, nn_conv_plan *p) {
             if (p->winograd && create_part_forward(cb, p, q) == MUMLOC_OK) continue;
             p->winograd = 0; /* no Winograd kernel for this geometry: the direct one */
             cpu_prim_destroy(&q->fwd);
-            MUMLOC_TRY(create_part_forward(cb, p, q));
+            ERROR_TRY(create_part_forward(cb, p, q));
         }
     }
     for (int i = 0; i < p->parts; i++) {
         part *q = &p->part[i];
-        MUMLOC_TRY(cpu_layout_cache_init(cb, &q->w_fwd, &q->w_md,
+        ERROR_TRY(cpu_layout_cache_init(cb, &q->w_fwd, &q->w_md,
                                          cpu_prim_md(&q->fwd, dnnl_query_weights_md)));
         if (d->transposed && !p->via_deconv) {
             q->weights = cpu_alloc_floats((size_t)d->out_c * d->in_c * q->kh * q->kw);
             q->out = cpu_alloc_floats((size_t)d->n * d->out_c * d->h * d->w);
             if (!q->weights || !q->out)
-                return mumloc_fail(MUMLOC_ERR_OUT_OF_MEMORY, "no memory for a transposed convolution");
+                return error_fail(MUMLOC_ERR_OUT_OF_MEMORY, "no memory for a transposed convolution");
         }
     }
     return MUMLOC_OK;
@@ -242,25 +242,25 @@ mumloc_status cpu_conv_plan_create(nn_backend *be, const nn_conv_desc *desc, nn_
     *out = NULL;
     const nn_conv_desc *d = desc;
     if (d->n < 1 || d->in_c < 1 || d->out_c < 1 || d->h < 1 || d->w < 1)
-        return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT, "convolution sizes must be positive");
+        return error_fail(MUMLOC_ERR_INVALID_ARGUMENT, "convolution sizes must be positive");
     if (!d->transposed && (d->kernel < 1 || d->kernel % 2 == 0))
-        return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT,
+        return error_fail(MUMLOC_ERR_INVALID_ARGUMENT,
                            "a same-padded convolution needs an odd kernel, got %d", d->kernel);
     if (d->transposed && d->kernel != 3)
-        return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT,
+        return error_fail(MUMLOC_ERR_INVALID_ARGUMENT,
                            "transposed convolutions are 3×3 (stride 2, pad 1, output pad 1), got %d",
                            d->kernel);
     if (d->precision != NN_PRECISION_FP32 && d->precision != NN_PRECISION_BF16)
-        return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT, "unknown convolution precision %d",
+        return error_fail(MUMLOC_ERR_INVALID_ARGUMENT, "unknown convolution precision %d",
                            (int)d->precision);
     if (d->precision == NN_PRECISION_BF16) {
         if (d->fused == NN_ACT_NONE)
-            return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT,
+            return error_fail(MUMLOC_ERR_INVALID_ARGUMENT,
                                "bf16 convolutions are for inference (a plan with a fused activation)");
-        MUMLOC_TRY(cpu_precision_check(be, d->precision));
+        ERROR_TRY(cpu_precision_check(be, d->precision));
     }
     nn_conv_plan *p = calloc(1, sizeof *p);
-    if (!p) return mumloc_fail(MUMLOC_ERR_OUT_OF_MEMORY, "no memory for a convolution plan");
+    if (!p) return error_fail(MUMLOC_ERR_OUT_OF_MEMORY, "no memory for a convolution plan");
     p->d = *d;
     p->bf16 = d->precision == NN_PRECISION_BF16;
     p->via_deconv = d->transposed && cpu_use_deconvolution_primitive && !p->bf16;
@@ -318,7 +318,7 @@ const char *cpu_conv_plan_impl(const nn_conv_plan *p, int which) {
 static mumloc_status check_shape(const nn_tensor *t, int n, int c, int h, int w, const char *what) {
     nn_shape s = t->shape;
     if (s.n != n || s.c != c || s.h != h || s.w != w)
-        return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT,
+        return error_fail(MUMLOC_ERR_INVALID_ARGUMENT,
                            "convolution %s is %d×%d×%d×%d, expected %d×%d×%d×%d", what, s.n, s.c,
                            s.h, s.w, n, c, h, w);
     return MUMLOC_OK;
@@ -329,11 +329,11 @@ static mumloc_status check_io(const nn_conv_plan *p, const nn_tensor *in, const 
                               const char *out_what) {
     const nn_conv_desc *d = &p->d;
     const int f = d->transposed ? 2 : 1;
-    if (in) MUMLOC_TRY(check_shape(in, d->n, d->in_c, d->h, d->w, in_what));
-    if (out) MUMLOC_TRY(check_shape(out, d->n, d->out_c, d->h * f, d->w * f, out_what));
-    if (d->transposed) MUMLOC_TRY(check_shape(w, d->in_c, d->out_c, 3, 3, "weights"));
-    else MUMLOC_TRY(check_shape(w, d->out_c, d->in_c, d->kernel, d->kernel, "weights"));
-    if (b) MUMLOC_TRY(check_shape(b, 1, d->out_c, 1, 1, "bias"));
+    if (in) ERROR_TRY(check_shape(in, d->n, d->in_c, d->h, d->w, in_what));
+    if (out) ERROR_TRY(check_shape(out, d->n, d->out_c, d->h * f, d->w * f, out_what));
+    if (d->transposed) ERROR_TRY(check_shape(w, d->in_c, d->out_c, 3, 3, "weights"));
+    else ERROR_TRY(check_shape(w, d->out_c, d->in_c, d->kernel, d->kernel, "weights"));
+    if (b) ERROR_TRY(check_shape(b, 1, d->out_c, 1, 1, "bias"));
     return MUMLOC_OK;
 }
 
@@ -352,27 +352,27 @@ static const float *part_weights(nn_conv_plan *p, int i, const nn_tensor *w) {
 mumloc_status cpu_conv_forward(nn_backend *be, nn_conv_plan *p, const nn_tensor *x,
                                const nn_tensor *w, const nn_tensor *b, nn_tensor *y) {
     cpu_backend *cb = cpu_of(be);
-    MUMLOC_TRY(check_io(p, x, y, w, b, "input", "output"));
+    ERROR_TRY(check_io(p, x, y, w, b, "input", "output"));
     const void *x_data = x->data;
     if (p->bf16 && !x->bf16)
-        MUMLOC_TRY(cpu_layout_cache_get(cb, &p->x_bf16, &p->src_md, x->data, x->version, &x_data));
+        ERROR_TRY(cpu_layout_cache_get(cb, &p->x_bf16, &p->src_md, x->data, x->version, &x_data));
     if (!p->bf16 && x->bf16)
-        return mumloc_fail(MUMLOC_ERR_INTERNAL, "an fp32 convolution was given a bf16 input");
+        return error_fail(MUMLOC_ERR_INTERNAL, "an fp32 convolution was given a bf16 input");
     for (int i = 0; i < p->parts; i++) {
         part *q = &p->part[i];
         const void *wdata;
-        MUMLOC_TRY(cpu_layout_cache_get(cb, &q->w_fwd, &q->w_md, part_weights(p, i, w), w->version,
+        ERROR_TRY(cpu_layout_cache_get(cb, &q->w_fwd, &q->w_md, part_weights(p, i, w), w->version,
                                         &wdata));
         if (p->winograd) {
             const void *x_kernel;
-            MUMLOC_TRY(cpu_layout_cache_get(cb, &q->x_fwd, &p->src_md, x->data, x->version,
+            ERROR_TRY(cpu_layout_cache_get(cb, &q->x_fwd, &p->src_md, x->data, x->version,
                                             &x_kernel));
             cpu_arg args[4] = {{DNNL_ARG_SRC, &q->x_fwd.want, x_kernel},
                                {DNNL_ARG_WEIGHTS, &q->w_fwd.want, wdata},
                                {DNNL_ARG_BIAS, &p->b_md, b->data},
                                {DNNL_ARG_DST, &q->y_kernel_md, q->y_kernel}};
-            MUMLOC_TRY(cpu_execute(cb, q->fwd.prim, 4, args));
-            MUMLOC_TRY(cpu_reorder_run(cb, &q->y_reorder, &q->y_kernel_md, q->y_kernel,
+            ERROR_TRY(cpu_execute(cb, q->fwd.prim, 4, args));
+            ERROR_TRY(cpu_reorder_run(cb, &q->y_reorder, &q->y_kernel_md, q->y_kernel,
                                        &p->part_dst_md, y->data));
             continue;
         }
@@ -380,7 +380,7 @@ mumloc_status cpu_conv_forward(nn_backend *be, nn_conv_plan *p, const nn_tensor 
                            {DNNL_ARG_WEIGHTS, &q->w_fwd.want, wdata},
                            {DNNL_ARG_BIAS, &p->b_md, b->data},
                            {DNNL_ARG_DST, &p->part_dst_md, q->out ? q->out : y->data}};
-        MUMLOC_TRY(cpu_execute(cb, q->fwd.prim, 4, args));
+        ERROR_TRY(cpu_execute(cb, q->fwd.prim, 4, args));
     }
     if (p->parts == 4) {
         float *zp[4] = {p->part[0].out, p->part[1].out, p->part[2].out, p->part[3].out};
@@ -393,10 +393,10 @@ mumloc_status cpu_conv_forward(nn_backend *be, nn_conv_plan *p, const nn_tensor 
 
 static mumloc_status need_training_plan(const nn_conv_plan *p) {
     if (p->d.fused != NN_ACT_NONE || p->bf16)
-        return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT,
+        return error_fail(MUMLOC_ERR_INVALID_ARGUMENT,
                            "backward passes need a plan without a fused activation");
     if (p->via_deconv)
-        return mumloc_fail(MUMLOC_ERR_UNSUPPORTED,
+        return error_fail(MUMLOC_ERR_UNSUPPORTED,
                            "the deconvolution-primitive path is for measurement only (forward)");
     return MUMLOC_OK;
 }
@@ -412,7 +412,7 @@ static mumloc_status part_gradient(nn_conv_plan *p, int i, const nn_tensor *dy, 
         for (int k = 0; k < 4; k++) {
             if (!p->part[k].grad)
                 p->part[k].grad = cpu_alloc_floats((size_t)p->d.n * p->d.out_c * p->d.h * p->d.w);
-            if (!p->part[k].grad) return mumloc_fail(MUMLOC_ERR_OUT_OF_MEMORY, "no memory for dy");
+            if (!p->part[k].grad) return error_fail(MUMLOC_ERR_OUT_OF_MEMORY, "no memory for dy");
             g[k] = p->part[k].grad;
         }
         cpu_space_to_depth(dy->data, p->d.n, p->d.h, p->d.w, p->d.out_c, g);
@@ -451,21 +451,21 @@ static mumloc_status create_part_backward_data(cpu_backend *cb, nn_conv_plan *p,
     /* Phases after the first add their share into dx as they write it (oneDNN's sum post-op): no
      * per-phase buffers and no extra passes over dx; the additions happen in the same order. */
     dnnl_primitive_attr_t attr = NULL;
-    if (q != &p->part[0]) MUMLOC_TRY(make_sum_attr(&attr));
+    if (q != &p->part[0]) ERROR_TRY(make_sum_attr(&attr));
     mumloc_status st = cpu_prim_create(cb, &cd, attr, NULL, &q->bwd_data,
                                        "a convolution backward-data");
     if (attr) dnnl_primitive_attr_destroy(attr);
-    MUMLOC_TRY(st);
-    MUMLOC_TRY(cpu_layout_cache_init(cb, &q->w_bwd, &q->rotated_md,
+    ERROR_TRY(st);
+    ERROR_TRY(cpu_layout_cache_init(cb, &q->w_bwd, &q->rotated_md,
                                      cpu_prim_md(&q->bwd_data, dnnl_query_weights_md)));
     q->rotated = cpu_alloc_floats((size_t)d->out_c * d->in_c * q->kh * q->kw);
-    if (!q->rotated) return mumloc_fail(MUMLOC_ERR_OUT_OF_MEMORY, "no memory for weights");
+    if (!q->rotated) return error_fail(MUMLOC_ERR_OUT_OF_MEMORY, "no memory for weights");
     if (p->winograd) {
-        MUMLOC_TRY(cpu_layout_cache_init(cb, &q->dy_bwd_d, &p->part_dst_md,
+        ERROR_TRY(cpu_layout_cache_init(cb, &q->dy_bwd_d, &p->part_dst_md,
                                          cpu_prim_md(&q->bwd_data, dnnl_query_src_md)));
         q->dx_kernel_md = *cpu_prim_md(&q->bwd_data, dnnl_query_dst_md);
         q->dx_kernel = cpu_alloc_bytes(dnnl_memory_desc_get_size(&q->dx_kernel_md));
-        if (!q->dx_kernel) return mumloc_fail(MUMLOC_ERR_OUT_OF_MEMORY, "no memory for dx");
+        if (!q->dx_kernel) return error_fail(MUMLOC_ERR_OUT_OF_MEMORY, "no memory for dx");
     }
     return MUMLOC_OK;
 }
@@ -490,34 +490,34 @@ static const float *rotated_weights(nn_conv_plan *p, int i, const nn_tensor *w) 
 mumloc_status cpu_conv_backward_data(nn_backend *be, nn_conv_plan *p, const nn_tensor *dy,
                                      const nn_tensor *w, nn_tensor *dx) {
     cpu_backend *cb = cpu_of(be);
-    MUMLOC_TRY(need_training_plan(p));
-    MUMLOC_TRY(check_io(p, dx, dy, w, NULL, "input gradient", "output gradient"));
+    ERROR_TRY(need_training_plan(p));
+    ERROR_TRY(check_io(p, dx, dy, w, NULL, "input gradient", "output gradient"));
     for (int i = 0; i < p->parts; i++) {
         part *q = &p->part[i];
-        if (!q->bwd_data.prim) MUMLOC_TRY(create_part_backward_data(cb, p, q));
+        if (!q->bwd_data.prim) ERROR_TRY(create_part_backward_data(cb, p, q));
         const void *wdata;
         const float *g;
-        MUMLOC_TRY(cpu_layout_cache_get(cb, &q->w_bwd, &q->rotated_md, rotated_weights(p, i, w),
+        ERROR_TRY(cpu_layout_cache_get(cb, &q->w_bwd, &q->rotated_md, rotated_weights(p, i, w),
                                         w->version, &wdata));
-        MUMLOC_TRY(part_gradient(p, i, dy, &g));
+        ERROR_TRY(part_gradient(p, i, dy, &g));
         if (p->winograd) {
             /* dy in the kernel's layout: backward-weights usually reordered it already. */
             cpu_layout_cache *gc = &q->dy_bwd_d;
             if (q->bwd_w.prim && dnnl_memory_desc_equal(&gc->want, &q->dy_bwd_w.want)) gc = &q->dy_bwd_w;
             const void *g_kernel;
-            MUMLOC_TRY(cpu_layout_cache_get(cb, gc, &p->part_dst_md, g, dy->version, &g_kernel));
+            ERROR_TRY(cpu_layout_cache_get(cb, gc, &p->part_dst_md, g, dy->version, &g_kernel));
             cpu_arg args[3] = {{DNNL_ARG_SRC, &gc->want, g_kernel},
                                {DNNL_ARG_WEIGHTS, &q->w_bwd.want, wdata},
                                {DNNL_ARG_DST, &q->dx_kernel_md, q->dx_kernel}};
-            MUMLOC_TRY(cpu_execute(cb, q->bwd_data.prim, 3, args));
-            MUMLOC_TRY(cpu_reorder_run(cb, &q->dx_reorder, &q->dx_kernel_md, q->dx_kernel,
+            ERROR_TRY(cpu_execute(cb, q->bwd_data.prim, 3, args));
+            ERROR_TRY(cpu_reorder_run(cb, &q->dx_reorder, &q->dx_kernel_md, q->dx_kernel,
                                        &p->src_md, dx->data));
             continue;
         }
         cpu_arg args[3] = {{DNNL_ARG_SRC, &p->part_dst_md, g},
                            {DNNL_ARG_WEIGHTS, &q->w_bwd.want, wdata},
                            {DNNL_ARG_DST, &p->src_md, dx->data}};
-        MUMLOC_TRY(cpu_execute(cb, q->bwd_data.prim, 3, args));
+        ERROR_TRY(cpu_execute(cb, q->bwd_data.prim, 3, args));
     }
     cpu_touch(dx);
     return MUMLOC_OK;
@@ -538,7 +538,7 @@ static mumloc_status create_part_backward_weights(cpu_backend *cb, nn_conv_plan 
     dnnl_memory_desc_t w_any, src_any, dst_any;
     dnnl_convolution_desc_t cd, fd;
     part_padding(p, q, pl, pr);
-    MUMLOC_TRY(any_weights(p, q, &w_any));
+    ERROR_TRY(any_weights(p, q, &w_any));
     const dnnl_format_tag_t data_tag =
         p->winograd || blocked_backward_weights(d) ? dnnl_format_tag_any : dnnl_nhwc;
     const dnnl_alg_kind_t alg = p->winograd ? dnnl_convolution_winograd : dnnl_convolution_direct;
@@ -548,27 +548,27 @@ static mumloc_status create_part_backward_weights(cpu_backend *cb, nn_conv_plan 
                                                 &p->b_md, &dst_any, strides, pl, pr),
              "a convolution");
     cpu_prim hint;
-    MUMLOC_TRY(cpu_prim_create(cb, &fd, NULL, NULL, &hint, "a convolution"));
+    ERROR_TRY(cpu_prim_create(cb, &fd, NULL, NULL, &hint, "a convolution"));
     CPU_DNNL(dnnl_convolution_backward_weights_desc_init(&cd, alg, &src_any, &w_any, &p->b_md,
                                                          &dst_any, strides, pl, pr),
              "a convolution backward-weights");
     mumloc_status st = cpu_prim_create(cb, &cd, NULL, hint.pd, &q->bwd_w,
                                        "a convolution backward-weights");
     cpu_prim_destroy(&hint);
-    MUMLOC_TRY(st);
-    MUMLOC_TRY(cpu_layout_cache_init(cb, &q->x_bwd_w, &p->src_md,
+    ERROR_TRY(st);
+    ERROR_TRY(cpu_layout_cache_init(cb, &q->x_bwd_w, &p->src_md,
                                      cpu_prim_md(&q->bwd_w, dnnl_query_src_md)));
-    MUMLOC_TRY(cpu_layout_cache_init(cb, &q->dy_bwd_w, &p->part_dst_md,
+    ERROR_TRY(cpu_layout_cache_init(cb, &q->dy_bwd_w, &p->part_dst_md,
                                      cpu_prim_md(&q->bwd_w, dnnl_query_diff_dst_md)));
     q->diff_w_md = *cpu_prim_md(&q->bwd_w, dnnl_query_diff_weights_md);
     if (!dnnl_memory_desc_equal(&q->diff_w_md, &q->w_md)) {
         q->dw_kernel = cpu_alloc_bytes(dnnl_memory_desc_get_size(&q->diff_w_md));
-        if (!q->dw_kernel) return mumloc_fail(MUMLOC_ERR_OUT_OF_MEMORY, "no memory for dw");
+        if (!q->dw_kernel) return error_fail(MUMLOC_ERR_OUT_OF_MEMORY, "no memory for dw");
     }
     if (p->parts > 1) {
         q->dw = cpu_alloc_floats((size_t)p->d.out_c * p->d.in_c * q->kh * q->kw);
         q->db = cpu_alloc_floats((size_t)p->d.out_c);
-        if (!q->dw || !q->db) return mumloc_fail(MUMLOC_ERR_OUT_OF_MEMORY, "no memory for dw");
+        if (!q->dw || !q->db) return error_fail(MUMLOC_ERR_OUT_OF_MEMORY, "no memory for dw");
     }
     return MUMLOC_OK;
 }
@@ -576,30 +576,30 @@ static mumloc_status create_part_backward_weights(cpu_backend *cb, nn_conv_plan 
 mumloc_status cpu_conv_backward_weights(nn_backend *be, nn_conv_plan *p, const nn_tensor *x,
                                         const nn_tensor *dy, nn_tensor *dw, nn_tensor *db) {
     cpu_backend *cb = cpu_of(be);
-    MUMLOC_TRY(need_training_plan(p));
-    MUMLOC_TRY(check_io(p, x, dy, dw, db, "input", "output gradient"));
+    ERROR_TRY(need_training_plan(p));
+    ERROR_TRY(check_io(p, x, dy, dw, db, "input", "output gradient"));
     for (int i = 0; i < p->parts; i++) {
         part *q = &p->part[i];
-        if (!q->bwd_w.prim) MUMLOC_TRY(create_part_backward_weights(cb, p, q));
+        if (!q->bwd_w.prim) ERROR_TRY(create_part_backward_weights(cb, p, q));
         const float *g;
         const void *x_want, *g_want;
-        MUMLOC_TRY(part_gradient(p, i, dy, &g));
+        ERROR_TRY(part_gradient(p, i, dy, &g));
         /* The phases of a transposed convolution share x: reorder it once where layouts agree. */
         cpu_layout_cache *xc = &q->x_bwd_w;
         if (i > 0 && dnnl_memory_desc_equal(&xc->want, &p->part[0].x_bwd_w.want))
             xc = &p->part[0].x_bwd_w;
         if (p->winograd && dnnl_memory_desc_equal(&xc->want, &q->x_fwd.want))
             xc = &q->x_fwd; /* the forward's reordered x, still valid */
-        MUMLOC_TRY(cpu_layout_cache_get(cb, xc, &p->src_md, x->data, x->version, &x_want));
-        MUMLOC_TRY(cpu_layout_cache_get(cb, &q->dy_bwd_w, &p->part_dst_md, g, dy->version, &g_want));
+        ERROR_TRY(cpu_layout_cache_get(cb, xc, &p->src_md, x->data, x->version, &x_want));
+        ERROR_TRY(cpu_layout_cache_get(cb, &q->dy_bwd_w, &p->part_dst_md, g, dy->version, &g_want));
         float *w_ours = q->dw ? q->dw : dw->data, *b_ours = q->db ? q->db : db->data;
         cpu_arg args[4] = {{DNNL_ARG_SRC, &xc->want, x_want},
                            {DNNL_ARG_DIFF_DST, &q->dy_bwd_w.want, g_want},
                            {DNNL_ARG_DIFF_WEIGHTS, &q->diff_w_md, q->dw_kernel ? q->dw_kernel : w_ours},
                            {DNNL_ARG_DIFF_BIAS, &p->b_md, b_ours}};
-        MUMLOC_TRY(cpu_execute(cb, q->bwd_w.prim, 4, args));
+        ERROR_TRY(cpu_execute(cb, q->bwd_w.prim, 4, args));
         if (q->dw_kernel)
-            MUMLOC_TRY(cpu_reorder_run(cb, &q->dw_reorder, &q->diff_w_md, q->dw_kernel, &q->w_md,
+            ERROR_TRY(cpu_reorder_run(cb, &q->dw_reorder, &q->diff_w_md, q->dw_kernel, &q->w_md,
                                        w_ours));
     }
     if (p->parts == 4) {
@@ -616,14 +616,14 @@ mumloc_status cpu_precision_check(nn_backend *be, nn_precision precision) {
     (void)be;
     if (precision == NN_PRECISION_FP32) return MUMLOC_OK;
     if (precision != NN_PRECISION_BF16)
-        return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT, "unknown precision %d", (int)precision);
+        return error_fail(MUMLOC_ERR_INVALID_ARGUMENT, "unknown precision %d", (int)precision);
     /* Without the instructions oneDNN would still run bf16, on reference kernels far slower than
      * fp32: refuse instead. The ISA values are bit sets, each including the ones below it. */
     const dnnl_cpu_isa_t isa = dnnl_get_effective_cpu_isa();
     if (((unsigned)isa & (unsigned)dnnl_cpu_isa_avx512_core_bf16) ==
         (unsigned)dnnl_cpu_isa_avx512_core_bf16)
         return MUMLOC_OK;
-    return mumloc_fail(MUMLOC_ERR_UNSUPPORTED,
+    return error_fail(MUMLOC_ERR_UNSUPPORTED,
                        "bf16 inference needs a CPU with AVX512_BF16 (or AMX); this one %s: use "
                        "fp32 precision",
                        getenv("ONEDNN_MAX_CPU_ISA") || getenv("DNNL_MAX_CPU_ISA")

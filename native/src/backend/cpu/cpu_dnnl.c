@@ -12,12 +12,12 @@ mumloc_status cpu_dnnl_check(dnnl_status_t st, const char *what) {
     switch (st) {
     case dnnl_success: return MUMLOC_OK;
     case dnnl_out_of_memory:
-        return mumloc_fail(MUMLOC_ERR_OUT_OF_MEMORY, "oneDNN ran out of memory in %s", what);
+        return error_fail(MUMLOC_ERR_OUT_OF_MEMORY, "oneDNN ran out of memory in %s", what);
     case dnnl_unimplemented:
-        return mumloc_fail(MUMLOC_ERR_UNSUPPORTED, "oneDNN has no implementation for %s", what);
+        return error_fail(MUMLOC_ERR_UNSUPPORTED, "oneDNN has no implementation for %s", what);
     case dnnl_invalid_arguments:
-        return mumloc_fail(MUMLOC_ERR_INTERNAL, "oneDNN rejected the arguments of %s", what);
-    default: return mumloc_fail(MUMLOC_ERR_INTERNAL, "oneDNN failed (status %d) in %s", (int)st, what);
+        return error_fail(MUMLOC_ERR_INTERNAL, "oneDNN rejected the arguments of %s", what);
+    default: return error_fail(MUMLOC_ERR_INTERNAL, "oneDNN failed (status %d) in %s", (int)st, what);
     }
 }
 
@@ -47,7 +47,7 @@ mumloc_status cpu_execute(cpu_backend *cb, dnnl_primitive_t prim, int nargs, con
     dnnl_exec_arg_t exec[10] = {{0}};
     mumloc_status st = MUMLOC_OK;
     int made = 0;
-    if (nargs > 10) return mumloc_fail(MUMLOC_ERR_INTERNAL, "too many primitive arguments");
+    if (nargs > 10) return error_fail(MUMLOC_ERR_INTERNAL, "too many primitive arguments");
     for (; made < nargs; made++) {
         dnnl_status_t s = dnnl_memory_create(&mems[made], args[made].md, cb->engine,
                                              (void *)args[made].data);
@@ -122,7 +122,7 @@ mumloc_status cpu_layout_cache_init(cpu_backend *cb, cpu_layout_cache *c,
     c->has_reorder = !dnnl_memory_desc_equal(have, want);
     if (c->has_reorder) {
         c->buffer = cpu_alloc_bytes(dnnl_memory_desc_get_size(want));
-        if (!c->buffer) return mumloc_fail(MUMLOC_ERR_OUT_OF_MEMORY, "no memory for reordered weights");
+        if (!c->buffer) return error_fail(MUMLOC_ERR_OUT_OF_MEMORY, "no memory for reordered weights");
     }
     return MUMLOC_OK;
 }
@@ -136,7 +136,7 @@ mumloc_status cpu_layout_cache_get(cpu_backend *cb, cpu_layout_cache *c,
     }
     if (!c->valid || c->src_ptr != src || c->src_version != src_version) {
         c->valid = 0;
-        MUMLOC_TRY(cpu_reorder_run(cb, &c->reorder, have, src, &c->want, c->buffer));
+        ERROR_TRY(cpu_reorder_run(cb, &c->reorder, have, src, &c->want, c->buffer));
         c->src_ptr = src;
         c->src_version = src_version;
         c->valid = 1;
@@ -155,7 +155,7 @@ void cpu_layout_cache_free(cpu_layout_cache *c) {
 mumloc_status cpu_same_shape(const nn_tensor *a, const nn_tensor *b, const char *what) {
     if (a->shape.n != b->shape.n || a->shape.c != b->shape.c || a->shape.h != b->shape.h ||
         a->shape.w != b->shape.w)
-        return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT,
+        return error_fail(MUMLOC_ERR_INVALID_ARGUMENT,
                            "%s: shapes differ (%d×%d×%d×%d vs %d×%d×%d×%d)", what, a->shape.n,
                            a->shape.c, a->shape.h, a->shape.w, b->shape.n, b->shape.c, b->shape.h,
                            b->shape.w);

@@ -9,8 +9,8 @@
 mumloc_status cpu_loss_bce(nn_backend *be, const nn_tensor *p, const nn_tensor *t, nn_tensor *dp,
                            double *loss) {
     (void)be;
-    MUMLOC_TRY(cpu_same_shape(p, t, "BCE loss"));
-    MUMLOC_TRY(cpu_same_shape(p, dp, "BCE loss"));
+    ERROR_TRY(cpu_same_shape(p, t, "BCE loss"));
+    ERROR_TRY(cpu_same_shape(p, dp, "BCE loss"));
     const int64_t count = nn_shape_count(p->shape);
     const float inv_n = 1.0f / (float)p->shape.n;
     const float *pp = p->data, *tt = t->data;
@@ -106,14 +106,14 @@ mumloc_status cpu_loss_regression(nn_backend *be, int planes, float negative_rat
                                   const nn_tensor *out, const nn_tensor *target, nn_tensor *dout,
                                   double *loss) {
     (void)be;
-    MUMLOC_TRY(cpu_same_shape(out, target, "regression loss"));
-    MUMLOC_TRY(cpu_same_shape(out, dout, "regression loss"));
+    ERROR_TRY(cpu_same_shape(out, target, "regression loss"));
+    ERROR_TRY(cpu_same_shape(out, dout, "regression loss"));
     if (planes < 1 || out->shape.c != 4 * planes)
-        return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT,
+        return error_fail(MUMLOC_ERR_INVALID_ARGUMENT,
                            "regression loss: %d planes need %d channels, got %d", planes,
                            4 * planes, out->shape.c);
     if (!(negative_ratio >= 0.0f))
-        return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT, "negative ratio must be ≥ 0");
+        return error_fail(MUMLOC_ERR_INVALID_ARGUMENT, "negative ratio must be ≥ 0");
     const int n = out->shape.n, channels = out->shape.c;
     const int64_t pixels = (int64_t)out->shape.h * out->shape.w;
     const int64_t frame = pixels * channels;
@@ -131,7 +131,7 @@ mumloc_status cpu_loss_regression(nn_backend *be, int planes, float negative_rat
                                   target->data + b * frame, dout->data + b * frame, inv_n, scratch);
         free(scratch);
     }
-    if (failed) return mumloc_fail(MUMLOC_ERR_OUT_OF_MEMORY, "no memory for hard-negative mining");
+    if (failed) return error_fail(MUMLOC_ERR_OUT_OF_MEMORY, "no memory for hard-negative mining");
     *loss = sum / n;
     cpu_touch(dout);
     return MUMLOC_OK;

@@ -15,7 +15,7 @@
 mumloc_status cpu_activation_forward(nn_backend *be, nn_activation act, const nn_tensor *x,
                                      nn_tensor *y) {
     (void)be;
-    MUMLOC_TRY(cpu_same_shape(x, y, "activation"));
+    ERROR_TRY(cpu_same_shape(x, y, "activation"));
     const int64_t count = nn_shape_count(x->shape);
     const float *in = x->data;
     float *out = y->data;
@@ -36,8 +36,8 @@ mumloc_status cpu_activation_forward(nn_backend *be, nn_activation act, const nn
 mumloc_status cpu_activation_backward(nn_backend *be, nn_activation act, const nn_tensor *y,
                                       const nn_tensor *dy, nn_tensor *dx) {
     (void)be;
-    MUMLOC_TRY(cpu_same_shape(y, dy, "activation backward"));
-    MUMLOC_TRY(cpu_same_shape(y, dx, "activation backward"));
+    ERROR_TRY(cpu_same_shape(y, dy, "activation backward"));
+    ERROR_TRY(cpu_same_shape(y, dx, "activation backward"));
     const int64_t count = nn_shape_count(y->shape);
     const float *out = y->data, *g = dy->data;
     float *d = dx->data;
@@ -59,15 +59,15 @@ mumloc_status cpu_adam_step(nn_backend *be, const nn_adam_hyper *hp, int64_t ste
                             nn_tensor *param, const nn_tensor *grad, nn_tensor *m, nn_tensor *v) {
     (void)be;
     if (step < 1)
-        return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT, "Adam steps count from 1, got %lld",
+        return error_fail(MUMLOC_ERR_INVALID_ARGUMENT, "Adam steps count from 1, got %lld",
                            (long long)step);
     if (!(hp->lr > 0.0f) || !(hp->beta1 >= 0.0f && hp->beta1 < 1.0f) ||
         !(hp->beta2 >= 0.0f && hp->beta2 < 1.0f) || !(hp->eps > 0.0f))
-        return mumloc_fail(MUMLOC_ERR_INVALID_ARGUMENT,
+        return error_fail(MUMLOC_ERR_INVALID_ARGUMENT,
                            "Adam needs lr > 0, betas in [0, 1) and eps > 0");
-    MUMLOC_TRY(cpu_same_shape(param, grad, "Adam"));
-    MUMLOC_TRY(cpu_same_shape(param, m, "Adam"));
-    MUMLOC_TRY(cpu_same_shape(param, v, "Adam"));
+    ERROR_TRY(cpu_same_shape(param, grad, "Adam"));
+    ERROR_TRY(cpu_same_shape(param, m, "Adam"));
+    ERROR_TRY(cpu_same_shape(param, v, "Adam"));
     const float c1 = (float)(1.0 - pow(hp->beta1, (double)step));
     const float c2 = (float)(1.0 - pow(hp->beta2, (double)step));
     const int64_t count = nn_shape_count(param->shape);

@@ -8,8 +8,8 @@
  * error reporter), so the object has no undefined mumloc symbols and errors land in the caller's
  * thread-local message.
  */
-#ifndef MUMLOC_BACKEND_CUDA_CUDA_ABI_H
-#define MUMLOC_BACKEND_CUDA_CUDA_ABI_H
+#ifndef BACKEND_CUDA_CUDA_ABI_H
+#define BACKEND_CUDA_CUDA_ABI_H
 
 #include <stddef.h>
 #include <stdint.h>
@@ -23,27 +23,27 @@ extern "C" {
 #endif
 
 /* Bumped whenever this header or backend.h changes shape: a stale object is refused, not run. */
-#define MUMLOC_CUDA_ABI_VERSION 5 /* 2: backend.h's asynchronous-transfer and memory hooks;
-                                     3: per-plane optics in mumloc_cuda_sim_job; 4: the backend's
+#define CUDA_ABI_VERSION 5 /* 2: backend.h's asynchronous-transfer and memory hooks;
+                                     3: per-plane optics in cuda_sim_job; 4: the backend's
                                      inference precision; 5: a measured PSF in the sim job */
-#define MUMLOC_CUDA_ENTRY "mumloc_cuda_api_get"
+#define CUDA_ENTRY "mumloc_cuda_api_get"
 
-typedef struct mumloc_cuda_host {
+typedef struct cuda_abi_host {
     int abi_version;
     mumloc_status (*fail)(mumloc_status status, const char *fmt, ...);
-} mumloc_cuda_host;
+} cuda_abi_host;
 
-typedef struct mumloc_cuda_device_props {
+typedef struct cuda_device_props {
     char name[128];
     int64_t memory_bytes;
     int compute_major, compute_minor;
-} mumloc_cuda_device_props;
+} cuda_device_props;
 
 /* A batch of simulated frames for the GPU: everything random about the emitters and drifts is decided
  * on the host (cheap, and the CPU's own code); the GPU renders every pixel and draws its camera noise
  * with the single-source functions (optics/psf.h, simulate/camera_noise.h), keyed exactly as the CPU
  * does. camera.tables and camera.ziggurat are host pointers: the object copies them to the device. */
-typedef struct mumloc_cuda_sim_job {
+typedef struct cuda_sim_job {
     int width, height, planes;
     int64_t first_frame, frames;
     uint64_t seed;
@@ -55,28 +55,28 @@ typedef struct mumloc_cuda_sim_job {
     const int *emitter_count;     /* per frame */
     int emitter_stride;           /* frame f's emitters start at emitters[f · stride] */
     const mumloc_emitter *emitters;
-    mumloc_camera_model camera;
+    camera_noise_model camera;
     /* 1: plane d is drawn with spline[d] (optics/spline_eval.h), its coef and rms_nm host pointers
      * that the object copies to the device; 0: the Gaussian curves above. */
     int spline_psf;
-    mumloc_spline_psf spline[MUMLOC_MAX_PLANES];
-} mumloc_cuda_sim_job;
+    spline_plane_psf spline[MUMLOC_MAX_PLANES];
+} cuda_sim_job;
 
-typedef struct mumloc_cuda_api {
+typedef struct cuda_api {
     int abi_version;
     int cudnn_major_required; /* CUDNN_MAJOR the object was compiled against */
     /* Counts devices. On failure returns a non-OK status and writes why into reason (never calls
      * host->fail: a missing device is a normal answer, not an error). Checks the runtime cuDNN's major
      * version against the compiled one. */
     mumloc_status (*probe)(int *count, char *reason, size_t reason_size);
-    mumloc_status (*device_props)(int device, mumloc_cuda_device_props *out);
+    mumloc_status (*device_props)(int device, cuda_device_props *out);
     /* Creates the CUDA backend on a device (errors through host->fail). */
     mumloc_status (*backend_create)(int device, nn_backend **out);
     /* Simulates job->frames frames into host pixels (frame, plane, row, column), float32. */
-    mumloc_status (*simulate)(int device, const mumloc_cuda_sim_job *job, float *pixels);
-} mumloc_cuda_api;
+    mumloc_status (*simulate)(int device, const cuda_sim_job *job, float *pixels);
+} cuda_api;
 
-typedef const mumloc_cuda_api *(*mumloc_cuda_api_get_fn)(const mumloc_cuda_host *host);
+typedef const cuda_api *(*cuda_api_get_fn)(const cuda_abi_host *host);
 
 #ifdef __cplusplus
 }

@@ -4,8 +4,8 @@
  * NCHW directly, so upload and download are straight copies. Everything runs on one stream per
  * backend; calls that return host values synchronise it.
  */
-#ifndef MUMLOC_BACKEND_CUDA_CUDA_BACKEND_H
-#define MUMLOC_BACKEND_CUDA_CUDA_BACKEND_H
+#ifndef BACKEND_CUDA_CUDA_BACKEND_H
+#define BACKEND_CUDA_CUDA_BACKEND_H
 
 #include <cuda_runtime.h>
 #include <cudnn.h>
@@ -34,7 +34,7 @@ static inline cuda_backend *cuda_of(nn_backend *be) { return (cuda_backend *)be-
 
 /* The host's error reporter, set when libmumloc asks for the table. Defined with the helpers below in
  * cuda_common.cu, below every op file and cuda_entry.cu. */
-extern const mumloc_cuda_host *cuda_host;
+extern const cuda_abi_host *cuda_host;
 #define CU_FAIL(...) (cuda_host->fail(__VA_ARGS__))
 
 mumloc_status cuda_check(cudaError_t e, const char *what);
@@ -130,9 +130,9 @@ mumloc_status cuda_memory_info(nn_backend *be, int64_t *free_bytes, int64_t *tot
 
 /* Environment variable that lets convolutions use TF32 tensor cores ("1"; anything else or unset:
  * plain fp32 FMA). Read when a backend is created. Off by default: see CUDA.md, "Precision". */
-#define MUMLOC_CUDA_TF32_ENV "MUMLOC_CUDA_TF32"
+#define CUDA_TF32_ENV "MUMLOC_CUDA_TF32"
 
-/* The simulator's pixels on the GPU (cuda_simulate.cu; see mumloc_cuda_sim_job). */
-mumloc_status cuda_simulate(int device, const mumloc_cuda_sim_job *job, float *pixels);
+/* The simulator's pixels on the GPU (cuda_simulate.cu; see cuda_sim_job). */
+mumloc_status cuda_simulate(int device, const cuda_sim_job *job, float *pixels);
 
 #endif

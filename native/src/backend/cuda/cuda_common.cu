@@ -2,7 +2,7 @@
 // cuda_entry.cu), CUDA and cuDNN status conversion, shape checks, the workspace and descriptors.
 #include "backend/cuda/cuda_backend.h"
 
-const mumloc_cuda_host *cuda_host = NULL;
+const cuda_abi_host *cuda_host = NULL;
 
 mumloc_status cuda_check(cudaError_t e, const char *what) {
     if (e == cudaSuccess) return MUMLOC_OK;

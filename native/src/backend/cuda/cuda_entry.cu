@@ -35,7 +35,7 @@ static mumloc_status probe(int *count, char *reason, size_t cap) {
     return MUMLOC_OK;
 }
 
-static mumloc_status device_props(int device, mumloc_cuda_device_props *out) {
+static mumloc_status device_props(int device, cuda_device_props *out) {
     memset(out, 0, sizeof *out);
     cudaDeviceProp p;
     CUDA_CALL(cudaGetDeviceProperties(&p, device), "querying the device");
@@ -96,7 +96,7 @@ static mumloc_status backend_create(int device, nn_backend **out) {
     be->impl = cb;
     cb->device = device;
     // fp32 unless explicitly asked for (issue 4: TF32 only where a test shows accuracy is kept).
-    const char *tf32 = getenv(MUMLOC_CUDA_TF32_ENV);
+    const char *tf32 = getenv(CUDA_TF32_ENV);
     cb->tf32 = tf32 && strcmp(tf32, "1") == 0;
     be->destroy = destroy;
     mumloc_status st = setup(cb);
@@ -139,12 +139,12 @@ static mumloc_status backend_create(int device, nn_backend **out) {
     return MUMLOC_OK;
 }
 
-static const mumloc_cuda_api api_table = {MUMLOC_CUDA_ABI_VERSION, CUDNN_MAJOR, probe, device_props,
+static const cuda_api api_table = {CUDA_ABI_VERSION, CUDNN_MAJOR, probe, device_props,
                                           backend_create, cuda_simulate};
 
-extern "C" __attribute__((visibility("default"))) const mumloc_cuda_api *
-mumloc_cuda_api_get(const mumloc_cuda_host *host) {
-    if (!host || host->abi_version != MUMLOC_CUDA_ABI_VERSION || !host->fail) return NULL;
+extern "C" __attribute__((visibility("default"))) const cuda_api *
+mumloc_cuda_api_get(const cuda_abi_host *host) {
+    if (!host || host->abi_version != CUDA_ABI_VERSION || !host->fail) return NULL;
     cuda_host = host;
     return &api_table;
 }

@@ -1,6 +1,6 @@
 // Block-wide sum for reduction kernels launched with CUDA_THREADS (256) threads per block.
-#ifndef MUMLOC_BACKEND_CUDA_CUDA_REDUCE_CUH
-#define MUMLOC_BACKEND_CUDA_CUDA_REDUCE_CUH
+#ifndef BACKEND_CUDA_CUDA_REDUCE_CUH
+#define BACKEND_CUDA_CUDA_REDUCE_CUH
 
 // Every thread must call it; every thread gets the total. Summed in double: the batch-norm and loss
 // sums run over up to millions of terms.

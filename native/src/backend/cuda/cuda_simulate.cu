@@ -12,7 +12,7 @@
 
 // The fraction of a unit 1-D Gaussian on pixel i, as simulate/psf_pixels.c computes it.
 static __device__ double mass(int i, double centre, double k, double pixel) {
-    return 0.5 * (mumloc_psf_edge((i + 1) * pixel, centre, k) - mumloc_psf_edge(i * pixel, centre, k));
+    return 0.5 * (psf_edge((i + 1) * pixel, centre, k) - psf_edge(i * pixel, centre, k));
 }
 
 // One pixel's photons from the Gaussian model, as simulate/psf_pixels.c adds them.
@@ -22,13 +22,13 @@ static __device__ double gaussian_signal(mumloc_plane_psf curve, double depth,
                                          double photons_per_weight, double gain) {
     double signal = 0.0;
     for (int m = 0; m < n; m++) {
-        double w = mumloc_psf_width(curve.w0_nm, curve.d_nm, curve.A, curve.B, depth - e[m].z_nm);
-        double reach = MUMLOC_PSF_WINDOW_WIDTHS * w;
+        double w = psf_width(curve.w0_nm, curve.d_nm, curve.A, curve.B, depth - e[m].z_nm);
+        double reach = PSF_WINDOW_WIDTHS * w;
         double cx = e[m].x_nm - dx, cy = e[m].y_nm - dy;
         int j0, j1, i0, i1;
-        if (!mumloc_pixel_span(cy - reach, cy + reach, p, 0, height - 1, &j0, &j1) || j < j0 || j > j1)
+        if (!pixel_span(cy - reach, cy + reach, p, 0, height - 1, &j0, &j1) || j < j0 || j > j1)
             continue;
-        if (!mumloc_pixel_span(cx - reach, cx + reach, p, 0, width - 1, &i0, &i1) || i < i0 || i > i1)
+        if (!pixel_span(cx - reach, cx + reach, p, 0, width - 1, &i0, &i1) || i < i0 || i > i1)
             continue;
         double k = 1.0 / (sqrt(2.0) * w);
         double row_factor = e[m].weight * photons_per_weight * gain * mass(j, cy, k, p);
@@ -39,29 +39,29 @@ static __device__ double gaussian_signal(mumloc_plane_psf curve, double depth,
 
 // One pixel's photons from a measured PSF, as render_spline.c adds them: each molecule located
 // against its whole window's origin, so the basis weights are the CPU's to the bit.
-static __device__ double spline_signal(const mumloc_spline_psf *psf, const mumloc_emitter *e, int n,
+static __device__ double spline_signal(const spline_plane_psf *psf, const mumloc_emitter *e, int n,
                                        double dx, double dy, int i, int j, int width, int height,
                                        double p, double photons_per_weight, double gain) {
     double signal = 0.0;
     for (int m = 0; m < n; m++) {
-        const double reach = mumloc_spline_reach_nm(psf, e[m].z_nm);
+        const double reach = spline_reach_nm(psf, e[m].z_nm);
         const double cx = e[m].x_nm - dx, cy = e[m].y_nm - dy;
         int j0, j1, i0, i1;
-        if (!mumloc_pixel_span(cy - reach, cy + reach, p, 0, height - 1, &j0, &j1) || j < j0 || j > j1)
+        if (!pixel_span(cy - reach, cy + reach, p, 0, height - 1, &j0, &j1) || j < j0 || j > j1)
             continue;
-        if (!mumloc_pixel_span(cx - reach, cx + reach, p, 0, width - 1, &i0, &i1) || i < i0 || i > i1)
+        if (!pixel_span(cx - reach, cx + reach, p, 0, width - 1, &i0, &i1) || i < i0 || i > i1)
             continue;
-        mumloc_spline_at at;
-        mumloc_spline_locate(psf, cx, cy, e[m].z_nm, i0, j0, &at);
+        spline_at at;
+        spline_locate(psf, cx, cy, e[m].z_nm, i0, j0, &at);
         const double amplitude = e[m].weight * photons_per_weight * gain;
-        signal += amplitude * mumloc_spline_photon_share(psf, &at, i - i0, j - j0);
+        signal += amplitude * spline_photon_share(psf, &at, i - i0, j - j0);
     }
     return signal;
 }
 
-static __global__ void simulate_kernel(mumloc_cuda_sim_job job, const double *drift,
+static __global__ void simulate_kernel(cuda_sim_job job, const double *drift,
                                        const int *counts, const mumloc_emitter *emitters,
-                                       mumloc_camera_model cam, float *out, int64_t total) {
+                                       camera_noise_model cam, float *out, int64_t total) {
     const int64_t hw = (int64_t)job.width * job.height;
     const double p = job.pixel_nm, photons_per_weight = job.psf_amplitude / (p * p);
     for (int64_t idx = blockIdx.x * (int64_t)blockDim.x + threadIdx.x; idx < total;
@@ -79,9 +79,9 @@ static __global__ void simulate_kernel(mumloc_cuda_sim_job job, const double *dr
         else
             signal = gaussian_signal(job.plane_psf[plane], job.depth_nm[plane], e, counts[f], dx, dy,
                                      i, j, job.width, job.height, p, photons_per_weight, gain);
-        mumloc_rng r = mumloc_rng_stream(job.seed, job.first_frame + f, MUMLOC_RNG_NOISE, plane,
+        philox_rng r = rng_stream(job.seed, job.first_frame + f, RNG_NOISE, plane,
                                          (uint32_t)px);
-        out[idx] = (float)mumloc_camera_pixel(&cam, signal, &r);
+        out[idx] = (float)camera_pixel(&cam, signal, &r);
     }
 }
 
@@ -107,13 +107,13 @@ struct sim_buffers {
 } // namespace
 
 // The camera's Poisson tables and ziggurat, with device pointers inside.
-static mumloc_status camera_to_device(sim_buffers &b, const mumloc_camera_model &host,
-                                      mumloc_camera_model *dev) {
+static mumloc_status camera_to_device(sim_buffers &b, const camera_noise_model &host,
+                                      camera_noise_model *dev) {
     *dev = host;
     dev->tables = NULL;
     dev->ziggurat = NULL;
     if (host.ziggurat) {
-        mumloc_ziggurat *z;
+        ziggurat_table *z;
         CU_TRY(b.copy(host.ziggurat, 1, &z));
         dev->ziggurat = z;
     }
@@ -125,7 +125,7 @@ static mumloc_status camera_to_device(sim_buffers &b, const mumloc_camera_model 
         }
         double *hc = (double *)malloc(cdf * sizeof *hc);
         int *hg = (int *)malloc(guide * sizeof *hg);
-        mumloc_poisson_table *ht = (mumloc_poisson_table *)malloc(host.table_count * sizeof *ht);
+        poisson_table *ht = (poisson_table *)malloc(host.table_count * sizeof *ht);
         double *dc = NULL;
         int *dg = NULL;
         mumloc_status st = hc && hg && ht ? MUMLOC_OK
@@ -148,7 +148,7 @@ static mumloc_status camera_to_device(sim_buffers &b, const mumloc_camera_model 
                 ht[t].guide = dg + at;
                 at += (size_t)host.tables[t].size;
             }
-            mumloc_poisson_table *dt;
+            poisson_table *dt;
             st = b.copy(ht, (size_t)host.table_count, &dt);
             dev->tables = dt;
         }
@@ -160,9 +160,9 @@ static mumloc_status camera_to_device(sim_buffers &b, const mumloc_camera_model 
     return MUMLOC_OK;
 }
 
-static mumloc_status simulate_on_current(const mumloc_cuda_sim_job *job, float *pixels);
+static mumloc_status simulate_on_current(const cuda_sim_job *job, float *pixels);
 
-mumloc_status cuda_simulate(int device, const mumloc_cuda_sim_job *job, float *pixels) {
+mumloc_status cuda_simulate(int device, const cuda_sim_job *job, float *pixels) {
     if (job->frames <= 0) return MUMLOC_OK;
     // A backend on this thread may be bound to another device: give it its device back afterwards.
     int previous = 0;
@@ -173,22 +173,22 @@ mumloc_status cuda_simulate(int device, const mumloc_cuda_sim_job *job, float *p
     return st;
 }
 
-static mumloc_status simulate_on_current(const mumloc_cuda_sim_job *job, float *pixels) {
+static mumloc_status simulate_on_current(const cuda_sim_job *job, float *pixels) {
     const int64_t total = job->frames * job->planes * (int64_t)job->width * job->height;
     sim_buffers b;
     double *drift;
     int *counts;
     mumloc_emitter *emitters;
     float *out;
-    mumloc_camera_model cam;
+    camera_noise_model cam;
     CU_TRY(b.copy(job->drift, (size_t)(job->frames * 2 * job->planes), &drift));
     CU_TRY(b.copy(job->emitter_count, (size_t)job->frames, &counts));
     CU_TRY(b.copy(job->emitters, (size_t)(job->frames * job->emitter_stride), &emitters));
     CU_TRY(b.copy((const float *)NULL, (size_t)total, &out));
     CU_TRY(camera_to_device(b, job->camera, &cam));
-    mumloc_cuda_sim_job dev_job = *job; // the splines' tables as device copies
+    cuda_sim_job dev_job = *job; // the splines' tables as device copies
     for (int d = 0; job->spline_psf && d < job->planes; d++) {
-        const mumloc_spline_psf *h = &job->spline[d];
+        const spline_plane_psf *h = &job->spline[d];
         float *coef;
         double *rms;
         CU_TRY(b.copy(h->coef, (size_t)h->n * h->n * h->nz, &coef));
