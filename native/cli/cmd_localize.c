@@ -330,7 +330,8 @@ int cmd_localize(int argc, char **argv) {
         "Localizes molecules in a multifocal-plane movie with a trained network (or, with\n"
         "--method cs, the compressed-sensing solver, which needs only the optics) and writes a\n"
         "ThunderSTORM table: id, frame, x, y, z (nm), intensity, offset, bkgstd (photon),\n"
-        "uncertainty_xy, uncertainty_z (nm, Cramer-Rao bounds), probability.",
+        "uncertainty_xy, uncertainty_z (nm, Cramer-Rao bounds), probability, unresolved (1: within\n"
+        "the Sparrow limit of another molecule).",
         options, NULL,
         "Camera values become photons as (value - offset) / (gain x em-gain); the defaults mean\n"
         "the movie is already in photons. --refine drift fits each frame's molecules together\n"

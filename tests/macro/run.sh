@@ -327,7 +327,7 @@ if [ -f "$target/test-classes/org/mumloc/fiji/TableDialogDriver.class" ]; then
     done
     expect table-dialogs "renderShown=24-bit, 20.0 nm"
     expect table-dialogs "replayedRenderIdentical=true"
-    expect table-dialogs "fields MUMLoc Evaluate=6 numbers, 7 texts, 0 choices"
+    expect table-dialogs "fields MUMLoc Evaluate=7 numbers, 8 texts, 0 choices"
     expect table-dialogs "dialog=shown MUMLoc Evaluate"
     recorded=$(sed -n 's/^recordedEvaluate=//p' "$work/table-dialogs.log")
     for key in ' results=[Dialog truth] ' ' ground_truth=[Dialog truth] ' ' tolerance=100 ' ' bin=400 ' " json=[$out/dialog report.json]"; do
@@ -552,7 +552,7 @@ if [ -f "$target/test-classes/org/mumloc/fiji/LocalizeTrainDialogDriver.class" ]
     expect lt-dialogs "resultsShown=true"
     expect lt-dialogs "csvWritten=true"
     expect lt-dialogs "rememberedReadNoise=2.5"
-    expect lt-dialogs "fields MUMLoc Localize=13 numbers, 7 texts, 7 choices"
+    expect lt-dialogs "fields MUMLoc Localize=14 numbers, 8 texts, 7 choices"
     expect lt-dialogs "replayedLocalizeIdentical=true"
     expect lt-dialogs "dialog=shown MUMLoc Train"
     expect lt-dialogs "fields MUMLoc Train=17 numbers, 6 texts, 3 choices"
