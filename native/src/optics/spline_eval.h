@@ -1,6 +1,7 @@
-/* The spline PSF's per-pixel evaluation as element-wise HD functions: the CPU window
- * (spline_psf_window), the CPU simulator and the CUDA simulator all call these, so the logic
- * the GPU runs is the logic the CPU tests exercise. On the GPU, psf->coef and psf->rms_nm are device
+/* The spline PSF's per-pixel evaluation as element-wise HD functions: the CPU simulator and the
+ * CUDA simulator call these, so the logic the GPU runs is the logic the CPU tests exercise; the
+ * fit's window (spline_psf_window, sums in double over a shared node block) locates the molecule
+ * with the same spline_locate_z / spline_locate_xy. On the GPU, psf->coef and psf->rms_nm are device
  * copies (the struct is passed by value with its pointers swapped).
  *
  * A molecule is located once per plane against a window origin (pixel i0, j0): the basis weights of
