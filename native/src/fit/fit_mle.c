@@ -389,8 +389,7 @@ mumloc_status mle_problem_init(mle_problem *p, const mumloc_optics *o,
                 for (int a = 0; a < pl->nx; a++) {                                                 \
                     const size_t pixel = d * area_ + (size_t)(pl->j0 + b) * (p)->width + pl->i0 + a; \
                     const size_t local = (size_t)b * pl->nx + a;                                   \
-                    const double own = pl->spline ? (theta)[3] / k_ * pl->gain * pl->g[local]    \
-                                                  : (theta)[3] / k_ * pl->gain * pl->mx[a] * pl->my[b]; \
+                    const double own = psf_plane_scaled(pl, a, b, (theta)[3] / k_ * pl->gain); \
                     body;                                                                          \
                 }                                                                                  \
         }                                                                                          \

@@ -43,10 +43,7 @@ static double residual_squares(const psf_plane *pl, const float *image, int widt
     double rss = 0;
     for (int b = 0; b < pl->ny; b++)
         for (int a = 0; a < pl->nx; a++) {
-            /* (photons · mx) · my for the Gaussian: the order its results were made with */
-            double model = (pl->spline ? photons * pl->g[(size_t)b * pl->stride + a]
-                                       : photons * pl->mx[a] * pl->my[b]) * pl->gain / k +
-                           background;
+            double model = psf_plane_scaled(pl, a, b, photons) * pl->gain / k + background;
             double r = image[(size_t)(pl->j0 + b) * width + pl->i0 + a] - model;
             rss += r * r;
         }

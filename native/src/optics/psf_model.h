@@ -112,6 +112,12 @@ static inline double psf_plane_value(const psf_plane *pl, int a, int b) {
     return pl->spline ? pl->g[(size_t)b * pl->stride + a] : pl->mx[a] * pl->my[b];
 }
 
+/* c times g at window pixel (a, b), multiplied in the order the fits' results were made with:
+ * c · g for the spline, (c · mx[a]) · my[b] for the Gaussian. */
+static inline double psf_plane_scaled(const psf_plane *pl, int a, int b, double c) {
+    return pl->spline ? c * pl->g[(size_t)b * pl->stride + a] : c * pl->mx[a] * pl->my[b];
+}
+
 /* The expected image of one molecule with `photons` expected photons summed over all k planes (each
  * plane gets photons / k · gain, i.e. photons · mumloc_optics_plane_share) on background[d]
  * photons per pixel in plane d (NULL: 0), over whole k × height × width images (frame layout of

@@ -1,6 +1,7 @@
-/* The spline PSF's per-pixel evaluation as element-wise HD functions: the CPU window
- * (spline_psf_window), the CPU simulator and the CUDA simulator all call these, so the logic
- * the GPU runs is the logic the CPU tests exercise. On the GPU, psf->coef and psf->rms_nm are device
+/* The spline PSF's per-pixel evaluation as element-wise HD functions: the CPU simulator and the
+ * CUDA simulator call these, so the logic the GPU runs is the logic the CPU tests exercise; the
+ * fit's window (spline_psf_window, sums in double over a shared node block) locates the molecule
+ * with the same spline_locate_z / spline_locate_xy. On the GPU, psf->coef and psf->rms_nm are device
  * copies (the struct is passed by value with its pointers swapped).
  *
  * A molecule is located once per plane against a window origin (pixel i0, j0): the basis weights of
@@ -43,39 +44,58 @@ HD int spline_mirror(int k, int n) {
     return k;
 }
 
-/* Locates a molecule at (cx, cy, z) (nm, this plane's frame) against window origin (i0, j0). */
-HD void spline_locate(const spline_plane_psf *psf, double cx, double cy, double z,
-                                    int i0, int j0, spline_at *at) {
-    const int nz = psf->nz, c = psf->half * psf->oversample;
-    const double p = psf->pixel_nm, h = p / psf->oversample;
-    /* z: clamped to the nodes' range, where ∂/∂z is 0 */
+/* The z part of locating a molecule at depth z: its cell kz, the 4 z nodes with mirror ends, their
+ * weights and derivatives by z (clamped to the nodes' range, where ∂/∂z is 0). Returns z_inside (no
+ * mirrored z tap). Shared by spline_locate and the fit's window (spline_psf_window). */
+HD int spline_locate_z(const spline_plane_psf *psf, double z, int *kz_out, int zi[4], double wz[4],
+                       double dwz[4]) {
+    const int nz = psf->nz;
     double sz = (z - psf->z0_nm) / psf->z_step_nm, z_scale = 1.0 / psf->z_step_nm;
     if (!(sz > 0.0)) sz = 0.0, z_scale = 0.0;
     if (sz > nz - 1) sz = nz - 1, z_scale = 0.0;
     int kz = (int)floor(sz);
     if (kz > nz - 2) kz = nz - 2;
-    double wz[4], dwz[4];
     bspline_basis(sz - kz, wz, dwz);
     for (int m = 0; m < 4; m++) {
-        at->zi[m] = spline_mirror(kz - 1 + m, nz);
-        at->wz[m] = (float)wz[m];
-        at->dwz[m] = (float)(dwz[m] * z_scale);
+        zi[m] = spline_mirror(kz - 1 + m, nz);
+        dwz[m] *= z_scale;
     }
-    at->kz = kz;
-    at->z_inside = kz >= 1 && kz <= nz - 3;
-    /* lateral: continuous node index of pixel (i0, j0)'s centre */
+    *kz_out = kz;
+    return kz >= 1 && kz <= nz - 3;
+}
+
+/* The lateral part against window origin (i0, j0): the node (kx0, ky0) of the cell holding pixel
+ * (i0, j0)'s centre and the basis weights there, with derivatives by the molecule's cx, cy. */
+HD void spline_locate_xy(const spline_plane_psf *psf, double cx, double cy, int i0, int j0,
+                         long *kx0, long *ky0, double wx[4], double dwx[4], double wy[4],
+                         double dwy[4]) {
+    const int c = psf->half * psf->oversample;
+    const double p = psf->pixel_nm, h = p / psf->oversample;
+    /* continuous node index of pixel (i0, j0)'s centre */
     double sx = ((i0 + 0.5) * p - cx) / h + c, sy = ((j0 + 0.5) * p - cy) / h + c;
     if (!(fabs(sx) < 1e9 && fabs(sy) < 1e9)) sx = sy = -1e9; /* far away or not finite: all zero */
     double fx = floor(sx), fy = floor(sy);
-    bspline_basis(sx - fx, at->wx, at->dwx);
-    bspline_basis(sy - fy, at->wy, at->dwy);
+    bspline_basis(sx - fx, wx, dwx);
+    bspline_basis(sy - fy, wy, dwy);
     const double inv_h = 1.0 / h;
     for (int m = 0; m < 4; m++) {
-        at->dwx[m] *= -inv_h; /* ∂/∂cx = −∂/∂u */
-        at->dwy[m] *= -inv_h;
+        dwx[m] *= -inv_h; /* ∂/∂cx = −∂/∂u */
+        dwy[m] *= -inv_h;
     }
-    at->kx0 = (long)fx;
-    at->ky0 = (long)fy;
+    *kx0 = (long)fx;
+    *ky0 = (long)fy;
+}
+
+/* Locates a molecule at (cx, cy, z) (nm, this plane's frame) against window origin (i0, j0). */
+HD void spline_locate(const spline_plane_psf *psf, double cx, double cy, double z,
+                                    int i0, int j0, spline_at *at) {
+    double wz[4], dwz[4];
+    at->z_inside = spline_locate_z(psf, z, &at->kz, at->zi, wz, dwz);
+    for (int m = 0; m < 4; m++) {
+        at->wz[m] = (float)wz[m];
+        at->dwz[m] = (float)dwz[m];
+    }
+    spline_locate_xy(psf, cx, cy, i0, j0, &at->kx0, &at->ky0, at->wx, at->dwx, at->wy, at->dwy);
 }
 
 /* g at pixel (i0 + a, j0 + b), per photon in the plane; with d (not NULL) also ∂g/∂x, ∂g/∂y, ∂g/∂z

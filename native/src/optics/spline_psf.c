@@ -85,13 +85,7 @@ static mumloc_status measure_widths(spline_plane_psf *psf) {
 }
 
 double spline_psf_width_nm(const spline_plane_psf *psf, double z) {
-    double s = (z - psf->z0_nm) / psf->z_step_nm;
-    if (!(s > 0)) s = 0;
-    if (s > psf->nz - 1) s = psf->nz - 1;
-    int m = (int)floor(s);
-    if (m > psf->nz - 2) m = psf->nz - 2;
-    double t = s - m, rms = (1 - t) * psf->rms_nm[m] + t * psf->rms_nm[m + 1];
-    const double p = psf->pixel_nm;
+    const double rms = spline_rms_nm(psf, z), p = psf->pixel_nm;
     return sqrt(fmax(rms * rms - p * p / 12.0, p * p / 16.0));
 }
 
@@ -174,45 +168,15 @@ void spline_psf_free(spline_plane_psf *psf) {
     psf->rms_nm = NULL;
 }
 
-/* Node index with the mirror ends of the prefilter. */
-static int mirror(int k, int n) {
-    if (k < 0) return -k;
-    if (k > n - 1) return 2 * (n - 1) - k;
-    return k;
-}
-
 void spline_psf_window(const spline_plane_psf *psf, double cx, double cy, double z, int i0,
                               int j0, int nx, int ny, double *g, double *gx, double *gy,
                               double *gz) {
-    const int n = psf->n, nz = psf->nz, os = psf->oversample, c = psf->half * os;
-    const double p = psf->pixel_nm, h = p / os;
-    /* z: clamped to the nodes' range, where ∂/∂z is 0 */
-    double sz = (z - psf->z0_nm) / psf->z_step_nm, z_scale = 1.0 / psf->z_step_nm;
-    if (!(sz > 0.0)) sz = 0.0, z_scale = 0.0;
-    if (sz > nz - 1) sz = nz - 1, z_scale = 0.0;
-    int kz = (int)floor(sz);
-    if (kz > nz - 2) kz = nz - 2;
-    double wz[4], dwz[4];
-    bspline_weights(sz - kz, wz, dwz);
-    int zi[4];
-    for (int m = 0; m < 4; m++) {
-        zi[m] = mirror(kz - 1 + m, nz);
-        dwz[m] *= z_scale;
-    }
-    /* lateral: continuous node index of pixel 0's centre; pixel a is a · os nodes further */
-    double sx = ((i0 + 0.5) * p - cx) / h + c, sy = ((j0 + 0.5) * p - cy) / h + c;
-    if (!(fabs(sx) < 1e9 && fabs(sy) < 1e9)) sx = sy = -1e9; /* far away or not finite: all zero */
-    double fx = floor(sx), fy = floor(sy);
-    double wx[4], dwx[4], wy[4], dwy[4];
-    bspline_weights(sx - fx, wx, dwx);
-    bspline_weights(sy - fy, wy, dwy);
-    const double inv_h = 1.0 / h;
-    for (int m = 0; m < 4; m++) {
-        dwx[m] *= -inv_h; /* ∂/∂cx = −∂/∂u */
-        dwy[m] *= -inv_h;
-    }
-    const long kx0 = (long)fx, ky0 = (long)fy;
-    const int z_inside = kz >= 1 && kz <= nz - 3; /* no mirrored z tap */
+    const int n = psf->n, os = psf->oversample;
+    double wz[4], dwz[4], wx[4], dwx[4], wy[4], dwy[4];
+    int kz, zi[4];
+    long kx0, ky0;
+    const int z_inside = spline_locate_z(psf, z, &kz, zi, wz, dwz);
+    spline_locate_xy(psf, cx, cy, i0, j0, &kx0, &ky0, wx, dwx, wy, dwy);
     const size_t plane = (size_t)n * n;
     /* sums in double: in float the rounding makes g a rough function of the position, and a fit's
      * last steps (0.01 nm) then see noise in the likelihood instead of its slope */
@@ -234,7 +198,7 @@ void spline_psf_window(const spline_plane_psf *psf, double cx, double cy, double
                 memset(o1, 0, (size_t)span_x * sizeof *o1);
                 continue;
             }
-            const size_t row = (size_t)mirror((int)Y, n) * n;
+            const size_t row = (size_t)spline_mirror((int)Y, n) * n;
             const float *c0 = psf->coef + (size_t)zi[0] * plane + row, *c1 = psf->coef + (size_t)zi[1] * plane + row;
             const float *c2 = psf->coef + (size_t)zi[2] * plane + row, *c3 = psf->coef + (size_t)zi[3] * plane + row;
             if (X0 >= 0 && X0 + span_x <= n) { /* the whole row inside: contiguous */
@@ -251,7 +215,7 @@ void spline_psf_window(const spline_plane_psf *psf, double cx, double cy, double
                     o0[x] = o1[x] = 0.0;
                     continue;
                 }
-                const int xi = mirror((int)X, n);
+                const int xi = spline_mirror((int)X, n);
                 o0[x] = fz[0] * c0[xi] + fz[1] * c1[xi] + fz[2] * c2[xi] + fz[3] * c3[xi];
                 o1[x] = fdz[0] * c0[xi] + fdz[1] * c1[xi] + fdz[2] * c2[xi] + fdz[3] * c3[xi];
             }
@@ -321,9 +285,9 @@ void spline_psf_window(const spline_plane_psf *psf, double cx, double cy, double
                 }
             } else {
                 for (int q = 0; q < 4; q++) {
-                    int yi = mirror((int)ky - 1 + q, n);
+                    int yi = spline_mirror((int)ky - 1 + q, n);
                     for (int r = 0; r < 4; r++) {
-                        int xi = mirror((int)kx - 1 + r, n);
+                        int xi = spline_mirror((int)kx - 1 + r, n);
                         s0[q][r] = s1[q][r] = 0.0;
                         for (int m = 0; m < 4; m++) {
                             float cv = psf->coef[(size_t)zi[m] * plane + (size_t)yi * n + xi];
