@@ -31,7 +31,6 @@ static int usage(const char *message, const char *value) {
     return CLI_EXIT_USAGE;
 }
 
-/* "FIRST-LAST" (1-based, inclusive), "FIRST-" (to the end) or "N" (one frame). */
 /* 1 when the option (e.g. "--refine") was given, as "--refine X" or "--refine=X". */
 static int option_given(int argc, char **argv, const char *name) {
     const size_t n = strlen(name);
@@ -41,6 +40,7 @@ static int option_given(int argc, char **argv, const char *name) {
     return 0;
 }
 
+/* "FIRST-LAST" (1-based, inclusive), "FIRST-" (to the end) or "N" (one frame). */
 static int parse_frames(const char *text, int64_t *first, int64_t *count) {
     char *end = NULL;
     long long a = strtoll(text, &end, 10);

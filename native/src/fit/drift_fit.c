@@ -30,7 +30,6 @@
  * Outlier rejection keeps at least two: one molecule left cannot disagree with anything. */
 #define MIN_MOLECULES 1
 #define MIN_KEPT 2
-#define MAX_SIGMA_NM 15.0    /* a noisier plane is flagged: its value leans on the prior */
 /* Prior on each drift value: N(0, PRIOR_NM²). The drift is a sub-pixel residual of the cameras'
  * registration (science.md §1–2: training draws up to ±48 nm, RMS 34 nm). Without it a plane the
  * molecules hardly inform had to be fixed at 0, which biased the others by its true drift whenever
@@ -198,20 +197,6 @@ static void bounds(const frame_fit *f, const double *S, double *sigma) {
         e[q] = 1.0;
         if (solve_spd(S, e, f->P, x) && x[q] > 0) sigma[q] = sqrt(x[q]);
     }
-}
-
-/* The planes 2..k whose drift bound (posterior, prior included) is within MAX_SIGMA_NM on both
- * axes: estimated[] and the outcome report them; every plane is fitted either way. */
-static int well_informed_planes(const frame_fit *f, const double *S, mumloc_frame_drift *out) {
-    double sigma[2 * MUMLOC_MAX_PLANES];
-    int planes = 0;
-    bounds(f, S, sigma);
-    for (int d = 1; d < f->k; d++) {
-        const int q = 2 * (d - 1);
-        out->estimated[d] = sigma[q] <= MAX_SIGMA_NM && sigma[q + 1] <= MAX_SIGMA_NM;
-        planes += out->estimated[d];
-    }
-    return planes;
 }
 
 static double clamp(double v, double limit) { return v > limit ? limit : v < -limit ? -limit : v; }
@@ -422,7 +407,7 @@ static int reject_outliers(frame_fit *f) {
 
 /* The drift over the usable molecules (at least MIN_MOLECULES), dropping those that disagree. Every
  * plane is fitted (the prior keeps S positive definite); the outcome says which ones the molecules
- * pin down to MAX_SIGMA_NM. */
+ * pin down to DRIFT_MAX_SIGMA_NM. */
 static void estimate(frame_fit *f, mumloc_frame_drift *out) {
     const int P = f->P;
     double S[4 * MUMLOC_MAX_PLANES * MUMLOC_MAX_PLANES], r[2 * MUMLOC_MAX_PLANES];
@@ -442,10 +427,7 @@ static void estimate(frame_fit *f, mumloc_frame_drift *out) {
         const int ok = solve_spd(S, e, P, x);
         for (int t = 0; t < P; t++) out->covariance[q * P + t] = ok ? x[t] : (q == t ? INFINITY : 0);
     }
-    const int planes = well_informed_planes(f, S, out);
-    out->outcome = planes == f->k - 1 ? MUMLOC_DRIFT_ESTIMATED
-                   : planes > 0       ? MUMLOC_DRIFT_PARTIAL
-                                      : MUMLOC_DRIFT_TOO_LITTLE_INFORMATION;
+    out->outcome = drift_mark_estimated(out, f->k); /* from the bounds just stored */
 }
 
 mumloc_status mumloc_localizations_refine_with_drift(const mumloc_optics *o,

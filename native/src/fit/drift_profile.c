@@ -45,3 +45,15 @@ double drift_chi2_999(int dof) {
     const double a = 2.0 / (9.0 * dof), c = 1.0 - a + 3.09 * sqrt(a);
     return dof * c * c * c;
 }
+
+mumloc_drift_outcome drift_mark_estimated(mumloc_frame_drift *out, int planes) {
+    int estimated = 0;
+    for (int d = 1; d < planes; d++) {
+        out->estimated[d] = out->sigma_nm[2 * d] <= DRIFT_MAX_SIGMA_NM &&
+                            out->sigma_nm[2 * d + 1] <= DRIFT_MAX_SIGMA_NM;
+        estimated += out->estimated[d];
+    }
+    return estimated == planes - 1 ? MUMLOC_DRIFT_ESTIMATED
+           : estimated > 0         ? MUMLOC_DRIFT_PARTIAL
+                                   : MUMLOC_DRIFT_TOO_LITTLE_INFORMATION;
+}

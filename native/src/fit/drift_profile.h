@@ -31,4 +31,13 @@ double drift_share_score(const drift_share *share, int P);
 /* Chi-square quantile at p = 1e-3 for dof degrees of freedom (Wilson–Hilferty). */
 double drift_chi2_999(int dof);
 
+/* A plane whose drift bound (posterior, prior included) exceeds this on an axis leans on the prior
+ * rather than on the molecules: reported as not estimated (it is fitted either way). */
+#define DRIFT_MAX_SIGMA_NM 15.0
+
+/* Sets out->estimated[d] for planes 2..planes from out->sigma_nm (both axes within
+ * DRIFT_MAX_SIGMA_NM) and returns the outcome they make: ESTIMATED (every plane), PARTIAL (some) or
+ * TOO_LITTLE_INFORMATION (none). Shared by the per-frame fit and the windowed estimate's report. */
+mumloc_drift_outcome drift_mark_estimated(mumloc_frame_drift *out, int planes);
+
 #endif

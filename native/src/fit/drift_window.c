@@ -302,9 +302,7 @@ mumloc_status drift_window_estimate(const drift_window_input *in,
     ERROR_TRY(drift_basis_init(&out->basis, (double)t0, (double)t1, in->window));
     const int64_t records = in->slots > 0 ? in->first[in->slots] : 0;
     const int64_t frame_floats = (int64_t)k * in->width * in->height;
-    int64_t chunk = CHUNK_FLOATS / (frame_floats > 0 ? frame_floats : 1);
-    if (chunk < 1) chunk = 1;
-    if (chunk > in->slots) chunk = in->slots > 0 ? in->slots : 1;
+    const int64_t chunk = drift_window_chunk(frame_floats, in->slots);
     state s = {in, k, out->P, NULL, NULL, NULL, NULL, NULL};
     out->coefficient = calloc((size_t)out->basis.functions * (size_t)(out->P > 0 ? out->P : 1),
                               sizeof *out->coefficient);
@@ -338,6 +336,13 @@ mumloc_status drift_window_estimate(const drift_window_input *in,
     free(buffer);
     if (st != MUMLOC_OK) drift_window_free(out);
     return st;
+}
+
+int64_t drift_window_chunk(int64_t frame_floats, int64_t slots) {
+    int64_t chunk = CHUNK_FLOATS / (frame_floats > 0 ? frame_floats : 1);
+    if (chunk < 1) chunk = 1;
+    if (chunk > slots) chunk = slots > 0 ? slots : 1;
+    return chunk;
 }
 
 void drift_window_free(drift_window_result *r) {

@@ -51,6 +51,10 @@ mumloc_status drift_window_estimate(const drift_window_input *in,
                                            drift_window_result *out);
 void drift_window_free(drift_window_result *r);
 
+/* Held frames of frame_floats floats each read per parallel chunk (about 32 MiB; at least 1, at most
+ * slots when there are any): the estimate's passes and the localizer's final refit use the same. */
+int64_t drift_window_chunk(int64_t frame_floats, int64_t slots);
+
 /* The drift at frame t in mumloc_simulate_drift's layout (dx_dy, 2 per plane, plane 1 zero) and,
  * when cov is not NULL, its P × P covariance. */
 void drift_window_at(const drift_window_result *r, int planes, double t,

@@ -144,7 +144,7 @@ static mumloc_status finish_frame(mumloc_localizer *l, int64_t frame, const floa
                 ERROR_TRY(mumloc_localizations_measure(&l->optics, cam, photons, l->width,
                                                         l->height, drift.dx_dy, l->found, n));
             localizations_sort(l->found, n);
-            ERROR_TRY(pipeline_append_pending(l, n));
+            ERROR_TRY(pipeline_append_records(l, l->found, n));
         }
         if (l->opt.drift_callback) l->opt.drift_callback(l->opt.drift_user, frame, &drift);
         if (!fall_back) return MUMLOC_OK;
@@ -163,7 +163,7 @@ static mumloc_status finish_frame(mumloc_localizer *l, int64_t frame, const floa
         if (!tracked) break;
     }
     localizations_sort(l->found, n);
-    return pipeline_append_pending(l, n);
+    return pipeline_append_records(l, l->found, n);
 }
 
 mumloc_status pipeline_cs_push(mumloc_localizer *l, const float *frames, int count,

@@ -3,7 +3,7 @@
 #define LOCALIZE_PIPELINE_FRAME_H
 
 #include "localize/pipeline_localizer.h"
-#include "localize/pipeline_pending.h" /* pipeline_append_pending, _records */
+#include "localize/pipeline_pending.h" /* pipeline_append_records */
 
 /* Camera values of one frame → photons (the batch was checked for non-finite values before); with a
  * rig, each camera's own conversion into l->rig->raw_photons, then the registered field for the

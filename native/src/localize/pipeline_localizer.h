@@ -64,7 +64,7 @@ struct mumloc_localizer {
     model_infer_queue *queue;
     int queue_batch;      /* frames per queued batch */
     float *batch_photons; /* two batches of photons: 2 × queue_batch × k × H × W */
-    /* records */
+    /* records: found holds a CS frame's (pipeline_cs.c; the network paths decode into slots) */
     mumloc_localization *found;
     int found_cap;
     mumloc_localization *pending; /* records [pending_first, pending_first + pending_count) */

@@ -6,10 +6,6 @@
 #include "core/error.h"
 #include "localize/pipeline_pending.h"
 
-mumloc_status pipeline_append_pending(mumloc_localizer *l, int count) {
-    return pipeline_append_records(l, l->found, count);
-}
-
 mumloc_status pipeline_append_records(mumloc_localizer *l, const mumloc_localization *records,
                                       int count) {
     if (count == 0) return MUMLOC_OK; /* buffers may still be NULL: no pointer arithmetic on them */

@@ -4,8 +4,6 @@
 
 #include "localize/pipeline_localizer.h"
 
-/* Appends found[0..count) to the pending records. */
-mumloc_status pipeline_append_pending(mumloc_localizer *l, int count);
 /* Appends records[0..count) to the pending records. */
 mumloc_status pipeline_append_records(mumloc_localizer *l, const mumloc_localization *records,
                                       int count);

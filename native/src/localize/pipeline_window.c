@@ -18,8 +18,6 @@
 #include "localize/pipeline_localizer.h"
 #include "localize/pipeline_pending.h"
 
-#define MAX_SIGMA_NM 15.0 /* as the per-frame fit: a plane bounded worse leans on the prior */
-
 typedef struct pipeline_window {
     FILE *spool;
     int64_t frame_floats;
@@ -109,23 +107,17 @@ static void frame_report(const drift_window_result *r, int planes, double t, int
                          const double *cov, mumloc_frame_drift *out) {
     memset(out, 0, sizeof *out);
     drift_window_at(r, planes, t, out->dx_dy, NULL);
-    int estimated = 0;
     for (int d = 1; d < planes; d++) {
         const int q = 2 * (d - 1);
         out->sigma_nm[2 * d] = sqrt(cov[q * r->P + q]);
         out->sigma_nm[2 * d + 1] = sqrt(cov[(q + 1) * r->P + q + 1]);
-        out->estimated[d] = out->sigma_nm[2 * d] <= MAX_SIGMA_NM &&
-                            out->sigma_nm[2 * d + 1] <= MAX_SIGMA_NM;
-        estimated += out->estimated[d];
     }
     out->molecules = molecules;
     out->iterations = r->passes;
     out->converged = r->converged;
     out->clamped = r->clamped;
-    out->outcome = r->used < 2                ? MUMLOC_DRIFT_TOO_FEW_MOLECULES
-                   : estimated == planes - 1 ? MUMLOC_DRIFT_ESTIMATED
-                   : estimated > 0           ? MUMLOC_DRIFT_PARTIAL
-                                             : MUMLOC_DRIFT_TOO_LITTLE_INFORMATION;
+    const mumloc_drift_outcome informed = drift_mark_estimated(out, planes);
+    out->outcome = r->used < 2 ? MUMLOC_DRIFT_TOO_FEW_MOLECULES : informed;
 }
 
 /* Every held record refitted with the drift held, measured, its bounds widened by the drift's
@@ -139,9 +131,7 @@ static mumloc_status apply(mumloc_localizer *l, const drift_window_result *r,
     int width, height;
     fit_frame_size(l, &width, &height);
     const int P = r->P > 0 ? r->P : 1;
-    int64_t chunk = ((int64_t)1 << 23) / w->frame_floats;
-    if (chunk < 1) chunk = 1;
-    if (chunk > w->slots) chunk = w->slots;
+    const int64_t chunk = drift_window_chunk(w->frame_floats, w->slots);
     float *buffer = malloc(sizeof *buffer * (size_t)(chunk * w->frame_floats));
     double *cov = malloc(sizeof *cov * (size_t)(chunk * P * P));
     if (!buffer || !cov) {
